@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import type { PortRange } from '../services/store/key-store.ts';
+
+export interface AgentFlags {
+  listenHost: string;
+  listenPort: number;
+  dataDir: string;
+  apiKeyFile: string;
+  publicHost: string;
+  portRange: PortRange;
+  sampleIntervalMs: number;
+  xrayBin: string;
+  xrayConfig: string;
+  xrayApi: string;
+  realityDest: string;
+  realityServerNames: string[];
+  realityFingerprint: string;
+}
+
+export class FlagError extends Error {}
+
+export const USAGE = `Usage: keyport-agent [flags]
+  --listen HOST:PORT             where the HTTP API listens (default 127.0.0.1:8000)
+  --data-dir DIR                 database, Reality keys, Xray pid and log (default /var/lib/keyport)
+  --api-key-file FILE            API key; created with a random key, mode 0600, when missing
+                                 (default DATA_DIR/api-key; env KEYPORT_API_KEY overrides)
+  --public-host HOST             host written into vless:// links (default: the machine's hostname)
+  --port-range FROM-TO           key ports (default 10001-10999)
+  --sample-interval SECONDS      traffic sampling interval (default 10)
+  --xray-bin PATH                Xray executable (default /usr/local/bin/xray)
+  --xray-config PATH             Xray config file the agent owns (default DATA_DIR/xray-config.json)
+  --xray-api HOST:PORT           Xray API address (default 127.0.0.1:10085)
+  --reality-dest HOST:PORT       Reality dest (default www.microsoft.com:443)
+  --reality-server-names A,B     Reality server names (default www.microsoft.com)
+  --reality-fingerprint NAME     uTLS fingerprint written into links (default chrome)
+  --help                         this text`;
+
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
+
+export function parseAgentFlags(argv: readonly string[], defaultPublicHost: string): AgentFlags {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      listen: { type: 'string', default: '127.0.0.1:8000' },
+      'data-dir': { type: 'string', default: '/var/lib/keyport' },
+      'api-key-file': { type: 'string' },
+      'public-host': { type: 'string' },
+      'port-range': { type: 'string', default: '10001-10999' },
+      'sample-interval': { type: 'string', default: '10' },
+      'xray-bin': { type: 'string', default: '/usr/local/bin/xray' },
+      'xray-config': { type: 'string' },
+      'xray-api': { type: 'string', default: '127.0.0.1:10085' },
+      'reality-dest': { type: 'string', default: 'www.microsoft.com:443' },
+      'reality-server-names': { type: 'string', default: 'www.microsoft.com' },
+      'reality-fingerprint': { type: 'string', default: 'chrome' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new FlagError(USAGE);
+  const [listenHost, listenPort] = hostPort('--listen', values.listen);
+  hostPort('--xray-api', values['xray-api']);
+  const dataDir = values['data-dir'];
+  const seconds = Number(values['sample-interval']);
+  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) {
+    throw new FlagError('--sample-interval must be a number of seconds from 0.1 to 3600');
+  }
+  return {
+    listenHost,
+    listenPort,
+    dataDir,
+    apiKeyFile: values['api-key-file'] ?? `${dataDir}/api-key`,
+    publicHost: values['public-host'] ?? defaultPublicHost,
+    portRange: portRange(values['port-range']),
+    sampleIntervalMs: Math.round(seconds * 1000),
+    xrayBin: values['xray-bin'],
+    xrayConfig: values['xray-config'] ?? `${dataDir}/xray-config.json`,
+    xrayApi: values['xray-api'],
+    realityDest: values['reality-dest'],
+    realityServerNames: values['reality-server-names'].split(',').map((name) => name.trim()).filter(Boolean),
+    realityFingerprint: values['reality-fingerprint'],
+  };
+}
+
+function hostPort(flag: string, text: string): [string, number] {
+  const match = HOST_PORT.exec(text);
+  const port = Number(match?.[2]);
+  if (!match || port < 0 || port > 65535) throw new FlagError(`${flag} must be HOST:PORT, got "${text}"`);
+  return [match[1]!.replace(/^\[|\]$/g, ''), port];
+}
+
+function portRange(text: string): PortRange {
+  const match = /^([0-9]{1,5})-([0-9]{1,5})$/.exec(text);
+  const from = Number(match?.[1]);
+  const to = Number(match?.[2]);
+  if (!match || from < 1 || to > 65535 || from > to) {
+    throw new FlagError(`--port-range must be FROM-TO within 1-65535, got "${text}"`);
+  }
+  return { from, to };
+}

@@ -1,0 +1,88 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { AgentContext } from './agent-context.ts';
+import { buildApp } from './app.ts';
+import type { AgentFlags } from './config/agent-flags.ts';
+import { PortFirewall, type Logger } from './services/firewall/port-firewall.ts';
+import { KeyService } from './services/key-service.ts';
+import { Sampler } from './services/sampler.ts';
+import { openDatabase } from './services/store/database.ts';
+import { KeyStore } from './services/store/key-store.ts';
+import { TrafficStore } from './services/store/traffic-store.ts';
+import { loadOrCreateRealityKeys } from './services/xray/reality-keys.ts';
+import { XrayCli } from './services/xray/xray-cli.ts';
+import { XrayManager } from './services/xray/xray-manager.ts';
+import { XrayProcess } from './services/xray/xray-process.ts';
+
+export interface Agent {
+  app: FastifyInstance;
+  ctx: AgentContext;
+  /** Brings firewall and Xray in step with the stored keys and starts sampling. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Wires the agent's services from its flags. Nothing listens until the caller says so. */
+export async function createAgent(
+  flags: AgentFlags,
+  apiKey: string,
+  log: FastifyBaseLogger | Logger,
+  now: () => number = Date.now,
+): Promise<Agent> {
+  await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(flags.dataDir, 'keyport.db'));
+  const keyStore = new KeyStore(db);
+  const traffic = new TrafficStore(db);
+  const firewall = new PortFirewall(log);
+  const realityKeys = await loadOrCreateRealityKeys(flags.dataDir);
+  const reality = {
+    dest: flags.realityDest,
+    serverNames: flags.realityServerNames,
+    fingerprint: flags.realityFingerprint,
+  };
+  const xray = new XrayManager({
+    cli: new XrayCli(flags.xrayBin, flags.xrayApi),
+    process: new XrayProcess({
+      bin: flags.xrayBin,
+      configPath: flags.xrayConfig,
+      pidFile: join(flags.dataDir, 'xray.pid'),
+      logFile: join(flags.dataDir, 'xray.log'),
+    }),
+    configPath: flags.xrayConfig,
+    realityKeys,
+    reality,
+    activeKeys: () => keyStore.list().filter((key) => key.isActive),
+    log,
+  });
+  const sampler = new Sampler({ firewall, keys: keyStore, traffic, intervalMs: flags.sampleIntervalMs, now, log });
+  const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, portRange: flags.portRange, log, now });
+  const ctx: AgentContext = {
+    keys,
+    traffic,
+    sampler,
+    xray,
+    firewall,
+    reality: { keys: realityKeys, options: reality },
+    publicHost: flags.publicHost,
+    now,
+  };
+  const app = await buildApp({ ctx, apiKey, logger: 'child' in log ? (log as FastifyBaseLogger) : false });
+
+  return {
+    app,
+    ctx,
+    async start() {
+      await firewall.prepare();
+      await keys.syncFirewall();
+      await xray.start();
+      await sampler.cycle();
+      sampler.start();
+    },
+    async close() {
+      await sampler.stop();
+      await app.close();
+      db.close();
+    },
+  };
+}

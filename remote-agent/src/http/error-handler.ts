@@ -1,0 +1,37 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { HttpError } from '../lib/http-error.ts';
+import { describeValidationError } from './validation.ts';
+
+const CONTEXT_NAMES: Record<string, string> = { body: 'body', querystring: 'query', params: 'path' };
+
+const FRAMEWORK_DETAILS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'the request body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'the request body is empty but its Content-Type says JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'the request body is too large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'the request body must be application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the Content-Length does not match the body',
+};
+
+/** Every failure leaves as { status: "error", detail } with the right code; 5xx never show internals. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply.code(error.statusCode).send({ status: 'error', detail: error.message });
+    }
+    if (error.validation) {
+      const context = CONTEXT_NAMES[error.validationContext ?? ''] ?? 'request';
+      return reply.code(400).send({ status: 'error', detail: describeValidationError(error.validation as never, context) });
+    }
+    const statusCode = error.statusCode ?? 500;
+    if (statusCode < 500) {
+      const detail = FRAMEWORK_DETAILS[error.code] ?? error.message;
+      return reply.code(statusCode).send({ status: 'error', detail });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ status: 'error', detail: 'internal error; the agent log has the cause' });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ status: 'error', detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+}

@@ -1,0 +1,41 @@
+import { hostname } from 'node:os';
+import pino from 'pino';
+import { loadApiKey } from './config/api-key.ts';
+import { FlagError, parseAgentFlags } from './config/agent-flags.ts';
+import { createAgent } from './create-agent.ts';
+
+const MIN_NODE = [22, 13];
+
+async function main(): Promise<void> {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < MIN_NODE[0]! || (major === MIN_NODE[0] && minor < MIN_NODE[1]!)) {
+    throw new FlagError(`the agent needs Node >= ${MIN_NODE.join('.')} (node:sqlite); this is ${process.version}`);
+  }
+  const flags = parseAgentFlags(process.argv.slice(2), hostname());
+  const log = pino({ level: process.env.KEYPORT_LOG_LEVEL ?? 'info' });
+  const apiKey = await loadApiKey(flags.apiKeyFile);
+  const agent = await createAgent(flags, apiKey, log);
+  await agent.start();
+  await agent.app.listen({ host: flags.listenHost, port: flags.listenPort });
+  log.info(`keyport agent listening on ${flags.listenHost}:${flags.listenPort}, data in ${flags.dataDir}`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info(`${signal}: finishing the sampling cycle in flight and stopping`);
+    await agent.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof FlagError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  console.error(`keyport agent failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});

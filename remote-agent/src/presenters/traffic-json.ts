@@ -1,0 +1,29 @@
+import { formatBytes } from '../lib/format-bytes.ts';
+import { formatTimestamp } from '../lib/timestamps.ts';
+
+/** total/rx/tx bytes with their *_formatted twins, as every traffic block of the spec has them. */
+export function bytesJson(rxBytes: number, txBytes: number) {
+  const totalBytes = rxBytes + txBytes;
+  return {
+    total_bytes: totalBytes,
+    rx_bytes: rxBytes,
+    tx_bytes: txBytes,
+    total_formatted: formatBytes(totalBytes),
+    rx_formatted: formatBytes(rxBytes),
+    tx_formatted: formatBytes(txBytes),
+  };
+}
+
+export function usageJson(usage: { rxBytes: number; txBytes: number; maxConnections: number; sessions: number }) {
+  return {
+    total_bytes: usage.rxBytes + usage.txBytes,
+    rx_bytes: usage.rxBytes,
+    tx_bytes: usage.txBytes,
+    max_connections: usage.maxConnections,
+    sessions: usage.sessions,
+  };
+}
+
+export function envelope<T>(data: T, nowMs: number) {
+  return { status: 'success' as const, data, timestamp: formatTimestamp(nowMs) };
+}

@@ -1,0 +1,76 @@
+import { Type } from '@sinclair/typebox';
+import { ByteCount, Envelope, Timestamp } from '../../schemas/common.ts';
+import { DaysByDate, KeyIdentity } from '../../schemas/usage.ts';
+
+export const LifetimeTraffic = Type.Object({
+  total_bytes: ByteCount,
+  rx_bytes: ByteCount,
+  tx_bytes: ByteCount,
+  total_connections: Type.Integer({ description: 'new connections since the key was created (or its history reset)' }),
+  total_formatted: Type.String(),
+  rx_formatted: Type.String(),
+  tx_formatted: Type.String(),
+});
+
+export const KeyHistorySummary = Type.Object({ ...KeyIdentity, total_traffic: LifetimeTraffic });
+
+export const AllHistory = Envelope(
+  Type.Object({
+    total_keys: Type.Integer(),
+    active_keys: Type.Integer({ description: 'keys with is_active true' }),
+    total_traffic_bytes: ByteCount,
+    total_rx_bytes: ByteCount,
+    total_tx_bytes: ByteCount,
+    keys: Type.Array(KeyHistorySummary),
+    total_traffic_formatted: Type.String(),
+    total_rx_formatted: Type.String(),
+    total_tx_formatted: Type.String(),
+  }),
+);
+
+export const KeyHistory = Envelope(Type.Object({ ...KeyHistorySummary.properties, daily_stats: DaysByDate }));
+
+export const DateParams = Type.Object({
+  date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', errorMessage: 'date must be a calendar date in YYYY-MM-DD form' }),
+});
+
+export const DailyReport = Envelope(
+  Type.Object({
+    date: Type.String(),
+    total_bytes: ByteCount,
+    rx_bytes: ByteCount,
+    tx_bytes: ByteCount,
+    total_connections: Type.Integer({ description: 'sum over keys of the day’s max_connections' }),
+    active_keys: Type.Integer({ description: 'keys that moved bytes or opened connections that day' }),
+    total_sessions: Type.Integer(),
+    total_formatted: Type.String(),
+  }),
+);
+
+export const HistoryResetResponse = Type.Object({
+  status: Type.Literal('success'),
+  message: Type.String(),
+  key_id: Type.String(),
+  timestamp: Timestamp,
+});
+
+export const CleanupQuery = Type.Object(
+  {
+    days_to_keep: Type.Integer({
+      minimum: 1,
+      maximum: 3650,
+      default: 30,
+      errorMessage: 'days_to_keep must be a whole number of days from 1 to 3650',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const CleanupResponse = Type.Object({
+  status: Type.Literal('success'),
+  message: Type.String(),
+  days_kept: Type.Integer(),
+  deleted_daily_rows: Type.Integer(),
+  deleted_samples: Type.Integer(),
+  timestamp: Timestamp,
+});

@@ -1,0 +1,82 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AgentContext } from '../../agent-context.ts';
+import { formatTimestamp } from '../../lib/timestamps.ts';
+import { bytesJson, envelope } from '../../presenters/traffic-json.ts';
+import { commonErrors, KeyIdParams } from '../../schemas/common.ts';
+import type { KeyRecord } from '../../services/store/key-store.ts';
+import { EMPTY_TOTALS, type KeyTotals } from '../../services/store/traffic-store.ts';
+import { AllTraffic, KeyTraffic, LiveResetResponse } from './schemas.ts';
+
+const tags = ['traffic'];
+
+/** Live traffic: bytes since creation (or the live reset), connections now, the current rate. */
+export const trafficRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = async (app, { ctx }) => {
+  const portTraffic = (key: KeyRecord, totals: KeyTotals) => {
+    const live = ctx.sampler.live(key.id);
+    return {
+      port: key.port,
+      connections: live.connections,
+      ...bytesJson(totals.liveRxBytes, totals.liveTxBytes),
+      traffic_rate: Math.round(live.rateBytesPerSec * 100) / 100,
+      uuid: key.uuid,
+      key_id: key.id,
+      name: key.name,
+      is_active: key.isActive,
+    };
+  };
+  const sampleSeconds = () => (ctx.sampler.lastCycle?.atMs ?? ctx.now()) / 1000;
+
+  app.get(
+    '/api/traffic/simple',
+    { schema: { tags, summary: 'Live traffic of every port', response: { 200: AllTraffic, ...commonErrors } } },
+    async () => {
+      const totals = ctx.traffic.allTotals();
+      const ports: Record<string, ReturnType<typeof portTraffic>> = {};
+      let totalConnections = 0;
+      let totalBytes = 0;
+      for (const key of ctx.keys.list()) {
+        const entry = portTraffic(key, totals.get(key.id) ?? EMPTY_TOTALS);
+        ports[String(key.port)] = entry;
+        totalConnections += entry.connections;
+        totalBytes += entry.total_bytes;
+      }
+      return envelope(
+        { ports, total_connections: totalConnections, total_bytes: totalBytes, timestamp: sampleSeconds() },
+        ctx.now(),
+      );
+    },
+  );
+
+  app.get(
+    '/api/keys/:key_id/traffic/simple',
+    {
+      schema: { tags, summary: 'Live traffic of one key', params: KeyIdParams, response: { 200: KeyTraffic, ...commonErrors } },
+    },
+    async (request) => {
+      const key = ctx.keys.get(request.params.key_id);
+      return envelope(portTraffic(key, ctx.traffic.totals(key.id)), ctx.now());
+    },
+  );
+
+  app.post(
+    '/api/keys/:key_id/traffic/simple/reset',
+    {
+      schema: {
+        tags,
+        summary: 'Zero the key’s live byte counters (history is kept)',
+        params: KeyIdParams,
+        response: { 200: LiveResetResponse, ...commonErrors },
+      },
+    },
+    async (request) => {
+      const key = ctx.keys.get(request.params.key_id);
+      ctx.traffic.resetLive(key.id);
+      return {
+        status: 'success' as const,
+        message: 'Traffic statistics reset successfully',
+        key_id: key.id,
+        timestamp: formatTimestamp(ctx.now()),
+      };
+    },
+  );
+};

@@ -1,0 +1,36 @@
+import { Type } from '@sinclair/typebox';
+import { ByteCount, Envelope, Timestamp } from '../../schemas/common.ts';
+
+export const PortTraffic = Type.Object({
+  port: Type.Integer(),
+  connections: Type.Integer({ description: 'established TCP connections on the port now' }),
+  total_bytes: ByteCount,
+  rx_bytes: Type.Integer({ minimum: 0, description: 'client to server, since the key was created or its live reset' }),
+  tx_bytes: Type.Integer({ minimum: 0, description: 'server to client, since the key was created or its live reset' }),
+  total_formatted: Type.String(),
+  rx_formatted: Type.String(),
+  tx_formatted: Type.String(),
+  traffic_rate: Type.Number({ description: 'bytes per second, both directions, over the last sampling interval' }),
+  uuid: Type.String(),
+  key_id: Type.String(),
+  name: Type.String(),
+  is_active: Type.Boolean(),
+});
+
+export const AllTraffic = Envelope(
+  Type.Object({
+    ports: Type.Record(Type.String({ pattern: '^[0-9]+$' }), PortTraffic),
+    total_connections: Type.Integer(),
+    total_bytes: ByteCount,
+    timestamp: Type.Number({ description: 'Unix time in seconds of the sample these numbers come from' }),
+  }),
+);
+
+export const KeyTraffic = Envelope(PortTraffic);
+
+export const LiveResetResponse = Type.Object({
+  status: Type.Literal('success'),
+  message: Type.String(),
+  key_id: Type.String(),
+  timestamp: Timestamp,
+});

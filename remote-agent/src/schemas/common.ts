@@ -1,0 +1,57 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** Every non-key response of the spec wraps its payload as { status, data, timestamp }. */
+export function Envelope<T extends TSchema>(data: T) {
+  return Type.Object({
+    status: Type.Literal('success'),
+    data,
+    timestamp: Timestamp,
+  });
+}
+
+export const Timestamp = Type.String({
+  description: 'UTC, microsecond precision, no zone: 2025-08-05T12:00:00.000000',
+  examples: ['2025-08-05T12:00:00.000000'],
+});
+
+export const ErrorBody = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+});
+
+export const ByteCount = Type.Integer({ minimum: 0, description: 'bytes' });
+
+export const KeyIdParams = Type.Object({
+  key_id: Type.String({
+    pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+    errorMessage: 'key_id must be a key id (a lowercase UUID)',
+  }),
+});
+export type KeyIdParams = Static<typeof KeyIdParams>;
+
+export const YearMonthQuery = Type.Object(
+  {
+    year_month: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$',
+        errorMessage: 'year_month must be a month in YYYY-MM form, e.g. 2025-08',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type YearMonthQuery = Static<typeof YearMonthQuery>;
+
+/** Error responses every authenticated route can give; merged into each route's response map. */
+export const commonErrors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  404: ErrorBody,
+  500: ErrorBody,
+} as const;
+
+export const SuccessMessage = Type.Object({
+  status: Type.Literal('success'),
+  message: Type.String(),
+  timestamp: Timestamp,
+});

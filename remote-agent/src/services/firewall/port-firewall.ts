@@ -1,0 +1,179 @@
+import { SerialQueue } from '../../lib/coalesce.ts';
+import { runCommand } from '../../lib/run-command.ts';
+import {
+  addPortLines,
+  blockLine,
+  CHAIN_IN,
+  CHAIN_OUT,
+  parseSavedRules,
+  removePortLines,
+  restoreScript,
+  unblockLine,
+  type PortRules,
+} from './iptables-rules.ts';
+
+interface Family {
+  label: 'v4' | 'v6';
+  iptables: string;
+  save: string;
+  restore: string;
+}
+
+const FAMILIES: readonly Family[] = [
+  { label: 'v4', iptables: 'iptables', save: 'iptables-save', restore: 'iptables-restore' },
+  { label: 'v6', iptables: 'ip6tables', save: 'ip6tables-save', restore: 'ip6tables-restore' },
+];
+
+export interface DesiredPort {
+  port: number;
+  blocked: boolean;
+}
+
+export interface FirewallSnapshot {
+  /** Raw counter values keyed `family:kind:port` (kind rx/tx bytes, syn packets). */
+  counters: Map<string, number>;
+  /** What the IPv4 table holds per port (IPv6 mirrors it when present). */
+  ports: Map<number, PortRules>;
+}
+
+export interface SyncResult {
+  added: number[];
+  removed: number[];
+  repaired: number[];
+}
+
+export type Logger = { warn: (msg: string) => void; info: (msg: string) => void };
+
+/**
+ * Owns the agent's iptables chains: per-port counting rules for IPv4 and IPv6, the block rule of
+ * disabled keys, and the one read of all counters per sampling cycle. Changes are serialized and
+ * each is one `iptables-restore --noflush` per family.
+ */
+export class PortFirewall {
+  readonly #log: Logger;
+  #families: Family[] = [];
+  readonly #queue = new SerialQueue();
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
+
+  get available(): boolean {
+    return this.#families.length > 0;
+  }
+
+  /** Creates the chains and their jumps where missing; a family whose tools fail is left out. */
+  async prepare(): Promise<void> {
+    this.#families = [];
+    for (const family of FAMILIES) {
+      try {
+        await this.#prepareFamily(family);
+        this.#families.push(family);
+      } catch (error) {
+        this.#log.warn(`${family.iptables} unavailable, ${family.label} traffic is not counted: ${String(error)}`);
+      }
+    }
+  }
+
+  async #prepareFamily(family: Family): Promise<void> {
+    for (const [chain, parent] of [
+      [CHAIN_IN, 'INPUT'],
+      [CHAIN_OUT, 'OUTPUT'],
+    ] as const) {
+      await runCommand(family.iptables, ['-w', '-N', chain]);
+      const jump = await runCommand(family.iptables, ['-w', '-C', parent, '-j', chain]);
+      if (jump.exitCode !== 0) await mustRun(family.iptables, ['-w', '-I', parent, '1', '-j', chain]);
+    }
+  }
+
+  /** One `iptables-save -c` per family: every counter of every port at once. */
+  async read(): Promise<FirewallSnapshot> {
+    const counters = new Map<string, number>();
+    let ports = new Map<number, PortRules>();
+    for (const family of this.#families) {
+      const saved = await mustRun(family.save, ['-c', '-t', 'filter']);
+      const familyPorts = parseSavedRules(saved);
+      if (family.label === 'v4') ports = familyPorts;
+      for (const [port, rules] of familyPorts) {
+        for (const [kind, value] of rules.counters) counters.set(`${family.label}:${kind}:${port}`, value);
+      }
+    }
+    return { counters, ports };
+  }
+
+  addPort(port: number, blocked = false): Promise<void> {
+    return this.#serialized(() =>
+      this.#applyAll((current) => (current.has(port) ? [] : addPortLines(port, blocked))),
+    );
+  }
+
+  removePort(port: number): Promise<void> {
+    return this.#serialized(() =>
+      this.#applyAll((current) => {
+        const rules = current.get(port);
+        return rules ? removePortLines(port, rules) : [];
+      }),
+    );
+  }
+
+  setBlocked(port: number, blocked: boolean): Promise<void> {
+    return this.#serialized(() =>
+      this.#applyAll((current) => {
+        const isBlocked = current.get(port)?.blocked ?? false;
+        if (isBlocked === blocked) return [];
+        return [blocked ? blockLine(port) : unblockLine(port)];
+      }),
+    );
+  }
+
+  /** Makes the rules match `desired` exactly: missing ports added, stray ones removed, half-rules redone. */
+  sync(desired: readonly DesiredPort[]): Promise<SyncResult> {
+    return this.#serialized(async () => {
+      const result: SyncResult = { added: [], removed: [], repaired: [] };
+      const wanted = new Map(desired.map((entry) => [entry.port, entry.blocked]));
+      await this.#applyAll((current, isFirstFamily) => {
+        const report = (list: number[], port: number) => isFirstFamily && list.push(port);
+        const lines: string[] = [];
+        for (const [port, rules] of current) {
+          const blocked = wanted.get(port);
+          const complete = rules.counters.size === 3 && rules.blocked === blocked;
+          if (blocked !== undefined && complete) continue;
+          lines.push(...removePortLines(port, rules));
+          if (blocked === undefined) report(result.removed, port);
+          else {
+            lines.push(...addPortLines(port, blocked));
+            report(result.repaired, port);
+          }
+        }
+        for (const [port, blocked] of wanted) {
+          if (current.has(port)) continue;
+          lines.push(...addPortLines(port, blocked));
+          report(result.added, port);
+        }
+        return lines;
+      });
+      return result;
+    });
+  }
+
+  /** Per family: read the current rules, ask `linesFor` what to change, apply it in one restore. */
+  async #applyAll(linesFor: (current: Map<number, PortRules>, isFirstFamily: boolean) => string[]): Promise<void> {
+    for (const [index, family] of this.#families.entries()) {
+      const current = parseSavedRules(await mustRun(family.save, ['-c', '-t', 'filter']));
+      const lines = linesFor(current, index === 0);
+      if (lines.length > 0) await mustRun(family.restore, ['-w', '--noflush'], restoreScript(lines));
+    }
+  }
+
+  #serialized<T>(task: () => Promise<T>): Promise<T> {
+    return this.#queue.run(task);
+  }
+}
+
+async function mustRun(file: string, args: string[], input?: string): Promise<string> {
+  const result = await runCommand(file, args, input === undefined ? {} : { input });
+  if (result.exitCode !== 0) {
+    throw new Error(`${file} ${args.join(' ')} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+  }
+  return result.stdout;
+}

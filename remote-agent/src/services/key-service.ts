@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { conflict, notFound } from '../lib/http-error.ts';
+import type { Logger, PortFirewall } from './firewall/port-firewall.ts';
+import { killConnectionsOnPort } from './net/connection-killer.ts';
+import { listeningPortsNow } from './net/socket-table.ts';
+import type { Sampler } from './sampler.ts';
+import { PortsExhaustedError, type KeyRecord, type KeyStore, type PortMove, type PortRange } from './store/key-store.ts';
+import type { TrafficStore } from './store/traffic-store.ts';
+import type { XrayManager } from './xray/xray-manager.ts';
+
+export interface KeyServiceOptions {
+  keys: KeyStore;
+  traffic: TrafficStore;
+  firewall: PortFirewall;
+  xray: XrayManager;
+  sampler: Sampler;
+  portRange: PortRange;
+  log: Logger;
+  now?: () => number;
+}
+
+/**
+ * The life of a key across its parts: the stored row, its firewall rules and its Xray inbound.
+ * The store is the truth; the firewall and Xray follow it, and config-status says when they lag.
+ */
+export class KeyService {
+  readonly #o: KeyServiceOptions;
+
+  constructor(options: KeyServiceOptions) {
+    this.#o = options;
+  }
+
+  get portRange(): PortRange {
+    return this.#o.portRange;
+  }
+
+  list(): KeyRecord[] {
+    return this.#o.keys.list();
+  }
+
+  get(id: string): KeyRecord {
+    const key = this.#o.keys.get(id);
+    if (!key) throw notFound(`Key ${id} not found`);
+    return key;
+  }
+
+  async create(name: string): Promise<KeyRecord> {
+    const busy = listeningPortsNow();
+    let key: KeyRecord;
+    try {
+      key = this.#o.keys.create(
+        { id: randomUUID(), name, uuid: randomUUID(), createdAtMs: (this.#o.now ?? Date.now)() },
+        this.#o.portRange,
+        (port) => busy.has(port),
+      );
+    } catch (error) {
+      if (error instanceof PortsExhaustedError) throw conflict(error.message);
+      throw error;
+    }
+    this.#o.sampler.forgetPort(key.port);
+    await this.#firewallStep(`add rules for port ${key.port}`, () => this.#o.firewall.addPort(key.port));
+    await this.#o.xray.keyAdded(key);
+    return key;
+  }
+
+  async delete(id: string): Promise<void> {
+    const key = this.get(id);
+    this.#o.keys.delete(id);
+    this.#o.sampler.forgetKey(id);
+    await this.#o.xray.keyRemoved(id);
+    await this.#firewallStep(`remove rules for port ${key.port}`, () => this.#o.firewall.removePort(key.port));
+    await this.#cutConnections(key.port);
+  }
+
+  /** Disabling keeps the port and history, removes the inbound and cuts live connections at once. */
+  async setActive(id: string, isActive: boolean): Promise<KeyRecord> {
+    const key = this.get(id);
+    if (key.isActive === isActive) return key;
+    this.#o.keys.setActive(id, isActive);
+    const updated = { ...key, isActive };
+    if (isActive) {
+      await this.#firewallStep(`unblock port ${key.port}`, () => this.#o.firewall.setBlocked(key.port, false));
+      await this.#o.xray.keyAdded(updated);
+    } else {
+      await this.#firewallStep(`block port ${key.port}`, () => this.#o.firewall.setBlocked(key.port, true));
+      await this.#o.xray.keyRemoved(id);
+      await this.#cutConnections(key.port);
+    }
+    return updated;
+  }
+
+  /** Gives every key a port again from the start of the range, oldest key first. Client links change. */
+  async reassignPorts(): Promise<PortMove[]> {
+    await this.#o.sampler.cycle();
+    const busy = listeningPortsNow();
+    const moves = this.#o.keys.reassignPorts(this.#o.portRange, (port) => busy.has(port));
+    if (moves.length === 0) return moves;
+    await this.syncFirewall();
+    const after = this.list();
+    const moved = new Set(moves.map((move) => move.keyId));
+    await this.#o.xray.keysMoved(
+      after.filter((key) => moved.has(key.id)),
+      new Set(after.filter((key) => key.isActive).map((key) => key.id)),
+    );
+    for (const move of moves) await this.#cutConnections(move.oldPort);
+    return moves;
+  }
+
+  /** Makes the firewall rules match the keys exactly. */
+  async syncFirewall() {
+    const desired = this.list().map((key) => ({ port: key.port, blocked: !key.isActive }));
+    const result = await this.#o.firewall.sync(desired);
+    for (const port of [...result.added, ...result.repaired]) this.#o.sampler.forgetPort(port);
+    return result;
+  }
+
+  async #firewallStep(what: string, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.#o.log.warn(`firewall: could not ${what}: ${(error as Error).message}`);
+    }
+  }
+
+  async #cutConnections(port: number): Promise<void> {
+    const result = await killConnectionsOnPort(port);
+    if (!result.ok) this.#o.log.warn(`could not close connections on port ${port}: ${result.detail}`);
+  }
+}

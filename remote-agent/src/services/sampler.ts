@@ -1,0 +1,183 @@
+import { utcDay } from '../lib/timestamps.ts';
+import type { Logger, PortFirewall } from './firewall/port-firewall.ts';
+import { readSocketTable } from './net/socket-table.ts';
+import type { KeyStore } from './store/key-store.ts';
+import type { KeyCycleDelta, TrafficStore } from './store/traffic-store.ts';
+
+export interface LiveTraffic {
+  connections: number;
+  /** Bytes per second, both directions, over the last sampling interval. */
+  rateBytesPerSec: number;
+}
+
+export interface CycleReport {
+  atMs: number;
+  durationMs: number;
+  keys: number;
+  keysWithTraffic: number;
+  ok: boolean;
+  error: string | null;
+}
+
+const SAMPLE_RETENTION_MS = 48 * 3600_000;
+const NO_TRAFFIC: LiveTraffic = { connections: 0, rateBytesPerSec: 0 };
+
+interface PortDelta {
+  rx: number;
+  tx: number;
+  syn: number;
+}
+
+/**
+ * Once per interval: one read of every firewall counter and of the socket table, deltas against the
+ * stored baselines (a counter that went backwards was reset, so its whole value is new), and one
+ * transaction that writes the deltas together with the new baselines.
+ */
+export class Sampler {
+  readonly #firewall: PortFirewall;
+  readonly #keys: KeyStore;
+  readonly #traffic: TrafficStore;
+  readonly #intervalMs: number;
+  readonly #now: () => number;
+  readonly #log: Logger;
+  #baselines = new Map<string, number>();
+  #live = new Map<string, LiveTraffic>();
+  #dayMaxConnections = new Map<string, number>();
+  #day = '';
+  #previousCycleAtMs: number | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<CycleReport> | undefined;
+  #lastCycle: CycleReport | null = null;
+  #lastPruneMs = 0;
+
+  constructor(options: {
+    firewall: PortFirewall;
+    keys: KeyStore;
+    traffic: TrafficStore;
+    intervalMs: number;
+    now?: () => number;
+    log: Logger;
+  }) {
+    this.#firewall = options.firewall;
+    this.#keys = options.keys;
+    this.#traffic = options.traffic;
+    this.#intervalMs = options.intervalMs;
+    this.#now = options.now ?? Date.now;
+    this.#log = options.log;
+    this.#baselines = this.#traffic.loadBaselines();
+  }
+
+  get intervalMs(): number {
+    return this.#intervalMs;
+  }
+
+  get lastCycle(): CycleReport | null {
+    return this.#lastCycle;
+  }
+
+  get isRunning(): boolean {
+    return this.#timer !== undefined;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.cycle(), this.#intervalMs);
+  }
+
+  /** Stops the timer and waits for a cycle in flight, so its transaction is not cut off. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  live(keyId: string): LiveTraffic {
+    return this.#live.get(keyId) ?? NO_TRAFFIC;
+  }
+
+  /** A port's rules are being created afresh: its counters restart from zero. */
+  forgetPort(port: number): void {
+    const suffix = `:${port}`;
+    for (const counterId of this.#baselines.keys()) {
+      if (counterId.endsWith(suffix)) this.#baselines.delete(counterId);
+    }
+    this.#traffic.forgetPortBaselines(port);
+  }
+
+  forgetKey(keyId: string): void {
+    this.#live.delete(keyId);
+    this.#dayMaxConnections.delete(keyId);
+  }
+
+  /** Runs one cycle now; a call while one runs waits for that one instead of overlapping it. */
+  cycle(): Promise<CycleReport> {
+    this.#running ??= this.#runCycle().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #runCycle(): Promise<CycleReport> {
+    const startedMs = performance.now();
+    const atMs = this.#now();
+    let report: CycleReport;
+    try {
+      const [snapshot, sockets] = await Promise.all([this.#firewall.read(), readSocketTable()]);
+      const day = utcDay(atMs);
+      if (day !== this.#day) {
+        this.#day = day;
+        this.#dayMaxConnections.clear();
+      }
+      const { portDeltas, baselines } = this.#deltasOf(snapshot.counters);
+      const elapsedSec = Math.max((atMs - (this.#previousCycleAtMs ?? atMs - this.#intervalMs)) / 1000, 0.001);
+      const deltas: KeyCycleDelta[] = [];
+      const live = new Map<string, LiveTraffic>();
+      for (const key of this.#keys.list()) {
+        const moved = portDeltas.get(key.port) ?? { rx: 0, tx: 0, syn: 0 };
+        const connections = sockets.established.get(key.port) ?? 0;
+        live.set(key.id, { connections, rateBytesPerSec: (moved.rx + moved.tx) / elapsedSec });
+        const dayMax = this.#dayMaxConnections.get(key.id) ?? 0;
+        if (moved.rx + moved.tx + moved.syn > 0 || connections > dayMax) {
+          this.#dayMaxConnections.set(key.id, Math.max(dayMax, connections));
+          deltas.push({ keyId: key.id, rxBytes: moved.rx, txBytes: moved.tx, newConnections: moved.syn, connections });
+        }
+      }
+      this.#traffic.recordCycle({ atMs, day, deltas, baselines });
+      for (const [counterId, value] of baselines) this.#baselines.set(counterId, value);
+      this.#live = live;
+      this.#previousCycleAtMs = atMs;
+      this.#pruneSamples(atMs);
+      report = { atMs, durationMs: performance.now() - startedMs, keys: live.size, keysWithTraffic: deltas.length, ok: true, error: null };
+    } catch (error) {
+      this.#log.warn(`sampling cycle failed: ${(error as Error).message}`);
+      report = { atMs, durationMs: performance.now() - startedMs, keys: 0, keysWithTraffic: 0, ok: false, error: (error as Error).message };
+    }
+    this.#lastCycle = report;
+    return report;
+  }
+
+  #deltasOf(counters: Map<string, number>): { portDeltas: Map<number, PortDelta>; baselines: Map<string, number> } {
+    const portDeltas = new Map<number, PortDelta>();
+    const baselines = new Map<string, number>();
+    for (const [counterId, value] of counters) {
+      const baseline = this.#baselines.get(counterId) ?? 0;
+      if (value === baseline) continue;
+      baselines.set(counterId, value);
+      const delta = value > baseline ? value - baseline : value;
+      const [, kind, portText] = counterId.split(':') as [string, keyof PortDelta, string];
+      const port = Number(portText);
+      let entry = portDeltas.get(port);
+      if (!entry) {
+        entry = { rx: 0, tx: 0, syn: 0 };
+        portDeltas.set(port, entry);
+      }
+      entry[kind] += delta;
+    }
+    return { portDeltas, baselines };
+  }
+
+  #pruneSamples(atMs: number): void {
+    if (atMs - this.#lastPruneMs < 3600_000) return;
+    this.#lastPruneMs = atMs;
+    this.#traffic.pruneSamples(atMs - SAMPLE_RETENTION_MS);
+  }
+}

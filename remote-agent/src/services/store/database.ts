@@ -1,0 +1,75 @@
+import { DatabaseSync } from 'node:sqlite';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS keys (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL,
+  uuid          TEXT NOT NULL UNIQUE,
+  port          INTEGER NOT NULL UNIQUE,
+  is_active     INTEGER NOT NULL DEFAULT 1,
+  created_at_ms INTEGER NOT NULL
+);
+
+-- One row per key. live_* restart at the live reset; total_* at the history reset.
+CREATE TABLE IF NOT EXISTS key_totals (
+  key_id            TEXT PRIMARY KEY REFERENCES keys(id) ON DELETE CASCADE,
+  live_rx_bytes     INTEGER NOT NULL DEFAULT 0,
+  live_tx_bytes     INTEGER NOT NULL DEFAULT 0,
+  total_rx_bytes    INTEGER NOT NULL DEFAULT 0,
+  total_tx_bytes    INTEGER NOT NULL DEFAULT 0,
+  total_connections INTEGER NOT NULL DEFAULT 0,
+  last_activity_ms  INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS daily_traffic (
+  key_id          TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+  day             TEXT NOT NULL,
+  rx_bytes        INTEGER NOT NULL DEFAULT 0,
+  tx_bytes        INTEGER NOT NULL DEFAULT 0,
+  max_connections INTEGER NOT NULL DEFAULT 0,
+  sessions        INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (key_id, day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS daily_traffic_by_day ON daily_traffic(day);
+
+-- Raw per-cycle samples of keys that moved bytes, kept for a bounded time.
+CREATE TABLE IF NOT EXISTS traffic_samples (
+  key_id      TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+  at_ms       INTEGER NOT NULL,
+  rx_bytes    INTEGER NOT NULL,
+  tx_bytes    INTEGER NOT NULL,
+  connections INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS traffic_samples_by_time ON traffic_samples(at_ms);
+CREATE INDEX IF NOT EXISTS traffic_samples_by_key ON traffic_samples(key_id, at_ms);
+
+-- The last raw value read from each firewall counter, so deltas survive restarts and resets.
+CREATE TABLE IF NOT EXISTS counter_baselines (
+  counter_id TEXT PRIMARY KEY,
+  value      INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+/** Opens (creating when missing) the agent's SQLite database in WAL mode with its schema. */
+export function openDatabase(path: string): DatabaseSync {
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
+  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** Runs `work` in one transaction: all of it is written, or none of it. */
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,133 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { inTransaction } from './database.ts';
+
+export interface KeyRecord {
+  id: string;
+  name: string;
+  uuid: string;
+  port: number;
+  isActive: boolean;
+  createdAtMs: number;
+}
+
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
+export interface NewKey {
+  id: string;
+  name: string;
+  uuid: string;
+  createdAtMs: number;
+}
+
+export interface PortMove {
+  keyId: string;
+  oldPort: number;
+  newPort: number;
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  uuid: string;
+  port: number;
+  is_active: number;
+  created_at_ms: number;
+}
+
+const toRecord = (row: KeyRow): KeyRecord => ({
+  id: row.id,
+  name: row.name,
+  uuid: row.uuid,
+  port: row.port,
+  isActive: row.is_active === 1,
+  createdAtMs: row.created_at_ms,
+});
+
+export class PortsExhaustedError extends Error {}
+
+/** The keys table: each key's identity, port and state. Port allocation happens here, in one transaction. */
+export class KeyStore {
+  readonly #db: DatabaseSync;
+  readonly #selectAll: StatementSync;
+  readonly #selectOne: StatementSync;
+  readonly #selectPorts: StatementSync;
+  readonly #insert: StatementSync;
+  readonly #insertTotals: StatementSync;
+  readonly #delete: StatementSync;
+  readonly #setActive: StatementSync;
+  readonly #setPort: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#selectAll = db.prepare('SELECT * FROM keys ORDER BY created_at_ms, rowid');
+    this.#selectOne = db.prepare('SELECT * FROM keys WHERE id = ?');
+    this.#selectPorts = db.prepare('SELECT port FROM keys');
+    this.#insert = db.prepare(
+      'INSERT INTO keys (id, name, uuid, port, is_active, created_at_ms) VALUES (?, ?, ?, ?, 1, ?)',
+    );
+    this.#insertTotals = db.prepare('INSERT INTO key_totals (key_id) VALUES (?)');
+    this.#delete = db.prepare('DELETE FROM keys WHERE id = ?');
+    this.#setActive = db.prepare('UPDATE keys SET is_active = ? WHERE id = ?');
+    this.#setPort = db.prepare('UPDATE keys SET port = ? WHERE id = ?');
+  }
+
+  list(): KeyRecord[] {
+    return (this.#selectAll.all() as unknown as KeyRow[]).map(toRecord);
+  }
+
+  get(id: string): KeyRecord | undefined {
+    const row = this.#selectOne.get(id) as unknown as KeyRow | undefined;
+    return row && toRecord(row);
+  }
+
+  /**
+   * Stores a key on the lowest free port of the range. Synchronous from read to insert, so
+   * concurrent requests can never be handed the same port.
+   */
+  create(key: NewKey, range: PortRange, isPortBusy: (port: number) => boolean): KeyRecord {
+    return inTransaction(this.#db, () => {
+      const taken = new Set((this.#selectPorts.all() as Array<{ port: number }>).map((row) => row.port));
+      const port = lowestFreePort(range, (candidate) => taken.has(candidate) || isPortBusy(candidate));
+      this.#insert.run(key.id, key.name, key.uuid, port, key.createdAtMs);
+      this.#insertTotals.run(key.id);
+      return { ...key, port, isActive: true };
+    });
+  }
+
+  delete(id: string): boolean {
+    return Number(this.#delete.run(id).changes) > 0;
+  }
+
+  setActive(id: string, isActive: boolean): void {
+    this.#setActive.run(isActive ? 1 : 0, id);
+  }
+
+  /** Gives every key, oldest first, the next port from the start of the range. */
+  reassignPorts(range: PortRange, isPortBusy: (port: number) => boolean): PortMove[] {
+    return inTransaction(this.#db, () => {
+      const keys = this.list();
+      const ownPorts = new Set(keys.map((key) => key.port));
+      const moves: PortMove[] = [];
+      const assigned = new Set<number>();
+      // Park every key outside the port space first so the UNIQUE constraint holds mid-way.
+      keys.forEach((key, index) => this.#setPort.run(-1 - index, key.id));
+      for (const key of keys) {
+        const port = lowestFreePort(range, (p) => assigned.has(p) || (!ownPorts.has(p) && isPortBusy(p)));
+        assigned.add(port);
+        this.#setPort.run(port, key.id);
+        if (port !== key.port) moves.push({ keyId: key.id, oldPort: key.port, newPort: port });
+      }
+      return moves;
+    });
+  }
+}
+
+function lowestFreePort(range: PortRange, isTaken: (port: number) => boolean): number {
+  for (let port = range.from; port <= range.to; port += 1) {
+    if (!isTaken(port)) return port;
+  }
+  throw new PortsExhaustedError(`no free port left in the range ${range.from}-${range.to}`);
+}
