@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { loadApiKey } from './config/api-key.ts';
-import { FlagError, parseAgentFlags } from './config/agent-flags.ts';
+import { FlagError, HelpRequested, parseAgentFlags } from './config/agent-flags.ts';
 import { createAgent } from './create-agent.ts';
 
 const MIN_NODE = [22, 13];
@@ -32,6 +32,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof HelpRequested) {
+    console.log(error.message);
+    process.exit(0);
+  }
   if (error instanceof FlagError) {
     console.error(error.message);
     process.exit(2);

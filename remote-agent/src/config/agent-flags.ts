@@ -19,6 +19,9 @@ export interface AgentFlags {
 
 export class FlagError extends Error {}
 
+/** --help: not an error, the usage text on stdout. */
+export class HelpRequested extends FlagError {}
+
 export const USAGE = `Usage: keyport-agent [flags]
   --listen HOST:PORT             where the HTTP API listens (default 127.0.0.1:8000)
   --data-dir DIR                 database, Reality keys, Xray pid and log (default /var/lib/keyport)
@@ -58,7 +61,7 @@ export function parseAgentFlags(argv: readonly string[], defaultPublicHost: stri
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) throw new FlagError(USAGE);
+  if (values.help) throw new HelpRequested(USAGE);
   const [listenHost, listenPort] = hostPort('--listen', values.listen);
   hostPort('--xray-api', values['xray-api']);
   const dataDir = values['data-dir'];

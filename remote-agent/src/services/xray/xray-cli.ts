@@ -1,4 +1,5 @@
 import { access, constants } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { runCommand, type CommandResult } from '../../lib/run-command.ts';
 import type { XrayInbound } from './xray-config.ts';
 
@@ -19,6 +20,26 @@ export class XrayCli {
       () => true,
       () => false,
     );
+  }
+
+  /**
+   * Whether something accepts connections on the API address. `xray api` keeps dialing until its
+   * timeout when nothing listens; this answers at once, so a down Xray costs no wait.
+   */
+  apiListening(timeoutMs = 1_000): Promise<boolean> {
+    const separator = this.apiAddress.lastIndexOf(':');
+    const host = this.apiAddress.slice(0, separator).replace(/^\[|\]$/g, '');
+    const port = Number(this.apiAddress.slice(separator + 1));
+    return new Promise((resolve) => {
+      const socket = connect({ host, port });
+      const finish = (listening: boolean) => {
+        socket.destroy();
+        resolve(listening);
+      };
+      socket.setTimeout(timeoutMs, () => finish(false));
+      socket.once('connect', () => finish(true));
+      socket.once('error', () => finish(false));
+    });
   }
 
   async version(): Promise<string | undefined> {

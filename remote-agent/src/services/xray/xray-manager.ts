@@ -111,7 +111,9 @@ export class XrayManager {
 
     let live: XrayStatus['live'] = null;
     let apiError: string | null = null;
-    if (installed) {
+    if (installed && !(await cli.apiListening())) {
+      apiError = `nothing listens on the Xray API address ${cli.apiAddress}`;
+    } else if (installed) {
       try {
         const tags = await cli.listInboundTags();
         live = { inbounds: tags.length, ...diffTags(expected, tags) };
@@ -163,24 +165,40 @@ export class XrayManager {
     if (!(await cli.isInstalled())) {
       return outcome('none', false, `no Xray binary at ${cli.bin}; the config file is written and sync-config applies it once Xray is there`);
     }
-    try {
-      await applyLive(cli);
-      return outcome('api', true, 'applied through the Xray API');
-    } catch (firstError) {
-      // The change may have half-applied, or the API may be down: compare with what runs and try once more.
+    let apiError = `nothing listens on ${cli.apiAddress}`;
+    if (await cli.apiListening()) {
+      try {
+        await applyLive(cli);
+        return outcome('api', true, 'applied through the Xray API');
+      } catch (error) {
+        apiError = (error as Error).message;
+      }
+      // The change may have half-applied: compare with what runs and try once more.
       try {
         await this.#reconcileLive(cli);
         return outcome('api', true, 'applied through the Xray API after reconciling');
-      } catch {
-        // The API cannot be reached: start Xray, or restart it, from the file just written.
-      }
-      try {
-        const wasRunning = (await process.runningPid()) !== undefined;
-        await (wasRunning ? process.restart() : process.start());
-        return outcome(wasRunning ? 'restart' : 'start', true, `Xray API unreachable (${(firstError as Error).message}); Xray ${wasRunning ? 'restarted' : 'started'} from the config file`);
       } catch (error) {
-        return outcome('restart', false, `Xray API unreachable and Xray could not be started: ${(error as Error).message}`);
+        apiError = (error as Error).message;
       }
+    }
+    // The API cannot be reached: start Xray, or restart it, from the file just written.
+    const wasRunning = (await process.runningPid()) !== undefined;
+    const method = wasRunning ? 'restart' : 'start';
+    try {
+      await (wasRunning ? process.restart() : process.start());
+      await this.#waitForApi();
+      return outcome(method, true, `Xray API unreachable (${apiError}); Xray ${wasRunning ? 'restarted' : 'started'} from the config file`);
+    } catch (error) {
+      return outcome(method, false, `Xray API unreachable (${apiError}) and Xray could not be ${method}ed: ${(error as Error).message}`);
+    }
+  }
+
+  async #waitForApi(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await this.#options.cli.apiListening(500))) {
+      if ((await this.#options.process.runningPid()) === undefined) throw new Error('Xray exited at start; see xray.log in the data dir');
+      if (Date.now() > deadline) throw new Error(`Xray API did not come up on ${this.#options.cli.apiAddress}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 

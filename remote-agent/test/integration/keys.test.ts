@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { AgentProcess, FAKE_XRAY } from '../support/agent-process.ts';
+import { agentRules, removeAgentChains } from '../support/firewall.ts';
+import { moveBytes, open, probeHeld } from '../support/tcp-traffic.ts';
+import { waitFor } from '../support/wait.ts';
+
+const liveTags = (agent: AgentProcess): string[] =>
+  JSON.parse(execFileSync(FAKE_XRAY, ['api', 'lsi', '-s', `127.0.0.1:${agent.xrayApiPort}`], { encoding: 'utf8' })).inbounds.map(
+    (inbound: { tag: string }) => inbound.tag,
+  );
+
+describe('keys', () => {
+  let agent: AgentProcess;
+
+  before(async () => {
+    removeAgentChains();
+    agent = await AgentProcess.start();
+  });
+  after(async () => agent?.dispose());
+
+  test('a created key gets the first free port, is listed, readable, and served live by Xray', async () => {
+    const created = await agent.post('/api/keys', { name: 'user@example.com' });
+    assert.equal(created.status, 200);
+    const key = created.body;
+    assert.deepEqual(Object.keys(key).sort(), ['created_at', 'id', 'is_active', 'name', 'port', 'uuid']);
+    assert.equal(key.name, 'user@example.com');
+    assert.equal(key.is_active, true);
+    assert.equal(key.port, 10001);
+    assert.match(key.created_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
+    assert.notEqual(key.id, key.uuid);
+
+    assert.deepEqual((await agent.get(`/api/keys/${key.id}`)).body, key);
+    assert.ok((await agent.get('/api/keys')).body.some((listed: { id: string }) => listed.id === key.id));
+    assert.ok(liveTags(agent).includes(`keyport-${key.id}`));
+    await moveBytes(key.port, 10, 10);
+  });
+
+  test('the config gives a Reality share link that matches the key and the server', async () => {
+    const key = (await agent.post('/api/keys', { name: 'Иван Петров' })).body;
+    const { status, body } = await agent.get(`/api/keys/${key.id}/config`);
+    assert.equal(status, 200);
+    assert.deepEqual(body.key, key);
+    assert.equal(body.qr_code_data, body.vless_url);
+    const url = new URL(body.vless_url);
+    assert.equal(url.protocol, 'vless:');
+    assert.equal(url.username, key.uuid);
+    assert.equal(url.hostname, 'vpn.example.com');
+    assert.equal(Number(url.port), key.port);
+    const reality = (await agent.post('/api/system/verify-reality')).body.data;
+    assert.deepEqual(Object.fromEntries(url.searchParams), {
+      encryption: 'none',
+      security: 'reality',
+      sni: 'www.example.com',
+      fp: 'chrome',
+      pbk: reality.public_key,
+      sid: reality.short_ids[0],
+      type: 'tcp',
+      flow: 'xtls-rprx-vision',
+    });
+    assert.equal(decodeURIComponent(url.hash.slice(1)), 'Иван Петров');
+  });
+
+  test('adding and deleting keys applies live: other users stay connected and Xray is not restarted', async () => {
+    const first = (await agent.post('/api/keys', { name: 'stays-connected' })).body;
+    const held = await open(first.port);
+    const xrayBefore = agent.xrayPid();
+    assert.ok(xrayBefore);
+    const second = (await agent.post('/api/keys', { name: 'comes-and-goes' })).body;
+    assert.equal((await agent.request('DELETE', `/api/keys/${second.id}`)).status, 200);
+    assert.equal(await probeHeld(held), 'open');
+    assert.equal(agent.xrayPid(), xrayBefore);
+    held.destroy();
+  });
+
+  test('disabling a key cuts its live connection at once, keeps its port, and enabling restores it', async () => {
+    const key = (await agent.post('/api/keys', { name: 'to-disable' })).body;
+    const held = await open(key.port);
+    assert.equal(await probeHeld(held), 'open');
+
+    const disabled = await agent.request('PATCH', `/api/keys/${key.id}`, { is_active: false });
+    assert.equal(disabled.status, 200);
+    assert.equal(disabled.body.is_active, false);
+    assert.equal(disabled.body.port, key.port);
+    assert.ok(['reset', 'closed'].includes(await probeHeld(held)), 'the held connection must be cut');
+    assert.ok(!liveTags(agent).includes(`keyport-${key.id}`));
+    await assert.rejects(moveBytes(key.port, 1, 1, 1_000));
+    assert.ok(agentRules().some((rule) => rule.includes(`--dport ${key.port}`) && rule.includes('REJECT')));
+
+    const enabled = await agent.request('PATCH', `/api/keys/${key.id}`, { is_active: true });
+    assert.equal(enabled.body.is_active, true);
+    assert.ok(liveTags(agent).includes(`keyport-${key.id}`));
+    await moveBytes(key.port, 5, 5);
+    assert.ok(!agentRules().some((rule) => rule.includes(`--dport ${key.port}`) && rule.includes('REJECT')));
+  });
+
+  test('deleting a key removes its inbound, its firewall rules and frees its port for the next key', async () => {
+    const key = (await agent.post('/api/keys', { name: 'to-delete' })).body;
+    assert.ok(agentRules().some((rule) => rule.includes(`port ${key.port}`)));
+    const deleted = await agent.request('DELETE', `/api/keys/${key.id}`);
+    assert.deepEqual(deleted, { status: 200, body: { message: 'Key deleted successfully' } });
+    assert.equal((await agent.get(`/api/keys/${key.id}`)).status, 404);
+    assert.ok(!agentRules().some((rule) => rule.includes(`port ${key.port}`)));
+    assert.ok(!liveTags(agent).includes(`keyport-${key.id}`));
+    const next = (await agent.post('/api/keys', { name: 'reuses-port' })).body;
+    assert.equal(next.port, key.port);
+  });
+
+  test('50 keys created concurrently get 50 distinct ports, all with rules and inbounds', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => agent.post('/api/keys', { name: `bulk-${index}` })),
+    );
+    assert.ok(responses.every((response) => response.status === 200));
+    const ports = responses.map((response) => response.body.port);
+    assert.equal(new Set(ports).size, 50);
+    const tags = new Set(liveTags(agent));
+    assert.ok(responses.every((response) => tags.has(`keyport-${response.body.id}`)));
+    const status = await waitFor('config in sync', async () => {
+      const { body } = await agent.get('/api/system/config-status');
+      return body.data.in_sync ? body.data : undefined;
+    });
+    assert.equal(status.firewall.in_sync, true);
+  });
+});

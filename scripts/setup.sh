@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything Keyport needs on a fresh Debian machine: the system tools the agent and its
+# tests drive (iptables, iproute2 for network namespaces and ss), then the npm packages, which
+# include the pinned Node 24 runtime the agent runs on. Electron's binary is not downloaded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v iptables-save >/dev/null || missing+=(iptables)
+command -v ip >/dev/null && command -v ss >/dev/null || missing+=(iproute2)
+command -v curl >/dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: please install ${missing[*]} (needs root)" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+npm ci --no-audit --no-fund
+scripts/node24 --version >/dev/null
+echo "setup: done"
