@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
@@ -16,7 +18,7 @@ describe('bad input gets a clear error and changes nothing', () => {
 
   before(async () => {
     removeAgentChains();
-    agent = await AgentProcess.start();
+    agent = await AgentProcess.start({ logLevel: 'debug' });
     key = (await agent.post('/api/keys', { name: 'existing' })).body;
   });
   after(async () => agent?.dispose());
@@ -65,6 +67,16 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['a huge days_to_keep', 'POST', '/api/traffic/history/cleanup?days_to_keep=1e30', undefined, 400, /days_to_keep/],
     ['a text days_to_keep', 'POST', '/api/traffic/history/cleanup?days_to_keep=all', undefined, 400, /days_to_keep/],
   ];
+
+  test('neither the API key, a wrong key tried, nor the Reality private key reaches the log', async () => {
+    const realityKeys = JSON.parse(readFileSync(join(agent.dataDir, 'reality-keys.json'), 'utf8'));
+    await agent.request('GET', '/api/keys', undefined, { 'x-api-key': 'wrong-key-attempt' });
+    await agent.request('POST', '/api/keys', { name: 'bad; name' });
+    assert.match(agent.output, /listening on/, 'the agent logs at debug level in this suite');
+    for (const secret of [agent.apiKey, 'wrong-key-attempt', realityKeys.privateKey]) {
+      assert.ok(!agent.output.includes(secret), 'a secret is in the agent output');
+    }
+  });
 
   for (const [what, method, path, body, status, detail, headers] of cases) {
     test(`${what} gets ${status}`, async () => {

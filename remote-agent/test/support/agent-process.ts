@@ -9,12 +9,15 @@ const REPO = resolve(import.meta.dirname, '../../..');
 export const FAKE_XRAY = join(REPO, 'remote-agent/test/support/fake-xray/xray');
 
 export interface AgentOptions {
+  /** The agent's entry: the TypeScript source by default, or a built bundle. */
+  entry?: string;
   dataDir?: string;
   xrayBin?: string;
   portRange?: string;
   sampleIntervalSeconds?: number;
   extraFlags?: string[];
   apiKey?: string;
+  logLevel?: 'debug' | 'info' | 'warn';
 }
 
 export interface ApiResponse<T = any> {
@@ -72,10 +75,10 @@ export class AgentProcess {
       '--reality-server-names', 'www.example.com,cdn.example.com',
       ...(this.options.extraFlags ?? []),
     ];
-    const env: NodeJS.ProcessEnv = { ...process.env, KEYPORT_LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, KEYPORT_LOG_LEVEL: this.options.logLevel ?? 'warn' };
     if (this.options.apiKey) env.KEYPORT_API_KEY = this.options.apiKey;
     else delete env.KEYPORT_API_KEY;
-    const child = spawn(process.execPath, [join(REPO, 'remote-agent/src/main.ts'), ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.options.entry ?? join(REPO, 'remote-agent/src/main.ts'), ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
