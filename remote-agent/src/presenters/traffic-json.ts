@@ -27,3 +27,20 @@ export function usageJson(usage: { rxBytes: number; txBytes: number; maxConnecti
 export function envelope<T>(data: T, nowMs: number) {
   return { status: 'success' as const, data, timestamp: formatTimestamp(nowMs) };
 }
+
+/** The fleet-wide byte totals history and monthly reports end with (the schema orders the fields). */
+export function fleetTotalsJson(rxBytes: number, txBytes: number) {
+  return {
+    total_traffic_bytes: rxBytes + txBytes,
+    total_rx_bytes: rxBytes,
+    total_tx_bytes: txBytes,
+    total_traffic_formatted: formatBytes(rxBytes + txBytes),
+    total_rx_formatted: formatBytes(rxBytes),
+    total_tx_formatted: formatBytes(txBytes),
+  };
+}
+
+/** The answer of a per-key reset. */
+export function keyResetJson(message: string, keyId: string, nowMs: number) {
+  return { status: 'success' as const, message, key_id: keyId, timestamp: formatTimestamp(nowMs) };
+}

@@ -4,7 +4,7 @@ import { formatBytes } from '../../lib/format-bytes.ts';
 import { badRequest } from '../../lib/http-error.ts';
 import { formatTimestamp, isCalendarDate, utcDay } from '../../lib/timestamps.ts';
 import { keyIdentityJson } from '../../presenters/key-json.ts';
-import { bytesJson, envelope, usageJson } from '../../presenters/traffic-json.ts';
+import { bytesJson, envelope, fleetTotalsJson, keyResetJson, usageJson } from '../../presenters/traffic-json.ts';
 import { commonErrors, KeyIdParams } from '../../schemas/common.ts';
 import type { KeyRecord } from '../../services/store/key-store.ts';
 import { EMPTY_TOTALS, type KeyTotals } from '../../services/store/traffic-store.ts';
@@ -55,13 +55,8 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
         {
           total_keys: keys.length,
           active_keys: keys.filter((key) => key.isActive).length,
-          total_traffic_bytes: rx + tx,
-          total_rx_bytes: rx,
-          total_tx_bytes: tx,
           keys: entries,
-          total_traffic_formatted: formatBytes(rx + tx),
-          total_rx_formatted: formatBytes(rx),
-          total_tx_formatted: formatBytes(tx),
+          ...fleetTotalsJson(rx, tx),
         },
         ctx.now(),
       );
@@ -129,12 +124,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
       const key = ctx.keys.get(request.params.key_id);
       ctx.traffic.resetHistory(key.id);
       ctx.sampler.forgetKey(key.id);
-      return {
-        status: 'success' as const,
-        message: 'Traffic history reset successfully',
-        key_id: key.id,
-        timestamp: formatTimestamp(ctx.now()),
-      };
+      return keyResetJson('Traffic history reset successfully', key.id, ctx.now());
     },
   );
 

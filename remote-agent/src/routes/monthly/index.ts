@@ -3,7 +3,7 @@ import type { AgentContext } from '../../agent-context.ts';
 import { formatBytes } from '../../lib/format-bytes.ts';
 import { monthBounds, utcMonth } from '../../lib/timestamps.ts';
 import { keyIdentityJson } from '../../presenters/key-json.ts';
-import { envelope, usageJson } from '../../presenters/traffic-json.ts';
+import { envelope, fleetTotalsJson, usageJson } from '../../presenters/traffic-json.ts';
 import { commonErrors, KeyIdParams, YearMonthQuery } from '../../schemas/common.ts';
 import type { PeriodUsage } from '../../services/store/traffic-store.ts';
 import { AllMonthly, KeyMonthly } from './schemas.ts';
@@ -58,15 +58,10 @@ export const monthlyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
           year_month: yearMonth,
           total_keys: keys.length,
           active_keys: keys.filter((key) => key.isActive).length,
-          total_traffic_bytes: rx + tx,
-          total_rx_bytes: rx,
-          total_tx_bytes: tx,
           total_connections: connections,
           total_sessions: sessions,
           keys: entries,
-          total_traffic_formatted: formatBytes(rx + tx),
-          total_rx_formatted: formatBytes(rx),
-          total_tx_formatted: formatBytes(tx),
+          ...fleetTotalsJson(rx, tx),
         },
         ctx.now(),
       );

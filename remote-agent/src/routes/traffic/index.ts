@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AgentContext } from '../../agent-context.ts';
-import { formatTimestamp } from '../../lib/timestamps.ts';
-import { bytesJson, envelope } from '../../presenters/traffic-json.ts';
+import { bytesJson, envelope, keyResetJson } from '../../presenters/traffic-json.ts';
 import { commonErrors, KeyIdParams } from '../../schemas/common.ts';
 import type { KeyRecord } from '../../services/store/key-store.ts';
 import { EMPTY_TOTALS, type KeyTotals } from '../../services/store/traffic-store.ts';
@@ -71,12 +70,7 @@ export const trafficRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
     async (request) => {
       const key = ctx.keys.get(request.params.key_id);
       ctx.traffic.resetLive(key.id);
-      return {
-        status: 'success' as const,
-        message: 'Traffic statistics reset successfully',
-        key_id: key.id,
-        timestamp: formatTimestamp(ctx.now()),
-      };
+      return keyResetJson('Traffic statistics reset successfully', key.id, ctx.now());
     },
   );
 };
