@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess, FAKE_XRAY } from '../support/agent-process.ts';
 import { agentRules, removeAgentChains } from '../support/firewall.ts';
@@ -121,5 +122,20 @@ describe('keys', () => {
       return body.data.in_sync ? body.data : undefined;
     });
     assert.equal(status.firewall.in_sync, true);
+  });
+
+  test('a port something else listens on is never handed to a key', async () => {
+    const taken = new Set((await agent.get('/api/system/ports')).body.data.assignments.map((entry: { port: number }) => entry.port));
+    let lowestFree = 10001;
+    while (taken.has(lowestFree)) lowestFree += 1;
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(lowestFree, '0.0.0.0', resolve));
+    try {
+      const key = (await agent.post('/api/keys', { name: 'skips-busy-port' })).body;
+      assert.notEqual(key.port, lowestFree);
+      assert.ok(key.port > lowestFree);
+    } finally {
+      squatter.close();
+    }
   });
 });
