@@ -4,7 +4,8 @@ const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
+  // 1023.995 and up would print as "1024.00": that is already the next unit.
+  while (Math.abs(value) >= (unit === 0 ? 1024 : 1023.995) && unit < UNITS.length - 1) {
     value /= 1024;
     unit += 1;
   }

@@ -109,9 +109,7 @@ export class KeyService {
   /** Makes the firewall rules match the keys exactly. */
   async syncFirewall() {
     const desired = this.list().map((key) => ({ port: key.port, blocked: !key.isActive }));
-    const result = await this.#o.firewall.sync(desired);
-    for (const port of [...result.added, ...result.repaired]) this.#o.sampler.forgetPort(port);
-    return result;
+    return this.#o.firewall.sync(desired, (port, family) => this.#o.sampler.forgetPort(port, family));
   }
 
   async #firewallStep(what: string, step: () => Promise<void>): Promise<void> {

@@ -47,6 +47,8 @@ export class Sampler {
   #previousCycleAtMs: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<CycleReport> | undefined;
+  /** Counters forgotten while a cycle was in flight: that cycle's readings of them are stale. */
+  #staleMidCycle: Array<(counterId: string) => boolean> = [];
   #lastCycle: CycleReport | null = null;
   #lastPruneMs = 0;
 
@@ -94,13 +96,18 @@ export class Sampler {
     return this.#live.get(keyId) ?? NO_TRAFFIC;
   }
 
-  /** A port's rules are being created afresh: its counters restart from zero. */
-  forgetPort(port: number): void {
-    const suffix = `:${port}`;
+  /**
+   * A port's rules are being created afresh (in one address family, or all): their counters restart
+   * from zero. A cycle in flight read the old rules, so it leaves these counters alone.
+   */
+  forgetPort(port: number, family?: string): void {
+    const matches = (counterId: string) =>
+      counterId.endsWith(`:${port}`) && (family === undefined || counterId.startsWith(`${family}:`));
     for (const counterId of this.#baselines.keys()) {
-      if (counterId.endsWith(suffix)) this.#baselines.delete(counterId);
+      if (matches(counterId)) this.#baselines.delete(counterId);
     }
-    this.#traffic.forgetPortBaselines(port);
+    if (this.#running) this.#staleMidCycle.push(matches);
+    this.#traffic.forgetPortBaselines(port, family);
   }
 
   forgetKey(keyId: string): void {
@@ -119,6 +126,7 @@ export class Sampler {
   async #runCycle(): Promise<CycleReport> {
     const startedMs = performance.now();
     const atMs = this.#now();
+    this.#staleMidCycle = [];
     let report: CycleReport;
     try {
       const [snapshot, sockets] = await Promise.all([this.#firewall.read(), readSocketTable()]);
@@ -161,10 +169,11 @@ export class Sampler {
     for (const [counterId, value] of counters) {
       const baseline = this.#baselines.get(counterId) ?? 0;
       if (value === baseline) continue;
-      baselines.set(counterId, value);
-      const delta = value > baseline ? value - baseline : value;
+      if (this.#staleMidCycle.some((isStale) => isStale(counterId))) continue;
       const [, kind, portText] = counterId.split(':') as [string, keyof PortDelta, string];
       const port = Number(portText);
+      baselines.set(counterId, value);
+      const delta = value > baseline ? value - baseline : value;
       let entry = portDeltas.get(port);
       if (!entry) {
         entry = { rx: 0, tx: 0, syn: 0 };

@@ -50,6 +50,8 @@ export function parseSavedRules(saved: string): Map<number, PortRules> {
     const match = RULE_LINE.exec(line);
     if (!match) continue;
     const [, packets, bytes, chain, direction, portText, syn, reject] = match;
+    // Only the shapes the agent writes: IN matches the destination port, OUT the source port.
+    if ((chain === CHAIN_IN) !== (direction === 'd')) continue;
     const port = Number(portText);
     let entry = ports.get(port);
     if (!entry) {
@@ -58,8 +60,7 @@ export function parseSavedRules(saved: string): Map<number, PortRules> {
     }
     if (reject) entry.blocked = true;
     else if (syn) entry.counters.set('syn', Number(packets));
-    else if (chain === CHAIN_IN && direction === 'd') entry.counters.set('rx', Number(bytes));
-    else if (chain === CHAIN_OUT && direction === 's') entry.counters.set('tx', Number(bytes));
+    else entry.counters.set(chain === CHAIN_IN ? 'rx' : 'tx', Number(bytes));
   }
   return ports;
 }

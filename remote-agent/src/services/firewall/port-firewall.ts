@@ -126,13 +126,21 @@ export class PortFirewall {
     );
   }
 
-  /** Makes the rules match `desired` exactly: missing ports added, stray ones removed, half-rules redone. */
-  sync(desired: readonly DesiredPort[]): Promise<SyncResult> {
+  /**
+   * Makes the rules match `desired` exactly: missing ports added, stray ones removed, half-rules
+   * redone. `beforeRecreate` hears of each port whose counters in a family restart from zero, just
+   * before they do.
+   */
+  sync(
+    desired: readonly DesiredPort[],
+    beforeRecreate: (port: number, family: string) => void = () => {},
+  ): Promise<SyncResult> {
     return this.#serialized(async () => {
       const result: SyncResult = { added: [], removed: [], repaired: [] };
       const wanted = new Map(desired.map((entry) => [entry.port, entry.blocked]));
-      await this.#applyAll((current, isFirstFamily) => {
+      await this.#applyAll((current, isFirstFamily, family) => {
         const report = (list: number[], port: number) => isFirstFamily && list.push(port);
+        const recreated: number[] = [];
         const lines: string[] = [];
         for (const [port, rules] of current) {
           const blocked = wanted.get(port);
@@ -143,13 +151,16 @@ export class PortFirewall {
           else {
             lines.push(...addPortLines(port, blocked));
             report(result.repaired, port);
+            recreated.push(port);
           }
         }
         for (const [port, blocked] of wanted) {
           if (current.has(port)) continue;
           lines.push(...addPortLines(port, blocked));
           report(result.added, port);
+          recreated.push(port);
         }
+        for (const port of recreated) beforeRecreate(port, family);
         return lines;
       });
       return result;
@@ -157,10 +168,12 @@ export class PortFirewall {
   }
 
   /** Per family: read the current rules, ask `linesFor` what to change, apply it in one restore. */
-  async #applyAll(linesFor: (current: Map<number, PortRules>, isFirstFamily: boolean) => string[]): Promise<void> {
+  async #applyAll(
+    linesFor: (current: Map<number, PortRules>, isFirstFamily: boolean, family: string) => string[],
+  ): Promise<void> {
     for (const [index, family] of this.#families.entries()) {
       const current = parseSavedRules(await mustRun(family.save, ['-c', '-t', 'filter']));
-      const lines = linesFor(current, index === 0);
+      const lines = linesFor(current, index === 0, family.label);
       if (lines.length > 0) await mustRun(family.restore, ['-w', '--noflush'], restoreScript(lines));
     }
   }

@@ -141,7 +141,7 @@ export class TrafficStore {
       'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
     );
     this.#selectBaselines = db.prepare('SELECT counter_id, value FROM counter_baselines');
-    this.#deletePortBaselines = db.prepare("DELETE FROM counter_baselines WHERE counter_id GLOB '*:' || ?");
+    this.#deletePortBaselines = db.prepare('DELETE FROM counter_baselines WHERE counter_id GLOB ?');
     this.#selectTotals = db.prepare('SELECT * FROM key_totals WHERE key_id = ?');
     this.#selectAllTotals = db.prepare('SELECT * FROM key_totals');
     this.#selectDays = db.prepare(
@@ -205,9 +205,9 @@ export class TrafficStore {
     return new Map(rows.map((row) => [row.counter_id, row.value]));
   }
 
-  /** Forgets the baselines of a port whose firewall rules are being (re)created from zero. */
-  forgetPortBaselines(port: number): void {
-    this.#deletePortBaselines.run(String(port));
+  /** Forgets the baselines of a port (in one family, or all) whose rules are being (re)created from zero. */
+  forgetPortBaselines(port: number, family = '*'): void {
+    this.#deletePortBaselines.run(`${family}:*:${port}`);
   }
 
   totals(keyId: string): KeyTotals {

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { DatabaseSync } from 'node:sqlite';
+import { inTransaction, openDatabase } from '../../src/services/store/database.ts';
+
+const count = (db: DatabaseSync, table: string) => Number(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n);
+// node:sqlite rows have a null prototype; spread them to compare with plain objects.
+const plain = (rows: unknown[]) => rows.map((row) => ({ ...(row as object) }));
+
+describe('openDatabase', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-db-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('uses WAL and enforces foreign keys', () => {
+    const db = openDatabase(join(dir, 'pragmas.db'));
+    assert.equal(db.prepare('PRAGMA journal_mode').get()!.journal_mode, 'wal');
+    assert.equal(db.prepare('PRAGMA foreign_keys').get()!.foreign_keys, 1);
+    db.close();
+  });
+
+  test('can be opened again over an existing file, keeping its rows', () => {
+    const path = join(dir, 'reopen.db');
+    const first = openDatabase(path);
+    first.prepare("INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES ('k', 'n', 'u', 10001, 0)").run();
+    first.close();
+    const second = openDatabase(path);
+    assert.deepEqual(plain(second.prepare('SELECT id, port FROM keys').all()), [{ id: 'k', port: 10001 }]);
+    second.close();
+  });
+
+  test('deleting a key deletes its totals and daily rows with it', () => {
+    const db = openDatabase(join(dir, 'cascade.db'));
+    db.exec(`
+      INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES ('k', 'n', 'u', 10001, 0);
+      INSERT INTO key_totals (key_id) VALUES ('k');
+      INSERT INTO daily_traffic (key_id, day) VALUES ('k', '2025-08-05');`);
+    db.exec("DELETE FROM keys WHERE id = 'k'");
+    assert.equal(count(db, 'key_totals'), 0);
+    assert.equal(count(db, 'daily_traffic'), 0);
+    db.close();
+  });
+});
+
+describe('inTransaction', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-db-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('writes everything when the work succeeds and returns its result', () => {
+    const db = openDatabase(join(dir, 'commit.db'));
+    const result = inTransaction(db, () => {
+      db.exec("INSERT INTO counter_baselines VALUES ('v4:rx:10001', 1), ('v4:tx:10001', 2)");
+      return 'done';
+    });
+    assert.equal(result, 'done');
+    assert.equal(count(db, 'counter_baselines'), 2);
+    db.close();
+  });
+
+  test('writes nothing when the work throws, and rethrows', () => {
+    const db = openDatabase(join(dir, 'rollback.db'));
+    assert.throws(
+      () =>
+        inTransaction(db, () => {
+          db.exec("INSERT INTO counter_baselines VALUES ('v4:rx:10001', 1)");
+          throw new Error('half-way');
+        }),
+      /half-way/,
+    );
+    assert.equal(count(db, 'counter_baselines'), 0);
+    assert.equal(db.isTransaction, false);
+    db.close();
+  });
+});

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { KeyStore, PortsExhaustedError, type NewKey } from '../../src/services/store/key-store.ts';
+import { rowCount, tempDatabase } from './temp-db.ts';
+
+const RANGE = { from: 10001, to: 10010 };
+const nothingBusy = () => false;
+const busy =
+  (...ports: number[]) =>
+  (port: number) =>
+    ports.includes(port);
+
+let serial = 0;
+const newKey = (name: string, createdAtMs = ++serial): NewKey => ({ id: `id-${name}`, name, uuid: `uuid-${name}`, createdAtMs });
+
+const portsOf = (store: KeyStore) => Object.fromEntries(store.list().map((key) => [key.name, key.port]));
+
+describe('KeyStore.create', () => {
+  test('stores an active key on the first port of the range and reads it back', () => {
+    const store = new KeyStore(tempDatabase().db);
+    const created = store.create(newKey('a', 1000), RANGE, nothingBusy);
+    assert.deepEqual(created, { id: 'id-a', name: 'a', uuid: 'uuid-a', createdAtMs: 1000, port: 10001, isActive: true });
+    assert.deepEqual(store.get('id-a'), created);
+    assert.deepEqual(store.list(), [created]);
+  });
+
+  test('skips ports something else listens on and ports other keys hold', () => {
+    const store = new KeyStore(tempDatabase().db);
+    assert.equal(store.create(newKey('a'), RANGE, busy(10001)).port, 10002);
+    assert.equal(store.create(newKey('b'), RANGE, busy(10001, 10003)).port, 10004);
+    assert.equal(store.create(newKey('c'), RANGE, busy(10001)).port, 10003);
+  });
+
+  test('a deleted key frees its port for the next key', () => {
+    const store = new KeyStore(tempDatabase().db);
+    store.create(newKey('a'), RANGE, nothingBusy);
+    store.create(newKey('b'), RANGE, nothingBusy);
+    assert.equal(store.delete('id-a'), true);
+    assert.equal(store.get('id-a'), undefined);
+    assert.equal(store.create(newKey('c'), RANGE, nothingBusy).port, 10001);
+  });
+
+  test('deleting an unknown key reports that nothing was deleted', () => {
+    assert.equal(new KeyStore(tempDatabase().db).delete('missing'), false);
+  });
+
+  test('throws PortsExhaustedError when the range is full, and stores nothing', () => {
+    const { db } = tempDatabase();
+    const store = new KeyStore(db);
+    const small = { from: 10001, to: 10002 };
+    store.create(newKey('a'), small, nothingBusy);
+    assert.throws(() => store.create(newKey('b'), small, busy(10002)), PortsExhaustedError);
+    assert.deepEqual(store.list().map((key) => key.name), ['a']);
+    assert.equal(rowCount(db, 'key_totals'), 1);
+    // The failed attempt left no transaction open: the store still works.
+    assert.equal(store.create(newKey('c'), small, nothingBusy).port, 10002);
+  });
+
+  test('setActive switches a key off and on', () => {
+    const store = new KeyStore(tempDatabase().db);
+    store.create(newKey('a'), RANGE, nothingBusy);
+    store.setActive('id-a', false);
+    assert.equal(store.get('id-a')?.isActive, false);
+    store.setActive('id-a', true);
+    assert.equal(store.get('id-a')?.isActive, true);
+  });
+});
+
+describe('KeyStore.reassignPorts', () => {
+  test('compacts keys, oldest first, to the start of the range and reports each move', () => {
+    const store = new KeyStore(tempDatabase().db);
+    // Created out of age order, so the newest key got the lowest port.
+    store.create(newKey('newest', 300), RANGE, nothingBusy);
+    store.create(newKey('gone', 50), RANGE, nothingBusy);
+    store.create(newKey('oldest', 100), RANGE, nothingBusy);
+    store.create(newKey('middle', 200), RANGE, nothingBusy);
+    store.delete('id-gone');
+    assert.deepEqual(portsOf(store), { oldest: 10003, middle: 10004, newest: 10001 });
+
+    const moves = store.reassignPorts(RANGE, nothingBusy);
+    assert.deepEqual(portsOf(store), { oldest: 10001, middle: 10002, newest: 10003 });
+    assert.deepEqual(moves, [
+      { keyId: 'id-oldest', oldPort: 10003, newPort: 10001 },
+      { keyId: 'id-middle', oldPort: 10004, newPort: 10002 },
+      { keyId: 'id-newest', oldPort: 10001, newPort: 10003 },
+    ]);
+  });
+
+  test('skips ports other programs listen on but not the keys\' own ports, and reports only real moves', () => {
+    const store = new KeyStore(tempDatabase().db);
+    store.create(newKey('a'), RANGE, busy(10001));
+    store.create(newKey('b'), RANGE, busy(10001, 10003));
+    assert.deepEqual(portsOf(store), { a: 10002, b: 10004 });
+    // Xray listens on 10002 and 10004 itself; 10001 is someone else's.
+    const moves = store.reassignPorts(RANGE, busy(10001, 10002, 10004));
+    assert.deepEqual(portsOf(store), { a: 10002, b: 10003 });
+    assert.deepEqual(moves, [{ keyId: 'id-b', oldPort: 10004, newPort: 10003 }]);
+  });
+
+  test('changes nothing when the keys no longer fit the range', () => {
+    const store = new KeyStore(tempDatabase().db);
+    store.create(newKey('a'), RANGE, nothingBusy);
+    store.create(newKey('b'), RANGE, nothingBusy);
+    assert.throws(() => store.reassignPorts({ from: 10005, to: 10006 }, busy(10006)), PortsExhaustedError);
+    assert.deepEqual(portsOf(store), { a: 10001, b: 10002 });
+  });
+});

@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { DatabaseSync } from 'node:sqlite';
+import type { FirewallSnapshot, PortFirewall } from '../../src/services/firewall/port-firewall.ts';
+import { listeningPortsNow } from '../../src/services/net/socket-table.ts';
+import { Sampler } from '../../src/services/sampler.ts';
+import { openDatabase } from '../../src/services/store/database.ts';
+import { KeyStore } from '../../src/services/store/key-store.ts';
+import { TrafficStore } from '../../src/services/store/traffic-store.ts';
+import { tempDatabase } from './temp-db.ts';
+
+const T0 = Date.UTC(2025, 8, 1, 10, 0, 0);
+const INTERVAL_MS = 5000;
+// Ports nothing here listens on, so the socket table reports no connections for them.
+const RANGE = { from: 10801, to: 10999 };
+
+/** A firewall whose counters the test sets by hand, read the way PortFirewall.read reports them. */
+function stubFirewall() {
+  const counters = new Map<string, number>();
+  let failure: Error | undefined;
+  const firewall = {
+    read: async (): Promise<FirewallSnapshot> => {
+      if (failure) throw failure;
+      return { counters: new Map(counters), ports: new Map() };
+    },
+  } as unknown as PortFirewall;
+  return {
+    firewall,
+    set(values: Record<string, number>) {
+      for (const [id, value] of Object.entries(values)) counters.set(id, value);
+    },
+    fail(error: Error | undefined) {
+      failure = error;
+    },
+  };
+}
+
+function setup() {
+  const { db, path } = tempDatabase();
+  const keys = new KeyStore(db);
+  const busy = listeningPortsNow();
+  const create = (id: string) =>
+    keys.create({ id, name: id, uuid: `uuid-${id}`, createdAtMs: 0 }, RANGE, (port) => busy.has(port)).port;
+  const portA = create('a');
+  const portB = create('b');
+  const stub = stubFirewall();
+  const warnings: string[] = [];
+  let nowMs = T0;
+  const samplerOver = (database: DatabaseSync) =>
+    new Sampler({
+      firewall: stub.firewall,
+      keys: new KeyStore(database),
+      traffic: new TrafficStore(database),
+      intervalMs: INTERVAL_MS,
+      now: () => nowMs,
+      log: { warn: (msg) => warnings.push(msg), info: () => undefined },
+    });
+  return {
+    db,
+    path,
+    stub,
+    portA,
+    portB,
+    warnings,
+    traffic: new TrafficStore(db),
+    sampler: samplerOver(db),
+    samplerOver,
+    /** Moves the clock one interval on and runs a cycle. */
+    async tick(sampler: Sampler, stepMs = INTERVAL_MS) {
+      nowMs += stepMs;
+      const report = await sampler.cycle();
+      assert.equal(report.ok, true, report.error ?? '');
+      return report;
+    },
+  };
+}
+
+const bytes = (traffic: TrafficStore, keyId: string) => {
+  const totals = traffic.totals(keyId);
+  return { rx: totals.totalRxBytes, tx: totals.totalTxBytes, connections: totals.totalConnections };
+};
+
+describe('Sampler', () => {
+  test('the first cycle counts the raw counter values, there being no baseline yet', async () => {
+    const { stub, sampler, portA, traffic, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 1000, [`v4:tx:${portA}`]: 5000, [`v4:syn:${portA}`]: 3 });
+    await tick(sampler);
+    assert.deepEqual(bytes(traffic, 'a'), { rx: 1000, tx: 5000, connections: 3 });
+    assert.equal(traffic.days('a')[0]?.sessions, 3);
+    assert.deepEqual(bytes(traffic, 'b'), { rx: 0, tx: 0, connections: 0 });
+  });
+
+  test('later cycles count only the increase since the previous reading', async () => {
+    const { stub, sampler, portA, traffic, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 1000, [`v4:syn:${portA}`]: 3 });
+    await tick(sampler);
+    stub.set({ [`v4:rx:${portA}`]: 1500, [`v4:syn:${portA}`]: 4 });
+    await tick(sampler);
+    await tick(sampler); // unchanged counters add nothing
+    assert.deepEqual(bytes(traffic, 'a'), { rx: 1500, tx: 0, connections: 4 });
+  });
+
+  test('a counter that went backwards was reset: its whole new value counts, never a negative', async () => {
+    const { stub, sampler, portA, traffic, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 1500 });
+    await tick(sampler);
+    stub.set({ [`v4:rx:${portA}`]: 200 });
+    await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 1700);
+    stub.set({ [`v4:rx:${portA}`]: 0 });
+    await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 1700);
+    stub.set({ [`v4:rx:${portA}`]: 300 });
+    await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 2000);
+  });
+
+  test('IPv4 and IPv6 counters of one port add up', async () => {
+    const { stub, sampler, portA, traffic, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 100, [`v6:rx:${portA}`]: 50, [`v4:tx:${portA}`]: 7, [`v6:tx:${portA}`]: 3 });
+    await tick(sampler);
+    stub.set({ [`v6:rx:${portA}`]: 80 });
+    await tick(sampler);
+    assert.deepEqual(bytes(traffic, 'a'), { rx: 180, tx: 10, connections: 0 });
+  });
+
+  test('each port\'s counters go to the key on that port', async () => {
+    const { stub, sampler, portA, portB, traffic, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 10, [`v4:rx:${portB}`]: 20, 'v4:rx:10000': 999 });
+    const report = await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 10);
+    assert.equal(bytes(traffic, 'b').rx, 20);
+    assert.equal(report.keys, 2);
+    assert.equal(report.keysWithTraffic, 2);
+  });
+
+  test('totals survive a restart: a new Sampler over the same database does not count old bytes again', async () => {
+    const { stub, sampler, samplerOver, path, portA, traffic, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 1000 });
+    await tick(sampler);
+
+    const reopened = openDatabase(path);
+    try {
+      const restarted = samplerOver(reopened);
+      await tick(restarted);
+      assert.equal(bytes(traffic, 'a').rx, 1000);
+      stub.set({ [`v4:rx:${portA}`]: 1200 });
+      await tick(restarted);
+      assert.equal(bytes(traffic, 'a').rx, 1200);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  test('after forgetPort the next reading of that port counts from zero', async () => {
+    const { stub, sampler, samplerOver, db, portA, portB, traffic, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 1000, [`v4:rx:${portB}`]: 1000 });
+    await tick(sampler);
+    sampler.forgetPort(portA);
+    stub.set({ [`v4:rx:${portA}`]: 1200, [`v4:rx:${portB}`]: 1200 });
+    await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 2200);
+    assert.equal(bytes(traffic, 'b').rx, 1200);
+
+    // Forgotten in the database too, so a restart right after does not bring the old baseline back.
+    sampler.forgetPort(portA);
+    await tick(samplerOver(db));
+    assert.equal(bytes(traffic, 'a').rx, 3400);
+  });
+
+  test('a port forgotten while a cycle reads its old rules is not charged their counters', async () => {
+    const { stub, sampler, portA, traffic, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 1000 });
+    await tick(sampler);
+    // The key on portA is deleted and a new key takes the port while the next read is in flight.
+    stub.set({ [`v4:rx:${portA}`]: 1100 });
+    const inFlight = sampler.cycle();
+    sampler.forgetPort(portA);
+    await inFlight;
+    stub.set({ [`v4:rx:${portA}`]: 300 });
+    await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 1300, 'the old 1100 is read once and ignored; the fresh rules count 300');
+  });
+
+  test('forgetting one address family leaves the other family\'s baseline alone', async () => {
+    const { stub, sampler, portA, traffic, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 1000, [`v6:rx:${portA}`]: 500 });
+    await tick(sampler);
+    sampler.forgetPort(portA, 'v6');
+    stub.set({ [`v4:rx:${portA}`]: 1000, [`v6:rx:${portA}`]: 20 });
+    await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 1520);
+  });
+
+  test('the live rate is the bytes of the last cycle over the time since the one before', async () => {
+    const { stub, sampler, portA, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 4000, [`v4:tx:${portA}`]: 1000 });
+    await tick(sampler);
+    assert.deepEqual(sampler.live('a'), { connections: 0, rateBytesPerSec: 1000 }, 'first cycle: over one interval');
+    stub.set({ [`v4:rx:${portA}`]: 6000, [`v4:tx:${portA}`]: 2000 });
+    await tick(sampler, 10_000);
+    assert.deepEqual(sampler.live('a'), { connections: 0, rateBytesPerSec: 300 });
+    await tick(sampler);
+    assert.equal(sampler.live('a').rateBytesPerSec, 0);
+  });
+
+  test('bytes land on the UTC day of the cycle', async () => {
+    const { stub, sampler, portA, traffic, tick } = setup();
+    const toMidnight = Date.UTC(2025, 8, 2) - T0;
+    stub.set({ [`v4:rx:${portA}`]: 100 });
+    await tick(sampler, toMidnight - 1);
+    stub.set({ [`v4:rx:${portA}`]: 150 });
+    await tick(sampler, 1);
+    assert.deepEqual(
+      traffic.days('a').map((day) => [day.day, day.rxBytes]),
+      [
+        ['2025-09-01', 100],
+        ['2025-09-02', 50],
+      ],
+    );
+  });
+
+  test('a failed firewall read reports the cycle as failed and loses no bytes', async () => {
+    const { stub, sampler, portA, traffic, warnings, tick } = setup();
+    stub.set({ [`v4:rx:${portA}`]: 100 });
+    await tick(sampler);
+    stub.fail(new Error('iptables-save exited 4'));
+    stub.set({ [`v4:rx:${portA}`]: 300 });
+    const report = await sampler.cycle();
+    assert.equal(report.ok, false);
+    assert.match(report.error ?? '', /iptables-save exited 4/);
+    assert.equal(sampler.lastCycle, report);
+    assert.equal(warnings.length, 1);
+    stub.fail(undefined);
+    await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 300);
+  });
+});

@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { KeyStore } from '../../src/services/store/key-store.ts';
+import { EMPTY_TOTALS, TrafficStore, type KeyCycleDelta, type PeriodUsage } from '../../src/services/store/traffic-store.ts';
+import { rowCount, tempDatabase } from './temp-db.ts';
+
+const T0 = Date.UTC(2025, 7, 5, 12, 0, 0);
+
+/** A database with keys `a` and `b` and a store over it. */
+function setup() {
+  const { db } = tempDatabase();
+  const keys = new KeyStore(db);
+  for (const id of ['a', 'b']) keys.create({ id, name: id, uuid: `uuid-${id}`, createdAtMs: 0 }, { from: 10001, to: 10010 }, () => false);
+  return { db, keys, traffic: new TrafficStore(db) };
+}
+
+const delta = (keyId: string, values: Partial<Omit<KeyCycleDelta, 'keyId'>>): KeyCycleDelta => ({
+  keyId,
+  rxBytes: 0,
+  txBytes: 0,
+  newConnections: 0,
+  connections: 0,
+  ...values,
+});
+
+const usage = (period: PeriodUsage | undefined) =>
+  period && { rxBytes: period.rxBytes, txBytes: period.txBytes, maxConnections: period.maxConnections, sessions: period.sessions };
+
+const record = (traffic: TrafficStore, day: string, atMs: number, ...deltas: KeyCycleDelta[]) =>
+  traffic.recordCycle({ atMs, day, deltas, baselines: new Map() });
+
+describe('TrafficStore.recordCycle', () => {
+  test('adds each cycle to the live and lifetime totals of its key only', () => {
+    const { traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 100, txBytes: 1000, newConnections: 1 }));
+    record(traffic, '2025-08-05', T0 + 5000, delta('a', { rxBytes: 20, txBytes: 300, newConnections: 2 }));
+    assert.deepEqual(traffic.totals('a'), {
+      liveRxBytes: 120,
+      liveTxBytes: 1300,
+      totalRxBytes: 120,
+      totalTxBytes: 1300,
+      totalConnections: 3,
+      lastActivityMs: T0 + 5000,
+    });
+    assert.deepEqual(traffic.totals('b'), EMPTY_TOTALS);
+  });
+
+  test('adds bytes to the day row of the cycle\'s day', () => {
+    const { traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 100, txBytes: 1000 }));
+    record(traffic, '2025-08-05', T0 + 5000, delta('a', { rxBytes: 20, txBytes: 300 }));
+    record(traffic, '2025-08-06', T0 + 86_400_000, delta('a', { rxBytes: 7, txBytes: 8 }));
+    assert.deepEqual(
+      traffic.days('a').map((day) => [day.day, day.rxBytes, day.txBytes]),
+      [
+        ['2025-08-05', 120, 1300],
+        ['2025-08-06', 7, 8],
+      ],
+    );
+  });
+
+  test('keeps the day\'s highest connection count and sums its sessions', () => {
+    const { traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1, connections: 5, newConnections: 2 }));
+    record(traffic, '2025-08-05', T0 + 5000, delta('a', { rxBytes: 1, connections: 3, newConnections: 4 }));
+    const [day] = traffic.days('a');
+    assert.equal(day?.maxConnections, 5);
+    assert.equal(day?.sessions, 6);
+  });
+
+  test('a cycle with only open connections raises the day\'s maximum but not the totals', () => {
+    const { traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 10 }));
+    record(traffic, '2025-08-05', T0 + 5000, delta('a', { connections: 4 }));
+    assert.equal(traffic.days('a')[0]?.maxConnections, 4);
+    assert.equal(traffic.totals('a').totalRxBytes, 10);
+    assert.equal(traffic.totals('a').lastActivityMs, T0);
+  });
+
+  test('new connections without bytes count as sessions but not as activity', () => {
+    const { traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { newConnections: 1 }));
+    assert.equal(traffic.totals('a').totalConnections, 1);
+    assert.equal(traffic.totals('a').lastActivityMs, null);
+  });
+
+  test('keeps a raw sample only for cycles that moved bytes', () => {
+    const { db, traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }), delta('b', { newConnections: 1, connections: 1 }));
+    assert.equal(rowCount(db, 'traffic_samples'), 1);
+  });
+
+  test('a cycle for a key deleted meanwhile writes nothing for it and still records the rest', () => {
+    const { db, keys, traffic } = setup();
+    keys.delete('a');
+    assert.doesNotThrow(() =>
+      traffic.recordCycle({
+        atMs: T0,
+        day: '2025-08-05',
+        deltas: [delta('a', { rxBytes: 100, newConnections: 1, connections: 1 }), delta('b', { txBytes: 5 })],
+        baselines: new Map([['v4:tx:10002', 5]]),
+      }),
+    );
+    assert.deepEqual(traffic.days('a'), []);
+    assert.equal(rowCount(db, 'daily_traffic'), 1);
+    assert.equal(rowCount(db, 'traffic_samples'), 1);
+    assert.equal(rowCount(db, 'key_totals'), 1);
+    assert.equal(traffic.totals('b').totalTxBytes, 5);
+    assert.equal(traffic.loadBaselines().get('v4:tx:10002'), 5);
+  });
+});
+
+describe('TrafficStore periods', () => {
+  function withMonthOfTraffic() {
+    const context = setup();
+    const day = (name: string, ...deltas: KeyCycleDelta[]) => record(context.traffic, name, Date.parse(`${name}T12:00:00Z`), ...deltas);
+    day('2025-07-31', delta('a', { rxBytes: 1000, txBytes: 1000, newConnections: 9, connections: 9 }));
+    day('2025-08-01', delta('a', { rxBytes: 1, txBytes: 10, newConnections: 1, connections: 2 }));
+    day('2025-08-15', delta('a', { rxBytes: 2, txBytes: 20, newConnections: 2, connections: 7 }), delta('b', { rxBytes: 5 }));
+    day('2025-08-31', delta('a', { rxBytes: 4, txBytes: 40, newConnections: 3, connections: 1 }));
+    day('2025-09-01', delta('a', { rxBytes: 1000, txBytes: 1000, newConnections: 9, connections: 9 }));
+    return context;
+  }
+
+  test('a month is the sum of its days: bytes and sessions add up, connections peak', () => {
+    const { traffic } = withMonthOfTraffic();
+    const august = traffic.period('2025-08-01', '2025-08-31');
+    assert.deepEqual(usage(august.get('a')), { rxBytes: 7, txBytes: 70, maxConnections: 7, sessions: 6 });
+    assert.deepEqual(usage(august.get('b')), { rxBytes: 5, txBytes: 0, maxConnections: 0, sessions: 0 });
+    assert.deepEqual(usage(traffic.keyPeriod('a', '2025-08-01', '2025-08-31')), usage(august.get('a')));
+  });
+
+  test('a period without rows for a key has no entry for it', () => {
+    const { traffic } = withMonthOfTraffic();
+    assert.equal(traffic.period('2025-06-01', '2025-06-30').size, 0);
+    assert.equal(traffic.keyPeriod('b', '2025-09-01', '2025-09-30'), undefined);
+  });
+
+  test('days() returns the key\'s rows within the bounds, in order', () => {
+    const { traffic } = withMonthOfTraffic();
+    assert.deepEqual(
+      traffic.days('a', '2025-08-01', '2025-08-31').map((row) => row.day),
+      ['2025-08-01', '2025-08-15', '2025-08-31'],
+    );
+  });
+
+  test('the day summary adds up every key\'s row of that day', () => {
+    const { traffic } = withMonthOfTraffic();
+    record(traffic, '2025-08-15', Date.parse('2025-08-15T13:00:00Z'), delta('b', { newConnections: 3, connections: 4 }));
+    assert.deepEqual(traffic.daySummary('2025-08-15'), {
+      rxBytes: 7,
+      txBytes: 20,
+      totalConnections: 11,
+      activeKeys: 2,
+      sessions: 5,
+    });
+  });
+
+  test('a key with only open connections that day is not counted as active', () => {
+    const { traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { connections: 3 }), delta('b', { rxBytes: 1 }));
+    assert.equal(traffic.daySummary('2025-08-05').activeKeys, 1);
+  });
+
+  test('the summary of a day without traffic is all zeros', () => {
+    const { traffic } = withMonthOfTraffic();
+    assert.deepEqual(traffic.daySummary('2025-08-02'), { rxBytes: 0, txBytes: 0, totalConnections: 0, activeKeys: 0, sessions: 0 });
+  });
+});
+
+describe('TrafficStore resets and cleanup', () => {
+  function withTraffic() {
+    const context = setup();
+    record(context.traffic, '2025-08-05', T0, delta('a', { rxBytes: 100, txBytes: 200, newConnections: 3, connections: 1 }));
+    record(context.traffic, '2025-08-05', T0, delta('b', { rxBytes: 1, txBytes: 2 }));
+    return context;
+  }
+
+  test('resetLive zeroes the live counters and leaves history alone', () => {
+    const { traffic } = withTraffic();
+    const daysBefore = traffic.days('a');
+    traffic.resetLive('a');
+    assert.deepEqual(traffic.totals('a'), {
+      liveRxBytes: 0,
+      liveTxBytes: 0,
+      totalRxBytes: 100,
+      totalTxBytes: 200,
+      totalConnections: 3,
+      lastActivityMs: T0,
+    });
+    assert.deepEqual(traffic.days('a'), daysBefore);
+    assert.equal(traffic.totals('b').liveRxBytes, 1);
+  });
+
+  test('resetHistory clears lifetime totals, days and samples and leaves live counters', () => {
+    const { db, traffic } = withTraffic();
+    traffic.resetHistory('a');
+    const totals = traffic.totals('a');
+    assert.deepEqual([totals.liveRxBytes, totals.liveTxBytes], [100, 200]);
+    assert.deepEqual([totals.totalRxBytes, totals.totalTxBytes, totals.totalConnections], [0, 0, 0]);
+    assert.deepEqual(traffic.days('a'), []);
+    assert.equal(rowCount(db, 'traffic_samples'), 1, "b's sample stays");
+    assert.equal(traffic.days('b').length, 1);
+  });
+
+  test('cleanup deletes days before the cut and samples before the cut time, nothing later', () => {
+    const { traffic } = setup();
+    for (const [day, atMs] of [
+      ['2025-08-04', T0 - 86_400_000],
+      ['2025-08-05', T0],
+      ['2025-08-06', T0 + 86_400_000],
+    ] as const) {
+      record(traffic, day, atMs, delta('a', { rxBytes: 1 }));
+    }
+    assert.deepEqual(traffic.cleanup('2025-08-05', T0), { days: 1, samples: 1 });
+    assert.deepEqual(
+      traffic.days('a').map((row) => row.day),
+      ['2025-08-05', '2025-08-06'],
+    );
+    assert.deepEqual(traffic.cleanup('2025-08-05', T0), { days: 0, samples: 0 });
+  });
+});
+
+describe('TrafficStore baselines', () => {
+  test('round-trip through the database, later values replacing earlier ones', () => {
+    const { db, traffic } = setup();
+    traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map([['v4:rx:10001', 10], ['v6:tx:10001', 20]]) });
+    traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map([['v4:rx:10001', 15]]) });
+    const expected = new Map([['v4:rx:10001', 15], ['v6:tx:10001', 20]]);
+    assert.deepEqual(traffic.loadBaselines(), expected);
+    assert.deepEqual(new TrafficStore(db).loadBaselines(), expected);
+  });
+
+  test('forgetPortBaselines removes every counter of that port and no other port', () => {
+    const { traffic } = setup();
+    const ids = ['v4:rx:1000', 'v4:tx:1000', 'v6:syn:1000', 'v4:rx:11000', 'v4:rx:10000', 'v6:tx:100', 'v4:syn:21000'];
+    traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map(ids.map((id, index) => [id, index + 1])) });
+    traffic.forgetPortBaselines(1000);
+    assert.deepEqual([...traffic.loadBaselines().keys()].sort(), ['v4:rx:10000', 'v4:rx:11000', 'v4:syn:21000', 'v6:tx:100']);
+  });
+});
