@@ -34,7 +34,7 @@ export class KeyService {
     return this.#o.portRange;
   }
 
-  list(): KeyRecord[] {
+  list(): readonly KeyRecord[] {
     return this.#o.keys.list();
   }
 
@@ -57,7 +57,7 @@ export class KeyService {
       if (error instanceof PortsExhaustedError) throw conflict(error.message);
       throw error;
     }
-    this.#o.sampler.forgetPort(key.port);
+    this.#o.sampler.forgetPorts([key.port]);
     await this.#firewallStep(`add rules for port ${key.port}`, () => this.#o.firewall.addPort(key.port));
     await this.#o.xray.keyAdded(key);
     return key;
@@ -109,7 +109,7 @@ export class KeyService {
   /** Makes the firewall rules match the keys exactly. */
   async syncFirewall() {
     const desired = this.list().map((key) => ({ port: key.port, blocked: !key.isActive }));
-    return this.#o.firewall.sync(desired, (port, family) => this.#o.sampler.forgetPort(port, family));
+    return this.#o.firewall.sync(desired, (ports, family) => this.#o.sampler.forgetPorts(ports, family));
   }
 
   async #firewallStep(what: string, step: () => Promise<void>): Promise<void> {

@@ -97,17 +97,20 @@ export class Sampler {
   }
 
   /**
-   * A port's rules are being created afresh (in one address family, or all): their counters restart
-   * from zero. A cycle in flight read the old rules, so it leaves these counters alone.
+   * Ports whose rules are being created afresh (in one address family, or all): their counters
+   * restart from zero. A cycle in flight read the old rules, so it leaves these counters alone.
    */
-  forgetPort(port: number, family?: string): void {
+  forgetPorts(ports: readonly number[], family?: string): void {
+    if (ports.length === 0) return;
+    const forgotten = new Set(ports);
     const matches = (counterId: string) =>
-      counterId.endsWith(`:${port}`) && (family === undefined || counterId.startsWith(`${family}:`));
+      forgotten.has(Number(counterId.slice(counterId.lastIndexOf(':') + 1))) &&
+      (family === undefined || counterId.startsWith(`${family}:`));
     for (const counterId of this.#baselines.keys()) {
       if (matches(counterId)) this.#baselines.delete(counterId);
     }
     if (this.#running) this.#staleMidCycle.push(matches);
-    this.#traffic.forgetPortBaselines(port, family);
+    this.#traffic.forgetPortBaselines(ports, family);
   }
 
   forgetKey(keyId: string): void {

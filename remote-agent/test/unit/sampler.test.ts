@@ -152,18 +152,18 @@ describe('Sampler', () => {
     }
   });
 
-  test('after forgetPort the next reading of that port counts from zero', async () => {
+  test('after forgetPorts the next reading of that port counts from zero', async () => {
     const { stub, sampler, samplerOver, db, portA, portB, traffic, tick } = setup();
     stub.set({ [`v4:rx:${portA}`]: 1000, [`v4:rx:${portB}`]: 1000 });
     await tick(sampler);
-    sampler.forgetPort(portA);
+    sampler.forgetPorts([portA]);
     stub.set({ [`v4:rx:${portA}`]: 1200, [`v4:rx:${portB}`]: 1200 });
     await tick(sampler);
     assert.equal(bytes(traffic, 'a').rx, 2200);
     assert.equal(bytes(traffic, 'b').rx, 1200);
 
     // Forgotten in the database too, so a restart right after does not bring the old baseline back.
-    sampler.forgetPort(portA);
+    sampler.forgetPorts([portA]);
     await tick(samplerOver(db));
     assert.equal(bytes(traffic, 'a').rx, 3400);
   });
@@ -175,7 +175,7 @@ describe('Sampler', () => {
     // The key on portA is deleted and a new key takes the port while the next read is in flight.
     stub.set({ [`v4:rx:${portA}`]: 1100 });
     const inFlight = sampler.cycle();
-    sampler.forgetPort(portA);
+    sampler.forgetPorts([portA]);
     await inFlight;
     stub.set({ [`v4:rx:${portA}`]: 300 });
     await tick(sampler);
@@ -186,7 +186,7 @@ describe('Sampler', () => {
     const { stub, sampler, portA, traffic, tick } = setup();
     stub.set({ [`v4:rx:${portA}`]: 1000, [`v6:rx:${portA}`]: 500 });
     await tick(sampler);
-    sampler.forgetPort(portA, 'v6');
+    sampler.forgetPorts([portA], 'v6');
     stub.set({ [`v4:rx:${portA}`]: 1000, [`v6:rx:${portA}`]: 20 });
     await tick(sampler);
     assert.equal(bytes(traffic, 'a').rx, 1520);

@@ -235,7 +235,7 @@ describe('TrafficStore baselines', () => {
     const { traffic } = setup();
     const ids = ['v4:rx:1000', 'v4:tx:1000', 'v6:syn:1000', 'v4:rx:11000', 'v4:rx:10000', 'v6:tx:100', 'v4:syn:21000'];
     traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map(ids.map((id, index) => [id, index + 1])) });
-    traffic.forgetPortBaselines(1000);
+    traffic.forgetPortBaselines([1000]);
     assert.deepEqual([...traffic.loadBaselines().keys()].sort(), ['v4:rx:10000', 'v4:rx:11000', 'v4:syn:21000', 'v6:tx:100']);
   });
 });

@@ -90,9 +90,9 @@ export class PortFirewall {
   async read(): Promise<FirewallSnapshot> {
     const counters = new Map<string, number>();
     let ports = new Map<number, PortRules>();
-    for (const family of this.#families) {
-      const saved = await mustRun(family.save, ['-c', '-t', 'filter']);
-      const familyPorts = parseSavedRules(saved);
+    const saved = await Promise.all(this.#families.map((family) => mustRun(family.save, ['-c', '-t', 'filter'])));
+    for (const [index, family] of this.#families.entries()) {
+      const familyPorts = parseSavedRules(saved[index]!);
       if (family.label === 'v4') ports = familyPorts;
       for (const [port, rules] of familyPorts) {
         for (const [kind, value] of rules.counters) counters.set(`${family.label}:${kind}:${port}`, value);
@@ -133,7 +133,7 @@ export class PortFirewall {
    */
   sync(
     desired: readonly DesiredPort[],
-    beforeRecreate: (port: number, family: string) => void = () => {},
+    beforeRecreate: (ports: number[], family: string) => void = () => {},
   ): Promise<SyncResult> {
     return this.#serialized(async () => {
       const result: SyncResult = { added: [], removed: [], repaired: [] };
@@ -160,7 +160,7 @@ export class PortFirewall {
           report(result.added, port);
           recreated.push(port);
         }
-        for (const port of recreated) beforeRecreate(port, family);
+        beforeRecreate(recreated, family);
         return lines;
       });
       return result;

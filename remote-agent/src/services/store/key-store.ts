@@ -48,11 +48,15 @@ const toRecord = (row: KeyRow): KeyRecord => ({
 
 export class PortsExhaustedError extends Error {}
 
-/** The keys table: each key's identity, port and state. Port allocation happens here, in one transaction. */
+/**
+ * The keys table: each key's identity, port and state. Port allocation happens here, in one
+ * transaction. The agent is the table's only writer, so reads come from a copy kept in memory.
+ */
 export class KeyStore {
   readonly #db: DatabaseSync;
+  readonly #byId = new Map<string, KeyRecord>();
+  #ordered: KeyRecord[] | undefined;
   readonly #selectAll: StatementSync;
-  readonly #selectOne: StatementSync;
   readonly #selectPorts: StatementSync;
   readonly #insert: StatementSync;
   readonly #insertTotals: StatementSync;
@@ -63,7 +67,6 @@ export class KeyStore {
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#selectAll = db.prepare('SELECT * FROM keys ORDER BY created_at_ms, rowid');
-    this.#selectOne = db.prepare('SELECT * FROM keys WHERE id = ?');
     this.#selectPorts = db.prepare('SELECT port FROM keys');
     this.#insert = db.prepare(
       'INSERT INTO keys (id, name, uuid, port, is_active, created_at_ms) VALUES (?, ?, ?, ?, 1, ?)',
@@ -72,15 +75,28 @@ export class KeyStore {
     this.#delete = db.prepare('DELETE FROM keys WHERE id = ?');
     this.#setActive = db.prepare('UPDATE keys SET is_active = ? WHERE id = ?');
     this.#setPort = db.prepare('UPDATE keys SET port = ? WHERE id = ?');
+    this.#reload();
   }
 
-  list(): KeyRecord[] {
-    return (this.#selectAll.all() as unknown as KeyRow[]).map(toRecord);
+  /** Every key, oldest first. The array is shared: callers must not change it. */
+  list(): readonly KeyRecord[] {
+    this.#ordered ??= [...this.#byId.values()].sort((a, b) => a.createdAtMs - b.createdAtMs);
+    return this.#ordered;
   }
 
   get(id: string): KeyRecord | undefined {
-    const row = this.#selectOne.get(id) as unknown as KeyRow | undefined;
-    return row && toRecord(row);
+    return this.#byId.get(id);
+  }
+
+  #reload(): void {
+    this.#byId.clear();
+    for (const row of this.#selectAll.all() as unknown as KeyRow[]) this.#byId.set(row.id, toRecord(row));
+    this.#ordered = undefined;
+  }
+
+  #remember(key: KeyRecord): void {
+    this.#byId.set(key.id, key);
+    this.#ordered = undefined;
   }
 
   /**
@@ -88,26 +104,33 @@ export class KeyStore {
    * concurrent requests can never be handed the same port.
    */
   create(key: NewKey, range: PortRange, isPortBusy: (port: number) => boolean): KeyRecord {
-    return inTransaction(this.#db, () => {
+    const created = inTransaction(this.#db, () => {
       const taken = new Set((this.#selectPorts.all() as Array<{ port: number }>).map((row) => row.port));
       const port = lowestFreePort(range, (candidate) => taken.has(candidate) || isPortBusy(candidate));
       this.#insert.run(key.id, key.name, key.uuid, port, key.createdAtMs);
       this.#insertTotals.run(key.id);
       return { ...key, port, isActive: true };
     });
+    this.#remember(created);
+    return created;
   }
 
   delete(id: string): boolean {
-    return Number(this.#delete.run(id).changes) > 0;
+    const deleted = Number(this.#delete.run(id).changes) > 0;
+    this.#byId.delete(id);
+    this.#ordered = undefined;
+    return deleted;
   }
 
   setActive(id: string, isActive: boolean): void {
     this.#setActive.run(isActive ? 1 : 0, id);
+    const key = this.#byId.get(id);
+    if (key) this.#remember({ ...key, isActive });
   }
 
   /** Gives every key, oldest first, the next port from the start of the range. */
   reassignPorts(range: PortRange, isPortBusy: (port: number) => boolean): PortMove[] {
-    return inTransaction(this.#db, () => {
+    const moves = inTransaction(this.#db, () => {
       const keys = this.list();
       const ownPorts = new Set(keys.map((key) => key.port));
       const moves: PortMove[] = [];
@@ -122,6 +145,8 @@ export class KeyStore {
       }
       return moves;
     });
+    this.#reload();
+    return moves;
   }
 }
 

@@ -205,9 +205,11 @@ export class TrafficStore {
     return new Map(rows.map((row) => [row.counter_id, row.value]));
   }
 
-  /** Forgets the baselines of a port (in one family, or all) whose rules are being (re)created from zero. */
-  forgetPortBaselines(port: number, family = '*'): void {
-    this.#deletePortBaselines.run(`${family}:*:${port}`);
+  /** Forgets the baselines of ports (in one family, or all) whose rules are being (re)created from zero. */
+  forgetPortBaselines(ports: readonly number[], family = '*'): void {
+    inTransaction(this.#db, () => {
+      for (const port of ports) this.#deletePortBaselines.run(`${family}:*:${port}`);
+    });
   }
 
   totals(keyId: string): KeyTotals {
