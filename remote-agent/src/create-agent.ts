@@ -34,7 +34,7 @@ export async function createAgent(
   const db = openDatabase(join(flags.dataDir, 'keyport.db'));
   const keyStore = new KeyStore(db);
   const traffic = new TrafficStore(db);
-  const firewall = new PortFirewall(log);
+  const firewall = new PortFirewall(log, flags.portRange);
   const realityKeys = await loadOrCreateRealityKeys(flags.dataDir);
   const reality = {
     dest: flags.realityDest,

@@ -110,8 +110,8 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
 
   test('firewall drift is reported by config-status and repaired by sync-config', async () => {
     const [key] = (await agent.get('/api/keys')).body;
-    execFileSync('iptables', ['-w', '-D', 'KEYPORT_OUT', '-p', 'tcp', '-m', 'tcp', '--sport', String(key.port)]);
-    execFileSync('iptables', ['-w', '-A', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', '10900']);
+    execFileSync('iptables', ['-w', '-D', 'KEYPORT_OUT', '-p', 'tcp', '-m', 'tcp', '--sport', String(key.port), '-j', 'RETURN']);
+    execFileSync('iptables', ['-w', '-A', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', '10900', '-j', 'RETURN']);
     const drifted = (await configStatus()).firewall;
     assert.equal(drifted.in_sync, false);
     assert.deepEqual(drifted.incomplete_ports, [key.port]);
@@ -162,9 +162,9 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
 
   test('ports status flags a key whose port is outside the range or not counted', async () => {
     const [key] = (await agent.get('/api/keys')).body;
-    execFileSync('iptables', ['-w', '-D', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(key.port)]);
+    execFileSync('iptables', ['-w', '-D', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(key.port), '-j', 'RETURN']);
     execFileSync('iptables', ['-w', '-D', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(key.port), '--tcp-flags', 'FIN,SYN,RST,ACK', 'SYN']);
-    execFileSync('iptables', ['-w', '-D', 'KEYPORT_OUT', '-p', 'tcp', '-m', 'tcp', '--sport', String(key.port)]);
+    execFileSync('iptables', ['-w', '-D', 'KEYPORT_OUT', '-p', 'tcp', '-m', 'tcp', '--sport', String(key.port), '-j', 'RETURN']);
     const ports = (await agent.get('/api/system/ports/status')).body.data;
     assert.equal(ports.valid, false);
     assert.deepEqual(ports.issues, [{ port: key.port, key_id: key.id, problem: 'no traffic-counting firewall rules' }]);

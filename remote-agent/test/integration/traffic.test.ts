@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
@@ -155,5 +156,18 @@ describe('traffic accounting through real iptables rules', () => {
     assert.ok(!status.keys.some((entry: { key_id: string }) => entry.key_id === doomed.id));
     const all = (await agent.get('/api/traffic/history')).body.data;
     assert.ok(!all.keys.some((entry: { key_id: string }) => entry.key_id === doomed.id));
+  });
+
+  test('traffic outside the key port range (the API, SSH) never walks the per-port rules', async () => {
+    const jumpPackets = () => {
+      const saved = execFileSync('iptables-save', ['-c', '-t', 'filter'], { encoding: 'utf8' });
+      return Number(/^\[(\d+):\d+\] -A INPUT -p tcp -m tcp --dport 10001:10999 -j KEYPORT_IN$/m.exec(saved)?.[1]);
+    };
+    const before = jumpPackets();
+    assert.ok(Number.isInteger(before), 'the jump is limited to the key port range');
+    for (let request = 0; request < 20; request += 1) await agent.get('/api/keys');
+    assert.equal(jumpPackets(), before);
+    await moveBytes(key.port, 10, 10);
+    assert.ok(jumpPackets() > before);
   });
 });

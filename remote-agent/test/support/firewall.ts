@@ -2,14 +2,17 @@ import { execFileSync } from 'node:child_process';
 
 const FAMILIES = ['iptables', 'ip6tables'] as const;
 
-/** Removes the agent's chains from this namespace so a test starts from a clean firewall. */
+/** Removes the agent's chains and the jumps into them, so a test starts from a clean firewall. */
 export function removeAgentChains(): void {
   for (const bin of FAMILIES) {
     for (const [parent, chain] of [
       ['INPUT', 'KEYPORT_IN'],
       ['OUTPUT', 'KEYPORT_OUT'],
     ] as const) {
-      quietly(bin, ['-w', '-D', parent, '-j', chain]);
+      const jumps = execFileSync(bin, ['-w', '-S', parent], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => line.endsWith(`-j ${chain}`));
+      for (const jump of jumps) quietly(bin, ['-w', '-D', ...jump.slice(3).split(' ')]);
       quietly(bin, ['-w', '-F', chain]);
       quietly(bin, ['-w', '-X', chain]);
     }

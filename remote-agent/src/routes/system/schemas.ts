@@ -41,6 +41,7 @@ const FirewallSync = Type.Object({
   added: Type.Array(Type.Integer()),
   removed: Type.Array(Type.Integer()),
   repaired: Type.Array(Type.Integer()),
+  reblocked: Type.Array(Type.Integer()),
 });
 
 export const ConfigStatus = Envelope(Type.Object({ in_sync: Type.Boolean(), xray: XrayStatus, firewall: FirewallStatus }));

@@ -2,25 +2,35 @@
  * The agent's iptables rules as text, and the parser for `iptables-save -c` output.
  * Per key port: a SYN rule (new connections) and a byte rule in the IN chain (client to server),
  * a byte rule in the OUT chain (server to client), and, while the key is disabled, a REJECT rule
- * placed first in the IN chain so the port refuses traffic.
+ * placed first in the IN chain so the port refuses traffic. The byte rules RETURN, so a packet
+ * walks the chain only as far as its own port.
  */
 
 export const CHAIN_IN = 'KEYPORT_IN';
 export const CHAIN_OUT = 'KEYPORT_OUT';
 
 export type CounterKind = 'rx' | 'tx' | 'syn';
+export type AgentChain = typeof CHAIN_IN | typeof CHAIN_OUT;
+
+/** A rule's place in its chain, 1-based, as `iptables -D CHAIN NUMBER` takes it. */
+export interface RulePosition {
+  chain: AgentChain;
+  number: number;
+}
 
 export interface PortRules {
   counters: Map<CounterKind, number>;
   blocked: boolean;
+  /** Where each of the port's rules stands, block included. */
+  positions: RulePosition[];
+  blockPosition?: RulePosition;
 }
 
 const countingRules = (port: number) => [
   `${CHAIN_IN} -p tcp -m tcp --dport ${port} --tcp-flags FIN,SYN,RST,ACK SYN`,
-  `${CHAIN_IN} -p tcp -m tcp --dport ${port}`,
-  `${CHAIN_OUT} -p tcp -m tcp --sport ${port}`,
+  `${CHAIN_IN} -p tcp -m tcp --dport ${port} -j RETURN`,
+  `${CHAIN_OUT} -p tcp -m tcp --sport ${port} -j RETURN`,
 ];
-const blockMatch = (port: number) => `-p tcp -m tcp --dport ${port} -j REJECT --reject-with tcp-reset`;
 
 /** Restore lines that add a port's counting rules (and its block, when disabled). */
 export function addPortLines(port: number, blocked: boolean): string[] {
@@ -28,39 +38,58 @@ export function addPortLines(port: number, blocked: boolean): string[] {
   return blocked ? [...lines, blockLine(port)] : lines;
 }
 
-/** Restore lines that delete what `current` says a port has. */
-export function removePortLines(port: number, current: PortRules): string[] {
-  const lines = countingRules(port)
-    .filter((_, index) => current.counters.has((['syn', 'rx', 'tx'] as const)[index]!))
-    .map((rule) => `-D ${rule}`);
-  return current.blocked ? [...lines, unblockLine(port)] : lines;
+export const blockLine = (port: number) =>
+  `-I ${CHAIN_IN} 1 -p tcp -m tcp --dport ${port} -j REJECT --reject-with tcp-reset`;
+
+/** Restore lines deleting rules by position, highest first per chain so earlier deletes shift nothing. */
+export function deleteLines(positions: readonly RulePosition[]): string[] {
+  return [...positions]
+    .sort((a, b) => (a.chain === b.chain ? b.number - a.number : a.chain < b.chain ? -1 : 1))
+    .map((position) => `-D ${position.chain} ${position.number}`);
 }
 
-export const blockLine = (port: number) => `-I ${CHAIN_IN} 1 ${blockMatch(port)}`;
-export const unblockLine = (port: number) => `-D ${CHAIN_IN} ${blockMatch(port)}`;
+/**
+ * The jumps into the agent's chains, limited to the key port range so that SSH, the API and
+ * everything else never walk the per-port rules.
+ */
+export function jumpRules(range: { from: number; to: number }) {
+  return [
+    { parent: 'INPUT', chain: CHAIN_IN, match: ['-p', 'tcp', '-m', 'tcp', '--dport', `${range.from}:${range.to}`] },
+    { parent: 'OUTPUT', chain: CHAIN_OUT, match: ['-p', 'tcp', '-m', 'tcp', '--sport', `${range.from}:${range.to}`] },
+  ] as const;
+}
 
 const RULE_LINE =
-  /^\[(\d+):(\d+)\] -A (KEYPORT_IN|KEYPORT_OUT) -p tcp -m tcp --([ds])port (\d+)( --tcp-flags FIN,SYN,RST,ACK SYN)?( -j REJECT --reject-with tcp-reset)?$/;
+  /^\[(\d+):(\d+)\] -A (KEYPORT_IN|KEYPORT_OUT) (.*)$/;
+const OWN_RULE =
+  /^-p tcp -m tcp --([ds])port (\d+)( --tcp-flags FIN,SYN,RST,ACK SYN)?( -j RETURN)?( -j REJECT --reject-with tcp-reset)?$/;
 
 /** Reads every agent rule from `iptables-save -c -t filter` output, keyed by port. */
 export function parseSavedRules(saved: string): Map<number, PortRules> {
   const ports = new Map<number, PortRules>();
+  const numbers = { [CHAIN_IN]: 0, [CHAIN_OUT]: 0 };
   for (const line of saved.split('\n')) {
-    if (!line.startsWith('[')) continue;
-    const match = RULE_LINE.exec(line);
-    if (!match) continue;
-    const [, packets, bytes, chain, direction, portText, syn, reject] = match;
+    const rule = RULE_LINE.exec(line);
+    if (!rule) continue;
+    const [, packets, bytes, chainText, spec] = rule;
+    const chain = chainText as AgentChain;
+    const position = { chain, number: (numbers[chain] += 1) };
+    const own = OWN_RULE.exec(spec!);
     // Only the shapes the agent writes: IN matches the destination port, OUT the source port.
-    if ((chain === CHAIN_IN) !== (direction === 'd')) continue;
+    if (!own || (chain === CHAIN_IN) !== (own[1] === 'd')) continue;
+    const [, , portText, syn, returns, reject] = own;
     const port = Number(portText);
     let entry = ports.get(port);
     if (!entry) {
-      entry = { counters: new Map(), blocked: false };
+      entry = { counters: new Map(), blocked: false, positions: [] };
       ports.set(port, entry);
     }
-    if (reject) entry.blocked = true;
-    else if (syn) entry.counters.set('syn', Number(packets));
-    else entry.counters.set(chain === CHAIN_IN ? 'rx' : 'tx', Number(bytes));
+    entry.positions.push(position);
+    if (reject && !syn && !returns) {
+      entry.blocked = true;
+      entry.blockPosition = position;
+    } else if (syn && !returns && !reject) entry.counters.set('syn', Number(packets));
+    else if (returns && !syn && !reject) entry.counters.set(chain === CHAIN_IN ? 'rx' : 'tx', Number(bytes));
   }
   return ports;
 }

@@ -3,13 +3,12 @@ import { runCommand } from '../../lib/run-command.ts';
 import {
   addPortLines,
   blockLine,
-  CHAIN_IN,
-  CHAIN_OUT,
+  deleteLines,
+  jumpRules,
   parseSavedRules,
-  removePortLines,
   restoreScript,
-  unblockLine,
   type PortRules,
+  type RulePosition,
 } from './iptables-rules.ts';
 
 interface Family {
@@ -39,7 +38,10 @@ export interface FirewallSnapshot {
 export interface SyncResult {
   added: number[];
   removed: number[];
+  /** Half-made rules, deleted and made again (their counters restart). */
   repaired: number[];
+  /** Complete rules whose block did not match the key's state. */
+  reblocked: number[];
 }
 
 export type Logger = { warn: (msg: string) => void; info: (msg: string) => void };
@@ -51,11 +53,13 @@ export type Logger = { warn: (msg: string) => void; info: (msg: string) => void 
  */
 export class PortFirewall {
   readonly #log: Logger;
+  readonly #range: { from: number; to: number };
   #families: Family[] = [];
   readonly #queue = new SerialQueue();
 
-  constructor(log: Logger) {
+  constructor(log: Logger, portRange: { from: number; to: number }) {
     this.#log = log;
+    this.#range = portRange;
   }
 
   get available(): boolean {
@@ -75,14 +79,20 @@ export class PortFirewall {
     }
   }
 
+  /** Creates the chains if missing and makes the jumps into them exactly the range-limited ones. */
   async #prepareFamily(family: Family): Promise<void> {
-    for (const [chain, parent] of [
-      [CHAIN_IN, 'INPUT'],
-      [CHAIN_OUT, 'OUTPUT'],
-    ] as const) {
-      await runCommand(family.iptables, ['-w', '-N', chain]);
-      const jump = await runCommand(family.iptables, ['-w', '-C', parent, '-j', chain]);
-      if (jump.exitCode !== 0) await mustRun(family.iptables, ['-w', '-I', parent, '1', '-j', chain]);
+    for (const jump of jumpRules(this.#range)) {
+      await runCommand(family.iptables, ['-w', '-N', jump.chain]);
+      const listed = await mustRun(family.iptables, ['-w', '-S', jump.parent]);
+      const wanted = `-A ${jump.parent} ${jump.match.join(' ')} -j ${jump.chain}`;
+      const jumps = listed.split('\n').filter((line) => line.endsWith(`-j ${jump.chain}`));
+      // Jumps of an earlier port range (or unconditional ones) go; the one for this range stays.
+      for (const line of jumps.filter((line) => line !== wanted)) {
+        await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
+      }
+      if (!jumps.includes(wanted)) {
+        await mustRun(family.iptables, ['-w', '-I', jump.parent, '1', ...jump.match, '-j', jump.chain]);
+      }
     }
   }
 
@@ -109,19 +119,16 @@ export class PortFirewall {
 
   removePort(port: number): Promise<void> {
     return this.#serialized(() =>
-      this.#applyAll((current) => {
-        const rules = current.get(port);
-        return rules ? removePortLines(port, rules) : [];
-      }),
+      this.#applyAll((current) => deleteLines(current.get(port)?.positions ?? [])),
     );
   }
 
   setBlocked(port: number, blocked: boolean): Promise<void> {
     return this.#serialized(() =>
       this.#applyAll((current) => {
-        const isBlocked = current.get(port)?.blocked ?? false;
-        if (isBlocked === blocked) return [];
-        return [blocked ? blockLine(port) : unblockLine(port)];
+        const rules = current.get(port);
+        if ((rules?.blocked ?? false) === blocked) return [];
+        return blocked ? [blockLine(port)] : deleteLines(rules?.blockPosition ? [rules.blockPosition] : []);
       }),
     );
   }
@@ -136,32 +143,40 @@ export class PortFirewall {
     beforeRecreate: (ports: number[], family: string) => void = () => {},
   ): Promise<SyncResult> {
     return this.#serialized(async () => {
-      const result: SyncResult = { added: [], removed: [], repaired: [] };
+      const result: SyncResult = { added: [], removed: [], repaired: [], reblocked: [] };
       const wanted = new Map(desired.map((entry) => [entry.port, entry.blocked]));
       await this.#applyAll((current, isFirstFamily, family) => {
         const report = (list: number[], port: number) => isFirstFamily && list.push(port);
         const recreated: number[] = [];
-        const lines: string[] = [];
+        const deletions: RulePosition[] = [];
+        const additions: string[] = [];
         for (const [port, rules] of current) {
           const blocked = wanted.get(port);
-          const complete = rules.counters.size === 3 && rules.blocked === blocked;
-          if (blocked !== undefined && complete) continue;
-          lines.push(...removePortLines(port, rules));
+          const complete = rules.counters.size === 3 && rules.positions.length === 3 + Number(rules.blocked);
+          if (blocked !== undefined && complete && rules.blocked === blocked) continue;
+          if (blocked !== undefined && complete) {
+            // Only the block is wrong: fix it and keep the counters.
+            if (blocked) additions.push(blockLine(port));
+            else deletions.push(rules.blockPosition!);
+            report(result.reblocked, port);
+            continue;
+          }
+          deletions.push(...rules.positions);
           if (blocked === undefined) report(result.removed, port);
           else {
-            lines.push(...addPortLines(port, blocked));
+            additions.push(...addPortLines(port, blocked));
             report(result.repaired, port);
             recreated.push(port);
           }
         }
         for (const [port, blocked] of wanted) {
           if (current.has(port)) continue;
-          lines.push(...addPortLines(port, blocked));
+          additions.push(...addPortLines(port, blocked));
           report(result.added, port);
           recreated.push(port);
         }
         beforeRecreate(recreated, family);
-        return lines;
+        return [...deleteLines(deletions), ...additions];
       });
       return result;
     });
