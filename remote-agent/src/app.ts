@@ -1,8 +1,9 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { AgentContext } from './agent-context.ts';
 import { installApiKeyAuth } from './http/api-key-auth.ts';
+import type { Logger } from './lib/logger.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { historyRoutes } from './routes/history/index.ts';
@@ -17,19 +18,20 @@ const BODY_LIMIT_BYTES = 16 * 1024;
 export interface AppOptions {
   ctx: AgentContext;
   apiKey: string;
-  logger?: FastifyBaseLogger | boolean;
+  /** Where real faults (5xx) are logged; requests themselves are not. */
+  log: Logger;
 }
 
 /** Builds the agent's HTTP API (routes, validation, auth, errors, OpenAPI); never listens. */
-export async function buildApp({ ctx, apiKey, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ctx, apiKey, log }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
+    // No request logging: a console polls through the tunnel, and a logger per request costs
+    // throughput. Faults go to `log` from the error handler.
+    logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
-    // A console polls through the tunnel; a log line per request would fill the disk, not inform.
-    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  installErrorHandler(app);
+  installErrorHandler(app, log);
   installApiKeyAuth(app, apiKey);
 
   await app.register(swagger, {

@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AgentContext } from './agent-context.ts';
 import { buildApp } from './app.ts';
 import type { AgentFlags } from './config/agent-flags.ts';
-import { PortFirewall, type Logger } from './services/firewall/port-firewall.ts';
+import type { Logger } from './lib/logger.ts';
+import { PortFirewall } from './services/firewall/port-firewall.ts';
 import { KeyService } from './services/key-service.ts';
 import { Sampler } from './services/sampler.ts';
 import { openDatabase } from './services/store/database.ts';
@@ -27,7 +28,7 @@ export interface Agent {
 export async function createAgent(
   flags: AgentFlags,
   apiKey: string,
-  log: FastifyBaseLogger | Logger,
+  log: Logger,
   now: () => number = Date.now,
 ): Promise<Agent> {
   await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
@@ -67,7 +68,7 @@ export async function createAgent(
     publicHost: flags.publicHost,
     now,
   };
-  const app = await buildApp({ ctx, apiKey, logger: 'child' in log ? (log as FastifyBaseLogger) : false });
+  const app = await buildApp({ ctx, apiKey, log });
 
   return {
     app,

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError } from '../lib/http-error.ts';
+import type { Logger } from '../lib/logger.ts';
 import { describeValidationError } from './validation.ts';
 
 const CONTEXT_NAMES: Record<string, string> = { body: 'body', querystring: 'query', params: 'path' };
@@ -13,7 +14,7 @@ const FRAMEWORK_DETAILS: Record<string, string> = {
 };
 
 /** Every failure leaves as { status: "error", detail } with the right code; 5xx never show internals. */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
       return reply.code(error.statusCode).send({ status: 'error', detail: error.message });
@@ -27,7 +28,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       const detail = FRAMEWORK_DETAILS[error.code] ?? error.message;
       return reply.code(statusCode).send({ status: 'error', detail });
     }
-    request.log.error({ err: error }, 'request failed');
+    log.error(`${request.method} ${request.url.split('?')[0]} failed: ${error.stack ?? error.message}`);
     return reply.code(500).send({ status: 'error', detail: 'internal error; the agent log has the cause' });
   });
 

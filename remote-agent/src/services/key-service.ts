@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from '../lib/http-error.ts';
-import type { Logger, PortFirewall } from './firewall/port-firewall.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { PortFirewall } from './firewall/port-firewall.ts';
 import { killConnectionsOnPort } from './net/connection-killer.ts';
 import { listeningPortsNow } from './net/socket-table.ts';
 import type { Sampler } from './sampler.ts';

@@ -1,5 +1,6 @@
 import { utcDay } from '../lib/timestamps.ts';
-import type { Logger, PortFirewall } from './firewall/port-firewall.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { PortFirewall } from './firewall/port-firewall.ts';
 import { readSocketTable } from './net/socket-table.ts';
 import type { KeyStore } from './store/key-store.ts';
 import type { KeyCycleDelta, TrafficStore } from './store/traffic-store.ts';

@@ -53,7 +53,7 @@ function setup() {
       traffic: new TrafficStore(database),
       intervalMs: INTERVAL_MS,
       now: () => nowMs,
-      log: { warn: (msg) => warnings.push(msg), info: () => undefined },
+      log: { warn: (msg) => warnings.push(msg), info: () => undefined, error: (msg) => warnings.push(msg) },
     });
   return {
     db,

@@ -1,4 +1,5 @@
 import { SerialQueue } from '../../lib/coalesce.ts';
+import type { Logger } from '../../lib/logger.ts';
 import { runCommand } from '../../lib/run-command.ts';
 import {
   addPortLines,
@@ -44,7 +45,6 @@ export interface SyncResult {
   reblocked: number[];
 }
 
-export type Logger = { warn: (msg: string) => void; info: (msg: string) => void };
 
 /**
  * Owns the agent's iptables chains: per-port counting rules for IPv4 and IPv6, the block rule of

@@ -1,6 +1,6 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { coalesce, SerialQueue } from '../../lib/coalesce.ts';
-import type { Logger } from '../firewall/port-firewall.ts';
+import type { Logger } from '../../lib/logger.ts';
 import type { RealityKeys } from './reality-keys.ts';
 import { XrayCli } from './xray-cli.ts';
 import {
