@@ -3,15 +3,25 @@ import { formatTimestamp } from '../lib/timestamps.ts';
 import type { Key } from '../routes/keys/schemas.ts';
 import type { KeyRecord } from '../services/store/key-store.ts';
 
-export function keyJson(key: KeyRecord): Static<typeof Key> {
-  return {
-    id: key.id,
-    name: key.name,
-    uuid: key.uuid,
-    created_at: formatTimestamp(key.createdAtMs),
-    is_active: key.isActive,
-    port: key.port,
-  };
+type KeyJson = Readonly<Static<typeof Key>>;
+
+// Key records are replaced, never changed, so each one's JSON can be made once.
+const presented = new WeakMap<KeyRecord, KeyJson>();
+
+export function keyJson(key: KeyRecord): KeyJson {
+  let json = presented.get(key);
+  if (!json) {
+    json = {
+      id: key.id,
+      name: key.name,
+      uuid: key.uuid,
+      created_at: formatTimestamp(key.createdAtMs),
+      is_active: key.isActive,
+      port: key.port,
+    };
+    presented.set(key, json);
+  }
+  return json;
 }
 
 /** The identity block history and monthly entries start with. */

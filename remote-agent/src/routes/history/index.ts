@@ -45,7 +45,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
   app.get(
     '/api/traffic/history',
     { schema: { tags, summary: 'Lifetime traffic of every key', response: { 200: AllHistory, ...commonErrors } } },
-    async () => {
+    () => {
       const totals = ctx.traffic.allTotals();
       const keys = ctx.keys.list();
       const entries = keys.map((key) => summary(key, totals.get(key.id) ?? EMPTY_TOTALS));
@@ -73,7 +73,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
         response: { 200: KeyHistory, ...commonErrors },
       },
     },
-    async (request) => {
+    (request) => {
       const key = ctx.keys.get(request.params.key_id);
       const dailyStats = Object.fromEntries(ctx.traffic.days(key.id).map((day) => [day.day, usageJson(day)]));
       return envelope({ ...summary(key, ctx.traffic.totals(key.id)), daily_stats: dailyStats }, ctx.now());
@@ -90,7 +90,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
         response: { 200: DailyReport, ...commonErrors },
       },
     },
-    async (request) => {
+    (request) => {
       const { date } = request.params;
       if (!isCalendarDate(date)) throw badRequest(`date ${date} is not a calendar date (YYYY-MM-DD)`);
       const day = ctx.traffic.daySummary(date);
@@ -120,7 +120,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
         response: { 200: HistoryResetResponse, ...commonErrors },
       },
     },
-    async (request) => {
+    (request) => {
       const key = ctx.keys.get(request.params.key_id);
       ctx.traffic.resetHistory(key.id);
       ctx.sampler.forgetKey(key.id);
@@ -138,7 +138,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
         response: { 200: CleanupResponse, ...commonErrors },
       },
     },
-    async (request) => {
+    (request) => {
       const daysToKeep = request.query.days_to_keep;
       const nowMs = ctx.now();
       const firstKeptDay = utcDay(nowMs - (daysToKeep - 1) * DAY_MS);

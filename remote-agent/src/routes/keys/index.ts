@@ -26,13 +26,13 @@ export const keysRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = asyn
   app.get(
     '/api/keys',
     { schema: { tags, summary: 'List all keys', response: { 200: Type.Array(Key), ...commonErrors } } },
-    async () => ctx.keys.list().map(keyJson),
+    () => ctx.keys.list().map(keyJson),
   );
 
   app.get(
     '/api/keys/:key_id',
     { schema: { tags, summary: 'One key', params: KeyIdParams, response: { 200: Key, ...commonErrors } } },
-    async (request) => keyJson(ctx.keys.get(request.params.key_id)),
+    (request) => keyJson(ctx.keys.get(request.params.key_id)),
   );
 
   app.patch(
@@ -59,7 +59,7 @@ export const keysRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = asyn
         response: { 200: KeyConfig, ...commonErrors },
       },
     },
-    async (request) => {
+    (request) => {
       const key = ctx.keys.get(request.params.key_id);
       const { keys: realityKeys, options } = ctx.reality;
       const url = buildVlessUrl({

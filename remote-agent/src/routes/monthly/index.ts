@@ -32,7 +32,7 @@ export const monthlyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
         response: { 200: AllMonthly, ...commonErrors },
       },
     },
-    async (request) => {
+    (request) => {
       const yearMonth = monthOf(request.query.year_month);
       const { firstDay, lastDay } = monthBounds(yearMonth);
       const usage = ctx.traffic.period(firstDay, lastDay);
@@ -79,7 +79,7 @@ export const monthlyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
         response: { 200: KeyMonthly, ...commonErrors },
       },
     },
-    async (request) => {
+    (request) => {
       const key = ctx.keys.get(request.params.key_id);
       const yearMonth = monthOf(request.query.year_month);
       const { firstDay, lastDay } = monthBounds(yearMonth);

@@ -117,7 +117,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
   app.get(
     '/api/system/ports',
     { schema: { tags, summary: 'Port assignments', response: { 200: PortsReport, ...commonErrors } } },
-    async () => {
+    () => {
       const { from, to } = ctx.keys.portRange;
       const keys = ctx.keys.list();
       const total = to - from + 1;
@@ -171,7 +171,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
   app.get(
     '/api/system/traffic/summary',
     { schema: { tags, summary: 'Server-wide traffic: live, today, this month, lifetime', response: { 200: TrafficSummary, ...commonErrors } } },
-    async () => {
+    () => {
       const nowMs = ctx.now();
       const keys = ctx.keys.list();
       const today = utcDay(nowMs);

@@ -28,7 +28,7 @@ export const trafficRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
   app.get(
     '/api/traffic/simple',
     { schema: { tags, summary: 'Live traffic of every port', response: { 200: AllTraffic, ...commonErrors } } },
-    async () => {
+    () => {
       const totals = ctx.traffic.allTotals();
       const ports: Record<string, ReturnType<typeof portTraffic>> = {};
       let totalConnections = 0;
@@ -51,7 +51,7 @@ export const trafficRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
     {
       schema: { tags, summary: 'Live traffic of one key', params: KeyIdParams, response: { 200: KeyTraffic, ...commonErrors } },
     },
-    async (request) => {
+    (request) => {
       const key = ctx.keys.get(request.params.key_id);
       return envelope(portTraffic(key, ctx.traffic.totals(key.id)), ctx.now());
     },
@@ -67,7 +67,7 @@ export const trafficRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
         response: { 200: LiveResetResponse, ...commonErrors },
       },
     },
-    async (request) => {
+    (request) => {
       const key = ctx.keys.get(request.params.key_id);
       ctx.traffic.resetLive(key.id);
       return keyResetJson('Traffic statistics reset successfully', key.id, ctx.now());

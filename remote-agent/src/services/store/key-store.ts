@@ -1,13 +1,14 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { inTransaction } from './database.ts';
 
+/** A key as stored; replaced on every change, never changed in place. */
 export interface KeyRecord {
-  id: string;
-  name: string;
-  uuid: string;
-  port: number;
-  isActive: boolean;
-  createdAtMs: number;
+  readonly id: string;
+  readonly name: string;
+  readonly uuid: string;
+  readonly port: number;
+  readonly isActive: boolean;
+  readonly createdAtMs: number;
 }
 
 export interface PortRange {

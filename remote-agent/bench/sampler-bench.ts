@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DatabaseSync } from 'node:sqlite';
+import { promisify } from 'node:util';
+import type { Logger } from '../src/lib/logger.ts';
+import { Sampler } from '../src/services/sampler.ts';
+import { inTransaction, openDatabase } from '../src/services/store/database.ts';
+import { KeyStore } from '../src/services/store/key-store.ts';
+import { TrafficStore } from '../src/services/store/traffic-store.ts';
+import { installAgentRules, removeAgentChains } from './firewall.ts';
+import { seedDatabase } from './seed-data.ts';
+import { median } from './stats.ts';
+
+const run = promisify(execFile);
+
+export interface CycleFigures {
+  ports: number;
+  /** Median cycle time when no counter changed. */
+  idleMs: number;
+  /** Median cycle time when every counter of every port moved. */
+  movedMs: number;
+  /** Child processes spawned by one cycle (the same in every measured cycle, else an error). */
+  spawnsPerCycle: number;
+  /** Median of one `iptables-save -c -t filter` plus one `ip6tables-save -c -t filter` on the same rules. */
+  saveMs: number;
+}
+
+const log: Logger = { warn: (message) => console.error(`  sampler: ${message}`), info: () => {}, error: (message) => console.error(`  sampler: ${message}`) };
+// Counters here stay 0; a baseline below the counter makes the sampler see that much new traffic.
+const MOVED_BASELINE = -1000;
+
+let spawned = 0;
+diagnostics.subscribe('child_process', () => (spawned += 1));
+
+/** Seeds `ports` keys, installs their real iptables rules, and times Sampler.cycle() idle and with traffic. */
+export async function benchSamplingCycle(ports: number, runs: number): Promise<CycleFigures> {
+  await removeAgentChains();
+  const dir = await mkdtemp(join(tmpdir(), 'keyport-bench-cycle-'));
+  const db = openDatabase(join(dir, 'keyport.db'));
+  try {
+    const keys = seedDatabase(db, { keys: ports });
+    const firewall = await installAgentRules(keys.map((key) => key.port));
+    const newSampler = () =>
+      new Sampler({ firewall, keys: new KeyStore(db), traffic: new TrafficStore(db), intervalMs: 10_000, log });
+
+    const idleSampler = newSampler();
+    await idleSampler.cycle();
+    const idle = await timeCycles(runs, () => idleSampler, 0);
+
+    const counterIds = [...(await firewall.read()).counters.keys()];
+    const moved = await timeCycles(runs, () => {
+      setBaselines(db, counterIds, MOVED_BASELINE);
+      return newSampler();
+    }, ports);
+
+    const spawns = new Set([...idle.spawns, ...moved.spawns]);
+    if (spawns.size !== 1) throw new Error(`cycles spawned differing process counts: ${[...spawns].join(', ')}`);
+    return { ports, idleMs: median(idle.times), movedMs: median(moved.times), spawnsPerCycle: [...spawns][0]!, saveMs: await timeSaves(runs) };
+  } finally {
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Times `runs` cycles, each on the sampler `prepare` returns (prepared outside the timing). */
+async function timeCycles(runs: number, prepare: () => Sampler, keysWithTraffic: number) {
+  const times: number[] = [];
+  const spawns: number[] = [];
+  for (let index = 0; index < runs; index += 1) {
+    const sampler = prepare();
+    const spawnedBefore = spawned;
+    const startedMs = performance.now();
+    const report = await sampler.cycle();
+    times.push(performance.now() - startedMs);
+    spawns.push(spawned - spawnedBefore);
+    if (!report.ok) throw new Error(`sampling cycle failed: ${report.error}`);
+    if (report.keysWithTraffic !== keysWithTraffic) {
+      throw new Error(`expected ${keysWithTraffic} keys with traffic, the cycle saw ${report.keysWithTraffic}`);
+    }
+  }
+  return { times, spawns };
+}
+
+function setBaselines(db: DatabaseSync, counterIds: readonly string[], value: number): void {
+  const upsert = db.prepare(
+    'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
+  );
+  inTransaction(db, () => {
+    for (const counterId of counterIds) upsert.run(counterId, value);
+  });
+}
+
+/** The floor of any cycle: reading both counter tables once, nothing else. */
+async function timeSaves(runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let index = 0; index < runs; index += 1) {
+    const startedMs = performance.now();
+    for (const save of ['iptables-save', 'ip6tables-save']) {
+      await run(save, ['-c', '-t', 'filter'], { maxBuffer: 64 * 1024 * 1024 });
+    }
+    times.push(performance.now() - startedMs);
+  }
+  return median(times);
+}
