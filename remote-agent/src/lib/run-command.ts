@@ -13,15 +13,21 @@ export interface RunOptions {
 
 /**
  * Runs a program with an argument array, never through a shell, and resolves with its exit code
- * instead of throwing on a non-zero exit. A program that cannot be started rejects.
+ * instead of throwing on a non-zero exit. A program that cannot be started, or runs past its
+ * time limit (then it is killed), rejects.
  */
 export function runCommand(file: string, args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const child = execFile(
       file,
       args,
-      { timeout: options.timeoutMs ?? 15_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
+        if (error?.killed) {
+          reject(new Error(`${file} ${args[0] ?? ''} did not finish within ${timeoutMs} ms`));
+          return;
+        }
         if (error && typeof error.code === 'string') {
           reject(error);
           return;
