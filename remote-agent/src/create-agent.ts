@@ -76,7 +76,7 @@ export async function createAgent(
     async start() {
       await firewall.prepare();
       await keys.syncFirewall();
-      await xray.start();
+      await xray.sync();
       await sampler.cycle();
       sampler.start();
     },

@@ -75,11 +75,6 @@ export class XrayManager {
     return buildInbound(key, this.#options.realityKeys, this.#options.reality);
   }
 
-  /** At agent start: bring the file and the running Xray in step, starting Xray if it is down. */
-  async start(): Promise<ApplyOutcome> {
-    return this.sync();
-  }
-
   async keyAdded(key: InboundKey): Promise<ApplyOutcome> {
     return this.#change((cli) => cli.addInbounds([this.inboundFor(key)]));
   }
@@ -97,7 +92,7 @@ export class XrayManager {
     });
   }
 
-  /** Rewrites the file and makes the running Xray serve exactly the active keys. */
+  /** Rewrites the file and makes the running Xray serve exactly the active keys (starting it if down). */
   async sync(): Promise<ApplyOutcome> {
     return this.#change((cli) => this.#reconcileLive(cli));
   }
