@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs everything Keyport needs on a fresh Debian machine: the system tools the agent and its
-# tests drive (iptables, iproute2 for network namespaces and ss), then the npm packages, which
-# include the pinned Node 24 runtime the agent runs on. Electron's binary is not downloaded.
+# Installs everything Keyport needs on a fresh Debian machine: the system tools the agent and the
+# tests drive (iptables, iproute2 for network namespaces and ss, OpenSSH's sshd and socat for the
+# test servers), then the npm packages, which include the pinned Node 24 runtime the agent runs
+# on. Electron's binary is not downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,9 @@ missing=()
 command -v iptables-save >/dev/null || missing+=(iptables)
 command -v ip >/dev/null && command -v ss >/dev/null || missing+=(iproute2)
 command -v curl >/dev/null || missing+=(curl)
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh-keygen >/dev/null || missing+=(openssh-client)
+command -v socat >/dev/null || missing+=(socat)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${missing[*]} (needs root)" >&2

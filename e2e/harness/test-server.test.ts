@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { Client, type ClientChannel } from 'ssh2';
+import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { TestServer } from './test-server.ts';
+
+const fingerprintOf = (key: Buffer) => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+
+/** Connects as root with the server's client key, accepting only the host key `expected`. */
+function sshConnect(server: TestServer, expected: string): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client
+      .once('ready', () => resolve(client))
+      .once('error', reject)
+      .connect({
+        host: '127.0.0.1',
+        port: server.sshPort,
+        username: 'root',
+        privateKey: readFileSync(server.clientKeyPath),
+        hostVerifier: (key: Buffer) => fingerprintOf(key) === expected,
+        readyTimeout: 10_000,
+      });
+  });
+}
+
+function sshExec(client: Client, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, stream) => {
+      if (error) return reject(error);
+      let output = '';
+      stream.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      stream.stderr.on('data', () => undefined);
+      stream.once('close', () => resolve(output));
+    });
+  });
+}
+
+describe('the test-server harness: a namespace with a real sshd behind 127.0.0.1', () => {
+  let server: TestServer;
+  let listener: ChildProcess | undefined;
+
+  before(async () => {
+    server = await TestServer.create(await freePort());
+  });
+  after(async () => {
+    listener?.kill();
+    await server?.destroy();
+  });
+
+  test('accepts the host key it was told to and runs commands inside the namespace', async () => {
+    const client = await sshConnect(server, server.hostKeyFingerprint);
+    try {
+      const links = await sshExec(client, 'ip -o link show');
+      assert.deepEqual(links.trim().split('\n').map((line) => line.split(': ')[1]), ['lo']);
+    } finally {
+      client.end();
+    }
+  });
+
+  test('a different host key is refused', async () => {
+    await assert.rejects(sshConnect(server, 'SHA256:not-the-real-fingerprint'), /verification failed/i);
+  });
+
+  test('forwardOut reaches a loopback port inside the namespace, as the agent client will', async () => {
+    const port = 8000;
+    listener = spawn('ip', ['netns', 'exec', server.namespace, process.execPath, '-e',
+      `require('node:http').createServer((q, r) => r.end('inside')).listen(${port}, '127.0.0.1')`]);
+    const client = await sshConnect(server, server.hostKeyFingerprint);
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        const attempt = (triesLeft: number) => {
+          const req = request(
+            {
+              path: '/',
+              createConnection: (_options, done) => {
+                client.forwardOut('127.0.0.1', 0, '127.0.0.1', port, (error, channel: ClientChannel) => done(error ?? null, channel as never));
+                return undefined as never;
+              },
+            },
+            (response) => {
+              let text = '';
+              response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+              response.once('end', () => resolve(text));
+            },
+          );
+          req.once('error', (error) => (triesLeft > 0 ? setTimeout(() => attempt(triesLeft - 1), 100) : reject(error)));
+          req.end();
+        };
+        attempt(30);
+      });
+      assert.equal(body, 'inside');
+    } finally {
+      client.end();
+    }
+  });
+
+  test('stopping sshd makes the server unreachable, and starting it again brings it back', async () => {
+    await server.stopSshd();
+    await assert.rejects(sshConnect(server, server.hostKeyFingerprint));
+    server.startSshd();
+    const client = await waitForSsh(server);
+    client.end();
+  });
+});
+
+async function waitForSsh(server: TestServer): Promise<Client> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    try {
+      return await sshConnect(server, server.hostKeyFingerprint);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error('sshd did not come back');
+}
