@@ -41,6 +41,15 @@ export const USAGE = `Usage: keyport-agent [flags]
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
 
 export function parseAgentFlags(argv: readonly string[], defaultPublicHost: string): AgentFlags {
+  try {
+    return readFlags(argv, defaultPublicHost);
+  } catch (error) {
+    if (error instanceof FlagError) throw error;
+    throw new FlagError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+}
+
+function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFlags {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,

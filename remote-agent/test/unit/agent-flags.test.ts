@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { FlagError, HelpRequested, parseAgentFlags } from '../../src/config/agent-flags.ts';
+
+const parse = (...argv: string[]) => parseAgentFlags(argv, 'host.example');
+
+describe('agent flags', () => {
+  test('defaults match the README: loopback 8000, ports 10001-10999, 10 s sampling, files in the data dir', () => {
+    const flags = parse('--data-dir', '/srv/kp');
+    assert.equal(flags.listenHost, '127.0.0.1');
+    assert.equal(flags.listenPort, 8000);
+    assert.deepEqual(flags.portRange, { from: 10001, to: 10999 });
+    assert.equal(flags.sampleIntervalMs, 10_000);
+    assert.equal(flags.apiKeyFile, '/srv/kp/api-key');
+    assert.equal(flags.xrayConfig, '/srv/kp/xray-config.json');
+    assert.equal(flags.publicHost, 'host.example');
+  });
+
+  test('every documented flag is read', () => {
+    const flags = parse(
+      '--listen', '[::1]:9000', '--api-key-file', '/k', '--public-host', 'vpn.example.com', '--port-range', '20000-20100',
+      '--sample-interval', '0.5', '--xray-bin', '/x', '--xray-config', '/c.json', '--xray-api', '127.0.0.1:1',
+      '--reality-dest', 'a.example:443', '--reality-server-names', 'a.example, b.example', '--reality-fingerprint', 'firefox',
+    );
+    assert.deepEqual(
+      [flags.listenHost, flags.listenPort, flags.apiKeyFile, flags.publicHost, flags.sampleIntervalMs, flags.xrayBin, flags.xrayConfig],
+      ['::1', 9000, '/k', 'vpn.example.com', 500, '/x', '/c.json'],
+    );
+    assert.deepEqual(flags.portRange, { from: 20000, to: 20100 });
+    assert.deepEqual(flags.realityServerNames, ['a.example', 'b.example']);
+    assert.equal(flags.realityFingerprint, 'firefox');
+  });
+
+  for (const [what, argv, message] of [
+    ['a listen address without a port', ['--listen', 'localhost'], /--listen must be HOST:PORT/],
+    ['a port range backwards', ['--port-range', '11000-10000'], /--port-range must be FROM-TO/],
+    ['a port range past 65535', ['--port-range', '10000-70000'], /--port-range/],
+    ['a zero sampling interval', ['--sample-interval', '0'], /--sample-interval/],
+    ['a text sampling interval', ['--sample-interval', 'often'], /--sample-interval/],
+    ['an unknown flag', ['--bogus'], /bogus/],
+  ] as const) {
+    test(`${what} is refused with a clear message`, () => {
+      assert.throws(() => parse(...argv), (error: Error) => error instanceof FlagError && message.test(error.message));
+    });
+  }
+
+  test('--help is not an error but the usage text', () => {
+    assert.throws(() => parse('--help'), (error: Error) => error instanceof HelpRequested && error instanceof FlagError && /Usage/.test(error.message));
+  });
+});
