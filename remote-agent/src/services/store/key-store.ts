@@ -58,7 +58,6 @@ export class KeyStore {
   readonly #byId = new Map<string, KeyRecord>();
   #ordered: KeyRecord[] | undefined;
   readonly #selectAll: StatementSync;
-  readonly #selectPorts: StatementSync;
   readonly #insert: StatementSync;
   readonly #insertTotals: StatementSync;
   readonly #delete: StatementSync;
@@ -68,7 +67,6 @@ export class KeyStore {
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#selectAll = db.prepare('SELECT * FROM keys ORDER BY created_at_ms, rowid');
-    this.#selectPorts = db.prepare('SELECT port FROM keys');
     this.#insert = db.prepare(
       'INSERT INTO keys (id, name, uuid, port, is_active, created_at_ms) VALUES (?, ?, ?, ?, 1, ?)',
     );
@@ -106,7 +104,7 @@ export class KeyStore {
    */
   create(key: NewKey, range: PortRange, isPortBusy: (port: number) => boolean): KeyRecord {
     const created = inTransaction(this.#db, () => {
-      const taken = new Set((this.#selectPorts.all() as Array<{ port: number }>).map((row) => row.port));
+      const taken = new Set([...this.#byId.values()].map((stored) => stored.port));
       const port = lowestFreePort(range, (candidate) => taken.has(candidate) || isPortBusy(candidate));
       this.#insert.run(key.id, key.name, key.uuid, port, key.createdAtMs);
       this.#insertTotals.run(key.id);
