@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Client, type ClientChannel } from 'ssh2';
@@ -10,8 +10,8 @@ import { TestServer } from './test-server.ts';
 
 const fingerprintOf = (key: Buffer) => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 
-/** Connects as root with the server's client key, accepting only the host key `expected`. */
-function sshConnect(server: TestServer, expected: string): Promise<Client> {
+/** Connects (as root by default) with the server's client key, accepting only the host key `expected`. */
+function sshConnect(server: TestServer, expected: string, username = 'root'): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
     client
@@ -20,7 +20,7 @@ function sshConnect(server: TestServer, expected: string): Promise<Client> {
       .connect({
         host: '127.0.0.1',
         port: server.sshPort,
-        username: 'root',
+        username,
         privateKey: readFileSync(server.clientKeyPath),
         hostVerifier: (key: Buffer) => fingerprintOf(key) === expected,
         readyTimeout: 10_000,
@@ -97,6 +97,42 @@ describe('the test-server harness: a namespace with a real sshd behind 127.0.0.1
     } finally {
       client.end();
     }
+  });
+
+  test('the server has its own /opt, /var/lib and a stand-in xray on PATH; the host keeps its own', async () => {
+    const client = await sshConnect(server, server.hostKeyFingerprint);
+    try {
+      await sshExec(client, 'mkdir -p /opt/keyport && echo mine > /opt/keyport/marker');
+      assert.equal(readFileSync(server.hostPath('/opt/keyport/marker'), 'utf8'), 'mine\n');
+      assert.equal(existsSync('/opt/keyport/marker'), false);
+      assert.equal((await sshExec(client, 'ls -A /var/lib')).trim(), '');
+      assert.match(await sshExec(client, 'xray version'), /^Xray /);
+    } finally {
+      client.end();
+    }
+  });
+
+  test('users added to the server log in with the client key and have the sudo they were given', async () => {
+    const withoutPassword = server.addUser('nopasswd');
+    const withPassword = server.addUser('password');
+    assert.equal(spawnSync('id', [withoutPassword]).status, 1, 'the user exists only inside the server');
+    const first = await sshConnect(server, server.hostKeyFingerprint, withoutPassword);
+    const second = await sshConnect(server, server.hostKeyFingerprint, withPassword);
+    try {
+      assert.equal((await sshExec(first, 'id -un; sudo -n id -u')).trim(), `${withoutPassword}\n0`);
+      assert.match(await sshExec(second, 'sudo -n true 2>&1'), /password is required/);
+    } finally {
+      first.end();
+      second.end();
+    }
+  });
+
+  test('a replaced host key is presented to the next connection', async () => {
+    const before = server.hostKeyFingerprint;
+    server.replaceHostKey();
+    assert.notEqual(server.hostKeyFingerprint, before);
+    await assert.rejects(sshConnect(server, before), /verification failed/i);
+    (await sshConnect(server, server.hostKeyFingerprint)).end();
   });
 
   test('stopping sshd makes the server unreachable, and starting it again brings it back', async () => {

@@ -1,15 +1,26 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
 
+const FAKE_XRAY = resolve(import.meta.dirname, '../../remote-agent/test/support/fake-xray/xray');
 let serversMade = 0;
+let usersMade = 0;
+
+/** Directories of the host that each test server has of its own (bound over them in its mount namespace). */
+const PRIVATE_DIRS = { opt: '/opt', 'var-lib': '/var/lib', 'usr-local-bin': '/usr/local/bin', 'sudoers.d': '/etc/sudoers.d' };
+const PRIVATE_FILES = ['passwd', 'group', 'shadow'];
 
 /**
  * A test server without a VPS: a network namespace of its own (loopback, iptables, ports) with a
  * real OpenSSH sshd inside, reached from the host only through 127.0.0.1 (socat runs `sshd -i` in
  * the namespace for each connection). Needs root.
+ *
+ * Everything that runs in the server (sshd, what it starts, `exec`) goes through `enter.sh`, which
+ * binds the server's own /opt, /var/lib, /usr/local/bin (holding the stand-in `xray`),
+ * /etc/sudoers.d and user database over the host's in a private mount namespace, so two servers
+ * never share an install and the host is left as it was.
  */
 export class TestServer {
   readonly namespace: string;
@@ -18,7 +29,7 @@ export class TestServer {
   /** The private key root logs in with. */
   readonly clientKeyPath: string;
   /** The host key's fingerprint as OpenSSH shows it: SHA256:base64, no padding. */
-  readonly hostKeyFingerprint: string;
+  hostKeyFingerprint: string;
   #socat: ChildProcess | undefined;
 
   private constructor(namespace: string, sshPort: number, dir: string, hostKeyFingerprint: string) {
@@ -36,14 +47,14 @@ export class TestServer {
     execFileSync('ip', ['netns', 'add', namespace]);
     execFileSync('ip', ['netns', 'exec', namespace, 'ip', 'link', 'set', 'lo', 'up']);
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    // sshd reads authorized_keys as the logging-in user, who may not be root.
+    chmodSync(dir, 0o755);
+    makePrivateRoot(dir);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_ed25519')]);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_ed25519')]);
     execFileSync('cp', [join(dir, 'client_ed25519.pub'), join(dir, 'authorized_keys')]);
     writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir), { mode: 0o600 });
-    const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_ed25519.pub')], {
-      encoding: 'utf8',
-    }).split(' ')[1]!;
-    const server = new TestServer(namespace, sshPort, dir, fingerprint);
+    const server = new TestServer(namespace, sshPort, dir, hostFingerprint(dir));
     server.startSshd();
     await waitForPort(sshPort);
     return server;
@@ -52,7 +63,7 @@ export class TestServer {
   /** (Re)opens the SSH entrance on 127.0.0.1:sshPort. */
   startSshd(): void {
     if (this.#socat) return;
-    const sshd = `ip netns exec ${this.namespace} /usr/sbin/sshd -i -f ${join(this.dir, 'sshd_config')}`;
+    const sshd = `ip netns exec ${this.namespace} ${join(this.dir, 'enter.sh')} /usr/sbin/sshd -i -f ${join(this.dir, 'sshd_config')}`;
     this.#socat = spawn('socat', [`TCP-LISTEN:${this.sshPort},bind=127.0.0.1,reuseaddr,fork`, `EXEC:${sshd}`], {
       stdio: 'ignore',
     });
@@ -68,9 +79,53 @@ export class TestServer {
     await exited;
   }
 
-  /** Runs a command inside the namespace (as the test's own tooling, not over SSH). */
+  /** Runs a command inside the server, as root (as the test's own tooling, not over SSH). */
   exec(command: string, args: string[]): string {
-    return execFileSync('ip', ['netns', 'exec', this.namespace, command, ...args], { encoding: 'utf8' });
+    return execFileSync('ip', ['netns', 'exec', this.namespace, join(this.dir, 'enter.sh'), command, ...args], {
+      encoding: 'utf8',
+    });
+  }
+
+  /** Where a path of the server's private /opt, /var/lib or /usr/local/bin lies on the host. */
+  hostPath(serverPath: string): string {
+    for (const [name, mountPoint] of Object.entries(PRIVATE_DIRS)) {
+      if (serverPath === mountPoint || serverPath.startsWith(`${mountPoint}/`)) {
+        return join(this.dir, 'root', name, serverPath.slice(mountPoint.length));
+      }
+    }
+    throw new Error(`${serverPath} is not private to the test server`);
+  }
+
+  /**
+   * Adds a user who logs in with the same client key as root, and who may use sudo without a
+   * password, only with one, or not at all. The user exists only inside this server.
+   */
+  addUser(sudo: 'nopasswd' | 'password' | 'none'): string {
+    usersMade += 1;
+    const name = `kpuser${usersMade}`;
+    const uid = 42_000 + usersMade;
+    const home = join(this.dir, 'home', name);
+    mkdirSync(home, { recursive: true });
+    chownSync(home, uid, uid);
+    const etc = join(this.dir, 'root', 'etc');
+    appendFileSync(join(etc, 'passwd'), `${name}:x:${uid}:${uid}::${home}:/bin/sh\n`);
+    appendFileSync(join(etc, 'group'), `${name}:x:${uid}:\n`);
+    appendFileSync(join(etc, 'shadow'), `${name}:*:19000:0:99999:7:::\n`);
+    if (sudo !== 'none') {
+      const rule = sudo === 'nopasswd' ? 'ALL=(ALL) NOPASSWD: ALL' : 'ALL=(ALL) ALL';
+      const file = join(this.dir, 'root', 'sudoers.d', name);
+      writeFileSync(file, `${name} ${rule}\n`);
+      chmodSync(file, 0o440);
+    }
+    return name;
+  }
+
+  /** Gives the server a new host key, as a reinstalled (or impersonated) server would have. */
+  replaceHostKey(): void {
+    rmSync(join(this.dir, 'host_ed25519'));
+    rmSync(join(this.dir, 'host_ed25519.pub'));
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(this.dir, 'host_ed25519')]);
+    this.hostKeyFingerprint = hostFingerprint(this.dir);
   }
 
   /** Ends everything this server started and deletes its namespace and files. */
@@ -87,6 +142,24 @@ export class TestServer {
     execFileSync('ip', ['netns', 'del', this.namespace]);
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function hostFingerprint(dir: string): string {
+  return execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_ed25519.pub')], { encoding: 'utf8' }).split(' ')[1]!;
+}
+
+function makePrivateRoot(dir: string): void {
+  const root = join(dir, 'root');
+  for (const name of Object.keys(PRIVATE_DIRS)) mkdirSync(join(root, name), { recursive: true, mode: 0o755 });
+  chmodSync(join(root, 'sudoers.d'), 0o750);
+  symlinkSync(FAKE_XRAY, join(root, 'usr-local-bin', 'xray'));
+  mkdirSync(join(root, 'etc'));
+  for (const file of PRIVATE_FILES) copyFileSync(join('/etc', file), join(root, 'etc', file));
+  const binds = [
+    ...Object.entries(PRIVATE_DIRS).map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
+    ...PRIVATE_FILES.map((file) => `mount --bind ${join(root, 'etc', file)} /etc/${file}`),
+  ];
+  writeFileSync(join(dir, 'enter.sh'), ['#!/bin/sh', 'set -e', ...binds, 'exec "$@"', ''].join('\n'), { mode: 0o755 });
 }
 
 function sshdConfig(dir: string): string {

@@ -1,6 +1,6 @@
 import { app, BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
-import { APP_NAME } from '../../shared/app-identity';
+import { APP_NAME } from '../../shared/app-identity.ts';
 
 /** The Electron shell: one locked-down window. The core (SSH, deploy, agent client) arrives in src/main/core. */
 function createWindow(): void {

@@ -1,0 +1,20 @@
+/**
+ * The agent API's shapes, taken from the agent's own TypeBox schemas (the one source of truth that
+ * also validates requests and produces the OpenAPI document). Type-only: nothing of the agent is
+ * loaded at run time.
+ */
+import type { Static } from '@sinclair/typebox';
+import type { AllHistory, DailyReport, KeyHistory } from '../../../remote-agent/src/routes/history/schemas.ts';
+import type { Key, KeyConfig as KeyConfigSchema } from '../../../remote-agent/src/routes/keys/schemas.ts';
+import type { AllMonthly, KeyMonthly } from '../../../remote-agent/src/routes/monthly/schemas.ts';
+import type { AllTraffic, PortTraffic } from '../../../remote-agent/src/routes/traffic/schemas.ts';
+
+export type ApiKey = Static<typeof Key>;
+export type KeyConfig = Static<typeof KeyConfigSchema>;
+export type PortTrafficEntry = Static<typeof PortTraffic>;
+export type LiveTraffic = Static<typeof AllTraffic>['data'];
+export type HistoryOverview = Static<typeof AllHistory>['data'];
+export type KeyHistoryReport = Static<typeof KeyHistory>['data'];
+export type DailyTrafficReport = Static<typeof DailyReport>['data'];
+export type MonthlyReport = Static<typeof AllMonthly>['data'];
+export type KeyMonthlyReport = Static<typeof KeyMonthly>['data'];

@@ -1,0 +1,30 @@
+/** What went wrong, in codes every face (window, web, CLI) can act on; `message` is for admins. */
+export type KeyportErrorCode =
+  | 'bad-input'
+  | 'not-found'
+  | 'server-offline'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'auth-failed'
+  | 'sudo-password-required'
+  | 'agent-not-deployed'
+  | 'agent-error'
+  | 'deploy-failed'
+  | 'unsupported-server';
+
+export class KeyportError extends Error {
+  readonly code: KeyportErrorCode;
+  /** Facts behind the message, e.g. both fingerprints of a changed host key. Never secrets. */
+  readonly facts: Readonly<Record<string, string | number | boolean | null>>;
+
+  constructor(code: KeyportErrorCode, message: string, facts: Record<string, string | number | boolean | null> = {}) {
+    super(message);
+    this.name = 'KeyportError';
+    this.code = code;
+    this.facts = facts;
+  }
+}
+
+export function isKeyportError(error: unknown): error is KeyportError {
+  return error instanceof KeyportError;
+}

@@ -1,0 +1,67 @@
+/** How Keyport logs in to a server. Only references or sealed secrets are ever stored. */
+export type SshAuth =
+  | { method: 'key'; keyPath: string }
+  | { method: 'agent' }
+  | { method: 'password' };
+
+/** Where a server is, as typed by the admin or resolved from a `Host` alias of ~/.ssh/config. */
+export interface SshTarget {
+  host: string;
+  port: number;
+  user: string;
+  auth: SshAuth;
+  /** `[user@]host[:port]` hops, as ssh's ProxyJump; each hop authenticates like the target. */
+  proxyJump: string[];
+}
+
+export interface AddServerRequest {
+  name: string;
+  /** A `Host` alias from ~/.ssh/config; explicit fields below override what it gives. */
+  sshAlias?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  auth?: SshAuth;
+  /** Needed with auth `password` or a passphrase-protected key; sealed, or kept only in memory. */
+  secret?: string;
+  /** The fingerprint the admin accepted (SHA256:…); add refuses a server whose key differs. */
+  acceptedFingerprint?: string;
+}
+
+export interface DeployedAgent {
+  version: string;
+  release: string;
+  deployedAt: string;
+  /** The agent's loopback port on the server. */
+  apiPort: number;
+}
+
+export interface ServerInfo {
+  id: string;
+  name: string;
+  target: SshTarget;
+  sshAlias: string | null;
+  hostKeyFingerprint: string;
+  addedAt: string;
+  agent: DeployedAgent | null;
+  /** When the cache last got fresh data from this server; null before any. */
+  lastSyncedAt: string | null;
+}
+
+export type ServerState = 'online' | 'offline' | 'not-deployed' | 'agent-down';
+
+export interface ServerStatus {
+  server: ServerInfo;
+  state: ServerState;
+  /** Why the server is not online, in words an admin can act on. */
+  reason: string | null;
+  agentVersion: string | null;
+  xrayVersion: string | null;
+  keyCount: number | null;
+  activeKeyCount: number | null;
+}
+
+export interface HostKeyProbe {
+  fingerprint: string;
+  keyType: string;
+}

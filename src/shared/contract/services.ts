@@ -1,0 +1,71 @@
+import type {
+  ApiKey,
+  DailyTrafficReport,
+  HistoryOverview,
+  KeyConfig,
+  KeyHistoryReport,
+  KeyMonthlyReport,
+  LiveTraffic,
+  MonthlyReport,
+} from './api-types.ts';
+import type { DeployProgress, DeployResult } from './deploy.ts';
+import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
+
+/** A read's answer: fresh from the server, or from the local cache when the server is offline. */
+export interface Cached<T> {
+  data: T;
+  source: 'live' | 'cache';
+  /** When this data was last fetched from the server (ISO 8601). */
+  syncedAt: string;
+}
+
+export interface YearMonth {
+  year: number;
+  month: number;
+}
+
+/** Servers are named by their id or their unique name everywhere below. */
+export interface Fleet {
+  list(): Promise<ServerInfo[]>;
+  probeHostKey(target: SshTarget | { sshAlias: string }): Promise<HostKeyProbe>;
+  add(request: AddServerRequest): Promise<ServerInfo>;
+  remove(server: string): Promise<void>;
+  status(server: string): Promise<ServerStatus>;
+}
+
+export interface Deploy {
+  deploy(server: string, onProgress?: (progress: DeployProgress) => void): Promise<DeployResult>;
+  uninstall(server: string, options: { keepData: boolean }, onProgress?: (progress: DeployProgress) => void): Promise<void>;
+}
+
+export interface Keys {
+  list(server: string): Promise<Cached<ApiKey[]>>;
+  create(server: string, name: string): Promise<ApiKey>;
+  remove(server: string, keyId: string): Promise<void>;
+  setActive(server: string, keyId: string, active: boolean): Promise<ApiKey>;
+  config(server: string, keyId: string): Promise<Cached<KeyConfig>>;
+}
+
+export interface Traffic {
+  live(server: string): Promise<Cached<LiveTraffic>>;
+  history(server: string): Promise<Cached<HistoryOverview>>;
+  keyHistory(server: string, keyId: string): Promise<Cached<KeyHistoryReport>>;
+  daily(server: string, date: string): Promise<Cached<DailyTrafficReport>>;
+  monthly(server: string, month?: YearMonth): Promise<Cached<MonthlyReport>>;
+  keyMonthly(server: string, keyId: string, month?: YearMonth): Promise<Cached<KeyMonthlyReport>>;
+}
+
+/** A local port forward to a server's agent, for curl and scripts. */
+export interface TunnelInfo {
+  url: string;
+  apiKey: string;
+  close(): Promise<void>;
+}
+
+/** Everything the console can do; the window, web mode and the CLI all drive this. */
+export interface KeyportServices {
+  fleet: Fleet;
+  deploy: Deploy;
+  keys: Keys;
+  traffic: Traffic;
+}
