@@ -135,8 +135,11 @@ describe('the test-server harness: a namespace with a real sshd behind 127.0.0.1
     (await sshConnect(server, server.hostKeyFingerprint)).end();
   });
 
-  test('stopping sshd makes the server unreachable, and starting it again brings it back', async () => {
+  test('stopping sshd makes the server unreachable, ends open sessions, and starting it again brings it back', async () => {
+    const open = await sshConnect(server, server.hostKeyFingerprint);
+    const ended = new Promise((resolve) => open.once('close', resolve));
     await server.stopSshd();
+    await ended;
     await assert.rejects(sshConnect(server, server.hostKeyFingerprint));
     server.startSshd();
     const client = await waitForSsh(server);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
@@ -75,7 +75,10 @@ export class TestServer {
     this.#socat = undefined;
     if (!socat || socat.exitCode !== null) return;
     const exited = new Promise((resolve) => socat.once('exit', resolve));
+    // socat forks one child per connection; ending them drops the open sessions too.
+    const sessions = childPids(socat.pid!);
     socat.kill('SIGTERM');
+    for (const pid of sessions) killQuietly(pid);
     await exited;
   }
 
@@ -141,6 +144,28 @@ export class TestServer {
     }
     execFileSync('ip', ['netns', 'del', this.namespace]);
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function childPids(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        // Field 4 of /proc/PID/stat is the parent pid; the command name before it may hold spaces.
+        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === parent;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Ended already.
   }
 }
 

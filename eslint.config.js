@@ -1,0 +1,43 @@
+// Keeps the layers pointing one way (STYLE.md): shared below core below the faces (shell, web, cli),
+// the renderer and preload reaching the core only through the contract, the agent on its own.
+import tseslint from 'typescript-eslint';
+
+const rule = (regex, message) => ({ regex, message });
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+const electron = rule('^electron(/|$)', 'only src/main/shell and src/preload may import electron');
+const nodeBuiltins = rule('^node:', 'this layer runs without Node: no node: imports');
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.tmp/**'] },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+  },
+  {
+    // The contract: pure types. Its one outside import is the agent's schemas, as types only.
+    files: ['src/shared/**'],
+    rules: {
+      ...restrict(electron, nodeBuiltins, rule('(^|/)(main|renderer|preload|e2e)/', 'src/shared imports nothing of ours')),
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src/main/core/**'],
+    ignores: ['src/main/core/**/*.test.ts'],
+    rules: restrict(electron, rule('(^|/)(cli|web|shell|renderer|preload|e2e)/', 'core sits below the faces: it never imports them')),
+  },
+  {
+    files: ['src/main/cli/**', 'src/main/web/**'],
+    rules: restrict(electron, rule('(^|/)(shell|renderer|preload)/', 'the CLI and web mode run without Electron and the window')),
+  },
+  {
+    files: ['src/renderer/**', 'src/preload/**'],
+    rules: restrict(nodeBuiltins, rule('(^|/)(main|remote-agent)/', 'reach the core only through src/shared')),
+  },
+  {
+    files: ['remote-agent/src/**'],
+    rules: restrict(electron, rule('(^|/)(src/main|src/shared|renderer|e2e)/|^\\.\\./\\.\\./\\.\\./src/', 'the agent is deployed alone: it imports nothing of the console')),
+  },
+);
