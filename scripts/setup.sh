@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Keyport needs on a fresh Debian machine: the system tools the agent and the
 # tests drive (iptables, iproute2 for network namespaces and ss, OpenSSH's sshd and socat for the
-# test servers), then the npm packages, which include the pinned Node 24 runtime the agent runs
-# on. Electron's binary is not downloaded.
+# test servers), then the npm packages, which include the pinned
+# Node 24 runtime the agent runs on. Electron's binary is not downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,7 @@ command -v curl >/dev/null || missing+=(curl)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v socat >/dev/null || missing+=(socat)
+command -v sudo >/dev/null || missing+=(sudo)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${missing[*]} (needs root)" >&2
@@ -25,4 +26,8 @@ fi
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 npm ci --no-audit --no-fund
 scripts/node24 --version >/dev/null
+
+# better-sqlite3 13 ships Node-API builds for each platform inside its npm package: the same file
+# loads in Node 24 (CLI, tests) and in Electron, so nothing is compiled here.
+scripts/node24 -e "require('better-sqlite3')(':memory:')"
 echo "setup: done"

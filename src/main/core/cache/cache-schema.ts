@@ -1,0 +1,116 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The cache's schema, one entry per version: entry N takes a file from `user_version` N to N + 1.
+ * Shipped entries are never edited; a change of schema is a new entry.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE servers (
+    id                   TEXT PRIMARY KEY,
+    name                 TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    target_json          TEXT NOT NULL,
+    ssh_alias            TEXT,
+    host_key_fingerprint TEXT NOT NULL,
+    added_at             TEXT NOT NULL,
+    agent_json           TEXT,
+    last_synced_at       TEXT,
+    keys_synced_at       TEXT,
+    -- Encrypted by the caller (OS keychain); opaque here.
+    sealed_secret        TEXT
+  ) WITHOUT ROWID;
+
+  -- Accepted host keys of the server and of each ProxyJump hop, by "host:port".
+  CREATE TABLE trusted_host_keys (
+    server_id   TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+    host_port   TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    PRIMARY KEY (server_id, host_port)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE keys (
+    server_id  TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+    id         TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    uuid       TEXT NOT NULL,
+    port       INTEGER NOT NULL,
+    is_active  INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (server_id, id)
+  ) WITHOUT ROWID;
+
+  -- Every key whose history is cached, so dropping the history of keys gone from the server reads
+  -- a few thousand rows, not millions. Not the keys table: the agent may report a key's traffic
+  -- before the key list is fetched, and that history is kept all the same.
+  CREATE TABLE history_keys (
+    server_id TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+    key_id    TEXT NOT NULL,
+    PRIMARY KEY (server_id, key_id)
+  ) WITHOUT ROWID;
+
+  -- Keyed by day before key: month and day totals read one contiguous range of a server's rows.
+  -- No foreign key to history_keys: without statistics the planner would look a key's rows up by
+  -- the primary key's server_id alone, a scan of the whole server per deleted key. The cache deletes
+  -- a key's rows itself, through key_days_by_key.
+  CREATE TABLE key_days (
+    server_id       TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+    day             TEXT NOT NULL,
+    key_id          TEXT NOT NULL,
+    total_bytes     INTEGER NOT NULL,
+    rx_bytes        INTEGER NOT NULL,
+    tx_bytes        INTEGER NOT NULL,
+    max_connections INTEGER NOT NULL,
+    sessions        INTEGER NOT NULL,
+    synced_at       TEXT NOT NULL,
+    PRIMARY KEY (server_id, day, key_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX key_days_by_key ON key_days(server_id, key_id, day);
+
+  -- Month totals as the agent reported them, for months whose days are not all cached.
+  CREATE TABLE key_months (
+    server_id       TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+    year_month      TEXT NOT NULL,
+    key_id          TEXT NOT NULL,
+    total_bytes     INTEGER NOT NULL,
+    rx_bytes        INTEGER NOT NULL,
+    tx_bytes        INTEGER NOT NULL,
+    max_connections INTEGER NOT NULL,
+    sessions        INTEGER NOT NULL,
+    synced_at       TEXT NOT NULL,
+    PRIMARY KEY (server_id, year_month, key_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX key_months_by_key ON key_months(server_id, key_id, year_month);
+
+  -- Whole responses as last seen, so an offline server answers every read exactly.
+  CREATE TABLE snapshots (
+    server_id TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
+    scope     TEXT NOT NULL,
+    data_json TEXT NOT NULL,
+    synced_at TEXT NOT NULL,
+    PRIMARY KEY (server_id, kind, scope)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const CACHE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the file's schema up to CACHE_SCHEMA_VERSION, each step in its own transaction. */
+export function migrateCacheSchema(db: Database): void {
+  const readVersion = db.prepare<[], number>('PRAGMA user_version').pluck();
+  const version = readVersion.get() as number;
+  if (version > CACHE_SCHEMA_VERSION) {
+    throw new Error(
+      `the cache file has schema version ${version}, newer than the ${CACHE_SCHEMA_VERSION} this Keyport knows; update Keyport`,
+    );
+  }
+  if (version === CACHE_SCHEMA_VERSION) return;
+  for (const [from, sql] of MIGRATIONS.entries()) {
+    db.transaction(() => {
+      // Read again under the write lock: another Keyport process (the CLI beside the window) may have just migrated.
+      if (readVersion.get() !== from) return;
+      db.exec(sql);
+      db.exec(`PRAGMA user_version = ${from + 1}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,384 @@
+import assert from 'node:assert/strict';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test, { type TestContext } from 'node:test';
+import type { ApiKey } from '../../../shared/contract/api-types.ts';
+import type { ServerInfo } from '../../../shared/contract/servers.ts';
+import type { DayUsage } from './cache-records.ts';
+import { CACHE_SCHEMA_VERSION } from './cache-schema.ts';
+import { ConsoleCache } from './console-cache.ts';
+
+const SYNCED = '2025-08-05T12:00:00.000Z';
+const LATER = '2025-08-06T12:00:00.000Z';
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function openTemp(t: TestContext): { cache: ConsoleCache; path: string } {
+  const path = join(tempDir(t), 'cache.sqlite');
+  const cache = new ConsoleCache(path);
+  t.after(() => cache.close());
+  return { cache, path };
+}
+
+function server(id: string, name: string): ServerInfo {
+  return {
+    id,
+    name,
+    target: { host: `${name}.example`, port: 22, user: 'root', auth: { method: 'password' }, proxyJump: ['jump@bastion:2222'] },
+    sshAlias: null,
+    hostKeyFingerprint: `SHA256:${id}`,
+    addedAt: `2025-08-0${id.length}T00:00:00.000Z`,
+    agent: { version: '2.1.3', release: 'r1', deployedAt: SYNCED, apiPort: 8000 },
+    lastSyncedAt: null,
+  };
+}
+
+function key(id: string, overrides: Partial<ApiKey> = {}): ApiKey {
+  return {
+    id,
+    name: `${id}@example.com`,
+    uuid: `uuid-${id}`,
+    created_at: `2025-08-05T12:00:00.00000${id.length}`,
+    is_active: true,
+    port: 10000 + id.length,
+    ...overrides,
+  };
+}
+
+function usage(rxBytes: number, txBytes: number, maxConnections = 1, sessions = 1): DayUsage {
+  return { total_bytes: rxBytes + txBytes, rx_bytes: rxBytes, tx_bytes: txBytes, max_connections: maxConnections, sessions };
+}
+
+/** SQLite keeps `user_version` as a big-endian integer at byte 60 of the file's header. */
+const USER_VERSION_OFFSET = 60;
+
+test('data written before close is there after reopening the file', (t) => {
+  const path = join(tempDir(t), 'cache.sqlite');
+  const first = new ConsoleCache(path);
+  first.saveServer(server('s1', 'paris'), { sealedSecret: 'sealed-blob', trustedKeys: { 'paris.example:22': 'SHA256:p' } });
+  first.replaceKeys('s1', [key('k1')], SYNCED);
+  first.putKeyDays('s1', 'k1', { '2025-08-05': usage(10, 20) }, SYNCED);
+  first.putSnapshot('s1', 'history', '', { total_keys: 1 }, SYNCED);
+  first.markSynced('s1', LATER);
+  first.close();
+
+  const second = new ConsoleCache(path);
+  t.after(() => second.close());
+  assert.deepEqual(second.listServers(), [{ ...server('s1', 'paris'), lastSyncedAt: LATER }]);
+  assert.deepEqual(second.serverCredentials('s1'), { sealedSecret: 'sealed-blob', trustedKeys: { 'paris.example:22': 'SHA256:p' } });
+  assert.deepEqual(second.listKeys('s1'), { keys: [key('k1')], syncedAt: SYNCED });
+  assert.deepEqual(second.keyDays('s1', 'k1'), [{ date: '2025-08-05', usage: usage(10, 20), syncedAt: SYNCED }]);
+  assert.deepEqual(second.getSnapshot('s1', 'history', ''), { data: { total_keys: 1 }, syncedAt: SYNCED });
+});
+
+test('a new file gets the current schema version, and a file from a newer Keyport is refused', (t) => {
+  const path = join(tempDir(t), 'cache.sqlite');
+  new ConsoleCache(path).close();
+  assert.ok(CACHE_SCHEMA_VERSION >= 1);
+  assert.equal(readFileSync(path).readUInt32BE(USER_VERSION_OFFSET), CACHE_SCHEMA_VERSION);
+
+  const newer = Buffer.alloc(4);
+  newer.writeUInt32BE(CACHE_SCHEMA_VERSION + 1);
+  const fd = openSync(path, 'r+');
+  writeSync(fd, newer, 0, 4, USER_VERSION_OFFSET);
+  closeSync(fd);
+  assert.throws(
+    () => new ConsoleCache(path),
+    new RegExp(`schema version ${CACHE_SCHEMA_VERSION + 1}, newer than the ${CACHE_SCHEMA_VERSION} this Keyport knows`),
+  );
+});
+
+test('the file is readable by its owner only, in a new directory of mode 0700', (t) => {
+  const dir = join(tempDir(t), 'home', 'cache');
+  const path = join(dir, 'cache.sqlite');
+  const cache = new ConsoleCache(path);
+  t.after(() => cache.close());
+  cache.saveServer(server('s1', 'paris'));
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+  assert.equal(statSync(`${path}-wal`).mode & 0o777, 0o600);
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+});
+
+test('an existing file readable by others is narrowed to 0600 when opened', (t) => {
+  const path = join(tempDir(t), 'cache.sqlite');
+  writeFileSync(path, '');
+  chmodSync(path, 0o644);
+  const cache = new ConsoleCache(path);
+  t.after(() => cache.close());
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+});
+
+test('removing a server removes everything cached of it and nothing of the others', (t) => {
+  const { cache } = openTemp(t);
+  for (const [id, name] of [['s1', 'paris'], ['s2', 'tokyo']] as const) {
+    cache.saveServer(server(id, name), { sealedSecret: `sealed-${id}`, trustedKeys: { [`${name}.example:22`]: 'SHA256:x' } });
+    cache.replaceKeys(id, [key('k1')], SYNCED);
+    cache.putKeyDays(id, 'k1', { '2025-08-05': usage(1, 2) }, SYNCED);
+    cache.putKeyMonth(id, 'k1', '2025-07', usage(3, 4), SYNCED);
+    cache.putSnapshot(id, 'keys', '', [key('k1')], SYNCED);
+  }
+
+  assert.equal(cache.removeServer('s1'), true);
+  assert.equal(cache.removeServer('s1'), false);
+
+  assert.equal(cache.findServer('s1'), null);
+  assert.equal(cache.serverCredentials('s1'), null);
+  assert.equal(cache.listKeys('s1'), null);
+  assert.deepEqual(cache.keyDays('s1', 'k1'), []);
+  assert.deepEqual(cache.monthTotals('s1', '2025-08'), []);
+  assert.deepEqual(cache.keyMonths('s1', '2025-07'), []);
+  assert.equal(cache.getSnapshot('s1', 'keys', ''), null);
+
+  // The same id added again starts empty: nothing was left behind under it.
+  cache.saveServer(server('s1', 'paris'));
+  assert.deepEqual(cache.serverCredentials('s1'), { sealedSecret: null, trustedKeys: {} });
+  assert.deepEqual(cache.keyDays('s1', 'k1'), []);
+
+  assert.equal(cache.listKeys('s2')?.keys.length, 1);
+  assert.equal(cache.keyDays('s2', 'k1').length, 1);
+  assert.equal(cache.keyMonths('s2', '2025-07').length, 1);
+  assert.notEqual(cache.getSnapshot('s2', 'keys', ''), null);
+  assert.equal(cache.serverCredentials('s2')?.sealedSecret, 'sealed-s2');
+});
+
+test('replaceKeys drops keys gone from the server with their history, and keeps the history of the others', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  assert.equal(cache.listKeys('s1'), null);
+  cache.replaceKeys('s1', [key('k1'), key('k22'), key('k333')], SYNCED);
+  for (const keyId of ['k1', 'k22', 'k333', 'never-listed']) {
+    cache.putKeyDays('s1', keyId, { '2025-08-05': usage(1, 1) }, SYNCED);
+    cache.putKeyMonth('s1', keyId, '2025-07', usage(5, 5), SYNCED);
+  }
+
+  cache.replaceKeys('s1', [key('k1', { is_active: false }), key('k333')], LATER);
+
+  assert.deepEqual(cache.listKeys('s1'), { keys: [key('k1', { is_active: false }), key('k333')], syncedAt: LATER });
+  assert.deepEqual(
+    cache.dayTotals('s1', '2025-08-05').map((row) => row.keyId),
+    ['k1', 'k333'],
+  );
+  assert.deepEqual(
+    cache.keyMonths('s1', '2025-07').map((row) => row.keyId),
+    ['k1', 'k333'],
+  );
+});
+
+test('upsertKey adds or changes one key and deleteKey removes it with its history', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  cache.replaceKeys('s1', [key('k1')], SYNCED);
+  cache.upsertKey('s1', key('k22'));
+  cache.upsertKey('s1', key('k1', { name: 'renamed' }));
+  assert.deepEqual(cache.listKeys('s1'), { keys: [key('k1', { name: 'renamed' }), key('k22')], syncedAt: SYNCED });
+
+  cache.putKeyDays('s1', 'k22', { '2025-08-05': usage(1, 1), '2025-08-06': usage(2, 2) }, SYNCED);
+  cache.putKeyMonth('s1', 'k22', '2025-07', usage(5, 5), SYNCED);
+  cache.putKeyDays('s1', 'k1', { '2025-08-05': usage(7, 7) }, SYNCED);
+
+  assert.equal(cache.deleteKey('s1', 'k22'), true);
+  assert.equal(cache.deleteKey('s1', 'k22'), false);
+  assert.deepEqual(cache.listKeys('s1')?.keys, [key('k1', { name: 'renamed' })]);
+  assert.deepEqual(cache.keyDays('s1', 'k22'), []);
+  assert.deepEqual(cache.keyMonths('s1', '2025-07'), []);
+  assert.equal(cache.keyDays('s1', 'k1').length, 1);
+});
+
+test('putKeyDays replaces the numbers of the days it brings and keeps the days it does not', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  cache.putKeyDays('s1', 'k1', { '2025-08-01': usage(1, 1), '2025-08-02': usage(2, 2) }, SYNCED);
+  // The agent has cleaned up 08-01 by now: its history only starts at 08-02.
+  cache.putKeyDays('s1', 'k1', { '2025-08-02': usage(20, 20, 3, 4), '2025-08-03': usage(3, 3) }, LATER);
+
+  assert.deepEqual(cache.keyDays('s1', 'k1'), [
+    { date: '2025-08-01', usage: usage(1, 1), syncedAt: SYNCED },
+    { date: '2025-08-02', usage: usage(20, 20, 3, 4), syncedAt: LATER },
+    { date: '2025-08-03', usage: usage(3, 3), syncedAt: LATER },
+  ]);
+  assert.deepEqual(
+    cache.keyDays('s1', 'k1', { from: '2025-08-02' }).map((day) => day.date),
+    ['2025-08-02', '2025-08-03'],
+  );
+  assert.deepEqual(
+    cache.keyDays('s1', 'k1', { from: '2025-08-01', to: '2025-08-02' }).map((day) => day.date),
+    ['2025-08-01', '2025-08-02'],
+  );
+});
+
+test('monthTotals adds up a month of days per key, with the highest max_connections', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  cache.saveServer(server('s2', 'tokyo'));
+  cache.putKeyDays(
+    's1',
+    'k1',
+    {
+      '2025-07-31': usage(1000, 1000, 99, 99),
+      '2025-08-01': usage(10, 20, 5, 2),
+      '2025-08-15': usage(1, 2, 9, 3),
+      '2025-08-31': usage(100, 200, 1, 1),
+      '2025-09-01': usage(1000, 1000, 99, 99),
+    },
+    SYNCED,
+  );
+  cache.putKeyDays('s1', 'k2', { '2025-08-15': usage(7, 0, 2, 1) }, LATER);
+  cache.putKeyDays('s2', 'k1', { '2025-08-15': usage(5000, 5000, 50, 50) }, SYNCED);
+
+  assert.deepEqual(cache.monthTotals('s1', '2025-08'), [
+    { keyId: 'k1', days: 3, usage: { total_bytes: 333, rx_bytes: 111, tx_bytes: 222, max_connections: 9, sessions: 6 }, syncedAt: SYNCED },
+    { keyId: 'k2', days: 1, usage: usage(7, 0, 2, 1), syncedAt: LATER },
+  ]);
+  assert.deepEqual(cache.monthTotals('s1', '2025-10'), []);
+  assert.deepEqual(cache.dayTotals('s1', '2025-08-15'), [
+    { keyId: 'k1', usage: usage(1, 2, 9, 3), syncedAt: SYNCED },
+    { keyId: 'k2', usage: usage(7, 0, 2, 1), syncedAt: LATER },
+  ]);
+  assert.throws(() => cache.monthTotals('s1', '2025-8'), { code: 'bad-input' });
+  assert.throws(() => cache.putKeyDays('s1', 'k1', { '5 Aug': usage(1, 1) }, SYNCED), { code: 'bad-input' });
+});
+
+test('putKeyMonth keeps the numbers of a month total, newest wins', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  const reported = { ...usage(1, 2, 3, 4), total_formatted: '3 B', rx_formatted: '1 B', tx_formatted: '2 B' };
+  cache.putKeyMonth('s1', 'k1', '2025-07', reported, SYNCED);
+  cache.putKeyMonth('s1', 'k2', '2025-07', usage(9, 9), SYNCED);
+  cache.putKeyMonth('s1', 'k2', '2025-07', usage(10, 10), LATER);
+  cache.putKeyMonth('s1', 'k2', '2025-06', usage(1, 1), SYNCED);
+
+  assert.deepEqual(cache.keyMonths('s1', '2025-07'), [
+    { keyId: 'k1', usage: usage(1, 2, 3, 4), syncedAt: SYNCED },
+    { keyId: 'k2', usage: usage(10, 10), syncedAt: LATER },
+  ]);
+});
+
+test('2,000 keys of 31 days each go in one batch and add up per key', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  const keyIds = Array.from({ length: 2000 }, (_, index) => `key-${String(index).padStart(4, '0')}`);
+  cache.batch(() => {
+    cache.replaceKeys('s1', keyIds.map((id) => key(id)), SYNCED);
+    keyIds.forEach((keyId, index) => {
+      const days: Record<string, DayUsage> = {};
+      for (let day = 1; day <= 31; day += 1) days[`2025-08-${String(day).padStart(2, '0')}`] = usage(index, day, day, 1);
+      cache.putKeyDays('s1', keyId, days, SYNCED);
+    });
+  });
+
+  const totals = cache.monthTotals('s1', '2025-08');
+  assert.equal(totals.length, 2000);
+  // Key n moved n bytes in and d bytes out on day d: 31n in, 1 + ... + 31 = 496 out.
+  for (const index of [0, 1, 999, 1999]) {
+    assert.deepEqual(totals[index], {
+      keyId: keyIds[index],
+      days: 31,
+      usage: { total_bytes: 31 * index + 496, rx_bytes: 31 * index, tx_bytes: 496, max_connections: 31, sessions: 31 },
+      syncedAt: SYNCED,
+    });
+  }
+  const dayTen = cache.dayTotals('s1', '2025-08-10');
+  assert.equal(dayTen.length, 2000);
+  assert.deepEqual(dayTen[1234], { keyId: 'key-1234', usage: usage(1234, 10, 10, 1), syncedAt: SYNCED });
+});
+
+test('a batch that fails half way leaves nothing of it behind', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  assert.throws(() =>
+    cache.batch(() => {
+      cache.putKeyDays('s1', 'k1', { '2025-08-01': usage(1, 1) }, SYNCED);
+      throw new Error('the agent went away');
+    }),
+  );
+  assert.deepEqual(cache.keyDays('s1', 'k1'), []);
+});
+
+test('a server is found by its id or by its name, the id first', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  cache.saveServer(server('s2', 's1'));
+  assert.equal(cache.findServer('s1')?.name, 'paris');
+  assert.equal(cache.findServer('paris')?.id, 's1');
+  assert.equal(cache.findServer('PARIS')?.id, 's1');
+  assert.equal(cache.findServer('s2')?.name, 's1');
+  assert.equal(cache.findServer('berlin'), null);
+  assert.deepEqual(cache.listServers().map((info) => info.id), ['s1', 's2']);
+});
+
+test('a name another server has is refused, and saving a server again updates it', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  cache.saveServer(server('s2', 'tokyo'));
+  assert.throws(() => cache.saveServer(server('s3', 'Paris')), { code: 'bad-input' });
+  assert.throws(() => cache.saveServer(server('s2', 'paris')), { code: 'bad-input' });
+  cache.saveServer({ ...server('s2', 'kyoto'), agent: null });
+  assert.deepEqual(cache.findServer('s2'), { ...server('s2', 'kyoto'), agent: null });
+  assert.equal(cache.listServers().length, 2);
+});
+
+test('writes for a server that is not cached fail with not-found', (t) => {
+  const { cache } = openTemp(t);
+  assert.throws(() => cache.replaceKeys('nope', [key('k1')], SYNCED), { code: 'not-found' });
+  assert.throws(() => cache.upsertKey('nope', key('k1')), { code: 'not-found' });
+  assert.throws(() => cache.putKeyDays('nope', 'k1', { '2025-08-01': usage(1, 1) }, SYNCED), { code: 'not-found' });
+  assert.throws(() => cache.putKeyMonth('nope', 'k1', '2025-08', usage(1, 1), SYNCED), { code: 'not-found' });
+  assert.throws(() => cache.putSnapshot('nope', 'keys', '', [], SYNCED), { code: 'not-found' });
+  assert.throws(() => cache.markSynced('nope', SYNCED), { code: 'not-found' });
+});
+
+test('a snapshot comes back as it was stored, per kind and scope', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'paris'));
+  const report = { key_id: 'k1', daily_stats: { '2025-08-05': usage(1, 2) }, last_activity: null, nested: [1, 'two', true] };
+  cache.putSnapshot('s1', 'key-history', 'k1', report, SYNCED);
+  cache.putSnapshot('s1', 'key-history', 'k2', { key_id: 'k2' }, SYNCED);
+  cache.putSnapshot('s1', 'monthly', '2025-08', { year_month: '2025-08' }, SYNCED);
+  cache.putSnapshot('s1', 'monthly', '2025-08', { year_month: '2025-08', total_keys: 3 }, LATER);
+
+  assert.deepEqual(cache.getSnapshot('s1', 'key-history', 'k1'), { data: report, syncedAt: SYNCED });
+  assert.deepEqual(cache.getSnapshot('s1', 'key-history', 'k2'), { data: { key_id: 'k2' }, syncedAt: SYNCED });
+  assert.deepEqual(cache.getSnapshot('s1', 'monthly', '2025-08'), { data: { year_month: '2025-08', total_keys: 3 }, syncedAt: LATER });
+  assert.equal(cache.getSnapshot('s1', 'monthly', '2025-07'), null);
+  assert.throws(() => cache.putSnapshot('s1', 'monthly', '2025-09', undefined, SYNCED), { code: 'bad-input' });
+});
+
+test('a sealed secret is stored exactly as given and only credentials give it back', (t) => {
+  const { cache } = openTemp(t);
+  const sealed = 'djEwAAAA+sealed/by-the-keychain==';
+  const trustedKeys = { 'paris.example:22': 'SHA256:target', 'bastion:2222': 'SHA256:hop' };
+  cache.saveServer(server('s1', 'paris'), { sealedSecret: sealed, trustedKeys });
+
+  assert.deepEqual(cache.serverCredentials('s1'), { sealedSecret: sealed, trustedKeys });
+  assert.ok(!JSON.stringify(cache.listServers()).includes(sealed));
+  assert.ok(!JSON.stringify(cache.findServer('paris')).includes(sealed));
+
+  // Saving without credentials keeps them; null clears the secret.
+  cache.saveServer({ ...server('s1', 'paris'), lastSyncedAt: LATER });
+  assert.deepEqual(cache.serverCredentials('s1'), { sealedSecret: sealed, trustedKeys });
+  cache.saveServer(server('s1', 'paris'), { sealedSecret: null, trustedKeys: { 'paris.example:22': 'SHA256:new' } });
+  assert.deepEqual(cache.serverCredentials('s1'), { sealedSecret: null, trustedKeys: { 'paris.example:22': 'SHA256:new' } });
+});
+
+test('caches opened and closed do not abort the process when the garbage collector runs', async (t) => {
+  const dir = tempDir(t);
+  for (let round = 0; round < 10; round += 1) {
+    const cache = new ConsoleCache(join(dir, `cache-${round}.sqlite`));
+    cache.saveServer(server('s1', 'paris'));
+    cache.putKeyDays('s1', 'k1', { '2025-08-01': usage(1, 1) }, SYNCED);
+    assert.equal(cache.monthTotals('s1', '2025-08').length, 1);
+    cache.close();
+    // Garbage enough for V8 to collect on its own; an explicit gc() call does not show the abort.
+    let garbage: object[] = [];
+    for (let index = 0; index < 300_000; index += 1) {
+      garbage.push({ index });
+      if (garbage.length > 10_000) garbage = [];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+});

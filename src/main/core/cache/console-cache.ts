@@ -1,0 +1,432 @@
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ApiKey } from '../../../shared/contract/api-types.ts';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { ServerInfo } from '../../../shared/contract/servers.ts';
+import type {
+  CachedDay,
+  CachedKeys,
+  CachedSnapshot,
+  DayRange,
+  DayUsage,
+  KeyMonthTotal,
+  KeyUsage,
+  ServerCredentials,
+} from './cache-records.ts';
+import { migrateCacheSchema } from './cache-schema.ts';
+
+interface ServerRow {
+  id: string;
+  name: string;
+  target_json: string;
+  ssh_alias: string | null;
+  host_key_fingerprint: string;
+  added_at: string;
+  agent_json: string | null;
+  last_synced_at: string | null;
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  uuid: string;
+  port: number;
+  is_active: number;
+  created_at: string;
+}
+
+type UsageRow = DayUsage & { synced_at: string };
+
+const SERVER_COLUMNS = 'id, name, target_json, ssh_alias, host_key_fingerprint, added_at, agent_json, last_synced_at';
+const USAGE_COLUMNS = 'total_bytes, rx_bytes, tx_bytes, max_connections, sessions, synced_at';
+const DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
+const YEAR_MONTH_FORM = /^\d{4}-\d{2}$/;
+
+/**
+ * The console's local copy of every server's data (better-sqlite3, one file), so an offline server
+ * can still be browsed. Synchronous like better-sqlite3 itself; every batch is one transaction.
+ * Writes for a server that is not cached throw KeyportError `not-found`; history is taken for any
+ * key id, listed or not.
+ */
+export class ConsoleCache {
+  readonly #db: Database.Database;
+  readonly #upsertServer: Database.Statement;
+  readonly #setSealedSecret: Database.Statement<[string | null, string]>;
+  readonly #deleteTrustedKeys: Database.Statement<[string]>;
+  readonly #insertTrustedKey: Database.Statement<[string, string, string]>;
+  readonly #selectServers: Database.Statement<[], ServerRow>;
+  readonly #selectServer: Database.Statement<[{ wanted: string }], ServerRow>;
+  readonly #selectCredentials: Database.Statement<[string], { sealed_secret: string | null }>;
+  readonly #selectTrustedKeys: Database.Statement<[string], { host_port: string; fingerprint: string }>;
+  readonly #deleteServer: Database.Statement<[string]>;
+  readonly #setLastSynced: Database.Statement<[string, string]>;
+  readonly #setKeysSynced: Database.Statement<[string, string]>;
+  readonly #selectKeysSynced: Database.Statement<[string], { keys_synced_at: string | null }>;
+  readonly #selectKeys: Database.Statement<[string], KeyRow>;
+  readonly #selectKeyIds: Database.Statement<[string], { id: string }>;
+  readonly #upsertKey: Database.Statement;
+  readonly #deleteKey: Database.Statement<[string, string]>;
+  readonly #addHistoryKey: Database.Statement<[string, string]>;
+  readonly #selectHistoryKeyIds: Database.Statement<[string], { key_id: string }>;
+  readonly #deleteHistoryKey: Database.Statement<[string, string]>;
+  readonly #deleteKeyDays: Database.Statement<[string, string]>;
+  readonly #deleteKeyMonths: Database.Statement<[string, string]>;
+  readonly #upsertDay: Database.Statement;
+  readonly #selectKeyDays: Database.Statement<[string, string, string, string], UsageRow & { day: string }>;
+  readonly #selectMonthTotals: Database.Statement<[string, string, string], UsageRow & { key_id: string; days: number }>;
+  readonly #selectDayTotals: Database.Statement<[string, string], UsageRow & { key_id: string }>;
+  readonly #upsertMonth: Database.Statement;
+  readonly #selectKeyMonths: Database.Statement<[string, string], UsageRow & { key_id: string }>;
+  readonly #upsertSnapshot: Database.Statement<[string, string, string, string, string]>;
+  readonly #selectSnapshot: Database.Statement<[string, string, string], { data_json: string; synced_at: string }>;
+
+  /** Opens the cache file at `path`, creating it (mode 0600, in a new directory of mode 0700) when missing. */
+  constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Created before SQLite opens it, so the file is never readable by others, not even for a moment.
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+    const db = new Database(path);
+    this.#db = db;
+    try {
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000');
+      migrateCacheSchema(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+
+    const prepare = <Params extends unknown[], Row>(sql: string) => db.prepare<Params, Row>(sql) as Database.Statement<Params, Row>;
+    this.#upsertServer = prepare(`
+      INSERT INTO servers (${SERVER_COLUMNS})
+      VALUES (@id, @name, @target_json, @ssh_alias, @host_key_fingerprint, @added_at, @agent_json, @last_synced_at)
+      ON CONFLICT (id) DO UPDATE SET
+        name = excluded.name, target_json = excluded.target_json, ssh_alias = excluded.ssh_alias,
+        host_key_fingerprint = excluded.host_key_fingerprint, added_at = excluded.added_at,
+        agent_json = excluded.agent_json, last_synced_at = excluded.last_synced_at`);
+    this.#setSealedSecret = prepare('UPDATE servers SET sealed_secret = ? WHERE id = ?');
+    this.#deleteTrustedKeys = prepare('DELETE FROM trusted_host_keys WHERE server_id = ?');
+    this.#insertTrustedKey = prepare('INSERT INTO trusted_host_keys (server_id, host_port, fingerprint) VALUES (?, ?, ?)');
+    this.#selectServers = prepare(`SELECT ${SERVER_COLUMNS} FROM servers ORDER BY added_at, id`);
+    // An id wins over a name that happens to spell another server's id.
+    this.#selectServer = prepare(
+      `SELECT ${SERVER_COLUMNS} FROM servers WHERE id = @wanted OR name = @wanted ORDER BY id = @wanted DESC LIMIT 1`,
+    );
+    this.#selectCredentials = prepare('SELECT sealed_secret FROM servers WHERE id = ?');
+    this.#selectTrustedKeys = prepare('SELECT host_port, fingerprint FROM trusted_host_keys WHERE server_id = ? ORDER BY host_port');
+    this.#deleteServer = prepare('DELETE FROM servers WHERE id = ?');
+    this.#setLastSynced = prepare('UPDATE servers SET last_synced_at = ? WHERE id = ?');
+    this.#setKeysSynced = prepare('UPDATE servers SET keys_synced_at = ? WHERE id = ?');
+    this.#selectKeysSynced = prepare('SELECT keys_synced_at FROM servers WHERE id = ?');
+    this.#selectKeys = prepare(
+      'SELECT id, name, uuid, port, is_active, created_at FROM keys WHERE server_id = ? ORDER BY created_at, id',
+    );
+    this.#selectKeyIds = prepare('SELECT id FROM keys WHERE server_id = ?');
+    this.#upsertKey = prepare(`
+      INSERT INTO keys (server_id, id, name, uuid, port, is_active, created_at)
+      VALUES (@server_id, @id, @name, @uuid, @port, @is_active, @created_at)
+      ON CONFLICT (server_id, id) DO UPDATE SET
+        name = excluded.name, uuid = excluded.uuid, port = excluded.port,
+        is_active = excluded.is_active, created_at = excluded.created_at`);
+    this.#deleteKey = prepare('DELETE FROM keys WHERE server_id = ? AND id = ?');
+    this.#addHistoryKey = prepare('INSERT INTO history_keys (server_id, key_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    this.#selectHistoryKeyIds = prepare('SELECT key_id FROM history_keys WHERE server_id = ?');
+    this.#deleteHistoryKey = prepare('DELETE FROM history_keys WHERE server_id = ? AND key_id = ?');
+    // INDEXED BY: see key_days in cache-schema.ts.
+    this.#deleteKeyDays = prepare('DELETE FROM key_days INDEXED BY key_days_by_key WHERE server_id = ? AND key_id = ?');
+    this.#deleteKeyMonths = prepare(
+      'DELETE FROM key_months INDEXED BY key_months_by_key WHERE server_id = ? AND key_id = ?',
+    );
+    this.#upsertDay = prepare(`
+      INSERT INTO key_days (server_id, day, key_id, ${USAGE_COLUMNS})
+      VALUES (@server_id, @day, @key_id, @total_bytes, @rx_bytes, @tx_bytes, @max_connections, @sessions, @synced_at)
+      ON CONFLICT (server_id, day, key_id) DO UPDATE SET
+        total_bytes = excluded.total_bytes, rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,
+        max_connections = excluded.max_connections, sessions = excluded.sessions, synced_at = excluded.synced_at`);
+    this.#selectKeyDays = prepare(`
+      SELECT day, ${USAGE_COLUMNS} FROM key_days INDEXED BY key_days_by_key
+      WHERE server_id = ? AND key_id = ? AND day BETWEEN ? AND ? ORDER BY day`);
+    this.#selectMonthTotals = prepare(`
+      SELECT key_id, COUNT(*) AS days, SUM(total_bytes) AS total_bytes, SUM(rx_bytes) AS rx_bytes,
+        SUM(tx_bytes) AS tx_bytes, MAX(max_connections) AS max_connections, SUM(sessions) AS sessions,
+        MAX(synced_at) AS synced_at
+      FROM key_days WHERE server_id = ? AND day BETWEEN ? AND ?
+      GROUP BY key_id ORDER BY key_id`);
+    this.#selectDayTotals = prepare(
+      `SELECT key_id, ${USAGE_COLUMNS} FROM key_days WHERE server_id = ? AND day = ? ORDER BY key_id`,
+    );
+    this.#upsertMonth = prepare(`
+      INSERT INTO key_months (server_id, year_month, key_id, ${USAGE_COLUMNS})
+      VALUES (@server_id, @year_month, @key_id, @total_bytes, @rx_bytes, @tx_bytes, @max_connections, @sessions, @synced_at)
+      ON CONFLICT (server_id, year_month, key_id) DO UPDATE SET
+        total_bytes = excluded.total_bytes, rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,
+        max_connections = excluded.max_connections, sessions = excluded.sessions, synced_at = excluded.synced_at`);
+    this.#selectKeyMonths = prepare(
+      `SELECT key_id, ${USAGE_COLUMNS} FROM key_months WHERE server_id = ? AND year_month = ? ORDER BY key_id`,
+    );
+    this.#upsertSnapshot = prepare(`
+      INSERT INTO snapshots (server_id, kind, scope, data_json, synced_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (server_id, kind, scope) DO UPDATE SET data_json = excluded.data_json, synced_at = excluded.synced_at`);
+    this.#selectSnapshot = prepare('SELECT data_json, synced_at FROM snapshots WHERE server_id = ? AND kind = ? AND scope = ?');
+  }
+
+  /** Runs `work` in one transaction (nested ones become savepoints): all its writes land, or none. */
+  batch<T>(work: () => T): T {
+    return this.#db.transaction(work)();
+  }
+
+  /**
+   * Adds the server or updates the one with its id. A credential left out is kept as it is;
+   * `trustedKeys`, when given, replaces the whole set. A name another server has is refused.
+   */
+  saveServer(server: ServerInfo, credentials: Partial<ServerCredentials> = {}): void {
+    this.batch(() => {
+      try {
+        this.#upsertServer.run({
+          id: server.id,
+          name: server.name,
+          target_json: JSON.stringify(server.target),
+          ssh_alias: server.sshAlias,
+          host_key_fingerprint: server.hostKeyFingerprint,
+          added_at: server.addedAt,
+          agent_json: server.agent === null ? null : JSON.stringify(server.agent),
+          last_synced_at: server.lastSyncedAt,
+        });
+      } catch (error) {
+        if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new KeyportError('bad-input', `another server is already named "${server.name}"`, { name: server.name });
+        }
+        throw error;
+      }
+      if (credentials.sealedSecret !== undefined) this.#setSealedSecret.run(credentials.sealedSecret, server.id);
+      if (credentials.trustedKeys !== undefined) {
+        this.#deleteTrustedKeys.run(server.id);
+        for (const [hostPort, fingerprint] of Object.entries(credentials.trustedKeys)) {
+          this.#insertTrustedKey.run(server.id, hostPort, fingerprint);
+        }
+      }
+    });
+  }
+
+  /** Every server, oldest first. */
+  listServers(): ServerInfo[] {
+    return this.#selectServers.all().map(toServerInfo);
+  }
+
+  /** The server with this id, or else with this name (names match ignoring ASCII case). */
+  findServer(idOrName: string): ServerInfo | null {
+    const row = this.#selectServer.get({ wanted: idOrName });
+    return row === undefined ? null : toServerInfo(row);
+  }
+
+  serverCredentials(serverId: string): ServerCredentials | null {
+    const row = this.#selectCredentials.get(serverId);
+    if (row === undefined) return null;
+    const trustedKeys: Record<string, string> = {};
+    for (const { host_port, fingerprint } of this.#selectTrustedKeys.all(serverId)) trustedKeys[host_port] = fingerprint;
+    return { sealedSecret: row.sealed_secret, trustedKeys };
+  }
+
+  /** Removes the server with everything cached of it. False when it was not there. */
+  removeServer(serverId: string): boolean {
+    return this.#deleteServer.run(serverId).changes > 0;
+  }
+
+  markSynced(serverId: string, at: string): void {
+    if (this.#setLastSynced.run(at, serverId).changes === 0) throw notCached(serverId);
+  }
+
+  /**
+   * Stores the full list from GET /api/keys: keys gone from it are dropped here, with their history
+   * (the agent drops a deleted key's history too). Kept keys are updated in place, history and all.
+   */
+  replaceKeys(serverId: string, keys: readonly ApiKey[], syncedAt: string): void {
+    this.batch(() => {
+      if (this.#setKeysSynced.run(syncedAt, serverId).changes === 0) throw notCached(serverId);
+      const current = new Set(keys.map((key) => key.id));
+      for (const { id } of this.#selectKeyIds.all(serverId)) {
+        if (!current.has(id)) this.#deleteKey.run(serverId, id);
+      }
+      for (const { key_id } of this.#selectHistoryKeyIds.all(serverId)) {
+        if (!current.has(key_id)) this.#deleteHistory(serverId, key_id);
+      }
+      for (const key of keys) this.#upsertKey.run(keyParams(serverId, key));
+    });
+  }
+
+  /** Stores one key as the server just returned it; the list's syncedAt is left as it is. */
+  upsertKey(serverId: string, key: ApiKey): void {
+    this.#write(serverId, () => this.#upsertKey.run(keyParams(serverId, key)));
+  }
+
+  /** Deletes the key with its daily and monthly history. False when it was not there. */
+  deleteKey(serverId: string, keyId: string): boolean {
+    return this.batch(() => {
+      const keyDeleted = this.#deleteKey.run(serverId, keyId).changes > 0;
+      const historyDeleted = this.#deleteHistory(serverId, keyId);
+      return keyDeleted || historyDeleted;
+    });
+  }
+
+  /** The keys as of the last replaceKeys, with later single-key changes; null before any replaceKeys. */
+  listKeys(serverId: string): CachedKeys | null {
+    const syncedAt = this.#selectKeysSynced.get(serverId)?.keys_synced_at;
+    if (syncedAt === undefined || syncedAt === null) return null;
+    return { keys: this.#selectKeys.all(serverId).map(toApiKey), syncedAt };
+  }
+
+  /**
+   * Stores a key's days, each replacing the cached numbers of its date. Days not in `days` are kept:
+   * the cache holds history the agent may already have cleaned up.
+   */
+  putKeyDays(serverId: string, keyId: string, days: Readonly<Record<string, DayUsage>>, syncedAt: string): void {
+    for (const date of Object.keys(days)) checkForm(date, DATE_FORM, 'date', 'YYYY-MM-DD');
+    this.#write(serverId, () =>
+      this.batch(() => {
+        this.#addHistoryKey.run(serverId, keyId);
+        for (const [day, usage] of Object.entries(days)) {
+          this.#upsertDay.run({ ...usageOf(usage), server_id: serverId, day, key_id: keyId, synced_at: syncedAt });
+        }
+      }),
+    );
+  }
+
+  /** One key's cached days, oldest first. */
+  keyDays(serverId: string, keyId: string, range: DayRange = {}): CachedDay[] {
+    const from = range.from ?? '0000-01-01';
+    const to = range.to ?? '9999-12-31';
+    checkForm(from, DATE_FORM, 'from', 'YYYY-MM-DD');
+    checkForm(to, DATE_FORM, 'to', 'YYYY-MM-DD');
+    return this.#selectKeyDays.all(serverId, keyId, from, to).map((row) => ({
+      date: row.day,
+      usage: usageOf(row),
+      syncedAt: row.synced_at,
+    }));
+  }
+
+  /** Each key's month summed from its cached days, by key id; keys without a cached day are absent. */
+  monthTotals(serverId: string, yearMonth: string): KeyMonthTotal[] {
+    checkForm(yearMonth, YEAR_MONTH_FORM, 'year_month', 'YYYY-MM');
+    return this.#selectMonthTotals.all(serverId, `${yearMonth}-01`, `${yearMonth}-31`).map((row) => ({
+      keyId: row.key_id,
+      days: row.days,
+      usage: usageOf(row),
+      syncedAt: row.synced_at,
+    }));
+  }
+
+  /** Each key's cached numbers for one date, by key id. */
+  dayTotals(serverId: string, date: string): KeyUsage[] {
+    checkForm(date, DATE_FORM, 'date', 'YYYY-MM-DD');
+    return this.#selectDayTotals.all(serverId, date).map(toKeyUsage);
+  }
+
+  /** Stores a key's month total as GET /api/traffic/monthly reported it (for months whose days are not all cached). */
+  putKeyMonth(serverId: string, keyId: string, yearMonth: string, usage: DayUsage, syncedAt: string): void {
+    checkForm(yearMonth, YEAR_MONTH_FORM, 'year_month', 'YYYY-MM');
+    this.#write(serverId, () =>
+      this.batch(() => {
+        this.#addHistoryKey.run(serverId, keyId);
+        this.#upsertMonth.run({
+          ...usageOf(usage),
+          server_id: serverId,
+          year_month: yearMonth,
+          key_id: keyId,
+          synced_at: syncedAt,
+        });
+      }),
+    );
+  }
+
+  /** The month totals stored by putKeyMonth for one month, by key id. */
+  keyMonths(serverId: string, yearMonth: string): KeyUsage[] {
+    checkForm(yearMonth, YEAR_MONTH_FORM, 'year_month', 'YYYY-MM');
+    return this.#selectKeyMonths.all(serverId, yearMonth).map(toKeyUsage);
+  }
+
+  /** Stores a whole response as JSON, replacing the one of the same kind and scope. */
+  putSnapshot(serverId: string, kind: string, scope: string, data: unknown, syncedAt: string): void {
+    const json = JSON.stringify(data);
+    if (json === undefined) throw new KeyportError('bad-input', `a ${kind} snapshot must be JSON data`);
+    this.#write(serverId, () => this.#upsertSnapshot.run(serverId, kind, scope, json, syncedAt));
+  }
+
+  /** The snapshot as stored; the caller names the type it stored. */
+  getSnapshot<T>(serverId: string, kind: string, scope: string): CachedSnapshot<T> | null {
+    const row = this.#selectSnapshot.get(serverId, kind, scope);
+    return row === undefined ? null : { data: JSON.parse(row.data_json) as T, syncedAt: row.synced_at };
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #deleteHistory(serverId: string, keyId: string): boolean {
+    this.#deleteKeyDays.run(serverId, keyId);
+    this.#deleteKeyMonths.run(serverId, keyId);
+    return this.#deleteHistoryKey.run(serverId, keyId).changes > 0;
+  }
+
+  /** Runs a write for a server, turning a server missing from the cache into `not-found`. */
+  #write<T>(serverId: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw notCached(serverId);
+      throw error;
+    }
+  }
+}
+
+function notCached(serverId: string): KeyportError {
+  return new KeyportError('not-found', `server ${serverId} is not in the cache`, { serverId });
+}
+
+function checkForm(value: string, form: RegExp, name: string, formName: string): void {
+  if (!form.test(value)) throw new KeyportError('bad-input', `${name} must be in ${formName} form, not "${value}"`);
+}
+
+function toServerInfo(row: ServerRow): ServerInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    target: JSON.parse(row.target_json) as ServerInfo['target'],
+    sshAlias: row.ssh_alias,
+    hostKeyFingerprint: row.host_key_fingerprint,
+    addedAt: row.added_at,
+    agent: row.agent_json === null ? null : (JSON.parse(row.agent_json) as ServerInfo['agent']),
+    lastSyncedAt: row.last_synced_at,
+  };
+}
+
+function keyParams(serverId: string, key: ApiKey): Record<string, string | number> {
+  return {
+    server_id: serverId,
+    id: key.id,
+    name: key.name,
+    uuid: key.uuid,
+    port: key.port,
+    is_active: key.is_active ? 1 : 0,
+    created_at: key.created_at,
+  };
+}
+
+function toApiKey(row: KeyRow): ApiKey {
+  return { ...row, is_active: row.is_active === 1 };
+}
+
+/** Only the numbers: a monthly_traffic object also carries formatted strings, a row its other columns. */
+function usageOf(usage: DayUsage): DayUsage {
+  return {
+    total_bytes: usage.total_bytes,
+    rx_bytes: usage.rx_bytes,
+    tx_bytes: usage.tx_bytes,
+    max_connections: usage.max_connections,
+    sessions: usage.sessions,
+  };
+}
+
+function toKeyUsage(row: UsageRow & { key_id: string }): KeyUsage {
+  return { keyId: row.key_id, usage: usageOf(row), syncedAt: row.synced_at };
+}
