@@ -26,6 +26,8 @@ export interface AddServerRequest {
   secret?: string;
   /** The fingerprint the admin accepted (SHA256:…); add refuses a server whose key differs. */
   acceptedFingerprint?: string;
+  /** The accepted keys of ProxyJump hops, by `host:port` (as `HostKeyProbe.jumps` lists them). */
+  acceptedJumpFingerprints?: Record<string, string>;
 }
 
 export interface DeployedAgent {
@@ -64,4 +66,6 @@ export interface ServerStatus {
 export interface HostKeyProbe {
   fingerprint: string;
   keyType: string;
+  /** The ProxyJump hops' keys, in order, to accept along with the target's. */
+  jumps?: { endpoint: string; fingerprint: string; keyType: string }[];
 }

@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { TestServer } from '../../../../e2e/harness/test-server.ts';
+import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
+import type { DeployProgress } from '../../../shared/contract/deploy.ts';
+import { isKeyportError } from '../../../shared/contract/errors.ts';
+import type { RemoteHost } from '../ssh/remote-host.ts';
+import { SshLink } from '../ssh/ssh-link.ts';
+import { checkoutArtifacts, type AgentArtifacts } from './agent-artifacts.ts';
+import { deployAgent } from './agent-deployer.ts';
+import { checkAgentHealth } from './agent-health-check.ts';
+import { uninstallAgent } from './agent-uninstaller.ts';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const BUNDLE = join(ROOT, 'out', 'agent', 'keyport-agent.mjs');
+const work = mkdtempSync(join(tmpdir(), 'keyport-deploy-test-'));
+const links: SshLink[] = [];
+const servers: TestServer[] = [];
+
+let bundleCopy: string | undefined;
+
+/** The agent bundle, built unless out/agent holds one newer than every agent source; copied so other builds cannot change it under the tests. */
+function agentBundle(): string {
+  if (bundleCopy) return bundleCopy;
+  const newestSource = Math.max(...readdirSync(join(ROOT, 'remote-agent', 'src'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs));
+  if (!existsSync(BUNDLE) || statSync(BUNDLE).mtimeMs < newestSource) {
+    execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: ROOT, stdio: 'ignore' });
+  }
+  const copy = join(work, 'keyport-agent.mjs');
+  copyFileSync(BUNDLE, copy);
+  bundleCopy = copy;
+  return copy;
+}
+
+/** Artifacts whose bundle is `bundle` (a variant of the real one, or a broken one). */
+function artifactsWith(bundle: string): AgentArtifacts {
+  return { ...checkoutArtifacts(), bundlePath: bundle };
+}
+
+/** A copy of the real bundle that differs by a comment: a new release of the same agent. */
+function variantOf(bundle: string, tag: string): string {
+  const variant = join(work, `keyport-agent-${tag}.mjs`);
+  copyFileSync(bundle, variant);
+  appendFileSync(variant, `\n// variant ${tag}\n`);
+  return variant;
+}
+
+async function hostOf(server: TestServer, user = 'root'): Promise<RemoteHost> {
+  const link = new SshLink({
+    endpoint: { host: '127.0.0.1', port: server.sshPort, user },
+    credentials: { privateKey: readFileSync(server.clientKeyPath) },
+    trustedKeys: new Map([[`127.0.0.1:${server.sshPort}`, server.hostKeyFingerprint]]),
+  });
+  links.push(link);
+  return link.host();
+}
+
+async function newServer(): Promise<TestServer> {
+  const server = await TestServer.create(await freePort());
+  servers.push(server);
+  return server;
+}
+
+function recorder(): { progress: DeployProgress[]; onProgress: (progress: DeployProgress) => void } {
+  const progress: DeployProgress[] = [];
+  return { progress, onProgress: (line) => progress.push(line) };
+}
+
+/** The default health check gives a new agent 15 s; a broken one fails sooner here. */
+const quickHealthCheck = (host: RemoteHost, apiPort: number, apiKey: string) => checkAgentHealth(host, apiPort, apiKey, 6_000);
+
+function brokenBundle(): string {
+  const broken = join(work, 'broken', 'keyport-agent.mjs');
+  mkdirSync(join(work, 'broken'), { recursive: true });
+  writeFileSync(broken, "console.error('this build is broken'); process.exit(1);\n");
+  return broken;
+}
+
+const steps = (progress: DeployProgress[]) => progress.map(({ step, state }) => `${step}:${state}`);
+const mode = (path: string) => statSync(path).mode & 0o777;
+const apiKeyOf = (server: TestServer) => readFileSync(server.hostPath('/var/lib/keyport/api-key'), 'utf8').trim();
+const currentRelease = (server: TestServer) => readlinkSync(server.hostPath('/opt/keyport/current')).split('/').pop();
+/** PID 1 on these machines does not reap orphans, so a stopped process may linger as a zombie. */
+const running = (pid: string) => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** Live processes of the server that run something under /opt/keyport (supervisor, agent). */
+function keyportProcesses(server: TestServer): string[] {
+  return execFileSync('ip', ['netns', 'pids', server.namespace], { encoding: 'utf8' })
+    .split('\n')
+    .filter((pid) => pid && running(pid))
+    .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('/opt/keyport/'));
+}
+const firewallListing = (server: TestServer) => server.exec('iptables', ['-S']) + server.exec('ip6tables', ['-S']);
+
+function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  return work().finally(() => console.log(`# ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`));
+}
+
+after(async () => {
+  await Promise.all(links.map((link) => link.close()));
+  for (const server of servers) await server.destroy();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('deploying the agent to a server as root', () => {
+  let server: TestServer;
+  let host: RemoteHost;
+  let bundle: string;
+  let firstRelease: string;
+
+  before(async () => {
+    bundle = agentBundle();
+    server = await newServer();
+    host = await hostOf(server);
+  });
+
+  test('a first deploy uploads runtime and bundle, starts the agent, and it answers through the tunnel', async () => {
+    const { progress, onProgress } = recorder();
+    const result = await timed('first deploy', () => deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(bundle), onProgress }));
+
+    assert.deepEqual(steps(progress), [
+      'detect:started', 'detect:done',
+      'upload-runtime:started', 'upload-runtime:done',
+      'upload-agent:started', 'upload-agent:done',
+      'configure:started', 'configure:done',
+      'install-service:started', 'install-service:done',
+      'start:started', 'start:done',
+      'health-check:started', 'health-check:done',
+      'cleanup:started', 'cleanup:skipped',
+    ]);
+    assert.deepEqual(result.facts, { os: result.facts.os, arch: 'x64', init: 'supervised', asRoot: true, xrayVersion: '26.7.11' });
+    assert.equal(result.runtimeUploaded, true);
+    assert.equal(result.rolledBack, false);
+    assert.equal(result.agentVersion, checkoutArtifacts().agentVersion);
+    assert.equal(currentRelease(server), result.release);
+    firstRelease = result.release;
+
+    assert.equal(mode(server.hostPath('/var/lib/keyport')), 0o700);
+    assert.equal(mode(server.hostPath('/var/lib/keyport/api-key')), 0o600);
+    const apiKey = apiKeyOf(server);
+    assert.ok(progress.every((line) => !line.message.includes(apiKey)), 'no progress message carries the API key');
+    assert.ok(!readFileSync(server.hostPath(`/opt/keyport/releases/${result.release}/run`), 'utf8').includes(apiKey), 'the run script holds no key');
+    await checkAgentHealth(host, 8000, apiKey, 5_000);
+    await assert.rejects(checkAgentHealth(host, 8000, 'not-the-key', 1_000), /refused the API key/);
+  });
+
+  test('a re-deploy of the same build skips both uploads, keeps the API key, and Xray keeps running through the restart', async () => {
+    const apiKey = apiKeyOf(server);
+    const xrayPid = readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim();
+    const { progress, onProgress } = recorder();
+    const result = await timed('re-deploy', () => deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(bundle), onProgress }));
+    assert.equal(result.runtimeUploaded, false);
+    assert.equal(result.release, firstRelease);
+    const states = new Map(progress.filter((line) => line.state !== 'started').map((line) => [line.step, line.state]));
+    assert.equal(states.get('upload-runtime'), 'skipped');
+    assert.equal(states.get('upload-agent'), 'skipped');
+    assert.ok(apiKeyOf(server) === apiKey, 'the API key was kept');
+    await checkAgentHealth(host, 8000, apiKey, 5_000);
+    assert.equal(readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim(), xrayPid);
+    assert.equal(running(xrayPid), true, 'the same Xray serves on');
+  });
+
+  test('an upgrade to a bundle that exits at once is rolled back to the previous release, which answers again', async () => {
+    const { progress, onProgress } = recorder();
+    const deploying = deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(brokenBundle()), healthCheck: quickHealthCheck, onProgress });
+    const failure = await deploying.then(
+      () => assert.fail('the broken release was accepted'),
+      (error: unknown) => error,
+    );
+    assert.ok(isKeyportError(failure));
+    assert.equal(failure.code, 'deploy-failed');
+    assert.match(failure.message, new RegExp(`did not become healthy.*rolled back to ${firstRelease}, which is running and healthy`));
+    assert.equal(failure.facts.rolledBack, true);
+    assert.deepEqual(steps(progress).slice(-6), [
+      'health-check:started', 'health-check:failed',
+      'rollback:started', 'rollback:done',
+      'health-check:started', 'health-check:done',
+    ]);
+    assert.equal(currentRelease(server), firstRelease);
+    assert.deepEqual(readdirSync(server.hostPath('/opt/keyport/releases')), [firstRelease], 'the failed release is gone');
+    await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);
+  });
+
+  test('two deploys at once: the second is refused while the first holds the server', async () => {
+    const outcomes = await Promise.allSettled([
+      deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(bundle) }),
+      deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(bundle) }),
+    ]);
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    assert.equal(refused.length, 1);
+    assert.match(String((refused[0] as PromiseRejectedResult).reason), /another deploy or uninstall is running/);
+    assert.equal(existsSync(server.hostPath('/opt/keyport/.lock')), false, 'the lock is released');
+  });
+
+  test('only the last three releases stay, the current one among them', async () => {
+    let release = '';
+    for (const tag of ['a', 'b', 'c']) {
+      ({ release } = await deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(variantOf(bundle, tag)) }));
+    }
+    const kept = readdirSync(server.hostPath('/opt/keyport/releases'));
+    assert.equal(kept.length, 3);
+    assert.ok(kept.includes(release));
+    assert.ok(!kept.includes(firstRelease), 'the oldest release went');
+    assert.equal(readdirSync(server.hostPath('/opt/keyport/runtimes')).length, 1);
+    await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);
+  });
+
+  test('uninstall keeping the data stops agent and Xray, removes chains and /opt/keyport, keeps /var/lib/keyport', async () => {
+    assert.match(firewallListing(server), /-N KEYPORT_IN/, 'the agent made its chains');
+    const xrayPid = readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim();
+    assert.equal(running(xrayPid), true);
+    const apiKey = apiKeyOf(server);
+    const { progress, onProgress } = recorder();
+    await uninstallAgent(host, { keepData: true, onProgress });
+
+    assert.deepEqual(steps(progress), ['stop:started', 'stop:done', 'remove:started', 'remove:done']);
+    assert.doesNotMatch(firewallListing(server), /KEYPORT/);
+    assert.equal(existsSync(server.hostPath('/opt/keyport')), false);
+    assert.ok(apiKeyOf(server) === apiKey, 'the data, API key included, is kept');
+    assert.equal(running(xrayPid), false, 'Xray is stopped');
+    assert.deepEqual(keyportProcesses(server), []);
+    await assert.rejects(checkAgentHealth(host, 8000, apiKey, 1_000));
+  });
+
+  test('a deploy after keeping the data reuses its API key; uninstall without keeping removes the data too', async () => {
+    const apiKey = apiKeyOf(server);
+    const result = await deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(bundle) });
+    assert.equal(result.runtimeUploaded, true);
+    assert.ok(apiKeyOf(server) === apiKey, 'the kept API key is used again');
+    await checkAgentHealth(host, 8000, apiKey, 5_000);
+
+    await uninstallAgent(host, { keepData: false });
+    assert.equal(existsSync(server.hostPath('/var/lib/keyport')), false);
+    assert.equal(existsSync(server.hostPath('/opt/keyport')), false);
+    assert.doesNotMatch(firewallListing(server), /KEYPORT/);
+  });
+});
+
+describe('deploying as a user with passwordless sudo', () => {
+  test('a failed first deploy stops the agent; then a good one deploys, answers through the tunnel, and uninstalls', async () => {
+    const server = await newServer();
+    const host = await hostOf(server, server.addUser('nopasswd'));
+    assert.equal(host.asRoot, false);
+    await assert.rejects(deployAgent(host, { publicHost: '127.0.0.1', artifacts: artifactsWith(brokenBundle()), healthCheck: quickHealthCheck }), {
+      code: 'deploy-failed',
+      message: /did not become healthy.*no other release to roll back to, so the agent was stopped/,
+    });
+    assert.deepEqual(keyportProcesses(server), [], 'no supervisor keeps restarting the broken agent');
+
+    const result = await deployAgent(host, { publicHost: '127.0.0.1', artifacts: artifactsWith(agentBundle()) });
+    assert.equal(result.facts.asRoot, false);
+    assert.equal(statSync(server.hostPath('/var/lib/keyport/api-key')).uid, 0, 'the key file belongs to root');
+    assert.equal(mode(server.hostPath('/var/lib/keyport/api-key')), 0o600);
+    await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);
+
+    await uninstallAgent(host, { keepData: false });
+    assert.equal(existsSync(server.hostPath('/opt/keyport')), false);
+    assert.equal(existsSync(server.hostPath('/var/lib/keyport')), false);
+  });
+});

@@ -1,0 +1,208 @@
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { DeployProgress, DeployResult, ServerFacts } from '../../../shared/contract/deploy.ts';
+import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
+import { checkoutArtifacts, type AgentArtifacts } from './agent-artifacts.ts';
+import { ensureApiKey, readApiKey } from './agent-api-key.ts';
+import { checkAgentHealth, type HealthCheck } from './agent-health-check.ts';
+import { agentServiceFor, type AgentService } from './agent-service.ts';
+import { detectServer } from './detect-server.ts';
+import { resolveLocalArtifacts, type LocalArtifacts } from './local-artifacts.ts';
+import { ProgressSteps } from './progress-steps.ts';
+import { RemoteLock } from './remote-lock.ts';
+import { RemoteReleases } from './remote-releases.ts';
+import { remoteSha256 } from './remote-sha256.ts';
+import {
+  AGENT_FILE_NAME,
+  API_KEY_FILE,
+  DATA_DIR,
+  DEFAULT_API_PORT,
+  RELEASES_KEPT,
+  SUPERVISOR_SCRIPT,
+  SYSTEMD_UNIT_FILE,
+  releaseDir,
+  releaseName,
+  runtimeBinary,
+  runtimeDir,
+} from './remote-layout.ts';
+import { runScript } from './run-script.ts';
+
+export interface DeployAgentOptions {
+  /** The host admins connect to: written into the keys' vless:// links. */
+  publicHost: string;
+  /** Where the agent listens on the server's loopback (default 8000). */
+  apiPort?: number;
+  /** What to upload; a source checkout's by default. */
+  artifacts?: AgentArtifacts;
+  /** How "healthy" is decided after a start; by default the agent's API answering through the tunnel. */
+  healthCheck?: HealthCheck;
+  onProgress?: (progress: DeployProgress) => void;
+}
+
+const PUBLIC_HOST = /^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]+)$/;
+
+/**
+ * Installs or upgrades the agent on a server through its RemoteHost, step by step with progress:
+ * detect, upload the runtime and the bundle into a new release, configure, install the service,
+ * switch `current` and start, check health through the tunnel, and roll back to the previous
+ * release when the new one is not healthy (then throws `deploy-failed` saying how that went).
+ * Connecting is the caller's step. One deploy or uninstall per server at a time (a remote lock).
+ */
+export async function deployAgent(host: RemoteHost, options: DeployAgentOptions): Promise<DeployResult> {
+  const apiPort = options.apiPort ?? DEFAULT_API_PORT;
+  if (!Number.isInteger(apiPort) || apiPort < 1 || apiPort > 65535) throw new KeyportError('bad-input', `API port ${apiPort} is not a TCP port`);
+  if (!PUBLIC_HOST.test(options.publicHost)) throw new KeyportError('bad-input', `"${options.publicHost}" is not a host name or address`);
+  const lock = await RemoteLock.acquire(host);
+  const steps = new ProgressSteps(options.onProgress, () => lock.refresh());
+  try {
+    const [facts, local] = await steps.run('detect', 'detecting OS, arch, init system and Xray', async () => {
+      const found = await detectServer(host);
+      const artifacts = await resolveLocalArtifacts(options.artifacts ?? checkoutArtifacts(), found.arch);
+      return { value: [found, artifacts] as const, message: describeFacts(found) };
+    });
+    return await install(host, {
+      steps,
+      facts,
+      local,
+      apiPort,
+      publicHost: options.publicHost,
+      healthCheck: options.healthCheck ?? checkAgentHealth,
+    });
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult> {
+  const { steps, facts, local } = run;
+  const release = releaseName(local.agentVersion, local.bundle.sha256);
+  const releases = new RemoteReleases(host);
+  const service = agentServiceFor(host, facts.init);
+
+  const runtimeUploaded = await steps.run('upload-runtime', `Node runtime for linux-${facts.arch}`, () => uploadRuntime(host, local));
+  await steps.run('upload-agent', `agent release ${release}`, () => uploadRelease(host, local, release, run));
+  await steps.run('configure', `data dir ${DATA_DIR} and API key`, async () => ({
+    value: undefined,
+    message: `${DATA_DIR} (0700), ${API_KEY_FILE} (0600) ${(await ensureApiKey(host)) ? 'created' : 'kept'}`,
+  }));
+  await steps.run('install-service', facts.init === 'systemd' ? 'systemd unit' : 'supervisor', async () => {
+    await service.install();
+    const message = service.kind === 'systemd' ? `systemd unit ${SYSTEMD_UNIT_FILE}` : `supervisor ${SUPERVISOR_SCRIPT} (systemd is not PID 1: no start at boot)`;
+    return { value: undefined, message };
+  });
+  const previous = await releases.current();
+  try {
+    await steps.run('start', `switching to ${release}`, async () => {
+      await releases.switchTo(release);
+      await service.restart();
+      return { value: undefined, message: previous && previous !== release ? `started ${release} (was ${previous})` : `started ${release}` };
+    });
+    await checkHealth(host, run);
+  } catch (error) {
+    throw await recover(host, run, { service, releases, release, previous, failure: error as Error });
+  }
+  await steps.run('cleanup', `keeping the last ${RELEASES_KEPT} releases`, async () => {
+    const removed = await releases.prune(RELEASES_KEPT, release);
+    return { value: undefined, message: removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing to remove', skipped: removed.length === 0 };
+  });
+  return { release, agentVersion: local.agentVersion, facts, runtimeUploaded, rolledBack: false };
+}
+
+function checkHealth(host: RemoteHost, run: InstallRun): Promise<void> {
+  return run.steps.run('health-check', `asking the agent on 127.0.0.1:${run.apiPort} through the tunnel`, async () => {
+    await run.healthCheck(host, run.apiPort, await readApiKey(host));
+    return { value: undefined, message: 'the agent answers' };
+  });
+}
+
+/** After a failed start: back to the previous release if there is one, else stop. Returns the error to throw. */
+async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): Promise<KeyportError> {
+  const { service, releases, release, previous, failure } = failed;
+  const reason = `release ${release} did not become healthy: ${failure.message}`;
+  if (!previous || previous === release) {
+    const stopped = await run.steps
+      .run('stop', 'stopping the agent', async () => {
+        await service.stop();
+        return { value: 'so the agent was stopped', message: 'stopped; there is no other release to go back to' };
+      })
+      .catch((stopError: unknown) => `and stopping the agent failed: ${(stopError as Error).message}`);
+    return new KeyportError('deploy-failed', `${reason}; there is no other release to roll back to, ${stopped}`, { release, rolledBack: false });
+  }
+  try {
+    await run.steps.run('rollback', `back to ${previous}`, async () => {
+      await releases.switchTo(previous);
+      await service.restart();
+      await releases.remove(release);
+      return { value: undefined, message: `${previous} is current again; ${release} removed` };
+    });
+    await checkHealth(host, run);
+  } catch (rollbackError) {
+    return new KeyportError('deploy-failed', `${reason}; rolling back to ${previous} failed too: ${(rollbackError as Error).message}`, {
+      release,
+      previousRelease: previous,
+      rolledBack: false,
+    });
+  }
+  return new KeyportError('deploy-failed', `${reason}; rolled back to ${previous}, which is running and healthy`, {
+    release,
+    previousRelease: previous,
+    rolledBack: true,
+  });
+}
+
+interface InstallRun {
+  steps: ProgressSteps;
+  facts: ServerFacts;
+  local: LocalArtifacts;
+  apiPort: number;
+  publicHost: string;
+  healthCheck: HealthCheck;
+}
+
+interface FailedStart {
+  service: AgentService;
+  releases: RemoteReleases;
+  release: string;
+  previous: string | undefined;
+  failure: Error;
+}
+
+async function uploadRuntime(host: RemoteHost, local: LocalArtifacts) {
+  const remotePath = runtimeBinary(local.runtime.sha256);
+  const present = (await remoteSha256(host, remotePath)) === local.runtime.sha256;
+  if (!present) {
+    await host.check(`mkdir -p ${shellQuote(runtimeDir(local.runtime.sha256))}`);
+    await host.upload(local.runtime.path, remotePath, 0o755);
+    await expectSha256(host, remotePath, local.runtime.sha256);
+  }
+  const version = await host.run(`${shellQuote(remotePath)} --version`);
+  if (version.exitCode !== 0) {
+    throw new KeyportError('unsupported-server', `the bundled Node runtime does not run on this server (it needs glibc 2.28 or later): ${version.stderr.trim()}`);
+  }
+  const nodeVersion = version.stdout.trim();
+  return { value: !present, skipped: present, message: present ? `Node ${nodeVersion} already there` : `Node ${nodeVersion} uploaded to ${remotePath}` };
+}
+
+async function uploadRelease(host: RemoteHost, local: LocalArtifacts, release: string, run: InstallRun) {
+  const dir = releaseDir(release);
+  const bundlePath = `${dir}/${AGENT_FILE_NAME}`;
+  const present = (await remoteSha256(host, bundlePath)) === local.bundle.sha256;
+  if (!present) {
+    await host.check(`mkdir -p ${shellQuote(dir)}`);
+    await host.upload(local.bundle.path, bundlePath, 0o644);
+    await expectSha256(host, bundlePath, local.bundle.sha256);
+  }
+  // Releases are pruned oldest first by their directory's time; writing `run` (a rename into the
+  // directory) makes a re-deployed release the newest.
+  await host.writeFile(`${dir}/run`, runScript({ release, runtimeSha256: local.runtime.sha256, apiPort: run.apiPort, publicHost: run.publicHost }), 0o755);
+  return { value: undefined, skipped: present, message: present ? `${dir} already holds this bundle` : `uploaded to ${dir}` };
+}
+
+async function expectSha256(host: RemoteHost, remotePath: string, sha256: string): Promise<void> {
+  const found = await remoteSha256(host, remotePath);
+  if (found !== sha256) throw new Error(`${remotePath} arrived damaged (sha256 ${found ?? 'missing'}, sent ${sha256})`);
+}
+
+function describeFacts(facts: ServerFacts): string {
+  const xray = facts.xrayVersion ? `Xray ${facts.xrayVersion}` : 'no Xray';
+  return `${facts.os}, ${facts.arch}, ${facts.init === 'systemd' ? 'systemd' : 'no systemd (supervised)'}, ${facts.asRoot ? 'root' : 'sudo'}, ${xray}`;
+}

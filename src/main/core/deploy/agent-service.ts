@@ -1,0 +1,21 @@
+import type { ServerFacts } from '../../../shared/contract/deploy.ts';
+import type { RemoteHost } from '../ssh/remote-host.ts';
+import { SupervisedService } from './supervised-service.ts';
+import { SystemdService } from './systemd-service.ts';
+
+/** Keeps `/opt/keyport/current/run` running, by systemd or by Keyport's own supervisor. */
+export interface AgentService {
+  readonly kind: ServerFacts['init'];
+  /** Writes the unit or the supervisor script; starts nothing. */
+  install(): Promise<void>;
+  /** Stops the agent if it runs and starts the current release. */
+  restart(): Promise<void>;
+  /** Stops the agent; Xray, which the agent started detached, keeps running. */
+  stop(): Promise<void>;
+  /** Stops the agent and removes the unit or the supervisor. */
+  remove(): Promise<void>;
+}
+
+export function agentServiceFor(host: RemoteHost, init: ServerFacts['init']): AgentService {
+  return init === 'systemd' ? new SystemdService(host) : new SupervisedService(host);
+}

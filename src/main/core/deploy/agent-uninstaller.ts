@@ -1,0 +1,42 @@
+import type { DeployProgress } from '../../../shared/contract/deploy.ts';
+import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
+import { ProgressSteps } from './progress-steps.ts';
+import { RemoteLock } from './remote-lock.ts';
+import { removeFirewallChains } from './remove-firewall-chains.ts';
+import { DATA_DIR, KEYPORT_ROOT, SYSTEMD_UNIT_FILE, XRAY_CONFIG_FILE, XRAY_PID_FILE } from './remote-layout.ts';
+import { stopPidFileScript } from './stop-pid-file.ts';
+import { SupervisedService } from './supervised-service.ts';
+import { SystemdService } from './systemd-service.ts';
+
+export interface UninstallOptions {
+  /** Keep /var/lib/keyport (keys, history, API key) for a later deploy. */
+  keepData: boolean;
+  onProgress?: (progress: DeployProgress) => void;
+}
+
+/**
+ * Removes the agent from a server: its service (systemd unit or supervisor, whichever is there),
+ * the Xray it started, its iptables and ip6tables chains, /opt/keyport, and the data unless kept.
+ */
+export async function uninstallAgent(host: RemoteHost, options: UninstallOptions): Promise<void> {
+  const lock = await RemoteLock.acquire(host);
+  const steps = new ProgressSteps(options.onProgress, () => lock.refresh());
+  try {
+    await steps.run('stop', 'stopping the agent and its Xray', async () => {
+      const systemd = (await host.run(`test -f ${shellQuote(SYSTEMD_UNIT_FILE)} && command -v systemctl`)).exitCode === 0;
+      if (systemd) await new SystemdService(host).remove();
+      await new SupervisedService(host).remove();
+      // The agent starts Xray detached, so stopping the agent leaves it serving.
+      await host.check(stopPidFileScript(XRAY_PID_FILE, XRAY_CONFIG_FILE, 5_000));
+      return { value: undefined, message: systemd ? 'agent unit and Xray stopped' : 'agent and Xray stopped' };
+    });
+    await steps.run('remove', options.keepData ? `removing ${KEYPORT_ROOT}; keeping ${DATA_DIR}` : `removing ${KEYPORT_ROOT} and ${DATA_DIR}`, async () => {
+      const families = await removeFirewallChains(host);
+      await host.check([`rm -rf ${shellQuote(KEYPORT_ROOT)}`, ...(options.keepData ? [] : [`rm -rf ${shellQuote(DATA_DIR)}`])].join(' && '));
+      const chains = families.length > 0 ? `firewall chains removed (${families.join(', ')})` : 'no firewall chains';
+      return { value: undefined, message: `${chains}; ${KEYPORT_ROOT} removed; ${DATA_DIR} ${options.keepData ? 'kept' : 'removed'}` };
+    });
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}

@@ -1,0 +1,34 @@
+import type { DeployProgress, DeployStepName } from '../../../shared/contract/deploy.ts';
+
+export interface StepOutcome<T> {
+  value: T;
+  message: string;
+  skipped?: boolean;
+}
+
+/**
+ * Runs a deploy's steps one after another and reports each as started, then done, skipped or
+ * failed. Messages name files, releases and versions, never a secret.
+ */
+export class ProgressSteps {
+  readonly #onProgress: (progress: DeployProgress) => void;
+  readonly #beforeStep: () => Promise<void>;
+
+  constructor(onProgress: ((progress: DeployProgress) => void) | undefined, beforeStep: () => Promise<void> = async () => undefined) {
+    this.#onProgress = onProgress ?? (() => undefined);
+    this.#beforeStep = beforeStep;
+  }
+
+  async run<T>(step: DeployStepName, startMessage: string, action: () => Promise<StepOutcome<T>>): Promise<T> {
+    this.#onProgress({ step, state: 'started', message: startMessage });
+    try {
+      await this.#beforeStep();
+      const outcome = await action();
+      this.#onProgress({ step, state: outcome.skipped ? 'skipped' : 'done', message: outcome.message });
+      return outcome.value;
+    } catch (error) {
+      this.#onProgress({ step, state: 'failed', message: (error as Error).message });
+      throw error;
+    }
+  }
+}

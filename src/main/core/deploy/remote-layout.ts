@@ -1,0 +1,49 @@
+/**
+ * Where the agent lives on a server. Everything Keyport installs sits under /opt/keyport, so
+ * uninstalling is one `rm -rf` plus the service and the firewall chains:
+ *
+ *   /opt/keyport/runtimes/<runtime-sha256-16>/node     a Node runtime, named by its hash, shared by releases
+ *   /opt/keyport/releases/<version>-<bundle-sha256-12>/
+ *       keyport-agent.mjs                              the agent bundle
+ *       run                                            execs that release's runtime with the agent flags
+ *   /opt/keyport/current -> releases/<release>         switched atomically (`ln -sfn` to a temp name, `mv -T`)
+ *   /opt/keyport/keyport-supervisor                    restart loop, only where systemd is not PID 1
+ *   /opt/keyport/.lock/                                held by one deploy or uninstall at a time
+ *   /etc/systemd/system/keyport-agent.service          only where systemd is PID 1
+ *
+ *   /var/lib/keyport/        (0700) the agent's data: api-key (0600), database, Xray config and pid;
+ *                            supervisor.pid, agent.pid and agent.log when supervised
+ *
+ * The last RELEASES_KEPT releases stay for rollback; a runtime goes when no kept release uses it.
+ */
+
+export const KEYPORT_ROOT = '/opt/keyport';
+export const RUNTIMES_DIR = `${KEYPORT_ROOT}/runtimes`;
+export const RELEASES_DIR = `${KEYPORT_ROOT}/releases`;
+export const CURRENT_LINK = `${KEYPORT_ROOT}/current`;
+export const SUPERVISOR_SCRIPT = `${KEYPORT_ROOT}/keyport-supervisor`;
+export const LOCK_DIR = `${KEYPORT_ROOT}/.lock`;
+
+export const DATA_DIR = '/var/lib/keyport';
+export const API_KEY_FILE = `${DATA_DIR}/api-key`;
+export const SUPERVISOR_PID_FILE = `${DATA_DIR}/supervisor.pid`;
+export const AGENT_PID_FILE = `${DATA_DIR}/agent.pid`;
+export const AGENT_LOG_FILE = `${DATA_DIR}/agent.log`;
+/** Written by the agent for the Xray it starts (remote-agent/src/create-agent.ts). */
+export const XRAY_PID_FILE = `${DATA_DIR}/xray.pid`;
+export const XRAY_CONFIG_FILE = `${DATA_DIR}/xray-config.json`;
+
+export const SYSTEMD_UNIT_NAME = 'keyport-agent.service';
+export const SYSTEMD_UNIT_FILE = `/etc/systemd/system/${SYSTEMD_UNIT_NAME}`;
+
+export const AGENT_FILE_NAME = 'keyport-agent.mjs';
+export const DEFAULT_API_PORT = 8000;
+export const RELEASES_KEPT = 3;
+
+/** A fixed PATH for the agent, however it was started: it runs iptables, ss and xray. */
+export const AGENT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export const runtimeDir = (runtimeSha256: string) => `${RUNTIMES_DIR}/${runtimeSha256.slice(0, 16)}`;
+export const runtimeBinary = (runtimeSha256: string) => `${runtimeDir(runtimeSha256)}/node`;
+export const releaseName = (agentVersion: string, bundleSha256: string) => `${agentVersion}-${bundleSha256.slice(0, 12)}`;
+export const releaseDir = (release: string) => `${RELEASES_DIR}/${release}`;

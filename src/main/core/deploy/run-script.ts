@@ -1,0 +1,30 @@
+import { shellQuote } from '../ssh/remote-host.ts';
+import { AGENT_FILE_NAME, AGENT_PATH, DATA_DIR, releaseDir, runtimeBinary } from './remote-layout.ts';
+
+export interface RunScriptOptions {
+  release: string;
+  runtimeSha256: string;
+  apiPort: number;
+  publicHost: string;
+}
+
+/** A release's `run`: its own runtime and bundle with the agent flags, so `current` alone says what runs. */
+export function runScript(options: RunScriptOptions): string {
+  const command = [
+    runtimeBinary(options.runtimeSha256),
+    `${releaseDir(options.release)}/${AGENT_FILE_NAME}`,
+    '--listen',
+    `127.0.0.1:${options.apiPort}`,
+    '--data-dir',
+    DATA_DIR,
+    '--public-host',
+    options.publicHost,
+  ];
+  return [
+    '#!/bin/sh',
+    `# Keyport agent release ${options.release}.`,
+    `export PATH=${AGENT_PATH}`,
+    `exec ${command.map(shellQuote).join(' ')}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,71 @@
+import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
+import type { AgentService } from './agent-service.ts';
+import {
+  AGENT_LOG_FILE,
+  AGENT_PID_FILE,
+  CURRENT_LINK,
+  KEYPORT_ROOT,
+  SUPERVISOR_PID_FILE,
+  SUPERVISOR_SCRIPT,
+} from './remote-layout.ts';
+import { stopPidFileScript } from './stop-pid-file.ts';
+
+const SUPERVISOR = `#!/bin/sh
+# Keyport agent supervisor (systemd is not PID 1 here): runs the current release, again whenever it exits.
+echo $$ > ${SUPERVISOR_PID_FILE}
+while :; do
+  ${CURRENT_LINK}/run &
+  echo $! > ${AGENT_PID_FILE}
+  wait $!
+  sleep 2
+done
+`;
+
+/** agent.log is cut at a (re)start only; the agent logs little at its default level. */
+const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The agent under Keyport's own supervisor, for servers whose PID 1 is not systemd (containers,
+ * OpenRC, these test machines). It does not survive a reboot: nothing is installed into the
+ * server's init, whichever it is; the next deploy from the console starts it again.
+ */
+export class SupervisedService implements AgentService {
+  readonly kind = 'supervised';
+  readonly #host: RemoteHost;
+
+  constructor(host: RemoteHost) {
+    this.#host = host;
+  }
+
+  async install(): Promise<void> {
+    await this.#host.writeFile(SUPERVISOR_SCRIPT, SUPERVISOR, 0o755);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    const log = shellQuote(AGENT_LOG_FILE);
+    const pidFile = shellQuote(SUPERVISOR_PID_FILE);
+    await this.#host.check(
+      [
+        `[ "$(stat -c %s ${log} 2>/dev/null || echo 0)" -gt ${LOG_ROTATE_BYTES} ] && mv -f ${log} ${log}.1`,
+        // setsid + nohup, all three streams away from the SSH channel: the supervisor outlives this session.
+        `cd / && setsid nohup /bin/sh ${shellQuote(SUPERVISOR_SCRIPT)} >> ${log} 2>&1 < /dev/null &`,
+        'waited=0',
+        `while [ ! -s ${pidFile} ] && [ $waited -lt 50 ]; do sleep 0.1; waited=$((waited + 1)); done`,
+        `[ -s ${pidFile} ] || { echo 'the supervisor did not start' >&2; exit 1; }`,
+      ].join('\n'),
+    );
+  }
+
+  async stop(): Promise<void> {
+    // The supervisor first, or it would start the agent again.
+    await this.#host.check(
+      [stopPidFileScript(SUPERVISOR_PID_FILE, SUPERVISOR_SCRIPT, 2_000), stopPidFileScript(AGENT_PID_FILE, `${KEYPORT_ROOT}/`, 10_000)].join('\n'),
+    );
+  }
+
+  async remove(): Promise<void> {
+    await this.stop();
+    await this.#host.check(`rm -f ${shellQuote(SUPERVISOR_SCRIPT)}`);
+  }
+}

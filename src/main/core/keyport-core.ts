@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import type { KeyportServices, TunnelInfo } from '../../shared/contract/services.ts';
+import { ConsoleCache } from './cache/console-cache.ts';
+import { checkoutArtifacts, type AgentArtifacts } from './deploy/agent-artifacts.ts';
+import { BackgroundSync, syncServer } from './services/cache-sync.ts';
+import { DeployService } from './services/deploy-service.ts';
+import { FleetService } from './services/fleet-service.ts';
+import { KeysService } from './services/keys-service.ts';
+import { openLocalTunnel } from './services/local-tunnel.ts';
+import { NO_VAULT, type SecretVault } from './services/secret-vault.ts';
+import { findServer } from './services/server-directory.ts';
+import { ServerSessions } from './services/server-sessions.ts';
+import { TrafficService } from './services/traffic-service.ts';
+
+export interface KeyportCoreOptions {
+  /** Where the cache and settings live ($KEYPORT_HOME). */
+  home: string;
+  /** Asks the admin for a secret that is not stored (an SSH password, a key passphrase). */
+  askSecret?: (prompt: string) => Promise<string>;
+  /** Seals stored secrets with the OS keychain; without one, secrets are never stored. */
+  vault?: SecretVault;
+  /** What deploy uploads; a source checkout's build by default. */
+  artifacts?: AgentArtifacts;
+}
+
+/** The console's core: the contract's services plus what only a local face needs. */
+export interface KeyportCore extends KeyportServices {
+  openTunnel(server: string, localPort?: number): Promise<TunnelInfo>;
+  /** Refreshes the cache of one server now (what the background sync does for all). */
+  sync(server: string): Promise<void>;
+  /** A long-lived face (window, web mode) keeps the cache fresh with this. */
+  readonly backgroundSync: BackgroundSync;
+  close(): Promise<void>;
+}
+
+export const CACHE_FILE_NAME = 'keyport-cache.sqlite';
+
+export async function openKeyportCore(options: KeyportCoreOptions): Promise<KeyportCore> {
+  const cache = new ConsoleCache(join(options.home, CACHE_FILE_NAME));
+  const vault = options.vault ?? NO_VAULT;
+  const sessions = new ServerSessions({ cache, vault, askSecret: options.askSecret });
+  const keys = new KeysService(cache, sessions);
+  const traffic = new TrafficService(cache, sessions);
+  const fleet = new FleetService({ cache, sessions, vault, askSecret: options.askSecret });
+  const sync = (server: string) => syncServer({ cache, keys, traffic }, server);
+  const deploy = new DeployService({ cache, sessions, artifacts: options.artifacts ?? checkoutArtifacts(), afterDeploy: sync });
+  const backgroundSync = new BackgroundSync({ cache, keys, traffic });
+  return {
+    fleet,
+    deploy,
+    keys,
+    traffic,
+    sync,
+    backgroundSync,
+    async openTunnel(serverName, localPort) {
+      const access = await sessions.agentAccess(findServer(cache, serverName));
+      const tunnel = await openLocalTunnel(access.openStream, localPort);
+      return { url: `http://127.0.0.1:${tunnel.port}`, apiKey: access.apiKey, close: tunnel.close };
+    },
+    async close() {
+      await backgroundSync.stop();
+      await sessions.closeAll();
+      cache.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { Keys, Traffic } from '../../../shared/contract/services.ts';
+import type { ConsoleCache } from '../cache/console-cache.ts';
+
+const KEY_HISTORY_CONCURRENCY = 4;
+
+export interface SyncDeps {
+  cache: ConsoleCache;
+  keys: Keys;
+  traffic: Traffic;
+}
+
+/**
+ * Refreshes everything the offline views need for one server: keys, live traffic, the history
+ * overview, this month, today, and every key's daily history. Reads go through the services, so
+ * the mirroring rules live in one place.
+ */
+export async function syncServer(deps: SyncDeps, serverName: string): Promise<void> {
+  const keys = await deps.keys.list(serverName);
+  if (keys.source === 'cache') throw new KeyportError('server-offline', `${serverName} is offline; kept the data of ${keys.syncedAt}`);
+  const today = new Date().toISOString().slice(0, 10);
+  await Promise.all([deps.traffic.live(serverName), deps.traffic.history(serverName), deps.traffic.monthly(serverName), deps.traffic.daily(serverName, today)]);
+  const queue = keys.data.map((key) => key.id);
+  const worker = async () => {
+    for (let keyId = queue.shift(); keyId; keyId = queue.shift()) await deps.traffic.keyHistory(serverName, keyId);
+  };
+  await Promise.all(Array.from({ length: KEY_HISTORY_CONCURRENCY }, worker));
+}
+
+/** Syncs every deployed server now and then, one at a time, while a long-lived face runs. */
+export class BackgroundSync {
+  readonly #deps: SyncDeps;
+  readonly #intervalMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(deps: SyncDeps, intervalMs = 5 * 60_000) {
+    this.#deps = deps;
+    this.#intervalMs = intervalMs;
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.runOnce(), this.#intervalMs);
+    this.#timer.unref();
+    void this.runOnce();
+  }
+
+  /** One pass over the fleet; a server that fails is skipped until the next pass. */
+  runOnce(): Promise<void> {
+    this.#running ??= (async () => {
+      for (const server of this.#deps.cache.listServers()) {
+        if (!server.agent) continue;
+        await syncServer(this.#deps, server.id).catch(() => undefined);
+      }
+    })().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../../shared/contract/servers.ts';
+import type { Fleet } from '../../../shared/contract/services.ts';
+import type { ConsoleCache } from '../cache/console-cache.ts';
+import { resolveSshAlias } from '../ssh/ssh-config.ts';
+import { probeHostKey, SshLink, type SshEndpoint } from '../ssh/ssh-link.ts';
+import type { SecretVault } from './secret-vault.ts';
+import { findServer } from './server-directory.ts';
+import { credentialsFor, endpointOf, expandHome, jumpsOf, type ServerSessions } from './server-sessions.ts';
+
+const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+export interface FleetOptions {
+  cache: ConsoleCache;
+  sessions: ServerSessions;
+  vault: SecretVault;
+  askSecret?: (prompt: string) => Promise<string>;
+}
+
+export class FleetService implements Fleet {
+  readonly #options: FleetOptions;
+
+  constructor(options: FleetOptions) {
+    this.#options = options;
+  }
+
+  async list(): Promise<ServerInfo[]> {
+    return this.#options.cache.listServers();
+  }
+
+  /**
+   * Connects far enough to see the server's host key (and its jump hosts', which must already be
+   * reachable with the same login), so the admin can compare fingerprints before adding it.
+   */
+  async probeHostKey(target: SshTarget | { sshAlias: string }): Promise<HostKeyProbe> {
+    const resolved = 'sshAlias' in target ? resolveTarget({ name: 'probe', sshAlias: target.sshAlias }) : target;
+    const jumps = jumpsOf(resolved);
+    const trustedKeys = new Map<string, string>();
+    const credentials = jumps.length ? await credentialsFor(resolved, undefined, this.#options.askSecret) : undefined;
+    const seenJumps: HostKeyProbe['jumps'] = [];
+    for (const [index, hop] of jumps.entries()) {
+      // Probing the next hop logs in to this one; it is trusted for that probe only, and the
+      // admin accepts every hop's key along with the target's.
+      const probe = await probeHostKey(hop, { jumps: jumps.slice(0, index), credentials, trustedKeys });
+      trustedKeys.set(endpointName(hop), probe.fingerprint);
+      seenJumps.push({ endpoint: endpointName(hop), ...probe });
+    }
+    const probe = await probeHostKey(endpointOf(resolved), { jumps, credentials, trustedKeys });
+    return { ...probe, jumps: seenJumps };
+  }
+
+  /** Adds a server after logging in once with the accepted host key; nothing is saved if that fails. */
+  async add(request: AddServerRequest): Promise<ServerInfo> {
+    const { cache, vault } = this.#options;
+    if (!SERVER_NAME.test(request.name)) {
+      throw new KeyportError('bad-input', 'a server name is 1-63 letters, digits, dots, dashes or underscores, starting with a letter or digit');
+    }
+    if (cache.findServer(request.name)) throw new KeyportError('bad-input', `a server named "${request.name}" exists already`);
+    if (!request.acceptedFingerprint) {
+      const probe = await this.probeHostKey(request.sshAlias ? { sshAlias: request.sshAlias } : resolveTarget(request));
+      throw new KeyportError('host-key-unknown', `the host key of ${request.name} is ${probe.keyType} ${probe.fingerprint}; accept it to add the server`, {
+        fingerprint: probe.fingerprint,
+      });
+    }
+    const target = resolveTarget(request);
+    const trustedKeys = new Map([[endpointName(endpointOf(target)), request.acceptedFingerprint]]);
+    const jumps = jumpsOf(target);
+    for (const hop of jumps) {
+      const accepted = request.acceptedJumpFingerprints?.[endpointName(hop)];
+      if (!accepted) {
+        throw new KeyportError('host-key-unknown', `the host key of the jump host ${endpointName(hop)} was not accepted`, { endpoint: endpointName(hop) });
+      }
+      trustedKeys.set(endpointName(hop), accepted);
+    }
+    const link = new SshLink({
+      endpoint: endpointOf(target),
+      jumps,
+      credentials: await credentialsFor(target, request.secret, this.#options.askSecret),
+      trustedKeys,
+    });
+    try {
+      await (await link.host()).check('true');
+    } finally {
+      await link.close();
+    }
+    const server: ServerInfo = {
+      id: randomUUID(),
+      name: request.name,
+      target,
+      sshAlias: request.sshAlias ?? null,
+      hostKeyFingerprint: request.acceptedFingerprint,
+      addedAt: new Date().toISOString(),
+      agent: null,
+      lastSyncedAt: null,
+    };
+    const sealedSecret = request.secret !== undefined && vault.available ? vault.seal(request.secret) : null;
+    cache.saveServer(server, { sealedSecret, trustedKeys: Object.fromEntries(trustedKeys) });
+    return server;
+  }
+
+  async remove(serverName: string): Promise<void> {
+    const server = findServer(this.#options.cache, serverName);
+    await this.#options.sessions.forget(server.id);
+    this.#options.cache.removeServer(server.id);
+  }
+
+  async status(serverName: string): Promise<ServerStatus> {
+    const server = findServer(this.#options.cache, serverName);
+    const status: ServerStatus = { server, state: 'online', reason: null, agentVersion: server.agent?.version ?? null, xrayVersion: null, keyCount: null, activeKeyCount: null };
+    const cachedKeys = this.#options.cache.listKeys(server.id);
+    try {
+      if (!server.agent) {
+        await this.#options.sessions.host(server);
+        return { ...status, state: 'not-deployed', reason: `the agent is not deployed: keyport server deploy ${server.name}` };
+      }
+      const client = await this.#options.sessions.client(server);
+      const [config, keys] = await Promise.all([client.getConfigStatus(), client.listKeys()]);
+      this.#options.cache.replaceKeys(server.id, keys, new Date().toISOString());
+      return {
+        ...status,
+        xrayVersion: config.data.xray.binary.version,
+        keyCount: keys.length,
+        activeKeyCount: keys.filter((key) => key.is_active).length,
+      };
+    } catch (error) {
+      if (!(error instanceof KeyportError) || error.code !== 'server-offline') throw error;
+      const agentDown = /agent .* does not answer/.test(error.message);
+      return {
+        ...status,
+        state: agentDown ? 'agent-down' : 'offline',
+        reason: error.message,
+        keyCount: cachedKeys?.keys.length ?? null,
+        activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
+      };
+    }
+  }
+}
+
+function endpointName(endpoint: SshEndpoint): string {
+  return `${endpoint.host}:${endpoint.port}`;
+}
+
+/** The target of an add request: a ~/.ssh/config alias with explicit fields on top, or the fields alone. */
+function resolveTarget(request: AddServerRequest): SshTarget {
+  const home = process.env.HOME ?? homedir();
+  const localUser = userInfo().username;
+  const alias = request.sshAlias ? resolveSshAlias(request.sshAlias, { home, localUser }) : undefined;
+  const host = request.host ?? alias?.hostName;
+  if (!host) throw new KeyportError('bad-input', 'a server needs --host or an ssh config --alias');
+  const port = request.port ?? alias?.port ?? 22;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new KeyportError('bad-input', `port ${port} is not 1-65535`);
+  return {
+    host,
+    port,
+    user: request.user ?? alias?.user ?? 'root',
+    auth: request.auth ?? defaultAuth(alias?.identityFiles ?? [], home),
+    proxyJump: alias?.proxyJump ?? [],
+  };
+}
+
+/** Like ssh: the alias's IdentityFile, else ssh-agent when running, else the usual key files. */
+function defaultAuth(identityFiles: string[], home: string): SshAuth {
+  const identity = identityFiles.map(expandHome).find((file) => existsSync(file));
+  if (identity) return { method: 'key', keyPath: identity };
+  if (process.env.SSH_AUTH_SOCK) return { method: 'agent' };
+  const usual = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => join(home, '.ssh', name)).find((file) => existsSync(file));
+  if (usual) return { method: 'key', keyPath: usual };
+  throw new KeyportError('bad-input', 'no way to log in: pass --key FILE, --agent (with ssh-agent running) or --password-stdin');
+}

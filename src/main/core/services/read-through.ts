@@ -1,0 +1,48 @@
+import type { Cached } from '../../../shared/contract/services.ts';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { ConsoleCache } from '../cache/console-cache.ts';
+import type { ServerInfo } from '../../../shared/contract/servers.ts';
+
+export interface ReadThrough<T> {
+  server: ServerInfo;
+  /** Names the snapshot this read keeps in the cache. */
+  kind: string;
+  scope: string;
+  fetch: () => Promise<T>;
+  /** Also files the fresh data into the structured tables (keys, days, months). */
+  mirror?: (data: T, syncedAt: string) => void;
+  /** Answers from structured tables when no snapshot of this exact read exists. */
+  fallback?: () => Cached<T> | null;
+}
+
+/**
+ * A read that goes to the server and mirrors what it got into the cache, or, when the server is
+ * offline, answers from the cache with the time the data was fetched.
+ */
+export async function readThrough<T>(cache: ConsoleCache, read: ReadThrough<T>): Promise<Cached<T>> {
+  try {
+    const data = await read.fetch();
+    const syncedAt = new Date().toISOString();
+    cache.batch(() => {
+      cache.putSnapshot(read.server.id, read.kind, read.scope, data, syncedAt);
+      read.mirror?.(data, syncedAt);
+      cache.markSynced(read.server.id, syncedAt);
+    });
+    return { data, source: 'live', syncedAt };
+  } catch (error) {
+    if (!(error instanceof KeyportError) || error.code !== 'server-offline') throw error;
+    const snapshot = cache.getSnapshot<T>(read.server.id, read.kind, read.scope);
+    if (snapshot) return { data: snapshot.data, source: 'cache', syncedAt: snapshot.syncedAt };
+    const derived = read.fallback?.();
+    if (derived) return derived;
+    throw new KeyportError('server-offline', `${error.message} Nothing of this view was cached before it went offline.`, error.facts);
+  }
+}
+
+/** Writes need the server: an offline one gets a clear error instead of a queued change. */
+export function offlineWrite(error: unknown): never {
+  if (error instanceof KeyportError && error.code === 'server-offline') {
+    throw new KeyportError('server-offline', `${error.message} Changes need the server online; nothing was changed.`, error.facts);
+  }
+  throw error;
+}

@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import ssh2 from 'ssh2';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { ServerInfo, SshTarget } from '../../../shared/contract/servers.ts';
+import { AgentClient } from '../agent-client/agent-client.ts';
+import type { ConsoleCache } from '../cache/console-cache.ts';
+import { API_KEY_FILE } from '../deploy/remote-layout.ts';
+import type { RemoteHost } from '../ssh/remote-host.ts';
+import { SshLink, type SshCredentials, type SshEndpoint } from '../ssh/ssh-link.ts';
+import type { SecretVault } from './secret-vault.ts';
+
+export interface SessionOptions {
+  cache: ConsoleCache;
+  vault: SecretVault;
+  askSecret?: (prompt: string) => Promise<string>;
+}
+
+export interface AgentAccess {
+  apiKey: string;
+  apiPort: number;
+  openStream: () => Promise<Duplex>;
+}
+
+interface Session {
+  link: SshLink;
+  apiKey?: Promise<string>;
+}
+
+/**
+ * One SSH link per server, shared by every call, and the agent client that rides on it. The
+ * agent's API key is read from the server over SSH when first needed and kept in memory only.
+ */
+export class ServerSessions {
+  readonly #options: SessionOptions;
+  readonly #sessions = new Map<string, Promise<Session>>();
+
+  constructor(options: SessionOptions) {
+    this.#options = options;
+  }
+
+  async host(server: ServerInfo): Promise<RemoteHost> {
+    return (await this.#session(server)).link.host();
+  }
+
+  async client(server: ServerInfo): Promise<AgentClient> {
+    return new AgentClient(await this.agentAccess(server));
+  }
+
+  /** The agent's API key and a way to open a stream to its loopback port, over the server's link. */
+  async agentAccess(server: ServerInfo): Promise<AgentAccess> {
+    if (!server.agent) {
+      throw new KeyportError('agent-not-deployed', `the Keyport agent is not deployed on ${server.name}: run keyport server deploy ${server.name}`);
+    }
+    const session = await this.#session(server);
+    const host = await session.link.host();
+    session.apiKey ??= host.check(`cat ${API_KEY_FILE}`).then(
+      (text) => text.trim(),
+      () => {
+        throw new KeyportError('agent-not-deployed', `${server.name} has no agent API key (${API_KEY_FILE}): deploy the agent again`);
+      },
+    );
+    const apiKey = await session.apiKey.catch((error: unknown) => {
+      session.apiKey = undefined;
+      throw error;
+    });
+    const apiPort = server.agent.apiPort;
+    return {
+      apiKey,
+      apiPort,
+      openStream: async () => {
+        const current = await session.link.host();
+        return current.openStream('127.0.0.1', apiPort).catch((error: unknown) => {
+          throw new KeyportError('server-offline', `the Keyport agent on ${server.name} does not answer on port ${apiPort} (${(error as Error).message}).`);
+        });
+      },
+    };
+  }
+
+  /** Drops what was learned about a server (its API key, its connection), e.g. after a deploy. */
+  async forget(serverId: string): Promise<void> {
+    const session = this.#sessions.get(serverId);
+    this.#sessions.delete(serverId);
+    await session?.then((current) => current.link.close()).catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.#sessions.keys()].map((id) => this.forget(id)));
+  }
+
+  #session(server: ServerInfo): Promise<Session> {
+    let session = this.#sessions.get(server.id);
+    if (!session) {
+      session = this.#open(server);
+      this.#sessions.set(server.id, session);
+      session.catch(() => this.#sessions.delete(server.id));
+    }
+    return session;
+  }
+
+  async #open(server: ServerInfo): Promise<Session> {
+    const stored = this.#options.cache.serverCredentials(server.id);
+    const sealed = stored?.sealedSecret ?? null;
+    const secret = sealed ? this.#options.vault.open(sealed) : undefined;
+    const link = new SshLink({
+      endpoint: endpointOf(server.target),
+      jumps: jumpsOf(server.target),
+      credentials: await credentialsFor(server.target, secret, this.#options.askSecret),
+      trustedKeys: new Map(Object.entries(stored?.trustedKeys ?? {})),
+    });
+    return { link };
+  }
+}
+
+export function endpointOf(target: SshTarget): SshEndpoint {
+  return { host: target.host, port: target.port, user: target.user };
+}
+
+/** ProxyJump hops (`[user@]host[:port]`); a hop without a user logs in as the target's user. */
+export function jumpsOf(target: SshTarget): SshEndpoint[] {
+  return target.proxyJump.map((hop) => {
+    const match = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hop);
+    if (!match) throw new KeyportError('bad-input', `ProxyJump hop "${hop}" is not [user@]host[:port]`);
+    return { user: match[1] ?? target.user, host: match[2]!.replace(/^\[|\]$/g, ''), port: Number(match[3] ?? 22) };
+  });
+}
+
+/** The credentials for a target; a passphrase or password not given is asked for when needed. */
+export async function credentialsFor(
+  target: SshTarget,
+  secret: string | undefined,
+  askSecret: ((prompt: string) => Promise<string>) | undefined,
+): Promise<SshCredentials> {
+  const ask = async (prompt: string) => {
+    if (secret !== undefined) return secret;
+    if (!askSecret) throw new KeyportError('auth-failed', `${prompt} is needed and cannot be asked for here`);
+    return askSecret(prompt);
+  };
+  switch (target.auth.method) {
+    case 'agent': {
+      const agentSocket = process.env.SSH_AUTH_SOCK;
+      if (!agentSocket) throw new KeyportError('auth-failed', 'ssh-agent auth was chosen but SSH_AUTH_SOCK is not set: start ssh-agent or add the server with a key file');
+      return { agentSocket };
+    }
+    case 'password':
+      return { password: await ask(`The SSH password of ${target.user}@${target.host}`) };
+    case 'key': {
+      const keyPath = expandHome(target.auth.keyPath);
+      let privateKey: Buffer;
+      try {
+        privateKey = readFileSync(keyPath);
+      } catch (error) {
+        throw new KeyportError('auth-failed', `cannot read the private key ${keyPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      const parsed = ssh2.utils.parseKey(privateKey);
+      if (parsed instanceof Error && /passphrase/i.test(parsed.message)) {
+        return { privateKey, passphrase: await ask(`The passphrase of ${keyPath}`) };
+      }
+      return { privateKey };
+    }
+  }
+}
+
+export function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(process.env.HOME ?? homedir(), path.slice(1)) : path;
+}

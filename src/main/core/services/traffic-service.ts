@@ -1,0 +1,107 @@
+import type {
+  DailyTrafficReport,
+  HistoryOverview,
+  KeyHistoryReport,
+  KeyMonthlyReport,
+  LiveTraffic,
+  MonthlyReport,
+} from '../../../shared/contract/api-types.ts';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { Cached, Traffic, YearMonth } from '../../../shared/contract/services.ts';
+import type { ConsoleCache } from '../cache/console-cache.ts';
+import { readThrough } from './read-through.ts';
+import { findServer } from './server-directory.ts';
+import type { ServerSessions } from './server-sessions.ts';
+
+/** Traffic reads; each one mirrored into the cache, with per-key days filed where the answer has them. */
+export class TrafficService implements Traffic {
+  readonly #cache: ConsoleCache;
+  readonly #sessions: ServerSessions;
+
+  constructor(cache: ConsoleCache, sessions: ServerSessions) {
+    this.#cache = cache;
+    this.#sessions = sessions;
+  }
+
+  live(serverName: string): Promise<Cached<LiveTraffic>> {
+    const server = findServer(this.#cache, serverName);
+    return readThrough(this.#cache, {
+      server,
+      kind: 'live',
+      scope: '',
+      fetch: async () => (await (await this.#sessions.client(server)).getLiveTraffic()).data,
+    });
+  }
+
+  history(serverName: string): Promise<Cached<HistoryOverview>> {
+    const server = findServer(this.#cache, serverName);
+    return readThrough(this.#cache, {
+      server,
+      kind: 'history',
+      scope: '',
+      fetch: async () => (await (await this.#sessions.client(server)).getTrafficHistory()).data,
+    });
+  }
+
+  keyHistory(serverName: string, keyId: string): Promise<Cached<KeyHistoryReport>> {
+    const server = findServer(this.#cache, serverName);
+    return readThrough(this.#cache, {
+      server,
+      kind: 'key-history',
+      scope: keyId,
+      fetch: async () => (await (await this.#sessions.client(server)).getKeyTrafficHistory(keyId)).data,
+      mirror: (report, syncedAt) => this.#cache.putKeyDays(server.id, keyId, report.daily_stats, syncedAt),
+    });
+  }
+
+  daily(serverName: string, date: string): Promise<Cached<DailyTrafficReport>> {
+    const server = findServer(this.#cache, serverName);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new KeyportError('bad-input', `"${date}" is not a date in YYYY-MM-DD form`);
+    return readThrough(this.#cache, {
+      server,
+      kind: 'daily',
+      scope: date,
+      fetch: async () => (await (await this.#sessions.client(server)).getDailyTraffic(date)).data,
+    });
+  }
+
+  monthly(serverName: string, month?: YearMonth): Promise<Cached<MonthlyReport>> {
+    const server = findServer(this.#cache, serverName);
+    const yearMonth = formatYearMonth(month);
+    return readThrough(this.#cache, {
+      server,
+      kind: 'monthly',
+      scope: yearMonth,
+      fetch: async () => (await (await this.#sessions.client(server)).getMonthlyTraffic(yearMonth)).data,
+      mirror: (report, syncedAt) => {
+        for (const key of report.keys) this.#cache.putKeyMonth(server.id, key.key_id, yearMonth, key.monthly_traffic, syncedAt);
+      },
+    });
+  }
+
+  keyMonthly(serverName: string, keyId: string, month?: YearMonth): Promise<Cached<KeyMonthlyReport>> {
+    const server = findServer(this.#cache, serverName);
+    const yearMonth = formatYearMonth(month);
+    return readThrough(this.#cache, {
+      server,
+      kind: 'key-monthly',
+      scope: `${keyId}/${yearMonth}`,
+      fetch: async () => (await (await this.#sessions.client(server)).getKeyMonthlyTraffic(keyId, yearMonth)).data,
+      mirror: (report, syncedAt) => {
+        this.#cache.putKeyDays(server.id, keyId, report.daily_breakdown, syncedAt);
+        this.#cache.putKeyMonth(server.id, keyId, yearMonth, report.monthly_traffic, syncedAt);
+      },
+    });
+  }
+}
+
+/** The month asked for, or the current one in UTC as the agent counts it. */
+function formatYearMonth(month: YearMonth | undefined): string {
+  const now = new Date();
+  const year = month?.year ?? now.getUTCFullYear();
+  const monthNumber = month?.month ?? now.getUTCMonth() + 1;
+  if (!Number.isInteger(year) || year < 2000 || year > 9999 || !Number.isInteger(monthNumber) || monthNumber < 1 || monthNumber > 12) {
+    throw new KeyportError('bad-input', `${year}-${monthNumber} is not a month (YYYY-MM)`);
+  }
+  return `${year}-${String(monthNumber).padStart(2, '0')}`;
+}
