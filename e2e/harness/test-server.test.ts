@@ -137,7 +137,7 @@ describe('the test-server harness: a namespace with a real sshd behind 127.0.0.1
 
   test('stopping sshd makes the server unreachable, ends open sessions, and starting it again brings it back', async () => {
     const open = await sshConnect(server, server.hostKeyFingerprint);
-    const ended = new Promise((resolve) => open.once('close', resolve));
+    const ended = new Promise((resolve) => open.once('close', () => resolve(undefined)));
     await server.stopSshd();
     await ended;
     await assert.rejects(sshConnect(server, server.hostKeyFingerprint));

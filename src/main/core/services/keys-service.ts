@@ -31,14 +31,14 @@ export class KeysService implements Keys {
 
   async create(serverName: string, name: string): Promise<ApiKey> {
     const server = findServer(this.#cache, serverName);
-    const key = await (await this.#sessions.client(server)).createKey(name).catch((error) => offlineWrite(error));
+    const key = await (await this.#sessions.client(server)).createKey(name).catch((error) => offlineWrite(server, error));
     this.#cache.upsertKey(server.id, key);
     return key;
   }
 
   async remove(serverName: string, keyId: string): Promise<void> {
     const server = findServer(this.#cache, serverName);
-    await (await this.#sessions.client(server)).deleteKey(keyId).catch((error) => offlineWrite(error));
+    await (await this.#sessions.client(server)).deleteKey(keyId).catch((error) => offlineWrite(server, error));
     this.#cache.deleteKey(server.id, keyId);
   }
 
@@ -46,7 +46,7 @@ export class KeysService implements Keys {
     const server = findServer(this.#cache, serverName);
     const key = await (await this.#sessions.client(server))
       .updateKey(keyId, { is_active: active })
-      .catch((error) => offlineWrite(error));
+      .catch((error) => offlineWrite(server, error));
     this.#cache.upsertKey(server.id, key);
     return key;
   }

@@ -35,14 +35,14 @@ export async function readThrough<T>(cache: ConsoleCache, read: ReadThrough<T>):
     if (snapshot) return { data: snapshot.data, source: 'cache', syncedAt: snapshot.syncedAt };
     const derived = read.fallback?.();
     if (derived) return derived;
-    throw new KeyportError('server-offline', `${error.message} Nothing of this view was cached before it went offline.`, error.facts);
+    throw new KeyportError('server-offline', `${read.server.name} is offline and this view was not cached before (${error.message})`, error.facts);
   }
 }
 
 /** Writes need the server: an offline one gets a clear error instead of a queued change. */
-export function offlineWrite(error: unknown): never {
+export function offlineWrite(server: ServerInfo, error: unknown): never {
   if (error instanceof KeyportError && error.code === 'server-offline') {
-    throw new KeyportError('server-offline', `${error.message} Changes need the server online; nothing was changed.`, error.facts);
+    throw new KeyportError('server-offline', `${server.name} is offline, and changes need it online; nothing was changed. (${error.message})`, error.facts);
   }
   throw error;
 }

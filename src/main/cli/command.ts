@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream';
+import type { KeyportCore } from '../core/keyport-core.ts';
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+/** What a command may touch besides the core; main.ts gives the process's, tests their own. */
+export interface CliIo {
+  stdout: TextSink;
+  stderr: TextSink;
+  stdin: Readable & { setRawMode?: (raw: boolean) => unknown };
+  /** Whether stdin is a terminal: keyport asks questions only then. */
+  isTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  now(): Date;
+  /** Resolves on SIGINT or SIGTERM; `keyport tunnel` stays open until then. */
+  untilStopped(): Promise<void>;
+}
+
+export interface CommandContext extends CliIo {
+  core: KeyportCore;
+}
+
+/** A command line that parsed: what is left to do needs the core. */
+export interface PreparedCommand {
+  json: boolean;
+  /** Resolves to the exit code when that is not 0. */
+  run(context: CommandContext): Promise<number | void>;
+}
+
+export interface Command {
+  /** The word after the group's, e.g. `add` in `keyport server add`. */
+  name: string;
+  /** The synopsis after `keyport `. */
+  usage: string;
+  /** Throws a UsageError when the arguments do not fit the usage. */
+  parse(args: string[]): PreparedCommand;
+}
+
+export interface CommandGroup {
+  name: string;
+  title: string;
+  commands: Command[];
+}

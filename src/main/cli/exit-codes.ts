@@ -1,0 +1,25 @@
+import { isKeyportError, type KeyportErrorCode } from '../../shared/contract/errors.ts';
+
+/** Exit codes a script can act on; full-usage.ts documents them. */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  offline: 3,
+  hostKey: 4,
+  auth: 5,
+  notFound: 6,
+} as const;
+
+const BY_CODE: Partial<Record<KeyportErrorCode, number>> = {
+  'server-offline': EXIT.offline,
+  'host-key-unknown': EXIT.hostKey,
+  'host-key-changed': EXIT.hostKey,
+  'auth-failed': EXIT.auth,
+  'sudo-password-required': EXIT.auth,
+  'not-found': EXIT.notFound,
+};
+
+export function exitCodeFor(error: unknown): number {
+  return (isKeyportError(error) && BY_CODE[error.code]) || EXIT.failed;
+}

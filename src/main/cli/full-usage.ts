@@ -1,0 +1,39 @@
+import type { Command, CommandGroup } from './command.ts';
+
+/** `keyport help`: every command's synopsis, then what holds across them. */
+export function fullUsage(entries: (CommandGroup | Command)[]): string {
+  const sections = entries.map((entry) =>
+    'commands' in entry
+      ? `${entry.title}\n${entry.commands.map((command) => `  keyport ${command.usage}\n`).join('')}`
+      : `${entry.name[0]!.toUpperCase()}${entry.name.slice(1)}\n  keyport ${entry.usage}\n`,
+  );
+  return `keyport: VLESS+Reality keys on your servers, from the command line
+
+${sections.join('\n')}
+SERVER is a server's name or id. KEY is a key id or an exact key name.
+Every read takes --json. A read answered from the local cache while its server is offline says
+"(offline: from cache, last synced ...)" on stderr; its JSON carries "source" and "syncedAt".
+\`keyport COMMAND --help\` prints one command's usage.
+
+server add shows the server's SSH host key (SHA256 fingerprint, as OpenSSH prints it) and adds the
+server only once that key is accepted: by answering y on the terminal, or with --accept-host-key
+(once per key shown, when ~/.ssh/config routes through jump hosts).
+Without --key, --agent or --password-stdin, login goes as ssh would: the alias's IdentityFile, then
+ssh-agent, then ~/.ssh/id_*. --password-stdin reads one line from stdin.
+server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
+tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
+
+Environment
+  KEYPORT_HOME        keyport's state (default: the OS app-data directory, e.g. ~/.config/keyport)
+  KEYPORT_SSH_SECRET  an SSH password or key passphrase, used when keyport has no terminal to ask on
+
+Exit codes
+  0  done
+  1  failed; the message says why
+  2  usage error; nothing was done
+  3  the server is offline
+  4  a host key was not accepted, or differs from the accepted one
+  5  SSH login failed, or sudo wants a password
+  6  no such server or key
+`;
+}

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fakeCore } from './testing/fake-core.ts';
+import { ALICE, ALICE_CONFIG, BOB, fromCache, live } from './testing/fixtures.ts';
+import { runInProcess } from './testing/run-in-process.ts';
+
+describe('keys list', () => {
+  test('prints id, name, port, active and created as a table', async () => {
+    const { core } = fakeCore({ keys: { list: async () => live([ALICE, BOB]) } });
+    const result = await runInProcess(['keys', 'list', 'alpha'], { core });
+    assert.equal(
+      result.stdout,
+      'ID                                    NAME                PORT  ACTIVE  CREATED\n' +
+        '5f8c1a2e-4b1d-4c39-9a57-0e2f3b6d8c11  alice@example.com  10001  yes     2025-08-02 10:00 UTC\n' +
+        '7a1d9e44-2c3b-4d5e-8f60-718293a4b5c6  bob                10002  no      2025-08-02 10:00 UTC\n',
+    );
+    assert.equal(result.stderr, '');
+  });
+
+  test('from the cache: says so on stderr, and --json prints the whole Cached object', async () => {
+    const cached = fromCache([ALICE]);
+    const { core } = fakeCore({ keys: { list: async () => cached } });
+    const human = await runInProcess(['keys', 'list', 'alpha'], { core });
+    assert.equal(human.code, 0);
+    assert.equal(human.stderr, '(offline: from cache, last synced 2025-08-04 18:30 UTC)\n');
+    const json = await runInProcess(['keys', 'list', 'alpha', '--json'], { core });
+    assert.deepEqual(JSON.parse(json.stdout), cached);
+    assert.equal(json.stderr, human.stderr);
+  });
+});
+
+describe('naming a key', () => {
+  test('an exact name is looked up in the list; an id is used as it is', async () => {
+    const configured: string[] = [];
+    const { core, calls } = fakeCore({
+      keys: { list: async () => live([ALICE, BOB]), config: async (_server, keyId) => (configured.push(keyId), live(ALICE_CONFIG)) },
+    });
+    await runInProcess(['keys', 'config', 'alpha', 'alice@example.com'], { core });
+    await runInProcess(['keys', 'config', 'alpha', BOB.id], { core });
+    assert.deepEqual(configured, [ALICE.id, BOB.id]);
+    assert.deepEqual(calls, ['keys.list', 'keys.config', 'close', 'keys.config', 'close']);
+  });
+
+  test('a name two keys share is refused, listing their ids', async () => {
+    const twin = { ...BOB, name: ALICE.name };
+    const { core, calls } = fakeCore({ keys: { list: async () => live([ALICE, twin]) } });
+    const result = await runInProcess(['keys', 'delete', 'alpha', ALICE.name], { core });
+    assert.equal(result.code, 1);
+    assert.ok(result.stderr.includes(ALICE.id) && result.stderr.includes(twin.id), result.stderr);
+    assert.deepEqual(calls, ['keys.list', 'close']);
+  });
+
+  test('an unknown name exits 6', async () => {
+    const { core } = fakeCore({ keys: { list: async () => live([ALICE]) } });
+    const result = await runInProcess(['keys', 'disable', 'alpha', 'carol'], { core });
+    assert.equal(result.code, 6);
+    assert.match(result.stderr, /no key named "carol"/);
+  });
+});
+
+describe('keys writes', () => {
+  test('create --json prints the new key', async () => {
+    const { core } = fakeCore({ keys: { create: async (_server, name) => ({ ...ALICE, name }) } });
+    const result = await runInProcess(['keys', 'create', 'alpha', 'carol', '--json'], { core });
+    assert.deepEqual(JSON.parse(result.stdout), { ...ALICE, name: 'carol' });
+  });
+
+  test('disable and enable set the key’s state', async () => {
+    const states: boolean[] = [];
+    const { core } = fakeCore({ keys: { setActive: async (_server, _key, active) => (states.push(active), { ...ALICE, is_active: active }) } });
+    const disabled = await runInProcess(['keys', 'disable', 'alpha', ALICE.id], { core });
+    assert.match(disabled.stdout, /^Disabled key alice@example\.com .*connections are cut/);
+    await runInProcess(['keys', 'enable', 'alpha', ALICE.id], { core });
+    assert.deepEqual(states, [false, true]);
+  });
+
+  test('delete removes the key by id', async () => {
+    const removed: string[] = [];
+    const { core } = fakeCore({ keys: { remove: async (_server, keyId) => void removed.push(keyId) } });
+    const result = await runInProcess(['keys', 'delete', 'alpha', ALICE.id], { core });
+    assert.equal(result.code, 0);
+    assert.deepEqual(removed, [ALICE.id]);
+  });
+});
+
+describe('keys config and qr', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-keys-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const core = () => fakeCore({ keys: { config: async () => live(ALICE_CONFIG) } }).core;
+
+  test('config prints the vless:// link; --json the Cached config', async () => {
+    assert.equal((await runInProcess(['keys', 'config', 'alpha', ALICE.id], { core: core() })).stdout, `${ALICE_CONFIG.vless_url}\n`);
+    const json = await runInProcess(['keys', 'config', 'alpha', ALICE.id, '--json'], { core: core() });
+    assert.deepEqual(JSON.parse(json.stdout), live(ALICE_CONFIG));
+  });
+
+  test('qr prints the code in the terminal, then the link', async () => {
+    const result = await runInProcess(['keys', 'qr', 'alpha', ALICE.id], { core: core() });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /[▀▄█]/);
+    assert.ok(result.stdout.endsWith(`\n${ALICE_CONFIG.vless_url}\n`));
+  });
+
+  test('qr --png and --svg write files', async () => {
+    const png = join(dir, 'alice.png');
+    const svg = join(dir, 'alice.svg');
+    assert.equal((await runInProcess(['keys', 'qr', 'alpha', ALICE.id, '--png', png], { core: core() })).code, 0);
+    assert.equal((await runInProcess(['keys', 'qr', 'alpha', ALICE.id, '--svg', svg], { core: core() })).code, 0);
+    assert.deepEqual([...readFileSync(png).subarray(1, 4)], [...Buffer.from('PNG')]);
+    assert.match(readFileSync(svg, 'utf8'), /<svg/);
+  });
+});

@@ -1,0 +1,149 @@
+import QRCode from 'qrcode';
+import type { ApiKey } from '../../shared/contract/api-types.ts';
+import type { Command, CommandContext, CommandGroup } from './command.ts';
+import { formatTable } from './format-table.ts';
+import { formatUtc } from './format-utc.ts';
+import { parseCommandArgs } from './parse-command-args.ts';
+import { printCached } from './print-cached.ts';
+import { writeQrFile } from './qr-file.ts';
+import { resolveKey } from './resolve-key.ts';
+import { UsageError } from './usage-error.ts';
+import { writeJson } from './write-json.ts';
+
+const json = { type: 'boolean' } as const;
+
+const list: Command = {
+  name: 'list',
+  usage: 'keys list SERVER [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['server']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const keys = await context.core.keys.list(positional.server);
+        printCached(context, keys, values.json === true, (data) =>
+          data.length === 0 ? `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n` : keyTable(data),
+        );
+      },
+    };
+  },
+};
+
+function keyTable(keys: ApiKey[]): string {
+  return formatTable(
+    [{ header: 'ID' }, { header: 'NAME' }, { header: 'PORT', align: 'right' }, { header: 'ACTIVE' }, { header: 'CREATED' }],
+    keys.map((key) => [key.id, key.name, String(key.port), key.is_active ? 'yes' : 'no', formatUtc(key.created_at)]),
+  );
+}
+
+function describeKey(key: ApiKey): string {
+  return `${key.name} (id ${key.id}, port ${key.port})`;
+}
+
+/** The key as JSON, or a line made from it. */
+function printKey(context: CommandContext, key: ApiKey, asJson: boolean, line: string): void {
+  if (asJson) writeJson(context.stdout, key);
+  else context.stdout.write(`${line}\n`);
+}
+
+const create: Command = {
+  name: 'create',
+  usage: 'keys create SERVER NAME [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['server', 'name']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const key = await context.core.keys.create(positional.server, positional.name);
+        printKey(context, key, values.json === true, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
+      },
+    };
+  },
+};
+
+const remove: Command = {
+  name: 'delete',
+  usage: 'keys delete SERVER KEY',
+  parse(args) {
+    const { positional } = parseCommandArgs(args, {}, ['server', 'key']);
+    return {
+      json: false,
+      async run(context) {
+        const keyId = await resolveKey(context.core, positional.server, positional.key);
+        await context.core.keys.remove(positional.server, keyId);
+        context.stdout.write(`Deleted key ${keyId} and its traffic history from ${positional.server}.\n`);
+      },
+    };
+  },
+};
+
+function activation(name: 'enable' | 'disable'): Command {
+  const active = name === 'enable';
+  return {
+    name,
+    usage: `keys ${name} SERVER KEY [--json]`,
+    parse(args) {
+      const { values, positional } = parseCommandArgs(args, { json }, ['server', 'key']);
+      return {
+        json: values.json === true,
+        async run(context) {
+          const keyId = await resolveKey(context.core, positional.server, positional.key);
+          const key = await context.core.keys.setActive(positional.server, keyId, active);
+          printKey(
+            context,
+            key,
+            values.json === true,
+            active ? `Enabled key ${describeKey(key)}.` : `Disabled key ${describeKey(key)}: its connections are cut, its port and history kept.`,
+          );
+        },
+      };
+    },
+  };
+}
+
+const config: Command = {
+  name: 'config',
+  usage: 'keys config SERVER KEY [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['server', 'key']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const keyId = await resolveKey(context.core, positional.server, positional.key);
+        printCached(context, await context.core.keys.config(positional.server, keyId), values.json === true, (data) => `${data.vless_url}\n`);
+      },
+    };
+  },
+};
+
+const qr: Command = {
+  name: 'qr',
+  usage: 'keys qr SERVER KEY [--png FILE | --svg FILE]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { png: { type: 'string' }, svg: { type: 'string' } }, ['server', 'key']);
+    if (values.png !== undefined && values.svg !== undefined) throw new UsageError('give --png or --svg, not both');
+    return {
+      json: false,
+      async run(context) {
+        const keyId = await resolveKey(context.core, positional.server, positional.key);
+        const cached = await context.core.keys.config(positional.server, keyId);
+        const text = cached.data.qr_code_data;
+        const file = values.png ?? values.svg;
+        let output: string;
+        if (file === undefined) {
+          output = `${await QRCode.toString(text, { type: 'terminal', small: true })}\n${cached.data.vless_url}\n`;
+        } else {
+          await writeQrFile(file, text, values.png === undefined ? 'svg' : 'png');
+          output = `Wrote the QR code of key ${keyId}'s vless:// link to ${file}.\n`;
+        }
+        printCached(context, cached, false, () => output);
+      },
+    };
+  },
+};
+
+export const keysCommands: CommandGroup = {
+  name: 'keys',
+  title: 'Keys (KEY is a key id or an exact key name)',
+  commands: [list, create, remove, activation('enable'), activation('disable'), config, qr],
+};

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { KeyportError, type KeyportErrorCode } from '../../shared/contract/errors.ts';
+import { fakeCore } from './testing/fake-core.ts';
+import { runInProcess } from './testing/run-in-process.ts';
+
+const failingList = (error: unknown) =>
+  fakeCore({
+    keys: {
+      list: async () => {
+        throw error;
+      },
+    },
+  }).core;
+
+const EXPECTED_EXIT: [KeyportErrorCode, number][] = [
+  ['server-offline', 3],
+  ['host-key-unknown', 4],
+  ['host-key-changed', 4],
+  ['auth-failed', 5],
+  ['sudo-password-required', 5],
+  ['not-found', 6],
+  ['bad-input', 1],
+  ['agent-not-deployed', 1],
+  ['agent-error', 1],
+  ['deploy-failed', 1],
+  ['unsupported-server', 1],
+];
+
+describe('errors from the core', () => {
+  for (const [code, exit] of EXPECTED_EXIT) {
+    test(`${code} exits ${exit}`, async () => {
+      const result = await runInProcess(['keys', 'list', 'alpha'], { core: failingList(new KeyportError(code, `it went ${code}`)) });
+      assert.equal(result.code, exit);
+      assert.ok(result.stderr.startsWith(`keyport: it went ${code}\n`), result.stderr);
+      assert.equal(result.stdout, '');
+    });
+  }
+
+  test('with --json the error also goes to stdout as {"error": {code, message, facts}}', async () => {
+    const error = new KeyportError('server-offline', 'alpha is offline: connect ETIMEDOUT', { server: 'alpha', attempts: 2 });
+    const result = await runInProcess(['keys', 'list', 'alpha', '--json'], { core: failingList(error) });
+    assert.equal(result.code, 3);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      error: { code: 'server-offline', message: 'alpha is offline: connect ETIMEDOUT', facts: { server: 'alpha', attempts: 2 } },
+    });
+    assert.match(result.stderr, /^keyport: alpha is offline/);
+  });
+
+  test('facts the message does not mention are listed under it', async () => {
+    const error = new KeyportError('host-key-changed', 'the host key of beta changed', { accepted: 'SHA256:old', presented: 'SHA256:new', server: 'beta' });
+    const result = await runInProcess(['keys', 'list', 'beta'], { core: failingList(error) });
+    assert.equal(result.stderr, 'keyport: the host key of beta changed\n  accepted: SHA256:old\n  presented: SHA256:new\n');
+  });
+
+  test('anything else exits 1 as "unexpected"', async () => {
+    const result = await runInProcess(['keys', 'list', 'alpha', '--json'], { core: failingList(new TypeError('x is undefined')) });
+    assert.equal(result.code, 1);
+    assert.deepEqual(JSON.parse(result.stdout), { error: { code: 'unexpected', message: 'x is undefined', facts: {} } });
+  });
+
+  test('an offline server is called offline on stderr, whatever the message says', async () => {
+    const { core } = fakeCore({
+      keys: {
+        create: async () => {
+          throw new KeyportError('server-offline', 'Cannot reach root@203.0.113.7:22: connect ECONNREFUSED');
+        },
+      },
+    });
+    const result = await runInProcess(['keys', 'create', 'alpha', 'carol'], { core });
+    assert.equal(result.code, 3);
+    assert.equal(
+      result.stderr,
+      'keyport: Cannot reach root@203.0.113.7:22: connect ECONNREFUSED\n  (server offline: reads come from the local cache; changes need the server)\n',
+    );
+  });
+});

@@ -1,0 +1,20 @@
+import { isKeyportError } from '../../shared/contract/errors.ts';
+import type { CliIo } from './command.ts';
+import { exitCodeFor } from './exit-codes.ts';
+import { writeJson } from './write-json.ts';
+
+/**
+ * `keyport: <message>` on stderr, with the error's facts the message does not already show (they
+ * never hold secrets); with --json also `{"error": {code, message, facts}}` on stdout. Returns the exit code.
+ */
+export function reportError(io: CliIo, error: unknown, json: boolean): number {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = isKeyportError(error) ? error.code : 'unexpected';
+  const facts = isKeyportError(error) ? error.facts : {};
+  const unsaid = Object.entries(facts).filter(([, value]) => value !== null && !message.includes(String(value)));
+  // Exit 3 tells scripts; this tells people, whose next read would be served from the cache.
+  const hint = code === 'server-offline' ? '  (server offline: reads come from the local cache; changes need the server)\n' : '';
+  io.stderr.write(`keyport: ${message}\n${unsaid.map(([name, value]) => `  ${name}: ${value}\n`).join('')}${hint}`);
+  if (json) writeJson(io.stdout, { error: { code, message, facts } });
+  return exitCodeFor(error);
+}

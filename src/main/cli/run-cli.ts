@@ -1,0 +1,78 @@
+import type { KeyportCore } from '../core/keyport-core.ts';
+import type { CliIo, Command, CommandGroup, PreparedCommand } from './command.ts';
+import { EXIT } from './exit-codes.ts';
+import { fullUsage } from './full-usage.ts';
+import { keysCommands } from './keys-commands.ts';
+import { reportError } from './report-error.ts';
+import { serverCommands } from './server-commands.ts';
+import { trafficCommands } from './traffic-commands.ts';
+import { tunnelCommand } from './tunnel-command.ts';
+import { UsageError } from './usage-error.ts';
+
+const ENTRIES: (CommandGroup | Command)[] = [serverCommands, keysCommands, trafficCommands, tunnelCommand];
+const HELP = new Set(['help', '--help', '-h']);
+
+/**
+ * Runs one command line and resolves to its exit code. The core is opened only once the line has
+ * parsed, so a usage error (exit 2) touches nothing, not even $KEYPORT_HOME.
+ */
+export async function runCli(argv: string[], io: CliIo, openCore: () => Promise<KeyportCore>): Promise<number> {
+  const [word, ...rest] = argv;
+  if (word === undefined) return usageFailure(io, 'no command given', fullUsage(ENTRIES));
+  if (HELP.has(word)) {
+    const topic = ENTRIES.find((entry) => entry.name === rest[0]);
+    io.stdout.write(topic ? entryUsage(topic) : fullUsage(ENTRIES));
+    return EXIT.ok;
+  }
+  const entry = ENTRIES.find((candidate) => candidate.name === word);
+  if (!entry) return usageFailure(io, `unknown command '${word}'`, `commands: ${ENTRIES.map((candidate) => candidate.name).join(', ')}, help\n`);
+
+  let command: Command;
+  let args: string[];
+  if ('commands' in entry) {
+    const [name, ...commandArgs] = rest;
+    if (name !== undefined && HELP.has(name)) {
+      io.stdout.write(entryUsage(entry));
+      return EXIT.ok;
+    }
+    const found = entry.commands.find((candidate) => candidate.name === name);
+    if (!found) return usageFailure(io, name === undefined ? `${word} needs a command` : `unknown command '${word} ${name}'`, entryUsage(entry));
+    command = found;
+    args = commandArgs;
+  } else {
+    command = entry;
+    args = rest;
+  }
+  const flags = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (flags.some((arg) => arg === '--help' || arg === '-h')) {
+    io.stdout.write(entryUsage(command));
+    return EXIT.ok;
+  }
+
+  let prepared: PreparedCommand;
+  try {
+    prepared = command.parse(args);
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(io, error.message, entryUsage(command));
+    throw error;
+  }
+  let core: KeyportCore | undefined;
+  try {
+    core = await openCore();
+    return (await prepared.run({ ...io, core })) ?? EXIT.ok;
+  } catch (error) {
+    return reportError(io, error, prepared.json);
+  } finally {
+    await core?.close();
+  }
+}
+
+function entryUsage(entry: CommandGroup | Command): string {
+  const commands = 'commands' in entry ? entry.commands : [entry];
+  return `usage:\n${commands.map((command) => `  keyport ${command.usage}\n`).join('')}`;
+}
+
+function usageFailure(io: CliIo, message: string, usage: string): number {
+  io.stderr.write(`keyport: ${message}\n${usage}`);
+  return EXIT.usage;
+}

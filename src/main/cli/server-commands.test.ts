@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { DeployProgress, DeployResult } from '../../shared/contract/deploy.ts';
+import { KeyportError } from '../../shared/contract/errors.ts';
+import type { AddServerRequest, ServerStatus, SshTarget } from '../../shared/contract/servers.ts';
+import { fakeCore } from './testing/fake-core.ts';
+import { PROBE, SERVER } from './testing/fixtures.ts';
+import { runInProcess } from './testing/run-in-process.ts';
+
+const WRONG = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+function fleetForAdd() {
+  const probed: (SshTarget | { sshAlias: string })[] = [];
+  const added: AddServerRequest[] = [];
+  const fake = fakeCore({
+    fleet: {
+      probeHostKey: async (target) => (probed.push(target), PROBE),
+      add: async (request) => (added.push(request), SERVER),
+    },
+  });
+  return { ...fake, probed, added };
+}
+
+describe('server add', () => {
+  const byHost = ['server', 'add', 'alpha', '--host', '203.0.113.7', '--key', '/home/ann/.ssh/id_ed25519'];
+
+  test('adds the server with the probed fingerprint once --accept-host-key matches it', async () => {
+    const { core, probed, added } = fleetForAdd();
+    const result = await runInProcess([...byHost, '--accept-host-key', PROBE.fingerprint], { core });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(probed, [{ host: '203.0.113.7', port: 22, user: 'root', auth: { method: 'key', keyPath: '/home/ann/.ssh/id_ed25519' }, proxyJump: [] }]);
+    assert.equal(added.length, 1);
+    assert.equal(added[0]!.acceptedFingerprint, PROBE.fingerprint);
+    assert.equal(added[0]!.acceptedJumpFingerprints, undefined);
+    assert.deepEqual([added[0]!.host, added[0]!.port, added[0]!.user], ['203.0.113.7', 22, 'root']);
+    assert.ok(result.stderr.includes(`The host key of alpha (203.0.113.7:22) is ssh-ed25519 ${PROBE.fingerprint}`));
+    assert.match(result.stdout, /^Added alpha \(root@203\.0\.113\.7:22\), id .*\nNext: keyport server deploy alpha\n$/);
+  });
+
+  test('refuses a fingerprint that differs from the probed one, names both, adds nothing (exit 4)', async () => {
+    const { core, calls } = fleetForAdd();
+    const result = await runInProcess([...byHost, '--accept-host-key', WRONG], { core });
+    assert.equal(result.code, 4);
+    assert.ok(result.stderr.includes(PROBE.fingerprint));
+    assert.ok(result.stderr.includes(WRONG));
+    assert.deepEqual(calls, ['fleet.probeHostKey', 'close']);
+  });
+
+  test('without a terminal and without --accept-host-key, refuses and says what to pass', async () => {
+    const { core, calls } = fleetForAdd();
+    const result = await runInProcess(byHost, { core, isTTY: false });
+    assert.equal(result.code, 4);
+    assert.ok(result.stderr.includes(`pass --accept-host-key ${PROBE.fingerprint}`), result.stderr);
+    assert.deepEqual(calls, ['fleet.probeHostKey', 'close']);
+  });
+
+  test('on a terminal, asks and adds after a yes', async () => {
+    const { core, added } = fleetForAdd();
+    const result = await runInProcess(byHost, { core, isTTY: true, stdin: 'yes\n' });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /Accept and add\? \[y\/N\] /);
+    assert.equal(added[0]!.acceptedFingerprint, PROBE.fingerprint);
+  });
+
+  test('on a terminal, a no adds nothing', async () => {
+    const { core, calls } = fleetForAdd();
+    const result = await runInProcess(byHost, { core, isTTY: true, stdin: 'n\n' });
+    assert.equal(result.code, 4);
+    assert.deepEqual(calls, ['fleet.probeHostKey', 'close']);
+  });
+
+  test('by ~/.ssh/config alias: probes the alias and leaves host, port and auth to it', async () => {
+    const { core, probed, added } = fleetForAdd();
+    const result = await runInProcess(['server', 'add', 'beta', '--alias', 'beta-vps', '--accept-host-key', PROBE.fingerprint], { core });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(probed, [{ sshAlias: 'beta-vps' }]);
+    assert.deepEqual(
+      { ...added[0] },
+      { name: 'beta', sshAlias: 'beta-vps', host: undefined, port: undefined, user: undefined, auth: undefined, secret: undefined, acceptedFingerprint: PROBE.fingerprint, acceptedJumpFingerprints: undefined },
+    );
+    assert.ok(result.stderr.includes(`The host key of beta (alias beta-vps) is`));
+  });
+
+  test('--password-stdin reads one line as the password, passes it on and never prints it', async () => {
+    const { core, added } = fleetForAdd();
+    const result = await runInProcess(
+      ['server', 'add', 'alpha', '--host', 'h', '--port', '2222', '--user', 'admin', '--password-stdin', '--accept-host-key', PROBE.fingerprint],
+      { core, stdin: 'hunter2 secret\nnext line\n' },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(added[0]!.secret, 'hunter2 secret');
+    assert.deepEqual(added[0]!.auth, { method: 'password' });
+    assert.deepEqual([added[0]!.port, added[0]!.user], [2222, 'admin']);
+    assert.ok(!(result.stdout + result.stderr).includes('hunter2'));
+  });
+
+  test('--password-stdin with nothing on stdin fails before connecting', async () => {
+    const { core, calls } = fleetForAdd();
+    const result = await runInProcess(['server', 'add', 'alpha', '--host', 'h', '--password-stdin'], { core, stdin: '' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /no password came on stdin/);
+    assert.deepEqual(calls, ['close']);
+  });
+});
+
+describe('server list and status', () => {
+  test('list prints a table, or the servers as JSON', async () => {
+    const { core } = fakeCore({ fleet: { list: async () => [SERVER] } });
+    const human = await runInProcess(['server', 'list'], { core });
+    assert.match(human.stdout, /^NAME +ADDRESS +AGENT +LAST SYNCED +ID\nalpha +root@203\.0\.113\.7:22 +2\.1\.3 +2025-08-05 11:58 UTC +0b7c6a52/);
+    const json = await runInProcess(['server', 'list', '--json'], { core });
+    assert.deepEqual(JSON.parse(json.stdout), [SERVER]);
+  });
+
+  test('status NAME --json prints that server’s status; status alone covers every server', async () => {
+    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', xrayVersion: null, keyCount: 3, activeKeyCount: 2 };
+    const { core, calls } = fakeCore({ fleet: { list: async () => [SERVER], status: async () => status } });
+    const one = await runInProcess(['server', 'status', 'alpha', '--json'], { core });
+    assert.equal(one.code, 0);
+    assert.deepEqual(JSON.parse(one.stdout), status);
+    const all = await runInProcess(['server', 'status'], { core });
+    assert.match(all.stdout, /^NAME +STATE +AGENT +XRAY +KEYS +ACTIVE +REASON\nalpha +offline +2\.1\.3 +- +3 +2 +connect ETIMEDOUT\n$/);
+    assert.deepEqual(calls, ['fleet.status', 'close', 'fleet.list', 'fleet.status', 'close']);
+  });
+});
+
+describe('server deploy and uninstall', () => {
+  const steps: DeployProgress[] = [
+    { step: 'upload-runtime', state: 'skipped', message: 'Node 24.21.0 is there already' },
+    { step: 'health-check', state: 'done', message: 'the agent answers' },
+  ];
+  const result: DeployResult = {
+    release: '20250805-120000',
+    agentVersion: '2.1.3',
+    facts: { os: 'Debian 12', arch: 'x64', init: 'systemd', asRoot: true, xrayVersion: '25.8.3' },
+    runtimeUploaded: false,
+    rolledBack: false,
+  };
+  const deployCore = (outcome: DeployResult) =>
+    fakeCore({
+      deploy: {
+        deploy: async (_server, onProgress) => {
+          steps.forEach((step) => onProgress?.(step));
+          return outcome;
+        },
+      },
+    }).core;
+
+  test('deploy streams [step] message lines, then says what was deployed', async () => {
+    const run = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore(result) });
+    assert.equal(run.code, 0);
+    assert.equal(
+      run.stdout,
+      '[upload-runtime] skipped: Node 24.21.0 is there already\n[health-check] the agent answers\n' +
+        'Deployed agent 2.1.3 (release 20250805-120000) on alpha: Debian 12 x64, systemd; Node runtime already there.\n',
+    );
+  });
+
+  test('deploy --json prints the result on stdout and the progress as JSON lines on stderr', async () => {
+    const run = await runInProcess(['server', 'deploy', 'alpha', '--json'], { core: deployCore(result) });
+    assert.deepEqual(JSON.parse(run.stdout), result);
+    assert.deepEqual(run.stderr.trim().split('\n').map((line) => JSON.parse(line)), steps);
+  });
+
+  test('a deploy that was rolled back exits 1 and says so', async () => {
+    const run = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore({ ...result, rolledBack: true }) });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /rolled back/);
+    assert.doesNotMatch(run.stdout, /Deployed/);
+  });
+
+  test('uninstall keeps the data unless --delete-data, and says which', async () => {
+    const seen: boolean[] = [];
+    const { core } = fakeCore({ deploy: { uninstall: async (_server, options) => void seen.push(options.keepData) } });
+    const kept = await runInProcess(['server', 'uninstall', 'alpha'], { core });
+    assert.match(kept.stdout, /data .* is kept on the server; --delete-data removes it/);
+    const deleted = await runInProcess(['server', 'uninstall', 'alpha', '--delete-data'], { core });
+    assert.match(deleted.stdout, /deleted its data/);
+    assert.deepEqual(seen, [true, false]);
+  });
+
+  test('remove removes the server from keyport', async () => {
+    const removed: string[] = [];
+    const { core } = fakeCore({ fleet: { remove: async (server) => void removed.push(server) } });
+    const run = await runInProcess(['server', 'remove', 'alpha'], { core });
+    assert.equal(run.code, 0);
+    assert.deepEqual(removed, ['alpha']);
+  });
+
+  test('an offline server exits 3', async () => {
+    const { core } = fakeCore({
+      deploy: {
+        deploy: async () => {
+          throw new KeyportError('server-offline', 'alpha (203.0.113.7:22) does not answer');
+        },
+      },
+    });
+    const run = await runInProcess(['server', 'deploy', 'alpha'], { core });
+    assert.equal(run.code, 3);
+  });
+});
+
+test('server add stores a relative --key as an absolute path', async () => {
+  const added: AddServerRequest[] = [];
+  const { core } = fakeCore({ fleet: { probeHostKey: async () => PROBE, add: async (request) => (added.push(request), SERVER) } });
+  await runInProcess(['server', 'add', 'alpha', '--host', 'h', '--key', 'keys/id_ed25519', '--accept-host-key', PROBE.fingerprint], { core });
+  await runInProcess(['server', 'add', 'alpha', '--host', 'h', '--key', '~/.ssh/id_rsa', '--accept-host-key', PROBE.fingerprint], { core });
+  assert.deepEqual(added.map((request) => request.auth), [
+    { method: 'key', keyPath: join(process.cwd(), 'keys/id_ed25519') },
+    { method: 'key', keyPath: '~/.ssh/id_rsa' },
+  ]);
+});

@@ -1,0 +1,252 @@
+import { resolve } from 'node:path';
+import { KeyportError } from '../../shared/contract/errors.ts';
+import type { DeployProgress } from '../../shared/contract/deploy.ts';
+import type { AddServerRequest, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../shared/contract/servers.ts';
+import { askHidden } from './ask-hidden.ts';
+import type { Command, CommandContext, CommandGroup } from './command.ts';
+import { confirmHostKey } from './confirm-host-key.ts';
+import { EXIT } from './exit-codes.ts';
+import { formatTable } from './format-table.ts';
+import { formatUtc } from './format-utc.ts';
+import { parseCommandArgs } from './parse-command-args.ts';
+import { parsePort } from './parse-port.ts';
+import { readLine } from './read-line.ts';
+import { UsageError } from './usage-error.ts';
+import { writeJson } from './write-json.ts';
+
+const json = { type: 'boolean' } as const;
+
+interface AddOptions {
+  name: string;
+  alias: string | undefined;
+  host: string | undefined;
+  port: number | undefined;
+  user: string | undefined;
+  auth: SshAuth | undefined;
+  passwordFromStdin: boolean;
+  acceptedKeys: string[];
+}
+
+const add: Command = {
+  name: 'add',
+  usage:
+    'server add NAME (--host HOST [--port 22] [--user root] | --alias HOSTALIAS [--user USER])\n' +
+    '                     [--key FILE | --agent | --password-stdin] [--accept-host-key SHA256:...]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(
+      args,
+      {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        user: { type: 'string' },
+        alias: { type: 'string' },
+        key: { type: 'string' },
+        agent: { type: 'boolean' },
+        'password-stdin': { type: 'boolean' },
+        'accept-host-key': { type: 'string', multiple: true },
+      },
+      ['name'],
+    );
+    if ((values.host === undefined) === (values.alias === undefined)) throw new UsageError('give either --host or --alias');
+    if (values.alias !== undefined && values.port !== undefined) throw new UsageError('--port goes with --host (an alias brings its own port)');
+    const authFlags = [values.key !== undefined, values.agent === true, values['password-stdin'] === true].filter(Boolean);
+    if (authFlags.length > 1) throw new UsageError('give at most one of --key, --agent and --password-stdin');
+    const auth: SshAuth | undefined =
+      values.key !== undefined
+        ? // Stored for later runs from any directory; `~/` the core expands itself.
+          { method: 'key', keyPath: values.key.startsWith('~/') ? values.key : resolve(values.key) }
+        : values.agent
+          ? { method: 'agent' }
+          : values['password-stdin']
+            ? { method: 'password' }
+            : undefined;
+    const options: AddOptions = {
+      name: positional.name,
+      alias: values.alias,
+      host: values.host,
+      port: values.port === undefined ? (values.host === undefined ? undefined : 22) : parsePort(values.port, '--port'),
+      user: values.user ?? (values.host === undefined ? undefined : 'root'),
+      auth,
+      passwordFromStdin: values['password-stdin'] === true,
+      acceptedKeys: values['accept-host-key'] ?? [],
+    };
+    return { json: false, run: (context) => addServer(context, options) };
+  },
+};
+
+async function addServer(context: CommandContext, options: AddOptions): Promise<void> {
+  const { name, alias, host, port, user, auth } = options;
+  const where = alias === undefined ? `${host}:${port}` : `alias ${alias}`;
+  const secret = options.passwordFromStdin ? await readPassword(context, `The SSH password of ${name} (${where}): `) : undefined;
+  // Seeing a direct target's host key takes no login, so the auth given here is only there to fit the type.
+  const target: SshTarget | { sshAlias: string } =
+    alias === undefined ? { host: host!, port: port!, user: user!, auth: auth ?? { method: 'agent' }, proxyJump: [] } : { sshAlias: alias };
+  const probe = await context.core.fleet.probeHostKey(target);
+  const jumpKeys = await confirmHostKey(context, { serverName: name, where, probe, accepted: options.acceptedKeys });
+  const request: AddServerRequest = {
+    name,
+    sshAlias: alias,
+    host,
+    port,
+    user,
+    auth,
+    secret,
+    acceptedFingerprint: probe.fingerprint,
+    acceptedJumpFingerprints: Object.keys(jumpKeys).length > 0 ? jumpKeys : undefined,
+  };
+  const server = await context.core.fleet.add(request);
+  context.stdout.write(`Added ${server.name} (${address(server)}), id ${server.id}.\nNext: keyport server deploy ${server.name}\n`);
+}
+
+async function readPassword(context: CommandContext, prompt: string): Promise<string> {
+  const password = context.isTTY ? await askHidden(context, prompt) : await readLine(context.stdin);
+  if (password === '') throw new KeyportError('bad-input', '--password-stdin was given but no password came on stdin');
+  return password;
+}
+
+const list: Command = {
+  name: 'list',
+  usage: 'server list [--json]',
+  parse(args) {
+    const { values } = parseCommandArgs(args, { json }, []);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const servers = await context.core.fleet.list();
+        if (values.json) writeJson(context.stdout, servers);
+        else if (servers.length === 0) context.stdout.write('No servers yet: keyport server add NAME --host HOST\n');
+        else context.stdout.write(serverTable(servers));
+      },
+    };
+  },
+};
+
+function serverTable(servers: ServerInfo[]): string {
+  return formatTable(
+    [{ header: 'NAME' }, { header: 'ADDRESS' }, { header: 'AGENT' }, { header: 'LAST SYNCED' }, { header: 'ID' }],
+    servers.map((server) => [
+      server.name,
+      address(server),
+      server.agent ? server.agent.version : '-',
+      server.lastSyncedAt ? formatUtc(server.lastSyncedAt) : 'never',
+      server.id,
+    ]),
+  );
+}
+
+function address(server: ServerInfo): string {
+  const { user, host, port } = server.target;
+  return `${user}@${host}:${port}`;
+}
+
+const status: Command = {
+  name: 'status',
+  usage: 'server status [NAME] [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, [], ['name']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const { fleet } = context.core;
+        const names = positional.name === undefined ? (await fleet.list()).map((server) => server.name) : [positional.name];
+        const statuses = await Promise.all(names.map((name) => fleet.status(name)));
+        if (values.json) writeJson(context.stdout, positional.name === undefined ? statuses : statuses[0]);
+        else if (statuses.length === 0) context.stdout.write('No servers yet: keyport server add NAME --host HOST\n');
+        else context.stdout.write(statusTable(statuses));
+      },
+    };
+  },
+};
+
+function statusTable(statuses: ServerStatus[]): string {
+  return formatTable(
+    [{ header: 'NAME' }, { header: 'STATE' }, { header: 'AGENT' }, { header: 'XRAY' }, { header: 'KEYS', align: 'right' }, { header: 'ACTIVE', align: 'right' }, { header: 'REASON' }],
+    statuses.map((status) => [
+      status.server.name,
+      status.state,
+      status.agentVersion ?? '-',
+      status.xrayVersion ?? '-',
+      status.keyCount === null ? '-' : String(status.keyCount),
+      status.activeKeyCount === null ? '-' : String(status.activeKeyCount),
+      status.reason ?? '',
+    ]),
+  );
+}
+
+const remove: Command = {
+  name: 'remove',
+  usage: 'server remove NAME',
+  parse(args) {
+    const { positional } = parseCommandArgs(args, {}, ['name']);
+    return {
+      json: false,
+      async run(context) {
+        await context.core.fleet.remove(positional.name);
+        context.stdout.write(`Removed ${positional.name} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
+      },
+    };
+  },
+};
+
+const deploy: Command = {
+  name: 'deploy',
+  usage: 'server deploy NAME [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['name']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const result = await context.core.deploy.deploy(positional.name, progressPrinter(context, values.json === true));
+        if (values.json) writeJson(context.stdout, result);
+        if (result.rolledBack) {
+          context.stderr.write(`keyport: the new release did not come up on ${positional.name}; rolled back to the previous release\n`);
+          return EXIT.failed;
+        }
+        if (!values.json) {
+          const { facts } = result;
+          context.stdout.write(
+            `Deployed agent ${result.agentVersion} (release ${result.release}) on ${positional.name}: ${facts.os} ${facts.arch}, ${facts.init}${facts.asRoot ? '' : ' via sudo'}; Node runtime ${result.runtimeUploaded ? 'uploaded' : 'already there'}.\n`,
+          );
+        }
+      },
+    };
+  },
+};
+
+const uninstall: Command = {
+  name: 'uninstall',
+  usage: 'server uninstall NAME [--delete-data]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { 'delete-data': { type: 'boolean' } }, ['name']);
+    const keepData = values['delete-data'] !== true;
+    return {
+      json: false,
+      async run(context) {
+        await context.core.deploy.uninstall(positional.name, { keepData }, progressPrinter(context, false));
+        context.stdout.write(
+          keepData
+            ? `Uninstalled the agent from ${positional.name}. Its data (keys, traffic history, API key) is kept on the server; --delete-data removes it too.\n`
+            : `Uninstalled the agent and deleted its data from ${positional.name}.\n`,
+        );
+      },
+    };
+  },
+};
+
+/** Progress as it comes: `[step] message` lines, or JSON lines on stderr when stdout carries the JSON result. */
+function progressPrinter(context: CommandContext, json: boolean): (progress: DeployProgress) => void {
+  return (progress) => {
+    if (json) {
+      context.stderr.write(`${JSON.stringify(progress)}\n`);
+      return;
+    }
+    const state = progress.state === 'skipped' || progress.state === 'failed' ? `${progress.state}: ` : '';
+    context.stdout.write(`[${progress.step}] ${state}${progress.message}\n`);
+  };
+}
+
+export const serverCommands: CommandGroup = {
+  name: 'server',
+  title: 'Servers',
+  commands: [add, list, status, remove, deploy, uninstall],
+};

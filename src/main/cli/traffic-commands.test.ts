@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { DailyTrafficReport, KeyMonthlyReport, LiveTraffic, MonthlyReport } from '../../shared/contract/api-types.ts';
+import type { YearMonth } from '../../shared/contract/services.ts';
+import { fakeCore } from './testing/fake-core.ts';
+import { ALICE, fromCache, live } from './testing/fixtures.ts';
+import { runInProcess } from './testing/run-in-process.ts';
+
+const LIVE: LiveTraffic = {
+  ports: {
+    '10001': {
+      port: 10001, connections: 2, total_bytes: 38467682 + 512, rx_bytes: 512, tx_bytes: 38467682,
+      total_formatted: '', rx_formatted: '', tx_formatted: '', traffic_rate: 2048, uuid: ALICE.uuid, key_id: ALICE.id, name: ALICE.name, is_active: true,
+    },
+  },
+  total_connections: 2,
+  total_bytes: 38467682 + 512,
+  timestamp: Date.parse('2025-08-05T12:00:00Z') / 1000,
+};
+
+const DAILY: DailyTrafficReport = {
+  date: '2025-08-05', total_bytes: 3072, rx_bytes: 1024, tx_bytes: 2048, total_connections: 4, active_keys: 1, total_sessions: 9, total_formatted: '3.00 KB',
+};
+
+const usage = { total_bytes: 2048, rx_bytes: 1024, tx_bytes: 1024, max_connections: 3, sessions: 7, total_formatted: '', rx_formatted: '', tx_formatted: '' };
+const identity = { key_id: ALICE.id, key_uuid: ALICE.uuid, key_name: ALICE.name, port: 10001, created_at: ALICE.created_at, last_activity: null, is_active: true };
+
+describe('traffic', () => {
+  test('live prints each port with human byte units and a total', async () => {
+    const { core } = fakeCore({ traffic: { live: async () => live(LIVE) } });
+    const result = await runInProcess(['traffic', 'live', 'alpha'], { core });
+    assert.equal(
+      result.stdout,
+      ' PORT  NAME               ACTIVE  CONNS     RX        TX     TOTAL       RATE\n' +
+        '10001  alice@example.com  yes         2  512 B  36.69 MB  36.69 MB  2.00 KB/s\n' +
+        'Total: 36.69 MB, 2 connections now (sampled 2025-08-05 12:00 UTC).\n',
+    );
+  });
+
+  test('daily asks for today (UTC) when no date is given', async () => {
+    const dates: string[] = [];
+    const { core } = fakeCore({ traffic: { daily: async (_server, date) => (dates.push(date), live(DAILY)) } });
+    const result = await runInProcess(['traffic', 'daily', 'alpha'], { core, now: new Date('2025-08-05T23:59:00-03:00') });
+    await runInProcess(['traffic', 'daily', 'alpha', '2025-07-31'], { core });
+    assert.deepEqual(dates, ['2025-08-06', '2025-07-31']);
+    assert.match(result.stdout, /^DATE \(UTC\) +RX +TX +TOTAL +ACTIVE KEYS +PEAK CONNS +SESSIONS\n2025-08-05 +1\.00 KB +2\.00 KB +3\.00 KB +1 +4 +9\n$/);
+  });
+
+  test('monthly passes --month on and prints the keys', async () => {
+    const months: (YearMonth | undefined)[] = [];
+    const report: MonthlyReport = {
+      year_month: '2025-07', total_keys: 1, active_keys: 1, total_traffic_bytes: 2048, total_rx_bytes: 1024, total_tx_bytes: 1024,
+      total_connections: 3, total_sessions: 7, keys: [{ ...identity, monthly_traffic: usage }], total_traffic_formatted: '', total_rx_formatted: '', total_tx_formatted: '',
+    };
+    const { core } = fakeCore({ traffic: { monthly: async (_server, month) => (months.push(month), live(report)) } });
+    const result = await runInProcess(['traffic', 'monthly', 'alpha', '--month', '2025-07'], { core });
+    await runInProcess(['traffic', 'monthly', 'alpha'], { core });
+    assert.deepEqual(months, [{ year: 2025, month: 7 }, undefined]);
+    assert.match(result.stdout, /alice@example\.com +10001 +yes +1\.00 KB +1\.00 KB +2\.00 KB +3 +7\n2025-07: 1 keys \(1 active\)/);
+  });
+
+  test('monthly --key resolves the key and shows its days in order', async () => {
+    const report: KeyMonthlyReport = {
+      ...identity,
+      year_month: '2025-08',
+      monthly_traffic: usage,
+      daily_breakdown: {
+        '2025-08-02': { total_bytes: 10, rx_bytes: 4, tx_bytes: 6, max_connections: 1, sessions: 1 },
+        '2025-08-01': { total_bytes: 2038, rx_bytes: 1020, tx_bytes: 1018, max_connections: 3, sessions: 6 },
+      },
+    };
+    const { core, calls } = fakeCore({ keys: { list: async () => live([ALICE]) }, traffic: { keyMonthly: async () => live(report) } });
+    const result = await runInProcess(['traffic', 'monthly', 'alpha', '--key', ALICE.name], { core });
+    assert.deepEqual(calls, ['keys.list', 'traffic.keyMonthly', 'close']);
+    assert.match(result.stdout, /\n2025-08-01 .*\n2025-08-02 /);
+  });
+
+  test('history from the cache says when it was last synced; --json carries source and syncedAt', async () => {
+    const cached = fromCache({
+      total_keys: 1, active_keys: 1, total_traffic_bytes: 0, total_rx_bytes: 0, total_tx_bytes: 0,
+      keys: [{ ...identity, total_traffic: { total_bytes: 0, rx_bytes: 0, tx_bytes: 0, total_connections: 0, total_formatted: '', rx_formatted: '', tx_formatted: '' } }],
+      total_traffic_formatted: '', total_rx_formatted: '', total_tx_formatted: '',
+    });
+    const { core } = fakeCore({ traffic: { history: async () => cached } });
+    const human = await runInProcess(['traffic', 'history', 'alpha'], { core });
+    assert.match(human.stdout, /alice@example\.com .* never\n1 keys \(1 active\)/);
+    assert.equal(human.stderr, '(offline: from cache, last synced 2025-08-04 18:30 UTC)\n');
+    const json = await runInProcess(['traffic', 'history', 'alpha', '--json'], { core });
+    const body = JSON.parse(json.stdout);
+    assert.equal(body.source, 'cache');
+    assert.equal(body.syncedAt, cached.syncedAt);
+  });
+});

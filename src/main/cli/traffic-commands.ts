@@ -1,0 +1,212 @@
+import type {
+  DailyTrafficReport,
+  HistoryOverview,
+  KeyHistoryReport,
+  KeyMonthlyReport,
+  LiveTraffic,
+  MonthlyReport,
+} from '../../shared/contract/api-types.ts';
+import type { YearMonth } from '../../shared/contract/services.ts';
+import type { Command, CommandGroup } from './command.ts';
+import { formatBytes } from './format-bytes.ts';
+import { formatTable, type Column } from './format-table.ts';
+import { formatUtc } from './format-utc.ts';
+import { parseCommandArgs } from './parse-command-args.ts';
+import { printCached } from './print-cached.ts';
+import { resolveKey } from './resolve-key.ts';
+import { UsageError } from './usage-error.ts';
+
+const json = { type: 'boolean' } as const;
+const right = (header: string): Column => ({ header, align: 'right' });
+
+const live: Command = {
+  name: 'live',
+  usage: 'traffic live SERVER [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['server']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        printCached(context, await context.core.traffic.live(positional.server), values.json === true, renderLive);
+      },
+    };
+  },
+};
+
+function renderLive(live: LiveTraffic): string {
+  const ports = Object.values(live.ports).sort((a, b) => a.port - b.port);
+  const table = formatTable(
+    [right('PORT'), { header: 'NAME' }, { header: 'ACTIVE' }, right('CONNS'), right('RX'), right('TX'), right('TOTAL'), right('RATE')],
+    ports.map((entry) => [
+      String(entry.port),
+      entry.name,
+      entry.is_active ? 'yes' : 'no',
+      String(entry.connections),
+      formatBytes(entry.rx_bytes),
+      formatBytes(entry.tx_bytes),
+      formatBytes(entry.total_bytes),
+      `${formatBytes(entry.traffic_rate)}/s`,
+    ]),
+  );
+  const sampledAt = formatUtc(new Date(live.timestamp * 1000).toISOString());
+  return `${table}Total: ${formatBytes(live.total_bytes)}, ${live.total_connections} connections now (sampled ${sampledAt}).\n`;
+}
+
+const history: Command = {
+  name: 'history',
+  usage: 'traffic history SERVER [KEY] [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['server'], ['key']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const { core } = context;
+        if (positional.key === undefined) {
+          printCached(context, await core.traffic.history(positional.server), values.json === true, renderHistory);
+        } else {
+          const keyId = await resolveKey(core, positional.server, positional.key);
+          printCached(context, await core.traffic.keyHistory(positional.server, keyId), values.json === true, renderKeyHistory);
+        }
+      },
+    };
+  },
+};
+
+function renderHistory(overview: HistoryOverview): string {
+  const table = formatTable(
+    [{ header: 'NAME' }, right('PORT'), { header: 'ACTIVE' }, right('RX'), right('TX'), right('TOTAL'), right('CONNECTIONS'), { header: 'LAST ACTIVITY' }],
+    overview.keys.map((key) => [
+      key.key_name,
+      String(key.port),
+      key.is_active ? 'yes' : 'no',
+      formatBytes(key.total_traffic.rx_bytes),
+      formatBytes(key.total_traffic.tx_bytes),
+      formatBytes(key.total_traffic.total_bytes),
+      String(key.total_traffic.total_connections),
+      key.last_activity === null ? 'never' : formatUtc(key.last_activity),
+    ]),
+  );
+  return `${table}${overview.total_keys} keys (${overview.active_keys} active): rx ${formatBytes(overview.total_rx_bytes)}, tx ${formatBytes(overview.total_tx_bytes)}, total ${formatBytes(overview.total_traffic_bytes)}.\n`;
+}
+
+function renderKeyHistory(report: KeyHistoryReport): string {
+  const total = report.total_traffic;
+  const lastActivity = report.last_activity === null ? 'never' : formatUtc(report.last_activity);
+  return (
+    `${report.key_name} (id ${report.key_id}, port ${report.port}): rx ${formatBytes(total.rx_bytes)}, tx ${formatBytes(total.tx_bytes)}, ` +
+    `total ${formatBytes(total.total_bytes)}, ${total.total_connections} connections; last activity ${lastActivity}.\n` +
+    dayTable(report.daily_stats)
+  );
+}
+
+/** Days are UTC, as the agent counts them. */
+function dayTable(days: KeyHistoryReport['daily_stats']): string {
+  return formatTable(
+    [{ header: 'DATE (UTC)' }, right('RX'), right('TX'), right('TOTAL'), right('PEAK CONNS'), right('SESSIONS')],
+    Object.entries(days)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([date, day]) => [date, formatBytes(day.rx_bytes), formatBytes(day.tx_bytes), formatBytes(day.total_bytes), String(day.max_connections), String(day.sessions)]),
+  );
+}
+
+const daily: Command = {
+  name: 'daily',
+  usage: 'traffic daily SERVER [DATE] [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['server'], ['date']);
+    if (positional.date !== undefined) checkDate(positional.date);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const date = positional.date ?? context.now().toISOString().slice(0, 10);
+        printCached(context, await context.core.traffic.daily(positional.server, date), values.json === true, renderDaily);
+      },
+    };
+  },
+};
+
+function checkDate(date: string): void {
+  const time = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  // Date.parse takes 2025-02-30 for March 2nd: only a date that comes back the same is a calendar date.
+  const valid = !Number.isNaN(time) && new Date(time).toISOString().startsWith(date);
+  if (!valid) throw new UsageError(`DATE must be a calendar date, YYYY-MM-DD (got '${date}')`);
+}
+
+function renderDaily(report: DailyTrafficReport): string {
+  return formatTable(
+    [{ header: 'DATE (UTC)' }, right('RX'), right('TX'), right('TOTAL'), right('ACTIVE KEYS'), right('PEAK CONNS'), right('SESSIONS')],
+    [
+      [
+        report.date,
+        formatBytes(report.rx_bytes),
+        formatBytes(report.tx_bytes),
+        formatBytes(report.total_bytes),
+        String(report.active_keys),
+        String(report.total_connections),
+        String(report.total_sessions),
+      ],
+    ],
+  );
+}
+
+const monthly: Command = {
+  name: 'monthly',
+  usage: 'traffic monthly SERVER [--month YYYY-MM] [--key KEY] [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json, month: { type: 'string' }, key: { type: 'string' } }, ['server']);
+    const month = values.month === undefined ? undefined : parseMonth(values.month);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const { core } = context;
+        if (values.key === undefined) {
+          printCached(context, await core.traffic.monthly(positional.server, month), values.json === true, renderMonthly);
+        } else {
+          const keyId = await resolveKey(core, positional.server, values.key);
+          printCached(context, await core.traffic.keyMonthly(positional.server, keyId, month), values.json === true, renderKeyMonthly);
+        }
+      },
+    };
+  },
+};
+
+function parseMonth(text: string): YearMonth {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
+  if (!match) throw new UsageError(`--month must be YYYY-MM, e.g. 2025-08 (got '${text}')`);
+  return { year: Number(match[1]), month: Number(match[2]) };
+}
+
+function renderMonthly(report: MonthlyReport): string {
+  const table = formatTable(
+    [{ header: 'NAME' }, right('PORT'), { header: 'ACTIVE' }, right('RX'), right('TX'), right('TOTAL'), right('PEAK CONNS'), right('SESSIONS')],
+    report.keys.map((key) => [
+      key.key_name,
+      String(key.port),
+      key.is_active ? 'yes' : 'no',
+      formatBytes(key.monthly_traffic.rx_bytes),
+      formatBytes(key.monthly_traffic.tx_bytes),
+      formatBytes(key.monthly_traffic.total_bytes),
+      String(key.monthly_traffic.max_connections),
+      String(key.monthly_traffic.sessions),
+    ]),
+  );
+  return (
+    `${table}${report.year_month}: ${report.total_keys} keys (${report.active_keys} active), rx ${formatBytes(report.total_rx_bytes)}, ` +
+    `tx ${formatBytes(report.total_tx_bytes)}, total ${formatBytes(report.total_traffic_bytes)}, ${report.total_sessions} sessions.\n`
+  );
+}
+
+function renderKeyMonthly(report: KeyMonthlyReport): string {
+  const usage = report.monthly_traffic;
+  return (
+    `${report.key_name} (id ${report.key_id}, port ${report.port}) in ${report.year_month}: rx ${formatBytes(usage.rx_bytes)}, ` +
+    `tx ${formatBytes(usage.tx_bytes)}, total ${formatBytes(usage.total_bytes)}, peak ${usage.max_connections} connections, ${usage.sessions} sessions.\n` +
+    dayTable(report.daily_breakdown)
+  );
+}
+
+export const trafficCommands: CommandGroup = {
+  name: 'traffic',
+  title: 'Traffic (days are UTC; rx is client to server, tx server to client)',
+  commands: [live, history, daily, monthly],
+};
