@@ -52,12 +52,23 @@ export class XrayProcess {
     const pid = await this.runningPid();
     if (pid === undefined) return;
     process.kill(pid, 'SIGTERM');
+    // A stopped (hung) Xray handles SIGTERM only once continued.
+    process.kill(pid, 'SIGCONT');
+    if (!(await this.#exited(timeoutMs))) {
+      process.kill(pid, 'SIGKILL');
+      // Its listening sockets close only when it is gone; a new Xray started before that cannot bind.
+      await this.#exited(2_000);
+    }
+    await rm(this.#paths.pidFile, { force: true });
+  }
+
+  async #exited(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && (await this.runningPid()) !== undefined) {
+    while ((await this.runningPid()) !== undefined) {
+      if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    if ((await this.runningPid()) !== undefined) process.kill(pid, 'SIGKILL');
-    await rm(this.#paths.pidFile, { force: true });
+    return true;
   }
 
   async restart(): Promise<number> {
