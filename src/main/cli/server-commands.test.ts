@@ -188,6 +188,20 @@ describe('server deploy and uninstall', () => {
     assert.deepEqual(removed, ['alpha']);
   });
 
+  test('sync refreshes that server’s cache; offline it exits 3', async () => {
+    const synced: string[] = [];
+    const { core } = fakeCore({ sync: async (server) => void synced.push(server) });
+    const run = await runInProcess(['server', 'sync', 'alpha'], { core });
+    assert.equal(run.code, 0);
+    assert.deepEqual(synced, ['alpha']);
+    const offline = fakeCore({
+      sync: async () => {
+        throw new KeyportError('server-offline', 'alpha is offline');
+      },
+    });
+    assert.equal((await runInProcess(['server', 'sync', 'alpha'], { core: offline.core })).code, 3);
+  });
+
   test('an offline server exits 3', async () => {
     const { core } = fakeCore({
       deploy: {

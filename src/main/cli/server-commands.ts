@@ -188,6 +188,21 @@ const remove: Command = {
   },
 };
 
+const sync: Command = {
+  name: 'sync',
+  usage: 'server sync NAME',
+  parse(args) {
+    const { positional } = parseCommandArgs(args, {}, ['name']);
+    return {
+      json: false,
+      async run(context) {
+        await context.core.sync(positional.name);
+        context.stdout.write(`Cached ${positional.name}: keys, live traffic, history, this month and today, for offline reading.\n`);
+      },
+    };
+  },
+};
+
 const deploy: Command = {
   name: 'deploy',
   usage: 'server deploy NAME [--json]',
@@ -248,5 +263,5 @@ function progressPrinter(context: CommandContext, json: boolean): (progress: Dep
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, remove, deploy, uninstall],
+  commands: [add, list, status, sync, remove, deploy, uninstall],
 };

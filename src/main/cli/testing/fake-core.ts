@@ -7,6 +7,7 @@ export interface FakeCoreParts {
   keys?: Partial<Keys>;
   traffic?: Partial<Traffic>;
   openTunnel?: KeyportCore['openTunnel'];
+  sync?: KeyportCore['sync'];
 }
 
 /**
@@ -31,6 +32,7 @@ export function fakeCore(parts: FakeCoreParts = {}): { core: KeyportCore; calls:
     keys: service('keys', parts.keys),
     traffic: service('traffic', parts.traffic),
     openTunnel: recorded('openTunnel', parts.openTunnel),
+    sync: recorded('sync', parts.sync),
     close: recorded('close', async () => {}),
   };
   return { core: core as unknown as KeyportCore, calls };
