@@ -102,10 +102,11 @@ export class TestServer {
   }
 
   /**
-   * Adds a user who logs in with the same client key as root, and who may use sudo without a
-   * password, only with one, or not at all. The user exists only inside this server.
+   * Adds a user who logs in with the same client key as root (and with `password`, if given), and
+   * who may use sudo without a password, only with one, or not at all. The user exists only inside
+   * this server.
    */
-  addUser(sudo: 'nopasswd' | 'password' | 'none'): string {
+  addUser(sudo: 'nopasswd' | 'password' | 'none', options: { password?: string } = {}): string {
     usersMade += 1;
     const name = `kpuser${usersMade}`;
     const uid = 42_000 + usersMade;
@@ -115,7 +116,11 @@ export class TestServer {
     const etc = join(this.dir, 'root', 'etc');
     appendFileSync(join(etc, 'passwd'), `${name}:x:${uid}:${uid}::${home}:/bin/sh\n`);
     appendFileSync(join(etc, 'group'), `${name}:x:${uid}:\n`);
-    appendFileSync(join(etc, 'shadow'), `${name}:*:19000:0:99999:7:::\n`);
+    // The password goes on stdin so that it never shows in a process list.
+    const hash = options.password === undefined
+      ? '*'
+      : execFileSync('openssl', ['passwd', '-6', '-stdin'], { input: options.password, encoding: 'utf8' }).trim();
+    appendFileSync(join(etc, 'shadow'), `${name}:${hash}:19000:0:99999:7:::\n`);
     if (sudo !== 'none') {
       const rule = sudo === 'nopasswd' ? 'ALL=(ALL) NOPASSWD: ALL' : 'ALL=(ALL) ALL';
       const file = join(this.dir, 'root', 'sudoers.d', name);
@@ -194,7 +199,8 @@ function sshdConfig(dir: string): string {
     `HostKey ${join(dir, 'host_ed25519')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
     'PermitRootLogin prohibit-password',
-    'PasswordAuthentication no',
+    // Only users added with a password have a hash to log in with; root stays key-only.
+    'PasswordAuthentication yes',
     'KbdInteractiveAuthentication no',
     'UsePAM no',
     'StrictModes no',

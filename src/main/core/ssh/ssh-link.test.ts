@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -283,6 +283,44 @@ describe('SshLink, against a real sshd in a network namespace', () => {
         );
       });
     }
+  });
+
+  describe('other credentials', () => {
+    test('a password logs in; a wrong one fails as auth-failed without showing it', async () => {
+      const password = 'correct horse 7';
+      const user = server.addUser('nopasswd', { password });
+      const host = await newLink({ endpoint: { ...endpoint, user }, credentials: { password } }).host();
+      assert.equal(await host.check('id -un; echo "$SUDO_USER"'), `root\n${user}\n`, 'logged in as the user, root through sudo');
+
+      const wrong = 'wrong horse 8';
+      await assert.rejects(
+        newLink({ endpoint: { ...endpoint, user }, credentials: { password: wrong } }).host(),
+        keyportError('auth-failed', (message, facts) => {
+          assert.match(message, /tried password/);
+          const shown = `${message} ${JSON.stringify(facts)}`;
+          assert.ok(!shown.includes(wrong) && !shown.includes(password), shown);
+        }),
+      );
+    });
+
+    describe('an ssh-agent holding the client key', () => {
+      const agentSocket = join(localDir, 'agent.sock');
+      let agent: ChildProcess;
+      before(async () => {
+        agent = spawn('ssh-agent', ['-a', agentSocket, '-D'], { stdio: 'ignore' });
+        await waitFor(() => existsSync(agentSocket), 'ssh-agent listens');
+        execFileSync('ssh-add', ['-q', server.clientKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: agentSocket }, stdio: 'ignore' });
+      });
+      after(() => {
+        if (agent.pid !== undefined && agent.exitCode === null) process.kill(agent.pid, 'SIGTERM');
+      });
+
+      test('logs in as root through the agent', async () => {
+        const host = await newLink({ credentials: { agentSocket } }).host();
+        assert.equal(host.asRoot, true);
+        assert.equal(await host.check('id -un'), 'root\n');
+      });
+    });
   });
 
   describe('ProxyJump', () => {
