@@ -24,6 +24,10 @@ describe('formatBytes', () => {
     assert.equal(formatBytes(1048064), '1023.50 KB');
   });
 
+  test('rounds a fractional rate to whole bytes', () => {
+    assert.equal(formatBytes(12.6), '13 B');
+  });
+
   test('stops at TB however large the value', () => {
     assert.equal(formatBytes(1024 ** 4), '1.00 TB');
     assert.equal(formatBytes(1024 ** 5), '1024.00 TB');

@@ -18,8 +18,7 @@ export class KeysService implements Keys {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
-      kind: 'keys',
-      scope: '',
+      // The keys table is the one copy: creates and deletes made here update it between lists.
       fetch: async () => (await this.#sessions.client(server)).listKeys(),
       mirror: (keys, syncedAt) => this.#cache.replaceKeys(server.id, keys, syncedAt),
       fallback: () => {
@@ -55,8 +54,7 @@ export class KeysService implements Keys {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
-      kind: 'key-config',
-      scope: keyId,
+      snapshot: { kind: 'key-config', scope: keyId },
       fetch: async () => (await this.#sessions.client(server)).getKeyConfig(keyId),
     });
   }

@@ -5,9 +5,8 @@ import type { ServerInfo } from '../../../shared/contract/servers.ts';
 
 export interface ReadThrough<T> {
   server: ServerInfo;
-  /** Names the snapshot this read keeps in the cache. */
-  kind: string;
-  scope: string;
+  /** Names the snapshot this read keeps in the cache; none when `mirror` and `fallback` cover it. */
+  snapshot?: { kind: string; scope: string };
   fetch: () => Promise<T>;
   /** Also files the fresh data into the structured tables (keys, days, months). */
   mirror?: (data: T, syncedAt: string) => void;
@@ -24,14 +23,14 @@ export async function readThrough<T>(cache: ConsoleCache, read: ReadThrough<T>):
     const data = await read.fetch();
     const syncedAt = new Date().toISOString();
     cache.batch(() => {
-      cache.putSnapshot(read.server.id, read.kind, read.scope, data, syncedAt);
+      if (read.snapshot) cache.putSnapshot(read.server.id, read.snapshot.kind, read.snapshot.scope, data, syncedAt);
       read.mirror?.(data, syncedAt);
       cache.markSynced(read.server.id, syncedAt);
     });
     return { data, source: 'live', syncedAt };
   } catch (error) {
     if (!(error instanceof KeyportError) || error.code !== 'server-offline') throw error;
-    const snapshot = cache.getSnapshot<T>(read.server.id, read.kind, read.scope);
+    const snapshot = read.snapshot && cache.getSnapshot<T>(read.server.id, read.snapshot.kind, read.snapshot.scope);
     if (snapshot) return { data: snapshot.data, source: 'cache', syncedAt: snapshot.syncedAt };
     const derived = read.fallback?.();
     if (derived) return derived;

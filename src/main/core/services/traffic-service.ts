@@ -27,8 +27,7 @@ export class TrafficService implements Traffic {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
-      kind: 'live',
-      scope: '',
+      snapshot: { kind: 'live', scope: '' },
       fetch: async () => (await (await this.#sessions.client(server)).getLiveTraffic()).data,
     });
   }
@@ -37,8 +36,7 @@ export class TrafficService implements Traffic {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
-      kind: 'history',
-      scope: '',
+      snapshot: { kind: 'history', scope: '' },
       fetch: async () => (await (await this.#sessions.client(server)).getTrafficHistory()).data,
     });
   }
@@ -47,8 +45,7 @@ export class TrafficService implements Traffic {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
-      kind: 'key-history',
-      scope: keyId,
+      snapshot: { kind: 'key-history', scope: keyId },
       fetch: async () => (await (await this.#sessions.client(server)).getKeyTrafficHistory(keyId)).data,
       mirror: (report, syncedAt) => this.#cache.putKeyDays(server.id, keyId, report.daily_stats, syncedAt),
     });
@@ -59,8 +56,7 @@ export class TrafficService implements Traffic {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new KeyportError('bad-input', `"${date}" is not a date in YYYY-MM-DD form`);
     return readThrough(this.#cache, {
       server,
-      kind: 'daily',
-      scope: date,
+      snapshot: { kind: 'daily', scope: date },
       fetch: async () => (await (await this.#sessions.client(server)).getDailyTraffic(date)).data,
     });
   }
@@ -70,8 +66,7 @@ export class TrafficService implements Traffic {
     const yearMonth = formatYearMonth(month);
     return readThrough(this.#cache, {
       server,
-      kind: 'monthly',
-      scope: yearMonth,
+      snapshot: { kind: 'monthly', scope: yearMonth },
       fetch: async () => (await (await this.#sessions.client(server)).getMonthlyTraffic(yearMonth)).data,
       mirror: (report, syncedAt) => {
         for (const key of report.keys) this.#cache.putKeyMonth(server.id, key.key_id, yearMonth, key.monthly_traffic, syncedAt);
@@ -84,8 +79,7 @@ export class TrafficService implements Traffic {
     const yearMonth = formatYearMonth(month);
     return readThrough(this.#cache, {
       server,
-      kind: 'key-monthly',
-      scope: `${keyId}/${yearMonth}`,
+      snapshot: { kind: 'key-monthly', scope: `${keyId}/${yearMonth}` },
       fetch: async () => (await (await this.#sessions.client(server)).getKeyMonthlyTraffic(keyId, yearMonth)).data,
       mirror: (report, syncedAt) => {
         this.#cache.putKeyDays(server.id, keyId, report.daily_breakdown, syncedAt);
