@@ -114,13 +114,13 @@ describe('server list and status', () => {
   });
 
   test('status NAME --json prints that server’s status; status alone covers every server', async () => {
-    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', xrayVersion: null, keyCount: 3, activeKeyCount: 2 };
+    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, keyCount: 3, activeKeyCount: 2 };
     const { core, calls } = fakeCore({ fleet: { list: async () => [SERVER], status: async () => status } });
     const one = await runInProcess(['server', 'status', 'alpha', '--json'], { core });
     assert.equal(one.code, 0);
     assert.deepEqual(JSON.parse(one.stdout), status);
     const all = await runInProcess(['server', 'status'], { core });
-    assert.match(all.stdout, /^NAME +STATE +AGENT +XRAY +KEYS +ACTIVE +REASON\nalpha +offline +2\.1\.3 +- +3 +2 +connect ETIMEDOUT\n$/);
+    assert.match(all.stdout, /^NAME +STATE +AGENT +XRAY +KEYS +ACTIVE +REASON\nalpha +offline +2\.1\.3 \(outdated\) +- +3 +2 +connect ETIMEDOUT\n$/);
     assert.deepEqual(calls, ['fleet.status', 'close', 'fleet.list', 'fleet.status', 'close']);
   });
 });
@@ -190,13 +190,15 @@ describe('server deploy and uninstall', () => {
 
   test('sync refreshes that server’s cache; offline it exits 3', async () => {
     const synced: string[] = [];
-    const { core } = fakeCore({ sync: async (server) => void synced.push(server) });
+    const { core } = fakeCore({ fleet: { sync: async (server) => void synced.push(server) } });
     const run = await runInProcess(['server', 'sync', 'alpha'], { core });
     assert.equal(run.code, 0);
     assert.deepEqual(synced, ['alpha']);
     const offline = fakeCore({
-      sync: async () => {
-        throw new KeyportError('server-offline', 'alpha is offline');
+      fleet: {
+        sync: async () => {
+          throw new KeyportError('server-offline', 'alpha is offline');
+        },
       },
     });
     assert.equal((await runInProcess(['server', 'sync', 'alpha'], { core: offline.core })).code, 3);

@@ -164,7 +164,7 @@ function statusTable(statuses: ServerStatus[]): string {
     statuses.map((status) => [
       status.server.name,
       status.state,
-      status.agentVersion ?? '-',
+      status.agentVersion === null ? '-' : `${status.agentVersion}${status.agentOutdated ? ' (outdated)' : ''}`,
       status.xrayVersion ?? '-',
       status.keyCount === null ? '-' : String(status.keyCount),
       status.activeKeyCount === null ? '-' : String(status.activeKeyCount),
@@ -196,7 +196,7 @@ const sync: Command = {
     return {
       json: false,
       async run(context) {
-        await context.core.sync(positional.name);
+        await context.core.fleet.sync(positional.name);
         context.stdout.write(`Cached ${positional.name}: keys, live traffic, history, this month and today, for offline reading.\n`);
       },
     };

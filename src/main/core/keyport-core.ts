@@ -10,7 +10,9 @@ import { openLocalTunnel } from './services/local-tunnel.ts';
 import { NO_VAULT, type SecretVault } from './services/secret-vault.ts';
 import { findServer } from './services/server-directory.ts';
 import { ServerSessions } from './services/server-sessions.ts';
+import { SystemService } from './services/system-service.ts';
 import { TrafficService } from './services/traffic-service.ts';
+import { deployableRelease } from './deploy/deployable-release.ts';
 
 export interface KeyportCoreOptions {
   /** Where the cache and settings live ($KEYPORT_HOME). */
@@ -26,8 +28,6 @@ export interface KeyportCoreOptions {
 /** The console's core: the contract's services plus what only a local face needs. */
 export interface KeyportCore extends KeyportServices {
   openTunnel(server: string, localPort?: number): Promise<TunnelInfo>;
-  /** Refreshes the cache of one server now (what the background sync does for all). */
-  sync(server: string): Promise<void>;
   /** A long-lived face (window, web mode) keeps the cache fresh with this. */
   readonly backgroundSync: BackgroundSync;
   close(): Promise<void>;
@@ -41,16 +41,17 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
   const sessions = new ServerSessions({ cache, vault, askSecret: options.askSecret });
   const keys = new KeysService(cache, sessions);
   const traffic = new TrafficService(cache, sessions);
-  const fleet = new FleetService({ cache, sessions, vault, askSecret: options.askSecret });
+  const artifacts = options.artifacts ?? checkoutArtifacts();
   const sync = (server: string) => syncServer({ cache, keys, traffic }, server);
-  const deploy = new DeployService({ cache, sessions, artifacts: options.artifacts ?? checkoutArtifacts(), afterDeploy: sync });
+  const fleet = new FleetService({ cache, sessions, vault, askSecret: options.askSecret, sync, deployableRelease: () => deployableRelease(artifacts) });
+  const deploy = new DeployService({ cache, sessions, artifacts, afterDeploy: sync });
   const backgroundSync = new BackgroundSync({ cache, keys, traffic });
   return {
     fleet,
     deploy,
     keys,
     traffic,
-    sync,
+    system: new SystemService(cache, sessions),
     backgroundSync,
     async openTunnel(serverName, localPort) {
       const access = await sessions.agentAccess(findServer(cache, serverName));

@@ -7,6 +7,7 @@ import type { Static } from '@sinclair/typebox';
 import type { AllHistory, DailyReport, KeyHistory } from '../../../remote-agent/src/routes/history/schemas.ts';
 import type { Key, KeyConfig as KeyConfigSchema } from '../../../remote-agent/src/routes/keys/schemas.ts';
 import type { AllMonthly, KeyMonthly } from '../../../remote-agent/src/routes/monthly/schemas.ts';
+import type { ConfigStatus, PortsReport, RealityReport, SyncConfigResult, TrafficSummary } from '../../../remote-agent/src/routes/system/schemas.ts';
 import type { AllTraffic, PortTraffic } from '../../../remote-agent/src/routes/traffic/schemas.ts';
 
 export type ApiKey = Static<typeof Key>;
@@ -18,3 +19,8 @@ export type KeyHistoryReport = Static<typeof KeyHistory>['data'];
 export type DailyTrafficReport = Static<typeof DailyReport>['data'];
 export type MonthlyReport = Static<typeof AllMonthly>['data'];
 export type KeyMonthlyReport = Static<typeof KeyMonthly>['data'];
+export type TrafficSummaryReport = Static<typeof TrafficSummary>['data'];
+export type ConfigStatusReport = Static<typeof ConfigStatus>['data'];
+export type ConfigSyncReport = Static<typeof SyncConfigResult>['data'];
+export type RealityCheckReport = Static<typeof RealityReport>['data'];
+export type PortsInUse = Static<typeof PortsReport>['data'];

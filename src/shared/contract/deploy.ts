@@ -10,7 +10,9 @@ export type DeployStepName =
   | 'rollback'
   | 'cleanup'
   | 'stop'
-  | 'remove';
+  | 'remove'
+  | 'download-xray'
+  | 'install-xray';
 
 /** One line of a deploy's streamed progress. */
 export interface DeployProgress {
@@ -33,4 +35,18 @@ export interface DeployResult {
   facts: ServerFacts;
   runtimeUploaded: boolean;
   rolledBack: boolean;
+}
+
+/** Installs or upgrades Xray from its official release archive (or a mirror with the same layout). */
+export interface XrayInstallRequest {
+  /** A release tag such as `v25.10.15`, or `latest`. */
+  version: string;
+  /** Where the releases are: GitHub's `https://github.com/XTLS/Xray-core/releases` unless a mirror is named. */
+  releasesUrl?: string;
+}
+
+export interface XrayInstallResult {
+  /** What `xray version` says after the install. */
+  xrayVersion: string;
+  binaryPath: string;
 }

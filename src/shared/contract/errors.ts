@@ -10,7 +10,9 @@ export type KeyportErrorCode =
   | 'agent-not-deployed'
   | 'agent-error'
   | 'deploy-failed'
-  | 'unsupported-server';
+  | 'unsupported-server'
+  /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
+  | 'internal';
 
 export class KeyportError extends Error {
   readonly code: KeyportErrorCode;

@@ -58,6 +58,8 @@ export interface ServerStatus {
   /** Why the server is not online, in words an admin can act on. */
   reason: string | null;
   agentVersion: string | null;
+  /** The agent on the server is older or newer than the one this console deploys. */
+  agentOutdated: boolean;
   xrayVersion: string | null;
   keyCount: number | null;
   activeKeyCount: number | null;

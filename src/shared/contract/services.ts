@@ -1,5 +1,7 @@
 import type {
   ApiKey,
+  ConfigStatusReport,
+  ConfigSyncReport,
   DailyTrafficReport,
   HistoryOverview,
   KeyConfig,
@@ -7,8 +9,11 @@ import type {
   KeyMonthlyReport,
   LiveTraffic,
   MonthlyReport,
+  PortsInUse,
+  RealityCheckReport,
+  TrafficSummaryReport,
 } from './api-types.ts';
-import type { DeployProgress, DeployResult } from './deploy.ts';
+import type { DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
 /** A read's answer: fresh from the server, or from the local cache when the server is offline. */
@@ -31,11 +36,15 @@ export interface Fleet {
   add(request: AddServerRequest): Promise<ServerInfo>;
   remove(server: string): Promise<void>;
   status(server: string): Promise<ServerStatus>;
+  /** Refreshes the cache of one server now: keys, live, history, this month, every key's days. */
+  sync(server: string): Promise<void>;
 }
 
 export interface Deploy {
   deploy(server: string, onProgress?: (progress: DeployProgress) => void): Promise<DeployResult>;
   uninstall(server: string, options: { keepData: boolean }, onProgress?: (progress: DeployProgress) => void): Promise<void>;
+  /** The explicit step that puts Xray on a server; deploy only detects it. */
+  installXray(server: string, request: XrayInstallRequest, onProgress?: (progress: DeployProgress) => void): Promise<XrayInstallResult>;
 }
 
 export interface Keys {
@@ -44,6 +53,10 @@ export interface Keys {
   remove(server: string, keyId: string): Promise<void>;
   setActive(server: string, keyId: string, active: boolean): Promise<ApiKey>;
   config(server: string, keyId: string): Promise<Cached<KeyConfig>>;
+  /** Zeroes the key's live counters (the history keeps what was counted). */
+  resetLiveTraffic(server: string, keyId: string): Promise<void>;
+  /** Deletes the key's daily and monthly history on the server and in the cache. */
+  resetHistory(server: string, keyId: string): Promise<void>;
 }
 
 export interface Traffic {
@@ -53,6 +66,17 @@ export interface Traffic {
   daily(server: string, date: string): Promise<Cached<DailyTrafficReport>>;
   monthly(server: string, month?: YearMonth): Promise<Cached<MonthlyReport>>;
   keyMonthly(server: string, keyId: string, month?: YearMonth): Promise<Cached<KeyMonthlyReport>>;
+  /** Key counts, live rate, today, this month and lifetime totals: the fleet view's line. */
+  summary(server: string): Promise<Cached<TrafficSummaryReport>>;
+}
+
+/** Xray and the firewall kept in step with the keys. */
+export interface System {
+  configStatus(server: string): Promise<Cached<ConfigStatusReport>>;
+  /** Brings the firewall rules and Xray's inbounds back in line with the keys. */
+  syncConfig(server: string): Promise<ConfigSyncReport>;
+  verifyReality(server: string): Promise<RealityCheckReport>;
+  ports(server: string): Promise<Cached<PortsInUse>>;
 }
 
 /** A local port forward to a server's agent, for curl and scripts. */
@@ -68,4 +92,5 @@ export interface KeyportServices {
   deploy: Deploy;
   keys: Keys;
   traffic: Traffic;
+  system: System;
 }

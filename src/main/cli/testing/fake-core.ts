@@ -1,4 +1,4 @@
-import type { Deploy, Fleet, Keys, Traffic } from '../../../shared/contract/services.ts';
+import type { Deploy, Fleet, Keys, System, Traffic } from '../../../shared/contract/services.ts';
 import type { KeyportCore } from '../../core/keyport-core.ts';
 
 export interface FakeCoreParts {
@@ -6,8 +6,8 @@ export interface FakeCoreParts {
   deploy?: Partial<Deploy>;
   keys?: Partial<Keys>;
   traffic?: Partial<Traffic>;
+  system?: Partial<System>;
   openTunnel?: KeyportCore['openTunnel'];
-  sync?: KeyportCore['sync'];
 }
 
 /**
@@ -31,8 +31,8 @@ export function fakeCore(parts: FakeCoreParts = {}): { core: KeyportCore; calls:
     deploy: service('deploy', parts.deploy),
     keys: service('keys', parts.keys),
     traffic: service('traffic', parts.traffic),
+    system: service('system', parts.system),
     openTunnel: recorded('openTunnel', parts.openTunnel),
-    sync: recorded('sync', parts.sync),
     close: recorded('close', async () => {}),
   };
   return { core: core as unknown as KeyportCore, calls };

@@ -358,6 +358,11 @@ export class ConsoleCache {
     return row === undefined ? null : { data: JSON.parse(row.data_json) as T, syncedAt: row.synced_at };
   }
 
+  /** Forgets a key's days and months, as the server does when its history is reset. */
+  clearKeyHistory(serverId: string, keyId: string): void {
+    this.batch(() => this.#deleteHistory(serverId, keyId));
+  }
+
   close(): void {
     this.#db.close();
   }

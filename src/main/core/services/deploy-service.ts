@@ -1,4 +1,5 @@
-import type { DeployProgress, DeployResult } from '../../../shared/contract/deploy.ts';
+import type { DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
+import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Deploy } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import type { AgentArtifacts } from '../deploy/agent-artifacts.ts';
@@ -54,5 +55,12 @@ export class DeployService implements Deploy {
     await uninstallAgent(await sessions.host(server), { keepData: options.keepData, onProgress });
     cache.saveServer({ ...server, agent: null });
     await sessions.forget(server.id);
+  }
+
+  installXray(serverName: string, request: XrayInstallRequest, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<XrayInstallResult> {
+    void serverName;
+    void request;
+    void onProgress;
+    throw new KeyportError('internal', 'installing Xray is not built yet');
   }
 }

@@ -19,6 +19,10 @@ export interface FleetOptions {
   sessions: ServerSessions;
   vault: SecretVault;
   askSecret?: (prompt: string) => Promise<string>;
+  /** Refreshes one server's cache (cache-sync's syncServer over this core's services). */
+  sync: (server: string) => Promise<void>;
+  /** The release this console would deploy now, to tell an outdated agent; null when it cannot tell. */
+  deployableRelease: () => Promise<string | null>;
 }
 
 export class FleetService implements Fleet {
@@ -108,9 +112,23 @@ export class FleetService implements Fleet {
     this.#options.cache.removeServer(server.id);
   }
 
+  sync(serverName: string): Promise<void> {
+    return this.#options.sync(serverName);
+  }
+
   async status(serverName: string): Promise<ServerStatus> {
     const server = findServer(this.#options.cache, serverName);
-    const status: ServerStatus = { server, state: 'online', reason: null, agentVersion: server.agent?.version ?? null, xrayVersion: null, keyCount: null, activeKeyCount: null };
+    const deployable = server.agent ? await this.#options.deployableRelease() : null;
+    const status: ServerStatus = {
+      server,
+      state: 'online',
+      reason: null,
+      agentVersion: server.agent?.version ?? null,
+      agentOutdated: deployable !== null && server.agent !== null && server.agent.release !== deployable,
+      xrayVersion: null,
+      keyCount: null,
+      activeKeyCount: null,
+    };
     const cachedKeys = this.#options.cache.listKeys(server.id);
     try {
       if (!server.agent) {

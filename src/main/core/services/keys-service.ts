@@ -58,4 +58,15 @@ export class KeysService implements Keys {
       fetch: async () => (await this.#sessions.client(server)).getKeyConfig(keyId),
     });
   }
+
+  async resetLiveTraffic(serverName: string, keyId: string): Promise<void> {
+    const server = findServer(this.#cache, serverName);
+    await (await this.#sessions.client(server)).resetKeyLiveTraffic(keyId).catch((error) => offlineWrite(server, error));
+  }
+
+  async resetHistory(serverName: string, keyId: string): Promise<void> {
+    const server = findServer(this.#cache, serverName);
+    await (await this.#sessions.client(server)).resetKeyTrafficHistory(keyId).catch((error) => offlineWrite(server, error));
+    this.#cache.clearKeyHistory(server.id, keyId);
+  }
 }

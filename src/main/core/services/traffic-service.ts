@@ -5,6 +5,7 @@ import type {
   KeyMonthlyReport,
   LiveTraffic,
   MonthlyReport,
+  TrafficSummaryReport,
 } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Traffic, YearMonth } from '../../../shared/contract/services.ts';
@@ -85,6 +86,15 @@ export class TrafficService implements Traffic {
         this.#cache.putKeyDays(server.id, keyId, report.daily_breakdown, syncedAt);
         this.#cache.putKeyMonth(server.id, keyId, yearMonth, report.monthly_traffic, syncedAt);
       },
+    });
+  }
+
+  summary(serverName: string): Promise<Cached<TrafficSummaryReport>> {
+    const server = findServer(this.#cache, serverName);
+    return readThrough(this.#cache, {
+      server,
+      snapshot: { kind: 'summary', scope: '' },
+      fetch: async () => (await (await this.#sessions.client(server)).getTrafficSummary()).data,
     });
   }
 }

@@ -1,0 +1,46 @@
+import type { ConfigStatusReport, ConfigSyncReport, PortsInUse, RealityCheckReport } from '../../../shared/contract/api-types.ts';
+import type { Cached, System } from '../../../shared/contract/services.ts';
+import type { ConsoleCache } from '../cache/console-cache.ts';
+import { offlineWrite, readThrough } from './read-through.ts';
+import { findServer } from './server-directory.ts';
+import type { ServerSessions } from './server-sessions.ts';
+
+/** Xray and firewall state, kept in step with the keys through the agent's system endpoints. */
+export class SystemService implements System {
+  readonly #cache: ConsoleCache;
+  readonly #sessions: ServerSessions;
+
+  constructor(cache: ConsoleCache, sessions: ServerSessions) {
+    this.#cache = cache;
+    this.#sessions = sessions;
+  }
+
+  configStatus(serverName: string): Promise<Cached<ConfigStatusReport>> {
+    const server = findServer(this.#cache, serverName);
+    return readThrough(this.#cache, {
+      server,
+      snapshot: { kind: 'config-status', scope: '' },
+      fetch: async () => (await (await this.#sessions.client(server)).getConfigStatus()).data,
+    });
+  }
+
+  async syncConfig(serverName: string): Promise<ConfigSyncReport> {
+    const server = findServer(this.#cache, serverName);
+    const result = await (await this.#sessions.client(server)).syncConfig().catch((error) => offlineWrite(server, error));
+    return result.data;
+  }
+
+  async verifyReality(serverName: string): Promise<RealityCheckReport> {
+    const server = findServer(this.#cache, serverName);
+    return (await (await this.#sessions.client(server)).verifyReality()).data;
+  }
+
+  ports(serverName: string): Promise<Cached<PortsInUse>> {
+    const server = findServer(this.#cache, serverName);
+    return readThrough(this.#cache, {
+      server,
+      snapshot: { kind: 'ports', scope: '' },
+      fetch: async () => (await (await this.#sessions.client(server)).getPorts()).data,
+    });
+  }
+}
