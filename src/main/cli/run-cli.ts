@@ -1,5 +1,6 @@
 import type { KeyportCore } from '../core/keyport-core.ts';
 import type { CliIo, Command, CommandGroup, PreparedCommand } from './command.ts';
+import { consoleCommand } from './console-command.ts';
 import { EXIT } from './exit-codes.ts';
 import { fullUsage } from './full-usage.ts';
 import { keysCommands } from './keys-commands.ts';
@@ -9,7 +10,7 @@ import { trafficCommands } from './traffic-commands.ts';
 import { tunnelCommand } from './tunnel-command.ts';
 import { UsageError } from './usage-error.ts';
 
-const ENTRIES: (CommandGroup | Command)[] = [serverCommands, keysCommands, trafficCommands, tunnelCommand];
+const ENTRIES: (CommandGroup | Command)[] = [serverCommands, keysCommands, trafficCommands, tunnelCommand, consoleCommand];
 const HELP = new Set(['help', '--help', '-h']);
 
 /**

@@ -1,15 +1,29 @@
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, shell } from 'electron';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { IPC_INVOKE } from '../../shared/bridge/ipc-channels.ts';
 import { APP_NAME } from '../../shared/app-identity.ts';
+import { ipcBridgeHandler } from '../bridge/ipc-bridge-handler.ts';
+import { openKeyportCore, type KeyportCore } from '../core/keyport-core.ts';
+import { safeStorageVault } from './safe-storage-vault.ts';
+import { shellArtifacts } from './shell-artifacts.ts';
 
-/** The Electron shell: one locked-down window. The core (SSH, deploy, agent client) arrives in src/main/core. */
+/** The Electron shell: one locked-down window over the core; everything else lives in src/main/core. */
+const RENDERER_FILE = join(import.meta.dirname, '../renderer/index.html');
+const DEV_SERVER = process.env.ELECTRON_RENDERER_URL;
+
+function isConsolePage(url: string): boolean {
+  if (DEV_SERVER) return url.startsWith(DEV_SERVER);
+  return url.split(/[?#]/)[0] === pathToFileURL(RENDERER_FILE).href;
+}
+
 function createWindow(): void {
   const window = new BrowserWindow({
     title: APP_NAME,
-    width: 1200,
-    height: 800,
+    width: 1280,
+    height: 840,
     webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -21,9 +35,24 @@ function createWindow(): void {
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void window.loadFile(join(__dirname, '../renderer/index.html'));
+  if (DEV_SERVER) void window.loadURL(DEV_SERVER);
+  else void window.loadFile(RENDERER_FILE);
 }
 
-void app.whenReady().then(createWindow);
+let core: KeyportCore | undefined;
+
+void app.whenReady().then(async () => {
+  core = await openKeyportCore({ home: app.getPath('userData'), vault: safeStorageVault(), artifacts: shellArtifacts() });
+  ipcMain.handle(IPC_INVOKE, ipcBridgeHandler(core, isConsolePage));
+  core.backgroundSync.start();
+  createWindow();
+});
+
 app.on('window-all-closed', () => app.quit());
+app.on('will-quit', (event) => {
+  if (!core) return;
+  event.preventDefault();
+  const closing = core;
+  core = undefined;
+  void closing.close().finally(() => app.quit());
+});

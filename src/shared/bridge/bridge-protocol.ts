@@ -92,3 +92,14 @@ export function toBridgeFailure(error: unknown): BridgeFailure {
 export function fromBridgeFailure(failure: BridgeFailure): KeyportError {
   return new KeyportError(failure.code, failure.message, failure.facts);
 }
+
+/** Web mode's WebSocket frames (JSON): the page sends calls, the console answers each by its id. */
+export interface WireCall {
+  id: number;
+  call: BridgeCall;
+}
+
+export type WireReply = { id: number; progress: unknown } | { id: number; outcome: BridgeOutcome };
+
+/** The WebSocket path of web mode, beside the page it serves. */
+export const WEB_BRIDGE_PATH = '/bridge';

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { createBridgeClient } from '../../shared/bridge/bridge-client.ts';
+import type { BridgeOutcome, BridgeTransport, WireReply } from '../../shared/bridge/bridge-protocol.ts';
+import type { DeployProgress } from '../../shared/contract/deploy.ts';
+import { KeyportError } from '../../shared/contract/errors.ts';
+import type { KeyportServices } from '../../shared/contract/services.ts';
+import { startWebConsole, type WebConsole } from './web-console.ts';
+
+const calls: string[] = [];
+const services = {
+  fleet: {
+    list: async () => (calls.push('fleet.list'), [{ name: 'alpha' }]),
+    status: async (server: string) => {
+      throw new KeyportError('not-found', `no server named ${server}`, { server });
+    },
+  },
+  deploy: {
+    deploy: async (server: string, onProgress: (progress: DeployProgress) => void) => {
+      onProgress({ step: 'connect', state: 'started', message: `connecting to ${server}` });
+      onProgress({ step: 'connect', state: 'done', message: 'logged in as root' });
+      return { release: '0.1.0-abc' };
+    },
+  },
+} as unknown as KeyportServices;
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** A Node-side transport speaking web mode's wire format, as the page's WebSocket does. */
+function socketTransport(ws: WebSocket): BridgeTransport {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (outcome: BridgeOutcome) => void; onProgress?: (progress: unknown) => void }>();
+  ws.on('message', (data) => {
+    const reply = JSON.parse(String(data)) as WireReply;
+    const entry = pending.get(reply.id);
+    if (!entry) return;
+    if ('outcome' in reply) entry.resolve(reply.outcome);
+    else entry.onProgress?.(reply.progress);
+  });
+  return {
+    invoke: (call, onProgress) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        pending.set(id, { resolve, onProgress });
+        ws.send(JSON.stringify({ id, call }));
+      }),
+  };
+}
+
+function openSocket(port: number, headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/bridge`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_request, response) => reject(new Error(`refused with ${response.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+describe('web console', () => {
+  let workDir: string;
+  let root: string;
+  let web: WebConsole;
+  let token: string;
+  let cookie: string;
+
+  before(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'keyport-web-'));
+    root = join(workDir, 'renderer');
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>Keyport</title>');
+    writeFileSync(join(root, 'assets', 'app.js'), 'console.log("app")');
+    writeFileSync(join(workDir, 'keyport-web-secret.txt'), 'outside the renderer');
+    web = await startWebConsole({ services, rendererDir: root });
+    token = new URL(web.url).searchParams.get('token') ?? '';
+    cookie = `keyport_session=${token}`;
+  });
+
+  after(async () => {
+    await web.close();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test('listens on 127.0.0.1 with a long random token in its URL', () => {
+    assert.match(web.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);
+  });
+
+  test('the page opens with the token and sets an HttpOnly, same-site session cookie; CSP is strict', async () => {
+    const page = await get(web.port, `/?token=${token}`);
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<title>Keyport<\/title>/);
+    assert.deepEqual(page.headers['set-cookie'], [`keyport_session=${token}; HttpOnly; SameSite=Strict; Path=/`]);
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-eval/);
+    assert.equal(page.headers['referrer-policy'], 'no-referrer');
+    const asset = await get(web.port, '/assets/app.js', { Cookie: cookie });
+    assert.equal(asset.status, 200);
+    assert.match(String(asset.headers['content-type']), /^text\/javascript/);
+  });
+
+  test('requests without the token, with a wrong one, or for another host name are refused', async () => {
+    assert.equal((await get(web.port, '/')).status, 403);
+    assert.equal((await get(web.port, '/assets/app.js')).status, 403);
+    assert.equal((await get(web.port, `/?token=${token.slice(1)}x`)).status, 403);
+    assert.equal((await get(web.port, '/', { Cookie: 'keyport_session=guess' })).status, 403);
+    const rebound = await get(web.port, `/?token=${token}`, { Host: `evil.example:${web.port}` });
+    assert.equal(rebound.status, 403);
+    assert.match(rebound.body, /link \(and its token\)/);
+  });
+
+  test('nothing outside the built renderer is served', async () => {
+    for (const path of ['/../keyport-web-secret.txt', '/%2e%2e/keyport-web-secret.txt', '/assets/%2e%2e%2f%2e%2e%2fkeyport-web-secret.txt', '/%E0%A4%A']) {
+      const reply = await get(web.port, path, { Cookie: cookie });
+      assert.equal(reply.status, 404, path);
+      assert.doesNotMatch(reply.body, /outside the renderer/);
+    }
+  });
+
+  test('the bridge socket needs the session and this page as its origin', async () => {
+    const origin = `http://127.0.0.1:${web.port}`;
+    await assert.rejects(openSocket(web.port, { Origin: origin }), /refused with 403/);
+    await assert.rejects(openSocket(web.port, { Origin: 'http://evil.example', Cookie: cookie }), /refused with 403/);
+    const ws = await openSocket(web.port, { Origin: origin, Cookie: cookie });
+    ws.close();
+  });
+
+  test('calls run on the services; progress streams; KeyportErrors keep their code and facts', async () => {
+    const ws = await openSocket(web.port, { Origin: `http://127.0.0.1:${web.port}`, Cookie: cookie });
+    const client = createBridgeClient(socketTransport(ws));
+    calls.length = 0;
+    assert.deepEqual(await client.fleet.list(), [{ name: 'alpha' }]);
+    assert.deepEqual(calls, ['fleet.list']);
+
+    const progress: DeployProgress[] = [];
+    const result = await client.deploy.deploy('alpha', (step) => progress.push(step));
+    assert.deepEqual(result, { release: '0.1.0-abc' });
+    assert.deepEqual(progress.map((step) => `${step.step}:${step.state}`), ['connect:started', 'connect:done']);
+
+    const error = await client.fleet.status('nope').catch((caught: unknown) => caught);
+    assert.ok(error instanceof KeyportError);
+    assert.equal(error.code, 'not-found');
+    assert.deepEqual(error.facts, { server: 'nope' });
+    ws.close();
+  });
+
+  test('a call outside the contract, or with too many arguments, is refused as bad input', async () => {
+    const ws = await openSocket(web.port, { Origin: `http://127.0.0.1:${web.port}`, Cookie: cookie });
+    const transport = socketTransport(ws);
+    for (const call of [
+      { service: 'fleet', method: 'constructor', args: [] },
+      { service: '__proto__', method: 'toString', args: [] },
+      { service: 'fleet', method: 'list', args: [1] },
+    ]) {
+      const outcome = await transport.invoke(call);
+      assert.equal(outcome.ok, false, JSON.stringify(call));
+      if (!outcome.ok) assert.equal(outcome.error.code, 'bad-input');
+    }
+    ws.close();
+  });
+});

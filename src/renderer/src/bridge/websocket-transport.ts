@@ -1,0 +1,63 @@
+import { WEB_BRIDGE_PATH, type BridgeOutcome, type BridgeTransport, type WireCall, type WireReply } from '../../../shared/bridge/bridge-protocol.ts';
+
+interface Pending {
+  resolve: (outcome: BridgeOutcome) => void;
+  onProgress?: (progress: unknown) => void;
+}
+
+/**
+ * Web mode's bridge: one WebSocket to the page's own origin (the session cookie set when the page
+ * was opened with its token authorises it). A dropped socket fails the calls in flight and the
+ * next call opens a new one.
+ */
+export function webSocketTransport(url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WEB_BRIDGE_PATH}`): BridgeTransport {
+  let socket: Promise<WebSocket> | undefined;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  const failAll = (message: string) => {
+    for (const [id, call] of pending) {
+      pending.delete(id);
+      call.resolve({ ok: false, error: { code: 'internal', message, facts: {} } });
+    }
+  };
+
+  const connect = () =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => resolve(ws);
+      ws.onerror = () => reject(new Error('cannot reach the Keyport console; is `keyport console` still running?'));
+      ws.onclose = () => {
+        socket = undefined;
+        failAll('the connection to the Keyport console closed; try again');
+      };
+      ws.onmessage = (event) => {
+        const reply = JSON.parse(String(event.data)) as WireReply;
+        const call = pending.get(reply.id);
+        if (!call) return;
+        if ('outcome' in reply) {
+          pending.delete(reply.id);
+          call.resolve(reply.outcome);
+        } else call.onProgress?.(reply.progress);
+      };
+    });
+
+  return {
+    async invoke(call, onProgress) {
+      socket ??= connect();
+      let ws: WebSocket;
+      try {
+        ws = await socket;
+      } catch (error) {
+        socket = undefined;
+        return { ok: false, error: { code: 'internal', message: (error as Error).message, facts: {} } };
+      }
+      const id = nextId++;
+      const message: WireCall = { id, call };
+      return new Promise<BridgeOutcome>((resolve) => {
+        pending.set(id, { resolve, onProgress });
+        ws.send(JSON.stringify(message));
+      });
+    },
+  };
+}
