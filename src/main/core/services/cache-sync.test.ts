@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import type { HistoryOverview } from '../../../shared/contract/api-types.ts';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { Cached, Keys, Traffic } from '../../../shared/contract/services.ts';
+import { ConsoleCache } from '../cache/console-cache.ts';
+import { syncServer } from './cache-sync.ts';
+
+const NOW = '2025-08-05T12:00:00.000Z';
+
+type Usage = Record<string, number>;
+
+/** A server whose keys' lifetime byte counts the test moves; every key-history fetch is recorded. */
+function fakeServer(t: TestContext, usage: Usage) {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-sync-'));
+  const cache = new ConsoleCache(join(dir, 'cache.sqlite'));
+  t.after(() => {
+    cache.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  cache.saveServer({
+    id: 's1',
+    name: 'alpha',
+    target: { host: 'alpha.example', port: 22, user: 'root', auth: { method: 'agent' }, proxyJump: [] },
+    sshAlias: null,
+    hostKeyFingerprint: 'SHA256:x',
+    addedAt: NOW,
+    agent: { version: '0.1.0', release: 'r1', deployedAt: NOW, apiPort: 8000 },
+    lastSyncedAt: null,
+  });
+  const fetched: string[] = [];
+  const state = { offline: false, failKey: '' };
+  const live = <T>(data: T): Promise<Cached<T>> =>
+    state.offline ? Promise.reject(new KeyportError('server-offline', 'down')) : Promise.resolve({ data, source: 'live', syncedAt: NOW });
+  const overview = (): HistoryOverview =>
+    ({
+      keys: Object.entries(usage).map(([keyId, bytes]) => ({ key_id: keyId, last_activity: null, total_traffic: { total_bytes: bytes, total_connections: 0 } })),
+    }) as unknown as HistoryOverview;
+  const keys = { list: () => live(Object.keys(usage).map((id) => ({ id }))) } as unknown as Keys;
+  const traffic = {
+    live: () => live({}),
+    history: () => live(overview()),
+    monthly: () => live({}),
+    daily: () => live({}),
+    keyHistory: async (_server: string, keyId: string) => {
+      if (keyId === state.failKey) throw new KeyportError('server-offline', 'dropped mid-sync');
+      fetched.push(keyId);
+      return live({});
+    },
+  } as unknown as Traffic;
+  return { deps: { cache, keys, traffic }, fetched, state };
+}
+
+test('the first sync fetches every key’s days; later ones only the keys that moved bytes since', async (t) => {
+  const usage: Usage = { k1: 0, k2: 100, k3: 5 };
+  const { deps, fetched } = fakeServer(t, usage);
+  await syncServer(deps, 'alpha');
+  assert.deepEqual(fetched.sort(), ['k1', 'k2', 'k3']);
+
+  fetched.length = 0;
+  await syncServer(deps, 'alpha');
+  assert.deepEqual(fetched, [], 'nothing moved, nothing fetched');
+
+  usage.k2 = 250;
+  usage.k4 = 0;
+  fetched.length = 0;
+  await syncServer(deps, 'alpha');
+  assert.deepEqual(fetched.sort(), ['k2', 'k4'], 'a key with new bytes and a new key');
+});
+
+test('a pass cut short leaves the old state, so the next pass fetches those keys again', async (t) => {
+  const usage: Usage = { k1: 1, k2: 2 };
+  const { deps, fetched, state } = fakeServer(t, usage);
+  await syncServer(deps, 'alpha');
+  usage.k1 = 10;
+  usage.k2 = 20;
+  state.failKey = 'k2';
+  await assert.rejects(syncServer(deps, 'alpha'), /dropped mid-sync/);
+  state.failKey = '';
+  fetched.length = 0;
+  await syncServer(deps, 'alpha');
+  assert.deepEqual(fetched.sort(), ['k1', 'k2']);
+});
+
+test('an offline server is reported as offline, not synced from its own cache', async (t) => {
+  const { deps, state } = fakeServer(t, { k1: 1 });
+  await syncServer(deps, 'alpha');
+  state.offline = true;
+  deps.keys.list = async () => ({ data: [], source: 'cache', syncedAt: NOW });
+  await assert.rejects(syncServer(deps, 'alpha'), (error: unknown) => error instanceof KeyportError && error.code === 'server-offline');
+});
