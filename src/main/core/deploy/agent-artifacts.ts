@@ -9,19 +9,24 @@ export interface AgentArtifacts {
   agentVersion: string;
   /**
    * Directories searched for the Node runtime of the server's arch: a checkout's node_modules
-   * (`node-linux-<arch>/bin/node`) or a packaged app's resources (`runtimes/linux-<arch>/node`).
+   * (`node-linux-<arch>/bin/node`) and build/ (`runtimes/linux-<arch>/node`, from
+   * `npm run fetch:runtimes`), or a packaged app's resources (`runtimes/linux-<arch>/node`).
    */
   runtimeSearchDirs: string[];
 }
 
 const CHECKOUT_ROOT = resolve(import.meta.dirname, '../../../..');
 
-/** The artifacts of a source checkout (the CLI, the tests): built by `npm run build:agent` and `npm ci`. */
+/**
+ * The artifacts of a source checkout (the CLI, the tests): built by `npm run build:agent`, the x64
+ * runtime from `npm ci`, the arm64 one from `npm run fetch:runtimes` (npm will not install a
+ * package for another CPU as a dependency).
+ */
 export function checkoutArtifacts(root: string = CHECKOUT_ROOT): AgentArtifacts {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   return {
     bundlePath: join(root, 'out', 'agent', 'keyport-agent.mjs'),
     agentVersion: version,
-    runtimeSearchDirs: [join(root, 'node_modules')],
+    runtimeSearchDirs: [join(root, 'node_modules'), join(root, 'build')],
   };
 }

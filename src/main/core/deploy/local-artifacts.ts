@@ -25,7 +25,12 @@ export async function resolveLocalArtifacts(artifacts: AgentArtifacts, arch: Ser
     .flatMap((dir) => [join(dir, `node-linux-${arch}`, 'bin', 'node'), join(dir, 'runtimes', `linux-${arch}`, 'node')])
     .find((candidate) => existsSync(candidate));
   if (!runtimePath) {
-    throw new KeyportError('unsupported-server', `no Node runtime for linux-${arch} is bundled with this console, so it cannot deploy to this server`, { arch });
+    throw new KeyportError(
+      'unsupported-server',
+      `no Node runtime for linux-${arch} is bundled with this console, so it cannot deploy to this server; ` +
+        `from a source checkout, run \`npm run fetch:runtimes\` to fetch it (searched ${artifacts.runtimeSearchDirs.join(', ')})`,
+      { arch },
+    );
   }
   if (!existsSync(artifacts.bundlePath)) {
     throw new KeyportError('deploy-failed', `the agent bundle ${artifacts.bundlePath} is missing; run \`npm run build:agent\` first`);

@@ -1,11 +1,15 @@
 import type { DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Deploy } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import type { AgentArtifacts } from '../deploy/agent-artifacts.ts';
 import { deployAgent } from '../deploy/agent-deployer.ts';
 import { uninstallAgent } from '../deploy/agent-uninstaller.ts';
+import { detectServer } from '../deploy/detect-server.ts';
+import { ProgressSteps } from '../deploy/progress-steps.ts';
 import { DEFAULT_API_PORT } from '../deploy/remote-layout.ts';
+import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
 
@@ -57,10 +61,46 @@ export class DeployService implements Deploy {
     await sessions.forget(server.id);
   }
 
-  installXray(serverName: string, request: XrayInstallRequest, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<XrayInstallResult> {
-    void serverName;
-    void request;
-    void onProgress;
-    throw new KeyportError('internal', 'installing Xray is not built yet');
+  /**
+   * Installs or upgrades Xray on a server (see installXray in deploy/xray-installer.ts). Where the
+   * agent is deployed, it is then asked to sync Xray, which starts Xray if it was not running; an
+   * Xray already running keeps the old binary until it is next started (a restart would drop every
+   * user's connection). An agent that does not answer is reported, not an error: Xray is installed.
+   */
+  async installXray(
+    serverName: string,
+    request: XrayInstallRequest,
+    onProgress: (progress: DeployProgress) => void = () => undefined,
+  ): Promise<XrayInstallResult> {
+    const { cache, sessions } = this.#options;
+    const server = findServer(cache, serverName);
+    // Checked before connecting: a bad version or URL changes nothing anywhere.
+    checkXrayRequest(request);
+    onProgress({ step: 'connect', state: 'started', message: `connecting to ${server.target.user}@${server.target.host}:${server.target.port}` });
+    const host = await sessions.host(server);
+    onProgress({ step: 'connect', state: 'done', message: host.asRoot ? 'logged in as root' : `logged in as ${server.target.user}, using sudo` });
+    const facts = await new ProgressSteps(onProgress).run('detect', 'detecting arch and Xray', async () => {
+      const found = await detectServer(host);
+      return { value: found, message: `${found.os}, ${found.arch}, ${found.xrayVersion ? `Xray ${found.xrayVersion} now` : 'no Xray yet'}` };
+    });
+    const afterInstall = server.agent ? () => this.#syncAgentXray(server) : undefined;
+    return installXray(host, { arch: facts.arch, request, onProgress, afterInstall });
+  }
+
+  /** Asks the agent to bring Xray in step with its keys; says how that went, in a sentence. */
+  async #syncAgentXray(server: ServerInfo): Promise<string> {
+    try {
+      const { applied } = (await (await this.#options.sessions.client(server)).syncXrayConfig()).data;
+      if (!applied.ok) return `The agent could not apply its Xray config: ${applied.detail}`;
+      if (applied.method === 'start') return 'The agent started Xray with it.';
+      if (applied.method === 'restart') return 'The agent restarted Xray with it (Xray\'s API did not answer).';
+      return 'The agent\'s Xray was already running: it keeps the old binary until it is next started.';
+    } catch (error) {
+      if (!(error instanceof KeyportError)) throw error;
+      if (error.code === 'server-offline') {
+        return `The agent does not answer (${error.message}); it uses the new Xray when it next starts Xray.`;
+      }
+      return `Asking the agent to sync Xray failed (${error.message}); it uses the new Xray when it next starts Xray.`;
+    }
   }
 }

@@ -1,0 +1,218 @@
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { DeployProgress, ServerFacts, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
+import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
+import { ProgressSteps } from './progress-steps.ts';
+import { remoteSha256 } from './remote-sha256.ts';
+
+export const DEFAULT_XRAY_RELEASES_URL = 'https://github.com/XTLS/Xray-core/releases';
+
+/** Where Xray goes on a server. */
+export interface XrayPaths {
+  /** The executable the agent runs (its `--xray-bin` default). */
+  binary: string;
+  /** geoip.dat and geosite.dat, where Xray looks for them (as XTLS's own install script puts them). */
+  assetDir: string;
+}
+
+export const XRAY_PATHS: XrayPaths = { binary: '/usr/local/bin/xray', assetDir: '/usr/local/share/xray' };
+
+/** The release archive per arch, as Xray-core's release workflow names them (.github/build/friendly-filenames.json). */
+const ASSETS: Record<ServerFacts['arch'], string> = { x64: 'Xray-linux-64.zip', arm64: 'Xray-linux-arm64-v8a.zip' };
+const GEO_FILES = ['geoip.dat', 'geosite.dat'];
+const VERSION = /^(latest|v\d+\.\d+\.\d+)$/;
+const DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
+// Exit codes of the scripts below that mean "a tool is missing": the message then says what to install.
+const EXIT_NO_TOOL = 90;
+
+export interface InstallXrayOptions {
+  arch: ServerFacts['arch'];
+  request: XrayInstallRequest;
+  onProgress?: (progress: DeployProgress) => void;
+  /**
+   * Runs once the new binary is in place, to let the agent take it; what it returns is added to
+   * the install step's message. A failure here fails the install step (Xray stays installed).
+   */
+  afterInstall?: () => Promise<string>;
+  /** XRAY_PATHS unless given (tests keep the geo files inside a test server's private dirs). */
+  paths?: XrayPaths;
+}
+
+/**
+ * Installs or upgrades Xray from its release archive: downloads the zip and its `.dgst` on the
+ * server (curl, else wget), refuses an archive whose SHA2-256 differs from the `.dgst`, unpacks it
+ * (unzip, else python3's zipfile), checks that the new `xray` runs, then moves it and the geo
+ * files over the old ones (each staged beside its target, then renamed). Nothing on the server
+ * changes until the new binary has answered `xray version`; the temp dir goes in every case.
+ * The version and URL are validated before any command runs: nothing typed reaches a shell unquoted.
+ */
+export async function installXray(host: RemoteHost, options: InstallXrayOptions): Promise<XrayInstallResult> {
+  const url = xrayDownloadUrl(options.arch, options.request);
+  const paths = options.paths ?? XRAY_PATHS;
+  const asset = ASSETS[options.arch];
+  const steps = new ProgressSteps(options.onProgress);
+
+  const workDir = await makeWorkDir(host);
+  try {
+    await steps.run('download-xray', `downloading ${url}`, async () => {
+      const sizeBytes = await download(host, workDir, asset, url);
+      const expected = parseDgst(await host.check(`head -c 65536 ${shellQuote(`${workDir}/${asset}.dgst`)}`), `${url}.dgst`);
+      const actual = await remoteSha256(host, `${workDir}/${asset}`);
+      if (actual !== expected) {
+        throw new KeyportError(
+          'deploy-failed',
+          `${asset} from ${url} has SHA2-256 ${actual ?? '(unreadable)'} but its .dgst says ${expected}: refused, nothing on the server was changed`,
+          { expected, actual: actual ?? null },
+        );
+      }
+      return { value: undefined, message: `${asset} (${sizeBytes} bytes); its SHA2-256 matches the .dgst` };
+    });
+    return await steps.run('install-xray', `installing ${paths.binary} and the geo files in ${paths.assetDir}`, async () => {
+      await unpack(host, workDir, asset);
+      const installed = await place(host, workDir, paths);
+      const xrayVersion = versionNumber(await host.check(`${shellQuote(paths.binary)} version`));
+      const after = options.afterInstall ? ` ${await options.afterInstall()}` : '';
+      return {
+        value: { xrayVersion, binaryPath: paths.binary },
+        message: `Xray ${xrayVersion} at ${paths.binary}${installed.length > 0 ? `, ${installed.join(' and ')} in ${paths.assetDir}` : ''}.${after}`,
+      };
+    });
+  } finally {
+    await host.run(`rm -rf -- ${shellQuote(workDir)}`).catch(() => undefined);
+  }
+}
+
+/** Where the archive for `arch` is, after checking the request (see checkXrayRequest). */
+export function xrayDownloadUrl(arch: ServerFacts['arch'], request: XrayInstallRequest): string {
+  const base = checkXrayRequest(request);
+  const asset = ASSETS[arch];
+  return request.version === 'latest' ? `${base}/latest/download/${asset}` : `${base}/download/${request.version}/${asset}`;
+}
+
+/**
+ * Throws `bad-input` unless the version is a release tag (`v1.2.3`) or `latest` and the releases
+ * URL a plain http(s) URL; resolves to that URL without a trailing slash.
+ */
+export function checkXrayRequest(request: XrayInstallRequest): string {
+  if (!VERSION.test(request.version)) {
+    throw new KeyportError('bad-input', `"${request.version}" is not an Xray version: give a release tag such as v25.10.15, or latest`);
+  }
+  return releasesUrl(request.releasesUrl ?? DEFAULT_XRAY_RELEASES_URL);
+}
+
+function releasesUrl(given: string): string {
+  const refuse = (why: string) => new KeyportError('bad-input', `"${given}" cannot be the Xray releases URL: ${why}`);
+  // Quoted for the shell anyway; refused because no real mirror needs them and they hide mistakes.
+  if (/[\s'"`\\]/.test(given) || /\p{Cc}/u.test(given)) throw refuse('it holds whitespace, a quote or a backslash');
+  let parsed: URL;
+  try {
+    parsed = new URL(given);
+  } catch {
+    throw refuse('it is not a URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw refuse('only http(s) URLs are fetched');
+  // It would show in progress messages and in the server's process list.
+  if (parsed.username || parsed.password) throw refuse('it carries credentials');
+  return given.replace(/\/+$/, '');
+}
+
+async function makeWorkDir(host: RemoteHost): Promise<string> {
+  const dir = (await host.check('mktemp -d')).trim();
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(dir) || dir.split('/').includes('..')) {
+    throw new Error(`mktemp -d gave "${dir}", which is not a directory Keyport will work in`);
+  }
+  return dir;
+}
+
+/** Fetches the archive and its .dgst into `workDir`; resolves to the archive's size in bytes. */
+async function download(host: RemoteHost, workDir: string, asset: string, url: string): Promise<number> {
+  const zip = shellQuote(`${workDir}/${asset}`);
+  const dgst = shellQuote(`${workDir}/${asset}.dgst`);
+  // The tool's own complaint (curl: (22) ... 404) comes back in the message.
+  const fetchInto = (file: string, from: string) =>
+    `if ! answer=$(fetch ${file} ${shellQuote(from)} 2>&1); then printf 'downloading %s failed: %s\\n' ${shellQuote(from)} "\${answer:-no reason given}" >&2; exit 1; fi`;
+  const script = [
+    'if command -v curl >/dev/null 2>&1; then fetch() { curl -fsSL --connect-timeout 30 -o "$1" "$2"; }',
+    'elif command -v wget >/dev/null 2>&1; then fetch() { wget -q -T 30 -O "$1" "$2"; }',
+    `else echo 'the server has neither curl nor wget to download Xray with: install one of them (e.g. apt-get install curl)' >&2; exit ${EXIT_NO_TOOL}; fi`,
+    fetchInto(zip, url),
+    fetchInto(dgst, `${url}.dgst`),
+    `wc -c < ${zip}`,
+  ].join('\n');
+  const result = await host.run(script, { timeoutMs: DOWNLOAD_TIMEOUT_MS });
+  if (result.exitCode !== 0) throw scriptFailure(result);
+  return Number.parseInt(result.stdout.trim(), 10);
+}
+
+/** The SHA2-256 line of a release's .dgst: `SHA2-256= hex` (OpenSSL 3) or `SHA256= hex` (OpenSSL 1.1). */
+function parseDgst(text: string, dgstUrl: string): string {
+  const match = /^SHA2?-?256(?:\([^)]*\))?\s*=\s*([0-9a-fA-F]{64})\s*$/m.exec(text);
+  if (!match) throw new KeyportError('deploy-failed', `${dgstUrl} holds no SHA2-256 line; refusing an Xray archive that cannot be checked`);
+  return match[1]!.toLowerCase();
+}
+
+/** Unpacks xray and the geo files into `workDir/unpacked`. */
+async function unpack(host: RemoteHost, workDir: string, asset: string): Promise<void> {
+  const zip = shellQuote(`${workDir}/${asset}`);
+  const out = shellQuote(`${workDir}/unpacked`);
+  const script = [
+    `mkdir ${out} || exit 1`,
+    // unzip exits 11 when a named member is missing: a missing geo file is not fatal, a missing xray is (below).
+    `if command -v unzip >/dev/null 2>&1; then unzip -q -o ${zip} xray ${GEO_FILES.join(' ')} -d ${out} || [ $? -eq 11 ] || exit 1`,
+    `elif command -v python3 >/dev/null 2>&1; then python3 -m zipfile -e ${zip} ${out} || exit 1`,
+    `else echo 'the server has neither unzip nor python3 to unpack the Xray archive with: install unzip (e.g. apt-get install unzip)' >&2; exit ${EXIT_NO_TOOL}; fi`,
+    `[ -f ${out}/xray ] || { echo 'the archive holds no xray executable' >&2; exit 1; }`,
+  ].join('\n');
+  const result = await host.run(script, { timeoutMs: 120_000 });
+  if (result.exitCode !== 0) throw scriptFailure(result, 'unpacking the Xray archive failed');
+}
+
+/**
+ * Stages the new binary beside the old one and runs it; only if it answers `version` do the geo
+ * files and then the binary replace theirs, each by a rename. Resolves to the geo files installed.
+ */
+async function place(host: RemoteHost, workDir: string, paths: XrayPaths): Promise<string[]> {
+  const unpacked = `${workDir}/unpacked`;
+  const binary = shellQuote(paths.binary);
+  const assetDir = shellQuote(paths.assetDir);
+  // Whatever is still staged when the script ends (early, or after the renames) goes.
+  const staged = ['bin', ...GEO_FILES.map((_name, index) => `geo${index}`)];
+  const script = [
+    ...staged.map((name) => `${name}=''`),
+    `trap 'rm -f ${staged.map((name) => `"$${name}"`).join(' ')}' EXIT`,
+    `mkdir -p ${shellQuote(paths.binary.slice(0, paths.binary.lastIndexOf('/')) || '/')} || exit 1`,
+    `bin=$(mktemp ${shellQuote(`${paths.binary}.XXXXXX`)}) || exit 1`,
+    `cat ${shellQuote(`${unpacked}/xray`)} > "$bin" && chmod 0755 "$bin" || exit 1`,
+    // Run from beside its target, not from the temp dir: /tmp is often mounted noexec.
+    'if ! answer=$("$bin" version 2>&1); then',
+    `  printf 'the new xray does not run on this server (wrong arch?), so nothing was changed: %s\\n' "$answer" >&2; exit 1`,
+    'fi',
+    `mkdir -p ${assetDir} || exit 1`,
+    ...GEO_FILES.flatMap((name, index) => {
+      const source = shellQuote(`${unpacked}/${name}`);
+      const geo = `"$geo${index}"`;
+      return [
+        `if [ -f ${source} ]; then`,
+        `  geo${index}=$(mktemp ${shellQuote(`${paths.assetDir}/${name}.XXXXXX`)}) || exit 1`,
+        `  cat ${source} > ${geo} && chmod 0644 ${geo} && mv -f ${geo} ${shellQuote(`${paths.assetDir}/${name}`)} || exit 1`,
+        `  echo ${name}`,
+        'fi',
+      ];
+    }),
+    `mv -f "$bin" ${binary} || exit 1`,
+  ].join('\n');
+  const result = await host.run(script, { timeoutMs: 120_000 });
+  if (result.exitCode !== 0) throw scriptFailure(result, `installing Xray into ${paths.binary} failed`);
+  return result.stdout.split('\n').filter((line) => GEO_FILES.includes(line.trim()));
+}
+
+/** The error of a failed script: its own message (stderr), after `what` failed when given. */
+function scriptFailure(result: { stderr: string; exitCode: number }, what?: string): KeyportError {
+  const detail = result.stderr.trim() || `exit code ${result.exitCode}`;
+  return new KeyportError(result.exitCode === EXIT_NO_TOOL ? 'unsupported-server' : 'deploy-failed', what ? `${what}: ${detail}` : detail);
+}
+
+/** `Xray 25.10.15 (Xray, Penetrates Everything.) ...` gives 25.10.15; an unexpected line is kept whole. */
+function versionNumber(output: string): string {
+  const firstLine = output.trim().split('\n')[0] ?? '';
+  return /^Xray\s+v?(\S+)/.exec(firstLine)?.[1] ?? firstLine;
+}
