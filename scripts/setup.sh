@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Keyport needs on a fresh Debian machine: the system tools the agent and the
 # tests drive (iptables, iproute2 for network namespaces and ss, OpenSSH's sshd and socat for the
-# test servers, unzip and python3 for the Xray install test), then the npm packages, which include
+# test servers, unzip and python3 for the Xray install test, Debian's Chromium for the window's
+# end-to-end tests and benchmark, driven by playwright-core), then the npm packages, which include
 # the pinned Node 24 runtime the agent runs on, and that runtime for arm64 servers. Electron's
 # binary is not downloaded.
 set -euo pipefail
@@ -17,6 +18,7 @@ command -v python3 >/dev/null || missing+=(python3)
 command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v socat >/dev/null || missing+=(socat)
 command -v sudo >/dev/null || missing+=(sudo)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${missing[*]} (needs root)" >&2

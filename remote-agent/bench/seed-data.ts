@@ -15,6 +15,8 @@ export interface SeedOptions {
   keys: number;
   /** Days (YYYY-MM-DD) that get a daily_traffic row for every key. */
   days?: readonly string[];
+  /** Which keys used which days; every key every day when absent. */
+  usedOn?: (keyIndex: number, dayIndex: number) => boolean;
 }
 
 const CREATED_AT_MS = Date.UTC(2025, 6, 1);
@@ -30,8 +32,8 @@ export function seedDataDir(dataDir: string, options: SeedOptions): SeededKey[] 
   }
 }
 
-/** N keys on ports 10001.., each with a key_totals row and a daily row per given day, in one transaction. */
-export function seedDatabase(db: DatabaseSync, { keys: count, days = [] }: SeedOptions): SeededKey[] {
+/** N keys on ports 10001.., each with a key_totals row and a daily row per given day it used, in one transaction. */
+export function seedDatabase(db: DatabaseSync, { keys: count, days = [], usedOn = () => true }: SeedOptions): SeededKey[] {
   const keys = Array.from({ length: count }, (_, index) => ({
     id: randomUUID(),
     uuid: randomUUID(),
@@ -51,7 +53,7 @@ export function seedDatabase(db: DatabaseSync, { keys: count, days = [] }: SeedO
       insertKey.run(key.id, `bench-key-${index + 1}`, key.uuid, key.port, CREATED_AT_MS + index);
       insertTotals.run(key.id, bytesFor(index, 1), bytesFor(index, 2), index % 97, LAST_ACTIVITY_MS);
       days.forEach((day, dayIndex) => {
-        insertDay.run(key.id, day, bytesFor(index, dayIndex + 3), bytesFor(index, dayIndex + 5), (index + dayIndex) % 13, dayIndex % 29);
+        if (usedOn(index, dayIndex)) insertDay.run(key.id, day, bytesFor(index, dayIndex + 3), bytesFor(index, dayIndex + 5), (index + dayIndex) % 13, dayIndex % 29);
       });
     });
   });

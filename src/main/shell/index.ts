@@ -42,7 +42,8 @@ function createWindow(): void {
 let core: KeyportCore | undefined;
 
 void app.whenReady().then(async () => {
-  core = await openKeyportCore({ home: app.getPath('userData'), vault: safeStorageVault(), artifacts: shellArtifacts() });
+  // $KEYPORT_HOME, as for the CLI, lets the CLI and the window share one cache (and tests isolate theirs).
+  core = await openKeyportCore({ home: process.env.KEYPORT_HOME ?? app.getPath('userData'), vault: safeStorageVault(), artifacts: shellArtifacts() });
   ipcMain.handle(IPC_INVOKE, ipcBridgeHandler(core, isConsolePage));
   core.backgroundSync.start();
   createWindow();

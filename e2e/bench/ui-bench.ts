@@ -1,0 +1,148 @@
+// npm run bench:ui — the console's window (web mode, Debian's Chromium) against a test server whose
+// agent holds 10,000 keys and 365 days of history. Prints each figure beside a baseline taken in the
+// same run; asserts nothing about time (the goals are in the README).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { seedDataDir } from '../../remote-agent/bench/seed-data.ts';
+import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { openKeyportCore } from '../../src/main/core/keyport-core.ts';
+import { checkoutRendererDir } from '../../src/main/web/renderer-dir.ts';
+import { startWebConsole } from '../../src/main/web/web-console.ts';
+import { TestServer } from '../harness/test-server.ts';
+import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const KEYS = 10_000;
+const DAYS = 365;
+const SCROLL_MS = 3_000;
+const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+const progress = (message: string) => process.stderr.write(`[bench:ui] ${message}\n`);
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const rows: string[][] = [];
+const row = (name: string, measured: string, baseline: string, goal: string, pass: boolean) => rows.push([name, measured, baseline, goal, pass ? 'PASS' : 'MISS']);
+const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+  const started = performance.now();
+  const value = await work();
+  return [value, performance.now() - started];
+};
+
+execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: REPO, stdio: 'ignore' });
+execFileSync(join(REPO, 'node_modules/.bin/electron-vite'), ['build'], { cwd: REPO, stdio: 'ignore' });
+const server = await TestServer.create(await freePort());
+const home = mkdtempSync(join(tmpdir(), 'keyport-bench-ui-'));
+const core = await openKeyportCore({ home });
+const browser = await launchChromium();
+try {
+  progress(`seeding ${KEYS} keys with ${DAYS} days of history (each key used one day in four)`);
+  const dataDir = server.hostPath('/var/lib/keyport');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  const days = Array.from({ length: DAYS }, (_, index) => new Date(today - (DAYS - 1 - index) * 86_400_000).toISOString().slice(0, 10));
+  const seeded = seedDataDir(dataDir, { keys: KEYS, days, usedOn: (key, day) => (key + day) % 4 === 0 });
+
+  progress('adding and deploying the server');
+  await core.fleet.add({
+    name: 'bench',
+    host: '127.0.0.1',
+    port: server.sshPort,
+    user: 'root',
+    auth: { method: 'key', keyPath: server.clientKeyPath },
+    acceptedFingerprint: server.hostKeyFingerprint,
+  });
+  await core.deploy.deploy('bench');
+  progress('first sync of the cache (every key’s history)');
+  const [, firstSyncMs] = await timed(() => core.fleet.sync('bench'));
+  const [, resyncMs] = await timed(() => core.fleet.sync('bench'));
+
+  const web = await startWebConsole({ services: core, rendererDir: checkoutRendererDir() });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  page.setDefaultTimeout(120_000);
+  try {
+    await page.goto(web.url);
+    await page.locator(byTestId('server-link-bench')).waitFor();
+
+    progress('keys table: first render');
+    const thisMonth = { year: new Date().getUTCFullYear(), month: new Date().getUTCMonth() + 1 };
+    const todayDate = days.at(-1)!;
+    const [, dataMs] = await timed(() =>
+      Promise.all([core.keys.list('bench'), core.traffic.live('bench'), core.traffic.daily('bench', todayDate), core.traffic.monthly('bench', thisMonth)]),
+    );
+    const clickedAt = await page.evaluate(() => performance.now());
+    await page.click(byTestId('server-link-bench'));
+    const tableMs = await page
+      .waitForFunction(
+        (keys) => {
+          const table = document.querySelector('[data-testid="keys-table"]');
+          return table && table.getAttribute('data-total-rows') === String(keys) && Number(table.getAttribute('data-rendered-rows')) > 0 && performance.now();
+        },
+        KEYS,
+        { polling: 'raf' },
+      )
+      .then(async (handle) => ((await handle.jsonValue()) as number) - clickedAt);
+    row(`Keys table first render (${KEYS} keys)`, ms(tableMs), `${ms(dataMs)} data alone`, '< 1500 ms', tableMs < 1_500);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'bench-keys-table.png') });
+
+    progress('keys table: scrolling');
+    const frameRate = (scroll: boolean) =>
+      page.evaluate(
+        ({ scroll, durationMs }) =>
+          new Promise<{ fps: number; worstMs: number }>((done) => {
+            const table = document.querySelector('[data-testid="keys-table"]') as HTMLElement;
+            const started = performance.now();
+            let frames = 0;
+            let previous = started;
+            let worstMs = 0;
+            const step = (now: number) => {
+              frames += 1;
+              worstMs = Math.max(worstMs, now - previous);
+              previous = now;
+              if (scroll) table.scrollTop = table.scrollTop + 240 >= table.scrollHeight - table.clientHeight ? 0 : table.scrollTop + 240;
+              if (now - started < durationMs) requestAnimationFrame(step);
+              else done({ fps: (frames * 1000) / (now - started), worstMs });
+            };
+            requestAnimationFrame(step);
+          }),
+        { scroll, durationMs: SCROLL_MS },
+      );
+    const idle = await frameRate(false);
+    const scrolling = await frameRate(true);
+    row(
+      'Keys table scroll frame rate',
+      `${scrolling.fps.toFixed(1)} fps (worst ${ms(scrolling.worstMs)})`,
+      `${idle.fps.toFixed(1)} fps idle`,
+      '>= 50 fps',
+      scrolling.fps >= 50,
+    );
+
+    progress('a key’s year chart');
+    await page.fill(byTestId('key-search'), String(seeded[0]!.port));
+    await page.locator('[data-testid^="key-row-"]').first().click();
+    const keyId = (await page.locator(byTestId('key-view')).getAttribute('data-key-id'))!;
+    const [, historyMs] = await timed(() => core.traffic.keyHistory('bench', keyId));
+    const chart = page.locator(`${byTestId('chart-daily-wrapper')}[data-ready="true"]`);
+    await chart.waitFor();
+    const points = Number(await chart.getAttribute('data-points'));
+    const drawMs = Number(await chart.getAttribute('data-draw-ms'));
+    row(`Year chart draw (${points} days, rx+tx)`, ms(drawMs), `${ms(historyMs)} history fetch`, '< 300 ms', drawMs < 300);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'bench-key-chart.png') });
+  } finally {
+    await page.close();
+    await web.close();
+  }
+  row('Cache sync, first (every key’s history)', ms(firstSyncMs), `${ms(resyncMs)} next pass, nothing new`, '-', true);
+} finally {
+  await browser.close();
+  await core.close();
+  await server.destroy();
+  rmSync(home, { recursive: true, force: true });
+}
+
+console.log(`\nKeyport UI benchmark: Chromium headless, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${new Date().toISOString().slice(0, 10)}\n`);
+const header = ['Figure', 'Measured', 'Baseline (same run)', 'Goal', ''];
+const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column]!.length)));
+for (const cells of [header, widths.map((width) => '-'.repeat(width)), ...rows]) {
+  console.log(`| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`);
+}

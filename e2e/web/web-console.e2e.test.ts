@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { TestServer } from '../harness/test-server.ts';
+import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
+import { decodeQrPng } from '../support/decode-qr.ts';
+import { keyportJson } from '../support/keyport-cli.ts';
+import { startWebConsoleProcess, type RunningWebConsole } from '../support/web-console-process.ts';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+/**
+ * The console's window, as web mode serves it, driven in Debian's Chromium against a test server
+ * (a namespace with a real sshd, iptables and the stand-in Xray): add and accept the host key,
+ * deploy, create a key, decode its QR code, see real traffic in its charts, and read the history
+ * of the same server once it is offline.
+ */
+describe('web console in Chromium against a test server', { timeout: 600_000 }, () => {
+  let server: TestServer;
+  let scratch: string;
+  let env: Record<string, string>;
+  let web: RunningWebConsole;
+  let browser: Browser;
+  let page: Page;
+  let key: { id: string; name: string; port: number };
+
+  const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS_DIR, `web-${name}.png`), fullPage: true });
+
+  before(async () => {
+    execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: REPO, stdio: 'ignore' });
+    execFileSync(join(REPO, 'node_modules/.bin/electron-vite'), ['build'], { cwd: REPO, stdio: 'ignore' });
+    server = await TestServer.create(await freePort());
+    scratch = mkdtempSync(join(tmpdir(), 'keyport-web-e2e-'));
+    mkdirSync(join(scratch, 'home'), { mode: 0o700 });
+    env = { HOME: join(scratch, 'home'), KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
+    web = await startWebConsoleProcess(env);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.setDefaultTimeout(30_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await web?.stop();
+    await server?.destroy();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('without its token the console page is refused', async () => {
+    const response = await page.goto(new URL('/', web.url).href);
+    assert.equal(response?.status(), 403);
+  });
+
+  test('adds the server after showing its host key fingerprint for acceptance', async () => {
+    await page.goto(web.url);
+    await page.click(byTestId('add-server-button'));
+    await page.check(byTestId('add-server-mode-host'));
+    await page.fill(byTestId('add-server-name'), 'alpha');
+    await page.fill(byTestId('add-server-host'), '127.0.0.1');
+    await page.fill(byTestId('add-server-port'), String(server.sshPort));
+    await page.fill(byTestId('add-server-user'), 'root');
+    await page.selectOption(byTestId('add-server-auth'), 'key');
+    await page.fill(byTestId('add-server-key-path'), server.clientKeyPath);
+    await page.click(byTestId('add-server-probe'));
+    const fingerprint = page.locator(byTestId('host-key-fingerprint'));
+    await fingerprint.waitFor();
+    assert.equal((await fingerprint.textContent())?.trim(), server.hostKeyFingerprint);
+    await screenshot('add-server');
+    await page.click(byTestId('host-key-accept'));
+    await page.locator(byTestId('add-server-added')).waitFor();
+    const servers = await keyportJson<{ name: string; hostKeyFingerprint: string }[]>(['server', 'list'], env);
+    assert.deepEqual(servers.map((entry) => [entry.name, entry.hostKeyFingerprint]), [['alpha', server.hostKeyFingerprint]]);
+  });
+
+  test('deploys the agent with a live step log, and the server turns online', async () => {
+    await page.click(byTestId('add-server-deploy'));
+    const log = page.locator(byTestId('deploy-log'));
+    await log.waitFor();
+    await page.locator(`${byTestId('deploy-log')}[data-outcome="done"]`).waitFor({ timeout: 120_000 });
+    const steps = await log.textContent();
+    assert.match(steps ?? '', /upload-runtime|runtime/i);
+    assert.match(steps ?? '', /health/i);
+    await screenshot('deploy');
+    const done = page.locator(byTestId('add-server-done'));
+    if (await done.isVisible()) await done.click();
+    await page.click(byTestId('server-link-alpha'));
+    await page.locator(`${byTestId('server-state')}:has-text("online")`).first().waitFor();
+  });
+
+  test('creates a key, whose QR code decodes to its vless:// link', async () => {
+    await page.click(byTestId('tab-keys'));
+    await page.fill(byTestId('create-key-name'), 'laptop-anna');
+    await page.click(byTestId('create-key-button'));
+    const row = page.locator('[data-testid^="key-row-"]', { hasText: 'laptop-anna' });
+    await row.waitFor();
+    const keys = (await keyportJson<{ data: { id: string; name: string; port: number }[] }>(['keys', 'list', 'alpha'], env)).data;
+    key = keys.find((entry) => entry.name === 'laptop-anna')!;
+    assert.ok(key, JSON.stringify(keys));
+    await screenshot('keys');
+
+    await row.click();
+    const link = (await page.locator(byTestId('key-link')).textContent())?.trim() ?? '';
+    assert.match(link, new RegExp(`^vless://[0-9a-f-]{36}@127\\.0\\.0\\.1:${key.port}\\?`));
+    const qr = page.locator(byTestId('key-qr'));
+    await qr.waitFor();
+    const src = (await qr.getAttribute('src')) ?? '';
+    assert.match(src, /^data:image\/png;base64,/);
+    const decoded = decodeQrPng(Buffer.from(src.split(',')[1]!, 'base64'));
+    assert.ok(decoded.width >= 320, `the QR image is ${decoded.width} px wide`);
+    assert.equal(decoded.text, link);
+    await screenshot('key');
+  });
+
+  test('bytes sent through the key’s port show in its charts', async () => {
+    server.exec(join(REPO, 'scripts/node24'), [join(REPO, 'e2e/support/move-bytes.ts'), String(key.port), '30000', '70000']);
+    const deadline = Date.now() + 60_000;
+    let totals = '';
+    while (Date.now() < deadline) {
+      await page.click(byTestId('key-back'));
+      await page.click(`${byTestId(`key-row-${key.id}`)}`);
+      await page.locator(`${byTestId('chart-daily-wrapper')}[data-ready="true"]`).waitFor();
+      totals = (await page.locator(byTestId('key-totals')).textContent()) ?? '';
+      if (!/Lifetime: 0 B/.test(totals)) break;
+      await page.waitForTimeout(2_000);
+    }
+    assert.doesNotMatch(totals, /Lifetime: 0 B/);
+    assert.match(totals, /KB|MB/);
+    const points = Number(await page.locator(byTestId('chart-daily-wrapper')).getAttribute('data-points'));
+    assert.ok(points >= 1, `the daily chart has ${points} points`);
+    await screenshot('key-traffic');
+
+    await page.click(byTestId('key-back'));
+    await page.click(byTestId('tab-traffic'));
+    await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
+    await screenshot('traffic');
+    await page.click(byTestId('tab-system'));
+    await page.locator(byTestId('config-status')).waitFor();
+    await screenshot('system');
+    await page.click(byTestId('nav-fleet'));
+    await page.locator(byTestId('fleet-view')).waitFor();
+    await screenshot('fleet');
+  });
+
+  test('with the server offline, its history still shows from the cache, saying since when', async () => {
+    await server.stopSshd();
+    await page.reload();
+    await page.click(byTestId('server-link-alpha'));
+    await page.click(byTestId('tab-keys'));
+    await page.locator(byTestId('offline-banner')).first().waitFor({ timeout: 60_000 });
+    await page.click(`${byTestId(`key-row-${key.id}`)}`);
+    await page.locator(`${byTestId('chart-daily-wrapper')}[data-ready="true"]`).waitFor();
+    const banner = (await page.locator(byTestId('offline-banner')).first().textContent()) ?? '';
+    assert.match(banner, /offline/i);
+    assert.match(banner, /\d{1,2}:\d{2}/, 'the banner tells since when');
+    assert.doesNotMatch((await page.locator(byTestId('key-totals')).textContent()) ?? '', /Lifetime: 0 B/);
+    await screenshot('offline-key');
+    await page.click(byTestId('key-back'));
+    await page.click(byTestId('tab-traffic'));
+    await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
+    await screenshot('offline-traffic');
+  });
+});
