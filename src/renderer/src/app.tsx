@@ -1,10 +1,43 @@
-import { APP_NAME } from '../../shared/app-identity';
+import { useEffect } from 'react';
+import { Sidebar } from './components/sidebar.tsx';
+import { ViewErrorBoundary } from './components/view-error-boundary.tsx';
+import { useVisibleInterval } from './hooks/use-visible-interval.ts';
+import { useAddServerStore } from './state/add-server-store.ts';
+import { useFleetStore } from './state/fleet-store.ts';
+import { selectRoute, useNavigationStore } from './state/navigation-store.ts';
+import { AddServerDialog } from './views/fleet/add-server-dialog.tsx';
+import { FleetView } from './views/fleet/fleet-view.tsx';
+import { KeyView } from './views/key/key-view.tsx';
+import { ServerView } from './views/server/server-view.tsx';
 
+/** How often the fleet's states are checked again while the console is in view. */
+const FLEET_REFRESH_MS = 60_000;
+
+/** The console: the servers on the left, the chosen view on the right. */
 export function App() {
+  const route = useNavigationStore(selectRoute);
+  const addServerOpen = useAddServerStore((state) => state.open);
+  const loadFleet = useFleetStore((state) => state.loadFleet);
+  const goFleet = useNavigationStore((state) => state.goFleet);
+
+  useEffect(() => {
+    void loadFleet();
+  }, [loadFleet]);
+  useVisibleInterval(() => {
+    if (!useFleetStore.getState().list.loading) void loadFleet();
+  }, FLEET_REFRESH_MS);
+
   return (
-    <main>
-      <h1>{APP_NAME}</h1>
-      <p>The fleet, keys and traffic views arrive with the console milestones.</p>
-    </main>
+    <div className="app">
+      <Sidebar />
+      <main className="main">
+        <ViewErrorBoundary key={route.view === 'fleet' ? 'fleet' : route.serverId} onBack={goFleet}>
+          {route.view === 'fleet' && <FleetView />}
+          {route.view === 'server' && <ServerView key={route.serverId} serverId={route.serverId} tab={route.tab} />}
+          {route.view === 'key' && <KeyView key={`${route.serverId}/${route.keyId}`} serverId={route.serverId} keyId={route.keyId} />}
+        </ViewErrorBoundary>
+      </main>
+      {addServerOpen && <AddServerDialog />}
+    </div>
   );
 }

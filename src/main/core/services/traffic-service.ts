@@ -9,6 +9,9 @@ import type {
 } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Traffic, YearMonth } from '../../../shared/contract/services.ts';
+import { formatBytes } from '../../../../remote-agent/src/lib/format-bytes.ts';
+import type { ServerInfo } from '../../../shared/contract/servers.ts';
+import type { DayUsage } from '../cache/cache-records.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import { readThrough } from './read-through.ts';
 import { findServer } from './server-directory.ts';
@@ -59,6 +62,7 @@ export class TrafficService implements Traffic {
       server,
       snapshot: { kind: 'daily', scope: date },
       fetch: async () => (await (await this.#sessions.client(server)).getDailyTraffic(date)).data,
+      fallback: () => this.#dailyFromKeyDays(server, date),
     });
   }
 
@@ -87,6 +91,32 @@ export class TrafficService implements Traffic {
         this.#cache.putKeyMonth(server.id, keyId, yearMonth, report.monthly_traffic, syncedAt);
       },
     });
+  }
+
+  /**
+   * A day never asked for while online, summed from the per-key days the sync cached. A day after
+   * the last sync is unknown; one before it without rows moved nothing (the sync fetched every key
+   * whose usage changed).
+   */
+  #dailyFromKeyDays(server: ServerInfo, date: string): Cached<DailyTrafficReport> | null {
+    const keys = this.#cache.dayTotals(server.id, date);
+    if (!server.lastSyncedAt || date > server.lastSyncedAt.slice(0, 10)) return null;
+    const sum = (pick: (usage: DayUsage) => number) => keys.reduce((total, key) => total + pick(key.usage), 0);
+    const totalBytes = sum((usage) => usage.total_bytes);
+    return {
+      data: {
+        date,
+        total_bytes: totalBytes,
+        rx_bytes: sum((usage) => usage.rx_bytes),
+        tx_bytes: sum((usage) => usage.tx_bytes),
+        total_connections: sum((usage) => usage.max_connections),
+        active_keys: keys.filter((key) => key.usage.total_bytes > 0 || key.usage.sessions > 0).length,
+        total_sessions: sum((usage) => usage.sessions),
+        total_formatted: formatBytes(totalBytes),
+      },
+      source: 'cache',
+      syncedAt: server.lastSyncedAt,
+    };
   }
 
   summary(serverName: string): Promise<Cached<TrafficSummaryReport>> {

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import { ConsoleCache } from '../cache/console-cache.ts';
+import type { ServerSessions } from './server-sessions.ts';
+import { TrafficService } from './traffic-service.ts';
+
+const SYNCED = '2025-08-05T12:00:00.000Z';
+const usage = (rx: number, tx: number, sessions = 1) => ({ total_bytes: rx + tx, rx_bytes: rx, tx_bytes: tx, max_connections: 2, sessions });
+
+/** A TrafficService over a real cache file whose server cannot be reached. */
+function offlineTraffic(t: TestContext) {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-traffic-'));
+  const cache = new ConsoleCache(join(dir, 'cache.sqlite'));
+  t.after(() => {
+    cache.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  cache.saveServer({
+    id: 's1',
+    name: 'alpha',
+    target: { host: 'alpha.example', port: 22, user: 'root', auth: { method: 'agent' }, proxyJump: [] },
+    sshAlias: null,
+    hostKeyFingerprint: 'SHA256:x',
+    addedAt: SYNCED,
+    agent: { version: '0.1.0', release: 'r1', deployedAt: SYNCED, apiPort: 8000 },
+    lastSyncedAt: null,
+  });
+  cache.markSynced('s1', SYNCED);
+  const sessions = {
+    client: async () => {
+      throw new KeyportError('server-offline', 'alpha does not answer');
+    },
+  } as unknown as ServerSessions;
+  return { cache, traffic: new TrafficService(cache, sessions) };
+}
+
+test('offline, a day never read before is summed from the cached per-key days', async (t) => {
+  const { cache, traffic } = offlineTraffic(t);
+  cache.putKeyDays('s1', 'k1', { '2025-08-03': usage(1_000, 3_000, 4) }, SYNCED);
+  cache.putKeyDays('s1', 'k2', { '2025-08-03': usage(500, 0, 1), '2025-08-04': usage(7, 7) }, SYNCED);
+  const day = await traffic.daily('alpha', '2025-08-03');
+  assert.equal(day.source, 'cache');
+  assert.equal(day.syncedAt, SYNCED);
+  assert.deepEqual(day.data, {
+    date: '2025-08-03',
+    total_bytes: 4_500,
+    rx_bytes: 1_500,
+    tx_bytes: 3_000,
+    total_connections: 4,
+    active_keys: 2,
+    total_sessions: 5,
+    total_formatted: '4.39 KB',
+  });
+});
+
+test('offline, a quiet day before the last sync is zero, and a day after it is not known', async (t) => {
+  const { traffic } = offlineTraffic(t);
+  const quiet = await traffic.daily('alpha', '2025-08-01');
+  assert.equal(quiet.data.total_bytes, 0);
+  assert.equal(quiet.data.active_keys, 0);
+  await assert.rejects(traffic.daily('alpha', '2025-08-06'), (error: unknown) => error instanceof KeyportError && error.code === 'server-offline');
+});

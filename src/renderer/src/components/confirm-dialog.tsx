@@ -1,0 +1,48 @@
+import type { ReactNode } from 'react';
+import { clearOperation, useOperation } from '../state/operations-store.ts';
+import { InlineError } from './inline-error.tsx';
+import { ModalDialog } from './modal-dialog.tsx';
+import { Spinner } from './spinner.tsx';
+
+interface ConfirmDialogProps {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  /** The operation the confirmed action runs under: its progress and error show in the dialog. */
+  operationId: string;
+  /** Answers true when it worked; the dialog then closes. */
+  onConfirm: () => Promise<boolean>;
+  onClose: () => void;
+}
+
+/** Asks before a destructive action, and stays open to show why it failed if it does. */
+export function ConfirmDialog({ title, children, confirmLabel, operationId, onConfirm, onClose }: ConfirmDialogProps) {
+  const operation = useOperation(operationId);
+  const close = () => {
+    clearOperation(operationId);
+    onClose();
+  };
+  return (
+    <ModalDialog title={title} onClose={close} testId="confirm-dialog">
+      <div className="confirm-text">{children}</div>
+      <InlineError message={operation.error} testId="confirm-error" />
+      <div className="dialog-actions">
+        {operation.running && <Spinner label="Working…" />}
+        <button type="button" onClick={close} data-testid="confirm-cancel">
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={operation.running}
+          data-testid="confirm-ok"
+          onClick={async () => {
+            if (await onConfirm()) onClose();
+          }}
+        >
+          {confirmLabel}
+        </button>
+      </div>
+    </ModalDialog>
+  );
+}

@@ -1,0 +1,43 @@
+import { useAddServerStore } from '../state/add-server-store.ts';
+import { useFleetStore } from '../state/fleet-store.ts';
+import { selectCurrentServerId, selectRoute, useNavigationStore } from '../state/navigation-store.ts';
+import { StateDot } from './state-badge.tsx';
+
+/** The fleet at a glance: every server with its state, and the way to add one. */
+export function Sidebar() {
+  const servers = useFleetStore((state) => state.servers);
+  const route = useNavigationStore(selectRoute);
+  const currentServerId = useNavigationStore(selectCurrentServerId);
+  const { goFleet, openServer } = useNavigationStore.getState();
+  const openAddServer = useAddServerStore((state) => state.openDialog);
+
+  return (
+    <nav className="sidebar" aria-label="Servers">
+      <div className="brand">Keyport</div>
+      <button type="button" className={`nav-item ${route.view === 'fleet' ? 'current' : ''}`} data-testid="nav-fleet" onClick={goFleet}>
+        Fleet
+      </button>
+      <h2 className="sidebar-heading">Servers</h2>
+      <ul className="server-list">
+        {servers.map((server) => (
+          <li key={server.id}>
+            <button
+              type="button"
+              className={`nav-item server-link ${currentServerId === server.id ? 'current' : ''}`}
+              data-testid={`server-link-${server.name}`}
+              aria-current={currentServerId === server.id ? 'page' : undefined}
+              onClick={() => openServer(server.id)}
+            >
+              <StateDot serverId={server.id} />
+              <span className="server-link-name">{server.name}</span>
+            </button>
+          </li>
+        ))}
+        {servers.length === 0 && <li className="muted sidebar-empty">No servers yet</li>}
+      </ul>
+      <button type="button" className="add-server-button" data-testid="add-server-button" onClick={openAddServer}>
+        + Add server
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,41 @@
+import { Component, type ErrorInfo, type ReactNode } from 'react';
+
+interface ViewErrorBoundaryProps {
+  children: ReactNode;
+  onBack: () => void;
+}
+
+/** A view that fails to draw shows why, and the rest of the console keeps working. */
+export class ViewErrorBoundary extends Component<ViewErrorBoundaryProps, { error: Error | null }> {
+  override state = { error: null as Error | null };
+
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+
+  override componentDidCatch(error: Error, info: ErrorInfo) {
+    console.error('Keyport view failed', error, info.componentStack);
+  }
+
+  override render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <section className="view" data-testid="view-error">
+        <h1>This view could not be shown</h1>
+        <p className="inline-error">{this.state.error.message}</p>
+        <p>This is a fault in Keyport; it is worth a bug report with the message above.</p>
+        <div>
+          <button
+            type="button"
+            onClick={() => {
+              this.setState({ error: null });
+              this.props.onBack();
+            }}
+          >
+            Back to the fleet
+          </button>
+        </div>
+      </section>
+    );
+  }
+}

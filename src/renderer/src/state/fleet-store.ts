@@ -1,0 +1,108 @@
+import { create } from 'zustand';
+import type { DeployProgress, DeployResult } from '../../../shared/contract/deploy.ts';
+import type { ServerInfo, ServerStatus } from '../../../shared/contract/servers.ts';
+import type { Cached } from '../../../shared/contract/services.ts';
+import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
+import { services } from '../bridge/services.ts';
+import { errorMessage } from '../format/error-message.ts';
+import { load, type Loadable } from './loadable.ts';
+import { runOperation } from './operations-store.ts';
+
+/** A deploy or upgrade: its streamed steps as they came, and how it ended. */
+export interface DeployRun {
+  running: boolean;
+  steps: DeployProgress[];
+  error: string | null;
+  result: DeployResult | null;
+}
+
+interface FleetState {
+  servers: ServerInfo[];
+  list: Loadable<true>;
+  statuses: Record<string, Loadable<ServerStatus>>;
+  summaries: Record<string, Loadable<Cached<TrafficSummaryReport>>>;
+  deploys: Record<string, DeployRun>;
+  loadFleet(): Promise<void>;
+  refreshServer(serverId: string): Promise<void>;
+  removeServer(serverId: string): Promise<boolean>;
+  deploy(serverId: string): Promise<void>;
+}
+
+export const removeServerOperation = (serverId: string) => `fleet.remove:${serverId}`;
+
+export const useFleetStore = create<FleetState>()((set, get) => ({
+  servers: [],
+  list: { loading: false, error: null },
+  statuses: {},
+  summaries: {},
+  deploys: {},
+
+  async loadFleet() {
+    const loaded = await load<true>(
+      (change) => set((state) => ({ list: change(state.list) })),
+      async () => {
+        set({ servers: await services.fleet.list() });
+        return true;
+      },
+    );
+    if (loaded) await Promise.all(get().servers.map((server) => get().refreshServer(server.id)));
+  },
+
+  async refreshServer(serverId) {
+    const status = await load<ServerStatus>(
+      (change) => set((state) => ({ statuses: { ...state.statuses, [serverId]: change(state.statuses[serverId]) } })),
+      () => services.fleet.status(serverId),
+    );
+    if (status) set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? status.server : server)) }));
+    // A server never deployed has no traffic, live or cached.
+    if (!status?.server.agent) return;
+    await load<Cached<TrafficSummaryReport>>(
+      (change) => set((state) => ({ summaries: { ...state.summaries, [serverId]: change(state.summaries[serverId]) } })),
+      () => services.traffic.summary(serverId),
+    );
+  },
+
+  async removeServer(serverId) {
+    const removed = await runOperation(removeServerOperation(serverId), async () => {
+      await services.fleet.remove(serverId);
+      return true;
+    });
+    if (removed) set((state) => ({ servers: state.servers.filter((server) => server.id !== serverId) }));
+    return removed === true;
+  },
+
+  async deploy(serverId) {
+    if (get().deploys[serverId]?.running) return;
+    const update = (change: (run: DeployRun) => Partial<DeployRun>) =>
+      set((state) => {
+        const run = state.deploys[serverId] ?? { running: false, steps: [], error: null, result: null };
+        return { deploys: { ...state.deploys, [serverId]: { ...run, ...change(run) } } };
+      });
+    set((state) => ({ deploys: { ...state.deploys, [serverId]: { running: true, steps: [], error: null, result: null } } }));
+    try {
+      const result = await services.deploy.deploy(serverId, (progress) => update((run) => ({ steps: [...run.steps, progress] })));
+      update(() => ({ running: false, result }));
+    } catch (error) {
+      update(() => ({ running: false, error: errorMessage(error) }));
+    }
+    await get().refreshServer(serverId);
+  },
+}));
+
+/** What the console shows as a server's state: its status, or the deploy running on it right now. */
+export type DisplayState = ServerStatus['state'] | 'deploying' | 'agent-outdated' | 'checking' | 'unknown';
+
+export function displayState(status: Loadable<ServerStatus> | undefined, deploy: DeployRun | undefined): DisplayState {
+  if (deploy?.running) return 'deploying';
+  const value = status?.value;
+  if (!value) return status?.loading || !status ? 'checking' : 'unknown';
+  if (value.state === 'online' && value.agentOutdated) return 'agent-outdated';
+  return value.state;
+}
+
+export const selectServer = (serverId: string) => (state: FleetState) => state.servers.find((server) => server.id === serverId);
+export const selectStatus = (serverId: string) => (state: FleetState) => state.statuses[serverId];
+export const selectSummary = (serverId: string) => (state: FleetState) => state.summaries[serverId];
+export const selectDeploy = (serverId: string) => (state: FleetState) => state.deploys[serverId];
+export const selectDisplayState = (serverId: string) => (state: FleetState) =>
+  displayState(state.statuses[serverId], state.deploys[serverId]);

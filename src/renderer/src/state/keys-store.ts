@@ -1,0 +1,104 @@
+import { create } from 'zustand';
+import type { ApiKey, KeyConfig, LiveTraffic } from '../../../shared/contract/api-types.ts';
+import type { Cached } from '../../../shared/contract/services.ts';
+import { services } from '../bridge/services.ts';
+import { load, type Loadable } from './loadable.ts';
+import { runOperation } from './operations-store.ts';
+
+interface KeysState {
+  /** By server id. */
+  lists: Record<string, Loadable<Cached<ApiKey[]>>>;
+  live: Record<string, Loadable<Cached<LiveTraffic>>>;
+  /** By `server/key`. */
+  configs: Record<string, Loadable<Cached<KeyConfig>>>;
+  loadKeys(serverId: string): Promise<void>;
+  loadLive(serverId: string): Promise<void>;
+  loadConfig(serverId: string, keyId: string): Promise<void>;
+  createKey(serverId: string, name: string): Promise<ApiKey | undefined>;
+  setActive(serverId: string, keyId: string, active: boolean): Promise<void>;
+  removeKey(serverId: string, keyId: string): Promise<boolean>;
+  resetLiveTraffic(serverId: string, keyId: string): Promise<boolean>;
+}
+
+export const createKeyOperation = (serverId: string) => `keys.create:${serverId}`;
+export const toggleKeyOperation = (keyId: string) => `keys.toggle:${keyId}`;
+export const removeKeyOperation = (keyId: string) => `keys.remove:${keyId}`;
+export const resetLiveOperation = (keyId: string) => `keys.reset-live:${keyId}`;
+
+export const configId = (serverId: string, keyId: string) => `${serverId}/${keyId}`;
+
+export const useKeysStore = create<KeysState>()((set, get) => {
+  /** Applies a change to the server's key list in place, so the table shows writes at once. */
+  const editList = (serverId: string, change: (keys: ApiKey[]) => ApiKey[]) =>
+    set((state) => {
+      const entry = state.lists[serverId];
+      if (!entry?.value) return {};
+      return { lists: { ...state.lists, [serverId]: { ...entry, value: { ...entry.value, data: change(entry.value.data) } } } };
+    });
+
+  return {
+    lists: {},
+    live: {},
+    configs: {},
+
+    async loadKeys(serverId) {
+      await Promise.all([
+        load<Cached<ApiKey[]>>(
+          (change) => set((state) => ({ lists: { ...state.lists, [serverId]: change(state.lists[serverId]) } })),
+          () => services.keys.list(serverId),
+        ),
+        get().loadLive(serverId),
+      ]);
+    },
+
+    async loadLive(serverId) {
+      await load<Cached<LiveTraffic>>(
+        (change) => set((state) => ({ live: { ...state.live, [serverId]: change(state.live[serverId]) } })),
+        () => services.traffic.live(serverId),
+      );
+    },
+
+    async loadConfig(serverId, keyId) {
+      const id = configId(serverId, keyId);
+      await load<Cached<KeyConfig>>(
+        (change) => set((state) => ({ configs: { ...state.configs, [id]: change(state.configs[id]) } })),
+        () => services.keys.config(serverId, keyId),
+      );
+    },
+
+    async createKey(serverId, name) {
+      const key = await runOperation(createKeyOperation(serverId), () => services.keys.create(serverId, name));
+      if (key) editList(serverId, (keys) => [...keys, key]);
+      return key;
+    },
+
+    async setActive(serverId, keyId, active) {
+      const key = await runOperation(toggleKeyOperation(keyId), () => services.keys.setActive(serverId, keyId, active));
+      if (key) editList(serverId, (keys) => keys.map((existing) => (existing.id === keyId ? key : existing)));
+    },
+
+    async removeKey(serverId, keyId) {
+      const removed = await runOperation(removeKeyOperation(keyId), async () => {
+        await services.keys.remove(serverId, keyId);
+        return true;
+      });
+      if (removed) editList(serverId, (keys) => keys.filter((key) => key.id !== keyId));
+      return removed === true;
+    },
+
+    async resetLiveTraffic(serverId, keyId) {
+      const reset = await runOperation(resetLiveOperation(keyId), async () => {
+        await services.keys.resetLiveTraffic(serverId, keyId);
+        return true;
+      });
+      if (reset) void get().loadLive(serverId);
+      return reset === true;
+    },
+  };
+});
+
+export const selectKeyList = (serverId: string) => (state: KeysState) => state.lists[serverId];
+export const selectLive = (serverId: string) => (state: KeysState) => state.live[serverId];
+export const selectConfig = (serverId: string, keyId: string) => (state: KeysState) => state.configs[configId(serverId, keyId)];
+export const selectKey = (serverId: string, keyId: string) => (state: KeysState) =>
+  state.lists[serverId]?.value?.data.find((key) => key.id === keyId) ?? state.configs[configId(serverId, keyId)]?.value?.data.key;

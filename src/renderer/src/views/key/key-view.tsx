@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useState } from 'react';
+import { InlineError } from '../../components/inline-error.tsx';
+import { OfflineBanner } from '../../components/offline-banner.tsx';
+import { Spinner } from '../../components/spinner.tsx';
+import { formatLocalTime } from '../../format/format-time.ts';
+import { selectServer, useFleetStore } from '../../state/fleet-store.ts';
+import { selectConfig, selectKey, useKeysStore } from '../../state/keys-store.ts';
+import { useNavigationStore } from '../../state/navigation-store.ts';
+import { selectKeyHistory, useTrafficStore } from '../../state/traffic-store.ts';
+import { KeyCharts } from './key-charts.tsx';
+import { KeyLinkPanel } from './key-link-panel.tsx';
+import { KeyQrPanel } from './key-qr-panel.tsx';
+import { KeyResets } from './key-resets.tsx';
+import { PrintSheet } from './print-sheet.tsx';
+
+/** One key: its link and QR code to hand out, its traffic, and its counters. */
+export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }) {
+  const server = useFleetStore(selectServer(serverId));
+  const key = useKeysStore(selectKey(serverId, keyId));
+  const config = useKeysStore(selectConfig(serverId, keyId));
+  const history = useTrafficStore(selectKeyHistory(serverId, keyId));
+  const loadConfig = useKeysStore((state) => state.loadConfig);
+  const loadKeyHistory = useTrafficStore((state) => state.loadKeyHistory);
+  const openServer = useNavigationStore((state) => state.openServer);
+  const [printing, setPrinting] = useState(false);
+  const closePrint = useCallback(() => setPrinting(false), []);
+
+  useEffect(() => {
+    void loadConfig(serverId, keyId);
+    void loadKeyHistory(serverId, keyId);
+  }, [loadConfig, loadKeyHistory, serverId, keyId]);
+
+  const shared = config?.value?.data;
+  const report = history?.value?.data;
+  const keyName = key?.name ?? report?.key_name ?? keyId;
+  const serverName = server?.name ?? serverId;
+
+  return (
+    <section className="view key-view" data-testid="key-view" data-key-id={keyId}>
+      <header className="view-header">
+        <div>
+          <button type="button" className="link-button small" onClick={() => openServer(serverId, 'keys')} data-testid="key-back">
+            ← {serverName} keys
+          </button>
+          <h1 data-testid="key-name">{keyName}</h1>
+          {key && (
+            <div className="muted small">
+              Port {key.port} · {key.is_active ? 'active' : 'disabled'} · created {formatLocalTime(key.created_at)} · id {key.id}
+            </div>
+          )}
+        </div>
+      </header>
+      <OfflineBanner reads={[config?.value, history?.value]} />
+
+      <div className="key-share">
+        {shared ? (
+          <>
+            <KeyLinkPanel link={shared.vless_url} />
+            <KeyQrPanel keyName={keyName} qrText={shared.qr_code_data} onPrint={() => setPrinting(true)} />
+          </>
+        ) : config?.error ? (
+          <InlineError message={config.error} testId="key-config-error" />
+        ) : (
+          <Spinner label="Loading the key’s link…" />
+        )}
+      </div>
+
+      <section className="panel">
+        <h2>Traffic</h2>
+        {report && (
+          <p className="totals" data-testid="key-totals">
+            Lifetime: <strong>{report.total_traffic.total_formatted}</strong> (received {report.total_traffic.rx_formatted}, sent{' '}
+            {report.total_traffic.tx_formatted}), {report.total_traffic.total_connections.toLocaleString()} connections · last activity{' '}
+            {formatLocalTime(report.last_activity)}
+          </p>
+        )}
+        <InlineError message={history?.error} testId="key-history-error" />
+        {report ? <KeyCharts history={report} /> : !history?.error && <Spinner label="Loading the history…" />}
+      </section>
+
+      <KeyResets serverId={serverId} keyId={keyId} keyName={keyName} />
+
+      {printing && shared && <PrintSheet keyName={keyName} serverName={serverName} link={shared.vless_url} qrText={shared.qr_code_data} onClose={closePrint} />}
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+import { useState, type FormEvent } from 'react';
+import type { ApiKey } from '../../../../shared/contract/api-types.ts';
+import { InlineError } from '../../components/inline-error.tsx';
+import { createKeyOperation, useKeysStore } from '../../state/keys-store.ts';
+import { useNavigationStore } from '../../state/navigation-store.ts';
+import { useOperation } from '../../state/operations-store.ts';
+
+/** A new key by name; the agent picks its port and Reality settings. */
+export function CreateKeyForm({ serverId }: { serverId: string }) {
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<ApiKey | null>(null);
+  const createKey = useKeysStore((state) => state.createKey);
+  const openKey = useNavigationStore((state) => state.openKey);
+  const operation = useOperation(createKeyOperation(serverId));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!name.trim()) return;
+    setCreated(null);
+    const key = await createKey(serverId, name.trim());
+    if (key) {
+      setName('');
+      setCreated(key);
+    }
+  };
+
+  return (
+    <form className="create-key" onSubmit={submit}>
+      <div className="inline-form">
+        <input
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          placeholder="New key name, e.g. alice@example.com"
+          maxLength={100}
+          aria-label="New key name"
+          data-testid="create-key-name"
+        />
+        <button type="submit" className="primary" disabled={operation.running || !name.trim()} data-testid="create-key-button">
+          {operation.running ? 'Creating…' : 'Create key'}
+        </button>
+      </div>
+      {created && !operation.error && (
+        <p className="created-note" role="status" data-testid="create-key-created" data-key-id={created.id}>
+          Created {created.name} on port {created.port}.{' '}
+          <button type="button" className="link-button" onClick={() => openKey(serverId, created.id)} data-testid="create-key-open">
+            Open its link and QR code
+          </button>
+        </p>
+      )}
+      <InlineError message={operation.error} testId="create-key-error" />
+    </form>
+  );
+}

@@ -1,0 +1,120 @@
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { InlineError } from '../../components/inline-error.tsx';
+import { OfflineBanner } from '../../components/offline-banner.tsx';
+import type { SortOrder } from '../../components/sort-header.tsx';
+import { Spinner } from '../../components/spinner.tsx';
+import { currentYearMonth } from '../../format/utc-dates.ts';
+import { useVisibleInterval } from '../../hooks/use-visible-interval.ts';
+import { removeKeyOperation, selectKeyList, selectLive, toggleKeyOperation, useKeysStore } from '../../state/keys-store.ts';
+import { useNavigationStore } from '../../state/navigation-store.ts';
+import { useOperation } from '../../state/operations-store.ts';
+import { selectKeysToday, selectMonthly, useTrafficStore } from '../../state/traffic-store.ts';
+import { CreateKeyForm } from './create-key-form.tsx';
+import { filterKeyRows, joinKeyRows, sortKeyRows, type KeyColumn } from './key-rows.ts';
+import { KeysTable } from './keys-table.tsx';
+
+const LIVE_REFRESH_MS = 5_000;
+const MONTH_REFRESH_MS = 60_000;
+
+/** A server's keys with their traffic: search, sort, create, enable or disable, delete. */
+export function KeysTab({ serverId }: { serverId: string }) {
+  const [month] = useState(currentYearMonth);
+  const list = useKeysStore(selectKeyList(serverId));
+  const live = useKeysStore(selectLive(serverId));
+  const monthly = useTrafficStore(selectMonthly(serverId, month));
+  const keysToday = useTrafficStore(selectKeysToday(serverId));
+  const { loadKeys, loadLive, setActive, removeKey } = useKeysStore.getState();
+  const loadMonthly = useTrafficStore((state) => state.loadMonthly);
+  const openKey = useNavigationStore((state) => state.openKey);
+
+  const [search, setSearch] = useState('');
+  const deferredSearch = useDeferredValue(search);
+  const [order, setOrder] = useState<SortOrder<KeyColumn>>({ column: 'port', descending: false });
+  const [deletingKeyId, setDeletingKeyId] = useState<string | null>(null);
+  const [lastToggledKeyId, setLastToggledKeyId] = useState('');
+  const toggle = useOperation(toggleKeyOperation(lastToggledKeyId));
+
+  useEffect(() => {
+    void loadKeys(serverId);
+    void loadMonthly(serverId, month);
+  }, [loadKeys, loadMonthly, serverId, month]);
+  useVisibleInterval(() => {
+    if (!useKeysStore.getState().live[serverId]?.loading) void loadLive(serverId);
+  }, LIVE_REFRESH_MS);
+  useVisibleInterval(() => void loadMonthly(serverId, month), MONTH_REFRESH_MS);
+
+  const keys = list?.value?.data;
+  // A cached rate is an old "now": rates show only when they are fresh.
+  const liveNow = live?.value?.source === 'live' ? live.value.data : undefined;
+  const joined = useMemo(() => joinKeyRows(keys ?? [], liveNow, monthly?.value?.data, keysToday), [keys, liveNow, monthly?.value, keysToday]);
+  const filtered = useMemo(() => filterKeyRows(joined, deferredSearch), [joined, deferredSearch]);
+  const rows = useMemo(() => sortKeyRows(filtered, order), [filtered, order]);
+
+  const onOpen = useCallback((keyId: string) => openKey(serverId, keyId), [openKey, serverId]);
+  const onToggle = useCallback(
+    (keyId: string, active: boolean) => {
+      setLastToggledKeyId(keyId);
+      void setActive(serverId, keyId, active);
+    },
+    [serverId, setActive],
+  );
+  const deletingKey = keys?.find((key) => key.id === deletingKeyId);
+
+  if (!keys) {
+    return list?.error ? <InlineError message={list.error} testId="keys-error" /> : <Spinner label="Loading keys…" />;
+  }
+  const activeCount = joined.reduce((count, row) => count + (row.key.is_active ? 1 : 0), 0);
+
+  return (
+    <div className="keys-tab">
+      <OfflineBanner reads={[list?.value, live?.value, monthly?.value]} />
+      <div className="toolbar">
+        <input
+          type="search"
+          className="search"
+          value={search}
+          onChange={(event) => setSearch(event.target.value)}
+          placeholder="Search name, id or port"
+          aria-label="Search keys"
+          data-testid="key-search"
+        />
+        <span className="muted" data-testid="keys-count">
+          {keys.length.toLocaleString()} keys · {activeCount.toLocaleString()} active
+          {deferredSearch.trim() ? ` · ${rows.length.toLocaleString()} shown` : ''}
+        </span>
+        {(list?.loading || live?.loading) && <Spinner />}
+        <div className="toolbar-end">
+          <CreateKeyForm serverId={serverId} />
+        </div>
+      </div>
+      <InlineError message={list?.error} testId="keys-error" />
+      <InlineError message={live?.error && `Live traffic: ${live.error}`} testId="live-error" />
+      <InlineError message={toggle.error} testId="key-toggle-error" />
+      <KeysTable
+        serverId={serverId}
+        rows={rows}
+        order={order}
+        onSort={setOrder}
+        onOpen={onOpen}
+        onToggle={onToggle}
+        onDelete={setDeletingKeyId}
+        emptyText={keys.length === 0 ? 'No keys yet: create the first one above.' : 'No key matches the search.'}
+      />
+      {deletingKeyId && (
+        <ConfirmDialog
+          title={`Delete ${deletingKey?.name ?? 'this key'}?`}
+          confirmLabel="Delete key"
+          operationId={removeKeyOperation(deletingKeyId)}
+          onConfirm={() => removeKey(serverId, deletingKeyId)}
+          onClose={() => setDeletingKeyId(null)}
+        >
+          <p>
+            The key stops working at once: its inbound is removed, its connections are cut and port {deletingKey?.port} is freed. Its
+            traffic history is deleted with it. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

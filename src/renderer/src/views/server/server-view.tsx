@@ -1,0 +1,67 @@
+import { useEffect } from 'react';
+import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
+import { StateBadge } from '../../components/state-badge.tsx';
+import { Spinner } from '../../components/spinner.tsx';
+import { selectServer, selectStatus, useFleetStore } from '../../state/fleet-store.ts';
+import type { ServerTab } from '../../state/navigation-store.ts';
+import { KeysTab } from '../keys/keys-tab.tsx';
+import { SystemTab } from '../system/system-tab.tsx';
+import { TrafficTab } from '../traffic/traffic-tab.tsx';
+import { ServerTabs } from './server-tabs.tsx';
+
+/** One server: who it is and how it is, then its keys, traffic or system tab. */
+export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab }) {
+  const server = useFleetStore(selectServer(serverId));
+  const status = useFleetStore(selectStatus(serverId));
+  const deploying = useFleetStore((state) => state.deploys[serverId]?.running === true);
+  const refreshServer = useFleetStore((state) => state.refreshServer);
+
+  useEffect(() => {
+    void refreshServer(serverId);
+  }, [refreshServer, serverId]);
+
+  if (!server) return <Spinner label="Loading the server…" />;
+  const facts = status?.value;
+  // The agent's release, not its state now: an offline server still has history in the cache.
+  const deployed = server.agent !== null;
+
+  return (
+    <section className="view server-view" data-testid="server-view" data-server={server.name}>
+      <header className="view-header">
+        <div>
+          <h1>{server.name}</h1>
+          <div className="muted small">
+            {server.sshAlias ? `${server.sshAlias} (ssh config) · ` : ''}
+            {server.target.user}@{server.target.host}:{server.target.port}
+            {facts?.agentVersion ? ` · agent ${facts.agentVersion}` : ''}
+            {facts?.xrayVersion ? ` · Xray ${facts.xrayVersion}` : ''}
+          </div>
+        </div>
+        <div className="view-actions">
+          <StateBadge serverId={serverId} />
+          <DeployButton serverId={serverId} />
+        </div>
+      </header>
+      {facts?.reason && !deploying && (
+        <p className="notice" data-testid="server-reason">
+          {facts.reason}
+        </p>
+      )}
+      <DeployLog serverId={serverId} />
+      {deployed ? (
+        <>
+          <ServerTabs serverId={serverId} tab={tab} />
+          <div className="tab-panel" role="tabpanel" data-testid={`tab-panel-${tab}`}>
+            {tab === 'keys' && <KeysTab serverId={serverId} />}
+            {tab === 'traffic' && <TrafficTab serverId={serverId} />}
+            {tab === 'system' && <SystemTab serverId={serverId} />}
+          </div>
+        </>
+      ) : (
+        <div className="empty-state" data-testid="server-not-deployed">
+          <p>The agent is not on this server yet. Deploy it to manage keys and see traffic.</p>
+        </div>
+      )}
+    </section>
+  );
+}
