@@ -52,7 +52,7 @@ describe('resolveSshAlias', () => {
 
   test('a !negated pattern keeps a block from matching even when another pattern does', () => {
     const config = 'Host * !bastion\n  ProxyJump bastion\n';
-    assert.deepEqual(resolve('vps1', config).proxyJump, ['bastion']);
+    assert.deepEqual(resolve('vps1', config).proxyJump, ['ann@bastion:22']);
     assert.deepEqual(resolve('bastion', config).proxyJump, []);
   });
 
@@ -139,13 +139,31 @@ describe('resolveSshAlias', () => {
 
   test('ProxyJump is a comma list of hops', () => {
     const config = 'Host vps1\n  ProxyJump admin@bastion:2222,second,third\n';
-    assert.deepEqual(resolve('vps1', config).proxyJump, ['admin@bastion:2222', 'second', 'third']);
+    assert.deepEqual(resolve('vps1', config).proxyJump, ['admin@bastion:2222', 'ann@second:22', 'ann@third:22']);
   });
 
   test('ProxyJump none, obtained first, means no jumps even when a later block sets some', () => {
     const config = 'Host vps1\n  ProxyJump none\nHost *\n  ProxyJump bastion\n';
     assert.deepEqual(resolve('vps1', config).proxyJump, []);
-    assert.deepEqual(resolve('vps2', config).proxyJump, ['bastion']);
+    assert.deepEqual(resolve('vps2', config).proxyJump, ['ann@bastion:22']);
+  });
+
+  test('a ProxyJump hop that is an alias gets its HostName, Port and User, unless the hop names them', () => {
+    const config = [
+      'Host vps1',
+      '  ProxyJump jump,ops@jump:2200',
+      'Host jump',
+      '  HostName 198.51.100.4',
+      '  Port 2222',
+      '  User gate',
+      '  ProxyJump elsewhere',
+      'Host *',
+      '  ProxyJump jump',
+      '',
+    ].join('\n');
+    assert.deepEqual(resolve('vps1', config).proxyJump, ['gate@198.51.100.4:2222', 'ops@198.51.100.4:2200']);
+    // `Host *` sends jump through itself; ssh would loop, Keyport does not follow a hop's own hops.
+    assert.deepEqual(resolve('vps2', config).proxyJump, ['gate@198.51.100.4:2222']);
   });
 
   test('Match blocks are skipped until the next Host line', () => {

@@ -17,7 +17,7 @@ export interface ResolvedSshAlias {
   port: number;
   user: string;
   identityFiles: string[];
-  /** `[user@]host[:port]` hops in order, as written; empty for none. */
+  /** `user@host:port` hops in order, each resolved through the config like a target; empty for none. */
   proxyJump: string[];
 }
 
@@ -37,6 +37,12 @@ const maxIncludeDepth = 16;
  * blocks are skipped: their criteria (exec, canonical, final, ...) need ssh's own run-time state.
  */
 export function resolveSshAlias(alias: string, options: SshAliasOptions): ResolvedSshAlias {
+  const resolved = resolveOneHost(alias, options);
+  return { ...resolved, proxyJump: resolved.proxyJump.map((hop) => resolveJumpHop(hop, options)) };
+}
+
+/** One host's options, its ProxyJump hops as written. */
+function resolveOneHost(alias: string, options: SshAliasOptions): ResolvedSshAlias {
   const collected: Collected = { identityFiles: [] };
   const configPath = options.configPath ?? join(options.home, '.ssh', 'config');
   const text = options.configText ?? readIfPresent(configPath);
@@ -58,6 +64,19 @@ export function resolveSshAlias(alias: string, options: SshAliasOptions): Resolv
     ...new Set(collected.identityFiles.map((file) => expandTokens(expandTilde(file, options.home), tokens, 'IdentityFile'))),
   ];
   return { hostName, port, user, identityFiles, proxyJump: collected.proxyJump ?? [] };
+}
+
+/**
+ * A ProxyJump hop as ssh reads it: its host may itself be a `Host` alias, whose HostName, Port and
+ * User apply unless the hop names them. Returned as `user@host:port`.
+ */
+function resolveJumpHop(hop: string, options: SshAliasOptions): string {
+  const match = /^(?:([^@\s]+)@)?([^@:\s]+|\[[^\]\s]+\])(?::(\d+))?$/.exec(hop);
+  if (!match) throw new KeyportError('bad-input', `ProxyJump hop "${hop}" is not [user@]host[:port]`);
+  const [, hopUser, hopHost, hopPort] = match as unknown as [string, string | undefined, string, string | undefined];
+  // The hop's own ProxyJump is not followed: hops are reached in the order the target lists them.
+  const alias = resolveOneHost(hopHost, options);
+  return `${hopUser ?? alias.user}@${alias.hostName}:${hopPort ?? alias.port}`;
 }
 
 interface ReadState {
