@@ -52,10 +52,11 @@ try {
     auth: { method: 'key', keyPath: server.clientKeyPath },
     acceptedFingerprint: server.hostKeyFingerprint,
   });
-  await core.deploy.deploy('bench');
-  progress('first sync of the cache (every key’s history)');
-  const [, firstSyncMs] = await timed(() => core.fleet.sync('bench'));
+  // A healthy deploy ends with a cache sync, which the first time fetches every key's history.
+  const [, deployMs] = await timed(() => core.deploy.deploy('bench'));
+  progress('a sync pass with nothing new');
   const [, resyncMs] = await timed(() => core.fleet.sync('bench'));
+  const [, listMs] = await timed(() => core.keys.list('bench'));
 
   const web = await startWebConsole({ services: core, rendererDir: checkoutRendererDir() });
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -65,11 +66,8 @@ try {
     await page.locator(byTestId('server-link-bench')).waitFor();
 
     progress('keys table: first render');
-    const thisMonth = { year: new Date().getUTCFullYear(), month: new Date().getUTCMonth() + 1 };
-    const todayDate = days.at(-1)!;
-    const [, dataMs] = await timed(() =>
-      Promise.all([core.keys.list('bench'), core.traffic.live('bench'), core.traffic.daily('bench', todayDate), core.traffic.monthly('bench', thisMonth)]),
-    );
+    // The table draws once the key list is in; live rates and usage fill in after.
+    const [, dataMs] = await timed(() => core.keys.list('bench'));
     const clickedAt = await page.evaluate(() => performance.now());
     await page.click(byTestId('server-link-bench'));
     const tableMs = await page
@@ -82,7 +80,7 @@ try {
         { polling: 'raf' },
       )
       .then(async (handle) => ((await handle.jsonValue()) as number) - clickedAt);
-    row(`Keys table first render (${KEYS} keys)`, ms(tableMs), `${ms(dataMs)} data alone`, '< 1500 ms', tableMs < 1_500);
+    row(`Keys table first render (${KEYS} keys)`, ms(tableMs), `${ms(dataMs)} the key list alone (tunneled GET /api/keys)`, '< 1500 ms', tableMs < 1_500);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'bench-keys-table.png') });
 
     progress('keys table: scrolling');
@@ -132,7 +130,8 @@ try {
     await page.close();
     await web.close();
   }
-  row('Cache sync, first (every key’s history)', ms(firstSyncMs), `${ms(resyncMs)} next pass, nothing new`, '-', true);
+  row(`Deploy onto ${KEYS} keys, with the first cache sync of every key’s history`, ms(deployMs), '-', '(reported)', true);
+  row('Cache sync pass, no key moved', ms(resyncMs), `${ms(listMs)} one GET /api/keys`, '(reported)', true);
 } finally {
   await browser.close();
   await core.close();
