@@ -117,8 +117,36 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await screenshot('key');
   });
 
+  test('a key is disabled and enabled from its toggle, and another deleted after confirmation', async () => {
+    const activeOnServer = async (id: string) =>
+      (await keyportJson<{ data: { id: string; is_active: boolean }[] }>(['keys', 'list', 'alpha'], env)).data.find((entry) => entry.id === id)?.is_active;
+    await page.click(byTestId('key-back'));
+    // The switch is controlled: it flips once the server has answered, so click, then wait for it.
+    await page.click(byTestId(`key-toggle-${key.id}`));
+    await page.locator(`${byTestId(`key-toggle-${key.id}`)}:not(:checked)`).waitFor();
+    assert.equal(await activeOnServer(key.id), false);
+    await page.click(byTestId(`key-toggle-${key.id}`));
+    await page.locator(`${byTestId(`key-toggle-${key.id}`)}:checked`).waitFor();
+    assert.equal(await activeOnServer(key.id), true);
+
+    await page.fill(byTestId('create-key-name'), 'short-lived');
+    await page.click(byTestId('create-key-button'));
+    const doomed = page.locator('[data-testid^="key-row-"]', { hasText: 'short-lived' });
+    await doomed.waitFor();
+    const doomedId = (await doomed.getAttribute('data-testid'))!.replace('key-row-', '');
+    await page.click(byTestId(`key-delete-${doomedId}`));
+    await page.click(byTestId('confirm-cancel'));
+    assert.equal(await activeOnServer(doomedId), true, 'cancel deletes nothing');
+    await page.click(byTestId(`key-delete-${doomedId}`));
+    await screenshot('delete-confirmation');
+    await page.click(byTestId('confirm-ok'));
+    await doomed.waitFor({ state: 'detached' });
+    assert.equal(await activeOnServer(doomedId), undefined);
+  });
+
   test('bytes sent through the key’s port show in its charts', async () => {
     server.exec(join(REPO, 'scripts/node24'), [join(REPO, 'e2e/support/move-bytes.ts'), String(key.port), '30000', '70000']);
+    await page.click(`${byTestId(`key-row-${key.id}`)}`);
     const deadline = Date.now() + 60_000;
     let totals = '';
     while (Date.now() < deadline) {
@@ -140,7 +168,13 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
     await screenshot('traffic');
     await page.click(byTestId('tab-system'));
-    await page.locator(byTestId('config-status')).waitFor();
+    await page.locator(`${byTestId('config-in-sync')}[data-in-sync="true"]`).waitFor();
+    await page.locator(byTestId(`port-row-${key.port}`)).waitFor();
+    await page.click(byTestId('system-sync'));
+    await page.locator(byTestId('system-sync-result')).waitFor();
+    await page.click(byTestId('system-verify-reality'));
+    await page.locator(byTestId('reality-valid')).waitFor();
+    assert.ok((await page.locator(byTestId('reality-check')).count()) > 0, 'Reality findings are listed');
     await screenshot('system');
     await page.click(byTestId('nav-fleet'));
     await page.locator(byTestId('fleet-view')).waitFor();
