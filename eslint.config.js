@@ -29,6 +29,11 @@ export default tseslint.config(
     rules: restrict(electron, rule('(^|/)(cli|web|shell|renderer|preload|e2e)/', 'core sits below the faces: it never imports them')),
   },
   {
+    // Carries contract calls from a face's transport (IPC, WebSocket) to the services, whoever implements them.
+    files: ['src/main/bridge/**'],
+    rules: restrict(electron, rule('(^|/)(core|cli|web|shell|renderer|preload)/', 'the bridge knows only the contract of src/shared')),
+  },
+  {
     files: ['src/main/cli/**', 'src/main/web/**'],
     rules: restrict(electron, rule('(^|/)(shell|renderer|preload)/', 'the CLI and web mode run without Electron and the window')),
   },
