@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,20 +8,23 @@ import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
+import { XrayReleaseSite } from '../support/xray-release-site.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
 /**
  * The console core end to end, through the `keyport` CLI as an admin runs it: two test servers
  * (namespaces with real sshd, iptables and the stand-in Xray), the agent deployed onto both over
- * SSH, keys and traffic through the tunnel, an offline server read from the cache, a broken
- * upgrade rolled back, and a changed host key refused.
+ * SSH, keys and traffic through the tunnel, Xray installed from a release site, an offline server
+ * read from the cache, a broken upgrade rolled back, and a changed host key refused.
  */
 describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
   let alpha: TestServer;
   let beta: TestServer;
   let scratch: string;
   let env: Record<string, string>;
+  /** Xray releases served inside alpha's namespace. */
+  let releases: XrayReleaseSite;
   const createdKeys: Record<string, { id: string; port: number; name: string }> = {};
 
   before(async () => {
@@ -35,9 +39,11 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
       `Host beta-vps\n  HostName 127.0.0.1\n  Port ${beta.sshPort}\n  User root\n  IdentityFile ${beta.clientKeyPath}\n`,
     );
     env = { HOME: home, KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
+    releases = await XrayReleaseSite.start(alpha, scratch);
   });
 
   after(async () => {
+    await releases?.stop();
     await alpha?.destroy();
     await beta?.destroy();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
@@ -109,6 +115,46 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
     assert.equal((await keyport(['keys', 'enable', 'alpha', 'alice'], env)).code, 0);
     const afterEnable = await keyportJson<{ data: { is_active: boolean }[] }>(['keys', 'list', 'alpha'], env);
     assert.equal(afterEnable.data[0]!.is_active, true);
+  });
+
+  test('install-xray installs a checked release; the Xray already running keeps running until it next starts', async () => {
+    const xrayPid = readFileSync(alpha.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim();
+    releases.publish('9.9.9');
+    const installed = await keyport(['server', 'install-xray', 'alpha', '--version', 'v9.9.9', '--releases-url', releases.url, '--json'], env);
+    assert.equal(installed.code, 0, installed.stdout + installed.stderr);
+    assert.deepEqual(JSON.parse(installed.stdout), { xrayVersion: '9.9.9', binaryPath: '/usr/local/bin/xray' });
+    // With --json the progress comes as JSON lines on stderr.
+    const progress = installed.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { step: string; state: string; message: string });
+    assert.deepEqual(progress.map(({ step, state }) => `${step}:${state}`), [
+      'connect:started', 'connect:done', 'detect:started', 'detect:done',
+      'download-xray:started', 'download-xray:done', 'install-xray:started', 'install-xray:done',
+    ]);
+    assert.match(progress.at(-1)!.message, /^Xray 9\.9\.9 at \/usr\/local\/bin\/xray, geoip\.dat and geosite\.dat in \/usr\/local\/share\/xray\. /);
+    assert.match(progress.at(-1)!.message, /The agent's Xray was already running: it keeps the old binary until it is next started\.$/);
+
+    assert.equal(readFileSync(alpha.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim(), xrayPid);
+    assert.doesNotThrow(() => process.kill(Number(xrayPid), 0), 'the Xray that served the keys serves on');
+
+    // The agent asks the binary on disk for its version (the first line of `xray version`).
+    const status = await keyportJson<{ state: string; xrayVersion: string | null }>(['server', 'status', 'alpha'], env);
+    assert.equal(status.state, 'online');
+    assert.equal(status.xrayVersion, '9.9.9');
+  });
+
+  test('install-xray refuses an archive whose SHA2-256 differs from its .dgst, and the installed Xray stays', async () => {
+    const claimed = '0'.repeat(64);
+    const zip = releases.publish('9.9.10', { sha256: claimed });
+    const refused = await keyport(['server', 'install-xray', 'alpha', '--version', 'v9.9.10', '--releases-url', releases.url, '--json'], env);
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    const { error } = JSON.parse(refused.stdout) as { error: { code: string; message: string; facts: Record<string, unknown> } };
+    assert.equal(error.code, 'deploy-failed');
+    assert.match(error.message, /refused, nothing on the server was changed/);
+    assert.deepEqual(error.facts, { expected: claimed, actual: createHash('sha256').update(zip).digest('hex') });
+    const status = await keyportJson<{ xrayVersion: string | null }>(['server', 'status', 'alpha'], env);
+    assert.equal(status.xrayVersion, '9.9.9');
   });
 
   test('keyport tunnel opens a local port forward that curl can use with the printed API key', async () => {

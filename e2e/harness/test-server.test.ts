@@ -99,13 +99,17 @@ describe('the test-server harness: a namespace with a real sshd behind 127.0.0.1
     }
   });
 
-  test('the server has its own /opt, /var/lib and a stand-in xray on PATH; the host keeps its own', async () => {
+  test('the server has its own /opt, /var/lib, /usr/local/share and a stand-in xray on PATH; the host keeps its own', async () => {
     const client = await sshConnect(server, server.hostKeyFingerprint);
     try {
       await sshExec(client, 'mkdir -p /opt/keyport && echo mine > /opt/keyport/marker');
       assert.equal(readFileSync(server.hostPath('/opt/keyport/marker'), 'utf8'), 'mine\n');
       assert.equal(existsSync('/opt/keyport/marker'), false);
       assert.equal((await sshExec(client, 'ls -A /var/lib')).trim(), '');
+      assert.equal((await sshExec(client, 'ls -A /usr/local/share')).trim(), '');
+      await sshExec(client, 'mkdir -p /usr/local/share/keyport-test && echo mine > /usr/local/share/keyport-test/marker');
+      assert.equal(readFileSync(server.hostPath('/usr/local/share/keyport-test/marker'), 'utf8'), 'mine\n');
+      assert.equal(existsSync('/usr/local/share/keyport-test'), false);
       assert.match(await sshExec(client, 'xray version'), /^Xray /);
     } finally {
       client.end();

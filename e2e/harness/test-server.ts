@@ -9,7 +9,13 @@ let serversMade = 0;
 let usersMade = 0;
 
 /** Directories of the host that each test server has of its own (bound over them in its mount namespace). */
-const PRIVATE_DIRS = { opt: '/opt', 'var-lib': '/var/lib', 'usr-local-bin': '/usr/local/bin', 'sudoers.d': '/etc/sudoers.d' };
+const PRIVATE_DIRS = {
+  opt: '/opt',
+  'var-lib': '/var/lib',
+  'usr-local-bin': '/usr/local/bin',
+  'usr-local-share': '/usr/local/share',
+  'sudoers.d': '/etc/sudoers.d',
+};
 const PRIVATE_FILES = ['passwd', 'group', 'shadow'];
 
 /**
@@ -19,8 +25,8 @@ const PRIVATE_FILES = ['passwd', 'group', 'shadow'];
  *
  * Everything that runs in the server (sshd, what it starts, `exec`) goes through `enter.sh`, which
  * binds the server's own /opt, /var/lib, /usr/local/bin (holding the stand-in `xray`),
- * /etc/sudoers.d and user database over the host's in a private mount namespace, so two servers
- * never share an install and the host is left as it was.
+ * /usr/local/share (where Xray's geo files go), /etc/sudoers.d and user database over the host's
+ * in a private mount namespace, so two servers never share an install and the host is left as it was.
  */
 export class TestServer {
   readonly namespace: string;
@@ -91,7 +97,7 @@ export class TestServer {
     });
   }
 
-  /** Where a path of the server's private /opt, /var/lib or /usr/local/bin lies on the host. */
+  /** Where a path inside one of the server's private dirs (PRIVATE_DIRS) lies on the host. */
   hostPath(serverPath: string): string {
     for (const [name, mountPoint] of Object.entries(PRIVATE_DIRS)) {
       if (serverPath === mountPoint || serverPath.startsWith(`${mountPoint}/`)) {

@@ -1,6 +1,7 @@
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerFacts } from '../../../shared/contract/deploy.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
+import { xrayVersionNumber } from './xray-version.ts';
 
 const ARCHES: Record<string, ServerFacts['arch']> = { x86_64: 'x64', aarch64: 'arm64', arm64: 'arm64' };
 
@@ -32,12 +33,6 @@ export async function detectServer(host: RemoteHost): Promise<ServerFacts> {
     arch,
     init: facts.get('init') === 'systemd' ? 'systemd' : 'supervised',
     asRoot: host.asRoot,
-    xrayVersion: xrayVersion(facts.get('xray')),
+    xrayVersion: facts.get('xray') ? xrayVersionNumber(facts.get('xray')!) : null,
   };
-}
-
-/** `Xray 25.8.3 (Xray, Penetrates Everything.) ...` gives 25.8.3; an unexpected line is kept whole. */
-function xrayVersion(firstLine: string | undefined): string | null {
-  if (!firstLine) return null;
-  return /^Xray\s+v?(\S+)/.exec(firstLine)?.[1] ?? firstLine;
 }

@@ -1,97 +1,25 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
+import { standInXray, XrayReleaseSite } from '../../../../e2e/support/xray-release-site.ts';
 import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import { isKeyportError, type KeyportError } from '../../../shared/contract/errors.ts';
 import type { CommandResult, RemoteHost } from '../ssh/remote-host.ts';
 import { SshLink } from '../ssh/ssh-link.ts';
 import { detectServer } from './detect-server.ts';
-import { installXray, xrayDownloadUrl, type XrayPaths } from './xray-installer.ts';
+import { installXray, XRAY_PATHS, xrayDownloadUrl } from './xray-installer.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const HARNESS_XRAY = join(ROOT, 'remote-agent', 'test', 'support', 'fake-xray', 'xray');
 const work = mkdtempSync(join(tmpdir(), 'keyport-xray-install-test-'));
 const links: SshLink[] = [];
 const servers: TestServer[] = [];
-let releaseServer: ChildProcess | undefined;
-
-/**
- * /usr/local/share is not private to a test server (its /opt is): the geo files go to /opt/share/xray
- * here, so the host's own /usr/local/share is never written. The binary goes where the agent looks.
- */
-const PATHS: XrayPaths = { binary: '/usr/local/bin/xray', assetDir: '/opt/share/xray' };
-
-/**
- * What the release archive's `xray` is here: a stand-in that says it is Xray `version` and hands
- * every other command to the harness's stand-in, so an agent could run it as it runs that one.
- */
-function standInXray(version: string): string {
-  return [
-    '#!/bin/sh',
-    `# Stand-in Xray ${version} for the install test.`,
-    'if [ "$1" = version ]; then',
-    `  echo 'Xray ${version} (Xray, Penetrates Everything.) Custom (go1.24 linux/amd64)'`,
-    "  echo 'A unified platform for anti-censorship.'",
-    '  exit 0',
-    'fi',
-    `exec ${HARNESS_XRAY} "$@"`,
-    '',
-  ].join('\n');
-}
-
-/** A release archive as Xray-core's workflow makes it (xray, geo files, README, LICENSE), zipped by python3's zipfile. */
-function releaseZip(version: string, xray = standInXray(version)): Buffer {
-  const dir = mkdtempSync(join(work, 'zip-'));
-  writeFileSync(join(dir, 'xray'), xray, { mode: 0o755 });
-  writeFileSync(join(dir, 'geoip.dat'), `geoip of ${version}`);
-  writeFileSync(join(dir, 'geosite.dat'), `geosite of ${version}`);
-  writeFileSync(join(dir, 'README.md'), 'Project X');
-  writeFileSync(join(dir, 'LICENSE'), 'MPL-2.0');
-  execFileSync('python3', ['-m', 'zipfile', '-c', 'release.zip', 'xray', 'geoip.dat', 'geosite.dat', 'README.md', 'LICENSE'], { cwd: dir });
-  return readFileSync(join(dir, 'release.zip'));
-}
-
-/** The .dgst beside each release archive: `openssl dgst` lines with the file name cut out. */
-function dgstOf(zip: Buffer, sha256 = createHash('sha256').update(zip).digest('hex')): string {
-  const digest = (algorithm: string) => createHash(algorithm).update(zip).digest('hex');
-  return `MD5= ${digest('md5')}\nSHA1= ${digest('sha1')}\nSHA2-256= ${sha256}\nSHA2-512= ${digest('sha512')}\n`;
-}
-
-/** Puts `file` at `path` under the release site's root. */
-function publish(site: string, path: string, content: string | Buffer): void {
-  mkdirSync(join(site, path, '..'), { recursive: true });
-  writeFileSync(join(site, path), content);
-}
-
-const RELEASE_SERVER = `
-const { createServer } = require('node:http');
-const { readFile } = require('node:fs/promises');
-const { join, normalize } = require('node:path');
-const [root, port] = process.argv.slice(1);
-createServer(async (request, response) => {
-  const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
-  const body = path.includes('..') ? undefined : await readFile(join(root, path)).catch(() => undefined);
-  response.writeHead(body ? 200 : 404).end(body ?? 'Not Found');
-}).listen(Number(port), '127.0.0.1', () => console.log('ready'));
-`;
-
-/** Serves `site` on 127.0.0.1:port inside the server's namespace, where the server's curl reaches it. */
-async function startReleaseServer(server: TestServer, site: string, port: number): Promise<void> {
-  const child = spawn('ip', ['netns', 'exec', server.namespace, process.execPath, '-e', RELEASE_SERVER, site, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  releaseServer = child;
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the release server exited with ${code}`)));
-    child.stdout!.once('data', () => resolve());
-  });
-}
+const sites: XrayReleaseSite[] = [];
 
 async function hostOf(server: TestServer, user = 'root'): Promise<RemoteHost> {
   const link = new SshLink({
@@ -136,7 +64,7 @@ function recorder(): { progress: DeployProgress[]; onProgress: (progress: Deploy
 const steps = (progress: DeployProgress[]) => progress.map(({ step, state }) => `${step}:${state}`);
 
 after(async () => {
-  releaseServer?.kill('SIGTERM');
+  for (const site of sites) await site.stop();
   await Promise.all(links.map((link) => link.close()));
   for (const server of servers) await server.destroy();
   rmSync(work, { recursive: true, force: true });
@@ -175,40 +103,20 @@ describe('the download URL of a release archive', () => {
 
 describe('installing Xray on a server from a release site', () => {
   let server: TestServer;
-  let base: string;
-  let goodZip: Buffer;
+  let site: XrayReleaseSite;
 
   before(async () => {
     server = await TestServer.create(await freePort());
     servers.push(server);
-    const site = join(work, 'site');
-    goodZip = releaseZip('9.9.9');
-    publish(site, 'good/download/v9.9.9/Xray-linux-64.zip', goodZip);
-    publish(site, 'good/download/v9.9.9/Xray-linux-64.zip.dgst', dgstOf(goodZip));
-    const newerZip = releaseZip('9.9.10');
-    publish(site, 'good/latest/download/Xray-linux-64.zip', newerZip);
-    publish(site, 'good/latest/download/Xray-linux-64.zip.dgst', dgstOf(newerZip));
-    // An archive whose .dgst does not match it (a tampered or broken download).
-    publish(site, 'tampered/download/v9.9.9/Xray-linux-64.zip', releaseZip('6.6.6'));
-    publish(site, 'tampered/download/v9.9.9/Xray-linux-64.zip.dgst', dgstOf(goodZip));
-    // A checked archive whose xray does not run here, as one built for another arch would not.
-    const foreignZip = releaseZip('9.9.9', "#!/bin/sh\necho 'cannot execute binary file: Exec format error' >&2\nexit 126\n");
-    publish(site, 'foreign/download/v9.9.9/Xray-linux-64.zip', foreignZip);
-    publish(site, 'foreign/download/v9.9.9/Xray-linux-64.zip.dgst', dgstOf(foreignZip));
-    // An archive without a .dgst, and one whose .dgst has no SHA2-256 line.
-    publish(site, 'unsigned/download/v9.9.9/Xray-linux-64.zip', goodZip);
-    publish(site, 'no-sha256/download/v9.9.9/Xray-linux-64.zip', goodZip);
-    publish(site, 'no-sha256/download/v9.9.9/Xray-linux-64.zip.dgst', `MD5= ${createHash('md5').update(goodZip).digest('hex')}\n`);
-    const port = await freePort();
-    await startReleaseServer(server, site, port);
-    base = `http://127.0.0.1:${port}`;
+    site = await XrayReleaseSite.start(server, work);
+    sites.push(site);
   });
 
   /** The server as the harness made it: /usr/local/bin/xray links to the harness's stand-in (26.7.11), no geo files. */
   function assertUntouched(): void {
-    assert.ok(lstatSync(server.hostPath(PATHS.binary)).isSymbolicLink(), 'the old xray is still in place');
+    assert.ok(lstatSync(server.hostPath(XRAY_PATHS.binary)).isSymbolicLink(), 'the old xray is still in place');
     assert.deepEqual(readdirSync(server.hostPath('/usr/local/bin')), ['xray'], 'nothing staged is left beside it');
-    assert.equal(existsSync(server.hostPath(PATHS.assetDir)), false, 'no geo files were written');
+    assert.equal(existsSync(server.hostPath(XRAY_PATHS.assetDir)), false, 'no geo files were written');
     assert.match(server.exec('xray', ['version']), /^Xray 26\.7\.11 /);
   }
 
@@ -217,10 +125,10 @@ describe('installing Xray on a server from a release site', () => {
     for (const request of [
       { version: 'v9.9.9; touch /opt/pwned' },
       { version: '9.9.9' },
-      { version: 'v9.9.9', releasesUrl: `${base}/good' ; touch /opt/pwned ; '` },
+      { version: 'v9.9.9', releasesUrl: `${site.url}' ; touch /opt/pwned ; '` },
       { version: 'v9.9.9', releasesUrl: 'file:///etc' },
     ]) {
-      await assert.rejects(installXray(host, { arch: 'x64', request, paths: PATHS }), { code: 'bad-input' });
+      await assert.rejects(installXray(host, { arch: 'x64', request }), { code: 'bad-input' });
     }
     assert.deepEqual(commands, []);
     assert.equal(existsSync(server.hostPath('/opt/pwned')), false);
@@ -228,15 +136,19 @@ describe('installing Xray on a server from a release site', () => {
   });
 
   test('an archive whose SHA2-256 differs from its .dgst is refused, and nothing changes', async () => {
+    // As a tampered or broken download would be.
+    const claimed = '0'.repeat(64);
+    const zip = site.publish('9.9.9', { sha256: claimed });
     const { host, workDirs } = recording(await hostOf(server));
     const { progress, onProgress } = recorder();
-    const failure = await installXray(host, { arch: 'x64', request: { version: 'v9.9.9', releasesUrl: `${base}/tampered` }, onProgress, paths: PATHS }).then(
+    const failure = await installXray(host, { arch: 'x64', request: { version: 'v9.9.9', releasesUrl: site.url }, onProgress }).then(
       () => assert.fail('the tampered archive was installed'),
       (error: unknown) => error,
     );
     assert.ok(isKeyportError(failure));
     assert.equal(failure.code, 'deploy-failed');
-    assert.match(failure.message, /has SHA2-256 [0-9a-f]{64} but its \.dgst says [0-9a-f]{64}: refused, nothing on the server was changed/);
+    const actual = createHash('sha256').update(zip).digest('hex');
+    assert.match(failure.message, new RegExp(`has SHA2-256 ${actual} but its \\.dgst says ${claimed}: refused, nothing on the server was changed`));
     assert.deepEqual(steps(progress), ['download-xray:started', 'download-xray:failed']);
     assertUntouched();
     assert.equal(workDirs.length, 1);
@@ -244,9 +156,11 @@ describe('installing Xray on a server from a release site', () => {
   });
 
   test('an xray that does not run on the server is refused before it replaces anything', async () => {
+    // A checked archive whose xray does not run here, as one built for another arch would not.
+    site.publish('9.9.9', { xray: "#!/bin/sh\necho 'cannot execute binary file: Exec format error' >&2\nexit 126\n" });
     const { host, workDirs } = recording(await hostOf(server));
     const { progress, onProgress } = recorder();
-    await assert.rejects(installXray(host, { arch: 'x64', request: { version: 'v9.9.9', releasesUrl: `${base}/foreign` }, onProgress, paths: PATHS }), {
+    await assert.rejects(installXray(host, { arch: 'x64', request: { version: 'v9.9.9', releasesUrl: site.url }, onProgress }), {
       code: 'deploy-failed',
       message: /the new xray does not run on this server \(wrong arch\?\), so nothing was changed: cannot execute binary file/,
     });
@@ -257,52 +171,54 @@ describe('installing Xray on a server from a release site', () => {
 
   test('an archive without a .dgst, or without a SHA2-256 line in it, is refused too', async () => {
     const host = await hostOf(server);
-    await assert.rejects(installXray(host, { arch: 'x64', request: { version: 'v9.9.9', releasesUrl: `${base}/unsigned` }, paths: PATHS }), {
+    site.publish('9.9.9', { omitDgst: true });
+    await assert.rejects(installXray(host, { arch: 'x64', request: { version: 'v9.9.9', releasesUrl: site.url } }), {
       code: 'deploy-failed',
-      message: new RegExp(`^downloading ${base}/unsigned/download/v9\\.9\\.9/Xray-linux-64\\.zip\\.dgst failed: curl: \\(22\\) .*404$`),
+      message: new RegExp(`^downloading ${site.url}/download/v9\\.9\\.9/Xray-linux-64\\.zip\\.dgst failed: curl: \\(22\\) .*404$`),
     });
-    await assert.rejects(installXray(host, { arch: 'x64', request: { version: 'v9.9.9', releasesUrl: `${base}/no-sha256` }, paths: PATHS }), {
+    site.publish('9.9.9', { sha256: null });
+    await assert.rejects(installXray(host, { arch: 'x64', request: { version: 'v9.9.9', releasesUrl: site.url } }), {
       code: 'deploy-failed',
       message: /holds no SHA2-256 line; refusing an Xray archive that cannot be checked/,
     });
-    await assert.rejects(installXray(host, { arch: 'x64', request: { version: 'v9.9.8', releasesUrl: `${base}/good` }, paths: PATHS }), {
+    await assert.rejects(installXray(host, { arch: 'x64', request: { version: 'v9.9.8', releasesUrl: site.url } }), {
       code: 'deploy-failed',
-      message: new RegExp(`^downloading ${base}/good/download/v9\\.9\\.8/Xray-linux-64\\.zip failed: curl: \\(22\\) .*404$`),
+      message: new RegExp(`^downloading ${site.url}/download/v9\\.9\\.8/Xray-linux-64\\.zip failed: curl: \\(22\\) .*404$`),
     });
     assertUntouched();
   });
 
   test('a checked archive is installed: binary and geo files in place, its version reported, the temp dir gone', async () => {
+    const zip = site.publish('9.9.9');
     const { host, workDirs } = recording(await hostOf(server));
     const { progress, onProgress } = recorder();
     let binaryWhenHookRan = '';
     const result = await installXray(host, {
       arch: 'x64',
-      request: { version: 'v9.9.9', releasesUrl: `${base}/good/` },
+      request: { version: 'v9.9.9', releasesUrl: `${site.url}/` },
       onProgress,
-      paths: PATHS,
       afterInstall: async () => {
-        binaryWhenHookRan = readFileSync(server.hostPath(PATHS.binary), 'utf8');
+        binaryWhenHookRan = readFileSync(server.hostPath(XRAY_PATHS.binary), 'utf8');
         return 'The agent was told.';
       },
     });
 
     assert.deepEqual(result, { xrayVersion: '9.9.9', binaryPath: '/usr/local/bin/xray' });
     assert.deepEqual(steps(progress), ['download-xray:started', 'download-xray:done', 'install-xray:started', 'install-xray:done']);
-    assert.equal(progress[0]!.message, `downloading ${base}/good/download/v9.9.9/Xray-linux-64.zip`);
-    assert.equal(progress[1]!.message, `Xray-linux-64.zip (${goodZip.length} bytes); its SHA2-256 matches the .dgst`);
-    assert.equal(progress[3]!.message, 'Xray 9.9.9 at /usr/local/bin/xray, geoip.dat and geosite.dat in /opt/share/xray. The agent was told.');
+    assert.equal(progress[0]!.message, `downloading ${site.url}/download/v9.9.9/Xray-linux-64.zip`);
+    assert.equal(progress[1]!.message, `Xray-linux-64.zip (${zip.length} bytes); its SHA2-256 matches the .dgst`);
+    assert.equal(progress[3]!.message, 'Xray 9.9.9 at /usr/local/bin/xray, geoip.dat and geosite.dat in /usr/local/share/xray. The agent was told.');
 
-    const binary = server.hostPath(PATHS.binary);
+    const binary = server.hostPath(XRAY_PATHS.binary);
     assert.ok(lstatSync(binary).isFile(), 'the link was replaced by the new file (the harness stand-in it pointed at is untouched)');
     assert.equal(statSync(binary).mode & 0o777, 0o755);
     assert.equal(readFileSync(binary, 'utf8'), standInXray('9.9.9'));
     assert.equal(binaryWhenHookRan, standInXray('9.9.9'), 'the hook runs once the binary is in place');
     assert.match(readFileSync(HARNESS_XRAY, 'utf8'), /Keyport's stand-in for the Xray executable/);
     assert.deepEqual(readdirSync(server.hostPath('/usr/local/bin')), ['xray']);
-    assert.deepEqual(readdirSync(server.hostPath(PATHS.assetDir)).sort(), ['geoip.dat', 'geosite.dat']);
-    assert.equal(readFileSync(server.hostPath(`${PATHS.assetDir}/geoip.dat`), 'utf8'), 'geoip of 9.9.9');
-    assert.equal(statSync(server.hostPath(`${PATHS.assetDir}/geosite.dat`)).mode & 0o777, 0o644);
+    assert.deepEqual(readdirSync(server.hostPath(XRAY_PATHS.assetDir)).sort(), ['geoip.dat', 'geosite.dat']);
+    assert.equal(readFileSync(server.hostPath(`${XRAY_PATHS.assetDir}/geoip.dat`), 'utf8'), 'geoip of 9.9.9');
+    assert.equal(statSync(server.hostPath(`${XRAY_PATHS.assetDir}/geosite.dat`)).mode & 0o777, 0o644);
 
     assert.equal((await detectServer(host)).xrayVersion, '9.9.9');
     assert.match(server.exec('xray', ['help']), /Keyport's stand-in for Xray/, 'other commands reach the stand-in the agent uses');
@@ -311,14 +227,15 @@ describe('installing Xray on a server from a release site', () => {
   });
 
   test('latest comes from latest/download, and a sudo user installs it too', async () => {
+    site.publish('9.9.10', { latest: true });
     const user = server.addUser('nopasswd');
     const host = await hostOf(server, user);
     assert.equal(host.asRoot, false);
     const { progress, onProgress } = recorder();
-    const result = await installXray(host, { arch: 'x64', request: { version: 'latest', releasesUrl: `${base}/good` }, onProgress, paths: PATHS });
+    const result = await installXray(host, { arch: 'x64', request: { version: 'latest', releasesUrl: site.url }, onProgress });
     assert.equal(result.xrayVersion, '9.9.10');
-    assert.equal(progress[0]!.message, `downloading ${base}/good/latest/download/Xray-linux-64.zip`);
-    assert.equal(lstatSync(server.hostPath(PATHS.binary)).uid, 0, 'root owns the binary');
-    assert.equal(readFileSync(server.hostPath(`${PATHS.assetDir}/geosite.dat`), 'utf8'), 'geosite of 9.9.10');
+    assert.equal(progress[0]!.message, `downloading ${site.url}/latest/download/Xray-linux-64.zip`);
+    assert.equal(lstatSync(server.hostPath(XRAY_PATHS.binary)).uid, 0, 'root owns the binary');
+    assert.equal(readFileSync(server.hostPath(`${XRAY_PATHS.assetDir}/geosite.dat`), 'utf8'), 'geosite of 9.9.10');
   });
 });

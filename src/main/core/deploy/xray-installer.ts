@@ -3,6 +3,7 @@ import type { DeployProgress, ServerFacts, XrayInstallRequest, XrayInstallResult
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import { ProgressSteps } from './progress-steps.ts';
 import { remoteSha256 } from './remote-sha256.ts';
+import { xrayVersionNumber } from './xray-version.ts';
 
 export const DEFAULT_XRAY_RELEASES_URL = 'https://github.com/XTLS/Xray-core/releases';
 
@@ -33,8 +34,6 @@ export interface InstallXrayOptions {
    * the install step's message. A failure here fails the install step (Xray stays installed).
    */
   afterInstall?: () => Promise<string>;
-  /** XRAY_PATHS unless given (tests keep the geo files inside a test server's private dirs). */
-  paths?: XrayPaths;
 }
 
 /**
@@ -47,7 +46,6 @@ export interface InstallXrayOptions {
  */
 export async function installXray(host: RemoteHost, options: InstallXrayOptions): Promise<XrayInstallResult> {
   const url = xrayDownloadUrl(options.arch, options.request);
-  const paths = options.paths ?? XRAY_PATHS;
   const asset = ASSETS[options.arch];
   const steps = new ProgressSteps(options.onProgress);
 
@@ -66,14 +64,14 @@ export async function installXray(host: RemoteHost, options: InstallXrayOptions)
       }
       return { value: undefined, message: `${asset} (${sizeBytes} bytes); its SHA2-256 matches the .dgst` };
     });
-    return await steps.run('install-xray', `installing ${paths.binary} and the geo files in ${paths.assetDir}`, async () => {
+    return await steps.run('install-xray', `installing ${XRAY_PATHS.binary} and the geo files in ${XRAY_PATHS.assetDir}`, async () => {
       await unpack(host, workDir, asset);
-      const installed = await place(host, workDir, paths);
-      const xrayVersion = versionNumber(await host.check(`${shellQuote(paths.binary)} version`));
+      const installed = await place(host, workDir, XRAY_PATHS);
+      const xrayVersion = xrayVersionNumber(await host.check(`${shellQuote(XRAY_PATHS.binary)} version`));
       const after = options.afterInstall ? ` ${await options.afterInstall()}` : '';
       return {
-        value: { xrayVersion, binaryPath: paths.binary },
-        message: `Xray ${xrayVersion} at ${paths.binary}${installed.length > 0 ? `, ${installed.join(' and ')} in ${paths.assetDir}` : ''}.${after}`,
+        value: { xrayVersion, binaryPath: XRAY_PATHS.binary },
+        message: `Xray ${xrayVersion} at ${XRAY_PATHS.binary}${installed.length > 0 ? `, ${installed.join(' and ')} in ${XRAY_PATHS.assetDir}` : ''}.${after}`,
       };
     });
   } finally {
@@ -209,10 +207,4 @@ async function place(host: RemoteHost, workDir: string, paths: XrayPaths): Promi
 function scriptFailure(result: { stderr: string; exitCode: number }, what?: string): KeyportError {
   const detail = result.stderr.trim() || `exit code ${result.exitCode}`;
   return new KeyportError(result.exitCode === EXIT_NO_TOOL ? 'unsupported-server' : 'deploy-failed', what ? `${what}: ${detail}` : detail);
-}
-
-/** `Xray 25.10.15 (Xray, Penetrates Everything.) ...` gives 25.10.15; an unexpected line is kept whole. */
-function versionNumber(output: string): string {
-  const firstLine = output.trim().split('\n')[0] ?? '';
-  return /^Xray\s+v?(\S+)/.exec(firstLine)?.[1] ?? firstLine;
 }

@@ -6,6 +6,7 @@ import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../../shared/contract/servers.ts';
 import type { Fleet } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
+import { xrayVersionNumber } from '../deploy/xray-version.ts';
 import { resolveSshAlias } from '../ssh/ssh-config.ts';
 import { probeHostKey, SshLink, type SshEndpoint } from '../ssh/ssh-link.ts';
 import type { SecretVault } from './secret-vault.ts';
@@ -140,7 +141,7 @@ export class FleetService implements Fleet {
       this.#options.cache.replaceKeys(server.id, keys, new Date().toISOString());
       return {
         ...status,
-        xrayVersion: config.data.xray.binary.version,
+        xrayVersion: config.data.xray.binary.version === null ? null : xrayVersionNumber(config.data.xray.binary.version),
         keyCount: keys.length,
         activeKeyCount: keys.filter((key) => key.is_active).length,
       };
