@@ -9,7 +9,7 @@ const CONSOLE_PAGE = 'file:///opt/Keyport/resources/app.asar/out/renderer/index.
 const deployed: string[] = [];
 const services = {
   deploy: {
-    deploy: async (server: string, onProgress: (progress: DeployProgress) => void) => {
+    deploy: async (server: string, _options: unknown, onProgress: (progress: DeployProgress) => void) => {
       deployed.push(server);
       onProgress({ step: 'upload-agent', state: 'done', message: 'uploaded' });
       return { release: 'r1' };

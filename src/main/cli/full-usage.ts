@@ -25,6 +25,7 @@ from GitHub's XTLS/Xray-core releases unless --releases-url names a mirror with 
 checks it against the release's .dgst, and installs /usr/local/bin/xray and its geo files. An
 agent that is deployed starts Xray if it was not running; a running Xray keeps the old binary until
 it is next started.
+server deploy gives keys their ports from --key-ports FROM-TO: the last deploy's range, or 10001-29999.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
 tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../shared/contract/deploy.ts';
+import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../shared/contract/deploy.ts';
 import { KeyportError } from '../../shared/contract/errors.ts';
 import type { AddServerRequest, ServerStatus, SshTarget } from '../../shared/contract/servers.ts';
 import { fakeCore } from './testing/fake-core.ts';
@@ -137,15 +137,28 @@ describe('server deploy and uninstall', () => {
     runtimeUploaded: false,
     rolledBack: false,
   };
-  const deployCore = (outcome: DeployResult) =>
+  const deployCore = (outcome: DeployResult, options: DeployOptions[] = []) =>
     fakeCore({
       deploy: {
-        deploy: async (_server, onProgress) => {
+        deploy: async (_server, given, onProgress) => {
+          options.push(given ?? {});
           steps.forEach((step) => onProgress?.(step));
           return outcome;
         },
       },
     }).core;
+
+  test('deploy --key-ports FROM-TO hands the range to the core; a malformed one is a usage error', async () => {
+    const options: DeployOptions[] = [];
+    assert.equal((await runInProcess(['server', 'deploy', 'alpha', '--key-ports', '20000-24999'], { core: deployCore(result, options) })).code, 0);
+    assert.deepEqual(options, [{ keyPorts: { from: 20000, to: 24999 } }]);
+    for (const bad of ['20000', '20000-', 'a-b', '20000-70000']) {
+      const run = await runInProcess(['server', 'deploy', 'alpha', '--key-ports', bad], { core: deployCore(result, options) });
+      assert.equal(run.code, 2, bad);
+      assert.match(run.stderr, /--key-ports must be/);
+    }
+    assert.equal(options.length, 1);
+  });
 
   test('deploy streams [step] message lines, then says what was deployed', async () => {
     const run = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore(result) });

@@ -10,7 +10,7 @@ import { EXIT } from './exit-codes.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
-import { parsePort } from './parse-port.ts';
+import { parsePort, parsePortRange } from './parse-port.ts';
 import { readLine } from './read-line.ts';
 import { UsageError } from './usage-error.ts';
 import { writeJson } from './write-json.ts';
@@ -206,13 +206,14 @@ const sync: Command = {
 
 const deploy: Command = {
   name: 'deploy',
-  usage: 'server deploy NAME [--json]',
+  usage: 'server deploy NAME [--key-ports FROM-TO] [--json]',
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['name']);
+    const { values, positional } = parseCommandArgs(args, { json, 'key-ports': { type: 'string' } }, ['name']);
+    const keyPorts = values['key-ports'] === undefined ? undefined : parsePortRange(values['key-ports'], '--key-ports');
     return {
       json: values.json === true,
       async run(context) {
-        const result = await context.core.deploy.deploy(positional.name, progressPrinter(context, values.json === true));
+        const result = await context.core.deploy.deploy(positional.name, { keyPorts }, progressPrinter(context, values.json === true));
         if (values.json) writeJson(context.stdout, result);
         if (result.rolledBack) {
           context.stderr.write(`keyport: the new release did not come up on ${positional.name}; rolled back to the previous release\n`);

@@ -21,7 +21,7 @@ const services = {
     },
   },
   deploy: {
-    deploy: async (server: string, onProgress: (progress: DeployProgress) => void) => {
+    deploy: async (server: string, _options: unknown, onProgress: (progress: DeployProgress) => void) => {
       onProgress({ step: 'connect', state: 'started', message: `connecting to ${server}` });
       onProgress({ step: 'connect', state: 'done', message: 'logged in as root' });
       return { release: '0.1.0-abc' };
@@ -153,7 +153,7 @@ describe('web console', () => {
     assert.deepEqual(calls, ['fleet.list']);
 
     const progress: DeployProgress[] = [];
-    const result = await client.deploy.deploy('alpha', (step) => progress.push(step));
+    const result = await client.deploy.deploy('alpha', {}, (step) => progress.push(step));
     assert.deepEqual(result, { release: '0.1.0-abc' });
     assert.deepEqual(progress.map((step) => `${step.step}:${step.state}`), ['connect:started', 'connect:done']);
 

@@ -27,7 +27,7 @@ export const BRIDGED_METHODS: Manifest = {
     sync: { arity: 1 },
   },
   deploy: {
-    deploy: { arity: 1, progressAt: 1 },
+    deploy: { arity: 2, progressAt: 2 },
     uninstall: { arity: 2, progressAt: 2 },
     installXray: { arity: 2, progressAt: 2 },
   },

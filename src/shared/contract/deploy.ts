@@ -14,6 +14,13 @@ export type DeployStepName =
   | 'download-xray'
   | 'install-xray';
 
+import type { PortRange } from './servers.ts';
+
+export interface DeployOptions {
+  /** The ports keys get theirs from; the last deploy's, or 10001-29999 (below Linux's ephemeral ports), when absent. */
+  keyPorts?: PortRange;
+}
+
 /** One line of a deploy's streamed progress. */
 export interface DeployProgress {
   step: DeployStepName;

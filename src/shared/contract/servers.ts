@@ -30,12 +30,20 @@ export interface AddServerRequest {
   acceptedJumpFingerprints?: Record<string, string>;
 }
 
+/** TCP ports, both ends included. */
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
 export interface DeployedAgent {
   version: string;
   release: string;
   deployedAt: string;
   /** The agent's loopback port on the server. */
   apiPort: number;
+  /** The ports keys get theirs from; absent on records made before it was chosen at deploy. */
+  keyPorts?: PortRange;
 }
 
 export interface ServerInfo {

@@ -13,7 +13,7 @@ import type {
   RealityCheckReport,
   TrafficSummaryReport,
 } from './api-types.ts';
-import type { DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
+import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
 /** A read's answer: fresh from the server, or from the local cache when the server is offline. */
@@ -41,7 +41,7 @@ export interface Fleet {
 }
 
 export interface Deploy {
-  deploy(server: string, onProgress?: (progress: DeployProgress) => void): Promise<DeployResult>;
+  deploy(server: string, options?: DeployOptions, onProgress?: (progress: DeployProgress) => void): Promise<DeployResult>;
   uninstall(server: string, options: { keepData: boolean }, onProgress?: (progress: DeployProgress) => void): Promise<void>;
   /** The explicit step that puts Xray on a server; deploy only detects it. */
   installXray(server: string, request: XrayInstallRequest, onProgress?: (progress: DeployProgress) => void): Promise<XrayInstallResult>;

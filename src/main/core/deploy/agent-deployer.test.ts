@@ -242,6 +242,15 @@ describe('deploying the agent to a server as root', () => {
   });
 });
 
+describe('key ports', () => {
+  test('a range that is not unprivileged ports, or that holds the API port, is refused before anything runs', async () => {
+    const refusingHost = { asRoot: true } as unknown as RemoteHost;
+    for (const keyPorts of [{ from: 80, to: 2000 }, { from: 30000, to: 20000 }, { from: 20000, to: 70000 }, { from: 7000, to: 9000 }, { from: 1.5, to: 2000 }]) {
+      await assert.rejects(deployAgent(refusingHost, { publicHost: '127.0.0.1', keyPorts }), { code: 'bad-input' }, JSON.stringify(keyPorts));
+    }
+  });
+});
+
 describe('deploying as a user with passwordless sudo', () => {
   test('a failed first deploy stops the agent; then a good one deploys, answers through the tunnel, and uninstalls', async () => {
     const server = await newServer();
@@ -253,8 +262,13 @@ describe('deploying as a user with passwordless sudo', () => {
     });
     assert.deepEqual(keyportProcesses(server), [], 'no supervisor keeps restarting the broken agent');
 
-    const result = await deployAgent(host, { publicHost: '127.0.0.1', artifacts: artifactsWith(agentBundle()) });
+    const result = await deployAgent(host, { publicHost: '127.0.0.1', artifacts: artifactsWith(agentBundle()), keyPorts: { from: 20000, to: 20099 } });
     assert.equal(result.facts.asRoot, false);
+    const agentCommand = keyportProcesses(server).map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+    assert.ok(
+      agentCommand.some((args) => args.join(' ').includes('--port-range 20000-20099')),
+      `the agent runs with the chosen key ports: ${JSON.stringify(agentCommand)}`,
+    );
     assert.equal(statSync(server.hostPath('/var/lib/keyport/api-key')).uid, 0, 'the key file belongs to root');
     assert.equal(mode(server.hostPath('/var/lib/keyport/api-key')), 0o600);
     await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);

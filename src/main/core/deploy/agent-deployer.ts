@@ -1,5 +1,6 @@
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { DeployProgress, DeployResult, ServerFacts } from '../../../shared/contract/deploy.ts';
+import type { PortRange } from '../../../shared/contract/servers.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import { checkoutArtifacts, type AgentArtifacts } from './agent-artifacts.ts';
 import { ensureApiKey, readApiKey } from './agent-api-key.ts';
@@ -16,6 +17,7 @@ import {
   API_KEY_FILE,
   DATA_DIR,
   DEFAULT_API_PORT,
+  DEFAULT_KEY_PORTS,
   RELEASES_KEPT,
   SUPERVISOR_SCRIPT,
   SYSTEMD_UNIT_FILE,
@@ -31,6 +33,8 @@ export interface DeployAgentOptions {
   publicHost: string;
   /** Where the agent listens on the server's loopback (default 8000). */
   apiPort?: number;
+  /** The ports keys get theirs from (default DEFAULT_KEY_PORTS). */
+  keyPorts?: PortRange;
   /** What to upload; a source checkout's by default. */
   artifacts?: AgentArtifacts;
   /** How "healthy" is decided after a start; by default the agent's API answering through the tunnel. */
@@ -51,6 +55,7 @@ export async function deployAgent(host: RemoteHost, options: DeployAgentOptions)
   const apiPort = options.apiPort ?? DEFAULT_API_PORT;
   if (!Number.isInteger(apiPort) || apiPort < 1 || apiPort > 65535) throw new KeyportError('bad-input', `API port ${apiPort} is not a TCP port`);
   if (!PUBLIC_HOST.test(options.publicHost)) throw new KeyportError('bad-input', `"${options.publicHost}" is not a host name or address`);
+  const keyPorts = checkKeyPorts(options.keyPorts ?? DEFAULT_KEY_PORTS, apiPort);
   const lock = await RemoteLock.acquire(host);
   const steps = new ProgressSteps(options.onProgress, () => lock.refresh());
   try {
@@ -64,6 +69,7 @@ export async function deployAgent(host: RemoteHost, options: DeployAgentOptions)
       facts,
       local,
       apiPort,
+      keyPorts,
       publicHost: options.publicHost,
       healthCheck: options.healthCheck ?? checkAgentHealth,
     });
@@ -105,6 +111,16 @@ async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult>
     return { value: undefined, message: removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing to remove', skipped: removed.length === 0 };
   });
   return { release, agentVersion: local.agentVersion, facts, runtimeUploaded, rolledBack: false };
+}
+
+/** Whole, unprivileged ports, from ≤ to, not holding the agent's own API port. */
+function checkKeyPorts(range: PortRange, apiPort: number): PortRange {
+  const { from, to } = range;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1024 || to > 65535 || from > to) {
+    throw new KeyportError('bad-input', `key ports ${from}-${to} are not a range of unprivileged TCP ports (1024-65535, first ≤ last)`);
+  }
+  if (apiPort >= from && apiPort <= to) throw new KeyportError('bad-input', `key ports ${from}-${to} hold the agent's API port ${apiPort}`);
+  return { from, to };
 }
 
 function checkHealth(host: RemoteHost, run: InstallRun): Promise<void> {
@@ -154,6 +170,7 @@ interface InstallRun {
   facts: ServerFacts;
   local: LocalArtifacts;
   apiPort: number;
+  keyPorts: PortRange;
   publicHost: string;
   healthCheck: HealthCheck;
 }
@@ -193,7 +210,7 @@ async function uploadRelease(host: RemoteHost, local: LocalArtifacts, release: s
   }
   // Releases are pruned oldest first by their directory's time; writing `run` (a rename into the
   // directory) makes a re-deployed release the newest.
-  await host.writeFile(`${dir}/run`, runScript({ release, runtimeSha256: local.runtime.sha256, apiPort: run.apiPort, publicHost: run.publicHost }), 0o755);
+  await host.writeFile(`${dir}/run`, runScript({ release, runtimeSha256: local.runtime.sha256, apiPort: run.apiPort, publicHost: run.publicHost, keyPorts: run.keyPorts }), 0o755);
   return { value: undefined, skipped: present, message: present ? `${dir} already holds this bundle` : `uploaded to ${dir}` };
 }
 

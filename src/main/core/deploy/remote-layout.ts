@@ -38,6 +38,8 @@ export const SYSTEMD_UNIT_FILE = `/etc/systemd/system/${SYSTEMD_UNIT_NAME}`;
 
 export const AGENT_FILE_NAME = 'keyport-agent.mjs';
 export const DEFAULT_API_PORT = 8000;
+/** Where keys get their ports unless the admin picks: room for 19,999 keys, below Linux's ephemeral ports (32768-60999). */
+export const DEFAULT_KEY_PORTS = { from: 10001, to: 29999 } as const;
 export const RELEASES_KEPT = 3;
 
 /** A fixed PATH for the agent, however it was started: it runs iptables, ss and xray. */

@@ -1,3 +1,4 @@
+import type { PortRange } from '../../../shared/contract/servers.ts';
 import { shellQuote } from '../ssh/remote-host.ts';
 import { AGENT_FILE_NAME, AGENT_PATH, DATA_DIR, releaseDir, runtimeBinary } from './remote-layout.ts';
 
@@ -6,6 +7,7 @@ export interface RunScriptOptions {
   runtimeSha256: string;
   apiPort: number;
   publicHost: string;
+  keyPorts: PortRange;
 }
 
 /** A release's `run`: its own runtime and bundle with the agent flags, so `current` alone says what runs. */
@@ -19,6 +21,8 @@ export function runScript(options: RunScriptOptions): string {
     DATA_DIR,
     '--public-host',
     options.publicHost,
+    '--port-range',
+    `${options.keyPorts.from}-${options.keyPorts.to}`,
   ];
   return [
     '#!/bin/sh',

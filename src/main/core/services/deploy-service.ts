@@ -1,4 +1,4 @@
-import type { DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
+import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Deploy } from '../../../shared/contract/services.ts';
@@ -8,7 +8,7 @@ import { deployAgent } from '../deploy/agent-deployer.ts';
 import { uninstallAgent } from '../deploy/agent-uninstaller.ts';
 import { detectServer } from '../deploy/detect-server.ts';
 import { ProgressSteps } from '../deploy/progress-steps.ts';
-import { DEFAULT_API_PORT } from '../deploy/remote-layout.ts';
+import { DEFAULT_API_PORT, DEFAULT_KEY_PORTS } from '../deploy/remote-layout.ts';
 import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
@@ -28,18 +28,19 @@ export class DeployService implements Deploy {
     this.#options = options;
   }
 
-  async deploy(serverName: string, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<DeployResult> {
+  async deploy(serverName: string, options: DeployOptions = {}, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<DeployResult> {
     const { cache, sessions, artifacts } = this.#options;
     const server = findServer(cache, serverName);
     onProgress({ step: 'connect', state: 'started', message: `connecting to ${server.target.user}@${server.target.host}:${server.target.port}` });
     const host = await sessions.host(server);
     onProgress({ step: 'connect', state: 'done', message: host.asRoot ? 'logged in as root' : `logged in as ${server.target.user}, using sudo` });
     const apiPort = server.agent?.apiPort ?? DEFAULT_API_PORT;
+    const keyPorts = options.keyPorts ?? server.agent?.keyPorts ?? DEFAULT_KEY_PORTS;
     try {
-      const result = await deployAgent(host, { artifacts, apiPort, publicHost: server.target.host, onProgress });
+      const result = await deployAgent(host, { artifacts, apiPort, keyPorts, publicHost: server.target.host, onProgress });
       cache.saveServer({
         ...server,
-        agent: { version: result.agentVersion, release: result.release, deployedAt: new Date().toISOString(), apiPort },
+        agent: { version: result.agentVersion, release: result.release, deployedAt: new Date().toISOString(), apiPort, keyPorts: { ...keyPorts } },
       });
       return result;
     } finally {

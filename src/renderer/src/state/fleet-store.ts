@@ -80,7 +80,7 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
       });
     set((state) => ({ deploys: { ...state.deploys, [serverId]: { running: true, steps: [], error: null, result: null } } }));
     try {
-      const result = await services.deploy.deploy(serverId, (progress) => update((run) => ({ steps: [...run.steps, progress] })));
+      const result = await services.deploy.deploy(serverId, {}, (progress) => update((run) => ({ steps: [...run.steps, progress] })));
       update(() => ({ running: false, result }));
     } catch (error) {
       update(() => ({ running: false, error: errorMessage(error) }));
