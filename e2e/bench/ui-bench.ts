@@ -2,12 +2,12 @@
 // agent holds 10,000 keys and 365 days of history. Prints each figure beside a baseline taken in the
 // same run; asserts nothing about time (the goals are in the README).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { seedDataDir } from '../../remote-agent/bench/seed-data.ts';
 import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
-import { openKeyportCore } from '../../src/main/core/keyport-core.ts';
+import { CACHE_FILE_NAME, openKeyportCore } from '../../src/main/core/keyport-core.ts';
 import { checkoutRendererDir } from '../../src/main/web/renderer-dir.ts';
 import { startWebConsole } from '../../src/main/web/web-console.ts';
 import { TestServer } from '../harness/test-server.ts';
@@ -57,6 +57,9 @@ try {
   progress('a sync pass with nothing new');
   const [, resyncMs] = await timed(() => core.fleet.sync('bench'));
   const [, listMs] = await timed(() => core.keys.list('bench'));
+  const megabytesOf = (file: string) => [file, `${file}-wal`].reduce((total, path) => total + (existsSync(path) ? statSync(path).size : 0), 0) / 1024 / 1024;
+  const cacheMb = megabytesOf(join(home, CACHE_FILE_NAME));
+  const agentDbMb = megabytesOf(join(dataDir, 'keyport.db'));
 
   const web = await startWebConsole({ services: core, rendererDir: checkoutRendererDir() });
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -131,6 +134,7 @@ try {
     await web.close();
   }
   row(`Deploy onto ${KEYS} keys, with the first cache sync of every key’s history`, ms(deployMs), '-', '(reported)', true);
+  row('Console cache file after the first sync', `${cacheMb.toFixed(0)} MB`, `${agentDbMb.toFixed(0)} MB, the agent's own database`, '(reported)', true);
   row('Cache sync pass, no key moved', ms(resyncMs), `${ms(listMs)} one GET /api/keys`, '(reported)', true);
 } finally {
   await browser.close();

@@ -91,6 +91,10 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (server_id, kind, scope)
   ) WITHOUT ROWID;
   `,
+  // Key history reports were kept whole; their days now live in key_days alone (key-history-summary).
+  `
+  DELETE FROM snapshots WHERE kind = 'key-history';
+  `,
 ];
 
 export const CACHE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -382,3 +382,40 @@ test('caches opened and closed do not abort the process when the garbage collect
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 });
+
+test('deleteKeySnapshots drops a key’s snapshots of the named kinds, by its id or id/…, and nothing else', (t) => {
+  const { cache } = openTemp(t);
+  cache.saveServer(server('s1', 'alpha'));
+  const put = (kind: string, scope: string) => cache.putSnapshot('s1', kind, scope, { kind, scope }, SYNCED);
+  put('key-history-summary', 'k1');
+  put('key-monthly', 'k1/2025-08');
+  put('key-config', 'k1');
+  put('key-monthly', 'k10/2025-08');
+  put('key-history-summary', 'k10');
+  cache.deleteKeySnapshots('s1', 'k1', ['key-history-summary', 'key-monthly']);
+  assert.equal(cache.getSnapshot('s1', 'key-history-summary', 'k1'), null);
+  assert.equal(cache.getSnapshot('s1', 'key-monthly', 'k1/2025-08'), null);
+  assert.notEqual(cache.getSnapshot('s1', 'key-config', 'k1'), null, 'another kind stays');
+  assert.notEqual(cache.getSnapshot('s1', 'key-monthly', 'k10/2025-08'), null, 'k10 is not k1');
+  assert.notEqual(cache.getSnapshot('s1', 'key-history-summary', 'k10'), null);
+});
+
+test('opening a version 1 file drops its whole key-history snapshots (their days are in key_days) and keeps the rest', (t) => {
+  const path = join(tempDir(t), 'cache.sqlite');
+  const old = new ConsoleCache(path);
+  old.saveServer(server('s1', 'alpha'));
+  old.putSnapshot('s1', 'key-history', 'k1', { daily_stats: {} }, SYNCED);
+  old.putSnapshot('s1', 'history', '', { total_keys: 1 }, SYNCED);
+  old.close();
+  const version1 = Buffer.alloc(4);
+  version1.writeUInt32BE(1);
+  const fd = openSync(path, 'r+');
+  writeSync(fd, version1, 0, 4, USER_VERSION_OFFSET);
+  closeSync(fd);
+
+  const reopened = new ConsoleCache(path);
+  assert.equal(reopened.getSnapshot('s1', 'key-history', 'k1'), null);
+  assert.deepEqual(reopened.getSnapshot('s1', 'history', ''), { data: { total_keys: 1 }, syncedAt: SYNCED });
+  reopened.close();
+  assert.equal(readFileSync(path).readUInt32BE(USER_VERSION_OFFSET), CACHE_SCHEMA_VERSION);
+});

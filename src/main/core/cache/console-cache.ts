@@ -79,6 +79,7 @@ export class ConsoleCache {
   readonly #upsertMonth: Database.Statement;
   readonly #selectKeyMonths: Database.Statement<[string, string], UsageRow & { key_id: string }>;
   readonly #upsertSnapshot: Database.Statement<[string, string, string, string, string]>;
+  readonly #deleteKeySnapshot: Database.Statement<[{ server: string; kind: string; key: string }]>;
   readonly #selectSnapshot: Database.Statement<[string, string, string], { data_json: string; synced_at: string }>;
 
   /** Opens the cache file at `path`, creating it (mode 0600, in a new directory of mode 0700) when missing. */
@@ -168,6 +169,10 @@ export class ConsoleCache {
     this.#upsertSnapshot = prepare(`
       INSERT INTO snapshots (server_id, kind, scope, data_json, synced_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (server_id, kind, scope) DO UPDATE SET data_json = excluded.data_json, synced_at = excluded.synced_at`);
+    // A key's snapshots are scoped by its id, or by `id/...` (a month of it).
+    this.#deleteKeySnapshot = prepare(
+      "DELETE FROM snapshots WHERE server_id = @server AND kind = @kind AND (scope = @key OR substr(scope, 1, length(@key) + 1) = @key || '/')",
+    );
     this.#selectSnapshot = prepare('SELECT data_json, synced_at FROM snapshots WHERE server_id = ? AND kind = ? AND scope = ?');
   }
 
@@ -350,6 +355,13 @@ export class ConsoleCache {
     const json = JSON.stringify(data);
     if (json === undefined) throw new KeyportError('bad-input', `a ${kind} snapshot must be JSON data`);
     this.#write(serverId, () => this.#upsertSnapshot.run(serverId, kind, scope, json, syncedAt));
+  }
+
+  /** Drops a key's snapshots of these kinds (one scoped by its id, or by `id/...`). */
+  deleteKeySnapshots(serverId: string, keyId: string, kinds: readonly string[]): void {
+    this.batch(() => {
+      for (const kind of kinds) this.#deleteKeySnapshot.run({ server: serverId, kind, key: keyId });
+    });
   }
 
   /** The snapshot as stored; the caller names the type it stored. */

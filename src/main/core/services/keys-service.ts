@@ -1,6 +1,7 @@
 import type { ApiKey, KeyConfig } from '../../../shared/contract/api-types.ts';
 import type { Cached, Keys } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
+import { ALL_KEY_SNAPSHOTS, KEY_HISTORY_SNAPSHOTS, KEY_SNAPSHOTS } from './key-snapshots.ts';
 import { offlineWrite, readThrough } from './read-through.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
@@ -38,7 +39,10 @@ export class KeysService implements Keys {
   async remove(serverName: string, keyId: string): Promise<void> {
     const server = findServer(this.#cache, serverName);
     await (await this.#sessions.client(server)).deleteKey(keyId).catch((error) => offlineWrite(server, error));
-    this.#cache.deleteKey(server.id, keyId);
+    this.#cache.batch(() => {
+      this.#cache.deleteKey(server.id, keyId);
+      this.#cache.deleteKeySnapshots(server.id, keyId, ALL_KEY_SNAPSHOTS);
+    });
   }
 
   async setActive(serverName: string, keyId: string, active: boolean): Promise<ApiKey> {
@@ -54,7 +58,7 @@ export class KeysService implements Keys {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
-      snapshot: { kind: 'key-config', scope: keyId },
+      snapshot: { kind: KEY_SNAPSHOTS.config, scope: keyId },
       fetch: async () => (await this.#sessions.client(server)).getKeyConfig(keyId),
     });
   }
@@ -67,6 +71,9 @@ export class KeysService implements Keys {
   async resetHistory(serverName: string, keyId: string): Promise<void> {
     const server = findServer(this.#cache, serverName);
     await (await this.#sessions.client(server)).resetKeyTrafficHistory(keyId).catch((error) => offlineWrite(server, error));
-    this.#cache.clearKeyHistory(server.id, keyId);
+    this.#cache.batch(() => {
+      this.#cache.clearKeyHistory(server.id, keyId);
+      this.#cache.deleteKeySnapshots(server.id, keyId, KEY_HISTORY_SNAPSHOTS);
+    });
   }
 }

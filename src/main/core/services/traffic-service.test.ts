@@ -11,8 +11,8 @@ import { TrafficService } from './traffic-service.ts';
 const SYNCED = '2025-08-05T12:00:00.000Z';
 const usage = (rx: number, tx: number, sessions = 1) => ({ total_bytes: rx + tx, rx_bytes: rx, tx_bytes: tx, max_connections: 2, sessions });
 
-/** A TrafficService over a real cache file whose server cannot be reached. */
-function offlineTraffic(t: TestContext) {
+/** A TrafficService over a real cache file whose server answers only while `server.online`. */
+function offlineTraffic(t: TestContext, server: { online: boolean; client?: object } = { online: false }) {
   const dir = mkdtempSync(join(tmpdir(), 'keyport-traffic-'));
   const cache = new ConsoleCache(join(dir, 'cache.sqlite'));
   t.after(() => {
@@ -32,7 +32,8 @@ function offlineTraffic(t: TestContext) {
   cache.markSynced('s1', SYNCED);
   const sessions = {
     client: async () => {
-      throw new KeyportError('server-offline', 'alpha does not answer');
+      if (!server.online) throw new KeyportError('server-offline', 'alpha does not answer');
+      return server.client;
     },
   } as unknown as ServerSessions;
   return { cache, traffic: new TrafficService(cache, sessions) };
@@ -63,4 +64,29 @@ test('offline, a quiet day before the last sync is zero, and a day after it is n
   assert.equal(quiet.data.total_bytes, 0);
   assert.equal(quiet.data.active_keys, 0);
   await assert.rejects(traffic.daily('alpha', '2025-08-06'), (error: unknown) => error instanceof KeyportError && error.code === 'server-offline');
+});
+
+test('a key’s history is cached once: its days in the day table, the rest beside; offline they are put back together', async (t) => {
+  const report = {
+    key_id: 'k1',
+    key_name: 'anna',
+    port: 10001,
+    total_traffic: { total_bytes: 4_000 },
+    daily_stats: { '2025-08-03': usage(1_000, 3_000) },
+  };
+  const server = { online: true, client: { getKeyTrafficHistory: async () => ({ data: report }) } };
+  const { cache, traffic } = offlineTraffic(t, server);
+  cache.putKeyDays('s1', 'k1', { '2025-07-01': usage(5, 5) }, SYNCED);
+
+  assert.equal((await traffic.keyHistory('alpha', 'k1')).source, 'live');
+  assert.equal(JSON.stringify(cache.getSnapshot('s1', 'key-history-summary', 'k1')?.data).includes('daily_stats'), false, 'days are not stored twice');
+
+  server.online = false;
+  const offline = await traffic.keyHistory('alpha', 'k1');
+  assert.equal(offline.source, 'cache');
+  assert.deepEqual(offline.data, {
+    ...report,
+    // The cache keeps a day the agent no longer reports.
+    daily_stats: { '2025-07-01': usage(5, 5), '2025-08-03': usage(1_000, 3_000) },
+  });
 });

@@ -13,6 +13,7 @@ import { formatBytes } from '../../../../remote-agent/src/lib/format-bytes.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { DayUsage } from '../cache/cache-records.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
+import { KEY_SNAPSHOTS } from './key-snapshots.ts';
 import { readThrough } from './read-through.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
@@ -49,9 +50,20 @@ export class TrafficService implements Traffic {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
-      snapshot: { kind: 'key-history', scope: keyId },
       fetch: async () => (await (await this.#sessions.client(server)).getKeyTrafficHistory(keyId)).data,
-      mirror: (report, syncedAt) => this.#cache.putKeyDays(server.id, keyId, report.daily_stats, syncedAt),
+      // The days are stored once, in key_days; the snapshot keeps the rest. A year of 10,000 keys is
+      // then one copy, and offline the key shows every day the cache has, even those the agent dropped.
+      mirror: (report, syncedAt) => {
+        const { daily_stats: days, ...summary } = report;
+        this.#cache.putKeyDays(server.id, keyId, days, syncedAt);
+        this.#cache.putSnapshot(server.id, KEY_SNAPSHOTS.historySummary, keyId, summary, syncedAt);
+      },
+      fallback: () => {
+        const summary = this.#cache.getSnapshot<Omit<KeyHistoryReport, 'daily_stats'>>(server.id, KEY_SNAPSHOTS.historySummary, keyId);
+        if (!summary) return null;
+        const days = Object.fromEntries(this.#cache.keyDays(server.id, keyId).map((day) => [day.date, day.usage]));
+        return { data: { ...summary.data, daily_stats: days }, source: 'cache', syncedAt: summary.syncedAt };
+      },
     });
   }
 
@@ -84,7 +96,7 @@ export class TrafficService implements Traffic {
     const yearMonth = formatYearMonth(month);
     return readThrough(this.#cache, {
       server,
-      snapshot: { kind: 'key-monthly', scope: `${keyId}/${yearMonth}` },
+      snapshot: { kind: KEY_SNAPSHOTS.monthly, scope: `${keyId}/${yearMonth}` },
       fetch: async () => (await (await this.#sessions.client(server)).getKeyMonthlyTraffic(keyId, yearMonth)).data,
       mirror: (report, syncedAt) => {
         this.#cache.putKeyDays(server.id, keyId, report.daily_breakdown, syncedAt);
