@@ -181,6 +181,40 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await screenshot('fleet');
   });
 
+  test('a password login is asked for in the page after a restart, and a wrong one is refused there', async () => {
+    const password = 'web-e2e password';
+    const user = server.addUser('nopasswd', { password });
+    await page.click(byTestId('add-server-button'));
+    await page.check(byTestId('add-server-mode-host'));
+    await page.fill(byTestId('add-server-name'), 'alpha-pw');
+    await page.fill(byTestId('add-server-host'), '127.0.0.1');
+    await page.fill(byTestId('add-server-port'), String(server.sshPort));
+    await page.fill(byTestId('add-server-user'), user);
+    await page.selectOption(byTestId('add-server-auth'), 'password');
+    await page.fill(byTestId('add-server-secret'), password);
+    await page.click(byTestId('add-server-probe'));
+    await page.click(byTestId('host-key-accept'));
+    await page.locator(byTestId('add-server-added')).waitFor();
+    await page.click(byTestId('add-server-done'));
+
+    // Web mode has no keychain: the password lived in memory, so a restarted console must ask.
+    await web.stop();
+    web = await startWebConsoleProcess(env);
+    await page.goto(web.url);
+    const dialog = page.locator(byTestId('secret-dialog'));
+    await dialog.waitFor();
+    assert.match((await dialog.textContent()) ?? '', new RegExp(`SSH password of ${user}@127\\.0\\.0\\.1`));
+    await page.fill(byTestId('secret-input'), 'wrong');
+    await page.click(byTestId('secret-submit'));
+    await page.locator(byTestId('secret-error')).waitFor();
+    await screenshot('secret-dialog');
+    await page.fill(byTestId('secret-input'), password);
+    await page.click(byTestId('secret-submit'));
+    await dialog.waitFor({ state: 'detached' });
+    await page.click(byTestId('server-link-alpha-pw'));
+    await page.locator(`${byTestId('server-state')}[data-state="not-deployed"]`).first().waitFor();
+  });
+
   test('with the server offline, its history still shows from the cache, saying since when', async () => {
     await server.stopSshd();
     await page.reload();

@@ -18,6 +18,11 @@ export interface CliIo {
   untilStopped(): Promise<void>;
 }
 
+/** How run-cli wants the core opened for a command. */
+export interface CoreOptions {
+  askOnTerminal: boolean;
+}
+
 export interface CommandContext extends CliIo {
   core: KeyportCore;
 }
@@ -25,6 +30,8 @@ export interface CommandContext extends CliIo {
 /** A command line that parsed: what is left to do needs the core. */
 export interface PreparedCommand {
   json: boolean;
+  /** Secrets are asked for in the page this command serves (web mode), not on the terminal. */
+  asksSecretsInPage?: boolean;
   /** Resolves to the exit code when that is not 0. */
   run(context: CommandContext): Promise<number | void>;
 }

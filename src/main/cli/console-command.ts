@@ -13,6 +13,8 @@ export const consoleCommand: Command = {
     const port = values.port === undefined ? undefined : parsePort(values.port, '--port');
     return {
       json: false,
+      // The admin is in the browser: a missing SSH password is asked for there (secret-required).
+      asksSecretsInPage: true,
       async run(context) {
         const web = await startWebConsole({ services: context.core, rendererDir: checkoutRendererDir(), port });
         context.core.backgroundSync.start();

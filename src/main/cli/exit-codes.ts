@@ -17,6 +17,7 @@ const BY_CODE: Partial<Record<KeyportErrorCode, number>> = {
   'host-key-changed': EXIT.hostKey,
   'auth-failed': EXIT.auth,
   'sudo-password-required': EXIT.auth,
+  'secret-required': EXIT.auth,
   'not-found': EXIT.notFound,
 };
 

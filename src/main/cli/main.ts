@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import type { CliIo } from './command.ts';
+import type { CliIo, CoreOptions } from './command.ts';
 import { resolveKeyportHome } from './keyport-home.ts';
 import { runCli } from './run-cli.ts';
 import { secretAsker } from './secret-asker.ts';
@@ -20,13 +20,13 @@ const io: CliIo = {
 };
 
 // Loaded only for a command that parsed: help and usage errors stay instant and never load ssh2 or SQLite.
-const openCore = async () => {
+const openCore = async ({ askOnTerminal }: CoreOptions) => {
   const { openKeyportCore } = await import('../core/keyport-core.ts');
   const { checkoutArtifacts } = await import('../core/deploy/agent-artifacts.ts');
   const artifacts = checkoutArtifacts();
   // Deploys another agent build (a candidate release, or a deliberately broken one in the tests).
   if (process.env.KEYPORT_AGENT_BUNDLE) artifacts.bundlePath = resolve(process.env.KEYPORT_AGENT_BUNDLE);
-  return openKeyportCore({ home: resolveKeyportHome(process.env, process.platform, homedir()), askSecret: secretAsker(io), artifacts });
+  return openKeyportCore({ home: resolveKeyportHome(process.env, process.platform, homedir()), askSecret: askOnTerminal ? secretAsker(io) : undefined, artifacts });
 };
 
 process.exitCode = await runCli(process.argv.slice(2), io, openCore);

@@ -1,5 +1,5 @@
 import type { KeyportCore } from '../core/keyport-core.ts';
-import type { CliIo, Command, CommandGroup, PreparedCommand } from './command.ts';
+import type { CliIo, Command, CommandGroup, CoreOptions, PreparedCommand } from './command.ts';
 import { consoleCommand } from './console-command.ts';
 import { EXIT } from './exit-codes.ts';
 import { fullUsage } from './full-usage.ts';
@@ -17,7 +17,7 @@ const HELP = new Set(['help', '--help', '-h']);
  * Runs one command line and resolves to its exit code. The core is opened only once the line has
  * parsed, so a usage error (exit 2) touches nothing, not even $KEYPORT_HOME.
  */
-export async function runCli(argv: string[], io: CliIo, openCore: () => Promise<KeyportCore>): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, openCore: (options: CoreOptions) => Promise<KeyportCore>): Promise<number> {
   const [word, ...rest] = argv;
   if (word === undefined) return usageFailure(io, 'no command given', fullUsage(ENTRIES));
   if (HELP.has(word)) {
@@ -59,7 +59,7 @@ export async function runCli(argv: string[], io: CliIo, openCore: () => Promise<
   }
   let core: KeyportCore | undefined;
   try {
-    core = await openCore();
+    core = await openCore({ askOnTerminal: prepared.asksSecretsInPage !== true });
     return (await prepared.run({ ...io, core })) ?? EXIT.ok;
   } catch (error) {
     return reportError(io, error, prepared.json);

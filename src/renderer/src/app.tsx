@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { SecretDialog } from './components/secret-dialog.tsx';
 import { Sidebar } from './components/sidebar.tsx';
 import { ViewErrorBoundary } from './components/view-error-boundary.tsx';
 import { useVisibleInterval } from './hooks/use-visible-interval.ts';
@@ -38,6 +39,7 @@ export function App() {
         </ViewErrorBoundary>
       </main>
       {addServerOpen && <AddServerDialog />}
+      <SecretDialog />
     </div>
   );
 }

@@ -25,6 +25,7 @@ export const BRIDGED_METHODS: Manifest = {
     remove: { arity: 1 },
     status: { arity: 1 },
     sync: { arity: 1 },
+    provideSecret: { arity: 2 },
   },
   deploy: {
     deploy: { arity: 2, progressAt: 2 },

@@ -7,6 +7,8 @@ export type KeyportErrorCode =
   | 'host-key-changed'
   | 'auth-failed'
   | 'sudo-password-required'
+  /** The SSH password or key passphrase is needed and not stored: give it with `Fleet.provideSecret`. Facts: server, prompt. */
+  | 'secret-required'
   | 'agent-not-deployed'
   | 'agent-error'
   | 'deploy-failed'

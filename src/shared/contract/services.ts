@@ -38,6 +38,11 @@ export interface Fleet {
   status(server: string): Promise<ServerStatus>;
   /** Refreshes the cache of one server now: keys, live, history, this month, every key's days. */
   sync(server: string): Promise<void>;
+  /**
+   * Gives the SSH password or key passphrase a `secret-required` error asked for: sealed with the
+   * OS keychain when there is one, else kept in memory until the console stops.
+   */
+  provideSecret(server: string, secret: string): Promise<void>;
 }
 
 export interface Deploy {

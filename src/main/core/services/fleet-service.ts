@@ -104,6 +104,7 @@ export class FleetService implements Fleet {
     };
     const sealedSecret = request.secret !== undefined && vault.available ? vault.seal(request.secret) : null;
     cache.saveServer(server, { sealedSecret, trustedKeys: Object.fromEntries(trustedKeys) });
+    if (request.secret !== undefined && !sealedSecret) await this.#options.sessions.useSecret(server.id, request.secret);
     return server;
   }
 
@@ -111,6 +112,23 @@ export class FleetService implements Fleet {
     const server = findServer(this.#options.cache, serverName);
     await this.#options.sessions.forget(server.id);
     this.#options.cache.removeServer(server.id);
+  }
+
+  async provideSecret(serverName: string, secret: string): Promise<void> {
+    const { cache, vault, sessions } = this.#options;
+    const server = findServer(cache, serverName);
+    if (typeof secret !== 'string' || secret.length === 0) throw new KeyportError('bad-input', 'an empty password or passphrase was given');
+    await sessions.useSecret(server.id, secret);
+    try {
+      await sessions.host(server);
+    } catch (error) {
+      // Offline, it cannot be checked now: it is kept for when the server answers.
+      if (!(error instanceof KeyportError) || error.code !== 'server-offline') {
+        await sessions.forgetSecret(server.id);
+        throw error;
+      }
+    }
+    if (vault.available) cache.saveServer(server, { sealedSecret: vault.seal(secret) });
   }
 
   sync(serverName: string): Promise<void> {

@@ -36,6 +36,8 @@ interface Session {
 export class ServerSessions {
   readonly #options: SessionOptions;
   readonly #sessions = new Map<string, Promise<Session>>();
+  /** Secrets given while no keychain seals them: this process only. */
+  readonly #secretsInMemory = new Map<string, string>();
 
   constructor(options: SessionOptions) {
     this.#options = options;
@@ -86,6 +88,18 @@ export class ServerSessions {
     await session?.then((current) => current.link.close()).catch(() => undefined);
   }
 
+  /** Logs in with this secret from the next connection on; the current one, if any, is dropped. */
+  async useSecret(serverId: string, secret: string): Promise<void> {
+    this.#secretsInMemory.set(serverId, secret);
+    await this.forget(serverId);
+  }
+
+  /** Back to the stored secret (or asking), e.g. after the one given did not log in. */
+  async forgetSecret(serverId: string): Promise<void> {
+    this.#secretsInMemory.delete(serverId);
+    await this.forget(serverId);
+  }
+
   async closeAll(): Promise<void> {
     await Promise.all([...this.#sessions.keys()].map((id) => this.forget(id)));
   }
@@ -103,11 +117,11 @@ export class ServerSessions {
   async #open(server: ServerInfo): Promise<Session> {
     const stored = this.#options.cache.serverCredentials(server.id);
     const sealed = stored?.sealedSecret ?? null;
-    const secret = sealed ? this.#options.vault.open(sealed) : undefined;
+    const secret = this.#secretsInMemory.get(server.id) ?? (sealed ? this.#options.vault.open(sealed) : undefined);
     const link = new SshLink({
       endpoint: endpointOf(server.target),
       jumps: jumpsOf(server.target),
-      credentials: await credentialsFor(server.target, secret, this.#options.askSecret),
+      credentials: await credentialsFor(server.target, secret, this.#options.askSecret, server),
       trustedKeys: new Map(Object.entries(stored?.trustedKeys ?? {})),
     });
     return { link };
@@ -132,11 +146,14 @@ export async function credentialsFor(
   target: SshTarget,
   secret: string | undefined,
   askSecret: ((prompt: string) => Promise<string>) | undefined,
+  /** The server it is for, named in a `secret-required` error; none while it is being added. */
+  server?: ServerInfo,
 ): Promise<SshCredentials> {
   const ask = async (prompt: string) => {
     if (secret !== undefined) return secret;
-    if (!askSecret) throw new KeyportError('auth-failed', `${prompt} is needed and cannot be asked for here`);
-    return askSecret(prompt);
+    if (askSecret) return askSecret(prompt);
+    if (!server) throw new KeyportError('auth-failed', `${prompt} is needed: give it with the server`);
+    throw new KeyportError('secret-required', `${prompt} is needed to connect to ${server.name}, and it is not stored`, { server: server.id, prompt });
   };
   switch (target.auth.method) {
     case 'agent': {

@@ -1,6 +1,7 @@
 import { createBridgeClient } from '../../../shared/bridge/bridge-client.ts';
 import type { BridgeTransport } from '../../../shared/bridge/bridge-protocol.ts';
 import type { KeyportServices } from '../../../shared/contract/services.ts';
+import { useSecretRequestStore } from '../state/secret-request-store.ts';
 import { webSocketTransport } from './websocket-transport.ts';
 
 declare global {
@@ -10,5 +11,19 @@ declare global {
   }
 }
 
+/** Any call that fails for want of an SSH secret opens the dialog that asks for it (SecretDialog). */
+function askingForSecrets(transport: BridgeTransport): BridgeTransport {
+  return {
+    async invoke(call, onProgress) {
+      const outcome = await transport.invoke(call, onProgress);
+      if (!outcome.ok && outcome.error.code === 'secret-required') {
+        const { server, prompt } = outcome.error.facts;
+        if (typeof server === 'string') useSecretRequestStore.getState().ask({ serverId: server, prompt: String(prompt ?? 'The SSH password') });
+      }
+      return outcome;
+    },
+  };
+}
+
 /** The contract's services: over the preload's IPC in the desktop app, over a WebSocket in web mode. */
-export const services: KeyportServices = createBridgeClient(window.keyportBridge ?? webSocketTransport());
+export const services: KeyportServices = createBridgeClient(askingForSecrets(window.keyportBridge ?? webSocketTransport()));
