@@ -74,4 +74,17 @@ describe('errors from the core', () => {
       'keyport: Cannot reach root@203.0.113.7:22: connect ECONNREFUSED\n  (server offline: reads come from the local cache; changes need the server)\n',
     );
   });
+
+  test('the core’s face-neutral errors get the CLI command that helps next', async () => {
+    const notDeployed = await runInProcess(['keys', 'list', 'alpha'], {
+      core: failingList(new KeyportError('agent-not-deployed', 'the Keyport agent is not deployed on alpha yet: deploy it first', { server: 'alpha' })),
+    });
+    assert.equal(notDeployed.stderr, 'keyport: the Keyport agent is not deployed on alpha yet: deploy it first\n  (keyport server deploy alpha deploys it)\n');
+    const unknownServer = await runInProcess(['keys', 'list', 'gamma'], {
+      core: failingList(new KeyportError('not-found', 'no server named "gamma"', { unknownServer: 'gamma' })),
+    });
+    assert.equal(unknownServer.stderr, 'keyport: no server named "gamma"\n  (keyport server list shows the servers)\n');
+    const unknownKey = await runInProcess(['keys', 'list', 'alpha'], { core: failingList(new KeyportError('not-found', 'no such key', { httpStatus: 404 })) });
+    assert.equal(unknownKey.stderr, 'keyport: no such key\n  httpStatus: 404\n');
+  });
 });

@@ -1,7 +1,17 @@
-import { isKeyportError } from '../../shared/contract/errors.ts';
+import { isKeyportError, type KeyportError, type KeyportErrorCode } from '../../shared/contract/errors.ts';
 import type { CliIo } from './command.ts';
 import { exitCodeFor } from './exit-codes.ts';
 import { writeJson } from './write-json.ts';
+
+type Facts = KeyportError['facts'];
+
+/** The core's messages name no face; these tell a CLI user the command that helps next. */
+const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefined>> = {
+  // Exit 3 tells scripts; this tells people, whose next read would be served from the cache.
+  'server-offline': () => 'server offline: reads come from the local cache; changes need the server',
+  'agent-not-deployed': (facts) => (facts.server ? `keyport server deploy ${facts.server} deploys it` : undefined),
+  'not-found': (facts) => (facts.unknownServer ? 'keyport server list shows the servers' : undefined),
+};
 
 /**
  * `keyport: <message>` on stderr, with the error's facts the message does not already show (they
@@ -12,9 +22,8 @@ export function reportError(io: CliIo, error: unknown, json: boolean): number {
   const code = isKeyportError(error) ? error.code : 'unexpected';
   const facts = isKeyportError(error) ? error.facts : {};
   const unsaid = Object.entries(facts).filter(([, value]) => value !== null && !message.includes(String(value)));
-  // Exit 3 tells scripts; this tells people, whose next read would be served from the cache.
-  const hint = code === 'server-offline' ? '  (server offline: reads come from the local cache; changes need the server)\n' : '';
-  io.stderr.write(`keyport: ${message}\n${unsaid.map(([name, value]) => `  ${name}: ${value}\n`).join('')}${hint}`);
+  const hint = isKeyportError(error) ? HINTS[error.code]?.(error.facts) : undefined;
+  io.stderr.write(`keyport: ${message}\n${unsaid.map(([name, value]) => `  ${name}: ${value}\n`).join('')}${hint ? `  (${hint})\n` : ''}`);
   if (json) writeJson(io.stdout, { error: { code, message, facts } });
   return exitCodeFor(error);
 }

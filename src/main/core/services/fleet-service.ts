@@ -7,6 +7,7 @@ import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshAuth,
 import type { Fleet } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import { xrayVersionNumber } from '../deploy/xray-version.ts';
+import { checkSshTarget } from '../ssh/check-ssh-target.ts';
 import { resolveSshAlias } from '../ssh/ssh-config.ts';
 import { probeHostKey, SshLink, type SshEndpoint } from '../ssh/ssh-link.ts';
 import type { SecretVault } from './secret-vault.ts';
@@ -43,6 +44,7 @@ export class FleetService implements Fleet {
    */
   async probeHostKey(target: SshTarget | { sshAlias: string }): Promise<HostKeyProbe> {
     const resolved = 'sshAlias' in target ? resolveTarget({ name: 'probe', sshAlias: target.sshAlias }) : target;
+    checkSshTarget(resolved);
     const jumps = jumpsOf(resolved);
     const trustedKeys = new Map<string, string>();
     const credentials = jumps.length ? await credentialsFor(resolved, undefined, this.#options.askSecret) : undefined;
@@ -152,7 +154,7 @@ export class FleetService implements Fleet {
     try {
       if (!server.agent) {
         await this.#options.sessions.host(server);
-        return { ...status, state: 'not-deployed', reason: `the agent is not deployed: keyport server deploy ${server.name}` };
+        return { ...status, state: 'not-deployed', reason: 'the Keyport agent is not deployed yet: deploy it to manage keys' };
       }
       const client = await this.#options.sessions.client(server);
       const [config, keys] = await Promise.all([client.getConfigStatus(), client.listKeys()]);
@@ -188,15 +190,9 @@ function resolveTarget(request: AddServerRequest): SshTarget {
   const alias = request.sshAlias ? resolveSshAlias(request.sshAlias, { home, localUser }) : undefined;
   const host = request.host ?? alias?.hostName;
   if (!host) throw new KeyportError('bad-input', 'a server needs --host or an ssh config --alias');
-  const port = request.port ?? alias?.port ?? 22;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new KeyportError('bad-input', `port ${port} is not 1-65535`);
-  return {
-    host,
-    port,
-    user: request.user ?? alias?.user ?? 'root',
-    auth: request.auth ?? defaultAuth(alias?.identityFiles ?? [], home),
-    proxyJump: alias?.proxyJump ?? [],
-  };
+  const address = { host, port: request.port ?? alias?.port ?? 22, user: request.user ?? alias?.user ?? 'root' };
+  checkSshTarget(address);
+  return { ...address, auth: request.auth ?? defaultAuth(alias?.identityFiles ?? [], home), proxyJump: alias?.proxyJump ?? [] };
 }
 
 /** Like ssh: the alias's IdentityFile, else ssh-agent when running, else the usual key files. */

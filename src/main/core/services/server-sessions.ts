@@ -54,7 +54,7 @@ export class ServerSessions {
   /** The agent's API key and a way to open a stream to its loopback port, over the server's link. */
   async agentAccess(server: ServerInfo): Promise<AgentAccess> {
     if (!server.agent) {
-      throw new KeyportError('agent-not-deployed', `the Keyport agent is not deployed on ${server.name}: run keyport server deploy ${server.name}`);
+      throw new KeyportError('agent-not-deployed', `the Keyport agent is not deployed on ${server.name} yet: deploy it first`, { server: server.name });
     }
     const session = await this.#session(server);
     const host = await session.link.host();
