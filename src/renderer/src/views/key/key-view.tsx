@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { InlineError } from '../../components/inline-error.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import { Spinner } from '../../components/spinner.tsx';
+import { countOf } from '../../format/count-of.ts';
 import { formatLocalTime } from '../../format/format-time.ts';
 import { selectServer, useFleetStore } from '../../state/fleet-store.ts';
 import { selectConfig, selectKey, useKeysStore } from '../../state/keys-store.ts';
@@ -70,7 +71,7 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
         {report && (
           <p className="totals" data-testid="key-totals">
             Lifetime: <strong>{report.total_traffic.total_formatted}</strong> (received {report.total_traffic.rx_formatted}, sent{' '}
-            {report.total_traffic.tx_formatted}), {report.total_traffic.total_connections.toLocaleString()} connections · last activity{' '}
+            {report.total_traffic.tx_formatted}), {countOf(report.total_traffic.total_connections, 'connection')} · last activity{' '}
             {formatLocalTime(report.last_activity)}
           </p>
         )}

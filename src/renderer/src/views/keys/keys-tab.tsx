@@ -4,6 +4,7 @@ import { InlineError } from '../../components/inline-error.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import type { SortOrder } from '../../components/sort-header.tsx';
 import { Spinner } from '../../components/spinner.tsx';
+import { countOf } from '../../format/count-of.ts';
 import { currentYearMonth } from '../../format/utc-dates.ts';
 import { useVisibleInterval } from '../../hooks/use-visible-interval.ts';
 import { removeKeyOperation, selectKeyList, selectLive, toggleKeyOperation, useKeysStore } from '../../state/keys-store.ts';
@@ -80,7 +81,7 @@ export function KeysTab({ serverId }: { serverId: string }) {
           data-testid="key-search"
         />
         <span className="muted" data-testid="keys-count">
-          {keys.length.toLocaleString()} keys · {activeCount.toLocaleString()} active
+          {countOf(keys.length, 'key')} · {activeCount.toLocaleString()} active
           {deferredSearch.trim() ? ` · ${rows.length.toLocaleString()} shown` : ''}
         </span>
         {(list?.loading || live?.loading) && <Spinner />}

@@ -3,6 +3,7 @@ import { InlineError } from '../../components/inline-error.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { StatCard } from '../../components/stat-card.tsx';
+import { countOf } from '../../format/count-of.ts';
 import { currentYearMonth, formatYearMonth } from '../../format/utc-dates.ts';
 import { selectDays, selectMonthly, selectOverview, useTrafficStore } from '../../state/traffic-store.ts';
 import { MonthPicker } from './month-picker.tsx';
@@ -38,7 +39,7 @@ export function TrafficTab({ serverId }: { serverId: string }) {
         {lifetime && (
           <span className="muted toolbar-end" data-testid="traffic-lifetime">
             Lifetime: {lifetime.total_traffic_formatted} (received {lifetime.total_rx_formatted}, sent {lifetime.total_tx_formatted}) over{' '}
-            {lifetime.total_keys.toLocaleString()} keys
+            {countOf(lifetime.total_keys, 'key')}
           </span>
         )}
       </div>
