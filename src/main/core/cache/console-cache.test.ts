@@ -8,6 +8,7 @@ import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { DayUsage } from './cache-records.ts';
 import { CACHE_SCHEMA_VERSION } from './cache-schema.ts';
 import { ConsoleCache } from './console-cache.ts';
+import { openTempCache } from './testing/temp-cache.ts';
 
 const SYNCED = '2025-08-05T12:00:00.000Z';
 const LATER = '2025-08-06T12:00:00.000Z';
@@ -16,13 +17,6 @@ function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'keyport-cache-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-function openTemp(t: TestContext): { cache: ConsoleCache; path: string } {
-  const path = join(tempDir(t), 'cache.sqlite');
-  const cache = new ConsoleCache(path);
-  t.after(() => cache.close());
-  return { cache, path };
 }
 
 function server(id: string, name: string): ServerInfo {
@@ -114,7 +108,7 @@ test('an existing file readable by others is narrowed to 0600 when opened', (t) 
 });
 
 test('removing a server removes everything cached of it and nothing of the others', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   for (const [id, name] of [['s1', 'paris'], ['s2', 'tokyo']] as const) {
     cache.saveServer(server(id, name), { sealedSecret: `sealed-${id}`, trustedKeys: { [`${name}.example:22`]: 'SHA256:x' } });
     cache.replaceKeys(id, [key('k1')], SYNCED);
@@ -147,7 +141,7 @@ test('removing a server removes everything cached of it and nothing of the other
 });
 
 test('replaceKeys drops keys gone from the server with their history, and keeps the history of the others', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   assert.equal(cache.listKeys('s1'), null);
   cache.replaceKeys('s1', [key('k1'), key('k22'), key('k333')], SYNCED);
@@ -170,7 +164,7 @@ test('replaceKeys drops keys gone from the server with their history, and keeps 
 });
 
 test('upsertKey adds or changes one key and deleteKey removes it with its history', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   cache.replaceKeys('s1', [key('k1')], SYNCED);
   cache.upsertKey('s1', key('k22'));
@@ -190,7 +184,7 @@ test('upsertKey adds or changes one key and deleteKey removes it with its histor
 });
 
 test('putKeyDays replaces the numbers of the days it brings and keeps the days it does not', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   cache.putKeyDays('s1', 'k1', { '2025-08-01': usage(1, 1), '2025-08-02': usage(2, 2) }, SYNCED);
   // The agent has cleaned up 08-01 by now: its history only starts at 08-02.
@@ -212,7 +206,7 @@ test('putKeyDays replaces the numbers of the days it brings and keeps the days i
 });
 
 test('monthTotals adds up a month of days per key, with the highest max_connections', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   cache.saveServer(server('s2', 'tokyo'));
   cache.putKeyDays(
@@ -244,7 +238,7 @@ test('monthTotals adds up a month of days per key, with the highest max_connecti
 });
 
 test('putKeyMonth keeps the numbers of a month total, newest wins', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   const reported = { ...usage(1, 2, 3, 4), total_formatted: '3 B', rx_formatted: '1 B', tx_formatted: '2 B' };
   cache.putKeyMonth('s1', 'k1', '2025-07', reported, SYNCED);
@@ -259,7 +253,7 @@ test('putKeyMonth keeps the numbers of a month total, newest wins', (t) => {
 });
 
 test('2,000 keys of 31 days each go in one batch and add up per key', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   const keyIds = Array.from({ length: 2000 }, (_, index) => `key-${String(index).padStart(4, '0')}`);
   cache.batch(() => {
@@ -288,7 +282,7 @@ test('2,000 keys of 31 days each go in one batch and add up per key', (t) => {
 });
 
 test('a batch that fails half way leaves nothing of it behind', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   assert.throws(() =>
     cache.batch(() => {
@@ -300,7 +294,7 @@ test('a batch that fails half way leaves nothing of it behind', (t) => {
 });
 
 test('a server is found by its id or by its name, the id first', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   cache.saveServer(server('s2', 's1'));
   assert.equal(cache.findServer('s1')?.name, 'paris');
@@ -312,7 +306,7 @@ test('a server is found by its id or by its name, the id first', (t) => {
 });
 
 test('a name another server has is refused, and saving a server again updates it', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   cache.saveServer(server('s2', 'tokyo'));
   assert.throws(() => cache.saveServer(server('s3', 'Paris')), { code: 'bad-input' });
@@ -323,7 +317,7 @@ test('a name another server has is refused, and saving a server again updates it
 });
 
 test('writes for a server that is not cached fail with not-found', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   assert.throws(() => cache.replaceKeys('nope', [key('k1')], SYNCED), { code: 'not-found' });
   assert.throws(() => cache.upsertKey('nope', key('k1')), { code: 'not-found' });
   assert.throws(() => cache.putKeyDays('nope', 'k1', { '2025-08-01': usage(1, 1) }, SYNCED), { code: 'not-found' });
@@ -333,7 +327,7 @@ test('writes for a server that is not cached fail with not-found', (t) => {
 });
 
 test('a snapshot comes back as it was stored, per kind and scope', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'paris'));
   const report = { key_id: 'k1', daily_stats: { '2025-08-05': usage(1, 2) }, last_activity: null, nested: [1, 'two', true] };
   cache.putSnapshot('s1', 'key-history', 'k1', report, SYNCED);
@@ -349,7 +343,7 @@ test('a snapshot comes back as it was stored, per kind and scope', (t) => {
 });
 
 test('a sealed secret is stored exactly as given and only credentials give it back', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   const sealed = 'djEwAAAA+sealed/by-the-keychain==';
   const trustedKeys = { 'paris.example:22': 'SHA256:target', 'bastion:2222': 'SHA256:hop' };
   cache.saveServer(server('s1', 'paris'), { sealedSecret: sealed, trustedKeys });
@@ -384,7 +378,7 @@ test('caches opened and closed do not abort the process when the garbage collect
 });
 
 test('deleteKeySnapshots drops a key’s snapshots of the named kinds, by its id or id/…, and nothing else', (t) => {
-  const { cache } = openTemp(t);
+  const { cache } = openTempCache(t);
   cache.saveServer(server('s1', 'alpha'));
   const put = (kind: string, scope: string) => cache.putSnapshot('s1', kind, scope, { kind, scope }, SYNCED);
   put('key-history-summary', 'k1');

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { HistoryOverview } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Keys, Traffic } from '../../../shared/contract/services.ts';
-import { ConsoleCache } from '../cache/console-cache.ts';
+import { deployedAlpha, openTempCache } from '../cache/testing/temp-cache.ts';
 import { syncServer } from './cache-sync.ts';
 
 const NOW = '2025-08-05T12:00:00.000Z';
@@ -15,22 +12,8 @@ type Usage = Record<string, number>;
 
 /** A server whose keys' lifetime byte counts the test moves; every key-history fetch is recorded. */
 function fakeServer(t: TestContext, usage: Usage) {
-  const dir = mkdtempSync(join(tmpdir(), 'keyport-sync-'));
-  const cache = new ConsoleCache(join(dir, 'cache.sqlite'));
-  t.after(() => {
-    cache.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  cache.saveServer({
-    id: 's1',
-    name: 'alpha',
-    target: { host: 'alpha.example', port: 22, user: 'root', auth: { method: 'agent' }, proxyJump: [] },
-    sshAlias: null,
-    hostKeyFingerprint: 'SHA256:x',
-    addedAt: NOW,
-    agent: { version: '0.1.0', release: 'r1', deployedAt: NOW, apiPort: 8000 },
-    lastSyncedAt: null,
-  });
+  const { cache } = openTempCache(t);
+  cache.saveServer(deployedAlpha(NOW));
   const fetched: string[] = [];
   const state = { offline: false, failKey: '' };
   const live = <T>(data: T): Promise<Cached<T>> =>

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { KeyportError } from '../../../shared/contract/errors.ts';
-import { ConsoleCache } from '../cache/console-cache.ts';
+import { deployedAlpha, openTempCache } from '../cache/testing/temp-cache.ts';
 import type { ServerSessions } from './server-sessions.ts';
 import { TrafficService } from './traffic-service.ts';
 
@@ -13,22 +10,8 @@ const usage = (rx: number, tx: number, sessions = 1) => ({ total_bytes: rx + tx,
 
 /** A TrafficService over a real cache file whose server answers only while `server.online`. */
 function offlineTraffic(t: TestContext, server: { online: boolean; client?: object } = { online: false }) {
-  const dir = mkdtempSync(join(tmpdir(), 'keyport-traffic-'));
-  const cache = new ConsoleCache(join(dir, 'cache.sqlite'));
-  t.after(() => {
-    cache.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  cache.saveServer({
-    id: 's1',
-    name: 'alpha',
-    target: { host: 'alpha.example', port: 22, user: 'root', auth: { method: 'agent' }, proxyJump: [] },
-    sshAlias: null,
-    hostKeyFingerprint: 'SHA256:x',
-    addedAt: SYNCED,
-    agent: { version: '0.1.0', release: 'r1', deployedAt: SYNCED, apiPort: 8000 },
-    lastSyncedAt: null,
-  });
+  const { cache } = openTempCache(t);
+  cache.saveServer(deployedAlpha(SYNCED));
   cache.markSynced('s1', SYNCED);
   const sessions = {
     client: async () => {
