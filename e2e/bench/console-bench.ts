@@ -12,6 +12,7 @@ import { CACHE_FILE_NAME, openKeyportCore } from '../../src/main/core/keyport-co
 import { NO_VAULT } from '../../src/main/core/services/secret-vault.ts';
 import { ServerSessions } from '../../src/main/core/services/server-sessions.ts';
 import { TestServer } from '../harness/test-server.ts';
+import { addTestServer } from '../support/console-access.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const CALLS = 300;
@@ -31,14 +32,7 @@ const server = await TestServer.create(await freePort());
 const home = mkdtempSync(join(tmpdir(), 'keyport-bench-'));
 const core = await openKeyportCore({ home });
 try {
-  await core.fleet.add({
-    name: 'bench',
-    host: '127.0.0.1',
-    port: server.sshPort,
-    user: 'root',
-    auth: { method: 'key', keyPath: server.clientKeyPath },
-    acceptedFingerprint: server.hostKeyFingerprint,
-  });
+  await core.fleet.add(addTestServer(server, 'bench'));
 
   let started = performance.now();
   const first = await core.deploy.deploy('bench');

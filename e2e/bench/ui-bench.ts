@@ -12,6 +12,7 @@ import { checkoutRendererDir } from '../../src/main/web/renderer-dir.ts';
 import { startWebConsole } from '../../src/main/web/web-console.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
+import { addTestServer } from '../support/console-access.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const KEYS = 10_000;
@@ -44,14 +45,7 @@ try {
   const seeded = seedDataDir(dataDir, { keys: KEYS, days, usedOn: (key, day) => (key + day) % 4 === 0 });
 
   progress('adding and deploying the server');
-  await core.fleet.add({
-    name: 'bench',
-    host: '127.0.0.1',
-    port: server.sshPort,
-    user: 'root',
-    auth: { method: 'key', keyPath: server.clientKeyPath },
-    acceptedFingerprint: server.hostKeyFingerprint,
-  });
+  await core.fleet.add(addTestServer(server, 'bench'));
   // A healthy deploy ends with a cache sync, which the first time fetches every key's history.
   const [, deployMs] = await timed(() => core.deploy.deploy('bench'));
   progress('a sync pass with nothing new');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
+import { testServerLink } from '../../../../e2e/support/console-access.ts';
 import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import { isKeyportError } from '../../../shared/contract/errors.ts';
@@ -52,11 +53,7 @@ function variantOf(bundle: string, tag: string): string {
 }
 
 async function hostOf(server: TestServer, user = 'root'): Promise<RemoteHost> {
-  const link = new SshLink({
-    endpoint: { host: '127.0.0.1', port: server.sshPort, user },
-    credentials: { privateKey: readFileSync(server.clientKeyPath) },
-    trustedKeys: new Map([[`127.0.0.1:${server.sshPort}`, server.hostKeyFingerprint]]),
-  });
+  const link = new SshLink(testServerLink(server, user));
   links.push(link);
   return link.host();
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
+import { testServerLink } from '../../../../e2e/support/console-access.ts';
 import { standInXray, XrayReleaseSite } from '../../../../e2e/support/xray-release-site.ts';
 import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
@@ -22,11 +23,7 @@ const servers: TestServer[] = [];
 const sites: XrayReleaseSite[] = [];
 
 async function hostOf(server: TestServer, user = 'root'): Promise<RemoteHost> {
-  const link = new SshLink({
-    endpoint: { host: '127.0.0.1', port: server.sshPort, user },
-    credentials: { privateKey: readFileSync(server.clientKeyPath) },
-    trustedKeys: new Map([[`127.0.0.1:${server.sshPort}`, server.hostKeyFingerprint]]),
-  });
+  const link = new SshLink(testServerLink(server, user));
   links.push(link);
   return link.host();
 }
