@@ -1,5 +1,6 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration, type Plugin } from 'chart.js';
 import { useEffect, useRef } from 'react';
+import { byteAxis } from '../format/byte-axis.ts';
 import { formatBytes } from '../format/format-bytes.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
@@ -39,9 +40,11 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
     box.dataset.ready = 'false';
     drawStartedAt.current = performance.now();
     const datasets = series.map((line) => ({ label: line.label, data: line.values, backgroundColor: line.color, borderWidth: 0, stack: 'bytes' }));
+    const y = yScale(series);
     if (chart.current) {
       chart.current.data.labels = labels;
       chart.current.data.datasets = datasets;
+      chart.current.options.scales = { ...chart.current.options.scales, y };
       chart.current.update('none');
       return;
     }
@@ -67,7 +70,7 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
         datasets: { bar: { categoryPercentage: 0.9, barPercentage: 0.9 } },
         scales: {
           x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxTicksLimit: 12, maxRotation: 0 } },
-          y: { stacked: true, beginAtZero: true, ticks: { callback: (value) => formatBytes(Number(value)) } },
+          y,
         },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 12 } },
@@ -94,4 +97,11 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
       </div>
     </figure>
   );
+}
+
+/** The stacked bars' axis, with gridlines at round byte amounts (see byteAxis). */
+function yScale(series: ChartSeries[]) {
+  const stackedMax = Math.max(0, ...(series[0]?.values ?? []).map((_, index) => series.reduce((sum, line) => sum + (line.values[index] ?? 0), 0)));
+  const axis = byteAxis(stackedMax);
+  return { stacked: true, min: 0, max: axis.max, ticks: { stepSize: axis.step, callback: (value: string | number) => axis.label(Number(value)) } };
 }
