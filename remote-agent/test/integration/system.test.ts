@@ -18,7 +18,7 @@ const SPEC_OPERATIONS = [
   'get /api/traffic/status', 'post /api/system/sync-config', 'get /api/system/config-status', 'post /api/system/verify-reality',
   'get /api/system/ports', 'post /api/system/ports/reset', 'get /api/system/ports/status', 'get /api/system/traffic/summary',
   'get /api/system/xray/config-status', 'post /api/system/xray/sync-config', 'get /api/system/xray/validate-sync',
-  'patch /api/keys/{key_id}',
+  'patch /api/keys/{key_id}', 'get /api/traffic/daily/{date}/keys',
 ];
 
 describe('system endpoints keep Xray and the firewall in step with the keys', () => {

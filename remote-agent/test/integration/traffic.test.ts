@@ -66,6 +66,10 @@ describe('traffic accounting through real iptables rules', () => {
     assert.equal(daily.total_bytes, live.rx_bytes + live.tx_bytes);
     assert.equal(daily.total_sessions, 4);
     assert.equal(daily.active_keys, 1);
+    const byKey = (await agent.get(`/api/traffic/daily/${today()}/keys`)).body.data;
+    assert.deepEqual(byKey, { date: today(), keys: { [key.id]: day } });
+    const dayBefore = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    assert.deepEqual((await agent.get(`/api/traffic/daily/${dayBefore}/keys`)).body.data, { date: dayBefore, keys: {} });
 
     const monthly = (await agent.get(`/api/keys/${key.id}/traffic/monthly`)).body.data;
     assert.equal(monthly.year_month, today().slice(0, 7));

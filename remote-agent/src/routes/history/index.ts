@@ -12,6 +12,7 @@ import {
   AllHistory,
   CleanupQuery,
   CleanupResponse,
+  DailyKeysReport,
   DailyReport,
   DateParams,
   HistoryResetResponse,
@@ -107,6 +108,24 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
         },
         ctx.now(),
       );
+    },
+  );
+
+  app.get(
+    '/api/traffic/daily/:date/keys',
+    {
+      schema: {
+        tags,
+        summary: 'One UTC day per key (beyond the spec): the keys that moved bytes or opened connections that day',
+        params: DateParams,
+        response: { 200: DailyKeysReport, ...commonErrors },
+      },
+    },
+    (request) => {
+      const { date } = request.params;
+      if (!isCalendarDate(date)) throw badRequest(`date ${date} is not a calendar date (YYYY-MM-DD)`);
+      const keys = Object.fromEntries([...ctx.traffic.period(date, date)].map(([keyId, usage]) => [keyId, usageJson(usage)]));
+      return envelope({ date, keys }, ctx.now());
     },
   );
 

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ByteCount, Envelope, Timestamp } from '../../schemas/common.ts';
-import { DaysByDate, KeyIdentity } from '../../schemas/usage.ts';
+import { DaysByDate, DayUsage, KeyIdentity } from '../../schemas/usage.ts';
 
 export const LifetimeTraffic = Type.Object({
   total_bytes: ByteCount,
@@ -44,6 +44,14 @@ export const DailyReport = Envelope(
     active_keys: Type.Integer({ description: 'keys that moved bytes or opened connections that day' }),
     total_sessions: Type.Integer(),
     total_formatted: Type.String(),
+  }),
+);
+
+/** Beyond the spec: one day per key, so a console can show and sort "today" for thousands of keys in one call. */
+export const DailyKeysReport = Envelope(
+  Type.Object({
+    date: Type.String(),
+    keys: Type.Record(Type.String(), DayUsage, { description: 'by key_id; keys without traffic or connections that day are left out' }),
   }),
 );
 
