@@ -197,6 +197,10 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
     assert.ok(monthly.data.total_traffic_bytes >= 100_000);
     const live = await keyportJson<{ data: { ports: Record<string, { rx_bytes: number }> } }>(['traffic', 'live', 'alpha'], env);
     assert.ok(live.data.ports[String(key.port)]!.rx_bytes >= 30_000);
+    const today = new Date().toISOString().slice(0, 10);
+    const byKey = await keyportJson<{ data: { date: string; keys: Record<string, { rx_bytes: number; tx_bytes: number }> } }>(['traffic', 'daily', 'alpha', '--keys'], env);
+    assert.equal(byKey.data.date, today);
+    assert.ok(byKey.data.keys[key.id]!.rx_bytes >= 30_000 && byKey.data.keys[key.id]!.tx_bytes >= 70_000, JSON.stringify(byKey.data));
   });
 
   test('with alpha offline its history, keys and configs come from the cache with their sync time; writes fail clearly; beta is unaffected', async () => {
@@ -218,7 +222,7 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
 
       // `traffic daily` and `traffic history` (all keys) were never asked for: the sync cached them.
       const today = new Date().toISOString().slice(0, 10);
-      for (const read of [['keys', 'list', 'alpha'], ['keys', 'config', 'alpha', key.id], ['traffic', 'monthly', 'alpha'], ['traffic', 'daily', 'alpha', today], ['traffic', 'history', 'alpha']]) {
+      for (const read of [['keys', 'list', 'alpha'], ['keys', 'config', 'alpha', key.id], ['traffic', 'monthly', 'alpha'], ['traffic', 'daily', 'alpha', today], ['traffic', 'daily', 'alpha', today, '--keys'], ['traffic', 'history', 'alpha']]) {
         const fromCache = await keyportJson<{ source: string }>(read, env);
         assert.equal(fromCache.source, 'cache', read.join(' '));
       }

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { DailyTrafficReport, KeyMonthlyReport, LiveTraffic, MonthlyReport } from '../../shared/contract/api-types.ts';
 import type { YearMonth } from '../../shared/contract/services.ts';
 import { fakeCore } from './testing/fake-core.ts';
-import { ALICE, fromCache, live } from './testing/fixtures.ts';
+import { ALICE, BOB, fromCache, live } from './testing/fixtures.ts';
 import { runInProcess } from './testing/run-in-process.ts';
 
 const LIVE: LiveTraffic = {
@@ -44,6 +44,24 @@ describe('traffic', () => {
     await runInProcess(['traffic', 'daily', 'alpha', '2025-07-31'], { core });
     assert.deepEqual(dates, ['2025-08-06', '2025-07-31']);
     assert.match(result.stdout, /^DATE \(UTC\) +RX +TX +TOTAL +ACTIVE KEYS +PEAK CONNS +SESSIONS\n2025-08-05 +1\.00 KB +2\.00 KB +3\.00 KB +1 +4 +9\n$/);
+  });
+
+  test('daily --keys lists the day’s keys by name, busiest first, and names a key deleted since', async () => {
+    const day = (rx: number, tx: number) => ({ total_bytes: rx + tx, rx_bytes: rx, tx_bytes: tx, max_connections: 1, sessions: 2 });
+    const report = { date: '2025-08-05', keys: { [ALICE.id]: day(100, 200), [BOB.id]: day(1024, 2048), gone: day(1, 0) } };
+    const { core } = fakeCore({
+      traffic: { dailyByKey: async (_server, date) => live({ ...report, date }) },
+      keys: { list: async () => live([ALICE, BOB]) },
+    });
+    const result = await runInProcess(['traffic', 'daily', 'alpha', '2025-08-05', '--keys'], { core });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(
+      result.stdout.split('\n').map((line) => line.split(/ {2,}/)[0]?.trim()),
+      ['NAME', 'bob', 'alice@example.com', '(deleted key gone)', '2025-08-05 (UTC): 3 keys moved bytes or opened connections.', ''],
+    );
+    assert.match(result.stdout, /bob +10002 +1\.00 KB +2\.00 KB +3\.00 KB +1 +2\n/);
+    const json = await runInProcess(['traffic', 'daily', 'alpha', '2025-08-05', '--keys', '--json'], { core });
+    assert.deepEqual(JSON.parse(json.stdout).data, report);
   });
 
   test('monthly passes --month on and prints the keys', async () => {

@@ -1,4 +1,6 @@
 import type {
+  ApiKey,
+  DailyKeysTrafficReport,
   DailyTrafficReport,
   HistoryOverview,
   KeyHistoryReport,
@@ -111,15 +113,21 @@ function dayTable(days: KeyHistoryReport['daily_stats']): string {
 
 const daily: Command = {
   name: 'daily',
-  usage: 'traffic daily SERVER [DATE] [--json]',
+  usage: 'traffic daily SERVER [DATE] [--keys] [--json]',
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['server'], ['date']);
+    const { values, positional } = parseCommandArgs(args, { json, keys: { type: 'boolean' } }, ['server'], ['date']);
     if (positional.date !== undefined) checkDate(positional.date);
     return {
       json: values.json === true,
       async run(context) {
+        const { core } = context;
         const date = positional.date ?? context.now().toISOString().slice(0, 10);
-        printCached(context, await context.core.traffic.daily(positional.server, date), values.json === true, renderDaily);
+        if (values.keys !== true) {
+          printCached(context, await core.traffic.daily(positional.server, date), values.json === true, renderDaily);
+          return;
+        }
+        const [byKey, keys] = await Promise.all([core.traffic.dailyByKey(positional.server, date), core.keys.list(positional.server)]);
+        printCached(context, byKey, values.json === true, (report) => renderDailyByKey(report, keys.data));
       },
     };
   },
@@ -147,6 +155,25 @@ function renderDaily(report: DailyTrafficReport): string {
       ],
     ],
   );
+}
+
+/** The keys that moved bytes or opened connections that day, busiest first. */
+function renderDailyByKey(report: DailyKeysTrafficReport, keys: readonly ApiKey[]): string {
+  const byId = new Map(keys.map((key) => [key.id, key]));
+  const days = Object.entries(report.keys).sort(([, a], [, b]) => b.total_bytes - a.total_bytes);
+  const table = formatTable(
+    [{ header: 'NAME' }, right('PORT'), right('RX'), right('TX'), right('TOTAL'), right('PEAK CONNS'), right('SESSIONS')],
+    days.map(([keyId, day]) => [
+      byId.get(keyId)?.name ?? `(deleted key ${keyId})`,
+      byId.has(keyId) ? String(byId.get(keyId)!.port) : '-',
+      formatBytes(day.rx_bytes),
+      formatBytes(day.tx_bytes),
+      formatBytes(day.total_bytes),
+      String(day.max_connections),
+      String(day.sessions),
+    ]),
+  );
+  return `${table}${report.date} (UTC): ${days.length} ${days.length === 1 ? 'key' : 'keys'} moved bytes or opened connections.\n`;
 }
 
 const monthly: Command = {

@@ -46,6 +46,7 @@ export const BRIDGED_METHODS: Manifest = {
     history: { arity: 1 },
     keyHistory: { arity: 2 },
     daily: { arity: 2 },
+    dailyByKey: { arity: 2 },
     monthly: { arity: 2 },
     keyMonthly: { arity: 3 },
     summary: { arity: 1 },

@@ -4,7 +4,7 @@
  * loaded at run time.
  */
 import type { Static } from '@sinclair/typebox';
-import type { AllHistory, DailyReport, KeyHistory } from '../../../remote-agent/src/routes/history/schemas.ts';
+import type { AllHistory, DailyKeysReport, DailyReport, KeyHistory } from '../../../remote-agent/src/routes/history/schemas.ts';
 import type { Key, KeyConfig as KeyConfigSchema } from '../../../remote-agent/src/routes/keys/schemas.ts';
 import type { AllMonthly, KeyMonthly } from '../../../remote-agent/src/routes/monthly/schemas.ts';
 import type { ConfigStatus, PortsReport, RealityReport, SyncConfigResult, TrafficSummary } from '../../../remote-agent/src/routes/system/schemas.ts';
@@ -17,6 +17,7 @@ export type LiveTraffic = Static<typeof AllTraffic>['data'];
 export type HistoryOverview = Static<typeof AllHistory>['data'];
 export type KeyHistoryReport = Static<typeof KeyHistory>['data'];
 export type DailyTrafficReport = Static<typeof DailyReport>['data'];
+export type DailyKeysTrafficReport = Static<typeof DailyKeysReport>['data'];
 export type MonthlyReport = Static<typeof AllMonthly>['data'];
 export type KeyMonthlyReport = Static<typeof KeyMonthly>['data'];
 export type TrafficSummaryReport = Static<typeof TrafficSummary>['data'];

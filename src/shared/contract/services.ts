@@ -2,6 +2,7 @@ import type {
   ApiKey,
   ConfigStatusReport,
   ConfigSyncReport,
+  DailyKeysTrafficReport,
   DailyTrafficReport,
   HistoryOverview,
   KeyConfig,
@@ -69,6 +70,8 @@ export interface Traffic {
   history(server: string): Promise<Cached<HistoryOverview>>;
   keyHistory(server: string, keyId: string): Promise<Cached<KeyHistoryReport>>;
   daily(server: string, date: string): Promise<Cached<DailyTrafficReport>>;
+  /** One day per key (keys without a row moved nothing): the keys table's "Today", in one call. */
+  dailyByKey(server: string, date: string): Promise<Cached<DailyKeysTrafficReport>>;
   monthly(server: string, month?: YearMonth): Promise<Cached<MonthlyReport>>;
   keyMonthly(server: string, keyId: string, month?: YearMonth): Promise<Cached<KeyMonthlyReport>>;
   /** Key counts, live rate, today, this month and lifetime totals: the fleet view's line. */

@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import type {
   AllHistory,
   CleanupResponse,
+  DailyKeysReport,
   DailyReport,
   HistoryResetResponse,
   KeyHistory,
@@ -109,6 +110,11 @@ export class AgentClient {
   /** One UTC day (`YYYY-MM-DD`) across all keys. */
   getDailyTraffic(date: string): Promise<Static<typeof DailyReport>> {
     return this.#call('GET', `/api/traffic/daily/${encodeURIComponent(date)}`);
+  }
+
+  /** One UTC day (`YYYY-MM-DD`) per key, for the keys that moved bytes or opened connections (beyond the spec). */
+  getDailyKeysTraffic(date: string): Promise<Static<typeof DailyKeysReport>> {
+    return this.#call('GET', `/api/traffic/daily/${encodeURIComponent(date)}/keys`);
   }
 
   resetKeyTrafficHistory(keyId: string): Promise<Static<typeof HistoryResetResponse>> {

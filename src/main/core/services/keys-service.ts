@@ -15,7 +15,7 @@ export class KeysService implements Keys {
     this.#sessions = sessions;
   }
 
-  list(serverName: string): Promise<Cached<ApiKey[]>> {
+  async list(serverName: string): Promise<Cached<ApiKey[]>> {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
@@ -54,7 +54,7 @@ export class KeysService implements Keys {
     return key;
   }
 
-  config(serverName: string, keyId: string): Promise<Cached<KeyConfig>> {
+  async config(serverName: string, keyId: string): Promise<Cached<KeyConfig>> {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,

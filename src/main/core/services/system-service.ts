@@ -15,7 +15,7 @@ export class SystemService implements System {
     this.#sessions = sessions;
   }
 
-  configStatus(serverName: string): Promise<Cached<ConfigStatusReport>> {
+  async configStatus(serverName: string): Promise<Cached<ConfigStatusReport>> {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
@@ -35,7 +35,7 @@ export class SystemService implements System {
     return (await (await this.#sessions.client(server)).verifyReality()).data;
   }
 
-  ports(serverName: string): Promise<Cached<PortsInUse>> {
+  async ports(serverName: string): Promise<Cached<PortsInUse>> {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,

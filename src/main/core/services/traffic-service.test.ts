@@ -73,3 +73,24 @@ test('a key’s history is cached once: its days in the day table, the rest besi
     daily_stats: { '2025-07-01': usage(5, 5), '2025-08-03': usage(1_000, 3_000) },
   });
 });
+
+test('a day by key is filed into the cached days; offline it is read back from them, up to the last sync', async (t) => {
+  const live = { date: '2025-08-04', keys: { k1: usage(100, 200), k2: usage(0, 0, 3) } };
+  const server = { online: true, client: { getDailyKeysTraffic: async (date: string) => ({ data: { ...live, date } }) } };
+  const { cache, traffic } = offlineTraffic(t, server);
+  cache.putKeyDays('s1', 'k3', { '2025-08-04': usage(9, 9) }, SYNCED);
+
+  assert.deepEqual(await traffic.dailyByKey('alpha', '2025-08-04').then((read) => [read.source, read.data]), ['live', live]);
+  assert.deepEqual(
+    cache.keyDays('s1', 'k1').map((day) => [day.date, day.usage]),
+    [['2025-08-04', usage(100, 200)]],
+  );
+
+  server.online = false;
+  const offline = await traffic.dailyByKey('alpha', '2025-08-04');
+  assert.equal(offline.source, 'cache');
+  assert.deepEqual(offline.data, { date: '2025-08-04', keys: { k1: usage(100, 200), k2: usage(0, 0, 3), k3: usage(9, 9) } });
+  const afterLastSync = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  await assert.rejects(traffic.dailyByKey('alpha', afterLastSync), (error: unknown) => error instanceof KeyportError && error.code === 'server-offline');
+  await assert.rejects(traffic.dailyByKey('alpha', 'yesterday'), (error: unknown) => error instanceof KeyportError && error.code === 'bad-input');
+});

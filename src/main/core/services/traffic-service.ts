@@ -1,4 +1,5 @@
 import type {
+  DailyKeysTrafficReport,
   DailyTrafficReport,
   HistoryOverview,
   KeyHistoryReport,
@@ -28,7 +29,7 @@ export class TrafficService implements Traffic {
     this.#sessions = sessions;
   }
 
-  live(serverName: string): Promise<Cached<LiveTraffic>> {
+  async live(serverName: string): Promise<Cached<LiveTraffic>> {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
@@ -37,7 +38,7 @@ export class TrafficService implements Traffic {
     });
   }
 
-  history(serverName: string): Promise<Cached<HistoryOverview>> {
+  async history(serverName: string): Promise<Cached<HistoryOverview>> {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
@@ -46,7 +47,7 @@ export class TrafficService implements Traffic {
     });
   }
 
-  keyHistory(serverName: string, keyId: string): Promise<Cached<KeyHistoryReport>> {
+  async keyHistory(serverName: string, keyId: string): Promise<Cached<KeyHistoryReport>> {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
@@ -67,9 +68,9 @@ export class TrafficService implements Traffic {
     });
   }
 
-  daily(serverName: string, date: string): Promise<Cached<DailyTrafficReport>> {
+  async daily(serverName: string, date: string): Promise<Cached<DailyTrafficReport>> {
     const server = findServer(this.#cache, serverName);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new KeyportError('bad-input', `"${date}" is not a date in YYYY-MM-DD form`);
+    checkDate(date);
     return readThrough(this.#cache, {
       server,
       snapshot: { kind: 'daily', scope: date },
@@ -78,7 +79,24 @@ export class TrafficService implements Traffic {
     });
   }
 
-  monthly(serverName: string, month?: YearMonth): Promise<Cached<MonthlyReport>> {
+  async dailyByKey(serverName: string, date: string): Promise<Cached<DailyKeysTrafficReport>> {
+    const server = findServer(this.#cache, serverName);
+    checkDate(date);
+    return readThrough(this.#cache, {
+      server,
+      fetch: async () => (await (await this.#sessions.client(server)).getDailyKeysTraffic(date)).data,
+      mirror: (report, syncedAt) => {
+        for (const [keyId, usage] of Object.entries(report.keys)) this.#cache.putKeyDays(server.id, keyId, { [date]: usage }, syncedAt);
+      },
+      fallback: () => {
+        if (!server.lastSyncedAt || date > server.lastSyncedAt.slice(0, 10)) return null;
+        const keys = Object.fromEntries(this.#cache.dayTotals(server.id, date).map((key) => [key.keyId, key.usage]));
+        return { data: { date, keys }, source: 'cache', syncedAt: server.lastSyncedAt };
+      },
+    });
+  }
+
+  async monthly(serverName: string, month?: YearMonth): Promise<Cached<MonthlyReport>> {
     const server = findServer(this.#cache, serverName);
     const yearMonth = formatYearMonth(month);
     return readThrough(this.#cache, {
@@ -91,7 +109,7 @@ export class TrafficService implements Traffic {
     });
   }
 
-  keyMonthly(serverName: string, keyId: string, month?: YearMonth): Promise<Cached<KeyMonthlyReport>> {
+  async keyMonthly(serverName: string, keyId: string, month?: YearMonth): Promise<Cached<KeyMonthlyReport>> {
     const server = findServer(this.#cache, serverName);
     const yearMonth = formatYearMonth(month);
     return readThrough(this.#cache, {
@@ -131,7 +149,7 @@ export class TrafficService implements Traffic {
     };
   }
 
-  summary(serverName: string): Promise<Cached<TrafficSummaryReport>> {
+  async summary(serverName: string): Promise<Cached<TrafficSummaryReport>> {
     const server = findServer(this.#cache, serverName);
     return readThrough(this.#cache, {
       server,
@@ -150,4 +168,8 @@ function formatYearMonth(month: YearMonth | undefined): string {
     throw new KeyportError('bad-input', `${year}-${monthNumber} is not a month (YYYY-MM)`);
   }
   return `${year}-${String(monthNumber).padStart(2, '0')}`;
+}
+
+function checkDate(date: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new KeyportError('bad-input', `"${date}" is not a date in YYYY-MM-DD form`);
 }
