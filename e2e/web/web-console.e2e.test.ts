@@ -91,6 +91,8 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     if (await done.isVisible()) await done.click();
     await page.click(byTestId('server-link-alpha'));
     await page.locator(`${byTestId('server-state')}:has-text("online")`).first().waitFor();
+    await page.click(byTestId('deploy-log-close'));
+    await page.locator(byTestId('deploy-log')).waitFor({ state: 'detached' });
   });
 
   test('creates a key, whose QR code decodes to its vless:// link', async () => {
@@ -164,6 +166,9 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await screenshot('key-traffic');
 
     await page.click(byTestId('key-back'));
+    // "Today" of every key comes in one call, so the row shows the bytes without being scrolled to or opened.
+    await page.locator(byTestId(`key-today-${key.id}`)).filter({ hasText: /KB|MB/ }).waitFor();
+    await screenshot('keys-today');
     await page.click(byTestId('tab-traffic'));
     await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
     await screenshot('traffic');

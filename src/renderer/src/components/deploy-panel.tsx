@@ -33,6 +33,7 @@ function stepLines(steps: readonly DeployProgress[]): DeployProgress[] {
 /** The live step log of the server's latest deploy, and how it ended. */
 export function DeployLog({ serverId }: { serverId: string }) {
   const deploy = useFleetStore(selectDeploy(serverId));
+  const dismissDeploy = useFleetStore((state) => state.dismissDeploy);
   if (!deploy) return null;
   const outcome = deploy.running ? 'running' : deploy.error ? 'failed' : 'done';
   return (
@@ -57,6 +58,11 @@ export function DeployLog({ serverId }: { serverId: string }) {
         </p>
       )}
       <InlineError message={deploy.error} testId="deploy-error" />
+      {!deploy.running && (
+        <button type="button" className="deploy-log-close" onClick={() => dismissDeploy(serverId)} data-testid="deploy-log-close">
+          Close log
+        </button>
+      )}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { Fragment, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
 interface VirtualRowsProps<T> {
   items: readonly T[];
@@ -12,8 +12,8 @@ interface VirtualRowsProps<T> {
   className?: string;
   /** Rows rendered beyond each edge of the viewport, so fast scrolling shows no blank band. */
   overscan?: number;
-  /** The rows on screen now (first inclusive, last exclusive), without the overscan. */
-  onVisibleRangeChange?: (first: number, last: number) => void;
+  /** Called on every scroll event. */
+  onScroll?: () => void;
   empty?: ReactNode;
 }
 
@@ -22,7 +22,7 @@ interface VirtualRowsProps<T> {
  * DOM and React no more than forty: one spacer as tall as all the rows, and the visible slice
  * moved into place inside it.
  */
-export function VirtualRows<T>({ items, rowHeight, rowKey, renderRow, header, testId, className, overscan = 8, onVisibleRangeChange, empty }: VirtualRowsProps<T>) {
+export function VirtualRows<T>({ items, rowHeight, rowKey, renderRow, header, testId, className, overscan = 8, onScroll, empty }: VirtualRowsProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   const headerBox = useRef<HTMLDivElement>(null);
   const [firstInView, setFirstInView] = useState(0);
@@ -50,10 +50,6 @@ export function VirtualRows<T>({ items, rowHeight, rowKey, renderRow, header, te
   const first = Math.max(0, Math.min(firstInView, total) - overscan);
   const last = Math.min(total, lastInView + overscan);
 
-  useEffect(() => {
-    onVisibleRangeChange?.(Math.min(firstInView, total), lastInView);
-  }, [onVisibleRangeChange, firstInView, lastInView, total]);
-
   const rows: ReactNode[] = [];
   for (let index = first; index < last; index += 1) {
     const item = items[index] as T;
@@ -68,7 +64,10 @@ export function VirtualRows<T>({ items, rowHeight, rowKey, renderRow, header, te
       data-testid={testId}
       data-rendered-rows={last - first}
       data-total-rows={total}
-      onScroll={measure}
+      onScroll={() => {
+        measure();
+        onScroll?.();
+      }}
       style={{ ['--row-height' as string]: `${rowHeight}px` }}
     >
       <div ref={headerBox} className="virtual-header" role="rowgroup">

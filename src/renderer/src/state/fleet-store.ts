@@ -26,6 +26,8 @@ interface FleetState {
   refreshServer(serverId: string): Promise<void>;
   removeServer(serverId: string): Promise<boolean>;
   deploy(serverId: string): Promise<void>;
+  /** Puts away the log of a deploy that has ended. */
+  dismissDeploy(serverId: string): void;
 }
 
 export const removeServerOperation = (serverId: string) => `fleet.remove:${serverId}`;
@@ -86,6 +88,14 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
       update(() => ({ running: false, error: errorMessage(error) }));
     }
     await get().refreshServer(serverId);
+  },
+
+  dismissDeploy(serverId) {
+    if (get().deploys[serverId]?.running) return;
+    set((state) => {
+      const { [serverId]: _ended, ...others } = state.deploys;
+      return { deploys: others };
+    });
   },
 }));
 

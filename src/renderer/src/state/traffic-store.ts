@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import type { DailyTrafficReport, HistoryOverview, KeyHistoryReport, MonthlyReport } from '../../../shared/contract/api-types.ts';
+import type { DailyKeysTrafficReport, DailyTrafficReport, HistoryOverview, KeyHistoryReport, MonthlyReport } from '../../../shared/contract/api-types.ts';
 import type { Cached, YearMonth } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
 import { errorMessage } from '../format/error-message.ts';
-import { datesOfMonth, formatYearMonth, shiftMonth, utcToday } from '../format/utc-dates.ts';
+import { datesOfMonth, formatYearMonth, shiftMonth } from '../format/utc-dates.ts';
 import { forEachLimited, load, type Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
 
@@ -22,12 +22,6 @@ export interface MonthTotals {
   syncedAt: string | null;
 }
 
-/** A key's bytes today, for the keys table; fetched only for the rows on screen. */
-export interface KeyToday {
-  totalBytes: number | null;
-  fetchedAtMs: number;
-}
-
 interface TrafficState {
   /** By `server/YYYY-MM`. */
   monthly: Record<string, Loadable<Cached<MonthlyReport>>>;
@@ -37,14 +31,14 @@ interface TrafficState {
   overview: Record<string, Loadable<Cached<HistoryOverview>>>;
   /** By `server/key`. */
   keyHistory: Record<string, Loadable<Cached<KeyHistoryReport>>>;
-  /** By server id, then key id. */
-  keyToday: Record<string, Record<string, KeyToday>>;
+  /** One day of every key, by `server/YYYY-MM-DD`: the keys table's "Today". */
+  dayByKey: Record<string, Loadable<Cached<DailyKeysTrafficReport>>>;
   loadMonthly(serverId: string, month: YearMonth): Promise<void>;
   loadDays(serverId: string, month: YearMonth): Promise<void>;
   loadYearOfMonths(serverId: string, lastMonth: YearMonth): Promise<void>;
   loadOverview(serverId: string): Promise<void>;
   loadKeyHistory(serverId: string, keyId: string): Promise<void>;
-  loadKeysToday(serverId: string, keyIds: readonly string[]): Promise<void>;
+  loadDayByKey(serverId: string, date: string): Promise<void>;
   resetHistory(serverId: string, keyId: string): Promise<boolean>;
 }
 
@@ -53,6 +47,7 @@ const DAY_READS_AT_ONCE = 6;
 
 export const monthId = (serverId: string, month: YearMonth) => `${serverId}/${formatYearMonth(month)}`;
 export const keyHistoryId = (serverId: string, keyId: string) => `${serverId}/${keyId}`;
+const dayId = (serverId: string, date: string) => `${serverId}/${date}`;
 export const resetHistoryOperation = (keyId: string) => `keys.reset-history:${keyId}`;
 
 export const useTrafficStore = create<TrafficState>()((set, get) => ({
@@ -61,7 +56,7 @@ export const useTrafficStore = create<TrafficState>()((set, get) => ({
   yearOfMonths: {},
   overview: {},
   keyHistory: {},
-  keyToday: {},
+  dayByKey: {},
 
   async loadMonthly(serverId, month) {
     const id = monthId(serverId, month);
@@ -138,27 +133,12 @@ export const useTrafficStore = create<TrafficState>()((set, get) => ({
     );
   },
 
-  async loadKeysToday(serverId, keyIds) {
-    const today = utcToday();
-    const fetched = new Map<string, KeyToday>();
-    const flush = () => {
-      if (fetched.size === 0) return;
-      const batch = Object.fromEntries(fetched);
-      fetched.clear();
-      set((state) => ({ keyToday: { ...state.keyToday, [serverId]: { ...state.keyToday[serverId], ...batch } } }));
-    };
-    await forEachLimited(keyIds, DAY_READS_AT_ONCE, async (keyId) => {
-      let totalBytes: number | null = null;
-      try {
-        const history = await services.traffic.keyHistory(serverId, keyId);
-        totalBytes = history.data.daily_stats[today]?.total_bytes ?? 0;
-      } catch {
-        // Left blank; asked again when it is stale.
-      }
-      fetched.set(keyId, { totalBytes, fetchedAtMs: Date.now() });
-      if (fetched.size >= DAY_READS_AT_ONCE) flush();
-    });
-    flush();
+  async loadDayByKey(serverId, date) {
+    const id = dayId(serverId, date);
+    await load<Cached<DailyKeysTrafficReport>>(
+      (change) => set((state) => ({ dayByKey: { ...state.dayByKey, [id]: change(state.dayByKey[id]) } })),
+      () => services.traffic.dailyByKey(serverId, date),
+    );
   },
 
   async resetHistory(serverId, keyId) {
@@ -178,4 +158,4 @@ export const selectYearOfMonths = (serverId: string, month: YearMonth) => (state
 export const selectOverview = (serverId: string) => (state: TrafficState) => state.overview[serverId];
 export const selectKeyHistory = (serverId: string, keyId: string) => (state: TrafficState) =>
   state.keyHistory[keyHistoryId(serverId, keyId)];
-export const selectKeysToday = (serverId: string) => (state: TrafficState) => state.keyToday[serverId];
+export const selectDayByKey = (serverId: string, date: string) => (state: TrafficState) => state.dayByKey[dayId(serverId, date)];

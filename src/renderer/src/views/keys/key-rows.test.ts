@@ -19,20 +19,21 @@ const month = { keys: [{ key_id: 'k1', monthly_traffic: { total_bytes: 5_000 } }
 
 const ids = (rows: readonly KeyRow[]) => rows.map((row) => row.key.id);
 
-test('rows join live rate, connections, today and month by key id; a key absent from the month moved 0 bytes in it', () => {
-  const rows = joinKeyRows(KEYS, live, month, { k3: { totalBytes: 12, fetchedAtMs: 0 } });
+test('rows join live rate, connections, today and month by key id; a key absent from the day or month moved 0 bytes in it', () => {
+  const today = { date: '2025-08-05', keys: { k3: { total_bytes: 12, rx_bytes: 2, tx_bytes: 10, max_connections: 1, sessions: 1 } } };
+  const rows = joinKeyRows(KEYS, live, month, today);
   assert.deepEqual(
     rows.map((row) => [row.key.id, row.rateBytesPerSecond, row.connections, row.todayBytes, row.monthBytes]),
     [
-      ['k1', 900, 3, undefined, 5_000],
-      ['k2', 50, 1, undefined, 0],
+      ['k1', 900, 3, 0, 5_000],
+      ['k2', 50, 1, 0, 0],
       ['k3', undefined, undefined, 12, 70],
-      ['k4', undefined, undefined, undefined, 0],
+      ['k4', undefined, undefined, 0, 0],
     ],
   );
   assert.deepEqual(
-    joinKeyRows(KEYS, undefined, undefined, undefined).map((row) => row.monthBytes),
-    [undefined, undefined, undefined, undefined],
+    joinKeyRows(KEYS, undefined, undefined, undefined).map((row) => [row.todayBytes, row.monthBytes]),
+    Array(4).fill([undefined, undefined]),
     'before the month has loaded, nothing is claimed',
   );
 });

@@ -1,13 +1,12 @@
-import type { ApiKey, LiveTraffic, MonthlyReport } from '../../../../shared/contract/api-types.ts';
+import type { ApiKey, DailyKeysTrafficReport, LiveTraffic, MonthlyReport } from '../../../../shared/contract/api-types.ts';
 import type { SortOrder } from '../../components/sort-header.tsx';
-import type { KeyToday } from '../../state/traffic-store.ts';
 
 /** A key with its traffic beside it: one line of the keys table. */
 export interface KeyRow {
   key: ApiKey;
   rateBytesPerSecond: number | undefined;
   connections: number | undefined;
-  todayBytes: number | null | undefined;
+  todayBytes: number | undefined;
   monthBytes: number | undefined;
 }
 
@@ -18,7 +17,7 @@ export function joinKeyRows(
   keys: readonly ApiKey[],
   live: LiveTraffic | undefined,
   month: MonthlyReport | undefined,
-  today: Record<string, KeyToday> | undefined,
+  today: DailyKeysTrafficReport | undefined,
 ): KeyRow[] {
   const liveByKey = new Map(Object.values(live?.ports ?? {}).map((port) => [port.key_id, port]));
   const monthByKey = new Map((month?.keys ?? []).map((entry) => [entry.key_id, entry.monthly_traffic.total_bytes]));
@@ -28,8 +27,8 @@ export function joinKeyRows(
       key,
       rateBytesPerSecond: keyLive?.traffic_rate,
       connections: keyLive?.connections,
-      todayBytes: today?.[key.id]?.totalBytes,
-      // A key with no row in the month moved nothing in it.
+      // A key with no row in the day or the month moved nothing in it.
+      todayBytes: today ? (today.keys[key.id]?.total_bytes ?? 0) : undefined,
       monthBytes: month ? (monthByKey.get(key.id) ?? 0) : undefined,
     };
   });
@@ -55,10 +54,10 @@ const COMPARE: Record<KeyColumn, Compare> = {
   month: (a, b) => (a.monthBytes ?? 0) - (b.monthBytes ?? 0),
 };
 
-/** The figures a row may not have yet (today's bytes load as rows come into view). */
+/** The figures a row may not have yet (still loading, or the server offline and never read). */
 const UNKNOWN: Partial<Record<KeyColumn, (row: KeyRow) => boolean>> = {
   rate: (row) => row.rateBytesPerSecond === undefined,
-  today: (row) => row.todayBytes == null,
+  today: (row) => row.todayBytes === undefined,
   month: (row) => row.monthBytes === undefined,
 };
 
@@ -66,8 +65,7 @@ export function sortKeyRows(rows: readonly KeyRow[], order: SortOrder<KeyColumn>
   const compare = COMPARE[order.column];
   const unknown = UNKNOWN[order.column] ?? (() => false);
   const direction = order.descending ? -1 : 1;
-  // Unknowns go last either way: rows whose figure arrives move up out of view, and the ones
-  // now on screen would ask for theirs, and so on through every key. Ties keep port order, so
-  // rows do not jump about when live numbers refresh.
+  // Unknowns go last either way, so a sort shows the known figures first. Ties keep port order,
+  // so rows do not jump about when live numbers refresh.
   return [...rows].sort((a, b) => Number(unknown(a)) - Number(unknown(b)) || direction * compare(a, b) || a.key.port - b.key.port);
 }

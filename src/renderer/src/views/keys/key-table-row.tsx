@@ -12,7 +12,7 @@ interface KeyTableRowProps {
   onDelete: (keyId: string) => void;
 }
 
-const bytesOrDash = (bytes: number | null | undefined) => (bytes == null ? '—' : formatBytes(bytes));
+const bytesOrDash = (bytes: number | undefined) => (bytes === undefined ? '—' : formatBytes(bytes));
 
 /** One key's line; memoised so scrolling and live refreshes redraw only the lines that changed. */
 export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, onDelete }: KeyTableRowProps) {
@@ -50,7 +50,7 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
       <div role="cell" className="number" title={row.connections === undefined ? undefined : `${row.connections} connections now`}>
         {formatRate(row.rateBytesPerSecond)}
       </div>
-      <div role="cell" className="number">
+      <div role="cell" className="number" data-testid={`key-today-${key.id}`}>
         {bytesOrDash(row.todayBytes)}
       </div>
       <div role="cell" className="number">
