@@ -38,7 +38,7 @@ export async function createAgent(
   const firewall = new PortFirewall(log, flags.portRange);
   const realityKeys = await loadOrCreateRealityKeys(flags.dataDir);
   const reality = {
-    dest: flags.realityDest,
+    dest: flags.realityTarget,
     serverNames: flags.realityServerNames,
     fingerprint: flags.realityFingerprint,
   };

@@ -12,7 +12,8 @@ export interface AgentFlags {
   xrayBin: string;
   xrayConfig: string;
   xrayApi: string;
-  realityDest: string;
+  /** Reality `target` (Xray's old name for it: `dest`), host:port. */
+  realityTarget: string;
   realityServerNames: string[];
   realityFingerprint: string;
 }
@@ -21,6 +22,13 @@ export class FlagError extends Error {}
 
 /** --help: not an error, the usage text on stdout. */
 export class HelpRequested extends FlagError {}
+
+/**
+ * Not on Xray's list of names that make blocking likelier (infra/conf/transport_security.go:165 at
+ * v26.7.28), and named by REALITY's own README as a good target; the README says why.
+ */
+export const DEFAULT_REALITY_TARGET = 'dl.google.com:443';
+export const DEFAULT_REALITY_SERVER_NAMES = 'dl.google.com';
 
 export const USAGE = `Usage: keyport-agent [flags]
   --listen HOST:PORT             where the HTTP API listens (default 127.0.0.1:8000)
@@ -33,8 +41,9 @@ export const USAGE = `Usage: keyport-agent [flags]
   --xray-bin PATH                Xray executable (default /usr/local/bin/xray)
   --xray-config PATH             Xray config file the agent owns (default DATA_DIR/xray-config.json)
   --xray-api HOST:PORT           Xray API address (default 127.0.0.1:10085)
-  --reality-dest HOST:PORT       Reality dest (default www.microsoft.com:443)
-  --reality-server-names A,B     Reality server names (default www.microsoft.com)
+  --reality-target HOST:PORT     Reality target: the site probes are handed to (default ${DEFAULT_REALITY_TARGET};
+                                 --reality-dest is its old name)
+  --reality-server-names A,B     Reality server names; the first goes into links (default ${DEFAULT_REALITY_SERVER_NAMES})
   --reality-fingerprint NAME     uTLS fingerprint written into links (default chrome)
   --help                         this text`;
 
@@ -64,8 +73,9 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
       'xray-bin': { type: 'string', default: '/usr/local/bin/xray' },
       'xray-config': { type: 'string' },
       'xray-api': { type: 'string', default: '127.0.0.1:10085' },
-      'reality-dest': { type: 'string', default: 'www.microsoft.com:443' },
-      'reality-server-names': { type: 'string', default: 'www.microsoft.com' },
+      'reality-target': { type: 'string' },
+      'reality-dest': { type: 'string' },
+      'reality-server-names': { type: 'string', default: DEFAULT_REALITY_SERVER_NAMES },
       'reality-fingerprint': { type: 'string', default: 'chrome' },
       help: { type: 'boolean', default: false },
     },
@@ -73,6 +83,9 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
   if (values.help) throw new HelpRequested(USAGE);
   const [listenHost, listenPort] = hostPort('--listen', values.listen);
   hostPort('--xray-api', values['xray-api']);
+  if (values['reality-target'] !== undefined && values['reality-dest'] !== undefined) {
+    throw new FlagError('give --reality-target only: --reality-dest is its old name');
+  }
   const dataDir = values['data-dir'];
   const seconds = Number(values['sample-interval']);
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) {
@@ -89,7 +102,7 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
     xrayBin: values['xray-bin'],
     xrayConfig: values['xray-config'] ?? `${dataDir}/xray-config.json`,
     xrayApi: values['xray-api'],
-    realityDest: values['reality-dest'],
+    realityTarget: values['reality-target'] ?? values['reality-dest'] ?? DEFAULT_REALITY_TARGET,
     realityServerNames: values['reality-server-names'].split(',').map((name) => name.trim()).filter(Boolean),
     realityFingerprint: values['reality-fingerprint'],
   };

@@ -10,7 +10,7 @@ describe('a config Xray rejects never replaces the working one', () => {
   before(async () => {
     removeAgentChains();
     // "nohost" is not host:port: Xray's config test refuses every inbound built with it.
-    agent = await AgentProcess.start({ extraFlags: ['--reality-dest', 'nohost'] });
+    agent = await AgentProcess.start({ extraFlags: ['--reality-target', 'nohost'] });
   });
   after(async () => agent?.dispose());
 
@@ -29,10 +29,11 @@ describe('a config Xray rejects never replaces the working one', () => {
     assert.deepEqual(status.config_file.missing_inbounds, [`keyport-${created.body.id}`]);
   });
 
-  test('verify-reality names the bad dest', async () => {
+  test('verify-reality names the bad target and probes nothing', async () => {
     const report = (await agent.post('/api/system/verify-reality')).body.data;
     assert.equal(report.valid, false);
-    const dest = report.checks.find((check: { name: string }) => check.name === 'dest');
-    assert.deepEqual(dest, { name: 'dest', ok: false, detail: 'dest "nohost" is not host:port' });
+    const target = report.checks.find((check: { name: string }) => check.name === 'target');
+    assert.deepEqual(target, { name: 'target', ok: false, level: 'error', server_name: null, detail: 'the target "nohost" is not host:port' });
+    assert.ok(!report.checks.some((check: { name: string }) => check.name === 'target_connect'));
   });
 });

@@ -18,6 +18,8 @@ export interface AgentOptions {
   extraFlags?: string[];
   apiKey?: string;
   logLevel?: 'debug' | 'info' | 'warn';
+  /** Added to the agent's environment (e.g. NODE_EXTRA_CA_CERTS for a test CA). */
+  env?: Record<string, string>;
 }
 
 export interface ApiResponse<T = any> {
@@ -71,11 +73,11 @@ export class AgentProcess {
       '--sample-interval', String(this.options.sampleIntervalSeconds ?? 0.2),
       '--xray-bin', this.options.xrayBin ?? FAKE_XRAY,
       '--xray-api', `127.0.0.1:${this.xrayApiPort}`,
-      '--reality-dest', 'www.example.com:443',
+      '--reality-target', 'www.example.com:443',
       '--reality-server-names', 'www.example.com,cdn.example.com',
       ...(this.options.extraFlags ?? []),
     ];
-    const env: NodeJS.ProcessEnv = { ...process.env, KEYPORT_LOG_LEVEL: this.options.logLevel ?? 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, KEYPORT_LOG_LEVEL: this.options.logLevel ?? 'warn', ...this.options.env };
     if (this.options.apiKey) env.KEYPORT_API_KEY = this.options.apiKey;
     else delete env.KEYPORT_API_KEY;
     const child = spawn(process.execPath, [this.options.entry ?? join(REPO, 'remote-agent/src/main.ts'), ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -16,11 +16,23 @@ describe('agent flags', () => {
     assert.equal(flags.publicHost, 'host.example');
   });
 
+  test('the default Reality target is off Xray\'s warning list (infra/conf/transport_security.go:165)', () => {
+    const flags = parse();
+    assert.equal(flags.realityTarget, 'dl.google.com:443');
+    assert.deepEqual(flags.realityServerNames, ['dl.google.com']);
+    assert.doesNotMatch([flags.realityTarget, ...flags.realityServerNames].join(' '), /microsoft|apple|icloud|\.(ru|ir|cn)\b/);
+  });
+
+  test('--reality-dest is the old name of --reality-target; both at once is refused', () => {
+    assert.equal(parse('--reality-dest', 'old.example:443').realityTarget, 'old.example:443');
+    assert.throws(() => parse('--reality-dest', 'a.example:443', '--reality-target', 'b.example:443'), /give --reality-target only/);
+  });
+
   test('every documented flag is read', () => {
     const flags = parse(
       '--listen', '[::1]:9000', '--api-key-file', '/k', '--public-host', 'vpn.example.com', '--port-range', '20000-20100',
       '--sample-interval', '0.5', '--xray-bin', '/x', '--xray-config', '/c.json', '--xray-api', '127.0.0.1:1',
-      '--reality-dest', 'a.example:443', '--reality-server-names', 'a.example, b.example', '--reality-fingerprint', 'firefox',
+      '--reality-target', 'a.example:443', '--reality-server-names', 'a.example, b.example', '--reality-fingerprint', 'firefox',
     );
     assert.deepEqual(
       [flags.listenHost, flags.listenPort, flags.apiKeyFile, flags.publicHost, flags.sampleIntervalMs, flags.xrayBin, flags.xrayConfig],
@@ -28,6 +40,7 @@ describe('agent flags', () => {
     );
     assert.deepEqual(flags.portRange, { from: 20000, to: 20100 });
     assert.deepEqual(flags.realityServerNames, ['a.example', 'b.example']);
+    assert.equal(flags.realityTarget, 'a.example:443');
     assert.equal(flags.realityFingerprint, 'firefox');
   });
 

@@ -56,13 +56,22 @@ export const XraySyncResult = Envelope(Type.Object({ applied: ApplyOutcome, stat
 
 export const Validation = Envelope(Type.Object({ valid: Type.Boolean(), checks: Type.Array(Check) }));
 
+const RealityCheck = Type.Object({
+  name: Type.String(),
+  ok: Type.Boolean(),
+  level: Type.Union([Type.Literal('error'), Type.Literal('warning')], { description: 'an error makes the settings invalid; a warning (Xray\'s own) does not' }),
+  server_name: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.String({ description: 'what was found, said for an admin' }),
+});
+
 export const RealityReport = Envelope(
   Type.Object({
-    valid: Type.Boolean(),
-    checks: Type.Array(Check),
+    valid: Type.Boolean({ description: 'no check at level error failed' }),
+    checks: Type.Array(RealityCheck),
     public_key: Type.String(),
     short_ids: Type.Array(Type.String()),
-    dest: Type.String(),
+    target: Type.String({ description: 'host:port that Reality hands other clients to, probed from the server' }),
+    dest: Type.String({ description: 'the same as target (Xray\'s old name)' }),
     server_names: Type.Array(Type.String()),
     fingerprint: Type.String(),
   }),

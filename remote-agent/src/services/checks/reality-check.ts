@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { publicKeyOf, type RealityKeys } from '../xray/reality-keys.ts';
 import type { RealityOptions, XrayInbound } from '../xray/xray-config.ts';
+import { probeRealityTarget, type ProbeOptions } from './reality-target-probe.ts';
 
 export interface Check {
   name: string;
@@ -8,18 +9,63 @@ export interface Check {
   detail: string;
 }
 
+/** A Reality check: an `error` makes the settings invalid, a `warning` (Xray's own) does not. */
+export interface RealityCheck extends Check {
+  level: 'error' | 'warning';
+  /** The server name the check is about, when it is about one. */
+  server_name: string | null;
+}
+
 const HOST_PORT = /^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const SHORT_ID = /^([0-9a-f]{2}){0,8}$/;
 
-/** Checks the Reality settings the inbounds use and says what is wrong with each part. */
-export async function checkReality(keys: RealityKeys, options: RealityOptions, configPath: string): Promise<Check[]> {
+/**
+ * Checks the Reality settings the inbounds use and says what is wrong with each part: their form,
+ * Xray's own warnings about the names, the config file, and (when the form is right) the target
+ * itself, probed from this server.
+ */
+export async function checkReality(
+  keys: RealityKeys,
+  options: RealityOptions,
+  configPath: string,
+  probe: ProbeOptions = {},
+): Promise<RealityCheck[]> {
+  const form = checkForm(keys, options);
+  const checks: RealityCheck[] = form.map((check) => ({ ...check, level: 'error', server_name: null }));
+  checks.push(...xrayNameWarnings(options.serverNames));
+  checks.push({ ...(await checkConfigFileUses(keys, options, configPath)), level: 'error', server_name: null });
+  const probeable = form.filter((check) => check.name === 'target' || check.name === 'server_names').every((check) => check.ok);
+  if (probeable) {
+    const findings = await probeRealityTarget(options.dest, options.serverNames, probe);
+    checks.push(...findings.map(({ serverName, ...finding }) => ({ ...finding, level: 'error' as const, server_name: serverName })));
+  }
+  return checks;
+}
+
+/** Xray's own REALITY warning (infra/conf/transport_security.go:163-168 at v26.7.28), one per name it would warn about. */
+export function xrayNameWarnings(serverNames: readonly string[]): RealityCheck[] {
+  return serverNames
+    .filter((name) => {
+      const lower = name.toLowerCase();
+      return /\.(ru|ir|cn)$/.test(lower) || ['apple', 'icloud', 'microsoft'].some((word) => lower.includes(word));
+    })
+    .map((name) => ({
+      name: 'xray_warning',
+      ok: false,
+      level: 'warning',
+      server_name: name,
+      detail: `Xray warns that the server name ${name} makes your server's IP likelier to be blocked (it names microsoft, apple or icloud, or ends in .ru, .ir or .cn): choose another target`,
+    }));
+}
+
+function checkForm(keys: RealityKeys, options: RealityOptions): Check[] {
   const derived = publicKeyOf(keys.privateKey);
   const badShortIds = keys.shortIds.filter((id) => !SHORT_ID.test(id));
   const destMatch = HOST_PORT.exec(options.dest);
   const destPort = destMatch ? Number(destMatch[1]) : 0;
   const badNames = options.serverNames.filter((name) => !HOSTNAME.test(name));
-  const checks: Check[] = [
+  return [
     {
       name: 'key_pair',
       ok: derived !== undefined && derived === keys.publicKey,
@@ -41,9 +87,9 @@ export async function checkReality(keys: RealityKeys, options: RealityOptions, c
             : `${keys.shortIds.length} well-formed shortIds`,
     },
     {
-      name: 'dest',
+      name: 'target',
       ok: destMatch !== null && destPort >= 1 && destPort <= 65535,
-      detail: destMatch && destPort >= 1 && destPort <= 65535 ? `dest ${options.dest}` : `dest "${options.dest}" is not host:port`,
+      detail: destMatch && destPort >= 1 && destPort <= 65535 ? `target ${options.dest}` : `the target "${options.dest}" is not host:port`,
     },
     {
       name: 'server_names',
@@ -56,8 +102,6 @@ export async function checkReality(keys: RealityKeys, options: RealityOptions, c
             : `server names ${options.serverNames.join(', ')}`,
     },
   ];
-  checks.push(await checkConfigFileUses(keys, options, configPath));
-  return checks;
 }
 
 async function checkConfigFileUses(keys: RealityKeys, options: RealityOptions, configPath: string): Promise<Check> {
