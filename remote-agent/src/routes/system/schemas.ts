@@ -17,10 +17,25 @@ const ApplyOutcome = Type.Object({
   detail: Type.String(),
 });
 
+const XrayVersionSupport = Type.Object(
+  {
+    version: Type.Union([Type.String(), Type.Null()], { description: 'the version number, null when the binary is not Xray or did not answer' }),
+    support: Type.Union([Type.Literal('ok'), Type.Literal('too-old'), Type.Literal('newer-than-checked'), Type.Literal('unknown')]),
+    minimum: Type.String({ description: 'the oldest Xray that takes the agent\'s config' }),
+    checked: Type.String({ description: 'the Xray release Keyport was checked against' }),
+  },
+  { description: 'whether the agent can rely on this Xray' },
+);
+
 export const XrayStatus = Type.Object({
   in_sync: Type.Boolean({ description: 'the file and the running Xray both serve exactly the active keys' }),
   expected_inbounds: Type.Integer(),
-  binary: Type.Object({ path: Type.String(), installed: Type.Boolean(), version: Type.Union([Type.String(), Type.Null()]) }),
+  binary: Type.Object({
+    path: Type.String(),
+    installed: Type.Boolean(),
+    version: Type.Union([Type.String(), Type.Null()]),
+    version_support: XrayVersionSupport,
+  }),
   process: Type.Object({ running: Type.Boolean(), pid: Type.Union([Type.Integer(), Type.Null()]) }),
   api: Type.Object({ address: Type.String(), reachable: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }),
   config_file: Type.Object({ path: Type.String(), exists: Type.Boolean(), ...InboundDiff }),

@@ -13,6 +13,7 @@ import {
   type XrayInbound,
 } from './xray-config.ts';
 import type { XrayProcess } from './xray-process.ts';
+import { xrayVersionSupport, type XrayVersionSupport } from './xray-version-support.ts';
 
 export interface XrayManagerOptions {
   cli: XrayCli;
@@ -35,7 +36,7 @@ export interface InboundDiff {
 export interface XrayStatus {
   in_sync: boolean;
   expected_inbounds: number;
-  binary: { path: string; installed: boolean; version: string | null };
+  binary: { path: string; installed: boolean; version: string | null; version_support: XrayVersionSupport };
   process: { running: boolean; pid: number | null };
   api: { address: string; reachable: boolean; error: string | null };
   config_file: InboundDiff & { path: string; exists: boolean };
@@ -121,7 +122,7 @@ export class XrayManager {
     return {
       in_sync: configFile.exists && configFile.in_sync && live !== null && live.in_sync,
       expected_inbounds: expected.size,
-      binary: { path: cli.bin, installed, version: version ?? null },
+      binary: { path: cli.bin, installed, version: version ?? null, version_support: xrayVersionSupport(version) },
       process: { running: pid !== undefined, pid: pid ?? null },
       api: { address: cli.apiAddress, reachable: live !== null, error: apiError },
       config_file: configFile,
