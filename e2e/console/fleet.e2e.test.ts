@@ -122,7 +122,11 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
     releases.publish('9.9.9');
     const installed = await keyport(['server', 'install-xray', 'alpha', '--version', 'v9.9.9', '--releases-url', releases.url, '--json'], env);
     assert.equal(installed.code, 0, installed.stdout + installed.stderr);
-    assert.deepEqual(JSON.parse(installed.stdout), { xrayVersion: '9.9.9', binaryPath: '/usr/local/bin/xray' });
+    assert.deepEqual(JSON.parse(installed.stdout), {
+      xrayVersion: '9.9.9',
+      binaryPath: '/usr/local/bin/xray',
+      versionSupport: { version: '9.9.9', support: 'ok', minimum: '1.8.12', checked: '26.7.28' },
+    });
     // With --json the progress comes as JSON lines on stderr.
     const progress = installed.stderr
       .split('\n')

@@ -20,8 +20,9 @@ server only once that key is accepted: by answering y on the terminal, or with -
 (once per key shown, when ~/.ssh/config routes through jump hosts).
 Without --key, --agent or --password-stdin, login goes as ssh would: the alias's IdentityFile, then
 ssh-agent, then ~/.ssh/id_*. --password-stdin reads one line from stdin.
-server install-xray downloads Xray's release archive on the server (the latest unless --version;
-from GitHub's XTLS/Xray-core releases unless --releases-url names a mirror with the same layout),
+server install-xray downloads Xray's release archive on the server (the release Keyport was checked
+against unless --version names another tag; --version latest takes whatever XTLS released last, with
+a warning; from GitHub's XTLS/Xray-core releases unless --releases-url names a mirror with the same layout),
 checks it against the release's .dgst, and installs /usr/local/bin/xray and its geo files. An
 agent that is deployed starts Xray if it was not running; a running Xray keeps the old binary until
 it is next started.

@@ -114,7 +114,7 @@ describe('server list and status', () => {
   });
 
   test('status NAME --json prints that server’s status; status alone covers every server', async () => {
-    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, keyCount: 3, activeKeyCount: 2 };
+    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, xrayVersionSupport: null, keyCount: 3, activeKeyCount: 2 };
     const { core, calls } = fakeCore({ fleet: { list: async () => [SERVER], status: async () => status } });
     const one = await runInProcess(['server', 'status', 'alpha', '--json'], { core });
     assert.equal(one.code, 0);
@@ -122,6 +122,23 @@ describe('server list and status', () => {
     const all = await runInProcess(['server', 'status'], { core });
     assert.match(all.stdout, /^NAME +STATE +AGENT +XRAY +KEYS +ACTIVE +REASON\nalpha +offline +2\.1\.3 \(outdated\) +- +3 +2 +connect ETIMEDOUT\n$/);
     assert.deepEqual(calls, ['fleet.status', 'close', 'fleet.list', 'fleet.status', 'close']);
+  });
+
+  test('status says when Xray is too old for the agent or newer than the version Keyport was checked against', async () => {
+    const bounds = { minimum: '1.8.12', checked: '26.7.28' };
+    const online = (xrayVersion: string, support: 'ok' | 'too-old' | 'newer-than-checked'): ServerStatus => ({
+      server: SERVER, state: 'online', reason: null, agentVersion: '2.1.3', agentOutdated: false,
+      xrayVersion, xrayVersionSupport: { version: xrayVersion, support, ...bounds }, keyCount: 0, activeKeyCount: 0,
+    });
+    for (const [status, column] of [
+      [online('26.7.28', 'ok'), '26.7.28'],
+      [online('1.8.4', 'too-old'), '1.8.4 (too old: needs 1.8.12+)'],
+      [online('26.9.1', 'newer-than-checked'), '26.9.1 (newer than checked 26.7.28)'],
+    ] as const) {
+      const { core } = fakeCore({ fleet: { list: async () => [SERVER], status: async () => status } });
+      const run = await runInProcess(['server', 'status', 'alpha'], { core });
+      assert.match(run.stdout.split('\n')[1]!, new RegExp(`^alpha +online +2\\.1\\.3 +${column.replace(/[.()+]/g, '\\$&')} +0 +0`));
+    }
   });
 });
 
@@ -236,7 +253,11 @@ describe('server install-xray', () => {
     { step: 'download-xray', state: 'done', message: 'Xray-linux-64.zip (13000000 bytes); its SHA2-256 matches the .dgst' },
     { step: 'install-xray', state: 'done', message: 'Xray 25.10.15 at /usr/local/bin/xray. The agent started Xray with it.' },
   ];
-  const result: XrayInstallResult = { xrayVersion: '25.10.15', binaryPath: '/usr/local/bin/xray' };
+  const result: XrayInstallResult = {
+    xrayVersion: '25.10.15',
+    binaryPath: '/usr/local/bin/xray',
+    versionSupport: { version: '25.10.15', support: 'ok', minimum: '1.8.12', checked: '26.7.28' },
+  };
   function installCore() {
     const requests: { server: string; request: XrayInstallRequest }[] = [];
     const fake = fakeCore({
@@ -251,11 +272,11 @@ describe('server install-xray', () => {
     return { ...fake, requests };
   }
 
-  test('installs the latest release by default, streaming [step] lines, then says what is installed', async () => {
+  test('names no version by default (the core installs the pinned one), streaming [step] lines, then says what is installed', async () => {
     const { core, requests } = installCore();
     const run = await runInProcess(['server', 'install-xray', 'alpha'], { core });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(requests, [{ server: 'alpha', request: { version: 'latest' } }]);
+    assert.deepEqual(requests, [{ server: 'alpha', request: {} }]);
     assert.equal(
       run.stdout,
       '[download-xray] downloading https://github.com/XTLS/Xray-core/releases/download/v25.10.15/Xray-linux-64.zip\n' +

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { KeyportError } from '../../shared/contract/errors.ts';
 import type { DeployProgress, XrayInstallRequest } from '../../shared/contract/deploy.ts';
-import { checkXrayRequest } from '../core/deploy/xray-installer.ts';
+import { checkXrayRequest, PINNED_XRAY_TAG } from '../core/deploy/xray-installer.ts';
+import { xraySupportLabel, xraySupportNote } from '../core/deploy/xray-version.ts';
 import type { AddServerRequest, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../shared/contract/servers.ts';
 import { askHidden } from './ask-hidden.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
@@ -166,7 +167,7 @@ function statusTable(statuses: ServerStatus[]): string {
       status.server.name,
       status.state,
       status.agentVersion === null ? '-' : `${status.agentVersion}${status.agentOutdated ? ' (outdated)' : ''}`,
-      status.xrayVersion ?? '-',
+      status.xrayVersion === null ? '-' : xraySupportLabel(status.xrayVersion, status.xrayVersionSupport),
       status.keyCount === null ? '-' : String(status.keyCount),
       status.activeKeyCount === null ? '-' : String(status.activeKeyCount),
       status.reason ?? '',
@@ -252,10 +253,11 @@ const uninstall: Command = {
 
 const installXray: Command = {
   name: 'install-xray',
-  usage: 'server install-xray NAME [--version vX.Y.Z|latest] [--releases-url URL] [--json]',
+  usage: `server install-xray NAME [--version vX.Y.Z|latest (default ${PINNED_XRAY_TAG})] [--releases-url URL] [--json]`,
   parse(args) {
     const { values, positional } = parseCommandArgs(args, { version: { type: 'string' }, 'releases-url': { type: 'string' }, json }, ['name']);
-    const request: XrayInstallRequest = { version: values.version ?? 'latest' };
+    const request: XrayInstallRequest = {};
+    if (values.version !== undefined) request.version = values.version;
     if (values['releases-url'] !== undefined) request.releasesUrl = values['releases-url'];
     try {
       checkXrayRequest(request);
@@ -269,7 +271,10 @@ const installXray: Command = {
       async run(context) {
         const result = await context.core.deploy.installXray(positional.name, request, progressPrinter(context, values.json === true));
         if (values.json) writeJson(context.stdout, result);
-        else context.stdout.write(`Installed Xray ${result.xrayVersion} at ${result.binaryPath} on ${positional.name}.\n`);
+        else {
+          const note = xraySupportNote(result.versionSupport);
+          context.stdout.write(`Installed Xray ${result.xrayVersion} at ${result.binaryPath} on ${positional.name}.${note ? ` ${note}` : ''}\n`);
+        }
       },
     };
   },

@@ -25,3 +25,5 @@ export type ConfigStatusReport = Static<typeof ConfigStatus>['data'];
 export type ConfigSyncReport = Static<typeof SyncConfigResult>['data'];
 export type RealityCheckReport = Static<typeof RealityReport>['data'];
 export type PortsInUse = Static<typeof PortsReport>['data'];
+/** Whether the agent can rely on a server's Xray: too old for its config, newer than the one checked, or fine. */
+export type XrayVersionSupport = ConfigStatusReport['xray']['binary']['version_support'];

@@ -14,6 +14,7 @@ export type DeployStepName =
   | 'download-xray'
   | 'install-xray';
 
+import type { XrayVersionSupport } from './api-types.ts';
 import type { PortRange } from './servers.ts';
 
 export interface DeployOptions {
@@ -49,8 +50,12 @@ export interface DeployResult {
  * `download/<tag>/<asset>` and `latest/download/<asset>`, each asset with its `.dgst`).
  */
 export interface XrayInstallRequest {
-  /** A release tag such as `v25.10.15`, or `latest`; anything else is `bad-input`. */
-  version: string;
+  /**
+   * A release tag such as `v25.10.15`, or `latest` (whatever XTLS released last, which Keyport was
+   * not checked against); anything else, or a release older than the agent needs, is `bad-input`.
+   * Absent: the release Keyport was checked against.
+   */
+  version?: string;
   /** Where the releases are: GitHub's `https://github.com/XTLS/Xray-core/releases` unless a mirror is named (http or https, no credentials). */
   releasesUrl?: string;
 }
@@ -59,4 +64,6 @@ export interface XrayInstallResult {
   /** The version number `xray version` gives after the install, e.g. `25.10.15`. */
   xrayVersion: string;
   binaryPath: string;
+  /** Whether the agent can rely on the Xray now installed. */
+  versionSupport: XrayVersionSupport;
 }

@@ -1,3 +1,5 @@
+import type { XrayVersionSupport } from './api-types.ts';
+
 /** How Keyport logs in to a server. Only references or sealed secrets are ever stored. */
 export type SshAuth =
   | { method: 'key'; keyPath: string }
@@ -69,6 +71,8 @@ export interface ServerStatus {
   /** The agent on the server is older or newer than the one this console deploys. */
   agentOutdated: boolean;
   xrayVersion: string | null;
+  /** Whether the agent can rely on that Xray; null when the agent was not asked. */
+  xrayVersionSupport: XrayVersionSupport | null;
   keyCount: number | null;
   activeKeyCount: number | null;
 }

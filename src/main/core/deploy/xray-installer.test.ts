@@ -13,7 +13,8 @@ import { isKeyportError, type KeyportError } from '../../../shared/contract/erro
 import type { CommandResult, RemoteHost } from '../ssh/remote-host.ts';
 import { SshLink } from '../ssh/ssh-link.ts';
 import { detectServer } from './detect-server.ts';
-import { installXray, XRAY_PATHS, xrayDownloadUrl } from './xray-installer.ts';
+import { execFileSync } from 'node:child_process';
+import { installXray, PINNED_XRAY_TAG, XRAY_PATHS, xrayDownloadUrl } from './xray-installer.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const HARNESS_XRAY = join(ROOT, 'remote-agent', 'test', 'support', 'fake-xray', 'xray');
@@ -68,6 +69,19 @@ after(async () => {
 });
 
 describe('the download URL of a release archive', () => {
+  test('names the pinned release when no version is given: the one the stand-in Xray models', () => {
+    const standIn = /^Xray (\S+) /.exec(execFileSync(HARNESS_XRAY, ['version'], { encoding: 'utf8' }))?.[1];
+    assert.equal(PINNED_XRAY_TAG, `v${standIn}`, 'the installer\'s pin and the stand-in\'s `xray version` must say the same release');
+    assert.equal(xrayDownloadUrl('x64', {}), `https://github.com/XTLS/Xray-core/releases/download/${PINNED_XRAY_TAG}/Xray-linux-64.zip`);
+  });
+
+  test('refuses a release older than the agent needs (api.listen came with v1.8.12), saying which to give', () => {
+    assert.throws(() => xrayDownloadUrl('x64', { version: 'v1.8.11' }), (error: KeyportError) =>
+      error.code === 'bad-input' &&
+      error.message === `Xray v1.8.11 is older than v1.8.12, the oldest that takes the agent's config (api.listen): give ${PINNED_XRAY_TAG}, the version Keyport was checked against`);
+    assert.doesNotThrow(() => xrayDownloadUrl('x64', { version: 'v1.8.12' }));
+  });
+
   test('names the asset per arch, under download/TAG or latest/download', () => {
     assert.equal(
       xrayDownloadUrl('x64', { version: 'v25.10.15' }),
@@ -200,9 +214,13 @@ describe('installing Xray on a server from a release site', () => {
       },
     });
 
-    assert.deepEqual(result, { xrayVersion: '9.9.9', binaryPath: '/usr/local/bin/xray' });
+    assert.deepEqual(result, {
+      xrayVersion: '9.9.9',
+      binaryPath: '/usr/local/bin/xray',
+      versionSupport: { version: '9.9.9', support: 'ok', minimum: '1.8.12', checked: PINNED_XRAY_TAG.slice(1) },
+    });
     assert.deepEqual(steps(progress), ['download-xray:started', 'download-xray:done', 'install-xray:started', 'install-xray:done']);
-    assert.equal(progress[0]!.message, `downloading ${site.url}/download/v9.9.9/Xray-linux-64.zip`);
+    assert.equal(progress[0]!.message, `downloading Xray v9.9.9 (Keyport was checked against ${PINNED_XRAY_TAG}) from ${site.url}/download/v9.9.9/Xray-linux-64.zip`);
     assert.equal(progress[1]!.message, `Xray-linux-64.zip (${zip.length} bytes); its SHA2-256 matches the .dgst`);
     assert.equal(progress[3]!.message, 'Xray 9.9.9 at /usr/local/bin/xray, geoip.dat and geosite.dat in /usr/local/share/xray. The agent was told.');
 
@@ -223,6 +241,24 @@ describe('installing Xray on a server from a release site', () => {
     assert.equal(existsSync(workDirs[0]!), false, 'the temp dir is gone');
   });
 
+  test('without a version the pinned release is installed, and says so; a newer one is installed with a warning', async () => {
+    const pinned = PINNED_XRAY_TAG.slice(1);
+    site.publish(pinned);
+    const host = await hostOf(server);
+    const { progress, onProgress } = recorder();
+    const result = await installXray(host, { arch: 'x64', request: { releasesUrl: site.url }, onProgress });
+    assert.equal(result.versionSupport.support, 'ok');
+    assert.equal(progress[0]!.message, `downloading Xray ${PINNED_XRAY_TAG}, the version Keyport was checked against, from ${site.url}/download/${PINNED_XRAY_TAG}/Xray-linux-64.zip`);
+    assert.match(progress.at(-1)!.message, new RegExp(`^Xray ${pinned} at /usr/local/bin/xray, .*\\. It is ${pinned}, the version Keyport was checked against\\.$`));
+
+    site.publish('99.1.1');
+    const newer = recorder();
+    const upgraded = await installXray(host, { arch: 'x64', request: { version: 'v99.1.1', releasesUrl: site.url }, onProgress: newer.onProgress });
+    assert.deepEqual(upgraded.versionSupport, { version: '99.1.1', support: 'newer-than-checked', minimum: '1.8.12', checked: pinned });
+    assert.match(newer.progress[0]!.message, new RegExp(`^downloading Xray v99\\.1\\.1 \\(warning: newer than ${PINNED_XRAY_TAG}, the version Keyport was checked against\\)`));
+    assert.match(newer.progress.at(-1)!.message, new RegExp(`It is newer than ${pinned}, the version Keyport was checked against: the agent may meet behaviour it was not checked with\\.$`));
+  });
+
   test('latest comes from latest/download, and a sudo user installs it too', async () => {
     site.publish('9.9.10', { latest: true });
     const user = server.addUser('nopasswd');
@@ -231,7 +267,10 @@ describe('installing Xray on a server from a release site', () => {
     const { progress, onProgress } = recorder();
     const result = await installXray(host, { arch: 'x64', request: { version: 'latest', releasesUrl: site.url }, onProgress });
     assert.equal(result.xrayVersion, '9.9.10');
-    assert.equal(progress[0]!.message, `downloading ${site.url}/latest/download/Xray-linux-64.zip`);
+    assert.equal(
+      progress[0]!.message,
+      `downloading the latest Xray (warning: whatever XTLS released last, which Keyport was not checked against; ${PINNED_XRAY_TAG} was) from ${site.url}/latest/download/Xray-linux-64.zip`,
+    );
     assert.equal(lstatSync(server.hostPath(XRAY_PATHS.binary)).uid, 0, 'root owns the binary');
     assert.equal(readFileSync(server.hostPath(`${XRAY_PATHS.assetDir}/geosite.dat`), 'utf8'), 'geosite of 9.9.10');
   });

@@ -3,9 +3,18 @@ import type { DeployProgress, ServerFacts, XrayInstallRequest, XrayInstallResult
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import { ProgressSteps } from './progress-steps.ts';
 import { remoteSha256 } from './remote-sha256.ts';
-import { xrayVersionNumber } from './xray-version.ts';
+import {
+  XRAY_CHECKED_VERSION,
+  XRAY_MINIMUM_VERSION,
+  xrayReleaseTag,
+  xrayVersionSupport,
+} from '../../../../remote-agent/src/services/xray/xray-version-support.ts';
+import { xraySupportNote, xrayVersionNumber } from './xray-version.ts';
 
 export const DEFAULT_XRAY_RELEASES_URL = 'https://github.com/XTLS/Xray-core/releases';
+
+/** The release installed when none is named: the one Keyport was checked against (pinned in the agent). */
+export const PINNED_XRAY_TAG = xrayReleaseTag(XRAY_CHECKED_VERSION);
 
 /** Where Xray goes on a server. */
 export interface XrayPaths {
@@ -51,7 +60,7 @@ export async function installXray(host: RemoteHost, options: InstallXrayOptions)
 
   const workDir = await makeWorkDir(host);
   try {
-    await steps.run('download-xray', `downloading ${url}`, async () => {
+    await steps.run('download-xray', `downloading ${whichRelease(options.request.version ?? PINNED_XRAY_TAG)} from ${url}`, async () => {
       const sizeBytes = await download(host, workDir, asset, url);
       const expected = parseDgst(await host.check(`head -c 65536 ${shellQuote(`${workDir}/${asset}.dgst`)}`), `${url}.dgst`);
       const actual = await remoteSha256(host, `${workDir}/${asset}`);
@@ -67,11 +76,14 @@ export async function installXray(host: RemoteHost, options: InstallXrayOptions)
     return await steps.run('install-xray', `installing ${XRAY_PATHS.binary} and the geo files in ${XRAY_PATHS.assetDir}`, async () => {
       await unpack(host, workDir, asset);
       const installed = await place(host, workDir, XRAY_PATHS);
-      const xrayVersion = xrayVersionNumber(await host.check(`${shellQuote(XRAY_PATHS.binary)} version`));
+      const versionOutput = await host.check(`${shellQuote(XRAY_PATHS.binary)} version`);
+      const xrayVersion = xrayVersionNumber(versionOutput);
+      const versionSupport = xrayVersionSupport(versionOutput);
+      const note = xraySupportNote(versionSupport);
       const after = options.afterInstall ? ` ${await options.afterInstall()}` : '';
       return {
-        value: { xrayVersion, binaryPath: XRAY_PATHS.binary },
-        message: `Xray ${xrayVersion} at ${XRAY_PATHS.binary}${installed.length > 0 ? `, ${installed.join(' and ')} in ${XRAY_PATHS.assetDir}` : ''}.${after}`,
+        value: { xrayVersion, binaryPath: XRAY_PATHS.binary, versionSupport },
+        message: `Xray ${xrayVersion} at ${XRAY_PATHS.binary}${installed.length > 0 ? `, ${installed.join(' and ')} in ${XRAY_PATHS.assetDir}` : ''}.${note ? ` ${note}` : ''}${after}`,
       };
     });
   } finally {
@@ -83,18 +95,40 @@ export async function installXray(host: RemoteHost, options: InstallXrayOptions)
 export function xrayDownloadUrl(arch: ServerFacts['arch'], request: XrayInstallRequest): string {
   const base = checkXrayRequest(request);
   const asset = ASSETS[arch];
-  return request.version === 'latest' ? `${base}/latest/download/${asset}` : `${base}/download/${request.version}/${asset}`;
+  const version = request.version ?? PINNED_XRAY_TAG;
+  return version === 'latest' ? `${base}/latest/download/${asset}` : `${base}/download/${version}/${asset}`;
 }
 
 /**
- * Throws `bad-input` unless the version is a release tag (`v1.2.3`) or `latest` and the releases
- * URL a plain http(s) URL; resolves to that URL without a trailing slash.
+ * Throws `bad-input` unless the version is absent (the pinned release), a release tag (`v1.2.3`)
+ * no older than the agent needs, or `latest`, and the releases URL a plain http(s) URL; resolves
+ * to that URL without a trailing slash.
  */
 export function checkXrayRequest(request: XrayInstallRequest): string {
-  if (!VERSION.test(request.version)) {
-    throw new KeyportError('bad-input', `"${request.version}" is not an Xray version: give a release tag such as v25.10.15, or latest`);
+  const version = request.version ?? PINNED_XRAY_TAG;
+  if (!VERSION.test(version)) {
+    throw new KeyportError('bad-input', `"${version}" is not an Xray version: give a release tag such as ${PINNED_XRAY_TAG}, or latest`);
+  }
+  if (version !== 'latest' && xrayVersionSupport(`Xray ${version}`).support === 'too-old') {
+    throw new KeyportError(
+      'bad-input',
+      `Xray ${version} is older than v${XRAY_MINIMUM_VERSION}, the oldest that takes the agent's config (api.listen): give ${PINNED_XRAY_TAG}, the version Keyport was checked against`,
+      { version, minimum: XRAY_MINIMUM_VERSION },
+    );
   }
   return releasesUrl(request.releasesUrl ?? DEFAULT_XRAY_RELEASES_URL);
+}
+
+/** Which release a download is, and what Keyport knows of it. */
+function whichRelease(version: string): string {
+  if (version === PINNED_XRAY_TAG) return `Xray ${version}, the version Keyport was checked against,`;
+  if (version === 'latest') {
+    return `the latest Xray (warning: whatever XTLS released last, which Keyport was not checked against; ${PINNED_XRAY_TAG} was)`;
+  }
+  if (xrayVersionSupport(`Xray ${version}`).support === 'newer-than-checked') {
+    return `Xray ${version} (warning: newer than ${PINNED_XRAY_TAG}, the version Keyport was checked against)`;
+  }
+  return `Xray ${version} (Keyport was checked against ${PINNED_XRAY_TAG})`;
 }
 
 function releasesUrl(given: string): string {

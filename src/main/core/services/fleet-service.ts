@@ -147,6 +147,7 @@ export class FleetService implements Fleet {
       agentVersion: server.agent?.version ?? null,
       agentOutdated: deployable !== null && server.agent !== null && server.agent.release !== deployable,
       xrayVersion: null,
+      xrayVersionSupport: null,
       keyCount: null,
       activeKeyCount: null,
     };
@@ -162,6 +163,8 @@ export class FleetService implements Fleet {
       return {
         ...status,
         xrayVersion: config.data.xray.binary.version === null ? null : xrayVersionNumber(config.data.xray.binary.version),
+        // An agent older than this field says nothing: null, as when it was not asked.
+        xrayVersionSupport: config.data.xray.binary.version_support ?? null,
         keyCount: keys.length,
         activeKeyCount: keys.filter((key) => key.is_active).length,
       };

@@ -5,6 +5,26 @@ import { Spinner } from '../../components/spinner.tsx';
 import { useOperation } from '../../state/operations-store.ts';
 import { selectLastSync, syncConfigOperation, useSystemStore } from '../../state/system-store.ts';
 
+type XrayBinary = ConfigStatusReport['xray']['binary'];
+
+/** Said only when the agent cannot fully rely on the installed Xray; an older agent reports nothing. */
+function XraySupportRow({ support }: { support: XrayBinary['version_support'] | undefined }) {
+  if (!support || support.support === 'ok') return null;
+  const text = {
+    'too-old': `too old: the agent's config needs Xray ${support.minimum} or later; install ${support.checked}`,
+    'newer-than-checked': `newer than ${support.checked}, the version Keyport was checked against`,
+    unknown: `not an Xray that answers as Xray ${support.checked} does; whether the agent works with it is unknown`,
+  }[support.support];
+  return (
+    <>
+      <dt>Xray version</dt>
+      <dd data-testid="xray-version-support" data-support={support.support}>
+        <CheckMark ok={false} no={text} />
+      </dd>
+    </>
+  );
+}
+
 const portList = (ports: number[]) => (ports.length > 12 ? `${ports.slice(0, 12).join(', ')} … (${ports.length})` : ports.join(', '));
 const tagList = (tags: string[]) => (tags.length > 6 ? `${tags.slice(0, 6).join(', ')} … (${tags.length})` : tags.join(', '));
 
@@ -33,6 +53,7 @@ export function ConfigStatusPanel({ serverId, status }: { serverId: string; stat
           <CheckMark ok={xray.process.running} yes={`running (pid ${xray.process.pid ?? '?'})`} no="not running" /> ·{' '}
           <CheckMark ok={xray.api.reachable} yes={`API at ${xray.api.address}`} no={`API unreachable${xray.api.error ? `: ${xray.api.error}` : ''}`} />
         </dd>
+        {xray.binary.installed && <XraySupportRow support={xray.binary.version_support} />}
         <dt>Inbounds</dt>
         <dd>
           {xray.expected_inbounds.toLocaleString()} expected{xray.live ? `, ${xray.live.inbounds.toLocaleString()} running` : ''}
