@@ -27,6 +27,10 @@ checks it against the release's .dgst, and installs /usr/local/bin/xray and its 
 agent that is deployed starts Xray if it was not running; a running Xray keeps the old binary until
 it is next started.
 server deploy gives keys their ports from --key-ports FROM-TO: the last deploy's range, or 10001-29999.
+server reality prints the server's Reality target and server names, or changes them (every key's
+link then carries the first name as sni); --verify probes the target from the server (TCP, TLS 1.3,
+X25519, h2, the certificate for each name). server deploy takes --reality-target and
+--reality-server-names to set them once the agent is up.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
 tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
 

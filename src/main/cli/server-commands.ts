@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { KeyportError } from '../../shared/contract/errors.ts';
-import type { DeployProgress, XrayInstallRequest } from '../../shared/contract/deploy.ts';
+import type { DeployOptions, DeployProgress, XrayInstallRequest } from '../../shared/contract/deploy.ts';
 import { checkXrayRequest, PINNED_XRAY_TAG } from '../core/deploy/xray-installer.ts';
 import { xraySupportLabel, xraySupportNote } from '../core/deploy/xray-version.ts';
 import type { AddServerRequest, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../shared/contract/servers.ts';
@@ -13,6 +13,7 @@ import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePort, parsePortRange } from './parse-port.ts';
 import { readLine } from './read-line.ts';
+import { realityCommand, realityPatch } from './reality-command.ts';
 import { UsageError } from './usage-error.ts';
 import { writeJson } from './write-json.ts';
 
@@ -207,14 +208,23 @@ const sync: Command = {
 
 const deploy: Command = {
   name: 'deploy',
-  usage: 'server deploy NAME [--key-ports FROM-TO] [--json]',
+  usage: 'server deploy NAME [--key-ports FROM-TO] [--reality-target HOST:PORT] [--reality-server-names A,B] [--json]',
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json, 'key-ports': { type: 'string' } }, ['name']);
+    const { values, positional } = parseCommandArgs(
+      args,
+      { json, 'key-ports': { type: 'string' }, 'reality-target': { type: 'string' }, 'reality-server-names': { type: 'string' } },
+      ['name'],
+    );
     const keyPorts = values['key-ports'] === undefined ? undefined : parsePortRange(values['key-ports'], '--key-ports');
+    const settings = realityPatch(values['reality-target'], values['reality-server-names'], {
+      target: '--reality-target',
+      serverNames: '--reality-server-names',
+    });
+    const options: DeployOptions = settings ? { keyPorts, settings } : { keyPorts };
     return {
       json: values.json === true,
       async run(context) {
-        const result = await context.core.deploy.deploy(positional.name, { keyPorts }, progressPrinter(context, values.json === true));
+        const result = await context.core.deploy.deploy(positional.name, options, progressPrinter(context, values.json === true));
         if (values.json) writeJson(context.stdout, result);
         if (result.rolledBack) {
           context.stderr.write(`keyport: the new release did not come up on ${positional.name}; rolled back to the previous release\n`);
@@ -295,5 +305,5 @@ function progressPrinter(context: CommandContext, json: boolean): (progress: Dep
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, sync, remove, deploy, installXray, uninstall],
+  commands: [add, list, status, sync, remove, deploy, realityCommand, installXray, uninstall],
 };

@@ -56,6 +56,8 @@ export const BRIDGED_METHODS: Manifest = {
     syncConfig: { arity: 1 },
     verifyReality: { arity: 1 },
     ports: { arity: 1 },
+    settings: { arity: 1 },
+    updateSettings: { arity: 2 },
   },
 };
 

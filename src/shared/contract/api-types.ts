@@ -25,5 +25,23 @@ export type ConfigStatusReport = Static<typeof ConfigStatus>['data'];
 export type ConfigSyncReport = Static<typeof SyncConfigResult>['data'];
 export type RealityCheckReport = Static<typeof RealityReport>['data'];
 export type PortsInUse = Static<typeof PortsReport>['data'];
+/** A server's own settings, kept by its agent (GET /api/system/settings) and applied to every key. */
+export interface ServerSettings {
+  /** Reality's target, `host:port`: where probes of the key ports are handed. */
+  reality_target: string;
+  /** 1 to 16 exact host names; the first goes into every key's link as `sni`. */
+  reality_server_names: string[];
+  /** The uTLS fingerprint written into links as `fp`, e.g. `chrome`. */
+  reality_fingerprint: string;
+  allow_private_destinations: boolean;
+  access_log: boolean;
+}
+/** Any non-empty part of the settings (PATCH /api/system/settings). */
+export type ServerSettingsPatch = Partial<ServerSettings>;
+/** The settings after a change, and how the agent applied it to Xray. */
+export interface ServerSettingsUpdate {
+  settings: ServerSettings;
+  applied: ConfigSyncReport['xray'];
+}
 /** Whether the agent can rely on a server's Xray: too old for its config, newer than the one checked, or fine. */
 export type XrayVersionSupport = ConfigStatusReport['xray']['binary']['version_support'];

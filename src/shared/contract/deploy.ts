@@ -12,14 +12,17 @@ export type DeployStepName =
   | 'stop'
   | 'remove'
   | 'download-xray'
-  | 'install-xray';
+  | 'install-xray'
+  | 'settings';
 
-import type { XrayVersionSupport } from './api-types.ts';
+import type { ServerSettingsPatch, XrayVersionSupport } from './api-types.ts';
 import type { PortRange } from './servers.ts';
 
 export interface DeployOptions {
   /** The ports keys get theirs from; the last deploy's, or 10001-29999 (below Linux's ephemeral ports), when absent. */
   keyPorts?: PortRange;
+  /** Settings the agent takes once it is healthy (e.g. the Reality target and names); the agent's own are kept when absent. */
+  settings?: ServerSettingsPatch;
 }
 
 /** One line of a deploy's streamed progress. */

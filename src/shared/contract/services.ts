@@ -12,6 +12,9 @@ import type {
   MonthlyReport,
   PortsInUse,
   RealityCheckReport,
+  ServerSettings,
+  ServerSettingsPatch,
+  ServerSettingsUpdate,
   TrafficSummaryReport,
 } from './api-types.ts';
 import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
@@ -85,6 +88,13 @@ export interface System {
   syncConfig(server: string): Promise<ConfigSyncReport>;
   verifyReality(server: string): Promise<RealityCheckReport>;
   ports(server: string): Promise<Cached<PortsInUse>>;
+  /** The server's settings: Reality target, server names and fingerprint, and the agent's switches. */
+  settings(server: string): Promise<Cached<ServerSettings>>;
+  /**
+   * Changes some settings (a bad value is `bad-input` and changes nothing). The agent rewrites
+   * Xray's config and applies it live; keys' links follow the new server names and fingerprint.
+   */
+  updateSettings(server: string, patch: ServerSettingsPatch): Promise<ServerSettingsUpdate>;
 }
 
 /** A local port forward to a server's agent, for curl and scripts. */

@@ -25,6 +25,7 @@ import type {
 } from '../../../../remote-agent/src/routes/system/schemas.ts';
 import type { AllTraffic, KeyTraffic, LiveResetResponse } from '../../../../remote-agent/src/routes/traffic/schemas.ts';
 import type { ErrorBody } from '../../../../remote-agent/src/schemas/common.ts';
+import type { ServerSettings, ServerSettingsPatch, ServerSettingsUpdate } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { httpOverStream, type JsonRequest, type JsonResponse } from './http-over-stream.ts';
 
@@ -37,6 +38,16 @@ export interface AgentClientOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** verify-reality probes the target from the server: up to three bounded steps of 4 s each. */
+const VERIFY_REALITY_TIMEOUT_MS = 30_000;
+/** A settings change re-applies every key's inbound: thousands of them, in batches. */
+const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
+
+interface SettingsEnvelope {
+  status: 'success';
+  timestamp: string;
+  settings: ServerSettings;
+}
 
 /**
  * The agent's HTTP API, one method per endpoint. Each returns the agent's whole JSON body, typed
@@ -168,7 +179,17 @@ export class AgentClient {
   }
 
   verifyReality(): Promise<Static<typeof RealityReport>> {
-    return this.#call('POST', '/api/system/verify-reality');
+    return this.#call('POST', '/api/system/verify-reality', undefined, VERIFY_REALITY_TIMEOUT_MS);
+  }
+
+  /** The server's settings (beyond the spec): Reality target, names and fingerprint, and the agent's switches. */
+  getSettings(): Promise<SettingsEnvelope> {
+    return this.#call('GET', '/api/system/settings');
+  }
+
+  /** Changes some settings; the agent rewrites Xray's config and re-applies every inbound. */
+  updateSettings(patch: ServerSettingsPatch): Promise<SettingsEnvelope & Pick<ServerSettingsUpdate, 'applied'>> {
+    return this.#call('PATCH', '/api/system/settings', patch, SETTINGS_CHANGE_TIMEOUT_MS);
   }
 
   getPorts(): Promise<Static<typeof PortsReport>> {
@@ -189,13 +210,13 @@ export class AgentClient {
     return this.#call('GET', '/api/openapi.json');
   }
 
-  async #call<T>(method: JsonRequest['method'], path: string, body?: unknown): Promise<T> {
+  async #call<T>(method: JsonRequest['method'], path: string, body?: unknown, timeoutMs = this.#timeoutMs): Promise<T> {
     const response = await httpOverStream(this.#openStream, {
       method,
       path,
       headers: { 'x-api-key': this.#apiKey },
       body,
-      timeoutMs: this.#timeoutMs,
+      timeoutMs: Math.max(timeoutMs, this.#timeoutMs),
     });
     if (response.statusCode >= 200 && response.statusCode < 300) return response.body as T;
     throw agentFailure(`${method} ${path}`, response);

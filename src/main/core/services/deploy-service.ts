@@ -1,3 +1,4 @@
+import type { ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
 import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
@@ -10,6 +11,7 @@ import { detectServer } from '../deploy/detect-server.ts';
 import { ProgressSteps } from '../deploy/progress-steps.ts';
 import { DEFAULT_API_PORT, DEFAULT_KEY_PORTS } from '../deploy/remote-layout.ts';
 import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
+import { checkSettingsPatch } from './check-settings-patch.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
 
@@ -31,6 +33,8 @@ export class DeployService implements Deploy {
   async deploy(serverName: string, options: DeployOptions = {}, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<DeployResult> {
     const { cache, sessions, artifacts } = this.#options;
     const server = findServer(cache, serverName);
+    // Checked before connecting: a bad value changes nothing anywhere.
+    if (options.settings) checkSettingsPatch(options.settings);
     onProgress({ step: 'connect', state: 'started', message: `connecting to ${server.target.user}@${server.target.host}:${server.target.port}` });
     const host = await sessions.host(server);
     onProgress({ step: 'connect', state: 'done', message: host.asRoot ? 'logged in as root' : `logged in as ${server.target.user}, using sudo` });
@@ -38,10 +42,12 @@ export class DeployService implements Deploy {
     const keyPorts = options.keyPorts ?? server.agent?.keyPorts ?? DEFAULT_KEY_PORTS;
     try {
       const result = await deployAgent(host, { artifacts, apiPort, keyPorts, publicHost: server.target.host, onProgress });
-      cache.saveServer({
+      const deployed: ServerInfo = {
         ...server,
         agent: { version: result.agentVersion, release: result.release, deployedAt: new Date().toISOString(), apiPort, keyPorts: { ...keyPorts } },
-      });
+      };
+      cache.saveServer(deployed);
+      if (options.settings) await this.#applySettings(deployed, options.settings, onProgress);
       return result;
     } finally {
       // A new release may come with a new API key; learn it again on the next call.
@@ -86,6 +92,29 @@ export class DeployService implements Deploy {
     });
     const afterInstall = server.agent ? () => this.#syncAgentXray(server) : undefined;
     return installXray(host, { arch: facts.arch, request, onProgress, afterInstall });
+  }
+
+  /**
+   * Hands the deploy's settings to the agent just deployed (healthy by now). A failure fails the
+   * deploy with the agent left running: the settings can be given again without a new release.
+   */
+  async #applySettings(server: ServerInfo, patch: ServerSettingsPatch, onProgress: (progress: DeployProgress) => void): Promise<void> {
+    const said = Object.entries(patch)
+      .map(([field, value]) => `${field} ${Array.isArray(value) ? value.join(',') : String(value)}`)
+      .join(', ');
+    await new ProgressSteps(onProgress).run('settings', `setting ${said}`, async () => {
+      // The release may have come with a new API key.
+      await this.#options.sessions.forget(server.id);
+      try {
+        const { applied } = await (await this.#options.sessions.client(server)).updateSettings(patch);
+        return { value: undefined, message: applied.ok ? `the agent applied them to Xray (${applied.method})` : `stored; Xray did not take them yet: ${applied.detail}` };
+      } catch (error) {
+        const code = error instanceof KeyportError ? error.code : 'deploy-failed';
+        throw new KeyportError(code, `the agent is deployed and running, but did not take the settings (${said}): ${(error as Error).message}`, {
+          ...(error instanceof KeyportError ? error.facts : {}),
+        });
+      }
+    });
   }
 
   /** Asks the agent to bring Xray in step with its keys; says how that went, in a sentence. */

@@ -1,9 +1,20 @@
-import type { ConfigStatusReport, ConfigSyncReport, PortsInUse, RealityCheckReport } from '../../../shared/contract/api-types.ts';
+import type {
+  ConfigStatusReport,
+  ConfigSyncReport,
+  PortsInUse,
+  RealityCheckReport,
+  ServerSettings,
+  ServerSettingsPatch,
+  ServerSettingsUpdate,
+} from '../../../shared/contract/api-types.ts';
 import type { Cached, System } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
+import { checkSettingsPatch } from './check-settings-patch.ts';
 import { offlineWrite, readThrough } from './read-through.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
+
+const SETTINGS_SNAPSHOT = { kind: 'settings', scope: '' };
 
 /** Xray and firewall state, kept in step with the keys through the agent's system endpoints. */
 export class SystemService implements System {
@@ -33,6 +44,25 @@ export class SystemService implements System {
   async verifyReality(serverName: string): Promise<RealityCheckReport> {
     const server = findServer(this.#cache, serverName);
     return (await (await this.#sessions.client(server)).verifyReality()).data;
+  }
+
+  async settings(serverName: string): Promise<Cached<ServerSettings>> {
+    const server = findServer(this.#cache, serverName);
+    return readThrough(this.#cache, {
+      server,
+      snapshot: SETTINGS_SNAPSHOT,
+      fetch: async () => (await (await this.#sessions.client(server)).getSettings()).settings,
+    });
+  }
+
+  async updateSettings(serverName: string, patch: ServerSettingsPatch): Promise<ServerSettingsUpdate> {
+    const server = findServer(this.#cache, serverName);
+    // Checked before connecting: a bad value changes nothing anywhere.
+    checkSettingsPatch(patch);
+    const client = await this.#sessions.client(server).catch((error) => offlineWrite(server, error));
+    const { settings, applied } = await client.updateSettings(patch).catch((error) => offlineWrite(server, error));
+    this.#cache.putSnapshot(server.id, SETTINGS_SNAPSHOT.kind, SETTINGS_SNAPSHOT.scope, settings, new Date().toISOString());
+    return { settings, applied };
   }
 
   async ports(serverName: string): Promise<Cached<PortsInUse>> {

@@ -1,7 +1,16 @@
 import { create } from 'zustand';
-import type { ConfigStatusReport, ConfigSyncReport, PortsInUse, RealityCheckReport } from '../../../shared/contract/api-types.ts';
+import type {
+  ConfigStatusReport,
+  ConfigSyncReport,
+  PortsInUse,
+  RealityCheckReport,
+  ServerSettings,
+  ServerSettingsPatch,
+  ServerSettingsUpdate,
+} from '../../../shared/contract/api-types.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
+import { useKeysStore } from './keys-store.ts';
 import { load, type Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
 
@@ -11,7 +20,12 @@ interface SystemState {
   ports: Record<string, Loadable<Cached<PortsInUse>>>;
   lastSync: Record<string, ConfigSyncReport>;
   reality: Record<string, RealityCheckReport>;
+  settings: Record<string, Loadable<Cached<ServerSettings>>>;
+  lastSettingsUpdate: Record<string, ServerSettingsUpdate>;
   loadConfigStatus(serverId: string): Promise<void>;
+  loadSettings(serverId: string): Promise<void>;
+  /** Resolves to whether the agent took the change. */
+  updateSettings(serverId: string, patch: ServerSettingsPatch): Promise<boolean>;
   loadPorts(serverId: string): Promise<void>;
   syncConfig(serverId: string): Promise<void>;
   verifyReality(serverId: string): Promise<void>;
@@ -19,12 +33,15 @@ interface SystemState {
 
 export const syncConfigOperation = (serverId: string) => `system.sync:${serverId}`;
 export const verifyRealityOperation = (serverId: string) => `system.reality:${serverId}`;
+export const updateSettingsOperation = (serverId: string) => `system.settings:${serverId}`;
 
 export const useSystemStore = create<SystemState>()((set, get) => ({
   configStatus: {},
   ports: {},
   lastSync: {},
   reality: {},
+  settings: {},
+  lastSettingsUpdate: {},
 
   async loadConfigStatus(serverId) {
     await load<Cached<ConfigStatusReport>>(
@@ -47,6 +64,28 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
     await get().loadConfigStatus(serverId);
   },
 
+  async loadSettings(serverId) {
+    await load<Cached<ServerSettings>>(
+      (change) => set((state) => ({ settings: { ...state.settings, [serverId]: change(state.settings[serverId]) } })),
+      () => services.system.settings(serverId),
+    );
+  },
+
+  async updateSettings(serverId, patch) {
+    const update = await runOperation(updateSettingsOperation(serverId), () => services.system.updateSettings(serverId, patch));
+    if (!update) return false;
+    set((state) => ({
+      lastSettingsUpdate: { ...state.lastSettingsUpdate, [serverId]: update },
+      settings: { ...state.settings, [serverId]: { value: { data: update.settings, source: 'live', syncedAt: new Date().toISOString() }, loading: false, error: null } },
+      // A check of the old target says nothing about the new one.
+      reality: Object.fromEntries(Object.entries(state.reality).filter(([id]) => id !== serverId)),
+    }));
+    // Links carry the server names and fingerprint: the keys' shown links are stale now.
+    useKeysStore.setState((state) => ({ configs: Object.fromEntries(Object.entries(state.configs).filter(([id]) => !id.startsWith(`${serverId}/`))) }));
+    void get().loadConfigStatus(serverId);
+    return true;
+  },
+
   async verifyReality(serverId) {
     const report = await runOperation(verifyRealityOperation(serverId), () => services.system.verifyReality(serverId));
     if (report) set((state) => ({ reality: { ...state.reality, [serverId]: report } }));
@@ -57,3 +96,5 @@ export const selectConfigStatus = (serverId: string) => (state: SystemState) => 
 export const selectPorts = (serverId: string) => (state: SystemState) => state.ports[serverId];
 export const selectLastSync = (serverId: string) => (state: SystemState) => state.lastSync[serverId];
 export const selectReality = (serverId: string) => (state: SystemState) => state.reality[serverId];
+export const selectSettings = (serverId: string) => (state: SystemState) => state.settings[serverId];
+export const selectLastSettingsUpdate = (serverId: string) => (state: SystemState) => state.lastSettingsUpdate[serverId];

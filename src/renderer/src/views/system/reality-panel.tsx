@@ -1,25 +1,40 @@
-import { CheckMark } from '../../components/check-mark.tsx';
+import { useEffect } from 'react';
+import type { RealityCheckReport } from '../../../../shared/contract/api-types.ts';
 import { InlineError } from '../../components/inline-error.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { useOperation } from '../../state/operations-store.ts';
-import { selectReality, useSystemStore, verifyRealityOperation } from '../../state/system-store.ts';
+import { selectReality, selectSettings, useSystemStore, verifyRealityOperation } from '../../state/system-store.ts';
+import { RealitySettingsForm } from './reality-settings-form.tsx';
 
-/** Checks the server's Reality settings and lists each finding. */
+/** The server's Reality settings, a form to change target and names, and the check that probes the target from the server. */
 export function RealityPanel({ serverId }: { serverId: string }) {
   const report = useSystemStore(selectReality(serverId));
-  const verifyReality = useSystemStore((state) => state.verifyReality);
+  const settings = useSystemStore(selectSettings(serverId));
+  const { verifyReality, loadSettings } = useSystemStore.getState();
   const verify = useOperation(verifyRealityOperation(serverId));
+
+  useEffect(() => {
+    void loadSettings(serverId);
+  }, [loadSettings, serverId]);
+
   return (
     <section className="panel" data-testid="reality-panel">
       <h2>Reality</h2>
+      {settings?.value ? (
+        <RealitySettingsForm serverId={serverId} settings={settings.value.data} offline={settings.value.source === 'cache'} />
+      ) : settings?.error ? (
+        <InlineError message={settings.error} testId="reality-settings-load-error" />
+      ) : (
+        <Spinner label="Reading Reality settings…" />
+      )}
       <div className="panel-actions">
         <button type="button" onClick={() => void verifyReality(serverId)} disabled={verify.running} data-testid="system-verify-reality">
-          Verify Reality
+          Check the target from the server
         </button>
-        {verify.running && <Spinner label="Checking…" />}
+        {verify.running && <Spinner label="Probing the target…" />}
         {report && !verify.running && (
-          <span data-testid="reality-valid" data-valid={report.valid}>
-            <CheckMark ok={report.valid} yes="all checks pass" no="some checks fail" />
+          <span data-testid="reality-valid" data-valid={report.valid} className={report.valid ? 'check ok' : 'check bad'}>
+            {verdict(report)}
           </span>
         )}
       </div>
@@ -28,16 +43,12 @@ export function RealityPanel({ serverId }: { serverId: string }) {
         <>
           <ul className="checks" data-testid="reality-checks">
             {report.checks.map((check) => (
-              <li key={check.name} data-testid="reality-check" data-ok={check.ok}>
-                <CheckMark ok={check.ok} yes={check.name} no={check.name} /> <span className="muted">{check.detail}</span>
+              <li key={`${check.name}/${check.server_name ?? ''}`} data-testid="reality-check" data-ok={check.ok} data-level={check.level}>
+                <span className={check.ok ? 'check ok' : 'check bad'}>{check.ok ? '✓' : check.level === 'warning' ? '!' : '✗'}</span> {check.detail}
               </li>
             ))}
           </ul>
           <dl className="facts">
-            <dt>Target</dt>
-            <dd>{report.dest}</dd>
-            <dt>Server names</dt>
-            <dd>{report.server_names.join(', ')}</dd>
             <dt>Public key</dt>
             <dd>
               <code>{report.public_key}</code>
@@ -51,4 +62,12 @@ export function RealityPanel({ serverId }: { serverId: string }) {
       )}
     </section>
   );
+}
+
+function verdict(report: RealityCheckReport): string {
+  const failed = report.checks.filter((check) => !check.ok && check.level === 'error').length;
+  const warned = report.checks.filter((check) => !check.ok && check.level === 'warning').length;
+  if (failed > 0) return `✗ ${failed} check${failed === 1 ? '' : 's'} failed: ${report.target} will not serve Reality well`;
+  if (warned > 0) return `✓ usable, with ${warned} warning${warned === 1 ? '' : 's'}`;
+  return `✓ ${report.target} passes every check`;
 }
