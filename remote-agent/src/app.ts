@@ -9,6 +9,7 @@ import { validatorCompiler } from './http/validation.ts';
 import { historyRoutes } from './routes/history/index.ts';
 import { keysRoutes } from './routes/keys/index.ts';
 import { monthlyRoutes } from './routes/monthly/index.ts';
+import { settingsRoutes } from './routes/settings/index.ts';
 import { systemRoutes } from './routes/system/index.ts';
 import { trafficRoutes } from './routes/traffic/index.ts';
 
@@ -43,7 +44,7 @@ export async function buildApp({ ctx, apiKey, log }: AppOptions): Promise<Fastif
     },
   });
 
-  for (const routes of [keysRoutes, trafficRoutes, historyRoutes, monthlyRoutes, systemRoutes]) {
+  for (const routes of [keysRoutes, trafficRoutes, historyRoutes, monthlyRoutes, systemRoutes, settingsRoutes]) {
     await app.register(routes, { ctx });
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -61,7 +61,8 @@ export const keysRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = asyn
     },
     (request) => {
       const key = ctx.keys.get(request.params.key_id);
-      const { keys: realityKeys, options } = ctx.reality;
+      const realityKeys = ctx.realityKeys;
+      const options = ctx.xray.realityOptions;
       const url = buildVlessUrl({
         uuid: key.uuid,
         host: ctx.publicHost,

@@ -44,6 +44,12 @@ CREATE INDEX IF NOT EXISTS traffic_samples_by_time ON traffic_samples(at_ms);
 CREATE INDEX IF NOT EXISTS traffic_samples_by_key ON traffic_samples(key_id, at_ms);
 
 -- The last raw value read from each firewall counter, so deltas survive restarts and resets.
+-- The server's settings (Reality target, who may be reached through the VPN, logging), one JSON value each.
+CREATE TABLE IF NOT EXISTS settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS counter_baselines (
   counter_id TEXT PRIMARY KEY,
   value      INTEGER NOT NULL
