@@ -9,7 +9,7 @@ import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
 import { decodeQrPng } from '../support/decode-qr.ts';
-import { keyportJson } from '../support/keyport-cli.ts';
+import { keyport, keyportJson } from '../support/keyport-cli.ts';
 import { startWebConsoleProcess, type RunningWebConsole } from '../support/web-console-process.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -144,6 +144,30 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.click(byTestId('confirm-ok'));
     await doomed.waitFor({ state: 'detached' });
     assert.equal(await activeOnServer(doomedId), undefined);
+  });
+
+  test('a key is renamed from its view, its link follows, and a name another key has is refused in words (window and CLI)', async () => {
+    const other = await keyportJson<{ id: string }>(['keys', 'create', 'alpha', 'Мама 📱'], env);
+    await page.click(byTestId(`key-row-${key.id}`));
+    await page.click(byTestId('key-rename'));
+    await page.fill(byTestId('key-rename-name'), 'МАМА 📱');
+    await page.click(byTestId('key-rename-save'));
+    const refusal = (await page.locator(byTestId('key-rename-error')).textContent()) ?? '';
+    assert.match(refusal, /Another key on this server is already named “Мама 📱”\. Names must differ in more than letter case/);
+    await screenshot('key-rename-taken');
+    await page.fill(byTestId('key-rename-name'), 'Анна 💻');
+    await page.click(byTestId('key-rename-save'));
+    await page.locator(byTestId('key-name'), { hasText: 'Анна 💻' }).waitFor();
+    await page.locator(byTestId('key-link'), { hasText: `#${encodeURIComponent('Анна 💻')}` }).waitFor();
+
+    const taken = await keyport(['keys', 'rename', 'alpha', 'Анна 💻', 'мама 📱'], env);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, /^keyport: alpha already has a key named "Мама 📱"/);
+    assert.ok(taken.stderr.includes(`keyport keys rename alpha ${other.id} NEWNAME`), taken.stderr);
+    const restored = await keyportJson<{ name: string }>(['keys', 'rename', 'alpha', 'Анна 💻', 'laptop-anna'], env);
+    assert.equal(restored.name, 'laptop-anna');
+    await keyport(['keys', 'delete', 'alpha', other.id], env);
+    await page.click(byTestId('key-back'));
   });
 
   test('bytes sent through the key’s port show in its charts', async () => {

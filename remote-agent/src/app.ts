@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AgentContext } from './agent-context.ts';
 import { installApiKeyAuth } from './http/api-key-auth.ts';
 import type { Logger } from './lib/logger.ts';
-import { installErrorHandler } from './http/error-handler.ts';
+import { frameworkErrors, installErrorHandler } from './http/error-handler.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { historyRoutes } from './routes/history/index.ts';
 import { keysRoutes } from './routes/keys/index.ts';
@@ -23,6 +23,9 @@ export interface AppOptions {
   log: Logger;
 }
 
+// Node refuses request heads over 16 KiB (431) before routing, so no id can be longer than this.
+const MAX_PARAM_LENGTH = 16 * 1024;
+
 /** Builds the agent's HTTP API (routes, validation, auth, errors, OpenAPI); never listens. */
 export async function buildApp({ ctx, apiKey, log }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -30,6 +33,10 @@ export async function buildApp({ ctx, apiKey, log }: AppOptions): Promise<Fastif
     // throughput. Faults go to `log` from the error handler.
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Key ids are opaque text to clients: a long one must reach the route and get "Key ... not
+    // found", not fall past the router (whose default limit is 100).
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app, log);

@@ -45,7 +45,12 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
       Object.keys(methods).map((method) => `${method} ${path}`),
     );
     assert.deepEqual(SPEC_OPERATIONS.filter((operation) => !documented.includes(operation)), []);
-    assert.equal(body.paths['/api/keys'].post.requestBody.content['application/json'].schema.properties.name.maxLength, 100);
+    const name = body.paths['/api/keys'].post.requestBody.content['application/json'].schema.properties.name;
+    assert.equal(name.maxLength, 1000, 'code points; the rule of 1-100 characters is in the description');
+    assert.match(name.description, /1-100 characters .*no control, bidirectional or invisible formatting characters/);
+    const patch = body.paths['/api/keys/{key_id}'].patch;
+    assert.deepEqual(Object.keys(patch.requestBody.content['application/json'].schema.properties).sort(), ['is_active', 'name']);
+    assert.deepEqual(Object.keys(patch.responses['409'].content['application/json'].schema.properties).sort(), ['detail', 'key_id', 'reason', 'status']);
   });
 
   test('without Xray the agent still stores keys and says exactly what is out of sync', async () => {

@@ -11,6 +11,9 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
   'server-offline': () => 'server offline: reads come from the local cache; changes need the server',
   'agent-not-deployed': (facts) => (facts.server ? `keyport server deploy ${facts.server} deploys it` : undefined),
   'not-found': (facts) => (facts.unknownServer ? 'keyport server list shows the servers' : undefined),
+  'name-taken': (facts) =>
+    `no two keys on a server may share a name, in any letter case: choose another name` +
+    (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),
 };
 
 /**

@@ -37,6 +37,7 @@ export const BRIDGED_METHODS: Manifest = {
     create: { arity: 2 },
     remove: { arity: 2 },
     setActive: { arity: 3 },
+    rename: { arity: 3 },
     config: { arity: 2 },
     resetLiveTraffic: { arity: 2 },
     resetHistory: { arity: 2 },

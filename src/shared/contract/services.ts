@@ -58,6 +58,8 @@ export interface Keys {
   create(server: string, name: string): Promise<ApiKey>;
   remove(server: string, keyId: string): Promise<void>;
   setActive(server: string, keyId: string, active: boolean): Promise<ApiKey>;
+  /** Gives the key a new name (its link's #name follows). Another key's name: `name-taken`. */
+  rename(server: string, keyId: string, name: string): Promise<ApiKey>;
   config(server: string, keyId: string): Promise<Cached<KeyConfig>>;
   /** Zeroes the key's live counters (the history keeps what was counted). */
   resetLiveTraffic(server: string, keyId: string): Promise<void>;

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiKey } from '../../../../shared/contract/api-types.ts';
 import { InlineError } from '../../components/inline-error.tsx';
+import { keyWriteError } from '../../format/key-write-error.ts';
 import { createKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
@@ -31,7 +32,6 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
           value={name}
           onChange={(event) => setName(event.target.value)}
           placeholder="New key name, e.g. alice@example.com"
-          maxLength={100}
           aria-label="New key name"
           data-testid="create-key-name"
         />
@@ -47,7 +47,7 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
           </button>
         </p>
       )}
-      <InlineError message={operation.error} testId="create-key-error" />
+      <InlineError message={keyWriteError(operation, name.trim())} testId="create-key-error" />
     </form>
   );
 }
