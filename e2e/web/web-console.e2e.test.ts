@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -252,6 +252,19 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.click(byTestId('nav-fleet'));
     await page.locator(byTestId('fleet-view')).waitFor();
     await screenshot('fleet');
+  });
+
+  test('an Xray that stopped shows as "Xray down" in the fleet, and the row’s Sync now starts it again', async () => {
+    const xrayPid = Number(readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim());
+    process.kill(xrayPid, 'SIGKILL');
+    const row = page.locator(byTestId('fleet-row-alpha'));
+    await page.click(byTestId('fleet-refresh'));
+    await row.locator(`${byTestId('server-state')}[data-state="xray-down"]`).waitFor();
+    assert.match((await row.locator(byTestId('fleet-problem')).textContent()) ?? '', /^Xray is installed but not running, so no key's link works\./);
+    await screenshot('fleet-xray-down');
+    await row.locator(byTestId('problem-sync-now')).click();
+    await row.locator(`${byTestId('server-state')}[data-state="online"]`).waitFor();
+    assert.notEqual(Number(readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim()), xrayPid, 'the agent started a new Xray');
   });
 
   test('a password login is asked for in the page after a restart, and a wrong one is refused there', async () => {
