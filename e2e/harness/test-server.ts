@@ -144,6 +144,27 @@ export class TestServer {
     this.hostKeyFingerprint = hostFingerprint(this.dir);
   }
 
+  /**
+   * Makes the server's TCP port answer on the host's 127.0.0.1 at the same number, as a key port
+   * opened in a provider's firewall answers on the server's public address (socat into the
+   * namespace, like the SSH entrance). Closing the forward makes the port unreachable again.
+   */
+  async forwardPort(port: number): Promise<{ close(): Promise<void> }> {
+    const inside = `ip netns exec ${this.namespace} socat STDIO TCP:127.0.0.1:${port},nodelay`;
+    const socat = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `EXEC:${inside}`], { stdio: 'ignore' });
+    await waitForPort(port);
+    return {
+      close: async () => {
+        if (socat.exitCode !== null) return;
+        const exited = new Promise((resolve) => socat.once('exit', resolve));
+        const forwarded = childPids(socat.pid!);
+        socat.kill('SIGTERM');
+        for (const pid of forwarded) killQuietly(pid);
+        await exited;
+      },
+    };
+  }
+
   /** Ends everything this server started and deletes its namespace and files. */
   async destroy(): Promise<void> {
     await this.stopSshd();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +11,7 @@ import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
 import { decodeQrPng } from '../support/decode-qr.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
 import { startWebConsoleProcess, type RunningWebConsole } from '../support/web-console-process.ts';
+import { XrayReleaseSite } from '../support/xray-release-site.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const byTestId = (id: string) => `[data-testid="${id}"]`;
@@ -18,8 +19,9 @@ const byTestId = (id: string) => `[data-testid="${id}"]`;
 /**
  * The console's window, as web mode serves it, driven in Debian's Chromium against a test server
  * (a namespace with a real sshd, iptables and the stand-in Xray): add and accept the host key,
- * deploy, create a key, decode its QR code, see real traffic in its charts, and read the history
- * of the same server once it is offline.
+ * deploy onto a server without Xray and install Xray from the window, create a key whose port does
+ * not answer from here until it is forwarded, decode its QR code, see real traffic in its charts,
+ * and read the history of the same server once it is offline.
  */
 describe('web console in Chromium against a test server', { timeout: 600_000 }, () => {
   let server: TestServer;
@@ -29,6 +31,9 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
   let browser: Browser;
   let page: Page;
   let key: { id: string; name: string; port: number };
+  /** Xray releases served inside the server's namespace, for the window's "Install Xray". */
+  let releases: XrayReleaseSite;
+  let keyPortForward: { close(): Promise<void> } | undefined;
 
   const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS_DIR, `web-${name}.png`), fullPage: true });
 
@@ -36,9 +41,13 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: REPO, stdio: 'ignore' });
     execFileSync(join(REPO, 'node_modules/.bin/electron-vite'), ['build'], { cwd: REPO, stdio: 'ignore' });
     server = await TestServer.create(await freePort());
+    // A rented server comes without Xray: the harness's stand-in is taken away until the window installs one.
+    rmSync(server.hostPath('/usr/local/bin/xray'));
     scratch = mkdtempSync(join(tmpdir(), 'keyport-web-e2e-'));
     mkdirSync(join(scratch, 'home'), { mode: 0o700 });
     env = { HOME: join(scratch, 'home'), KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
+    releases = await XrayReleaseSite.start(server, scratch);
+    releases.publish('26.7.28');
     web = await startWebConsoleProcess(env);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -48,6 +57,8 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
   after(async () => {
     await browser?.close();
     await web?.stop();
+    await keyPortForward?.close();
+    await releases?.stop();
     await server?.destroy();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
@@ -78,7 +89,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.deepEqual(servers.map((entry) => [entry.name, entry.hostKeyFingerprint]), [['alpha', server.hostKeyFingerprint]]);
   });
 
-  test('deploys the agent with a live step log, and the server turns online', async () => {
+  test('deploys the agent with a live step log; without Xray the server is not green and says how to fix it', async () => {
     await page.click(byTestId('add-server-deploy'));
     const log = page.locator(byTestId('deploy-log'));
     await log.waitFor();
@@ -90,9 +101,42 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     const done = page.locator(byTestId('add-server-done'));
     if (await done.isVisible()) await done.click();
     await page.click(byTestId('server-link-alpha'));
-    await page.locator(`${byTestId('server-state')}:has-text("online")`).first().waitFor();
     await page.click(byTestId('deploy-log-close'));
     await page.locator(byTestId('deploy-log')).waitFor({ state: 'detached' });
+    const state = page.locator(byTestId('server-state')).first();
+    await page.locator(`${byTestId('server-state')}[data-state="xray-missing"]`).first().waitFor();
+    assert.equal((await state.textContent())?.trim(), 'No Xray');
+    const problem = page.locator(`${byTestId('server-problem')}[data-code="xray-missing"]`);
+    assert.match((await problem.textContent()) ?? '', /Xray is not installed on this server \(\/usr\/local\/bin\/xray is missing\), so no key's link works/);
+    await page.click(byTestId('tab-keys'));
+    assert.equal(
+      (await page.locator(byTestId('create-key-warning')).textContent())?.trim(),
+      'A key created now will not work yet: Xray is not installed on this server.',
+    );
+    await screenshot('no-xray');
+    await page.click(byTestId('nav-fleet'));
+    const row = page.locator(byTestId('fleet-row-alpha'));
+    await row.locator(`${byTestId('server-state')}[data-state="xray-missing"]`).waitFor();
+    assert.match((await row.locator(byTestId('fleet-problem')).textContent()) ?? '', /Xray is not installed/);
+    await screenshot('fleet-no-xray');
+  });
+
+  test('installs Xray from the window with a live step log, and the server turns online', async () => {
+    await page.locator(byTestId('fleet-row-alpha')).locator(byTestId('fleet-install-xray')).click();
+    await page.fill(byTestId('install-xray-version'), 'v26.7.28');
+    await page.fill(byTestId('install-xray-releases-url'), releases.url);
+    await page.click(byTestId('install-xray-button'));
+    const log = page.locator(`${byTestId('install-xray-log')}[data-outcome="done"]`);
+    await log.waitFor({ timeout: 120_000 });
+    const steps = (await log.textContent()) ?? '';
+    assert.match(steps, /download-xray/);
+    assert.match(steps, /The agent started Xray with it\./);
+    assert.equal((await page.locator(byTestId('install-xray-result')).textContent())?.trim(), 'Xray 26.7.28 installed at /usr/local/bin/xray.');
+    await page.locator(`${byTestId('server-state')}[data-state="online"]`).first().waitFor();
+    assert.equal(await page.locator(byTestId('server-problem')).count(), 0);
+    await screenshot('xray-installed');
+    await page.click(byTestId('install-xray-log-close'));
+    await page.locator(byTestId('server-problems')).waitFor({ state: 'detached' });
   });
 
   test('creates a key, whose QR code decodes to its vless:// link', async () => {
@@ -104,6 +148,30 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     const keys = (await keyportJson<{ data: { id: string; name: string; port: number }[] }>(['keys', 'list', 'alpha'], env)).data;
     key = keys.find((entry) => entry.name === 'laptop-anna')!;
     assert.ok(key, JSON.stringify(keys));
+
+    // The link names 127.0.0.1, where nothing answers on the key's port until the harness forwards it.
+    const blocked = page.locator(`${byTestId('server-problem')}[data-code="port-unreachable"]`);
+    await blocked.waitFor();
+    const notReachable = `Port ${key.port} is not reachable from here: open 10001-29999/tcp in your provider's firewall.`;
+    assert.ok(((await blocked.textContent()) ?? '').includes(notReachable), (await blocked.textContent()) ?? '');
+    assert.equal((await page.locator(byTestId('server-state')).first().getAttribute('data-state')), 'ports-blocked');
+    assert.match((await page.locator(byTestId('create-key-warning')).textContent()) ?? '', /^The link of laptop-anna will not work yet: the key ports are not reachable from here/);
+    const cli = await keyport(['server', 'check-ports', 'alpha'], env);
+    assert.equal(cli.code, 1);
+    assert.ok(cli.stderr.includes(`port ${key.port} is not reachable from here: open 10001-29999/tcp in your provider's firewall`), cli.stderr);
+    await screenshot('port-blocked');
+
+    keyPortForward = await server.forwardPort(key.port);
+    await page.click(byTestId('problem-check-ports'));
+    await blocked.waitFor({ state: 'detached' });
+    await page.locator(`${byTestId('server-state')}[data-state="online"]`).first().waitFor();
+    assert.equal(await page.locator(byTestId('create-key-warning')).count(), 0);
+    const reachable = await keyport(['server', 'check-ports', 'alpha', '--json'], env);
+    assert.equal(reachable.code, 0, reachable.stderr);
+    assert.deepEqual(
+      (({ host, port, reachable: answered, keyPorts }) => ({ host, port, answered, keyPorts }))(JSON.parse(reachable.stdout)),
+      { host: '127.0.0.1', port: key.port, answered: true, keyPorts: { from: 10001, to: 29999 } },
+    );
     await screenshot('keys');
 
     await row.click();
@@ -208,6 +276,19 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.click(byTestId('nav-fleet'));
     await page.locator(byTestId('fleet-view')).waitFor();
     await screenshot('fleet');
+  });
+
+  test('an Xray that stopped shows as "Xray down" in the fleet, and the row’s Sync now starts it again', async () => {
+    const xrayPid = Number(readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim());
+    process.kill(xrayPid, 'SIGKILL');
+    const row = page.locator(byTestId('fleet-row-alpha'));
+    await page.click(byTestId('fleet-refresh'));
+    await row.locator(`${byTestId('server-state')}[data-state="xray-down"]`).waitFor();
+    assert.match((await row.locator(byTestId('fleet-problem')).textContent()) ?? '', /^Xray is installed but not running, so no key's link works\./);
+    await screenshot('fleet-xray-down');
+    await row.locator(byTestId('problem-sync-now')).click();
+    await row.locator(`${byTestId('server-state')}[data-state="online"]`).waitFor();
+    assert.notEqual(Number(readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim()), xrayPid, 'the agent started a new Xray');
   });
 
   test('a password login is asked for in the page after a restart, and a wrong one is refused there', async () => {

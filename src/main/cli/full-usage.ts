@@ -25,6 +25,11 @@ from GitHub's XTLS/Xray-core releases unless --releases-url names a mirror with 
 checks it against the release's .dgst, and installs /usr/local/bin/xray and its geo files. An
 agent that is deployed starts Xray if it was not running; a running Xray keeps the old binary until
 it is next started.
+server status says what keeps keys' links from working on a server that is online (no Xray,
+Xray not running or out of step with the keys, a key port that does not answer from here) and the
+command that fixes it. server check-ports connects from this machine to one active key's port on
+the host its link names (3 s at most) and exits 1 when it does not answer, naming the key port
+range to open. server sync-config brings the firewall and Xray back in line with the keys.
 server deploy gives keys their ports from --key-ports FROM-TO: the last deploy's range, or 10001-29999.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
 tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.

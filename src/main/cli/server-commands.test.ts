@@ -114,7 +114,7 @@ describe('server list and status', () => {
   });
 
   test('status NAME --json prints that server’s status; status alone covers every server', async () => {
-    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, keyCount: 3, activeKeyCount: 2 };
+    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, keyCount: 3, activeKeyCount: 2, xray: null, portCheck: null, problems: [] };
     const { core, calls } = fakeCore({ fleet: { list: async () => [SERVER], status: async () => status } });
     const one = await runInProcess(['server', 'status', 'alpha', '--json'], { core });
     assert.equal(one.code, 0);

@@ -12,6 +12,7 @@ import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePort, parsePortRange } from './parse-port.ts';
 import { readLine } from './read-line.ts';
+import { checkPorts, problemLines, syncConfig, xrayCell } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
 import { writeJson } from './write-json.ts';
 
@@ -153,7 +154,7 @@ const status: Command = {
         const statuses = await Promise.all(names.map((name) => fleet.status(name)));
         if (values.json) writeJson(context.stdout, positional.name === undefined ? statuses : statuses[0]);
         else if (statuses.length === 0) context.stdout.write('No servers yet: keyport server add NAME --host HOST\n');
-        else context.stdout.write(statusTable(statuses));
+        else context.stdout.write(statusTable(statuses) + problemLines(statuses));
       },
     };
   },
@@ -166,7 +167,7 @@ function statusTable(statuses: ServerStatus[]): string {
       status.server.name,
       status.state,
       status.agentVersion === null ? '-' : `${status.agentVersion}${status.agentOutdated ? ' (outdated)' : ''}`,
-      status.xrayVersion ?? '-',
+      xrayCell(status),
       status.keyCount === null ? '-' : String(status.keyCount),
       status.activeKeyCount === null ? '-' : String(status.activeKeyCount),
       status.reason ?? '',
@@ -290,5 +291,5 @@ function progressPrinter(context: CommandContext, json: boolean): (progress: Dep
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, sync, remove, deploy, installXray, uninstall],
+  commands: [add, list, status, sync, remove, deploy, installXray, uninstall, checkPorts, syncConfig],
 };

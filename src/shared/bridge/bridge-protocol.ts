@@ -26,6 +26,7 @@ export const BRIDGED_METHODS: Manifest = {
     status: { arity: 1 },
     sync: { arity: 1 },
     provideSecret: { arity: 2 },
+    checkPorts: { arity: 1 },
   },
   deploy: {
     deploy: { arity: 2, progressAt: 2 },

@@ -1,3 +1,5 @@
+import type { PortCheck, ServerProblem, XrayHealth } from './server-health.ts';
+
 /** How Keyport logs in to a server. Only references or sealed secrets are ever stored. */
 export type SshAuth =
   | { method: 'key'; keyPath: string }
@@ -71,6 +73,12 @@ export interface ServerStatus {
   xrayVersion: string | null;
   keyCount: number | null;
   activeKeyCount: number | null;
+  /** Xray as the agent reports it; null when the agent was not reached. */
+  xray: XrayHealth | null;
+  /** The latest check that a key port answers on the links' host from here (cached briefly); null when none ran. */
+  portCheck: PortCheck | null;
+  /** Why keys' links would not work now, though the server may be online; empty when nothing is wrong. */
+  problems: ServerProblem[];
 }
 
 export interface HostKeyProbe {

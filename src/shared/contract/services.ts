@@ -15,6 +15,7 @@ import type {
   TrafficSummaryReport,
 } from './api-types.ts';
 import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
+import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
 /** A read's answer: fresh from the server, or from the local cache when the server is offline. */
@@ -44,6 +45,11 @@ export interface Fleet {
    * OS keychain when there is one, else kept in memory until the console stops.
    */
   provideSecret(server: string, secret: string): Promise<void>;
+  /**
+   * Connects from this machine to one active key's port on the host its link names (a few seconds
+   * at most), now, not from the cache: whether users could reach it, or which ports to open.
+   */
+  checkPorts(server: string): Promise<PortCheck>;
 }
 
 export interface Deploy {

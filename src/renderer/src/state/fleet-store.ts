@@ -5,6 +5,7 @@ import type { Cached } from '../../../shared/contract/services.ts';
 import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
 import { services } from '../bridge/services.ts';
 import { errorMessage } from '../format/error-message.ts';
+import { healthDisplayState, type HealthDisplayState } from './health-display-state.ts';
 import { load, type Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
 
@@ -100,12 +101,14 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
 }));
 
 /** What the console shows as a server's state: its status, or the deploy running on it right now. */
-export type DisplayState = ServerStatus['state'] | 'deploying' | 'agent-outdated' | 'checking' | 'unknown';
+export type DisplayState = ServerStatus['state'] | 'deploying' | 'agent-outdated' | 'checking' | 'unknown' | HealthDisplayState;
 
 export function displayState(status: Loadable<ServerStatus> | undefined, deploy: DeployRun | undefined): DisplayState {
   if (deploy?.running) return 'deploying';
   const value = status?.value;
   if (!value) return status?.loading || !status ? 'checking' : 'unknown';
+  // Online but with links that would not work is not green: the worst problem names the state.
+  if (value.state === 'online' && value.problems.length > 0) return healthDisplayState(value.problems[0]!);
   if (value.state === 'online' && value.agentOutdated) return 'agent-outdated';
   return value.state;
 }

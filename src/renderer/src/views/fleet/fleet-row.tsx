@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
+import { ServerProblemLine } from '../../components/server-problems.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { formatLocalTime } from '../../format/format-time.ts';
 import { removeServerOperation, selectDeploy, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
@@ -36,6 +37,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
         <td>
           <StateBadge serverId={serverId} />
           {reason && <div className="muted small reason">{reason}</div>}
+          {!deploy?.running && <ServerProblemLine serverId={serverId} />}
         </td>
         <td className="number" data-testid="fleet-keys">
           {keyCount == null ? '—' : `${activeKeyCount ?? 0} / ${keyCount}`}

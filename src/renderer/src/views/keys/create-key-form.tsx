@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import type { ApiKey } from '../../../../shared/contract/api-types.ts';
 import { InlineError } from '../../components/inline-error.tsx';
 import { keyWriteError } from '../../format/key-write-error.ts';
+import { linkWarning } from '../../format/problem-words.ts';
+import { selectStatus, useFleetStore } from '../../state/fleet-store.ts';
 import { createKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
@@ -13,6 +15,9 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
   const createKey = useKeysStore((state) => state.createKey);
   const openKey = useNavigationStore((state) => state.openKey);
   const operation = useOperation(createKeyOperation(serverId));
+  const problems = useFleetStore(selectStatus(serverId))?.value?.problems;
+  const refreshServer = useFleetStore((state) => state.refreshServer);
+  const warning = problems ? linkWarning(problems, created && !operation.error ? created.name : undefined) : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -22,6 +27,8 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
     if (key) {
       setName('');
       setCreated(key);
+      // The first active key is the first port to check from here: the status says whether it answers.
+      void refreshServer(serverId);
     }
   };
 
@@ -45,6 +52,11 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
           <button type="button" className="link-button" onClick={() => openKey(serverId, created.id)} data-testid="create-key-open">
             Open its link and QR code
           </button>
+        </p>
+      )}
+      {warning && (
+        <p className="link-warning small" role="status" data-testid="create-key-warning">
+          {warning}
         </p>
       )}
       <InlineError message={keyWriteError(operation, name.trim())} testId="create-key-error" />

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
+import { ServerProblems } from '../../components/server-problems.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { selectServer, selectStatus, useFleetStore } from '../../state/fleet-store.ts';
@@ -48,6 +49,7 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
         </p>
       )}
       <DeployLog serverId={serverId} />
+      {deployed && !deploying && <ServerProblems serverId={serverId} />}
       {deployed ? (
         <>
           <ServerTabs serverId={serverId} tab={tab} />
