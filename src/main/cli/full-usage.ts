@@ -18,6 +18,8 @@ Every read takes --json. A read answered from the local cache while its server i
 server add shows the server's SSH host key (SHA256 fingerprint, as OpenSSH prints it) and adds the
 server only once that key is accepted: by answering y on the terminal, or with --accept-host-key
 (once per key shown, when ~/.ssh/config routes through jump hosts).
+server trust accepts a server's new host key after it changed (a reinstalled server): only the key it
+presents now, given with --accept-host-key once checked on the server; keys and history are kept.
 Without --key, --agent or --password-stdin, login goes as ssh would: the alias's IdentityFile, then
 ssh-agent, then ~/.ssh/id_*. --password-stdin reads one line from stdin.
 server install-xray downloads Xray's release archive on the server (the latest unless --version;

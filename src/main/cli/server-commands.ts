@@ -189,6 +189,25 @@ const remove: Command = {
   },
 };
 
+const trust: Command = {
+  name: 'trust',
+  usage: 'server trust NAME --accept-host-key SHA256:...',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { 'accept-host-key': { type: 'string' } }, ['name']);
+    const fingerprint = values['accept-host-key'];
+    if (fingerprint === undefined) {
+      throw new UsageError('give the new key with --accept-host-key SHA256:..., after checking it on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub)');
+    }
+    return {
+      json: false,
+      async run(context) {
+        const server = await context.core.fleet.trustHostKey(positional.name, fingerprint);
+        context.stdout.write(`Keyport now trusts the host key ${fingerprint} for ${server.name} (${address(server)}); its keys and history are kept.\n`);
+      },
+    };
+  },
+};
+
 const sync: Command = {
   name: 'sync',
   usage: 'server sync NAME',
@@ -290,5 +309,5 @@ function progressPrinter(context: CommandContext, json: boolean): (progress: Dep
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, sync, remove, deploy, installXray, uninstall],
+  commands: [add, list, status, trust, sync, remove, deploy, installXray, uninstall],
 };

@@ -26,6 +26,7 @@ export const BRIDGED_METHODS: Manifest = {
     status: { arity: 1 },
     sync: { arity: 1 },
     provideSecret: { arity: 2 },
+    trustHostKey: { arity: 2 },
   },
   deploy: {
     deploy: { arity: 2, progressAt: 2 },

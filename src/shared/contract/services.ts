@@ -44,6 +44,11 @@ export interface Fleet {
    * OS keychain when there is one, else kept in memory until the console stops.
    */
   provideSecret(server: string, secret: string): Promise<void>;
+  /**
+   * Trusts the host key the server (or one of its ProxyJump hops) presents now, after a
+   * `host-key-changed`: refused unless it is `fingerprint`. The server keeps its keys and history.
+   */
+  trustHostKey(server: string, fingerprint: string): Promise<ServerInfo>;
 }
 
 export interface Deploy {
