@@ -243,6 +243,10 @@ const deploy: Command = {
           context.stdout.write(
             `Deployed agent ${result.agentVersion} (release ${result.release}) on ${positional.name}: ${facts.os} ${facts.arch}, ${facts.init}${facts.asRoot ? '' : ' via sudo'}; Node runtime ${result.runtimeUploaded ? 'uploaded' : 'already there'}.\n`,
           );
+          const todo = result.hostFirewall?.todo ?? [];
+          if (todo.length > 0) {
+            context.stderr.write(`keyport: the key ports of ${positional.name} will not answer until this is run as root on it (${result.hostFirewall!.found}):\n${todo.map((command) => `  ${command}\n`).join('')}`);
+          }
         }
       },
     };
