@@ -28,6 +28,8 @@ checks it against the release's .dgst, and installs /usr/local/bin/xray and its 
 agent that is deployed starts Xray if it was not running; a running Xray keeps the old binary until
 it is next started.
 server deploy gives keys their ports from --key-ports FROM-TO: the last deploy's range, or 10001-29999.
+It opens that range in the server's own firewall when it would drop them (ufw, firewalld, or an
+iptables INPUT that drops); for an nftables table of the admin's it prints the command to run.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
 tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
 
