@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
@@ -104,5 +104,69 @@ describe('trusting a changed host key', { timeout: 120_000 }, () => {
     await core.close();
     core = await openKeyportCore({ home });
     assert.equal((await core.fleet.status('alpha')).state, 'not-deployed');
+  });
+});
+
+/**
+ * A server reached through a ProxyJump hop that is reinstalled with it (here the hop is the same
+ * machine, so both present the same new key): the hop's change is the one shown, and trusting the
+ * new key trusts it on the hop and then on the server behind it.
+ */
+describe('trusting a changed host key through a ProxyJump hop', { timeout: 120_000 }, () => {
+  const INNER_PORT = 2222;
+  let server: TestServer;
+  let home: string;
+  let core: KeyportCore;
+  const savedHome = process.env.HOME;
+
+  before(async () => {
+    server = await TestServer.create(await freePort());
+    server.serveSshInside(INNER_PORT);
+    home = mkdtempSync(join(tmpdir(), 'keyport-trust-jump-'));
+    mkdirSync(join(home, '.ssh'), { mode: 0o700 });
+    writeFileSync(
+      join(home, '.ssh', 'config'),
+      `Host behind\n  HostName 127.0.0.1\n  Port ${INNER_PORT}\n  User root\n  IdentityFile ${server.clientKeyPath}\n  ProxyJump root@127.0.0.1:${server.sshPort}\n`,
+    );
+    process.env.HOME = home;
+    core = await openKeyportCore({ home: join(home, 'keyport') });
+    let probe: Awaited<ReturnType<KeyportCore['fleet']['probeHostKey']>> | undefined;
+    // The inner listener comes up on its own time.
+    for (let attempt = 0; attempt < 50 && !probe; attempt += 1) {
+      probe = await core.fleet.probeHostKey({ sshAlias: 'behind' }).catch(() => undefined);
+      if (!probe) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(probe, 'the server answers through its hop');
+    await core.fleet.add({
+      name: 'behind',
+      sshAlias: 'behind',
+      acceptedFingerprint: probe.fingerprint,
+      acceptedJumpFingerprints: Object.fromEntries((probe.jumps ?? []).map((jump) => [jump.endpoint, jump.fingerprint])),
+    });
+    assert.equal((await core.fleet.status('behind')).state, 'not-deployed');
+  });
+
+  after(async () => {
+    process.env.HOME = savedHome;
+    await core?.close();
+    await server?.destroy();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  test("the hop's new key is named, and trusting it reaches the server behind it again", async () => {
+    const accepted = server.hostKeyFingerprint;
+    await server.stopSshd();
+    server.replaceHostKey();
+    server.startSshd();
+    await listening(server.sshPort);
+    const hop = `127.0.0.1:${server.sshPort}`;
+    const status = await core.fleet.status('behind');
+    assert.equal(status.state, 'host-key-changed');
+    assert.deepEqual(status.hostKeyChange, { endpoint: hop, accepted, presented: server.hostKeyFingerprint, keyType: 'ssh-ed25519' });
+
+    await assert.rejects(core.fleet.trustHostKey('behind', OTHER_KEY), coded('host-key-changed', (facts) => facts.endpoint === hop));
+    const trusted = await core.fleet.trustHostKey('behind', server.hostKeyFingerprint);
+    assert.equal(trusted.hostKeyFingerprint, server.hostKeyFingerprint, 'the server behind the hop presents the same new key: trusted too');
+    assert.equal((await core.fleet.status('behind')).state, 'not-deployed');
   });
 });

@@ -29,21 +29,29 @@ export async function trustHostKey(deps: HostKeyTrustDeps, serverName: string, f
   const route = [...jumps, endpointOf(server.target)];
   // A direct target shows its key before any login; hops are logged in to, so they need the login.
   let credentials: SshCredentials | undefined;
+  let accepted = false;
   for (const [index, endpoint] of route.entries()) {
     const where = endpointName(endpoint);
     if (index > 0) credentials ??= await sessions.credentials(server);
     const presented = await probeHostKey(endpoint, { jumps: route.slice(0, index), credentials, trustedKeys: trusted });
     if (presented.fingerprint === trusted.get(where)) continue;
-    if (presented.fingerprint !== fingerprint) {
-      throw new KeyportError(
-        'host-key-changed',
-        `${where} presents the host key ${presented.keyType} ${presented.fingerprint}, not ${fingerprint}: nothing was trusted. ` +
-          'Check the key on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) and give the one it prints.',
-        { server: server.name, endpoint: where, expected: trusted.get(where) ?? null, presented: presented.fingerprint, keyType: presented.keyType, given: fingerprint },
-      );
+    if (presented.fingerprint === fingerprint) {
+      trusted.set(where, fingerprint);
+      accepted = true;
+      continue;
     }
-    trusted.set(where, fingerprint);
-    const updated: ServerInfo = index === route.length - 1 ? { ...server, hostKeyFingerprint: fingerprint } : server;
+    // A later endpoint with another new key waits for its own check: the next status names it.
+    if (accepted) break;
+    throw new KeyportError(
+      'host-key-changed',
+      `${where} presents the host key ${presented.keyType} ${presented.fingerprint}, not ${fingerprint}: nothing was trusted. ` +
+        'Check the key on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) and give the one it prints.',
+      { server: server.name, endpoint: where, expected: trusted.get(where) ?? null, presented: presented.fingerprint, keyType: presented.keyType, given: fingerprint },
+    );
+  }
+  if (accepted) {
+    const target = trusted.get(endpointName(route.at(-1)!)) ?? server.hostKeyFingerprint;
+    const updated: ServerInfo = { ...server, hostKeyFingerprint: target };
     cache.saveServer(updated, { trustedKeys: Object.fromEntries(trusted) });
     // The open link still holds the old key; the next call connects with the new one.
     await sessions.forget(server.id);
