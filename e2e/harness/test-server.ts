@@ -77,6 +77,17 @@ export class TestServer {
     });
   }
 
+  /**
+   * Also serves SSH inside the namespace on 127.0.0.1:`port`, so this server can be its own
+   * ProxyJump hop (`-J` to sshPort, then 127.0.0.1:port). It ends with the server.
+   */
+  serveSshInside(port: number): void {
+    const sshd = `${join(this.dir, 'enter.sh')} /usr/sbin/sshd -i -f ${join(this.dir, 'sshd_config')}`;
+    spawn('ip', ['netns', 'exec', this.namespace, 'socat', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `EXEC:${sshd}`], {
+      stdio: 'ignore',
+    });
+  }
+
   /** Closes the SSH entrance, as if the server went offline. Open sessions end too. */
   async stopSshd(): Promise<void> {
     const socat = this.#socat;

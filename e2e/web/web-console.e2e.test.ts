@@ -343,4 +343,34 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
     await screenshot('offline-traffic');
   });
+
+  test('a reinstalled server is red with both fingerprints, and its new key is trusted from the window after checking it', async () => {
+    const accepted = server.hostKeyFingerprint;
+    server.replaceHostKey();
+    server.startSshd();
+    await page.click(byTestId('nav-fleet'));
+    await page.reload();
+    const row = page.locator(byTestId('fleet-row-alpha'));
+    await row.locator(`${byTestId('server-state')}[data-state="host-key-changed"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await row.locator(byTestId('host-key-accepted')).textContent(), accepted);
+    assert.equal(await row.locator(byTestId('host-key-presented')).textContent(), server.hostKeyFingerprint);
+    await screenshot('host-key-changed');
+    await row.locator(byTestId('trust-host-key-button')).click();
+    assert.equal(await page.locator(byTestId('trust-host-key-fingerprint')).textContent(), server.hostKeyFingerprint);
+    await screenshot('host-key-trust-confirm');
+    await page.click(byTestId('confirm-ok'));
+    await row.locator(`${byTestId('server-state')}[data-state="online"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await row.locator(byTestId('host-key-changed')).count(), 0);
+
+    // The other record of the same server is still red; its own view trusts it too.
+    await page.click(byTestId('server-link-alpha-pw'));
+    const view = page.locator(byTestId('server-view'));
+    await view.locator(byTestId('host-key-changed')).waitFor();
+    await screenshot('host-key-changed-server');
+    await view.locator(byTestId('trust-host-key-button')).click();
+    await page.click(byTestId('confirm-ok'));
+    await view.locator(`${byTestId('server-state')}[data-state="not-deployed"]`).first().waitFor();
+    const servers = await keyportJson<{ name: string; hostKeyFingerprint: string }[]>(['server', 'list'], env);
+    assert.deepEqual(servers.map((entry) => entry.hostKeyFingerprint), [server.hostKeyFingerprint, server.hostKeyFingerprint]);
+  });
 });

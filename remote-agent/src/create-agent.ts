@@ -40,7 +40,7 @@ export async function createAgent(
   const db = openDatabase(join(flags.dataDir, 'keyport.db'));
   const keyStore = new KeyStore(db);
   const traffic = new TrafficStore(db);
-  const firewall = new PortFirewall(log, flags.portRange);
+  const firewall = new PortFirewall(log, flags.portRange, flags.openKeyPorts);
   const realityKeys = await loadOrCreateRealityKeys(flags.dataDir);
   const settingsStore = new SettingsStore(db, await seedSettings(flags));
   const xray = new XrayManager({

@@ -176,6 +176,19 @@ describe('server deploy and uninstall', () => {
     assert.deepEqual(run.stderr.trim().split('\n').map((line) => JSON.parse(line)), steps);
   });
 
+  test('deploy ends with the commands still to run when the host firewall could not be opened', async () => {
+    const hostFirewall = { found: 'nftables inet filter input drops', opened: null, todo: ['nft insert rule inet filter input tcp dport 10001-29999 accept'] };
+    const run = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore({ ...result, hostFirewall }) });
+    assert.equal(run.code, 0);
+    assert.equal(
+      run.stderr,
+      'keyport: the key ports of alpha will not answer until this is run as root on it (nftables inet filter input drops):\n' +
+        '  nft insert rule inet filter input tcp dport 10001-29999 accept\n',
+    );
+    const opened = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore({ ...result, hostFirewall: { found: 'ufw active', opened: 'ufw allow 10001:29999/tcp comment keyport', todo: [] } }) });
+    assert.equal(opened.stderr, '');
+  });
+
   test('a deploy that was rolled back exits 1 and says so', async () => {
     const run = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore({ ...result, rolledBack: true }) });
     assert.equal(run.code, 1);

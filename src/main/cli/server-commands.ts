@@ -190,6 +190,25 @@ const remove: Command = {
   },
 };
 
+const trust: Command = {
+  name: 'trust',
+  usage: 'server trust NAME --accept-host-key SHA256:...',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { 'accept-host-key': { type: 'string' } }, ['name']);
+    const fingerprint = values['accept-host-key'];
+    if (fingerprint === undefined) {
+      throw new UsageError('give the new key with --accept-host-key SHA256:..., after checking it on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub)');
+    }
+    return {
+      json: false,
+      async run(context) {
+        const server = await context.core.fleet.trustHostKey(positional.name, fingerprint);
+        context.stdout.write(`Keyport now trusts the host key ${fingerprint} for ${server.name} (${address(server)}); its keys and history are kept.\n`);
+      },
+    };
+  },
+};
+
 const sync: Command = {
   name: 'sync',
   usage: 'server sync NAME',
@@ -225,6 +244,10 @@ const deploy: Command = {
           context.stdout.write(
             `Deployed agent ${result.agentVersion} (release ${result.release}) on ${positional.name}: ${facts.os} ${facts.arch}, ${facts.init}${facts.asRoot ? '' : ' via sudo'}; Node runtime ${result.runtimeUploaded ? 'uploaded' : 'already there'}.\n`,
           );
+          const todo = result.hostFirewall?.todo ?? [];
+          if (todo.length > 0) {
+            context.stderr.write(`keyport: the key ports of ${positional.name} will not answer until this is run as root on it (${result.hostFirewall!.found}):\n${todo.map((command) => `  ${command}\n`).join('')}`);
+          }
         }
       },
     };
@@ -291,5 +314,5 @@ function progressPrinter(context: CommandContext, json: boolean): (progress: Dep
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, sync, remove, deploy, installXray, uninstall, checkPorts, syncConfig],
+  commands: [add, list, status, trust, sync, remove, deploy, installXray, uninstall, checkPorts, syncConfig],
 };

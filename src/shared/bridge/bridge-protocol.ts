@@ -27,6 +27,7 @@ export const BRIDGED_METHODS: Manifest = {
     sync: { arity: 1 },
     provideSecret: { arity: 2 },
     checkPorts: { arity: 1 },
+    trustHostKey: { arity: 2 },
   },
   deploy: {
     deploy: { arity: 2, progressAt: 2 },

@@ -60,7 +60,16 @@ export interface ServerInfo {
   lastSyncedAt: string | null;
 }
 
-export type ServerState = 'online' | 'offline' | 'not-deployed' | 'agent-down';
+export type ServerState = 'online' | 'offline' | 'not-deployed' | 'agent-down' | 'host-key-changed';
+
+/** A host key that is not the one Keyport trusts: accept `presented` with `Fleet.trustHostKey` once checked. */
+export interface HostKeyChange {
+  /** `host:port` of the server or of the ProxyJump hop whose key changed. */
+  endpoint: string;
+  accepted: string;
+  presented: string;
+  keyType: string;
+}
 
 export interface ServerStatus {
   server: ServerInfo;
@@ -79,6 +88,8 @@ export interface ServerStatus {
   portCheck: PortCheck | null;
   /** Why keys' links would not work now, though the server may be online; empty when nothing is wrong. */
   problems: ServerProblem[];
+  /** With state `host-key-changed`: both fingerprints. */
+  hostKeyChange?: HostKeyChange;
 }
 
 export interface HostKeyProbe {

@@ -50,6 +50,11 @@ export interface Fleet {
    * at most), now, not from the cache: whether users could reach it, or which ports to open.
    */
   checkPorts(server: string): Promise<PortCheck>;
+  /**
+   * Trusts the host key the server (or one of its ProxyJump hops) presents now, after a
+   * `host-key-changed`: refused unless it is `fingerprint`. The server keeps its keys and history.
+   */
+  trustHostKey(server: string, fingerprint: string): Promise<ServerInfo>;
 }
 
 export interface Deploy {

@@ -17,6 +17,7 @@ import { checkSshTarget } from '../ssh/check-ssh-target.ts';
 import { resolveSshAlias } from '../ssh/ssh-config.ts';
 import { probeHostKey, SshLink, type SshEndpoint } from '../ssh/ssh-link.ts';
 import type { SecretVault } from './secret-vault.ts';
+import { trustHostKey } from './host-key-trust.ts';
 import { findServer } from './server-directory.ts';
 import { credentialsFor, endpointOf, expandHome, jumpsOf, type ServerSessions } from './server-sessions.ts';
 
@@ -144,6 +145,10 @@ export class FleetService implements Fleet {
     if (vault.available) cache.saveServer(server, { sealedSecret: vault.seal(secret) });
   }
 
+  trustHostKey(serverName: string, fingerprint: string): Promise<ServerInfo> {
+    return trustHostKey(this.#options, serverName, fingerprint);
+  }
+
   sync(serverName: string): Promise<void> {
     return this.#options.sync(serverName);
   }
@@ -186,6 +191,17 @@ export class FleetService implements Fleet {
         problems: serverProblems(xray, portCheck),
       };
     } catch (error) {
+      if (error instanceof KeyportError && error.code === 'host-key-changed') {
+        const { endpoint, expected, presented, keyType } = error.facts;
+        return {
+          ...status,
+          state: 'host-key-changed',
+          reason: error.message,
+          hostKeyChange: { endpoint: String(endpoint), accepted: String(expected), presented: String(presented), keyType: String(keyType) },
+          keyCount: cachedKeys?.keys.length ?? null,
+          activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
+        };
+      }
       if (!(error instanceof KeyportError) || error.code !== 'server-offline') throw error;
       const agentDown = /agent .* does not answer/.test(error.message);
       return {

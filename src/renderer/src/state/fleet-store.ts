@@ -29,9 +29,12 @@ interface FleetState {
   deploy(serverId: string): Promise<void>;
   /** Puts away the log of a deploy that has ended. */
   dismissDeploy(serverId: string): void;
+  /** Trusts the host key the server presents now (it must be `fingerprint`), then checks the server again. */
+  trustHostKey(serverId: string, fingerprint: string): Promise<boolean>;
 }
 
 export const removeServerOperation = (serverId: string) => `fleet.remove:${serverId}`;
+export const trustHostKeyOperation = (serverId: string) => `fleet.trustHostKey:${serverId}`;
 
 export const useFleetStore = create<FleetState>()((set, get) => ({
   servers: [],
@@ -58,7 +61,7 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     );
     if (status) set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? status.server : server)) }));
     // A server never deployed has no traffic, live or cached.
-    if (!status?.server.agent) return;
+    if (!status?.server.agent || status.state === 'host-key-changed') return;
     await load<Cached<TrafficSummaryReport>>(
       (change) => set((state) => ({ summaries: { ...state.summaries, [serverId]: change(state.summaries[serverId]) } })),
       () => services.traffic.summary(serverId),
@@ -89,6 +92,14 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
       update(() => ({ running: false, error: errorMessage(error) }));
     }
     await get().refreshServer(serverId);
+  },
+
+  async trustHostKey(serverId, fingerprint) {
+    const trusted = await runOperation(trustHostKeyOperation(serverId), () => services.fleet.trustHostKey(serverId, fingerprint));
+    if (!trusted) return false;
+    set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? trusted : server)) }));
+    await get().refreshServer(serverId);
+    return true;
   },
 
   dismissDeploy(serverId) {
