@@ -23,6 +23,10 @@ export function problemWords(problem: ServerProblem, server: string): string {
       return `the firewall rules do not match the keys (counting or blocking): keyport server sync-config ${server}`;
     case 'keys-not-serving':
       return `${problem.keys.length} active key(s) not served by Xray: ${problem.keys.map((key) => `${key.name} (${key.reason})`).join('; ')}: keyport server sync-config ${server}`;
+    case 'xray-duplicate':
+      return `another Xray (pid ${problem.pids.join(', ')}) serves this config beside the agent's, so connections split and disabled keys may still work there: keyport server sync-config ${server}`;
+    case 'routing-out-of-sync':
+      return `${problem.privateDestinationsBlocked ? "Xray's routing differs from what the agent writes" : "Xray's config no longer keeps VPN users off the server and its private networks"}: keyport server sync-config ${server}`;
     case 'xray-version-unsupported':
       return `Xray ${problem.version ?? '(unknown version)'}: ${problem.reason}: keyport server install-xray ${server}`;
     case 'port-unreachable':

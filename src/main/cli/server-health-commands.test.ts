@@ -33,6 +33,10 @@ const XRAY_MISSING: XrayHealth = {
   changedInbounds: 0,
   lastApplyError: null,
   firewallInSync: true,
+  notServing: [],
+  strayPids: [],
+  routingInSync: true,
+  privateDestinationsBlocked: true,
 };
 
 function onlineStatus(changes: Partial<ServerStatus>): ServerStatus {

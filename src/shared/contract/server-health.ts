@@ -31,6 +31,13 @@ export interface XrayHealth {
   lastApplyError: string | null;
   /** The firewall's rules match the keys (counting and blocking). */
   firewallInSync: boolean;
+  /** Active keys whose inbound serves nothing (it failed to start, or another program holds the port). */
+  notServing: { keyId: string; port: number; problem: 'inbound-failed' | 'not-listening' | 'port-taken'; detail: string }[];
+  /** Other Xray processes sharing our ports (Xray binds with SO_REUSEPORT): connections split between them. */
+  strayPids: number[];
+  /** The config keeps VPN users off the server and its private networks, as the server's settings say. */
+  routingInSync: boolean;
+  privateDestinationsBlocked: boolean;
 }
 
 /** How a TCP connect to a key port ended when it did not connect. */
@@ -62,6 +69,10 @@ export type ServerProblem =
   | { code: 'xray-api-unreachable'; fix: 'sync-config'; error: string | null }
   | { code: 'xray-out-of-sync'; fix: 'sync-config'; expectedInbounds: number; missingInbounds: number; extraInbounds: number; changedInbounds: number }
   | { code: 'firewall-out-of-sync'; fix: 'sync-config' }
+  /** A second Xray serves our config beside the first, so connections split and removed keys go on working there. */
+  | { code: 'xray-duplicate'; fix: 'sync-config'; pids: number[] }
+  /** The config file's routing is not what the agent writes: VPN users may reach the server itself. */
+  | { code: 'routing-out-of-sync'; fix: 'sync-config'; privateDestinationsBlocked: boolean }
   /** Active keys the agent says Xray does not serve (their inbound failed to start, say), each with why. */
   | { code: 'keys-not-serving'; fix: 'sync-config'; keys: { keyId: string; name: string; reason: string }[] }
   /** The installed Xray is one the agent does not support (too old, or newer than it was checked against). */

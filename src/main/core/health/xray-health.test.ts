@@ -83,3 +83,19 @@ test('a key port that did not answer from here is a problem naming the host, the
   ]);
   assert.deepEqual(serverProblems(xrayHealthOf(configStatus()), { ...check, reachable: true, failure: null }), []);
 });
+
+test('keys Xray does not serve, a second Xray and an unprotected routing are each named with their facts', () => {
+  const report = configStatus((xray) => {
+    xray.in_sync = false;
+    xray.not_serving = [{ key_id: 'k2', port: 10002, problem: 'port-taken', detail: 'port 10002 is held by pid 77 (nginx)', holders: [{ pid: 77, command: 'nginx' }] }];
+    xray.stray_processes = [{ pid: 4343, command: 'xray run -c /var/lib/keyport/xray-config.json' }];
+    xray.config_file.routing = { in_sync: false, private_destinations_blocked: false, detail: 'missing' };
+  });
+  const health = xrayHealthOf(report);
+  assert.equal(health.state, 'out-of-sync');
+  assert.deepEqual(serverProblems(health, null, new Map([['k2', 'Мама 📱']])), [
+    { code: 'keys-not-serving', fix: 'sync-config', keys: [{ keyId: 'k2', name: 'Мама 📱', reason: 'port 10002 is held by pid 77 (nginx)' }] },
+    { code: 'xray-duplicate', fix: 'sync-config', pids: [4343] },
+    { code: 'routing-out-of-sync', fix: 'sync-config', privateDestinationsBlocked: false },
+  ]);
+});

@@ -19,6 +19,10 @@ export function xrayHealthOf(report: ConfigStatusReport): XrayHealth {
     changedInbounds: live ? live.changed_inbounds.length : 0,
     lastApplyError: xray.last_apply && !xray.last_apply.ok ? xray.last_apply.detail : null,
     firewallInSync: firewall.in_sync,
+    notServing: xray.not_serving.map((entry) => ({ keyId: entry.key_id, port: entry.port, problem: entry.problem, detail: entry.detail })),
+    strayPids: xray.stray_processes.map((stray) => stray.pid),
+    routingInSync: xray.config_file.routing.in_sync,
+    privateDestinationsBlocked: xray.config_file.routing.private_destinations_blocked,
   };
 }
 

@@ -188,7 +188,7 @@ export class FleetService implements Fleet {
         activeKeyCount: keys.filter((key) => key.is_active).length,
         xray,
         portCheck,
-        problems: serverProblems(xray, portCheck),
+        problems: serverProblems(xray, portCheck, new Map(keys.map((key) => [key.id, key.name]))),
       };
     } catch (error) {
       if (error instanceof KeyportError && error.code === 'host-key-changed') {

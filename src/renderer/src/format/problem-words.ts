@@ -15,6 +15,10 @@ export function problemTitle(problem: ServerProblem): string {
       return 'Firewall out of sync';
     case 'keys-not-serving':
       return 'Keys not served';
+    case 'xray-duplicate':
+      return 'Two Xrays';
+    case 'routing-out-of-sync':
+      return 'Server exposed';
     case 'xray-version-unsupported':
       return 'Xray unsupported';
     case 'port-unreachable':
@@ -42,6 +46,12 @@ export function problemDetail(problem: ServerProblem): string {
       return 'The firewall rules do not match the keys: traffic may not be counted, or a disabled key not blocked. Sync now to fix it.';
     case 'keys-not-serving':
       return `${problem.keys.length} active key${problem.keys.length === 1 ? ' is' : 's are'} not served by Xray: ${problem.keys.map((key) => `${key.name} (${key.reason})`).join('; ')}.`;
+    case 'xray-duplicate':
+      return `Another Xray (pid ${problem.pids.join(', ')}) serves this server's config beside the agent's: connections split between them, and a disabled key may still work there. Sync now stops it.`;
+    case 'routing-out-of-sync':
+      return problem.privateDestinationsBlocked
+        ? "Xray's routing differs from what the agent writes. Sync now to put it back."
+        : "Xray's config no longer keeps VPN users off the server: they may reach its own services and private networks. Sync now to put the rule back.";
     case 'xray-version-unsupported':
       return `Xray ${problem.version ?? ''} ${problem.reason}. Install a supported version.`.replace('  ', ' ');
     case 'port-unreachable':
@@ -57,7 +67,7 @@ export function portCheckDetail(check: PortCheck): string {
 
 /** Why a key created now (or the one just created) would not work yet; null when nothing stands in its way. */
 export function linkWarning(problems: readonly ServerProblem[], createdKeyName?: string): string | null {
-  const blocking = problems.find((problem) => problem.code !== 'firewall-out-of-sync');
+  const blocking = problems.find((problem) => !['firewall-out-of-sync', 'xray-duplicate', 'routing-out-of-sync'].includes(problem.code));
   if (!blocking) return null;
   const why: Record<ServerProblem['code'], string> = {
     'xray-missing': 'Xray is not installed on this server',
@@ -66,6 +76,8 @@ export function linkWarning(problems: readonly ServerProblem[], createdKeyName?:
     'xray-out-of-sync': 'Xray is out of sync with the keys',
     'firewall-out-of-sync': '',
     'keys-not-serving': 'Xray fails to serve some keys',
+    'xray-duplicate': '',
+    'routing-out-of-sync': '',
     'xray-version-unsupported': 'the installed Xray is not supported',
     'port-unreachable': 'the key ports are not reachable from here (a firewall blocks them)',
   };

@@ -13,6 +13,8 @@ export function healthDisplayState(problem: ServerProblem): HealthDisplayState {
     case 'xray-out-of-sync':
     case 'firewall-out-of-sync':
     case 'keys-not-serving':
+    case 'xray-duplicate':
+    case 'routing-out-of-sync':
       return 'out-of-sync';
     case 'xray-version-unsupported':
       return 'xray-unsupported';

@@ -11,8 +11,15 @@ export function configStatus(change: (xray: ConfigStatusReport['xray']) => void 
     binary: { path: '/usr/local/bin/xray', installed: true, version: 'Xray 26.7.28 (Xray, Penetrates Everything.)' },
     process: { running: true, pid: 4242 },
     api: { address: '127.0.0.1:10085', reachable: true, error: null },
-    config_file: { path: '/var/lib/keyport/xray-config.json', exists: true, ...inboundDiff() },
+    config_file: {
+      path: '/var/lib/keyport/xray-config.json',
+      exists: true,
+      ...inboundDiff(),
+      routing: { in_sync: true, private_destinations_blocked: true, detail: 'VPN users cannot reach the server itself or private networks' },
+    },
     live: { inbounds: 2, ...inboundDiff() },
+    not_serving: [],
+    stray_processes: [],
     last_apply: null,
   };
   change(xray);
