@@ -10,8 +10,9 @@ import { openKeyportCore, type KeyportCore } from '../../src/main/core/keyport-c
 import { TestServer } from '../harness/test-server.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const SERVER_IP = '10.231.0.1';
-const CLIENT_IP = '10.231.0.2';
+// TEST-NET-1 (RFC 5737): never routed anywhere, and only inside the two namespaces this test makes.
+const SERVER_IP = '192.0.2.1';
+const CLIENT_IP = '192.0.2.2';
 const RECORDS = '/var/lib/fake-firewall';
 
 // Stand-ins for ufw 0.36 and firewall-cmd 1.x in the server's own /usr/local/bin: they record their
