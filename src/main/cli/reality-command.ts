@@ -47,14 +47,17 @@ export const realityCommand: Command = {
           if (json && !values.verify) writeJson(context.stdout, update);
           if (!json) {
             context.stdout.write(realityLines(update.settings));
+            const { applied } = update;
             context.stdout.write(
-              update.applied.ok
-                ? `Applied to Xray (${update.applied.method}): ${update.applied.detail}.\n`
-                : `Stored, but Xray did not take it yet: ${update.applied.detail}\n`,
+              !applied
+                ? 'Stored; Xray needed no change.\n'
+                : applied.ok
+                  ? `Applied to Xray (${applied.method}): ${applied.detail}.\n`
+                  : `Stored, but Xray did not take it yet: ${applied.detail}\n`,
             );
             if (patch.reality_server_names) context.stdout.write(`Keys' links now carry sni=${update.settings.reality_server_names[0]}: hand out their new links or QR codes.\n`);
           }
-          if (!values.verify) return update.applied.ok ? undefined : EXIT.failed;
+          if (!values.verify) return update.applied === null || update.applied.ok ? undefined : EXIT.failed;
         } else if (!values.verify) {
           printCached(context, await system.settings(name), json, realityLines);
           return;

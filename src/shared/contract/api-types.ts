@@ -8,6 +8,7 @@ import type { AllHistory, DailyKeysReport, DailyReport, KeyHistory } from '../..
 import type { Key, KeyConfig as KeyConfigSchema } from '../../../remote-agent/src/routes/keys/schemas.ts';
 import type { AllMonthly, KeyMonthly } from '../../../remote-agent/src/routes/monthly/schemas.ts';
 import type { ConfigStatus, PortsReport, RealityReport, SyncConfigResult, TrafficSummary } from '../../../remote-agent/src/routes/system/schemas.ts';
+import type { SettingsChangeReport, SettingsPatch, SettingsReport } from '../../../remote-agent/src/routes/settings/schemas.ts';
 import type { AllTraffic, PortTraffic } from '../../../remote-agent/src/routes/traffic/schemas.ts';
 
 export type ApiKey = Static<typeof Key>;
@@ -26,22 +27,10 @@ export type ConfigSyncReport = Static<typeof SyncConfigResult>['data'];
 export type RealityCheckReport = Static<typeof RealityReport>['data'];
 export type PortsInUse = Static<typeof PortsReport>['data'];
 /** A server's own settings, kept by its agent (GET /api/system/settings) and applied to every key. */
-export interface ServerSettings {
-  /** Reality's target, `host:port`: where probes of the key ports are handed. */
-  reality_target: string;
-  /** 1 to 16 exact host names; the first goes into every key's link as `sni`. */
-  reality_server_names: string[];
-  /** The uTLS fingerprint written into links as `fp`, e.g. `chrome`. */
-  reality_fingerprint: string;
-  allow_private_destinations: boolean;
-  access_log: boolean;
-}
+export type ServerSettings = Static<typeof SettingsReport>['data']['settings'];
 /** Any non-empty part of the settings (PATCH /api/system/settings). */
-export type ServerSettingsPatch = Partial<ServerSettings>;
-/** The settings after a change, and how the agent applied it to Xray. */
-export interface ServerSettingsUpdate {
-  settings: ServerSettings;
-  applied: ConfigSyncReport['xray'];
-}
+export type ServerSettingsPatch = Static<typeof SettingsPatch>;
+/** The settings after a change, and how the agent applied it to Xray (null when only links changed). */
+export type ServerSettingsUpdate = Static<typeof SettingsChangeReport>['data'];
 /** Whether the agent can rely on a server's Xray: too old for its config, newer than the one checked, or fine. */
 export type XrayVersionSupport = ConfigStatusReport['xray']['binary']['version_support'];

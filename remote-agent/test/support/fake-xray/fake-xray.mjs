@@ -77,6 +77,7 @@ async function commandRun(args) {
     test: { kind: 'bool', key: 'test' },
     c: { kind: 'string', key: 'config' },
     config: { kind: 'string', key: 'config' },
+    format: { kind: 'string', key: 'format' },
   });
   if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
   const file = configFileOf(values.config ?? []);
@@ -194,6 +195,7 @@ function parseApiArgs(args, { allowSources = true } = {}) {
     t: { kind: 'int', key: 'timeout' },
     timeout: { kind: 'int', key: 'timeout' },
     json: { kind: 'bool', key: 'json' },
+    isOnlyTags: { kind: 'string', key: 'isOnlyTags' },
   });
   const address = last(values.server) ?? DEFAULT_API_ADDRESS;
   const deadline = Date.now() + (last(values.timeout) ?? DEFAULT_API_TIMEOUT_SECONDS) * 1000;

@@ -23,9 +23,9 @@ import type {
   XrayConfigStatus,
   XraySyncResult,
 } from '../../../../remote-agent/src/routes/system/schemas.ts';
+import type { SettingsChangeReport, SettingsPatch, SettingsReport } from '../../../../remote-agent/src/routes/settings/schemas.ts';
 import type { AllTraffic, KeyTraffic, LiveResetResponse } from '../../../../remote-agent/src/routes/traffic/schemas.ts';
-import type { ErrorBody } from '../../../../remote-agent/src/schemas/common.ts';
-import type { ServerSettings, ServerSettingsPatch, ServerSettingsUpdate } from '../../../shared/contract/api-types.ts';
+import type { ConflictBody, ErrorBody } from '../../../../remote-agent/src/schemas/common.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { httpOverStream, type JsonRequest, type JsonResponse } from './http-over-stream.ts';
 
@@ -43,11 +43,6 @@ const VERIFY_REALITY_TIMEOUT_MS = 30_000;
 /** A settings change re-applies every key's inbound: thousands of them, in batches. */
 const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
 
-interface SettingsEnvelope {
-  status: 'success';
-  timestamp: string;
-  settings: ServerSettings;
-}
 
 /**
  * The agent's HTTP API, one method per endpoint. Each returns the agent's whole JSON body, typed
@@ -81,7 +76,7 @@ export class AgentClient {
     return this.#call('GET', keyPath(keyId));
   }
 
-  /** Enables (`{ is_active: true }`) or disables a key. */
+  /** Renames (`{ name }`), enables (`{ is_active: true }`) or disables a key, or both at once. */
   updateKey(keyId: string, changes: Static<typeof UpdateKeyBody>): Promise<Static<typeof Key>> {
     return this.#call('PATCH', keyPath(keyId), changes);
   }
@@ -183,12 +178,12 @@ export class AgentClient {
   }
 
   /** The server's settings (beyond the spec): Reality target, names and fingerprint, and the agent's switches. */
-  getSettings(): Promise<SettingsEnvelope> {
+  getSettings(): Promise<Static<typeof SettingsReport>> {
     return this.#call('GET', '/api/system/settings');
   }
 
   /** Changes some settings; the agent rewrites Xray's config and re-applies every inbound. */
-  updateSettings(patch: ServerSettingsPatch): Promise<SettingsEnvelope & Pick<ServerSettingsUpdate, 'applied'>> {
+  updateSettings(patch: Static<typeof SettingsPatch>): Promise<Static<typeof SettingsChangeReport>> {
     return this.#call('PATCH', '/api/system/settings', patch, SETTINGS_CHANGE_TIMEOUT_MS);
   }
 
@@ -219,7 +214,8 @@ export class AgentClient {
       timeoutMs: Math.max(timeoutMs, this.#timeoutMs),
     });
     if (response.statusCode >= 200 && response.statusCode < 300) return response.body as T;
-    throw agentFailure(`${method} ${path}`, response);
+    const requestedName = (body as { name?: unknown } | undefined)?.name;
+    throw agentFailure(`${method} ${path}`, response, typeof requestedName === 'string' ? requestedName : undefined);
   }
 }
 
@@ -235,10 +231,14 @@ function withQuery(path: string, query: Record<string, string | number | undefin
 }
 
 /** The agent's `{ status: 'error', detail }` answer as a KeyportError the faces can act on. */
-function agentFailure(call: string, response: JsonResponse): KeyportError {
+function agentFailure(call: string, response: JsonResponse, requestedName?: string): KeyportError {
   const httpStatus = response.statusCode;
-  const detail = (response.body as Partial<Static<typeof ErrorBody>> | undefined)?.detail;
+  const body = response.body as Partial<Static<typeof ErrorBody> & Static<typeof ConflictBody>> | undefined;
+  const detail = body?.detail;
   const reason = typeof detail === 'string' && detail !== '' ? detail : `HTTP ${httpStatus}`;
+  if (httpStatus === 409 && body?.reason === 'name_taken') {
+    return new KeyportError('name-taken', reason, { httpStatus, name: requestedName ?? null, holderKeyId: body.key_id ?? null });
+  }
   switch (httpStatus) {
     case 404:
       return new KeyportError('not-found', reason, { httpStatus });

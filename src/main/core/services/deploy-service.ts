@@ -106,8 +106,13 @@ export class DeployService implements Deploy {
       // The release may have come with a new API key.
       await this.#options.sessions.forget(server.id);
       try {
-        const { applied } = await (await this.#options.sessions.client(server)).updateSettings(patch);
-        return { value: undefined, message: applied.ok ? `the agent applied them to Xray (${applied.method})` : `stored; Xray did not take them yet: ${applied.detail}` };
+        const { applied } = (await (await this.#options.sessions.client(server)).updateSettings(patch)).data;
+        const message = !applied
+          ? 'the agent took them (Xray needed no change)'
+          : applied.ok
+            ? `the agent applied them to Xray (${applied.method})`
+            : `stored; Xray did not take them yet: ${applied.detail}`;
+        return { value: undefined, message };
       } catch (error) {
         const code = error instanceof KeyportError ? error.code : 'deploy-failed';
         throw new KeyportError(code, `the agent is deployed and running, but did not take the settings (${said}): ${(error as Error).message}`, {

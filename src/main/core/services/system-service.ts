@@ -51,7 +51,7 @@ export class SystemService implements System {
     return readThrough(this.#cache, {
       server,
       snapshot: SETTINGS_SNAPSHOT,
-      fetch: async () => (await (await this.#sessions.client(server)).getSettings()).settings,
+      fetch: async () => (await (await this.#sessions.client(server)).getSettings()).data.settings,
     });
   }
 
@@ -60,7 +60,7 @@ export class SystemService implements System {
     // Checked before connecting: a bad value changes nothing anywhere.
     checkSettingsPatch(patch);
     const client = await this.#sessions.client(server).catch((error) => offlineWrite(server, error));
-    const { settings, applied } = await client.updateSettings(patch).catch((error) => offlineWrite(server, error));
+    const { settings, applied } = (await client.updateSettings(patch).catch((error) => offlineWrite(server, error))).data;
     this.#cache.putSnapshot(server.id, SETTINGS_SNAPSHOT.kind, SETTINGS_SNAPSHOT.scope, settings, new Date().toISOString());
     return { settings, applied };
   }

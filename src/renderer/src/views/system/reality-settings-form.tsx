@@ -52,8 +52,12 @@ export function RealitySettingsForm({ serverId, settings, offline }: { serverId:
         {saving.running && <Spinner label="Applying to every key…" />}
         {offline && <span className="muted">The server is offline: settings change only while it answers.</span>}
         {lastUpdate && !saving.running && (
-          <span data-testid="reality-settings-applied" data-ok={lastUpdate.applied.ok}>
-            <CheckMark ok={lastUpdate.applied.ok} yes="applied to Xray; keys' links now use the new names" no={`stored, Xray did not take it: ${lastUpdate.applied.detail}`} />
+          <span data-testid="reality-settings-applied" data-ok={lastUpdate.applied?.ok ?? true}>
+            <CheckMark
+              ok={lastUpdate.applied?.ok ?? true}
+              yes="saved and applied; keys' links now use these names"
+              no={`stored, Xray did not take it: ${lastUpdate.applied?.detail ?? ''}`}
+            />
           </span>
         )}
       </div>
