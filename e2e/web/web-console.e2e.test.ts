@@ -272,6 +272,19 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.click(byTestId('system-verify-reality'));
     await page.locator(byTestId('reality-valid')).waitFor();
     assert.ok((await page.locator(byTestId('reality-check')).count()) > 0, 'Reality findings are listed');
+    // The test namespace reaches nothing outside: the probe from the server says so, in words.
+    assert.match((await page.locator(`${byTestId('reality-check')}[data-ok="false"]`).first().textContent()) ?? '', /did not accept a TCP connection from this server/);
+    await page.fill(byTestId('reality-target-input'), 'www.example.org:443');
+    await page.fill(byTestId('reality-server-names-input'), 'www.example.org, example.org');
+    await page.click(byTestId('reality-settings-save'));
+    await page.locator(`${byTestId('reality-settings-applied')}[data-ok="true"]`).waitFor();
+    const settings = await keyportJson<{ data: { reality_target: string; reality_server_names: string[] } }>(['server', 'reality', 'alpha'], env);
+    assert.deepEqual([settings.data.reality_target, settings.data.reality_server_names], ['www.example.org:443', ['www.example.org', 'example.org']]);
+    const config = await keyportJson<{ data: { vless_url: string } }>(['keys', 'config', 'alpha', key.id], env);
+    assert.equal(new URL(config.data.vless_url).searchParams.get('sni'), 'www.example.org', 'the key\'s link follows the new names');
+    await page.fill(byTestId('reality-target-input'), 'www.example.org');
+    await page.click(byTestId('reality-settings-save'));
+    assert.match((await page.locator(byTestId('reality-settings-error')).textContent()) ?? '', /reality_target must be HOST:PORT/);
     await screenshot('system');
     await page.click(byTestId('nav-fleet'));
     await page.locator(byTestId('fleet-view')).waitFor();

@@ -72,6 +72,8 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
   },
 
   async updateSettings(serverId, patch) {
+    // The outcome of an earlier save says nothing about this one.
+    set((state) => ({ lastSettingsUpdate: Object.fromEntries(Object.entries(state.lastSettingsUpdate).filter(([id]) => id !== serverId)) }));
     const update = await runOperation(updateSettingsOperation(serverId), () => services.system.updateSettings(serverId, patch));
     if (!update) return false;
     set((state) => ({
