@@ -90,18 +90,27 @@ function CheckPortsButton({ serverId, small = false }: { serverId: string; small
 function InstallXrayForm({ serverId }: { serverId: string }) {
   const install = useServerHealthStore(selectXrayInstall(serverId));
   const installXray = useServerHealthStore((state) => state.installXray);
-  const [version, setVersion] = useState('latest');
+  // Empty: the release Keyport was checked against (the core fills it in); latest comes with a warning.
+  const [version, setVersion] = useState('');
   const [releasesUrl, setReleasesUrl] = useState('');
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const url = releasesUrl.trim();
-    void installXray(serverId, { version: version.trim(), ...(url ? { releasesUrl: url } : {}) });
+    const tag = version.trim();
+    void installXray(serverId, { ...(tag ? { version: tag } : {}), ...(url ? { releasesUrl: url } : {}) });
   };
   return (
     <form className="install-xray inline-form" onSubmit={submit} data-testid="install-xray-form">
       <label>
         Version{' '}
-        <input value={version} onChange={(event) => setVersion(event.target.value)} size={10} aria-label="Xray version" data-testid="install-xray-version" />
+        <input
+          value={version}
+          onChange={(event) => setVersion(event.target.value)}
+          placeholder="the checked release"
+          size={16}
+          aria-label="Xray version (empty: the release Keyport was checked against)"
+          data-testid="install-xray-version"
+        />
       </label>
       <label>
         Mirror{' '}
@@ -114,7 +123,7 @@ function InstallXrayForm({ serverId }: { serverId: string }) {
           data-testid="install-xray-releases-url"
         />
       </label>
-      <button type="submit" className="primary" disabled={install?.running || !version.trim()} data-testid="install-xray-button">
+      <button type="submit" className="primary" disabled={install?.running} data-testid="install-xray-button">
         {install?.running ? 'Installing…' : 'Install Xray'}
       </button>
     </form>
