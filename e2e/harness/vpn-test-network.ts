@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { NamespaceProcess } from './namespace-process.ts';
 
 /** The server's address on the link to the outside host: what a key's link points at. */
@@ -8,6 +9,18 @@ export const OUTSIDE_ADDRESS = '2001:db8:1::2';
 /** The cloud metadata service, as clouds serve it to a VM: link-local, one hop from the server. */
 export const METADATA_ADDRESS = '169.254.169.254';
 const SERVER_LINK_LOCAL = '169.254.0.1';
+/** A name an admin gave a loopback service on the server, to show a name pointing at 127.0.0.1 is no way round. */
+export const SERVER_LOOPBACK_NAME = 'panel.internal.test';
+/** The metadata service's name on Google Cloud VMs. */
+export const METADATA_NAME = 'metadata.google.internal';
+/** The server's /etc/hosts: Debian's loopback lines and the two names above. */
+const SERVER_HOSTS = [
+  '127.0.0.1 localhost',
+  '::1 localhost ip6-localhost ip6-loopback',
+  `127.0.0.1 ${SERVER_LOOPBACK_NAME}`,
+  `${METADATA_ADDRESS} ${METADATA_NAME}`,
+  '',
+].join('\n');
 
 let networksMade = 0;
 
@@ -16,13 +29,16 @@ let networksMade = 0;
  * veth pair. "server" holds what a rented server holds (the agent on its loopback, Xray's ports);
  * "outside" is the internet side, on IPv6 documentation addresses (2001:db8::/32) that no block
  * list covers, and it also answers for the cloud metadata address 169.254.169.254 (a VM reaches
- * that service over its own link, not on one of its own interfaces). Needs root; touches nothing
- * outside the two namespaces it makes.
+ * that service over its own link, not on one of its own interfaces). The server has a hosts file
+ * of its own (`ip netns exec` binds /etc/netns/NAME/hosts over /etc/hosts), so what `localhost` and
+ * other names resolve to there does not depend on the host. Needs root; touches nothing outside
+ * the two namespaces it makes and that file, which goes with them.
  */
 export class VpnTestNetwork {
   readonly server: string;
   readonly outside: string;
   readonly #processes: NamespaceProcess[] = [];
+  #madeEtcNetns = false;
 
   private constructor(server: string, outside: string) {
     this.server = server;
@@ -37,6 +53,9 @@ export class VpnTestNetwork {
     const serverLink = `kv${process.pid}n${networksMade}s`;
     const outsideLink = `kv${process.pid}n${networksMade}o`;
     try {
+      network.#madeEtcNetns = !existsSync('/etc/netns');
+      mkdirSync(network.#etcDir, { recursive: true });
+      writeFileSync(`${network.#etcDir}/hosts`, SERVER_HOSTS);
       for (const namespace of [network.server, network.outside]) {
         execFileSync('ip', ['netns', 'add', namespace]);
         network.exec(namespace, 'ip', ['link', 'set', 'lo', 'up']);
@@ -54,6 +73,11 @@ export class VpnTestNetwork {
       throw error;
     }
     return network;
+  }
+
+  /** What `ip netns exec` binds over the server's /etc. */
+  get #etcDir(): string {
+    return `/etc/netns/${this.server}`;
   }
 
   /** Runs a command inside one of the namespaces and returns its stdout. */
@@ -102,6 +126,14 @@ export class VpnTestNetwork {
         execFileSync('ip', ['netns', 'del', namespace], { stdio: 'ignore' });
       } catch {
         // Not made, or gone already.
+      }
+    }
+    rmSync(this.#etcDir, { recursive: true, force: true });
+    if (this.#madeEtcNetns) {
+      try {
+        rmdirSync('/etc/netns');
+      } catch {
+        // Another namespace's files are there now.
       }
     }
   }

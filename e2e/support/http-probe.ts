@@ -122,7 +122,11 @@ async function socks5Connect(proxy: string, host: string, port: number, deadline
   return socket;
 }
 
-function ipv6Bytes(address: string): Buffer {
+function ipv6Bytes(written: string): Buffer {
+  // A dotted IPv4 tail (::ffff:127.0.0.1) is the last two groups.
+  const address = written.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_, a, b, c, d) =>
+    `${((Number(a) << 8) | Number(b)).toString(16)}:${((Number(c) << 8) | Number(d)).toString(16)}`,
+  );
   const [head = '', tail = ''] = address.split('::');
   const groups = (part: string) => (part ? part.split(':') : []);
   const missing = 8 - groups(head).length - groups(tail).length;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { NamespaceProcess } from '../harness/namespace-process.ts';
-import { METADATA_ADDRESS, OUTSIDE_ADDRESS, SERVER_ADDRESS, VpnTestNetwork } from '../harness/vpn-test-network.ts';
+import { METADATA_ADDRESS, METADATA_NAME, OUTSIDE_ADDRESS, SERVER_ADDRESS, SERVER_LOOPBACK_NAME, VpnTestNetwork } from '../harness/vpn-test-network.ts';
 import { probeFrom, type HttpProbeResult } from '../support/http-probe.ts';
 import { NamespacedAgent } from '../support/namespaced-agent.ts';
 import { testBlob, BLOB_BYTES } from '../support/test-blob.ts';
@@ -27,9 +27,14 @@ const SERVER_TARGETS = [
   { what: "the agent's API by address", url: `http://127.0.0.1:${AGENT_API_PORT}/api/keys`, answer: { status: 401 } },
   { what: "the agent's API as localhost", url: `http://localhost:${AGENT_API_PORT}/api/keys`, answer: { status: 401 } },
   { what: 'another loopback service', url: `http://127.0.0.1:${LOOPBACK_SERVICE_PORT}/`, answer: { bodyText: 'loopback-service\n' } },
+  { what: 'a loopback service by a name of its own', url: `http://${SERVER_LOOPBACK_NAME}:${LOOPBACK_SERVICE_PORT}/`, answer: { bodyText: 'loopback-service\n' } },
   { what: 'a loopback service on ::1', url: `http://[::1]:${LOOPBACK_SERVICE_PORT}/`, answer: { bodyText: 'loopback6-service\n' } },
+  { what: 'a loopback service as 0.0.0.0 (Linux connects that to loopback)', url: `http://0.0.0.0:${LOOPBACK_SERVICE_PORT}/`, answer: { bodyText: 'loopback-service\n' } },
+  { what: 'a loopback service as :: (Linux connects that to ::1)', url: `http://[::]:${LOOPBACK_SERVICE_PORT}/`, answer: { bodyText: 'loopback6-service\n' } },
+  { what: 'a loopback service as IPv4-mapped ::ffff:127.0.0.1', url: `http://[::ffff:127.0.0.1]:${LOOPBACK_SERVICE_PORT}/`, answer: { bodyText: 'loopback-service\n' } },
   { what: "Xray's API port", url: `http://127.0.0.1:${XRAY_API_PORT}/`, answer: { bodyText: 'xray-api-port\n' } },
   { what: 'the cloud metadata service', url: `http://${METADATA_ADDRESS}/latest/meta-data/`, answer: { bodyText: 'metadata\n' } },
+  { what: 'the cloud metadata service by name', url: `http://${METADATA_NAME}/computeMetadata/v1/`, answer: { bodyText: 'metadata\n' } },
 ] as const;
 
 function skipReason(): string | false {
@@ -149,7 +154,7 @@ describe('a key holder reaches the internet through a real VLESS peer, never the
     assert.equal(download!.bodySha256, createHash('sha256').update(testBlob()).digest('hex'));
   });
 
-  test("through the key's link nothing on the server answers: loopback by address, as localhost and on ::1, Xray's API port, 169.254.169.254", async () => {
+  test("through the key's link nothing on the server answers: loopback by address, by name and on ::1, Xray's API port, 169.254.169.254", async () => {
     // The download in the same batch shows the tunnel itself works while these fail.
     const results = await throughVpn([...SERVER_TARGETS.map((target) => target.url), BLOB_URL]);
     assert.equal(results.at(-1)!.bodyBytes, BLOB_BYTES, JSON.stringify(results.at(-1)));
