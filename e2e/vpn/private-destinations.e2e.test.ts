@@ -164,6 +164,10 @@ describe('a key holder reaches the internet through a real VLESS peer, never the
     assert.deepEqual(reached, [], 'a key holder reached the server');
   });
 
+  test("the key holder's connections leave no access line (address, destination, key id) in the server's log", () => {
+    assert.doesNotMatch(v2rayServer!.output, /accepted/, v2rayServer!.output);
+  });
+
   test('positive control: with allow_private_destinations on, the same probes reach every decoy', async () => {
     await v2rayServer!.stop();
     await apiPortDecoy!.stop();
