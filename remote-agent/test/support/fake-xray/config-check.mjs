@@ -65,28 +65,6 @@ export function buildConfig(config, warn) {
   return { api: builtApi, log: builtLog, inbounds, outbounds };
 }
 
-/**
- * core.New's part that -test also runs (main/run.go:224): handlers are created and registered,
- * so two inbounds (or outbounds) with one tag fail; nothing listens, so shared ports do not.
- */
-export function createServerChecks(built) {
-  try {
-    requireUniqueTags(built.inbounds, 'app/proxyman/inbound');
-    requireUniqueTags(built.outbounds, 'app/proxyman/outbound');
-  } catch (error) {
-    throw xrayError('main', 'failed to create server', error);
-  }
-}
-
-function requireUniqueTags(handlers, pkg) {
-  const seen = new Set();
-  for (const { tag } of handlers) {
-    if (tag === '') continue;
-    if (seen.has(tag)) throw xrayError(pkg, `existing tag found: ${tag}`);
-    seen.add(tag);
-  }
-}
-
 /** APIConfig.Build (infra/conf/api.go:21-50). */
 function buildApi(api) {
   if (!isObject(api)) throw typeError('object', api, 'conf.APIConfig');

@@ -115,19 +115,105 @@ export function stripComments(text) {
 
 /**
  * DecodeJSONConfig (infra/conf/serial/loader.go:48-71): comments dropped, then one JSON value.
- * Node's parser wording stands in for Go's; the line/char position is computed like findOffset.
+ * Node's parser wording stands in for Go's; the line and char come from the offset where the
+ * text stops being JSON, counted like findOffset (loader.go:21-40).
  */
 export function decodeJson(text) {
   const stripped = stripComments(text);
+  const scanned = scanFirstValue(stripped);
+  // json.Decoder.Decode reads the first value only: whatever follows it is never looked at.
+  const first = scanned.error ? stripped : stripped.slice(0, scanned.end);
   try {
-    return JSON.parse(stripped);
+    return JSON.parse(first);
   } catch (error) {
-    const match = /position (\d+)/.exec(error.message);
-    if (!match) throw xrayError('infra/conf/serial', 'failed to read config file', goError(error.message));
-    const before = stripped.slice(0, Number(match[1]));
+    // Running out of text is io.EOF / io.ErrUnexpectedEOF in Go: no position is given.
+    if (scanned.eof) {
+      const eof = stripped.trim() === '' ? 'EOF' : 'unexpected EOF';
+      throw xrayError('infra/conf/serial', 'failed to read config file', goError(eof));
+    }
+    const offset = scanned.error ? scanned.end : first.length;
+    const before = stripped.slice(0, offset);
     const line = before.split('\n').length;
-    const char = before.length - before.lastIndexOf('\n');
+    const char = before.length - before.lastIndexOf('\n') - 1;
     throw xrayError('infra/conf/serial', `failed to read config file at line ${line} char ${char}`, goError(error.message));
+  }
+}
+
+/** Where the first JSON value of `text` ends, or how far a decoder reads before an error. */
+function scanFirstValue(text) {
+  let at = 0;
+  // Reads one character; an error names the offset after it, or the end of the text.
+  const take = () => {
+    if (at >= text.length) throw { end: text.length, eof: true };
+    return text[at++];
+  };
+  const fail = () => {
+    throw { end: at, eof: false };
+  };
+  const space = () => {
+    while (at < text.length && ' \t\r\n'.includes(text[at])) at += 1;
+  };
+  const literal = (word) => {
+    for (const char of word) if (take() !== char) fail();
+  };
+  const string = () => {
+    take();
+    for (;;) {
+      const char = take();
+      if (char === '"') return;
+      if (char === '\\') take();
+      else if (char < ' ') fail();
+    }
+  };
+  const number = () => {
+    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(at));
+    if (!match) {
+      take();
+      fail();
+    }
+    at += match[0].length;
+  };
+  const members = (close, member) => {
+    take();
+    space();
+    if (text[at] === close) return void take();
+    for (;;) {
+      member();
+      space();
+      const next = take();
+      if (next === close) return;
+      if (next !== ',') fail();
+    }
+  };
+  const value = () => {
+    space();
+    const char = text[at];
+    if (char === '{') {
+      return members('}', () => {
+        space();
+        if (text[at] !== '"') {
+          take();
+          fail();
+        }
+        string();
+        space();
+        if (take() !== ':') fail();
+        value();
+      });
+    }
+    if (char === '[') return members(']', value);
+    if (char === '"') return string();
+    if (char === 't') return literal('true');
+    if (char === 'f') return literal('false');
+    if (char === 'n') return literal('null');
+    number();
+  };
+  try {
+    value();
+    return { end: at, error: false, eof: false };
+  } catch (stop) {
+    if (typeof stop?.end !== 'number') throw stop;
+    return { end: stop.end, error: true, eof: stop.eof };
   }
 }
 
