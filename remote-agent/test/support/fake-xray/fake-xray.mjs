@@ -36,8 +36,15 @@ const CONFIG_ERROR_EXIT = 23;
 // main/run.go:94-96: os.Exit(-1), which a shell sees as 255.
 const START_ERROR_EXIT = 255;
 
-/** Bad command line: usage goes to stderr, exit 1 (Go's flag errors are exit 2 in places; see README). */
+/** Bad command line: Go's flag error and the command's usage on stderr, exit 2 (main/commands/base). */
 class UsageError extends Error {}
+
+const USAGE_LINES = {
+  run: 'xray run [-c config.json] [-confdir dir]',
+  'api adi': 'xray api adi [--server=127.0.0.1:8080] <c1.json> [c2.json]...',
+  'api rmi': 'xray api rmi [--server=127.0.0.1:8080] <json_file|tag> [json_file] [tag]...',
+  'api lsi': 'xray api lsi [--server=127.0.0.1:8080] [--isOnlyTags=true]',
+};
 
 /** main/commands/base: Fatalf prints the message and a newline to stderr and exits 1. */
 class FatalError extends Error {}
@@ -50,7 +57,7 @@ async function main(args) {
   const [name, ...rest] = args.length === 0 || args[0].startsWith('-') ? ['run', ...args] : args;
   if (['-h', '-help', '--help'].includes(name)) return commandHelp();
   const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}"`);
+  if (!command) throw new UsageError(`xray ${name}: unknown command\nRun 'xray help' for usage.`);
   return command(rest);
 }
 
@@ -76,7 +83,7 @@ function commandHelp() {
 // --- run (main/run.go:74-109) ---
 
 async function commandRun(args) {
-  const { values, rest } = parseFlags(args, {
+  const { values } = parseFlags('run', args, {
     test: { kind: 'bool', key: 'test' },
     dump: { kind: 'bool', key: 'dump' },
     c: { kind: 'string', key: 'config' },
@@ -84,9 +91,9 @@ async function commandRun(args) {
     confdir: { kind: 'string', key: 'confdir' },
     format: { kind: 'string', key: 'format' },
   });
-  if (rest.length > 0) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
-  if (last(values.dump)) throw new UsageError('the stand-in does not model -dump');
-  if (last(values.confdir)) throw new UsageError('the stand-in does not model -confdir');
+  // Arguments after the flags are ignored, as executeRun does.
+  if (last(values.dump)) fatal('fake-xray: the stand-in does not model -dump');
+  if (last(values.confdir)) fatal('fake-xray: the stand-in does not model -confdir');
 
   printLines(VERSION_LINES);
   const files = configFilesOf(values.config ?? []);
@@ -167,13 +174,13 @@ function goLog(text) {
 async function commandApi(args) {
   const [name, ...rest] = args;
   const command = API_COMMANDS[name];
-  if (!command) throw new UsageError(name === undefined ? 'missing api command' : `unknown api command "${name}"`);
-  return command(rest);
+  if (!command) throw new UsageError(`xray api ${name ?? ''}: unknown command\nRun 'xray help api' for usage.`);
+  return command(rest, `api ${name}`);
 }
 
 /** main/commands/all/api/inbounds_add.go:34-78. */
-async function commandAddInbounds(args) {
-  const { options, sources } = parseApiArgs(args);
+async function commandAddInbounds(args, command) {
+  const { options, sources } = parseApiArgs(command, args);
   const inbounds = [];
   for (const source of sources) {
     const text = await readSource(source).catch((error) => fatal(`failed to load ${source}: ${readErrorText(source, error)}`));
@@ -201,8 +208,8 @@ async function commandAddInbounds(args) {
 }
 
 /** main/commands/all/api/inbounds_remove.go:33-79. */
-async function commandRemoveInbounds(args) {
-  const { options, sources } = parseApiArgs(args);
+async function commandRemoveInbounds(args, command) {
+  const { options, sources } = parseApiArgs(command, args);
   const tags = [];
   for (const source of sources) {
     const text = await readSource(source).catch(() => undefined);
@@ -226,8 +233,8 @@ async function commandRemoveInbounds(args) {
 }
 
 /** main/commands/all/api/inbounds_list.go:30-47: isOnlyTags is a string flag, "true" or not. */
-async function commandListInbounds(args) {
-  const { options, values } = parseApiArgs(args, { isOnlyTags: { kind: 'string', key: 'isOnlyTags' } });
+async function commandListInbounds(args, command) {
+  const { options, values } = parseApiArgs(command, args, { isOnlyTags: { kind: 'string', key: 'isOnlyTags' } });
   const client = await dial(options);
   try {
     const reply = await client
@@ -241,8 +248,8 @@ async function commandListInbounds(args) {
 }
 
 /** setSharedFlags (shared.go:33-39) plus a command's own flags; no argument means stdin. */
-function parseApiArgs(args, extra = {}) {
-  const { values, rest } = parseFlags(args, {
+function parseApiArgs(command, args, extra = {}) {
+  const { values, rest } = parseFlags(command, args, {
     s: { kind: 'string', key: 'server' },
     server: { kind: 'string', key: 'server' },
     t: { kind: 'int', key: 'timeout' },
@@ -293,7 +300,8 @@ function tagText(inbound) {
  * Go `flag` package rules: `-name`, `--name`, `-name=value`, `-name value` (not for bools);
  * parsing stops at the first non-flag argument or after `--`. Every value is kept, in order.
  */
-function parseFlags(args, spec) {
+function parseFlags(command, args, spec) {
+  const usage = (message) => new UsageError(`${message}\nusage: ${USAGE_LINES[command]}\nRun 'xray help ${command}' for details.`);
   const values = {};
   let index = 0;
   for (; index < args.length; index += 1) {
@@ -307,23 +315,27 @@ function parseFlags(args, spec) {
     const equals = body.indexOf('=');
     const name = equals < 0 ? body : body.slice(0, equals);
     const flag = spec[name];
-    if (!flag) throw new UsageError(`flag provided but not defined: -${name}`);
+    if (!flag) throw usage(`flag provided but not defined: -${name}`);
     let value;
     if (equals >= 0) value = body.slice(equals + 1);
     else if (flag.kind === 'bool') value = 'true';
     else if (index + 1 < args.length) value = args[(index += 1)];
-    else throw new UsageError(`flag needs an argument: -${name}`);
-    (values[flag.key] ??= []).push(convertFlag(name, flag.kind, value));
+    else throw usage(`flag needs an argument: -${name}`);
+    const converted = convertFlag(flag.kind, value);
+    if (converted === undefined) {
+      throw usage(flag.kind === 'bool' ? `invalid boolean value "${value}" for -${name}: parse error` : `invalid value "${value}" for flag -${name}: parse error`);
+    }
+    (values[flag.key] ??= []).push(converted);
   }
   return { values, rest: args.slice(index) };
 }
 
-function convertFlag(name, kind, value) {
+function convertFlag(kind, value) {
   if (kind === 'string') return value;
   if (kind === 'int' && /^[+-]?\d+$/.test(value)) return Number(value);
   if (kind === 'bool' && ['true', '1', 't', 'TRUE', 'True', 'T'].includes(value)) return true;
   if (kind === 'bool' && ['false', '0', 'f', 'FALSE', 'False', 'F'].includes(value)) return false;
-  throw new UsageError(`invalid value "${value}" for flag -${name}`);
+  return undefined;
 }
 
 function fatal(message) {
@@ -343,8 +355,12 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exitCode = code;
   },
   (error) => {
-    if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}`);
-    else if (error instanceof FatalError) process.stderr.write(`${error.message}\n`);
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (error instanceof FatalError) process.stderr.write(`${error.message}\n`);
     else process.stderr.write(`${error?.stack ?? error}\n`);
     process.exitCode = 1;
   },

@@ -240,11 +240,17 @@ test('version: Xray first line, stand-in named in the build field', async () => 
   assert.equal(second, 'A unified platform for anti-censorship.');
 });
 
-test('usage: unknown commands and flags exit 1 with usage on stderr', async () => {
-  for (const args of [['bogus'], ['api', 'bogus'], ['run', '-nope'], ['api', 'lsi', '--isOnlyTags']]) {
+test('usage: unknown commands and bad flags exit 2 with Go flag text and usage on stderr', async () => {
+  const cases: Array<[string[], string]> = [
+    [['bogus'], "xray bogus: unknown command\nRun 'xray help' for usage.\n"],
+    [['run', '-nope'], "flag provided but not defined: -nope\nusage: xray run [-c config.json] [-confdir dir]\nRun 'xray help run' for details.\n"],
+    [['api', 'lsi', '--isOnlyTags'], "flag needs an argument: -isOnlyTags\nusage: xray api lsi [--server=127.0.0.1:8080] [--isOnlyTags=true]\nRun 'xray help api lsi' for details.\n"],
+    [['api', 'adi', '-t', 'x'], 'invalid value "x" for flag -t: parse error\nusage: xray api adi [--server=127.0.0.1:8080] <c1.json> [c2.json]...\nRun \'xray help api adi\' for details.\n'],
+  ];
+  for (const [args, stderr] of cases) {
     const result = await runXray(args);
-    assert.equal(result.code, 1, args.join(' '));
-    assert.match(result.stderr, /Usage:/);
+    assert.equal(result.code, 2, args.join(' '));
+    assert.equal(result.stderr, stderr);
   }
 });
 
