@@ -31,7 +31,8 @@ function receiverSettings(inbound) {
   return {
     _TypedMessage_: RECEIVER,
     portList: inbound.ports.length === 1 ? inbound.ports[0] : inbound.ports.join(','),
-    listen: inbound.listen,
+    // Only a configured listen is in the ReceiverConfig; 0.0.0.0 is the handler's default.
+    listen: raw.listen === undefined || raw.listen === null ? undefined : inbound.listen,
     streamSettings: {
       protocolName: networkName(stream.network),
       securityType: security?._TypedMessage_,
