@@ -1,8 +1,9 @@
 // Keyport's stand-in for the `xray` executable: the commands the agent runs, modelled on Xray-core
 // v26.7.28 (argument shapes, output streams, texts and exit codes). See README.md for the sources.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfigFile, formatsOf, decodeJson, readSource, readErrorText } from './config-load.mjs';
 import { buildConfig, buildInbound } from './config-check.mjs';
 import { goLogPrefix } from './go-log.mjs';
@@ -350,18 +351,22 @@ function printLines(lines) {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== undefined) process.exitCode = code;
-  },
-  (error) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    if (error instanceof FatalError) process.stderr.write(`${error.message}\n`);
-    else process.stderr.write(`${error?.stack ?? error}\n`);
-    process.exitCode = 1;
-  },
-);
+// Run only as the program, so other code may import XRAY_VERSION from this file.
+const isProgram = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+if (isProgram) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== undefined) process.exitCode = code;
+    },
+    (error) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (error instanceof FatalError) process.stderr.write(`${error.message}\n`);
+      else process.stderr.write(`${error?.stack ?? error}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

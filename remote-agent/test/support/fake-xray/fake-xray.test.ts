@@ -240,6 +240,14 @@ test('version: Xray first line, stand-in named in the build field', async () => 
   assert.equal(second, 'A unified platform for anti-censorship.');
 });
 
+test('version: XRAY_VERSION can be imported from fake-xray.mjs without running it', async () => {
+  const module = join(import.meta.dirname, 'fake-xray.mjs');
+  const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(m.XRAY_VERSION))`;
+  const result = await runXray(['-e', script], { bin: process.execPath });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, VERSION);
+});
+
 test('usage: unknown commands and bad flags exit 2 with Go flag text and usage on stderr', async () => {
   const cases: Array<[string[], string]> = [
     [['bogus'], "xray bogus: unknown command\nRun 'xray help' for usage.\n"],
