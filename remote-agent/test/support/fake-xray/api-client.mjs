@@ -6,6 +6,9 @@ import { connect } from 'node:net';
 import { splitHostPort } from './config-check.mjs';
 import { rpcErrorText } from './xray-errors.mjs';
 
+/** The line the stand-in's API sends first on every connection (see server.mjs). */
+export const GREETING = '{"xray-stand-in":"HandlerService"}';
+
 // grpc-go's default for a client's largest received message (defaultClientMaxReceiveMessageSize).
 export const GRPC_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
 const DIAL_RETRY_MS = 100;
@@ -32,6 +35,7 @@ export class ApiClient {
     this.#deadline = deadline;
     socket.setEncoding('utf8');
     socket.on('data', (chunk) => this.#onData(chunk));
+    socket.resume();
     socket.on('error', () => {});
     socket.on('close', () => {
       this.#closed = true;
@@ -110,22 +114,40 @@ export class ApiClient {
   }
 }
 
+/**
+ * A TCP connect and the server's greeting line, standing in for the HTTP/2 handshake a blocking
+ * gRPC dial waits for: a port that accepts but does not speak the protocol is not "dialled".
+ */
 function tryConnect(host, port, deadline) {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
-    const timer = setTimeout(() => {
+    let received = '';
+    const fail = (error) => {
+      clearTimeout(timer);
       socket.destroy();
-      reject(new Error('dial timed out'));
-    }, Math.max(0, deadline - Date.now()));
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (error) => {
-      clearTimeout(timer);
       reject(error);
-    });
+    };
+    const timer = setTimeout(() => fail(new Error('dial timed out')), Math.max(0, deadline - Date.now()));
+    const onData = (chunk) => {
+      received += chunk.toString('utf8');
+      const newline = received.indexOf('\n');
+      if (newline < 0) {
+        if (received.length > GREETING.length) fail(new Error('not the API'));
+        return;
+      }
+      if (received.slice(0, newline) !== GREETING) return fail(new Error('not the API'));
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.removeAllListeners('error');
+      socket.removeAllListeners('close');
+      socket.pause();
+      // Bytes after the greeting belong to the first reply; put them back.
+      if (newline + 1 < received.length) socket.unshift(Buffer.from(received.slice(newline + 1), 'utf8'));
+      resolve(socket);
+    };
+    socket.on('data', onData);
+    socket.once('error', fail);
+    socket.once('close', () => fail(new Error('closed before the greeting')));
   });
 }
 

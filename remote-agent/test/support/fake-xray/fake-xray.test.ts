@@ -734,6 +734,21 @@ describe('api', () => {
     assert.ok(took >= 900 && took < 3_000, `took ${took} ms`);
   });
 
+  test('api: a port that accepts but does not speak the API is not dialled either', async () => {
+    const port = await freePort();
+    const silent = createServer(() => {}); // accepts, never answers: a hung Xray, or another program
+    await new Promise<void>((resolve) => silent.listen({ host: HOST, port }, resolve));
+    try {
+      const startedAt = Date.now();
+      const result = await runXray(['api', 'rmi', '-s', `${HOST}:${port}`, '-t', '1', 'key-a']);
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr, `failed to dial ${HOST}:${port}\n`);
+      assert.ok(Date.now() - startedAt >= 900, 'waited for the whole -t');
+    } finally {
+      silent.close();
+    }
+  });
+
   test('-t: one deadline for the dial and every call; calls before it stay done', async () => {
     const apiPort = await freePort();
     const api = `${HOST}:${apiPort}`;

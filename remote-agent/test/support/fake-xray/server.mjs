@@ -4,13 +4,15 @@
 //
 // Data protocol on every inbound port: each `GET <n>\n` is answered with exactly n filler bytes.
 //
-// Control protocol (not gRPC): one TCP connection per `xray api` command, newline-delimited JSON
-// requests answered in order: {"op":"add","inbound":{...}}, {"op":"remove","tag":"..."},
+// Control protocol (not gRPC): one TCP connection per `xray api` command. The server first sends
+// a greeting line (the stand-in for gRPC's HTTP/2 handshake), then answers newline-delimited JSON
+// requests in order: {"op":"add","inbound":{...}}, {"op":"remove","tag":"..."},
 // {"op":"list","isOnlyTags":bool}. Replies: {"text":"...","wireSize":N} or
 // {"error":{"code":"Unknown","desc":"..."}}. FAKE_XRAY_RPC_DELAY_MS (read by `run`) adds that
 // many milliseconds to every call, as the cost of a real call.
 
 import { createServer } from 'node:net';
+import { GREETING } from './api-client.mjs';
 import { buildInbound, splitHostPort } from './config-check.mjs';
 import { LogWriter, SEVERITY_NAME } from './go-log.mjs';
 import { estimateWireSize, listInboundsJson } from './list-inbounds.mjs';
@@ -178,6 +180,7 @@ class Instance {
 
   #serveControl(socket) {
     this.track(socket);
+    socket.write(`${GREETING}\n`);
     socket.setEncoding('utf8');
     let received = '';
     let queue = Promise.resolve();
