@@ -354,6 +354,7 @@ describe('run -test', () => {
     'no port': [(i) => delete i.port, 'Listen on specific ip without port in InboundDetour.'],
     'api without tag': [(_, c) => delete c.api.tag, "failed to build API configuration > infra/conf: API tag can't be empty."],
     'duplicate tag': [(i, c) => c.inbounds.push({ ...i, port: 24_002 }), 'main: failed to create server > app/proxyman/inbound: existing tag found: key-a'],
+    'one email twice in an inbound': [(i) => i.settings.clients.push({ id: randomUUID(), email: 'KEY-A@keyport' }), 'main: failed to create server > proxy/vless/inbound: failed to initiate user > proxy/vless: User KEY-A@keyport already exists.'],
     'rule without outboundTag': [(_, c) => (c.routing = { rules: [{ ip: ['10.0.0.0/8'] }] }), 'failed to build routing configuration > infra/conf: invalid field rule > infra/conf: neither outboundTag nor balancerTag'],
     'rule with a bad CIDR': [(_, c) => (c.routing = { rules: [{ ip: ['10.0.0.0/33'], outboundTag: 'block' }] }), 'illegal ip rule: 10.0.0.0/33 > common/geodata: CIDR prefix length 33 exceeds max 32'],
     'rule with a name as IP': [(_, c) => (c.routing = { rules: [{ ip: ['localhost'], outboundTag: 'block' }] }), 'illegal ip rule: localhost > common/geodata: unsupported address family'],
@@ -389,6 +390,7 @@ describe('run -test', () => {
     'UUID without dashes': (i) => (i.settings.clients[0].id = randomUUID().replaceAll('-', '')),
     'port as a string': (i) => (i.port = '24000'),
     'duplicate ports': (i, c) => c.inbounds.push({ ...i, tag: 'key-b' }),
+    'one email in two inbounds': (i, c) => c.inbounds.push({ ...i, tag: 'key-b', port: 24_002 }),
     'no tag on two inbounds': (i, c) => {
       delete i.tag;
       c.inbounds.push({ ...i });

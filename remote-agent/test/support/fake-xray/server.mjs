@@ -241,7 +241,17 @@ class Handler {
   #instance;
   #servers = [];
 
+  /** Creating the VLESS proxy fills its user validator, where an email may appear once. */
   constructor(built, instance) {
+    const emails = new Set();
+    for (const { email } of built.users) {
+      if (email === '') continue;
+      // proxy/vless/inbound/inbound.go:60-68, proxy/vless/validator.go:35-41 (case-insensitive).
+      if (emails.has(email.toLowerCase())) {
+        throw xrayError('proxy/vless/inbound', 'failed to initiate user', xrayError('proxy/vless', `User ${email} already exists.`));
+      }
+      emails.add(email.toLowerCase());
+    }
     this.built = built;
     this.#instance = instance;
   }
