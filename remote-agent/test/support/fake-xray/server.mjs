@@ -263,7 +263,9 @@ class Handler {
   /** AlwaysOnInboundHandler.Start (app/proxyman/inbound/always.go:174-187), tcpWorker.Start (worker.go:134-149). */
   async start() {
     const { listen, ports } = this.built;
-    for (const port of ports.length > 0 ? ports : [0]) {
+    // One worker per port; a unix socket listen has none, and an empty port list ("port": 0) none at all.
+    const unix = listen !== undefined && (listen.startsWith('/') || listen.startsWith('@'));
+    for (const port of unix ? [0] : ports) {
       const server = createServer({ allowHalfOpen: true }, (socket) => this.#serveData(socket, port));
       const reason = await listenOn(server, listen ?? '0.0.0.0', port);
       if (reason) {
