@@ -16,7 +16,7 @@ const REPO = resolve(import.meta.dirname, '../..');
  * The console core end to end, through the `keyport` CLI as an admin runs it: two test servers
  * (namespaces with real sshd, iptables and the stand-in Xray), the agent deployed onto both over
  * SSH, keys and traffic through the tunnel, Xray installed from a release site, an offline server
- * read from the cache, a broken upgrade rolled back, and a changed host key refused.
+ * read from the cache, a broken upgrade rolled back, and a changed host key refused, then trusted.
  */
 describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
   let alpha: TestServer;
@@ -260,6 +260,30 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
     assert.notEqual(result.code, 0);
     assert.ok(result.stderr.includes(accepted), result.stderr);
     assert.ok(result.stderr.includes(beta.hostKeyFingerprint), result.stderr);
+    assert.ok(result.stderr.includes(`keyport server trust beta --accept-host-key ${beta.hostKeyFingerprint}`), result.stderr);
+    const status = await keyportJson<{ state: string; hostKeyChange: { accepted: string; presented: string } }>(['server', 'status', 'beta'], env);
+    assert.equal(status.state, 'host-key-changed');
+    assert.deepEqual([status.hostKeyChange.accepted, status.hostKeyChange.presented], [accepted, beta.hostKeyFingerprint]);
+  });
+
+  test('server trust accepts only the key the server presents now, and beta keeps its record and works again', async () => {
+    type Listed = { id: string; name: string; addedAt: string; lastSyncedAt: string | null; hostKeyFingerprint: string };
+    const before = (await keyportJson<Listed[]>(['server', 'list'], env)).find((server) => server.name === 'beta')!;
+    const wrong = await keyport(['server', 'trust', 'beta', '--accept-host-key', 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'], env);
+    assert.equal(wrong.code, 4, wrong.stderr);
+    assert.ok(wrong.stderr.includes(beta.hostKeyFingerprint), wrong.stderr);
+    assert.equal((await keyport(['server', 'trust', 'beta'], env)).code, 2, 'no fingerprint is a usage error');
+    assert.equal((await keyport(['keys', 'list', 'beta'], env)).code, 4, 'still refused');
+
+    const trusted = await keyport(['server', 'trust', 'beta', '--accept-host-key', beta.hostKeyFingerprint], env);
+    assert.equal(trusted.code, 0, trusted.stderr);
+    const after = (await keyportJson<Listed[]>(['server', 'list'], env)).find((server) => server.name === 'beta')!;
+    assert.deepEqual(after, { ...before, hostKeyFingerprint: beta.hostKeyFingerprint });
+    assert.notEqual(before.lastSyncedAt, null, 'the cache of beta was kept, not made anew');
+    const created = await keyportJson<{ name: string }>(['keys', 'create', 'beta', 'dave'], env);
+    assert.equal(created.name, 'dave');
+    const keys = await keyportJson<{ source: string; data: { name: string }[] }>(['keys', 'list', 'beta'], env);
+    assert.deepEqual([keys.source, keys.data.map((key) => key.name)], ['live', ['dave']]);
   });
 
   test('uninstall removes the agent and its chains and keeps the data when asked', async () => {

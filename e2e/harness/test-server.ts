@@ -77,6 +77,17 @@ export class TestServer {
     });
   }
 
+  /**
+   * Also serves SSH inside the namespace on 127.0.0.1:`port`, so this server can be its own
+   * ProxyJump hop (`-J` to sshPort, then 127.0.0.1:port). It ends with the server.
+   */
+  serveSshInside(port: number): void {
+    const sshd = `${join(this.dir, 'enter.sh')} /usr/sbin/sshd -i -f ${join(this.dir, 'sshd_config')}`;
+    spawn('ip', ['netns', 'exec', this.namespace, 'socat', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `EXEC:${sshd}`], {
+      stdio: 'ignore',
+    });
+  }
+
   /** Closes the SSH entrance, as if the server went offline. Open sessions end too. */
   async stopSshd(): Promise<void> {
     const socat = this.#socat;
@@ -142,6 +153,27 @@ export class TestServer {
     rmSync(join(this.dir, 'host_ed25519.pub'));
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(this.dir, 'host_ed25519')]);
     this.hostKeyFingerprint = hostFingerprint(this.dir);
+  }
+
+  /**
+   * Makes the server's TCP port answer on the host's 127.0.0.1 at the same number, as a key port
+   * opened in a provider's firewall answers on the server's public address (socat into the
+   * namespace, like the SSH entrance). Closing the forward makes the port unreachable again.
+   */
+  async forwardPort(port: number): Promise<{ close(): Promise<void> }> {
+    const inside = `ip netns exec ${this.namespace} socat STDIO TCP:127.0.0.1:${port},nodelay`;
+    const socat = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `EXEC:${inside}`], { stdio: 'ignore' });
+    await waitForPort(port);
+    return {
+      close: async () => {
+        if (socat.exitCode !== null) return;
+        const exited = new Promise((resolve) => socat.once('exit', resolve));
+        const forwarded = childPids(socat.pid!);
+        socat.kill('SIGTERM');
+        for (const pid of forwarded) killQuietly(pid);
+        await exited;
+      },
+    };
   }
 
   /** Ends everything this server started and deletes its namespace and files. */

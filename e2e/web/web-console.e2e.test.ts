@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -9,8 +9,9 @@ import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
 import { decodeQrPng } from '../support/decode-qr.ts';
-import { keyportJson } from '../support/keyport-cli.ts';
+import { keyport, keyportJson } from '../support/keyport-cli.ts';
 import { startWebConsoleProcess, type RunningWebConsole } from '../support/web-console-process.ts';
+import { XrayReleaseSite } from '../support/xray-release-site.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const byTestId = (id: string) => `[data-testid="${id}"]`;
@@ -18,8 +19,9 @@ const byTestId = (id: string) => `[data-testid="${id}"]`;
 /**
  * The console's window, as web mode serves it, driven in Debian's Chromium against a test server
  * (a namespace with a real sshd, iptables and the stand-in Xray): add and accept the host key,
- * deploy, create a key, decode its QR code, see real traffic in its charts, and read the history
- * of the same server once it is offline.
+ * deploy onto a server without Xray and install Xray from the window, create a key whose port does
+ * not answer from here until it is forwarded, decode its QR code, see real traffic in its charts,
+ * and read the history of the same server once it is offline.
  */
 describe('web console in Chromium against a test server', { timeout: 600_000 }, () => {
   let server: TestServer;
@@ -29,6 +31,9 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
   let browser: Browser;
   let page: Page;
   let key: { id: string; name: string; port: number };
+  /** Xray releases served inside the server's namespace, for the window's "Install Xray". */
+  let releases: XrayReleaseSite;
+  let keyPortForward: { close(): Promise<void> } | undefined;
 
   const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS_DIR, `web-${name}.png`), fullPage: true });
 
@@ -36,9 +41,13 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: REPO, stdio: 'ignore' });
     execFileSync(join(REPO, 'node_modules/.bin/electron-vite'), ['build'], { cwd: REPO, stdio: 'ignore' });
     server = await TestServer.create(await freePort());
+    // A rented server comes without Xray: the harness's stand-in is taken away until the window installs one.
+    rmSync(server.hostPath('/usr/local/bin/xray'));
     scratch = mkdtempSync(join(tmpdir(), 'keyport-web-e2e-'));
     mkdirSync(join(scratch, 'home'), { mode: 0o700 });
     env = { HOME: join(scratch, 'home'), KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
+    releases = await XrayReleaseSite.start(server, scratch);
+    releases.publish('26.7.28');
     web = await startWebConsoleProcess(env);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -48,6 +57,8 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
   after(async () => {
     await browser?.close();
     await web?.stop();
+    await keyPortForward?.close();
+    await releases?.stop();
     await server?.destroy();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
@@ -78,7 +89,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.deepEqual(servers.map((entry) => [entry.name, entry.hostKeyFingerprint]), [['alpha', server.hostKeyFingerprint]]);
   });
 
-  test('deploys the agent with a live step log, and the server turns online', async () => {
+  test('deploys the agent with a live step log; without Xray the server is not green and says how to fix it', async () => {
     await page.click(byTestId('add-server-deploy'));
     const log = page.locator(byTestId('deploy-log'));
     await log.waitFor();
@@ -90,9 +101,42 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     const done = page.locator(byTestId('add-server-done'));
     if (await done.isVisible()) await done.click();
     await page.click(byTestId('server-link-alpha'));
-    await page.locator(`${byTestId('server-state')}:has-text("online")`).first().waitFor();
     await page.click(byTestId('deploy-log-close'));
     await page.locator(byTestId('deploy-log')).waitFor({ state: 'detached' });
+    const state = page.locator(byTestId('server-state')).first();
+    await page.locator(`${byTestId('server-state')}[data-state="xray-missing"]`).first().waitFor();
+    assert.equal((await state.textContent())?.trim(), 'No Xray');
+    const problem = page.locator(`${byTestId('server-problem')}[data-code="xray-missing"]`);
+    assert.match((await problem.textContent()) ?? '', /Xray is not installed on this server \(\/usr\/local\/bin\/xray is missing\), so no key's link works/);
+    await page.click(byTestId('tab-keys'));
+    assert.equal(
+      (await page.locator(byTestId('create-key-warning')).textContent())?.trim(),
+      'A key created now will not work yet: Xray is not installed on this server.',
+    );
+    await screenshot('no-xray');
+    await page.click(byTestId('nav-fleet'));
+    const row = page.locator(byTestId('fleet-row-alpha'));
+    await row.locator(`${byTestId('server-state')}[data-state="xray-missing"]`).waitFor();
+    assert.match((await row.locator(byTestId('fleet-problem')).textContent()) ?? '', /Xray is not installed/);
+    await screenshot('fleet-no-xray');
+  });
+
+  test('installs Xray from the window with a live step log, and the server turns online', async () => {
+    await page.locator(byTestId('fleet-row-alpha')).locator(byTestId('fleet-install-xray')).click();
+    await page.fill(byTestId('install-xray-version'), 'v26.7.28');
+    await page.fill(byTestId('install-xray-releases-url'), releases.url);
+    await page.click(byTestId('install-xray-button'));
+    const log = page.locator(`${byTestId('install-xray-log')}[data-outcome="done"]`);
+    await log.waitFor({ timeout: 120_000 });
+    const steps = (await log.textContent()) ?? '';
+    assert.match(steps, /download-xray/);
+    assert.match(steps, /The agent started Xray with it\./);
+    assert.equal((await page.locator(byTestId('install-xray-result')).textContent())?.trim(), 'Xray 26.7.28 installed at /usr/local/bin/xray.');
+    await page.locator(`${byTestId('server-state')}[data-state="online"]`).first().waitFor();
+    assert.equal(await page.locator(byTestId('server-problem')).count(), 0);
+    await screenshot('xray-installed');
+    await page.click(byTestId('install-xray-log-close'));
+    await page.locator(byTestId('server-problems')).waitFor({ state: 'detached' });
   });
 
   test('creates a key, whose QR code decodes to its vless:// link', async () => {
@@ -104,6 +148,30 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     const keys = (await keyportJson<{ data: { id: string; name: string; port: number }[] }>(['keys', 'list', 'alpha'], env)).data;
     key = keys.find((entry) => entry.name === 'laptop-anna')!;
     assert.ok(key, JSON.stringify(keys));
+
+    // The link names 127.0.0.1, where nothing answers on the key's port until the harness forwards it.
+    const blocked = page.locator(`${byTestId('server-problem')}[data-code="port-unreachable"]`);
+    await blocked.waitFor();
+    const notReachable = `Port ${key.port} is not reachable from here: open 10001-29999/tcp in your provider's firewall.`;
+    assert.ok(((await blocked.textContent()) ?? '').includes(notReachable), (await blocked.textContent()) ?? '');
+    assert.equal((await page.locator(byTestId('server-state')).first().getAttribute('data-state')), 'ports-blocked');
+    assert.match((await page.locator(byTestId('create-key-warning')).textContent()) ?? '', /^The link of laptop-anna will not work yet: the key ports are not reachable from here/);
+    const cli = await keyport(['server', 'check-ports', 'alpha'], env);
+    assert.equal(cli.code, 1);
+    assert.ok(cli.stderr.includes(`port ${key.port} is not reachable from here: open 10001-29999/tcp in your provider's firewall`), cli.stderr);
+    await screenshot('port-blocked');
+
+    keyPortForward = await server.forwardPort(key.port);
+    await page.click(byTestId('problem-check-ports'));
+    await blocked.waitFor({ state: 'detached' });
+    await page.locator(`${byTestId('server-state')}[data-state="online"]`).first().waitFor();
+    assert.equal(await page.locator(byTestId('create-key-warning')).count(), 0);
+    const reachable = await keyport(['server', 'check-ports', 'alpha', '--json'], env);
+    assert.equal(reachable.code, 0, reachable.stderr);
+    assert.deepEqual(
+      (({ host, port, reachable: answered, keyPorts }) => ({ host, port, answered, keyPorts }))(JSON.parse(reachable.stdout)),
+      { host: '127.0.0.1', port: key.port, answered: true, keyPorts: { from: 10001, to: 29999 } },
+    );
     await screenshot('keys');
 
     await row.click();
@@ -146,6 +214,30 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.equal(await activeOnServer(doomedId), undefined);
   });
 
+  test('a key is renamed from its view, its link follows, and a name another key has is refused in words (window and CLI)', async () => {
+    const other = await keyportJson<{ id: string }>(['keys', 'create', 'alpha', 'Мама 📱'], env);
+    await page.click(byTestId(`key-row-${key.id}`));
+    await page.click(byTestId('key-rename'));
+    await page.fill(byTestId('key-rename-name'), 'МАМА 📱');
+    await page.click(byTestId('key-rename-save'));
+    const refusal = (await page.locator(byTestId('key-rename-error')).textContent()) ?? '';
+    assert.match(refusal, /Another key on this server is already named “Мама 📱”\. Names must differ in more than letter case/);
+    await screenshot('key-rename-taken');
+    await page.fill(byTestId('key-rename-name'), 'Анна 💻');
+    await page.click(byTestId('key-rename-save'));
+    await page.locator(byTestId('key-name'), { hasText: 'Анна 💻' }).waitFor();
+    await page.locator(byTestId('key-link'), { hasText: `#${encodeURIComponent('Анна 💻')}` }).waitFor();
+
+    const taken = await keyport(['keys', 'rename', 'alpha', 'Анна 💻', 'мама 📱'], env);
+    assert.equal(taken.code, 1);
+    assert.match(taken.stderr, /^keyport: alpha already has a key named "Мама 📱"/);
+    assert.ok(taken.stderr.includes(`keyport keys rename alpha ${other.id} NEWNAME`), taken.stderr);
+    const restored = await keyportJson<{ name: string }>(['keys', 'rename', 'alpha', 'Анна 💻', 'laptop-anna'], env);
+    assert.equal(restored.name, 'laptop-anna');
+    await keyport(['keys', 'delete', 'alpha', other.id], env);
+    await page.click(byTestId('key-back'));
+  });
+
   test('bytes sent through the key’s port show in its charts', async () => {
     server.exec(join(REPO, 'scripts/node24'), [join(REPO, 'e2e/support/move-bytes.ts'), String(key.port), '30000', '70000']);
     await page.click(`${byTestId(`key-row-${key.id}`)}`);
@@ -184,6 +276,19 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.click(byTestId('nav-fleet'));
     await page.locator(byTestId('fleet-view')).waitFor();
     await screenshot('fleet');
+  });
+
+  test('an Xray that stopped shows as "Xray down" in the fleet, and the row’s Sync now starts it again', async () => {
+    const xrayPid = Number(readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim());
+    process.kill(xrayPid, 'SIGKILL');
+    const row = page.locator(byTestId('fleet-row-alpha'));
+    await page.click(byTestId('fleet-refresh'));
+    await row.locator(`${byTestId('server-state')}[data-state="xray-down"]`).waitFor();
+    assert.match((await row.locator(byTestId('fleet-problem')).textContent()) ?? '', /^Xray is installed but not running, so no key's link works\./);
+    await screenshot('fleet-xray-down');
+    await row.locator(byTestId('problem-sync-now')).click();
+    await row.locator(`${byTestId('server-state')}[data-state="online"]`).waitFor();
+    assert.notEqual(Number(readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim()), xrayPid, 'the agent started a new Xray');
   });
 
   test('a password login is asked for in the page after a restart, and a wrong one is refused there', async () => {
@@ -237,5 +342,35 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.click(byTestId('tab-traffic'));
     await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
     await screenshot('offline-traffic');
+  });
+
+  test('a reinstalled server is red with both fingerprints, and its new key is trusted from the window after checking it', async () => {
+    const accepted = server.hostKeyFingerprint;
+    server.replaceHostKey();
+    server.startSshd();
+    await page.click(byTestId('nav-fleet'));
+    await page.reload();
+    const row = page.locator(byTestId('fleet-row-alpha'));
+    await row.locator(`${byTestId('server-state')}[data-state="host-key-changed"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await row.locator(byTestId('host-key-accepted')).textContent(), accepted);
+    assert.equal(await row.locator(byTestId('host-key-presented')).textContent(), server.hostKeyFingerprint);
+    await screenshot('host-key-changed');
+    await row.locator(byTestId('trust-host-key-button')).click();
+    assert.equal(await page.locator(byTestId('trust-host-key-fingerprint')).textContent(), server.hostKeyFingerprint);
+    await screenshot('host-key-trust-confirm');
+    await page.click(byTestId('confirm-ok'));
+    await row.locator(`${byTestId('server-state')}[data-state="online"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await row.locator(byTestId('host-key-changed')).count(), 0);
+
+    // The other record of the same server is still red; its own view trusts it too.
+    await page.click(byTestId('server-link-alpha-pw'));
+    const view = page.locator(byTestId('server-view'));
+    await view.locator(byTestId('host-key-changed')).waitFor();
+    await screenshot('host-key-changed-server');
+    await view.locator(byTestId('trust-host-key-button')).click();
+    await page.click(byTestId('confirm-ok'));
+    await view.locator(`${byTestId('server-state')}[data-state="not-deployed"]`).first().waitFor();
+    const servers = await keyportJson<{ name: string; hostKeyFingerprint: string }[]>(['server', 'list'], env);
+    assert.deepEqual(servers.map((entry) => entry.hostKeyFingerprint), [server.hostKeyFingerprint, server.hostKeyFingerprint]);
   });
 });

@@ -1,9 +1,9 @@
+import type { SettingsService } from './services/settings/settings-service.ts';
 import type { PortFirewall } from './services/firewall/port-firewall.ts';
 import type { KeyService } from './services/key-service.ts';
 import type { Sampler } from './services/sampler.ts';
 import type { TrafficStore } from './services/store/traffic-store.ts';
 import type { RealityKeys } from './services/xray/reality-keys.ts';
-import type { RealityOptions } from './services/xray/xray-config.ts';
 import type { XrayManager } from './services/xray/xray-manager.ts';
 
 /** What the route plugins work with: the agent's services, built once in main.ts (or a test). */
@@ -13,7 +13,8 @@ export interface AgentContext {
   sampler: Sampler;
   xray: XrayManager;
   firewall: PortFirewall;
-  reality: { keys: RealityKeys; options: RealityOptions };
+  realityKeys: RealityKeys;
+  settings: SettingsService;
   /** The host clients connect to, written into vless:// links. */
   publicHost: string;
   now: () => number;

@@ -4,11 +4,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AgentContext } from './agent-context.ts';
 import { installApiKeyAuth } from './http/api-key-auth.ts';
 import type { Logger } from './lib/logger.ts';
-import { installErrorHandler } from './http/error-handler.ts';
+import { frameworkErrors, installErrorHandler } from './http/error-handler.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { historyRoutes } from './routes/history/index.ts';
 import { keysRoutes } from './routes/keys/index.ts';
 import { monthlyRoutes } from './routes/monthly/index.ts';
+import { settingsRoutes } from './routes/settings/index.ts';
 import { systemRoutes } from './routes/system/index.ts';
 import { trafficRoutes } from './routes/traffic/index.ts';
 
@@ -22,6 +23,9 @@ export interface AppOptions {
   log: Logger;
 }
 
+// Node refuses request heads over 16 KiB (431) before routing, so no id can be longer than this.
+const MAX_PARAM_LENGTH = 16 * 1024;
+
 /** Builds the agent's HTTP API (routes, validation, auth, errors, OpenAPI); never listens. */
 export async function buildApp({ ctx, apiKey, log }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -29,6 +33,10 @@ export async function buildApp({ ctx, apiKey, log }: AppOptions): Promise<Fastif
     // throughput. Faults go to `log` from the error handler.
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Key ids are opaque text to clients: a long one must reach the route and get "Key ... not
+    // found", not fall past the router (whose default limit is 100).
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app, log);
@@ -43,7 +51,7 @@ export async function buildApp({ ctx, apiKey, log }: AppOptions): Promise<Fastif
     },
   });
 
-  for (const routes of [keysRoutes, trafficRoutes, historyRoutes, monthlyRoutes, systemRoutes]) {
+  for (const routes of [keysRoutes, trafficRoutes, historyRoutes, monthlyRoutes, systemRoutes, settingsRoutes]) {
     await app.register(routes, { ctx });
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

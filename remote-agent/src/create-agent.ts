@@ -15,6 +15,11 @@ import { loadOrCreateRealityKeys } from './services/xray/reality-keys.ts';
 import { XrayCli } from './services/xray/xray-cli.ts';
 import { XrayManager } from './services/xray/xray-manager.ts';
 import { XrayProcess } from './services/xray/xray-process.ts';
+import { seedSettings } from './services/settings/seed-settings.ts';
+import { SettingsService } from './services/settings/settings-service.ts';
+import { SettingsStore } from './services/store/settings-store.ts';
+
+const LOG_ROTATION_INTERVAL_MS = 60_000;
 
 export interface Agent {
   app: FastifyInstance;
@@ -35,13 +40,9 @@ export async function createAgent(
   const db = openDatabase(join(flags.dataDir, 'keyport.db'));
   const keyStore = new KeyStore(db);
   const traffic = new TrafficStore(db);
-  const firewall = new PortFirewall(log, flags.portRange);
+  const firewall = new PortFirewall(log, flags.portRange, flags.openKeyPorts);
   const realityKeys = await loadOrCreateRealityKeys(flags.dataDir);
-  const reality = {
-    dest: flags.realityDest,
-    serverNames: flags.realityServerNames,
-    fingerprint: flags.realityFingerprint,
-  };
+  const settingsStore = new SettingsStore(db, await seedSettings(flags));
   const xray = new XrayManager({
     cli: new XrayCli(flags.xrayBin, flags.xrayApi),
     process: new XrayProcess({
@@ -52,7 +53,9 @@ export async function createAgent(
     }),
     configPath: flags.xrayConfig,
     realityKeys,
-    reality,
+    settings: () => settingsStore.get(),
+    accessLogPath: join(flags.dataDir, 'xray-access.log'),
+    logPath: join(flags.dataDir, 'xray.log'),
     activeKeys: () => keyStore.list().filter((key) => key.isActive),
     log,
   });
@@ -64,11 +67,13 @@ export async function createAgent(
     sampler,
     xray,
     firewall,
-    reality: { keys: realityKeys, options: reality },
+    realityKeys,
+    settings: new SettingsService(settingsStore, () => xray),
     publicHost: flags.publicHost,
     now,
   };
   const app = await buildApp({ ctx, apiKey, log });
+  let logRotation: NodeJS.Timeout | undefined;
 
   return {
     app,
@@ -79,8 +84,11 @@ export async function createAgent(
       await xray.sync();
       await sampler.cycle();
       sampler.start();
+      logRotation = setInterval(() => void xray.rotateLogs(), LOG_ROTATION_INTERVAL_MS);
+      logRotation.unref();
     },
     async close() {
+      clearInterval(logRotation);
       await sampler.stop();
       await app.close();
       db.close();

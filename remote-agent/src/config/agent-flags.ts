@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { FamilyLabel } from '../services/firewall/port-firewall.ts';
 import type { PortRange } from '../services/store/key-store.ts';
 
 export interface AgentFlags {
@@ -8,6 +9,8 @@ export interface AgentFlags {
   apiKeyFile: string;
   publicHost: string;
   portRange: PortRange;
+  /** Families whose INPUT drops by default: the agent accepts the key port range there too. */
+  openKeyPorts: FamilyLabel[];
   sampleIntervalMs: number;
   xrayBin: string;
   xrayConfig: string;
@@ -29,6 +32,8 @@ export const USAGE = `Usage: keyport-agent [flags]
                                  (default DATA_DIR/api-key; env KEYPORT_API_KEY overrides)
   --public-host HOST             host written into vless:// links (default: the machine's hostname)
   --port-range FROM-TO           key ports (default 10001-10999)
+  --open-key-ports v4,v6         also accept the key ports in INPUT (chain KEYPORT_OPEN) for these
+                                 address families, on hosts whose firewall drops by default (default none)
   --sample-interval SECONDS      traffic sampling interval (default 10)
   --xray-bin PATH                Xray executable (default /usr/local/bin/xray)
   --xray-config PATH             Xray config file the agent owns (default DATA_DIR/xray-config.json)
@@ -60,6 +65,7 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
       'api-key-file': { type: 'string' },
       'public-host': { type: 'string' },
       'port-range': { type: 'string', default: '10001-10999' },
+      'open-key-ports': { type: 'string', default: '' },
       'sample-interval': { type: 'string', default: '10' },
       'xray-bin': { type: 'string', default: '/usr/local/bin/xray' },
       'xray-config': { type: 'string' },
@@ -85,6 +91,7 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
     apiKeyFile: values['api-key-file'] ?? `${dataDir}/api-key`,
     publicHost: values['public-host'] ?? defaultPublicHost,
     portRange: portRange(values['port-range']),
+    openKeyPorts: families(values['open-key-ports']),
     sampleIntervalMs: Math.round(seconds * 1000),
     xrayBin: values['xray-bin'],
     xrayConfig: values['xray-config'] ?? `${dataDir}/xray-config.json`,
@@ -110,4 +117,11 @@ function portRange(text: string): PortRange {
     throw new FlagError(`--port-range must be FROM-TO within 1-65535, got "${text}"`);
   }
   return { from, to };
+}
+
+function families(text: string): FamilyLabel[] {
+  const listed = text.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = listed.find((name) => name !== 'v4' && name !== 'v6');
+  if (unknown !== undefined) throw new FlagError(`--open-key-ports takes v4, v6 or v4,v6, got "${text}"`);
+  return [...new Set(listed as FamilyLabel[])];
 }

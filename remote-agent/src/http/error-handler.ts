@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../lib/http-error.ts';
 import type { Logger } from '../lib/logger.ts';
 import { describeValidationError } from './validation.ts';
@@ -17,7 +17,7 @@ const FRAMEWORK_DETAILS: Record<string, string> = {
 export function installErrorHandler(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
-      return reply.code(error.statusCode).send({ status: 'error', detail: error.message });
+      return reply.code(error.statusCode).send({ ...error.facts, status: 'error', detail: error.message });
     }
     if (error.validation) {
       const context = CONTEXT_NAMES[error.validationContext ?? ''] ?? 'request';
@@ -33,6 +33,26 @@ export function installErrorHandler(app: FastifyInstance, log: Logger): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ status: 'error', detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
+    reply.code(404).send({ status: 'error', detail: `no route ${request.method} ${shownPath(request.url)}` }),
   );
 }
+
+/**
+ * Failures before routing, which the error handler never sees (Fastify's own body has no
+ * `detail`). A path with a broken %-escape is not a URL at all: 400, the one malformed id that is
+ * not simply unknown.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_BAD_URL') {
+    void reply.code(400).send({ status: 'error', detail: 'the path is not a valid URL: each % must begin an escape of two hex digits' });
+    return;
+  }
+  const statusCode = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 500;
+  void reply.code(statusCode).send({ status: 'error', detail: `no route ${request.method} ${shownPath(request.url)}` });
+}
+
+const MAX_PATH_SHOWN = 200;
+const shownPath = (url: string) => {
+  const path = url.split('?')[0] ?? '';
+  return path.length > MAX_PATH_SHOWN ? `${path.slice(0, MAX_PATH_SHOWN)}…` : path;
+};

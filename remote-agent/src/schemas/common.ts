@@ -19,13 +19,19 @@ export const ErrorBody = Type.Object({
   detail: Type.String(),
 });
 
+/** 409: `reason` says which conflict, so clients need not read `detail`. */
+export const ConflictBody = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+  reason: Type.Union([Type.Literal('name_taken'), Type.Literal('ports_exhausted')]),
+  key_id: Type.Optional(Type.String({ description: 'name_taken: the key that has the name' })),
+});
+
 export const ByteCount = Type.Integer({ minimum: 0, description: 'bytes' });
 
+/** Any text: an id that no key has is a 404, whatever its shape (the spec's ids are opaque strings). */
 export const KeyIdParams = Type.Object({
-  key_id: Type.String({
-    pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
-    errorMessage: 'key_id must be a key id (a lowercase UUID)',
-  }),
+  key_id: Type.String({ description: 'the id POST /api/keys gave the key' }),
 });
 export type KeyIdParams = Static<typeof KeyIdParams>;
 

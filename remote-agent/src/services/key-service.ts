@@ -1,13 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { conflict, notFound } from '../lib/http-error.ts';
+import { badRequest, conflict, notFound } from '../lib/http-error.ts';
+import { checkKeyName } from '../lib/key-name.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PortFirewall } from './firewall/port-firewall.ts';
 import { killConnectionsOnPort } from './net/connection-killer.ts';
 import { listeningPortsNow } from './net/socket-table.ts';
 import type { Sampler } from './sampler.ts';
-import { PortsExhaustedError, type KeyRecord, type KeyStore, type PortMove, type PortRange } from './store/key-store.ts';
+import { NameTakenError, PortsExhaustedError, type KeyRecord, type KeyStore, type PortMove, type PortRange } from './store/key-store.ts';
 import type { TrafficStore } from './store/traffic-store.ts';
 import type { XrayManager } from './xray/xray-manager.ts';
+
+/** What PATCH /api/keys/{key_id} may change; at least one. */
+export interface KeyChanges {
+  name?: string;
+  isActive?: boolean;
+}
+
+// Ids are opaque to clients, so any text may arrive as one; the answer names it, but not at any length.
+const MAX_ID_SHOWN = 64;
+const shownId = (id: string) => (id.length > MAX_ID_SHOWN ? `${id.slice(0, MAX_ID_SHOWN)}…` : id);
 
 export interface KeyServiceOptions {
   keys: KeyStore;
@@ -41,11 +52,14 @@ export class KeyService {
 
   get(id: string): KeyRecord {
     const key = this.#o.keys.get(id);
-    if (!key) throw notFound(`Key ${id} not found`);
+    if (!key) throw notFound(`Key ${shownId(id)} not found`);
     return key;
   }
 
-  async create(name: string): Promise<KeyRecord> {
+  async create(proposedName: string): Promise<KeyRecord> {
+    const name = validName(proposedName);
+    const taken = this.#o.keys.nameHolder(name);
+    if (taken) throw nameTaken(new NameTakenError(name, taken.id));
     const busy = listeningPortsNow();
     let key: KeyRecord;
     try {
@@ -55,7 +69,8 @@ export class KeyService {
         (port) => busy.has(port),
       );
     } catch (error) {
-      if (error instanceof PortsExhaustedError) throw conflict(error.message);
+      if (error instanceof PortsExhaustedError) throw conflict(error.message, { reason: 'ports_exhausted' });
+      if (error instanceof NameTakenError) throw nameTaken(error);
       throw error;
     }
     this.#o.sampler.forgetPorts([key.port]);
@@ -71,6 +86,22 @@ export class KeyService {
     await this.#o.xray.keyRemoved(id);
     await this.#firewallStep(`remove rules for port ${key.port}`, () => this.#o.firewall.removePort(key.port));
     await this.#cutConnections(key.port);
+  }
+
+  /** Renames and/or switches a key; a refused name changes nothing. Links carry the new name at once. */
+  async update(id: string, changes: KeyChanges): Promise<KeyRecord> {
+    let key = this.get(id);
+    if (changes.name !== undefined) {
+      const name = validName(changes.name);
+      try {
+        key = this.#o.keys.rename(id, name) ?? key;
+      } catch (error) {
+        if (error instanceof NameTakenError) throw nameTaken(error);
+        throw error;
+      }
+    }
+    if (changes.isActive !== undefined) key = await this.setActive(id, changes.isActive);
+    return key;
   }
 
   /** Disabling keeps the port and history, removes the inbound and cuts live connections at once. */
@@ -126,3 +157,11 @@ export class KeyService {
     if (!result.ok) this.#o.log.warn(`could not close connections on port ${port}: ${result.detail}`);
   }
 }
+
+function validName(proposed: string): string {
+  const check = checkKeyName(proposed);
+  if (!check.ok) throw badRequest(check.detail);
+  return check.name;
+}
+
+const nameTaken = (error: NameTakenError) => conflict(error.message, { reason: 'name_taken', key_id: error.holderKeyId });

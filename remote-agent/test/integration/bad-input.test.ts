@@ -20,6 +20,7 @@ describe('bad input gets a clear error and changes nothing', () => {
     removeAgentChains();
     agent = await AgentProcess.start({ logLevel: 'debug' });
     key = (await agent.post('/api/keys', { name: 'existing' })).body;
+    await agent.post('/api/keys', { name: 'other' });
   });
   after(async () => agent?.dispose());
 
@@ -46,7 +47,19 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['a missing name', 'POST', '/api/keys', {}, 400, /name is required/],
     ['an empty name', 'POST', '/api/keys', { name: '' }, 400, /name must be 1-100 characters/],
     ['a too long name', 'POST', '/api/keys', { name: 'a'.repeat(101) }, 400, /name must be 1-100 characters/],
-    ['a name full of shell metacharacters', 'POST', '/api/keys', { name: 'x; rm -rf / `id` $(reboot)' }, 400, /letters, digits/],
+    ['a name with a control character', 'POST', '/api/keys', { name: 'bell\u0007' }, 400, /control or invisible character U\+0007/],
+    ['a name with a bidi override', 'POST', '/api/keys', { name: 'gpj.\u202Eexe' }, 400, /bidirectional control U\+202E/],
+    ['a name with a zero-width space', 'POST', '/api/keys', { name: 'a\u200Bb' }, 400, /invisible character U\+200B/],
+    ['a name with a trailing space', 'POST', '/api/keys', { name: 'anna ' }, 400, /starts or ends with a space/],
+    ['101 emoji as a name', 'POST', '/api/keys', { name: '📱'.repeat(101) }, 400, /this one has 101/],
+    ['an existing key\'s name', 'POST', '/api/keys', { name: 'EXISTING' }, 409, /a key named "EXISTING" already exists/],
+    ['a rename to a bad name', 'PATCH', `/api/keys/{id}`, { name: 'x\u0000' }, 400, /control or invisible character U\+0000/],
+    ['a rename to an empty name', 'PATCH', `/api/keys/{id}`, { name: '' }, 400, /name must be 1-100 characters/],
+    ['a number as the new name', 'PATCH', `/api/keys/{id}`, { name: 7 }, 400, /name must be string/],
+    ['an empty patch', 'PATCH', `/api/keys/{id}`, {}, 400, /body must give name, is_active or both/],
+    ['a rename with a bad is_active', 'PATCH', `/api/keys/{id}`, { name: 'fine', is_active: 'yes' }, 400, /is_active must be boolean/],
+    ['a rename to a bad name with is_active', 'PATCH', `/api/keys/{id}`, { name: ' x', is_active: false }, 400, /starts or ends/],
+    ['a rename to another key\'s name with is_active', 'PATCH', `/api/keys/{id}`, { name: 'Other', is_active: false }, 409, /already exists/],
     ['an unknown field', 'POST', '/api/keys', { name: 'ok', port: 1 }, 400, /unknown field port/],
     ['a JSON array body', 'POST', '/api/keys', [{ name: 'ok' }], 400, /body must be object/],
     ['an oversized body', 'POST', '/api/keys', { name: 'a'.repeat(100_000) }, 413, /too large/],
@@ -58,7 +71,7 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['an unknown key id on patch', 'PATCH', `/api/keys/${MISSING_ID}`, { is_active: false }, 404, /not found/],
     ['an unknown key id on history reset', 'POST', `/api/keys/${MISSING_ID}/traffic/history/reset`, undefined, 404, /not found/],
     ['an unknown key id on live reset', 'POST', `/api/keys/${MISSING_ID}/traffic/simple/reset`, undefined, 404, /not found/],
-    ['a malformed key id', 'GET', '/api/keys/..%2F..%2Fetc/config', undefined, 400, /key_id must be a key id/],
+    ['a path that is not a URL (a broken percent-escape)', 'GET', '/api/keys/%ZZ', undefined, 400, /not a valid URL/],
     ['an impossible date', 'GET', '/api/traffic/daily/2025-02-30', undefined, 400, /not a calendar date/],
     ['a date in another form', 'GET', '/api/traffic/daily/05-08-2025', undefined, 400, /YYYY-MM-DD/],
     ['an impossible date, per key', 'GET', '/api/traffic/daily/2025-02-30/keys', undefined, 400, /not a calendar date/],
@@ -68,6 +81,39 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['a huge days_to_keep', 'POST', '/api/traffic/history/cleanup?days_to_keep=1e30', undefined, 400, /days_to_keep/],
     ['a text days_to_keep', 'POST', '/api/traffic/history/cleanup?days_to_keep=all', undefined, 400, /days_to_keep/],
   ];
+
+  // Ids are opaque strings to clients: any id no key has is unknown, whatever it looks like.
+  const unknownIds = [
+    MISSING_ID,
+    'abc',
+    '..%2Fx',
+    '..%2F..%2Fetc%2Fpasswd',
+    'a'.repeat(300),
+    'b'.repeat(5000),
+    '%D0%9C%D0%B0%D0%BC%D0%B0%20%F0%9F%93%B1',
+    '%00',
+    "x'%20OR%20'1'='1",
+  ];
+  test('every /api/keys/{key_id} route answers 404 for an id no key has, whatever its shape, and changes nothing', async () => {
+    const spec = (await agent.get('/api/openapi.json')).body;
+    const keyRoutes = Object.entries(spec.paths as Record<string, Record<string, unknown>>)
+      .filter(([path]) => path.includes('{key_id}'))
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })));
+    assert.equal(keyRoutes.length, 9, JSON.stringify(keyRoutes));
+    const before = await state();
+    for (const { method, path } of keyRoutes) {
+      for (const id of [...unknownIds, key.id.toUpperCase()]) {
+        const body = method === 'PATCH' ? { is_active: false } : undefined;
+        const response = await agent.request(method, path.replace('{key_id}', id), body);
+        const what = `${method} ${path} with ${id.slice(0, 40)}`;
+        assert.equal(response.status, 404, what);
+        assert.equal(response.body.status, 'error', what);
+        assert.match(response.body.detail, /^Key .* not found$/, what);
+        assert.ok(response.body.detail.length < 100, `${what}: the detail echoes the id at length`);
+      }
+    }
+    assert.deepEqual(await state(), before);
+  });
 
   test('neither the API key, a wrong key tried, nor the Reality private key reaches the log', async () => {
     const realityKeys = JSON.parse(readFileSync(join(agent.dataDir, 'reality-keys.json'), 'utf8'));

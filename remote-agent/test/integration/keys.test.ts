@@ -63,6 +63,68 @@ describe('keys', () => {
     assert.equal(decodeURIComponent(url.hash.slice(1)), 'Иван Петров');
   });
 
+  test('a name may be any printable text, emoji too, and is stored in NFC', async () => {
+    const created = await agent.post('/api/keys', { name: 'Мама 📱' });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    assert.equal(created.body.name, 'Мама 📱');
+    const hundredEmoji = await agent.post('/api/keys', { name: '👨‍👩‍👧‍👦'.repeat(100) });
+    assert.equal(hundredEmoji.status, 200, JSON.stringify(hundredEmoji.body));
+    const decomposed = await agent.post('/api/keys', { name: 'Ame\u0301lie' });
+    assert.equal(decomposed.body.name, 'Amélie');
+    const config = (await agent.get(`/api/keys/${created.body.id}/config`)).body;
+    assert.equal(decodeURIComponent(new URL(config.vless_url).hash.slice(1)), 'Мама 📱');
+  });
+
+  test('a second key with a name already taken, in any case or Unicode form, gets 409 and nothing is created', async () => {
+    const first = (await agent.post('/api/keys', { name: 'Amélie 2' })).body;
+    const before = (await agent.get('/api/keys')).body.length;
+    for (const name of ['Amélie 2', 'AMÉLIE 2', 'ame\u0301lie 2']) {
+      const refused = await agent.post('/api/keys', { name });
+      assert.equal(refused.status, 409, name);
+      assert.deepEqual(refused.body, {
+        status: 'error',
+        reason: 'name_taken',
+        key_id: first.id,
+        detail: `a key named "${name.normalize('NFC')}" already exists on this server (id ${first.id})`,
+      });
+    }
+    assert.equal((await agent.get('/api/keys')).body.length, before);
+  });
+
+  test('two creates racing with one name: one key, one 409', async () => {
+    const before = (await agent.get('/api/keys')).body.length;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => agent.post('/api/keys', { name: 'racer' })));
+    assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, 409, 409, 409, 409, 409, 409, 409]);
+    assert.equal((await agent.get('/api/keys')).body.length, before + 1);
+  });
+
+  test('a key can be renamed: its link follows, another key\'s name is refused, its own is fine', async () => {
+    const key = (await agent.post('/api/keys', { name: 'before-rename' })).body;
+    const other = (await agent.post('/api/keys', { name: 'someone else' })).body;
+    const held = await open(key.port);
+
+    const renamed = await agent.request('PATCH', `/api/keys/${key.id}`, { name: 'Папа 💻' });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+    assert.deepEqual(renamed.body, { ...key, name: 'Папа 💻' });
+    assert.deepEqual((await agent.get(`/api/keys/${key.id}`)).body, renamed.body);
+    const config = (await agent.get(`/api/keys/${key.id}/config`)).body;
+    assert.equal(decodeURIComponent(new URL(config.vless_url).hash.slice(1)), 'Папа 💻');
+    assert.equal((await agent.get(`/api/keys/${key.id}/traffic/simple`)).body.data.name, 'Папа 💻');
+    assert.equal(await probeHeld(held), 'open', 'a rename leaves the key’s connections alone');
+    held.destroy();
+
+    const clash = await agent.request('PATCH', `/api/keys/${key.id}`, { name: 'SOMEONE ELSE', is_active: false });
+    assert.equal(clash.status, 409);
+    assert.equal(clash.body.key_id, other.id);
+    assert.deepEqual((await agent.get(`/api/keys/${key.id}`)).body, renamed.body, 'a refused rename changes nothing');
+
+    assert.equal((await agent.request('PATCH', `/api/keys/${key.id}`, { name: 'папа 💻' })).body.name, 'папа 💻');
+    const both = await agent.request('PATCH', `/api/keys/${key.id}`, { name: 'before-rename', is_active: false });
+    assert.deepEqual(both.body, { ...key, is_active: false });
+    assert.ok(!liveTags(agent).includes(`keyport-${key.id}`));
+    assert.equal((await agent.post('/api/keys', { name: 'Папа 💻' })).status, 200, 'the old name is free again');
+  });
+
   test('adding and deleting keys applies live: other users stay connected and Xray is not restarted', async () => {
     const first = (await agent.post('/api/keys', { name: 'stays-connected' })).body;
     const held = await open(first.port);

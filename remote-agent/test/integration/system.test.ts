@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess, FAKE_XRAY } from '../support/agent-process.ts';
 import { agentRules, removeAgentChains } from '../support/firewall.ts';
+import { lsi } from '../support/xray-api.ts';
 import { moveBytes } from '../support/tcp-traffic.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -25,10 +26,7 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
   let agent: AgentProcess;
   let xrayBin: string;
   const configStatus = async () => (await agent.get('/api/system/config-status')).body.data;
-  const lsi = () =>
-    JSON.parse(execFileSync(FAKE_XRAY, ['api', 'lsi', '-s', `127.0.0.1:${agent.xrayApiPort}`], { encoding: 'utf8' })).inbounds.map(
-      (inbound: { tag: string }) => inbound.tag,
-    );
+  const liveTags = () => lsi(agent.xrayApiPort);
 
   before(async () => {
     removeAgentChains();
@@ -47,7 +45,12 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
       Object.keys(methods).map((method) => `${method} ${path}`),
     );
     assert.deepEqual(SPEC_OPERATIONS.filter((operation) => !documented.includes(operation)), []);
-    assert.equal(body.paths['/api/keys'].post.requestBody.content['application/json'].schema.properties.name.maxLength, 100);
+    const name = body.paths['/api/keys'].post.requestBody.content['application/json'].schema.properties.name;
+    assert.equal(name.maxLength, 1000, 'code points; the rule of 1-100 characters is in the description');
+    assert.match(name.description, /1-100 characters .*no control, bidirectional or invisible formatting characters/);
+    const patch = body.paths['/api/keys/{key_id}'].patch;
+    assert.deepEqual(Object.keys(patch.requestBody.content['application/json'].schema.properties).sort(), ['is_active', 'name']);
+    assert.deepEqual(Object.keys(patch.responses['409'].content['application/json'].schema.properties).sort(), ['detail', 'key_id', 'reason', 'status']);
   });
 
   test('without Xray the agent still stores keys and says exactly what is out of sync', async () => {
@@ -66,6 +69,8 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     assert.deepEqual(validation.checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok]), [
       ['config_test', false],
       ['file_matches_keys', true],
+      ['routing_blocks_private_destinations', true],
+      ['keys_served', false],
       ['live_matches_keys', false],
     ]);
   });
@@ -77,7 +82,7 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     assert.equal(synced.xray.method, 'start');
     assert.equal(synced.in_sync, true);
     const keys = (await agent.get('/api/keys')).body;
-    assert.deepEqual(lsi().sort(), keys.map((key: { id: string }) => `keyport-${key.id}`).sort());
+    assert.deepEqual((await liveTags()).sort(), keys.map((key: { id: string }) => `keyport-${key.id}`).sort());
     await moveBytes(keys[0].port, 100, 100);
     const validation = (await agent.get('/api/system/xray/validate-sync')).body.data;
     assert.equal(validation.valid, true, JSON.stringify(validation));
@@ -105,7 +110,7 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     const status = (await agent.get('/api/system/xray/config-status')).body.data;
     assert.equal(status.last_apply.method, 'start');
     assert.equal(status.in_sync, true);
-    assert.ok(lsi().includes(`keyport-${key.id}`));
+    assert.ok((await liveTags()).includes(`keyport-${key.id}`));
   });
 
   test('firewall drift is reported by config-status and repaired by sync-config', async () => {

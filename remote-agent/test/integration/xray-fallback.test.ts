@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { AgentProcess, FAKE_XRAY } from '../support/agent-process.ts';
+import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
+import { lsi } from '../support/xray-api.ts';
 
 describe('when Xray runs but its API does not answer, the agent restarts it', () => {
   let agent: AgentProcess;
@@ -37,8 +37,7 @@ describe('when Xray runs but its API does not answer, the agent restarts it', ()
     assert.equal(status.last_apply.ok, true);
     assert.notEqual(agent.xrayPid(), frozenPid);
     assert.equal(status.in_sync, true);
-    const tags = JSON.parse(execFileSync(FAKE_XRAY, ['api', 'lsi', '-s', `127.0.0.1:${agent.xrayApiPort}`], { encoding: 'utf8' }))
-      .inbounds.map((inbound: { tag: string }) => inbound.tag);
+    const tags = await lsi(agent.xrayApiPort);
     assert.deepEqual(tags.sort(), [`keyport-${first.id}`, `keyport-${second.body.id}`].sort());
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { KeyStore, PortsExhaustedError, type NewKey } from '../../src/services/store/key-store.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { NameTakenError, KeyStore, PortsExhaustedError, type NewKey } from '../../src/services/store/key-store.ts';
+import { openDatabase } from '../../src/services/store/database.ts';
 import { rowCount, tempDatabase } from './temp-db.ts';
 
 const RANGE = { from: 10001, to: 10010 };
@@ -103,5 +105,97 @@ describe('KeyStore.reassignPorts', () => {
     store.create(newKey('b'), RANGE, nothingBusy);
     assert.throws(() => store.reassignPorts({ from: 10005, to: 10006 }, busy(10006)), PortsExhaustedError);
     assert.deepEqual(portsOf(store), { a: 10001, b: 10002 });
+  });
+});
+
+describe('KeyStore names', () => {
+  const keyWithName = (id: string, name: string, createdAtMs = ++serial): NewKey => ({ id, name, uuid: `uuid-${id}`, createdAtMs });
+
+  test('refuses a second key with the same name in another case or Unicode form, and stores nothing', () => {
+    const { db } = tempDatabase();
+    const store = new KeyStore(db);
+    store.create(keyWithName('k1', 'Amélie 📱'), RANGE, nothingBusy);
+    for (const name of ['Amélie 📱', 'AMÉLIE 📱', 'Ame\u0301lie 📱']) {
+      assert.throws(
+        () => store.create(keyWithName('k2', name), RANGE, nothingBusy),
+        (error: unknown) => error instanceof NameTakenError && error.holderKeyId === 'k1',
+      );
+    }
+    assert.equal(rowCount(db, 'keys'), 1);
+    assert.equal(rowCount(db, 'key_totals'), 1);
+  });
+
+  test('the database itself refuses a duplicate name, whatever the store remembers', () => {
+    const { db } = tempDatabase();
+    new KeyStore(db).create(keyWithName('k1', 'anna'), RANGE, nothingBusy);
+    assert.throws(
+      () => db.prepare("INSERT INTO keys (id, name, uuid, port, created_at_ms, name_key) VALUES ('k2', 'ANNA', 'u2', 10002, 0, 'anna')").run(),
+      /UNIQUE constraint failed: keys.name_key/,
+    );
+  });
+
+  test('rename: a free name or the key\'s own in another case is taken; another key\'s name is refused', () => {
+    const { db, path } = tempDatabase();
+    const store = new KeyStore(db);
+    store.create(keyWithName('k1', 'anna'), RANGE, nothingBusy);
+    store.create(keyWithName('k2', 'boris'), RANGE, nothingBusy);
+    assert.throws(() => store.rename('k2', 'Anna'), NameTakenError);
+    assert.equal(store.get('k2')?.name, 'boris');
+    assert.equal(store.rename('k1', 'Anna')?.name, 'Anna');
+    assert.equal(store.rename('k2', 'Мама 📱')?.name, 'Мама 📱');
+    // The old name is free again, and the new one held, also after a restart.
+    assert.equal(store.create(keyWithName('k3', 'boris'), RANGE, nothingBusy).name, 'boris');
+    assert.throws(() => store.create(keyWithName('k4', 'МАМА 📱'), RANGE, nothingBusy), NameTakenError);
+    db.close();
+    const reopened = new KeyStore(openDatabase(path));
+    assert.deepEqual(reopened.list().map((key) => key.name), ['Anna', 'Мама 📱', 'boris']);
+    assert.throws(() => reopened.rename('k3', 'anna'), NameTakenError);
+    assert.equal(reopened.rename('missing', 'x'), undefined);
+  });
+
+  test('a database from before names were unique opens with its duplicates; the oldest key holds the name', () => {
+    const { path } = tempDatabase();
+    // The keys table as it was: no name_key column, the same name twice (in two cases) and once more.
+    const old = new DatabaseSync(`${path}.old`);
+    old.exec(`
+      CREATE TABLE keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, uuid TEXT NOT NULL UNIQUE, port INTEGER NOT NULL UNIQUE,
+        is_active INTEGER NOT NULL DEFAULT 1, created_at_ms INTEGER NOT NULL);
+      INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES
+        ('young', 'Anna', 'u1', 10001, 300), ('old', 'anna', 'u2', 10002, 100), ('other', 'boris', 'u3', 10003, 200);`);
+    old.close();
+    const db = openDatabase(`${path}.old`);
+    const store = new KeyStore(db);
+    assert.deepEqual(store.list().map((key) => key.id), ['old', 'other', 'young']);
+    assert.throws(
+      () => store.create(keyWithName('new', 'ANNA'), RANGE, nothingBusy),
+      (error: unknown) => error instanceof NameTakenError && error.holderKeyId === 'old',
+    );
+    // The younger duplicate may keep its name (in any case), but not take another key's.
+    assert.equal(store.rename('young', 'ANNA')?.name, 'ANNA');
+    assert.throws(() => store.rename('young', 'boris'), NameTakenError);
+    // When the holder goes, the duplicate left takes the name over: no third key can join it.
+    store.delete('old');
+    assert.throws(
+      () => store.create(keyWithName('new', 'anna'), RANGE, nothingBusy),
+      (error: unknown) => error instanceof NameTakenError && error.holderKeyId === 'young',
+    );
+    db.close();
+    const reopened = new KeyStore(openDatabase(`${path}.old`));
+    assert.throws(() => reopened.create(keyWithName('new', 'anna'), RANGE, nothingBusy), NameTakenError);
+    assert.equal(reopened.create(keyWithName('new', 'anna 2'), RANGE, nothingBusy).port, 10002);
+  });
+
+  test('a duplicate renamed away frees nothing the holder still has', () => {
+    const { path } = tempDatabase();
+    const old = new DatabaseSync(`${path}.dup`);
+    old.exec(`
+      CREATE TABLE keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, uuid TEXT NOT NULL UNIQUE, port INTEGER NOT NULL UNIQUE,
+        is_active INTEGER NOT NULL DEFAULT 1, created_at_ms INTEGER NOT NULL);
+      INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES ('a1', 'same', 'u1', 10001, 1), ('a2', 'same', 'u2', 10002, 2);`);
+    old.close();
+    const store = new KeyStore(openDatabase(`${path}.dup`));
+    assert.equal(store.rename('a2', 'different')?.name, 'different');
+    assert.throws(() => store.create(keyWithName('a3', 'same'), RANGE, nothingBusy), NameTakenError);
+    assert.throws(() => store.create(keyWithName('a3', 'Different'), RANGE, nothingBusy), NameTakenError);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { countSockets } from '../../src/services/net/socket-table.ts';
+import { countSockets, listeningSockets } from '../../src/services/net/socket-table.ts';
 
 // Ports in hex: 2711 = 10001, 2712 = 10002, 0016 = 22, 1F40 = 8000, 8F3A = 36666 (a client's ephemeral port).
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -49,5 +49,16 @@ describe('countSockets', () => {
     assert.equal(established.size, 0);
     assert.equal(listening.size, 0);
     assert.deepEqual(countSockets([TCP, '']), countSockets([TCP]));
+  });
+});
+
+describe('listeningSockets', () => {
+  test('lists each listening socket of both families with its inode, and nothing established', () => {
+    assert.deepEqual(listeningSockets([TCP, TCP6]), [
+      { port: 10001, inode: 41021 },
+      { port: 8000, inode: 41030 },
+      { port: 22, inode: 1934 },
+      { port: 10002, inode: 41022 },
+    ]);
   });
 });

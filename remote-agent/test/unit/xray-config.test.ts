@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildXrayConfig, inboundTag, isKeyportTag, type InboundKey } from '../../src/services/xray/xray-config.ts';
+import { buildXrayConfig, inboundTag, isKeyportTag, type InboundKey, type XrayConfigOptions } from '../../src/services/xray/xray-config.ts';
+import { checkRouting } from '../../src/services/xray/routing-check.ts';
 import type { RealityKeys } from '../../src/services/xray/reality-keys.ts';
 
 const realityKeys: RealityKeys = {
@@ -13,7 +14,8 @@ const keys: InboundKey[] = [
   { id: 'key-a', uuid: '3f1c9a2e-8b7d-4e6f-9a1b-2c3d4e5f6a7b', port: 10001 },
   { id: 'key-b', uuid: '9d0e1f2a-3b4c-4d5e-8f6a-7b8c9d0e1f2a', port: 10002 },
 ];
-const config = buildXrayConfig(keys, '127.0.0.1:10085', realityKeys, reality);
+const options: XrayConfigOptions = { apiListen: '127.0.0.1:10085', realityKeys, reality, allowPrivateDestinations: false };
+const config = buildXrayConfig(keys, options);
 
 describe('buildXrayConfig', () => {
   test('has one inbound per active key, on that key\'s port, tagged with its id', () => {
@@ -24,7 +26,7 @@ describe('buildXrayConfig', () => {
         ['keyport-key-b', 10002],
       ],
     );
-    assert.equal(buildXrayConfig([], '127.0.0.1:10085', realityKeys, reality).inbounds.length, 0);
+    assert.equal(buildXrayConfig([], options).inbounds.length, 0);
   });
 
   test('each inbound is VLESS with its key\'s uuid as the only client, xtls-rprx-vision, no decryption', () => {
@@ -61,6 +63,31 @@ describe('buildXrayConfig', () => {
     assert.ok(config.api.services.includes('HandlerService'));
   });
 
+  test('sends loopback, private, CGNAT, link-local, multicast and 0.0.0.0/8 destinations to a blackhole, by CIDR', () => {
+    assert.equal(config.routing.domainStrategy, 'IPIfNonMatch');
+    const [rule] = config.routing.rules;
+    assert.equal(rule?.outboundTag, 'block');
+    assert.ok(config.outbounds.some((outbound) => outbound.protocol === 'blackhole' && outbound.tag === 'block'));
+    for (const cidr of ['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '224.0.0.0/4', '0.0.0.0/8', '::/127', 'fc00::/7', 'fe80::/10']) {
+      assert.ok(rule?.ip.includes(cidr), cidr);
+    }
+    assert.ok(rule?.domain.includes('full:localhost'));
+    assert.ok(!rule?.ip.some((cidr) => cidr.startsWith('geoip:') || cidr.startsWith('2001:db8')), 'no geoip.dat, documentation ranges stay reachable');
+    // Xray parses ::ffff:a.b.c.d as IPv4 and refuses a prefix over 32 (common/geodata/rule_parser.go:103-121).
+    assert.ok(!rule?.ip.some((cidr) => cidr.startsWith('::ffff:')));
+    assert.equal(config.outbounds[0]?.protocol, 'freedom', 'everything else goes out directly');
+  });
+
+  test('an admin who allows private destinations gets no block rule', () => {
+    const open = buildXrayConfig(keys, { ...options, allowPrivateDestinations: true });
+    assert.deepEqual(open.routing.rules, []);
+  });
+
+  test('keeps no access log unless a file is given', () => {
+    assert.equal(config.log.access, 'none');
+    assert.equal(buildXrayConfig(keys, { ...options, accessLogPath: '/var/lib/keyport/xray-access.log' }).log.access, '/var/lib/keyport/xray-access.log');
+  });
+
   test('survives a JSON round trip unchanged, as it is written to the config file', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(config)), config);
   });
@@ -71,5 +98,28 @@ describe('inbound tags', () => {
     assert.equal(isKeyportTag(inboundTag('abc')), true);
     assert.equal(isKeyportTag('api'), false);
     assert.notEqual(inboundTag('a'), inboundTag('b'));
+  });
+});
+
+describe('checkRouting', () => {
+  test('passes the file the agent writes', () => {
+    assert.equal(checkRouting(config, false).in_sync, true);
+    assert.equal(checkRouting(config, false).private_destinations_blocked, true);
+    const open = buildXrayConfig(keys, { ...options, allowPrivateDestinations: true });
+    assert.equal(checkRouting(open, true).in_sync, true);
+    assert.equal(checkRouting(open, true).private_destinations_blocked, false);
+  });
+
+  test('reports the rule missing, altered, or its blackhole gone', () => {
+    const missing = { ...config, routing: { domainStrategy: 'IPIfNonMatch', rules: [] } };
+    assert.equal(checkRouting(missing, false).in_sync, false);
+    assert.match(checkRouting(missing, false).detail, /missing or altered/);
+    const rule = config.routing.rules[0]!;
+    const altered = { ...config, routing: { ...config.routing, rules: [{ ...rule, ip: rule.ip.filter((cidr) => cidr !== '127.0.0.0/8') }] } };
+    assert.equal(checkRouting(altered, false).private_destinations_blocked, false);
+    const noBlackhole = { ...config, outbounds: [{ protocol: 'freedom', tag: 'direct' }] };
+    assert.equal(checkRouting(noBlackhole, false).in_sync, false);
+    assert.equal(checkRouting(undefined, false).in_sync, false);
+    assert.equal(checkRouting(config, true).in_sync, false, 'the admin allowed private destinations but the file still blocks them');
   });
 });

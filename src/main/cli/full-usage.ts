@@ -18,6 +18,8 @@ Every read takes --json. A read answered from the local cache while its server i
 server add shows the server's SSH host key (SHA256 fingerprint, as OpenSSH prints it) and adds the
 server only once that key is accepted: by answering y on the terminal, or with --accept-host-key
 (once per key shown, when ~/.ssh/config routes through jump hosts).
+server trust accepts a server's new host key after it changed (a reinstalled server): only the key it
+presents now, given with --accept-host-key once checked on the server; keys and history are kept.
 Without --key, --agent or --password-stdin, login goes as ssh would: the alias's IdentityFile, then
 ssh-agent, then ~/.ssh/id_*. --password-stdin reads one line from stdin.
 server install-xray downloads Xray's release archive on the server (the latest unless --version;
@@ -25,7 +27,14 @@ from GitHub's XTLS/Xray-core releases unless --releases-url names a mirror with 
 checks it against the release's .dgst, and installs /usr/local/bin/xray and its geo files. An
 agent that is deployed starts Xray if it was not running; a running Xray keeps the old binary until
 it is next started.
+server status says what keeps keys' links from working on a server that is online (no Xray,
+Xray not running or out of step with the keys, a key port that does not answer from here) and the
+command that fixes it. server check-ports connects from this machine to one active key's port on
+the host its link names (3 s at most) and exits 1 when it does not answer, naming the key port
+range to open. server sync-config brings the firewall and Xray back in line with the keys.
 server deploy gives keys their ports from --key-ports FROM-TO: the last deploy's range, or 10001-29999.
+It opens that range in the server's own firewall when it would drop them (ufw, firewalld, or an
+iptables INPUT that drops); for an nftables table of the admin's it prints the command to run.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
 tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
 

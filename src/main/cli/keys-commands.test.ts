@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { KeyportError } from '../../shared/contract/errors.ts';
 import { fakeCore } from './testing/fake-core.ts';
 import { ALICE, ALICE_CONFIG, BOB, fromCache, live } from './testing/fixtures.ts';
 import { runInProcess } from './testing/run-in-process.ts';
@@ -83,6 +84,63 @@ describe('keys writes', () => {
     const result = await runInProcess(['keys', 'delete', 'alpha', ALICE.id], { core });
     assert.equal(result.code, 0);
     assert.deepEqual(removed, [ALICE.id]);
+  });
+});
+
+describe('keys rename', () => {
+  test('renames a key named by its name or its id, and says where the new link is', async () => {
+    const renamed: Array<[string, string]> = [];
+    const { core, calls } = fakeCore({
+      keys: {
+        list: async () => live([ALICE, BOB]),
+        rename: async (_server, keyId, name) => (renamed.push([keyId, name]), { ...(keyId === ALICE.id ? ALICE : BOB), name }),
+      },
+    });
+    const byName = await runInProcess(['keys', 'rename', 'alpha', 'alice@example.com', 'Мама 📱'], { core });
+    assert.equal(byName.code, 0, byName.stderr);
+    assert.equal(byName.stdout, `Renamed key ${ALICE.id} to "Мама 📱". Links handed out before keep the old name as their label; the new link: keyport keys config alpha ${ALICE.id}\n`);
+    const byId = await runInProcess(['keys', 'rename', 'alpha', BOB.id, 'Bobby', '--json'], { core });
+    assert.deepEqual(JSON.parse(byId.stdout), { ...BOB, name: 'Bobby' });
+    assert.deepEqual(renamed, [[ALICE.id, 'Мама 📱'], [BOB.id, 'Bobby']]);
+    assert.deepEqual(calls, ['keys.list', 'keys.rename', 'close', 'keys.rename', 'close']);
+  });
+
+  test('a name in another Unicode form than the stored one still finds the key', async () => {
+    const amelie = { ...ALICE, name: 'Amélie' };
+    const { core } = fakeCore({ keys: { list: async () => live([amelie]), rename: async (_server, _keyId, name) => ({ ...amelie, name }) } });
+    assert.equal((await runInProcess(['keys', 'rename', 'alpha', 'Ame\u0301lie', 'Amy'], { core })).code, 0);
+  });
+
+  test('a name another key has is refused in words, naming that key and how to rename it', async () => {
+    const taken = new KeyportError('name-taken', `alpha already has a key named "Bob" (id ${BOB.id})`, {
+      server: 'alpha',
+      name: 'bob',
+      holderKeyId: BOB.id,
+      holderName: 'Bob',
+    });
+    const { core } = fakeCore({
+      keys: {
+        rename: async () => {
+          throw taken;
+        },
+      },
+    });
+    const result = await runInProcess(['keys', 'rename', 'alpha', ALICE.id, 'bob'], { core });
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      `keyport: alpha already has a key named "Bob" (id ${BOB.id})\n` +
+        '  name: bob\n' +
+        `  (no two keys on a server may share a name, in any letter case: choose another name, or rename the other key first: keyport keys rename alpha ${BOB.id} NEWNAME)\n`,
+    );
+    const json = await runInProcess(['keys', 'rename', 'alpha', ALICE.id, 'bob', '--json'], { core });
+    assert.equal(JSON.parse(json.stdout).error.code, 'name-taken');
+  });
+
+  test('needs the new name', async () => {
+    const result = await runInProcess(['keys', 'rename', 'alpha', ALICE.id], { core: fakeCore().core });
+    assert.equal(result.code, 2);
   });
 });
 

@@ -101,6 +101,27 @@ function activation(name: 'enable' | 'disable'): Command {
   };
 }
 
+const rename: Command = {
+  name: 'rename',
+  usage: 'keys rename SERVER KEY NEWNAME [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['server', 'key', 'newName']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const keyId = await resolveKey(context.core, positional.server, positional.key);
+        const key = await context.core.keys.rename(positional.server, keyId, positional.newName);
+        printKey(
+          context,
+          key,
+          values.json === true,
+          `Renamed key ${key.id} to "${key.name}". Links handed out before keep the old name as their label; the new link: keyport keys config ${positional.server} ${key.id}`,
+        );
+      },
+    };
+  },
+};
+
 const config: Command = {
   name: 'config',
   usage: 'keys config SERVER KEY [--json]',
@@ -145,5 +166,5 @@ const qr: Command = {
 export const keysCommands: CommandGroup = {
   name: 'keys',
   title: 'Keys (KEY is a key id or an exact key name)',
-  commands: [list, create, remove, activation('enable'), activation('disable'), config, qr],
+  commands: [list, create, rename, remove, activation('enable'), activation('disable'), config, qr],
 };

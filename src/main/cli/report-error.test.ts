@@ -50,7 +50,11 @@ describe('errors from the core', () => {
   test('facts the message does not mention are listed under it', async () => {
     const error = new KeyportError('host-key-changed', 'the host key of beta changed', { accepted: 'SHA256:old', presented: 'SHA256:new', server: 'beta' });
     const result = await runInProcess(['keys', 'list', 'beta'], { core: failingList(error) });
-    assert.equal(result.stderr, 'keyport: the host key of beta changed\n  accepted: SHA256:old\n  presented: SHA256:new\n');
+    assert.equal(
+      result.stderr,
+      'keyport: the host key of beta changed\n  accepted: SHA256:old\n  presented: SHA256:new\n' +
+        '  (once you checked it on the server: keyport server trust beta --accept-host-key SHA256:new)\n',
+    );
   });
 
   test('anything else exits 1 as "unexpected"', async () => {

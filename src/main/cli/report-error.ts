@@ -10,7 +10,14 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
   // Exit 3 tells scripts; this tells people, whose next read would be served from the cache.
   'server-offline': () => 'server offline: reads come from the local cache; changes need the server',
   'agent-not-deployed': (facts) => (facts.server ? `keyport server deploy ${facts.server} deploys it` : undefined),
+  'host-key-changed': (facts) =>
+    facts.presented && !facts.given
+      ? `once you checked it on the server: keyport server trust ${facts.server ?? 'SERVER'} --accept-host-key ${facts.presented}`
+      : undefined,
   'not-found': (facts) => (facts.unknownServer ? 'keyport server list shows the servers' : undefined),
+  'name-taken': (facts) =>
+    `no two keys on a server may share a name, in any letter case: choose another name` +
+    (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),
 };
 
 /**

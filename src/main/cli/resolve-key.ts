@@ -9,7 +9,9 @@ const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 export async function resolveKey(core: KeyportCore, server: string, key: string): Promise<string> {
   if (KEY_ID.test(key)) return key;
-  const named = (await core.keys.list(server)).data.filter((candidate) => candidate.name === key);
+  // The agent stores names in NFC; a terminal may hand over another form of the same text.
+  const name = key.normalize('NFC');
+  const named = (await core.keys.list(server)).data.filter((candidate) => candidate.name === key || candidate.name === name);
   if (named.length === 1) return named[0]!.id;
   if (named.length === 0) throw new KeyportError('not-found', `${server} has no key named "${key}" (a KEY is a key id or an exact key name)`, { server, key });
   throw new KeyportError('bad-input', `${named.length} keys on ${server} are named "${key}": give one of their ids: ${named.map((candidate) => candidate.id).join(', ')}`, {

@@ -114,7 +114,7 @@ describe('server list and status', () => {
   });
 
   test('status NAME --json prints that server’s status; status alone covers every server', async () => {
-    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, keyCount: 3, activeKeyCount: 2 };
+    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, keyCount: 3, activeKeyCount: 2, xray: null, portCheck: null, problems: [] };
     const { core, calls } = fakeCore({ fleet: { list: async () => [SERVER], status: async () => status } });
     const one = await runInProcess(['server', 'status', 'alpha', '--json'], { core });
     assert.equal(one.code, 0);
@@ -174,6 +174,19 @@ describe('server deploy and uninstall', () => {
     const run = await runInProcess(['server', 'deploy', 'alpha', '--json'], { core: deployCore(result) });
     assert.deepEqual(JSON.parse(run.stdout), result);
     assert.deepEqual(run.stderr.trim().split('\n').map((line) => JSON.parse(line)), steps);
+  });
+
+  test('deploy ends with the commands still to run when the host firewall could not be opened', async () => {
+    const hostFirewall = { found: 'nftables inet filter input drops', opened: null, todo: ['nft insert rule inet filter input tcp dport 10001-29999 accept'] };
+    const run = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore({ ...result, hostFirewall }) });
+    assert.equal(run.code, 0);
+    assert.equal(
+      run.stderr,
+      'keyport: the key ports of alpha will not answer until this is run as root on it (nftables inet filter input drops):\n' +
+        '  nft insert rule inet filter input tcp dport 10001-29999 accept\n',
+    );
+    const opened = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore({ ...result, hostFirewall: { found: 'ufw active', opened: 'ufw allow 10001:29999/tcp comment keyport', todo: [] } }) });
+    assert.equal(opened.stderr, '');
   });
 
   test('a deploy that was rolled back exits 1 and says so', async () => {

@@ -12,6 +12,7 @@ import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePort, parsePortRange } from './parse-port.ts';
 import { readLine } from './read-line.ts';
+import { checkPorts, problemLines, syncConfig, xrayCell } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
 import { writeJson } from './write-json.ts';
 
@@ -153,7 +154,7 @@ const status: Command = {
         const statuses = await Promise.all(names.map((name) => fleet.status(name)));
         if (values.json) writeJson(context.stdout, positional.name === undefined ? statuses : statuses[0]);
         else if (statuses.length === 0) context.stdout.write('No servers yet: keyport server add NAME --host HOST\n');
-        else context.stdout.write(statusTable(statuses));
+        else context.stdout.write(statusTable(statuses) + problemLines(statuses));
       },
     };
   },
@@ -166,7 +167,7 @@ function statusTable(statuses: ServerStatus[]): string {
       status.server.name,
       status.state,
       status.agentVersion === null ? '-' : `${status.agentVersion}${status.agentOutdated ? ' (outdated)' : ''}`,
-      status.xrayVersion ?? '-',
+      xrayCell(status),
       status.keyCount === null ? '-' : String(status.keyCount),
       status.activeKeyCount === null ? '-' : String(status.activeKeyCount),
       status.reason ?? '',
@@ -184,6 +185,25 @@ const remove: Command = {
       async run(context) {
         await context.core.fleet.remove(positional.name);
         context.stdout.write(`Removed ${positional.name} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
+      },
+    };
+  },
+};
+
+const trust: Command = {
+  name: 'trust',
+  usage: 'server trust NAME --accept-host-key SHA256:...',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { 'accept-host-key': { type: 'string' } }, ['name']);
+    const fingerprint = values['accept-host-key'];
+    if (fingerprint === undefined) {
+      throw new UsageError('give the new key with --accept-host-key SHA256:..., after checking it on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub)');
+    }
+    return {
+      json: false,
+      async run(context) {
+        const server = await context.core.fleet.trustHostKey(positional.name, fingerprint);
+        context.stdout.write(`Keyport now trusts the host key ${fingerprint} for ${server.name} (${address(server)}); its keys and history are kept.\n`);
       },
     };
   },
@@ -224,6 +244,10 @@ const deploy: Command = {
           context.stdout.write(
             `Deployed agent ${result.agentVersion} (release ${result.release}) on ${positional.name}: ${facts.os} ${facts.arch}, ${facts.init}${facts.asRoot ? '' : ' via sudo'}; Node runtime ${result.runtimeUploaded ? 'uploaded' : 'already there'}.\n`,
           );
+          const todo = result.hostFirewall?.todo ?? [];
+          if (todo.length > 0) {
+            context.stderr.write(`keyport: the key ports of ${positional.name} will not answer until this is run as root on it (${result.hostFirewall!.found}):\n${todo.map((command) => `  ${command}\n`).join('')}`);
+          }
         }
       },
     };
@@ -290,5 +314,5 @@ function progressPrinter(context: CommandContext, json: boolean): (progress: Dep
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, sync, remove, deploy, installXray, uninstall],
+  commands: [add, list, status, trust, sync, remove, deploy, installXray, uninstall, checkPorts, syncConfig],
 };

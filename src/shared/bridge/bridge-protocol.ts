@@ -26,6 +26,8 @@ export const BRIDGED_METHODS: Manifest = {
     status: { arity: 1 },
     sync: { arity: 1 },
     provideSecret: { arity: 2 },
+    checkPorts: { arity: 1 },
+    trustHostKey: { arity: 2 },
   },
   deploy: {
     deploy: { arity: 2, progressAt: 2 },
@@ -37,6 +39,7 @@ export const BRIDGED_METHODS: Manifest = {
     create: { arity: 2 },
     remove: { arity: 2 },
     setActive: { arity: 3 },
+    rename: { arity: 3 },
     config: { arity: 2 },
     resetLiveTraffic: { arity: 2 },
     resetHistory: { arity: 2 },

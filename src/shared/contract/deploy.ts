@@ -7,6 +7,7 @@ export type DeployStepName =
   | 'install-service'
   | 'start'
   | 'health-check'
+  | 'host-firewall'
   | 'rollback'
   | 'cleanup'
   | 'stop'
@@ -42,6 +43,17 @@ export interface DeployResult {
   facts: ServerFacts;
   runtimeUploaded: boolean;
   rolledBack: boolean;
+  /** What of the server's own firewall would drop the key ports, and what deploy did about it. */
+  hostFirewall?: HostFirewallReport;
+}
+
+export interface HostFirewallReport {
+  /** What was found, in words: "ufw active", "iptables INPUT drops", or that nothing drops. */
+  found: string;
+  /** What Keyport opened for the key port range, e.g. `ufw allow 10001:29999/tcp`; null when nothing. */
+  opened: string | null;
+  /** Commands an admin still has to run as root on the server for the key ports to answer. */
+  todo: string[];
 }
 
 /**

@@ -13,6 +13,8 @@ export type KeyportErrorCode =
   | 'agent-error'
   | 'deploy-failed'
   | 'unsupported-server'
+  /** Another key on the server has this name (compared without case). Facts: name, holderKeyId. */
+  | 'name-taken'
   /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
   | 'internal';
 

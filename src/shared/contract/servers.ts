@@ -1,3 +1,5 @@
+import type { PortCheck, ServerProblem, XrayHealth } from './server-health.ts';
+
 /** How Keyport logs in to a server. Only references or sealed secrets are ever stored. */
 export type SshAuth =
   | { method: 'key'; keyPath: string }
@@ -58,7 +60,16 @@ export interface ServerInfo {
   lastSyncedAt: string | null;
 }
 
-export type ServerState = 'online' | 'offline' | 'not-deployed' | 'agent-down';
+export type ServerState = 'online' | 'offline' | 'not-deployed' | 'agent-down' | 'host-key-changed';
+
+/** A host key that is not the one Keyport trusts: accept `presented` with `Fleet.trustHostKey` once checked. */
+export interface HostKeyChange {
+  /** `host:port` of the server or of the ProxyJump hop whose key changed. */
+  endpoint: string;
+  accepted: string;
+  presented: string;
+  keyType: string;
+}
 
 export interface ServerStatus {
   server: ServerInfo;
@@ -71,6 +82,14 @@ export interface ServerStatus {
   xrayVersion: string | null;
   keyCount: number | null;
   activeKeyCount: number | null;
+  /** Xray as the agent reports it; null when the agent was not reached. */
+  xray: XrayHealth | null;
+  /** The latest check that a key port answers on the links' host from here (cached briefly); null when none ran. */
+  portCheck: PortCheck | null;
+  /** Why keys' links would not work now, though the server may be online; empty when nothing is wrong. */
+  problems: ServerProblem[];
+  /** With state `host-key-changed`: both fingerprints. */
+  hostKeyChange?: HostKeyChange;
 }
 
 export interface HostKeyProbe {

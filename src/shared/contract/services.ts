@@ -15,6 +15,7 @@ import type {
   TrafficSummaryReport,
 } from './api-types.ts';
 import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
+import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
 /** A read's answer: fresh from the server, or from the local cache when the server is offline. */
@@ -44,6 +45,16 @@ export interface Fleet {
    * OS keychain when there is one, else kept in memory until the console stops.
    */
   provideSecret(server: string, secret: string): Promise<void>;
+  /**
+   * Connects from this machine to one active key's port on the host its link names (a few seconds
+   * at most), now, not from the cache: whether users could reach it, or which ports to open.
+   */
+  checkPorts(server: string): Promise<PortCheck>;
+  /**
+   * Trusts the host key the server (or one of its ProxyJump hops) presents now, after a
+   * `host-key-changed`: refused unless it is `fingerprint`. The server keeps its keys and history.
+   */
+  trustHostKey(server: string, fingerprint: string): Promise<ServerInfo>;
 }
 
 export interface Deploy {
@@ -58,6 +69,8 @@ export interface Keys {
   create(server: string, name: string): Promise<ApiKey>;
   remove(server: string, keyId: string): Promise<void>;
   setActive(server: string, keyId: string, active: boolean): Promise<ApiKey>;
+  /** Gives the key a new name (its link's #name follows). Another key's name: `name-taken`. */
+  rename(server: string, keyId: string, name: string): Promise<ApiKey>;
   config(server: string, keyId: string): Promise<Cached<KeyConfig>>;
   /** Zeroes the key's live counters (the history keeps what was counted). */
   resetLiveTraffic(server: string, keyId: string): Promise<void>;

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AgentContext } from '../../agent-context.ts';
+import { badRequest } from '../../lib/http-error.ts';
 import { buildVlessUrl } from '../../lib/vless-url.ts';
 import { keyJson } from '../../presenters/key-json.ts';
-import { commonErrors, ErrorBody, KeyIdParams } from '../../schemas/common.ts';
+import { commonErrors, ConflictBody, KeyIdParams } from '../../schemas/common.ts';
 import { CreateKeyBody, DeleteKeyResponse, Key, KeyConfig, UpdateKeyBody } from './schemas.ts';
 
 const tags = ['keys'];
 
-/** Keys: create, list, read, share config, enable/disable, delete. */
+/** Keys: create, list, read, share config, rename, enable/disable, delete. */
 export const keysRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = async (app, { ctx }) => {
   app.post(
     '/api/keys',
@@ -17,7 +18,7 @@ export const keysRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = asyn
         tags,
         summary: 'Create a key on its own port',
         body: CreateKeyBody,
-        response: { 200: Key, 409: ErrorBody, ...commonErrors },
+        response: { 200: Key, ...commonErrors, 409: ConflictBody },
       },
     },
     async (request) => keyJson(await ctx.keys.create(request.body.name)),
@@ -40,13 +41,17 @@ export const keysRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = asyn
     {
       schema: {
         tags,
-        summary: 'Enable or disable a key',
+        summary: 'Rename, enable or disable a key',
         params: KeyIdParams,
         body: UpdateKeyBody,
-        response: { 200: Key, ...commonErrors },
+        response: { 200: Key, ...commonErrors, 409: ConflictBody },
       },
     },
-    async (request) => keyJson(await ctx.keys.setActive(request.params.key_id, request.body.is_active)),
+    async (request) => {
+      const { name, is_active: isActive } = request.body;
+      if (name === undefined && isActive === undefined) throw badRequest('body must give name, is_active or both');
+      return keyJson(await ctx.keys.update(request.params.key_id, { name, isActive }));
+    },
   );
 
   app.get(
@@ -61,7 +66,8 @@ export const keysRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = asyn
     },
     (request) => {
       const key = ctx.keys.get(request.params.key_id);
-      const { keys: realityKeys, options } = ctx.reality;
+      const realityKeys = ctx.realityKeys;
+      const options = ctx.xray.realityOptions;
       const url = buildVlessUrl({
         uuid: key.uuid,
         host: ctx.publicHost,

@@ -97,7 +97,8 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
     '/api/system/verify-reality',
     { schema: { tags, summary: 'Check the Reality settings', response: { 200: RealityReport, ...commonErrors } } },
     async () => {
-      const { keys, options } = ctx.reality;
+      const keys = ctx.realityKeys;
+      const options = ctx.xray.realityOptions;
       const checks = await checkReality(keys, options, ctx.xray.configPath);
       return envelope(
         {
@@ -254,6 +255,16 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
           detail: describeDiff(status.config_file.exists ? status.config_file : null, 'the config file'),
         },
         {
+          name: 'routing_blocks_private_destinations',
+          ok: status.config_file.routing.in_sync,
+          detail: status.config_file.routing.detail,
+        },
+        {
+          name: 'keys_served',
+          ok: status.api.reachable && status.not_serving.length === 0 && status.stray_processes.length === 0,
+          detail: describeServing(status),
+        },
+        {
           name: 'live_matches_keys',
           ok: status.live?.in_sync ?? false,
           detail: status.live ? describeDiff(status.live, 'the running Xray') : `Xray API unreachable: ${status.api.error ?? ''}`.trim(),
@@ -275,4 +286,14 @@ function describeDiff(
     diff.changed_inbounds.length && `${diff.changed_inbounds.length} inbounds out of date`,
   ].filter(Boolean);
   return parts.length === 0 ? `${where} serves exactly the active keys` : `${where}: ${parts.join(', ')}`;
+}
+
+function describeServing(status: { api: { reachable: boolean }; not_serving: Array<{ key_id: string; detail: string }>; stray_processes: Array<{ pid: number }> }): string {
+  if (!status.api.reachable) return 'the Xray API does not answer';
+  const parts = [
+    ...status.not_serving.slice(0, 3).map((entry) => `key ${entry.key_id}: ${entry.detail}`),
+    status.not_serving.length > 3 ? `${status.not_serving.length - 3} more keys not served` : '',
+    status.stray_processes.length ? `${status.stray_processes.length} other Xray process(es) share our ports: ${status.stray_processes.map((p) => p.pid).join(', ')}` : '',
+  ].filter(Boolean);
+  return parts.length === 0 ? 'every active key has a listening inbound' : parts.join('; ');
 }

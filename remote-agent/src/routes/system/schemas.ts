@@ -10,12 +10,14 @@ const InboundDiff = {
   changed_inbounds: Type.Array(Type.String()),
 };
 
-const ApplyOutcome = Type.Object({
+export const ApplyOutcome = Type.Object({
   at_ms: Type.Integer(),
   method: Type.Union([Type.Literal('api'), Type.Literal('restart'), Type.Literal('start'), Type.Literal('none')]),
   ok: Type.Boolean(),
   detail: Type.String(),
 });
+
+const SocketHolder = Type.Object({ pid: Type.Integer(), command: Type.String() });
 
 export const XrayStatus = Type.Object({
   in_sync: Type.Boolean({ description: 'the file and the running Xray both serve exactly the active keys' }),
@@ -23,8 +25,29 @@ export const XrayStatus = Type.Object({
   binary: Type.Object({ path: Type.String(), installed: Type.Boolean(), version: Type.Union([Type.String(), Type.Null()]) }),
   process: Type.Object({ running: Type.Boolean(), pid: Type.Union([Type.Integer(), Type.Null()]) }),
   api: Type.Object({ address: Type.String(), reachable: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }),
-  config_file: Type.Object({ path: Type.String(), exists: Type.Boolean(), ...InboundDiff }),
+  config_file: Type.Object({
+    path: Type.String(),
+    exists: Type.Boolean(),
+    ...InboundDiff,
+    routing: Type.Object(
+      { in_sync: Type.Boolean(), private_destinations_blocked: Type.Boolean(), detail: Type.String() },
+      { description: 'whether the file keeps VPN users off the server and private networks, as the settings say' },
+    ),
+  }),
   live: Type.Union([Type.Object({ inbounds: Type.Integer(), ...InboundDiff }), Type.Null()]),
+  not_serving: Type.Array(
+    Type.Object({
+      key_id: Type.String(),
+      port: Type.Integer(),
+      problem: Type.Union([Type.Literal('inbound-failed'), Type.Literal('not-listening'), Type.Literal('port-taken')]),
+      detail: Type.String(),
+      holders: Type.Array(SocketHolder),
+    }),
+    { description: 'active keys whose inbound does not serve (read from the socket table), and why' },
+  ),
+  stray_processes: Type.Array(SocketHolder, {
+    description: 'other Xray processes on our config that share our ports (SO_REUSEPORT); sync-config stops them',
+  }),
   last_apply: Type.Union([ApplyOutcome, Type.Null()]),
 });
 

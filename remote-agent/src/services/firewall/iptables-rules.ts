@@ -8,6 +8,8 @@
 
 export const CHAIN_IN = 'KEYPORT_IN';
 export const CHAIN_OUT = 'KEYPORT_OUT';
+/** Accepts the key port range, for hosts whose INPUT drops by default (`--open-key-ports`). */
+export const CHAIN_OPEN = 'KEYPORT_OPEN';
 
 export type CounterKind = 'rx' | 'tx' | 'syn';
 export type AgentChain = typeof CHAIN_IN | typeof CHAIN_OUT;
@@ -57,6 +59,12 @@ export function jumpRules(range: { from: number; to: number }) {
     { parent: 'INPUT', chain: CHAIN_IN, match: ['-p', 'tcp', '-m', 'tcp', '--dport', `${range.from}:${range.to}`] },
     { parent: 'OUTPUT', chain: CHAIN_OUT, match: ['-p', 'tcp', '-m', 'tcp', '--sport', `${range.from}:${range.to}`] },
   ] as const;
+}
+
+/** The one rule of the open chain, and the jump into it (placed right after the counting jump). */
+export function openRules(range: { from: number; to: number }) {
+  const match = ['-p', 'tcp', '-m', 'tcp', '--dport', `${range.from}:${range.to}`];
+  return { accept: [...match, '-j', 'ACCEPT'], jump: [...match, '-j', CHAIN_OPEN] };
 }
 
 const RULE_LINE =

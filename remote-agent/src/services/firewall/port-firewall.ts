@@ -2,10 +2,13 @@ import { SerialQueue } from '../../lib/coalesce.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { runCommand } from '../../lib/run-command.ts';
 import {
+  CHAIN_IN,
+  CHAIN_OPEN,
   addPortLines,
   blockLine,
   deleteLines,
   jumpRules,
+  openRules,
   parseSavedRules,
   restoreScript,
   type PortRules,
@@ -23,6 +26,8 @@ const FAMILIES: readonly Family[] = [
   { label: 'v4', iptables: 'iptables', save: 'iptables-save', restore: 'iptables-restore' },
   { label: 'v6', iptables: 'ip6tables', save: 'ip6tables-save', restore: 'ip6tables-restore' },
 ];
+
+export type FamilyLabel = Family['label'];
 
 export interface DesiredPort {
   port: number;
@@ -54,12 +59,15 @@ export interface SyncResult {
 export class PortFirewall {
   readonly #log: Logger;
   readonly #range: { from: number; to: number };
+  readonly #open: ReadonlySet<FamilyLabel>;
   #families: Family[] = [];
   readonly #queue = new SerialQueue();
 
-  constructor(log: Logger, portRange: { from: number; to: number }) {
+  /** `open`: the families whose INPUT drops by default, where the agent also accepts the key port range. */
+  constructor(log: Logger, portRange: { from: number; to: number }, open: Iterable<FamilyLabel> = []) {
     this.#log = log;
     this.#range = portRange;
+    this.#open = new Set(open);
   }
 
   get available(): boolean {
@@ -94,6 +102,31 @@ export class PortFirewall {
         await mustRun(family.iptables, ['-w', '-I', jump.parent, '1', ...jump.match, '-j', jump.chain]);
       }
     }
+    await this.#prepareOpen(family);
+  }
+
+  /**
+   * With the family open: KEYPORT_OPEN accepts the range, jumped to right after the counting jump
+   * (so packets are counted first and disabled keys' REJECT still comes first). Made anew at each
+   * start, so it outlives reboots and flushes; without it, any left from before is removed.
+   */
+  async #prepareOpen(family: Family): Promise<void> {
+    const rules = openRules(this.#range);
+    const inputRules = async () => (await mustRun(family.iptables, ['-w', '-S', 'INPUT'])).split('\n').filter((line) => line.startsWith('-A INPUT '));
+    for (const line of (await inputRules()).filter((rule) => rule.endsWith(`-j ${CHAIN_OPEN}`))) {
+      await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
+    }
+    if (!this.#open.has(family.label)) {
+      await runCommand(family.iptables, ['-w', '-F', CHAIN_OPEN]);
+      await runCommand(family.iptables, ['-w', '-X', CHAIN_OPEN]);
+      return;
+    }
+    await runCommand(family.iptables, ['-w', '-N', CHAIN_OPEN]);
+    await mustRun(family.iptables, ['-w', '-F', CHAIN_OPEN]);
+    await mustRun(family.iptables, ['-w', '-A', CHAIN_OPEN, ...rules.accept]);
+    const counting = (await inputRules()).findIndex((rule) => rule.endsWith(`-j ${CHAIN_IN}`));
+    await mustRun(family.iptables, ['-w', '-I', 'INPUT', String(counting + 2), ...rules.jump]);
+    this.#log.info(`${family.iptables}: INPUT accepts ${this.#range.from}-${this.#range.to}/tcp (chain ${CHAIN_OPEN})`);
   }
 
   /** One `iptables-save -c` per family: every counter of every port at once. */

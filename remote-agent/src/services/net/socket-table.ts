@@ -35,17 +35,38 @@ export function listeningPortsNow(): Set<number> {
 export function countSockets(tables: readonly string[]): SocketCounts {
   const established = new Map<number, number>();
   const listening = new Set<number>();
+  for (const entry of tcpEntries(tables)) {
+    if (entry.state === ESTABLISHED) established.set(entry.port, (established.get(entry.port) ?? 0) + 1);
+    else if (entry.state === LISTEN) listening.add(entry.port);
+  }
+  return { established, listening };
+}
+
+export interface ListeningSocket {
+  port: number;
+  /** The socket's inode: what a process's /proc/PID/fd entry points at (`socket:[INODE]`). */
+  inode: number;
+}
+
+/** Every listening TCP socket of this network namespace (IPv4 and IPv6), with its inode. */
+export async function readListeningSockets(): Promise<ListeningSocket[]> {
+  const texts = await Promise.all(TABLES.map((path) => readFile(path, 'utf8').catch(() => '')));
+  return listeningSockets(texts);
+}
+
+export function listeningSockets(tables: readonly string[]): ListeningSocket[] {
+  return [...tcpEntries(tables)].filter((entry) => entry.state === LISTEN && entry.inode > 0).map(({ port, inode }) => ({ port, inode }));
+}
+
+function* tcpEntries(tables: readonly string[]): Generator<{ port: number; state: string; inode: number }> {
   for (const table of tables) {
     for (const line of table.split('\n')) {
-      // "  sl  local_address rem_address   st ..." -> local "0100007F:2711", state "01"
+      // "sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode" -> local "0100007F:2711", state "01"
       const fields = line.trim().split(/\s+/);
       const local = fields[1];
       const state = fields[3];
       if (!local || !state || fields[0] === 'sl') continue;
-      const port = Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
-      if (state === ESTABLISHED) established.set(port, (established.get(port) ?? 0) + 1);
-      else if (state === LISTEN) listening.add(port);
+      yield { port: Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16), state, inode: Number(fields[9] ?? 0) || 0 };
     }
   }
-  return { established, listening };
 }

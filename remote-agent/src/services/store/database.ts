@@ -44,6 +44,12 @@ CREATE INDEX IF NOT EXISTS traffic_samples_by_time ON traffic_samples(at_ms);
 CREATE INDEX IF NOT EXISTS traffic_samples_by_key ON traffic_samples(key_id, at_ms);
 
 -- The last raw value read from each firewall counter, so deltas survive restarts and resets.
+-- The server's settings (Reality target, who may be reached through the VPN, logging), one JSON value each.
+CREATE TABLE IF NOT EXISTS settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS counter_baselines (
   counter_id TEXT PRIMARY KEY,
   value      INTEGER NOT NULL
@@ -58,7 +64,20 @@ export function openDatabase(path: string): DatabaseSync {
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec(SCHEMA);
+  addNameKeys(db);
   return db;
+}
+
+/**
+ * Names are unique per server, compared by a folded form the key store fills in (`name_key`).
+ * Databases from before this rule may hold the same name twice: those rows get no name_key (NULL
+ * is never equal to NULL in a UNIQUE index), so opening never fails on them; the store gives the
+ * oldest key of each name its name_key.
+ */
+function addNameKeys(db: DatabaseSync): void {
+  const columns = db.prepare('PRAGMA table_info(keys)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'name_key')) db.exec('ALTER TABLE keys ADD COLUMN name_key TEXT');
+  db.exec('CREATE UNIQUE INDEX IF NOT EXISTS keys_by_name_key ON keys(name_key)');
 }
 
 /** Runs `work` in one transaction: all of it is written, or none of it. */

@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { keyNameFold } from '../../lib/key-name.ts';
 import { inTransaction } from './database.ts';
 
 /** A key as stored; replaced on every change, never changed in place. */
@@ -36,6 +37,7 @@ interface KeyRow {
   port: number;
   is_active: number;
   created_at_ms: number;
+  name_key: string | null;
 }
 
 const toRecord = (row: KeyRow): KeyRecord => ({
@@ -49,6 +51,16 @@ const toRecord = (row: KeyRow): KeyRecord => ({
 
 export class PortsExhaustedError extends Error {}
 
+/** Another key already has this name (compared as keyNameFold does). */
+export class NameTakenError extends Error {
+  readonly holderKeyId: string;
+
+  constructor(name: string, holderKeyId: string) {
+    super(`a key named "${name}" already exists on this server (id ${holderKeyId})`);
+    this.holderKeyId = holderKeyId;
+  }
+}
+
 /**
  * The keys table: each key's identity, port and state. Port allocation happens here, in one
  * transaction. The agent is the table's only writer, so reads come from a copy kept in memory.
@@ -57,24 +69,32 @@ export class KeyStore {
   readonly #db: DatabaseSync;
   readonly #byId = new Map<string, KeyRecord>();
   #ordered: KeyRecord[] | undefined;
+  /** Folded name to the key holding it: the one whose row carries that name_key. */
+  readonly #holderByFold = new Map<string, string>();
+  /** Keys of old databases sharing a name with an older key: their rows have no name_key. */
+  readonly #unheld = new Set<string>();
   readonly #selectAll: StatementSync;
   readonly #insert: StatementSync;
   readonly #insertTotals: StatementSync;
   readonly #delete: StatementSync;
   readonly #setActive: StatementSync;
   readonly #setPort: StatementSync;
+  readonly #rename: StatementSync;
+  readonly #setNameKey: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#selectAll = db.prepare('SELECT * FROM keys ORDER BY created_at_ms, rowid');
     this.#insert = db.prepare(
-      'INSERT INTO keys (id, name, uuid, port, is_active, created_at_ms) VALUES (?, ?, ?, ?, 1, ?)',
+      'INSERT INTO keys (id, name, uuid, port, is_active, created_at_ms, name_key) VALUES (?, ?, ?, ?, 1, ?, ?)',
     );
+    this.#rename = db.prepare('UPDATE keys SET name = ?, name_key = ? WHERE id = ?');
+    this.#setNameKey = db.prepare('UPDATE keys SET name_key = ? WHERE id = ?');
     this.#insertTotals = db.prepare('INSERT INTO key_totals (key_id) VALUES (?)');
     this.#delete = db.prepare('DELETE FROM keys WHERE id = ?');
     this.#setActive = db.prepare('UPDATE keys SET is_active = ? WHERE id = ?');
     this.#setPort = db.prepare('UPDATE keys SET port = ? WHERE id = ?');
-    this.#reload();
+    this.#assignNameKeys();
   }
 
   /** Every key, oldest first. The array is shared: callers must not change it. */
@@ -87,10 +107,48 @@ export class KeyStore {
     return this.#byId.get(id);
   }
 
-  #reload(): void {
+  /** The key other than `exceptId` whose name folds like `name`, if any. */
+  nameHolder(name: string, exceptId?: string): KeyRecord | undefined {
+    const holderId = this.#holderByFold.get(keyNameFold(name));
+    return holderId === undefined || holderId === exceptId ? undefined : this.#byId.get(holderId);
+  }
+
+  #reload(): KeyRow[] {
+    const rows = this.#selectAll.all() as unknown as KeyRow[];
     this.#byId.clear();
-    for (const row of this.#selectAll.all() as unknown as KeyRow[]) this.#byId.set(row.id, toRecord(row));
+    this.#holderByFold.clear();
+    this.#unheld.clear();
+    for (const row of rows) {
+      this.#byId.set(row.id, toRecord(row));
+      if (row.name_key === null) this.#unheld.add(row.id);
+      else this.#holderByFold.set(row.name_key, row.id);
+    }
     this.#ordered = undefined;
+    return rows;
+  }
+
+  /**
+   * Gives each name's oldest key the folded name as its name_key, and none to younger keys of the
+   * same name (only old databases have those). Run at every start, so a database written before
+   * names were unique, or under another fold, opens without failing and is held to the rule.
+   */
+  #assignNameKeys(): void {
+    const rows = this.#reload();
+    const desired = new Map<string, string | null>();
+    const claimed = new Set<string>();
+    for (const row of rows) {
+      const fold = keyNameFold(row.name);
+      desired.set(row.id, claimed.has(fold) ? null : fold);
+      claimed.add(fold);
+    }
+    const changed = rows.filter((row) => desired.get(row.id) !== row.name_key);
+    if (changed.length === 0) return;
+    inTransaction(this.#db, () => {
+      // Clear first so the UNIQUE index holds mid-way when two keys trade their name_keys.
+      for (const row of changed) this.#setNameKey.run(null, row.id);
+      for (const row of changed) this.#setNameKey.run(desired.get(row.id) ?? null, row.id);
+    });
+    this.#reload();
   }
 
   #remember(key: KeyRecord): void {
@@ -103,22 +161,65 @@ export class KeyStore {
    * concurrent requests can never be handed the same port.
    */
   create(key: NewKey, range: PortRange, isPortBusy: (port: number) => boolean): KeyRecord {
+    const fold = keyNameFold(key.name);
+    const holder = this.#holderByFold.get(fold);
+    if (holder !== undefined) throw new NameTakenError(key.name, holder);
     const created = inTransaction(this.#db, () => {
       const taken = new Set([...this.#byId.values()].map((stored) => stored.port));
       const port = lowestFreePort(range, (candidate) => taken.has(candidate) || isPortBusy(candidate));
-      this.#insert.run(key.id, key.name, key.uuid, port, key.createdAtMs);
+      this.#insert.run(key.id, key.name, key.uuid, port, key.createdAtMs, fold);
       this.#insertTotals.run(key.id);
       return { ...key, port, isActive: true };
     });
     this.#remember(created);
+    this.#holderByFold.set(fold, created.id);
     return created;
   }
 
+  /**
+   * Gives a key a new name. Its own name in another case or form is fine; another key's is not.
+   * A key that shares its name with an older one (old databases) may keep that name.
+   */
+  rename(id: string, name: string): KeyRecord | undefined {
+    const key = this.#byId.get(id);
+    if (!key) return undefined;
+    const fold = keyNameFold(name);
+    const holder = this.#holderByFold.get(fold);
+    const keepsUnheldName = this.#unheld.has(id) && fold === keyNameFold(key.name);
+    if (holder !== undefined && holder !== id && !keepsUnheldName) throw new NameTakenError(name, holder);
+    const nameKey = keepsUnheldName ? null : fold;
+    const oldFold = keyNameFold(key.name);
+    this.#rename.run(name, nameKey, id);
+    if (oldFold !== fold) this.#release(id, oldFold);
+    if (nameKey !== null) {
+      this.#holderByFold.set(nameKey, id);
+      this.#unheld.delete(id);
+    }
+    const renamed = { ...key, name };
+    this.#remember(renamed);
+    return renamed;
+  }
+
   delete(id: string): boolean {
+    const key = this.#byId.get(id);
     const deleted = Number(this.#delete.run(id).changes) > 0;
     this.#byId.delete(id);
+    this.#unheld.delete(id);
     this.#ordered = undefined;
+    if (key) this.#release(id, keyNameFold(key.name));
     return deleted;
+  }
+
+  /** After `id` gives up a name, the oldest key left sharing it (old databases only) takes it over. */
+  #release(id: string, fold: string): void {
+    if (this.#holderByFold.get(fold) !== id) return;
+    this.#holderByFold.delete(fold);
+    if (this.#unheld.size === 0) return;
+    const heir = this.list().find((key) => key.id !== id && this.#unheld.has(key.id) && keyNameFold(key.name) === fold);
+    if (!heir) return;
+    this.#setNameKey.run(fold, heir.id);
+    this.#holderByFold.set(fold, heir.id);
+    this.#unheld.delete(heir.id);
   }
 
   setActive(id: string, isActive: boolean): void {

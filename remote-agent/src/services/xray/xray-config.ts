@@ -1,4 +1,5 @@
 import type { RealityKeys } from './reality-keys.ts';
+import { BLOCK_OUTBOUND_TAG, privateDestinationsRule, type PrivateDestinationsRule } from './private-destinations.ts';
 
 export interface RealityOptions {
   /** Where Reality forwards probes: host:port of a real TLS site. */
@@ -35,14 +36,39 @@ export interface XrayInbound {
   sniffing: { enabled: true; destOverride: string[] };
 }
 
+export interface XrayLog {
+  loglevel: string;
+  /** "none", or the file the agent rotates. */
+  access: string;
+}
+
+export interface XrayRouting {
+  /** Resolve a name before matching the IP rules, so `localhost` or a name pointing at 127.0.0.1 is caught. */
+  domainStrategy: 'IPIfNonMatch';
+  rules: PrivateDestinationsRule[];
+}
+
 export interface XrayConfig {
-  log: { loglevel: string };
+  log: XrayLog;
   api: { tag: string; listen: string; services: string[] };
   inbounds: XrayInbound[];
   outbounds: Array<{ protocol: string; tag: string }>;
+  routing: XrayRouting;
+}
+
+/** What the whole file depends on besides the keys. */
+export interface XrayConfigOptions {
+  apiListen: string;
+  realityKeys: RealityKeys;
+  reality: RealityOptions;
+  /** Off by default: VPN users reach the internet, never the server or its private networks. */
+  allowPrivateDestinations: boolean;
+  /** Where Xray writes one line per connection; undefined keeps no access log at all. */
+  accessLogPath?: string;
 }
 
 const TAG_PREFIX = 'keyport-';
+export const TAG_PREFIX_LENGTH = TAG_PREFIX.length;
 /** Xray >= 26.7.11 refuses most non-Xray clients when this is empty; any version admits them. */
 const MIN_CLIENT_VERSION = '1.0.0';
 
@@ -74,20 +100,23 @@ export function buildInbound(key: InboundKey, realityKeys: RealityKeys, reality:
   };
 }
 
-/** The whole config file: the API listener and one inbound per active key. */
-export function buildXrayConfig(
-  activeKeys: readonly InboundKey[],
-  apiListen: string,
-  realityKeys: RealityKeys,
-  reality: RealityOptions,
-): XrayConfig {
+/** The whole config file: the API listener, one inbound per active key, and the routing that keeps users off the server. */
+export function buildXrayConfig(activeKeys: readonly InboundKey[], options: XrayConfigOptions): XrayConfig {
   return {
-    log: { loglevel: 'warning' },
-    api: { tag: 'api', listen: apiListen, services: ['HandlerService', 'StatsService'] },
-    inbounds: activeKeys.map((key) => buildInbound(key, realityKeys, reality)),
+    // With a log object and no `access`, Xray logs every connection (client IP, destination, the
+    // key's email) to stdout (infra/conf/log.go:31-40 at v26.7.28).
+    log: { loglevel: 'warning', access: options.accessLogPath ?? 'none' },
+    api: { tag: 'api', listen: options.apiListen, services: ['HandlerService', 'StatsService'] },
+    inbounds: activeKeys.map((key) => buildInbound(key, options.realityKeys, options.reality)),
+    // The first outbound takes whatever no rule sends elsewhere.
     outbounds: [
       { protocol: 'freedom', tag: 'direct' },
-      { protocol: 'blackhole', tag: 'block' },
+      { protocol: 'blackhole', tag: BLOCK_OUTBOUND_TAG },
     ],
+    routing: expectedRouting(options.allowPrivateDestinations),
   };
+}
+
+export function expectedRouting(allowPrivateDestinations: boolean): XrayRouting {
+  return { domainStrategy: 'IPIfNonMatch', rules: allowPrivateDestinations ? [] : [privateDestinationsRule()] };
 }

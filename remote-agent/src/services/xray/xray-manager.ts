@@ -1,17 +1,24 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { coalesce, SerialQueue } from '../../lib/coalesce.ts';
 import type { Logger } from '../../lib/logger.ts';
+import { rotateLog } from '../../lib/rotate-log.ts';
+import type { SocketHolder } from '../net/socket-holders.ts';
+import type { ServerSettings } from '../settings/server-settings.ts';
+import { LiveInbounds, XrayApiDownError, type FailedInbounds } from './live-inbounds.ts';
 import type { RealityKeys } from './reality-keys.ts';
-import { XrayCli } from './xray-cli.ts';
+import { checkRouting, type RoutingCheck } from './routing-check.ts';
+import type { XrayCli } from './xray-cli.ts';
 import {
   buildInbound,
   buildXrayConfig,
   inboundTag,
   isKeyportTag,
+  TAG_PREFIX_LENGTH,
   type InboundKey,
   type RealityOptions,
   type XrayInbound,
 } from './xray-config.ts';
+import { findPortHolders, type PortHolders } from './xray-port-holders.ts';
 import type { XrayProcess } from './xray-process.ts';
 
 export interface XrayManagerOptions {
@@ -19,7 +26,12 @@ export interface XrayManagerOptions {
   process: XrayProcess;
   configPath: string;
   realityKeys: RealityKeys;
-  reality: RealityOptions;
+  /** The server's settings as stored now (Reality, routing, access log). */
+  settings: () => ServerSettings;
+  /** Where the access log goes when the admin turns it on. */
+  accessLogPath: string;
+  /** Xray's stdout and stderr. */
+  logPath: string;
   /** The keys whose inbounds should exist now (the active ones), read from the store. */
   activeKeys: () => InboundKey[];
   log: Logger;
@@ -32,14 +44,27 @@ export interface InboundDiff {
   changed_inbounds: string[];
 }
 
+/** An active key whose inbound does not serve, and why. */
+export interface NotServing {
+  key_id: string;
+  port: number;
+  /** inbound-failed: Xray refused to start it; not-listening: listed, but nothing of Xray's listens; port-taken: another program holds the port. */
+  problem: 'inbound-failed' | 'not-listening' | 'port-taken';
+  detail: string;
+  holders: SocketHolder[];
+}
+
 export interface XrayStatus {
   in_sync: boolean;
   expected_inbounds: number;
   binary: { path: string; installed: boolean; version: string | null };
   process: { running: boolean; pid: number | null };
   api: { address: string; reachable: boolean; error: string | null };
-  config_file: InboundDiff & { path: string; exists: boolean };
+  config_file: InboundDiff & { path: string; exists: boolean; routing: RoutingCheck };
   live: (InboundDiff & { inbounds: number }) | null;
+  not_serving: NotServing[];
+  /** Xrays serving our config that are not the one in the pid file: they share our ports (SO_REUSEPORT). Sync stops them. */
+  stray_processes: SocketHolder[];
   last_apply: ApplyOutcome | null;
 }
 
@@ -52,14 +77,22 @@ export interface ApplyOutcome {
 
 export class XrayConfigInvalidError extends Error {}
 
+type LiveChange = (live: LiveInbounds) => Promise<FailedInbounds | void>;
+
+const LOG_MAX_BYTES = 10 * 1024 * 1024;
+const API_WAIT_MS = 10_000;
+
 /**
  * Owns Xray's config: keeps the file equal to the active keys (validated before it replaces the old
- * one) and applies each change live through Xray's API, so no other user's connection drops.
+ * one) and applies each change live through Xray's API, so no other user's connection drops. Xray
+ * is (re)started only when its API does not answer, never because one inbound could not start.
  */
 export class XrayManager {
   readonly #options: XrayManagerOptions;
   readonly #live = new SerialQueue();
   readonly #writeConfig: () => Promise<void>;
+  /** Inbounds that could not start, by tag: left out of the file so they never stop Xray from starting. */
+  readonly #failed = new Map<string, { detail: string; holders: SocketHolder[] }>();
   #lastApply: ApplyOutcome | null = null;
 
   constructor(options: XrayManagerOptions) {
@@ -71,61 +104,111 @@ export class XrayManager {
     return this.#options.configPath;
   }
 
+  get realityOptions(): RealityOptions {
+    const settings = this.#options.settings();
+    return { dest: settings.realityTarget, serverNames: settings.realityServerNames, fingerprint: settings.realityFingerprint };
+  }
+
   inboundFor(key: InboundKey): XrayInbound {
-    return buildInbound(key, this.#options.realityKeys, this.#options.reality);
+    return buildInbound(key, this.#options.realityKeys, this.realityOptions);
   }
 
   async keyAdded(key: InboundKey): Promise<ApplyOutcome> {
-    return this.#change((cli) => cli.addInbounds([this.inboundFor(key)]));
+    return this.#change((live) => this.#add(live, [this.inboundFor(key)]));
   }
 
   async keyRemoved(keyId: string): Promise<ApplyOutcome> {
-    return this.#change((cli) => cli.removeInbounds([inboundTag(keyId)]));
+    const tag = inboundTag(keyId);
+    this.#failed.delete(tag);
+    return this.#change((live) => live.remove([tag]));
   }
 
   /** Keys whose port changed: their old inbounds go, new ones come. */
   async keysMoved(keys: readonly InboundKey[], activeIds: ReadonlySet<string>): Promise<ApplyOutcome> {
-    return this.#change(async (cli) => {
-      const live = new Set(await cli.listInboundTags());
-      await cli.removeInbounds(keys.map((key) => inboundTag(key.id)).filter((tag) => live.has(tag)));
-      await cli.addInbounds(keys.filter((key) => activeIds.has(key.id)).map((key) => this.inboundFor(key)));
+    return this.#change(async (live) => {
+      const present = new Set(await live.listTags());
+      await live.remove(keys.map((key) => inboundTag(key.id)).filter((tag) => present.has(tag)));
+      return this.#add(live, keys.filter((key) => activeIds.has(key.id)).map((key) => this.inboundFor(key)));
     });
+  }
+
+  /**
+   * Every inbound again with the current Reality settings. Removing an inbound leaves its
+   * established connections up (app/proxyman/inbound/inbound.go RemoveHandler closes the listener
+   * only), so users stay connected; a new connection during the swap may be refused once.
+   */
+  async replaceInbounds(): Promise<ApplyOutcome> {
+    return this.#change(async (live) => {
+      await live.remove((await live.listTags()).filter(isKeyportTag));
+      return this.#add(live, [...this.#expectedInbounds().values()]);
+    });
+  }
+
+  /** For settings Xray cannot change live (routing, logging): a new Xray from the new file. */
+  async restart(reason: string): Promise<ApplyOutcome> {
+    return this.#change(undefined, reason);
   }
 
   /** Rewrites the file and makes the running Xray serve exactly the active keys (starting it if down). */
   async sync(): Promise<ApplyOutcome> {
-    return this.#change((cli) => this.#reconcileLive(cli));
+    return this.#change((live) => this.#reconcile(live));
+  }
+
+  /** Keeps Xray's own log and the access log under their size cap. */
+  async rotateLogs(): Promise<void> {
+    for (const path of [this.#options.logPath, this.#options.accessLogPath]) {
+      if (await rotateLog(path, LOG_MAX_BYTES).catch(() => false)) this.#options.log.info(`xray: rotated ${path}`);
+    }
   }
 
   async status(): Promise<XrayStatus> {
-    const { cli, configPath } = this.#options;
+    const { cli, configPath, process } = this.#options;
     const expected = this.#expectedInbounds();
-    const [installed, version, pid] = await Promise.all([cli.isInstalled(), cli.version(), this.#options.process.runningPid()]);
-    const fileInbounds = await readConfigInbounds(configPath);
-    const configFile = { path: configPath, exists: fileInbounds !== undefined, ...diffInbounds(expected, fileInbounds ?? []) };
+    const inFile = this.#fileInbounds(expected);
+    const [installed, version, pid, fileConfig] = await Promise.all([cli.isInstalled(), cli.version(), process.runningPid(), readConfig(configPath)]);
+    const fileInbounds = fileConfig?.inbounds ?? [];
+    const configFile = {
+      path: configPath,
+      exists: fileConfig !== undefined,
+      ...diffInbounds(inFile, fileInbounds),
+      routing: checkRouting(fileConfig, this.#options.settings().allowPrivateDestinations),
+    };
 
+    const holders = await findPortHolders(this.#watchedPorts(expected), pid);
     let live: XrayStatus['live'] = null;
     let apiError: string | null = null;
-    if (installed && !(await cli.apiListening())) {
+    let notServing: NotServing[] = [];
+    if (!installed) {
+      apiError = `no Xray binary at ${cli.bin}`;
+    } else if (!(await cli.apiListening())) {
       apiError = `nothing listens on the Xray API address ${cli.apiAddress}`;
-    } else if (installed) {
+    } else {
       try {
         const tags = await cli.listInboundTags();
-        live = { inbounds: tags.length, ...diffTags(expected, tags) };
+        live = { inbounds: tags.length, ...diffTags(inFile, tags) };
+        notServing = this.#notServing(expected, new Set(tags), holders);
       } catch (error) {
         apiError = (error as Error).message;
       }
-    } else {
-      apiError = `no Xray binary at ${cli.bin}`;
     }
+    const strays = await this.#strays(holders, pid);
     return {
-      in_sync: configFile.exists && configFile.in_sync && live !== null && live.in_sync,
+      in_sync:
+        configFile.exists &&
+        configFile.in_sync &&
+        configFile.routing.in_sync &&
+        live !== null &&
+        live.in_sync &&
+        notServing.length === 0 &&
+        strays.length === 0,
       expected_inbounds: expected.size,
       binary: { path: cli.bin, installed, version: version ?? null },
       process: { running: pid !== undefined, pid: pid ?? null },
       api: { address: cli.apiAddress, reachable: live !== null, error: apiError },
       config_file: configFile,
       live,
+      not_serving: notServing,
+      stray_processes: strays,
       last_apply: this.#lastApply,
     };
   }
@@ -136,11 +219,17 @@ export class XrayManager {
     return this.#options.cli.testConfig(this.#options.configPath);
   }
 
-  async #change(applyLive: (cli: XrayCli) => Promise<void>): Promise<ApplyOutcome> {
+  async #change(applyLive: LiveChange | undefined, restartReason?: string): Promise<ApplyOutcome> {
     let outcome: ApplyOutcome;
     try {
       await this.#writeConfig();
-      outcome = await this.#live.run(() => this.#applyLive(applyLive));
+      outcome = await this.#live.run(async () => {
+        const failedBefore = this.#failedKey();
+        const result = applyLive ? await this.#applyLive(applyLive) : await this.#startFresh(restartReason ?? 'settings changed');
+        // An inbound that failed or came back changes what the file may hold.
+        if (this.#failedKey() !== failedBefore) await this.#writeConfig();
+        return result;
+      });
     } catch (error) {
       outcome = { at_ms: Date.now(), method: 'none', ok: false, detail: (error as Error).message };
     }
@@ -149,68 +238,159 @@ export class XrayManager {
     return outcome;
   }
 
-  async #applyLive(applyLive: (cli: XrayCli) => Promise<void>): Promise<ApplyOutcome> {
-    const { cli, process } = this.#options;
-    const outcome = (method: ApplyOutcome['method'], ok: boolean, detail: string): ApplyOutcome => ({
-      at_ms: Date.now(),
-      method,
-      ok,
-      detail,
-    });
+  async #applyLive(applyLive: LiveChange): Promise<ApplyOutcome> {
+    const { cli } = this.#options;
     if (!(await cli.isInstalled())) {
       return outcome('none', false, `no Xray binary at ${cli.bin}; the config file is written and sync-config applies it once Xray is there`);
     }
     let apiError = `nothing listens on ${cli.apiAddress}`;
     if (await cli.apiListening()) {
+      const live = new LiveInbounds(cli);
       try {
-        await applyLive(cli);
-        return outcome('api', true, 'applied through the Xray API');
+        return liveOutcome((await applyLive(live)) ?? new Map());
       } catch (error) {
-        apiError = (error as Error).message;
-      }
-      // The change may have half-applied: compare with what runs and try once more.
-      try {
-        await this.#reconcileLive(cli);
-        return outcome('api', true, 'applied through the Xray API after reconciling');
-      } catch (error) {
-        apiError = (error as Error).message;
+        if (!(error instanceof XrayApiDownError)) throw error;
+        apiError = error.message;
       }
     }
-    // The API cannot be reached: start Xray, or restart it, from the file just written.
+    return this.#startFresh(`Xray API unreachable (${apiError})`);
+  }
+
+  /**
+   * A new Xray from the file: the old one is stopped and gone first, and so is any other Xray of
+   * ours that holds our ports; a port another program holds keeps its key out of the file, so one
+   * key never keeps Xray down for everyone.
+   */
+  async #startFresh(reason: string): Promise<ApplyOutcome> {
+    const { cli, process } = this.#options;
+    if (!(await cli.isInstalled())) return outcome('none', false, `no Xray binary at ${cli.bin}; ${reason}`);
     const wasRunning = (await process.runningPid()) !== undefined;
     const method = wasRunning ? 'restart' : 'start';
     try {
-      await (wasRunning ? process.restart() : process.start());
+      await process.stop();
+      const expected = this.#expectedInbounds();
+      for (const stray of await this.#strays(await findPortHolders(this.#watchedPorts(expected), undefined), undefined)) {
+        await process.stopPid(stray.pid);
+      }
+      const apiPort = portOf(cli.apiAddress);
+      const { others } = await findPortHolders(this.#watchedPorts(expected), undefined);
+      const apiHolders = others.get(apiPort);
+      if (apiHolders) {
+        return outcome(method, false, `${reason}; Xray not ${method}ed: its API address ${cli.apiAddress} is held by ${describeHolders(apiHolders)}`);
+      }
+      for (const [tag, inbound] of expected) {
+        const holders = others.get(inbound.port);
+        if (holders) this.#failed.set(tag, { detail: `port ${inbound.port} is held by ${describeHolders(holders)}`, holders });
+        else this.#failed.delete(tag);
+      }
+      await this.#writeConfig();
+      await process.start();
       await this.#waitForApi();
-      return outcome(method, true, `Xray API unreachable (${apiError}); Xray ${wasRunning ? 'restarted' : 'started'} from the config file`);
+      const left = [...this.#failed.keys()].filter((tag) => expected.has(tag));
+      const leftOut = left.length === 0 ? '' : `; ${left.length} key(s) left out: their port is held by another program`;
+      return outcome(method, left.length === 0, `${reason}; Xray ${wasRunning ? 'restarted' : 'started'} from the config file${leftOut}`);
     } catch (error) {
-      return outcome(method, false, `Xray API unreachable (${apiError}) and Xray could not be ${method}ed: ${(error as Error).message}`);
+      return outcome(method, false, `${reason}; Xray could not be ${method}ed: ${(error as Error).message}`);
     }
   }
 
-  async #waitForApi(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+  async #waitForApi(): Promise<void> {
+    const deadline = Date.now() + API_WAIT_MS;
     while (!(await this.#options.cli.apiListening(500))) {
-      if ((await this.#options.process.runningPid()) === undefined) throw new Error('Xray exited at start; see xray.log in the data dir');
+      if ((await this.#options.process.runningPid()) === undefined) {
+        throw new Error(`Xray exited at start; see ${this.#options.logPath}`);
+      }
       if (Date.now() > deadline) throw new Error(`Xray API did not come up on ${this.#options.cli.apiAddress}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
-  async #reconcileLive(cli: XrayCli): Promise<void> {
+  async #add(live: LiveInbounds, inbounds: readonly XrayInbound[]): Promise<FailedInbounds> {
+    const failed = await live.add(inbounds);
+    for (const inbound of inbounds) {
+      const detail = failed.get(inbound.tag);
+      if (detail === undefined) this.#failed.delete(inbound.tag);
+      else this.#failed.set(inbound.tag, { detail, holders: [] });
+    }
+    return failed;
+  }
+
+  /** Makes the running Xray serve the active keys: strays stopped, stale tags out, dead or missing inbounds (re)added. */
+  async #reconcile(live: LiveInbounds): Promise<FailedInbounds> {
+    const { process } = this.#options;
     const expected = this.#expectedInbounds();
-    const liveTags = await cli.listInboundTags();
-    const stale = liveTags.filter((tag) => isKeyportTag(tag) && !expected.has(tag));
-    await cli.removeInbounds(stale);
-    const live = new Set(liveTags);
-    await cli.addInbounds([...expected.values()].filter((inbound) => !live.has(inbound.tag)));
+    let pid = await process.runningPid();
+    const strays = await this.#strays(await findPortHolders(this.#watchedPorts(expected), pid), pid);
+    if (pid === undefined && strays[0]) {
+      // The pid file was lost while our Xray ran on: keep that one, as it answers the API.
+      pid = strays[0].pid;
+      await process.adopt(pid);
+      this.#options.log.warn(`xray: adopted Xray pid ${pid}, which serves our config without being in the pid file`);
+    }
+    for (const stray of strays.filter((candidate) => candidate.pid !== pid)) {
+      this.#options.log.warn(`xray: stopping a second Xray (pid ${stray.pid}) that shares our ports`);
+      await process.stopPid(stray.pid);
+    }
+    const liveTags = await live.listTags();
+    const present = new Set(liveTags);
+    const { serving } = await findPortHolders(new Set([...expected.values()].map((inbound) => inbound.port)), pid);
+    const dead = [...expected.values()].filter((inbound) => present.has(inbound.tag) && !serving.has(inbound.port)).map((inbound) => inbound.tag);
+    await live.remove([...liveTags.filter((tag) => isKeyportTag(tag) && !expected.has(tag)), ...dead]);
+    const deadSet = new Set(dead);
+    return this.#add(live, [...expected.values()].filter((inbound) => !present.has(inbound.tag) || deadSet.has(inbound.tag)));
+  }
+
+  #notServing(expected: Map<string, XrayInbound>, liveTags: ReadonlySet<string>, { serving, others }: PortHolders): NotServing[] {
+    const result: NotServing[] = [];
+    for (const [tag, inbound] of expected) {
+      const keyId = tag.slice(TAG_PREFIX_LENGTH);
+      const failed = this.#failed.get(tag);
+      const holders = (others.get(inbound.port) ?? []).filter((holder) => !holder.command.includes(this.#options.configPath));
+      if (failed) {
+        result.push({ key_id: keyId, port: inbound.port, problem: holders.length ? 'port-taken' : 'inbound-failed', detail: failed.detail, holders });
+      } else if (liveTags.has(tag) && !serving.has(inbound.port)) {
+        result.push({
+          key_id: keyId,
+          port: inbound.port,
+          problem: holders.length ? 'port-taken' : 'not-listening',
+          detail: holders.length
+            ? `port ${inbound.port} is held by ${describeHolders(holders)}`
+            : `Xray lists the inbound but nothing of Xray's listens on port ${inbound.port}`,
+          holders,
+        });
+      }
+    }
+    return result;
+  }
+
+  /** Processes other than `pid` that run Xray on our config file and hold our API address or a key port. */
+  async #strays({ others }: PortHolders, pid: number | undefined): Promise<SocketHolder[]> {
+    const seen = new Map<number, SocketHolder>();
+    for (const holder of [...others.values()].flat()) {
+      if (holder.pid !== pid && !seen.has(holder.pid) && (await this.#options.process.runsOurConfig(holder.pid))) seen.set(holder.pid, holder);
+    }
+    return [...seen.values()];
+  }
+
+  /** The API address's port and every active key's port. */
+  #watchedPorts(expected: Map<string, XrayInbound>): Set<number> {
+    return new Set([portOf(this.#options.cli.apiAddress), ...[...expected.values()].map((inbound) => inbound.port)]);
   }
 
   async #writeConfigNow(): Promise<void> {
-    const { cli, configPath, realityKeys, reality } = this.#options;
-    const apiListen = cli.apiAddress;
-    const config = buildXrayConfig(this.#options.activeKeys(), apiListen, realityKeys, reality);
-    const draft = `${configPath}.new`;
+    const { cli, configPath, realityKeys } = this.#options;
+    const settings = this.#options.settings();
+    const inbounds = [...this.#fileInbounds(this.#expectedInbounds()).values()];
+    const config = buildXrayConfig([], {
+      apiListen: cli.apiAddress,
+      realityKeys,
+      reality: this.realityOptions,
+      allowPrivateDestinations: settings.allowPrivateDestinations,
+      ...(settings.accessLog ? { accessLogPath: this.#options.accessLogPath } : {}),
+    });
+    config.inbounds = inbounds;
+    // Xray picks the format from the extension (core/config.go:82-95): the draft keeps `.json`.
+    const draft = `${configPath}.new.json`;
     await writeFile(draft, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
     if (await cli.isInstalled()) {
       const test = await cli.testConfig(draft);
@@ -225,12 +405,39 @@ export class XrayManager {
   #expectedInbounds(): Map<string, XrayInbound> {
     return new Map(this.#options.activeKeys().map((key) => [inboundTag(key.id), this.inboundFor(key)]));
   }
+
+  /** What the file holds: the expected inbounds less those that could not start. */
+  #fileInbounds(expected: Map<string, XrayInbound>): Map<string, XrayInbound> {
+    return new Map([...expected].filter(([tag]) => !this.#failed.has(tag)));
+  }
+
+  #failedKey(): string {
+    return [...this.#failed.keys()].sort().join(',');
+  }
 }
 
-async function readConfigInbounds(path: string): Promise<XrayInbound[] | undefined> {
+function outcome(method: ApplyOutcome['method'], ok: boolean, detail: string): ApplyOutcome {
+  return { at_ms: Date.now(), method, ok, detail };
+}
+
+function liveOutcome(failed: FailedInbounds): ApplyOutcome {
+  if (failed.size === 0) return outcome('api', true, 'applied through the Xray API');
+  const [tag, output] = [...failed][0]!;
+  const more = failed.size > 1 ? ` (and ${failed.size - 1} more)` : '';
+  return outcome('api', false, `applied through the Xray API, but Xray could not start inbound ${tag}${more}: ${output}; the other keys are served as before`);
+}
+
+function describeHolders(holders: readonly SocketHolder[]): string {
+  return holders.map((holder) => `pid ${holder.pid} (${holder.command || 'unknown'})`).join(', ');
+}
+
+function portOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
+}
+
+async function readConfig(path: string): Promise<{ inbounds?: XrayInbound[]; routing?: unknown; outbounds?: unknown } | undefined> {
   try {
-    const config = JSON.parse(await readFile(path, 'utf8')) as { inbounds?: XrayInbound[] };
-    return config.inbounds ?? [];
+    return JSON.parse(await readFile(path, 'utf8'));
   } catch {
     return undefined;
   }

@@ -176,8 +176,17 @@ describe('AgentClient against the real agent', () => {
   });
 
   it('encodes path parameters, so an id cannot reach another route', async () => {
-    const error = await rejectsWith(client.getKey('../keys'), 'bad-input');
-    assert.match(error.message, /key_id must be a key id/);
+    const error = await rejectsWith(client.getKey('../keys'), 'not-found');
+    assert.equal(error.message, 'Key ../keys not found');
+  });
+
+  it('renames a key, and maps a name another key has to name-taken with that key’s id', async () => {
+    const dora = await client.createKey('dora');
+    const erik = await client.createKey('erik');
+    assert.deepEqual(await client.updateKey(erik.id, { name: 'Эрик 📱' }), { ...erik, name: 'Эрик 📱' });
+    const error = await rejectsWith(client.updateKey(erik.id, { name: 'DORA' }), 'name-taken');
+    assert.deepEqual(error.facts, { httpStatus: 409, name: 'DORA', holderKeyId: dora.id });
+    await rejectsWith(client.createKey('Dora'), 'name-taken');
   });
 
   it('maps a refused API key to agent-error without showing any key', async () => {

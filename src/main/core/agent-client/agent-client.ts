@@ -24,7 +24,7 @@ import type {
   XraySyncResult,
 } from '../../../../remote-agent/src/routes/system/schemas.ts';
 import type { AllTraffic, KeyTraffic, LiveResetResponse } from '../../../../remote-agent/src/routes/traffic/schemas.ts';
-import type { ErrorBody } from '../../../../remote-agent/src/schemas/common.ts';
+import type { ConflictBody, ErrorBody } from '../../../../remote-agent/src/schemas/common.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { httpOverStream, type JsonRequest, type JsonResponse } from './http-over-stream.ts';
 
@@ -70,7 +70,7 @@ export class AgentClient {
     return this.#call('GET', keyPath(keyId));
   }
 
-  /** Enables (`{ is_active: true }`) or disables a key. */
+  /** Renames (`{ name }`), enables (`{ is_active: true }`) or disables a key, or both at once. */
   updateKey(keyId: string, changes: Static<typeof UpdateKeyBody>): Promise<Static<typeof Key>> {
     return this.#call('PATCH', keyPath(keyId), changes);
   }
@@ -198,7 +198,8 @@ export class AgentClient {
       timeoutMs: this.#timeoutMs,
     });
     if (response.statusCode >= 200 && response.statusCode < 300) return response.body as T;
-    throw agentFailure(`${method} ${path}`, response);
+    const requestedName = (body as { name?: unknown } | undefined)?.name;
+    throw agentFailure(`${method} ${path}`, response, typeof requestedName === 'string' ? requestedName : undefined);
   }
 }
 
@@ -214,10 +215,14 @@ function withQuery(path: string, query: Record<string, string | number | undefin
 }
 
 /** The agent's `{ status: 'error', detail }` answer as a KeyportError the faces can act on. */
-function agentFailure(call: string, response: JsonResponse): KeyportError {
+function agentFailure(call: string, response: JsonResponse, requestedName?: string): KeyportError {
   const httpStatus = response.statusCode;
-  const detail = (response.body as Partial<Static<typeof ErrorBody>> | undefined)?.detail;
+  const body = response.body as Partial<Static<typeof ErrorBody> & Static<typeof ConflictBody>> | undefined;
+  const detail = body?.detail;
   const reason = typeof detail === 'string' && detail !== '' ? detail : `HTTP ${httpStatus}`;
+  if (httpStatus === 409 && body?.reason === 'name_taken') {
+    return new KeyportError('name-taken', reason, { httpStatus, name: requestedName ?? null, holderKeyId: body.key_id ?? null });
+  }
   switch (httpStatus) {
     case 404:
       return new KeyportError('not-found', reason, { httpStatus });

@@ -129,6 +129,7 @@ describe('deploying the agent to a server as root', () => {
       'install-service:started', 'install-service:done',
       'start:started', 'start:done',
       'health-check:started', 'health-check:done',
+      'host-firewall:started', 'host-firewall:skipped',
       'cleanup:started', 'cleanup:skipped',
     ]);
     assert.deepEqual(result.facts, { os: result.facts.os, arch: 'x64', init: 'supervised', asRoot: true, xrayVersion: '26.7.11' });

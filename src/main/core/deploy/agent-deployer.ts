@@ -7,6 +7,8 @@ import { ensureApiKey, readApiKey } from './agent-api-key.ts';
 import { checkAgentHealth, type HealthCheck } from './agent-health-check.ts';
 import { agentServiceFor, type AgentService } from './agent-service.ts';
 import { detectServer } from './detect-server.ts';
+import { detectHostFirewall, describeFacts as describeHostFirewall, planHostFirewall, type HostFirewallFacts } from './host-firewall.ts';
+import { openHostFirewall } from './host-firewall-changes.ts';
 import { resolveLocalArtifacts, type LocalArtifacts } from './local-artifacts.ts';
 import { ProgressSteps } from './progress-steps.ts';
 import { RemoteLock } from './remote-lock.ts';
@@ -59,15 +61,17 @@ export async function deployAgent(host: RemoteHost, options: DeployAgentOptions)
   const lock = await RemoteLock.acquire(host);
   const steps = new ProgressSteps(options.onProgress, () => lock.refresh());
   try {
-    const [facts, local] = await steps.run('detect', 'detecting OS, arch, init system and Xray', async () => {
+    const [facts, local, hostFirewall] = await steps.run('detect', 'detecting OS, arch, init system, Xray and the host firewall', async () => {
       const found = await detectServer(host);
+      const firewall = await detectHostFirewall(host);
       const artifacts = await resolveLocalArtifacts(options.artifacts ?? checkoutArtifacts(), found.arch);
-      return { value: [found, artifacts] as const, message: describeFacts(found) };
+      return { value: [found, artifacts, firewall] as const, message: `${describeFacts(found)}; ${describeHostFirewall(firewall)}` };
     });
     return await install(host, {
       steps,
       facts,
       local,
+      hostFirewall,
       apiPort,
       keyPorts,
       publicHost: options.publicHost,
@@ -106,11 +110,15 @@ async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult>
   } catch (error) {
     throw await recover(host, run, { service, releases, release, previous, failure: error as Error });
   }
+  const hostFirewall = await steps.run('host-firewall', `key ports ${run.keyPorts.from}-${run.keyPorts.to}/tcp in the host's firewall`, async () => {
+    const outcome = await openHostFirewall(host, run.hostFirewall, run.keyPorts);
+    return { value: outcome.report, message: outcome.message, skipped: outcome.skipped };
+  });
   await steps.run('cleanup', `keeping the last ${RELEASES_KEPT} releases`, async () => {
     const removed = await releases.prune(RELEASES_KEPT, release);
     return { value: undefined, message: removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing to remove', skipped: removed.length === 0 };
   });
-  return { release, agentVersion: local.agentVersion, facts, runtimeUploaded, rolledBack: false };
+  return { release, agentVersion: local.agentVersion, facts, runtimeUploaded, rolledBack: false, hostFirewall };
 }
 
 /** Whole, unprivileged ports, from ≤ to, not holding the agent's own API port. */
@@ -173,6 +181,7 @@ interface InstallRun {
   keyPorts: PortRange;
   publicHost: string;
   healthCheck: HealthCheck;
+  hostFirewall: HostFirewallFacts;
 }
 
 interface FailedStart {
@@ -210,7 +219,14 @@ async function uploadRelease(host: RemoteHost, local: LocalArtifacts, release: s
   }
   // Releases are pruned oldest first by their directory's time; writing `run` (a rename into the
   // directory) makes a re-deployed release the newest.
-  await host.writeFile(`${dir}/run`, runScript({ release, runtimeSha256: local.runtime.sha256, apiPort: run.apiPort, publicHost: run.publicHost, keyPorts: run.keyPorts }), 0o755);
+  await host.writeFile(`${dir}/run`, runScript({
+    release,
+    runtimeSha256: local.runtime.sha256,
+    apiPort: run.apiPort,
+    publicHost: run.publicHost,
+    keyPorts: run.keyPorts,
+    openKeyPorts: openFamilies(run.hostFirewall),
+  }), 0o755);
   return { value: undefined, skipped: present, message: present ? `${dir} already holds this bundle` : `uploaded to ${dir}` };
 }
 
@@ -222,4 +238,10 @@ async function expectSha256(host: RemoteHost, remotePath: string, sha256: string
 function describeFacts(facts: ServerFacts): string {
   const xray = facts.xrayVersion ? `Xray ${facts.xrayVersion}` : 'no Xray';
   return `${facts.os}, ${facts.arch}, ${facts.init === 'systemd' ? 'systemd' : 'no systemd (supervised)'}, ${facts.asRoot ? 'root' : 'sudo'}, ${xray}`;
+}
+
+/** The iptables families the agent opens itself: only where no ufw or firewalld owns the rules. */
+function openFamilies(firewall: HostFirewallFacts) {
+  const plan = planHostFirewall(firewall);
+  return plan.kind === 'iptables' ? plan.families : [];
 }

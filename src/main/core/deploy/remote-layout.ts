@@ -23,6 +23,8 @@ export const RELEASES_DIR = `${KEYPORT_ROOT}/releases`;
 export const CURRENT_LINK = `${KEYPORT_ROOT}/current`;
 export const SUPERVISOR_SCRIPT = `${KEYPORT_ROOT}/keyport-supervisor`;
 export const LOCK_DIR = `${KEYPORT_ROOT}/.lock`;
+/** What deploy opened in the host's firewall (`ufw FROM TO`, `firewalld FROM TO`, `iptables FROM TO`), for uninstall. */
+export const HOST_FIREWALL_RECORD = `${KEYPORT_ROOT}/host-firewall`;
 
 export const DATA_DIR = '/var/lib/keyport';
 export const API_KEY_FILE = `${DATA_DIR}/api-key`;

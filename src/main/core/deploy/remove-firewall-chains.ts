@@ -1,11 +1,11 @@
-import { CHAIN_IN, CHAIN_OUT } from '../../../../remote-agent/src/services/firewall/iptables-rules.ts';
+import { CHAIN_IN, CHAIN_OPEN, CHAIN_OUT } from '../../../../remote-agent/src/services/firewall/iptables-rules.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 
-const CHAINS: readonly string[] = [CHAIN_IN, CHAIN_OUT];
+const CHAINS: readonly string[] = [CHAIN_IN, CHAIN_OUT, CHAIN_OPEN];
 const TOOLS = ['iptables', 'ip6tables'] as const;
 
 /**
- * Removes the agent's counting chains from both address families: every rule that jumps into them
+ * Removes the agent's chains (counting, and KEYPORT_OPEN) from both address families: every rule that jumps into them
  * (the `-A` lines of `iptables -S`, deleted with `-D`), then the chains themselves (`-F`, `-X`).
  * A family whose tool is missing is skipped. Returns the tools that had Keyport chains.
  */

@@ -8,6 +8,8 @@ export interface RunScriptOptions {
   apiPort: number;
   publicHost: string;
   keyPorts: PortRange;
+  /** iptables families whose INPUT drops: the agent accepts the key ports there (`--open-key-ports`). */
+  openKeyPorts?: readonly ('v4' | 'v6')[];
 }
 
 /** A release's `run`: its own runtime and bundle with the agent flags, so `current` alone says what runs. */
@@ -23,6 +25,7 @@ export function runScript(options: RunScriptOptions): string {
     options.publicHost,
     '--port-range',
     `${options.keyPorts.from}-${options.keyPorts.to}`,
+    ...(options.openKeyPorts && options.openKeyPorts.length > 0 ? ['--open-key-ports', options.openKeyPorts.join(',')] : []),
   ];
   return [
     '#!/bin/sh',

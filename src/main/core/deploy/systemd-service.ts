@@ -4,7 +4,8 @@ import { CURRENT_LINK, SYSTEMD_UNIT_FILE, SYSTEMD_UNIT_NAME } from './remote-lay
 
 const UNIT = `[Unit]
 Description=Keyport agent
-After=network-online.target
+# After whatever restores or owns the firewall at boot: a restore flushes the agent's chains, which it makes at start.
+After=network-online.target netfilter-persistent.service iptables.service ip6tables.service nftables.service ufw.service firewalld.service
 Wants=network-online.target
 
 [Service]

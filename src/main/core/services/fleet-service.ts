@@ -3,14 +3,21 @@ import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { KeyportError } from '../../../shared/contract/errors.ts';
-import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../../shared/contract/servers.ts';
+import type { ApiKey } from '../../../shared/contract/api-types.ts';
+import type { PortCheck } from '../../../shared/contract/server-health.ts';
+import type { AddServerRequest, HostKeyProbe, PortRange, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../../shared/contract/servers.ts';
 import type { Fleet } from '../../../shared/contract/services.ts';
+import type { AgentClient } from '../agent-client/agent-client.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import { xrayVersionNumber } from '../deploy/xray-version.ts';
+import { PortChecker } from '../health/port-checker.ts';
+import { serverProblems } from '../health/server-problems.ts';
+import { xrayHealthOf } from '../health/xray-health.ts';
 import { checkSshTarget } from '../ssh/check-ssh-target.ts';
 import { resolveSshAlias } from '../ssh/ssh-config.ts';
 import { probeHostKey, SshLink, type SshEndpoint } from '../ssh/ssh-link.ts';
 import type { SecretVault } from './secret-vault.ts';
+import { trustHostKey } from './host-key-trust.ts';
 import { findServer } from './server-directory.ts';
 import { credentialsFor, endpointOf, expandHome, jumpsOf, type ServerSessions } from './server-sessions.ts';
 
@@ -25,13 +32,17 @@ export interface FleetOptions {
   sync: (server: string) => Promise<void>;
   /** The release this console would deploy now, to tell an outdated agent; null when it cannot tell. */
   deployableRelease: () => Promise<string | null>;
+  /** Connects to key ports from this machine; one with the usual timeout and cache unless given. */
+  portChecker?: PortChecker;
 }
 
 export class FleetService implements Fleet {
   readonly #options: FleetOptions;
+  readonly #portChecker: PortChecker;
 
   constructor(options: FleetOptions) {
     this.#options = options;
+    this.#portChecker = options.portChecker ?? new PortChecker();
   }
 
   async list(): Promise<ServerInfo[]> {
@@ -113,6 +124,7 @@ export class FleetService implements Fleet {
   async remove(serverName: string): Promise<void> {
     const server = findServer(this.#options.cache, serverName);
     await this.#options.sessions.forget(server.id);
+    this.#portChecker.forget(server.id);
     this.#options.cache.removeServer(server.id);
   }
 
@@ -133,6 +145,10 @@ export class FleetService implements Fleet {
     if (vault.available) cache.saveServer(server, { sealedSecret: vault.seal(secret) });
   }
 
+  trustHostKey(serverName: string, fingerprint: string): Promise<ServerInfo> {
+    return trustHostKey(this.#options, serverName, fingerprint);
+  }
+
   sync(serverName: string): Promise<void> {
     return this.#options.sync(serverName);
   }
@@ -149,6 +165,9 @@ export class FleetService implements Fleet {
       xrayVersion: null,
       keyCount: null,
       activeKeyCount: null,
+      xray: null,
+      portCheck: null,
+      problems: [],
     };
     const cachedKeys = this.#options.cache.listKeys(server.id);
     try {
@@ -159,13 +178,30 @@ export class FleetService implements Fleet {
       const client = await this.#options.sessions.client(server);
       const [config, keys] = await Promise.all([client.getConfigStatus(), client.listKeys()]);
       this.#options.cache.replaceKeys(server.id, keys, new Date().toISOString());
+      const xray = xrayHealthOf(config.data);
+      // Only an Xray that serves the keys answers on their ports; until then its problem is the one to show.
+      const portCheck = xray.state === 'ok' && keys.some((key) => key.is_active) ? await this.#recentPortCheck(server, client, keys) : null;
       return {
         ...status,
         xrayVersion: config.data.xray.binary.version === null ? null : xrayVersionNumber(config.data.xray.binary.version),
         keyCount: keys.length,
         activeKeyCount: keys.filter((key) => key.is_active).length,
+        xray,
+        portCheck,
+        problems: serverProblems(xray, portCheck, new Map(keys.map((key) => [key.id, key.name]))),
       };
     } catch (error) {
+      if (error instanceof KeyportError && error.code === 'host-key-changed') {
+        const { endpoint, expected, presented, keyType } = error.facts;
+        return {
+          ...status,
+          state: 'host-key-changed',
+          reason: error.message,
+          hostKeyChange: { endpoint: String(endpoint), accepted: String(expected), presented: String(presented), keyType: String(keyType) },
+          keyCount: cachedKeys?.keys.length ?? null,
+          activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
+        };
+      }
       if (!(error instanceof KeyportError) || error.code !== 'server-offline') throw error;
       const agentDown = /agent .* does not answer/.test(error.message);
       return {
@@ -176,6 +212,56 @@ export class FleetService implements Fleet {
         activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
       };
     }
+  }
+
+  async checkPorts(serverName: string): Promise<PortCheck> {
+    const server = findServer(this.#options.cache, serverName);
+    const client = await this.#options.sessions.client(server);
+    return this.#checkPorts(server, client, await client.listKeys());
+  }
+
+  /** The last check while it is fresh, else a new one; a check the agent could not help with is left out of the status. */
+  async #recentPortCheck(server: ServerInfo, client: AgentClient, keys: ApiKey[]): Promise<PortCheck | null> {
+    const recent = this.#portChecker.recent(server.id);
+    if (recent) return recent;
+    try {
+      return await this.#checkPorts(server, client, keys);
+    } catch (error) {
+      if (error instanceof KeyportError && error.code !== 'server-offline') return null;
+      throw error;
+    }
+  }
+
+  /** Tries the first active key's port on the host its link names: that link is what users get. */
+  async #checkPorts(server: ServerInfo, client: AgentClient, keys: ApiKey[]): Promise<PortCheck> {
+    const key = keys.find((candidate) => candidate.is_active);
+    if (!key) {
+      throw new KeyportError('not-found', `${server.name} has no active key whose port could be checked: create or enable one first`, { server: server.name });
+    }
+    const [config, keyPorts] = await Promise.all([client.getKeyConfig(key.id), keyPortsOf(server, client)]);
+    return this.#portChecker.check(server.id, { host: linkHost(config.vless_url) ?? server.target.host, port: key.port, keyName: key.name, keyPorts });
+  }
+}
+
+/** The deploy record's key port range, or the agent's own for records made before deploy kept it. */
+async function keyPortsOf(server: ServerInfo, client: AgentClient): Promise<PortRange | null> {
+  if (server.agent?.keyPorts) return server.agent.keyPorts;
+  try {
+    const { range } = (await client.getPorts()).data;
+    return { from: range.from, to: range.to };
+  } catch (error) {
+    if (error instanceof KeyportError) return null;
+    throw error;
+  }
+}
+
+/** The host of a vless:// link, without an IPv6 address's brackets; null if the link does not parse. */
+function linkHost(vlessUrl: string): string | null {
+  try {
+    const host = new URL(vlessUrl).hostname;
+    return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host || null;
+  } catch {
+    return null;
   }
 }
 

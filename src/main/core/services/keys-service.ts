@@ -1,4 +1,6 @@
 import type { ApiKey, KeyConfig } from '../../../shared/contract/api-types.ts';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Cached, Keys } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import { ALL_KEY_SNAPSHOTS, KEY_HISTORY_SNAPSHOTS, KEY_SNAPSHOTS } from './key-snapshots.ts';
@@ -31,7 +33,7 @@ export class KeysService implements Keys {
 
   async create(serverName: string, name: string): Promise<ApiKey> {
     const server = findServer(this.#cache, serverName);
-    const key = await (await this.#sessions.client(server)).createKey(name).catch((error) => offlineWrite(server, error));
+    const key = await (await this.#sessions.client(server)).createKey(name).catch((error) => this.#refused(server, name, error));
     this.#cache.upsertKey(server.id, key);
     return key;
   }
@@ -51,6 +53,19 @@ export class KeysService implements Keys {
       .updateKey(keyId, { is_active: active })
       .catch((error) => offlineWrite(server, error));
     this.#cache.upsertKey(server.id, key);
+    return key;
+  }
+
+  async rename(serverName: string, keyId: string, name: string): Promise<ApiKey> {
+    const server = findServer(this.#cache, serverName);
+    const key = await (await this.#sessions.client(server))
+      .updateKey(keyId, { name })
+      .catch((error) => this.#refused(server, name, error));
+    this.#cache.batch(() => {
+      this.#cache.upsertKey(server.id, key);
+      // The cached link carries the old #name.
+      this.#cache.deleteKeySnapshots(server.id, keyId, [KEY_SNAPSHOTS.config]);
+    });
     return key;
   }
 
@@ -74,6 +89,19 @@ export class KeysService implements Keys {
     this.#cache.batch(() => {
       this.#cache.clearKeyHistory(server.id, keyId);
       this.#cache.deleteKeySnapshots(server.id, keyId, KEY_HISTORY_SNAPSHOTS);
+    });
+  }
+
+  /** A write the agent refused; a taken name gets the server and the other key's name as far as the cache knows it. */
+  #refused(server: ServerInfo, name: string, error: unknown): never {
+    if (!(error instanceof KeyportError) || error.code !== 'name-taken') return offlineWrite(server, error);
+    const holderKeyId = typeof error.facts.holderKeyId === 'string' ? error.facts.holderKeyId : null;
+    const holderName = this.#cache.listKeys(server.id)?.keys.find((key) => key.id === holderKeyId)?.name ?? null;
+    throw new KeyportError('name-taken', `${server.name} already has a key named "${holderName ?? name}"${holderKeyId ? ` (id ${holderKeyId})` : ''}`, {
+      server: server.name,
+      name,
+      holderKeyId,
+      holderName,
     });
   }
 }

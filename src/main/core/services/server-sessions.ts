@@ -44,7 +44,7 @@ export class ServerSessions {
   }
 
   async host(server: ServerInfo): Promise<RemoteHost> {
-    return (await this.#session(server)).link.host();
+    return hostOf(await this.#session(server), server);
   }
 
   async client(server: ServerInfo): Promise<AgentClient> {
@@ -57,7 +57,7 @@ export class ServerSessions {
       throw new KeyportError('agent-not-deployed', `the Keyport agent is not deployed on ${server.name} yet: deploy it first`, { server: server.name });
     }
     const session = await this.#session(server);
-    const host = await session.link.host();
+    const host = await hostOf(session, server);
     session.apiKey ??= host.check(`cat ${API_KEY_FILE}`).then(
       (text) => text.trim(),
       () => {
@@ -73,7 +73,7 @@ export class ServerSessions {
       apiKey,
       apiPort,
       openStream: async () => {
-        const current = await session.link.host();
+        const current = await hostOf(session, server);
         return current.openStream('127.0.0.1', apiPort).catch((error: unknown) => {
           throw new KeyportError('server-offline', `the Keyport agent on ${server.name} does not answer on port ${apiPort} (${(error as Error).message}).`);
         });
@@ -114,18 +114,33 @@ export class ServerSessions {
     return session;
   }
 
+  /** How Keyport logs in to this server now: the secret given in this process, else the sealed one, else asked for. */
+  async credentials(server: ServerInfo): Promise<SshCredentials> {
+    const sealed = this.#options.cache.serverCredentials(server.id)?.sealedSecret ?? null;
+    const secret = this.#secretsInMemory.get(server.id) ?? (sealed ? this.#options.vault.open(sealed) : undefined);
+    return credentialsFor(server.target, secret, this.#options.askSecret, server);
+  }
+
   async #open(server: ServerInfo): Promise<Session> {
     const stored = this.#options.cache.serverCredentials(server.id);
-    const sealed = stored?.sealedSecret ?? null;
-    const secret = this.#secretsInMemory.get(server.id) ?? (sealed ? this.#options.vault.open(sealed) : undefined);
     const link = new SshLink({
       endpoint: endpointOf(server.target),
       jumps: jumpsOf(server.target),
-      credentials: await credentialsFor(server.target, secret, this.#options.askSecret, server),
+      credentials: await this.credentials(server),
       trustedKeys: new Map(Object.entries(stored?.trustedKeys ?? {})),
     });
     return { link };
   }
+}
+
+/** The session's host; a changed host key names the server, so every face can offer to trust the new key. */
+function hostOf(session: Session, server: ServerInfo): Promise<RemoteHost> {
+  return session.link.host().catch((error: unknown) => {
+    if (error instanceof KeyportError && error.code === 'host-key-changed') {
+      throw new KeyportError(error.code, error.message, { ...error.facts, server: server.name, serverId: server.id });
+    }
+    throw error;
+  });
 }
 
 export function endpointOf(target: SshTarget): SshEndpoint {

@@ -233,7 +233,7 @@ function checkHostKey(endpoint: SshEndpoint, key: Buffer, trustedKeys: ReadonlyM
     `The host key of ${where} has CHANGED: Keyport accepted ${expected}, but the server now presents ${keyType} ${fingerprint}. ` +
       'This may be an attack (someone between you and the server); it may also be a reinstalled server. ' +
       'Keyport will not connect until you check the new key on the server and accept it.',
-    { endpoint: where, expected, presented: fingerprint },
+    { endpoint: where, expected, presented: fingerprint, keyType },
   );
 }
 

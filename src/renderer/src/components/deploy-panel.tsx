@@ -3,7 +3,7 @@ import { selectDeploy, selectServer, selectStatus, useFleetStore } from '../stat
 import { InlineError } from './inline-error.tsx';
 import { Spinner } from './spinner.tsx';
 
-const STEP_MARKS: Record<DeployProgress['state'], string> = { started: '…', done: '✓', skipped: '–', failed: '✗' };
+export const STEP_MARKS: Record<DeployProgress['state'], string> = { started: '…', done: '✓', skipped: '–', failed: '✗' };
 
 /** Deploy, upgrade or redeploy the agent, named by what the server has now. */
 export function DeployButton({ serverId }: { serverId: string }) {
@@ -20,7 +20,7 @@ export function DeployButton({ serverId }: { serverId: string }) {
 }
 
 /** One line per step: a step's "started" gives way to how it ended. */
-function stepLines(steps: readonly DeployProgress[]): DeployProgress[] {
+export function stepLines(steps: readonly DeployProgress[]): DeployProgress[] {
   const lines: DeployProgress[] = [];
   for (const progress of steps) {
     const last = lines.at(-1);

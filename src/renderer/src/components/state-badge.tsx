@@ -1,4 +1,5 @@
 import { formatLocalTime } from '../format/format-time.ts';
+import { HEALTH_STATE_LABELS } from '../state/health-display-state.ts';
 import { selectDisplayState, selectServer, selectStatus, useFleetStore, type DisplayState } from '../state/fleet-store.ts';
 
 export const STATE_LABELS: Record<DisplayState, string> = {
@@ -6,10 +7,12 @@ export const STATE_LABELS: Record<DisplayState, string> = {
   offline: 'Offline',
   'not-deployed': 'Not deployed',
   'agent-down': 'Agent down',
+  'host-key-changed': 'Host key changed',
   deploying: 'Deploying…',
   'agent-outdated': 'Agent outdated',
   checking: 'Checking…',
   unknown: 'Unknown',
+  ...HEALTH_STATE_LABELS,
 };
 
 /** A server's state in words, with when it last synced if it is offline and why it is not online. */

@@ -5,6 +5,7 @@ import type { Cached } from '../../../shared/contract/services.ts';
 import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
 import { services } from '../bridge/services.ts';
 import { errorMessage } from '../format/error-message.ts';
+import { healthDisplayState, type HealthDisplayState } from './health-display-state.ts';
 import { load, type Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
 
@@ -28,9 +29,12 @@ interface FleetState {
   deploy(serverId: string): Promise<void>;
   /** Puts away the log of a deploy that has ended. */
   dismissDeploy(serverId: string): void;
+  /** Trusts the host key the server presents now (it must be `fingerprint`), then checks the server again. */
+  trustHostKey(serverId: string, fingerprint: string): Promise<boolean>;
 }
 
 export const removeServerOperation = (serverId: string) => `fleet.remove:${serverId}`;
+export const trustHostKeyOperation = (serverId: string) => `fleet.trustHostKey:${serverId}`;
 
 export const useFleetStore = create<FleetState>()((set, get) => ({
   servers: [],
@@ -57,7 +61,7 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     );
     if (status) set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? status.server : server)) }));
     // A server never deployed has no traffic, live or cached.
-    if (!status?.server.agent) return;
+    if (!status?.server.agent || status.state === 'host-key-changed') return;
     await load<Cached<TrafficSummaryReport>>(
       (change) => set((state) => ({ summaries: { ...state.summaries, [serverId]: change(state.summaries[serverId]) } })),
       () => services.traffic.summary(serverId),
@@ -90,6 +94,14 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     await get().refreshServer(serverId);
   },
 
+  async trustHostKey(serverId, fingerprint) {
+    const trusted = await runOperation(trustHostKeyOperation(serverId), () => services.fleet.trustHostKey(serverId, fingerprint));
+    if (!trusted) return false;
+    set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? trusted : server)) }));
+    await get().refreshServer(serverId);
+    return true;
+  },
+
   dismissDeploy(serverId) {
     if (get().deploys[serverId]?.running) return;
     set((state) => {
@@ -100,12 +112,14 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
 }));
 
 /** What the console shows as a server's state: its status, or the deploy running on it right now. */
-export type DisplayState = ServerStatus['state'] | 'deploying' | 'agent-outdated' | 'checking' | 'unknown';
+export type DisplayState = ServerStatus['state'] | 'deploying' | 'agent-outdated' | 'checking' | 'unknown' | HealthDisplayState;
 
 export function displayState(status: Loadable<ServerStatus> | undefined, deploy: DeployRun | undefined): DisplayState {
   if (deploy?.running) return 'deploying';
   const value = status?.value;
   if (!value) return status?.loading || !status ? 'checking' : 'unknown';
+  // Online but with links that would not work is not green: the worst problem names the state.
+  if (value.state === 'online' && value.problems.length > 0) return healthDisplayState(value.problems[0]!);
   if (value.state === 'online' && value.agentOutdated) return 'agent-outdated';
   return value.state;
 }

@@ -16,12 +16,15 @@ interface KeysState {
   loadConfig(serverId: string, keyId: string): Promise<void>;
   createKey(serverId: string, name: string): Promise<ApiKey | undefined>;
   setActive(serverId: string, keyId: string, active: boolean): Promise<void>;
+  /** True when renamed; the key's link is read again, as its #name changed. */
+  renameKey(serverId: string, keyId: string, name: string): Promise<boolean>;
   removeKey(serverId: string, keyId: string): Promise<boolean>;
   resetLiveTraffic(serverId: string, keyId: string): Promise<boolean>;
 }
 
 export const createKeyOperation = (serverId: string) => `keys.create:${serverId}`;
 export const toggleKeyOperation = (keyId: string) => `keys.toggle:${keyId}`;
+export const renameKeyOperation = (keyId: string) => `keys.rename:${keyId}`;
 export const removeKeyOperation = (keyId: string) => `keys.remove:${keyId}`;
 export const resetLiveOperation = (keyId: string) => `keys.reset-live:${keyId}`;
 
@@ -75,6 +78,14 @@ export const useKeysStore = create<KeysState>()((set, get) => {
     async setActive(serverId, keyId, active) {
       const key = await runOperation(toggleKeyOperation(keyId), () => services.keys.setActive(serverId, keyId, active));
       if (key) editList(serverId, (keys) => keys.map((existing) => (existing.id === keyId ? key : existing)));
+    },
+
+    async renameKey(serverId, keyId, name) {
+      const key = await runOperation(renameKeyOperation(keyId), () => services.keys.rename(serverId, keyId, name));
+      if (!key) return false;
+      editList(serverId, (keys) => keys.map((existing) => (existing.id === keyId ? key : existing)));
+      void get().loadConfig(serverId, keyId);
+      return true;
     },
 
     async removeKey(serverId, keyId) {

@@ -1,11 +1,12 @@
 import { create } from 'zustand';
-import { errorCode, errorMessage } from '../format/error-message.ts';
+import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
 
 /** A write or a long action, by an id that names what it acts on (`keys.create:<server>`). */
 export interface OperationState {
   running: boolean;
   error: string | null;
   errorCode?: string;
+  errorFacts?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 interface OperationsState {
@@ -32,7 +33,7 @@ export async function runOperation<T>(id: string, work: () => Promise<T>): Promi
     put(id, IDLE);
     return result;
   } catch (error) {
-    put(id, { running: false, error: errorMessage(error), errorCode: errorCode(error) });
+    put(id, { running: false, error: errorMessage(error), errorCode: errorCode(error), errorFacts: errorFacts(error) });
     return undefined;
   }
 }

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
+import { ServerProblemLine } from '../../components/server-problems.tsx';
+import { HostKeyChangedRow } from '../../components/host-key-changed.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { formatLocalTime } from '../../format/format-time.ts';
 import { removeServerOperation, selectDeploy, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
@@ -20,7 +22,8 @@ export function FleetRow({ serverId }: { serverId: string }) {
   const keyCount = status?.value?.keyCount;
   const activeKeyCount = status?.value?.activeKeyCount;
   const traffic = summary?.value;
-  const reason = deploy?.running ? null : (status?.value?.reason ?? status?.error);
+  // A changed host key has its own line below, with both fingerprints.
+  const reason = deploy?.running || status?.value?.state === 'host-key-changed' ? null : (status?.value?.reason ?? status?.error);
 
   return (
     <tbody className="fleet-row" data-testid={`fleet-row-${server.name}`}>
@@ -36,6 +39,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
         <td>
           <StateBadge serverId={serverId} />
           {reason && <div className="muted small reason">{reason}</div>}
+          {!deploy?.running && <ServerProblemLine serverId={serverId} />}
         </td>
         <td className="number" data-testid="fleet-keys">
           {keyCount == null ? '—' : `${activeKeyCount ?? 0} / ${keyCount}`}
@@ -68,6 +72,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
           </td>
         </tr>
       )}
+      <HostKeyChangedRow serverId={serverId} />
       {confirmingRemove && (
             <ConfirmDialog
               title={`Remove ${server.name}?`}

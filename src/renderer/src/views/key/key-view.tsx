@@ -10,6 +10,7 @@ import { useNavigationStore } from '../../state/navigation-store.ts';
 import { selectKeyHistory, useTrafficStore } from '../../state/traffic-store.ts';
 import { KeyCharts } from './key-charts.tsx';
 import { KeyLinkPanel } from './key-link-panel.tsx';
+import { KeyNameHeading } from './key-name-heading.tsx';
 import { KeyQrPanel } from './key-qr-panel.tsx';
 import { KeyResets } from './key-resets.tsx';
 import { PrintSheet } from './print-sheet.tsx';
@@ -43,7 +44,7 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
           <button type="button" className="link-button small" onClick={() => openServer(serverId, 'keys')} data-testid="key-back">
             ← {serverName} keys
           </button>
-          <h1 data-testid="key-name">{keyName}</h1>
+          <KeyNameHeading serverId={serverId} keyId={keyId} keyName={keyName} canRename={key !== undefined} />
           {key && (
             <div className="muted small">
               Port {key.port} · {key.is_active ? 'active' : 'disabled'} · created {formatLocalTime(key.created_at)} · id {key.id}

@@ -1,6 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiKey } from '../../../../shared/contract/api-types.ts';
 import { InlineError } from '../../components/inline-error.tsx';
+import { keyWriteError } from '../../format/key-write-error.ts';
+import { linkWarning } from '../../format/problem-words.ts';
+import { selectStatus, useFleetStore } from '../../state/fleet-store.ts';
 import { createKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
@@ -12,6 +15,9 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
   const createKey = useKeysStore((state) => state.createKey);
   const openKey = useNavigationStore((state) => state.openKey);
   const operation = useOperation(createKeyOperation(serverId));
+  const problems = useFleetStore(selectStatus(serverId))?.value?.problems;
+  const refreshServer = useFleetStore((state) => state.refreshServer);
+  const warning = problems ? linkWarning(problems, created && !operation.error ? created.name : undefined) : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -21,6 +27,8 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
     if (key) {
       setName('');
       setCreated(key);
+      // The first active key is the first port to check from here: the status says whether it answers.
+      void refreshServer(serverId);
     }
   };
 
@@ -31,7 +39,6 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
           value={name}
           onChange={(event) => setName(event.target.value)}
           placeholder="New key name, e.g. alice@example.com"
-          maxLength={100}
           aria-label="New key name"
           data-testid="create-key-name"
         />
@@ -47,7 +54,12 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
           </button>
         </p>
       )}
-      <InlineError message={operation.error} testId="create-key-error" />
+      {warning && (
+        <p className="link-warning small" role="status" data-testid="create-key-warning">
+          {warning}
+        </p>
+      )}
+      <InlineError message={keyWriteError(operation, name.trim())} testId="create-key-error" />
     </form>
   );
 }

@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
+import { ServerProblems } from '../../components/server-problems.tsx';
+import { HostKeyChanged } from '../../components/host-key-changed.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { selectServer, selectStatus, useFleetStore } from '../../state/fleet-store.ts';
@@ -42,12 +44,14 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
           <DeployButton serverId={serverId} />
         </div>
       </header>
-      {facts?.reason && !deploying && (
+      <HostKeyChanged serverId={serverId} />
+      {facts?.reason && !deploying && facts.state !== 'host-key-changed' && (
         <p className="notice" data-testid="server-reason">
           {facts.reason}
         </p>
       )}
       <DeployLog serverId={serverId} />
+      {deployed && !deploying && <ServerProblems serverId={serverId} />}
       {deployed ? (
         <>
           <ServerTabs serverId={serverId} tab={tab} />

@@ -1,0 +1,67 @@
+import type { ServerStatus } from '../../shared/contract/servers.ts';
+import type { Command } from './command.ts';
+import { EXIT } from './exit-codes.ts';
+import { parseCommandArgs } from './parse-command-args.ts';
+import { portCheckWords, problemWords } from './problem-words.ts';
+import { writeJson } from './write-json.ts';
+
+const json = { type: 'boolean' } as const;
+
+/** `keyport server check-ports NAME`: does a key port answer from this machine on the links' host? */
+export const checkPorts: Command = {
+  name: 'check-ports',
+  usage: 'server check-ports NAME [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['name']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const check = await context.core.fleet.checkPorts(positional.name);
+        if (values.json) writeJson(context.stdout, check);
+        else if (check.reachable) context.stdout.write(`${portCheckWords(check)}\n`);
+        else context.stderr.write(`keyport: ${portCheckWords(check)}\n`);
+        return check.reachable ? EXIT.ok : EXIT.failed;
+      },
+    };
+  },
+};
+
+/** `keyport server sync-config NAME`: the firewall and Xray brought back in line with the keys. */
+export const syncConfig: Command = {
+  name: 'sync-config',
+  usage: 'server sync-config NAME [--json]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { json }, ['name']);
+    return {
+      json: values.json === true,
+      async run(context) {
+        const report = await context.core.system.syncConfig(positional.name);
+        if (values.json) writeJson(context.stdout, report);
+        else {
+          const { firewall, xray } = report;
+          const rules = firewall.added.length + firewall.removed.length + firewall.repaired.length + firewall.reblocked.length;
+          context.stdout.write(
+            `Firewall: ${rules === 0 ? 'nothing to change' : `${rules} port(s) fixed`}. Xray: ${xray.ok ? '' : 'failed: '}${xray.detail}\n` +
+              (report.in_sync ? `${positional.name} is in sync.\n` : ''),
+          );
+          if (!report.in_sync) context.stderr.write(`keyport: ${positional.name} is still out of sync: keyport server status ${positional.name} says what is left\n`);
+        }
+        return report.in_sync ? EXIT.ok : EXIT.failed;
+      },
+    };
+  },
+};
+
+/** The XRAY column of `server status`: its version, and its state unless it is fine. */
+export function xrayCell(status: ServerStatus): string {
+  const version = status.xrayVersion ?? '-';
+  const state = status.xray?.state;
+  if (!state || state === 'ok') return version;
+  if (state === 'missing') return 'not installed';
+  return `${version} (${state === 'out-of-sync' ? 'out of sync' : state === 'down' ? 'not running' : 'API down'})`;
+}
+
+/** One line per problem of each server, below the status table. */
+export function problemLines(statuses: ServerStatus[]): string {
+  return statuses.flatMap((status) => status.problems.map((problem) => `${status.server.name}: ${problemWords(problem, status.server.name)}\n`)).join('');
+}

@@ -1,0 +1,128 @@
+import type { HostFirewallReport } from '../../../shared/contract/deploy.ts';
+import type { PortRange } from '../../../shared/contract/servers.ts';
+import { CHAIN_OPEN } from '../../../../remote-agent/src/services/firewall/iptables-rules.ts';
+import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
+import { describeFacts, nftAdvice, planHostFirewall, type HostFirewallFacts, type IptablesFamily } from './host-firewall.ts';
+import { AGENT_PATH, HOST_FIREWALL_RECORD } from './remote-layout.ts';
+
+type Manager = 'ufw' | 'firewalld';
+
+interface Opened {
+  kind: Manager | 'iptables';
+  range: PortRange;
+}
+
+/** The commands, from checked numbers only: nothing typed by anyone reaches them. */
+function managerCommands(kind: Manager, range: PortRange, action: 'open' | 'close'): string[] {
+  const { from, to } = checkedRange(range);
+  if (kind === 'ufw') return action === 'open' ? [`ufw allow ${from}:${to}/tcp comment keyport`] : [`ufw delete allow ${from}:${to}/tcp`];
+  // Runtime and permanent both, instead of --reload: a reload would drop other runtime-only rules.
+  const flag = action === 'open' ? 'add' : 'remove';
+  return [`firewall-cmd --${flag}-port=${from}-${to}/tcp`, `firewall-cmd --permanent --${flag}-port=${from}-${to}/tcp`];
+}
+
+function checkedRange(range: PortRange): PortRange {
+  const { from, to } = range;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to > 65535 || from > to) throw new Error(`${from}-${to} is not a port range`);
+  return { from, to };
+}
+
+async function run(host: RemoteHost, commands: string[]): Promise<{ ok: boolean; detail: string }> {
+  const result = await host.run([`export PATH=${AGENT_PATH}`, ...commands].join(' &&\n'));
+  const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').at(-1) ?? '';
+  return { ok: result.exitCode === 0, detail: result.exitCode === 0 ? detail : `${detail || 'no output'} (exit ${result.exitCode})` };
+}
+
+export async function readOpened(host: RemoteHost): Promise<Opened | null> {
+  const text = await host.run(`cat ${shellQuote(HOST_FIREWALL_RECORD)} 2>/dev/null`);
+  const match = /^(ufw|firewalld|iptables) (\d{1,5}) (\d{1,5})$/.exec(text.stdout.trim());
+  if (text.exitCode !== 0 || !match) return null;
+  return { kind: match[1] as Opened['kind'], range: { from: Number(match[2]), to: Number(match[3]) } };
+}
+
+async function record(host: RemoteHost, opened: Opened | null): Promise<void> {
+  if (opened) await host.writeFile(HOST_FIREWALL_RECORD, `${opened.kind} ${opened.range.from} ${opened.range.to}\n`, 0o644);
+  else await host.check(`rm -f ${shellQuote(HOST_FIREWALL_RECORD)}`);
+}
+
+export interface HostFirewallOutcome {
+  report: HostFirewallReport;
+  message: string;
+  skipped: boolean;
+}
+
+/**
+ * After the agent is up: opens the key port range in ufw or firewalld (closing a range an earlier
+ * deploy opened there), or checks that the agent's own KEYPORT_OPEN chain accepts it; what Keyport
+ * cannot do itself (an nftables table of the admin's, a command that failed) becomes a `todo`.
+ */
+export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFacts, range: PortRange): Promise<HostFirewallOutcome> {
+  const plan = planHostFirewall(facts);
+  const found = describeFacts(facts);
+  const previous = await readOpened(host);
+  const notes: string[] = [];
+  const todo: string[] = [];
+  let opened: string | null = null;
+  // What an earlier deploy opened in ufw or firewalld goes, unless this deploy opens the same there.
+  const kept = previous?.kind === plan.kind && previous.range.from === range.from && previous.range.to === range.to;
+  if (previous && previous.kind !== 'iptables' && !kept) {
+    const closed = await run(host, managerCommands(previous.kind, previous.range, 'close'));
+    notes.push(closed.ok ? `closed ${previous.range.from}-${previous.range.to}/tcp that an earlier deploy opened in ${previous.kind}` : `could not close ${previous.range.from}-${previous.range.to}/tcp in ${previous.kind}: ${closed.detail}`);
+    if (!closed.ok) todo.push(...managerCommands(previous.kind, previous.range, 'close'));
+  }
+
+  if (plan.kind === 'ufw' || plan.kind === 'firewalld') {
+    const commands = managerCommands(plan.kind, range, 'open');
+    const result = await run(host, commands);
+    if (result.ok) {
+      opened = commands.join(' && ');
+      notes.push(`${plan.kind}: opened ${range.from}-${range.to}/tcp (${commands.join('; ')}: ${result.detail}); uninstall closes it`);
+      await record(host, { kind: plan.kind, range });
+    } else {
+      todo.push(...commands);
+      notes.push(`${plan.kind}: could not open ${range.from}-${range.to}/tcp (${result.detail}); run as root: ${commands.join(' && ')}`);
+      await record(host, null);
+    }
+  } else if (plan.kind === 'iptables') {
+    const missing = await missingOpenChains(host, plan.families, range);
+    if (missing.length === 0) {
+      opened = `iptables chain ${CHAIN_OPEN} (${plan.families.join(', ')})`;
+      notes.push(`the agent accepts ${range.from}-${range.to}/tcp in its chain ${CHAIN_OPEN} (${plan.families.join(', ')}), made again at each start; uninstall removes it`);
+    } else {
+      for (const tool of missing) todo.push(`${tool} -I INPUT -p tcp --dport ${range.from}:${range.to} -j ACCEPT`);
+      notes.push(`the agent's chain ${CHAIN_OPEN} is missing in ${missing.join(', ')} (see the agent's log)`);
+    }
+    await record(host, { kind: 'iptables', range });
+  } else {
+    await record(host, null);
+  }
+
+  for (const drop of facts.nftDrops) {
+    const command = nftAdvice(drop, range);
+    todo.push(command);
+    notes.push(`nftables ${drop.family} ${drop.table} ${drop.chain} drops what it does not accept, and Keyport leaves the admin's tables alone: run as root ${command}, and add the rule to /etc/nftables.conf to keep it after a reboot`);
+  }
+  const message = notes.length > 0 ? `${found}: ${notes.join('; ')}` : `${found}: nothing to open`;
+  return { report: { found, opened, todo }, message, skipped: notes.length === 0 };
+}
+
+async function missingOpenChains(host: RemoteHost, families: IptablesFamily[], range: PortRange): Promise<string[]> {
+  const missing: string[] = [];
+  for (const family of families) {
+    const tool = family === 'v4' ? 'iptables' : 'ip6tables';
+    const listed = await host.run(`export PATH=${AGENT_PATH}; ${tool} -w -S ${CHAIN_OPEN}`);
+    if (listed.exitCode !== 0 || !listed.stdout.includes(`--dport ${range.from}:${range.to} -j ACCEPT`)) missing.push(tool);
+  }
+  return missing;
+}
+
+/** On uninstall: closes what deploy opened in ufw or firewalld (the agent's iptables chain goes with its chains). */
+export async function closeHostFirewall(host: RemoteHost): Promise<string | null> {
+  const opened = await readOpened(host);
+  if (!opened || opened.kind === 'iptables') return null;
+  const commands = managerCommands(opened.kind, opened.range, 'close');
+  const result = await run(host, commands);
+  await record(host, null);
+  const range = `${opened.range.from}-${opened.range.to}/tcp`;
+  return result.ok ? `${opened.kind}: closed ${range}` : `${opened.kind}: could not close ${range} (${result.detail}); run as root: ${commands.join(' && ')}`;
+}

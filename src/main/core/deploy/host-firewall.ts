@@ -1,0 +1,115 @@
+import type { PortRange } from '../../../shared/contract/servers.ts';
+import type { RemoteHost } from '../ssh/remote-host.ts';
+import { AGENT_PATH } from './remote-layout.ts';
+
+export type IptablesFamily = 'v4' | 'v6';
+
+/** An nftables base chain on the input hook that drops what no rule accepts, outside iptables' own tables. */
+export interface NftDrop {
+  family: string;
+  table: string;
+  chain: string;
+}
+
+/** What on the server would drop a connection to a key port before Xray sees it. */
+export interface HostFirewallFacts {
+  /** `ufw status` says "Status: active". */
+  ufwActive: boolean;
+  /** `firewall-cmd --state` says "running". */
+  firewalldRunning: boolean;
+  /** iptables families whose INPUT policy drops, or whose last INPUT rule drops or rejects everything. */
+  iptablesDrops: IptablesFamily[];
+  nftDrops: NftDrop[];
+}
+
+// One round trip, read-only. ufw and firewalld answer only as root, which the host runs this as.
+const DETECT_SCRIPT = [
+  `export PATH=${AGENT_PATH}`,
+  `if command -v ufw >/dev/null 2>&1; then printf 'ufw %s\\n' "$(ufw status 2>/dev/null | head -n 1)"; fi`,
+  `if command -v firewall-cmd >/dev/null 2>&1; then printf 'firewalld %s\\n' "$(firewall-cmd --state 2>/dev/null)"; fi`,
+  `if command -v iptables >/dev/null 2>&1; then iptables -w -S INPUT 2>/dev/null | sed 's/^/v4 /'; fi`,
+  `if command -v ip6tables >/dev/null 2>&1; then ip6tables -w -S INPUT 2>/dev/null | sed 's/^/v6 /'; fi`,
+  `if command -v nft >/dev/null 2>&1; then nft list ruleset 2>/dev/null | grep -E '^table |^[[:space:]]*chain |hook input' | sed 's/^/nft /'; fi`,
+  'true',
+].join('\n');
+
+export async function detectHostFirewall(host: RemoteHost): Promise<HostFirewallFacts> {
+  return parseHostFirewall(await host.check(DETECT_SCRIPT, { timeoutMs: 20_000 }));
+}
+
+/** Reads DETECT_SCRIPT's output: each line tagged with what printed it. */
+export function parseHostFirewall(output: string): HostFirewallFacts {
+  const lines = output.split('\n').map((line) => line.trimEnd());
+  const tagged = (tag: string) => lines.filter((line) => line.startsWith(`${tag} `)).map((line) => line.slice(tag.length + 1));
+  return {
+    ufwActive: tagged('ufw').some((line) => /^Status: active$/.test(line.trim())),
+    firewalldRunning: tagged('firewalld').some((line) => line.trim() === 'running'),
+    iptablesDrops: (['v4', 'v6'] as const).filter((family) => inputDrops(tagged(family))),
+    nftDrops: nftDrops(tagged('nft')),
+  };
+}
+
+/** `-P INPUT DROP`, or a last rule `-A INPUT -j DROP` / `-A INPUT -j REJECT [--reject-with …]` matching everything. */
+function inputDrops(rules: string[]): boolean {
+  if (rules.includes('-P INPUT DROP')) return true;
+  const last = rules.filter((rule) => rule.startsWith('-A INPUT ')).at(-1);
+  return last !== undefined && /^-A INPUT -j (DROP|REJECT)( --reject-with [a-z0-9-]+)?$/.test(last);
+}
+
+const NAME = /^[A-Za-z0-9_.-]+$/;
+
+function nftDrops(lines: string[]): NftDrop[] {
+  const drops: NftDrop[] = [];
+  let table: { family: string; name: string } | undefined;
+  let chain: string | undefined;
+  for (const line of lines) {
+    const tableMatch = /^table (\S+) (\S+) \{$/.exec(line);
+    if (tableMatch) {
+      table = { family: tableMatch[1]!, name: tableMatch[2]! };
+      chain = undefined;
+      continue;
+    }
+    const chainMatch = /^\s*chain (\S+) \{$/.exec(line);
+    if (chainMatch) {
+      chain = chainMatch[1];
+      continue;
+    }
+    if (!table || !chain || !/type filter hook input\b.*\bpolicy drop;/.test(line)) continue;
+    // iptables-nft keeps iptables' rules in ip/ip6 "filter" with chain INPUT (handled as iptables), firewalld its own table.
+    const iptablesOwn = (table.family === 'ip' || table.family === 'ip6') && table.name === 'filter' && chain === 'INPUT';
+    if (iptablesOwn || table.name === 'firewalld') continue;
+    if (![table.family, table.name, chain].every((name) => NAME.test(name))) continue;
+    drops.push({ family: table.family, table: table.name, chain });
+  }
+  return drops;
+}
+
+/** How Keyport opens the key port range on this server: one manager, else the agent's own iptables chain. */
+export type HostFirewallPlan =
+  | { kind: 'ufw' }
+  | { kind: 'firewalld' }
+  | { kind: 'iptables'; families: IptablesFamily[] }
+  | { kind: 'none' };
+
+/** ufw and firewalld own the host's rules when active (a rule of ours beside theirs would be undone by a reload). */
+export function planHostFirewall(facts: HostFirewallFacts): HostFirewallPlan {
+  if (facts.ufwActive) return { kind: 'ufw' };
+  if (facts.firewalldRunning) return { kind: 'firewalld' };
+  if (facts.iptablesDrops.length > 0) return { kind: 'iptables', families: facts.iptablesDrops };
+  return { kind: 'none' };
+}
+
+/** What the admin runs by hand for an nftables table Keyport leaves alone. */
+export function nftAdvice(drop: NftDrop, range: PortRange): string {
+  return `nft insert rule ${drop.family} ${drop.table} ${drop.chain} tcp dport ${range.from}-${range.to} accept`;
+}
+
+export function describeFacts(facts: HostFirewallFacts): string {
+  const found = [
+    facts.ufwActive ? 'ufw active' : '',
+    facts.firewalldRunning ? 'firewalld running' : '',
+    ...facts.iptablesDrops.map((family) => `${family === 'v4' ? 'iptables' : 'ip6tables'} INPUT drops`),
+    ...facts.nftDrops.map((drop) => `nftables ${drop.family} ${drop.table} ${drop.chain} drops`),
+  ].filter(Boolean);
+  return found.length > 0 ? found.join(', ') : 'no host firewall drops incoming connections';
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { serverProblems } from './server-problems.ts';
+import { configStatus, inboundDiff as diff } from './testing/config-status.ts';
+import { xrayHealthOf } from './xray-health.ts';
+
+test('an Xray that runs and serves exactly the active keys is ok, and nothing is wrong', () => {
+  const health = xrayHealthOf(configStatus());
+  assert.equal(health.state, 'ok');
+  assert.deepEqual(serverProblems(health, null), []);
+});
+
+test('no binary is "missing", whose fix is installing Xray', () => {
+  const health = xrayHealthOf(
+    configStatus((xray) => {
+      xray.binary = { path: '/usr/local/bin/xray', installed: false, version: null };
+      xray.process = { running: false, pid: null };
+      xray.api.reachable = false;
+      xray.in_sync = false;
+      xray.live = null;
+      xray.last_apply = { at_ms: 1, method: 'start', ok: false, detail: 'spawn /usr/local/bin/xray ENOENT' };
+    }),
+  );
+  assert.equal(health.state, 'missing');
+  assert.equal(health.missingInbounds, 2, 'no Xray serves any of the two');
+  assert.deepEqual(serverProblems(health, null), [{ code: 'xray-missing', fix: 'install-xray', binaryPath: '/usr/local/bin/xray' }]);
+});
+
+test('an installed Xray that does not run is "down", with the agent’s last error, fixed by a sync', () => {
+  const health = xrayHealthOf(
+    configStatus((xray) => {
+      xray.process = { running: false, pid: null };
+      xray.live = null;
+      xray.in_sync = false;
+      xray.last_apply = { at_ms: 1, method: 'start', ok: false, detail: 'Failed to start: listen tcp :10001: bind: address already in use' };
+    }),
+  );
+  assert.equal(health.state, 'down');
+  assert.deepEqual(serverProblems(health, null), [
+    { code: 'xray-down', fix: 'sync-config', lastError: 'Failed to start: listen tcp :10001: bind: address already in use' },
+  ]);
+});
+
+test('a running Xray with the API silent is "api-unreachable"', () => {
+  const health = xrayHealthOf(
+    configStatus((xray) => {
+      xray.api = { address: '127.0.0.1:10085', reachable: false, error: 'connection refused' };
+      xray.live = null;
+    }),
+  );
+  assert.equal(health.state, 'api-unreachable');
+  assert.deepEqual(serverProblems(health, null), [{ code: 'xray-api-unreachable', fix: 'sync-config', error: 'connection refused' }]);
+});
+
+test('live inbounds that differ from the keys are "out-of-sync", counted; a firewall out of step is its own problem', () => {
+  const report = configStatus((xray) => {
+    xray.in_sync = false;
+    xray.live = { inbounds: 2, ...diff(['key-a'], ['key-old']) };
+  });
+  report.firewall.in_sync = false;
+  const health = xrayHealthOf(report);
+  assert.equal(health.state, 'out-of-sync');
+  assert.deepEqual(serverProblems(health, null), [
+    { code: 'xray-out-of-sync', fix: 'sync-config', expectedInbounds: 2, missingInbounds: 1, extraInbounds: 1, changedInbounds: 0 },
+    { code: 'firewall-out-of-sync', fix: 'sync-config' },
+  ]);
+});
+
+test('a key port that did not answer from here is a problem naming the host, the port and the range to open', () => {
+  const check = {
+    host: 'vpn.example.com',
+    port: 10001,
+    keyName: 'anna',
+    reachable: false,
+    failure: 'timeout' as const,
+    errorCode: null,
+    timeoutMs: 3000,
+    keyPorts: { from: 10001, to: 29999 },
+    checkedAt: '2025-08-05T12:00:00.000Z',
+  };
+  assert.deepEqual(serverProblems(xrayHealthOf(configStatus()), check), [
+    { code: 'port-unreachable', fix: 'open-firewall', host: 'vpn.example.com', port: 10001, keyPorts: { from: 10001, to: 29999 }, failure: 'timeout' },
+  ]);
+  assert.deepEqual(serverProblems(xrayHealthOf(configStatus()), { ...check, reachable: true, failure: null }), []);
+});
+
+test('keys Xray does not serve, a second Xray and an unprotected routing are each named with their facts', () => {
+  const report = configStatus((xray) => {
+    xray.in_sync = false;
+    xray.not_serving = [{ key_id: 'k2', port: 10002, problem: 'port-taken', detail: 'port 10002 is held by pid 77 (nginx)', holders: [{ pid: 77, command: 'nginx' }] }];
+    xray.stray_processes = [{ pid: 4343, command: 'xray run -c /var/lib/keyport/xray-config.json' }];
+    xray.config_file.routing = { in_sync: false, private_destinations_blocked: false, detail: 'missing' };
+  });
+  const health = xrayHealthOf(report);
+  assert.equal(health.state, 'out-of-sync');
+  assert.deepEqual(serverProblems(health, null, new Map([['k2', 'Мама 📱']])), [
+    { code: 'keys-not-serving', fix: 'sync-config', keys: [{ keyId: 'k2', name: 'Мама 📱', reason: 'port 10002 is held by pid 77 (nginx)' }] },
+    { code: 'xray-duplicate', fix: 'sync-config', pids: [4343] },
+    { code: 'routing-out-of-sync', fix: 'sync-config', privateDestinationsBlocked: false },
+  ]);
+});

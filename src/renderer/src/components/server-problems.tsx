@@ -1,0 +1,157 @@
+import { useState, type FormEvent } from 'react';
+import type { ServerProblem } from '../../../shared/contract/server-health.ts';
+import { problemDetail, problemTitle } from '../format/problem-words.ts';
+import { selectStatus, useFleetStore } from '../state/fleet-store.ts';
+import { useNavigationStore } from '../state/navigation-store.ts';
+import { useOperation } from '../state/operations-store.ts';
+import { checkPortsOperation, selectXrayInstall, syncConfigOperation, useServerHealthStore } from '../state/server-health-store.ts';
+import { STEP_MARKS, stepLines } from './deploy-panel.tsx';
+import { InlineError } from './inline-error.tsx';
+import { Spinner } from './spinner.tsx';
+
+const NO_PROBLEMS: ServerProblem[] = [];
+
+function useProblems(serverId: string): ServerProblem[] {
+  return useFleetStore(selectStatus(serverId))?.value?.problems ?? NO_PROBLEMS;
+}
+
+/**
+ * What keeps this server's keys' links from working, each with the fix: install Xray (with its
+ * step log), sync now, or check the ports again once the firewall is opened.
+ */
+export function ServerProblems({ serverId }: { serverId: string }) {
+  const problems = useProblems(serverId);
+  const install = useServerHealthStore(selectXrayInstall(serverId));
+  if (problems.length === 0 && !install) return null;
+  return (
+    <section className="server-problems" data-testid="server-problems" aria-live="polite">
+      {problems.map((problem) => (
+        <div key={problem.code} className="problem" data-testid="server-problem" data-code={problem.code}>
+          <div className="problem-text">
+            <strong>{problemTitle(problem)}.</strong> <span data-testid="server-problem-detail">{problemDetail(problem)}</span>
+          </div>
+          {problem.fix === 'install-xray' && <InstallXrayForm serverId={serverId} />}
+          {problem.fix === 'sync-config' && <SyncNowButton serverId={serverId} />}
+          {problem.fix === 'open-firewall' && <CheckPortsButton serverId={serverId} />}
+        </div>
+      ))}
+      <XrayInstallLog serverId={serverId} />
+    </section>
+  );
+}
+
+/** The fleet row's line: the worst problem in a sentence and the button that fixes it (installing opens the server). */
+export function ServerProblemLine({ serverId }: { serverId: string }) {
+  const problems = useProblems(serverId);
+  const openServer = useNavigationStore((state) => state.openServer);
+  const problem = problems[0];
+  if (!problem) return null;
+  return (
+    <div className="problem-line small" data-testid="fleet-problem" data-code={problem.code}>
+      <span>{problemDetail(problem)}</span>{' '}
+      {problem.fix === 'install-xray' && (
+        <button type="button" className="link-button" onClick={() => openServer(serverId)} data-testid="fleet-install-xray">
+          Install Xray…
+        </button>
+      )}
+      {problem.fix === 'sync-config' && <SyncNowButton serverId={serverId} small />}
+      {problem.fix === 'open-firewall' && <CheckPortsButton serverId={serverId} small />}
+    </div>
+  );
+}
+
+function SyncNowButton({ serverId, small = false }: { serverId: string; small?: boolean }) {
+  const syncNow = useServerHealthStore((state) => state.syncNow);
+  const sync = useOperation(syncConfigOperation(serverId));
+  return (
+    <span className="problem-fix">
+      <button type="button" className={small ? 'small-button' : 'primary'} disabled={sync.running} onClick={() => void syncNow(serverId)} data-testid="problem-sync-now">
+        {sync.running ? 'Syncing…' : 'Sync now'}
+      </button>
+      <InlineError message={sync.error} testId="problem-sync-error" />
+    </span>
+  );
+}
+
+function CheckPortsButton({ serverId, small = false }: { serverId: string; small?: boolean }) {
+  const checkPorts = useServerHealthStore((state) => state.checkPorts);
+  const check = useOperation(checkPortsOperation(serverId));
+  return (
+    <span className="problem-fix">
+      <button type="button" className={small ? 'small-button' : undefined} disabled={check.running} onClick={() => void checkPorts(serverId)} data-testid="problem-check-ports">
+        {check.running ? 'Checking…' : 'Check again'}
+      </button>
+      <InlineError message={check.error} testId="problem-check-error" />
+    </span>
+  );
+}
+
+/** Version and, for servers that cannot reach GitHub, a mirror laid out like its releases. */
+function InstallXrayForm({ serverId }: { serverId: string }) {
+  const install = useServerHealthStore(selectXrayInstall(serverId));
+  const installXray = useServerHealthStore((state) => state.installXray);
+  const [version, setVersion] = useState('latest');
+  const [releasesUrl, setReleasesUrl] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const url = releasesUrl.trim();
+    void installXray(serverId, { version: version.trim(), ...(url ? { releasesUrl: url } : {}) });
+  };
+  return (
+    <form className="install-xray inline-form" onSubmit={submit} data-testid="install-xray-form">
+      <label>
+        Version{' '}
+        <input value={version} onChange={(event) => setVersion(event.target.value)} size={10} aria-label="Xray version" data-testid="install-xray-version" />
+      </label>
+      <label>
+        Mirror{' '}
+        <input
+          value={releasesUrl}
+          onChange={(event) => setReleasesUrl(event.target.value)}
+          placeholder="GitHub's XTLS/Xray-core releases"
+          size={34}
+          aria-label="Releases URL (optional mirror)"
+          data-testid="install-xray-releases-url"
+        />
+      </label>
+      <button type="submit" className="primary" disabled={install?.running || !version.trim()} data-testid="install-xray-button">
+        {install?.running ? 'Installing…' : 'Install Xray'}
+      </button>
+    </form>
+  );
+}
+
+/** The live step log of the server's latest Xray install, and how it ended. */
+function XrayInstallLog({ serverId }: { serverId: string }) {
+  const install = useServerHealthStore(selectXrayInstall(serverId));
+  const dismiss = useServerHealthStore((state) => state.dismissXrayInstall);
+  if (!install) return null;
+  const outcome = install.running ? 'running' : install.error ? 'failed' : 'done';
+  return (
+    <section className="deploy-log" data-testid="install-xray-log" data-outcome={outcome}>
+      <ol>
+        {stepLines(install.steps).map((progress, index) => (
+          <li key={index} className={`step step-${progress.state}`} data-step={progress.step} data-state={progress.state}>
+            <span className="step-mark" aria-hidden="true">
+              {STEP_MARKS[progress.state]}
+            </span>
+            <span className="step-name">{progress.step}</span>
+            <span className="step-message">{progress.message}</span>
+          </li>
+        ))}
+      </ol>
+      {install.running && <Spinner label="Installing Xray…" />}
+      {install.result && (
+        <p className="step-outcome" data-testid="install-xray-result">
+          Xray {install.result.xrayVersion} installed at {install.result.binaryPath}.
+        </p>
+      )}
+      <InlineError message={install.error} testId="install-xray-error" />
+      {!install.running && (
+        <button type="button" className="deploy-log-close" onClick={() => dismiss(serverId)} data-testid="install-xray-log-close">
+          Close log
+        </button>
+      )}
+    </section>
+  );
+}

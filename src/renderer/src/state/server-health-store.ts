@@ -1,0 +1,70 @@
+import { create } from 'zustand';
+import type { DeployProgress, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
+import { services } from '../bridge/services.ts';
+import { errorMessage } from '../format/error-message.ts';
+import { useFleetStore } from './fleet-store.ts';
+import { runOperation } from './operations-store.ts';
+import { useSystemStore } from './system-store.ts';
+
+/** An Xray install: its streamed steps as they came, and how it ended. */
+export interface XrayInstallRun {
+  running: boolean;
+  steps: DeployProgress[];
+  error: string | null;
+  result: XrayInstallResult | null;
+}
+
+interface ServerHealthState {
+  /** By server id. */
+  xrayInstalls: Record<string, XrayInstallRun>;
+  installXray(serverId: string, request: XrayInstallRequest): Promise<void>;
+  dismissXrayInstall(serverId: string): void;
+  /** Brings the firewall and Xray in line with the keys, then shows the server's state again. */
+  syncNow(serverId: string): Promise<void>;
+  /** Connects to a key port again now, then shows the server's state again. */
+  checkPorts(serverId: string): Promise<void>;
+}
+
+export const checkPortsOperation = (serverId: string) => `fleet.checkPorts:${serverId}`;
+export { syncConfigOperation } from './system-store.ts';
+
+export const useServerHealthStore = create<ServerHealthState>()((set, get) => ({
+  xrayInstalls: {},
+
+  async installXray(serverId, request) {
+    if (get().xrayInstalls[serverId]?.running) return;
+    const update = (change: (run: XrayInstallRun) => Partial<XrayInstallRun>) =>
+      set((state) => {
+        const run = state.xrayInstalls[serverId] ?? { running: false, steps: [], error: null, result: null };
+        return { xrayInstalls: { ...state.xrayInstalls, [serverId]: { ...run, ...change(run) } } };
+      });
+    set((state) => ({ xrayInstalls: { ...state.xrayInstalls, [serverId]: { running: true, steps: [], error: null, result: null } } }));
+    try {
+      const result = await services.deploy.installXray(serverId, request, (progress) => update((run) => ({ steps: [...run.steps, progress] })));
+      update(() => ({ running: false, result }));
+    } catch (error) {
+      update(() => ({ running: false, error: errorMessage(error) }));
+    }
+    await useFleetStore.getState().refreshServer(serverId);
+  },
+
+  dismissXrayInstall(serverId) {
+    if (get().xrayInstalls[serverId]?.running) return;
+    set((state) => {
+      const { [serverId]: _ended, ...others } = state.xrayInstalls;
+      return { xrayInstalls: others };
+    });
+  },
+
+  async syncNow(serverId) {
+    await useSystemStore.getState().syncConfig(serverId);
+    await useFleetStore.getState().refreshServer(serverId);
+  },
+
+  async checkPorts(serverId) {
+    const checked = await runOperation(checkPortsOperation(serverId), () => services.fleet.checkPorts(serverId));
+    if (checked) await useFleetStore.getState().refreshServer(serverId);
+  },
+}));
+
+export const selectXrayInstall = (serverId: string) => (state: ServerHealthState) => state.xrayInstalls[serverId];
