@@ -15,7 +15,12 @@ const UUID = '0ca90044-1680-4cc3-80eb-81bdf408ae74';
 const reality = { dest: 'www.example.com:443', serverNames: ['www.example.com'], fingerprint: 'chrome' };
 
 function agentConfig(): AgentXrayConfig {
-  const config = buildXrayConfig([{ id: 'k1', uuid: UUID, port: 10001 }], '127.0.0.1:10085', generateRealityKeys(), reality);
+  const config = buildXrayConfig([{ id: 'k1', uuid: UUID, port: 10001 }], {
+    apiListen: '127.0.0.1:10085',
+    realityKeys: generateRealityKeys(),
+    reality,
+    allowPrivateDestinations: false,
+  });
   return JSON.parse(JSON.stringify(config)) as AgentXrayConfig;
 }
 
