@@ -2,7 +2,8 @@
 # Installs everything Keyport needs on a fresh Debian machine: the system tools the agent and the
 # tests drive (iptables, iproute2 for network namespaces and ss, OpenSSH's sshd and socat for the
 # test servers, unzip and python3 for the Xray install test, Debian's Chromium for the window's
-# end-to-end tests and benchmark, driven by playwright-core), then the npm packages, which include
+# end-to-end tests and benchmark, driven by playwright-core, Debian's v2ray as a real VLESS peer for
+# the VPN's data path), then the npm packages, which include
 # the pinned Node 24 runtime the agent runs on, and that runtime for arm64 servers. Electron's
 # binary is not downloaded.
 set -euo pipefail
@@ -19,6 +20,7 @@ command -v ssh-keygen >/dev/null || missing+=(openssh-client)
 command -v socat >/dev/null || missing+=(socat)
 command -v sudo >/dev/null || missing+=(sudo)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v v2ray >/dev/null || missing+=(v2ray)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${missing[*]} (needs root)" >&2
@@ -26,6 +28,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  if [[ " ${missing[*]} " == *" v2ray "* ]]; then
+    # Debian's package enables a v2ray service with a sample vmess config (port 10086) and starts it
+    # where it can. The tests run v2ray themselves inside their namespaces: nothing stays on the host.
+    if [ -d /run/systemd/system ]; then
+      systemctl disable --now --quiet v2ray.service
+    else
+      if command -v systemctl >/dev/null; then systemctl disable --quiet v2ray.service; fi
+      invoke-rc.d v2ray stop >/dev/null 2>&1 || true
+      update-rc.d v2ray disable >/dev/null 2>&1 || true
+    fi
+  fi
 fi
 
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1

@@ -65,17 +65,25 @@ describe('buildXrayConfig', () => {
 
   test('sends loopback, private, CGNAT, link-local, multicast and 0.0.0.0/8 destinations to a blackhole, by CIDR', () => {
     assert.equal(config.routing.domainStrategy, 'IPIfNonMatch');
-    const [rule] = config.routing.rules;
-    assert.equal(rule?.outboundTag, 'block');
+    const rule = config.routing.rules.find((candidate) => 'ip' in candidate);
+    const names = config.routing.rules.find((candidate) => 'domain' in candidate);
+    assert.ok(rule && names);
+    assert.ok(config.routing.rules.every((candidate) => candidate.outboundTag === 'block'));
     assert.ok(config.outbounds.some((outbound) => outbound.protocol === 'blackhole' && outbound.tag === 'block'));
     for (const cidr of ['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '224.0.0.0/4', '0.0.0.0/8', '::/127', 'fc00::/7', 'fe80::/10']) {
-      assert.ok(rule?.ip.includes(cidr), cidr);
+      assert.ok(rule.ip.includes(cidr), cidr);
     }
-    assert.ok(rule?.domain.includes('full:localhost'));
-    assert.ok(!rule?.ip.some((cidr) => cidr.startsWith('geoip:') || cidr.startsWith('2001:db8')), 'no geoip.dat, documentation ranges stay reachable');
+    assert.ok(names.domain.includes('full:localhost'));
+    assert.ok(!rule.ip.some((cidr) => cidr.startsWith('geoip:') || cidr.startsWith('2001:db8')), 'no geoip.dat, documentation ranges stay reachable');
     // Xray parses ::ffff:a.b.c.d as IPv4 and refuses a prefix over 32 (common/geodata/rule_parser.go:103-121).
-    assert.ok(!rule?.ip.some((cidr) => cidr.startsWith('::ffff:')));
+    assert.ok(!rule.ip.some((cidr) => cidr.startsWith('::ffff:')));
     assert.equal(config.outbounds[0]?.protocol, 'freedom', 'everything else goes out directly');
+  });
+
+  test('matches names and addresses in rules of their own, as every field of one rule must match', () => {
+    // A rule with both would block only names resolving into the ranges, never 127.0.0.1 itself
+    // (app/router/config.go:33-118, condition.go:35-42 and 63-68 at v26.7.28).
+    for (const rule of config.routing.rules) assert.equal('domain' in rule && 'ip' in rule, false, JSON.stringify(rule));
   });
 
   test('an admin who allows private destinations gets no block rule', () => {
@@ -114,9 +122,16 @@ describe('checkRouting', () => {
     const missing = { ...config, routing: { domainStrategy: 'IPIfNonMatch', rules: [] } };
     assert.equal(checkRouting(missing, false).in_sync, false);
     assert.match(checkRouting(missing, false).detail, /missing or altered/);
-    const rule = config.routing.rules[0]!;
-    const altered = { ...config, routing: { ...config.routing, rules: [{ ...rule, ip: rule.ip.filter((cidr) => cidr !== '127.0.0.0/8') }] } };
+    const altered = {
+      ...config,
+      routing: {
+        ...config.routing,
+        rules: config.routing.rules.map((rule) => ('ip' in rule ? { ...rule, ip: rule.ip.filter((cidr) => cidr !== '127.0.0.0/8') } : rule)),
+      },
+    };
     assert.equal(checkRouting(altered, false).private_destinations_blocked, false);
+    const merged = { ...config, routing: { ...config.routing, rules: [Object.assign({}, ...config.routing.rules)] } };
+    assert.equal(checkRouting(merged, false).private_destinations_blocked, false, 'one rule with both fields does not block addresses');
     const noBlackhole = { ...config, outbounds: [{ protocol: 'freedom', tag: 'direct' }] };
     assert.equal(checkRouting(noBlackhole, false).in_sync, false);
     assert.equal(checkRouting(undefined, false).in_sync, false);

@@ -69,6 +69,26 @@ describe('keys writes', () => {
     assert.deepEqual(JSON.parse(result.stdout), { ...ALICE, name: 'carol' });
   });
 
+  test('create warns on stderr when the new link would not work yet, and names the fix', async () => {
+    const { core } = fakeCore({
+      keys: { create: async (_server, name) => ({ ...ALICE, name }) },
+      fleet: { status: async () => ({ problems: [{ code: 'xray-missing', fix: 'install-xray', binaryPath: '/usr/local/bin/xray' }] }) as never },
+    });
+    const result = await runInProcess(['keys', 'create', 'alpha', 'carol'], { core });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^Created key carol/);
+    assert.match(result.stderr, /warning: the link of carol will not work yet: Xray is not installed .*keyport server install-xray alpha/);
+  });
+
+  test('create says nothing more when the server is healthy, or when its status cannot be read', async () => {
+    for (const status of [async () => ({ problems: [] }) as never, async () => Promise.reject(new Error('offline'))]) {
+      const { core } = fakeCore({ keys: { create: async (_server, name) => ({ ...ALICE, name }) }, fleet: { status } });
+      const result = await runInProcess(['keys', 'create', 'alpha', 'carol'], { core });
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+    }
+  });
+
   test('disable and enable set the key’s state', async () => {
     const states: boolean[] = [];
     const { core } = fakeCore({ keys: { setActive: async (_server, _key, active) => (states.push(active), { ...ALICE, is_active: active }) } });

@@ -5,6 +5,7 @@ import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { printCached } from './print-cached.ts';
+import { problemWords } from './problem-words.ts';
 import { writeQrFile } from './qr-file.ts';
 import { resolveKey } from './resolve-key.ts';
 import { UsageError } from './usage-error.ts';
@@ -46,6 +47,15 @@ function printKey(context: CommandContext, key: ApiKey, asJson: boolean, line: s
   else context.stdout.write(`${line}\n`);
 }
 
+/** After a key is made: what would keep its link from working now, on stderr (a failed look is no warning). */
+async function warnIfLinksWouldFail(context: CommandContext, server: string, keyName: string): Promise<void> {
+  const status = await context.core.fleet.status(server).catch(() => undefined);
+  for (const problem of status?.problems ?? []) {
+    if (problem.code === 'firewall-out-of-sync') continue;
+    context.stderr.write(`warning: the link of ${keyName} will not work yet: ${problemWords(problem, server)}\n`);
+  }
+}
+
 const create: Command = {
   name: 'create',
   usage: 'keys create SERVER NAME [--json]',
@@ -56,6 +66,7 @@ const create: Command = {
       async run(context) {
         const key = await context.core.keys.create(positional.server, positional.name);
         printKey(context, key, values.json === true, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
+        await warnIfLinksWouldFail(context, positional.server, key.name);
       },
     };
   },

@@ -2,6 +2,7 @@
 export type KeyportErrorCode =
   | 'bad-input'
   | 'not-found'
+  /** The server, or its agent, does not answer. Facts: `unreachable: 'agent'` when SSH works but the agent's port does not. */
   | 'server-offline'
   | 'host-key-unknown'
   | 'host-key-changed'

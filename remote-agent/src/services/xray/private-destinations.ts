@@ -38,21 +38,27 @@ export const PRIVATE_DESTINATION_DOMAINS: readonly string[] = ['full:localhost',
 
 export const BLOCK_OUTBOUND_TAG = 'block';
 export const PRIVATE_DESTINATIONS_RULE_TAG = 'keyport-private-destinations';
+export const PRIVATE_NAMES_RULE_TAG = 'keyport-private-names';
 
-export interface PrivateDestinationsRule {
+interface BlockRule {
   type: 'field';
   ruleTag: string;
-  domain: string[];
-  ip: string[];
   outboundTag: string;
 }
 
-export function privateDestinationsRule(): PrivateDestinationsRule {
-  return {
-    type: 'field',
-    ruleTag: PRIVATE_DESTINATIONS_RULE_TAG,
-    domain: [...PRIVATE_DESTINATION_DOMAINS],
-    ip: [...PRIVATE_DESTINATION_CIDRS],
-    outboundTag: BLOCK_OUTBOUND_TAG,
-  };
+export type PrivateDestinationsRule = (BlockRule & { domain: string[] }) | (BlockRule & { ip: string[] });
+
+/**
+ * Names and addresses in two rules, never one: a rule matches only when every field of it matches
+ * (Xray builds a rule's fields into one ConditionChan, app/router/config.go:33-118, whose Apply
+ * needs all, app/router/condition.go:35-42; the domain condition fails for a destination given as
+ * an address, condition.go:63-68). One rule with both `domain` and `ip` would block only names that
+ * resolve into the ranges, and let 127.0.0.1 or 169.254.169.254 themselves through: seen with
+ * v2ray 4.34 serving the config (e2e/vpn/private-destinations.e2e.test.ts).
+ */
+export function privateDestinationsRules(): PrivateDestinationsRule[] {
+  return [
+    { type: 'field', ruleTag: PRIVATE_NAMES_RULE_TAG, domain: [...PRIVATE_DESTINATION_DOMAINS], outboundTag: BLOCK_OUTBOUND_TAG },
+    { type: 'field', ruleTag: PRIVATE_DESTINATIONS_RULE_TAG, ip: [...PRIVATE_DESTINATION_CIDRS], outboundTag: BLOCK_OUTBOUND_TAG },
+  ];
 }

@@ -12,9 +12,8 @@ export interface RoutingCheck {
 /** Compares a config file's routing with what the agent writes, so a rule removed or edited by hand shows. */
 export function checkRouting(config: { routing?: unknown; outbounds?: unknown } | undefined, allowPrivateDestinations: boolean): RoutingCheck {
   const expected = expectedRouting(allowPrivateDestinations);
-  const blockRule = expectedRouting(false).rules[0];
-  const rules = (config?.routing as { rules?: unknown[] } | undefined)?.rules ?? [];
-  const blocked = rules.some((rule) => JSON.stringify(rule) === JSON.stringify(blockRule)) && hasBlackhole(config?.outbounds);
+  const rules = ((config?.routing as { rules?: unknown[] } | undefined)?.rules ?? []).map((rule) => JSON.stringify(rule));
+  const blocked = expectedRouting(false).rules.every((blockRule) => rules.includes(JSON.stringify(blockRule))) && hasBlackhole(config?.outbounds);
   const inSync = JSON.stringify(config?.routing) === JSON.stringify(expected) && hasBlackhole(config?.outbounds);
   let detail: string;
   if (!config) detail = 'no config file';

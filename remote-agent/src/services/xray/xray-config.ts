@@ -1,5 +1,5 @@
 import type { RealityKeys } from './reality-keys.ts';
-import { BLOCK_OUTBOUND_TAG, privateDestinationsRule, type PrivateDestinationsRule } from './private-destinations.ts';
+import { BLOCK_OUTBOUND_TAG, privateDestinationsRules, type PrivateDestinationsRule } from './private-destinations.ts';
 
 export interface RealityOptions {
   /** Where Reality forwards probes: host:port of a real TLS site. */
@@ -118,5 +118,5 @@ export function buildXrayConfig(activeKeys: readonly InboundKey[], options: Xray
 }
 
 export function expectedRouting(allowPrivateDestinations: boolean): XrayRouting {
-  return { domainStrategy: 'IPIfNonMatch', rules: allowPrivateDestinations ? [] : [privateDestinationsRule()] };
+  return { domainStrategy: 'IPIfNonMatch', rules: allowPrivateDestinations ? [] : privateDestinationsRules() };
 }

@@ -38,7 +38,7 @@ function key(port: number, changes: Partial<ApiKey> = {}): ApiKey {
 }
 
 /** A FleetService over a real cache whose agent answers config-status and the key list as given. */
-function fleetWith(t: TestContext, agent: { config: ConfigStatusReport; keys: ApiKey[]; linkHost?: string }, now = () => Date.now()) {
+function fleetWith(t: TestContext, agent: { config: ConfigStatusReport; keys: ApiKey[]; linkHost?: string; failure?: KeyportError }, now = () => Date.now()) {
   const { cache } = openTempCache(t);
   cache.saveServer({ ...deployedAlpha(AT), agent: { ...deployedAlpha(AT).agent!, keyPorts: { from: 10001, to: 29999 } } });
   const calls: string[] = [];
@@ -51,7 +51,13 @@ function fleetWith(t: TestContext, agent: { config: ConfigStatusReport; keys: Ap
       return { key: found, vless_url: `vless://${found.uuid}@${agent.linkHost ?? '127.0.0.1'}:${found.port}?type=tcp#${found.name}`, qr_code_data: '' };
     },
   };
-  const sessions = { client: async () => client, forget: async () => undefined } as unknown as ServerSessions;
+  const sessions = {
+    client: async () => {
+      if (agent.failure) throw agent.failure;
+      return client;
+    },
+    forget: async () => undefined,
+  } as unknown as ServerSessions;
   const fleet = new FleetService({
     cache,
     sessions,
@@ -123,4 +129,12 @@ test('checkPorts on a server without an active key says so, as not-found', async
   const { fleet } = fleetWith(t, { config: configStatus(), keys: [key(10001, { is_active: false })] });
   await assert.rejects(fleet.checkPorts('alpha'), (error: unknown) => error instanceof KeyportError && error.code === 'not-found' && /no active key/.test(error.message));
   assert.equal((await fleet.status('alpha')).portCheck, null);
+});
+
+test('the agent not answering while SSH works is agent-down; no SSH at all is offline (by the error\'s facts, not its words)', async (t) => {
+  const agentDown = new KeyportError('server-offline', 'whatever the words', { server: 'alpha', unreachable: 'agent', apiPort: 8000 });
+  const down = fleetWith(t, { config: configStatus(), keys: [], failure: agentDown });
+  assert.equal((await down.fleet.status('alpha')).state, 'agent-down');
+  const offline = fleetWith(t, { config: configStatus(), keys: [], failure: new KeyportError('server-offline', 'the Keyport agent on alpha does not answer') });
+  assert.equal((await offline.fleet.status('alpha')).state, 'offline');
 });

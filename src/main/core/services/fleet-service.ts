@@ -206,7 +206,7 @@ export class FleetService implements Fleet {
         };
       }
       if (!(error instanceof KeyportError) || error.code !== 'server-offline') throw error;
-      const agentDown = /agent .* does not answer/.test(error.message);
+      const agentDown = error.facts.unreachable === 'agent';
       return {
         ...status,
         state: agentDown ? 'agent-down' : 'offline',

@@ -75,7 +75,11 @@ export class ServerSessions {
       openStream: async () => {
         const current = await hostOf(session, server);
         return current.openStream('127.0.0.1', apiPort).catch((error: unknown) => {
-          throw new KeyportError('server-offline', `the Keyport agent on ${server.name} does not answer on port ${apiPort} (${(error as Error).message}).`);
+          throw new KeyportError('server-offline', `the Keyport agent on ${server.name} does not answer on port ${apiPort} (${(error as Error).message}).`, {
+            server: server.name,
+            unreachable: 'agent',
+            apiPort,
+          });
         });
       },
     };

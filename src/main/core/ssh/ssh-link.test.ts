@@ -101,7 +101,7 @@ describe('SshLink, against a real sshd in a network namespace', () => {
       keyportError('host-key-changed', (message, facts) => {
         assert.ok(message.includes(expected) && message.includes(server.hostKeyFingerprint), message);
         assert.match(message, /attack/);
-        assert.deepEqual(facts, { endpoint: `127.0.0.1:${server.sshPort}`, expected, presented: server.hostKeyFingerprint });
+        assert.deepEqual(facts, { endpoint: `127.0.0.1:${server.sshPort}`, expected, presented: server.hostKeyFingerprint, keyType: 'ssh-ed25519' });
       }),
     );
     assert.equal(link.connectionsMade, 0);
@@ -403,7 +403,7 @@ describe('SshLink, when a server it knows comes back with another host key', () 
         link.host(),
         keyportError('host-key-changed', (message, facts) => {
           assert.ok(message.includes(accepted) && message.includes(server.hostKeyFingerprint), message);
-          assert.deepEqual(facts, { endpoint: `127.0.0.1:${server.sshPort}`, expected: accepted, presented: server.hostKeyFingerprint });
+          assert.deepEqual(facts, { endpoint: `127.0.0.1:${server.sshPort}`, expected: accepted, presented: server.hostKeyFingerprint, keyType: 'ssh-ed25519' });
         }),
       );
       assert.equal(link.state, 'offline');
