@@ -15,6 +15,7 @@ import { checkoutArtifacts, type AgentArtifacts } from './agent-artifacts.ts';
 import { deployAgent } from './agent-deployer.ts';
 import { checkAgentHealth } from './agent-health-check.ts';
 import { uninstallAgent } from './agent-uninstaller.ts';
+import { PINNED_XRAY_TAG } from './xray-installer.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const BUNDLE = join(ROOT, 'out', 'agent', 'keyport-agent.mjs');
@@ -132,7 +133,7 @@ describe('deploying the agent to a server as root', () => {
       'host-firewall:started', 'host-firewall:skipped',
       'cleanup:started', 'cleanup:skipped',
     ]);
-    assert.deepEqual(result.facts, { os: result.facts.os, arch: 'x64', init: 'supervised', asRoot: true, xrayVersion: '26.7.11' });
+    assert.deepEqual(result.facts, { os: result.facts.os, arch: 'x64', init: 'supervised', asRoot: true, xrayVersion: PINNED_XRAY_TAG.slice(1) });
     assert.equal(result.runtimeUploaded, true);
     assert.equal(result.rolledBack, false);
     assert.equal(result.agentVersion, checkoutArtifacts().agentVersion);
