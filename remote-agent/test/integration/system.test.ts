@@ -59,6 +59,7 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     const status = await configStatus();
     assert.equal(status.in_sync, false);
     assert.equal(status.xray.binary.installed, false);
+    assert.deepEqual(status.xray.binary.version_support, { version: null, support: 'unknown', minimum: '1.8.12', checked: '26.7.28' });
     assert.equal(status.xray.config_file.in_sync, true);
     assert.deepEqual(status.xray.config_file.missing_inbounds, []);
     assert.equal(status.xray.live, null);
@@ -81,6 +82,7 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     assert.equal(synced.xray.ok, true);
     assert.equal(synced.xray.method, 'start');
     assert.equal(synced.in_sync, true);
+    assert.deepEqual(synced.xray_status.binary.version_support, { version: '26.7.28', support: 'ok', minimum: '1.8.12', checked: '26.7.28' });
     const keys = (await agent.get('/api/keys')).body;
     assert.deepEqual((await liveTags()).sort(), keys.map((key: { id: string }) => `keyport-${key.id}`).sort());
     await moveBytes(keys[0].port, 100, 100);
