@@ -37,6 +37,7 @@ const XRAY_MISSING: XrayHealth = {
   strayPids: [],
   routingInSync: true,
   privateDestinationsBlocked: true,
+  versionSupport: null,
 };
 
 function onlineStatus(changes: Partial<ServerStatus>): ServerStatus {

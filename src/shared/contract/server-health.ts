@@ -1,3 +1,4 @@
+import type { XrayVersionSupport } from './api-types.ts';
 import type { PortRange } from './servers.ts';
 
 /**
@@ -38,6 +39,8 @@ export interface XrayHealth {
   /** The config keeps VPN users off the server and its private networks, as the server's settings say. */
   routingInSync: boolean;
   privateDestinationsBlocked: boolean;
+  /** The installed Xray's version against what the agent needs (minimum) and was checked against. */
+  versionSupport: XrayVersionSupport | null;
 }
 
 /** How a TCP connect to a key port ended when it did not connect. */
@@ -76,7 +79,7 @@ export type ServerProblem =
   /** Active keys the agent says Xray does not serve (their inbound failed to start, say), each with why. */
   | { code: 'keys-not-serving'; fix: 'sync-config'; keys: { keyId: string; name: string; reason: string }[] }
   /** The installed Xray is one the agent does not support (too old, or newer than it was checked against). */
-  | { code: 'xray-version-unsupported'; fix: 'install-xray'; version: string | null; reason: string }
+  | { code: 'xray-version-unsupported'; fix: 'install-xray'; version: string | null; support: 'too-old' | 'newer-than-checked'; reason: string }
   | { code: 'port-unreachable'; fix: 'open-firewall'; host: string; port: number; keyPorts: PortRange | null; failure: PortCheckFailure };
 
 export type ServerProblemCode = ServerProblem['code'];

@@ -18,6 +18,14 @@ export function serverProblems(xray: XrayHealth | null, portCheck: PortCheck | n
       }
       if (xray.strayPids.length > 0) problems.push({ code: 'xray-duplicate', fix: 'sync-config', pids: xray.strayPids });
     }
+    const support = xray.versionSupport;
+    if (xray.installed && support && (support.support === 'too-old' || support.support === 'newer-than-checked')) {
+      const reason =
+        support.support === 'too-old'
+          ? `is older than ${support.minimum}, the oldest release whose config the agent writes`
+          : `is newer than ${support.checked}, the release Keyport was checked against`;
+      problems.push({ code: 'xray-version-unsupported', fix: 'install-xray', version: support.version, support: support.support, reason });
+    }
     if (!xray.routingInSync) problems.push({ code: 'routing-out-of-sync', fix: 'sync-config', privateDestinationsBlocked: xray.privateDestinationsBlocked });
     if (!xray.firewallInSync) problems.push({ code: 'firewall-out-of-sync', fix: 'sync-config' });
   }

@@ -99,3 +99,12 @@ test('keys Xray does not serve, a second Xray and an unprotected routing are eac
     { code: 'routing-out-of-sync', fix: 'sync-config', privateDestinationsBlocked: false },
   ]);
 });
+
+test('an Xray older than the agent needs, or newer than Keyport was checked against, is named with its version', () => {
+  const at = (version: string, support: 'too-old' | 'newer-than-checked') =>
+    serverProblems(xrayHealthOf(configStatus((xray) => void (xray.binary.version_support = { version, support, minimum: '1.8.12', checked: '26.7.28' }))), null);
+  assert.deepEqual(at('1.8.4', 'too-old'), [
+    { code: 'xray-version-unsupported', fix: 'install-xray', version: '1.8.4', support: 'too-old', reason: 'is older than 1.8.12, the oldest release whose config the agent writes' },
+  ]);
+  assert.equal(at('27.1.1', 'newer-than-checked')[0]?.reason, 'is newer than 26.7.28, the release Keyport was checked against');
+});

@@ -23,6 +23,7 @@ export function xrayHealthOf(report: ConfigStatusReport): XrayHealth {
     strayPids: xray.stray_processes.map((stray) => stray.pid),
     routingInSync: xray.config_file.routing.in_sync,
     privateDestinationsBlocked: xray.config_file.routing.private_destinations_blocked,
+    versionSupport: xray.binary.version_support ?? null,
   };
 }
 

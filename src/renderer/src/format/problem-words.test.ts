@@ -32,3 +32,10 @@ test('a port check that answered says the links can connect', () => {
   const check = { host: 'h', port: 10001, keyName: 'a', reachable: true, failure: null, errorCode: null, timeoutMs: 3000, keyPorts: null, checkedAt: '' };
   assert.equal(portCheckDetail(check), "Port 10001 on h answers from here: keys' links can connect.");
 });
+
+test('an Xray newer than the checked release, a second Xray or routing drift do not make a new link fail; an Xray too old does', () => {
+  const newer: ServerProblem = { code: 'xray-version-unsupported', fix: 'install-xray', version: '27.1.1', support: 'newer-than-checked', reason: 'is newer' };
+  assert.equal(linkWarning([newer, { code: 'xray-duplicate', fix: 'sync-config', pids: [4343] }]), null);
+  assert.match(linkWarning([{ ...newer, version: '1.8.4', support: 'too-old' }]) ?? '', /will not work yet: the installed Xray is not supported/);
+  assert.match(problemDetail({ code: 'routing-out-of-sync', fix: 'sync-config', privateDestinationsBlocked: false }), /no longer keeps VPN users off the server/);
+});

@@ -67,7 +67,11 @@ export function portCheckDetail(check: PortCheck): string {
 
 /** Why a key created now (or the one just created) would not work yet; null when nothing stands in its way. */
 export function linkWarning(problems: readonly ServerProblem[], createdKeyName?: string): string | null {
-  const blocking = problems.find((problem) => !['firewall-out-of-sync', 'xray-duplicate', 'routing-out-of-sync'].includes(problem.code));
+  const blocking = problems.find(
+    (problem) =>
+      !['firewall-out-of-sync', 'xray-duplicate', 'routing-out-of-sync'].includes(problem.code) &&
+      !(problem.code === 'xray-version-unsupported' && problem.support === 'newer-than-checked'),
+  );
   if (!blocking) return null;
   const why: Record<ServerProblem['code'], string> = {
     'xray-missing': 'Xray is not installed on this server',
