@@ -40,6 +40,9 @@ server reality prints the server's Reality target and server names, or changes t
 link then carries the first name as sni); --verify probes the target from the server (TCP, TLS 1.3,
 X25519, h2, the certificate for each name). server deploy takes --reality-target and
 --reality-server-names to set them once the agent is up.
+server settings prints whether VPN users may reach the server itself and its private networks
+(blocked unless --private-destinations on) and whether Xray logs each connection (--access-log
+on|off; off by default). Changing either restarts Xray once, dropping open connections.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
 tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
 

@@ -14,6 +14,7 @@ import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePort, parsePortRange } from './parse-port.ts';
 import { readLine } from './read-line.ts';
 import { realityCommand, realityPatch } from './reality-command.ts';
+import { settingsCommand } from './settings-command.ts';
 import { checkPorts, problemLines, syncConfig, xrayCell } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
 import { writeJson } from './write-json.ts';
@@ -336,5 +337,5 @@ function progressPrinter(context: CommandContext, json: boolean): (progress: Dep
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, trust, sync, remove, deploy, realityCommand, installXray, uninstall, checkPorts, syncConfig],
+  commands: [add, list, status, trust, sync, remove, deploy, realityCommand, settingsCommand, installXray, uninstall, checkPorts, syncConfig],
 };

@@ -106,5 +106,7 @@ test('an Xray older than the agent needs, or newer than Keyport was checked agai
   assert.deepEqual(at('1.8.4', 'too-old'), [
     { code: 'xray-version-unsupported', fix: 'install-xray', version: '1.8.4', support: 'too-old', reason: 'is older than 1.8.12, the oldest release whose config the agent writes' },
   ]);
-  assert.equal(at('27.1.1', 'newer-than-checked')[0]?.reason, 'is newer than 26.7.28, the release Keyport was checked against');
+  assert.deepEqual(at('27.1.1', 'newer-than-checked'), [
+    { code: 'xray-version-unsupported', fix: 'install-xray', version: '27.1.1', support: 'newer-than-checked', reason: 'is newer than 26.7.28, the release Keyport was checked against' },
+  ]);
 });
