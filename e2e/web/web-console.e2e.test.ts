@@ -285,7 +285,22 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.fill(byTestId('reality-target-input'), 'www.example.org');
     await page.click(byTestId('reality-settings-save'));
     assert.match((await page.locator(byTestId('reality-settings-error')).textContent()) ?? '', /reality_target must be HOST:PORT/);
+    // Letting VPN users onto the server's own networks restarts Xray: asked first, then applied.
+    const reach = page.locator(byTestId('reach-allow_private_destinations'));
+    assert.equal(await reach.getAttribute('data-on'), 'false');
+    await reach.locator('input').click();
+    await page.locator(byTestId('confirm-dialog')).waitFor();
+    await page.click(byTestId('confirm-cancel'));
+    assert.equal(await reach.getAttribute('data-on'), 'false', 'cancelled: nothing changed');
+    await reach.locator('input').click();
+    await page.click(byTestId('confirm-ok'));
+    await page.locator(`${byTestId('reach-allow_private_destinations')}[data-on="true"]`).waitFor();
+    const reachSettings = await keyportJson<{ data: { allow_private_destinations: boolean } }>(['server', 'settings', 'alpha'], env);
+    assert.equal(reachSettings.data.allow_private_destinations, true);
     await screenshot('system');
+    await reach.locator('input').click();
+    await page.click(byTestId('confirm-ok'));
+    await page.locator(`${byTestId('reach-allow_private_destinations')}[data-on="false"]`).waitFor();
     await page.click(byTestId('nav-fleet'));
     await page.locator(byTestId('fleet-view')).waitFor();
     await screenshot('fleet');

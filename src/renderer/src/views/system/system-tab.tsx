@@ -5,6 +5,7 @@ import { Spinner } from '../../components/spinner.tsx';
 import { selectConfigStatus, selectPorts, useSystemStore } from '../../state/system-store.ts';
 import { ConfigStatusPanel } from './config-status-panel.tsx';
 import { PortsPanel } from './ports-panel.tsx';
+import { ReachPanel } from './reach-panel.tsx';
 import { RealityPanel } from './reality-panel.tsx';
 
 /** What runs on the server for the keys: Xray, the firewall, Reality and the ports. */
@@ -31,6 +32,7 @@ export function SystemTab({ serverId }: { serverId: string }) {
             <Spinner label="Reading Xray and firewall state…" />
           )}
           <RealityPanel serverId={serverId} />
+          <ReachPanel serverId={serverId} />
         </div>
         {ports?.value ? (
           <PortsPanel ports={ports.value.data} />
