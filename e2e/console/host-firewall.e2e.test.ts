@@ -221,6 +221,48 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     }
   });
 
+  test("an admin's own ufw rule for the range is left alone: deploy neither takes it over nor deletes it", async () => {
+    ufw('allow', '22/tcp');
+    ufw('allow', '22001:22999/tcp');
+    ufw('--force', 'enable');
+    try {
+      // ufw would answer "Rule updated" and put our comment on the admin's rule; uninstall would delete it.
+      const { result, firewallLine } = await deploy('fw', { from: 22001, to: 22999 });
+      assert.equal(result.hostFirewall?.opened, null);
+      assert.deepEqual(result.hostFirewall?.todo, []);
+      assert.match(firewallLine, /ufw: 22001-22999\/tcp is already allowed by a rule that is not Keyport's \(ufw allow 22001:22999\/tcp\), left as it is/);
+      assert.match(ufw('show', 'added'), /^ufw allow 22001:22999\/tcp$/m);
+      assert.doesNotMatch(await uninstall('fw'), /ufw/);
+      assert.match(ufw('show', 'added'), /^ufw allow 22001:22999\/tcp$/m, 'still there after uninstall');
+
+      // A rule deploy added that the admin then made their own (another comment) stays too.
+      ufw('delete', 'allow', '22001:22999/tcp');
+      assert.equal((await deploy('fw', { from: 22001, to: 22999 })).result.hostFirewall?.opened, 'ufw allow 22001:22999/tcp comment keyport');
+      assert.match(ufw('allow', '22001:22999/tcp', 'comment', 'mine'), /Rule updated/);
+      assert.match(await uninstall('fw'), /ufw: no rule for 22001-22999\/tcp with comment keyport was left to close/);
+      assert.match(ufw('show', 'added'), /^ufw allow 22001:22999\/tcp comment 'mine'$/m);
+    } finally {
+      ufw('--force', 'reset');
+    }
+  });
+
+  test('a key port range of one port: ufw is given the port alone (it refuses N:N as a bad port)', async () => {
+    ufw('allow', '22/tcp');
+    ufw('--force', 'enable');
+    try {
+      const { result } = await deploy('fw', { from: 23000, to: 23000 });
+      assert.equal(result.hostFirewall?.opened, 'ufw allow 23000/tcp comment keyport');
+      assert.deepEqual(keyportRules(), ['23000/tcp ALLOW Anywhere # keyport', '23000/tcp (v6) ALLOW Anywhere (v6) # keyport']);
+      const key = await core.keys.create('fw', 'dave');
+      assert.equal(key.port, 23000);
+      assert.ok(connectsFromClient(key.port));
+      assert.match(await uninstall('fw'), /ufw: closed 23000-23000\/tcp/);
+      assert.deepEqual(keyportRules(), []);
+    } finally {
+      ufw('--force', 'reset');
+    }
+  });
+
   test('ufw disabled: deploy adds nothing, and takes back the rule an earlier deploy added while it was on', async () => {
     ufw('allow', '22/tcp');
     ufw('--force', 'enable');
