@@ -156,6 +156,20 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     iptables('-P', 'INPUT', 'ACCEPT');
   });
 
+  test('iptables INPUT policy DROP and a key port range of one port: the agent\'s accept rule is found (iptables shows it as the port alone)', async () => {
+    iptables('-A', 'INPUT', '-i', 'lo', '-j', 'ACCEPT');
+    iptables('-P', 'INPUT', 'DROP');
+    try {
+      const { result } = await deploy('fw', { from: 23000, to: 23000 });
+      assert.equal(result.hostFirewall?.opened, 'iptables chain KEYPORT_OPEN (v4)');
+      assert.deepEqual(result.hostFirewall?.todo, []);
+      await uninstall('fw');
+    } finally {
+      iptables('-P', 'INPUT', 'ACCEPT');
+      iptables('-D', 'INPUT', '-i', 'lo', '-j', 'ACCEPT');
+    }
+  });
+
   test("an nftables table of the admin's that drops: deploy says exactly what to run, and running it opens the port", async () => {
     server.exec('nft', ['add', 'table', 'inet', 'filter']);
     server.exec('nft', ['add', 'chain', 'inet', 'filter', 'input', '{ type filter hook input priority 0; policy drop; }']);

@@ -9,7 +9,7 @@ import {
   UFW_COMMENT,
   ufwDeletedNothing,
   ufwForeignRule,
-  ufwPorts,
+  portSpec,
   type HostFirewallFacts,
   type IptablesFamily,
 } from './host-firewall.ts';
@@ -26,7 +26,7 @@ interface Opened {
 function managerCommands(kind: Manager, range: PortRange, action: 'open' | 'close'): string[] {
   const { from, to } = checkedRange(range);
   // The delete names the comment too: without it ufw deletes a rule of the admin's for the same ports.
-  if (kind === 'ufw') return [`ufw ${action === 'open' ? 'allow' : 'delete allow'} ${ufwPorts({ from, to })}/tcp comment ${UFW_COMMENT}`];
+  if (kind === 'ufw') return [`ufw ${action === 'open' ? 'allow' : 'delete allow'} ${portSpec({ from, to })}/tcp comment ${UFW_COMMENT}`];
   // Runtime and permanent both, instead of --reload: a reload would drop other runtime-only rules.
   const flag = action === 'open' ? 'add' : 'remove';
   return [`firewall-cmd --${flag}-port=${from}-${to}/tcp`, `firewall-cmd --permanent --${flag}-port=${from}-${to}/tcp`];
@@ -140,7 +140,7 @@ async function missingOpenChains(host: RemoteHost, families: IptablesFamily[], r
   for (const family of families) {
     const tool = family === 'v4' ? 'iptables' : 'ip6tables';
     const listed = await host.run(`export PATH=${AGENT_PATH}; ${tool} -w -S ${CHAIN_OPEN}`);
-    if (listed.exitCode !== 0 || !listed.stdout.includes(`--dport ${range.from}:${range.to} -j ACCEPT`)) missing.push(tool);
+    if (listed.exitCode !== 0 || !listed.stdout.includes(`--dport ${portSpec(range)} -j ACCEPT`)) missing.push(tool);
   }
   return missing;
 }

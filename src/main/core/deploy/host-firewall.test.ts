@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { nftAdvice, parseHostFirewall, planHostFirewall, ufwDeletedNothing, ufwForeignRule, ufwPorts } from './host-firewall.ts';
+import { nftAdvice, parseHostFirewall, planHostFirewall, ufwDeletedNothing, ufwForeignRule, portSpec } from './host-firewall.ts';
 
 const NONE = { ufwActive: false, firewalldRunning: false, iptablesDrops: [], nftDrops: [] };
 
@@ -58,9 +58,9 @@ describe('host firewall detection', () => {
     assert.deepEqual(planHostFirewall(NONE), { kind: 'none' });
   });
 
-  test("ufw's port spec: FROM:TO, one port alone", () => {
-    assert.equal(ufwPorts({ from: 10001, to: 29999 }), '10001:29999');
-    assert.equal(ufwPorts({ from: 23000, to: 23000 }), '23000');
+  test('a port range as ufw and iptables -S write it: FROM:TO, one port alone', () => {
+    assert.equal(portSpec({ from: 10001, to: 29999 }), '10001:29999');
+    assert.equal(portSpec({ from: 23000, to: 23000 }), '23000');
   });
 
   // `ufw show added` and `ufw delete` as Debian's ufw 0.36.2 prints them.

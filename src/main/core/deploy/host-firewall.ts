@@ -117,8 +117,11 @@ export function describeFacts(facts: HostFirewallFacts): string {
 /** The comment that marks Keyport's ufw rule (`ufw status` shows it as `# keyport`). */
 export const UFW_COMMENT = 'keyport';
 
-/** ufw's port spec for the range: FROM:TO, or the port alone (ufw refuses `N:N` with "ERROR: Bad port"). */
-export function ufwPorts(range: PortRange): string {
+/**
+ * The range as FROM:TO, or the port alone: ufw refuses `N:N` ("ERROR: Bad port"), and `iptables -S`
+ * prints a rule made with `--dport N:N` as `--dport N`.
+ */
+export function portSpec(range: PortRange): string {
   return range.from === range.to ? `${range.from}` : `${range.from}:${range.to}`;
 }
 
@@ -131,7 +134,7 @@ export function ufwPorts(range: PortRange): string {
 export function ufwForeignRule(showAdded: string, range: PortRange): string | null {
   for (const line of showAdded.split('\n').map((text) => text.trim())) {
     const match = /^ufw allow (\S+)\/tcp(?: comment '(.*)')?$/.exec(line);
-    if (match && match[1] === ufwPorts(range) && match[2] !== UFW_COMMENT) return line;
+    if (match && match[1] === portSpec(range) && match[2] !== UFW_COMMENT) return line;
   }
   return null;
 }
