@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { nftAdvice, parseHostFirewall, planHostFirewall, ufwDeletedNothing, ufwForeignRule, portSpec } from './host-firewall.ts';
+import { describeFacts, nftAdvice, parseHostFirewall, planHostFirewall, ufwDeletedNothing, ufwForeignRule, portSpec } from './host-firewall.ts';
 
 const NONE = { ufwActive: false, firewalldRunning: false, iptablesDrops: [], nftDrops: [] };
 
@@ -72,6 +72,13 @@ describe('host firewall detection', () => {
     "ufw allow 40001:40999/tcp comment 'mine'",
     'ufw allow from 203.0.113.7 to any port 50001:50999 proto tcp',
   ].join('\n');
+
+  test("in words: an active ufw's own DROP policy on INPUT is not named as a second firewall", () => {
+    assert.equal(describeFacts({ ...NONE, ufwActive: true, iptablesDrops: ['v4', 'v6'] }), 'ufw active');
+    assert.equal(describeFacts({ ...NONE, iptablesDrops: ['v4', 'v6'] }), 'iptables INPUT drops, ip6tables INPUT drops');
+    assert.equal(describeFacts({ ...NONE, firewalldRunning: true, iptablesDrops: ['v4'] }), 'firewalld running, iptables INPUT drops');
+    assert.equal(describeFacts(NONE), 'no host firewall drops incoming connections');
+  });
 
   test("a ufw rule for exactly the range that is not Keyport's (another comment, or none)", () => {
     assert.equal(ufwForeignRule(SHOW_ADDED, { from: 20001, to: 20999 }), null, "Keyport's own");

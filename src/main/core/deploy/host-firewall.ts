@@ -108,7 +108,8 @@ export function describeFacts(facts: HostFirewallFacts): string {
   const found = [
     facts.ufwActive ? 'ufw active' : '',
     facts.firewalldRunning ? 'firewalld running' : '',
-    ...facts.iptablesDrops.map((family) => `${family === 'v4' ? 'iptables' : 'ip6tables'} INPUT drops`),
+    // ufw's default deny is the DROP policy it sets on INPUT: while ufw is active that is ufw, not a second firewall.
+    ...(facts.ufwActive ? [] : facts.iptablesDrops).map((family) => `${family === 'v4' ? 'iptables' : 'ip6tables'} INPUT drops`),
     ...facts.nftDrops.map((drop) => `nftables ${drop.family} ${drop.table} ${drop.chain} drops`),
   ].filter(Boolean);
   return found.length > 0 ? found.join(', ') : 'no host firewall drops incoming connections';
