@@ -92,6 +92,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
   };
 
   before(async () => {
+    assert.ok(existsSync('/usr/sbin/ufw'), "Debian's ufw is installed (scripts/setup.sh installs it)");
     execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: REPO, stdio: 'ignore' });
     server = await TestServer.create(await freePort());
     client = `${server.namespace}-client`;

@@ -19,7 +19,7 @@ const PRIVATE_DIRS = {
 const PRIVATE_FILES = ['passwd', 'group', 'shadow'];
 /**
  * ufw's state (Debian's ufw 0.36: rules and settings in /etc/ufw and /etc/default/ufw, its lock in
- * /run/ufw.lock), copied from the host when ufw is installed there and bound over the host's, so a
+ * /run/ufw.lock), copied from the host where it has them and bound over the host's, so a
  * real ufw in a test server changes only that server's copy (and its namespace's iptables). Its code
  * (/usr/sbin/ufw, /usr/lib/ufw, /usr/share/ufw) is only read.
  */
@@ -252,7 +252,7 @@ function copyForServer(hostPath: string, copy: string): boolean {
   if (hostPath === UFW_LOCK) {
     // The lock holds no state: the server gets an empty one. A bind needs its mount point, so the
     // host gets the empty file ufw itself leaves there, as it gets /run/sshd.
-    if (!existsSync('/etc/ufw')) return false;
+    if (!existsSync('/usr/sbin/ufw')) return false;
     if (!existsSync(UFW_LOCK)) writeFileSync(UFW_LOCK, '', { mode: 0o644 });
     writeFileSync(copy, '', { mode: 0o644 });
     return true;
