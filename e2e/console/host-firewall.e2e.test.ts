@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,21 +13,14 @@ const REPO = resolve(import.meta.dirname, '../..');
 // TEST-NET-1 (RFC 5737): never routed anywhere, and only inside the two namespaces this test makes.
 const SERVER_IP = '192.0.2.1';
 const CLIENT_IP = '192.0.2.2';
+const SERVER_IP6 = '2001:db8::1';
+const CLIENT_IP6 = '2001:db8::2';
 const RECORDS = '/var/lib/fake-firewall';
+// ufw's state on the host, which the test servers' private copies must leave as it was.
+const HOST_UFW_STATE = ['/etc/ufw', '/etc/default/ufw', '/run/ufw.lock'];
 
-// Stand-ins for ufw 0.36 and firewall-cmd 1.x in the server's own /usr/local/bin: they record their
-// arguments and answer as the real tools do (root only, "Status: active", "Rule added", "success").
-const FAKE_UFW = `#!/bin/sh
-if [ "$(id -u)" != 0 ]; then echo "ERROR: You need to be root to run this script" >&2; exit 1; fi
-mkdir -p ${RECORDS} && printf '%s\\n' "$*" >> ${RECORDS}/ufw
-case "$1" in
-  status) if [ -e ${RECORDS}/ufw-disabled ]; then echo 'Status: inactive'; exit 0; fi
-    printf 'Status: active\\n\\nTo                         Action      From\\n--                         ------      ----\\n22/tcp                     ALLOW       Anywhere\\n22/tcp (v6)                ALLOW       Anywhere (v6)\\n' ;;
-  allow) printf 'Rule added\\nRule added (v6)\\n' ;;
-  delete) printf 'Rule deleted\\nRule deleted (v6)\\n' ;;
-  *) echo "ERROR: Invalid syntax" >&2; exit 1 ;;
-esac
-`;
+// A stand-in for firewall-cmd 1.x in the server's own /usr/local/bin (the real firewalld needs its
+// own D-Bus system bus and daemon): it records its arguments and answers as firewall-cmd does.
 const FAKE_FIREWALL_CMD = `#!/bin/sh
 if [ "$(id -u)" != 0 ]; then echo "Authorization failed." >&2; exit 252; fi
 mkdir -p ${RECORDS} && printf '%s\\n' "$*" >> ${RECORDS}/firewall-cmd
@@ -38,11 +31,18 @@ case "$*" in
 esac
 `;
 
+/** Every file under the host's ufw paths with its sha256, in one string. */
+function hostUfwState(): string {
+  const files = HOST_UFW_STATE.filter((path) => existsSync(path));
+  return files.length === 0 ? '' : execFileSync('sh', ['-c', 'find "$@" -type f -print0 | sort -z | xargs -0 sha256sum', 'sh', ...files], { encoding: 'utf8' });
+}
+
 /**
  * Deploy on servers whose own firewall drops incoming connections: a test server (namespace) with
  * iptables INPUT policy DROP reached over a veth pair from a client namespace, an nftables table of
- * the admin's that drops, and stand-in ufw and firewalld. Deploy opens the key port range (or says
- * exactly what to run), and uninstall closes what it opened.
+ * the admin's that drops, Debian's real ufw (its state private to the test server), and a stand-in
+ * firewalld. Deploy opens the key port range (or says exactly what to run), and uninstall closes
+ * what it opened.
  */
 describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }, () => {
   let server: TestServer;
@@ -50,10 +50,21 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
   let home: string;
   let core: KeyportCore;
   let sudoUser: string;
+  let hostUfwBefore: string;
 
   const iptables = (...args: string[]) => server.exec('iptables', ['-w', ...args]);
-  const connectsFromClient = (port: number) =>
-    spawnSync('ip', ['netns', 'exec', client, 'socat', '-T1', '/dev/null', `TCP:${SERVER_IP}:${port},connect-timeout=2`], { timeout: 10_000 }).status === 0;
+  const connectsFromClient = (port: number, address = SERVER_IP) =>
+    spawnSync('ip', ['netns', 'exec', client, 'socat', '-T1', '/dev/null', `TCP:${address.includes(':') ? `[${address}]` : address}:${port},connect-timeout=2`], { timeout: 10_000 }).status === 0;
+  const ufw = (...args: string[]) => server.exec('ufw', args);
+  /** `ufw status`'s rules with comment keyport, spaces squeezed. */
+  const keyportRules = () => ufw('status').split('\n').filter((line) => line.includes('# keyport')).map((line) => line.replace(/\s+/g, ' ').trim());
+  /** A dual-stack listener in the server on `port` (no key port: the test's own), until the test closes it. */
+  const listenInServer = async (port: number) => {
+    const listener = spawn('ip', ['netns', 'exec', server.namespace, 'socat', `TCP6-LISTEN:${port},ipv6only=0,reuseaddr,fork`, '/dev/null'], { stdio: 'ignore' });
+    const deadline = Date.now() + 5_000;
+    while (!server.exec('ss', ['-Htln', `sport = :${port}`]).trim() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    return { close: () => listener.kill() };
+  };
   const recorded = (tool: string) => {
     const file = server.hostPath(`${RECORDS}/${tool}`);
     return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
@@ -73,8 +84,15 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     const line = steps.find((step) => step.step === 'host-firewall' && step.state !== 'started');
     return { result, firewallLine: line?.message ?? '' };
   };
+  /** Uninstalls, answering with the message of the step that closes the host firewall. */
+  const uninstall = async (name: string) => {
+    const steps: DeployProgress[] = [];
+    await core.deploy.uninstall(name, { keepData: false }, (progress) => steps.push(progress));
+    return steps.find((step) => step.step === 'remove' && step.state !== 'started')?.message ?? '';
+  };
 
   before(async () => {
+    assert.ok(existsSync('/usr/sbin/ufw'), "Debian's ufw is installed (scripts/setup.sh installs it)");
     execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: REPO, stdio: 'ignore' });
     server = await TestServer.create(await freePort());
     client = `${server.namespace}-client`;
@@ -86,6 +104,9 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     execFileSync('ip', ['netns', 'exec', client, 'ip', 'addr', 'add', `${CLIENT_IP}/30`, 'dev', 'kpfw1']);
     execFileSync('ip', ['netns', 'exec', client, 'ip', 'link', 'set', 'kpfw1', 'up']);
     execFileSync('ip', ['netns', 'exec', client, 'ip', 'link', 'set', 'lo', 'up']);
+    server.exec('ip', ['-6', 'addr', 'add', `${SERVER_IP6}/64`, 'dev', 'kpfw0', 'nodad']);
+    execFileSync('ip', ['netns', 'exec', client, 'ip', '-6', 'addr', 'add', `${CLIENT_IP6}/64`, 'dev', 'kpfw1', 'nodad']);
+    hostUfwBefore = hostUfwState();
     home = mkdtempSync(join(tmpdir(), 'keyport-hostfw-'));
     core = await openKeyportCore({ home });
     sudoUser = server.addUser('nopasswd');
@@ -136,6 +157,20 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     iptables('-P', 'INPUT', 'ACCEPT');
   });
 
+  test('iptables INPUT policy DROP and a key port range of one port: the agent\'s accept rule is found (iptables shows it as the port alone)', async () => {
+    iptables('-A', 'INPUT', '-i', 'lo', '-j', 'ACCEPT');
+    iptables('-P', 'INPUT', 'DROP');
+    try {
+      const { result } = await deploy('fw', { from: 23000, to: 23000 });
+      assert.equal(result.hostFirewall?.opened, 'iptables chain KEYPORT_OPEN (v4)');
+      assert.deepEqual(result.hostFirewall?.todo, []);
+      await uninstall('fw');
+    } finally {
+      iptables('-P', 'INPUT', 'ACCEPT');
+      iptables('-D', 'INPUT', '-i', 'lo', '-j', 'ACCEPT');
+    }
+  });
+
   test("an nftables table of the admin's that drops: deploy says exactly what to run, and running it opens the port", async () => {
     server.exec('nft', ['add', 'table', 'inet', 'filter']);
     server.exec('nft', ['add', 'chain', 'inet', 'filter', 'input', '{ type filter hook input priority 0; policy drop; }']);
@@ -156,36 +191,114 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     }
   });
 
-  test('ufw active, deploying as a sudo user: the range is allowed with a comment, moved on redeploy, deleted on uninstall or once ufw is off', async () => {
-    fake('ufw', FAKE_UFW);
+  test('ufw active (the real ufw), deploying as a sudo user: the range is allowed with comment keyport, kept and moved on redeploy, deleted on uninstall', async () => {
+    const outside = await listenInServer(19999);
+    const inside = await listenInServer(21999);
     try {
+      assert.ok(connectsFromClient(19999), 'without ufw the port outside the range answers');
+      // As an admin sets ufw up: SSH first, then deny incoming by default.
+      ufw('allow', '22/tcp');
+      ufw('default', 'deny', 'incoming');
+      assert.match(ufw('--force', 'enable'), /Firewall is active/);
+      assert.equal(connectsFromClient(19999), false, 'ufw drops it now');
+      assert.equal(connectsFromClient(21999), false, 'and the key port range too, before deploy');
+
       const first = await deploy('fw-sudo', { from: 20001, to: 20999 });
       assert.equal(first.result.hostFirewall?.opened, 'ufw allow 20001:20999/tcp comment keyport');
-      assert.match(first.firewallLine, /ufw active: ufw: opened 20001-20999\/tcp/);
+      // ufw's default deny is the DROP policy of INPUT: the log names ufw alone, not a second firewall.
+      assert.match(first.firewallLine, /^ufw active: ufw: opened 20001-20999\/tcp .*Rule added \(v6\)/);
       assert.doesNotMatch(server.exec('cat', ['/opt/keyport/current/run']), /--open-key-ports/, 'ufw owns the rules');
-      await deploy('fw-sudo', { from: 21001, to: 21999 });
-      await core.deploy.uninstall('fw-sudo', { keepData: false });
-      // Deployed again, then ufw is disabled: the next deploy takes back the rule it had added.
-      await deploy('fw-sudo', { from: 21001, to: 21999 });
-      writeFileSync(server.hostPath(`${RECORDS}/ufw-disabled`), '');
-      const disabled = await deploy('fw-sudo', { from: 21001, to: 21999 });
-      assert.match(disabled.firewallLine, /closed 21001-21999\/tcp that an earlier deploy opened in ufw/);
-      await core.deploy.uninstall('fw-sudo', { keepData: false });
-      assert.deepEqual(recorded('ufw'), [
-        'status',
-        'allow 20001:20999/tcp comment keyport',
-        'status',
-        'delete allow 20001:20999/tcp',
-        'allow 21001:21999/tcp comment keyport',
-        'delete allow 21001:21999/tcp',
-        'status',
-        'allow 21001:21999/tcp comment keyport',
-        'status',
-        'delete allow 21001:21999/tcp',
-      ]);
+      assert.deepEqual(keyportRules(), ['20001:20999/tcp ALLOW Anywhere # keyport', '20001:20999/tcp (v6) ALLOW Anywhere (v6) # keyport']);
+
+      // The same range again: ufw skips the existing rule, and deploy neither fails nor deletes it.
+      const again = await deploy('fw-sudo', { from: 20001, to: 20999 });
+      assert.equal(again.result.hostFirewall?.opened, 'ufw allow 20001:20999/tcp comment keyport');
+      assert.match(again.firewallLine, /Skipping adding existing rule \(v6\)/);
+      assert.deepEqual(keyportRules(), ['20001:20999/tcp ALLOW Anywhere # keyport', '20001:20999/tcp (v6) ALLOW Anywhere (v6) # keyport']);
+
+      const moved = await deploy('fw-sudo', { from: 21001, to: 21999 });
+      assert.match(moved.firewallLine, /closed 20001-20999\/tcp that an earlier deploy opened in ufw; ufw: opened 21001-21999\/tcp/);
+      assert.deepEqual(keyportRules(), ['21001:21999/tcp ALLOW Anywhere # keyport', '21001:21999/tcp (v6) ALLOW Anywhere (v6) # keyport']);
+      const key = await core.keys.create('fw-sudo', 'carol');
+      assert.ok(key.port >= 21001 && key.port <= 21999, `key port ${key.port}`);
+      assert.ok(connectsFromClient(key.port), `key port ${key.port} answers from the client namespace`);
+      assert.ok(connectsFromClient(21999, SERVER_IP6), 'the range is open over IPv6 too');
+      assert.equal(connectsFromClient(19999), false, 'a port outside the range stays closed');
+      assert.equal(connectsFromClient(19999, SERVER_IP6), false, 'over IPv6 too');
+
+      assert.match(await uninstall('fw-sudo'), /ufw: closed 21001-21999\/tcp/);
+      assert.deepEqual(keyportRules(), []);
+      assert.match(ufw('status'), /^22\/tcp +ALLOW +Anywhere/m, "the admin's rule stays");
+      assert.equal(connectsFromClient(21999), false, 'the range is closed again');
     } finally {
-      fake('ufw', null);
-      rmSync(server.hostPath(`${RECORDS}/ufw-disabled`), { force: true });
+      outside.close();
+      inside.close();
+      ufw('--force', 'reset');
+    }
+  });
+
+  test("an admin's own ufw rule for the range is left alone: deploy neither takes it over nor deletes it", async () => {
+    ufw('allow', '22/tcp');
+    ufw('allow', '22001:22999/tcp');
+    ufw('--force', 'enable');
+    try {
+      // ufw would answer "Rule updated" and put our comment on the admin's rule; uninstall would delete it.
+      const { result, firewallLine } = await deploy('fw', { from: 22001, to: 22999 });
+      assert.equal(result.hostFirewall?.opened, null);
+      assert.deepEqual(result.hostFirewall?.todo, []);
+      assert.match(firewallLine, /ufw: 22001-22999\/tcp is already allowed by a rule that is not Keyport's \(ufw allow 22001:22999\/tcp\), left as it is/);
+      assert.match(ufw('show', 'added'), /^ufw allow 22001:22999\/tcp$/m);
+      assert.doesNotMatch(await uninstall('fw'), /ufw/);
+      assert.match(ufw('show', 'added'), /^ufw allow 22001:22999\/tcp$/m, 'still there after uninstall');
+
+      // A rule deploy added that the admin then made their own (another comment) stays too.
+      ufw('delete', 'allow', '22001:22999/tcp');
+      assert.equal((await deploy('fw', { from: 22001, to: 22999 })).result.hostFirewall?.opened, 'ufw allow 22001:22999/tcp comment keyport');
+      assert.match(ufw('allow', '22001:22999/tcp', 'comment', 'mine'), /Rule updated/);
+      assert.match(await uninstall('fw'), /ufw: no rule for 22001-22999\/tcp with comment keyport was left to close/);
+      assert.match(ufw('show', 'added'), /^ufw allow 22001:22999\/tcp comment 'mine'$/m);
+    } finally {
+      ufw('--force', 'reset');
+    }
+  });
+
+  test('a key port range of one port: ufw is given the port alone (it refuses N:N as a bad port)', async () => {
+    ufw('allow', '22/tcp');
+    ufw('--force', 'enable');
+    try {
+      const { result } = await deploy('fw', { from: 23000, to: 23000 });
+      assert.equal(result.hostFirewall?.opened, 'ufw allow 23000/tcp comment keyport');
+      assert.deepEqual(keyportRules(), ['23000/tcp ALLOW Anywhere # keyport', '23000/tcp (v6) ALLOW Anywhere (v6) # keyport']);
+      const key = await core.keys.create('fw', 'dave');
+      assert.equal(key.port, 23000);
+      assert.ok(connectsFromClient(key.port));
+      assert.match(await uninstall('fw'), /ufw: closed 23000-23000\/tcp/);
+      assert.deepEqual(keyportRules(), []);
+    } finally {
+      ufw('--force', 'reset');
+    }
+  });
+
+  test('ufw disabled: deploy adds nothing, and takes back the rule an earlier deploy added while it was on', async () => {
+    ufw('allow', '22/tcp');
+    ufw('--force', 'enable');
+    try {
+      await deploy('fw-sudo', { from: 21001, to: 21999 });
+      assert.equal(keyportRules().length, 2);
+      assert.match(ufw('disable'), /Firewall stopped/);
+      const disabled = await deploy('fw-sudo', { from: 21001, to: 21999 });
+      assert.equal(disabled.result.hostFirewall?.opened, null);
+      assert.match(disabled.firewallLine, /closed 21001-21999\/tcp that an earlier deploy opened in ufw/);
+      assert.doesNotMatch(ufw('show', 'added'), /keyport/);
+      assert.doesNotMatch(await uninstall('fw-sudo'), /ufw/, 'nothing left to close');
+
+      const off = await deploy('fw-sudo', { from: 21001, to: 21999 });
+      assert.equal(off.result.hostFirewall?.opened, null);
+      assert.doesNotMatch(off.firewallLine, /ufw/);
+      assert.doesNotMatch(ufw('show', 'added'), /keyport/);
+      await uninstall('fw-sudo');
+    } finally {
+      ufw('--force', 'reset');
     }
   });
 
@@ -208,16 +321,24 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
   });
 
   test('a failing ufw is not a failed deploy: the log says what to run', async () => {
-    fake('ufw', FAKE_UFW.replace("allow) printf 'Rule added\\nRule added (v6)\\n' ;;", 'allow) echo "ERROR: Could not update running firewall" >&2; exit 1 ;;'));
+    ufw('allow', '22/tcp');
+    ufw('--force', 'enable');
+    // Even root cannot replace an immutable file: the real ufw fails to save the rule.
+    server.exec('chattr', ['+i', '/etc/ufw/user.rules']);
     try {
       const { result, firewallLine } = await deploy('fw', { from: 15001, to: 15099 });
       assert.equal(result.hostFirewall?.opened, null);
       assert.deepEqual(result.hostFirewall?.todo, ['ufw allow 15001:15099/tcp comment keyport']);
-      assert.match(firewallLine, /could not open 15001-15099\/tcp \(ERROR: Could not update running firewall \(exit 1\)\); run as root: ufw allow 15001:15099\/tcp comment keyport/);
-      await core.deploy.uninstall('fw', { keepData: false });
-      assert.ok(!recorded('ufw').some((line) => line.startsWith('delete')), 'nothing was opened, so nothing is deleted');
+      assert.match(firewallLine, /could not open 15001-15099\/tcp \(ERROR: '\/etc\/ufw\/user.rules' is not writable \(exit 1\)\); run as root: ufw allow 15001:15099\/tcp comment keyport/);
+      assert.doesNotMatch(await uninstall('fw'), /ufw/, 'nothing was opened, so nothing is deleted');
     } finally {
-      fake('ufw', null);
+      server.exec('chattr', ['-i', '/etc/ufw/user.rules']);
+      ufw('--force', 'reset');
     }
+  });
+
+  test("the host's own ufw state and firewall are as they were: ufw ran only inside the test server", () => {
+    assert.equal(hostUfwState(), hostUfwBefore);
+    for (const tool of ['iptables-save', 'ip6tables-save']) assert.doesNotMatch(execFileSync(tool, { encoding: 'utf8' }), /ufw/, tool);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
@@ -17,6 +17,18 @@ const PRIVATE_DIRS = {
   'sudoers.d': '/etc/sudoers.d',
 };
 const PRIVATE_FILES = ['passwd', 'group', 'shadow'];
+/**
+ * ufw's state (Debian's ufw 0.36: rules and settings in /etc/ufw and /etc/default/ufw, its lock in
+ * /run/ufw.lock), copied from the host where it has them and bound over the host's, so a
+ * real ufw in a test server changes only that server's copy (and its namespace's iptables). Its code
+ * (/usr/sbin/ufw, /usr/lib/ufw, /usr/share/ufw) is only read.
+ */
+const PRIVATE_COPIES = {
+  'etc-ufw': '/etc/ufw',
+  'etc-default-ufw': '/etc/default/ufw',
+  'run-ufw.lock': '/run/ufw.lock',
+};
+const UFW_LOCK = '/run/ufw.lock';
 
 /**
  * A test server without a VPS: a network namespace of its own (loopback, iptables, ports) with a
@@ -25,8 +37,9 @@ const PRIVATE_FILES = ['passwd', 'group', 'shadow'];
  *
  * Everything that runs in the server (sshd, what it starts, `exec`) goes through `enter.sh`, which
  * binds the server's own /opt, /var/lib, /usr/local/bin (holding the stand-in `xray`),
- * /usr/local/share (where Xray's geo files go), /etc/sudoers.d and user database over the host's
- * in a private mount namespace, so two servers never share an install and the host is left as it was.
+ * /usr/local/share (where Xray's geo files go), /etc/sudoers.d, user database and ufw's state
+ * (PRIVATE_COPIES) over the host's in a private mount namespace, so two servers never share an
+ * install and the host is left as it was.
  */
 export class TestServer {
   readonly namespace: string;
@@ -108,9 +121,9 @@ export class TestServer {
     });
   }
 
-  /** Where a path inside one of the server's private dirs (PRIVATE_DIRS) lies on the host. */
+  /** Where a path inside one of the server's private dirs (PRIVATE_DIRS, PRIVATE_COPIES) lies on the host. */
   hostPath(serverPath: string): string {
-    for (const [name, mountPoint] of Object.entries(PRIVATE_DIRS)) {
+    for (const [name, mountPoint] of [...Object.entries(PRIVATE_DIRS), ...Object.entries(PRIVATE_COPIES)]) {
       if (serverPath === mountPoint || serverPath.startsWith(`${mountPoint}/`)) {
         return join(this.dir, 'root', name, serverPath.slice(mountPoint.length));
       }
@@ -225,11 +238,28 @@ function makePrivateRoot(dir: string): void {
   symlinkSync(FAKE_XRAY, join(root, 'usr-local-bin', 'xray'));
   mkdirSync(join(root, 'etc'));
   for (const file of PRIVATE_FILES) copyFileSync(join('/etc', file), join(root, 'etc', file));
+  const copies = Object.entries(PRIVATE_COPIES).filter(([name, target]) => copyForServer(target, join(root, name)));
   const binds = [
     ...Object.entries(PRIVATE_DIRS).map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
     ...PRIVATE_FILES.map((file) => `mount --bind ${join(root, 'etc', file)} /etc/${file}`),
+    ...copies.map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
   ];
   writeFileSync(join(dir, 'enter.sh'), ['#!/bin/sh', 'set -e', ...binds, 'exec "$@"', ''].join('\n'), { mode: 0o755 });
+}
+
+/** Copies a host path for a server (false when the host has none: then nothing is bound over it). */
+function copyForServer(hostPath: string, copy: string): boolean {
+  if (hostPath === UFW_LOCK) {
+    // The lock holds no state: the server gets an empty one. A bind needs its mount point, so the
+    // host gets the empty file ufw itself leaves there, as it gets /run/sshd.
+    if (!existsSync('/usr/sbin/ufw')) return false;
+    if (!existsSync(UFW_LOCK)) writeFileSync(UFW_LOCK, '', { mode: 0o644 });
+    writeFileSync(copy, '', { mode: 0o644 });
+    return true;
+  }
+  if (!existsSync(hostPath)) return false;
+  execFileSync('cp', ['-a', hostPath, copy]);
+  return true;
 }
 
 function sshdConfig(dir: string): string {

@@ -2,7 +2,17 @@ import type { HostFirewallReport } from '../../../shared/contract/deploy.ts';
 import type { PortRange } from '../../../shared/contract/servers.ts';
 import { CHAIN_OPEN } from '../../../../remote-agent/src/services/firewall/iptables-rules.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
-import { describeFacts, nftAdvice, planHostFirewall, type HostFirewallFacts, type IptablesFamily } from './host-firewall.ts';
+import {
+  describeFacts,
+  nftAdvice,
+  planHostFirewall,
+  UFW_COMMENT,
+  ufwDeletedNothing,
+  ufwForeignRule,
+  portSpec,
+  type HostFirewallFacts,
+  type IptablesFamily,
+} from './host-firewall.ts';
 import { AGENT_PATH, HOST_FIREWALL_RECORD } from './remote-layout.ts';
 
 type Manager = 'ufw' | 'firewalld';
@@ -15,7 +25,8 @@ interface Opened {
 /** The commands, from checked numbers only: nothing typed by anyone reaches them. */
 function managerCommands(kind: Manager, range: PortRange, action: 'open' | 'close'): string[] {
   const { from, to } = checkedRange(range);
-  if (kind === 'ufw') return action === 'open' ? [`ufw allow ${from}:${to}/tcp comment keyport`] : [`ufw delete allow ${from}:${to}/tcp`];
+  // The delete names the comment too: without it ufw deletes a rule of the admin's for the same ports.
+  if (kind === 'ufw') return [`ufw ${action === 'open' ? 'allow' : 'delete allow'} ${portSpec({ from, to })}/tcp comment ${UFW_COMMENT}`];
   // Runtime and permanent both, instead of --reload: a reload would drop other runtime-only rules.
   const flag = action === 'open' ? 'add' : 'remove';
   return [`firewall-cmd --${flag}-port=${from}-${to}/tcp`, `firewall-cmd --permanent --${flag}-port=${from}-${to}/tcp`];
@@ -27,10 +38,24 @@ function checkedRange(range: PortRange): PortRange {
   return { from, to };
 }
 
-async function run(host: RemoteHost, commands: string[]): Promise<{ ok: boolean; detail: string }> {
+async function run(host: RemoteHost, commands: string[]): Promise<{ ok: boolean; detail: string; stdout: string }> {
   const result = await host.run([`export PATH=${AGENT_PATH}`, ...commands].join(' &&\n'));
   const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').at(-1) ?? '';
-  return { ok: result.exitCode === 0, detail: result.exitCode === 0 ? detail : `${detail || 'no output'} (exit ${result.exitCode})` };
+  return { ok: result.exitCode === 0, detail: result.exitCode === 0 ? detail : `${detail || 'no output'} (exit ${result.exitCode})`, stdout: result.stdout };
+}
+
+/** What closing a range opened in `kind` came to, in words after "ufw: " or alike. */
+function closedNote(kind: Manager, range: PortRange, result: { ok: boolean; detail: string; stdout: string }, closed: string): string {
+  const ports = `${range.from}-${range.to}/tcp`;
+  if (!result.ok) return `could not close ${ports} in ${kind}: ${result.detail}`;
+  if (kind === 'ufw' && ufwDeletedNothing(result.stdout)) return `no rule for ${ports} with comment ${UFW_COMMENT} was left to close in ufw`;
+  return closed;
+}
+
+/** A ufw rule of someone else's for exactly the range (see ufwForeignRule); null when ufw cannot say. */
+async function foreignUfwRule(host: RemoteHost, range: PortRange): Promise<string | null> {
+  const shown = await host.run(`export PATH=${AGENT_PATH}; ufw show added`);
+  return shown.exitCode === 0 ? ufwForeignRule(shown.stdout, range) : null;
 }
 
 export async function readOpened(host: RemoteHost): Promise<Opened | null> {
@@ -67,11 +92,15 @@ export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFact
   const kept = previous?.kind === plan.kind && previous.range.from === range.from && previous.range.to === range.to;
   if (previous && previous.kind !== 'iptables' && !kept) {
     const closed = await run(host, managerCommands(previous.kind, previous.range, 'close'));
-    notes.push(closed.ok ? `closed ${previous.range.from}-${previous.range.to}/tcp that an earlier deploy opened in ${previous.kind}` : `could not close ${previous.range.from}-${previous.range.to}/tcp in ${previous.kind}: ${closed.detail}`);
+    notes.push(closedNote(previous.kind, previous.range, closed, `closed ${previous.range.from}-${previous.range.to}/tcp that an earlier deploy opened in ${previous.kind}`));
     if (!closed.ok) todo.push(...managerCommands(previous.kind, previous.range, 'close'));
   }
 
-  if (plan.kind === 'ufw' || plan.kind === 'firewalld') {
+  const foreign = plan.kind === 'ufw' ? await foreignUfwRule(host, range) : null;
+  if (foreign) {
+    notes.push(`ufw: ${range.from}-${range.to}/tcp is already allowed by a rule that is not Keyport's (${foreign}), left as it is`);
+    await record(host, null);
+  } else if (plan.kind === 'ufw' || plan.kind === 'firewalld') {
     const commands = managerCommands(plan.kind, range, 'open');
     const result = await run(host, commands);
     if (result.ok) {
@@ -111,7 +140,7 @@ async function missingOpenChains(host: RemoteHost, families: IptablesFamily[], r
   for (const family of families) {
     const tool = family === 'v4' ? 'iptables' : 'ip6tables';
     const listed = await host.run(`export PATH=${AGENT_PATH}; ${tool} -w -S ${CHAIN_OPEN}`);
-    if (listed.exitCode !== 0 || !listed.stdout.includes(`--dport ${range.from}:${range.to} -j ACCEPT`)) missing.push(tool);
+    if (listed.exitCode !== 0 || !listed.stdout.includes(`--dport ${portSpec(range)} -j ACCEPT`)) missing.push(tool);
   }
   return missing;
 }
@@ -124,5 +153,7 @@ export async function closeHostFirewall(host: RemoteHost): Promise<string | null
   const result = await run(host, commands);
   await record(host, null);
   const range = `${opened.range.from}-${opened.range.to}/tcp`;
-  return result.ok ? `${opened.kind}: closed ${range}` : `${opened.kind}: could not close ${range} (${result.detail}); run as root: ${commands.join(' && ')}`;
+  if (!result.ok) return `${opened.kind}: could not close ${range} (${result.detail}); run as root: ${commands.join(' && ')}`;
+  if (opened.kind === 'ufw' && ufwDeletedNothing(result.stdout)) return `ufw: no rule for ${range} with comment ${UFW_COMMENT} was left to close`;
+  return `${opened.kind}: closed ${range}`;
 }

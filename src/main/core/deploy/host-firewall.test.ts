@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { nftAdvice, parseHostFirewall, planHostFirewall } from './host-firewall.ts';
+import { describeFacts, nftAdvice, parseHostFirewall, planHostFirewall, ufwDeletedNothing, ufwForeignRule, portSpec } from './host-firewall.ts';
 
 const NONE = { ufwActive: false, firewalldRunning: false, iptablesDrops: [], nftDrops: [] };
 
@@ -56,5 +56,42 @@ describe('host firewall detection', () => {
     assert.deepEqual(planHostFirewall({ ...NONE, firewalldRunning: true, iptablesDrops: ['v4'] }), { kind: 'firewalld' });
     assert.deepEqual(planHostFirewall({ ...NONE, iptablesDrops: ['v6'] }), { kind: 'iptables', families: ['v6'] });
     assert.deepEqual(planHostFirewall(NONE), { kind: 'none' });
+  });
+
+  test('a port range as ufw and iptables -S write it: FROM:TO, one port alone', () => {
+    assert.equal(portSpec({ from: 10001, to: 29999 }), '10001:29999');
+    assert.equal(portSpec({ from: 23000, to: 23000 }), '23000');
+  });
+
+  // `ufw show added` and `ufw delete` as Debian's ufw 0.36.2 prints them.
+  const SHOW_ADDED = [
+    "Added user rules (see 'ufw status' for running firewall):",
+    'ufw allow 22/tcp',
+    "ufw allow 20001:20999/tcp comment 'keyport'",
+    'ufw allow 30001:30999/tcp',
+    "ufw allow 40001:40999/tcp comment 'mine'",
+    'ufw allow from 203.0.113.7 to any port 50001:50999 proto tcp',
+  ].join('\n');
+
+  test("in words: an active ufw's own DROP policy on INPUT is not named as a second firewall", () => {
+    assert.equal(describeFacts({ ...NONE, ufwActive: true, iptablesDrops: ['v4', 'v6'] }), 'ufw active');
+    assert.equal(describeFacts({ ...NONE, iptablesDrops: ['v4', 'v6'] }), 'iptables INPUT drops, ip6tables INPUT drops');
+    assert.equal(describeFacts({ ...NONE, firewalldRunning: true, iptablesDrops: ['v4'] }), 'firewalld running, iptables INPUT drops');
+    assert.equal(describeFacts(NONE), 'no host firewall drops incoming connections');
+  });
+
+  test("a ufw rule for exactly the range that is not Keyport's (another comment, or none)", () => {
+    assert.equal(ufwForeignRule(SHOW_ADDED, { from: 20001, to: 20999 }), null, "Keyport's own");
+    assert.equal(ufwForeignRule(SHOW_ADDED, { from: 30001, to: 30999 }), 'ufw allow 30001:30999/tcp');
+    assert.equal(ufwForeignRule(SHOW_ADDED, { from: 40001, to: 40999 }), "ufw allow 40001:40999/tcp comment 'mine'");
+    assert.equal(ufwForeignRule(SHOW_ADDED, { from: 30001, to: 30998 }), null, 'another range is another rule');
+    assert.equal(ufwForeignRule(SHOW_ADDED, { from: 50001, to: 50999 }), null, 'a rule for one source is another rule');
+    assert.equal(ufwForeignRule(SHOW_ADDED, { from: 22, to: 22 }), 'ufw allow 22/tcp');
+  });
+
+  test('ufw delete that matched nothing (it exits 0 all the same)', () => {
+    assert.equal(ufwDeletedNothing('Could not delete non-existent rule\nCould not delete non-existent rule (v6)\n'), true);
+    assert.equal(ufwDeletedNothing('Rule deleted\nRule deleted (v6)\n'), false);
+    assert.equal(ufwDeletedNothing('Rule deleted\nCould not delete non-existent rule (v6)\n'), false, 'one family deleted is a deletion');
   });
 });

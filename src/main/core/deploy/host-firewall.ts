@@ -108,8 +108,39 @@ export function describeFacts(facts: HostFirewallFacts): string {
   const found = [
     facts.ufwActive ? 'ufw active' : '',
     facts.firewalldRunning ? 'firewalld running' : '',
-    ...facts.iptablesDrops.map((family) => `${family === 'v4' ? 'iptables' : 'ip6tables'} INPUT drops`),
+    // ufw's default deny is the DROP policy it sets on INPUT: while ufw is active that is ufw, not a second firewall.
+    ...(facts.ufwActive ? [] : facts.iptablesDrops).map((family) => `${family === 'v4' ? 'iptables' : 'ip6tables'} INPUT drops`),
     ...facts.nftDrops.map((drop) => `nftables ${drop.family} ${drop.table} ${drop.chain} drops`),
   ].filter(Boolean);
   return found.length > 0 ? found.join(', ') : 'no host firewall drops incoming connections';
+}
+
+/** The comment that marks Keyport's ufw rule (`ufw status` shows it as `# keyport`). */
+export const UFW_COMMENT = 'keyport';
+
+/**
+ * The range as FROM:TO, or the port alone: ufw refuses `N:N` ("ERROR: Bad port"), and `iptables -S`
+ * prints a rule made with `--dport N:N` as `--dport N`.
+ */
+export function portSpec(range: PortRange): string {
+  return range.from === range.to ? `${range.from}` : `${range.from}:${range.to}`;
+}
+
+/**
+ * From `ufw show added` (ufw 0.36 prints each rule as the command that adds it, e.g. `ufw allow
+ * 22/tcp`, `ufw allow 10001:29999/tcp comment 'keyport'`): a rule allowing exactly the range that
+ * is not Keyport's. ufw counts rules that differ only in their comment as one: `ufw allow ... comment
+ * keyport` would answer "Rule updated" and make it Keyport's, for uninstall to delete.
+ */
+export function ufwForeignRule(showAdded: string, range: PortRange): string | null {
+  for (const line of showAdded.split('\n').map((text) => text.trim())) {
+    const match = /^ufw allow (\S+)\/tcp(?: comment '(.*)')?$/.exec(line);
+    if (match && match[1] === portSpec(range) && match[2] !== UFW_COMMENT) return line;
+  }
+  return null;
+}
+
+/** `ufw delete` exits 0 when no rule matched, saying so for each family instead of "Rule deleted". */
+export function ufwDeletedNothing(output: string): boolean {
+  return output.includes('Could not delete non-existent rule') && !output.includes('Rule deleted');
 }
