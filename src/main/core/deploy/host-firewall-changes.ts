@@ -13,7 +13,7 @@ import {
   type HostFirewallFacts,
   type IptablesFamily,
 } from './host-firewall.ts';
-import { AGENT_PATH, HOST_FIREWALL_RECORD } from './remote-layout.ts';
+import { HOST_FIREWALL_RECORD, TOOL_ENVIRONMENT } from './remote-layout.ts';
 
 type Manager = 'ufw' | 'firewalld';
 
@@ -39,7 +39,7 @@ function checkedRange(range: PortRange): PortRange {
 }
 
 async function run(host: RemoteHost, commands: string[]): Promise<{ ok: boolean; detail: string; stdout: string }> {
-  const result = await host.run([`export PATH=${AGENT_PATH}`, ...commands].join(' &&\n'));
+  const result = await host.run([TOOL_ENVIRONMENT, ...commands].join(' &&\n'));
   const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').at(-1) ?? '';
   return { ok: result.exitCode === 0, detail: result.exitCode === 0 ? detail : `${detail || 'no output'} (exit ${result.exitCode})`, stdout: result.stdout };
 }
@@ -54,7 +54,7 @@ function closedNote(kind: Manager, range: PortRange, result: { ok: boolean; deta
 
 /** A ufw rule of someone else's for exactly the range (see ufwForeignRule); null when ufw cannot say. */
 async function foreignUfwRule(host: RemoteHost, range: PortRange): Promise<string | null> {
-  const shown = await host.run(`export PATH=${AGENT_PATH}; ufw show added`);
+  const shown = await host.run(`${TOOL_ENVIRONMENT}; ufw show added`);
   return shown.exitCode === 0 ? ufwForeignRule(shown.stdout, range) : null;
 }
 
@@ -139,7 +139,7 @@ async function missingOpenChains(host: RemoteHost, families: IptablesFamily[], r
   const missing: string[] = [];
   for (const family of families) {
     const tool = family === 'v4' ? 'iptables' : 'ip6tables';
-    const listed = await host.run(`export PATH=${AGENT_PATH}; ${tool} -w -S ${CHAIN_OPEN}`);
+    const listed = await host.run(`${TOOL_ENVIRONMENT}; ${tool} -w -S ${CHAIN_OPEN}`);
     if (listed.exitCode !== 0 || !listed.stdout.includes(`--dport ${portSpec(range)} -j ACCEPT`)) missing.push(tool);
   }
   return missing;

@@ -1,6 +1,6 @@
 import type { PortRange } from '../../../shared/contract/servers.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
-import { AGENT_PATH } from './remote-layout.ts';
+import { TOOL_ENVIRONMENT } from './remote-layout.ts';
 
 export type IptablesFamily = 'v4' | 'v6';
 
@@ -24,7 +24,7 @@ export interface HostFirewallFacts {
 
 // One round trip, read-only. ufw and firewalld answer only as root, which the host runs this as.
 const DETECT_SCRIPT = [
-  `export PATH=${AGENT_PATH}`,
+  TOOL_ENVIRONMENT,
   `if command -v ufw >/dev/null 2>&1; then printf 'ufw %s\\n' "$(ufw status 2>/dev/null | head -n 1)"; fi`,
   `if command -v firewall-cmd >/dev/null 2>&1; then printf 'firewalld %s\\n' "$(firewall-cmd --state 2>/dev/null)"; fi`,
   `if command -v iptables >/dev/null 2>&1; then iptables -w -S INPUT 2>/dev/null | sed 's/^/v4 /'; fi`,

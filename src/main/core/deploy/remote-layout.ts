@@ -47,6 +47,9 @@ export const RELEASES_KEPT = 3;
 /** A fixed PATH for the agent, however it was started: it runs iptables, ss and xray. */
 export const AGENT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** For tools whose output is read (ufw, firewall-cmd, iptables): a known PATH, and English whatever the server's locale (Python's gettext reads LANGUAGE first). */
+export const TOOL_ENVIRONMENT = `export PATH=${AGENT_PATH} LC_ALL=C LANGUAGE=C`;
+
 export const runtimeDir = (runtimeSha256: string) => `${RUNTIMES_DIR}/${runtimeSha256.slice(0, 16)}`;
 export const runtimeBinary = (runtimeSha256: string) => `${runtimeDir(runtimeSha256)}/node`;
 export const releaseName = (agentVersion: string, bundleSha256: string) => `${agentVersion}-${bundleSha256.slice(0, 12)}`;
