@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import {
   addPortLines,
   blockLine,
   deleteLines,
   jumpRules,
+  openRules,
   parseSavedRules,
   restoreScript,
   type CounterKind,
@@ -137,5 +139,26 @@ describe('rule lines', () => {
 
   test('a restore script is one filter-table transaction', () => {
     assert.equal(restoreScript(['-A X', '-D Y']), '*filter\n-A X\n-D Y\nCOMMIT\n');
+  });
+});
+
+describe('jumps for a one-port range', () => {
+  test('are written as iptables -S prints them back (--dport N, not N:N), so a restart finds its own jump', () => {
+    const [input, output] = jumpRules({ from: 10001, to: 10001 });
+    assert.deepEqual(input.match, ['-p', 'tcp', '-m', 'tcp', '--dport', '10001']);
+    assert.deepEqual(output.match, ['-p', 'tcp', '-m', 'tcp', '--sport', '10001']);
+    assert.deepEqual(openRules({ from: 10001, to: 10001 }).accept, ['-p', 'tcp', '-m', 'tcp', '--dport', '10001', '-j', 'ACCEPT']);
+    assert.equal(jumpRules({ from: 10001, to: 10999 })[0].match.at(-1), '10001:10999');
+  });
+
+  test('which is how the real iptables prints a rule added as --dport N:N', () => {
+    const rule = ['INPUT', '-p', 'tcp', '-m', 'tcp', '--dport', '10001:10001', '-j', 'ACCEPT'];
+    execFileSync('iptables', ['-w', '-A', ...rule]);
+    try {
+      const listed = execFileSync('iptables', ['-w', '-S', 'INPUT'], { encoding: 'utf8' });
+      assert.ok(listed.includes(`-A INPUT ${jumpRules({ from: 10001, to: 10001 })[0].match.join(' ')} -j ACCEPT`), listed);
+    } finally {
+      execFileSync('iptables', ['-w', '-D', ...rule]);
+    }
   });
 });

@@ -56,14 +56,19 @@ export function deleteLines(positions: readonly RulePosition[]): string[] {
  */
 export function jumpRules(range: { from: number; to: number }) {
   return [
-    { parent: 'INPUT', chain: CHAIN_IN, match: ['-p', 'tcp', '-m', 'tcp', '--dport', `${range.from}:${range.to}`] },
-    { parent: 'OUTPUT', chain: CHAIN_OUT, match: ['-p', 'tcp', '-m', 'tcp', '--sport', `${range.from}:${range.to}`] },
+    { parent: 'INPUT', chain: CHAIN_IN, match: ['-p', 'tcp', '-m', 'tcp', '--dport', portSpan(range)] },
+    { parent: 'OUTPUT', chain: CHAIN_OUT, match: ['-p', 'tcp', '-m', 'tcp', '--sport', portSpan(range)] },
   ] as const;
+}
+
+/** A port range as `iptables -S` prints it back: FROM:TO, or one port alone (it prints `N:N` as `N`). */
+export function portSpan(range: { from: number; to: number }): string {
+  return range.from === range.to ? String(range.from) : `${range.from}:${range.to}`;
 }
 
 /** The one rule of the open chain, and the jump into it (placed right after the counting jump). */
 export function openRules(range: { from: number; to: number }) {
-  const match = ['-p', 'tcp', '-m', 'tcp', '--dport', `${range.from}:${range.to}`];
+  const match = ['-p', 'tcp', '-m', 'tcp', '--dport', portSpan(range)];
   return { accept: [...match, '-j', 'ACCEPT'], jump: [...match, '-j', CHAIN_OPEN] };
 }
 
