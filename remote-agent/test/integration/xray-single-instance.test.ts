@@ -59,6 +59,9 @@ describe('never two Xrays on our ports', () => {
   test('an Xray of ours that lost its pid file is adopted, not doubled', async () => {
     const pid = agent.xrayPid()!;
     rmSync(join(agent.dataDir, 'xray.pid'));
+    const lost = (await agent.get('/api/system/xray/config-status')).body.data;
+    assert.deepEqual(lost.stray_processes.map((entry: { pid: number }) => entry.pid), [pid], 'reported until sync adopts it');
+    assert.deepEqual(lost.not_serving, [], 'its keys are served meanwhile, not all "not listening"');
     const synced = (await agent.post('/api/system/xray/sync-config')).body.data;
     assert.equal(synced.applied.method, 'api', JSON.stringify(synced.applied));
     assert.equal(synced.status.in_sync, true, JSON.stringify(synced.status));

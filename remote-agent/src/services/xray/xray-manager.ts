@@ -187,7 +187,7 @@ export class XrayManager {
       try {
         const tags = await cli.listInboundTags();
         live = { inbounds: tags.length, ...diffTags(inFile, tags) };
-        notServing = this.#notServing(expected, new Set(tags), holders);
+        notServing = this.#notServing(expected, new Set(tags), await this.#servingHolders(expected, holders, pid));
       } catch (error) {
         apiError = (error as Error).message;
       }
@@ -362,6 +362,19 @@ export class XrayManager {
       }
     }
     return result;
+  }
+
+  /**
+   * Whose sockets count as served: the pid file's Xray, or, when its pid file was lost, the Xray of
+   * ours that answers on the API address (a stray, which sync adopts), so its keys are not all
+   * reported as not listening meanwhile.
+   */
+  async #servingHolders(expected: Map<string, XrayInbound>, holders: PortHolders, pid: number | undefined): Promise<PortHolders> {
+    if (pid !== undefined) return holders;
+    for (const holder of holders.others.get(portOf(this.#options.cli.apiAddress)) ?? []) {
+      if (await this.#options.process.runsOurConfig(holder.pid)) return findPortHolders(this.#watchedPorts(expected), holder.pid);
+    }
+    return holders;
   }
 
   /** Processes other than `pid` that run Xray on our config file and hold our API address or a key port. */
