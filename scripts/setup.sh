@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 missing=()
 command -v iptables-save >/dev/null || missing+=(iptables)
+command -v nft >/dev/null || missing+=(nftables)
 command -v ip >/dev/null && command -v ss >/dev/null || missing+=(iproute2)
 command -v curl >/dev/null || missing+=(curl)
 command -v unzip >/dev/null || missing+=(unzip)
