@@ -28,10 +28,6 @@ export class XrayProcess {
     this.#paths = paths;
   }
 
-  get configPath(): string {
-    return this.#paths.configPath;
-  }
-
   /** The pid of the Xray this agent started, if that process is still alive and still Xray. */
   async runningPid(): Promise<number | undefined> {
     const pid = Number.parseInt(await readFile(this.#paths.pidFile, 'utf8').catch(() => ''), 10);
