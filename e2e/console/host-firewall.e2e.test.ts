@@ -315,6 +315,17 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
         assert.equal(firewallCmd('--permanent', '--list-ports'), '15001-15099/tcp');
         assert.match(readFileSync(server.hostPath('/etc/firewalld/zones/public.xml'), 'utf8'), /<port port="15001-15099" protocol="tcp"\/>/);
 
+        // The same range again is Keyport's own (firewalld warns and succeeds); a new range replaces it.
+        const again = await deploy('fw-sudo', { from: 15001, to: 15099 });
+        assert.equal(again.result.hostFirewall?.opened, result.hostFirewall?.opened);
+        assert.match(again.firewallLine, /--permanent --add-port=15001-15099\/tcp: Warning: ALREADY_ENABLED: 15001-15099:tcp\); uninstall closes it$/);
+        const moved = await deploy('fw-sudo', { from: 16001, to: 16099 });
+        assert.match(moved.firewallLine, /closed 15001-15099\/tcp that an earlier deploy opened in firewalld; firewalld: opened 16001-16099\/tcp/);
+        assert.equal(firewallCmd('--list-ports'), '16001-16099/tcp');
+        assert.equal(firewallCmd('--permanent', '--list-ports'), '16001-16099/tcp');
+        await deploy('fw-sudo', { from: 15001, to: 15099 });
+        assert.equal(firewallCmd('--list-ports'), '15001-15099/tcp');
+
         const key = await core.keys.create('fw-sudo', 'erin');
         assert.ok(key.port >= 15001 && key.port <= 15099, `key port ${key.port}`);
         assert.ok(connectsFromClient(key.port), `key port ${key.port} answers from the client namespace`);
@@ -347,6 +358,41 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
       assert.match(await uninstall('fw'), /^firewalld: closed 23000-23000\/tcp;/);
       assert.equal(firewallCmd('--list-ports'), '');
       assert.equal(firewallCmd('--permanent', '--list-ports'), '');
+    });
+  });
+
+  test("firewalld: an admin's own ports in the range are left alone (firewalld merges ports, so closing the range would close them too)", async () => {
+    await withFirewalld(async () => {
+      const both = (port: string) => {
+        firewallCmd(`--add-port=${port}`);
+        firewallCmd('--permanent', `--add-port=${port}`);
+      };
+      both('15050/tcp');
+      // What firewalld itself does with them: one entry, and removing the range takes the admin's port too.
+      firewallCmd('--add-port=15001-15099/tcp');
+      assert.equal(firewallCmd('--list-ports'), '15001-15099/tcp');
+      firewallCmd('--remove-port=15001-15099/tcp');
+      assert.equal(firewallCmd('--list-ports'), '');
+      firewallCmd('--add-port=15050/tcp');
+
+      const overlapped = await deploy('fw', { from: 15001, to: 15099 });
+      const commands = ['firewall-cmd --add-port=15001-15099/tcp', 'firewall-cmd --permanent --add-port=15001-15099/tcp'];
+      assert.equal(overlapped.result.hostFirewall?.opened, null);
+      assert.deepEqual(overlapped.result.hostFirewall?.todo, commands);
+      assert.match(overlapped.firewallLine, /firewalld: ports that are not Keyport's overlap 15001-15099\/tcp \(15050\/tcp\), and firewalld merges ports, so closing the range would close them too: left as they are; run as root: firewall-cmd --add-port=15001-15099\/tcp && firewall-cmd --permanent --add-port=15001-15099\/tcp/);
+      assert.doesNotMatch(await uninstall('fw'), /firewalld/, 'nothing was opened, so nothing is closed');
+      assert.equal(firewallCmd('--list-ports'), '15050/tcp');
+      assert.equal(firewallCmd('--permanent', '--list-ports'), '15050/tcp');
+
+      // Ports of the admin's that cover the range already open it: nothing to do, nothing to close.
+      both('22001-22999/tcp');
+      const covered = await deploy('fw', { from: 22001, to: 22999 });
+      assert.equal(covered.result.hostFirewall?.opened, null);
+      assert.deepEqual(covered.result.hostFirewall?.todo, []);
+      assert.match(covered.firewallLine, /firewalld: 22001-22999\/tcp is already open by ports that are not Keyport's \(22001-22999\/tcp\), left as they are/);
+      assert.doesNotMatch(await uninstall('fw'), /firewalld/);
+      assert.equal(firewallCmd('--list-ports'), '15050/tcp 22001-22999/tcp');
+      assert.equal(firewallCmd('--permanent', '--list-ports'), '15050/tcp 22001-22999/tcp');
     });
   });
 
