@@ -4,7 +4,9 @@
 # test servers, unzip and python3 for the Xray install test, Debian's Chromium for the window's
 # end-to-end tests and benchmark, driven by playwright-core, Debian's v2ray as a real VLESS peer for
 # the VPN's data path, Debian's ufw, which the host-firewall test runs inside a test server only and
-# which the package leaves disabled on the host), then the npm packages, which include
+# which the package leaves disabled on the host, and Debian's firewalld, which that test runs on a
+# D-Bus system bus of a test server's own and which setup leaves stopped and disabled on the
+# host), then the npm packages, which include
 # the pinned Node 24 runtime the agent runs on, and that runtime for arm64 servers. Electron's
 # binary is not downloaded.
 set -euo pipefail
@@ -24,6 +26,7 @@ command -v sudo >/dev/null || missing+=(sudo)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v v2ray >/dev/null || missing+=(v2ray)
 [ -x /usr/sbin/ufw ] || missing+=(ufw)
+[ -x /usr/sbin/firewalld ] || missing+=(firewalld)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${missing[*]} (needs root)" >&2
@@ -40,6 +43,16 @@ if [ ${#missing[@]} -gt 0 ]; then
       if command -v systemctl >/dev/null; then systemctl disable --quiet v2ray.service; fi
       invoke-rc.d v2ray stop >/dev/null 2>&1 || true
       update-rc.d v2ray disable >/dev/null 2>&1 || true
+    fi
+  fi
+  if [[ " ${missing[*]} " == *" firewalld "* ]]; then
+    # Debian's package enables firewalld.service (and its D-Bus alias) and, under systemd, starts it:
+    # its public zone would then reject all but SSH on the host. Stopped, it removes its own nftables
+    # table (CleanupOnExit=yes); the tests run firewalld only inside a test server.
+    if [ -d /run/systemd/system ]; then
+      systemctl disable --now --quiet firewalld.service
+    elif command -v systemctl >/dev/null; then
+      systemctl disable --quiet firewalld.service
     fi
   fi
 fi

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
 import type { DeployProgress } from '../../src/shared/contract/deploy.ts';
 import { openKeyportCore, type KeyportCore } from '../../src/main/core/keyport-core.ts';
+import { startFirewalld, state as firewalldState, type ServerFirewalld } from '../harness/server-firewalld.ts';
 import { TestServer } from '../harness/test-server.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -15,33 +16,22 @@ const SERVER_IP = '192.0.2.1';
 const CLIENT_IP = '192.0.2.2';
 const SERVER_IP6 = '2001:db8::1';
 const CLIENT_IP6 = '2001:db8::2';
-const RECORDS = '/var/lib/fake-firewall';
-// ufw's state on the host, which the test servers' private copies must leave as it was.
-const HOST_UFW_STATE = ['/etc/ufw', '/etc/default/ufw', '/run/ufw.lock'];
+// ufw's and firewalld's state on the host, which the test servers' private copies must leave as it was.
+const HOST_FIREWALL_STATE = ['/etc/ufw', '/etc/default/ufw', '/run/ufw.lock', '/etc/firewalld', '/run/dbus', '/run/firewalld'];
 
-// A stand-in for firewall-cmd 1.x in the server's own /usr/local/bin (the real firewalld needs its
-// own D-Bus system bus and daemon): it records its arguments and answers as firewall-cmd does.
-const FAKE_FIREWALL_CMD = `#!/bin/sh
-if [ "$(id -u)" != 0 ]; then echo "Authorization failed." >&2; exit 252; fi
-mkdir -p ${RECORDS} && printf '%s\\n' "$*" >> ${RECORDS}/firewall-cmd
-case "$*" in
-  --state) echo running ;;
-  --add-port=*/tcp|--remove-port=*/tcp|"--permanent --add-port="*/tcp|"--permanent --remove-port="*/tcp) echo success ;;
-  *) echo "usage: see firewall-cmd man page" >&2; exit 2 ;;
-esac
-`;
-
-/** Every file under the host's ufw paths with its sha256, in one string. */
-function hostUfwState(): string {
-  const files = HOST_UFW_STATE.filter((path) => existsSync(path));
-  return files.length === 0 ? '' : execFileSync('sh', ['-c', 'find "$@" -type f -print0 | sort -z | xargs -0 sha256sum', 'sh', ...files], { encoding: 'utf8' });
+/** Every file under the host's ufw and firewalld paths with its sha256, in one string. */
+function hostFirewallState(): string {
+  const files = HOST_FIREWALL_STATE.filter((path) => existsSync(path));
+  if (files.length === 0) return '';
+  const script = 'find "$@" -printf "%y %m %p\\n" | sort; find "$@" -type f -print0 | sort -z | xargs -0 sha256sum';
+  return execFileSync('sh', ['-c', script, 'sh', ...files], { encoding: 'utf8' });
 }
 
 /**
  * Deploy on servers whose own firewall drops incoming connections: a test server (namespace) with
  * iptables INPUT policy DROP reached over a veth pair from a client namespace, an nftables table of
- * the admin's that drops, Debian's real ufw (its state private to the test server), and a stand-in
- * firewalld. Deploy opens the key port range (or says exactly what to run), and uninstall closes
+ * the admin's that drops, Debian's real ufw (its state private to the test server), and Debian's real
+ * firewalld on a D-Bus system bus of the test server's own. Deploy opens the key port range (or says exactly what to run), and uninstall closes
  * what it opened.
  */
 describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }, () => {
@@ -50,7 +40,8 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
   let home: string;
   let core: KeyportCore;
   let sudoUser: string;
-  let hostUfwBefore: string;
+  let hostFirewallBefore: string;
+  let firewalld: ServerFirewalld | undefined;
 
   const iptables = (...args: string[]) => server.exec('iptables', ['-w', ...args]);
   const connectsFromClient = (port: number, address = SERVER_IP) =>
@@ -65,17 +56,17 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     while (!server.exec('ss', ['-Htln', `sport = :${port}`]).trim() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     return { close: () => listener.kill() };
   };
-  const recorded = (tool: string) => {
-    const file = server.hostPath(`${RECORDS}/${tool}`);
-    return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
-  };
-  const fake = (tool: string, script: string | null) => {
-    const file = server.hostPath(`/usr/local/bin/${tool}`);
-    rmSync(server.hostPath(`${RECORDS}/${tool}`), { force: true });
-    if (script === null) rmSync(file, { force: true });
-    else {
-      writeFileSync(file, script);
-      chmodSync(file, 0o755);
+  const firewallCmd = (...args: string[]) => server.exec('firewall-cmd', args).trim();
+  /** Runs `body` with the real firewalld running in the server, stopped afterwards whatever happens. */
+  const withFirewalld = async (body: () => Promise<void>) => {
+    firewalld = await startFirewalld(server);
+    try {
+      await body();
+    } finally {
+      await firewalld.stop();
+      firewalld = undefined;
+      // Back to the host's configuration (in place: the server's sessions have this directory bound).
+      execFileSync('sh', ['-c', 'rm -rf "$1"/* && cp -a /etc/firewalld/. "$1"/', 'sh', server.hostPath('/etc/firewalld')]);
     }
   };
   const deploy = async (name: string, keyPorts: { from: number; to: number }) => {
@@ -93,6 +84,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
 
   before(async () => {
     assert.ok(existsSync('/usr/sbin/ufw'), "Debian's ufw is installed (scripts/setup.sh installs it)");
+    assert.ok(existsSync('/usr/sbin/firewalld'), "Debian's firewalld is installed (scripts/setup.sh installs it)");
     execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: REPO, stdio: 'ignore' });
     server = await TestServer.create(await freePort());
     client = `${server.namespace}-client`;
@@ -106,7 +98,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     execFileSync('ip', ['netns', 'exec', client, 'ip', 'link', 'set', 'lo', 'up']);
     server.exec('ip', ['-6', 'addr', 'add', `${SERVER_IP6}/64`, 'dev', 'kpfw0', 'nodad']);
     execFileSync('ip', ['netns', 'exec', client, 'ip', '-6', 'addr', 'add', `${CLIENT_IP6}/64`, 'dev', 'kpfw1', 'nodad']);
-    hostUfwBefore = hostUfwState();
+    hostFirewallBefore = hostFirewallState();
     home = mkdtempSync(join(tmpdir(), 'keyport-hostfw-'));
     core = await openKeyportCore({ home });
     sudoUser = server.addUser('nopasswd');
@@ -123,6 +115,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
   });
 
   after(async () => {
+    await firewalld?.stop();
     await core?.close();
     await server?.destroy();
     if (client) spawnSync('ip', ['netns', 'del', client]);
@@ -302,22 +295,105 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     }
   });
 
-  test('firewalld running: the range is added at runtime and permanently (no reload), and removed on uninstall', async () => {
-    fake('firewall-cmd', FAKE_FIREWALL_CMD);
-    try {
-      const { result } = await deploy('fw', { from: 15001, to: 15099 });
-      assert.equal(result.hostFirewall?.opened, 'firewall-cmd --add-port=15001-15099/tcp && firewall-cmd --permanent --add-port=15001-15099/tcp');
-      await core.deploy.uninstall('fw', { keepData: false });
-      assert.deepEqual(recorded('firewall-cmd'), [
-        '--state',
-        '--add-port=15001-15099/tcp',
-        '--permanent --add-port=15001-15099/tcp',
-        '--remove-port=15001-15099/tcp',
-        '--permanent --remove-port=15001-15099/tcp',
-      ]);
-    } finally {
-      fake('firewall-cmd', null);
-    }
+  test('firewalld running (the real firewalld 1.3): the range is added at runtime and permanently (no reload), answers over the veth, and is removed on uninstall', async () => {
+    await withFirewalld(async () => {
+      const outside = await listenInServer(19999);
+      const inside = await listenInServer(15099);
+      try {
+        assert.equal(firewallCmd('--get-default-zone'), 'public');
+        assert.equal(firewallCmd('--list-ports'), '');
+        // The public zone rejects what it does not allow (ssh, dhcpv6-client).
+        assert.equal(connectsFromClient(15099), false, 'firewalld drops the key port range before deploy');
+
+        const { result, firewallLine } = await deploy('fw-sudo', { from: 15001, to: 15099 });
+        assert.equal(result.hostFirewall?.opened, 'firewall-cmd --add-port=15001-15099/tcp && firewall-cmd --permanent --add-port=15001-15099/tcp');
+        assert.deepEqual(result.hostFirewall?.todo, []);
+        // firewalld keeps its rules in its own nftables table: neither iptables nor an nftables drop of the admin's is reported.
+        assert.match(firewallLine, /^firewalld running: firewalld: opened 15001-15099\/tcp \(firewall-cmd --add-port=15001-15099\/tcp; firewall-cmd --permanent --add-port=15001-15099\/tcp: success\); uninstall closes it$/);
+        assert.doesNotMatch(server.exec('cat', ['/opt/keyport/current/run']), /--open-key-ports/, 'firewalld owns the rules');
+        assert.equal(firewallCmd('--list-ports'), '15001-15099/tcp');
+        assert.equal(firewallCmd('--permanent', '--list-ports'), '15001-15099/tcp');
+        assert.match(readFileSync(server.hostPath('/etc/firewalld/zones/public.xml'), 'utf8'), /<port port="15001-15099" protocol="tcp"\/>/);
+
+        // The same range again is Keyport's own (firewalld warns and succeeds); a new range replaces it.
+        const again = await deploy('fw-sudo', { from: 15001, to: 15099 });
+        assert.equal(again.result.hostFirewall?.opened, result.hostFirewall?.opened);
+        assert.match(again.firewallLine, /--permanent --add-port=15001-15099\/tcp: Warning: ALREADY_ENABLED: 15001-15099:tcp\); uninstall closes it$/);
+        const moved = await deploy('fw-sudo', { from: 16001, to: 16099 });
+        assert.match(moved.firewallLine, /closed 15001-15099\/tcp that an earlier deploy opened in firewalld; firewalld: opened 16001-16099\/tcp/);
+        assert.equal(firewallCmd('--list-ports'), '16001-16099/tcp');
+        assert.equal(firewallCmd('--permanent', '--list-ports'), '16001-16099/tcp');
+        await deploy('fw-sudo', { from: 15001, to: 15099 });
+        assert.equal(firewallCmd('--list-ports'), '15001-15099/tcp');
+
+        const key = await core.keys.create('fw-sudo', 'erin');
+        assert.ok(key.port >= 15001 && key.port <= 15099, `key port ${key.port}`);
+        assert.ok(connectsFromClient(key.port), `key port ${key.port} answers from the client namespace`);
+        assert.ok(connectsFromClient(15099, SERVER_IP6), 'the range is open over IPv6 too');
+        assert.equal(connectsFromClient(19999), false, 'a port outside the range stays closed');
+        assert.equal(connectsFromClient(19999, SERVER_IP6), false, 'over IPv6 too');
+
+        assert.match(await uninstall('fw-sudo'), /^firewalld: closed 15001-15099\/tcp;/);
+        assert.equal(firewallCmd('--list-ports'), '');
+        assert.equal(firewallCmd('--permanent', '--list-ports'), '');
+        assert.match(firewallCmd('--list-services'), /\bssh\b/, "the zone's own services stay");
+        assert.equal(connectsFromClient(15099), false, 'the range is closed again');
+        assert.equal(firewalldState(server), 'running');
+      } finally {
+        outside.close();
+        inside.close();
+      }
+    });
+  });
+
+  test('firewalld and a key port range of one port: firewalld takes N-N and lists it as N/tcp, and uninstall removes it', async () => {
+    await withFirewalld(async () => {
+      const { result } = await deploy('fw', { from: 23000, to: 23000 });
+      assert.equal(result.hostFirewall?.opened, 'firewall-cmd --add-port=23000-23000/tcp && firewall-cmd --permanent --add-port=23000-23000/tcp');
+      assert.equal(firewallCmd('--list-ports'), '23000/tcp');
+      assert.equal(firewallCmd('--permanent', '--list-ports'), '23000/tcp');
+      const key = await core.keys.create('fw', 'frank');
+      assert.equal(key.port, 23000);
+      assert.ok(connectsFromClient(key.port));
+      assert.match(await uninstall('fw'), /^firewalld: closed 23000-23000\/tcp;/);
+      assert.equal(firewallCmd('--list-ports'), '');
+      assert.equal(firewallCmd('--permanent', '--list-ports'), '');
+    });
+  });
+
+  test("firewalld: an admin's own ports in the range are left alone (firewalld merges ports, so closing the range would close them too)", async () => {
+    await withFirewalld(async () => {
+      const both = (port: string) => {
+        firewallCmd(`--add-port=${port}`);
+        firewallCmd('--permanent', `--add-port=${port}`);
+      };
+      both('15050/tcp');
+      // What firewalld itself does with them: one entry, and removing the range takes the admin's port too.
+      firewallCmd('--add-port=15001-15099/tcp');
+      assert.equal(firewallCmd('--list-ports'), '15001-15099/tcp');
+      firewallCmd('--remove-port=15001-15099/tcp');
+      assert.equal(firewallCmd('--list-ports'), '');
+      firewallCmd('--add-port=15050/tcp');
+
+      const overlapped = await deploy('fw', { from: 15001, to: 15099 });
+      const commands = ['firewall-cmd --add-port=15001-15099/tcp', 'firewall-cmd --permanent --add-port=15001-15099/tcp'];
+      assert.equal(overlapped.result.hostFirewall?.opened, null);
+      assert.deepEqual(overlapped.result.hostFirewall?.todo, commands);
+      assert.match(overlapped.firewallLine, /firewalld: ports that are not Keyport's overlap 15001-15099\/tcp \(15050\/tcp\), and firewalld merges ports, so closing the range would close them too: left as they are; run as root: firewall-cmd --add-port=15001-15099\/tcp && firewall-cmd --permanent --add-port=15001-15099\/tcp/);
+      assert.doesNotMatch(await uninstall('fw'), /firewalld/, 'nothing was opened, so nothing is closed');
+      assert.equal(firewallCmd('--list-ports'), '15050/tcp');
+      assert.equal(firewallCmd('--permanent', '--list-ports'), '15050/tcp');
+
+      // Ports of the admin's that cover the range already open it: nothing to do, nothing to close.
+      both('22001-22999/tcp');
+      const covered = await deploy('fw', { from: 22001, to: 22999 });
+      assert.equal(covered.result.hostFirewall?.opened, null);
+      assert.deepEqual(covered.result.hostFirewall?.todo, []);
+      assert.match(covered.firewallLine, /firewalld: 22001-22999\/tcp is already open by ports that are not Keyport's \(22001-22999\/tcp\), left as they are/);
+      assert.doesNotMatch(await uninstall('fw'), /firewalld/);
+      assert.equal(firewallCmd('--list-ports'), '15050/tcp 22001-22999/tcp');
+      assert.equal(firewallCmd('--permanent', '--list-ports'), '15050/tcp 22001-22999/tcp');
+    });
   });
 
   test('a failing ufw is not a failed deploy: the log says what to run', async () => {
@@ -337,8 +413,10 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
     }
   });
 
-  test("the host's own ufw state and firewall are as they were: ufw ran only inside the test server", () => {
-    assert.equal(hostUfwState(), hostUfwBefore);
+  test("the host's own ufw and firewalld state and firewall are as they were: both ran only inside the test server", () => {
+    assert.equal(hostFirewallState(), hostFirewallBefore);
     for (const tool of ['iptables-save', 'ip6tables-save']) assert.doesNotMatch(execFileSync(tool, { encoding: 'utf8' }), /ufw/, tool);
+    assert.doesNotMatch(execFileSync('nft', ['list', 'ruleset'], { encoding: 'utf8' }), /firewalld/, "the host's nftables has no firewalld table");
+    assert.notEqual(spawnSync('firewall-cmd', ['--state'], { encoding: 'utf8' }).stdout.trim(), 'running', 'no firewalld answers on the host');
   });
 });

@@ -27,8 +27,19 @@ const PRIVATE_COPIES = {
   'etc-ufw': '/etc/ufw',
   'etc-default-ufw': '/etc/default/ufw',
   'run-ufw.lock': '/run/ufw.lock',
+  // firewalld 1.3's configuration, which `--permanent` rewrites (e2e/harness/server-firewalld.ts).
+  'etc-firewalld': '/etc/firewalld',
 };
 const UFW_LOCK = '/run/ufw.lock';
+/**
+ * Run-time directories each server has empty of its own: the D-Bus system bus socket (so a bus
+ * and firewalld started in the server are the only ones its commands reach, over SSH too) and
+ * firewalld's temporary files. The host gets the empty mount points, as it gets /run/sshd.
+ */
+const PRIVATE_RUN_DIRS = {
+  'run-dbus': '/run/dbus',
+  'run-firewalld': '/run/firewalld',
+};
 
 /**
  * A test server without a VPS: a network namespace of its own (loopback, iptables, ports) with a
@@ -37,9 +48,9 @@ const UFW_LOCK = '/run/ufw.lock';
  *
  * Everything that runs in the server (sshd, what it starts, `exec`) goes through `enter.sh`, which
  * binds the server's own /opt, /var/lib, /usr/local/bin (holding the stand-in `xray`),
- * /usr/local/share (where Xray's geo files go), /etc/sudoers.d, user database and ufw's state
- * (PRIVATE_COPIES) over the host's in a private mount namespace, so two servers never share an
- * install and the host is left as it was.
+ * /usr/local/share (where Xray's geo files go), /etc/sudoers.d, user database, ufw's and
+ * firewalld's state (PRIVATE_COPIES) and /run/dbus (PRIVATE_RUN_DIRS) over the host's in a private
+ * mount namespace, so two servers never share an install and the host is left as it was.
  */
 export class TestServer {
   readonly namespace: string;
@@ -121,9 +132,9 @@ export class TestServer {
     });
   }
 
-  /** Where a path inside one of the server's private dirs (PRIVATE_DIRS, PRIVATE_COPIES) lies on the host. */
+  /** Where a path inside one of the server's private dirs (PRIVATE_DIRS, PRIVATE_COPIES, PRIVATE_RUN_DIRS) lies on the host. */
   hostPath(serverPath: string): string {
-    for (const [name, mountPoint] of [...Object.entries(PRIVATE_DIRS), ...Object.entries(PRIVATE_COPIES)]) {
+    for (const [name, mountPoint] of [...Object.entries(PRIVATE_DIRS), ...Object.entries(PRIVATE_COPIES), ...Object.entries(PRIVATE_RUN_DIRS)]) {
       if (serverPath === mountPoint || serverPath.startsWith(`${mountPoint}/`)) {
         return join(this.dir, 'root', name, serverPath.slice(mountPoint.length));
       }
@@ -239,10 +250,15 @@ function makePrivateRoot(dir: string): void {
   mkdirSync(join(root, 'etc'));
   for (const file of PRIVATE_FILES) copyFileSync(join('/etc', file), join(root, 'etc', file));
   const copies = Object.entries(PRIVATE_COPIES).filter(([name, target]) => copyForServer(target, join(root, name)));
+  for (const [name, target] of Object.entries(PRIVATE_RUN_DIRS)) {
+    mkdirSync(target, { recursive: true, mode: 0o755 });
+    mkdirSync(join(root, name), { mode: 0o755 });
+  }
   const binds = [
     ...Object.entries(PRIVATE_DIRS).map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
     ...PRIVATE_FILES.map((file) => `mount --bind ${join(root, 'etc', file)} /etc/${file}`),
     ...copies.map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
+    ...Object.entries(PRIVATE_RUN_DIRS).map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
   ];
   writeFileSync(join(dir, 'enter.sh'), ['#!/bin/sh', 'set -e', ...binds, 'exec "$@"', ''].join('\n'), { mode: 0o755 });
 }

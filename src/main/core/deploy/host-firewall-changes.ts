@@ -4,6 +4,7 @@ import { CHAIN_OPEN } from '../../../../remote-agent/src/services/firewall/iptab
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import {
   describeFacts,
+  firewalldOverlap,
   nftAdvice,
   planHostFirewall,
   UFW_COMMENT,
@@ -52,6 +53,13 @@ function closedNote(kind: Manager, range: PortRange, result: { ok: boolean; deta
   return closed;
 }
 
+/** firewalld ports of someone else's in the range (see firewalldOverlap); null when there are none or firewalld cannot say. */
+async function foreignFirewalldPorts(host: RemoteHost, range: PortRange) {
+  const listed = await host.run(`${TOOL_ENVIRONMENT}; firewall-cmd --list-ports && firewall-cmd --permanent --list-ports`);
+  const [runtime, permanent] = listed.stdout.split('\n');
+  return listed.exitCode === 0 && permanent !== undefined ? firewalldOverlap(runtime!, permanent, range) : null;
+}
+
 /** A ufw rule of someone else's for exactly the range (see ufwForeignRule); null when ufw cannot say. */
 async function foreignUfwRule(host: RemoteHost, range: PortRange): Promise<string | null> {
   const shown = await host.run(`${TOOL_ENVIRONMENT}; ufw show added`);
@@ -97,8 +105,20 @@ export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFact
   }
 
   const foreign = plan.kind === 'ufw' ? await foreignUfwRule(host, range) : null;
+  // Our own range from an earlier deploy is listed too; the admin's ports merged into it can no longer be told apart.
+  const overlap = plan.kind === 'firewalld' && !kept ? await foreignFirewalldPorts(host, range) : null;
   if (foreign) {
     notes.push(`ufw: ${range.from}-${range.to}/tcp is already allowed by a rule that is not Keyport's (${foreign}), left as it is`);
+    await record(host, null);
+  } else if (overlap) {
+    const ports = `${range.from}-${range.to}/tcp`;
+    const entries = overlap.entries.join(' ');
+    if (overlap.covered) notes.push(`firewalld: ${ports} is already open by ports that are not Keyport's (${entries}), left as they are`);
+    else {
+      const commands = managerCommands('firewalld', range, 'open');
+      todo.push(...commands);
+      notes.push(`firewalld: ports that are not Keyport's overlap ${ports} (${entries}), and firewalld merges ports, so closing the range would close them too: left as they are; run as root: ${commands.join(' && ')}`);
+    }
     await record(host, null);
   } else if (plan.kind === 'ufw' || plan.kind === 'firewalld') {
     const commands = managerCommands(plan.kind, range, 'open');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { describeFacts, nftAdvice, parseHostFirewall, planHostFirewall, ufwDeletedNothing, ufwForeignRule, portSpec } from './host-firewall.ts';
+import { describeFacts, firewalldOverlap, nftAdvice, parseHostFirewall, planHostFirewall, ufwDeletedNothing, ufwForeignRule, portSpec } from './host-firewall.ts';
 
 const NONE = { ufwActive: false, firewalldRunning: false, iptablesDrops: [], nftDrops: [] };
 
@@ -87,6 +87,19 @@ describe('host firewall detection', () => {
     assert.equal(ufwForeignRule(SHOW_ADDED, { from: 30001, to: 30998 }), null, 'another range is another rule');
     assert.equal(ufwForeignRule(SHOW_ADDED, { from: 50001, to: 50999 }), null, 'a rule for one source is another rule');
     assert.equal(ufwForeignRule(SHOW_ADDED, { from: 22, to: 22 }), 'ufw allow 22/tcp');
+  });
+
+  // `firewall-cmd --list-ports` as Debian's firewalld 1.3.3 prints it: merged entries, a lone port without -N.
+  test("firewalld ports that are not Keyport's and overlap the range, and whether they open all of it", () => {
+    const range = { from: 15001, to: 15099 };
+    assert.equal(firewalldOverlap('', '', range), null);
+    assert.equal(firewalldOverlap('22/tcp 15001-15099/udp 15100-15200/tcp', '14000-15000/tcp', range), null, 'udp, and ports next to the range, do not overlap');
+    assert.deepEqual(firewalldOverlap('15050/tcp 53/udp', '15050/tcp', range), { entries: ['15050/tcp'], covered: false });
+    assert.deepEqual(firewalldOverlap('', '15090-15200/tcp', range), { entries: ['15090-15200/tcp'], covered: false }, 'permanent only');
+    assert.deepEqual(firewalldOverlap('15001-15099/tcp', '15001-15099/tcp', range), { entries: ['15001-15099/tcp'], covered: true });
+    assert.deepEqual(firewalldOverlap('10000-30000/tcp', '15001-15049/tcp 15050-15099/tcp', range), { entries: ['10000-30000/tcp', '15001-15049/tcp', '15050-15099/tcp'], covered: true });
+    assert.deepEqual(firewalldOverlap('15001-15099/tcp', '', range), { entries: ['15001-15099/tcp'], covered: false }, 'open at runtime only: gone at the next reload');
+    assert.deepEqual(firewalldOverlap('23000/tcp', '23000/tcp', { from: 23000, to: 23000 }), { entries: ['23000/tcp'], covered: true });
   });
 
   test('ufw delete that matched nothing (it exits 0 all the same)', () => {

@@ -144,3 +144,41 @@ export function ufwForeignRule(showAdded: string, range: PortRange): string | nu
 export function ufwDeletedNothing(output: string): boolean {
   return output.includes('Could not delete non-existent rule') && !output.includes('Rule deleted');
 }
+
+/** The admin's firewalld ports that share a port with the range, and whether they open all of it. */
+export interface FirewalldOverlap {
+  /** As firewall-cmd lists them, e.g. `15050/tcp`, runtime and permanent ones together. */
+  entries: string[];
+  /** Every port of the range is open in both the runtime and the permanent configuration. */
+  covered: boolean;
+}
+
+/**
+ * From `firewall-cmd --list-ports` and `firewall-cmd --permanent --list-ports` (firewalld 1.x lists
+ * e.g. `15001-15099/tcp 23000/tcp 53/udp`): the tcp entries that overlap the range, or null when none
+ * does. firewalld merges overlapping ports into one entry and removing a range removes every port
+ * in it, so adding the range over such an entry and removing it at uninstall would take the admin's
+ * ports too.
+ */
+export function firewalldOverlap(runtime: string, permanent: string, range: PortRange): FirewalldOverlap | null {
+  const overlapping = (listed: string) =>
+    listed
+      .split(/\s+/)
+      .map((entry) => ({ entry, ports: /^(\d{1,5})(?:-(\d{1,5}))?\/tcp$/.exec(entry) }))
+      .filter((item): item is { entry: string; ports: RegExpExecArray } => item.ports !== null)
+      .map(({ entry, ports }) => ({ entry, from: Number(ports[1]), to: Number(ports[2] ?? ports[1]) }))
+      .filter((ports) => ports.from <= range.to && ports.to >= range.from);
+  const lists = [overlapping(runtime), overlapping(permanent)];
+  const entries = [...new Set(lists.flat().map((ports) => ports.entry))];
+  if (entries.length === 0) return null;
+  return { entries, covered: lists.every((list) => covers(list, range)) };
+}
+
+function covers(list: PortRange[], range: PortRange): boolean {
+  let next = range.from;
+  for (const ports of [...list].sort((a, b) => a.from - b.from)) {
+    if (ports.from > next) return false;
+    next = Math.max(next, ports.to + 1);
+  }
+  return next > range.to;
+}

@@ -1,0 +1,103 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestServer } from './test-server.ts';
+
+/**
+ * A bus for one test server: the default socket path (the server's private /run/dbus), the usual
+ * system-bus policy plus the services' own rules from /usr/share/dbus-1/system.d, and no service
+ * directories, so nothing is ever started by activation (firewalld finds no polkit and allows root
+ * alone, as it does on a server without polkitd).
+ */
+const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=/run/dbus/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <deny own="*"/>
+    <deny send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_requested_reply="true" send_type="method_return"/>
+    <allow send_requested_reply="true" send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+    <allow receive_type="signal"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
+    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
+  </policy>
+  <includedir>/usr/share/dbus-1/system.d</includedir>
+</busconfig>
+`;
+
+export interface ServerFirewalld {
+  /** Where firewalld logs (in the server's dir on the host). */
+  readonly logPath: string;
+  /** Ends firewalld (which removes its nftables table on the way out) and then the bus. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Debian's real firewalld 1.3 in a test server: a D-Bus system bus of the server's own, then
+ * `firewalld --nofork --nopid` on it, both inside the server's namespaces (enter.sh), so firewalld
+ * drives only the namespace's nftables and rewrites only the server's copy of /etc/firewalld, and a
+ * `firewall-cmd` run in the server (over SSH too) reaches this firewalld alone. Resolves once
+ * `firewall-cmd --state` says running.
+ */
+export async function startFirewalld(server: TestServer, timeoutMs = 60_000): Promise<ServerFirewalld> {
+  const enter = join(server.dir, 'enter.sh');
+  const busConfig = join(server.dir, 'dbus-system.conf');
+  const logPath = join(server.dir, 'firewalld.log');
+  writeFileSync(busConfig, BUS_CONFIG);
+  const inServer = (command: string, args: string[]) =>
+    spawn('ip', ['netns', 'exec', server.namespace, enter, command, ...args], { stdio: 'ignore' });
+  const bus = inServer('dbus-daemon', [`--config-file=${busConfig}`, '--nofork', '--nopidfile']);
+  let firewalld: ChildProcess | undefined;
+  const stop = async () => {
+    if (firewalld) await end(firewalld);
+    await end(bus);
+  };
+  try {
+    const socket = () => server.exec('sh', ['-c', 'test -S /run/dbus/system_bus_socket && echo up || true']).trim() === 'up';
+    await waitFor(socket, [bus], timeoutMs, 'the bus socket');
+    firewalld = inServer('firewalld', ['--nofork', '--nopid', '--log-target', 'file', '--log-file', logPath]);
+    await waitFor(() => state(server) === 'running', [bus, firewalld], timeoutMs, 'firewall-cmd --state: running');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { logPath, stop };
+}
+
+/** What `firewall-cmd --state` prints in the server ("running", "not running"). */
+export function state(server: TestServer): string {
+  const result = spawnSync('ip', ['netns', 'exec', server.namespace, join(server.dir, 'enter.sh'), 'firewall-cmd', '--state'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return `${result.stdout}`.trim();
+}
+
+async function waitFor(ready: () => boolean, children: ChildProcess[], timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    const ended = children.find((child) => child.exitCode !== null || child.signalCode !== null);
+    if (ended) throw new Error(`firewalld in the test server: ${ended.spawnargs[5]} ended (${ended.exitCode ?? ended.signalCode}) before ${what}`);
+    if (Date.now() > deadline) throw new Error(`firewalld in the test server: no ${what} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** SIGTERM, then SIGKILL after 15 s. */
+async function end(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
