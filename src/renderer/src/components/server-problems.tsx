@@ -5,7 +5,7 @@ import { selectStatus, useFleetStore } from '../state/fleet-store.ts';
 import { useNavigationStore } from '../state/navigation-store.ts';
 import { useOperation } from '../state/operations-store.ts';
 import { checkPortsOperation, selectXrayInstall, syncConfigOperation, useServerHealthStore } from '../state/server-health-store.ts';
-import { STEP_MARKS, stepLines } from './deploy-panel.tsx';
+import { StepList } from './step-list.tsx';
 import { InlineError } from './inline-error.tsx';
 import { Spinner } from './spinner.tsx';
 
@@ -138,17 +138,7 @@ function XrayInstallLog({ serverId }: { serverId: string }) {
   const outcome = install.running ? 'running' : install.error ? 'failed' : 'done';
   return (
     <section className="deploy-log" data-testid="install-xray-log" data-outcome={outcome}>
-      <ol>
-        {stepLines(install.steps).map((progress, index) => (
-          <li key={index} className={`step step-${progress.state}`} data-step={progress.step} data-state={progress.state}>
-            <span className="step-mark" aria-hidden="true">
-              {STEP_MARKS[progress.state]}
-            </span>
-            <span className="step-name">{progress.step}</span>
-            <span className="step-message">{progress.message}</span>
-          </li>
-        ))}
-      </ol>
+      <StepList steps={install.steps} />
       {install.running && <Spinner label="Installing Xray…" />}
       {install.result && (
         <p className="step-outcome" data-testid="install-xray-result">
