@@ -68,7 +68,7 @@ export const CleanupQuery = Type.Object(
       minimum: 1,
       maximum: 3650,
       default: 30,
-      errorMessage: 'days_to_keep must be a whole number of days from 1 to 3650',
+      errorMessage: 'days_to_keep must be a whole number of days from 1 to 3650 in plain decimal digits, e.g. 30',
     }),
   },
   { additionalProperties: false },
