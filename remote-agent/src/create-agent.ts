@@ -72,7 +72,7 @@ export async function createAgent(
     publicHost: flags.publicHost,
     now,
   };
-  const app = await buildApp({ ctx, apiKey, log });
+  const app = await buildApp({ ctx, apiKey, log, requestTimeoutMs: flags.requestTimeoutMs });
   let logRotation: NodeJS.Timeout | undefined;
 
   return {

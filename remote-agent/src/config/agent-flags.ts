@@ -19,6 +19,8 @@ export interface AgentFlags {
   realityTarget: string;
   realityServerNames: string[];
   realityFingerprint: string;
+  /** How long a request's head and body may take to arrive before a 408 closes the socket. */
+  requestTimeoutMs: number;
 }
 
 export class FlagError extends Error {}
@@ -50,6 +52,7 @@ export const USAGE = `Usage: keyport-agent [flags]
                                  --reality-dest is its old name)
   --reality-server-names A,B     Reality server names; the first goes into links (default ${DEFAULT_REALITY_SERVER_NAMES})
   --reality-fingerprint NAME     uTLS fingerprint written into links (default chrome)
+  --request-timeout SECONDS      a request's head and body must arrive within this (default 30)
   --help                         this text`;
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
@@ -83,6 +86,7 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
       'reality-dest': { type: 'string' },
       'reality-server-names': { type: 'string', default: DEFAULT_REALITY_SERVER_NAMES },
       'reality-fingerprint': { type: 'string', default: 'chrome' },
+      'request-timeout': { type: 'string', default: '30' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -96,6 +100,10 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
   const seconds = Number(values['sample-interval']);
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) {
     throw new FlagError('--sample-interval must be a number of seconds from 0.1 to 3600');
+  }
+  const requestTimeout = values['request-timeout'];
+  if (!/^[1-9][0-9]{0,2}$/.test(requestTimeout)) {
+    throw new FlagError('--request-timeout must be a whole number of seconds from 1 to 999');
   }
   return {
     listenHost,
@@ -112,6 +120,7 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
     realityTarget: values['reality-target'] ?? values['reality-dest'] ?? DEFAULT_REALITY_TARGET,
     realityServerNames: values['reality-server-names'].split(',').map((name) => name.trim()).filter(Boolean),
     realityFingerprint: values['reality-fingerprint'],
+    requestTimeoutMs: Number(requestTimeout) * 1000,
   };
 }
 

@@ -14,6 +14,7 @@ describe('agent flags', () => {
     assert.equal(flags.apiKeyFile, '/srv/kp/api-key');
     assert.equal(flags.xrayConfig, '/srv/kp/xray-config.json');
     assert.equal(flags.publicHost, 'host.example');
+    assert.equal(flags.requestTimeoutMs, 30_000);
   });
 
   test('the default Reality target is off Xray\'s warning list (infra/conf/transport_security.go:165)', () => {
@@ -33,6 +34,7 @@ describe('agent flags', () => {
       '--listen', '[::1]:9000', '--api-key-file', '/k', '--public-host', 'vpn.example.com', '--port-range', '20000-20100',
       '--sample-interval', '0.5', '--xray-bin', '/x', '--xray-config', '/c.json', '--xray-api', '127.0.0.1:1',
       '--reality-target', 'a.example:443', '--reality-server-names', 'a.example, b.example', '--reality-fingerprint', 'firefox',
+      '--request-timeout', '5',
     );
     assert.deepEqual(
       [flags.listenHost, flags.listenPort, flags.apiKeyFile, flags.publicHost, flags.sampleIntervalMs, flags.xrayBin, flags.xrayConfig],
@@ -42,6 +44,7 @@ describe('agent flags', () => {
     assert.deepEqual(flags.realityServerNames, ['a.example', 'b.example']);
     assert.equal(flags.realityTarget, 'a.example:443');
     assert.equal(flags.realityFingerprint, 'firefox');
+    assert.equal(flags.requestTimeoutMs, 5_000);
   });
 
   for (const [what, argv, message] of [
@@ -50,6 +53,8 @@ describe('agent flags', () => {
     ['a port range past 65535', ['--port-range', '10000-70000'], /--port-range/],
     ['a zero sampling interval', ['--sample-interval', '0'], /--sample-interval/],
     ['a text sampling interval', ['--sample-interval', 'often'], /--sample-interval/],
+    ['a zero request timeout', ['--request-timeout', '0'], /--request-timeout/],
+    ['a request timeout in another spelling', ['--request-timeout', '1e3'], /--request-timeout/],
     ['an unknown flag', ['--bogus'], /bogus/],
   ] as const) {
     test(`${what} is refused with a clear message`, () => {
