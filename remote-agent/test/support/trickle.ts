@@ -1,8 +1,10 @@
 import { connect } from 'node:net';
 
 export interface TrickleOptions {
-  port: number;
+  port?: number;
   host?: string;
+  /** A Unix socket to connect to instead (a bridge into a network namespace). */
+  path?: string;
   /** What to send, a byte per tick; once it is all sent the socket stays open and silent. */
   text: string;
   tickMs: number;
@@ -20,11 +22,11 @@ export interface TrickleOutcome {
 }
 
 /** A client that sends a request a byte at a time, as a slow-loris peer does; bounded by `giveUpMs`. */
-export function trickle({ port, host = '127.0.0.1', text, tickMs, giveUpMs }: TrickleOptions): Promise<TrickleOutcome> {
+export function trickle({ port, host = '127.0.0.1', path, text, tickMs, giveUpMs }: TrickleOptions): Promise<TrickleOutcome> {
   const bytes = Buffer.from(text);
   const startedAt = Date.now();
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    const socket = path === undefined ? connect({ host, port: port! }) : connect({ path });
     let answer = '';
     let sent = 0;
     let closedByServer = false;
