@@ -68,6 +68,7 @@ export const CleanupQuery = Type.Object(
       minimum: 1,
       maximum: 3650,
       default: 30,
+      description: 'UTC days of history to keep, today included; plain decimal digits only (no sign, no leading zero, no exponent)',
       errorMessage: 'days_to_keep must be a whole number of days from 1 to 3650 in plain decimal digits, e.g. 30',
     }),
   },
