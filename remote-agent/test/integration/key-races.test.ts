@@ -4,7 +4,7 @@ import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
 import { disagreements, type ListedKey } from '../support/key-agreement.ts';
 
-const ROUNDS = 6;
+const ROUNDS = 4;
 
 describe('changes racing on one key', () => {
   let agent: AgentProcess;

@@ -76,8 +76,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
     '/api/system/sync-config',
     { schema: { tags, summary: 'Bring the firewall rules and Xray in step with the keys', response: { 200: SyncConfigResult, ...commonErrors } } },
     async () => {
-      const firewall = await ctx.keys.syncFirewall();
-      const xray = await ctx.xray.sync();
+      const { firewall, xray } = await ctx.keys.syncAll();
       const xrayStatus = await ctx.xray.status();
       const firewallNow = await firewallStatus();
       return envelope({ firewall, xray, in_sync: xrayStatus.in_sync && firewallNow.in_sync, xray_status: xrayStatus }, ctx.now());
@@ -240,7 +239,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
     '/api/system/xray/sync-config',
     { schema: { tags, summary: 'Rewrite the Xray config and apply it live (restart only if the API is down)', response: { 200: XraySyncResult, ...commonErrors } } },
     async () => {
-      const applied = await ctx.xray.sync();
+      const applied = await ctx.keys.whileNoKeyChanges(() => ctx.xray.sync());
       return envelope({ applied, status: await ctx.xray.status() }, ctx.now());
     },
   );
