@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { FamilyLabel } from '../services/firewall/port-firewall.ts';
+import { RECONCILE_EVERY_CYCLES } from '../services/reconciler.ts';
 import type { PortRange } from '../services/store/key-store.ts';
 
 export interface AgentFlags {
@@ -19,6 +20,8 @@ export interface AgentFlags {
   realityTarget: string;
   realityServerNames: string[];
   realityFingerprint: string;
+  /** The periodic reconcile runs every this many sampling cycles; 0: never. */
+  reconcileEveryCycles: number;
 }
 
 export class FlagError extends Error {}
@@ -50,6 +53,8 @@ export const USAGE = `Usage: keyport-agent [flags]
                                  --reality-dest is its old name)
   --reality-server-names A,B     Reality server names; the first goes into links (default ${DEFAULT_REALITY_SERVER_NAMES})
   --reality-fingerprint NAME     uTLS fingerprint written into links (default chrome)
+  --reconcile-cycles N           remove inbounds and rules no key owns every N sampling cycles
+                                 (default ${RECONCILE_EVERY_CYCLES}; 0: never)
   --help                         this text`;
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
@@ -83,6 +88,7 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
       'reality-dest': { type: 'string' },
       'reality-server-names': { type: 'string', default: DEFAULT_REALITY_SERVER_NAMES },
       'reality-fingerprint': { type: 'string', default: 'chrome' },
+      'reconcile-cycles': { type: 'string', default: String(RECONCILE_EVERY_CYCLES) },
       help: { type: 'boolean', default: false },
     },
   });
@@ -97,6 +103,8 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) {
     throw new FlagError('--sample-interval must be a number of seconds from 0.1 to 3600');
   }
+  const reconcileText = values['reconcile-cycles'];
+  if (!/^[0-9]{1,6}$/.test(reconcileText)) throw new FlagError(`--reconcile-cycles must be a whole number of cycles (0: never), got "${reconcileText}"`);
   return {
     listenHost,
     listenPort,
@@ -112,6 +120,7 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
     realityTarget: values['reality-target'] ?? values['reality-dest'] ?? DEFAULT_REALITY_TARGET,
     realityServerNames: values['reality-server-names'].split(',').map((name) => name.trim()).filter(Boolean),
     realityFingerprint: values['reality-fingerprint'],
+    reconcileEveryCycles: Number(reconcileText),
   };
 }
 

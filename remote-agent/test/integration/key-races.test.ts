@@ -12,7 +12,8 @@ describe('changes racing on one key', () => {
 
   before(async () => {
     removeAgentChains();
-    agent = await AgentProcess.start();
+    // No periodic reconcile: it would repair what a race left behind and hide it.
+    agent = await AgentProcess.start({ reconcileCycles: 0 });
   });
   after(async () => agent?.dispose());
 

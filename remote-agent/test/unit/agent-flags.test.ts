@@ -14,6 +14,7 @@ describe('agent flags', () => {
     assert.equal(flags.apiKeyFile, '/srv/kp/api-key');
     assert.equal(flags.xrayConfig, '/srv/kp/xray-config.json');
     assert.equal(flags.publicHost, 'host.example');
+    assert.equal(flags.reconcileEveryCycles, 6);
   });
 
   test('the default Reality target is off Xray\'s warning list (infra/conf/transport_security.go:165)', () => {
@@ -42,6 +43,7 @@ describe('agent flags', () => {
     assert.deepEqual(flags.realityServerNames, ['a.example', 'b.example']);
     assert.equal(flags.realityTarget, 'a.example:443');
     assert.equal(flags.realityFingerprint, 'firefox');
+    assert.equal(parse('--reconcile-cycles', '0').reconcileEveryCycles, 0);
   });
 
   for (const [what, argv, message] of [
@@ -50,6 +52,8 @@ describe('agent flags', () => {
     ['a port range past 65535', ['--port-range', '10000-70000'], /--port-range/],
     ['a zero sampling interval', ['--sample-interval', '0'], /--sample-interval/],
     ['a text sampling interval', ['--sample-interval', 'often'], /--sample-interval/],
+    ['a reconcile interval that is not a whole number', ['--reconcile-cycles', '1.5'], /--reconcile-cycles must be a whole number/],
+    ['a negative reconcile interval', ['--reconcile-cycles', '-1'], /--reconcile-cycles/],
     ['an unknown flag', ['--bogus'], /bogus/],
   ] as const) {
     test(`${what} is refused with a clear message`, () => {
