@@ -73,3 +73,17 @@ export function disagreements(keys: readonly ListedKey[], xrayApiAddress: string
   for (const tag of activeTags) if (!tags.includes(tag)) found.push(`xray: active key's inbound ${tag} is not live`);
   return found;
 }
+
+/** What the kernel counted on a key port's byte rules, both families summed: the truth the agent's totals must equal. */
+export function kernelBytes(port: number, run: RunCommand = runHere): { rxBytes: number; txBytes: number } {
+  const total = { rxBytes: 0, txBytes: 0 };
+  for (const save of ['iptables-save', 'ip6tables-save']) {
+    for (const line of run(save, ['-c', '-t', 'filter']).split('\n')) {
+      const rule = /^\[\d+:(\d+)\] -A (KEYPORT_IN|KEYPORT_OUT) -p tcp -m tcp --([ds])port (\d+) -j RETURN$/.exec(line);
+      if (!rule || Number(rule[4]) !== port) continue;
+      if (rule[2] === 'KEYPORT_IN') total.rxBytes += Number(rule[1]);
+      else total.txBytes += Number(rule[1]);
+    }
+  }
+  return total;
+}
