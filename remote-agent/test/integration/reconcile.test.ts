@@ -11,6 +11,7 @@ import { waitFor } from '../support/wait.ts';
 const ORPHAN_PORT = 10950;
 const ORPHAN_RULE_PORT = 10951;
 const FOREIGN_PORT = 10952;
+const ORPHAN_V6_PORT = 10953;
 
 describe('the periodic reconcile', () => {
   let agent: AgentProcess;
@@ -44,24 +45,26 @@ describe('the periodic reconcile', () => {
     for (const iptables of ['iptables', 'ip6tables']) {
       execFileSync(iptables, ['-w', '-A', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(ORPHAN_RULE_PORT), '-j', 'RETURN']);
     }
+    execFileSync('ip6tables', ['-w', '-A', 'KEYPORT_OUT', '-p', 'tcp', '-m', 'tcp', '--sport', String(ORPHAN_V6_PORT), '-j', 'RETURN']);
     execFileSync(FAKE_XRAY, ['api', 'rmi', '-s', api(), `keyport-${active.id}`]);
     execFileSync('iptables', ['-w', '-D', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(disabled.port), '-j', 'REJECT', '--reject-with', 'tcp-reset']);
 
     const summary = (changes: Array<{ kind: string; tag: string | null; port: number | null }>) =>
       changes.map((change) => `${change.kind} ${change.tag ?? change.port}`).sort();
-    // The changes above may straddle a run: wait until the runs since have seen all four.
+    // The changes above may straddle a run: wait until the runs since have seen all five.
     const status = await waitFor(
-      'reconciles that removed the orphans and put back what the keys lacked',
+      'reconciles that removed the three orphans and put back the two things the keys lacked',
       async () => {
         const data = await configStatus();
-        return data.reconcile && summary(data.reconcile.removed).length + summary(data.reconcile.restored).length >= 4 ? data : undefined;
+        return data.reconcile && summary(data.reconcile.removed).length + summary(data.reconcile.restored).length >= 5 ? data : undefined;
       },
       15_000,
     );
     assert.equal(status.reconcile.every_cycles, 2);
     assert.equal(status.reconcile.last_run_ok, true);
     assert.match(status.reconcile.last_run_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
-    assert.deepEqual(summary(status.reconcile.removed), [`firewall_rules ${ORPHAN_RULE_PORT}`, `inbound ${orphanTag}`]);
+    // A port is reported once though its rules were in both families, and also when in IPv6 only.
+    assert.deepEqual(summary(status.reconcile.removed), [`firewall_rules ${ORPHAN_RULE_PORT}`, `firewall_rules ${ORPHAN_V6_PORT}`, `inbound ${orphanTag}`]);
     assert.deepEqual(summary(status.reconcile.restored), [`firewall_rules ${disabled.port}`, `inbound keyport-${active.id}`]);
     assert.ok(status.reconcile.removed.every((change: { detail: string }) => /no (active )?key owns (it|them)$/.test(change.detail)));
 
