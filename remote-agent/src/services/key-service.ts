@@ -63,7 +63,7 @@ export class KeyService {
     return key;
   }
 
-  create(proposedName: string): Promise<KeyRecord> {
+  async create(proposedName: string): Promise<KeyRecord> {
     const name = validName(proposedName);
     const id = randomUUID();
     return this.#locks.forKey(id, async () => {
@@ -102,8 +102,11 @@ export class KeyService {
     });
   }
 
-  /** Renames and/or switches a key; a refused name changes nothing. Links carry the new name at once. */
-  update(id: string, changes: KeyChanges): Promise<KeyRecord> {
+  /**
+   * Renames and/or switches a key; a refused name changes nothing. Links carry the new name at
+   * once. Disabling keeps the port and history, removes the inbound and cuts live connections.
+   */
+  async update(id: string, changes: KeyChanges): Promise<KeyRecord> {
     const name = changes.name === undefined ? undefined : validName(changes.name);
     return this.#locks.forKey(id, async () => {
       let key = this.get(id);
@@ -121,11 +124,6 @@ export class KeyService {
       }
       return this.get(id);
     });
-  }
-
-  /** Disabling keeps the port and history, removes the inbound and cuts live connections at once. */
-  setActive(id: string, isActive: boolean): Promise<KeyRecord> {
-    return this.update(id, { isActive });
   }
 
   /** Gives every key a port again from the start of the range, oldest key first. Client links change. */
