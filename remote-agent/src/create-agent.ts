@@ -7,6 +7,7 @@ import type { AgentFlags } from './config/agent-flags.ts';
 import type { Logger } from './lib/logger.ts';
 import { PortFirewall } from './services/firewall/port-firewall.ts';
 import { KeyService } from './services/key-service.ts';
+import { Reconciler } from './services/reconciler.ts';
 import { Sampler } from './services/sampler.ts';
 import { openDatabase } from './services/store/database.ts';
 import { KeyStore } from './services/store/key-store.ts';
@@ -61,10 +62,12 @@ export async function createAgent(
   });
   const sampler = new Sampler({ firewall, keys: keyStore, traffic, intervalMs: flags.sampleIntervalMs, now, log });
   const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, portRange: flags.portRange, log, now });
+  const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
   const ctx: AgentContext = {
     keys,
     traffic,
     sampler,
+    reconciler,
     xray,
     firewall,
     realityKeys,
@@ -84,11 +87,13 @@ export async function createAgent(
       await xray.sync();
       await sampler.cycle();
       sampler.start();
+      reconciler.start();
       logRotation = setInterval(() => void xray.rotateLogs(), LOG_ROTATION_INTERVAL_MS);
       logRotation.unref();
     },
     async close() {
       clearInterval(logRotation);
+      await reconciler.stop();
       await sampler.stop();
       await app.close();
       db.close();

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { FamilyLabel } from '../services/firewall/port-firewall.ts';
+import { RECONCILE_EVERY_CYCLES } from '../services/reconciler.ts';
 import type { PortRange } from '../services/store/key-store.ts';
 
 export interface AgentFlags {
@@ -21,6 +22,8 @@ export interface AgentFlags {
   realityFingerprint: string;
   /** How long a request's head and body may take to arrive before a 408 closes the socket. */
   requestTimeoutMs: number;
+  /** The periodic reconcile runs every this many sampling cycles; 0: never. */
+  reconcileEveryCycles: number;
 }
 
 export class FlagError extends Error {}
@@ -53,6 +56,8 @@ export const USAGE = `Usage: keyport-agent [flags]
   --reality-server-names A,B     Reality server names; the first goes into links (default ${DEFAULT_REALITY_SERVER_NAMES})
   --reality-fingerprint NAME     uTLS fingerprint written into links (default chrome)
   --request-timeout SECONDS      a request's head and body must arrive within this (default 30)
+  --reconcile-cycles N           remove inbounds and rules no key owns every N sampling cycles
+                                 (default ${RECONCILE_EVERY_CYCLES}; 0: never)
   --help                         this text`;
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
@@ -87,6 +92,7 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
       'reality-server-names': { type: 'string', default: DEFAULT_REALITY_SERVER_NAMES },
       'reality-fingerprint': { type: 'string', default: 'chrome' },
       'request-timeout': { type: 'string', default: '30' },
+      'reconcile-cycles': { type: 'string', default: String(RECONCILE_EVERY_CYCLES) },
       help: { type: 'boolean', default: false },
     },
   });
@@ -105,6 +111,8 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
   if (!/^[1-9][0-9]{0,2}$/.test(requestTimeout)) {
     throw new FlagError('--request-timeout must be a whole number of seconds from 1 to 999');
   }
+  const reconcileText = values['reconcile-cycles'];
+  if (!/^[0-9]{1,6}$/.test(reconcileText)) throw new FlagError(`--reconcile-cycles must be a whole number of cycles (0: never), got "${reconcileText}"`);
   return {
     listenHost,
     listenPort,
@@ -121,6 +129,7 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
     realityServerNames: values['reality-server-names'].split(',').map((name) => name.trim()).filter(Boolean),
     realityFingerprint: values['reality-fingerprint'],
     requestTimeoutMs: Number(requestTimeout) * 1000,
+    reconcileEveryCycles: Number(reconcileText),
   };
 }
 

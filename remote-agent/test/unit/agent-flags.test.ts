@@ -15,6 +15,7 @@ describe('agent flags', () => {
     assert.equal(flags.xrayConfig, '/srv/kp/xray-config.json');
     assert.equal(flags.publicHost, 'host.example');
     assert.equal(flags.requestTimeoutMs, 30_000);
+    assert.equal(flags.reconcileEveryCycles, 6);
   });
 
   test('the default Reality target is off Xray\'s warning list (infra/conf/transport_security.go:165)', () => {
@@ -45,6 +46,7 @@ describe('agent flags', () => {
     assert.equal(flags.realityTarget, 'a.example:443');
     assert.equal(flags.realityFingerprint, 'firefox');
     assert.equal(flags.requestTimeoutMs, 5_000);
+    assert.equal(parse('--reconcile-cycles', '0').reconcileEveryCycles, 0);
   });
 
   for (const [what, argv, message] of [
@@ -55,6 +57,8 @@ describe('agent flags', () => {
     ['a text sampling interval', ['--sample-interval', 'often'], /--sample-interval/],
     ['a zero request timeout', ['--request-timeout', '0'], /--request-timeout/],
     ['a request timeout in another spelling', ['--request-timeout', '1e3'], /--request-timeout/],
+    ['a reconcile interval that is not a whole number', ['--reconcile-cycles', '1.5'], /--reconcile-cycles must be a whole number/],
+    ['a negative reconcile interval', ['--reconcile-cycles', '-1'], /--reconcile-cycles/],
     ['an unknown flag', ['--bogus'], /bogus/],
   ] as const) {
     test(`${what} is refused with a clear message`, () => {
