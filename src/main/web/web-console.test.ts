@@ -178,4 +178,26 @@ describe('web console', () => {
     }
     ws.close();
   });
+
+  test('a hostile frame closes only its own socket, with a close code, and the console keeps serving', async () => {
+    const origin = `http://127.0.0.1:${web.port}`;
+    const hostile: [string, (ws: WebSocket) => void, number][] = [
+      ['a 1.5 MB frame', (ws) => ws.send('x'.repeat(1_500_000)), 1009],
+      ['a text frame that is not UTF-8', (ws) => ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false }), 1007],
+      ['a binary frame', (ws) => ws.send(Buffer.from('{"id":1}'), { binary: true }), 1003],
+      ['garbage JSON', (ws) => ws.send('{"id": 1, call'), 1003],
+      ['a frame without an id', (ws) => ws.send('[1,2,3]'), 1003],
+    ];
+    const bystander = await openSocket(web.port, { Origin: origin, Cookie: cookie });
+    const client = createBridgeClient(socketTransport(bystander));
+    for (const [what, send, code] of hostile) {
+      const ws = await openSocket(web.port, { Origin: origin, Cookie: cookie });
+      const closed = new Promise<number>((resolve) => ws.once('close', (closeCode) => resolve(closeCode)));
+      ws.on('error', () => {});
+      send(ws);
+      assert.equal(await closed, code, what);
+      assert.deepEqual(await client.fleet.list(), [{ name: 'alpha' }], `after ${what}`);
+    }
+    bystander.close();
+  });
 });

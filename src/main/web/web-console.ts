@@ -52,6 +52,8 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   server.on('upgrade', (request, socket, head) => {
+    // A peer that resets the connection mid-handshake must not take the console down with it.
+    socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', origin);
     const sameOrigin = request.headers.origin === `http://${request.headers.host}`;
     if (url.pathname !== WEB_BRIDGE_PATH || !sameOrigin || !authorised(request, url)) {
@@ -85,19 +87,22 @@ function bridgeSocket(ws: WebSocket, services: KeyportServices): void {
   const send = (reply: WireReply) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   };
-  ws.on('message', (data) => {
+  // ws has already begun closing the socket with the fitting code (1009 too big, 1007 not UTF-8)
+  // when it reports a bad frame, and ends it if the peer never answers; without a listener the
+  // error would end the whole console.
+  ws.on('error', () => {});
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return ws.close(1003, 'frames are JSON text');
     let frame: { id?: unknown; call?: unknown };
     try {
       frame = JSON.parse(String(data)) as typeof frame;
     } catch {
-      ws.close(1003, 'frames are JSON');
-      return;
+      return ws.close(1003, 'frames are JSON');
     }
-    if (typeof frame !== 'object' || frame === null || typeof frame.id !== 'number') {
-      ws.close(1003, 'a frame needs a numeric id');
-      return;
+    if (typeof frame !== 'object' || frame === null || !Number.isSafeInteger(frame.id)) {
+      return ws.close(1003, 'a frame needs an integer id');
     }
-    const id = frame.id;
+    const id = frame.id as number;
     void dispatchBridgeCall(services, frame.call, (progress) => send({ id, progress })).then((outcome) => send({ id, outcome }));
   });
 }
