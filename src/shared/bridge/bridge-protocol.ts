@@ -54,3 +54,11 @@ export type WireReply = { id: number; progress: unknown } | { id: number; outcom
 
 /** The WebSocket path of web mode, beside the page it serves. */
 export const WEB_BRIDGE_PATH = '/bridge';
+/**
+ * Web mode's session token: the login redirect gives it to the page in its fragment
+ * (`/#session=TOKEN`); the page keeps it in sessionStorage and offers it, beside
+ * BRIDGE_SUBPROTOCOL, as the subprotocol `keyport-session.TOKEN` when it opens the bridge.
+ */
+export const WEB_SESSION_FRAGMENT = 'session';
+export const BRIDGE_SUBPROTOCOL = 'keyport-bridge';
+export const SESSION_SUBPROTOCOL_PREFIX = 'keyport-session.';
