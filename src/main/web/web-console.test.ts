@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -165,6 +166,21 @@ describe('web console', () => {
     const rebound = await get(web.port, `/?token=${token}`, { Host: `evil.example:${web.port}` });
     assert.equal(rebound.status, 403);
     assert.match(rebound.body, /link \(and its token\)/);
+  });
+
+  test('a request target that is no URL is refused, on the page and on the bridge, and the console keeps serving', async () => {
+    for (const upgrade of ['', 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n']) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const raw = connect(web.port, '127.0.0.1', () => raw.write(`GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nCookie: ${cookie}\r\n${upgrade}\r\n`));
+        let text = '';
+        raw.on('data', (chunk) => (text += String(chunk)));
+        raw.on('end', () => resolve(text));
+        raw.on('close', () => resolve(text));
+        raw.on('error', reject);
+      });
+      assert.match(answer, /^HTTP\/1\.1 (400|403) /, JSON.stringify(upgrade));
+    }
+    assert.equal((await get(web.port, '/', { Cookie: cookie })).status, 200);
   });
 
   test('nothing outside the built renderer is served', async () => {

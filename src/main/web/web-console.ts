@@ -24,7 +24,7 @@ export interface WebConsole {
 
 const MAX_FRAME_BYTES = 1024 * 1024;
 /** Sessions kept at once (a tab each time the link is opened); the oldest goes first. */
-const MAX_SESSIONS = 16;
+const MAX_SESSIONS = 64;
 
 /**
  * Web mode: the renderer served on 127.0.0.1 and the contract bridged over a WebSocket.
@@ -65,8 +65,8 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
   };
 
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', origin);
-    if (!allowedHosts.has(request.headers.host ?? '')) return refuse(response);
+    const url = requestUrl(request, origin);
+    if (!url || !allowedHosts.has(request.headers.host ?? '')) return refuse(response);
     if (url.searchParams.has('token')) {
       if (!sameSecret(url.searchParams.get('token'), loginSecret)) return refuse(response);
       const session = startSession();
@@ -87,7 +87,7 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
   server.on('upgrade', (request, socket, head) => {
     // A peer that resets the connection mid-handshake must not take the console down with it.
     socket.on('error', () => socket.destroy());
-    const url = new URL(request.url ?? '/', origin);
+    const url = requestUrl(request, origin);
     const sameOrigin = request.headers.origin === `http://${request.headers.host}`;
     const pageToken = sessionOf(request);
     const offered = offeredProtocols(request);
@@ -97,7 +97,7 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
       pageToken !== undefined &&
       offered.includes(BRIDGE_SUBPROTOCOL) &&
       sameSecret(tokenOffered, pageToken);
-    if (url.pathname !== WEB_BRIDGE_PATH || !sameOrigin || !authorised) {
+    if (url?.pathname !== WEB_BRIDGE_PATH || !sameOrigin || !authorised) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -128,6 +128,15 @@ export async function startWebConsole(options: WebConsoleOptions): Promise<WebCo
 /** The session cookie's name on this port: two consoles (or another local service) never share one. */
 export function sessionCookieName(port: number): string {
   return `keyport_session_${port}`;
+}
+
+/** The request's URL, or null when its target does not parse (say `GET http://[`): a throw here would end the console. */
+function requestUrl(request: IncomingMessage, origin: string): URL | null {
+  try {
+    return new URL(request.url ?? '/', origin);
+  } catch {
+    return null;
+  }
 }
 
 function offeredProtocols(request: IncomingMessage): string[] {
