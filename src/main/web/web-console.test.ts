@@ -17,6 +17,8 @@ const calls: string[] = [];
 const services = {
   fleet: {
     list: async () => (calls.push('fleet.list'), [{ name: 'alpha' }]),
+    // An answer JSON cannot carry, as a faulty service might give.
+    sync: async () => ({ rxBytes: 1n }),
     status: async (server: string) => {
       throw new KeyportError('not-found', `no server named ${server}`, { server });
     },
@@ -224,6 +226,12 @@ describe('web console', () => {
     const result = await client.deploy.deploy('alpha', {}, (step) => progress.push(step));
     assert.deepEqual(result, { release: '0.1.0-abc' });
     assert.deepEqual(progress.map((step) => `${step.step}:${step.state}`), ['connect:started', 'connect:done']);
+
+    const unsendable = await client.fleet.sync('alpha').catch((caught: unknown) => caught);
+    assert.ok(unsendable instanceof KeyportError);
+    assert.equal(unsendable.code, 'internal');
+    assert.match(unsendable.message, /could not be sent/);
+    assert.deepEqual(await client.fleet.list(), [{ name: 'alpha' }]);
 
     const error = await client.fleet.status('nope').catch((caught: unknown) => caught);
     assert.ok(error instanceof KeyportError);

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BRIDGE_SUBPROTOCOL, SESSION_SUBPROTOCOL_PREFIX, WEB_BRIDGE_PATH, WEB_SESSION_FRAGMENT, type WireReply } from '../../shared/bridge/bridge-protocol.ts';
+import { BRIDGE_SUBPROTOCOL, SESSION_SUBPROTOCOL_PREFIX, WEB_BRIDGE_PATH, WEB_SESSION_FRAGMENT, toBridgeFailure, type WireReply } from '../../shared/bridge/bridge-protocol.ts';
 import type { KeyportServices } from '../../shared/contract/services.ts';
 import { dispatchBridgeCall } from '../bridge/dispatch-bridge-call.ts';
 import { serveStaticFile } from './static-files.ts';
@@ -148,7 +148,16 @@ function offeredProtocols(request: IncomingMessage): string[] {
 
 function bridgeSocket(ws: WebSocket, services: KeyportServices): void {
   const send = (reply: WireReply) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    if (ws.readyState !== ws.OPEN) return;
+    let frame: string;
+    try {
+      frame = JSON.stringify(reply);
+    } catch (error) {
+      // An answer JSON cannot carry (a BigInt, a cycle) fails that call, not the console.
+      if (!('outcome' in reply)) return;
+      frame = JSON.stringify({ id: reply.id, outcome: { ok: false, error: toBridgeFailure(new Error(`the answer could not be sent: ${(error as Error).message}`)) } });
+    }
+    ws.send(frame);
   };
   // ws has already begun closing the socket with the fitting code (1009 too big, 1007 not UTF-8)
   // when it reports a bad frame, and ends it if the peer never answers; without a listener the
