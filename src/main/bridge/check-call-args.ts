@@ -33,7 +33,7 @@ export function checkCallArgs(callName: string, spec: CallSpec, args: readonly u
     };
     if (given === undefined) return refuse('', 'it is missing');
     const error = Value.Errors(expected.schema, given).First();
-    if (error) refuse(error.path, lowerFirst(error.message));
+    if (error) refuse(error.path, error.message === 'Expected union value' ? 'it matches none of the shapes this argument takes' : lowerFirst(error.message));
     return given;
   });
 }
