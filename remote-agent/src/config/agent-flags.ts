@@ -19,6 +19,10 @@ export interface AgentFlags {
   realityTarget: string;
   realityServerNames: string[];
   realityFingerprint: string;
+  /** Start on a missing or empty database although the data dir shows it held keys. */
+  startEmpty: boolean;
+  /** A backup to put in place of the database before starting. */
+  restoreBackup: string | undefined;
 }
 
 export class FlagError extends Error {}
@@ -50,7 +54,18 @@ export const USAGE = `Usage: keyport-agent [flags]
                                  --reality-dest is its old name)
   --reality-server-names A,B     Reality server names; the first goes into links (default ${DEFAULT_REALITY_SERVER_NAMES})
   --reality-fingerprint NAME     uTLS fingerprint written into links (default chrome)
-  --help                         this text`;
+  --restore-backup FILE          put FILE (a backup from DATA_DIR/backups/) in place of the database, then
+                                 start; the database it replaces is kept beside it as keyport.db.replaced-TIME
+  --start-empty                  start on a missing or empty database even though the data dir shows it held
+                                 keys (every key's inbound then leaves Xray's config)
+  --help                         this text
+
+Data the agent refuses to lose: at start it runs PRAGMA quick_check and stops (exit 3) on a damaged
+database. It also stops, changing nothing, when the database is missing or empty (0 bytes, no tables)
+while the data dir shows it held keys: the marker DATA_DIR/database-created (written once a database
+exists), a backup in DATA_DIR/backups/, or keyport inbounds in the Xray config. Then restore a backup
+with --restore-backup FILE, or give --start-empty to start afresh on purpose. A backup of the database
+(SQLite's online backup) is taken daily into DATA_DIR/backups/; the newest 3 are kept.`;
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
 
@@ -83,6 +98,8 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
       'reality-dest': { type: 'string' },
       'reality-server-names': { type: 'string', default: DEFAULT_REALITY_SERVER_NAMES },
       'reality-fingerprint': { type: 'string', default: 'chrome' },
+      'restore-backup': { type: 'string' },
+      'start-empty': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -92,6 +109,10 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
   if (values['reality-target'] !== undefined && values['reality-dest'] !== undefined) {
     throw new FlagError('give --reality-target only: --reality-dest is its old name');
   }
+  if (values['restore-backup'] !== undefined && values['start-empty']) {
+    throw new FlagError('give --restore-backup FILE or --start-empty, not both');
+  }
+  if (values['restore-backup'] === '') throw new FlagError('--restore-backup needs the backup file');
   const dataDir = values['data-dir'];
   const seconds = Number(values['sample-interval']);
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) {
@@ -112,6 +133,8 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
     realityTarget: values['reality-target'] ?? values['reality-dest'] ?? DEFAULT_REALITY_TARGET,
     realityServerNames: values['reality-server-names'].split(',').map((name) => name.trim()).filter(Boolean),
     realityFingerprint: values['reality-fingerprint'],
+    startEmpty: values['start-empty'],
+    restoreBackup: values['restore-backup'],
   };
 }
 

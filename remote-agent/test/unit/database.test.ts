@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, openSync, rmSync, statSync, writeSync, closeSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
 import { DatabaseDamagedError, inTransaction, openDatabase } from '../../src/services/store/database.ts';
 import { isDiskFull } from '../../src/lib/disk-full.ts';
+import { damagePage } from './temp-db.ts';
 
 const count = (db: DatabaseSync, table: string) => Number(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n);
 // node:sqlite rows have a null prototype; spread them to compare with plain objects.
@@ -119,10 +120,3 @@ describe('openDatabase on a damaged file', () => {
   });
 });
 
-/** Overwrites page `page` (1-based) of a SQLite file with garbage, as a bad sector or a torn write leaves it. */
-export function damagePage(path: string, page: number, pageSize = 4096): void {
-  assert.ok(statSync(path).size >= page * pageSize, 'the file has that page');
-  const fd = openSync(path, 'r+');
-  writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (page - 1) * pageSize);
-  closeSync(fd);
-}
