@@ -108,7 +108,7 @@ describe('restoreBackup', () => {
       [join(dir, 'empty.db'), /the file is empty/],
       [join(dir, 'text.db'), /file is not a database/],
       [join(dir, 'other.db'), /not a Keyport agent database \(no table keys, /],
-      [damaged, /is damaged/],
+      [damaged, /damaged or not a database \(\*\*\* in database main/],
     ];
     for (const [file, why] of cases) {
       await assert.rejects(restoreBackup(file, layout, log, () => T0), (error: Error) => {

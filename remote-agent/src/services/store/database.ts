@@ -96,10 +96,13 @@ export const REQUIRED_TABLES = ['keys', 'key_totals', 'daily_traffic', 'traffic_
 /** `PRAGMA quick_check` found damage, or SQLite could not read the file as a database at all. */
 export class DatabaseDamagedError extends Error {
   readonly path: string;
+  /** What SQLite said: quick_check's findings, or why it could not read the file. */
+  readonly finding: string;
 
   constructor(path: string, finding: string) {
     super(`the database ${path} is damaged: ${finding}`);
     this.path = path;
+    this.finding = finding;
   }
 }
 
@@ -111,7 +114,9 @@ export function checkIntegrity(db: DatabaseSync, path: string): void {
   } catch (error) {
     throw new DatabaseDamagedError(path, (error as Error).message);
   }
-  if (findings.length !== 1 || findings[0] !== 'ok') throw new DatabaseDamagedError(path, findings.join('; '));
+  if (findings.length !== 1 || findings[0] !== 'ok') {
+    throw new DatabaseDamagedError(path, findings.map((finding) => finding.replace(/\s*\n\s*/g, ' ')).join('; '));
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '../../lib/logger.ts';
 import { StartRefusedError } from '../../lib/start-refused.ts';
 import { copyDatabase } from './database-backups.ts';
-import { checkIntegrity, REQUIRED_TABLES } from './database.ts';
+import { checkIntegrity, DatabaseDamagedError, REQUIRED_TABLES } from './database.ts';
 import { databaseCompanions, type DataDirLayout } from './data-dir-layout.ts';
 
 /**
@@ -62,7 +62,7 @@ export async function checkBackup(file: string): Promise<number> {
     return Number((db.prepare('SELECT COUNT(*) AS n FROM keys').get() as { n: number }).n);
   } catch (error) {
     if (error instanceof StartRefusedError) throw error;
-    throw refuse((error as Error).message);
+    throw refuse(error instanceof DatabaseDamagedError ? `damaged or not a database (${error.finding})` : (error as Error).message);
   } finally {
     db?.close();
   }
