@@ -117,7 +117,6 @@ export interface AgentResponse<T = any> {
 export class AgentRun {
   readonly apiKey: string;
   readonly #options: AgentRunOptions;
-  readonly #namespace: TestNamespace;
   readonly #child: ChildProcess;
   readonly #exit: Promise<number | null>;
   #output = '';
@@ -125,7 +124,6 @@ export class AgentRun {
   #bridgePort = 0;
 
   private constructor(namespace: TestNamespace, options: AgentRunOptions) {
-    this.#namespace = namespace;
     this.#options = options;
     this.apiKey = options.apiKey ?? randomBytes(24).toString('hex');
     const flags = [
