@@ -113,4 +113,19 @@ describe('openAgentDatabase', () => {
       });
     }
   });
+
+  test('a -wal left beside a missing database is a sign of keys, and --start-empty keeps it apart from the new one', async () => {
+    const source = freshDir();
+    const db = await open(source);
+    db.exec('PRAGMA wal_autocheckpoint = 0');
+    db.prepare("INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES ('k', 'n', 'u', 10001, 0)").run();
+    const layout = freshDir();
+    writeFileSync(`${layout.database}-wal`, readFileSync(`${source.database}-wal`));
+    db.close();
+    await assert.rejects(open(layout), /its write-ahead log .*keyport\.db-wal holds \d+ bytes/);
+    const fresh = await open(layout, true);
+    assert.equal(Number((fresh.prepare('SELECT COUNT(*) AS n FROM keys').get() as { n: number }).n), 0);
+    fresh.close();
+    assert.ok(readdirSync(layout.dataDir).includes('keyport.db-wal.stale-20261201T120000Z'));
+  });
 });

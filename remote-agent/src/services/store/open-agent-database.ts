@@ -1,11 +1,11 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '../../lib/logger.ts';
 import { StartRefusedError } from '../../lib/start-refused.ts';
 import { isKeyportTag } from '../xray/xray-config.ts';
 import { listBackups } from './database-backups.ts';
 import { DatabaseDamagedError, openDatabase } from './database.ts';
-import type { DataDirLayout } from './data-dir-layout.ts';
+import { databaseCompanions, type DataDirLayout } from './data-dir-layout.ts';
 
 export interface OpenAgentDatabaseOptions {
   layout: DataDirLayout;
@@ -27,6 +27,8 @@ export async function openAgentDatabase({ layout, startEmpty, log, now }: OpenAg
     const signs = await signsOfKeys(layout);
     if (signs.length > 0 && !startEmpty) throw new StartRefusedError(refusal(layout, state, signs));
     if (signs.length > 0) log.warn(`--start-empty: starting on ${state === 'missing' ? 'a new' : 'an empty'} database although ${signs.join('; ')}`);
+    // SQLite would read the old database's pages from a -wal left beside a new one: keep them apart.
+    await setCompanionsAside(layout.database, now);
   }
   let db: DatabaseSync;
   try {
@@ -69,6 +71,12 @@ async function databaseState(path: string): Promise<DatabaseState> {
 /** What in the data dir shows that a database with keys was here. */
 async function signsOfKeys(layout: DataDirLayout): Promise<string[]> {
   const signs: string[] = [];
+  const [wal] = databaseCompanions(layout.database);
+  const walBytes = await stat(wal!).then(
+    (info) => info.size,
+    () => 0,
+  );
+  if (walBytes > 0) signs.push(`its write-ahead log ${wal} holds ${walBytes} bytes`);
   const created = await readFile(layout.marker, 'utf8').catch(() => undefined);
   if (created !== undefined) signs.push(`${layout.marker} says a database was created here (${created.trim() || 'no date'})`);
   const backups = await listBackups(layout.backupsDir);
@@ -76,6 +84,17 @@ async function signsOfKeys(layout: DataDirLayout): Promise<string[]> {
   const inbounds = await keyportInbounds(layout.xrayConfig);
   if (inbounds > 0) signs.push(`the Xray config ${layout.xrayConfig} serves ${inbounds} key(s) of ours`);
   return signs;
+}
+
+async function setCompanionsAside(database: string, now: () => number): Promise<void> {
+  const stamp = new Date(now()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  for (const companion of databaseCompanions(database)) {
+    const size = await stat(companion).then(
+      (info) => info.size,
+      () => 0,
+    );
+    if (size > 0) await rename(companion, `${companion}.stale-${stamp}`);
+  }
 }
 
 async function keyportInbounds(configPath: string): Promise<number> {
