@@ -1,11 +1,12 @@
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Logger } from '../../lib/logger.ts';
 import { StartRefusedError } from '../../lib/start-refused.ts';
 import { isKeyportTag } from '../xray/xray-config.ts';
 import { listBackups } from './database-backups.ts';
 import { DatabaseDamagedError, openDatabase } from './database.ts';
-import { databaseCompanions, type DataDirLayout } from './data-dir-layout.ts';
+import { BACKUPS_DIR, databaseCompanions, type DataDirLayout } from './data-dir-layout.ts';
 
 export interface OpenAgentDatabaseOptions {
   layout: DataDirLayout;
@@ -34,7 +35,7 @@ export async function openAgentDatabase({ layout, startEmpty, log, now }: OpenAg
   try {
     db = openDatabase(layout.database);
   } catch (error) {
-    if (error instanceof DatabaseDamagedError) throw new StartRefusedError(damaged(layout, error));
+    if (error instanceof DatabaseDamagedError) throw new StartRefusedError(damaged(error));
     throw error;
   }
   await writeFile(layout.marker, `${new Date(now()).toISOString()}\n`, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
@@ -62,7 +63,7 @@ async function databaseState(path: string): Promise<DatabaseState> {
     const tables = db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
     return tables.n > 0 ? 'holds tables' : 'no tables';
   } catch (error) {
-    throw new StartRefusedError(damaged({ database: path }, new DatabaseDamagedError(path, (error as Error).message)));
+    throw new StartRefusedError(damaged(new DatabaseDamagedError(path, (error as Error).message)));
   } finally {
     db?.close();
   }
@@ -116,12 +117,11 @@ function refusal(layout: DataDirLayout, state: DatabaseState, signs: string[]): 
   ].join('\n');
 }
 
-function damaged(layout: Pick<DataDirLayout, 'database'> & Partial<DataDirLayout>, error: DatabaseDamagedError): string {
-  const backups = layout.backupsDir ?? `${layout.database.slice(0, layout.database.lastIndexOf('/'))}/backups`;
+function damaged(error: DatabaseDamagedError): string {
   return [
     `${error.message}.`,
     'The agent stopped and changed nothing. Restore a backup (the file it replaces is kept aside):',
-    `keyport-agent --restore-backup ${backups}/keyport-YYYYMMDDTHHMMSSZ.db (with the same --data-dir);`,
-    `or move ${layout.database} aside and start with --start-empty.`,
+    `keyport-agent --restore-backup ${join(dirname(error.path), BACKUPS_DIR)}/keyport-YYYYMMDDTHHMMSSZ.db (with the same --data-dir);`,
+    `or move ${error.path} aside and start with --start-empty.`,
   ].join('\n');
 }
