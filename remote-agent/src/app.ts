@@ -24,13 +24,15 @@ export interface AppOptions {
   log: Logger;
   /** How long a request's head and body may take to arrive (a default suits SSH tunnels). */
   requestTimeoutMs?: number;
+  /** Named in the 507 a full disk answers. */
+  dataDir?: string;
 }
 
 // Node refuses request heads over 16 KiB (431) before routing, so no id can be longer than this.
 const MAX_PARAM_LENGTH = 16 * 1024;
 
 /** Builds the agent's HTTP API (routes, validation, auth, errors, OpenAPI); never listens. */
-export async function buildApp({ ctx, apiKey, log, requestTimeoutMs }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ctx, apiKey, log, requestTimeoutMs, dataDir }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // No request logging: a console polls through the tunnel, and a logger per request costs
     // throughput. Faults go to `log` from the error handler.
@@ -43,7 +45,7 @@ export async function buildApp({ ctx, apiKey, log, requestTimeoutMs }: AppOption
     ...connectionLimits(requestTimeoutMs),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  installErrorHandler(app, log);
+  installErrorHandler(app, log, dataDir);
   installApiKeyAuth(app, apiKey);
 
   await app.register(swagger, {

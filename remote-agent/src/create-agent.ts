@@ -9,7 +9,11 @@ import { PortFirewall } from './services/firewall/port-firewall.ts';
 import { KeyService } from './services/key-service.ts';
 import { Reconciler } from './services/reconciler.ts';
 import { Sampler } from './services/sampler.ts';
-import { openDatabase } from './services/store/database.ts';
+import { keepPrivate } from './lib/private-files.ts';
+import { DatabaseBackups } from './services/store/database-backups.ts';
+import { databaseCompanions, dataDirLayout } from './services/store/data-dir-layout.ts';
+import { openAgentDatabase } from './services/store/open-agent-database.ts';
+import { restoreBackup } from './services/store/restore-backup.ts';
 import { KeyStore } from './services/store/key-store.ts';
 import { TrafficStore } from './services/store/traffic-store.ts';
 import { loadOrCreateRealityKeys } from './services/xray/reality-keys.ts';
@@ -21,6 +25,20 @@ import { SettingsService } from './services/settings/settings-service.ts';
 import { SettingsStore } from './services/store/settings-store.ts';
 
 const LOG_ROTATION_INTERVAL_MS = 60_000;
+/** Files of the data dir that earlier agents (or the deploy's shell) created 0644. */
+const PRIVATE_FILES = [
+  'api-key',
+  'reality-keys.json',
+  'xray.pid',
+  'xray.log',
+  'xray.log.1',
+  'xray-access.log',
+  'xray-access.log.1',
+  'agent.log',
+  'agent.log.1',
+  'agent.pid',
+  'supervisor.pid',
+];
 
 export interface Agent {
   app: FastifyInstance;
@@ -38,7 +56,11 @@ export async function createAgent(
   now: () => number = Date.now,
 ): Promise<Agent> {
   await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
-  const db = openDatabase(join(flags.dataDir, 'keyport.db'));
+  const layout = dataDirLayout(flags.dataDir, flags.xrayConfig);
+  await keepPrivate([layout.database, ...databaseCompanions(layout.database), flags.xrayConfig, ...PRIVATE_FILES.map((name) => join(flags.dataDir, name))]);
+  if (flags.restoreBackup !== undefined) await restoreBackup(flags.restoreBackup, layout, log, now);
+  const db = await openAgentDatabase({ layout, startEmpty: flags.startEmpty, log, now });
+  const backups = new DatabaseBackups({ db, databasePath: layout.database, dir: layout.backupsDir, log, now });
   const keyStore = new KeyStore(db);
   const traffic = new TrafficStore(db);
   const firewall = new PortFirewall(log, flags.portRange, flags.openKeyPorts);
@@ -75,7 +97,7 @@ export async function createAgent(
     publicHost: flags.publicHost,
     now,
   };
-  const app = await buildApp({ ctx, apiKey, log, requestTimeoutMs: flags.requestTimeoutMs });
+  const app = await buildApp({ ctx, apiKey, log, requestTimeoutMs: flags.requestTimeoutMs, dataDir: flags.dataDir });
   let logRotation: NodeJS.Timeout | undefined;
 
   return {
@@ -88,6 +110,8 @@ export async function createAgent(
       await sampler.cycle();
       sampler.start();
       reconciler.start();
+      void backups.backUpIfDue();
+      backups.start();
       logRotation = setInterval(() => void xray.rotateLogs(), LOG_ROTATION_INTERVAL_MS);
       logRotation.unref();
     },
@@ -95,6 +119,7 @@ export async function createAgent(
       clearInterval(logRotation);
       await reconciler.stop();
       await sampler.stop();
+      await backups.stop();
       await app.close();
       db.close();
     },

@@ -24,6 +24,10 @@ export interface AgentFlags {
   requestTimeoutMs: number;
   /** The periodic reconcile runs every this many sampling cycles; 0: never. */
   reconcileEveryCycles: number;
+  /** Start on a missing or empty database although the data dir shows it held keys. */
+  startEmpty: boolean;
+  /** A backup to put in place of the database before starting. */
+  restoreBackup: string | undefined;
 }
 
 export class FlagError extends Error {}
@@ -58,7 +62,18 @@ export const USAGE = `Usage: keyport-agent [flags]
   --request-timeout SECONDS      a request's head and body must arrive within this (default 30)
   --reconcile-cycles N           remove inbounds and rules no key owns every N sampling cycles
                                  (default ${RECONCILE_EVERY_CYCLES}; 0: never)
-  --help                         this text`;
+  --restore-backup FILE          put FILE (a backup from DATA_DIR/backups/) in place of the database, then
+                                 start; the database it replaces is kept beside it as keyport.db.replaced-TIME
+  --start-empty                  start on a missing or empty database even though the data dir shows it held
+                                 keys (every key's inbound then leaves Xray's config)
+  --help                         this text
+
+Data the agent refuses to lose: at start it runs PRAGMA quick_check and stops (exit 3) on a damaged
+database. It also stops, changing nothing, when the database is missing or empty (0 bytes, no tables)
+while the data dir shows it held keys: the marker DATA_DIR/database-created (written once a database
+exists), a backup in DATA_DIR/backups/, or keyport inbounds in the Xray config. Then restore a backup
+with --restore-backup FILE, or give --start-empty to start afresh on purpose. A backup of the database
+(SQLite's online backup) is taken daily into DATA_DIR/backups/; the newest 3 are kept.`;
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
 
@@ -93,6 +108,8 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
       'reality-fingerprint': { type: 'string', default: 'chrome' },
       'request-timeout': { type: 'string', default: '30' },
       'reconcile-cycles': { type: 'string', default: String(RECONCILE_EVERY_CYCLES) },
+      'restore-backup': { type: 'string' },
+      'start-empty': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -102,6 +119,10 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
   if (values['reality-target'] !== undefined && values['reality-dest'] !== undefined) {
     throw new FlagError('give --reality-target only: --reality-dest is its old name');
   }
+  if (values['restore-backup'] !== undefined && values['start-empty']) {
+    throw new FlagError('give --restore-backup FILE or --start-empty, not both');
+  }
+  if (values['restore-backup'] === '') throw new FlagError('--restore-backup needs the backup file');
   const dataDir = values['data-dir'];
   const seconds = Number(values['sample-interval']);
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) {
@@ -130,6 +151,8 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
     realityFingerprint: values['reality-fingerprint'],
     requestTimeoutMs: Number(requestTimeout) * 1000,
     reconcileEveryCycles: Number(reconcileText),
+    startEmpty: values['start-empty'],
+    restoreBackup: values['restore-backup'],
   };
 }
 

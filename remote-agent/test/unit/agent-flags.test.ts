@@ -69,4 +69,17 @@ describe('agent flags', () => {
   test('--help is not an error but the usage text', () => {
     assert.throws(() => parse('--help'), (error: Error) => error instanceof HelpRequested && error instanceof FlagError && /Usage/.test(error.message));
   });
+
+  test('--start-empty and --restore-backup FILE are read, and refused together', () => {
+    assert.equal(parse().startEmpty, false);
+    assert.equal(parse().restoreBackup, undefined);
+    assert.equal(parse('--start-empty').startEmpty, true);
+    assert.equal(parse('--restore-backup', '/b/keyport-20261201T000000Z.db').restoreBackup, '/b/keyport-20261201T000000Z.db');
+    assert.throws(() => parse('--start-empty', '--restore-backup', '/b'), /not both/);
+    assert.throws(() => parse('--restore-backup', ''), /needs the backup file/);
+  });
+
+  test('--help says when the agent refuses to start and how to start anyway', () => {
+    assert.throws(() => parse('--help'), (error: Error) => error instanceof HelpRequested && /--start-empty/.test(error.message) && /database-created/.test(error.message));
+  });
 });

@@ -15,6 +15,7 @@ import { RemoteLock } from './remote-lock.ts';
 import { RemoteReleases } from './remote-releases.ts';
 import { remoteSha256 } from './remote-sha256.ts';
 import {
+  AGENT_EXIT_START_REFUSED,
   AGENT_FILE_NAME,
   API_KEY_FILE,
   DATA_DIR,
@@ -138,9 +139,24 @@ function checkHealth(host: RemoteHost, run: InstallRun): Promise<void> {
   });
 }
 
-/** After a failed start: back to the previous release if there is one, else stop. Returns the error to throw. */
+/**
+ * After a failed start: back to the previous release if there is one, else stop. Returns the error
+ * to throw, with the agent's last words. An agent that refused to start on its data (a lost or
+ * damaged database) is stopped and no older release is started: one from before that check would
+ * start on the empty database and drop every key from Xray.
+ */
 async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): Promise<KeyportError> {
   const { service, releases, release, previous, failure } = failed;
+  const exit = await service.lastExit().catch(() => undefined);
+  const said = exit?.output ? `; the agent's last output:\n${exit.output}` : '';
+  if (exit?.exitCode === AGENT_EXIT_START_REFUSED) {
+    await service.stop().catch(() => undefined);
+    return new KeyportError(
+      'deploy-failed',
+      `release ${release} refused to start on the data in ${DATA_DIR} (exit ${AGENT_EXIT_START_REFUSED}), so no other release was started on it either${said}`,
+      { release, rolledBack: false },
+    );
+  }
   const reason = `release ${release} did not become healthy: ${failure.message}`;
   if (!previous || previous === release) {
     const stopped = await run.steps
@@ -149,7 +165,7 @@ async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): 
         return { value: 'so the agent was stopped', message: 'stopped; there is no other release to go back to' };
       })
       .catch((stopError: unknown) => `and stopping the agent failed: ${(stopError as Error).message}`);
-    return new KeyportError('deploy-failed', `${reason}; there is no other release to roll back to, ${stopped}`, { release, rolledBack: false });
+    return new KeyportError('deploy-failed', `${reason}; there is no other release to roll back to, ${stopped}${said}`, { release, rolledBack: false });
   }
   try {
     await run.steps.run('rollback', `back to ${previous}`, async () => {
@@ -160,13 +176,13 @@ async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): 
     });
     await checkHealth(host, run);
   } catch (rollbackError) {
-    return new KeyportError('deploy-failed', `${reason}; rolling back to ${previous} failed too: ${(rollbackError as Error).message}`, {
+    return new KeyportError('deploy-failed', `${reason}; rolling back to ${previous} failed too: ${(rollbackError as Error).message}${said}`, {
       release,
       previousRelease: previous,
       rolledBack: false,
     });
   }
-  return new KeyportError('deploy-failed', `${reason}; rolled back to ${previous}, which is running and healthy`, {
+  return new KeyportError('deploy-failed', `${reason}; rolled back to ${previous}, which is running and healthy${said}`, {
     release,
     previousRelease: previous,
     rolledBack: true,
