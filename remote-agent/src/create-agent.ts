@@ -90,6 +90,8 @@ export async function createAgent(
     async close() {
       clearInterval(logRotation);
       await sampler.stop();
+      // A reboot zeroes the kernel's counters: bytes moved since the last cycle would be lost with them.
+      await sampler.cycle();
       await app.close();
       db.close();
     },
