@@ -4,20 +4,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
-import { SystemdServer, SystemdServerUnavailable, ensureRootfs } from './systemd-server.ts';
-
-function unavailable(): string | undefined {
-  try {
-    ensureRootfs();
-    return undefined;
-  } catch (error) {
-    if (error instanceof SystemdServerUnavailable) return `no systemd test server here: ${error.message}`;
-    throw error;
-  }
-}
+import { SystemdServer, systemdServerSkipReason } from './systemd-server.ts';
 
 /** Proves the harness: systemd as PID 1, SSH with known keys, a reboot that is one, and nothing left after. */
-describe('a test server with systemd as PID 1', { timeout: 120_000, skip: unavailable() }, () => {
+describe('a test server with systemd as PID 1', { timeout: 120_000, skip: systemdServerSkipReason() }, () => {
   let server: SystemdServer;
   let knownHosts: string;
 

@@ -39,6 +39,18 @@ export function ensureRootfs(): { dir: string; builtInMs: number } {
   return { dir, builtInMs: Date.now() - startedMs };
 }
 
+/** Why a systemd test server cannot be made here, for a test's `skip` (which then says it), or undefined. */
+export function systemdServerSkipReason(): string | undefined {
+  try {
+    const { builtInMs } = ensureRootfs();
+    if (builtInMs > 0) console.log(`# built the systemd test server's root file system in ${(builtInMs / 1000).toFixed(1)} s`);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SystemdServerUnavailable) return `no systemd test server here: ${error.message}`;
+    throw error;
+  }
+}
+
 /**
  * A test server that runs systemd as PID 1, as a rented VPS does: the cached Debian root (under an
  * overlay of this server's own, so the cache stays clean) booted by systemd-nspawn inside a network
@@ -192,6 +204,21 @@ export class SystemdServer {
     // --no-block: the command's own process ends with the rest; waiting for it would race the shutdown.
     execFileSync('nsenter', ['-t', String(pid1), '-m', '-u', '-i', '-n', '-p', '--', 'systemctl', '--no-block', 'reboot'], { timeout: 10_000 });
     await this.#waitForExit(SHUTDOWN_TIMEOUT_MS, 'reboot');
+    execFileSync('ip', ['netns', 'del', this.namespace]);
+    this.#makeNamespace();
+    await this.boot();
+  }
+
+  /**
+   * A power cut: PID 1 is killed (SIGKILL), and with it, by the kernel, every process of the server,
+   * none told first; then a fresh network stack and the next boot. Files written stay written (the
+   * host's page cache is not lost, so this is a cut for processes, not for the disk).
+   */
+  async powerCut(): Promise<void> {
+    const pid1 = this.#containerInit();
+    if (pid1 === undefined) throw new Error('the server has no PID 1');
+    process.kill(pid1, 'SIGKILL');
+    await this.#waitForExit(SHUTDOWN_TIMEOUT_MS, 'the power cut');
     execFileSync('ip', ['netns', 'del', this.namespace]);
     this.#makeNamespace();
     await this.boot();
