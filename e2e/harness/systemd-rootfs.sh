@@ -4,13 +4,18 @@
 # agent and its deploy run on a server (iptables, nftables, iproute2's ss, procps). Usage:
 #   systemd-rootfs.sh DIR
 # Builds into DIR.partial and renames it to DIR only when done, so a half-built tree is never used.
+# Needs flock (util-linux).
 # Needs root and a Debian mirror (deb.debian.org, or MIRROR).
 set -eu
 target=$1
 mirror=${MIRROR:-http://deb.debian.org/debian}
 partial="$target.partial"
-rm -rf "$partial"
 mkdir -p "$(dirname "$target")"
+# One build at a time per target (test runs of several checkouts share the cache); a run that waited finds it built.
+exec 9>"$target.lock"
+flock 9
+[ -d "$target" ] && exit 0
+rm -rf "$partial"
 debootstrap --variant=minbase \
   --include=systemd,systemd-sysv,dbus,openssh-server,iptables,nftables,iproute2,procps \
   bookworm "$partial" "$mirror" >"$partial.log" 2>&1 || {
