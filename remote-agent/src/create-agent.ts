@@ -119,6 +119,8 @@ export async function createAgent(
       clearInterval(logRotation);
       await reconciler.stop();
       await sampler.stop();
+      // A reboot zeroes the kernel's counters: bytes moved since the last cycle would be lost with them.
+      await sampler.cycle();
       await backups.stop();
       await app.close();
       db.close();

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    log.info(`${signal}: finishing the sampling cycle in flight and stopping`);
+    log.info(`${signal}: counting the traffic since the last sampling cycle and stopping`);
     await agent.close();
     process.exit(0);
   };
