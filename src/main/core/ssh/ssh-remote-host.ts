@@ -1,8 +1,10 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import type { Client, SFTPWrapper } from 'ssh2';
+import type { Client } from 'ssh2';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { formatSeconds } from './ssh-connect.ts';
-import { execOnClient } from './ssh-exec.ts';
+import { execRemote } from './ssh-exec.ts';
 import { shellQuote, type CommandResult, type RemoteHost, type RunOptions } from './remote-host.ts';
 
 export interface SshRemoteHostOptions {
@@ -50,19 +52,17 @@ export class SshRemoteHost implements RemoteHost {
     return result.stdout;
   }
 
+  /**
+   * The file goes over an exec channel's stdin, not SFTP: OpenSSH's sftp-server (Debian's default
+   * subsystem) starts through the login shell, and a shell that prints a greeting breaks its protocol.
+   * The part file is checked for its full length before it is renamed over `remotePath`.
+   */
   async upload(localPath: string, remotePath: string, mode: number): Promise<void> {
-    // The staging file belongs to the SSH user (SFTP runs as them); root then moves a copy into place.
-    const made = await this.#exec('mktemp "${TMPDIR:-/tmp}/keyport-upload.XXXXXX"', 'mktemp', {});
-    const staging = made.stdout.trim();
-    if (made.exitCode !== 0 || staging === '') {
-      throw new Error(`Cannot make a staging file on ${this.#options.label}: ${made.stderr.trim() || `exit code ${made.exitCode}`}`);
-    }
-    try {
-      await this.#sftpPut(localPath, staging, remotePath);
-      await this.check(placeIntoScript(remotePath, `install -m ${octal(mode)} ${shellQuote(staging)} "$part"`));
-    } finally {
-      await this.#exec(`rm -f ${shellQuote(staging)}`, 'rm staging file', {}).catch(() => undefined);
-    }
+    const { size } = await stat(localPath);
+    await this.check(placeIntoScript(remotePath, `cat > "$part" && [ "$(wc -c < "$part")" -eq ${size} ] && chmod ${octal(mode)} "$part"`), {
+      stdin: createReadStream(localPath),
+      timeoutMs: uploadTimeoutMs,
+    });
   }
 
   async writeFile(remotePath: string, content: string | Buffer, mode: number): Promise<void> {
@@ -96,41 +96,12 @@ export class SshRemoteHost implements RemoteHost {
   async #exec(commandLine: string, summary: string, options: RunOptions): Promise<CommandResult> {
     return this.#sessions.use(async () => {
       const client = await this.#options.connection();
-      return execOnClient(client, commandLine, {
+      return execRemote(client, commandLine, {
         label: this.#options.label,
         summary: summarize(summary),
         stdin: options.stdin,
         timeoutMs: options.timeoutMs ?? defaultRunTimeoutMs,
       });
-    });
-  }
-
-  #sftpPut(localPath: string, stagingPath: string, remotePath: string): Promise<void> {
-    const { label } = this.#options;
-    return this.#sessions.use(async () => {
-      const client = await this.#options.connection();
-      const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
-        try {
-          client.sftp((error, opened) => (error ? reject(new Error(`${label}: cannot start SFTP: ${error.message}`)) : resolve(opened)));
-        } catch (error) {
-          reject(new KeyportError('server-offline', `${label}: not connected (${(error as Error).message})`));
-        }
-      });
-      try {
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new KeyportError('server-offline', `${label}: uploading ${remotePath} did not finish within ${uploadTimeoutMs / 60_000} min`)),
-            uploadTimeoutMs,
-          );
-          sftp.fastPut(localPath, stagingPath, (error) => {
-            clearTimeout(timer);
-            if (error) reject(new Error(`Uploading ${localPath} to ${label} failed: ${error.message}`));
-            else resolve();
-          });
-        });
-      } finally {
-        sftp.end();
-      }
     });
   }
 
@@ -159,6 +130,9 @@ export class SshRemoteHost implements RemoteHost {
 function placeIntoScript(remotePath: string, fill: string): string {
   return [
     `part=$(mktemp ${shellQuote(`${remotePath}.XXXXXX`)}) || exit 1`,
+    // A cut link hangs up the script: the part file goes with it.
+    `trap 'rm -f "$part"; exit 129' HUP`,
+    `trap 'rm -f "$part"; exit 143' TERM`,
     `if ${fill} && mv -f "$part" ${shellQuote(remotePath)}; then exit 0; fi`,
     'rm -f "$part"',
     'exit 1',
