@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import { printable } from './remote-answer.ts';
 import { formatSeconds } from './ssh-connect.ts';
 import { execRemote } from './ssh-exec.ts';
 import { shellQuote, type CommandResult, type RemoteHost, type RunOptions } from './remote-host.ts';
@@ -52,21 +53,25 @@ export class SshRemoteHost implements RemoteHost {
     return result.stdout;
   }
 
-  /**
-   * The file goes over an exec channel's stdin, not SFTP: OpenSSH's sftp-server (Debian's default
-   * subsystem) starts through the login shell, and a shell that prints a greeting breaks its protocol.
-   * The part file is checked for its full length before it is renamed over `remotePath`.
-   */
   async upload(localPath: string, remotePath: string, mode: number): Promise<void> {
-    const { size } = await stat(localPath);
-    await this.check(placeIntoScript(remotePath, `cat > "$part" && [ "$(wc -c < "$part")" -eq ${size} ] && chmod ${octal(mode)} "$part"`), {
-      stdin: createReadStream(localPath),
-      timeoutMs: uploadTimeoutMs,
-    });
+    // The staging file belongs to the SSH user; root then moves a copy into place.
+    const made = await this.#exec('mktemp "${TMPDIR:-/tmp}/keyport-upload.XXXXXX"', 'mktemp', {});
+    const staging = made.stdout.trim();
+    if (made.exitCode !== 0 || !/^\/[A-Za-z0-9._/-]+$/.test(staging)) {
+      throw new Error(`Cannot make a staging file on ${this.#options.label}: ${made.stderr.trim() || `mktemp gave "${printable(staging, 80)}"`}`);
+    }
+    try {
+      await this.#streamPut(localPath, staging);
+      await this.check(placeIntoScript(remotePath, `install -m ${octal(mode)} ${shellQuote(staging)} "$part"`));
+    } finally {
+      await this.#exec(`rm -f ${shellQuote(staging)}`, 'rm staging file', {}).catch(() => undefined);
+    }
   }
 
   async writeFile(remotePath: string, content: string | Buffer, mode: number): Promise<void> {
-    await this.check(placeIntoScript(remotePath, `cat > "$part" && chmod ${octal(mode)} "$part"`), { stdin: content });
+    // A cut link ends stdin early, and cat exits 0: only the whole content is renamed into place.
+    const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+    await this.check(placeIntoScript(remotePath, `cat > "$part" && [ "$(wc -c < "$part")" -eq ${bytes} ] && chmod ${octal(mode)} "$part"`), { stdin: content });
   }
 
   async openStream(host: string, port: number): Promise<Duplex> {
@@ -105,6 +110,23 @@ export class SshRemoteHost implements RemoteHost {
     });
   }
 
+  /**
+   * Fills the staging file over an exec channel's stdin, not SFTP: OpenSSH's sftp-server (Debian's
+   * default subsystem) starts through the login shell, and a shell that prints a greeting breaks
+   * its protocol. The file must then hold every byte sent.
+   */
+  async #streamPut(localPath: string, stagingPath: string): Promise<void> {
+    const { size } = await stat(localPath);
+    const staging = shellQuote(stagingPath);
+    const result = await this.#exec(`cat > ${staging} && [ "$(wc -c < ${staging})" -eq ${size} ]`, `upload to ${stagingPath}`, {
+      stdin: createReadStream(localPath),
+      timeoutMs: uploadTimeoutMs,
+    });
+    if (result.exitCode !== 0) {
+      throw new Error(`Uploading ${localPath} to ${this.#options.label} failed: ${result.stderr.trim() || `the copy did not hold all ${size} bytes`}`);
+    }
+  }
+
   #refuseSudoTrouble(result: CommandResult): void {
     const { user, host } = this.#options;
     if (/^sudo: .*(password is required|terminal is required|not in the sudoers|may not run sudo)/m.test(result.stderr)) {
@@ -130,9 +152,6 @@ export class SshRemoteHost implements RemoteHost {
 function placeIntoScript(remotePath: string, fill: string): string {
   return [
     `part=$(mktemp ${shellQuote(`${remotePath}.XXXXXX`)}) || exit 1`,
-    // A cut link hangs up the script: the part file goes with it.
-    `trap 'rm -f "$part"; exit 129' HUP`,
-    `trap 'rm -f "$part"; exit 143' TERM`,
     `if ${fill} && mv -f "$part" ${shellQuote(remotePath)}; then exit 0; fi`,
     'rm -f "$part"',
     'exit 1',
