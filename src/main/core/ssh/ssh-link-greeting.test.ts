@@ -106,4 +106,18 @@ describe('SshLink, against a real sshd whose login shell prints greetings', () =
     const refusedHost = await newLink({ endpoint: { ...endpoint, user: refused } }).host();
     await assert.rejects(refusedHost.run('id -u'), (error: unknown) => isKeyportError(error) && error.code === 'sudo-password-required');
   });
+
+  test('a login shell that runs something else (nologin) is unsupported-server, with what it said', async () => {
+    const user = server.addUser('nopasswd');
+    const passwd = join(server.dir, 'root', 'etc', 'passwd');
+    writeFileSync(passwd, readFileSync(passwd, 'utf8').replace(new RegExp(`^(${user}:.*):/bin/bash$`, 'm'), '$1:/usr/sbin/nologin'));
+    await assert.rejects(newLink({ endpoint: { ...endpoint, user } }).host(), (error: unknown) => {
+      assert.ok(isKeyportError(error), String(error));
+      assert.equal(error.code, 'unsupported-server', error.message);
+      assert.match(error.message, /did not run Keyport's command `id -u`/);
+      assert.match(error.message, /This account is currently not available/);
+      assert.equal(error.facts.exitCode, 1);
+      return true;
+    });
+  });
 });
