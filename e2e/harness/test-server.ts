@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
@@ -7,6 +7,22 @@ import { connect } from 'node:net';
 const FAKE_XRAY = resolve(import.meta.dirname, '../../remote-agent/test/support/fake-xray/xray');
 let serversMade = 0;
 let usersMade = 0;
+
+export interface TestServerOptions {
+  /**
+   * Root (and every user added) gets a shell that talks, as many VPS images do: bash with a
+   * greeting, a multi-line banner and a line on stderr in ~/.bashrc, ~/.profile, /etc/bash.bashrc
+   * and /etc/profile (Debian's bash reads ~/.bashrc and /etc/bash.bashrc even for `ssh host cmd`:
+   * its sshd heuristic), an EXIT trap that prints a farewell, a MOTD and a pre-login banner, and
+   * OpenSSH's own sftp-server started through that shell, as Debian's default sshd_config has it.
+   * Root's home is then a directory of the server's own, bound over /root.
+   */
+  greetingShell?: boolean;
+}
+
+/** What a talking shell prints: on stdout (no newline at the end, so it runs into what follows), then on stderr. */
+export const GREETING_STDOUT = 'Welcome to keyport-test\n  * Documentation: https://example.invalid/help\n  * System load: 0.42\nWelcome';
+export const GREETING_STDERR = 'Welcome (stderr): mesg: ttyname failed: Inappropriate ioctl for device';
 
 /** Directories of the host that each test server has of its own (bound over them in its mount namespace). */
 const PRIVATE_DIRS = {
@@ -31,6 +47,9 @@ const PRIVATE_COPIES = {
   'etc-firewalld': '/etc/firewalld',
 };
 const UFW_LOCK = '/run/ufw.lock';
+/** What a greeting shell (TestServerOptions.greetingShell) has of its own, bound over the host's. */
+const GREETING_DIRS = { 'root-home': '/root' };
+const GREETING_FILES = { 'etc-bash.bashrc': '/etc/bash.bashrc', 'etc-profile': '/etc/profile', 'etc-motd': '/etc/motd' };
 /**
  * Run-time directories each server has empty of its own: the D-Bus system bus socket (so a bus
  * and firewalld started in the server are the only ones its commands reach, over SSH too) and
@@ -60,17 +79,20 @@ export class TestServer {
   readonly clientKeyPath: string;
   /** The host key's fingerprint as OpenSSH shows it: SHA256:base64, no padding. */
   hostKeyFingerprint: string;
+  readonly greetingShell: boolean;
   #socat: ChildProcess | undefined;
 
-  private constructor(namespace: string, sshPort: number, dir: string, hostKeyFingerprint: string) {
+  private constructor(namespace: string, sshPort: number, dir: string, hostKeyFingerprint: string, greetingShell: boolean) {
     this.namespace = namespace;
+    this.greetingShell = greetingShell;
     this.sshPort = sshPort;
     this.dir = dir;
     this.clientKeyPath = join(dir, 'client_ed25519');
     this.hostKeyFingerprint = hostKeyFingerprint;
   }
 
-  static async create(sshPort: number): Promise<TestServer> {
+  static async create(sshPort: number, options: TestServerOptions = {}): Promise<TestServer> {
+    const greetingShell = options.greetingShell ?? false;
     serversMade += 1;
     const namespace = `keyport-e2e-${process.pid}-${serversMade}`;
     const dir = mkdtempSync(join(tmpdir(), `${namespace}-`));
@@ -79,12 +101,12 @@ export class TestServer {
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     // sshd reads authorized_keys as the logging-in user, who may not be root.
     chmodSync(dir, 0o755);
-    makePrivateRoot(dir);
+    makePrivateRoot(dir, greetingShell);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_ed25519')]);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_ed25519')]);
     execFileSync('cp', [join(dir, 'client_ed25519.pub'), join(dir, 'authorized_keys')]);
-    writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir), { mode: 0o600 });
-    const server = new TestServer(namespace, sshPort, dir, hostFingerprint(dir));
+    writeFileSync(join(dir, 'sshd_config'), sshdConfig(dir, greetingShell), { mode: 0o600 });
+    const server = new TestServer(namespace, sshPort, dir, hostFingerprint(dir), greetingShell);
     server.startSshd();
     await waitForPort(sshPort);
     return server;
@@ -132,9 +154,10 @@ export class TestServer {
     });
   }
 
-  /** Where a path inside one of the server's private dirs (PRIVATE_DIRS, PRIVATE_COPIES, PRIVATE_RUN_DIRS) lies on the host. */
+  /** Where a path inside one of the server's private dirs (PRIVATE_DIRS, PRIVATE_COPIES, PRIVATE_RUN_DIRS, GREETING_*) lies on the host. */
   hostPath(serverPath: string): string {
-    for (const [name, mountPoint] of [...Object.entries(PRIVATE_DIRS), ...Object.entries(PRIVATE_COPIES), ...Object.entries(PRIVATE_RUN_DIRS)]) {
+    const greeting = this.greetingShell ? [...Object.entries(GREETING_DIRS), ...Object.entries(GREETING_FILES)] : [];
+    for (const [name, mountPoint] of [...Object.entries(PRIVATE_DIRS), ...Object.entries(PRIVATE_COPIES), ...Object.entries(PRIVATE_RUN_DIRS), ...greeting]) {
       if (serverPath === mountPoint || serverPath.startsWith(`${mountPoint}/`)) {
         return join(this.dir, 'root', name, serverPath.slice(mountPoint.length));
       }
@@ -153,9 +176,10 @@ export class TestServer {
     const uid = 42_000 + usersMade;
     const home = join(this.dir, 'home', name);
     mkdirSync(home, { recursive: true });
-    chownSync(home, uid, uid);
+    if (this.greetingShell) writeGreetingHome(home);
+    execFileSync('chown', ['-R', `${uid}:${uid}`, home]);
     const etc = join(this.dir, 'root', 'etc');
-    appendFileSync(join(etc, 'passwd'), `${name}:x:${uid}:${uid}::${home}:/bin/sh\n`);
+    appendFileSync(join(etc, 'passwd'), `${name}:x:${uid}:${uid}::${home}:${this.greetingShell ? '/bin/bash' : '/bin/sh'}\n`);
     appendFileSync(join(etc, 'group'), `${name}:x:${uid}:\n`);
     // The password goes on stdin so that it never shows in a process list.
     const hash = options.password === undefined
@@ -242,7 +266,7 @@ function hostFingerprint(dir: string): string {
   return execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_ed25519.pub')], { encoding: 'utf8' }).split(' ')[1]!;
 }
 
-function makePrivateRoot(dir: string): void {
+function makePrivateRoot(dir: string, greetingShell: boolean): void {
   const root = join(dir, 'root');
   for (const name of Object.keys(PRIVATE_DIRS)) mkdirSync(join(root, name), { recursive: true, mode: 0o755 });
   chmodSync(join(root, 'sudoers.d'), 0o750);
@@ -259,8 +283,47 @@ function makePrivateRoot(dir: string): void {
     ...PRIVATE_FILES.map((file) => `mount --bind ${join(root, 'etc', file)} /etc/${file}`),
     ...copies.map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
     ...Object.entries(PRIVATE_RUN_DIRS).map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
+    ...(greetingShell ? makeGreetingFiles(root) : []),
   ];
   writeFileSync(join(dir, 'enter.sh'), ['#!/bin/sh', 'set -e', ...binds, 'exec "$@"', ''].join('\n'), { mode: 0o755 });
+}
+
+/**
+ * A talking shell's files, in the server's root; returns the binds that put them over the host's.
+ * Every file prints on stdout and stderr, so output from any of them shows wherever it leaks.
+ */
+function makeGreetingFiles(root: string): string[] {
+  const home = join(root, 'root-home');
+  mkdirSync(home, { mode: 0o700 });
+  writeGreetingHome(home);
+  writeFileSync(join(root, 'etc-bash.bashrc'), `${greetingLines('/etc/bash.bashrc')}[ -z "$PS1" ] && return\n`, { mode: 0o644 });
+  writeFileSync(join(root, 'etc-profile'), `${greetingLines('/etc/profile')}if [ -n "$BASH_VERSION" ] && [ -f /etc/bash.bashrc ]; then . /etc/bash.bashrc; fi\n`, { mode: 0o644 });
+  writeFileSync(join(root, 'etc-motd'), `${GREETING_STDOUT}\nMOTD: the last line of /etc/motd\n`, { mode: 0o644 });
+  writeFileSync(join(root, 'ssh-banner'), 'Authorized access only. (pre-login banner)\n', { mode: 0o644 });
+  return [
+    ...Object.entries(GREETING_DIRS).map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
+    ...Object.entries(GREETING_FILES).map(([name, target]) => `mount --bind ${join(root, name)} ${target}`),
+  ];
+}
+
+/** ~/.bashrc (talking before Debian's "not interactive: return", as careless edits do) and ~/.profile. */
+function writeGreetingHome(home: string): void {
+  const farewell = `trap 'echo "Bye from ~/.bashrc"; echo "Bye (stderr)" >&2' EXIT\n`;
+  writeFileSync(join(home, '.bashrc'), `${greetingLines('~/.bashrc')}${farewell}[ -z "$PS1" ] && return\n`, { mode: 0o644 });
+  writeFileSync(join(home, '.profile'), `${greetingLines('~/.profile')}if [ -n "$BASH_VERSION" ] && [ -f ~/.bashrc ]; then . ~/.bashrc; fi\n`, { mode: 0o644 });
+}
+
+function greetingLines(file: string): string {
+  return [
+    `# A greeting, as VPS images and admins put them here (${file}).`,
+    `printf '%s' ${shQuote(`${GREETING_STDOUT} (from ${file})`)}`,
+    `echo ${shQuote(GREETING_STDERR)} >&2`,
+    '',
+  ].join('\n');
+}
+
+function shQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Copies a host path for a server (false when the host has none: then nothing is bound over it). */
@@ -278,7 +341,10 @@ function copyForServer(hostPath: string, copy: string): boolean {
   return true;
 }
 
-function sshdConfig(dir: string): string {
+function sshdConfig(dir: string, greetingShell: boolean): string {
+  const talking = greetingShell
+    ? ['PrintMotd yes', `Banner ${join(dir, 'root', 'ssh-banner')}`, 'Subsystem sftp /usr/lib/openssh/sftp-server']
+    : ['Subsystem sftp internal-sftp'];
   return [
     `HostKey ${join(dir, 'host_ed25519')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
@@ -291,7 +357,7 @@ function sshdConfig(dir: string): string {
     'PidFile none',
     'LogLevel ERROR',
     'AllowTcpForwarding yes',
-    'Subsystem sftp internal-sftp',
+    ...talking,
     '',
   ].join('\n');
 }

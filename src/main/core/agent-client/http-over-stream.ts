@@ -1,4 +1,4 @@
-import { request as httpRequest, type ClientRequestArgs } from 'node:http';
+import { request as httpRequest, type ClientRequest, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 
@@ -34,12 +34,15 @@ export function httpOverStream(openStream: () => Promise<Duplex>, request: JsonR
   return new Promise((resolve, reject) => {
     let streamOpened = false;
     let settled = false;
+    // Declared before anything can call finish: the timer may fire, or the request fail, before both exist.
+    let timer: NodeJS.Timeout | undefined;
+    let clientRequest: ClientRequest | undefined;
     const finish = (error: Error | undefined, response?: JsonResponse) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       if (error) {
-        clientRequest.destroy();
+        clientRequest?.destroy();
         reject(error);
       } else if (response) {
         resolve(response);
@@ -60,11 +63,17 @@ export function httpOverStream(openStream: () => Promise<Duplex>, request: JsonR
       return undefined;
     };
 
-    const timer = setTimeout(
+    try {
+      clientRequest = httpRequest({ method: request.method, path: request.path, host: '127.0.0.1', headers, createConnection });
+    } catch (error) {
+      // node:http refuses a header it cannot send (a control character in it) before any stream opens.
+      const reason = (error as NodeJS.ErrnoException).code ?? 'refused';
+      return finish(new KeyportError('agent-error', `${call} could not be sent: ${(error as Error).message}`, { reason }));
+    }
+    timer = setTimeout(
       () => finish(new KeyportError('agent-error', `the agent did not answer ${call} within ${request.timeoutMs} ms`, { timeoutMs: request.timeoutMs })),
       request.timeoutMs,
     );
-    const clientRequest = httpRequest({ method: request.method, path: request.path, host: '127.0.0.1', headers, createConnection });
 
     clientRequest.on('error', (error) => {
       if (!streamOpened) finish(error);

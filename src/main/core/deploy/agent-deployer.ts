@@ -1,6 +1,7 @@
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { DeployProgress, DeployResult, ServerFacts } from '../../../shared/contract/deploy.ts';
 import type { PortRange } from '../../../shared/contract/servers.ts';
+import { unexpectedAnswer } from '../ssh/remote-answer.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import { checkoutArtifacts, type AgentArtifacts } from './agent-artifacts.ts';
 import { ensureApiKey, readApiKey } from './agent-api-key.ts';
@@ -221,6 +222,7 @@ async function uploadRuntime(host: RemoteHost, local: LocalArtifacts) {
     throw new KeyportError('unsupported-server', `the bundled Node runtime does not run on this server (it needs glibc 2.28 or later): ${version.stderr.trim()}`);
   }
   const nodeVersion = version.stdout.trim();
+  if (!/^v\d+\.\d+\.\d+$/.test(nodeVersion)) throw unexpectedAnswer(`${remotePath} --version`, 'a Node version such as v24.1.0', nodeVersion);
   return { value: !present, skipped: present, message: present ? `Node ${nodeVersion} already there` : `Node ${nodeVersion} uploaded to ${remotePath}` };
 }
 

@@ -1,5 +1,6 @@
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerFacts } from '../../../shared/contract/deploy.ts';
+import { printable } from '../ssh/remote-answer.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 import { xrayVersionNumber } from './xray-version.ts';
 
@@ -21,7 +22,8 @@ export async function detectServer(host: RemoteHost): Promise<ServerFacts> {
   const facts = new Map<string, string>();
   for (const line of output.split('\n')) {
     const separator = line.indexOf('=');
-    if (separator > 0) facts.set(line.slice(0, separator), line.slice(separator + 1).trim());
+    // Shown to the admin and stored: printable, and bounded.
+    if (separator > 0) facts.set(line.slice(0, separator), printable(line.slice(separator + 1).trim(), 120));
   }
   const machine = facts.get('arch') ?? '';
   const arch = ARCHES[machine];

@@ -1,5 +1,6 @@
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { DeployProgress, ServerFacts, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
+import { unexpectedAnswer } from '../ssh/remote-answer.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import { ProgressSteps } from './progress-steps.ts';
 import { remoteSha256 } from './remote-sha256.ts';
@@ -172,7 +173,9 @@ async function download(host: RemoteHost, workDir: string, asset: string, url: s
   ].join('\n');
   const result = await host.run(script, { timeoutMs: DOWNLOAD_TIMEOUT_MS });
   if (result.exitCode !== 0) throw scriptFailure(result);
-  return Number.parseInt(result.stdout.trim(), 10);
+  const size = result.stdout.trim();
+  if (!/^\d{1,12}$/.test(size)) throw unexpectedAnswer(`wc -c of the downloaded ${asset}`, 'a size in bytes', size);
+  return Number(size);
 }
 
 /** The SHA2-256 line of a release's .dgst: `SHA2-256= hex` (OpenSSL 3) or `SHA256= hex` (OpenSSL 1.1). */

@@ -7,6 +7,7 @@ import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo, SshTarget } from '../../../shared/contract/servers.ts';
 import { AgentClient } from '../agent-client/agent-client.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
+import { apiKeyFrom } from '../deploy/agent-api-key.ts';
 import { API_KEY_FILE } from '../deploy/remote-layout.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 import { SshLink, type SshCredentials, type SshEndpoint } from '../ssh/ssh-link.ts';
@@ -59,7 +60,7 @@ export class ServerSessions {
     const session = await this.#session(server);
     const host = await hostOf(session, server);
     session.apiKey ??= host.check(`cat ${API_KEY_FILE}`).then(
-      (text) => text.trim(),
+      (text) => apiKeyFrom(text, server.name),
       () => {
         throw new KeyportError('agent-not-deployed', `${server.name} has no agent API key (${API_KEY_FILE}): deploy the agent again`);
       },

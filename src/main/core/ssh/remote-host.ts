@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 
 export interface CommandResult {
   stdout: string;
@@ -7,8 +7,8 @@ export interface CommandResult {
 }
 
 export interface RunOptions {
-  /** Bytes written to the command's stdin, then closed. Secrets go here, never into the command line. */
-  stdin?: string | Buffer;
+  /** Bytes written to the command's stdin, then closed (a stream is piped). Secrets go here, never into the command line. */
+  stdin?: string | Buffer | Readable;
   /** The call fails with a clear error after this long (default 60 s). */
   timeoutMs?: number;
 }
@@ -20,11 +20,15 @@ export interface RunOptions {
 export interface RemoteHost {
   /** The SSH user is root: commands run as they are. Otherwise `sudo -n` runs them. */
   readonly asRoot: boolean;
-  /** Runs `command` with `sh -c` as root (directly, or through `sudo -n`). Non-zero exit is not an error here. */
+  /**
+   * Runs `command` with `sh -c` as root (directly, or through `sudo -n`). Non-zero exit is not an
+   * error here. The result is exactly the command's own output: what the login shell prints around
+   * it (a greeting in ~/.bashrc) is left out.
+   */
   run(command: string, options?: RunOptions): Promise<CommandResult>;
   /** Like run, but a non-zero exit throws an Error that carries the command's stderr. */
   check(command: string, options?: RunOptions): Promise<string>;
-  /** Copies a local file to `remotePath` (owned by root, `mode`), through SFTP and a staging file. */
+  /** Copies a local file to `remotePath` (owned by root, `mode`), over a command's stdin into a part file renamed over it. */
   upload(localPath: string, remotePath: string, mode: number): Promise<void>;
   /** Writes `content` to `remotePath` as root with `mode`; the content travels over stdin. */
   writeFile(remotePath: string, content: string | Buffer, mode: number): Promise<void>;

@@ -3,7 +3,7 @@ import { KeyportError, isKeyportError } from '../../../shared/contract/errors.ts
 import type { HostKeyProbe } from '../../../shared/contract/servers.ts';
 import type { RemoteHost } from './remote-host.ts';
 import { captureHostKey, connectRoute, formatSeconds } from './ssh-connect.ts';
-import { execOnClient } from './ssh-exec.ts';
+import { execRemote } from './ssh-exec.ts';
 import { SshRemoteHost } from './ssh-remote-host.ts';
 
 /** Secrets: they go to ssh2 and nowhere else (no message, no log). */
@@ -131,7 +131,7 @@ export class SshLink {
       const target = clients.at(-1)!;
       // The user never changes, so neither does whether it is root.
       if (!this.#remoteHost) {
-        const id = await execOnClient(target, 'id -u', { label: this.#label, summary: '`id -u`', timeoutMs: connectTimeoutMs });
+        const id = await execRemote(target, 'id -u', { label: this.#label, summary: '`id -u`', timeoutMs: connectTimeoutMs });
         this.#remoteHost = new SshRemoteHost({
           label: this.#label,
           user: endpoint.user,

@@ -1,8 +1,11 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import type { Client, SFTPWrapper } from 'ssh2';
+import type { Client } from 'ssh2';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import { printable } from './remote-answer.ts';
 import { formatSeconds } from './ssh-connect.ts';
-import { execOnClient } from './ssh-exec.ts';
+import { execRemote } from './ssh-exec.ts';
 import { shellQuote, type CommandResult, type RemoteHost, type RunOptions } from './remote-host.ts';
 
 export interface SshRemoteHostOptions {
@@ -51,14 +54,14 @@ export class SshRemoteHost implements RemoteHost {
   }
 
   async upload(localPath: string, remotePath: string, mode: number): Promise<void> {
-    // The staging file belongs to the SSH user (SFTP runs as them); root then moves a copy into place.
+    // The staging file belongs to the SSH user; root then moves a copy into place.
     const made = await this.#exec('mktemp "${TMPDIR:-/tmp}/keyport-upload.XXXXXX"', 'mktemp', {});
     const staging = made.stdout.trim();
-    if (made.exitCode !== 0 || staging === '') {
-      throw new Error(`Cannot make a staging file on ${this.#options.label}: ${made.stderr.trim() || `exit code ${made.exitCode}`}`);
+    if (made.exitCode !== 0 || !/^\/[A-Za-z0-9._/-]+$/.test(staging)) {
+      throw new Error(`Cannot make a staging file on ${this.#options.label}: ${made.stderr.trim() || `mktemp gave "${printable(staging, 80)}"`}`);
     }
     try {
-      await this.#sftpPut(localPath, staging, remotePath);
+      await this.#streamPut(localPath, staging);
       await this.check(placeIntoScript(remotePath, `install -m ${octal(mode)} ${shellQuote(staging)} "$part"`));
     } finally {
       await this.#exec(`rm -f ${shellQuote(staging)}`, 'rm staging file', {}).catch(() => undefined);
@@ -66,7 +69,9 @@ export class SshRemoteHost implements RemoteHost {
   }
 
   async writeFile(remotePath: string, content: string | Buffer, mode: number): Promise<void> {
-    await this.check(placeIntoScript(remotePath, `cat > "$part" && chmod ${octal(mode)} "$part"`), { stdin: content });
+    // A cut link ends stdin early, and cat exits 0: only the whole content is renamed into place.
+    const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+    await this.check(placeIntoScript(remotePath, `cat > "$part" && [ "$(wc -c < "$part")" -eq ${bytes} ] && chmod ${octal(mode)} "$part"`), { stdin: content });
   }
 
   async openStream(host: string, port: number): Promise<Duplex> {
@@ -96,7 +101,7 @@ export class SshRemoteHost implements RemoteHost {
   async #exec(commandLine: string, summary: string, options: RunOptions): Promise<CommandResult> {
     return this.#sessions.use(async () => {
       const client = await this.#options.connection();
-      return execOnClient(client, commandLine, {
+      return execRemote(client, commandLine, {
         label: this.#options.label,
         summary: summarize(summary),
         stdin: options.stdin,
@@ -105,33 +110,21 @@ export class SshRemoteHost implements RemoteHost {
     });
   }
 
-  #sftpPut(localPath: string, stagingPath: string, remotePath: string): Promise<void> {
-    const { label } = this.#options;
-    return this.#sessions.use(async () => {
-      const client = await this.#options.connection();
-      const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
-        try {
-          client.sftp((error, opened) => (error ? reject(new Error(`${label}: cannot start SFTP: ${error.message}`)) : resolve(opened)));
-        } catch (error) {
-          reject(new KeyportError('server-offline', `${label}: not connected (${(error as Error).message})`));
-        }
-      });
-      try {
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new KeyportError('server-offline', `${label}: uploading ${remotePath} did not finish within ${uploadTimeoutMs / 60_000} min`)),
-            uploadTimeoutMs,
-          );
-          sftp.fastPut(localPath, stagingPath, (error) => {
-            clearTimeout(timer);
-            if (error) reject(new Error(`Uploading ${localPath} to ${label} failed: ${error.message}`));
-            else resolve();
-          });
-        });
-      } finally {
-        sftp.end();
-      }
+  /**
+   * Fills the staging file over an exec channel's stdin, not SFTP: OpenSSH's sftp-server (Debian's
+   * default subsystem) starts through the login shell, and a shell that prints a greeting breaks
+   * its protocol. The file must then hold every byte sent.
+   */
+  async #streamPut(localPath: string, stagingPath: string): Promise<void> {
+    const { size } = await stat(localPath);
+    const staging = shellQuote(stagingPath);
+    const result = await this.#exec(`cat > ${staging} && [ "$(wc -c < ${staging})" -eq ${size} ]`, `upload to ${stagingPath}`, {
+      stdin: createReadStream(localPath),
+      timeoutMs: uploadTimeoutMs,
     });
+    if (result.exitCode !== 0) {
+      throw new Error(`Uploading ${localPath} to ${this.#options.label} failed: ${result.stderr.trim() || `the copy did not hold all ${size} bytes`}`);
+    }
   }
 
   #refuseSudoTrouble(result: CommandResult): void {
