@@ -22,7 +22,7 @@ describe(`Xray's API at ${KEYS.toLocaleString('en')} inbounds`, { timeout: 240_0
     removeAgentChains();
     const dataDir = mkdtempSync(join(tmpdir(), 'keyport-agent-'));
     keys = seedDataDir(dataDir, { keys: KEYS });
-    agent = await AgentProcess.start({ dataDir, portRange: `10001-${10000 + KEYS}`, sampleIntervalSeconds: 30 });
+    agent = await AgentProcess.start({ dataDir, portRange: `10001-${10000 + KEYS}`, sampleIntervalSeconds: 30, startTimeoutMs: 90_000 });
   });
   after(async () => agent?.dispose());
 

@@ -25,6 +25,8 @@ export interface AgentOptions {
   logLevel?: 'debug' | 'info' | 'warn';
   /** Added to the agent's environment (e.g. NODE_EXTRA_CA_CERTS for a test CA). */
   env?: Record<string, string>;
+  /** How long start-up may take before the test fails (default 15 s; thousands of seeded keys take longer). */
+  startTimeoutMs?: number;
 }
 
 export interface ApiResponse<T = any> {
@@ -91,14 +93,20 @@ export class AgentProcess {
     child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     this.apiKey = this.options.apiKey ?? (await waitFor('the api-key file', () => readKeyFile(this.dataDir)));
-    await waitFor(
-      `the agent API (output so far: ${this.#output})`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}: ${this.#output}`);
-        return (await this.get('/api/keys')).status === 200 ? true : undefined;
-      },
-      15_000,
-    );
+    try {
+      await waitFor(
+        'the agent API',
+        async () => {
+          if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}: ${this.#output}`);
+          return (await this.get('/api/keys')).status === 200 ? true : undefined;
+        },
+        this.options.startTimeoutMs ?? 15_000,
+      );
+    } catch (error) {
+      // A child left running keeps the test file's process alive after its failure.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      throw new Error(`${(error as Error).message} (agent output so far: ${this.#output.slice(-2000)})`, { cause: error });
+    }
   }
 
   async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
