@@ -122,8 +122,16 @@ export class SshRemoteHost implements RemoteHost {
             () => reject(new KeyportError('server-offline', `${label}: uploading ${remotePath} did not finish within ${uploadTimeoutMs / 60_000} min`)),
             uploadTimeoutMs,
           );
+          // fastPut never calls back when the connection closes under it: a cut link must fail the upload at once.
+          const lost = () => {
+            clearTimeout(timer);
+            reject(new KeyportError('server-offline', `${label}: the connection was lost while uploading ${remotePath}`, { endpoint: label, reason: 'connection lost' }));
+          };
+          const watched = [client, sftp] as const;
+          for (const emitter of watched) emitter.once('close', lost).once('end', lost);
           sftp.fastPut(localPath, stagingPath, (error) => {
             clearTimeout(timer);
+            for (const emitter of watched) emitter.off('close', lost).off('end', lost);
             if (error) reject(new Error(`Uploading ${localPath} to ${label} failed: ${error.message}`));
             else resolve();
           });
