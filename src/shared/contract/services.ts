@@ -17,7 +17,7 @@ import type {
   ServerSettingsUpdate,
   TrafficSummaryReport,
 } from './api-types.ts';
-import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
+import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
 import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
@@ -62,7 +62,7 @@ export interface Fleet {
 
 export interface Deploy {
   deploy(server: string, options?: DeployOptions, onProgress?: (progress: DeployProgress) => void): Promise<DeployResult>;
-  uninstall(server: string, options: { keepData: boolean }, onProgress?: (progress: DeployProgress) => void): Promise<void>;
+  uninstall(server: string, options: UninstallOptions, onProgress?: (progress: DeployProgress) => void): Promise<void>;
   /** The explicit step that puts Xray on a server; deploy only detects it. */
   installXray(server: string, request: XrayInstallRequest, onProgress?: (progress: DeployProgress) => void): Promise<XrayInstallResult>;
 }
