@@ -352,7 +352,8 @@ describe('SshLink, against a real sshd in a network namespace', () => {
     before(async () => {
       inner = { host: '127.0.0.1', port: innerPort, user: 'root' };
       const innerConfig = join(localDir, 'inner_sshd_config');
-      writeFileSync(innerConfig, `${readFileSync(join(server.dir, 'sshd_config'), 'utf8')}SetEnv KEYPORT_SSHD=inner\n`, { mode: 0o600 });
+      // First: sshd takes the first SetEnv line only (the harness's sets TMPDIR).
+      writeFileSync(innerConfig, `SetEnv KEYPORT_SSHD=inner\n${readFileSync(join(server.dir, 'sshd_config'), 'utf8')}`, { mode: 0o600 });
       spawnInNamespace('socat', [
         `TCP-LISTEN:${innerPort},bind=127.0.0.1,reuseaddr,fork`,
         `EXEC:${join(server.dir, 'enter.sh')} /usr/sbin/sshd -i -f ${innerConfig}`,
