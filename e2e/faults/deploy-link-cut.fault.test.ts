@@ -56,12 +56,6 @@ describe('a link cut during each deploy step', { timeout: 170_000 }, () => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** Kills sshd under the open session and keeps the entrance closed: the link is gone, and stays gone. */
-  async function cutLink(): Promise<void> {
-    server.killSshd();
-    await server.stopSshd();
-  }
-
   /** A deploy from console A, its link cut when `step` starts (mid-transfer for the runtime upload). */
   async function deployCutAt(step: DeployStepName): Promise<{ error: KeyportError; afterCutMs: number; progress: DeployProgress[] }> {
     const progress: DeployProgress[] = [];
@@ -73,8 +67,10 @@ describe('a link cut during each deploy step', { timeout: 170_000 }, () => {
       if (line.step !== step || line.state !== 'started' || cutting) return;
       cutting = (async () => {
         if (step === 'upload-runtime') await waitFor(() => staged().some((name) => statSync(join(server.tmpDir, name)).size > 1024 * 1024), 'the runtime upload is under way');
-        await cutLink();
+        server.killSshd();
         cutAt = performance.now();
+        // The entrance stays closed until the deploy has failed, so the lock cannot be released behind the test's back.
+        await server.stopSshd();
       })();
     };
     const outcome = await core.deploy.deploy('vps', {}, onProgress).then(
