@@ -6,7 +6,8 @@
 # the VPN's data path, Debian's ufw, which the host-firewall test runs inside a test server only and
 # which the package leaves disabled on the host, and Debian's firewalld, which that test runs on a
 # D-Bus system bus of a test server's own and which setup leaves stopped and disabled on the
-# host), then the npm packages, which include
+# host, and debootstrap and systemd-container (systemd-nspawn), which build and boot the test server
+# that runs systemd as PID 1: e2e/harness/systemd-server.ts), then the npm packages, which include
 # the pinned Node 24 runtime the agent runs on, and that runtime for arm64 servers. Electron's
 # binary is not downloaded.
 set -euo pipefail
@@ -27,6 +28,8 @@ command -v sudo >/dev/null || missing+=(sudo)
 command -v v2ray >/dev/null || missing+=(v2ray)
 [ -x /usr/sbin/ufw ] || missing+=(ufw)
 [ -x /usr/sbin/firewalld ] || missing+=(firewalld)
+[ -x /usr/sbin/debootstrap ] || missing+=(debootstrap)
+command -v systemd-nspawn >/dev/null || missing+=(systemd-container)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: please install ${missing[*]} (needs root)" >&2

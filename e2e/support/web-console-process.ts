@@ -6,6 +6,10 @@ const REPO = resolve(import.meta.dirname, '../..');
 export interface RunningWebConsole {
   /** The address `keyport console` printed, token included. */
   url: string;
+  /** null while the process runs; its exit code (or signal) once it ended. */
+  exited(): number | string | null;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -23,7 +27,7 @@ export function startWebConsoleProcess(env: Record<string, string>, timeoutMs = 
       const url = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(output)?.[1];
       if (!url) return;
       clearTimeout(timer);
-      done({ url, stop: () => stopChild(child) });
+      done({ url, exited: () => child.exitCode ?? child.signalCode, output: () => output, stop: () => stopChild(child) });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

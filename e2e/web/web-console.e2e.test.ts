@@ -68,8 +68,19 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.equal(response?.status(), 403);
   });
 
-  test('adds the server after showing its host key fingerprint for acceptance', async () => {
+  test('the link starts a session bound to this console: a per-port cookie, a token kept by the tab, none in the address bar', async () => {
     await page.goto(web.url);
+    const origin = new URL(web.url).origin;
+    await page.waitForFunction(() => location.hash === '');
+    assert.equal(page.url(), `${origin}/`);
+    const cookies = await page.context().cookies(origin);
+    assert.deepEqual(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite]), [[`keyport_session_${new URL(web.url).port}`, true, 'Strict']]);
+    const kept = await page.evaluate(() => sessionStorage.getItem('keyport.webSession'));
+    assert.match(kept ?? '', /^[\w-]{43}$/);
+    assert.notEqual(kept, cookies[0]!.value);
+  });
+
+  test('adds the server after showing its host key fingerprint for acceptance', async () => {
     await page.click(byTestId('add-server-button'));
     await page.check(byTestId('add-server-mode-host'));
     await page.fill(byTestId('add-server-name'), 'alpha');

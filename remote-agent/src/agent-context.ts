@@ -1,6 +1,7 @@
 import type { SettingsService } from './services/settings/settings-service.ts';
 import type { PortFirewall } from './services/firewall/port-firewall.ts';
 import type { KeyService } from './services/key-service.ts';
+import type { Reconciler } from './services/reconciler.ts';
 import type { Sampler } from './services/sampler.ts';
 import type { TrafficStore } from './services/store/traffic-store.ts';
 import type { RealityKeys } from './services/xray/reality-keys.ts';
@@ -11,6 +12,7 @@ export interface AgentContext {
   keys: KeyService;
   traffic: TrafficStore;
   sampler: Sampler;
+  reconciler: Reconciler;
   xray: XrayManager;
   firewall: PortFirewall;
   realityKeys: RealityKeys;

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AgentContext } from './agent-context.ts';
 import { installApiKeyAuth } from './http/api-key-auth.ts';
 import type { Logger } from './lib/logger.ts';
+import { connectionLimits } from './http/connection-limits.ts';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { historyRoutes } from './routes/history/index.ts';
@@ -21,13 +22,17 @@ export interface AppOptions {
   apiKey: string;
   /** Where real faults (5xx) are logged; requests themselves are not. */
   log: Logger;
+  /** How long a request's head and body may take to arrive (a default suits SSH tunnels). */
+  requestTimeoutMs?: number;
+  /** Named in the 507 a full disk answers. */
+  dataDir?: string;
 }
 
 // Node refuses request heads over 16 KiB (431) before routing, so no id can be longer than this.
 const MAX_PARAM_LENGTH = 16 * 1024;
 
 /** Builds the agent's HTTP API (routes, validation, auth, errors, OpenAPI); never listens. */
-export async function buildApp({ ctx, apiKey, log }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ ctx, apiKey, log, requestTimeoutMs, dataDir }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // No request logging: a console polls through the tunnel, and a logger per request costs
     // throughput. Faults go to `log` from the error handler.
@@ -37,9 +42,10 @@ export async function buildApp({ ctx, apiKey, log }: AppOptions): Promise<Fastif
     // found", not fall past the router (whose default limit is 100).
     maxParamLength: MAX_PARAM_LENGTH,
     frameworkErrors,
+    ...connectionLimits(requestTimeoutMs),
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  installErrorHandler(app, log);
+  installErrorHandler(app, log, dataDir);
   installApiKeyAuth(app, apiKey);
 
   await app.register(swagger, {

@@ -7,8 +7,13 @@ import type { AgentFlags } from './config/agent-flags.ts';
 import type { Logger } from './lib/logger.ts';
 import { PortFirewall } from './services/firewall/port-firewall.ts';
 import { KeyService } from './services/key-service.ts';
+import { Reconciler } from './services/reconciler.ts';
 import { Sampler } from './services/sampler.ts';
-import { openDatabase } from './services/store/database.ts';
+import { keepPrivate } from './lib/private-files.ts';
+import { DatabaseBackups } from './services/store/database-backups.ts';
+import { databaseCompanions, dataDirLayout } from './services/store/data-dir-layout.ts';
+import { openAgentDatabase } from './services/store/open-agent-database.ts';
+import { restoreBackup } from './services/store/restore-backup.ts';
 import { KeyStore } from './services/store/key-store.ts';
 import { TrafficStore } from './services/store/traffic-store.ts';
 import { loadOrCreateRealityKeys } from './services/xray/reality-keys.ts';
@@ -20,6 +25,20 @@ import { SettingsService } from './services/settings/settings-service.ts';
 import { SettingsStore } from './services/store/settings-store.ts';
 
 const LOG_ROTATION_INTERVAL_MS = 60_000;
+/** Files of the data dir that earlier agents (or the deploy's shell) created 0644. */
+const PRIVATE_FILES = [
+  'api-key',
+  'reality-keys.json',
+  'xray.pid',
+  'xray.log',
+  'xray.log.1',
+  'xray-access.log',
+  'xray-access.log.1',
+  'agent.log',
+  'agent.log.1',
+  'agent.pid',
+  'supervisor.pid',
+];
 
 export interface Agent {
   app: FastifyInstance;
@@ -37,7 +56,11 @@ export async function createAgent(
   now: () => number = Date.now,
 ): Promise<Agent> {
   await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
-  const db = openDatabase(join(flags.dataDir, 'keyport.db'));
+  const layout = dataDirLayout(flags.dataDir, flags.xrayConfig);
+  await keepPrivate([layout.database, ...databaseCompanions(layout.database), flags.xrayConfig, ...PRIVATE_FILES.map((name) => join(flags.dataDir, name))]);
+  if (flags.restoreBackup !== undefined) await restoreBackup(flags.restoreBackup, layout, log, now);
+  const db = await openAgentDatabase({ layout, startEmpty: flags.startEmpty, log, now });
+  const backups = new DatabaseBackups({ db, databasePath: layout.database, dir: layout.backupsDir, log, now });
   const keyStore = new KeyStore(db);
   const traffic = new TrafficStore(db);
   const firewall = new PortFirewall(log, flags.portRange, flags.openKeyPorts);
@@ -61,10 +84,12 @@ export async function createAgent(
   });
   const sampler = new Sampler({ firewall, keys: keyStore, traffic, intervalMs: flags.sampleIntervalMs, now, log });
   const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, portRange: flags.portRange, log, now });
+  const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
   const ctx: AgentContext = {
     keys,
     traffic,
     sampler,
+    reconciler,
     xray,
     firewall,
     realityKeys,
@@ -72,7 +97,7 @@ export async function createAgent(
     publicHost: flags.publicHost,
     now,
   };
-  const app = await buildApp({ ctx, apiKey, log });
+  const app = await buildApp({ ctx, apiKey, log, requestTimeoutMs: flags.requestTimeoutMs, dataDir: flags.dataDir });
   let logRotation: NodeJS.Timeout | undefined;
 
   return {
@@ -84,12 +109,19 @@ export async function createAgent(
       await xray.sync();
       await sampler.cycle();
       sampler.start();
+      reconciler.start();
+      void backups.backUpIfDue();
+      backups.start();
       logRotation = setInterval(() => void xray.rotateLogs(), LOG_ROTATION_INTERVAL_MS);
       logRotation.unref();
     },
     async close() {
       clearInterval(logRotation);
+      await reconciler.stop();
       await sampler.stop();
+      // A reboot zeroes the kernel's counters: bytes moved since the last cycle would be lost with them.
+      await sampler.cycle();
+      await backups.stop();
       await app.close();
       db.close();
     },

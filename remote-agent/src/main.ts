@@ -3,6 +3,7 @@ import pino from 'pino';
 import { loadApiKey } from './config/api-key.ts';
 import { FlagError, HelpRequested, parseAgentFlags } from './config/agent-flags.ts';
 import { createAgent } from './create-agent.ts';
+import { EXIT_START_REFUSED, StartRefusedError } from './lib/start-refused.ts';
 
 const MIN_NODE = [22, 13];
 
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
     throw new FlagError(`the agent needs Node >= ${MIN_NODE.join('.')} (node:sqlite); this is ${process.version}`);
   }
   const flags = parseAgentFlags(process.argv.slice(2), hostname());
+  // The database, its -wal and -shm, backups, logs and pid files: the owner's only, as is the data dir.
+  process.umask(0o077);
   const log = pino({ level: process.env.KEYPORT_LOG_LEVEL ?? 'info' });
   const apiKey = await loadApiKey(flags.apiKeyFile);
   const agent = await createAgent(flags, apiKey, log);
@@ -23,7 +26,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    log.info(`${signal}: finishing the sampling cycle in flight and stopping`);
+    log.info(`${signal}: counting the traffic since the last sampling cycle and stopping`);
     await agent.close();
     process.exit(0);
   };
@@ -39,6 +42,10 @@ main().catch((error: unknown) => {
   if (error instanceof FlagError) {
     console.error(error.message);
     process.exit(2);
+  }
+  if (error instanceof StartRefusedError) {
+    console.error(`keyport agent refuses to start: ${error.message}`);
+    process.exit(EXIT_START_REFUSED);
   }
   console.error(`keyport agent failed to start: ${(error as Error).message}`);
   process.exit(1);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { FamilyLabel } from '../services/firewall/port-firewall.ts';
+import { RECONCILE_EVERY_CYCLES } from '../services/reconciler.ts';
 import type { PortRange } from '../services/store/key-store.ts';
 
 export interface AgentFlags {
@@ -19,6 +20,14 @@ export interface AgentFlags {
   realityTarget: string;
   realityServerNames: string[];
   realityFingerprint: string;
+  /** How long a request's head and body may take to arrive before a 408 closes the socket. */
+  requestTimeoutMs: number;
+  /** The periodic reconcile runs every this many sampling cycles; 0: never. */
+  reconcileEveryCycles: number;
+  /** Start on a missing or empty database although the data dir shows it held keys. */
+  startEmpty: boolean;
+  /** A backup to put in place of the database before starting. */
+  restoreBackup: string | undefined;
 }
 
 export class FlagError extends Error {}
@@ -50,7 +59,21 @@ export const USAGE = `Usage: keyport-agent [flags]
                                  --reality-dest is its old name)
   --reality-server-names A,B     Reality server names; the first goes into links (default ${DEFAULT_REALITY_SERVER_NAMES})
   --reality-fingerprint NAME     uTLS fingerprint written into links (default chrome)
-  --help                         this text`;
+  --request-timeout SECONDS      a request's head and body must arrive within this (default 30)
+  --reconcile-cycles N           remove inbounds and rules no key owns every N sampling cycles
+                                 (default ${RECONCILE_EVERY_CYCLES}; 0: never)
+  --restore-backup FILE          put FILE (a backup from DATA_DIR/backups/) in place of the database, then
+                                 start; the database it replaces is kept beside it as keyport.db.replaced-TIME
+  --start-empty                  start on a missing or empty database even though the data dir shows it held
+                                 keys (every key's inbound then leaves Xray's config)
+  --help                         this text
+
+Data the agent refuses to lose: at start it runs PRAGMA quick_check and stops (exit 3) on a damaged
+database. It also stops, changing nothing, when the database is missing or empty (0 bytes, no tables)
+while the data dir shows it held keys: the marker DATA_DIR/database-created (written once a database
+exists), a backup in DATA_DIR/backups/, or keyport inbounds in the Xray config. Then restore a backup
+with --restore-backup FILE, or give --start-empty to start afresh on purpose. A backup of the database
+(SQLite's online backup) is taken daily into DATA_DIR/backups/; the newest 3 are kept.`;
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
 
@@ -83,6 +106,10 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
       'reality-dest': { type: 'string' },
       'reality-server-names': { type: 'string', default: DEFAULT_REALITY_SERVER_NAMES },
       'reality-fingerprint': { type: 'string', default: 'chrome' },
+      'request-timeout': { type: 'string', default: '30' },
+      'reconcile-cycles': { type: 'string', default: String(RECONCILE_EVERY_CYCLES) },
+      'restore-backup': { type: 'string' },
+      'start-empty': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -92,11 +119,21 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
   if (values['reality-target'] !== undefined && values['reality-dest'] !== undefined) {
     throw new FlagError('give --reality-target only: --reality-dest is its old name');
   }
+  if (values['restore-backup'] !== undefined && values['start-empty']) {
+    throw new FlagError('give --restore-backup FILE or --start-empty, not both');
+  }
+  if (values['restore-backup'] === '') throw new FlagError('--restore-backup needs the backup file');
   const dataDir = values['data-dir'];
   const seconds = Number(values['sample-interval']);
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) {
     throw new FlagError('--sample-interval must be a number of seconds from 0.1 to 3600');
   }
+  const requestTimeout = values['request-timeout'];
+  if (!/^[1-9][0-9]{0,2}$/.test(requestTimeout)) {
+    throw new FlagError('--request-timeout must be a whole number of seconds from 1 to 999');
+  }
+  const reconcileText = values['reconcile-cycles'];
+  if (!/^[0-9]{1,6}$/.test(reconcileText)) throw new FlagError(`--reconcile-cycles must be a whole number of cycles (0: never), got "${reconcileText}"`);
   return {
     listenHost,
     listenPort,
@@ -112,6 +149,10 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
     realityTarget: values['reality-target'] ?? values['reality-dest'] ?? DEFAULT_REALITY_TARGET,
     realityServerNames: values['reality-server-names'].split(',').map((name) => name.trim()).filter(Boolean),
     realityFingerprint: values['reality-fingerprint'],
+    requestTimeoutMs: Number(requestTimeout) * 1000,
+    reconcileEveryCycles: Number(reconcileText),
+    startEmpty: values['start-empty'],
+    restoreBackup: values['restore-backup'],
   };
 }
 

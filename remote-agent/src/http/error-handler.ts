@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDiskFull } from '../lib/disk-full.ts';
 import { HttpError } from '../lib/http-error.ts';
 import type { Logger } from '../lib/logger.ts';
 import { describeValidationError } from './validation.ts';
@@ -13,8 +14,11 @@ const FRAMEWORK_DETAILS: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the Content-Length does not match the body',
 };
 
-/** Every failure leaves as { status: "error", detail } with the right code; 5xx never show internals. */
-export function installErrorHandler(app: FastifyInstance, log: Logger): void {
+/**
+ * Every failure leaves as { status: "error", detail } with the right code; 5xx never show internals.
+ * A full disk is 507 naming the data dir whose file system is full: the admin can act on that.
+ */
+export function installErrorHandler(app: FastifyInstance, log: Logger, dataDir = 'the agent\'s data dir'): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
       return reply.code(error.statusCode).send({ ...error.facts, status: 'error', detail: error.message });
@@ -29,6 +33,13 @@ export function installErrorHandler(app: FastifyInstance, log: Logger): void {
       return reply.code(statusCode).send({ status: 'error', detail });
     }
     log.error(`${request.method} ${request.url.split('?')[0]} failed: ${error.stack ?? error.message}`);
+    if (isDiskFull(error)) {
+      return reply.code(507).send({
+        status: 'error',
+        reason: 'disk_full',
+        detail: `the disk holding ${dataDir} is full (${error.message}); the change was not stored: free space there and try again`,
+      });
+    }
     return reply.code(500).send({ status: 'error', detail: 'internal error; the agent log has the cause' });
   });
 

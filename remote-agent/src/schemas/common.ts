@@ -27,6 +27,13 @@ export const ConflictBody = Type.Object({
   key_id: Type.Optional(Type.String({ description: 'name_taken: the key that has the name' })),
 });
 
+/** 507: the disk holding the agent's data is full; the change was not stored. */
+export const DiskFullBody = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+  reason: Type.Literal('disk_full'),
+});
+
 export const ByteCount = Type.Integer({ minimum: 0, description: 'bytes' });
 
 /** Any text: an id that no key has is a 404, whatever its shape (the spec's ids are opaque strings). */
@@ -54,6 +61,7 @@ export const commonErrors = {
   401: ErrorBody,
   404: ErrorBody,
   500: ErrorBody,
+  507: DiskFullBody,
 } as const;
 
 export const SuccessMessage = Type.Object({

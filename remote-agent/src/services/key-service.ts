@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../lib/http-error.ts';
 import { checkKeyName } from '../lib/key-name.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { PortFirewall } from './firewall/port-firewall.ts';
+import { KeyLocks } from '../lib/key-locks.ts';
+import type { DesiredPort, PortFirewall, SyncResult } from './firewall/port-firewall.ts';
 import { killConnectionsOnPort } from './net/connection-killer.ts';
 import { listeningPortsNow } from './net/socket-table.ts';
 import type { Sampler } from './sampler.ts';
 import { NameTakenError, PortsExhaustedError, type KeyRecord, type KeyStore, type PortMove, type PortRange } from './store/key-store.ts';
 import type { TrafficStore } from './store/traffic-store.ts';
-import type { XrayManager } from './xray/xray-manager.ts';
+import type { ApplyOutcome, XrayManager } from './xray/xray-manager.ts';
 
 /** What PATCH /api/keys/{key_id} may change; at least one. */
 export interface KeyChanges {
@@ -34,9 +35,15 @@ export interface KeyServiceOptions {
 /**
  * The life of a key across its parts: the stored row, its firewall rules and its Xray inbound.
  * The store is the truth; the firewall and Xray follow it, and config-status says when they lag.
+ * Changes to one key run one after another (store, firewall, Xray, in that order), each step
+ * reading the key again so that it acts on what the store holds now, never on a key that is gone;
+ * changes to different keys run at once, and syncs run alone.
  */
 export class KeyService {
   readonly #o: KeyServiceOptions;
+  readonly #locks = new KeyLocks();
+  /** Ports of keys being deleted whose rules and inbound are not gone yet: no new key gets them meanwhile. */
+  readonly #releasing = new Set<number>();
 
   constructor(options: KeyServiceOptions) {
     this.#o = options;
@@ -58,90 +65,127 @@ export class KeyService {
 
   async create(proposedName: string): Promise<KeyRecord> {
     const name = validName(proposedName);
-    const taken = this.#o.keys.nameHolder(name);
-    if (taken) throw nameTaken(new NameTakenError(name, taken.id));
-    const busy = listeningPortsNow();
-    let key: KeyRecord;
-    try {
-      key = this.#o.keys.create(
-        { id: randomUUID(), name, uuid: randomUUID(), createdAtMs: (this.#o.now ?? Date.now)() },
-        this.#o.portRange,
-        (port) => busy.has(port),
-      );
-    } catch (error) {
-      if (error instanceof PortsExhaustedError) throw conflict(error.message, { reason: 'ports_exhausted' });
-      if (error instanceof NameTakenError) throw nameTaken(error);
-      throw error;
-    }
-    this.#o.sampler.forgetPorts([key.port]);
-    await this.#firewallStep(`add rules for port ${key.port}`, () => this.#o.firewall.addPort(key.port));
-    await this.#o.xray.keyAdded(key);
-    return key;
-  }
-
-  async delete(id: string): Promise<void> {
-    const key = this.get(id);
-    this.#o.keys.delete(id);
-    this.#o.sampler.forgetKey(id);
-    await this.#o.xray.keyRemoved(id);
-    await this.#firewallStep(`remove rules for port ${key.port}`, () => this.#o.firewall.removePort(key.port));
-    await this.#cutConnections(key.port);
-  }
-
-  /** Renames and/or switches a key; a refused name changes nothing. Links carry the new name at once. */
-  async update(id: string, changes: KeyChanges): Promise<KeyRecord> {
-    let key = this.get(id);
-    if (changes.name !== undefined) {
-      const name = validName(changes.name);
+    const id = randomUUID();
+    return this.#locks.forKey(id, async () => {
+      const taken = this.#o.keys.nameHolder(name);
+      if (taken) throw nameTaken(new NameTakenError(name, taken.id));
+      const busy = listeningPortsNow();
+      let key: KeyRecord;
       try {
-        key = this.#o.keys.rename(id, name) ?? key;
+        key = this.#o.keys.create(
+          { id, name, uuid: randomUUID(), createdAtMs: (this.#o.now ?? Date.now)() },
+          this.#o.portRange,
+          (port) => busy.has(port) || this.#releasing.has(port),
+        );
       } catch (error) {
+        if (error instanceof PortsExhaustedError) throw conflict(error.message, { reason: 'ports_exhausted' });
         if (error instanceof NameTakenError) throw nameTaken(error);
         throw error;
       }
-    }
-    if (changes.isActive !== undefined) key = await this.setActive(id, changes.isActive);
-    return key;
+      this.#o.sampler.forgetPorts([key.port]);
+      await this.#follow(id, key.port);
+      return this.#o.keys.get(id) ?? key;
+    });
   }
 
-  /** Disabling keeps the port and history, removes the inbound and cuts live connections at once. */
-  async setActive(id: string, isActive: boolean): Promise<KeyRecord> {
-    const key = this.get(id);
-    if (key.isActive === isActive) return key;
-    this.#o.keys.setActive(id, isActive);
-    const updated = { ...key, isActive };
-    if (isActive) {
-      await this.#firewallStep(`unblock port ${key.port}`, () => this.#o.firewall.setBlocked(key.port, false));
-      await this.#o.xray.keyAdded(updated);
-    } else {
-      await this.#firewallStep(`block port ${key.port}`, () => this.#o.firewall.setBlocked(key.port, true));
-      await this.#o.xray.keyRemoved(id);
-      await this.#cutConnections(key.port);
-    }
-    return updated;
+  delete(id: string): Promise<void> {
+    return this.#locks.forKey(id, async () => {
+      const key = this.get(id);
+      this.#releasing.add(key.port);
+      try {
+        this.#o.keys.delete(id);
+        this.#o.sampler.forgetKey(id);
+        await this.#follow(id, key.port);
+      } finally {
+        this.#releasing.delete(key.port);
+      }
+    });
+  }
+
+  /**
+   * Renames and/or switches a key; a refused name changes nothing. Links carry the new name at
+   * once. Disabling keeps the port and history, removes the inbound and cuts live connections.
+   */
+  async update(id: string, changes: KeyChanges): Promise<KeyRecord> {
+    const name = changes.name === undefined ? undefined : validName(changes.name);
+    return this.#locks.forKey(id, async () => {
+      let key = this.get(id);
+      if (name !== undefined) {
+        try {
+          key = this.#o.keys.rename(id, name) ?? key;
+        } catch (error) {
+          if (error instanceof NameTakenError) throw nameTaken(error);
+          throw error;
+        }
+      }
+      if (changes.isActive !== undefined && changes.isActive !== key.isActive) {
+        this.#o.keys.setActive(id, changes.isActive);
+        await this.#follow(id, key.port);
+      }
+      return this.get(id);
+    });
   }
 
   /** Gives every key a port again from the start of the range, oldest key first. Client links change. */
-  async reassignPorts(): Promise<PortMove[]> {
-    await this.#o.sampler.cycle();
-    const busy = listeningPortsNow();
-    const moves = this.#o.keys.reassignPorts(this.#o.portRange, (port) => busy.has(port));
-    if (moves.length === 0) return moves;
-    await this.syncFirewall();
-    const after = this.list();
-    const moved = new Set(moves.map((move) => move.keyId));
-    await this.#o.xray.keysMoved(
-      after.filter((key) => moved.has(key.id)),
-      new Set(after.filter((key) => key.isActive).map((key) => key.id)),
-    );
-    for (const move of moves) await this.#cutConnections(move.oldPort);
-    return moves;
+  reassignPorts(): Promise<PortMove[]> {
+    return this.#locks.exclusive(async () => {
+      await this.#o.sampler.cycle();
+      const busy = listeningPortsNow();
+      const moves = this.#o.keys.reassignPorts(this.#o.portRange, (port) => busy.has(port));
+      if (moves.length === 0) return moves;
+      await this.#syncFirewall();
+      const after = this.list();
+      const moved = new Set(moves.map((move) => move.keyId));
+      await this.#o.xray.keysMoved(
+        after.filter((key) => moved.has(key.id)),
+        new Set(after.filter((key) => key.isActive).map((key) => key.id)),
+      );
+      for (const move of moves) await this.#cutConnections(move.oldPort);
+      return moves;
+    });
   }
 
-  /** Makes the firewall rules match the keys exactly. */
-  async syncFirewall() {
-    const desired = this.list().map((key) => ({ port: key.port, blocked: !key.isActive }));
-    return this.#o.firewall.sync(desired, (ports, family) => this.#o.sampler.forgetPorts(ports, family));
+  /** Makes the firewall rules match the keys exactly, while no key changes. */
+  syncFirewall(): Promise<SyncResult> {
+    return this.#locks.exclusive(() => this.#syncFirewall());
+  }
+
+  /** The firewall, then Xray (file and live, starting Xray if it is down), made to match the keys. */
+  syncAll(): Promise<{ firewall: SyncResult; xray: ApplyOutcome }> {
+    return this.#locks.exclusive(async () => ({ firewall: await this.#syncFirewall(), xray: await this.#o.xray.sync() }));
+  }
+
+  /**
+   * Runs `task` while no key changes: every change called before it has finished, and changes
+   * called meanwhile wait. `task` must not call this service's changing methods.
+   */
+  whileNoKeyChanges<T>(task: () => Promise<T>): Promise<T> {
+    return this.#locks.exclusive(task);
+  }
+
+  #syncFirewall(): Promise<SyncResult> {
+    return this.#o.firewall.sync(desiredRules(this.list()), (ports, family) => this.#o.sampler.forgetPorts(ports, family));
+  }
+
+  /**
+   * Brings a key's rules, inbound and connections to what the store holds for it now. A key that
+   * serves gets its counting rules before its inbound, so no byte goes uncounted; a disabled key is
+   * blocked before its inbound goes; a deleted key's inbound goes before its rules.
+   */
+  async #follow(id: string, port: number): Promise<void> {
+    const now = () => this.#o.keys.get(id);
+    const key = now();
+    if (key) {
+      await this.#firewallStep(`set the rules of port ${port}`, () => {
+        const current = now();
+        return current ? this.#o.firewall.applyPort(port, !current.isActive) : Promise.resolve();
+      });
+    }
+    const current = now();
+    if (current?.isActive) await this.#o.xray.keyAdded(current);
+    else await this.#o.xray.keyRemoved(id);
+    if (!now()) await this.#firewallStep(`remove the rules of port ${port}`, () => this.#o.firewall.removePort(port));
+    if (!now()?.isActive) await this.#cutConnections(port);
   }
 
   async #firewallStep(what: string, step: () => Promise<void>): Promise<void> {
@@ -156,6 +200,11 @@ export class KeyService {
     const result = await killConnectionsOnPort(port);
     if (!result.ok) this.#o.log.warn(`could not close connections on port ${port}: ${result.detail}`);
   }
+}
+
+/** The rules every key needs: counting on its port, and the block while it is disabled. */
+export function desiredRules(keys: readonly KeyRecord[]): DesiredPort[] {
+  return keys.map((key) => ({ port: key.port, blocked: !key.isActive }));
 }
 
 function validName(proposed: string): string {

@@ -15,6 +15,11 @@ export interface AgentOptions {
   xrayBin?: string;
   portRange?: string;
   sampleIntervalSeconds?: number;
+  /**
+   * The agent's periodic reconcile, in sampling cycles: 0 (off) unless a test asks, so a test that
+   * makes drift on purpose sees it until it repairs it.
+   */
+  reconcileCycles?: number;
   extraFlags?: string[];
   apiKey?: string;
   logLevel?: 'debug' | 'info' | 'warn';
@@ -71,6 +76,7 @@ export class AgentProcess {
       '--public-host', 'vpn.example.com',
       '--port-range', this.options.portRange ?? '10001-10999',
       '--sample-interval', String(this.options.sampleIntervalSeconds ?? 0.2),
+      '--reconcile-cycles', String(this.options.reconcileCycles ?? 0),
       '--xray-bin', this.options.xrayBin ?? FAKE_XRAY,
       '--xray-api', `127.0.0.1:${this.xrayApiPort}`,
       '--reality-target', 'www.example.com:443',

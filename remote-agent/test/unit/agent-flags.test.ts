@@ -14,6 +14,8 @@ describe('agent flags', () => {
     assert.equal(flags.apiKeyFile, '/srv/kp/api-key');
     assert.equal(flags.xrayConfig, '/srv/kp/xray-config.json');
     assert.equal(flags.publicHost, 'host.example');
+    assert.equal(flags.requestTimeoutMs, 30_000);
+    assert.equal(flags.reconcileEveryCycles, 6);
   });
 
   test('the default Reality target is off Xray\'s warning list (infra/conf/transport_security.go:165)', () => {
@@ -33,6 +35,7 @@ describe('agent flags', () => {
       '--listen', '[::1]:9000', '--api-key-file', '/k', '--public-host', 'vpn.example.com', '--port-range', '20000-20100',
       '--sample-interval', '0.5', '--xray-bin', '/x', '--xray-config', '/c.json', '--xray-api', '127.0.0.1:1',
       '--reality-target', 'a.example:443', '--reality-server-names', 'a.example, b.example', '--reality-fingerprint', 'firefox',
+      '--request-timeout', '5',
     );
     assert.deepEqual(
       [flags.listenHost, flags.listenPort, flags.apiKeyFile, flags.publicHost, flags.sampleIntervalMs, flags.xrayBin, flags.xrayConfig],
@@ -42,6 +45,8 @@ describe('agent flags', () => {
     assert.deepEqual(flags.realityServerNames, ['a.example', 'b.example']);
     assert.equal(flags.realityTarget, 'a.example:443');
     assert.equal(flags.realityFingerprint, 'firefox');
+    assert.equal(flags.requestTimeoutMs, 5_000);
+    assert.equal(parse('--reconcile-cycles', '0').reconcileEveryCycles, 0);
   });
 
   for (const [what, argv, message] of [
@@ -50,6 +55,10 @@ describe('agent flags', () => {
     ['a port range past 65535', ['--port-range', '10000-70000'], /--port-range/],
     ['a zero sampling interval', ['--sample-interval', '0'], /--sample-interval/],
     ['a text sampling interval', ['--sample-interval', 'often'], /--sample-interval/],
+    ['a zero request timeout', ['--request-timeout', '0'], /--request-timeout/],
+    ['a request timeout in another spelling', ['--request-timeout', '1e3'], /--request-timeout/],
+    ['a reconcile interval that is not a whole number', ['--reconcile-cycles', '1.5'], /--reconcile-cycles must be a whole number/],
+    ['a negative reconcile interval', ['--reconcile-cycles', '-1'], /--reconcile-cycles/],
     ['an unknown flag', ['--bogus'], /bogus/],
   ] as const) {
     test(`${what} is refused with a clear message`, () => {
@@ -59,5 +68,18 @@ describe('agent flags', () => {
 
   test('--help is not an error but the usage text', () => {
     assert.throws(() => parse('--help'), (error: Error) => error instanceof HelpRequested && error instanceof FlagError && /Usage/.test(error.message));
+  });
+
+  test('--start-empty and --restore-backup FILE are read, and refused together', () => {
+    assert.equal(parse().startEmpty, false);
+    assert.equal(parse().restoreBackup, undefined);
+    assert.equal(parse('--start-empty').startEmpty, true);
+    assert.equal(parse('--restore-backup', '/b/keyport-20261201T000000Z.db').restoreBackup, '/b/keyport-20261201T000000Z.db');
+    assert.throws(() => parse('--start-empty', '--restore-backup', '/b'), /not both/);
+    assert.throws(() => parse('--restore-backup', ''), /needs the backup file/);
+  });
+
+  test('--help says when the agent refuses to start and how to start anyway', () => {
+    assert.throws(() => parse('--help'), (error: Error) => error instanceof HelpRequested && /--start-empty/.test(error.message) && /database-created/.test(error.message));
   });
 });

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
-import { inTransaction, openDatabase } from '../../src/services/store/database.ts';
+import { DatabaseDamagedError, inTransaction, openDatabase } from '../../src/services/store/database.ts';
+import { isDiskFull } from '../../src/lib/disk-full.ts';
+import { damagePage } from './temp-db.ts';
 
 const count = (db: DatabaseSync, table: string) => Number(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n);
 // node:sqlite rows have a null prototype; spread them to compare with plain objects.
@@ -73,4 +75,48 @@ describe('inTransaction', () => {
     assert.equal(db.isTransaction, false);
     db.close();
   });
+
+  test('a full database keeps SQLite\'s SQLITE_FULL as the error, not the ROLLBACK that finds no transaction', () => {
+    const db = openDatabase(join(dir, 'full.db'));
+    // max_page_count at the current size: the next page is refused as a full disk is (SQLITE_FULL).
+    db.exec(`PRAGMA max_page_count = ${Number(db.prepare('PRAGMA page_count').get()!.page_count)}`);
+    const insert = db.prepare('INSERT INTO counter_baselines VALUES (?, ?)');
+    let thrown: unknown;
+    try {
+      inTransaction(db, () => {
+        for (let index = 0; index < 10_000; index += 1) insert.run(`v4:rx:${index}:${'x'.repeat(200)}`, index);
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    assert.match((thrown as Error).message, /database or disk is full/);
+    assert.equal((thrown as { errcode?: number }).errcode, 13);
+    assert.equal(isDiskFull(thrown), true);
+    assert.equal(db.isTransaction, false);
+    assert.equal(count(db, 'counter_baselines'), 0);
+    db.close();
+  });
 });
+
+describe('openDatabase on a damaged file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-db-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a damaged table page fails at open with what quick_check found', () => {
+    const path = join(dir, 'damaged.db');
+    const db = openDatabase(path);
+    const insert = db.prepare("INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES (?, 'n', ?, ?, 0)");
+    for (let index = 0; index < 200; index += 1) insert.run(`k${index}`, `u${index}`, 10_000 + index);
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    db.close();
+    damagePage(path, 3);
+    assert.throws(() => openDatabase(path), (error: unknown) => error instanceof DatabaseDamagedError && /is damaged: /.test((error as Error).message));
+  });
+
+  test('a file that is not SQLite at all fails at open the same way', () => {
+    const path = join(dir, 'garbage.db');
+    writeFileSync(path, 'not a database '.repeat(300));
+    assert.throws(() => openDatabase(path), (error: unknown) => error instanceof DatabaseDamagedError && /file is not a database/.test((error as Error).message));
+  });
+});
+

@@ -1,10 +1,11 @@
-import { methodShape, toBridgeFailure, type BridgeOutcome } from '../../shared/bridge/bridge-protocol.ts';
+import { callSpec, toBridgeFailure, type BridgeOutcome } from '../../shared/bridge/bridge-protocol.ts';
 import { KeyportError } from '../../shared/contract/errors.ts';
 import type { KeyportServices } from '../../shared/contract/services.ts';
+import { checkCallArgs } from './check-call-args.ts';
 
 /**
  * Runs one call that arrived over a bridge (IPC or WebSocket) against the services. The call is
- * untrusted data: only the contract's methods, with at most their number of arguments, are run.
+ * untrusted data: only the contract's methods run, and only with arguments that match their schemas.
  */
 export async function dispatchBridgeCall(
   services: KeyportServices,
@@ -13,11 +14,10 @@ export async function dispatchBridgeCall(
 ): Promise<BridgeOutcome> {
   try {
     const { service, method, args } = parseCall(call);
-    const shape = methodShape(service, method);
-    if (!shape) throw new KeyportError('bad-input', `${service}.${method} is not part of the Keyport contract`);
-    if (args.length > shape.arity) throw new KeyportError('bad-input', `${service}.${method} takes ${shape.arity} arguments, got ${args.length}`);
-    const callArgs = [...args];
-    if (shape.progressAt !== undefined) callArgs[shape.progressAt] = onProgress;
+    const spec = callSpec(service, method);
+    if (!spec) throw new KeyportError('bad-input', `${service}.${method} is not part of the Keyport contract`, { call: `${service}.${method}` });
+    const callArgs = checkCallArgs(`${service}.${method}`, spec, args);
+    if (spec.progress) callArgs.push(onProgress);
     const target = services[service as keyof KeyportServices] as unknown as Record<string, (...values: unknown[]) => Promise<unknown>>;
     const value = await Reflect.apply(target[method]!, target, callArgs);
     return { ok: true, value: value ?? null };

@@ -46,3 +46,15 @@ test('a malformed message is bad input', async () => {
   assert.equal(outcome.ok, false);
   if (!outcome.ok) assert.equal(outcome.error.code, 'bad-input');
 });
+
+test('a call whose arguments do not match the contract is bad-input naming the argument, and nothing runs', async () => {
+  deployed.length = 0;
+  const outcome = await handler(event(CONSOLE_PAGE), { callId: 2, call: { service: 'deploy', method: 'deploy', args: [{ not: 'a name' }, 12345] } });
+  assert.equal(outcome.ok, false);
+  if (!outcome.ok) {
+    assert.equal(outcome.error.code, 'bad-input');
+    assert.equal(outcome.error.facts.argument, 0);
+    assert.equal(outcome.error.facts.argumentName, 'server');
+  }
+  assert.deepEqual(deployed, []);
+});

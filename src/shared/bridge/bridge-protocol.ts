@@ -1,68 +1,11 @@
 import { KeyportError, type KeyportErrorCode } from '../contract/errors.ts';
-import type { KeyportServices } from '../contract/services.ts';
+import { SERVICE_CALLS, type CallSpec, type KeyportServices } from '../contract/services.ts';
 
 /**
  * How a face that is not in the core's process (the Electron renderer, a web-mode page) calls the
  * contract's services: one `BridgeCall` per method call, answered by one `BridgeOutcome`, with
  * progress reports in between for the methods that stream them.
  */
-
-interface MethodShape {
-  /** How many data arguments the method takes (the progress callback excluded). */
-  arity: number;
-  /** Present on methods that report progress: the index of their callback argument. */
-  progressAt?: number;
-}
-
-type Manifest = { [S in keyof KeyportServices]: { [M in keyof KeyportServices[S]]: MethodShape } };
-
-/** Every method a bridge carries; a call naming anything else is refused before it reaches a service. */
-export const BRIDGED_METHODS: Manifest = {
-  fleet: {
-    list: { arity: 0 },
-    probeHostKey: { arity: 1 },
-    add: { arity: 1 },
-    remove: { arity: 1 },
-    status: { arity: 1 },
-    sync: { arity: 1 },
-    provideSecret: { arity: 2 },
-    checkPorts: { arity: 1 },
-    trustHostKey: { arity: 2 },
-  },
-  deploy: {
-    deploy: { arity: 2, progressAt: 2 },
-    uninstall: { arity: 2, progressAt: 2 },
-    installXray: { arity: 2, progressAt: 2 },
-  },
-  keys: {
-    list: { arity: 1 },
-    create: { arity: 2 },
-    remove: { arity: 2 },
-    setActive: { arity: 3 },
-    rename: { arity: 3 },
-    config: { arity: 2 },
-    resetLiveTraffic: { arity: 2 },
-    resetHistory: { arity: 2 },
-  },
-  traffic: {
-    live: { arity: 1 },
-    history: { arity: 1 },
-    keyHistory: { arity: 2 },
-    daily: { arity: 2 },
-    dailyByKey: { arity: 2 },
-    monthly: { arity: 2 },
-    keyMonthly: { arity: 3 },
-    summary: { arity: 1 },
-  },
-  system: {
-    configStatus: { arity: 1 },
-    syncConfig: { arity: 1 },
-    verifyReality: { arity: 1 },
-    ports: { arity: 1 },
-    settings: { arity: 1 },
-    updateSettings: { arity: 2 },
-  },
-};
 
 export interface BridgeCall {
   service: string;
@@ -84,9 +27,10 @@ export interface BridgeTransport {
   invoke(call: BridgeCall, onProgress?: (progress: unknown) => void): Promise<BridgeOutcome>;
 }
 
-export function methodShape(service: string, method: string): MethodShape | undefined {
-  if (!Object.hasOwn(BRIDGED_METHODS, service)) return undefined;
-  const methods = BRIDGED_METHODS[service as keyof KeyportServices] as Record<string, MethodShape>;
+/** The contract's spec of a method a bridge carries; undefined for anything else (`constructor`, `__proto__`, ...). */
+export function callSpec(service: string, method: string): CallSpec | undefined {
+  if (!Object.hasOwn(SERVICE_CALLS, service)) return undefined;
+  const methods = SERVICE_CALLS[service as keyof KeyportServices] as Record<string, CallSpec>;
   return Object.hasOwn(methods, method) ? methods[method] : undefined;
 }
 
@@ -110,3 +54,11 @@ export type WireReply = { id: number; progress: unknown } | { id: number; outcom
 
 /** The WebSocket path of web mode, beside the page it serves. */
 export const WEB_BRIDGE_PATH = '/bridge';
+/**
+ * Web mode's session token: the login redirect gives it to the page in its fragment
+ * (`/#session=TOKEN`); the page keeps it in sessionStorage and offers it, beside
+ * BRIDGE_SUBPROTOCOL, as the subprotocol `keyport-session.TOKEN` when it opens the bridge.
+ */
+export const WEB_SESSION_FRAGMENT = 'session';
+export const BRIDGE_SUBPROTOCOL = 'keyport-bridge';
+export const SESSION_SUBPROTOCOL_PREFIX = 'keyport-session.';

@@ -17,6 +17,24 @@ import type {
   ServerSettingsUpdate,
   TrafficSummaryReport,
 } from './api-types.ts';
+import {
+  AddServerRequest as AddServerRequestArg,
+  DeployOptions as DeployOptionsArg,
+  KeyId,
+  ServerRef,
+  SettingsPatch,
+  SshAliasTarget,
+  SshTarget as SshTargetArg,
+  Text,
+  UninstallOptions as UninstallOptionsArg,
+  XrayInstallRequest as XrayInstallRequestArg,
+  YearMonth as YearMonthArg,
+  arg,
+  optionalArg,
+  type ArgStatic,
+  type CallArg,
+} from './call-args.ts';
+import { Type } from '@sinclair/typebox';
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
 import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
@@ -125,3 +143,92 @@ export interface KeyportServices {
   traffic: Traffic;
   system: System;
 }
+
+/** How a method crosses a bridge: its data arguments, and whether a progress callback follows them. */
+export interface CallSpec {
+  args: readonly CallArg[];
+  /** The method takes a progress callback after its arguments. */
+  progress?: true;
+}
+
+const server = arg('server', ServerRef);
+const keyId = arg('keyId', KeyId);
+const progress = true;
+
+/**
+ * Every method of the contract with its arguments' schemas: a bridge carries these calls and no
+ * others, and refuses arguments that do not match before a service sees them. `ManifestMatches`
+ * below keeps the schemas and the interfaces above in step.
+ */
+export const SERVICE_CALLS = {
+  fleet: {
+    list: { args: [] },
+    probeHostKey: { args: [arg('target', Type.Union([SshTargetArg, SshAliasTarget]))] },
+    add: { args: [arg('request', AddServerRequestArg)] },
+    remove: { args: [server] },
+    status: { args: [server] },
+    sync: { args: [server] },
+    provideSecret: { args: [server, arg('secret', Text)] },
+    checkPorts: { args: [server] },
+    trustHostKey: { args: [server, arg('fingerprint', Text)] },
+  },
+  deploy: {
+    deploy: { args: [server, optionalArg('options', DeployOptionsArg)], progress },
+    uninstall: { args: [server, arg('options', UninstallOptionsArg)], progress },
+    installXray: { args: [server, arg('request', XrayInstallRequestArg)], progress },
+  },
+  keys: {
+    list: { args: [server] },
+    create: { args: [server, arg('name', Text)] },
+    remove: { args: [server, keyId] },
+    setActive: { args: [server, keyId, arg('active', Type.Boolean())] },
+    rename: { args: [server, keyId, arg('name', Text)] },
+    config: { args: [server, keyId] },
+    resetLiveTraffic: { args: [server, keyId] },
+    resetHistory: { args: [server, keyId] },
+  },
+  traffic: {
+    live: { args: [server] },
+    history: { args: [server] },
+    keyHistory: { args: [server, keyId] },
+    daily: { args: [server, arg('date', Text)] },
+    dailyByKey: { args: [server, arg('date', Text)] },
+    monthly: { args: [server, optionalArg('month', YearMonthArg)] },
+    keyMonthly: { args: [server, keyId, optionalArg('month', YearMonthArg)] },
+    summary: { args: [server] },
+  },
+  system: {
+    configStatus: { args: [server] },
+    syncConfig: { args: [server] },
+    verifyReality: { args: [server] },
+    ports: { args: [server] },
+    settings: { args: [server] },
+    updateSettings: { args: [server, arg('patch', SettingsPatch)] },
+  },
+} as const satisfies { [S in keyof KeyportServices]: { [M in keyof KeyportServices[S]]: CallSpec } };
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** A parameter list with every optional parameter given, maybe as undefined: `[a?: X]` becomes `[X | undefined]`. */
+type AllGiven<P> = P extends unknown[] ? (number extends P['length'] ? P : AllGivenTuple<P>) : never;
+type AllGivenTuple<P> = P extends unknown[] ? (number extends P['length'] ? P : AllGivenStep<P>) : never;
+type AllGivenStep<P> = P extends [] ? [] : P extends [infer First, ...infer Rest] ? [First, ...AllGivenTuple<Rest>] : P extends [(infer First)?, ...infer Rest] ? [First | undefined, ...AllGivenTuple<Rest>] : P;
+type Params<F> = F extends (...args: infer P) => unknown ? P : never;
+/** Whether a method's parameters are its spec's arguments (same types, same optional ones), then its progress callback if it has one. */
+type SpecMatches<Spec, P> = Spec extends { args: infer A extends readonly CallArg[] }
+  ? Same<
+      { -readonly [I in keyof A]: A[I] extends CallArg<infer _S, true> ? ArgStatic<A[I]> | undefined : ArgStatic<A[I]> },
+      Spec extends { progress: true } ? (AllGiven<P> extends [...infer Data, unknown] ? Data : never) : AllGiven<P>
+    >
+  : false;
+type Mismatches = {
+  [S in keyof KeyportServices]: {
+    [M in keyof KeyportServices[S]]: M extends keyof (typeof SERVICE_CALLS)[S]
+      ? SpecMatches<(typeof SERVICE_CALLS)[S][M], Params<KeyportServices[S][M]>> extends true
+        ? never
+        : `${S & string}.${M & string}`
+      : never;
+  }[keyof KeyportServices[S]];
+}[keyof KeyportServices];
+/** Fails to compile, naming the method, when a schema and its interface disagree. */
+export const manifestMatches: [Mismatches] extends [never] ? true : { schemaDisagreesWithInterface: Mismatches } = true;
+

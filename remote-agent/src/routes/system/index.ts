@@ -8,6 +8,7 @@ import { checkFirewall } from '../../services/checks/firewall-check.ts';
 import { checkPorts } from '../../services/checks/ports-check.ts';
 import { checkReality } from '../../services/checks/reality-check.ts';
 import { readSocketTable } from '../../services/net/socket-table.ts';
+import type { ReconcileChange, Reconciler } from '../../services/reconciler.ts';
 import { EMPTY_TOTALS } from '../../services/store/traffic-store.ts';
 import {
   ConfigStatus,
@@ -76,8 +77,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
     '/api/system/sync-config',
     { schema: { tags, summary: 'Bring the firewall rules and Xray in step with the keys', response: { 200: SyncConfigResult, ...commonErrors } } },
     async () => {
-      const firewall = await ctx.keys.syncFirewall();
-      const xray = await ctx.xray.sync();
+      const { firewall, xray } = await ctx.keys.syncAll();
       const xrayStatus = await ctx.xray.status();
       const firewallNow = await firewallStatus();
       return envelope({ firewall, xray, in_sync: xrayStatus.in_sync && firewallNow.in_sync, xray_status: xrayStatus }, ctx.now());
@@ -89,7 +89,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
     { schema: { tags, summary: 'What is out of step between the keys, the firewall and Xray', response: { 200: ConfigStatus, ...commonErrors } } },
     async () => {
       const [xray, firewall] = await Promise.all([ctx.xray.status(), firewallStatus()]);
-      return envelope({ in_sync: xray.in_sync && firewall.in_sync, xray, firewall }, ctx.now());
+      return envelope({ in_sync: xray.in_sync && firewall.in_sync, xray, firewall, reconcile: reconcileStatus(ctx.reconciler) }, ctx.now());
     },
   );
 
@@ -240,7 +240,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
     '/api/system/xray/sync-config',
     { schema: { tags, summary: 'Rewrite the Xray config and apply it live (restart only if the API is down)', response: { 200: XraySyncResult, ...commonErrors } } },
     async () => {
-      const applied = await ctx.xray.sync();
+      const applied = await ctx.keys.whileNoKeyChanges(() => ctx.xray.sync());
       return envelope({ applied, status: await ctx.xray.status() }, ctx.now());
     },
   );
@@ -281,6 +281,20 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = as
     },
   );
 };
+
+function reconcileStatus(reconciler: Reconciler) {
+  const run = reconciler.lastRun;
+  const change = (entry: ReconcileChange) => ({ at: formatTimestamp(entry.atMs), kind: entry.kind, tag: entry.tag, port: entry.port, detail: entry.detail });
+  return {
+    every_cycles: reconciler.everyCycles,
+    last_run_at: run && formatTimestamp(run.atMs),
+    last_run_ok: run && run.ok,
+    last_error: run && run.error,
+    xray_skipped: run && run.xraySkipped,
+    removed: reconciler.removed.map(change),
+    restored: reconciler.restored.map(change),
+  };
+}
 
 function describeDiff(
   diff: { missing_inbounds: string[]; extra_inbounds: string[]; changed_inbounds: string[] } | null,

@@ -82,7 +82,31 @@ const FirewallSync = Type.Object({
   reblocked: Type.Array(Type.Integer()),
 });
 
-export const ConfigStatus = Envelope(Type.Object({ in_sync: Type.Boolean(), xray: XrayStatus, firewall: FirewallStatus }));
+const ReconcileChange = Type.Object({
+  at: Type.String(),
+  kind: Type.Union([Type.Literal('inbound'), Type.Literal('firewall_rules')]),
+  tag: Type.Union([Type.String(), Type.Null()], { description: 'the inbound\'s tag (kind inbound)' }),
+  port: Type.Union([Type.Integer(), Type.Null()], { description: 'the port whose rules these were (kind firewall_rules)' }),
+  detail: Type.String(),
+});
+
+export const ReconcileStatus = Type.Object(
+  {
+    every_cycles: Type.Integer({ description: 'runs every this many sampling cycles; 0: never' }),
+    last_run_at: Type.Union([Type.String(), Type.Null()]),
+    last_run_ok: Type.Union([Type.Boolean(), Type.Null()]),
+    last_error: Type.Union([Type.String(), Type.Null()]),
+    xray_skipped: Type.Union([Type.String(), Type.Null()], { description: 'why the last run did not check the live inbounds (Xray or its API down)' }),
+    removed: Type.Array(ReconcileChange, { description: 'the latest inbounds and rules no key owned, removed; oldest first, at most 50' }),
+    restored: Type.Array(ReconcileChange, { description: 'the latest inbounds and rules a key lacked, added back; oldest first, at most 50' }),
+  },
+  { description: 'the periodic reconcile (beyond the spec): what it found that no key owns, and removed' },
+);
+
+export const ConfigStatus = Envelope(
+  // Optional: agents from before the reconcile do not send it.
+  Type.Object({ in_sync: Type.Boolean(), xray: XrayStatus, firewall: FirewallStatus, reconcile: Type.Optional(ReconcileStatus) }),
+);
 
 export const SyncConfigResult = Envelope(
   Type.Object({ firewall: FirewallSync, xray: ApplyOutcome, in_sync: Type.Boolean(), xray_status: XrayStatus }),

@@ -167,6 +167,21 @@ export class PortFirewall {
   }
 
   /**
+   * Makes one port's rules what its key needs now: added with the block when missing, the block
+   * put in or taken out when present. Read and written in one step, so it never half-applies.
+   */
+  applyPort(port: number, blocked: boolean): Promise<void> {
+    return this.#serialized(() =>
+      this.#applyAll((current) => {
+        const rules = current.get(port);
+        if (!rules) return addPortLines(port, blocked);
+        if (rules.blocked === blocked) return [];
+        return blocked ? [blockLine(port)] : deleteLines(rules.blockPosition ? [rules.blockPosition] : []);
+      }),
+    );
+  }
+
+  /**
    * Makes the rules match `desired` exactly: missing ports added, stray ones removed, half-rules
    * redone. `beforeRecreate` hears of each port whose counters in a family restart from zero, just
    * before they do.
@@ -178,8 +193,9 @@ export class PortFirewall {
     return this.#serialized(async () => {
       const result: SyncResult = { added: [], removed: [], repaired: [], reblocked: [] };
       const wanted = new Map(desired.map((entry) => [entry.port, entry.blocked]));
-      await this.#applyAll((current, isFirstFamily, family) => {
-        const report = (list: number[], port: number) => isFirstFamily && list.push(port);
+      await this.#applyAll((current, family) => {
+        // A port is reported once, whichever family (or both) it was wrong in.
+        const report = (list: number[], port: number) => list.includes(port) || list.push(port);
         const recreated: number[] = [];
         const deletions: RulePosition[] = [];
         const additions: string[] = [];
@@ -217,11 +233,11 @@ export class PortFirewall {
 
   /** Per family: read the current rules, ask `linesFor` what to change, apply it in one restore. */
   async #applyAll(
-    linesFor: (current: Map<number, PortRules>, isFirstFamily: boolean, family: string) => string[],
+    linesFor: (current: Map<number, PortRules>, family: string) => string[],
   ): Promise<void> {
-    for (const [index, family] of this.#families.entries()) {
+    for (const family of this.#families) {
       const current = parseSavedRules(await mustRun(family.save, ['-c', '-t', 'filter']));
-      const lines = linesFor(current, index === 0, family.label);
+      const lines = linesFor(current, family.label);
       if (lines.length > 0) await mustRun(family.restore, ['-w', '--noflush'], restoreScript(lines));
     }
   }

@@ -56,9 +56,19 @@ CREATE TABLE IF NOT EXISTS counter_baselines (
 ) WITHOUT ROWID;
 `;
 
-/** Opens (creating when missing) the agent's SQLite database in WAL mode with its schema. */
+/**
+ * Opens (creating when missing) the agent's SQLite database in WAL mode with its schema, after
+ * `PRAGMA quick_check`: a damaged file fails here, at start, with what SQLite found, instead of as
+ * 500s on whichever request first reads the bad page.
+ */
 export function openDatabase(path: string): DatabaseSync {
   const db = new DatabaseSync(path);
+  try {
+    checkIntegrity(db, path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
@@ -80,7 +90,40 @@ function addNameKeys(db: DatabaseSync): void {
   db.exec('CREATE UNIQUE INDEX IF NOT EXISTS keys_by_name_key ON keys(name_key)');
 }
 
-/** Runs `work` in one transaction: all of it is written, or none of it. */
+/** The tables every database of ours has, whatever its age: what a backup must hold to be restored. */
+export const REQUIRED_TABLES = ['keys', 'key_totals', 'daily_traffic', 'traffic_samples', 'counter_baselines'] as const;
+
+/** `PRAGMA quick_check` found damage, or SQLite could not read the file as a database at all. */
+export class DatabaseDamagedError extends Error {
+  readonly path: string;
+  /** What SQLite said: quick_check's findings, or why it could not read the file. */
+  readonly finding: string;
+
+  constructor(path: string, finding: string) {
+    super(`the database ${path} is damaged: ${finding}`);
+    this.path = path;
+    this.finding = finding;
+  }
+}
+
+/** Throws DatabaseDamagedError unless SQLite reads the whole file as sound. */
+export function checkIntegrity(db: DatabaseSync, path: string): void {
+  let findings: string[];
+  try {
+    findings = (db.prepare('PRAGMA quick_check(5)').all() as Array<Record<string, string>>).map((row) => String(Object.values(row)[0]));
+  } catch (error) {
+    throw new DatabaseDamagedError(path, (error as Error).message);
+  }
+  if (findings.length !== 1 || findings[0] !== 'ok') {
+    throw new DatabaseDamagedError(path, findings.map((finding) => finding.replace(/\s*\n\s*/g, ' ')).join('; '));
+  }
+}
+
+/**
+ * Runs `work` in one transaction: all of it is written, or none of it. Some failures (SQLITE_FULL,
+ * SQLITE_IOERR) end the transaction inside SQLite already; then there is nothing to roll back, and
+ * the error that says why is the one that leaves, never the ROLLBACK's "no transaction is active".
+ */
 export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -88,7 +131,14 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
     db.exec('COMMIT');
     return result;
   } catch (error) {
-    db.exec('ROLLBACK');
+    // isTransaction is Node >= 22.16; before it, try the ROLLBACK and keep the first error anyway.
+    if (db.isTransaction ?? true) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // The original error stays the cause; SQLite has rolled back by itself when this fails.
+      }
+    }
     throw error;
   }
 }

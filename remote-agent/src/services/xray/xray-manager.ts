@@ -76,6 +76,15 @@ export interface ApplyOutcome {
   detail: string;
 }
 
+/** What a periodic check did to the live inbounds, by tag; `skipped` says why it did nothing. */
+export interface LiveReconcile {
+  skipped: string | null;
+  removed: string[];
+  added: string[];
+  /** Missing inbounds that Xray refused to start: reported in not_serving, left out of the file. */
+  failed: string[];
+}
+
 export class XrayConfigInvalidError extends Error {}
 
 type LiveChange = (live: LiveInbounds) => Promise<FailedInbounds | void>;
@@ -153,6 +162,37 @@ export class XrayManager {
   /** Rewrites the file and makes the running Xray serve exactly the active keys (starting it if down). */
   async sync(): Promise<ApplyOutcome> {
     return this.#change((live) => this.#reconcile(live));
+  }
+
+  /**
+   * The periodic check: live inbounds with our tag that no active key owns are removed, and active
+   * keys' missing inbounds added (not those known to fail), through the API only. With Xray or
+   * its API down it does nothing: a periodic check never restarts Xray (a key change or
+   * sync-config does that).
+   */
+  async reconcileLive(): Promise<LiveReconcile> {
+    const { cli } = this.#options;
+    const skipped = (reason: string): LiveReconcile => ({ skipped: reason, removed: [], added: [], failed: [] });
+    if (!(await cli.isInstalled())) return skipped(`no Xray binary at ${cli.bin}`);
+    if (!(await cli.apiListening())) return skipped(`nothing listens on the Xray API address ${cli.apiAddress}`);
+    return this.#live.run(async () => {
+      const live = new LiveInbounds(cli);
+      const expected = this.#expectedInbounds();
+      const tags = await live.listTags();
+      const present = new Set(tags);
+      const orphans = tags.filter((tag) => isKeyportTag(tag) && !expected.has(tag));
+      const missing = [...expected.values()].filter((inbound) => !present.has(inbound.tag) && !this.#failed.has(inbound.tag));
+      await live.remove(orphans);
+      const failedBefore = this.#failedKey();
+      const failed = await this.#add(live, missing);
+      if (this.#failedKey() !== failedBefore) await this.#writeConfig();
+      return {
+        skipped: null,
+        removed: orphans,
+        added: missing.map((inbound) => inbound.tag).filter((tag) => !failed.has(tag)),
+        failed: [...failed.keys()],
+      };
+    });
   }
 
   /** Keeps Xray's own log and the access log under their size cap. */

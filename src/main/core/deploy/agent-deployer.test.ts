@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -15,6 +15,7 @@ import { checkoutArtifacts, type AgentArtifacts } from './agent-artifacts.ts';
 import { deployAgent } from './agent-deployer.ts';
 import { checkAgentHealth } from './agent-health-check.ts';
 import { uninstallAgent } from './agent-uninstaller.ts';
+import { SupervisedService } from './supervised-service.ts';
 import { PINNED_XRAY_TAG } from './xray-installer.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -143,6 +144,9 @@ describe('deploying the agent to a server as root', () => {
 
     assert.equal(mode(server.hostPath('/var/lib/keyport')), 0o700);
     assert.equal(mode(server.hostPath('/var/lib/keyport/api-key')), 0o600);
+    for (const name of ['keyport.db', 'agent.log', 'agent.pid', 'supervisor.pid', 'xray-config.json']) {
+      assert.equal(mode(server.hostPath(`/var/lib/keyport/${name}`)), 0o600, `${name} is the owner's only`);
+    }
     const apiKey = apiKeyOf(server);
     assert.ok(progress.every((line) => !line.message.includes(apiKey)), 'no progress message carries the API key');
     assert.ok(!readFileSync(server.hostPath(`/opt/keyport/releases/${result.release}/run`), 'utf8').includes(apiKey), 'the run script holds no key');
@@ -184,6 +188,31 @@ describe('deploying the agent to a server as root', () => {
     ]);
     assert.equal(currentRelease(server), firstRelease);
     assert.deepEqual(readdirSync(server.hostPath('/opt/keyport/releases')), [firstRelease], 'the failed release is gone');
+    await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);
+  });
+
+  test('an agent that refuses its emptied database is stopped, no older release starts on it, and the deploy says why', async () => {
+    await new SupervisedService(host).stop();
+    const data = (name: string) => server.hostPath(`/var/lib/keyport/${name}`);
+    truncateSync(data('keyport.db'), 0);
+    const xrayConfig = readFileSync(data('xray-config.json'));
+    const failure = await deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(variantOf(bundle, 'refused')), healthCheck: quickHealthCheck }).then(
+      () => assert.fail('the deploy succeeded on an emptied database'),
+      (error: unknown) => error,
+    );
+    assert.ok(isKeyportError(failure));
+    assert.equal(failure.code, 'deploy-failed');
+    assert.match(failure.message, /refused to start on the data in \/var\/lib\/keyport \(exit 3\), so no other release was started on it either/);
+    assert.match(failure.message, /the agent's last output:\n.*keyport agent refuses to start: the database \/var\/lib\/keyport\/keyport\.db is empty/s);
+    assert.match(failure.message, /--restore-backup .*--start-empty/s);
+    assert.equal(failure.facts.rolledBack, false);
+    assert.deepEqual(keyportProcesses(server), [], 'nothing runs the agent on that data');
+    assert.equal(statSync(data('keyport.db')).size, 0);
+    assert.deepEqual(readFileSync(data('xray-config.json')), xrayConfig, 'the Xray config is untouched');
+
+    // The admin starts afresh on purpose (the agent's --start-empty does the same); a deploy then works.
+    for (const name of ['keyport.db', 'database-created', 'backups']) rmSync(data(name), { recursive: true, force: true });
+    await deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(bundle) });
     await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);
   });
 

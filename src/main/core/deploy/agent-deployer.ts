@@ -16,6 +16,7 @@ import { takeDeployLock } from './take-deploy-lock.ts';
 import { RemoteReleases } from './remote-releases.ts';
 import { remoteSha256 } from './remote-sha256.ts';
 import {
+  AGENT_EXIT_START_REFUSED,
   AGENT_FILE_NAME,
   API_KEY_FILE,
   DATA_DIR,
@@ -148,9 +149,24 @@ function checkHealth(host: RemoteHost, run: InstallRun): Promise<void> {
   });
 }
 
-/** After a failed start: back to the previous release if there is one, else stop. Returns the error to throw. */
+/**
+ * After a failed start: back to the previous release if there is one, else stop. Returns the error
+ * to throw, with the agent's last words. An agent that refused to start on its data (a lost or
+ * damaged database) is stopped and no older release is started: one from before that check would
+ * start on the empty database and drop every key from Xray.
+ */
 async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): Promise<KeyportError> {
   const { service, releases, release, previous, failure } = failed;
+  const exit = await service.lastExit().catch(() => undefined);
+  const said = exit?.output ? `; the agent's last output:\n${exit.output}` : '';
+  if (exit?.exitCode === AGENT_EXIT_START_REFUSED) {
+    await service.stop().catch(() => undefined);
+    return new KeyportError(
+      'deploy-failed',
+      `release ${release} refused to start on the data in ${DATA_DIR} (exit ${AGENT_EXIT_START_REFUSED}), so no other release was started on it either${said}`,
+      { release, rolledBack: false },
+    );
+  }
   const reason = `release ${release} did not become healthy: ${failure.message}`;
   const step = isKeyportError(failure) ? failure.facts.step ?? null : null;
   // A link lost under the deploy is the server being offline, not a bad release: say so by code.
@@ -167,7 +183,7 @@ async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): 
         return `and stopping the agent failed: ${(error as Error).message}`;
       });
     const code = stopError ? codeOf(stopError) : 'deploy-failed';
-    return new KeyportError(code, `${reason}; there is no other release to roll back to, ${stopped}`, { release, rolledBack: false, step });
+    return new KeyportError(code, `${reason}; there is no other release to roll back to, ${stopped}${said}`, { release, rolledBack: false, step });
   }
   try {
     await run.steps.run('rollback', `back to ${previous}`, async () => {
@@ -178,14 +194,14 @@ async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): 
     });
     await checkHealth(host, run);
   } catch (rollbackError) {
-    return new KeyportError(codeOf(rollbackError), `${reason}; rolling back to ${previous} failed too: ${(rollbackError as Error).message}`, {
+    return new KeyportError(codeOf(rollbackError), `${reason}; rolling back to ${previous} failed too: ${(rollbackError as Error).message}${said}`, {
       release,
       previousRelease: previous,
       rolledBack: false,
       step,
     });
   }
-  return new KeyportError('deploy-failed', `${reason}; rolled back to ${previous}, which is running and healthy`, {
+  return new KeyportError('deploy-failed', `${reason}; rolled back to ${previous}, which is running and healthy${said}`, {
     release,
     previousRelease: previous,
     rolledBack: true,

@@ -14,7 +14,17 @@ export interface AgentService {
   stop(): Promise<void>;
   /** Stops the agent and removes the unit or the supervisor. */
   remove(): Promise<void>;
+  /** After a failed start: how the agent's last run ended (undefined while it runs) and its last lines of output. */
+  lastExit(): Promise<AgentExit>;
 }
+
+export interface AgentExit {
+  exitCode: number | undefined;
+  output: string;
+}
+
+/** How many lines of the agent's output a failed deploy shows: a refusal says what it found in about five. */
+export const EXIT_OUTPUT_LINES = 8;
 
 export function agentServiceFor(host: RemoteHost, init: ServerFacts['init']): AgentService {
   return init === 'systemd' ? new SystemdService(host) : new SupervisedService(host);

@@ -11,8 +11,8 @@
  *   /opt/keyport/.lock/                                held by one deploy or uninstall at a time
  *   /etc/systemd/system/keyport-agent.service          only where systemd is PID 1
  *
- *   /var/lib/keyport/        (0700) the agent's data: api-key (0600), database, Xray config and pid;
- *                            supervisor.pid, agent.pid and agent.log when supervised
+ *   /var/lib/keyport/        (0700) the agent's data, every file 0600: api-key, database and its backups/,
+ *                            Xray config and pid; supervisor.pid, agent.pid, agent.exit and agent.log when supervised
  *
  * The last RELEASES_KEPT releases stay for rollback; a runtime goes when no kept release uses it.
  */
@@ -31,6 +31,14 @@ export const API_KEY_FILE = `${DATA_DIR}/api-key`;
 export const SUPERVISOR_PID_FILE = `${DATA_DIR}/supervisor.pid`;
 export const AGENT_PID_FILE = `${DATA_DIR}/agent.pid`;
 export const AGENT_LOG_FILE = `${DATA_DIR}/agent.log`;
+/** The supervisor writes the agent's last exit status here. */
+export const AGENT_EXIT_FILE = `${DATA_DIR}/agent.exit`;
+/**
+ * The agent's exit status when it refuses to start on its data (a lost or damaged database):
+ * EXIT_START_REFUSED in remote-agent/src/lib/start-refused.ts. Restarting cannot help, and an older
+ * release started on that data would drop every key, so neither the service nor a deploy does.
+ */
+export const AGENT_EXIT_START_REFUSED = 3;
 /** Written by the agent for the Xray it starts (remote-agent/src/create-agent.ts). */
 export const XRAY_PID_FILE = `${DATA_DIR}/xray.pid`;
 export const XRAY_CONFIG_FILE = `${DATA_DIR}/xray-config.json`;

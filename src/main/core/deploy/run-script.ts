@@ -12,7 +12,7 @@ export interface RunScriptOptions {
   openKeyPorts?: readonly ('v4' | 'v6')[];
 }
 
-/** A release's `run`: its own runtime and bundle with the agent flags, so `current` alone says what runs. */
+/** A release's `run`: its own runtime and bundle with the agent flags, so `current` alone says what runs; extra arguments pass through. */
 export function runScript(options: RunScriptOptions): string {
   const command = [
     runtimeBinary(options.runtimeSha256),
@@ -31,7 +31,8 @@ export function runScript(options: RunScriptOptions): string {
     '#!/bin/sh',
     `# Keyport agent release ${options.release}.`,
     `export PATH=${AGENT_PATH}`,
-    `exec ${command.map(shellQuote).join(' ')}`,
+    // "$@": an admin can run it once by hand with a flag (--restore-backup FILE, --start-empty).
+    `exec ${command.map(shellQuote).join(' ')} "$@"`,
     '',
   ].join('\n');
 }

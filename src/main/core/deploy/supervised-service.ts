@@ -1,6 +1,8 @@
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
-import type { AgentService } from './agent-service.ts';
+import { EXIT_OUTPUT_LINES, type AgentExit, type AgentService } from './agent-service.ts';
 import {
+  AGENT_EXIT_FILE,
+  AGENT_EXIT_START_REFUSED,
   AGENT_LOG_FILE,
   AGENT_PID_FILE,
   CURRENT_LINK,
@@ -11,12 +13,21 @@ import {
 import { stopPidFileScript } from './stop-pid-file.ts';
 
 const SUPERVISOR = `#!/bin/sh
-# Keyport agent supervisor (systemd is not PID 1 here): runs the current release, again whenever it exits.
+# Keyport agent supervisor (systemd is not PID 1 here): runs the current release, again whenever it
+# exits, unless it refused to start on its data (exit ${AGENT_EXIT_START_REFUSED}): restarting cannot help that.
+umask 077
 echo $$ > ${SUPERVISOR_PID_FILE}
 while :; do
   ${CURRENT_LINK}/run &
   echo $! > ${AGENT_PID_FILE}
   wait $!
+  status=$?
+  echo $status > ${AGENT_EXIT_FILE}
+  if [ $status -eq ${AGENT_EXIT_START_REFUSED} ]; then
+    echo "keyport-supervisor: the agent refused to start on its data (exit $status); not starting it again"
+    rm -f ${AGENT_PID_FILE} ${SUPERVISOR_PID_FILE}
+    exit $status
+  fi
   sleep 2
 done
 `;
@@ -47,12 +58,17 @@ export class SupervisedService implements AgentService {
     const pidFile = shellQuote(SUPERVISOR_PID_FILE);
     await this.#host.check(
       [
+        // The agent's log and pid files: the owner's only, as the agent's own files are.
+        'umask 077',
+        `rm -f ${shellQuote(AGENT_EXIT_FILE)}`,
         `[ "$(stat -c %s ${log} 2>/dev/null || echo 0)" -gt ${LOG_ROTATE_BYTES} ] && mv -f ${log} ${log}.1`,
+        `chmod 600 ${log} ${log}.1 2>/dev/null`,
         // setsid + nohup, all three streams away from the SSH channel: the supervisor outlives this session.
         `cd / && setsid nohup /bin/sh ${shellQuote(SUPERVISOR_SCRIPT)} >> ${log} 2>&1 < /dev/null &`,
         'waited=0',
-        `while [ ! -s ${pidFile} ] && [ $waited -lt 50 ]; do sleep 0.1; waited=$((waited + 1)); done`,
-        `[ -s ${pidFile} ] || { echo 'the supervisor did not start' >&2; exit 1; }`,
+        `while [ ! -s ${pidFile} ] && [ ! -s ${shellQuote(AGENT_EXIT_FILE)} ] && [ $waited -lt 50 ]; do sleep 0.1; waited=$((waited + 1)); done`,
+        // A supervisor that ended already (the agent refused to start) left agent.exit: the deploy reads why.
+        `[ -s ${pidFile} ] || [ -s ${shellQuote(AGENT_EXIT_FILE)} ] || { echo 'the supervisor did not start' >&2; exit 1; }`,
       ].join('\n'),
     );
   }
@@ -62,6 +78,13 @@ export class SupervisedService implements AgentService {
     await this.#host.check(
       [stopPidFileScript(SUPERVISOR_PID_FILE, SUPERVISOR_SCRIPT, 2_000), stopPidFileScript(AGENT_PID_FILE, `${KEYPORT_ROOT}/`, 10_000)].join('\n'),
     );
+  }
+
+  async lastExit(): Promise<AgentExit> {
+    const exit = await this.#host.run(`cat ${shellQuote(AGENT_EXIT_FILE)} 2>/dev/null`);
+    const log = await this.#host.run(`tail -n ${EXIT_OUTPUT_LINES} ${shellQuote(AGENT_LOG_FILE)} 2>/dev/null`);
+    const status = exit.stdout.trim();
+    return { exitCode: /^\d+$/.test(status) ? Number(status) : undefined, output: log.stdout.trim() };
   }
 
   async remove(): Promise<void> {

@@ -31,6 +31,7 @@ describe('the agent as a systemd unit', () => {
     assert.equal(unit?.mode, 0o644);
     assert.match(unit.content, /^ExecStart=\/opt\/keyport\/current\/run$/m);
     assert.match(unit.content, /^Restart=always$/m);
+    assert.match(unit.content, /^StartLimitIntervalSec=0$/m, 'systemd never gives up restarting it');
     assert.match(unit.content, /^KillMode=process$/m);
     assert.match(unit.content, /^WantedBy=multi-user.target$/m);
     assert.deepEqual(commands, ['systemctl daemon-reload && systemctl enable keyport-agent.service', 'systemctl restart keyport-agent.service']);

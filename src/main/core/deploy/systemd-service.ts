@@ -1,17 +1,23 @@
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
-import type { AgentService } from './agent-service.ts';
-import { CURRENT_LINK, SYSTEMD_UNIT_FILE, SYSTEMD_UNIT_NAME } from './remote-layout.ts';
+import { EXIT_OUTPUT_LINES, type AgentExit, type AgentService } from './agent-service.ts';
+import { AGENT_EXIT_START_REFUSED, CURRENT_LINK, SYSTEMD_UNIT_FILE, SYSTEMD_UNIT_NAME } from './remote-layout.ts';
 
 const UNIT = `[Unit]
 Description=Keyport agent
 # After whatever restores or owns the firewall at boot: a restore flushes the agent's chains, which it makes at start.
 After=network-online.target netfilter-persistent.service iptables.service ip6tables.service nftables.service ufw.service firewalld.service
 Wants=network-online.target
+# Never give up restarting: nobody is at a VPS to run reset-failed, and a deploy's restart would be refused.
+StartLimitIntervalSec=0
 
 [Service]
 ExecStart=${CURRENT_LINK}/run
 Restart=always
 RestartSec=2
+# The agent refused to start on its data (a lost or damaged database): restarting cannot help.
+RestartPreventExitStatus=${AGENT_EXIT_START_REFUSED}
+# The database, its backups and logs: the owner's only.
+UMask=0077
 # The agent starts Xray detached, and Xray must keep serving while the agent restarts.
 KillMode=process
 
@@ -39,6 +45,14 @@ export class SystemdService implements AgentService {
 
   async stop(): Promise<void> {
     await this.#host.run(`systemctl stop ${SYSTEMD_UNIT_NAME}`);
+  }
+
+  async lastExit(): Promise<AgentExit> {
+    const state = await this.#host.run(`systemctl show -p ActiveState -p ExecMainStatus --value ${SYSTEMD_UNIT_NAME}`);
+    const [activeState = '', status = ''] = state.stdout.trim().split('\n');
+    const log = await this.#host.run(`journalctl -u ${SYSTEMD_UNIT_NAME} -n ${EXIT_OUTPUT_LINES} --no-pager -o cat`);
+    const exited = activeState !== 'active' && /^\d+$/.test(status);
+    return { exitCode: exited ? Number(status) : undefined, output: log.stdout.trim() };
   }
 
   async remove(): Promise<void> {

@@ -2,6 +2,7 @@ import { createBridgeClient } from '../../../shared/bridge/bridge-client.ts';
 import type { BridgeTransport } from '../../../shared/bridge/bridge-protocol.ts';
 import type { KeyportServices } from '../../../shared/contract/services.ts';
 import { useSecretRequestStore } from '../state/secret-request-store.ts';
+import { webSessionToken } from './web-session-token.ts';
 import { webSocketTransport } from './websocket-transport.ts';
 
 declare global {
@@ -26,4 +27,4 @@ function askingForSecrets(transport: BridgeTransport): BridgeTransport {
 }
 
 /** The contract's services: over the preload's IPC in the desktop app, over a WebSocket in web mode. */
-export const services: KeyportServices = createBridgeClient(askingForSecrets(window.keyportBridge ?? webSocketTransport()));
+export const services: KeyportServices = createBridgeClient(askingForSecrets(window.keyportBridge ?? webSocketTransport(webSessionToken())));

@@ -1,4 +1,4 @@
-import { WEB_BRIDGE_PATH, type BridgeOutcome, type BridgeTransport, type WireCall, type WireReply } from '../../../shared/bridge/bridge-protocol.ts';
+import { BRIDGE_SUBPROTOCOL, SESSION_SUBPROTOCOL_PREFIX, WEB_BRIDGE_PATH, type BridgeOutcome, type BridgeTransport, type WireCall, type WireReply } from '../../../shared/bridge/bridge-protocol.ts';
 
 interface Pending {
   resolve: (outcome: BridgeOutcome) => void;
@@ -6,11 +6,14 @@ interface Pending {
 }
 
 /**
- * Web mode's bridge: one WebSocket to the page's own origin (the session cookie set when the page
- * was opened with its token authorises it). A dropped socket fails the calls in flight and the
- * next call opens a new one.
+ * Web mode's bridge: one WebSocket to the page's own origin, authorised by the session cookie
+ * together with this tab's session token, offered as a subprotocol (a header, not the URL, which
+ * gets logged). A dropped socket fails the calls in flight and the next call opens a new one.
  */
-export function webSocketTransport(url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WEB_BRIDGE_PATH}`): BridgeTransport {
+export function webSocketTransport(
+  sessionToken: string | null,
+  url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WEB_BRIDGE_PATH}`,
+): BridgeTransport {
   let socket: Promise<WebSocket> | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -24,7 +27,11 @@ export function webSocketTransport(url = `${location.protocol === 'https:' ? 'ws
 
   const connect = () =>
     new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(url);
+      if (!sessionToken) {
+        reject(new Error('this tab has no Keyport session: open the link `keyport console` printed again'));
+        return;
+      }
+      const ws = new WebSocket(url, [BRIDGE_SUBPROTOCOL, `${SESSION_SUBPROTOCOL_PREFIX}${sessionToken}`]);
       ws.onopen = () => resolve(ws);
       ws.onerror = () => reject(new Error('cannot reach the Keyport console; is `keyport console` still running?'));
       ws.onclose = () => {

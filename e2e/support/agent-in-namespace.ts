@@ -1,0 +1,263 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join, resolve } from 'node:path';
+import { FAKE_XRAY } from '../../remote-agent/test/support/agent-process.ts';
+import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { waitFor } from '../../remote-agent/test/support/wait.ts';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const AGENT_ENTRY = join(REPO, 'remote-agent/src/main.ts');
+const MOVE_BYTES = join(REPO, 'e2e/support/move-bytes.ts');
+const AGENT_PORT = 8000;
+
+/** A network namespace of the test's own (loopback up), so the agent's firewall never touches the host's. */
+export class TestNamespace {
+  readonly name = `keyport-fault-${process.pid}-${randomBytes(3).toString('hex')}`;
+
+  private constructor() {}
+
+  static create(): TestNamespace {
+    const namespace = new TestNamespace();
+    execFileSync('ip', ['netns', 'add', namespace.name]);
+    namespace.exec('ip', ['link', 'set', 'lo', 'up']);
+    return namespace;
+  }
+
+  exec(command: string, args: readonly string[]): string {
+    return execFileSync('ip', ['netns', 'exec', this.name, command, ...args], { encoding: 'utf8' });
+  }
+
+  /** Moves a payload through a key port of the stand-in Xray, from inside the namespace. */
+  moveBytes(port: number, uploadBytes: number, downloadBytes: number): void {
+    this.exec(process.execPath, [MOVE_BYTES, String(port), String(uploadBytes), String(downloadBytes)]);
+  }
+
+  /** The bytes the kernel counted on the agent's rx rule for `port` (IPv4), as `iptables-save -c` prints them. */
+  rxCounter(port: number): number {
+    const line = this.exec('iptables-save', ['-c', '-t', 'filter'])
+      .split('\n')
+      .find((rule) => rule.endsWith(`-A KEYPORT_IN -p tcp -m tcp --dport ${port} -j RETURN`));
+    const bytes = /^\[\d+:(\d+)\]/.exec(line ?? '')?.[1];
+    if (bytes === undefined) throw new Error(`no rx rule for port ${port}`);
+    return Number(bytes);
+  }
+
+  /** Deletes the namespace; the processes in it were the test's and are stopped by then. */
+  dispose(): void {
+    execFileSync('ip', ['netns', 'del', this.name]);
+  }
+}
+
+/**
+ * A tmpfs of `sizeBytes` on `dir`, mounted in a private mount namespace held by one `sleep`: the
+ * host never sees it, and it goes away with that process however the test ends. Processes that
+ * should see it run through `wrap`; the test reaches its files through /proc/PID/root.
+ */
+export class PrivateTmpfs {
+  readonly dir: string;
+  readonly #holder: ChildProcess;
+
+  private constructor(dir: string, holder: ChildProcess) {
+    this.dir = dir;
+    this.#holder = holder;
+  }
+
+  static async mount(dir: string, sizeBytes: number): Promise<PrivateTmpfs> {
+    const holder = spawn(
+      'unshare',
+      ['--mount', '--propagation', 'private', 'sh', '-c', `mount -t tmpfs -o size=${sizeBytes},mode=0700 keyport-test "$1" && echo mounted && exec sleep 600`, 'sh', dir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    holder.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor('the private tmpfs', () => {
+      if (holder.exitCode !== null) throw new Error(`mounting a tmpfs failed (exit ${holder.exitCode})`);
+      return output.includes('mounted') ? true : undefined;
+    });
+    return new PrivateTmpfs(dir, holder);
+  }
+
+  /** `path` (under dir) as the test process reaches it. */
+  hostPath(path: string): string {
+    return `/proc/${this.#holder.pid}/root${path}`;
+  }
+
+  wrap(command: string, args: readonly string[]): [string, string[]] {
+    return ['nsenter', ['-t', String(this.#holder.pid), '-m', command, ...args]];
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#holder.exitCode !== null || this.#holder.signalCode !== null) return;
+    const gone = new Promise((done) => this.#holder.once('exit', done));
+    this.#holder.kill('SIGTERM');
+    await gone;
+  }
+}
+
+export interface AgentRunOptions {
+  dataDir: string;
+  extraFlags?: readonly string[];
+  /** The data dir is on this tmpfs: the agent runs in its mount namespace. */
+  tmpfs?: PrivateTmpfs;
+  apiKey?: string;
+}
+
+export interface AgentResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+/**
+ * The real agent (TypeScript entry, stand-in Xray) on 127.0.0.1:8000 inside a TestNamespace,
+ * reached through a socat bridge on the host's loopback. Its output and exit code are kept, so a
+ * test can watch it refuse to start as well as serve.
+ */
+export class AgentRun {
+  readonly apiKey: string;
+  readonly #options: AgentRunOptions;
+  readonly #child: ChildProcess;
+  readonly #exit: Promise<number | null>;
+  #output = '';
+  #bridge: ChildProcess | undefined;
+  #bridgePort = 0;
+
+  private constructor(namespace: TestNamespace, options: AgentRunOptions) {
+    this.#options = options;
+    this.apiKey = options.apiKey ?? randomBytes(24).toString('hex');
+    const flags = [
+      '--listen', `127.0.0.1:${AGENT_PORT}`,
+      '--data-dir', options.dataDir,
+      '--public-host', 'vpn.example.com',
+      '--port-range', '10001-10099',
+      '--sample-interval', '0.3',
+      '--xray-bin', FAKE_XRAY,
+      '--xray-api', '127.0.0.1:10085',
+      '--reality-target', 'www.example.com:443',
+      '--reality-server-names', 'www.example.com',
+      ...(options.extraFlags ?? []),
+    ];
+    const inner: [string, string[]] = ['ip', ['netns', 'exec', namespace.name, process.execPath, AGENT_ENTRY, ...flags]];
+    const [command, args] = options.tmpfs ? options.tmpfs.wrap(...inner) : inner;
+    this.#child = spawn(command, args, {
+      env: { ...process.env, KEYPORT_API_KEY: this.apiKey, KEYPORT_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#child.stdout!.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
+    this.#child.stderr!.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
+    this.#exit = new Promise((done) => this.#child.once('exit', (code) => done(code)));
+  }
+
+  /** Starts the agent and waits until its API answers. */
+  static async serve(namespace: TestNamespace, options: AgentRunOptions): Promise<AgentRun> {
+    const run = new AgentRun(namespace, options);
+    run.#bridgePort = await freePort();
+    const inside = `ip netns exec ${namespace.name} socat STDIO TCP\\:127.0.0.1\\:${AGENT_PORT}`;
+    run.#bridge = spawn('socat', [`TCP-LISTEN:${run.#bridgePort},bind=127.0.0.1,reuseaddr,fork`, `EXEC:${inside}`], { stdio: 'ignore' });
+    await waitFor(
+      'the agent API',
+      async () => {
+        if (run.exited) throw new Error(`the agent exited (${run.#child.exitCode}): ${run.output}`);
+        return (await run.request('GET', '/api/keys')).status === 200 ? true : undefined;
+      },
+      20_000,
+    ).catch(async (error: Error) => {
+      await run.stop();
+      throw new Error(`${error.message}\nagent output: ${run.output}`);
+    });
+    return run;
+  }
+
+  /** Runs the agent expecting it to end by itself (a refusal); its exit code and output. */
+  static async runToExit(namespace: TestNamespace, options: AgentRunOptions, timeoutMs = 20_000): Promise<{ exitCode: number | null; output: string }> {
+    const run = new AgentRun(namespace, options);
+    const timer = setTimeout(() => run.#child.kill('SIGKILL'), timeoutMs);
+    const exitCode = await run.#exit;
+    clearTimeout(timer);
+    await run.stop();
+    return { exitCode, output: run.output };
+  }
+
+  get output(): string {
+    return this.#output;
+  }
+
+  get exited(): boolean {
+    return this.#child.exitCode !== null || this.#child.signalCode !== null;
+  }
+
+  /** A data dir file as the test reaches it (through the tmpfs's namespace when there is one). */
+  dataPath(name: string): string {
+    const path = join(this.#options.dataDir, name);
+    return this.#options.tmpfs ? this.#options.tmpfs.hostPath(path) : path;
+  }
+
+  /** One API call with its own connection (no keep-alive, so no bridge process outlives it). */
+  request<T = any>(method: string, path: string, body?: unknown): Promise<AgentResponse<T>> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((done, reject) => {
+      const call = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: this.#bridgePort,
+          method,
+          path,
+          agent: false,
+          timeout: 10_000,
+          headers: { 'x-api-key': this.apiKey, ...(payload !== undefined && { 'content-type': 'application/json' }) },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            done({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
+          });
+        },
+      );
+      call.on('timeout', () => call.destroy(new Error(`${method} ${path}: no answer in 10 s`)));
+      call.on('error', reject);
+      call.end(payload);
+    });
+  }
+
+  /** Stops the agent (SIGTERM), the stand-in Xray it started (by its pid file) and the bridge: only processes of this run. */
+  async stop(): Promise<void> {
+    if (!this.exited) {
+      this.#child.kill('SIGTERM');
+      const timer = setTimeout(() => this.#child.kill('SIGKILL'), 5_000);
+      await this.#exit;
+      clearTimeout(timer);
+    }
+    const xray = this.#xrayPid();
+    if (xray !== undefined) {
+      process.kill(xray, 'SIGTERM');
+      await waitFor('the stand-in Xray to exit', () => (isAlive(xray) ? undefined : true), 5_000).catch(() => process.kill(xray, 'SIGKILL'));
+    }
+    const bridge = this.#bridge;
+    if (bridge && bridge.exitCode === null && bridge.signalCode === null) {
+      const gone = new Promise((done) => bridge.once('exit', done));
+      bridge.kill('SIGTERM');
+      await gone;
+    }
+  }
+
+  #xrayPid(): number | undefined {
+    try {
+      const pid = Number.parseInt(readFileSync(this.dataPath('xray.pid'), 'utf8'), 10);
+      return isAlive(pid) ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Alive and not a zombie. */
+function isAlive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

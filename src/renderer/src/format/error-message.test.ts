@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import { errorMessage } from './error-message.ts';
+
+test('arguments the bridge refused read as this page out of step with the console, naming the argument', () => {
+  const refused = new KeyportError('bad-input', 'keys.create refused argument 1 (name): expected string', {
+    call: 'keys.create',
+    argument: 1,
+    argumentName: 'name',
+    field: '',
+    problem: 'expected string',
+  });
+  assert.equal(
+    errorMessage(refused),
+    "The console refused this page's call keys.create: argument 1 (name): expected string. Reload the page; if it happens again, it is a bug in Keyport.",
+  );
+});
+
+test('any other bad input keeps the core’s words', () => {
+  assert.equal(errorMessage(new KeyportError('bad-input', 'a key name is 1 to 64 characters', { name: '' })), 'a key name is 1 to 64 characters');
+});
