@@ -102,6 +102,8 @@ export class TestServer {
     // sshd reads authorized_keys as the logging-in user, who may not be root.
     chmodSync(dir, 0o755);
     makePrivateRoot(dir, greetingShell);
+    mkdirSync(join(dir, 'tmp'), { mode: 0o1777 });
+    chmodSync(join(dir, 'tmp'), 0o1777);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_ed25519')]);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_ed25519')]);
     execFileSync('cp', [join(dir, 'client_ed25519.pub'), join(dir, 'authorized_keys')]);
@@ -145,6 +147,38 @@ export class TestServer {
     socat.kill('SIGTERM');
     for (const pid of sessions) killQuietly(pid);
     await exited;
+  }
+
+  /** The TMPDIR of the server's SSH sessions (a directory of its own, never the host's /tmp). */
+  get tmpDir(): string {
+    return join(this.dir, 'tmp');
+  }
+
+  /** Processes serving the open SSH sessions (socat's per-connection children and what they run), for a test that cuts them. */
+  sessionPids(): number[] {
+    if (!this.#socat?.pid) return [];
+    const found: number[] = [];
+    const queue = childPids(this.#socat.pid);
+    // Bounded: a session tree is a handful of processes.
+    while (queue.length > 0 && found.length < 1_000) {
+      const pid = queue.shift()!;
+      found.push(pid);
+      queue.push(...childPids(pid));
+    }
+    return found;
+  }
+
+  /** Kills the sshd processes of the open sessions (SIGKILL, by pid), as a crash of sshd would: the entrance stays open. */
+  killSshd(): number[] {
+    const killed = this.sessionPids().filter((pid) => processName(pid) === 'sshd');
+    for (const pid of killed) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Ended already.
+      }
+    }
+    return killed;
   }
 
   /** Runs a command inside the server, as root (as the test's own tooling, not over SSH). */
@@ -254,6 +288,14 @@ function childPids(parent: number): number[] {
     .map(Number);
 }
 
+function processName(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGTERM');
@@ -355,6 +397,8 @@ function sshdConfig(dir: string, greetingShell: boolean): string {
     'UsePAM no',
     'StrictModes no',
     'PidFile none',
+    // Each server stages uploads in a TMPDIR of its own, as a VPS has its own /tmp (the host's is shared by every test).
+    `SetEnv TMPDIR=${join(dir, 'tmp')}`,
     'LogLevel ERROR',
     'AllowTcpForwarding yes',
     ...talking,

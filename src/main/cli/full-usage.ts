@@ -44,6 +44,10 @@ server settings prints whether VPN users may reach the server itself and its pri
 (blocked unless --private-destinations on) and whether Xray logs each connection (--access-log
 on|off; off by default). Changing either restarts Xray once, dropping open connections.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
+One deploy or uninstall runs on a server at a time: a lock on the server records which console
+holds it and since when. This console's own lock, left by a deploy that was cut off, is taken over
+at once; another console's is kept until it shows no sign of life for 30 minutes, or until
+--break-lock (deploy, uninstall) takes it when you know nothing runs there.
 tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
 
 Environment

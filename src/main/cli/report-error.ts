@@ -15,6 +15,8 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
       ? `once you checked it on the server: keyport server trust ${facts.server ?? 'SERVER'} --accept-host-key ${facts.presented}`
       : undefined,
   'not-found': (facts) => (facts.unknownServer ? 'keyport server list shows the servers' : undefined),
+  'deploy-locked': (facts) =>
+    `if no deploy or uninstall is running there any more (say, its laptop went offline): keyport server ${facts.operation === 'uninstall' ? 'uninstall' : 'deploy'} ${facts.server ?? 'SERVER'} --break-lock`,
   'name-taken': (facts) =>
     `no two keys on a server may share a name, in any letter case: choose another name` +
     (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),

@@ -214,6 +214,50 @@ describe('server deploy and uninstall', () => {
     assert.doesNotMatch(run.stdout, /Deployed/);
   });
 
+  test('a deploy refused by another console\'s lock names who and since when, and the --break-lock that takes it', async () => {
+    const locked = new KeyportError('deploy-locked', 'another deploy or uninstall is running on this server: its lock is held by the Keyport console on laptop-b since 2026-12-01T17:00:00Z', {
+      owner: 'laptop-b',
+      ownerConsole: '3f0c1e7a-0000-4000-8000-000000000001',
+      since: '2026-12-01T17:00:00Z',
+      idleSeconds: 12,
+      operation: 'deploy',
+      server: 'alpha',
+    });
+    const options: DeployOptions[] = [];
+    const { core } = fakeCore({
+      deploy: {
+        deploy: async (_server, given) => {
+          options.push(given ?? {});
+          if (!given?.breakLock) throw locked;
+          return result;
+        },
+      },
+    });
+    const refused = await runInProcess(['server', 'deploy', 'alpha'], { core });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /laptop-b since 2026-12-01T17:00:00Z/);
+    assert.match(refused.stderr, /\(if no deploy or uninstall is running there any more .*: keyport server deploy alpha --break-lock\)/);
+    const broken = await runInProcess(['server', 'deploy', 'alpha', '--break-lock'], { core });
+    assert.equal(broken.code, 0, broken.stderr);
+    assert.deepEqual(options.map((given) => given.breakLock), [undefined, true]);
+  });
+
+  test('uninstall --break-lock hands breakLock to the core; its refusal names uninstall', async () => {
+    const seen: unknown[] = [];
+    const { core } = fakeCore({
+      deploy: {
+        uninstall: async (_server, options) => {
+          seen.push(options);
+          if (!options.breakLock) throw new KeyportError('deploy-locked', 'locked', { owner: null, since: null, operation: 'uninstall', server: 'alpha' });
+        },
+      },
+    });
+    const refused = await runInProcess(['server', 'uninstall', 'alpha'], { core });
+    assert.match(refused.stderr, /keyport server uninstall alpha --break-lock/);
+    assert.equal((await runInProcess(['server', 'uninstall', 'alpha', '--break-lock'], { core })).code, 0);
+    assert.deepEqual(seen, [{ keepData: true }, { keepData: true, breakLock: true }]);
+  });
+
   test('uninstall keeps the data unless --delete-data, and says which', async () => {
     const seen: boolean[] = [];
     const { core } = fakeCore({ deploy: { uninstall: async (_server, options) => void seen.push(options.keepData) } });

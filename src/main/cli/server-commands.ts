@@ -236,11 +236,11 @@ const sync: Command = {
 
 const deploy: Command = {
   name: 'deploy',
-  usage: 'server deploy NAME [--key-ports FROM-TO] [--reality-target HOST:PORT] [--reality-server-names A,B] [--json]',
+  usage: 'server deploy NAME [--key-ports FROM-TO] [--reality-target HOST:PORT] [--reality-server-names A,B] [--break-lock] [--json]',
   parse(args) {
     const { values, positional } = parseCommandArgs(
       args,
-      { json, 'key-ports': { type: 'string' }, 'reality-target': { type: 'string' }, 'reality-server-names': { type: 'string' } },
+      { json, 'key-ports': { type: 'string' }, 'reality-target': { type: 'string' }, 'reality-server-names': { type: 'string' }, 'break-lock': { type: 'boolean' } },
       ['name'],
     );
     const keyPorts = values['key-ports'] === undefined ? undefined : parsePortRange(values['key-ports'], '--key-ports');
@@ -249,6 +249,7 @@ const deploy: Command = {
       serverNames: '--reality-server-names',
     });
     const options: DeployOptions = settings ? { keyPorts, settings } : { keyPorts };
+    if (values['break-lock']) options.breakLock = true;
     return {
       json: values.json === true,
       async run(context) {
@@ -275,14 +276,15 @@ const deploy: Command = {
 
 const uninstall: Command = {
   name: 'uninstall',
-  usage: 'server uninstall NAME [--delete-data]',
+  usage: 'server uninstall NAME [--delete-data] [--break-lock]',
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { 'delete-data': { type: 'boolean' } }, ['name']);
+    const { values, positional } = parseCommandArgs(args, { 'delete-data': { type: 'boolean' }, 'break-lock': { type: 'boolean' } }, ['name']);
     const keepData = values['delete-data'] !== true;
+    const breakLock = values['break-lock'] === true;
     return {
       json: false,
       async run(context) {
-        await context.core.deploy.uninstall(positional.name, { keepData }, progressPrinter(context, false));
+        await context.core.deploy.uninstall(positional.name, breakLock ? { keepData, breakLock } : { keepData }, progressPrinter(context, false));
         context.stdout.write(
           keepData
             ? `Uninstalled the agent from ${positional.name}. Its data (keys, traffic history, API key) is kept on the server; --delete-data removes it too.\n`

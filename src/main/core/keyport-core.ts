@@ -13,6 +13,7 @@ import { ServerSessions } from './services/server-sessions.ts';
 import { SystemService } from './services/system-service.ts';
 import { TrafficService } from './services/traffic-service.ts';
 import { deployableRelease } from './deploy/deployable-release.ts';
+import { loadConsoleIdentity } from './console/console-identity.ts';
 
 export interface KeyportCoreOptions {
   /** Where the cache and settings live ($KEYPORT_HOME). */
@@ -44,7 +45,7 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
   const artifacts = options.artifacts ?? checkoutArtifacts();
   const sync = (server: string) => syncServer({ cache, keys, traffic }, server);
   const fleet = new FleetService({ cache, sessions, vault, askSecret: options.askSecret, sync, deployableRelease: () => deployableRelease(artifacts) });
-  const deploy = new DeployService({ cache, sessions, artifacts, afterDeploy: sync });
+  const deploy = new DeployService({ cache, sessions, artifacts, owner: loadConsoleIdentity(options.home), afterDeploy: sync });
   const backgroundSync = new BackgroundSync({ cache, keys, traffic });
   return {
     fleet,

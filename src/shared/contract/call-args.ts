@@ -73,8 +73,11 @@ export const SettingsPatch = Type.Unsafe<ServerSettingsPatch>(
   ),
 );
 
-export const DeployOptions = Type.Object({ keyPorts: Type.Optional(PortRange), settings: Type.Optional(SettingsPatch) }, closed);
-export const UninstallOptions = Type.Object({ keepData: Type.Boolean() }, closed);
+export const DeployOptions = Type.Object(
+  { keyPorts: Type.Optional(PortRange), settings: Type.Optional(SettingsPatch), breakLock: Type.Optional(Type.Boolean()) },
+  closed,
+);
+export const UninstallOptions = Type.Object({ keepData: Type.Boolean(), breakLock: Type.Optional(Type.Boolean()) }, closed);
 export const XrayInstallRequest = Type.Object({ version: Type.Optional(Type.String()), releasesUrl: Type.Optional(Type.String()) }, closed);
 export const YearMonth = Type.Object({ year: Type.Integer(), month: Type.Integer({ minimum: 1, maximum: 12 }) }, closed);
 

@@ -1,5 +1,7 @@
 export type DeployStepName =
   | 'connect'
+  /** Taking the server's deploy lock (one deploy or uninstall at a time), and clearing what an interrupted one left. */
+  | 'lock'
   | 'detect'
   | 'upload-runtime'
   | 'upload-agent'
@@ -24,6 +26,18 @@ export interface DeployOptions {
   keyPorts?: PortRange;
   /** Settings the agent takes once it is healthy (e.g. the Reality target and names); the agent's own are kept when absent. */
   settings?: ServerSettingsPatch;
+  /**
+   * Takes the server's deploy lock even while another console holds it (a `deploy-locked` error
+   * says who and since when). Only for a lock whose deploy is known to have died.
+   */
+  breakLock?: boolean;
+}
+
+export interface UninstallOptions {
+  /** Keep /var/lib/keyport (keys, history, API key) for a later deploy. */
+  keepData: boolean;
+  /** As DeployOptions.breakLock. */
+  breakLock?: boolean;
 }
 
 /** One line of a deploy's streamed progress. */

@@ -13,6 +13,12 @@ export type KeyportErrorCode =
   | 'agent-not-deployed'
   | 'agent-error'
   | 'deploy-failed'
+  /**
+   * Another deploy or uninstall holds the server's lock. Facts: owner (that console's host name, or
+   * null), ownerConsole, since (ISO, the server's clock), idleSeconds, operation ('deploy' |
+   * 'uninstall'), server. `breakLock` takes it, once the admin knows nothing runs there.
+   */
+  | 'deploy-locked'
   | 'unsupported-server'
   /** Another key on the server has this name (compared without case). Facts: name, holderKeyId. */
   | 'name-taken'

@@ -26,7 +26,7 @@ import {
   SshAliasTarget,
   SshTarget as SshTargetArg,
   Text,
-  UninstallOptions,
+  UninstallOptions as UninstallOptionsArg,
   XrayInstallRequest as XrayInstallRequestArg,
   YearMonth as YearMonthArg,
   arg,
@@ -35,7 +35,7 @@ import {
   type CallArg,
 } from './call-args.ts';
 import { Type } from '@sinclair/typebox';
-import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
+import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
 import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
@@ -80,7 +80,7 @@ export interface Fleet {
 
 export interface Deploy {
   deploy(server: string, options?: DeployOptions, onProgress?: (progress: DeployProgress) => void): Promise<DeployResult>;
-  uninstall(server: string, options: { keepData: boolean }, onProgress?: (progress: DeployProgress) => void): Promise<void>;
+  uninstall(server: string, options: UninstallOptions, onProgress?: (progress: DeployProgress) => void): Promise<void>;
   /** The explicit step that puts Xray on a server; deploy only detects it. */
   installXray(server: string, request: XrayInstallRequest, onProgress?: (progress: DeployProgress) => void): Promise<XrayInstallResult>;
 }
@@ -174,7 +174,7 @@ export const SERVICE_CALLS = {
   },
   deploy: {
     deploy: { args: [server, optionalArg('options', DeployOptionsArg)], progress },
-    uninstall: { args: [server, arg('options', UninstallOptions)], progress },
+    uninstall: { args: [server, arg('options', UninstallOptionsArg)], progress },
     installXray: { args: [server, arg('request', XrayInstallRequestArg)], progress },
   },
   keys: {

@@ -124,6 +124,7 @@ describe('deploying the agent to a server as root', () => {
     const result = await timed('first deploy', () => deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(bundle), onProgress }));
 
     assert.deepEqual(steps(progress), [
+      'lock:started', 'lock:done',
       'detect:started', 'detect:done',
       'upload-runtime:started', 'upload-runtime:done',
       'upload-agent:started', 'upload-agent:done',
@@ -247,7 +248,7 @@ describe('deploying the agent to a server as root', () => {
     const { progress, onProgress } = recorder();
     await uninstallAgent(host, { keepData: true, onProgress });
 
-    assert.deepEqual(steps(progress), ['stop:started', 'stop:done', 'remove:started', 'remove:done']);
+    assert.deepEqual(steps(progress), ['lock:started', 'lock:done', 'stop:started', 'stop:done', 'remove:started', 'remove:done']);
     assert.doesNotMatch(firewallListing(server), /KEYPORT/);
     assert.equal(existsSync(server.hostPath('/opt/keyport')), false);
     assert.ok(apiKeyOf(server) === apiKey, 'the data, API key included, is kept');

@@ -1,4 +1,5 @@
-import { KeyportError } from '../../../shared/contract/errors.ts';
+import { KeyportError, isKeyportError } from '../../../shared/contract/errors.ts';
+import { processConsoleIdentity, type ConsoleIdentity } from '../console/console-identity.ts';
 import type { DeployProgress, DeployResult, ServerFacts } from '../../../shared/contract/deploy.ts';
 import type { PortRange } from '../../../shared/contract/servers.ts';
 import { unexpectedAnswer } from '../ssh/remote-answer.ts';
@@ -12,7 +13,7 @@ import { detectHostFirewall, describeFacts as describeHostFirewall, planHostFire
 import { openHostFirewall } from './host-firewall-changes.ts';
 import { resolveLocalArtifacts, type LocalArtifacts } from './local-artifacts.ts';
 import { ProgressSteps } from './progress-steps.ts';
-import { RemoteLock } from './remote-lock.ts';
+import { takeDeployLock } from './take-deploy-lock.ts';
 import { RemoteReleases } from './remote-releases.ts';
 import { remoteSha256 } from './remote-sha256.ts';
 import {
@@ -44,6 +45,10 @@ export interface DeployAgentOptions {
   /** How "healthy" is decided after a start; by default the agent's API answering through the tunnel. */
   healthCheck?: HealthCheck;
   onProgress?: (progress: DeployProgress) => void;
+  /** Who deploys, as the server's lock records it; a console of this process only by default. */
+  owner?: ConsoleIdentity;
+  /** Takes the server's lock from another console (see DeployOptions.breakLock). */
+  breakLock?: boolean;
 }
 
 const PUBLIC_HOST = /^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]+)$/;
@@ -60,7 +65,12 @@ export async function deployAgent(host: RemoteHost, options: DeployAgentOptions)
   if (!Number.isInteger(apiPort) || apiPort < 1 || apiPort > 65535) throw new KeyportError('bad-input', `API port ${apiPort} is not a TCP port`);
   if (!PUBLIC_HOST.test(options.publicHost)) throw new KeyportError('bad-input', `"${options.publicHost}" is not a host name or address`);
   const keyPorts = checkKeyPorts(options.keyPorts ?? DEFAULT_KEY_PORTS, apiPort);
-  const lock = await RemoteLock.acquire(host);
+  const lock = await takeDeployLock(host, {
+    owner: options.owner ?? processConsoleIdentity(),
+    breakLock: options.breakLock,
+    operation: 'deploy',
+    onProgress: options.onProgress,
+  });
   const steps = new ProgressSteps(options.onProgress, () => lock.refresh());
   try {
     const [facts, local, hostFirewall] = await steps.run('detect', 'detecting OS, arch, init system, Xray and the host firewall', async () => {
@@ -159,14 +169,22 @@ async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): 
     );
   }
   const reason = `release ${release} did not become healthy: ${failure.message}`;
+  const step = isKeyportError(failure) ? failure.facts.step ?? null : null;
+  // A link lost under the deploy is the server being offline, not a bad release: say so by code.
+  const codeOf = (later: unknown) => (isKeyportError(later) && later.code === 'server-offline' ? 'server-offline' : 'deploy-failed');
   if (!previous || previous === release) {
+    let stopError: unknown;
     const stopped = await run.steps
       .run('stop', 'stopping the agent', async () => {
         await service.stop();
         return { value: 'so the agent was stopped', message: 'stopped; there is no other release to go back to' };
       })
-      .catch((stopError: unknown) => `and stopping the agent failed: ${(stopError as Error).message}`);
-    return new KeyportError('deploy-failed', `${reason}; there is no other release to roll back to, ${stopped}${said}`, { release, rolledBack: false });
+      .catch((error: unknown) => {
+        stopError = error;
+        return `and stopping the agent failed: ${(error as Error).message}`;
+      });
+    const code = stopError ? codeOf(stopError) : 'deploy-failed';
+    return new KeyportError(code, `${reason}; there is no other release to roll back to, ${stopped}${said}`, { release, rolledBack: false, step });
   }
   try {
     await run.steps.run('rollback', `back to ${previous}`, async () => {
@@ -177,16 +195,18 @@ async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): 
     });
     await checkHealth(host, run);
   } catch (rollbackError) {
-    return new KeyportError('deploy-failed', `${reason}; rolling back to ${previous} failed too: ${(rollbackError as Error).message}${said}`, {
+    return new KeyportError(codeOf(rollbackError), `${reason}; rolling back to ${previous} failed too: ${(rollbackError as Error).message}${said}`, {
       release,
       previousRelease: previous,
       rolledBack: false,
+      step,
     });
   }
   return new KeyportError('deploy-failed', `${reason}; rolled back to ${previous}, which is running and healthy${said}`, {
     release,
     previousRelease: previous,
     rolledBack: true,
+    step,
   });
 }
 

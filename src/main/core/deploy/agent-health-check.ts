@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
+import { isKeyportError } from '../../../shared/contract/errors.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 
 /** Resolves once the agent on the server answers its API with `apiKey`; throws when it does not. */
@@ -22,6 +23,8 @@ export async function checkAgentHealth(host: RemoteHost, apiPort: number, apiKey
       if (status === 200) return;
       lastProblem = status === 401 ? 'it refused the API key (401)' : `it answered ${status}`;
     } catch (error) {
+      // The SSH link itself is gone: asking again until the deadline would only hide that.
+      if (isKeyportError(error) && error.code === 'server-offline') throw error;
       lastProblem = (error as Error).message;
     }
     await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));

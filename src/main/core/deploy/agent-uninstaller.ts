@@ -1,7 +1,8 @@
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import { ProgressSteps } from './progress-steps.ts';
-import { RemoteLock } from './remote-lock.ts';
+import { processConsoleIdentity, type ConsoleIdentity } from '../console/console-identity.ts';
+import { takeDeployLock } from './take-deploy-lock.ts';
 import { closeHostFirewall } from './host-firewall-changes.ts';
 import { removeFirewallChains } from './remove-firewall-chains.ts';
 import { DATA_DIR, KEYPORT_ROOT, SYSTEMD_UNIT_FILE, XRAY_CONFIG_FILE, XRAY_PID_FILE } from './remote-layout.ts';
@@ -13,6 +14,9 @@ export interface UninstallOptions {
   /** Keep /var/lib/keyport (keys, history, API key) for a later deploy. */
   keepData: boolean;
   onProgress?: (progress: DeployProgress) => void;
+  /** Who uninstalls, as the server's lock records it; a console of this process only by default. */
+  owner?: ConsoleIdentity;
+  breakLock?: boolean;
 }
 
 /**
@@ -21,7 +25,12 @@ export interface UninstallOptions {
  * chains (the counting ones and KEYPORT_OPEN), /opt/keyport, and the data unless kept.
  */
 export async function uninstallAgent(host: RemoteHost, options: UninstallOptions): Promise<void> {
-  const lock = await RemoteLock.acquire(host);
+  const lock = await takeDeployLock(host, {
+    owner: options.owner ?? processConsoleIdentity(),
+    breakLock: options.breakLock,
+    operation: 'uninstall',
+    onProgress: options.onProgress,
+  });
   const steps = new ProgressSteps(options.onProgress, () => lock.refresh());
   try {
     await steps.run('stop', 'stopping the agent and its Xray', async () => {

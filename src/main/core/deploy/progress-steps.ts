@@ -1,4 +1,5 @@
 import type { DeployProgress, DeployStepName } from '../../../shared/contract/deploy.ts';
+import { KeyportError } from '../../../shared/contract/errors.ts';
 
 export interface StepOutcome<T> {
   value: T;
@@ -8,7 +9,8 @@ export interface StepOutcome<T> {
 
 /**
  * Runs a deploy's steps one after another and reports each as started, then done, skipped or
- * failed. Messages name files, releases and versions, never a secret.
+ * failed. Messages name files, releases and versions, never a secret. A failure is thrown as a
+ * KeyportError whose facts name the step (`step`): its own code kept, `deploy-failed` for others.
  */
 export class ProgressSteps {
   readonly #onProgress: (progress: DeployProgress) => void;
@@ -28,7 +30,14 @@ export class ProgressSteps {
       return outcome.value;
     } catch (error) {
       this.#onProgress({ step, state: 'failed', message: (error as Error).message });
-      throw error;
+      throw namingStep(error, step);
     }
   }
+}
+
+function namingStep(error: unknown, step: DeployStepName): KeyportError {
+  if (error instanceof KeyportError) return error.facts.step ? error : new KeyportError(error.code, error.message, { ...error.facts, step });
+  const named = new KeyportError('deploy-failed', error instanceof Error ? error.message : String(error), { step });
+  named.cause = error;
+  return named;
 }

@@ -13,6 +13,7 @@ function recordingHost(): { host: RemoteHost; commands: string[]; files: Map<str
     run: async (command) => (commands.push(command), ok),
     check: async (command) => (commands.push(command), ''),
     upload: async () => assert.fail('no uploads'),
+    removeStagedUploads: async () => assert.fail('no uploads'),
     writeFile: async (path, content, mode) => void files.set(path, { content: String(content), mode }),
     openStream: async () => assert.fail('no streams'),
   };

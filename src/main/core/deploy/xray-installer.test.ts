@@ -48,6 +48,7 @@ function recording(host: RemoteHost): { host: RemoteHost; commands: string[]; wo
       return result.stdout;
     },
     upload: (...args) => (commands.push('upload'), host.upload(...args)),
+    removeStagedUploads: () => host.removeStagedUploads(),
     writeFile: (...args) => (commands.push('writeFile'), host.writeFile(...args)),
     openStream: (...args) => host.openStream(...args),
   };

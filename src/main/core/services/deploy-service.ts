@@ -1,9 +1,10 @@
 import type { ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
-import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
+import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Deploy } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
+import type { ConsoleIdentity } from '../console/console-identity.ts';
 import type { AgentArtifacts } from '../deploy/agent-artifacts.ts';
 import { deployAgent } from '../deploy/agent-deployer.ts';
 import { uninstallAgent } from '../deploy/agent-uninstaller.ts';
@@ -19,6 +20,8 @@ export interface DeployServiceOptions {
   cache: ConsoleCache;
   sessions: ServerSessions;
   artifacts: AgentArtifacts;
+  /** This console, as server deploy locks record it. */
+  owner: ConsoleIdentity;
   /** Runs after a healthy deploy, to fill the cache (a failure there does not fail the deploy). */
   afterDeploy?: (server: string) => Promise<void>;
 }
@@ -31,17 +34,22 @@ export class DeployService implements Deploy {
   }
 
   async deploy(serverName: string, options: DeployOptions = {}, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<DeployResult> {
-    const { cache, sessions, artifacts } = this.#options;
+    const { cache, sessions, artifacts, owner } = this.#options;
     const server = findServer(cache, serverName);
     // Checked before connecting: a bad value changes nothing anywhere.
     if (options.settings) checkSettingsPatch(options.settings);
+    if (options.breakLock !== undefined && typeof options.breakLock !== 'boolean') throw new KeyportError('bad-input', 'breakLock is true or false');
     onProgress({ step: 'connect', state: 'started', message: `connecting to ${server.target.user}@${server.target.host}:${server.target.port}` });
     const host = await sessions.host(server);
     onProgress({ step: 'connect', state: 'done', message: host.asRoot ? 'logged in as root' : `logged in as ${server.target.user}, using sudo` });
     const apiPort = server.agent?.apiPort ?? DEFAULT_API_PORT;
     const keyPorts = options.keyPorts ?? server.agent?.keyPorts ?? DEFAULT_KEY_PORTS;
     try {
-      const result = await deployAgent(host, { artifacts, apiPort, keyPorts, publicHost: server.target.host, onProgress });
+      const result = await deployAgent(host, { artifacts, apiPort, keyPorts, publicHost: server.target.host, onProgress, owner, breakLock: options.breakLock === true }).catch(
+        (error: unknown) => {
+          throw namingServer(error, server);
+        },
+      );
       const deployed: ServerInfo = {
         ...server,
         agent: { version: result.agentVersion, release: result.release, deployedAt: new Date().toISOString(), apiPort, keyPorts: { ...keyPorts } },
@@ -58,12 +66,14 @@ export class DeployService implements Deploy {
 
   async uninstall(
     serverName: string,
-    options: { keepData: boolean },
+    options: UninstallOptions,
     onProgress: (progress: DeployProgress) => void = () => undefined,
   ): Promise<void> {
-    const { cache, sessions } = this.#options;
+    const { cache, sessions, owner } = this.#options;
     const server = findServer(cache, serverName);
-    await uninstallAgent(await sessions.host(server), { keepData: options.keepData, onProgress });
+    await uninstallAgent(await sessions.host(server), { keepData: options.keepData, onProgress, owner, breakLock: options.breakLock === true }).catch((error: unknown) => {
+      throw namingServer(error, server);
+    });
     cache.saveServer({ ...server, agent: null });
     await sessions.forget(server.id);
   }
@@ -138,4 +148,10 @@ export class DeployService implements Deploy {
       return `Asking the agent to sync Xray failed (${error.message}); it uses the new Xray when it next starts Xray.`;
     }
   }
+}
+
+/** A lock refusal names the server, so each face can offer the command that breaks it. */
+function namingServer(error: unknown, server: ServerInfo): unknown {
+  if (!(error instanceof KeyportError) || error.code !== 'deploy-locked') return error;
+  return new KeyportError(error.code, error.message, { ...error.facts, server: server.name });
 }

@@ -30,6 +30,11 @@ export interface RemoteHost {
   check(command: string, options?: RunOptions): Promise<string>;
   /** Copies a local file to `remotePath` (owned by root, `mode`), over a command's stdin into a part file renamed over it. */
   upload(localPath: string, remotePath: string, mode: number): Promise<void>;
+  /**
+   * Removes the staging files uploads leave when their link is cut (as the SSH user, who owns them).
+   * Only for a caller that knows no upload to this server is under way (deploy, holding its lock). Returns how many.
+   */
+  removeStagedUploads(): Promise<number>;
   /** Writes `content` to `remotePath` as root with `mode`; the content travels over stdin. */
   writeFile(remotePath: string, content: string | Buffer, mode: number): Promise<void>;
   /** A TCP stream to host:port as seen from the server (an ssh2 `forwardOut` channel). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +150,28 @@ describe('SshLink, against a real sshd in a network namespace', () => {
       assert.equal(server.exec('stat', ['-c', '%a %U', remotePath]).trim(), '750 root');
     }
     assert.deepEqual(server.exec('ls', ['-A', remoteDir]).trim().split('\n'), ['agent bundle.mjs'], 'no staging or partial files left');
+  });
+
+  test('an upload whose sshd dies under it fails at once as server-offline, and the next call connects again', async () => {
+    const link = newLink();
+    const host = await link.host();
+    const localPath = join(localDir, 'big-runtime');
+    writeFileSync(localPath, randomBytes(96 * 1024 * 1024));
+    const remotePath = join(server.dir, 'cut-upload');
+    const uploading = host.upload(localPath, remotePath, 0o755).then(
+      () => assert.fail('the upload finished although its link was cut'),
+      (error: unknown) => error,
+    );
+    await waitFor(() => bytesStaged(server.tmpDir) > 1024 * 1024, 'the upload is under way', 10_000);
+    assert.ok(server.killSshd().length > 0, 'sshd serves the session');
+    const cutAt = performance.now();
+    const failure = await Promise.race([uploading, sleep(10_000).then(() => 'still waiting 10 s after the cut')]);
+    assert.ok(isKeyportError(failure), String(failure));
+    assert.equal(failure.code, 'server-offline', failure.message);
+    assert.ok(performance.now() - cutAt < 5_000, `failed ${Math.round(performance.now() - cutAt)} ms after the cut`);
+    assert.equal(existsSync(remotePath), false, 'nothing half-uploaded is put in place');
+    await waitFor(() => link.state !== 'ready' || link.connectionsMade > 1, 'the link notices the connection closed');
+    assert.equal((await host.check('echo back')).trim(), 'back');
   });
 
   test('writeFile writes content from stdin with mode 0600', async () => {
@@ -330,7 +352,8 @@ describe('SshLink, against a real sshd in a network namespace', () => {
     before(async () => {
       inner = { host: '127.0.0.1', port: innerPort, user: 'root' };
       const innerConfig = join(localDir, 'inner_sshd_config');
-      writeFileSync(innerConfig, `${readFileSync(join(server.dir, 'sshd_config'), 'utf8')}SetEnv KEYPORT_SSHD=inner\n`, { mode: 0o600 });
+      // First: sshd takes the first SetEnv line only (the harness's sets TMPDIR).
+      writeFileSync(innerConfig, `SetEnv KEYPORT_SSHD=inner\n${readFileSync(join(server.dir, 'sshd_config'), 'utf8')}`, { mode: 0o600 });
       spawnInNamespace('socat', [
         `TCP-LISTEN:${innerPort},bind=127.0.0.1,reuseaddr,fork`,
         `EXEC:${join(server.dir, 'enter.sh')} /usr/sbin/sshd -i -f ${innerConfig}`,
@@ -461,6 +484,13 @@ async function waitForPort(port: number): Promise<void> {
       }),
     50,
   );
+}
+
+/** Bytes in the staging files of a server's TMPDIR. */
+function bytesStaged(tmpDir: string): number {
+  return readdirSync(tmpDir)
+    .filter((name) => name.startsWith('keyport-upload.'))
+    .reduce((sum, name) => sum + statSync(join(tmpDir, name)).size, 0);
 }
 
 function escape(text: string): string {

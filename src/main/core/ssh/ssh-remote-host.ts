@@ -68,6 +68,13 @@ export class SshRemoteHost implements RemoteHost {
     }
   }
 
+  async removeStagedUploads(): Promise<number> {
+    // The names upload's mktemp gives, in the same TMPDIR.
+    const script = 'n=0; for f in "${TMPDIR:-/tmp}"/keyport-upload.??????; do [ -f "$f" ] && rm -f "$f" && n=$((n+1)); done; echo "removed=$n"';
+    const result = await this.#exec(script, 'remove staged uploads', {});
+    return Number(/^removed=(\d+)$/m.exec(result.stdout)?.[1]) || 0;
+  }
+
   async writeFile(remotePath: string, content: string | Buffer, mode: number): Promise<void> {
     // A cut link ends stdin early, and cat exits 0: only the whole content is renamed into place.
     const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;

@@ -1,3 +1,4 @@
+import { deployLockWords } from '../format/deploy-lock-words.ts';
 import { selectDeploy, selectServer, selectStatus, useFleetStore } from '../state/fleet-store.ts';
 import { InlineError } from './inline-error.tsx';
 import { Spinner } from './spinner.tsx';
@@ -20,9 +21,12 @@ export function DeployButton({ serverId }: { serverId: string }) {
 /** The live step log of the server's latest deploy, and how it ended. */
 export function DeployLog({ serverId }: { serverId: string }) {
   const deploy = useFleetStore(selectDeploy(serverId));
+  const server = useFleetStore(selectServer(serverId));
   const dismissDeploy = useFleetStore((state) => state.dismissDeploy);
+  const startDeploy = useFleetStore((state) => state.deploy);
   if (!deploy) return null;
   const outcome = deploy.running ? 'running' : deploy.error ? 'failed' : 'done';
+  const locked = !deploy.running && deploy.errorCode === 'deploy-locked';
   return (
     <section className="deploy-log" data-testid="deploy-log" data-outcome={outcome} aria-live="polite">
       <StepList steps={deploy.steps} />
@@ -34,7 +38,12 @@ export function DeployLog({ serverId }: { serverId: string }) {
           {deploy.result.facts.xrayVersion ? `, Xray ${deploy.result.facts.xrayVersion}` : ', no Xray found'}).
         </p>
       )}
-      <InlineError message={deploy.error} testId="deploy-error" />
+      <InlineError message={locked ? deployLockWords(deploy.errorFacts, server?.name ?? serverId) : deploy.error} testId="deploy-error" />
+      {locked && (
+        <button type="button" className="danger" data-testid="deploy-break-lock" onClick={() => void startDeploy(serverId, { breakLock: true })}>
+          Break the lock and deploy
+        </button>
+      )}
       {!deploy.running && (
         <button type="button" className="deploy-log-close" onClick={() => dismissDeploy(serverId)} data-testid="deploy-log-close">
           Close log

@@ -1,10 +1,10 @@
 import { create } from 'zustand';
-import type { DeployProgress, DeployResult } from '../../../shared/contract/deploy.ts';
+import type { DeployOptions, DeployProgress, DeployResult } from '../../../shared/contract/deploy.ts';
 import type { ServerInfo, ServerStatus } from '../../../shared/contract/servers.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
 import { services } from '../bridge/services.ts';
-import { errorMessage } from '../format/error-message.ts';
+import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
 import { healthDisplayState, type HealthDisplayState } from './health-display-state.ts';
 import { load, type Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
@@ -14,6 +14,9 @@ export interface DeployRun {
   running: boolean;
   steps: DeployProgress[];
   error: string | null;
+  /** The failure's code and facts, for the action that fits it (a held lock offers breaking it). */
+  errorCode?: string | null;
+  errorFacts?: Readonly<Record<string, string | number | boolean | null>> | null;
   result: DeployResult | null;
 }
 
@@ -26,7 +29,7 @@ interface FleetState {
   loadFleet(): Promise<void>;
   refreshServer(serverId: string): Promise<void>;
   removeServer(serverId: string): Promise<boolean>;
-  deploy(serverId: string): Promise<void>;
+  deploy(serverId: string, options?: Pick<DeployOptions, 'breakLock'>): Promise<void>;
   /** Puts away the log of a deploy that has ended. */
   dismissDeploy(serverId: string): void;
   /** Trusts the host key the server presents now (it must be `fingerprint`), then checks the server again. */
@@ -77,7 +80,7 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     return removed === true;
   },
 
-  async deploy(serverId) {
+  async deploy(serverId, options = {}) {
     if (get().deploys[serverId]?.running) return;
     const update = (change: (run: DeployRun) => Partial<DeployRun>) =>
       set((state) => {
@@ -86,10 +89,12 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
       });
     set((state) => ({ deploys: { ...state.deploys, [serverId]: { running: true, steps: [], error: null, result: null } } }));
     try {
-      const result = await services.deploy.deploy(serverId, {}, (progress) => update((run) => ({ steps: [...run.steps, progress] })));
+      const result = await services.deploy.deploy(serverId, options.breakLock ? { breakLock: true } : {}, (progress) =>
+        update((run) => ({ steps: [...run.steps, progress] })),
+      );
       update(() => ({ running: false, result }));
     } catch (error) {
-      update(() => ({ running: false, error: errorMessage(error) }));
+      update(() => ({ running: false, error: errorMessage(error), errorCode: errorCode(error) ?? null, errorFacts: errorFacts(error) ?? null }));
     }
     await get().refreshServer(serverId);
   },

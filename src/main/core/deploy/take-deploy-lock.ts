@@ -1,0 +1,32 @@
+import type { DeployProgress } from '../../../shared/contract/deploy.ts';
+import { removeLeftoverFiles } from './leftover-files.ts';
+import { ProgressSteps } from './progress-steps.ts';
+import { RemoteLock, type AcquireOptions, type TakeOver } from './remote-lock.ts';
+import type { RemoteHost } from '../ssh/remote-host.ts';
+
+const TOOK_OVER: Record<TakeOver, string> = {
+  'left-by-this-console': "taken over from this console's interrupted deploy",
+  expired: 'taken over from a deploy that showed no sign of life',
+  broken: 'broken, as asked',
+};
+
+/**
+ * The `lock` step of a deploy or uninstall: takes the server's lock (see RemoteLock), then
+ * removes what interrupted deploys left (staged uploads, part files), which only a holder may.
+ */
+export async function takeDeployLock(host: RemoteHost, options: AcquireOptions & { onProgress?: (progress: DeployProgress) => void }): Promise<RemoteLock> {
+  return new ProgressSteps(options.onProgress).run('lock', "taking the server's deploy lock", async () => {
+    const lock = await RemoteLock.acquire(host, options);
+    try {
+      const removed = await removeLeftoverFiles(host);
+      const from = lock.tookOver?.from;
+      const taken = lock.tookOver
+        ? `${TOOK_OVER[lock.tookOver.how]} (held by ${from?.hostname ?? 'an unnamed console'}${from?.since ? ` since ${from.since}` : ''})`
+        : 'taken';
+      return { value: lock, message: removed > 0 ? `${taken}; removed ${removed} file(s) an interrupted upload left` : taken };
+    } catch (error) {
+      await lock.release().catch(() => undefined);
+      throw error;
+    }
+  });
+}
