@@ -103,8 +103,11 @@ export class AgentProcess {
         this.options.startTimeoutMs ?? 15_000,
       );
     } catch (error) {
-      // A child left running keeps the test file's process alive after its failure.
+      // Left running, the agent keeps the test file's process alive and its Xray holds the key
+      // ports every later test in this namespace needs.
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      const xray = this.xrayPid();
+      if (xray !== undefined) process.kill(xray, 'SIGKILL');
       throw new Error(`${(error as Error).message} (agent output so far: ${this.#output.slice(-2000)})`, { cause: error });
     }
   }
