@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,6 +172,21 @@ describe('SshLink, against a real sshd in a network namespace', () => {
     assert.equal(existsSync(remotePath), false, 'nothing half-uploaded is put in place');
     await waitFor(() => link.state !== 'ready' || link.connectionsMade > 1, 'the link notices the connection closed');
     assert.equal((await host.check('echo back')).trim(), 'back');
+  });
+
+  test('each connection removes the staging files a cut link left, never a live upload\'s or anything else', async () => {
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+    const abandoned = join(server.tmpDir, 'keyport-upload.Ab12Cd');
+    const live = join(server.tmpDir, 'keyport-upload.Ef34Gh');
+    const other = join(server.tmpDir, 'keyport-upload-notes');
+    for (const path of [abandoned, live, other]) writeFileSync(path, 'partial');
+    for (const path of [abandoned, other]) utimesSync(path, tenMinutesAgo, tenMinutesAgo);
+    await (await newLink().host()).check('true');
+    assert.equal(existsSync(abandoned), false, 'a staging file nothing wrote for 10 minutes is gone');
+    assert.equal(existsSync(live), true, 'a staging file being written stays');
+    assert.equal(existsSync(other), true, 'a file of another name stays');
+    rmSync(live);
+    rmSync(other);
   });
 
   test('writeFile writes content from stdin with mode 0600', async () => {

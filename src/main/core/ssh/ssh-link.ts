@@ -6,6 +6,14 @@ import { captureHostKey, connectRoute, formatSeconds } from './ssh-connect.ts';
 import { execRemote } from './ssh-exec.ts';
 import { SshRemoteHost } from './ssh-remote-host.ts';
 
+/**
+ * Removes this user's upload staging files (SshRemoteHost.upload's mktemp names) that nothing has
+ * written for 2 minutes: a live upload writes its file all the time, so only ones a cut link left
+ * are old. A deploy's lock step also removes them at once. Its own failure never fails a connection.
+ */
+const SWEEP_ABANDONED_UPLOADS =
+  'find "${TMPDIR:-/tmp}/" -maxdepth 1 -type f -name \'keyport-upload.??????\' -user "$(id -u)" -mmin +2 -exec rm -f {} + 2>/dev/null || :';
+
 /** Secrets: they go to ssh2 and nowhere else (no message, no log). */
 export interface SshCredentials {
   privateKey?: Buffer | string;
@@ -129,14 +137,15 @@ export class SshLink {
         signal: abort.signal,
       });
       const target = clients.at(-1)!;
+      // One command per connection: who we are, and the staging files a cut link left behind.
+      const id = await execRemote(target, `id -u; ${SWEEP_ABANDONED_UPLOADS}`, { label: this.#label, summary: '`id -u`', timeoutMs: connectTimeoutMs });
       // The user never changes, so neither does whether it is root.
       if (!this.#remoteHost) {
-        const id = await execRemote(target, 'id -u', { label: this.#label, summary: '`id -u`', timeoutMs: connectTimeoutMs });
         this.#remoteHost = new SshRemoteHost({
           label: this.#label,
           user: endpoint.user,
           host: endpoint.host,
-          asRoot: id.exitCode === 0 && id.stdout.trim() === '0',
+          asRoot: id.exitCode === 0 && id.stdout.split('\n')[0]?.trim() === '0',
           connection: () => this.#connection(),
           openTimeoutMs: connectTimeoutMs,
         });
