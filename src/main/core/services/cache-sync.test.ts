@@ -4,7 +4,7 @@ import type { HistoryOverview } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Keys, Traffic } from '../../../shared/contract/services.ts';
 import { deployedAlpha, openTempCache } from '../cache/testing/temp-cache.ts';
-import { syncServer } from './cache-sync.ts';
+import { BackgroundSync, syncServer } from './cache-sync.ts';
 
 const NOW = '2025-08-05T12:00:00.000Z';
 
@@ -74,4 +74,30 @@ test('an offline server is reported as offline, not synced from its own cache', 
   state.offline = true;
   deps.keys.list = async () => ({ data: [], source: 'cache', syncedAt: NOW });
   await assert.rejects(syncServer(deps, 'alpha'), (error: unknown) => error instanceof KeyportError && error.code === 'server-offline');
+});
+
+test('a background pass whose cache read fails rejects nothing unawaited, and stops cleanly', async (t) => {
+  const { deps } = fakeServer(t, { k1: 1 });
+  let reads = 0;
+  const cache = new Proxy(deps.cache, {
+    get(target, property, receiver) {
+      if (property !== 'listServers') return Reflect.get(target, property, receiver);
+      return () => {
+        reads += 1;
+        throw new Error('SQLITE_BUSY: database is locked');
+      };
+    },
+  });
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+  const sync = new BackgroundSync({ ...deps, cache }, 10);
+  sync.start();
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  await sync.stop();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(reads >= 2, `the timer kept trying (${reads} passes)`);
+  assert.deepEqual(unhandled, []);
+  await assert.rejects(sync.runOnce(), /database is locked/, 'a caller who awaits a pass still sees its failure');
 });

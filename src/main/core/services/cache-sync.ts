@@ -62,9 +62,14 @@ export class BackgroundSync {
 
   start(): void {
     if (this.#timer) return;
-    this.#timer = setInterval(() => void this.runOnce(), this.#intervalMs);
+    this.#timer = setInterval(() => this.#runInBackground(), this.#intervalMs);
     this.#timer.unref();
-    void this.runOnce();
+    this.#runInBackground();
+  }
+
+  /** A pass nobody awaits must not reject: Node would end the face's process. The next tick tries again. */
+  #runInBackground(): void {
+    this.runOnce().catch(() => undefined);
   }
 
   /** One pass over the fleet; a server that fails is skipped until the next pass. */
@@ -81,6 +86,6 @@ export class BackgroundSync {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#running;
+    await this.#running?.catch(() => undefined);
   }
 }
