@@ -12,9 +12,14 @@ const UP = 300_000;
 const DOWN = 700_000;
 const today = () => new Date().toISOString().slice(0, 10);
 
-/** iptables counts IP packets, so a payload of n bytes shows as n plus headers: never less, a little more. */
+/**
+ * iptables counts IP packets, so a payload of n bytes shows as n plus headers: never less, a little
+ * more. The rx side also carries the ACKs of what tx sent, and on a loaded machine segments get
+ * smaller and ACKs more frequent (10.6% over was seen at load 6): 15% still tells a byte counted
+ * once from one counted twice or lost.
+ */
 function assertAbout(actual: number, payload: number, what: string) {
-  assert.ok(actual >= payload && actual <= payload * 1.05 + 8_192, `${what}: ${actual} is not about ${payload}`);
+  assert.ok(actual >= payload && actual <= payload * 1.15 + 8_192, `${what}: ${actual} is not about ${payload}`);
 }
 
 describe('traffic accounting through real iptables rules', () => {
