@@ -1,3 +1,6 @@
+import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
+import { isKeyportErrorCode } from './error-action.ts';
+
 /**
  * What to show an admin for a failure: KeyportErrors carry messages written for them already. A
  * call the bridge refused for its arguments (facts name the call and the argument) is this page out
@@ -15,16 +18,16 @@ export function errorMessage(error: unknown): string {
 }
 
 /** The core's messages name no face; these say what to do in this window (the CLI says its flags). */
-function windowHint(code: string | undefined, facts: Facts): string | undefined {
+function windowHint(code: KeyportErrorCode | undefined, facts: Facts): string | undefined {
   if (code !== 'bad-input') return undefined;
   if (facts.missing === 'host') return 'Fill in Host, or choose “~/.ssh/config alias” and name one.';
   if (facts.missing === 'credentials') return 'Choose how to log in under “Log in with”: a key file, ssh-agent or a password.';
   return undefined;
 }
 
-/** The KeyportError code of a failure, when it has one. */
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+/** The KeyportError code of a failure, when it has one of the contract's codes. */
+export function errorCode(error: unknown): KeyportErrorCode | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && isKeyportErrorCode(error.code)) return error.code;
   return undefined;
 }
 
