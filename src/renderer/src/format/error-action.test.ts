@@ -12,9 +12,8 @@ test('an unknown or changed host key offers the trust flow', () => {
   assert.equal(errorAction('host-key-changed', { expected: 'SHA256:a', presented: 'SHA256:b' }), 'trust-host-key');
 });
 
-test('an agent not deployed, or a deploy that failed, offers to deploy', () => {
+test('an agent not deployed offers to deploy it', () => {
   assert.equal(errorAction('agent-not-deployed', { server: 'alpha' }), 'deploy');
-  assert.equal(errorAction('deploy-failed'), 'deploy');
 });
 
 test('a deploy lock another console holds offers to break it', () => {
@@ -27,7 +26,7 @@ test('a call the bridge refused for its arguments offers to reload the page; oth
 });
 
 test('failures fixed elsewhere offer no button', () => {
-  for (const code of ['not-found', 'auth-failed', 'sudo-password-required', 'secret-required', 'unsupported-server', 'name-taken', 'internal'] as const) {
+  for (const code of ['deploy-failed', 'not-found', 'auth-failed', 'sudo-password-required', 'secret-required', 'unsupported-server', 'name-taken', 'internal'] as const) {
     assert.equal(errorAction(code), null, code);
   }
   assert.equal(errorAction(undefined), null);

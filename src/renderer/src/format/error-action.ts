@@ -34,7 +34,8 @@ const ACTIONS = {
   'agent-not-deployed': 'deploy',
   // A call that failed on the agent or on the way (a timeout, a dropped stream).
   'agent-error': 'retry',
-  'deploy-failed': 'deploy',
+  // A failed deploy or Xray install shows in its own log, beside the button that runs it again.
+  'deploy-failed': null,
   'deploy-locked': 'break-lock',
   'unsupported-server': null,
   // The form says which key has the name (key-write-error.ts): the fix is another name.
