@@ -11,6 +11,15 @@ export interface Failure {
   errorFacts?: Readonly<Record<string, string | number | boolean | null>> | null;
 }
 
+interface ErrorWithActionProps {
+  failure: Failure | undefined;
+  serverId: string;
+  onRetry?: () => void;
+  /** Put before the message, e.g. "Live traffic: ". */
+  prefix?: string;
+  testId?: string;
+}
+
 const LABELS: Record<ErrorAction, string> = {
   retry: 'Try again',
   'trust-host-key': 'Check the host key…',
@@ -23,7 +32,7 @@ const LABELS: Record<ErrorAction, string> = {
  * A failure where it happened, with the button that fits its code: try again, check the host key,
  * deploy. `onRetry` is what failed; without it no retry is offered.
  */
-export function ErrorWithAction({ failure, serverId, onRetry, prefix, testId }: { failure: Failure | undefined; serverId: string; onRetry?: () => void; prefix?: string; testId?: string }) {
+export function ErrorWithAction({ failure, serverId, onRetry, prefix, testId }: ErrorWithActionProps) {
   const deploy = useFleetStore((state) => state.deploy);
   const refreshServer = useFleetStore((state) => state.refreshServer);
   const openServer = useNavigationStore((state) => state.openServer);
@@ -44,7 +53,13 @@ export function ErrorWithAction({ failure, serverId, onRetry, prefix, testId }: 
     <div className="error-with-action">
       <InlineError message={prefix ? `${prefix}${failure.error}` : failure.error} testId={testId} />
       {action && onClick && (
-        <button type="button" className={action === 'break-lock' ? 'danger' : 'small-button'} onClick={onClick} data-testid={testId ? `${testId}-action` : undefined} data-action={action}>
+        <button
+          type="button"
+          className={action === 'break-lock' ? 'danger' : 'small-button'}
+          onClick={onClick}
+          data-testid={testId ? `${testId}-action` : undefined}
+          data-action={action}
+        >
           {LABELS[action]}
         </button>
       )}
