@@ -1,3 +1,4 @@
+import { ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { KeyportError } from '../../shared/contract/errors.ts';
 import type { CallSpec } from '../../shared/contract/services.ts';
@@ -33,7 +34,7 @@ export function checkCallArgs(callName: string, spec: CallSpec, args: readonly u
     };
     if (given === undefined) return refuse('', 'it is missing');
     const error = Value.Errors(expected.schema, given).First();
-    if (error) refuse(error.path, error.message === 'Expected union value' ? 'it matches none of the shapes this argument takes' : lowerFirst(error.message));
+    if (error) refuse(error.path, error.type === ValueErrorType.Union ? 'it matches none of the shapes this argument takes' : lowerFirst(error.message));
     return given;
   });
 }

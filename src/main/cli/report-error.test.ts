@@ -91,4 +91,21 @@ describe('errors from the core', () => {
     const unknownKey = await runInProcess(['keys', 'list', 'alpha'], { core: failingList(new KeyportError('not-found', 'no such key', { httpStatus: 404 })) });
     assert.equal(unknownKey.stderr, 'keyport: no such key\n  httpStatus: 404\n');
   });
+
+  test('bad input the core names by facts gets the CLI flags that give what is missing', async () => {
+    const cases: [KeyportError, string][] = [
+      [new KeyportError('bad-input', 'a server needs a host name or an ssh config alias', { missing: 'host' }), '--host HOST or --alias HOSTALIAS'],
+      [
+        new KeyportError('bad-input', 'no way to log in: no credentials given, no key file found, no ssh-agent running', { missing: 'credentials' }),
+        '--key FILE, --agent (with ssh-agent running) or --password-stdin',
+      ],
+      [new KeyportError('bad-input', 'local port 8000 is in use', { localPort: 8000 }), 'pick another with --port'],
+    ];
+    for (const [error, hint] of cases) {
+      const result = await runInProcess(['keys', 'list', 'alpha'], { core: failingList(error) });
+      assert.equal(result.code, 1);
+      assert.ok(result.stderr.startsWith(`keyport: ${error.message}\n`), result.stderr);
+      assert.ok(result.stderr.includes(hint), result.stderr);
+    }
+  });
 });

@@ -8,6 +8,12 @@ type Facts = KeyportError['facts'];
 /** The core's messages name no face; these tell a CLI user the command that helps next. */
 const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefined>> = {
   // Exit 3 tells scripts; this tells people, whose next read would be served from the cache.
+  'bad-input': (facts) => {
+    if (facts.missing === 'host') return 'give --host HOST or --alias HOSTALIAS';
+    if (facts.missing === 'credentials') return 'pass --key FILE, --agent (with ssh-agent running) or --password-stdin';
+    if (facts.localPort !== undefined) return 'pick another with --port';
+    return undefined;
+  },
   'server-offline': () => 'server offline: reads come from the local cache; changes need the server',
   'agent-not-deployed': (facts) => (facts.server ? `keyport server deploy ${facts.server} deploys it` : undefined),
   'host-key-changed': (facts) =>

@@ -1,5 +1,10 @@
 /** What went wrong, in codes every face (window, web, CLI) can act on; `message` is for admins. */
 export type KeyportErrorCode =
+  /**
+   * The request cannot be done as given. Facts, where a face can help: `missing: 'host' | 'credentials'`
+   * (a server added without a host, or with no way to log in), `localPort` (a local port in use),
+   * `call`/`argument` (a bridged call refused for its arguments), `field` (a settings field).
+   */
   | 'bad-input'
   | 'not-found'
   /** The server, or its agent, does not answer. Facts: `unreachable: 'agent'` when SSH works but the agent's port does not. */

@@ -138,3 +138,27 @@ test('the agent not answering while SSH works is agent-down; no SSH at all is of
   const offline = fleetWith(t, { config: configStatus(), keys: [], failure: new KeyportError('server-offline', 'the Keyport agent on alpha does not answer') });
   assert.equal((await offline.fleet.status('alpha')).state, 'offline');
 });
+
+test('an add without a host or a way to log in says which by its facts, naming no CLI flag', async (t) => {
+  const { fleet } = fleetWith(t, { config: configStatus(), keys: [] });
+  const saved = { HOME: process.env.HOME, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
+  const { path } = openTempCache(t);
+  process.env.HOME = path.replace(/\/cache\.sqlite$/, '');
+  delete process.env.SSH_AUTH_SOCK;
+  t.after(() => {
+    for (const [name, value] of Object.entries(saved)) if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  });
+  for (const [request, missing] of [
+    [{ name: 'beta', acceptedFingerprint: 'SHA256:x' }, 'host'],
+    [{ name: 'beta', host: '127.0.0.1', acceptedFingerprint: 'SHA256:x' }, 'credentials'],
+  ] as const) {
+    await assert.rejects(fleet.add(request), (error: unknown) => {
+      assert.ok(error instanceof KeyportError);
+      assert.equal(error.code, 'bad-input');
+      assert.equal(error.facts.missing, missing);
+      assert.doesNotMatch(error.message, /--[a-z]/);
+      return true;
+    });
+  }
+});

@@ -278,7 +278,7 @@ function resolveTarget(request: AddServerRequest): SshTarget {
   const localUser = userInfo().username;
   const alias = request.sshAlias ? resolveSshAlias(request.sshAlias, { home, localUser }) : undefined;
   const host = request.host ?? alias?.hostName;
-  if (!host) throw new KeyportError('bad-input', 'a server needs --host or an ssh config --alias');
+  if (!host) throw new KeyportError('bad-input', 'a server needs a host name or an ssh config alias', { missing: 'host' });
   const address = { host, port: request.port ?? alias?.port ?? 22, user: request.user ?? alias?.user ?? 'root' };
   checkSshTarget(address);
   return { ...address, auth: request.auth ?? defaultAuth(alias?.identityFiles ?? [], home), proxyJump: alias?.proxyJump ?? [] };
@@ -291,5 +291,5 @@ function defaultAuth(identityFiles: string[], home: string): SshAuth {
   if (process.env.SSH_AUTH_SOCK) return { method: 'agent' };
   const usual = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => join(home, '.ssh', name)).find((file) => existsSync(file));
   if (usual) return { method: 'key', keyPath: usual };
-  throw new KeyportError('bad-input', 'no way to log in: pass --key FILE, --agent (with ssh-agent running) or --password-stdin');
+  throw new KeyportError('bad-input', 'no way to log in: no credentials given, no key file found, no ssh-agent running', { missing: 'credentials' });
 }

@@ -33,14 +33,14 @@ export class KeysService implements Keys {
 
   async create(serverName: string, name: string): Promise<ApiKey> {
     const server = findServer(this.#cache, serverName);
-    const key = await (await this.#sessions.client(server)).createKey(name).catch((error) => this.#refused(server, name, error));
+    const key = await offlineWrite(server, async () => (await this.#sessions.client(server)).createKey(name)).catch((error) => this.#refused(server, name, error));
     this.#cache.upsertKey(server.id, key);
     return key;
   }
 
   async remove(serverName: string, keyId: string): Promise<void> {
     const server = findServer(this.#cache, serverName);
-    await (await this.#sessions.client(server)).deleteKey(keyId).catch((error) => offlineWrite(server, error));
+    await offlineWrite(server, async () => (await this.#sessions.client(server)).deleteKey(keyId));
     this.#cache.batch(() => {
       this.#cache.deleteKey(server.id, keyId);
       this.#cache.deleteKeySnapshots(server.id, keyId, ALL_KEY_SNAPSHOTS);
@@ -49,18 +49,16 @@ export class KeysService implements Keys {
 
   async setActive(serverName: string, keyId: string, active: boolean): Promise<ApiKey> {
     const server = findServer(this.#cache, serverName);
-    const key = await (await this.#sessions.client(server))
-      .updateKey(keyId, { is_active: active })
-      .catch((error) => offlineWrite(server, error));
+    const key = await offlineWrite(server, async () => (await this.#sessions.client(server)).updateKey(keyId, { is_active: active }));
     this.#cache.upsertKey(server.id, key);
     return key;
   }
 
   async rename(serverName: string, keyId: string, name: string): Promise<ApiKey> {
     const server = findServer(this.#cache, serverName);
-    const key = await (await this.#sessions.client(server))
-      .updateKey(keyId, { name })
-      .catch((error) => this.#refused(server, name, error));
+    const key = await offlineWrite(server, async () => (await this.#sessions.client(server)).updateKey(keyId, { name })).catch((error) =>
+      this.#refused(server, name, error),
+    );
     this.#cache.batch(() => {
       this.#cache.upsertKey(server.id, key);
       // The cached link carries the old #name.
@@ -80,12 +78,12 @@ export class KeysService implements Keys {
 
   async resetLiveTraffic(serverName: string, keyId: string): Promise<void> {
     const server = findServer(this.#cache, serverName);
-    await (await this.#sessions.client(server)).resetKeyLiveTraffic(keyId).catch((error) => offlineWrite(server, error));
+    await offlineWrite(server, async () => (await this.#sessions.client(server)).resetKeyLiveTraffic(keyId));
   }
 
   async resetHistory(serverName: string, keyId: string): Promise<void> {
     const server = findServer(this.#cache, serverName);
-    await (await this.#sessions.client(server)).resetKeyTrafficHistory(keyId).catch((error) => offlineWrite(server, error));
+    await offlineWrite(server, async () => (await this.#sessions.client(server)).resetKeyTrafficHistory(keyId));
     this.#cache.batch(() => {
       this.#cache.clearKeyHistory(server.id, keyId);
       this.#cache.deleteKeySnapshots(server.id, keyId, KEY_HISTORY_SNAPSHOTS);
@@ -94,7 +92,7 @@ export class KeysService implements Keys {
 
   /** A write the agent refused; a taken name gets the server and the other key's name as far as the cache knows it. */
   #refused(server: ServerInfo, name: string, error: unknown): never {
-    if (!(error instanceof KeyportError) || error.code !== 'name-taken') return offlineWrite(server, error);
+    if (!(error instanceof KeyportError) || error.code !== 'name-taken') throw error;
     const holderKeyId = typeof error.facts.holderKeyId === 'string' ? error.facts.holderKeyId : null;
     const holderName = this.#cache.listKeys(server.id)?.keys.find((key) => key.id === holderKeyId)?.name ?? null;
     throw new KeyportError('name-taken', `${server.name} already has a key named "${holderName ?? name}"${holderKeyId ? ` (id ${holderKeyId})` : ''}`, {

@@ -29,7 +29,7 @@ export async function openLocalTunnel(openStream: () => Promise<Duplex>, localPo
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new KeyportError('bad-input', `local port ${localPort} is in use; pick another with --port`) : error),
+      reject(error.code === 'EADDRINUSE' ? new KeyportError('bad-input', `local port ${localPort} is in use`, { localPort }) : error),
     );
     server.listen(localPort, '127.0.0.1', resolve);
   });

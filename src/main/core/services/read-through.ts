@@ -38,10 +38,18 @@ export async function readThrough<T>(cache: ConsoleCache, read: ReadThrough<T>):
   }
 }
 
-/** Writes need the server: an offline one gets a clear error instead of a queued change. */
-export function offlineWrite(server: ServerInfo, error: unknown): never {
-  if (error instanceof KeyportError && error.code === 'server-offline') {
-    throw new KeyportError('server-offline', `${server.name} is offline, and changes need it online; nothing was changed. (${error.message})`, error.facts);
+/**
+ * Writes need the server: an offline one gets a clear error instead of a queued change. `write`
+ * covers reaching the server as well as the call, so a server that cannot be reached at all says
+ * the same as one that drops mid-call.
+ */
+export async function offlineWrite<T>(server: ServerInfo, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof KeyportError && error.code === 'server-offline') {
+      throw new KeyportError('server-offline', `${server.name} is offline, and changes need it online; nothing was changed. (${error.message})`, error.facts);
+    }
+    throw error;
   }
-  throw error;
 }

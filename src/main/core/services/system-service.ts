@@ -37,7 +37,7 @@ export class SystemService implements System {
 
   async syncConfig(serverName: string): Promise<ConfigSyncReport> {
     const server = findServer(this.#cache, serverName);
-    const result = await (await this.#sessions.client(server)).syncConfig().catch((error) => offlineWrite(server, error));
+    const result = await offlineWrite(server, async () => (await this.#sessions.client(server)).syncConfig());
     return result.data;
   }
 
@@ -59,8 +59,7 @@ export class SystemService implements System {
     const server = findServer(this.#cache, serverName);
     // Checked before connecting: a bad value changes nothing anywhere.
     checkSettingsPatch(patch);
-    const client = await this.#sessions.client(server).catch((error) => offlineWrite(server, error));
-    const { settings, applied } = (await client.updateSettings(patch).catch((error) => offlineWrite(server, error))).data;
+    const { settings, applied } = (await offlineWrite(server, async () => (await this.#sessions.client(server)).updateSettings(patch))).data;
     this.#cache.putSnapshot(server.id, SETTINGS_SNAPSHOT.kind, SETTINGS_SNAPSHOT.scope, settings, new Date().toISOString());
     return { settings, applied };
   }

@@ -130,6 +130,8 @@ function openClient(endpoint: SshEndpoint, sock: Duplex | undefined, settings: R
   let serverMethods: AuthenticationType[] | null = null;
   let hostKeyRefusal: KeyportError | undefined;
   let agentTrouble: string | undefined;
+  /** Our authHandler said "no more methods": ssh2's next client-authentication error is the login failing. */
+  let methodsExhausted = false;
 
   const client = new Client();
   onCreated(client);
@@ -168,7 +170,7 @@ function openClient(endpoint: SshEndpoint, sock: Duplex | undefined, settings: R
       }
       if (error.level === 'client-authentication') {
         // ssh2 reports a key it could not sign with, then goes on to the next method.
-        if (error.message.startsWith('All configured authentication methods failed')) fail(authFailed());
+        if (methodsExhausted) fail(authFailed());
         return;
       }
       fail(offline(endpoint, error.message));
@@ -198,6 +200,7 @@ function openClient(endpoint: SshEndpoint, sock: Duplex | undefined, settings: R
           (candidate) => !tried.includes(candidate) && (!methodsLeft || methodsLeft.includes(candidate === 'agent' ? 'publickey' : candidate)),
         );
         if (method) tried.push(method);
+        else methodsExhausted = true;
         next(method ?? false);
       }) as unknown as ConnectConfig['authHandler'],
     };

@@ -1,3 +1,4 @@
+import { errorAction } from '../format/error-action.ts';
 import { deployLockWords } from '../format/deploy-lock-words.ts';
 import { selectDeploy, selectServer, selectStatus, useFleetStore } from '../state/fleet-store.ts';
 import { InlineError } from './inline-error.tsx';
@@ -26,7 +27,7 @@ export function DeployLog({ serverId }: { serverId: string }) {
   const startDeploy = useFleetStore((state) => state.deploy);
   if (!deploy) return null;
   const outcome = deploy.running ? 'running' : deploy.error ? 'failed' : 'done';
-  const locked = !deploy.running && deploy.errorCode === 'deploy-locked';
+  const locked = !deploy.running && errorAction(deploy.errorCode, deploy.errorFacts) === 'break-lock';
   return (
     <section className="deploy-log" data-testid="deploy-log" data-outcome={outcome} aria-live="polite">
       <StepList steps={deploy.steps} />

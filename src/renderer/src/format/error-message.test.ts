@@ -20,3 +20,14 @@ test('arguments the bridge refused read as this page out of step with the consol
 test('any other bad input keeps the core’s words', () => {
   assert.equal(errorMessage(new KeyportError('bad-input', 'a key name is 1 to 64 characters', { name: '' })), 'a key name is 1 to 64 characters');
 });
+
+test('a server added without a host or a way to log in names the window’s fields, not CLI flags', () => {
+  assert.equal(
+    errorMessage(new KeyportError('bad-input', 'a server needs a host name or an ssh config alias', { missing: 'host' })),
+    'a server needs a host name or an ssh config alias. Fill in Host, or choose “~/.ssh/config alias” and name one.',
+  );
+  assert.match(
+    errorMessage(new KeyportError('bad-input', 'no way to log in: no credentials given, no key file found, no ssh-agent running', { missing: 'credentials' })),
+    /Log in with/,
+  );
+});

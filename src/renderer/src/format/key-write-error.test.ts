@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { OperationState } from '../state/operations-store.ts';
 import { keyWriteError } from './key-write-error.ts';
 
 test('a taken name names the key that has it, in that key’s spelling', () => {
-  const operation = { running: false, error: 'alpha already has a key named "Bob" (id k2)', errorCode: 'name-taken', errorFacts: { holderName: 'Bob' } };
+  const operation: OperationState = { running: false, error: 'alpha already has a key named "Bob" (id k2)', errorCode: 'name-taken', errorFacts: { holderName: 'Bob' } };
   assert.equal(keyWriteError(operation, 'bob'), 'Another key on this server is already named “Bob”. Names must differ in more than letter case: choose another one.');
   assert.match(keyWriteError({ ...operation, errorFacts: { holderName: null } }, 'bob') ?? '', /already named “bob”/);
 });

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { DeployOptions, DeployProgress, DeployResult } from '../../../shared/contract/deploy.ts';
+import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
 import type { ServerInfo, ServerStatus } from '../../../shared/contract/servers.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
@@ -15,7 +16,7 @@ export interface DeployRun {
   steps: DeployProgress[];
   error: string | null;
   /** The failure's code and facts, for the action that fits it (a held lock offers breaking it). */
-  errorCode?: string | null;
+  errorCode?: KeyportErrorCode | null;
   errorFacts?: Readonly<Record<string, string | number | boolean | null>> | null;
   result: DeployResult | null;
 }

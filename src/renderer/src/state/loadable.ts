@@ -1,11 +1,14 @@
-import { errorCode, errorMessage } from '../format/error-message.ts';
+import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
+import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
 
 /** One piece of data a view waits for: the last value, whether a fetch runs, and why the last failed. */
 export interface Loadable<T> {
   value?: T;
   loading: boolean;
   error: string | null;
-  errorCode?: string;
+  /** The failure's code and facts, for the action that fits it (retry, trust the host key, deploy). */
+  errorCode?: KeyportErrorCode;
+  errorFacts?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 export const NOT_LOADED: Loadable<never> = { loading: false, error: null };
@@ -24,7 +27,7 @@ export async function load<T>(
     update(() => ({ value, loading: false, error: null }));
     return value;
   } catch (error) {
-    update((entry) => ({ ...entry, loading: false, error: errorMessage(error), errorCode: errorCode(error) }));
+    update((entry) => ({ ...entry, loading: false, error: errorMessage(error), errorCode: errorCode(error), errorFacts: errorFacts(error) }));
     return undefined;
   }
 }

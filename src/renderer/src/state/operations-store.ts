@@ -1,11 +1,12 @@
 import { create } from 'zustand';
+import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
 import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
 
 /** A write or a long action, by an id that names what it acts on (`keys.create:<server>`). */
 export interface OperationState {
   running: boolean;
   error: string | null;
-  errorCode?: string;
+  errorCode?: KeyportErrorCode;
   errorFacts?: Readonly<Record<string, string | number | boolean | null>>;
 }
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { InlineError } from '../../components/inline-error.tsx';
+import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { countOf } from '../../format/count-of.ts';
@@ -61,7 +61,7 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
             <KeyQrPanel keyName={keyName} qrText={shared.qr_code_data} onPrint={() => setPrinting(true)} />
           </>
         ) : config?.error ? (
-          <InlineError message={config.error} testId="key-config-error" />
+          <ErrorWithAction failure={config} serverId={serverId} onRetry={() => void loadConfig(serverId, keyId)} testId="key-config-error" />
         ) : (
           <Spinner label="Loading the key’s link…" />
         )}
@@ -76,7 +76,7 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
             {formatLocalTime(report.last_activity)}
           </p>
         )}
-        <InlineError message={history?.error} testId="key-history-error" />
+        <ErrorWithAction failure={history} serverId={serverId} onRetry={() => void loadKeyHistory(serverId, keyId)} testId="key-history-error" />
         {report ? <KeyCharts history={report} /> : !history?.error && <Spinner label="Loading the history…" />}
       </section>
 

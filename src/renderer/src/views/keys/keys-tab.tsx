@@ -1,5 +1,6 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { InlineError } from '../../components/inline-error.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import type { SortOrder } from '../../components/sort-header.tsx';
@@ -87,7 +88,7 @@ export function KeysTab({ serverId }: { serverId: string }) {
   const deletingKey = keys?.find((key) => key.id === deletingKeyId);
 
   if (!keys) {
-    return list?.error ? <InlineError message={list.error} testId="keys-error" /> : <Spinner label="Loading keys…" />;
+    return list?.error ? <ErrorWithAction failure={list} serverId={serverId} onRetry={() => void loadKeys(serverId)} testId="keys-error" /> : <Spinner label="Loading keys…" />;
   }
   const activeCount = joined.reduce((count, row) => count + (row.key.is_active ? 1 : 0), 0);
 
@@ -113,8 +114,8 @@ export function KeysTab({ serverId }: { serverId: string }) {
           <CreateKeyForm serverId={serverId} />
         </div>
       </div>
-      <InlineError message={list?.error} testId="keys-error" />
-      <InlineError message={live?.error && `Live traffic: ${live.error}`} testId="live-error" />
+      <ErrorWithAction failure={list} serverId={serverId} onRetry={() => void loadKeys(serverId)} testId="keys-error" />
+      <ErrorWithAction failure={live} serverId={serverId} onRetry={() => void loadLive(serverId)} prefix="Live traffic: " testId="live-error" />
       <InlineError message={toggle.error} testId="key-toggle-error" />
       <KeysTable
         rows={rows}

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { RealityCheckReport } from '../../../../shared/contract/api-types.ts';
+import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { InlineError } from '../../components/inline-error.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { useOperation } from '../../state/operations-store.ts';
@@ -23,7 +24,7 @@ export function RealityPanel({ serverId }: { serverId: string }) {
       {settings?.value ? (
         <RealitySettingsForm serverId={serverId} settings={settings.value.data} offline={settings.value.source === 'cache'} />
       ) : settings?.error ? (
-        <InlineError message={settings.error} testId="reality-settings-load-error" />
+        <ErrorWithAction failure={settings} serverId={serverId} onRetry={() => void loadSettings(serverId)} testId="reality-settings-load-error" />
       ) : (
         <Spinner label="Reading Reality settings…" />
       )}

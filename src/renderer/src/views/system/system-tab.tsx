@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { InlineError } from '../../components/inline-error.tsx';
+import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { selectConfigStatus, selectPorts, useSystemStore } from '../../state/system-store.ts';
@@ -27,7 +27,7 @@ export function SystemTab({ serverId }: { serverId: string }) {
           {configStatus?.value ? (
             <ConfigStatusPanel serverId={serverId} status={configStatus.value.data} />
           ) : configStatus?.error ? (
-            <InlineError message={configStatus.error} testId="config-status-error" />
+            <ErrorWithAction failure={configStatus} serverId={serverId} onRetry={() => void loadConfigStatus(serverId)} testId="config-status-error" />
           ) : (
             <Spinner label="Reading Xray and firewall state…" />
           )}
@@ -37,7 +37,7 @@ export function SystemTab({ serverId }: { serverId: string }) {
         {ports?.value ? (
           <PortsPanel ports={ports.value.data} />
         ) : ports?.error ? (
-          <InlineError message={ports.error} testId="ports-error" />
+          <ErrorWithAction failure={ports} serverId={serverId} onRetry={() => void loadPorts(serverId)} testId="ports-error" />
         ) : (
           <Spinner label="Reading ports…" />
         )}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { InlineError } from '../../components/inline-error.tsx';
+import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { StatCard } from '../../components/stat-card.tsx';
@@ -43,7 +43,7 @@ export function TrafficTab({ serverId }: { serverId: string }) {
           </span>
         )}
       </div>
-      <InlineError message={overview?.error} testId="traffic-overview-error" />
+      <ErrorWithAction failure={overview} serverId={serverId} onRetry={() => void loadOverview(serverId)} testId="traffic-overview-error" />
 
       {report && (
         <div className="stat-cards" data-testid="traffic-month-totals">
@@ -57,7 +57,7 @@ export function TrafficTab({ serverId }: { serverId: string }) {
 
       <section className="panel">
         <h2>By day</h2>
-        <InlineError message={days?.error} testId="traffic-days-error" />
+        <ErrorWithAction failure={days} serverId={serverId} onRetry={() => void loadDays(serverId, month)} testId="traffic-days-error" />
         {days?.value ? <ServerDaysReport days={days.value} /> : !days?.error && <Spinner label="Loading days…" />}
       </section>
 
@@ -68,7 +68,7 @@ export function TrafficTab({ serverId }: { serverId: string }) {
 
       <section className="panel monthly-keys-panel">
         <h2>By key, {formatYearMonth(month)}</h2>
-        <InlineError message={monthly?.error} testId="traffic-monthly-error" />
+        <ErrorWithAction failure={monthly} serverId={serverId} onRetry={() => void loadMonthly(serverId, month)} testId="traffic-monthly-error" />
         {report ? <MonthlyKeysTable report={report} /> : !monthly?.error && <Spinner label="Loading keys…" />}
       </section>
     </div>

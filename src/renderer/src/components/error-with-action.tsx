@@ -1,0 +1,68 @@
+import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
+import { errorAction, type ErrorAction } from '../format/error-action.ts';
+import { useFleetStore } from '../state/fleet-store.ts';
+import { useNavigationStore } from '../state/navigation-store.ts';
+import { InlineError } from './inline-error.tsx';
+
+/** A failure as the stores keep it (a Loadable or an operation). */
+export interface Failure {
+  error: string | null;
+  errorCode?: KeyportErrorCode | null;
+  errorFacts?: Readonly<Record<string, string | number | boolean | null>> | null;
+}
+
+interface ErrorWithActionProps {
+  failure: Failure | undefined;
+  serverId: string;
+  onRetry?: () => void;
+  /** Put before the message, e.g. "Live traffic: ". */
+  prefix?: string;
+  testId?: string;
+}
+
+const LABELS: Record<ErrorAction, string> = {
+  retry: 'Try again',
+  'trust-host-key': 'Check the host key…',
+  deploy: 'Deploy the agent',
+  'break-lock': 'Break the lock and deploy',
+  reload: 'Reload the page',
+};
+
+/**
+ * A failure where it happened, with the button that fits its code: try again, check the host key,
+ * deploy. `onRetry` is what failed; without it no retry is offered.
+ */
+export function ErrorWithAction({ failure, serverId, onRetry, prefix, testId }: ErrorWithActionProps) {
+  const deploy = useFleetStore((state) => state.deploy);
+  const refreshServer = useFleetStore((state) => state.refreshServer);
+  const openServer = useNavigationStore((state) => state.openServer);
+  if (!failure?.error) return null;
+  const action = errorAction(failure.errorCode, failure.errorFacts);
+  const run: Record<ErrorAction, (() => void) | undefined> = {
+    retry: onRetry,
+    'trust-host-key': () => {
+      openServer(serverId);
+      void refreshServer(serverId);
+    },
+    deploy: () => void deploy(serverId),
+    'break-lock': () => void deploy(serverId, { breakLock: true }),
+    reload: () => window.location.reload(),
+  };
+  const onClick = action ? run[action] : undefined;
+  return (
+    <div className="error-with-action">
+      <InlineError message={prefix ? `${prefix}${failure.error}` : failure.error} testId={testId} />
+      {action && onClick && (
+        <button
+          type="button"
+          className={action === 'break-lock' ? 'danger' : 'small-button'}
+          onClick={onClick}
+          data-testid={testId ? `${testId}-action` : undefined}
+          data-action={action}
+        >
+          {LABELS[action]}
+        </button>
+      )}
+    </div>
+  );
+}
