@@ -156,7 +156,7 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
     const { error } = JSON.parse(refused.stdout) as { error: { code: string; message: string; facts: Record<string, unknown> } };
     assert.equal(error.code, 'deploy-failed');
     assert.match(error.message, /refused, nothing on the server was changed/);
-    assert.deepEqual(error.facts, { expected: claimed, actual: createHash('sha256').update(zip).digest('hex') });
+    assert.deepEqual(error.facts, { expected: claimed, actual: createHash('sha256').update(zip).digest('hex'), step: 'download-xray' });
     const status = await keyportJson<{ xrayVersion: string | null }>(['server', 'status', 'alpha'], env);
     assert.equal(status.xrayVersion, '9.9.9');
   });
