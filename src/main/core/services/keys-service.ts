@@ -2,83 +2,73 @@ import type { ApiKey, KeyConfig } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Cached, Keys } from '../../../shared/contract/services.ts';
-import type { ConsoleCache } from '../cache/console-cache.ts';
 import { ALL_KEY_SNAPSHOTS, KEY_HISTORY_SNAPSHOTS, SNAPSHOTS } from '../cache/snapshot-kinds.ts';
-import { ServerCalls } from './server-calls.ts';
-import type { ServerSessions } from './server-sessions.ts';
+import { ServerService } from './server-service.ts';
 
-export class KeysService implements Keys {
-  readonly #cache: ConsoleCache;
-  readonly #calls: ServerCalls;
-
-  constructor(cache: ConsoleCache, sessions: ServerSessions) {
-    this.#cache = cache;
-    this.#calls = new ServerCalls(cache, sessions);
-  }
-
+export class KeysService extends ServerService implements Keys {
   list(serverName: string): Promise<Cached<ApiKey[]>> {
-    return this.#calls.read(serverName, (server) => ({
+    return this.calls.read(serverName, (server) => ({
       // The keys table is the one copy: creates and deletes made here update it between lists.
       fetch: (client) => client.listKeys(),
-      mirror: (keys, syncedAt) => this.#cache.replaceKeys(server.id, keys, syncedAt),
+      mirror: (keys, syncedAt) => this.cache.replaceKeys(server.id, keys, syncedAt),
       fallback: () => {
-        const cached = this.#cache.listKeys(server.id);
+        const cached = this.cache.listKeys(server.id);
         return cached && { data: cached.keys, source: 'cache', syncedAt: cached.syncedAt };
       },
     }));
   }
 
   create(serverName: string, name: string): Promise<ApiKey> {
-    return this.#calls.write(serverName, (server) => ({
+    return this.calls.write(serverName, (server) => ({
       send: (client) => client.createKey(name),
-      record: (key) => this.#cache.upsertKey(server.id, key),
+      record: (key) => this.cache.upsertKey(server.id, key),
       refusal: (error) => this.#nameTaken(server, name, error),
     }));
   }
 
   async remove(serverName: string, keyId: string): Promise<void> {
-    await this.#calls.write(serverName, (server) => ({
+    await this.calls.write(serverName, (server) => ({
       send: (client) => client.deleteKey(keyId),
       record: () => {
-        this.#cache.deleteKey(server.id, keyId);
-        this.#cache.deleteKeySnapshots(server.id, keyId, ALL_KEY_SNAPSHOTS);
+        this.cache.deleteKey(server.id, keyId);
+        this.cache.deleteKeySnapshots(server.id, keyId, ALL_KEY_SNAPSHOTS);
       },
     }));
   }
 
   setActive(serverName: string, keyId: string, active: boolean): Promise<ApiKey> {
-    return this.#calls.write(serverName, (server) => ({
+    return this.calls.write(serverName, (server) => ({
       send: (client) => client.updateKey(keyId, { is_active: active }),
-      record: (key) => this.#cache.upsertKey(server.id, key),
+      record: (key) => this.cache.upsertKey(server.id, key),
     }));
   }
 
   rename(serverName: string, keyId: string, name: string): Promise<ApiKey> {
-    return this.#calls.write(serverName, (server) => ({
+    return this.calls.write(serverName, (server) => ({
       send: (client) => client.updateKey(keyId, { name }),
       record: (key) => {
-        this.#cache.upsertKey(server.id, key);
+        this.cache.upsertKey(server.id, key);
         // The cached link carries the old #name.
-        this.#cache.deleteKeySnapshots(server.id, keyId, ['key-config']);
+        this.cache.deleteKeySnapshots(server.id, keyId, ['key-config']);
       },
       refusal: (error) => this.#nameTaken(server, name, error),
     }));
   }
 
   config(serverName: string, keyId: string): Promise<Cached<KeyConfig>> {
-    return this.#calls.read(serverName, () => ({ snapshot: SNAPSHOTS.keyConfig(keyId), fetch: (client) => client.getKeyConfig(keyId) }));
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.keyConfig(keyId), fetch: (client) => client.getKeyConfig(keyId) }));
   }
 
   async resetLiveTraffic(serverName: string, keyId: string): Promise<void> {
-    await this.#calls.write(serverName, () => ({ send: (client) => client.resetKeyLiveTraffic(keyId) }));
+    await this.calls.write(serverName, () => ({ send: (client) => client.resetKeyLiveTraffic(keyId) }));
   }
 
   async resetHistory(serverName: string, keyId: string): Promise<void> {
-    await this.#calls.write(serverName, (server) => ({
+    await this.calls.write(serverName, (server) => ({
       send: (client) => client.resetKeyTrafficHistory(keyId),
       record: () => {
-        this.#cache.clearKeyHistory(server.id, keyId);
-        this.#cache.deleteKeySnapshots(server.id, keyId, KEY_HISTORY_SNAPSHOTS);
+        this.cache.clearKeyHistory(server.id, keyId);
+        this.cache.deleteKeySnapshots(server.id, keyId, KEY_HISTORY_SNAPSHOTS);
       },
     }));
   }
@@ -87,7 +77,7 @@ export class KeysService implements Keys {
   #nameTaken(server: ServerInfo, name: string, error: KeyportError): KeyportError | undefined {
     if (error.code !== 'name-taken') return undefined;
     const holderKeyId = typeof error.facts.holderKeyId === 'string' ? error.facts.holderKeyId : null;
-    const holderName = this.#cache.listKeys(server.id)?.keys.find((key) => key.id === holderKeyId)?.name ?? null;
+    const holderName = this.cache.listKeys(server.id)?.keys.find((key) => key.id === holderKeyId)?.name ?? null;
     return new KeyportError('name-taken', `${server.name} already has a key named "${holderName ?? name}"${holderKeyId ? ` (id ${holderKeyId})` : ''}`, {
       server: server.name,
       name,

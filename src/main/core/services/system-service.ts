@@ -8,40 +8,31 @@ import type {
   ServerSettingsUpdate,
 } from '../../../shared/contract/api-types.ts';
 import type { Cached, System } from '../../../shared/contract/services.ts';
-import type { ConsoleCache } from '../cache/console-cache.ts';
 import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
 import { checkSettingsPatch } from './check-settings-patch.ts';
-import { dataOf, ServerCalls } from './server-calls.ts';
-import type { ServerSessions } from './server-sessions.ts';
+import { dataOf } from './server-calls.ts';
+import { ServerService } from './server-service.ts';
 
 /** Xray and firewall state, kept in step with the keys through the agent's system endpoints. */
-export class SystemService implements System {
-  readonly #cache: ConsoleCache;
-  readonly #calls: ServerCalls;
-
-  constructor(cache: ConsoleCache, sessions: ServerSessions) {
-    this.#cache = cache;
-    this.#calls = new ServerCalls(cache, sessions);
-  }
-
+export class SystemService extends ServerService implements System {
   configStatus(serverName: string): Promise<Cached<ConfigStatusReport>> {
-    return this.#calls.read(serverName, () => ({ snapshot: SNAPSHOTS.configStatus, fetch: (client) => client.getConfigStatus().then(dataOf) }));
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.configStatus, fetch: (client) => client.getConfigStatus().then(dataOf) }));
   }
 
   syncConfig(serverName: string): Promise<ConfigSyncReport> {
-    return this.#calls.write(serverName, () => ({ send: (client) => client.syncConfig().then(dataOf) }));
+    return this.calls.write(serverName, () => ({ send: (client) => client.syncConfig().then(dataOf) }));
   }
 
   verifyReality(serverName: string): Promise<RealityCheckReport> {
-    return this.#calls.check(serverName, (client) => client.verifyReality().then(dataOf));
+    return this.calls.check(serverName, (client) => client.verifyReality().then(dataOf));
   }
 
   settings(serverName: string): Promise<Cached<ServerSettings>> {
-    return this.#calls.read(serverName, () => ({ snapshot: SNAPSHOTS.settings, fetch: async (client) => (await client.getSettings()).data.settings }));
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.settings, fetch: async (client) => (await client.getSettings()).data.settings }));
   }
 
   updateSettings(serverName: string, patch: ServerSettingsPatch): Promise<ServerSettingsUpdate> {
-    return this.#calls.write(serverName, (server) => {
+    return this.calls.write(serverName, (server) => {
       // Checked before connecting: a bad value changes nothing anywhere.
       checkSettingsPatch(patch);
       return {
@@ -49,12 +40,12 @@ export class SystemService implements System {
           const { settings, applied } = (await client.updateSettings(patch)).data;
           return { settings, applied };
         },
-        record: ({ settings }, syncedAt) => this.#cache.putSnapshot(server.id, ...SNAPSHOTS.settings, settings, syncedAt),
+        record: ({ settings }, syncedAt) => this.cache.putSnapshot(server.id, ...SNAPSHOTS.settings, settings, syncedAt),
       };
     });
   }
 
   ports(serverName: string): Promise<Cached<PortsInUse>> {
-    return this.#calls.read(serverName, () => ({ snapshot: SNAPSHOTS.ports, fetch: (client) => client.getPorts().then(dataOf) }));
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.ports, fetch: (client) => client.getPorts().then(dataOf) }));
   }
 }

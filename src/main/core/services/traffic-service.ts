@@ -13,31 +13,22 @@ import type { Cached, Traffic, YearMonth } from '../../../shared/contract/servic
 import { formatBytes } from '../../../../remote-agent/src/lib/format-bytes.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { DayUsage } from '../cache/cache-records.ts';
-import type { ConsoleCache } from '../cache/console-cache.ts';
 import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
-import { dataOf, ServerCalls } from './server-calls.ts';
-import type { ServerSessions } from './server-sessions.ts';
+import { dataOf } from './server-calls.ts';
+import { ServerService } from './server-service.ts';
 
 /** Traffic reads; each one mirrored into the cache, with per-key days filed where the answer has them. */
-export class TrafficService implements Traffic {
-  readonly #cache: ConsoleCache;
-  readonly #calls: ServerCalls;
-
-  constructor(cache: ConsoleCache, sessions: ServerSessions) {
-    this.#cache = cache;
-    this.#calls = new ServerCalls(cache, sessions);
-  }
-
+export class TrafficService extends ServerService implements Traffic {
   live(serverName: string): Promise<Cached<LiveTraffic>> {
-    return this.#calls.read(serverName, () => ({ snapshot: SNAPSHOTS.live, fetch: (client) => client.getLiveTraffic().then(dataOf) }));
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.live, fetch: (client) => client.getLiveTraffic().then(dataOf) }));
   }
 
   history(serverName: string): Promise<Cached<HistoryOverview>> {
-    return this.#calls.read(serverName, () => ({ snapshot: SNAPSHOTS.history, fetch: (client) => client.getTrafficHistory().then(dataOf) }));
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.history, fetch: (client) => client.getTrafficHistory().then(dataOf) }));
   }
 
   keyHistory(serverName: string, keyId: string): Promise<Cached<KeyHistoryReport>> {
-    return this.#calls.read(serverName, (server) => {
+    return this.calls.read(serverName, (server) => {
       const summaryAt = SNAPSHOTS.keyHistorySummary(keyId);
       return {
         fetch: (client) => client.getKeyTrafficHistory(keyId).then(dataOf),
@@ -45,13 +36,13 @@ export class TrafficService implements Traffic {
         // then one copy, and offline the key shows every day the cache has, even those the agent dropped.
         mirror: (report, syncedAt) => {
           const { daily_stats: days, ...summary } = report;
-          this.#cache.putKeyDays(server.id, keyId, days, syncedAt);
-          this.#cache.putSnapshot(server.id, ...summaryAt, summary, syncedAt);
+          this.cache.putKeyDays(server.id, keyId, days, syncedAt);
+          this.cache.putSnapshot(server.id, ...summaryAt, summary, syncedAt);
         },
         fallback: () => {
-          const summary = this.#cache.getSnapshot(server.id, ...summaryAt);
+          const summary = this.cache.getSnapshot(server.id, ...summaryAt);
           if (!summary) return null;
-          const days = Object.fromEntries(this.#cache.keyDays(server.id, keyId).map((day) => [day.date, day.usage]));
+          const days = Object.fromEntries(this.cache.keyDays(server.id, keyId).map((day) => [day.date, day.usage]));
           return { data: { ...summary.data, daily_stats: days }, source: 'cache', syncedAt: summary.syncedAt };
         },
       };
@@ -59,7 +50,7 @@ export class TrafficService implements Traffic {
   }
 
   daily(serverName: string, date: string): Promise<Cached<DailyTrafficReport>> {
-    return this.#calls.read(serverName, (server) => {
+    return this.calls.read(serverName, (server) => {
       checkDate(date);
       return {
         snapshot: SNAPSHOTS.daily(date),
@@ -70,16 +61,16 @@ export class TrafficService implements Traffic {
   }
 
   dailyByKey(serverName: string, date: string): Promise<Cached<DailyKeysTrafficReport>> {
-    return this.#calls.read(serverName, (server) => {
+    return this.calls.read(serverName, (server) => {
       checkDate(date);
       return {
         fetch: (client) => client.getDailyKeysTraffic(date).then(dataOf),
         mirror: (report, syncedAt) => {
-          for (const [keyId, usage] of Object.entries(report.keys)) this.#cache.putKeyDays(server.id, keyId, { [date]: usage }, syncedAt);
+          for (const [keyId, usage] of Object.entries(report.keys)) this.cache.putKeyDays(server.id, keyId, { [date]: usage }, syncedAt);
         },
         fallback: () => {
           if (!server.lastSyncedAt || date > server.lastSyncedAt.slice(0, 10)) return null;
-          const keys = Object.fromEntries(this.#cache.dayTotals(server.id, date).map((key) => [key.keyId, key.usage]));
+          const keys = Object.fromEntries(this.cache.dayTotals(server.id, date).map((key) => [key.keyId, key.usage]));
           return { data: { date, keys }, source: 'cache', syncedAt: server.lastSyncedAt };
         },
       };
@@ -87,34 +78,34 @@ export class TrafficService implements Traffic {
   }
 
   monthly(serverName: string, month?: YearMonth): Promise<Cached<MonthlyReport>> {
-    return this.#calls.read(serverName, (server) => {
+    return this.calls.read(serverName, (server) => {
       const yearMonth = formatYearMonth(month);
       return {
         snapshot: SNAPSHOTS.monthly(yearMonth),
         fetch: (client) => client.getMonthlyTraffic(yearMonth).then(dataOf),
         mirror: (report, syncedAt) => {
-          for (const key of report.keys) this.#cache.putKeyMonth(server.id, key.key_id, yearMonth, key.monthly_traffic, syncedAt);
+          for (const key of report.keys) this.cache.putKeyMonth(server.id, key.key_id, yearMonth, key.monthly_traffic, syncedAt);
         },
       };
     });
   }
 
   keyMonthly(serverName: string, keyId: string, month?: YearMonth): Promise<Cached<KeyMonthlyReport>> {
-    return this.#calls.read(serverName, (server) => {
+    return this.calls.read(serverName, (server) => {
       const yearMonth = formatYearMonth(month);
       return {
         snapshot: SNAPSHOTS.keyMonthly(keyId, yearMonth),
         fetch: (client) => client.getKeyMonthlyTraffic(keyId, yearMonth).then(dataOf),
         mirror: (report, syncedAt) => {
-          this.#cache.putKeyDays(server.id, keyId, report.daily_breakdown, syncedAt);
-          this.#cache.putKeyMonth(server.id, keyId, yearMonth, report.monthly_traffic, syncedAt);
+          this.cache.putKeyDays(server.id, keyId, report.daily_breakdown, syncedAt);
+          this.cache.putKeyMonth(server.id, keyId, yearMonth, report.monthly_traffic, syncedAt);
         },
       };
     });
   }
 
   summary(serverName: string): Promise<Cached<TrafficSummaryReport>> {
-    return this.#calls.read(serverName, () => ({ snapshot: SNAPSHOTS.summary, fetch: (client) => client.getTrafficSummary().then(dataOf) }));
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.summary, fetch: (client) => client.getTrafficSummary().then(dataOf) }));
   }
 
   /**
@@ -123,7 +114,7 @@ export class TrafficService implements Traffic {
    * whose usage changed).
    */
   #dailyFromKeyDays(server: ServerInfo, date: string): Cached<DailyTrafficReport> | null {
-    const keys = this.#cache.dayTotals(server.id, date);
+    const keys = this.cache.dayTotals(server.id, date);
     if (!server.lastSyncedAt || date > server.lastSyncedAt.slice(0, 10)) return null;
     const sum = (pick: (usage: DayUsage) => number) => keys.reduce((total, key) => total + pick(key.usage), 0);
     const totalBytes = sum((usage) => usage.total_bytes);
