@@ -1,31 +1,19 @@
-import type {
-  ConfigStatusReport,
-  DailyTrafficReport,
-  HistoryOverview,
-  KeyConfig,
-  KeyHistoryReport,
-  KeyMonthlyReport,
-  LiveTraffic,
-  MonthlyReport,
-  PortsInUse,
-  ServerSettings,
-  TrafficSummaryReport,
-} from '../../../shared/contract/api-types.ts';
+import type * as Api from '../../../shared/contract/api-types.ts';
 
 /** Every snapshot the console keeps, by kind, with the data stored under it. */
 export interface SnapshotKinds {
-  live: LiveTraffic;
-  history: HistoryOverview;
-  daily: DailyTrafficReport;
-  monthly: MonthlyReport;
-  summary: TrafficSummaryReport;
-  'config-status': ConfigStatusReport;
-  settings: ServerSettings;
-  ports: PortsInUse;
-  'key-config': KeyConfig;
+  live: Api.LiveTraffic;
+  history: Api.HistoryOverview;
+  daily: Api.DailyTrafficReport;
+  monthly: Api.MonthlyReport;
+  summary: Api.TrafficSummaryReport;
+  'config-status': Api.ConfigStatusReport;
+  settings: Api.ServerSettings;
+  ports: Api.PortsInUse;
+  'key-config': Api.KeyConfig;
   /** A key's history report without its days, which live in the cache's key_days table alone. */
-  'key-history-summary': Omit<KeyHistoryReport, 'daily_stats'>;
-  'key-monthly': KeyMonthlyReport;
+  'key-history-summary': Omit<Api.KeyHistoryReport, 'daily_stats'>;
+  'key-monthly': Api.KeyMonthlyReport;
   /** Each key's usage as of the last complete sync, as cache-sync compares it. */
   'synced-usage': Record<string, string>;
 }
