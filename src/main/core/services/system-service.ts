@@ -1,12 +1,4 @@
-import type {
-  ConfigStatusReport,
-  ConfigSyncReport,
-  PortsInUse,
-  RealityCheckReport,
-  ServerSettings,
-  ServerSettingsPatch,
-  ServerSettingsUpdate,
-} from '../../../shared/contract/api-types.ts';
+import type * as Api from '../../../shared/contract/api-types.ts';
 import type { Cached, System } from '../../../shared/contract/services.ts';
 import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
 import { checkSettingsPatch } from './check-settings-patch.ts';
@@ -15,23 +7,23 @@ import { ServerService } from './server-service.ts';
 
 /** Xray and firewall state, kept in step with the keys through the agent's system endpoints. */
 export class SystemService extends ServerService implements System {
-  configStatus(serverName: string): Promise<Cached<ConfigStatusReport>> {
+  configStatus(serverName: string): Promise<Cached<Api.ConfigStatusReport>> {
     return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.configStatus, fetch: (client) => client.getConfigStatus().then(dataOf) }));
   }
 
-  syncConfig(serverName: string): Promise<ConfigSyncReport> {
+  syncConfig(serverName: string): Promise<Api.ConfigSyncReport> {
     return this.calls.write(serverName, () => ({ send: (client) => client.syncConfig().then(dataOf) }));
   }
 
-  verifyReality(serverName: string): Promise<RealityCheckReport> {
+  verifyReality(serverName: string): Promise<Api.RealityCheckReport> {
     return this.calls.check(serverName, (client) => client.verifyReality().then(dataOf));
   }
 
-  settings(serverName: string): Promise<Cached<ServerSettings>> {
+  settings(serverName: string): Promise<Cached<Api.ServerSettings>> {
     return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.settings, fetch: async (client) => (await client.getSettings()).data.settings }));
   }
 
-  updateSettings(serverName: string, patch: ServerSettingsPatch): Promise<ServerSettingsUpdate> {
+  updateSettings(serverName: string, patch: Api.ServerSettingsPatch): Promise<Api.ServerSettingsUpdate> {
     return this.calls.write(serverName, (server) => {
       // Checked before connecting: a bad value changes nothing anywhere.
       checkSettingsPatch(patch);
@@ -45,7 +37,7 @@ export class SystemService extends ServerService implements System {
     });
   }
 
-  ports(serverName: string): Promise<Cached<PortsInUse>> {
+  ports(serverName: string): Promise<Cached<Api.PortsInUse>> {
     return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.ports, fetch: (client) => client.getPorts().then(dataOf) }));
   }
 }

@@ -1,13 +1,4 @@
-import type {
-  DailyKeysTrafficReport,
-  DailyTrafficReport,
-  HistoryOverview,
-  KeyHistoryReport,
-  KeyMonthlyReport,
-  LiveTraffic,
-  MonthlyReport,
-  TrafficSummaryReport,
-} from '../../../shared/contract/api-types.ts';
+import type * as Api from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Traffic, YearMonth } from '../../../shared/contract/services.ts';
 import { formatBytes } from '../../../../remote-agent/src/lib/format-bytes.ts';
@@ -19,15 +10,15 @@ import { ServerService } from './server-service.ts';
 
 /** Traffic reads; each one mirrored into the cache, with per-key days filed where the answer has them. */
 export class TrafficService extends ServerService implements Traffic {
-  live(serverName: string): Promise<Cached<LiveTraffic>> {
+  live(serverName: string): Promise<Cached<Api.LiveTraffic>> {
     return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.live, fetch: (client) => client.getLiveTraffic().then(dataOf) }));
   }
 
-  history(serverName: string): Promise<Cached<HistoryOverview>> {
+  history(serverName: string): Promise<Cached<Api.HistoryOverview>> {
     return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.history, fetch: (client) => client.getTrafficHistory().then(dataOf) }));
   }
 
-  keyHistory(serverName: string, keyId: string): Promise<Cached<KeyHistoryReport>> {
+  keyHistory(serverName: string, keyId: string): Promise<Cached<Api.KeyHistoryReport>> {
     return this.calls.read(serverName, (server) => {
       const summaryAt = SNAPSHOTS.keyHistorySummary(keyId);
       return {
@@ -49,7 +40,7 @@ export class TrafficService extends ServerService implements Traffic {
     });
   }
 
-  daily(serverName: string, date: string): Promise<Cached<DailyTrafficReport>> {
+  daily(serverName: string, date: string): Promise<Cached<Api.DailyTrafficReport>> {
     return this.calls.read(serverName, (server) => {
       checkDate(date);
       return {
@@ -60,7 +51,7 @@ export class TrafficService extends ServerService implements Traffic {
     });
   }
 
-  dailyByKey(serverName: string, date: string): Promise<Cached<DailyKeysTrafficReport>> {
+  dailyByKey(serverName: string, date: string): Promise<Cached<Api.DailyKeysTrafficReport>> {
     return this.calls.read(serverName, (server) => {
       checkDate(date);
       return {
@@ -77,7 +68,7 @@ export class TrafficService extends ServerService implements Traffic {
     });
   }
 
-  monthly(serverName: string, month?: YearMonth): Promise<Cached<MonthlyReport>> {
+  monthly(serverName: string, month?: YearMonth): Promise<Cached<Api.MonthlyReport>> {
     return this.calls.read(serverName, (server) => {
       const yearMonth = formatYearMonth(month);
       return {
@@ -90,7 +81,7 @@ export class TrafficService extends ServerService implements Traffic {
     });
   }
 
-  keyMonthly(serverName: string, keyId: string, month?: YearMonth): Promise<Cached<KeyMonthlyReport>> {
+  keyMonthly(serverName: string, keyId: string, month?: YearMonth): Promise<Cached<Api.KeyMonthlyReport>> {
     return this.calls.read(serverName, (server) => {
       const yearMonth = formatYearMonth(month);
       return {
@@ -104,7 +95,7 @@ export class TrafficService extends ServerService implements Traffic {
     });
   }
 
-  summary(serverName: string): Promise<Cached<TrafficSummaryReport>> {
+  summary(serverName: string): Promise<Cached<Api.TrafficSummaryReport>> {
     return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.summary, fetch: (client) => client.getTrafficSummary().then(dataOf) }));
   }
 
@@ -113,7 +104,7 @@ export class TrafficService extends ServerService implements Traffic {
    * the last sync is unknown; one before it without rows moved nothing (the sync fetched every key
    * whose usage changed).
    */
-  #dailyFromKeyDays(server: ServerInfo, date: string): Cached<DailyTrafficReport> | null {
+  #dailyFromKeyDays(server: ServerInfo, date: string): Cached<Api.DailyTrafficReport> | null {
     const keys = this.cache.dayTotals(server.id, date);
     if (!server.lastSyncedAt || date > server.lastSyncedAt.slice(0, 10)) return null;
     const sum = (pick: (usage: DayUsage) => number) => keys.reduce((total, key) => total + pick(key.usage), 0);
