@@ -8,8 +8,9 @@ import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { DayUsage } from './cache-records.ts';
 import { CACHE_SCHEMA_VERSION } from './cache-schema.ts';
 import { ConsoleCache } from './console-cache.ts';
-import { openTempCache } from './testing/temp-cache.ts';
+import { openTempCache, type AnySnapshots } from './testing/temp-cache.ts';
 
+// The storage is tested with any kind and any JSON (AnySnapshots), not Keyport's own kinds.
 const SYNCED = '2025-08-05T12:00:00.000Z';
 const LATER = '2025-08-06T12:00:00.000Z';
 
@@ -53,7 +54,7 @@ const USER_VERSION_OFFSET = 60;
 
 test('data written before close is there after reopening the file', (t) => {
   const path = join(tempDir(t), 'cache.sqlite');
-  const first = new ConsoleCache(path);
+  const first = new ConsoleCache<AnySnapshots>(path);
   first.saveServer(server('s1', 'paris'), { sealedSecret: 'sealed-blob', trustedKeys: { 'paris.example:22': 'SHA256:p' } });
   first.replaceKeys('s1', [key('k1')], SYNCED);
   first.putKeyDays('s1', 'k1', { '2025-08-05': usage(10, 20) }, SYNCED);
@@ -61,7 +62,7 @@ test('data written before close is there after reopening the file', (t) => {
   first.markSynced('s1', LATER);
   first.close();
 
-  const second = new ConsoleCache(path);
+  const second = new ConsoleCache<AnySnapshots>(path);
   t.after(() => second.close());
   assert.deepEqual(second.listServers(), [{ ...server('s1', 'paris'), lastSyncedAt: LATER }]);
   assert.deepEqual(second.serverCredentials('s1'), { sealedSecret: 'sealed-blob', trustedKeys: { 'paris.example:22': 'SHA256:p' } });
@@ -72,7 +73,7 @@ test('data written before close is there after reopening the file', (t) => {
 
 test('a new file gets the current schema version, and a file from a newer Keyport is refused', (t) => {
   const path = join(tempDir(t), 'cache.sqlite');
-  new ConsoleCache(path).close();
+  new ConsoleCache<AnySnapshots>(path).close();
   assert.ok(CACHE_SCHEMA_VERSION >= 1);
   assert.equal(readFileSync(path).readUInt32BE(USER_VERSION_OFFSET), CACHE_SCHEMA_VERSION);
 
@@ -82,7 +83,7 @@ test('a new file gets the current schema version, and a file from a newer Keypor
   writeSync(fd, newer, 0, 4, USER_VERSION_OFFSET);
   closeSync(fd);
   assert.throws(
-    () => new ConsoleCache(path),
+    () => new ConsoleCache<AnySnapshots>(path),
     new RegExp(`schema version ${CACHE_SCHEMA_VERSION + 1}, newer than the ${CACHE_SCHEMA_VERSION} this Keyport knows`),
   );
 });
@@ -90,7 +91,7 @@ test('a new file gets the current schema version, and a file from a newer Keypor
 test('the file is readable by its owner only, in a new directory of mode 0700', (t) => {
   const dir = join(tempDir(t), 'home', 'cache');
   const path = join(dir, 'cache.sqlite');
-  const cache = new ConsoleCache(path);
+  const cache = new ConsoleCache<AnySnapshots>(path);
   t.after(() => cache.close());
   cache.saveServer(server('s1', 'paris'));
   assert.equal(statSync(path).mode & 0o777, 0o600);
@@ -102,13 +103,13 @@ test('an existing file readable by others is narrowed to 0600 when opened', (t) 
   const path = join(tempDir(t), 'cache.sqlite');
   writeFileSync(path, '');
   chmodSync(path, 0o644);
-  const cache = new ConsoleCache(path);
+  const cache = new ConsoleCache<AnySnapshots>(path);
   t.after(() => cache.close());
   assert.equal(statSync(path).mode & 0o777, 0o600);
 });
 
 test('removing a server removes everything cached of it and nothing of the others', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   for (const [id, name] of [['s1', 'paris'], ['s2', 'tokyo']] as const) {
     cache.saveServer(server(id, name), { sealedSecret: `sealed-${id}`, trustedKeys: { [`${name}.example:22`]: 'SHA256:x' } });
     cache.replaceKeys(id, [key('k1')], SYNCED);
@@ -141,7 +142,7 @@ test('removing a server removes everything cached of it and nothing of the other
 });
 
 test('replaceKeys drops keys gone from the server with their history, and keeps the history of the others', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   assert.equal(cache.listKeys('s1'), null);
   cache.replaceKeys('s1', [key('k1'), key('k22'), key('k333')], SYNCED);
@@ -164,7 +165,7 @@ test('replaceKeys drops keys gone from the server with their history, and keeps 
 });
 
 test('upsertKey adds or changes one key and deleteKey removes it with its history', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   cache.replaceKeys('s1', [key('k1')], SYNCED);
   cache.upsertKey('s1', key('k22'));
@@ -184,7 +185,7 @@ test('upsertKey adds or changes one key and deleteKey removes it with its histor
 });
 
 test('putKeyDays replaces the numbers of the days it brings and keeps the days it does not', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   cache.putKeyDays('s1', 'k1', { '2025-08-01': usage(1, 1), '2025-08-02': usage(2, 2) }, SYNCED);
   // The agent has cleaned up 08-01 by now: its history only starts at 08-02.
@@ -206,7 +207,7 @@ test('putKeyDays replaces the numbers of the days it brings and keeps the days i
 });
 
 test('monthTotals adds up a month of days per key, with the highest max_connections', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   cache.saveServer(server('s2', 'tokyo'));
   cache.putKeyDays(
@@ -238,7 +239,7 @@ test('monthTotals adds up a month of days per key, with the highest max_connecti
 });
 
 test('putKeyMonth keeps the numbers of a month total, newest wins', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   const reported = { ...usage(1, 2, 3, 4), total_formatted: '3 B', rx_formatted: '1 B', tx_formatted: '2 B' };
   cache.putKeyMonth('s1', 'k1', '2025-07', reported, SYNCED);
@@ -253,7 +254,7 @@ test('putKeyMonth keeps the numbers of a month total, newest wins', (t) => {
 });
 
 test('2,000 keys of 31 days each go in one batch and add up per key', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   const keyIds = Array.from({ length: 2000 }, (_, index) => `key-${String(index).padStart(4, '0')}`);
   cache.batch(() => {
@@ -282,7 +283,7 @@ test('2,000 keys of 31 days each go in one batch and add up per key', (t) => {
 });
 
 test('a batch that fails half way leaves nothing of it behind', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   assert.throws(() =>
     cache.batch(() => {
@@ -294,7 +295,7 @@ test('a batch that fails half way leaves nothing of it behind', (t) => {
 });
 
 test('a server is found by its id or by its name, the id first', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   cache.saveServer(server('s2', 's1'));
   assert.equal(cache.findServer('s1')?.name, 'paris');
@@ -306,7 +307,7 @@ test('a server is found by its id or by its name, the id first', (t) => {
 });
 
 test('a name another server has is refused, and saving a server again updates it', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   cache.saveServer(server('s2', 'tokyo'));
   assert.throws(() => cache.saveServer(server('s3', 'Paris')), { code: 'bad-input' });
@@ -317,7 +318,7 @@ test('a name another server has is refused, and saving a server again updates it
 });
 
 test('writes for a server that is not cached fail with not-found', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   assert.throws(() => cache.replaceKeys('nope', [key('k1')], SYNCED), { code: 'not-found' });
   assert.throws(() => cache.upsertKey('nope', key('k1')), { code: 'not-found' });
   assert.throws(() => cache.putKeyDays('nope', 'k1', { '2025-08-01': usage(1, 1) }, SYNCED), { code: 'not-found' });
@@ -327,7 +328,7 @@ test('writes for a server that is not cached fail with not-found', (t) => {
 });
 
 test('a snapshot comes back as it was stored, per kind and scope', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
   const report = { key_id: 'k1', daily_stats: { '2025-08-05': usage(1, 2) }, last_activity: null, nested: [1, 'two', true] };
   cache.putSnapshot('s1', 'key-history', 'k1', report, SYNCED);
@@ -343,7 +344,7 @@ test('a snapshot comes back as it was stored, per kind and scope', (t) => {
 });
 
 test('a sealed secret is stored exactly as given and only credentials give it back', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   const sealed = 'djEwAAAA+sealed/by-the-keychain==';
   const trustedKeys = { 'paris.example:22': 'SHA256:target', 'bastion:2222': 'SHA256:hop' };
   cache.saveServer(server('s1', 'paris'), { sealedSecret: sealed, trustedKeys });
@@ -362,7 +363,7 @@ test('a sealed secret is stored exactly as given and only credentials give it ba
 test('caches opened and closed do not abort the process when the garbage collector runs', async (t) => {
   const dir = tempDir(t);
   for (let round = 0; round < 10; round += 1) {
-    const cache = new ConsoleCache(join(dir, `cache-${round}.sqlite`));
+    const cache = new ConsoleCache<AnySnapshots>(join(dir, `cache-${round}.sqlite`));
     cache.saveServer(server('s1', 'paris'));
     cache.putKeyDays('s1', 'k1', { '2025-08-01': usage(1, 1) }, SYNCED);
     assert.equal(cache.monthTotals('s1', '2025-08').length, 1);
@@ -378,7 +379,7 @@ test('caches opened and closed do not abort the process when the garbage collect
 });
 
 test('deleteKeySnapshots drops a key’s snapshots of the named kinds, by its id or id/…, and nothing else', (t) => {
-  const { cache } = openTempCache(t);
+  const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'alpha'));
   const put = (kind: string, scope: string) => cache.putSnapshot('s1', kind, scope, { kind, scope }, SYNCED);
   put('key-history-summary', 'k1');
@@ -396,7 +397,7 @@ test('deleteKeySnapshots drops a key’s snapshots of the named kinds, by its id
 
 test('opening a version 1 file drops its whole key-history snapshots (their days are in key_days) and keeps the rest', (t) => {
   const path = join(tempDir(t), 'cache.sqlite');
-  const old = new ConsoleCache(path);
+  const old = new ConsoleCache<AnySnapshots>(path);
   old.saveServer(server('s1', 'alpha'));
   old.putSnapshot('s1', 'key-history', 'k1', { daily_stats: {} }, SYNCED);
   old.putSnapshot('s1', 'history', '', { total_keys: 1 }, SYNCED);
@@ -407,7 +408,7 @@ test('opening a version 1 file drops its whole key-history snapshots (their days
   writeSync(fd, version1, 0, 4, USER_VERSION_OFFSET);
   closeSync(fd);
 
-  const reopened = new ConsoleCache(path);
+  const reopened = new ConsoleCache<AnySnapshots>(path);
   assert.equal(reopened.getSnapshot('s1', 'key-history', 'k1'), null);
   assert.deepEqual(reopened.getSnapshot('s1', 'history', ''), { data: { total_keys: 1 }, syncedAt: SYNCED });
   reopened.close();

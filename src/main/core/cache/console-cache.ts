@@ -15,6 +15,7 @@ import type {
   ServerCredentials,
 } from './cache-records.ts';
 import { migrateCacheSchema } from './cache-schema.ts';
+import type { SnapshotKinds } from './snapshot-kinds.ts';
 
 interface ServerRow {
   id: string;
@@ -47,9 +48,10 @@ const YEAR_MONTH_FORM = /^\d{4}-\d{2}$/;
  * The console's local copy of every server's data (better-sqlite3, one file), so an offline server
  * can still be browsed. Synchronous like better-sqlite3 itself; every batch is one transaction.
  * Writes for a server that is not cached throw KeyportError `not-found`; history is taken for any
- * key id, listed or not.
+ * key id, listed or not. `Kinds` names each snapshot kind's data: Keyport's own unless a test of the
+ * storage alone keeps any JSON.
  */
-export class ConsoleCache {
+export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   readonly #db: Database.Database;
   readonly #upsertServer: Database.Statement;
   readonly #setSealedSecret: Database.Statement<[string | null, string]>;
@@ -351,23 +353,23 @@ export class ConsoleCache {
   }
 
   /** Stores a whole response as JSON, replacing the one of the same kind and scope. */
-  putSnapshot(serverId: string, kind: string, scope: string, data: unknown, syncedAt: string): void {
+  putSnapshot<K extends keyof Kinds & string>(serverId: string, kind: K, scope: string, data: Kinds[K], syncedAt: string): void {
     const json = JSON.stringify(data);
     if (json === undefined) throw new KeyportError('bad-input', `a ${kind} snapshot must be JSON data`);
     this.#write(serverId, () => this.#upsertSnapshot.run(serverId, kind, scope, json, syncedAt));
   }
 
   /** Drops a key's snapshots of these kinds (one scoped by its id, or by `id/...`). */
-  deleteKeySnapshots(serverId: string, keyId: string, kinds: readonly string[]): void {
+  deleteKeySnapshots(serverId: string, keyId: string, kinds: readonly (keyof Kinds & string)[]): void {
     this.batch(() => {
       for (const kind of kinds) this.#deleteKeySnapshot.run({ server: serverId, kind, key: keyId });
     });
   }
 
-  /** The snapshot as stored; the caller names the type it stored. */
-  getSnapshot<T>(serverId: string, kind: string, scope: string): CachedSnapshot<T> | null {
+  /** The snapshot as stored: its kind says what the data is. */
+  getSnapshot<K extends keyof Kinds & string>(serverId: string, kind: K, scope: string): CachedSnapshot<Kinds[K]> | null {
     const row = this.#selectSnapshot.get(serverId, kind, scope);
-    return row === undefined ? null : { data: JSON.parse(row.data_json) as T, syncedAt: row.synced_at };
+    return row === undefined ? null : { data: JSON.parse(row.data_json) as Kinds[K], syncedAt: row.synced_at };
   }
 
   /** Forgets a key's days and months, as the server does when its history is reset. */

@@ -1,5 +1,5 @@
 import { KeyportError, isKeyportError } from '../../../shared/contract/errors.ts';
-import { processConsoleIdentity, type ConsoleIdentity } from '../console/console-identity.ts';
+import type { ConsoleIdentity } from '../console/console-identity.ts';
 import type { DeployProgress, DeployResult, ServerFacts } from '../../../shared/contract/deploy.ts';
 import type { PortRange } from '../../../shared/contract/servers.ts';
 import { unexpectedAnswer } from '../ssh/remote-answer.ts';
@@ -13,7 +13,7 @@ import { detectHostFirewall, describeFacts as describeHostFirewall, planHostFire
 import { openHostFirewall } from './host-firewall-changes.ts';
 import { resolveLocalArtifacts, type LocalArtifacts } from './local-artifacts.ts';
 import { ProgressSteps } from './progress-steps.ts';
-import { takeDeployLock } from './take-deploy-lock.ts';
+import { underDeployLock } from './take-deploy-lock.ts';
 import { RemoteReleases } from './remote-releases.ts';
 import { remoteSha256 } from './remote-sha256.ts';
 import {
@@ -65,21 +65,14 @@ export async function deployAgent(host: RemoteHost, options: DeployAgentOptions)
   if (!Number.isInteger(apiPort) || apiPort < 1 || apiPort > 65535) throw new KeyportError('bad-input', `API port ${apiPort} is not a TCP port`);
   if (!PUBLIC_HOST.test(options.publicHost)) throw new KeyportError('bad-input', `"${options.publicHost}" is not a host name or address`);
   const keyPorts = checkKeyPorts(options.keyPorts ?? DEFAULT_KEY_PORTS, apiPort);
-  const lock = await takeDeployLock(host, {
-    owner: options.owner ?? processConsoleIdentity(),
-    breakLock: options.breakLock,
-    operation: 'deploy',
-    onProgress: options.onProgress,
-  });
-  const steps = new ProgressSteps(options.onProgress, () => lock.refresh());
-  try {
+  return underDeployLock(host, { ...options, operation: 'deploy' }, async (steps) => {
     const [facts, local, hostFirewall] = await steps.run('detect', 'detecting OS, arch, init system, Xray and the host firewall', async () => {
       const found = await detectServer(host);
       const firewall = await detectHostFirewall(host);
       const artifacts = await resolveLocalArtifacts(options.artifacts ?? checkoutArtifacts(), found.arch);
       return { value: [found, artifacts, firewall] as const, message: `${describeFacts(found)}; ${describeHostFirewall(firewall)}` };
     });
-    return await install(host, {
+    return install(host, {
       steps,
       facts,
       local,
@@ -89,9 +82,7 @@ export async function deployAgent(host: RemoteHost, options: DeployAgentOptions)
       publicHost: options.publicHost,
       healthCheck: options.healthCheck ?? checkAgentHealth,
     });
-  } finally {
-    await lock.release().catch(() => undefined);
-  }
+  });
 }
 
 async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult> {

@@ -1,8 +1,7 @@
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
-import { ProgressSteps } from './progress-steps.ts';
-import { processConsoleIdentity, type ConsoleIdentity } from '../console/console-identity.ts';
-import { takeDeployLock } from './take-deploy-lock.ts';
+import type { ConsoleIdentity } from '../console/console-identity.ts';
+import { underDeployLock } from './take-deploy-lock.ts';
 import { closeHostFirewall } from './host-firewall-changes.ts';
 import { removeFirewallChains } from './remove-firewall-chains.ts';
 import { DATA_DIR, KEYPORT_ROOT, SYSTEMD_UNIT_FILE, XRAY_CONFIG_FILE, XRAY_PID_FILE } from './remote-layout.ts';
@@ -25,14 +24,7 @@ export interface UninstallOptions {
  * chains (the counting ones and KEYPORT_OPEN), /opt/keyport, and the data unless kept.
  */
 export async function uninstallAgent(host: RemoteHost, options: UninstallOptions): Promise<void> {
-  const lock = await takeDeployLock(host, {
-    owner: options.owner ?? processConsoleIdentity(),
-    breakLock: options.breakLock,
-    operation: 'uninstall',
-    onProgress: options.onProgress,
-  });
-  const steps = new ProgressSteps(options.onProgress, () => lock.refresh());
-  try {
+  await underDeployLock(host, { ...options, operation: 'uninstall' }, async (steps) => {
     await steps.run('stop', 'stopping the agent and its Xray', async () => {
       const systemd = (await host.run(`test -f ${shellQuote(SYSTEMD_UNIT_FILE)} && command -v systemctl`)).exitCode === 0;
       if (systemd) await new SystemdService(host).remove();
@@ -49,7 +41,5 @@ export async function uninstallAgent(host: RemoteHost, options: UninstallOptions
       const opened = hostFirewall ? `${hostFirewall}; ` : '';
       return { value: undefined, message: `${opened}${chains}; ${KEYPORT_ROOT} removed; ${DATA_DIR} ${options.keepData ? 'kept' : 'removed'}` };
     });
-  } finally {
-    await lock.release().catch(() => undefined);
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
+import { processConsoleIdentity, type ConsoleIdentity } from '../console/console-identity.ts';
 import { removeLeftoverFiles } from './leftover-files.ts';
 import { ProgressSteps } from './progress-steps.ts';
 import { RemoteLock, type AcquireOptions, type TakeOver } from './remote-lock.ts';
@@ -29,4 +30,27 @@ export async function takeDeployLock(host: RemoteHost, options: AcquireOptions &
       throw error;
     }
   });
+}
+
+export interface LockedWorkOptions {
+  operation: NonNullable<AcquireOptions['operation']>;
+  onProgress?: (progress: DeployProgress) => void;
+  /** Who works, as the server's lock records it; a console of this process only by default. */
+  owner?: ConsoleIdentity;
+  breakLock?: boolean;
+}
+
+/** A deploy or uninstall: its steps run under the server's lock, which each step refreshes and the end releases. */
+export async function underDeployLock<T>(host: RemoteHost, options: LockedWorkOptions, work: (steps: ProgressSteps) => Promise<T>): Promise<T> {
+  const lock = await takeDeployLock(host, {
+    owner: options.owner ?? processConsoleIdentity(),
+    breakLock: options.breakLock,
+    operation: options.operation,
+    onProgress: options.onProgress,
+  });
+  try {
+    return await work(new ProgressSteps(options.onProgress, () => lock.refresh()));
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
 }

@@ -2,11 +2,10 @@ import type { HistoryOverview } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Keys, Traffic } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
+import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
 import { findServer } from './server-directory.ts';
 
 const KEY_HISTORY_CONCURRENCY = 4;
-/** The cache snapshot holding each key's usage as of the last complete sync. */
-const SYNCED_USAGE = 'synced-usage';
 
 export interface SyncDeps {
   cache: ConsoleCache;
@@ -22,7 +21,7 @@ export interface SyncDeps {
  */
 export async function syncServer(deps: SyncDeps, serverName: string): Promise<void> {
   const server = findServer(deps.cache, serverName);
-  const previous = deps.cache.getSnapshot<Record<string, string>>(server.id, SYNCED_USAGE, '')?.data ?? {};
+  const previous = deps.cache.getSnapshot(server.id, ...SNAPSHOTS.syncedUsage)?.data ?? {};
   const keys = await deps.keys.list(serverName);
   if (keys.source === 'cache') throw new KeyportError('server-offline', `${serverName} is offline; kept the data of ${keys.syncedAt}`);
   const today = new Date().toISOString().slice(0, 10);
@@ -40,7 +39,7 @@ export async function syncServer(deps: SyncDeps, serverName: string): Promise<vo
   };
   await Promise.all(Array.from({ length: KEY_HISTORY_CONCURRENCY }, worker));
   // Written last: a pass cut short leaves the old usage, so the next pass fetches those keys again.
-  deps.cache.putSnapshot(server.id, SYNCED_USAGE, '', usage, history.syncedAt);
+  deps.cache.putSnapshot(server.id, ...SNAPSHOTS.syncedUsage, usage, history.syncedAt);
 }
 
 /** A key's lifetime usage in one string: when it differs from the last sync's, the key has new days. */

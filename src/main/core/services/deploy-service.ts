@@ -12,6 +12,7 @@ import { detectServer } from '../deploy/detect-server.ts';
 import { ProgressSteps } from '../deploy/progress-steps.ts';
 import { DEFAULT_API_PORT, DEFAULT_KEY_PORTS } from '../deploy/remote-layout.ts';
 import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
+import type { RemoteHost } from '../ssh/remote-host.ts';
 import { checkSettingsPatch } from './check-settings-patch.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
@@ -39,9 +40,7 @@ export class DeployService implements Deploy {
     // Checked before connecting: a bad value changes nothing anywhere.
     if (options.settings) checkSettingsPatch(options.settings);
     if (options.breakLock !== undefined && typeof options.breakLock !== 'boolean') throw new KeyportError('bad-input', 'breakLock is true or false');
-    onProgress({ step: 'connect', state: 'started', message: `connecting to ${server.target.user}@${server.target.host}:${server.target.port}` });
-    const host = await sessions.host(server);
-    onProgress({ step: 'connect', state: 'done', message: host.asRoot ? 'logged in as root' : `logged in as ${server.target.user}, using sudo` });
+    const host = await this.#connect(server, onProgress);
     const apiPort = server.agent?.apiPort ?? DEFAULT_API_PORT;
     const keyPorts = options.keyPorts ?? server.agent?.keyPorts ?? DEFAULT_KEY_PORTS;
     try {
@@ -89,19 +88,25 @@ export class DeployService implements Deploy {
     request: XrayInstallRequest,
     onProgress: (progress: DeployProgress) => void = () => undefined,
   ): Promise<XrayInstallResult> {
-    const { cache, sessions } = this.#options;
+    const { cache } = this.#options;
     const server = findServer(cache, serverName);
     // Checked before connecting: a bad version or URL changes nothing anywhere.
     checkXrayRequest(request);
-    onProgress({ step: 'connect', state: 'started', message: `connecting to ${server.target.user}@${server.target.host}:${server.target.port}` });
-    const host = await sessions.host(server);
-    onProgress({ step: 'connect', state: 'done', message: host.asRoot ? 'logged in as root' : `logged in as ${server.target.user}, using sudo` });
+    const host = await this.#connect(server, onProgress);
     const facts = await new ProgressSteps(onProgress).run('detect', 'detecting arch and Xray', async () => {
       const found = await detectServer(host);
       return { value: found, message: `${found.os}, ${found.arch}, ${found.xrayVersion ? `Xray ${found.xrayVersion} now` : 'no Xray yet'}` };
     });
     const afterInstall = server.agent ? () => this.#syncAgentXray(server) : undefined;
     return installXray(host, { arch: facts.arch, request, onProgress, afterInstall });
+  }
+
+  /** The `connect` step: the server's session, logged in as root or with sudo. */
+  async #connect(server: ServerInfo, onProgress: (progress: DeployProgress) => void): Promise<RemoteHost> {
+    onProgress({ step: 'connect', state: 'started', message: `connecting to ${server.target.user}@${server.target.host}:${server.target.port}` });
+    const host = await this.#options.sessions.host(server);
+    onProgress({ step: 'connect', state: 'done', message: host.asRoot ? 'logged in as root' : `logged in as ${server.target.user}, using sudo` });
+    return host;
   }
 
   /**

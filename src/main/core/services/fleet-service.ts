@@ -18,6 +18,7 @@ import { resolveSshAlias } from '../ssh/ssh-config.ts';
 import { probeHostKey, SshLink, type SshEndpoint } from '../ssh/ssh-link.ts';
 import type { SecretVault } from './secret-vault.ts';
 import { trustHostKey } from './host-key-trust.ts';
+import { ServerCalls } from './server-calls.ts';
 import { findServer } from './server-directory.ts';
 import { credentialsFor, endpointOf, expandHome, jumpsOf, type ServerSessions } from './server-sessions.ts';
 
@@ -39,10 +40,12 @@ export interface FleetOptions {
 export class FleetService implements Fleet {
   readonly #options: FleetOptions;
   readonly #portChecker: PortChecker;
+  readonly #calls: ServerCalls;
 
   constructor(options: FleetOptions) {
     this.#options = options;
     this.#portChecker = options.portChecker ?? new PortChecker();
+    this.#calls = new ServerCalls(options.cache, options.sessions);
   }
 
   async list(): Promise<ServerInfo[]> {
@@ -217,10 +220,8 @@ export class FleetService implements Fleet {
     }
   }
 
-  async checkPorts(serverName: string): Promise<PortCheck> {
-    const server = findServer(this.#options.cache, serverName);
-    const client = await this.#options.sessions.client(server);
-    return this.#checkPorts(server, client, await client.listKeys());
+  checkPorts(serverName: string): Promise<PortCheck> {
+    return this.#calls.check(serverName, async (client, server) => this.#checkPorts(server, client, await client.listKeys()));
   }
 
   /** The last check while it is fresh, else a new one; a check the agent could not help with is left out of the status. */

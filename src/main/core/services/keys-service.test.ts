@@ -3,7 +3,6 @@ import { test, type TestContext } from 'node:test';
 import type { ApiKey } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { deployedAlpha, openTempCache } from '../cache/testing/temp-cache.ts';
-import { KEY_SNAPSHOTS } from './key-snapshots.ts';
 import { KeysService } from './keys-service.ts';
 import type { ServerSessions } from './server-sessions.ts';
 
@@ -24,7 +23,7 @@ function keysOfAlpha(t: TestContext, client: object) {
   const { cache } = openTempCache(t);
   cache.saveServer(deployedAlpha(SYNCED));
   cache.replaceKeys('s1', [ANNA, BOB], SYNCED);
-  cache.putSnapshot('s1', KEY_SNAPSHOTS.config, ANNA.id, { key: ANNA, vless_url: 'vless://x#anna', qr_code_data: 'vless://x#anna' }, SYNCED);
+  cache.putSnapshot('s1', 'key-config', ANNA.id, { key: ANNA, vless_url: 'vless://x#anna', qr_code_data: 'vless://x#anna' }, SYNCED);
   const server = { online: true };
   const sessions = {
     client: async () => {
@@ -79,4 +78,23 @@ test('offline, a rename fails as server-offline and changes nothing', async (t) 
   server.online = false;
   await assert.rejects(keys.rename('alpha', ANNA.id, 'x'), (error: unknown) => error instanceof KeyportError && error.code === 'server-offline');
   assert.deepEqual(cache.listKeys('s1')?.keys.map((cached) => cached.name), ['anna', 'bob']);
+});
+
+test('a server that cannot be reached at all fails every change as offline, nothing was changed', async (t) => {
+  const { cache, server, keys } = keysOfAlpha(t, {});
+  server.online = false;
+  const changes = [
+    () => keys.create('alpha', 'carol'),
+    () => keys.remove('alpha', ANNA.id),
+    () => keys.setActive('alpha', ANNA.id, false),
+    () => keys.rename('alpha', ANNA.id, 'x'),
+    () => keys.resetLiveTraffic('alpha', ANNA.id),
+    () => keys.resetHistory('alpha', ANNA.id),
+  ];
+  for (const change of changes) {
+    await assert.rejects(change(), (error: unknown) =>
+      error instanceof KeyportError && error.code === 'server-offline' && /nothing was changed/.test(error.message));
+  }
+  assert.deepEqual(cache.listKeys('s1')?.keys, [ANNA, BOB]);
+  assert.notEqual(cache.getSnapshot('s1', 'key-config', ANNA.id), null);
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { ConsoleCache } from '../cache/console-cache.ts';
 import { deployedAlpha, openTempCache } from '../cache/testing/temp-cache.ts';
 import { KeysService } from './keys-service.ts';
 import { NO_VAULT } from './secret-vault.ts';
@@ -45,7 +46,7 @@ async function assertAllOffline(writes: Writes): Promise<void> {
   }
 }
 
-function servicesOver(t: TestContext, sessions: (cache: ReturnType<typeof openTempCache>['cache']) => ServerSessions, port = 22) {
+function servicesOver(t: TestContext, sessions: (cache: ConsoleCache) => ServerSessions, port = 22) {
   const { cache } = openTempCache(t);
   const alpha = deployedAlpha(SYNCED);
   cache.saveServer({ ...alpha, target: { ...alpha.target, host: '127.0.0.1', port, auth: { method: 'password' } } });

@@ -60,3 +60,8 @@ test('a bad change is refused before the server is asked; offline, a change fail
   await assert.rejects(system.updateSettings('alpha', { reality_target: 'www.example.org:443' }), (error: KeyportError) =>
     error.code === 'server-offline' && /nothing was changed/.test(error.message));
 });
+
+test('a config sync to a server that cannot be reached fails saying nothing was changed', async (t) => {
+  const { system } = systemWith(t, { online: false });
+  await assert.rejects(system.syncConfig('alpha'), (error: KeyportError) => error.code === 'server-offline' && /nothing was changed/.test(error.message));
+});

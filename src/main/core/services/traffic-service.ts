@@ -1,126 +1,102 @@
-import type {
-  DailyKeysTrafficReport,
-  DailyTrafficReport,
-  HistoryOverview,
-  KeyHistoryReport,
-  KeyMonthlyReport,
-  LiveTraffic,
-  MonthlyReport,
-  TrafficSummaryReport,
-} from '../../../shared/contract/api-types.ts';
+import type * as Api from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Traffic, YearMonth } from '../../../shared/contract/services.ts';
 import { formatBytes } from '../../../../remote-agent/src/lib/format-bytes.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { DayUsage } from '../cache/cache-records.ts';
-import type { ConsoleCache } from '../cache/console-cache.ts';
-import { KEY_SNAPSHOTS } from './key-snapshots.ts';
-import { readThrough } from './read-through.ts';
-import { findServer } from './server-directory.ts';
-import type { ServerSessions } from './server-sessions.ts';
+import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
+import { dataOf } from './server-calls.ts';
+import { ServerService } from './server-service.ts';
 
 /** Traffic reads; each one mirrored into the cache, with per-key days filed where the answer has them. */
-export class TrafficService implements Traffic {
-  readonly #cache: ConsoleCache;
-  readonly #sessions: ServerSessions;
-
-  constructor(cache: ConsoleCache, sessions: ServerSessions) {
-    this.#cache = cache;
-    this.#sessions = sessions;
+export class TrafficService extends ServerService implements Traffic {
+  live(serverName: string): Promise<Cached<Api.LiveTraffic>> {
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.live, fetch: (client) => client.getLiveTraffic().then(dataOf) }));
   }
 
-  async live(serverName: string): Promise<Cached<LiveTraffic>> {
-    const server = findServer(this.#cache, serverName);
-    return readThrough(this.#cache, {
-      server,
-      snapshot: { kind: 'live', scope: '' },
-      fetch: async () => (await (await this.#sessions.client(server)).getLiveTraffic()).data,
+  history(serverName: string): Promise<Cached<Api.HistoryOverview>> {
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.history, fetch: (client) => client.getTrafficHistory().then(dataOf) }));
+  }
+
+  keyHistory(serverName: string, keyId: string): Promise<Cached<Api.KeyHistoryReport>> {
+    return this.calls.read(serverName, (server) => {
+      const summaryAt = SNAPSHOTS.keyHistorySummary(keyId);
+      return {
+        fetch: (client) => client.getKeyTrafficHistory(keyId).then(dataOf),
+        // The days are stored once, in key_days; the snapshot keeps the rest. A year of 10,000 keys is
+        // then one copy, and offline the key shows every day the cache has, even those the agent dropped.
+        mirror: (report, syncedAt) => {
+          const { daily_stats: days, ...summary } = report;
+          this.cache.putKeyDays(server.id, keyId, days, syncedAt);
+          this.cache.putSnapshot(server.id, ...summaryAt, summary, syncedAt);
+        },
+        fallback: () => {
+          const summary = this.cache.getSnapshot(server.id, ...summaryAt);
+          if (!summary) return null;
+          const days = Object.fromEntries(this.cache.keyDays(server.id, keyId).map((day) => [day.date, day.usage]));
+          return { data: { ...summary.data, daily_stats: days }, source: 'cache', syncedAt: summary.syncedAt };
+        },
+      };
     });
   }
 
-  async history(serverName: string): Promise<Cached<HistoryOverview>> {
-    const server = findServer(this.#cache, serverName);
-    return readThrough(this.#cache, {
-      server,
-      snapshot: { kind: 'history', scope: '' },
-      fetch: async () => (await (await this.#sessions.client(server)).getTrafficHistory()).data,
+  daily(serverName: string, date: string): Promise<Cached<Api.DailyTrafficReport>> {
+    return this.calls.read(serverName, (server) => {
+      checkDate(date);
+      return {
+        snapshot: SNAPSHOTS.daily(date),
+        fetch: (client) => client.getDailyTraffic(date).then(dataOf),
+        fallback: () => this.#dailyFromKeyDays(server, date),
+      };
     });
   }
 
-  async keyHistory(serverName: string, keyId: string): Promise<Cached<KeyHistoryReport>> {
-    const server = findServer(this.#cache, serverName);
-    return readThrough(this.#cache, {
-      server,
-      fetch: async () => (await (await this.#sessions.client(server)).getKeyTrafficHistory(keyId)).data,
-      // The days are stored once, in key_days; the snapshot keeps the rest. A year of 10,000 keys is
-      // then one copy, and offline the key shows every day the cache has, even those the agent dropped.
-      mirror: (report, syncedAt) => {
-        const { daily_stats: days, ...summary } = report;
-        this.#cache.putKeyDays(server.id, keyId, days, syncedAt);
-        this.#cache.putSnapshot(server.id, KEY_SNAPSHOTS.historySummary, keyId, summary, syncedAt);
-      },
-      fallback: () => {
-        const summary = this.#cache.getSnapshot<Omit<KeyHistoryReport, 'daily_stats'>>(server.id, KEY_SNAPSHOTS.historySummary, keyId);
-        if (!summary) return null;
-        const days = Object.fromEntries(this.#cache.keyDays(server.id, keyId).map((day) => [day.date, day.usage]));
-        return { data: { ...summary.data, daily_stats: days }, source: 'cache', syncedAt: summary.syncedAt };
-      },
+  dailyByKey(serverName: string, date: string): Promise<Cached<Api.DailyKeysTrafficReport>> {
+    return this.calls.read(serverName, (server) => {
+      checkDate(date);
+      return {
+        fetch: (client) => client.getDailyKeysTraffic(date).then(dataOf),
+        mirror: (report, syncedAt) => {
+          for (const [keyId, usage] of Object.entries(report.keys)) this.cache.putKeyDays(server.id, keyId, { [date]: usage }, syncedAt);
+        },
+        fallback: () => {
+          if (!server.lastSyncedAt || date > server.lastSyncedAt.slice(0, 10)) return null;
+          const keys = Object.fromEntries(this.cache.dayTotals(server.id, date).map((key) => [key.keyId, key.usage]));
+          return { data: { date, keys }, source: 'cache', syncedAt: server.lastSyncedAt };
+        },
+      };
     });
   }
 
-  async daily(serverName: string, date: string): Promise<Cached<DailyTrafficReport>> {
-    const server = findServer(this.#cache, serverName);
-    checkDate(date);
-    return readThrough(this.#cache, {
-      server,
-      snapshot: { kind: 'daily', scope: date },
-      fetch: async () => (await (await this.#sessions.client(server)).getDailyTraffic(date)).data,
-      fallback: () => this.#dailyFromKeyDays(server, date),
+  monthly(serverName: string, month?: YearMonth): Promise<Cached<Api.MonthlyReport>> {
+    return this.calls.read(serverName, (server) => {
+      const yearMonth = formatYearMonth(month);
+      return {
+        snapshot: SNAPSHOTS.monthly(yearMonth),
+        fetch: (client) => client.getMonthlyTraffic(yearMonth).then(dataOf),
+        mirror: (report, syncedAt) => {
+          for (const key of report.keys) this.cache.putKeyMonth(server.id, key.key_id, yearMonth, key.monthly_traffic, syncedAt);
+        },
+      };
     });
   }
 
-  async dailyByKey(serverName: string, date: string): Promise<Cached<DailyKeysTrafficReport>> {
-    const server = findServer(this.#cache, serverName);
-    checkDate(date);
-    return readThrough(this.#cache, {
-      server,
-      fetch: async () => (await (await this.#sessions.client(server)).getDailyKeysTraffic(date)).data,
-      mirror: (report, syncedAt) => {
-        for (const [keyId, usage] of Object.entries(report.keys)) this.#cache.putKeyDays(server.id, keyId, { [date]: usage }, syncedAt);
-      },
-      fallback: () => {
-        if (!server.lastSyncedAt || date > server.lastSyncedAt.slice(0, 10)) return null;
-        const keys = Object.fromEntries(this.#cache.dayTotals(server.id, date).map((key) => [key.keyId, key.usage]));
-        return { data: { date, keys }, source: 'cache', syncedAt: server.lastSyncedAt };
-      },
+  keyMonthly(serverName: string, keyId: string, month?: YearMonth): Promise<Cached<Api.KeyMonthlyReport>> {
+    return this.calls.read(serverName, (server) => {
+      const yearMonth = formatYearMonth(month);
+      return {
+        snapshot: SNAPSHOTS.keyMonthly(keyId, yearMonth),
+        fetch: (client) => client.getKeyMonthlyTraffic(keyId, yearMonth).then(dataOf),
+        mirror: (report, syncedAt) => {
+          this.cache.putKeyDays(server.id, keyId, report.daily_breakdown, syncedAt);
+          this.cache.putKeyMonth(server.id, keyId, yearMonth, report.monthly_traffic, syncedAt);
+        },
+      };
     });
   }
 
-  async monthly(serverName: string, month?: YearMonth): Promise<Cached<MonthlyReport>> {
-    const server = findServer(this.#cache, serverName);
-    const yearMonth = formatYearMonth(month);
-    return readThrough(this.#cache, {
-      server,
-      snapshot: { kind: 'monthly', scope: yearMonth },
-      fetch: async () => (await (await this.#sessions.client(server)).getMonthlyTraffic(yearMonth)).data,
-      mirror: (report, syncedAt) => {
-        for (const key of report.keys) this.#cache.putKeyMonth(server.id, key.key_id, yearMonth, key.monthly_traffic, syncedAt);
-      },
-    });
-  }
-
-  async keyMonthly(serverName: string, keyId: string, month?: YearMonth): Promise<Cached<KeyMonthlyReport>> {
-    const server = findServer(this.#cache, serverName);
-    const yearMonth = formatYearMonth(month);
-    return readThrough(this.#cache, {
-      server,
-      snapshot: { kind: KEY_SNAPSHOTS.monthly, scope: `${keyId}/${yearMonth}` },
-      fetch: async () => (await (await this.#sessions.client(server)).getKeyMonthlyTraffic(keyId, yearMonth)).data,
-      mirror: (report, syncedAt) => {
-        this.#cache.putKeyDays(server.id, keyId, report.daily_breakdown, syncedAt);
-        this.#cache.putKeyMonth(server.id, keyId, yearMonth, report.monthly_traffic, syncedAt);
-      },
-    });
+  summary(serverName: string): Promise<Cached<Api.TrafficSummaryReport>> {
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.summary, fetch: (client) => client.getTrafficSummary().then(dataOf) }));
   }
 
   /**
@@ -128,8 +104,8 @@ export class TrafficService implements Traffic {
    * the last sync is unknown; one before it without rows moved nothing (the sync fetched every key
    * whose usage changed).
    */
-  #dailyFromKeyDays(server: ServerInfo, date: string): Cached<DailyTrafficReport> | null {
-    const keys = this.#cache.dayTotals(server.id, date);
+  #dailyFromKeyDays(server: ServerInfo, date: string): Cached<Api.DailyTrafficReport> | null {
+    const keys = this.cache.dayTotals(server.id, date);
     if (!server.lastSyncedAt || date > server.lastSyncedAt.slice(0, 10)) return null;
     const sum = (pick: (usage: DayUsage) => number) => keys.reduce((total, key) => total + pick(key.usage), 0);
     const totalBytes = sum((usage) => usage.total_bytes);
@@ -147,15 +123,6 @@ export class TrafficService implements Traffic {
       source: 'cache',
       syncedAt: server.lastSyncedAt,
     };
-  }
-
-  async summary(serverName: string): Promise<Cached<TrafficSummaryReport>> {
-    const server = findServer(this.#cache, serverName);
-    return readThrough(this.#cache, {
-      server,
-      snapshot: { kind: 'summary', scope: '' },
-      fetch: async () => (await (await this.#sessions.client(server)).getTrafficSummary()).data,
-    });
   }
 }
 

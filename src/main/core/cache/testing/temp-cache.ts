@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { ServerInfo } from '../../../../shared/contract/servers.ts';
 import { ConsoleCache } from '../console-cache.ts';
+import type { SnapshotKinds } from '../snapshot-kinds.ts';
+
+/** Snapshot kinds for tests of the storage itself: any name, any JSON. */
+export type AnySnapshots = Record<string, unknown>;
 
 /** A real cache file in a fresh directory, closed and removed when the test ends. */
-export function openTempCache(t: TestContext): { cache: ConsoleCache; path: string } {
+export function openTempCache<Kinds extends object = SnapshotKinds>(t: TestContext): { cache: ConsoleCache<Kinds>; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'keyport-cache-'));
   const path = join(dir, 'cache.sqlite');
-  const cache = new ConsoleCache(path);
+  const cache = new ConsoleCache<Kinds>(path);
   t.after(() => {
     cache.close();
     rmSync(dir, { recursive: true, force: true });
