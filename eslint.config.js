@@ -51,4 +51,19 @@ export default tseslint.config(
     files: ['remote-agent/src/**'],
     rules: restrict(electron, rule('(^|/)(src/main|src/shared|renderer|e2e)/|^\\.\\./\\.\\./\\.\\./src/', 'the agent is deployed alone: it imports nothing of the console')),
   },
+  {
+    // Test helpers more than one tree uses (ports, waiting, bytes, the stand-in Xray) live in test-support/, which
+    // imports none of the trees; no tree reaches into another's test folder. A second rule name, so the layer rules stay.
+    files: ['src/**', 'e2e/**', 'remote-agent/src/**', 'test-support/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)remote-agent/test/', message: 'shared test helpers live in test-support/' }] },
+      ],
+    },
+  },
+  {
+    files: ['test-support/**'],
+    rules: restrict(electron, rule('(^|/)(src|remote-agent|e2e)/', 'test-support serves every tree and imports none of them')),
+  },
 );
