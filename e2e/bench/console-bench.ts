@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
 import { ConsoleCache } from '../../src/main/core/cache/console-cache.ts';
 import { CACHE_FILE_NAME, openKeyportCore } from '../../src/main/core/keyport-core.ts';
 import { NO_VAULT } from '../../src/main/core/services/secret-vault.ts';

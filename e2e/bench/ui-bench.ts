@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { seedDataDir } from '../../remote-agent/bench/seed-data.ts';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
 import { CACHE_FILE_NAME, openKeyportCore } from '../../src/main/core/keyport-core.ts';
 import { checkoutRendererDir } from '../../src/main/web/renderer-dir.ts';
 import { startWebConsole } from '../../src/main/web/web-console.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { disagreements, kernelBytes, type ListedKey } from '../../remote-agent/test/support/key-agreement.ts';
-import { sleep, waitFor } from '../../remote-agent/test/support/wait.ts';
+import { disagreements, kernelBytes, type ListedKey } from '../../test-support/key-agreement.ts';
+import { sleep, waitFor } from '../../test-support/wait.ts';
 import { FAULT_XRAY_API, FaultAgent } from '../support/fault-agent.ts';
 
 const KILLS = 2;

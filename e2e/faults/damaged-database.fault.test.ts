@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { damagePage } from '../../remote-agent/test/unit/temp-db.ts';
+import { damagePage } from '../../test-support/damage-page.ts';
 import { AgentRun, TestNamespace } from '../support/agent-in-namespace.ts';
 
 const EXIT_START_REFUSED = 3;

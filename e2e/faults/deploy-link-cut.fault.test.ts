@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
 import { CONSOLE_ID_FILE } from '../../src/main/core/console/console-identity.ts';
 import { openKeyportCore, type KeyportCore } from '../../src/main/core/keyport-core.ts';
 import type { DeployProgress, DeployStepName } from '../../src/shared/contract/deploy.ts';

@@ -7,7 +7,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { waitFor } from '../../remote-agent/test/support/wait.ts';
+import { waitFor } from '../../test-support/wait.ts';
 import { AgentRun, PrivateTmpfs, TestNamespace } from '../support/agent-in-namespace.ts';
 
 const TMPFS_BYTES = 32 * 1024 * 1024;

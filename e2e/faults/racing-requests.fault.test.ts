@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { disagreements, kernelBytes, type ListedKey } from '../../remote-agent/test/support/key-agreement.ts';
+import { disagreements, kernelBytes, type ListedKey } from '../../test-support/key-agreement.ts';
 import { FAULT_XRAY_API, FaultAgent } from '../support/fault-agent.ts';
 
 const ROUNDS = 4;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../remote-agent/src/http/connection-limits.ts';
-import { answerBody, trickle } from '../../remote-agent/test/support/trickle.ts';
-import { sleep, waitFor } from '../../remote-agent/test/support/wait.ts';
+import { answerBody, trickle } from '../../test-support/trickle.ts';
+import { sleep, waitFor } from '../../test-support/wait.ts';
 import { VpnTestNetwork } from '../harness/vpn-test-network.ts';
 import { NamespacedAgent } from '../support/namespaced-agent.ts';
 

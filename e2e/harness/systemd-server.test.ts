@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
 import { SystemdServer, systemdServerSkipReason } from './systemd-server.ts';
 
 /** Proves the harness: systemd as PID 1, SSH with known keys, a reboot that is one, and nothing left after. */

@@ -4,10 +4,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const BUILD_SCRIPT = join(import.meta.dirname, 'systemd-rootfs.sh');
-const FAKE_XRAY = join(REPO, 'remote-agent/test/support/fake-xray/xray');
 /**
  * Built root file systems, one per version of the build script, in the checkout's ignored `.tmp/`
  * so tests write none of the host's own directories; KEYPORT_ROOTFS_CACHE points elsewhere (for

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Client, type ClientChannel } from 'ssh2';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from './test-server.ts';
 
 const fingerprintOf = (key: Buffer) => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;

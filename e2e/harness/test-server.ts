@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { connect } from 'node:net';
+import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
 
-const FAKE_XRAY = resolve(import.meta.dirname, '../../remote-agent/test/support/fake-xray/xray');
 let serversMade = 0;
 let usersMade = 0;
 

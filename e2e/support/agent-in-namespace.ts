@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
-import { FAKE_XRAY } from '../../remote-agent/test/support/agent-process.ts';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
-import { waitFor } from '../../remote-agent/test/support/wait.ts';
+import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
+import { waitFor } from '../../test-support/wait.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const AGENT_ENTRY = join(REPO, 'remote-agent/src/main.ts');

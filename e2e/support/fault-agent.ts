@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { NamespaceProcess } from '../harness/namespace-process.ts';
-import { FAKE_XRAY } from '../../remote-agent/test/support/agent-process.ts';
-import { runInNamespace, type RunCommand } from '../../remote-agent/test/support/key-agreement.ts';
-import { sleep, waitFor } from '../../remote-agent/test/support/wait.ts';
+import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
+import { runInNamespace, type RunCommand } from '../../test-support/key-agreement.ts';
+import { sleep, waitFor } from '../../test-support/wait.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const MOVE_BYTES = join(REPO, 'e2e/support/move-bytes.ts');

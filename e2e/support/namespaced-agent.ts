@@ -5,9 +5,9 @@ import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { NamespaceProcess } from '../harness/namespace-process.ts';
 import type { VpnTestNetwork } from '../harness/vpn-test-network.ts';
-import { FAKE_XRAY } from '../../remote-agent/test/support/agent-process.ts';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
-import { waitFor } from '../../remote-agent/test/support/wait.ts';
+import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
+import { waitFor } from '../../test-support/wait.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 

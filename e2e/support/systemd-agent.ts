@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
-import { sleep, waitFor } from '../../remote-agent/test/support/wait.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
+import { sleep, waitFor } from '../../test-support/wait.ts';
 import { SystemdServer } from '../harness/systemd-server.ts';
 import { keyport, keyportJson } from './keyport-cli.ts';
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NamespaceProcess } from '../harness/namespace-process.ts';
 import type { VpnTestNetwork } from '../harness/vpn-test-network.ts';
-import { waitFor } from '../../remote-agent/test/support/wait.ts';
+import { waitFor } from '../../test-support/wait.ts';
 
 /** Debian's v2ray (4.34), installed by scripts/setup.sh; undefined when it is missing. */
 export function v2rayBinary(): string | undefined {

@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { TestServer } from '../harness/test-server.ts';
+import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
 
-const HARNESS_XRAY = resolve(import.meta.dirname, '../../remote-agent/test/support/fake-xray/xray');
 /** The archive's name per arch, as Xray-core's release workflow names them; a stand-in release runs on either. */
 const ASSETS = ['Xray-linux-64.zip', 'Xray-linux-arm64-v8a.zip'];
 
@@ -113,7 +113,7 @@ export function standInXray(version: string): string {
     "  echo 'A unified platform for anti-censorship.'",
     '  exit 0',
     'fi',
-    `exec ${HARNESS_XRAY} "$@"`,
+    `exec ${FAKE_XRAY} "$@"`,
     '',
   ].join('\n');
 }

@@ -12,7 +12,7 @@ import { testBlob, BLOB_BYTES } from '../support/test-blob.ts';
 import { parseVlessLink, v2rayClientConfig } from '../support/v2ray-client-config.ts';
 import { startV2ray, v2rayBinary } from '../support/v2ray-peer.ts';
 import { v2rayServerConfig, type AgentXrayConfig } from '../support/v2ray-server-config.ts';
-import { waitFor } from '../../remote-agent/test/support/wait.ts';
+import { waitFor } from '../../test-support/wait.ts';
 
 const MARKER_SERVER = resolve(import.meta.dirname, '../support/marker-http-server.ts');
 /** The key holder's SOCKS5 port, on the client namespace's own loopback. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
 import { decodeQrPng } from '../support/decode-qr.ts';

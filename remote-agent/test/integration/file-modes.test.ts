@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
-import { moveBytes } from '../support/tcp-traffic.ts';
-import { waitFor } from '../support/wait.ts';
+import { moveBytes } from '../../../test-support/tcp-traffic.ts';
+import { waitFor } from '../../../test-support/wait.ts';
 
 const mode = (path: string) => (statSync(path).mode & 0o777).toString(8).padStart(4, '0');
 

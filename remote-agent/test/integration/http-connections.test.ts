@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
-import { answerBody, trickle, type TrickleOutcome } from '../support/trickle.ts';
+import { answerBody, trickle, type TrickleOutcome } from '../../../test-support/trickle.ts';
 
 const REQUEST_TIMEOUT_S = 2;
 // Node looks for late requests once a second, so a socket goes between 2 and 3 s; 6 s is slack for load.

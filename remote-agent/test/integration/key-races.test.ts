@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
-import { disagreements, type ListedKey } from '../support/key-agreement.ts';
+import { disagreements, type ListedKey } from '../../../test-support/key-agreement.ts';
 
 const ROUNDS = 4;
 

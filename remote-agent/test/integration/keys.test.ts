@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { AgentProcess, FAKE_XRAY } from '../support/agent-process.ts';
+import { AgentProcess } from '../support/agent-process.ts';
+import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
 import { agentRules, removeAgentChains } from '../support/firewall.ts';
-import { moveBytes, open, probeHeld } from '../support/tcp-traffic.ts';
-import { waitFor } from '../support/wait.ts';
+import { moveBytes, open, probeHeld } from '../../../test-support/tcp-traffic.ts';
+import { waitFor } from '../../../test-support/wait.ts';
 
 const liveTags = (agent: AgentProcess): string[] =>
   JSON.parse(execFileSync(FAKE_XRAY, ['api', 'lsi', '-s', `127.0.0.1:${agent.xrayApiPort}`], { encoding: 'utf8' })).inbounds.map(

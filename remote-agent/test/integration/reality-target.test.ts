@@ -3,7 +3,7 @@ import type { Server } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
-import { closeServer, startTlsSite, TestCertificates } from '../support/test-tls-sites.ts';
+import { closeServer, startTlsSite, TestCertificates } from '../../../test-support/test-tls-sites.ts';
 
 describe('verify-reality probes the target from the server: a good TLS site on loopback, trusted through NODE_EXTRA_CA_CERTS', () => {
   const names = ['www.good.test', 'login.microsoft.test'];

@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AgentProcess, FAKE_XRAY } from '../support/agent-process.ts';
+import { AgentProcess } from '../support/agent-process.ts';
+import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
 import { removeAgentChains } from '../support/firewall.ts';
-import { disagreements, liveInboundTags, runHere, type ListedKey } from '../support/key-agreement.ts';
-import { waitFor } from '../support/wait.ts';
+import { disagreements, liveInboundTags, runHere, type ListedKey } from '../../../test-support/key-agreement.ts';
+import { waitFor } from '../../../test-support/wait.ts';
 
 const ORPHAN_PORT = 10950;
 const ORPHAN_RULE_PORT = 10951;

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
 import { lsi } from '../support/xray-api.ts';
-import { moveBytes } from '../support/tcp-traffic.ts';
+import { moveBytes } from '../../../test-support/tcp-traffic.ts';
 
 describe('server settings: Reality target and names, private destinations, access log', () => {
   let agent: AgentProcess;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
-import { moveBytes } from '../support/tcp-traffic.ts';
+import { moveBytes } from '../../../test-support/tcp-traffic.ts';
 
 const UP = 300_000;
 const DOWN = 700_000;

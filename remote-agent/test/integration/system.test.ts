@@ -4,11 +4,12 @@ import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AgentProcess, FAKE_XRAY } from '../support/agent-process.ts';
+import { AgentProcess } from '../support/agent-process.ts';
+import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
 import { agentRules, removeAgentChains } from '../support/firewall.ts';
 import { lsi } from '../support/xray-api.ts';
-import { moveBytes } from '../support/tcp-traffic.ts';
-import { waitFor } from '../support/wait.ts';
+import { moveBytes } from '../../../test-support/tcp-traffic.ts';
+import { waitFor } from '../../../test-support/wait.ts';
 
 const SPEC_OPERATIONS = [
   'post /api/keys', 'get /api/keys', 'get /api/keys/{key_id}', 'get /api/keys/{key_id}/config', 'delete /api/keys/{key_id}',

@@ -5,8 +5,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains, zeroAgentCounters } from '../support/firewall.ts';
-import { moveBytes, open } from '../support/tcp-traffic.ts';
-import { waitFor } from '../support/wait.ts';
+import { moveBytes, open } from '../../../test-support/tcp-traffic.ts';
+import { waitFor } from '../../../test-support/wait.ts';
 
 const UP = 300_000;
 const DOWN = 700_000;

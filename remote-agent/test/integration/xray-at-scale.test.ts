@@ -7,7 +7,7 @@ import { seedDataDir } from '../../bench/seed-data.ts';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
 import { lsi } from '../support/xray-api.ts';
-import { moveBytes } from '../support/tcp-traffic.ts';
+import { moveBytes } from '../../../test-support/tcp-traffic.ts';
 
 const KEYS = 10_000;
 

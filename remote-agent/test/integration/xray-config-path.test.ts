@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
-import { moveBytes } from '../support/tcp-traffic.ts';
+import { moveBytes } from '../../../test-support/tcp-traffic.ts';
 
 // Xray picks a config's format from its extension and refuses any other name (core/config.go:82-95,
 // 113-128 at v26.7.28): a draft called `xray-config.json.new`, or an --xray-config without .json,

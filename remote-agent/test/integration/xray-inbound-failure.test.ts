@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
 import { lsi } from '../support/xray-api.ts';
-import { moveBytes, open, probeHeld } from '../support/tcp-traffic.ts';
+import { moveBytes, open, probeHeld } from '../../../test-support/tcp-traffic.ts';
 
 /** A program other than Xray on a key's port (no SO_REUSEPORT): Xray's listen there fails. */
 function occupy(port: number): Promise<Server> {

@@ -3,11 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { AgentProcess, FAKE_XRAY } from '../support/agent-process.ts';
+import { AgentProcess } from '../support/agent-process.ts';
+import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
 import { removeAgentChains } from '../support/firewall.ts';
 import { readListeningSockets } from '../../src/services/net/socket-table.ts';
 import { findSocketHolders } from '../../src/services/net/socket-holders.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitFor } from '../../../test-support/wait.ts';
 
 /** Pids of the processes listening on a port (Xray binds with SO_REUSEPORT, so there may be two). */
 async function listenersOf(port: number): Promise<number[]> {

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from './tcp-traffic.ts';
-import { sleep, waitFor } from './wait.ts';
+import { freePort } from '../../../test-support/tcp-traffic.ts';
+import { sleep, waitFor } from '../../../test-support/wait.ts';
+import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
 
 const REPO = resolve(import.meta.dirname, '../../..');
-export const FAKE_XRAY = join(REPO, 'remote-agent/test/support/fake-xray/xray');
 
 export interface AgentOptions {
   /** The agent's entry: the TypeScript source by default, or a built bundle. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { FAKE_XRAY } from './agent-process.ts';
+import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
 
 /** The tags the running (stand-in) Xray lists, as `xray api lsi --isOnlyTags=true` prints them. */
 export async function lsi(apiPort: number): Promise<string[]> {

@@ -9,7 +9,7 @@ import { BACKUPS_KEPT, DatabaseBackups, listBackups } from '../../src/services/s
 import { dataDirLayout } from '../../src/services/store/data-dir-layout.ts';
 import { openDatabase } from '../../src/services/store/database.ts';
 import { checkBackup, restoreBackup } from '../../src/services/store/restore-backup.ts';
-import { damagePage } from './temp-db.ts';
+import { damagePage } from '../../../test-support/damage-page.ts';
 
 const log = { info() {}, warn() {}, error() {} };
 const HOUR = 3600_000;

@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
 import { DatabaseDamagedError, inTransaction, openDatabase } from '../../src/services/store/database.ts';
 import { isDiskFull } from '../../src/lib/disk-full.ts';
-import { damagePage } from './temp-db.ts';
+import { damagePage } from '../../../test-support/damage-page.ts';
 
 const count = (db: DatabaseSync, table: string) => Number(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n);
 // node:sqlite rows have a null prototype; spread them to compare with plain objects.

@@ -7,7 +7,7 @@ import { StartRefusedError } from '../../src/lib/start-refused.ts';
 import { dataDirLayout, type DataDirLayout } from '../../src/services/store/data-dir-layout.ts';
 import { openAgentDatabase } from '../../src/services/store/open-agent-database.ts';
 import { DatabaseSync } from 'node:sqlite';
-import { damagePage } from './temp-db.ts';
+import { damagePage } from '../../../test-support/damage-page.ts';
 
 const log = { info() {}, warn() {}, error() {} };
 const NOW = Date.UTC(2026, 11, 1, 12);

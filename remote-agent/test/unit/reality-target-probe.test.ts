@@ -3,7 +3,7 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { probeRealityTarget, type ProbeFinding } from '../../src/services/checks/reality-target-probe.ts';
-import { closeServer, startTlsSite, TestCertificates } from '../support/test-tls-sites.ts';
+import { closeServer, startTlsSite, TestCertificates } from '../../../test-support/test-tls-sites.ts';
 
 const NAMES = ['good.test', 'www.good.test'];
 

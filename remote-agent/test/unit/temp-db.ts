@@ -1,5 +1,4 @@
-import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +19,3 @@ export function tempDatabase(): { db: DatabaseSync; path: string } {
 
 export const rowCount = (db: DatabaseSync, table: string): number =>
   Number(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n);
-
-/** Overwrites page `page` (1-based) of a SQLite file with garbage, as a bad sector or a torn write leaves it. */
-export function damagePage(path: string, page: number, pageSize = 4096): void {
-  assert.ok(statSync(path).size >= page * pageSize, 'the file has that page');
-  const fd = openSync(path, 'r+');
-  writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (page - 1) * pageSize);
-  closeSync(fd);
-}

@@ -7,7 +7,7 @@ import {
   xrayReleaseTag,
   xrayVersionSupport,
 } from '../../src/services/xray/xray-version-support.ts';
-import { FAKE_XRAY } from '../support/agent-process.ts';
+import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
 
 const line = (version: string) => `Xray ${version} (Xray, Penetrates Everything.) Custom (go1.24.4 linux/amd64)\nA unified platform for anti-censorship.\n`;
 

@@ -25,11 +25,12 @@ export interface CoreOptions {
 
 export interface CommandContext extends CliIo {
   core: KeyportCore;
+  /** `--json` was given: the answer goes to stdout as JSON (answer.ts), progress as JSON lines on stderr. */
+  json: boolean;
 }
 
 /** A command line that parsed: what is left to do needs the core. */
 export interface PreparedCommand {
-  json: boolean;
   /** Secrets are asked for in the page this command serves (web mode), not on the terminal. */
   asksSecretsInPage?: boolean;
   /** Resolves to the exit code when that is not 0. */
@@ -39,8 +40,10 @@ export interface PreparedCommand {
 export interface Command {
   /** The word after the group's, e.g. `add` in `keyport server add`. */
   name: string;
-  /** The synopsis after `keyport `. */
+  /** The synopsis after `keyport `, without `[--json]`. */
   usage: string;
+  /** Takes `--json`: runCli takes it off the line before `parse` and hands it to `run` as `context.json`. */
+  json?: true;
   /** Throws a UsageError when the arguments do not fit the usage. */
   parse(args: string[]): PreparedCommand;
 }

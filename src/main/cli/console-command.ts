@@ -12,7 +12,6 @@ export const consoleCommand: Command = {
     const { values } = parseCommandArgs(args, { port: { type: 'string' } }, []);
     const port = values.port === undefined ? undefined : parsePort(values.port, '--port');
     return {
-      json: false,
       // The admin is in the browser: a missing SSH password is asked for there (secret-required).
       asksSecretsInPage: true,
       async run(context) {

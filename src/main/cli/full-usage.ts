@@ -1,11 +1,16 @@
 import type { Command, CommandGroup } from './command.ts';
 
+/** A command's synopsis after `keyport `, with `[--json]` when it takes that. */
+export function synopsis(command: Command): string {
+  return command.json ? `${command.usage} [--json]` : command.usage;
+}
+
 /** `keyport help`: every command's synopsis, then what holds across them. */
 export function fullUsage(entries: (CommandGroup | Command)[]): string {
   const sections = entries.map((entry) =>
     'commands' in entry
-      ? `${entry.title}\n${entry.commands.map((command) => `  keyport ${command.usage}\n`).join('')}`
-      : `${entry.name[0]!.toUpperCase()}${entry.name.slice(1)}\n  keyport ${entry.usage}\n`,
+      ? `${entry.title}\n${entry.commands.map((command) => `  keyport ${synopsis(command)}\n`).join('')}`
+      : `${entry.name[0]!.toUpperCase()}${entry.name.slice(1)}\n  keyport ${synopsis(entry)}\n`,
   );
   return `keyport: VLESS+Reality keys on your servers, from the command line
 

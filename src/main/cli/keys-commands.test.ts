@@ -69,6 +69,15 @@ describe('keys writes', () => {
     assert.deepEqual(JSON.parse(result.stdout), { ...ALICE, name: 'carol' });
   });
 
+  test('--json anywhere before -- asks for JSON; after -- it is a name like any other', async () => {
+    const { core } = fakeCore({ keys: { create: async (_server, name) => ({ ...ALICE, name }) } });
+    const first = await runInProcess(['keys', 'create', '--json', 'alpha', 'carol'], { core });
+    assert.deepEqual(JSON.parse(first.stdout), { ...ALICE, name: 'carol' });
+    const named = await runInProcess(['keys', 'create', 'alpha', '--', '--json'], { core });
+    assert.equal(named.code, 0, named.stderr);
+    assert.match(named.stdout, /^Created key --json /);
+  });
+
   test('create warns on stderr when the new link would not work yet, and names the fix', async () => {
     const { core } = fakeCore({
       keys: { create: async (_server, name) => ({ ...ALICE, name }) },

@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import type { ApiKey } from '../../shared/contract/api-types.ts';
+import { answer } from './answer.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
@@ -9,20 +10,17 @@ import { problemWords } from './problem-words.ts';
 import { writeQrFile } from './qr-file.ts';
 import { resolveKey } from './resolve-key.ts';
 import { UsageError } from './usage-error.ts';
-import { writeJson } from './write-json.ts';
-
-const json = { type: 'boolean' } as const;
 
 const list: Command = {
   name: 'list',
-  usage: 'keys list SERVER [--json]',
+  usage: 'keys list SERVER',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['server']);
+    const { positional } = parseCommandArgs(args, {}, ['server']);
     return {
-      json: values.json === true,
       async run(context) {
         const keys = await context.core.keys.list(positional.server);
-        printCached(context, keys, values.json === true, (data) =>
+        printCached(context, keys, (data) =>
           data.length === 0 ? `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n` : keyTable(data),
         );
       },
@@ -42,9 +40,8 @@ function describeKey(key: ApiKey): string {
 }
 
 /** The key as JSON, or a line made from it. */
-function printKey(context: CommandContext, key: ApiKey, asJson: boolean, line: string): void {
-  if (asJson) writeJson(context.stdout, key);
-  else context.stdout.write(`${line}\n`);
+function printKey(context: CommandContext, key: ApiKey, line: string): void {
+  answer(context, key, () => `${line}\n`);
 }
 
 /** After a key is made: what would keep its link from working now, on stderr (a failed look is no warning). */
@@ -58,14 +55,14 @@ async function warnIfLinksWouldFail(context: CommandContext, server: string, key
 
 const create: Command = {
   name: 'create',
-  usage: 'keys create SERVER NAME [--json]',
+  usage: 'keys create SERVER NAME',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['server', 'name']);
+    const { positional } = parseCommandArgs(args, {}, ['server', 'name']);
     return {
-      json: values.json === true,
       async run(context) {
         const key = await context.core.keys.create(positional.server, positional.name);
-        printKey(context, key, values.json === true, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
+        printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
         await warnIfLinksWouldFail(context, positional.server, key.name);
       },
     };
@@ -78,7 +75,6 @@ const remove: Command = {
   parse(args) {
     const { positional } = parseCommandArgs(args, {}, ['server', 'key']);
     return {
-      json: false,
       async run(context) {
         const keyId = await resolveKey(context.core, positional.server, positional.key);
         await context.core.keys.remove(positional.server, keyId);
@@ -92,18 +88,17 @@ function activation(name: 'enable' | 'disable'): Command {
   const active = name === 'enable';
   return {
     name,
-    usage: `keys ${name} SERVER KEY [--json]`,
+    usage: `keys ${name} SERVER KEY`,
+    json: true,
     parse(args) {
-      const { values, positional } = parseCommandArgs(args, { json }, ['server', 'key']);
+      const { positional } = parseCommandArgs(args, {}, ['server', 'key']);
       return {
-        json: values.json === true,
         async run(context) {
           const keyId = await resolveKey(context.core, positional.server, positional.key);
           const key = await context.core.keys.setActive(positional.server, keyId, active);
           printKey(
             context,
             key,
-            values.json === true,
             active ? `Enabled key ${describeKey(key)}.` : `Disabled key ${describeKey(key)}: its connections are cut, its port and history kept.`,
           );
         },
@@ -114,18 +109,17 @@ function activation(name: 'enable' | 'disable'): Command {
 
 const rename: Command = {
   name: 'rename',
-  usage: 'keys rename SERVER KEY NEWNAME [--json]',
+  usage: 'keys rename SERVER KEY NEWNAME',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['server', 'key', 'newName']);
+    const { positional } = parseCommandArgs(args, {}, ['server', 'key', 'newName']);
     return {
-      json: values.json === true,
       async run(context) {
         const keyId = await resolveKey(context.core, positional.server, positional.key);
         const key = await context.core.keys.rename(positional.server, keyId, positional.newName);
         printKey(
           context,
           key,
-          values.json === true,
           `Renamed key ${key.id} to "${key.name}". Links handed out before keep the old name as their label; the new link: keyport keys config ${positional.server} ${key.id}`,
         );
       },
@@ -135,14 +129,14 @@ const rename: Command = {
 
 const config: Command = {
   name: 'config',
-  usage: 'keys config SERVER KEY [--json]',
+  usage: 'keys config SERVER KEY',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['server', 'key']);
+    const { positional } = parseCommandArgs(args, {}, ['server', 'key']);
     return {
-      json: values.json === true,
       async run(context) {
         const keyId = await resolveKey(context.core, positional.server, positional.key);
-        printCached(context, await context.core.keys.config(positional.server, keyId), values.json === true, (data) => `${data.vless_url}\n`);
+        printCached(context, await context.core.keys.config(positional.server, keyId), (data) => `${data.vless_url}\n`);
       },
     };
   },
@@ -155,7 +149,6 @@ const qr: Command = {
     const { values, positional } = parseCommandArgs(args, { png: { type: 'string' }, svg: { type: 'string' } }, ['server', 'key']);
     if (values.png !== undefined && values.svg !== undefined) throw new UsageError('give --png or --svg, not both');
     return {
-      json: false,
       async run(context) {
         const keyId = await resolveKey(context.core, positional.server, positional.key);
         const cached = await context.core.keys.config(positional.server, keyId);
@@ -168,7 +161,7 @@ const qr: Command = {
           await writeQrFile(file, text, values.png === undefined ? 'svg' : 'png');
           output = `Wrote the QR code of key ${keyId}'s vless:// link to ${file}.\n`;
         }
-        printCached(context, cached, false, () => output);
+        printCached(context, cached, () => output);
       },
     };
   },

@@ -1,12 +1,12 @@
 import type { RealityCheckReport, ServerSettings, ServerSettingsPatch } from '../../shared/contract/api-types.ts';
 import { KeyportError } from '../../shared/contract/errors.ts';
 import { checkSettingsPatch } from '../core/services/check-settings-patch.ts';
+import { answer } from './answer.ts';
 import type { Command } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { printCached } from './print-cached.ts';
 import { UsageError } from './usage-error.ts';
-import { writeJson } from './write-json.ts';
 
 /**
  * The Reality part of a settings change from flags (`--target HOST:PORT`, `--server-names A,B`),
@@ -28,43 +28,40 @@ export function realityPatch(target: string | undefined, serverNames: string | u
 
 export const realityCommand: Command = {
   name: 'reality',
-  usage: 'server reality NAME [--target HOST:PORT] [--server-names A,B] [--verify] [--json]',
+  usage: 'server reality NAME [--target HOST:PORT] [--server-names A,B] [--verify]',
+  json: true,
   parse(args) {
     const { values, positional } = parseCommandArgs(
       args,
-      { target: { type: 'string' }, 'server-names': { type: 'string' }, verify: { type: 'boolean' }, json: { type: 'boolean' } },
+      { target: { type: 'string' }, 'server-names': { type: 'string' }, verify: { type: 'boolean' } },
       ['name'],
     );
     const patch = realityPatch(values.target, values['server-names']);
-    const json = values.json === true;
     return {
-      json,
       async run(context) {
         const { system } = context.core;
         const name = positional.name;
         if (patch) {
           const update = await system.updateSettings(name, patch);
-          if (json && !values.verify) writeJson(context.stdout, update);
-          if (!json) {
-            context.stdout.write(realityLines(update.settings));
-            const { applied } = update;
-            context.stdout.write(
-              !applied
-                ? 'Stored; Xray needed no change.\n'
-                : applied.ok
-                  ? `Applied to Xray (${applied.method}): ${applied.detail}.\n`
-                  : `Stored, but Xray did not take it yet: ${applied.detail}\n`,
-            );
-            if (patch.reality_server_names) context.stdout.write(`Keys' links now carry sni=${update.settings.reality_server_names[0]}: hand out their new links or QR codes.\n`);
-          }
+          const { applied } = update;
+          const words =
+            realityLines(update.settings) +
+            (!applied
+              ? 'Stored; Xray needed no change.\n'
+              : applied.ok
+                ? `Applied to Xray (${applied.method}): ${applied.detail}.\n`
+                : `Stored, but Xray did not take it yet: ${applied.detail}\n`) +
+            (patch.reality_server_names ? `Keys' links now carry sni=${update.settings.reality_server_names[0]}: hand out their new links or QR codes.\n` : '');
+          // With --verify, the JSON answer is the check's report alone.
+          if (!values.verify) answer(context, update, () => words);
+          else if (!context.json) context.stdout.write(words);
           if (!values.verify) return update.applied === null || update.applied.ok ? undefined : EXIT.failed;
         } else if (!values.verify) {
-          printCached(context, await system.settings(name), json, realityLines);
+          printCached(context, await system.settings(name), realityLines);
           return;
         }
         const report = await system.verifyReality(name);
-        if (json) writeJson(context.stdout, report);
-        else context.stdout.write(verifyLines(report));
+        answer(context, report, verifyLines);
         return report.valid ? undefined : EXIT.failed;
       },
     };

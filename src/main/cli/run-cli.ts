@@ -2,7 +2,7 @@ import type { KeyportCore } from '../core/keyport-core.ts';
 import type { CliIo, Command, CommandGroup, CoreOptions, PreparedCommand } from './command.ts';
 import { consoleCommand } from './console-command.ts';
 import { EXIT } from './exit-codes.ts';
-import { fullUsage } from './full-usage.ts';
+import { fullUsage, synopsis } from './full-usage.ts';
 import { keysCommands } from './keys-commands.ts';
 import { reportError } from './report-error.ts';
 import { serverCommands } from './server-commands.ts';
@@ -50,6 +50,10 @@ export async function runCli(argv: string[], io: CliIo, openCore: (options: Core
     return EXIT.ok;
   }
 
+  // --json is the CLI's, not each command's: taken off here for the commands that answer in JSON.
+  const json = command.json === true && flags.includes('--json');
+  if (json) args = [...flags.filter((arg) => arg !== '--json'), ...args.slice(flags.length)];
+
   let prepared: PreparedCommand;
   try {
     prepared = command.parse(args);
@@ -60,9 +64,9 @@ export async function runCli(argv: string[], io: CliIo, openCore: (options: Core
   let core: KeyportCore | undefined;
   try {
     core = await openCore({ askOnTerminal: prepared.asksSecretsInPage !== true });
-    return (await prepared.run({ ...io, core })) ?? EXIT.ok;
+    return (await prepared.run({ ...io, core, json })) ?? EXIT.ok;
   } catch (error) {
-    return reportError(io, error, prepared.json);
+    return reportError(io, error, json);
   } finally {
     await core?.close();
   }
@@ -70,7 +74,7 @@ export async function runCli(argv: string[], io: CliIo, openCore: (options: Core
 
 function entryUsage(entry: CommandGroup | Command): string {
   const commands = 'commands' in entry ? entry.commands : [entry];
-  return `usage:\n${commands.map((command) => `  keyport ${command.usage}\n`).join('')}`;
+  return `usage:\n${commands.map((command) => `  keyport ${synopsis(command)}\n`).join('')}`;
 }
 
 function usageFailure(io: CliIo, message: string, usage: string): number {

@@ -4,6 +4,7 @@ import type { DeployOptions, DeployProgress, XrayInstallRequest } from '../../sh
 import { checkXrayRequest, PINNED_XRAY_TAG } from '../core/deploy/xray-installer.ts';
 import { xraySupportLabel, xraySupportNote } from '../core/deploy/xray-version.ts';
 import type { AddServerRequest, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../shared/contract/servers.ts';
+import { answer } from './answer.ts';
 import { askHidden } from './ask-hidden.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { confirmHostKey } from './confirm-host-key.ts';
@@ -17,9 +18,6 @@ import { realityCommand, realityPatch } from './reality-command.ts';
 import { settingsCommand } from './settings-command.ts';
 import { checkPorts, problemLines, syncConfig, xrayCell } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
-import { writeJson } from './write-json.ts';
-
-const json = { type: 'boolean' } as const;
 
 interface AddOptions {
   name: string;
@@ -75,7 +73,7 @@ const add: Command = {
       passwordFromStdin: values['password-stdin'] === true,
       acceptedKeys: values['accept-host-key'] ?? [],
     };
-    return { json: false, run: (context) => addServer(context, options) };
+    return { run: (context) => addServer(context, options) };
   },
 };
 
@@ -111,16 +109,14 @@ async function readPassword(context: CommandContext, prompt: string): Promise<st
 
 const list: Command = {
   name: 'list',
-  usage: 'server list [--json]',
+  usage: 'server list',
+  json: true,
   parse(args) {
-    const { values } = parseCommandArgs(args, { json }, []);
+    parseCommandArgs(args, {}, []);
     return {
-      json: values.json === true,
       async run(context) {
         const servers = await context.core.fleet.list();
-        if (values.json) writeJson(context.stdout, servers);
-        else if (servers.length === 0) context.stdout.write('No servers yet: keyport server add NAME --host HOST\n');
-        else context.stdout.write(serverTable(servers));
+        answer(context, servers, () => (servers.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : serverTable(servers)));
       },
     };
   },
@@ -146,18 +142,18 @@ function address(server: ServerInfo): string {
 
 const status: Command = {
   name: 'status',
-  usage: 'server status [NAME] [--json]',
+  usage: 'server status [NAME]',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, [], ['name']);
+    const { positional } = parseCommandArgs(args, {}, [], ['name']);
     return {
-      json: values.json === true,
       async run(context) {
         const { fleet } = context.core;
         const names = positional.name === undefined ? (await fleet.list()).map((server) => server.name) : [positional.name];
         const statuses = await Promise.all(names.map((name) => fleet.status(name)));
-        if (values.json) writeJson(context.stdout, positional.name === undefined ? statuses : statuses[0]);
-        else if (statuses.length === 0) context.stdout.write('No servers yet: keyport server add NAME --host HOST\n');
-        else context.stdout.write(statusTable(statuses) + problemLines(statuses));
+        answer(context, positional.name === undefined ? statuses : statuses[0], () =>
+          statuses.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : statusTable(statuses) + problemLines(statuses),
+        );
       },
     };
   },
@@ -191,7 +187,6 @@ const remove: Command = {
   parse(args) {
     const { positional } = parseCommandArgs(args, {}, ['name']);
     return {
-      json: false,
       async run(context) {
         await context.core.fleet.remove(positional.name);
         context.stdout.write(`Removed ${positional.name} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
@@ -210,7 +205,6 @@ const trust: Command = {
       throw new UsageError('give the new key with --accept-host-key SHA256:..., after checking it on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub)');
     }
     return {
-      json: false,
       async run(context) {
         const server = await context.core.fleet.trustHostKey(positional.name, fingerprint);
         context.stdout.write(`Keyport now trusts the host key ${fingerprint} for ${server.name} (${address(server)}); its keys and history are kept.\n`);
@@ -225,7 +219,6 @@ const sync: Command = {
   parse(args) {
     const { positional } = parseCommandArgs(args, {}, ['name']);
     return {
-      json: false,
       async run(context) {
         await context.core.fleet.sync(positional.name);
         context.stdout.write(`Cached ${positional.name}: keys, live traffic, history, this month and today, for offline reading.\n`);
@@ -236,11 +229,12 @@ const sync: Command = {
 
 const deploy: Command = {
   name: 'deploy',
-  usage: 'server deploy NAME [--key-ports FROM-TO] [--reality-target HOST:PORT] [--reality-server-names A,B] [--break-lock] [--json]',
+  usage: 'server deploy NAME [--key-ports FROM-TO] [--reality-target HOST:PORT] [--reality-server-names A,B] [--break-lock]',
+  json: true,
   parse(args) {
     const { values, positional } = parseCommandArgs(
       args,
-      { json, 'key-ports': { type: 'string' }, 'reality-target': { type: 'string' }, 'reality-server-names': { type: 'string' }, 'break-lock': { type: 'boolean' } },
+      { 'key-ports': { type: 'string' }, 'reality-target': { type: 'string' }, 'reality-server-names': { type: 'string' }, 'break-lock': { type: 'boolean' } },
       ['name'],
     );
     const keyPorts = values['key-ports'] === undefined ? undefined : parsePortRange(values['key-ports'], '--key-ports');
@@ -251,15 +245,10 @@ const deploy: Command = {
     const options: DeployOptions = settings ? { keyPorts, settings } : { keyPorts };
     if (values['break-lock']) options.breakLock = true;
     return {
-      json: values.json === true,
       async run(context) {
-        const result = await context.core.deploy.deploy(positional.name, options, progressPrinter(context, values.json === true));
-        if (values.json) writeJson(context.stdout, result);
-        if (result.rolledBack) {
-          context.stderr.write(`keyport: the new release did not come up on ${positional.name}; rolled back to the previous release\n`);
-          return EXIT.failed;
-        }
-        if (!values.json) {
+        const result = await context.core.deploy.deploy(positional.name, options, progressPrinter(context));
+        answer(context, result, () => {
+          if (result.rolledBack) return;
           const { facts } = result;
           context.stdout.write(
             `Deployed agent ${result.agentVersion} (release ${result.release}) on ${positional.name}: ${facts.os} ${facts.arch}, ${facts.init}${facts.asRoot ? '' : ' via sudo'}; Node runtime ${result.runtimeUploaded ? 'uploaded' : 'already there'}.\n`,
@@ -268,6 +257,10 @@ const deploy: Command = {
           if (todo.length > 0) {
             context.stderr.write(`keyport: the key ports of ${positional.name} will not answer until this is run as root on it (${result.hostFirewall!.found}):\n${todo.map((command) => `  ${command}\n`).join('')}`);
           }
+        });
+        if (result.rolledBack) {
+          context.stderr.write(`keyport: the new release did not come up on ${positional.name}; rolled back to the previous release\n`);
+          return EXIT.failed;
         }
       },
     };
@@ -282,9 +275,8 @@ const uninstall: Command = {
     const keepData = values['delete-data'] !== true;
     const breakLock = values['break-lock'] === true;
     return {
-      json: false,
       async run(context) {
-        await context.core.deploy.uninstall(positional.name, breakLock ? { keepData, breakLock } : { keepData }, progressPrinter(context, false));
+        await context.core.deploy.uninstall(positional.name, breakLock ? { keepData, breakLock } : { keepData }, progressPrinter(context));
         context.stdout.write(
           keepData
             ? `Uninstalled the agent from ${positional.name}. Its data (keys, traffic history, API key) is kept on the server; --delete-data removes it too.\n`
@@ -297,9 +289,10 @@ const uninstall: Command = {
 
 const installXray: Command = {
   name: 'install-xray',
-  usage: `server install-xray NAME [--version vX.Y.Z|latest (default ${PINNED_XRAY_TAG})] [--releases-url URL] [--json]`,
+  usage: `server install-xray NAME [--version vX.Y.Z|latest (default ${PINNED_XRAY_TAG})] [--releases-url URL]`,
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { version: { type: 'string' }, 'releases-url': { type: 'string' }, json }, ['name']);
+    const { values, positional } = parseCommandArgs(args, { version: { type: 'string' }, 'releases-url': { type: 'string' } }, ['name']);
     const request: XrayInstallRequest = {};
     if (values.version !== undefined) request.version = values.version;
     if (values['releases-url'] !== undefined) request.releasesUrl = values['releases-url'];
@@ -311,23 +304,21 @@ const installXray: Command = {
       throw error;
     }
     return {
-      json: values.json === true,
       async run(context) {
-        const result = await context.core.deploy.installXray(positional.name, request, progressPrinter(context, values.json === true));
-        if (values.json) writeJson(context.stdout, result);
-        else {
+        const result = await context.core.deploy.installXray(positional.name, request, progressPrinter(context));
+        answer(context, result, () => {
           const note = xraySupportNote(result.versionSupport);
-          context.stdout.write(`Installed Xray ${result.xrayVersion} at ${result.binaryPath} on ${positional.name}.${note ? ` ${note}` : ''}\n`);
-        }
+          return `Installed Xray ${result.xrayVersion} at ${result.binaryPath} on ${positional.name}.${note ? ` ${note}` : ''}\n`;
+        });
       },
     };
   },
 };
 
 /** Progress as it comes: `[step] message` lines, or JSON lines on stderr when stdout carries the JSON result. */
-function progressPrinter(context: CommandContext, json: boolean): (progress: DeployProgress) => void {
+function progressPrinter(context: CommandContext): (progress: DeployProgress) => void {
   return (progress) => {
-    if (json) {
+    if (context.json) {
       context.stderr.write(`${JSON.stringify(progress)}\n`);
       return;
     }

@@ -1,25 +1,24 @@
 import type { ServerStatus } from '../../shared/contract/servers.ts';
+import { answer } from './answer.ts';
 import type { Command } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { portCheckWords, problemWords } from './problem-words.ts';
-import { writeJson } from './write-json.ts';
-
-const json = { type: 'boolean' } as const;
 
 /** `keyport server check-ports NAME`: does a key port answer from this machine on the links' host? */
 export const checkPorts: Command = {
   name: 'check-ports',
-  usage: 'server check-ports NAME [--json]',
+  usage: 'server check-ports NAME',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['name']);
+    const { positional } = parseCommandArgs(args, {}, ['name']);
     return {
-      json: values.json === true,
       async run(context) {
         const check = await context.core.fleet.checkPorts(positional.name);
-        if (values.json) writeJson(context.stdout, check);
-        else if (check.reachable) context.stdout.write(`${portCheckWords(check)}\n`);
-        else context.stderr.write(`keyport: ${portCheckWords(check)}\n`);
+        answer(context, check, () => {
+          if (check.reachable) return `${portCheckWords(check)}\n`;
+          context.stderr.write(`keyport: ${portCheckWords(check)}\n`);
+        });
         return check.reachable ? EXIT.ok : EXIT.failed;
       },
     };
@@ -29,15 +28,14 @@ export const checkPorts: Command = {
 /** `keyport server sync-config NAME`: the firewall and Xray brought back in line with the keys. */
 export const syncConfig: Command = {
   name: 'sync-config',
-  usage: 'server sync-config NAME [--json]',
+  usage: 'server sync-config NAME',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['name']);
+    const { positional } = parseCommandArgs(args, {}, ['name']);
     return {
-      json: values.json === true,
       async run(context) {
         const report = await context.core.system.syncConfig(positional.name);
-        if (values.json) writeJson(context.stdout, report);
-        else {
+        answer(context, report, () => {
           const { firewall, xray } = report;
           const rules = firewall.added.length + firewall.removed.length + firewall.repaired.length + firewall.reblocked.length;
           context.stdout.write(
@@ -45,7 +43,7 @@ export const syncConfig: Command = {
               (report.in_sync ? `${positional.name} is in sync.\n` : ''),
           );
           if (!report.in_sync) context.stderr.write(`keyport: ${positional.name} is still out of sync: keyport server status ${positional.name} says what is left\n`);
-        }
+        });
         return report.in_sync ? EXIT.ok : EXIT.failed;
       },
     };

@@ -1,10 +1,10 @@
 import type { ServerSettings, ServerSettingsPatch } from '../../shared/contract/api-types.ts';
+import { answer } from './answer.ts';
 import type { Command } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { printCached } from './print-cached.ts';
 import { UsageError } from './usage-error.ts';
-import { writeJson } from './write-json.ts';
 
 const SWITCH = { on: true, off: false } as const;
 
@@ -17,11 +17,12 @@ function switchValue(flag: string, text: string | undefined): boolean | undefine
 /** What VPN users may reach through a server, and whether Xray logs their connections. */
 export const settingsCommand: Command = {
   name: 'settings',
-  usage: 'server settings NAME [--private-destinations on|off] [--access-log on|off] [--json]',
+  usage: 'server settings NAME [--private-destinations on|off] [--access-log on|off]',
+  json: true,
   parse(args) {
     const { values, positional } = parseCommandArgs(
       args,
-      { 'private-destinations': { type: 'string' }, 'access-log': { type: 'string' }, json: { type: 'boolean' } },
+      { 'private-destinations': { type: 'string' }, 'access-log': { type: 'string' } },
       ['name'],
     );
     const patch: ServerSettingsPatch = {};
@@ -29,28 +30,22 @@ export const settingsCommand: Command = {
     const accessLog = switchValue('--access-log', values['access-log']);
     if (privateDestinations !== undefined) patch.allow_private_destinations = privateDestinations;
     if (accessLog !== undefined) patch.access_log = accessLog;
-    const json = values.json === true;
     return {
-      json,
       async run(context) {
         const { system } = context.core;
         if (Object.keys(patch).length === 0) {
-          printCached(context, await system.settings(positional.name), json, settingsLines);
+          printCached(context, await system.settings(positional.name), settingsLines);
           return;
         }
         const update = await system.updateSettings(positional.name, patch);
-        if (json) writeJson(context.stdout, update);
-        else {
-          context.stdout.write(settingsLines(update.settings));
-          const { applied } = update;
-          context.stdout.write(
-            !applied
-              ? 'Stored; Xray needed no change.\n'
-              : applied.ok
-                ? `Applied: Xray ${applied.method === 'restart' ? 'restarted once (its routing and logging cannot change live), so open connections dropped' : `took it (${applied.method})`}.\n`
-                : `Stored, but Xray did not take it yet: ${applied.detail}\n`,
-          );
-        }
+        answer(context, update, ({ settings, applied }) =>
+          settingsLines(settings) +
+          (!applied
+            ? 'Stored; Xray needed no change.\n'
+            : applied.ok
+              ? `Applied: Xray ${applied.method === 'restart' ? 'restarted once (its routing and logging cannot change live), so open connections dropped' : `took it (${applied.method})`}.\n`
+              : `Stored, but Xray did not take it yet: ${applied.detail}\n`),
+        );
         return update.applied === null || update.applied.ok ? undefined : EXIT.failed;
       },
     };

@@ -18,18 +18,17 @@ import { printCached } from './print-cached.ts';
 import { resolveKey } from './resolve-key.ts';
 import { UsageError } from './usage-error.ts';
 
-const json = { type: 'boolean' } as const;
 const right = (header: string): Column => ({ header, align: 'right' });
 
 const live: Command = {
   name: 'live',
-  usage: 'traffic live SERVER [--json]',
+  usage: 'traffic live SERVER',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['server']);
+    const { positional } = parseCommandArgs(args, {}, ['server']);
     return {
-      json: values.json === true,
       async run(context) {
-        printCached(context, await context.core.traffic.live(positional.server), values.json === true, renderLive);
+        printCached(context, await context.core.traffic.live(positional.server), renderLive);
       },
     };
   },
@@ -56,18 +55,18 @@ function renderLive(live: LiveTraffic): string {
 
 const history: Command = {
   name: 'history',
-  usage: 'traffic history SERVER [KEY] [--json]',
+  usage: 'traffic history SERVER [KEY]',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json }, ['server'], ['key']);
+    const { positional } = parseCommandArgs(args, {}, ['server'], ['key']);
     return {
-      json: values.json === true,
       async run(context) {
         const { core } = context;
         if (positional.key === undefined) {
-          printCached(context, await core.traffic.history(positional.server), values.json === true, renderHistory);
+          printCached(context, await core.traffic.history(positional.server), renderHistory);
         } else {
           const keyId = await resolveKey(core, positional.server, positional.key);
-          printCached(context, await core.traffic.keyHistory(positional.server, keyId), values.json === true, renderKeyHistory);
+          printCached(context, await core.traffic.keyHistory(positional.server, keyId), renderKeyHistory);
         }
       },
     };
@@ -113,21 +112,21 @@ function dayTable(days: KeyHistoryReport['daily_stats']): string {
 
 const daily: Command = {
   name: 'daily',
-  usage: 'traffic daily SERVER [DATE] [--keys] [--json]',
+  usage: 'traffic daily SERVER [DATE] [--keys]',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json, keys: { type: 'boolean' } }, ['server'], ['date']);
+    const { values, positional } = parseCommandArgs(args, { keys: { type: 'boolean' } }, ['server'], ['date']);
     if (positional.date !== undefined) checkDate(positional.date);
     return {
-      json: values.json === true,
       async run(context) {
         const { core } = context;
         const date = positional.date ?? context.now().toISOString().slice(0, 10);
         if (values.keys !== true) {
-          printCached(context, await core.traffic.daily(positional.server, date), values.json === true, renderDaily);
+          printCached(context, await core.traffic.daily(positional.server, date), renderDaily);
           return;
         }
         const [byKey, keys] = await Promise.all([core.traffic.dailyByKey(positional.server, date), core.keys.list(positional.server)]);
-        printCached(context, byKey, values.json === true, (report) => renderDailyByKey(report, keys.data));
+        printCached(context, byKey, (report) => renderDailyByKey(report, keys.data));
       },
     };
   },
@@ -178,19 +177,19 @@ function renderDailyByKey(report: DailyKeysTrafficReport, keys: readonly ApiKey[
 
 const monthly: Command = {
   name: 'monthly',
-  usage: 'traffic monthly SERVER [--month YYYY-MM] [--key KEY] [--json]',
+  usage: 'traffic monthly SERVER [--month YYYY-MM] [--key KEY]',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { json, month: { type: 'string' }, key: { type: 'string' } }, ['server']);
+    const { values, positional } = parseCommandArgs(args, { month: { type: 'string' }, key: { type: 'string' } }, ['server']);
     const month = values.month === undefined ? undefined : parseMonth(values.month);
     return {
-      json: values.json === true,
       async run(context) {
         const { core } = context;
         if (values.key === undefined) {
-          printCached(context, await core.traffic.monthly(positional.server, month), values.json === true, renderMonthly);
+          printCached(context, await core.traffic.monthly(positional.server, month), renderMonthly);
         } else {
           const keyId = await resolveKey(core, positional.server, values.key);
-          printCached(context, await core.traffic.keyMonthly(positional.server, keyId, month), values.json === true, renderKeyMonthly);
+          printCached(context, await core.traffic.keyMonthly(positional.server, keyId, month), renderKeyMonthly);
         }
       },
     };

@@ -1,7 +1,7 @@
+import { answer } from './answer.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePort } from './parse-port.ts';
-import { writeJson } from './write-json.ts';
 
 /** The agent checks this header on every route (remote-agent/src/http/api-key-auth.ts). */
 const API_KEY_HEADER = 'X-API-Key';
@@ -9,23 +9,21 @@ const API_KEY_HEADER = 'X-API-Key';
 /** The one command that prints a secret, on purpose: the admin needs the API key to curl the agent. */
 export const tunnelCommand: Command = {
   name: 'tunnel',
-  usage: 'tunnel SERVER [--port N] [--json]',
+  usage: 'tunnel SERVER [--port N]',
+  json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { port: { type: 'string' }, json: { type: 'boolean' } }, ['server']);
+    const { values, positional } = parseCommandArgs(args, { port: { type: 'string' } }, ['server']);
     const localPort = values.port === undefined ? undefined : parsePort(values.port, '--port');
     return {
-      json: values.json === true,
       async run(context) {
         const tunnel = await context.core.openTunnel(positional.server, localPort);
         try {
-          if (values.json) {
-            writeJson(context.stdout, { url: tunnel.url, apiKey: tunnel.apiKey });
-          } else {
-            context.stdout.write(
-              `URL:     ${tunnel.url}\nAPI key: ${tunnel.apiKey}\n` +
-                `Example: curl -H '${API_KEY_HEADER}: ${tunnel.apiKey}' ${tunnel.url.replace(/\/$/, '')}/api/keys\n`,
-            );
-          }
+          answer(
+            context,
+            { url: tunnel.url, apiKey: tunnel.apiKey },
+            ({ url, apiKey }) =>
+              `URL:     ${url}\nAPI key: ${apiKey}\n` + `Example: curl -H '${API_KEY_HEADER}: ${apiKey}' ${url.replace(/\/$/, '')}/api/keys\n`,
+          );
           context.stderr.write(`Tunnel to ${positional.server}'s agent is open; Ctrl-C closes it.\n`);
           await context.untilStopped();
         } finally {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { FAKE_XRAY } from '../../../../remote-agent/test/support/agent-process.ts';
-import { waitFor } from '../../../../remote-agent/test/support/wait.ts';
+import { FAKE_XRAY } from '../../../../test-support/stand-in-xray.ts';
+import { waitFor } from '../../../../test-support/wait.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { AgentClient } from './agent-client.ts';
 

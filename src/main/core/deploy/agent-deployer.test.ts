@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
 import { testServerLink } from '../../../../e2e/support/console-access.ts';
-import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import { isKeyportError } from '../../../shared/contract/errors.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';

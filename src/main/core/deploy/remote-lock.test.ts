@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
 import { testServerLink } from '../../../../e2e/support/console-access.ts';
-import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import { isKeyportError } from '../../../shared/contract/errors.ts';
 import { consoleHostname, type ConsoleIdentity } from '../console/console-identity.ts';

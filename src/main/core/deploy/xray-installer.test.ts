@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
 import { testServerLink } from '../../../../e2e/support/console-access.ts';
 import { standInXray, XrayReleaseSite } from '../../../../e2e/support/xray-release-site.ts';
-import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import { isKeyportError, type KeyportError } from '../../../shared/contract/errors.ts';
 import type { CommandResult, RemoteHost } from '../ssh/remote-host.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
-import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import { openKeyportCore, type KeyportCore } from '../keyport-core.ts';

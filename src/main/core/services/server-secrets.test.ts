@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
-import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { openKeyportCore, type KeyportCore } from '../keyport-core.ts';
 import type { SecretVault } from './secret-vault.ts';

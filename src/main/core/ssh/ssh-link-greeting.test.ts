@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isKeyportError } from '../../../shared/contract/errors.ts';
-import { freePort } from '../../../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
 import { SshLink, type SshEndpoint, type SshLinkOptions } from './ssh-link.ts';
 

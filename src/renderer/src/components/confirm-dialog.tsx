@@ -22,6 +22,10 @@ export function ConfirmDialog({ title, children, confirmLabel, operationId, onCo
     clearOperation(operationId);
     onClose();
   };
+  // Store actions keep their failures in the operation's state: nothing is left to reject here.
+  const confirm = async () => {
+    if (await onConfirm()) onClose();
+  };
   return (
     <ModalDialog title={title} onClose={close} testId="confirm-dialog">
       <div className="confirm-text">{children}</div>
@@ -36,9 +40,7 @@ export function ConfirmDialog({ title, children, confirmLabel, operationId, onCo
           className="danger"
           disabled={operation.running}
           data-testid="confirm-ok"
-          onClick={async () => {
-            if (await onConfirm()) onClose();
-          }}
+          onClick={() => void confirm()}
         >
           {confirmLabel}
         </button>

@@ -1,33 +1,27 @@
 import { useState, type FormEvent } from 'react';
-import { services } from '../bridge/services.ts';
-import { useFleetStore } from '../state/fleet-store.ts';
-import { runOperation, useOperation } from '../state/operations-store.ts';
-import { useSecretRequestStore } from '../state/secret-request-store.ts';
+import { PROVIDE_SECRET_OPERATION, useFleetStore } from '../state/fleet-store.ts';
+import { useOperation } from '../state/operations-store.ts';
+import { useSecretRequestStore, type SecretRequest } from '../state/secret-request-store.ts';
 import { InlineError } from './inline-error.tsx';
 import { ModalDialog } from './modal-dialog.tsx';
-
-const PROVIDE_SECRET = 'fleet.provide-secret';
 
 /** Asks for the SSH password or passphrase a server needs, hands it to the core, and checks the server again. */
 export function SecretDialog() {
   const request = useSecretRequestStore((state) => state.request);
+  // Keyed by the question, so a secret typed for one never stays in the field for the next.
+  return request ? <SecretForm key={`${request.serverId}\n${request.prompt}`} request={request} /> : null;
+}
+
+function SecretForm({ request }: { request: SecretRequest }) {
   const dismiss = useSecretRequestStore((state) => state.dismiss);
-  const serverName = useFleetStore((state) => state.servers.find((server) => server.id === request?.serverId)?.name);
-  const refreshServer = useFleetStore((state) => state.refreshServer);
-  const operation = useOperation(PROVIDE_SECRET);
+  const serverName = useFleetStore((state) => state.servers.find((server) => server.id === request.serverId)?.name);
+  const provideSecret = useFleetStore((state) => state.provideSecret);
+  const operation = useOperation(PROVIDE_SECRET_OPERATION);
   const [secret, setSecret] = useState('');
-  if (!request) return null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const given = await runOperation(PROVIDE_SECRET, async () => {
-      await services.fleet.provideSecret(request.serverId, secret);
-      return true;
-    });
-    if (!given) return;
-    setSecret('');
-    dismiss();
-    await refreshServer(request.serverId);
+    await provideSecret(request.serverId, secret);
   };
 
   return (

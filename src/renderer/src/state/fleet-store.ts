@@ -7,8 +7,10 @@ import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts
 import { services } from '../bridge/services.ts';
 import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
 import { healthDisplayState, type HealthDisplayState } from './health-display-state.ts';
+import { keyedEntries, loadEntry } from './keyed-entries.ts';
 import { load, type Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
+import { useSecretRequestStore } from './secret-request-store.ts';
 
 /** A deploy or upgrade: its streamed steps as they came, and how it ended. */
 export interface DeployRun {
@@ -35,10 +37,13 @@ interface FleetState {
   dismissDeploy(serverId: string): void;
   /** Trusts the host key the server presents now (it must be `fingerprint`), then checks the server again. */
   trustHostKey(serverId: string, fingerprint: string): Promise<boolean>;
+  /** Hands the core the SSH secret it asked for; once taken, the question is put away and the server checked again. */
+  provideSecret(serverId: string, secret: string): Promise<boolean>;
 }
 
 export const removeServerOperation = (serverId: string) => `fleet.remove:${serverId}`;
 export const trustHostKeyOperation = (serverId: string) => `fleet.trustHostKey:${serverId}`;
+export const PROVIDE_SECRET_OPERATION = 'fleet.provide-secret';
 
 export const useFleetStore = create<FleetState>()((set, get) => ({
   servers: [],
@@ -59,17 +64,11 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
   },
 
   async refreshServer(serverId) {
-    const status = await load<ServerStatus>(
-      (change) => set((state) => ({ statuses: { ...state.statuses, [serverId]: change(state.statuses[serverId]) } })),
-      () => services.fleet.status(serverId),
-    );
+    const status = await loadEntry(keyedEntries(set, 'statuses'), serverId, () => services.fleet.status(serverId));
     if (status) set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? status.server : server)) }));
     // A server never deployed has no traffic, live or cached.
     if (!status?.server.agent || status.state === 'host-key-changed') return;
-    await load<Cached<TrafficSummaryReport>>(
-      (change) => set((state) => ({ summaries: { ...state.summaries, [serverId]: change(state.summaries[serverId]) } })),
-      () => services.traffic.summary(serverId),
-    );
+    await loadEntry(keyedEntries(set, 'summaries'), serverId, () => services.traffic.summary(serverId));
   },
 
   async removeServer(serverId) {
@@ -83,12 +82,10 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
 
   async deploy(serverId, options = {}) {
     if (get().deploys[serverId]?.running) return;
+    const deploys = keyedEntries(set, 'deploys');
     const update = (change: (run: DeployRun) => Partial<DeployRun>) =>
-      set((state) => {
-        const run = state.deploys[serverId] ?? { running: false, steps: [], error: null, result: null };
-        return { deploys: { ...state.deploys, [serverId]: { ...run, ...change(run) } } };
-      });
-    set((state) => ({ deploys: { ...state.deploys, [serverId]: { running: true, steps: [], error: null, result: null } } }));
+      deploys.update(serverId, (run = { running: false, steps: [], error: null, result: null }) => ({ ...run, ...change(run) }));
+    deploys.put(serverId, { running: true, steps: [], error: null, result: null });
     try {
       const result = await services.deploy.deploy(serverId, options.breakLock ? { breakLock: true } : {}, (progress) =>
         update((run) => ({ steps: [...run.steps, progress] })),
@@ -108,12 +105,20 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     return true;
   },
 
+  async provideSecret(serverId, secret) {
+    const given = await runOperation(PROVIDE_SECRET_OPERATION, async () => {
+      await services.fleet.provideSecret(serverId, secret);
+      return true;
+    });
+    if (!given) return false;
+    useSecretRequestStore.getState().dismiss();
+    await get().refreshServer(serverId);
+    return true;
+  },
+
   dismissDeploy(serverId) {
     if (get().deploys[serverId]?.running) return;
-    set((state) => {
-      const { [serverId]: _ended, ...others } = state.deploys;
-      return { deploys: others };
-    });
+    keyedEntries(set, 'deploys').remove(serverId);
   },
 }));
 

@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import type { ApiKey, KeyConfig, LiveTraffic } from '../../../shared/contract/api-types.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
-import { load, type Loadable } from './loadable.ts';
+import { keyedEntries, loadEntry } from './keyed-entries.ts';
+import type { Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
 
 interface KeysState {
@@ -31,13 +32,14 @@ export const resetLiveOperation = (keyId: string) => `keys.reset-live:${keyId}`;
 export const configId = (serverId: string, keyId: string) => `${serverId}/${keyId}`;
 
 export const useKeysStore = create<KeysState>()((set, get) => {
+  const lists = keyedEntries(set, 'lists');
+  const live = keyedEntries(set, 'live');
+  const configs = keyedEntries(set, 'configs');
   /** Applies a change to the server's key list in place, so the table shows writes at once. */
-  const editList = (serverId: string, change: (keys: ApiKey[]) => ApiKey[]) =>
-    set((state) => {
-      const entry = state.lists[serverId];
-      if (!entry?.value) return {};
-      return { lists: { ...state.lists, [serverId]: { ...entry, value: { ...entry.value, data: change(entry.value.data) } } } };
-    });
+  const editList = (serverId: string, change: (keys: ApiKey[]) => ApiKey[]) => {
+    const entry = get().lists[serverId];
+    if (entry?.value) lists.put(serverId, { ...entry, value: { ...entry.value, data: change(entry.value.data) } });
+  };
 
   return {
     lists: {},
@@ -45,28 +47,15 @@ export const useKeysStore = create<KeysState>()((set, get) => {
     configs: {},
 
     async loadKeys(serverId) {
-      await Promise.all([
-        load<Cached<ApiKey[]>>(
-          (change) => set((state) => ({ lists: { ...state.lists, [serverId]: change(state.lists[serverId]) } })),
-          () => services.keys.list(serverId),
-        ),
-        get().loadLive(serverId),
-      ]);
+      await Promise.all([loadEntry(lists, serverId, () => services.keys.list(serverId)), get().loadLive(serverId)]);
     },
 
     async loadLive(serverId) {
-      await load<Cached<LiveTraffic>>(
-        (change) => set((state) => ({ live: { ...state.live, [serverId]: change(state.live[serverId]) } })),
-        () => services.traffic.live(serverId),
-      );
+      await loadEntry(live, serverId, () => services.traffic.live(serverId));
     },
 
     async loadConfig(serverId, keyId) {
-      const id = configId(serverId, keyId);
-      await load<Cached<KeyConfig>>(
-        (change) => set((state) => ({ configs: { ...state.configs, [id]: change(state.configs[id]) } })),
-        () => services.keys.config(serverId, keyId),
-      );
+      await loadEntry(configs, configId(serverId, keyId), () => services.keys.config(serverId, keyId));
     },
 
     async createKey(serverId, name) {

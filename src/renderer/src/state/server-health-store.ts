@@ -3,6 +3,7 @@ import type { DeployProgress, XrayInstallRequest, XrayInstallResult } from '../.
 import { services } from '../bridge/services.ts';
 import { errorMessage } from '../format/error-message.ts';
 import { useFleetStore } from './fleet-store.ts';
+import { keyedEntries } from './keyed-entries.ts';
 import { runOperation } from './operations-store.ts';
 import { useSystemStore } from './system-store.ts';
 
@@ -33,12 +34,10 @@ export const useServerHealthStore = create<ServerHealthState>()((set, get) => ({
 
   async installXray(serverId, request) {
     if (get().xrayInstalls[serverId]?.running) return;
+    const installs = keyedEntries(set, 'xrayInstalls');
     const update = (change: (run: XrayInstallRun) => Partial<XrayInstallRun>) =>
-      set((state) => {
-        const run = state.xrayInstalls[serverId] ?? { running: false, steps: [], error: null, result: null };
-        return { xrayInstalls: { ...state.xrayInstalls, [serverId]: { ...run, ...change(run) } } };
-      });
-    set((state) => ({ xrayInstalls: { ...state.xrayInstalls, [serverId]: { running: true, steps: [], error: null, result: null } } }));
+      installs.update(serverId, (run = { running: false, steps: [], error: null, result: null }) => ({ ...run, ...change(run) }));
+    installs.put(serverId, { running: true, steps: [], error: null, result: null });
     try {
       const result = await services.deploy.installXray(serverId, request, (progress) => update((run) => ({ steps: [...run.steps, progress] })));
       update(() => ({ running: false, result }));
@@ -50,10 +49,7 @@ export const useServerHealthStore = create<ServerHealthState>()((set, get) => ({
 
   dismissXrayInstall(serverId) {
     if (get().xrayInstalls[serverId]?.running) return;
-    set((state) => {
-      const { [serverId]: _ended, ...others } = state.xrayInstalls;
-      return { xrayInstalls: others };
-    });
+    keyedEntries(set, 'xrayInstalls').remove(serverId);
   },
 
   async syncNow(serverId) {

@@ -11,7 +11,8 @@ import type {
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
 import { useKeysStore } from './keys-store.ts';
-import { load, type Loadable } from './loadable.ts';
+import { keyedEntries, loadEntry } from './keyed-entries.ts';
+import type { Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
 
 interface SystemState {
@@ -44,53 +45,42 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
   lastSettingsUpdate: {},
 
   async loadConfigStatus(serverId) {
-    await load<Cached<ConfigStatusReport>>(
-      (change) => set((state) => ({ configStatus: { ...state.configStatus, [serverId]: change(state.configStatus[serverId]) } })),
-      () => services.system.configStatus(serverId),
-    );
+    await loadEntry(keyedEntries(set, 'configStatus'), serverId, () => services.system.configStatus(serverId));
   },
 
   async loadPorts(serverId) {
-    await load<Cached<PortsInUse>>(
-      (change) => set((state) => ({ ports: { ...state.ports, [serverId]: change(state.ports[serverId]) } })),
-      () => services.system.ports(serverId),
-    );
+    await loadEntry(keyedEntries(set, 'ports'), serverId, () => services.system.ports(serverId));
   },
 
   async syncConfig(serverId) {
     const report = await runOperation(syncConfigOperation(serverId), () => services.system.syncConfig(serverId));
     if (!report) return;
-    set((state) => ({ lastSync: { ...state.lastSync, [serverId]: report } }));
+    keyedEntries(set, 'lastSync').put(serverId, report);
     await get().loadConfigStatus(serverId);
   },
 
   async loadSettings(serverId) {
-    await load<Cached<ServerSettings>>(
-      (change) => set((state) => ({ settings: { ...state.settings, [serverId]: change(state.settings[serverId]) } })),
-      () => services.system.settings(serverId),
-    );
+    await loadEntry(keyedEntries(set, 'settings'), serverId, () => services.system.settings(serverId));
   },
 
   async updateSettings(serverId, patch) {
     // The outcome of an earlier save says nothing about this one.
-    set((state) => ({ lastSettingsUpdate: Object.fromEntries(Object.entries(state.lastSettingsUpdate).filter(([id]) => id !== serverId)) }));
+    keyedEntries(set, 'lastSettingsUpdate').remove(serverId);
     const update = await runOperation(updateSettingsOperation(serverId), () => services.system.updateSettings(serverId, patch));
     if (!update) return false;
-    set((state) => ({
-      lastSettingsUpdate: { ...state.lastSettingsUpdate, [serverId]: update },
-      settings: { ...state.settings, [serverId]: { value: { data: update.settings, source: 'live', syncedAt: new Date().toISOString() }, loading: false, error: null } },
-      // A check of the old target says nothing about the new one.
-      reality: Object.fromEntries(Object.entries(state.reality).filter(([id]) => id !== serverId)),
-    }));
+    keyedEntries(set, 'lastSettingsUpdate').put(serverId, update);
+    keyedEntries(set, 'settings').put(serverId, { value: { data: update.settings, source: 'live', syncedAt: new Date().toISOString() }, loading: false, error: null });
+    // A check of the old target says nothing about the new one.
+    keyedEntries(set, 'reality').remove(serverId);
     // Links carry the server names and fingerprint: the keys' shown links are stale now.
-    useKeysStore.setState((state) => ({ configs: Object.fromEntries(Object.entries(state.configs).filter(([id]) => !id.startsWith(`${serverId}/`))) }));
+    keyedEntries(useKeysStore.setState, 'configs').removeWhere((id) => id.startsWith(`${serverId}/`));
     void get().loadConfigStatus(serverId);
     return true;
   },
 
   async verifyReality(serverId) {
     const report = await runOperation(verifyRealityOperation(serverId), () => services.system.verifyReality(serverId));
-    if (report) set((state) => ({ reality: { ...state.reality, [serverId]: report } }));
+    if (report) keyedEntries(set, 'reality').put(serverId, report);
   },
 }));
 

@@ -4,7 +4,8 @@ import type { Cached, YearMonth } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
 import { errorMessage } from '../format/error-message.ts';
 import { datesOfMonth, formatYearMonth, shiftMonth } from '../format/utc-dates.ts';
-import { forEachLimited, load, type Loadable } from './loadable.ts';
+import { keyedEntries, loadEntry } from './keyed-entries.ts';
+import { forEachLimited, type Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
 
 /** A server's days of one month: the reports there are, and the days that could not be had. */
@@ -59,17 +60,13 @@ export const useTrafficStore = create<TrafficState>()((set, get) => ({
   dayByKey: {},
 
   async loadMonthly(serverId, month) {
-    const id = monthId(serverId, month);
-    await load<Cached<MonthlyReport>>(
-      (change) => set((state) => ({ monthly: { ...state.monthly, [id]: change(state.monthly[id]) } })),
-      () => services.traffic.monthly(serverId, month),
-    );
+    await loadEntry(keyedEntries(set, 'monthly'), monthId(serverId, month), () => services.traffic.monthly(serverId, month));
   },
 
   async loadDays(serverId, month) {
-    const id = monthId(serverId, month);
-    await load<ServerDays>(
-      (change) => set((state) => ({ days: { ...state.days, [id]: change(state.days[id]) } })),
+    await loadEntry(
+      keyedEntries(set, 'days'),
+      monthId(serverId, month),
       async () => {
         const dates = datesOfMonth(month);
         const byDate = new Map<string, Cached<DailyTrafficReport>>();
@@ -92,9 +89,9 @@ export const useTrafficStore = create<TrafficState>()((set, get) => ({
   },
 
   async loadYearOfMonths(serverId, lastMonth) {
-    const id = monthId(serverId, lastMonth);
-    await load<MonthTotals[]>(
-      (change) => set((state) => ({ yearOfMonths: { ...state.yearOfMonths, [id]: change(state.yearOfMonths[id]) } })),
+    await loadEntry(
+      keyedEntries(set, 'yearOfMonths'),
+      monthId(serverId, lastMonth),
       async () => {
         const months = Array.from({ length: 12 }, (_, index) => shiftMonth(lastMonth, index - 11));
         const totals = new Map<string, MonthTotals>();
@@ -119,26 +116,15 @@ export const useTrafficStore = create<TrafficState>()((set, get) => ({
   },
 
   async loadOverview(serverId) {
-    await load<Cached<HistoryOverview>>(
-      (change) => set((state) => ({ overview: { ...state.overview, [serverId]: change(state.overview[serverId]) } })),
-      () => services.traffic.history(serverId),
-    );
+    await loadEntry(keyedEntries(set, 'overview'), serverId, () => services.traffic.history(serverId));
   },
 
   async loadKeyHistory(serverId, keyId) {
-    const id = keyHistoryId(serverId, keyId);
-    await load<Cached<KeyHistoryReport>>(
-      (change) => set((state) => ({ keyHistory: { ...state.keyHistory, [id]: change(state.keyHistory[id]) } })),
-      () => services.traffic.keyHistory(serverId, keyId),
-    );
+    await loadEntry(keyedEntries(set, 'keyHistory'), keyHistoryId(serverId, keyId), () => services.traffic.keyHistory(serverId, keyId));
   },
 
   async loadDayByKey(serverId, date) {
-    const id = dayId(serverId, date);
-    await load<Cached<DailyKeysTrafficReport>>(
-      (change) => set((state) => ({ dayByKey: { ...state.dayByKey, [id]: change(state.dayByKey[id]) } })),
-      () => services.traffic.dailyByKey(serverId, date),
-    );
+    await loadEntry(keyedEntries(set, 'dayByKey'), dayId(serverId, date), () => services.traffic.dailyByKey(serverId, date));
   },
 
   async resetHistory(serverId, keyId) {

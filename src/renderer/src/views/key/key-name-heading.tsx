@@ -42,7 +42,7 @@ export function KeyNameHeading({ serverId, keyId, keyName, canRename }: KeyNameH
     );
   }
   return (
-    <form className="key-rename" onSubmit={submit}>
+    <form className="key-rename" onSubmit={(event) => void submit(event)}>
       <div className="inline-form">
         <input
           value={draft}

@@ -33,7 +33,7 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
   };
 
   return (
-    <form className="create-key" onSubmit={submit}>
+    <form className="create-key" onSubmit={(event) => void submit(event)}>
       <div className="inline-form">
         <input
           value={name}

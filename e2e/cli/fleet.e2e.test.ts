@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
 import { XrayReleaseSite } from '../support/xray-release-site.ts';

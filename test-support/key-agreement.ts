@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { FAKE_XRAY } from './agent-process.ts';
+import { FAKE_XRAY } from './stand-in-xray.ts';
 
 /** Runs a command and returns its stdout: here, or inside a namespace of the test's own. */
 export type RunCommand = (file: string, args: string[]) => string;

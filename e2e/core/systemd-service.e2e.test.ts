@@ -5,8 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from 'ssh2';
 import { SystemdService } from '../../src/main/core/deploy/systemd-service.ts';
 import { SshRemoteHost } from '../../src/main/core/ssh/ssh-remote-host.ts';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
-import { waitFor } from '../../remote-agent/test/support/wait.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
+import { waitFor } from '../../test-support/wait.ts';
 import { SystemdServer, systemdServerSkipReason } from '../harness/systemd-server.ts';
 
 const UNIT = 'keyport-agent.service';

@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
-import { TestCertificates } from '../../remote-agent/test/support/test-tls-sites.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
+import { TestCertificates } from '../../test-support/test-tls-sites.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
 

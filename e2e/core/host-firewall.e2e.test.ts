@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort } from '../../remote-agent/test/support/tcp-traffic.ts';
+import { freePort } from '../../test-support/tcp-traffic.ts';
 import type { DeployProgress } from '../../src/shared/contract/deploy.ts';
 import { openKeyportCore, type KeyportCore } from '../../src/main/core/keyport-core.ts';
 import { startFirewalld, state as firewalldState, type ServerFirewalld } from '../harness/server-firewalld.ts';
