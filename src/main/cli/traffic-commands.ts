@@ -10,7 +10,7 @@ import type {
 } from '../../shared/contract/api-types.ts';
 import type { YearMonth } from '../../shared/contract/services.ts';
 import type { Command, CommandGroup } from './command.ts';
-import { formatBytes } from '../../../remote-agent/src/lib/format-bytes.ts';
+import { formatBytes } from '../../../remote-agent/src/api/format-bytes.ts';
 import { formatTable, type Column } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';

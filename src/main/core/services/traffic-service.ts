@@ -10,7 +10,7 @@ import type {
 } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Traffic, YearMonth } from '../../../shared/contract/services.ts';
-import { formatBytes } from '../../../../remote-agent/src/lib/format-bytes.ts';
+import { formatBytes } from '../../../../remote-agent/src/api/format-bytes.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { DayUsage } from '../cache/cache-records.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
