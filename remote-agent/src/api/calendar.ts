@@ -22,8 +22,13 @@ export interface YearMonthParts {
 export function isCalendarDate(text: string): boolean {
   if (!DATE_FORM.test(text)) return false;
   const [year, month, day] = text.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** Gregorian, years 0000 to 9999 alike (Date.UTC would read 0000-0099 as 1900-1999). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** True for a month in YYYY-MM form (rejects 2025-13). */
