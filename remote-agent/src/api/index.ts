@@ -28,6 +28,7 @@ export * from './system.ts';
 export * from './traffic.ts';
 export * from './usage.ts';
 export * from './version.ts';
+export * from './xray-version-support.ts';
 
 const { createKey, listKeys, getKey, updateKey, getKeyConfig, deleteKey } = keys;
 const { getLiveTraffic, getKeyLiveTraffic, resetKeyLiveTraffic } = traffic;
