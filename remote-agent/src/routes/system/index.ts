@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AgentContext } from '../../agent-context.ts';
-import { monthBounds, utcDay, utcMonth } from '../../api/calendar.ts';
 import { formatBytes } from '../../api/format-bytes.ts';
 import {
   getConfigStatus,
@@ -17,33 +16,19 @@ import {
 } from '../../api/system.ts';
 import { route } from '../../http/route.ts';
 import { formatTimestamp } from '../../lib/timestamps.ts';
+import { reconcileJson, samplerJson } from '../../presenters/system-json.ts';
 import { envelope } from '../../presenters/traffic-json.ts';
 import { checkFirewall } from '../../services/checks/firewall-check.ts';
 import { checkPorts } from '../../services/checks/ports-check.ts';
 import { checkReality } from '../../services/checks/reality-check.ts';
+import { checkXraySync } from '../../services/checks/xray-sync-checks.ts';
 import { readSocketTable } from '../../services/net/socket-table.ts';
-import type { ReconcileChange, Reconciler } from '../../services/reconciler.ts';
 import { EMPTY_TOTALS } from '../../services/store/traffic-store.ts';
-
+import { summarizeTraffic, type PeriodTotals } from '../../services/traffic-summary.ts';
 
 /** System: keeping Xray and the firewall in step with the keys, and saying where they are not. */
 export const systemRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app, { ctx }) => {
   const firewallStatus = async () => checkFirewall(ctx.keys.list(), await ctx.firewall.read(), ctx.firewall.available);
-  const samplerStatus = () => {
-    const cycle = ctx.sampler.lastCycle;
-    return {
-      running: ctx.sampler.isRunning,
-      interval_seconds: ctx.sampler.intervalMs / 1000,
-      last_cycle: cycle && {
-        at: formatTimestamp(cycle.atMs),
-        duration_ms: Math.round(cycle.durationMs * 100) / 100,
-        ok: cycle.ok,
-        error: cycle.error,
-        keys: cycle.keys,
-        keys_with_traffic: cycle.keysWithTraffic,
-      },
-    };
-  };
 
   route(app, getTrafficStatus, async () => {
     const snapshot = await ctx.firewall.read();
@@ -66,7 +51,7 @@ export const systemRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (ap
         last_activity: keyTotals.lastActivityMs === null ? null : formatTimestamp(keyTotals.lastActivityMs),
       };
     });
-    return envelope({ sampler: samplerStatus(), firewall_available: ctx.firewall.available, keys }, ctx.now());
+    return envelope({ sampler: samplerJson(ctx.sampler), firewall_available: ctx.firewall.available, keys }, ctx.now());
   });
 
   route(app, syncConfig, async () => {
@@ -78,7 +63,7 @@ export const systemRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (ap
 
   route(app, getConfigStatus, async () => {
     const [xray, firewall] = await Promise.all([ctx.xray.status(), firewallStatus()]);
-    return envelope({ in_sync: xray.in_sync && firewall.in_sync, xray, firewall, reconcile: reconcileStatus(ctx.reconciler) }, ctx.now());
+    return envelope({ in_sync: xray.in_sync && firewall.in_sync, xray, firewall, reconcile: reconcileJson(ctx.reconciler) }, ctx.now());
   });
 
   route(app, verifyReality, async () => {
@@ -138,49 +123,28 @@ export const systemRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (ap
 
   route(app, getTrafficSummary, () => {
     const nowMs = ctx.now();
-    const keys = ctx.keys.list();
-    const today = utcDay(nowMs);
-    const yearMonth = utcMonth(nowMs);
-    const day = ctx.traffic.daySummary(today);
-    const { firstDay, lastDay } = monthBounds(yearMonth);
-    const month = [...ctx.traffic.period(firstDay, lastDay).values()].reduce(
-      (sum, usage) => ({ rx: sum.rx + usage.rxBytes, tx: sum.tx + usage.txBytes, sessions: sum.sessions + usage.sessions }),
-      { rx: 0, tx: 0, sessions: 0 },
-    );
-    const lifetime = [...ctx.traffic.allTotals().values()].reduce(
-      (sum, totals) => ({
-        rx: sum.rx + totals.totalRxBytes,
-        tx: sum.tx + totals.totalTxBytes,
-        connections: sum.connections + totals.totalConnections,
-      }),
-      { rx: 0, tx: 0, connections: 0 },
-    );
-    const live = keys.map((key) => ctx.sampler.live(key.id));
-    const period = (rx: number, tx: number, sessions: number) => ({
-      rx_bytes: rx,
-      tx_bytes: tx,
-      total_bytes: rx + tx,
-      total_formatted: formatBytes(rx + tx),
+    const { keys, live, today, month, lifetime } = summarizeTraffic(ctx.keys.list(), ctx.traffic, ctx.sampler, nowMs);
+    const period = ({ rxBytes, txBytes, sessions }: PeriodTotals) => ({
+      rx_bytes: rxBytes,
+      tx_bytes: txBytes,
+      total_bytes: rxBytes + txBytes,
+      total_formatted: formatBytes(rxBytes + txBytes),
       sessions,
     });
-    const active = keys.filter((key) => key.isActive).length;
     return envelope(
       {
-        keys: { total: keys.length, active, disabled: keys.length - active },
-        live: {
-          connections: live.reduce((sum, entry) => sum + entry.connections, 0),
-          traffic_rate: Math.round(live.reduce((sum, entry) => sum + entry.rateBytesPerSec, 0) * 100) / 100,
-        },
-        today: { date: today, ...period(day.rxBytes, day.txBytes, day.sessions) },
-        month: { year_month: yearMonth, ...period(month.rx, month.tx, month.sessions) },
+        keys,
+        live: { connections: live.connections, traffic_rate: Math.round(live.rateBytesPerSec * 100) / 100 },
+        today: { date: today.date, ...period(today) },
+        month: { year_month: month.yearMonth, ...period(month) },
         lifetime: {
-          rx_bytes: lifetime.rx,
-          tx_bytes: lifetime.tx,
-          total_bytes: lifetime.rx + lifetime.tx,
-          total_formatted: formatBytes(lifetime.rx + lifetime.tx),
+          rx_bytes: lifetime.rxBytes,
+          tx_bytes: lifetime.txBytes,
+          total_bytes: lifetime.rxBytes + lifetime.txBytes,
+          total_formatted: formatBytes(lifetime.rxBytes + lifetime.txBytes),
           total_connections: lifetime.connections,
         },
-        sampler: samplerStatus(),
+        sampler: samplerJson(ctx.sampler),
       },
       nowMs,
     );
@@ -195,70 +159,7 @@ export const systemRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (ap
 
   route(app, validateXraySync, async () => {
     const [test, status] = await Promise.all([ctx.xray.testCurrentConfig(), ctx.xray.status()]);
-    const checks = [
-      {
-        name: 'config_test',
-        ok: test?.ok ?? false,
-        detail: test ? test.output || (test.ok ? 'xray run -test passed' : 'xray run -test failed') : `no Xray binary at ${status.binary.path}`,
-      },
-      {
-        name: 'file_matches_keys',
-        ok: status.config_file.exists && status.config_file.in_sync,
-        detail: describeDiff(status.config_file.exists ? status.config_file : null, 'the config file'),
-      },
-      {
-        name: 'routing_blocks_private_destinations',
-        ok: status.config_file.routing.in_sync,
-        detail: status.config_file.routing.detail,
-      },
-      {
-        name: 'keys_served',
-        ok: status.api.reachable && status.not_serving.length === 0 && status.stray_processes.length === 0,
-        detail: describeServing(status),
-      },
-      {
-        name: 'live_matches_keys',
-        ok: status.live?.in_sync ?? false,
-        detail: status.live ? describeDiff(status.live, 'the running Xray') : `Xray API unreachable: ${status.api.error ?? ''}`.trim(),
-      },
-    ];
+    const checks = checkXraySync(test, status);
     return envelope({ valid: checks.every((check) => check.ok), checks }, ctx.now());
   });
 };
-
-function reconcileStatus(reconciler: Reconciler) {
-  const run = reconciler.lastRun;
-  const change = (entry: ReconcileChange) => ({ at: formatTimestamp(entry.atMs), kind: entry.kind, tag: entry.tag, port: entry.port, detail: entry.detail });
-  return {
-    every_cycles: reconciler.everyCycles,
-    last_run_at: run && formatTimestamp(run.atMs),
-    last_run_ok: run && run.ok,
-    last_error: run && run.error,
-    xray_skipped: run && run.xraySkipped,
-    removed: reconciler.removed.map(change),
-    restored: reconciler.restored.map(change),
-  };
-}
-
-function describeDiff(
-  diff: { missing_inbounds: string[]; extra_inbounds: string[]; changed_inbounds: string[] } | null,
-  where: string,
-): string {
-  if (!diff) return `${where} does not exist`;
-  const parts = [
-    diff.missing_inbounds.length && `${diff.missing_inbounds.length} inbounds missing`,
-    diff.extra_inbounds.length && `${diff.extra_inbounds.length} stray inbounds`,
-    diff.changed_inbounds.length && `${diff.changed_inbounds.length} inbounds out of date`,
-  ].filter(Boolean);
-  return parts.length === 0 ? `${where} serves exactly the active keys` : `${where}: ${parts.join(', ')}`;
-}
-
-function describeServing(status: { api: { reachable: boolean }; not_serving: Array<{ key_id: string; detail: string }>; stray_processes: Array<{ pid: number }> }): string {
-  if (!status.api.reachable) return 'the Xray API does not answer';
-  const parts = [
-    ...status.not_serving.slice(0, 3).map((entry) => `key ${entry.key_id}: ${entry.detail}`),
-    status.not_serving.length > 3 ? `${status.not_serving.length - 3} more keys not served` : '',
-    status.stray_processes.length ? `${status.stray_processes.length} other Xray process(es) share our ports: ${status.stray_processes.map((p) => p.pid).join(', ')}` : '',
-  ].filter(Boolean);
-  return parts.length === 0 ? 'every active key has a listening inbound' : parts.join('; ');
-}
