@@ -1,8 +1,9 @@
 /**
  * The agent's published API: every endpoint's method, path, schemas and error answers, and what a
- * client needs besides (the version, byte formatting, the date and month rules, key names, the
- * firewall chains). The agent serves these definitions, the console calls them, OpenAPI prints
- * them. Imports nothing but TypeBox and itself, so any client may load it.
+ * client needs besides (the version, the API key header, byte formatting, the date and month
+ * rules, the key-name rule, the firewall chains, the Xray versions the agent was checked against).
+ * The agent serves these definitions, the console calls them, OpenAPI prints them. Imports nothing
+ * but TypeBox and itself (a lint rule holds it so), so any client may load it.
  */
 import * as history from './history.ts';
 import * as keys from './keys.ts';
@@ -11,6 +12,7 @@ import * as openapi from './openapi.ts';
 import * as settings from './settings.ts';
 import * as system from './system.ts';
 import * as traffic from './traffic.ts';
+import type { EndpointDefinition } from './endpoint.ts';
 
 export * from './auth.ts';
 export * from './calendar.ts';
@@ -30,58 +32,10 @@ export * from './usage.ts';
 export * from './version.ts';
 export * from './xray-version-support.ts';
 
-const { createKey, listKeys, getKey, updateKey, getKeyConfig, deleteKey } = keys;
-const { getLiveTraffic, getKeyLiveTraffic, resetKeyLiveTraffic } = traffic;
-const { getTrafficHistory, getKeyTrafficHistory, getDailyTraffic, getDailyKeysTraffic, resetKeyTrafficHistory, cleanupTrafficHistory } =
-  history;
-const { getMonthlyTraffic, getKeyMonthlyTraffic } = monthly;
-const {
-  getTrafficStatus,
-  syncConfig,
-  getConfigStatus,
-  verifyReality,
-  getPorts,
-  resetPorts,
-  validatePorts,
-  getTrafficSummary,
-  getXrayConfigStatus,
-  syncXrayConfig,
-  validateXraySync,
-} = system;
-const { getSettings, updateSettings } = settings;
-const { getOpenApiDocument } = openapi;
+const isEndpoint = (value: unknown): value is EndpointDefinition =>
+  typeof value === 'object' && value !== null && 'method' in value && 'path' in value && 'response' in value && 'errors' in value;
 
-/** Every endpoint, by name: the agent must serve each, and serves nothing else. */
-export const endpoints = {
-  createKey,
-  listKeys,
-  getKey,
-  updateKey,
-  getKeyConfig,
-  deleteKey,
-  getLiveTraffic,
-  getKeyLiveTraffic,
-  resetKeyLiveTraffic,
-  getTrafficHistory,
-  getKeyTrafficHistory,
-  getDailyTraffic,
-  getDailyKeysTraffic,
-  resetKeyTrafficHistory,
-  cleanupTrafficHistory,
-  getMonthlyTraffic,
-  getKeyMonthlyTraffic,
-  getTrafficStatus,
-  syncConfig,
-  getConfigStatus,
-  verifyReality,
-  getPorts,
-  resetPorts,
-  validatePorts,
-  getTrafficSummary,
-  getXrayConfigStatus,
-  syncXrayConfig,
-  validateXraySync,
-  getSettings,
-  updateSettings,
-  getOpenApiDocument,
-} as const;
+/** Every endpoint of the API: the agent must serve each, and serves nothing else. */
+export const endpoints: readonly EndpointDefinition[] = [keys, traffic, history, monthly, system, settings, openapi].flatMap((area) =>
+  Object.values(area).filter(isEndpoint),
+);
