@@ -7,6 +7,12 @@ const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patter
 
 const electron = rule('^electron(/|$)', 'only src/main/shell and src/preload may import electron');
 const nodeBuiltins = rule('^node:', 'this layer runs without Node: no node: imports');
+// An allow-list, as VS Code's layer check gives each layer the others it may use: of the agent,
+// src/ sees only its published API (method, path and schemas of each endpoint, and what clients need).
+const agentOnlyThroughApi = rule(
+  '(^|/)remote-agent/(?!src/api/)',
+  'src/ may import the agent only through its published API, remote-agent/src/api/',
+);
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.tmp/**'] },
@@ -27,26 +33,31 @@ export default tseslint.config(
     },
   },
   {
-    // The contract: pure types. Its one outside import is the agent's schemas, as types only.
+    // Whatever a layer below says besides, src/ reaches the agent only through its API.
+    files: ['src/**'],
+    rules: restrict(agentOnlyThroughApi),
+  },
+  {
+    // The contract: pure types, and the pure pieces of the agent's published API.
     files: ['src/shared/**'],
     rules: {
-      ...restrict(electron, nodeBuiltins, rule('(^|/)(main|renderer|preload|e2e)/', 'src/shared imports nothing of ours')),
+      ...restrict(electron, nodeBuiltins, agentOnlyThroughApi, rule('(^|/)(main|renderer|preload|e2e)/', 'src/shared imports nothing of ours')),
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
   {
     files: ['src/main/core/**'],
     ignores: ['src/main/core/**/*.test.ts'],
-    rules: restrict(electron, rule('(^|/)(cli|web|shell|renderer|preload|e2e)/', 'core sits below the faces: it never imports them')),
+    rules: restrict(electron, agentOnlyThroughApi, rule('(^|/)(cli|web|shell|renderer|preload|e2e)/', 'core sits below the faces: it never imports them')),
   },
   {
     // Carries contract calls from a face's transport (IPC, WebSocket) to the services, whoever implements them.
     files: ['src/main/bridge/**'],
-    rules: restrict(electron, rule('(^|/)(core|cli|web|shell|renderer|preload)/', 'the bridge knows only the contract of src/shared')),
+    rules: restrict(electron, agentOnlyThroughApi, rule('(^|/)(core|cli|web|shell|renderer|preload)/', 'the bridge knows only the contract of src/shared')),
   },
   {
     files: ['src/main/cli/**', 'src/main/web/**'],
-    rules: restrict(electron, rule('(^|/)(shell|renderer|preload)/', 'the CLI and web mode run without Electron and the window')),
+    rules: restrict(electron, agentOnlyThroughApi, rule('(^|/)(shell|renderer|preload)/', 'the CLI and web mode run without Electron and the window')),
   },
   {
     files: ['src/renderer/**', 'src/preload/**'],
@@ -57,6 +68,10 @@ export default tseslint.config(
     // Unit tests of the renderer's pure modules run on Node's test runner, so node: is theirs.
     files: ['src/renderer/**/*.test.ts'],
     rules: restrict(rule('(^|/)(main|remote-agent)/', 'reach the core only through src/shared')),
+  },
+  {
+    files: ['src/main/core/**/*.test.ts'],
+    rules: restrict(electron, agentOnlyThroughApi),
   },
   {
     files: ['remote-agent/src/**'],
@@ -76,5 +91,11 @@ export default tseslint.config(
   {
     files: ['test-support/**'],
     rules: restrict(electron, rule('(^|/)(src|remote-agent|e2e)/', 'test-support serves every tree and imports none of them')),
+  },
+  {
+    // The published API: loaded by the console's every layer (the renderer too), so it stands
+    // alone: TypeBox and its own files, nothing else of the agent, no node:.
+    files: ['remote-agent/src/api/**'],
+    rules: restrict(electron, nodeBuiltins, rule('^\\.\\./', 'the API module imports only its own files and TypeBox')),
   },
 );

@@ -2,10 +2,14 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AgentContext } from './agent-context.ts';
+import { API_KEY_HEADER } from './api/auth.ts';
+import { getOpenApiDocument } from './api/openapi.ts';
+import { API_VERSION } from './api/version.ts';
 import { installApiKeyAuth } from './http/api-key-auth.ts';
 import type { Logger } from './lib/logger.ts';
 import { connectionLimits } from './http/connection-limits.ts';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.ts';
+import { route } from './http/route.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { historyRoutes } from './routes/history/index.ts';
 import { keysRoutes } from './routes/keys/index.ts';
@@ -14,7 +18,6 @@ import { settingsRoutes } from './routes/settings/index.ts';
 import { systemRoutes } from './routes/system/index.ts';
 import { trafficRoutes } from './routes/traffic/index.ts';
 
-export const API_VERSION = '2.1.3';
 const BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface AppOptions {
@@ -52,7 +55,7 @@ export async function buildApp({ ctx, apiKey, log, requestTimeoutMs, dataDir }: 
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Keyport agent API', version: API_VERSION },
-      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: API_KEY_HEADER } } },
       security: [{ apiKey: [] }],
     },
   });
@@ -60,6 +63,6 @@ export async function buildApp({ ctx, apiKey, log, requestTimeoutMs, dataDir }: 
   for (const routes of [keysRoutes, trafficRoutes, historyRoutes, monthlyRoutes, systemRoutes, settingsRoutes]) {
     await app.register(routes, { ctx });
   }
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  route(app, getOpenApiDocument, () => app.swagger() as unknown as Record<string, unknown>);
   return app;
 }

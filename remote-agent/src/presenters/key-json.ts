@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { formatTimestamp } from '../lib/timestamps.ts';
-import type { Key } from '../routes/keys/schemas.ts';
+import type { Key } from '../api/keys.ts';
 import type { KeyRecord } from '../services/store/key-store.ts';
 
 type KeyJson = Readonly<Static<typeof Key>>;

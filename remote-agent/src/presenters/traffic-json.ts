@@ -1,4 +1,4 @@
-import { formatBytes } from '../lib/format-bytes.ts';
+import { formatBytes } from '../api/format-bytes.ts';
 import { formatTimestamp } from '../lib/timestamps.ts';
 
 /** total/rx/tx bytes with their *_formatted twins, as every traffic block of the spec has them. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../lib/http-error.ts';
-import { checkKeyName } from '../lib/key-name.ts';
+import { checkKeyName } from '../api/key-name.ts';
 import type { Logger } from '../lib/logger.ts';
 import { KeyLocks } from '../lib/key-locks.ts';
 import type { DesiredPort, PortFirewall, SyncResult } from './firewall/port-firewall.ts';

@@ -1,4 +1,4 @@
-import { utcDay } from '../lib/timestamps.ts';
+import { utcDay } from '../api/calendar.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PortFirewall } from './firewall/port-firewall.ts';
 import { readSocketTable } from './net/socket-table.ts';

@@ -75,6 +75,8 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['an impossible date', 'GET', '/api/traffic/daily/2025-02-30', undefined, 400, /not a calendar date/],
     ['a date in another form', 'GET', '/api/traffic/daily/05-08-2025', undefined, 400, /YYYY-MM-DD/],
     ['an impossible date, per key', 'GET', '/api/traffic/daily/2025-02-30/keys', undefined, 400, /not a calendar date/],
+    ['a month 13 and a day 45', 'GET', '/api/traffic/daily/2025-13-45', undefined, 400, /not a calendar date/],
+    ['a month 13 and a day 45, per key', 'GET', '/api/traffic/daily/2025-13-45/keys', undefined, 400, /not a calendar date/],
     ['a bad year_month', 'GET', '/api/traffic/monthly?year_month=2025-13', undefined, 400, /year_month must be a month/],
     ['a bad year_month for a key', 'GET', `/api/keys/{id}/traffic/monthly?year_month=2025-8`, undefined, 400, /year_month/],
     ['a negative days_to_keep', 'POST', '/api/traffic/history/cleanup?days_to_keep=-1', undefined, 400, /days_to_keep/],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatBytes } from '../../src/lib/format-bytes.ts';
+import { formatBytes } from '../../src/api/format-bytes.ts';
 
 describe('formatBytes', () => {
   test('shows sizes below 1 KB as whole bytes', () => {

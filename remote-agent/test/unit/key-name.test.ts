@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkKeyName, keyNameFold } from '../../src/lib/key-name.ts';
+import { checkKeyName, keyNameFold } from '../../src/api/key-name.ts';
 
 const accepted = (name: string) => {
   const check = checkKeyName(name);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatTimestamp, isCalendarDate, monthBounds, utcDay, utcMonth } from '../../src/lib/timestamps.ts';
+import { isCalendarDate, monthBounds, utcDay, utcMonth } from '../../src/api/calendar.ts';
+import { formatTimestamp } from '../../src/lib/timestamps.ts';
 
 describe('formatTimestamp', () => {
   test('gives the spec form with six fractional digits and no zone', () => {

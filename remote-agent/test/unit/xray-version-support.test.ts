@@ -6,7 +6,7 @@ import {
   XRAY_MINIMUM_VERSION,
   xrayReleaseTag,
   xrayVersionSupport,
-} from '../../src/services/xray/xray-version-support.ts';
+} from '../../src/api/xray-version-support.ts';
 import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
 
 const line = (version: string) => `Xray ${version} (Xray, Penetrates Everything.) Custom (go1.24.4 linux/amd64)\nA unified platform for anti-censorship.\n`;

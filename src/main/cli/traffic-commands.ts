@@ -10,7 +10,7 @@ import type {
 } from '../../shared/contract/api-types.ts';
 import type { YearMonth } from '../../shared/contract/services.ts';
 import type { Command, CommandGroup } from './command.ts';
-import { formatBytes } from '../../../remote-agent/src/lib/format-bytes.ts';
+import { formatBytes, isCalendarDate, parseYearMonth } from '../../shared/agent-api.ts';
 import { formatTable, type Column } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
@@ -133,10 +133,7 @@ const daily: Command = {
 };
 
 function checkDate(date: string): void {
-  const time = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
-  // Date.parse takes 2025-02-30 for March 2nd: only a date that comes back the same is a calendar date.
-  const valid = !Number.isNaN(time) && new Date(time).toISOString().startsWith(date);
-  if (!valid) throw new UsageError(`DATE must be a calendar date, YYYY-MM-DD (got '${date}')`);
+  if (!isCalendarDate(date)) throw new UsageError(`DATE must be a calendar date, YYYY-MM-DD (got '${date}')`);
 }
 
 function renderDaily(report: DailyTrafficReport): string {
@@ -197,9 +194,9 @@ const monthly: Command = {
 };
 
 function parseMonth(text: string): YearMonth {
-  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
-  if (!match) throw new UsageError(`--month must be YYYY-MM, e.g. 2025-08 (got '${text}')`);
-  return { year: Number(match[1]), month: Number(match[2]) };
+  const month = parseYearMonth(text);
+  if (!month) throw new UsageError(`--month must be YYYY-MM, e.g. 2025-08 (got '${text}')`);
+  return month;
 }
 
 function renderMonthly(report: MonthlyReport): string {

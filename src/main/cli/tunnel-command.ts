@@ -1,10 +1,8 @@
+import { API_KEY_HEADER, endpointUrl, listKeys } from '../../../remote-agent/src/api/index.ts';
 import { answer } from './answer.ts';
 import type { Command } from './command.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePort } from './parse-port.ts';
-
-/** The agent checks this header on every route (remote-agent/src/http/api-key-auth.ts). */
-const API_KEY_HEADER = 'X-API-Key';
 
 /** The one command that prints a secret, on purpose: the admin needs the API key to curl the agent. */
 export const tunnelCommand: Command = {
@@ -22,7 +20,7 @@ export const tunnelCommand: Command = {
             context,
             { url: tunnel.url, apiKey: tunnel.apiKey },
             ({ url, apiKey }) =>
-              `URL:     ${url}\nAPI key: ${apiKey}\n` + `Example: curl -H '${API_KEY_HEADER}: ${apiKey}' ${url.replace(/\/$/, '')}/api/keys\n`,
+              `URL:     ${url}\nAPI key: ${apiKey}\n` + `Example: curl -H '${API_KEY_HEADER}: ${apiKey}' ${url.replace(/\/$/, '')}${endpointUrl(listKeys)}\n`,
           );
           context.stderr.write(`Tunnel to ${positional.server}'s agent is open; Ctrl-C closes it.\n`);
           await context.untilStopped();

@@ -1,15 +1,29 @@
 /**
- * The agent API's shapes, taken from the agent's own TypeBox schemas (the one source of truth that
- * also validates requests and produces the OpenAPI document). Type-only: nothing of the agent is
- * loaded at run time.
+ * The agent API's shapes, taken from its published module (remote-agent/src/api/: the one source
+ * of truth that also validates requests and produces the OpenAPI document). Type-only: nothing of
+ * the agent is loaded at run time.
  */
 import type { Static } from '@sinclair/typebox';
-import type { AllHistory, DailyKeysReport, DailyReport, KeyHistory } from '../../../remote-agent/src/routes/history/schemas.ts';
-import type { Key, KeyConfig as KeyConfigSchema } from '../../../remote-agent/src/routes/keys/schemas.ts';
-import type { AllMonthly, KeyMonthly } from '../../../remote-agent/src/routes/monthly/schemas.ts';
-import type { ConfigStatus, PortsReport, RealityReport, SyncConfigResult, TrafficSummary } from '../../../remote-agent/src/routes/system/schemas.ts';
-import type { SettingsChangeReport, SettingsPatch, SettingsReport } from '../../../remote-agent/src/routes/settings/schemas.ts';
-import type { AllTraffic, PortTraffic } from '../../../remote-agent/src/routes/traffic/schemas.ts';
+import type {
+  AllHistory,
+  AllMonthly,
+  AllTraffic,
+  ConfigStatus,
+  DailyKeysReport,
+  DailyReport,
+  Key,
+  KeyConfig as KeyConfigSchema,
+  KeyHistory,
+  KeyMonthly,
+  PortsReport,
+  PortTraffic,
+  RealityReport,
+  SettingsChangeReport,
+  SettingsPatch,
+  SettingsReport,
+  SyncConfigResult,
+  TrafficSummary,
+} from '../../../remote-agent/src/api/index.ts';
 
 export type ApiKey = Static<typeof Key>;
 export type KeyConfig = Static<typeof KeyConfigSchema>;

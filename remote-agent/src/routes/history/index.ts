@@ -1,29 +1,27 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
 import type { AgentContext } from '../../agent-context.ts';
-import { formatBytes } from '../../lib/format-bytes.ts';
+import { isCalendarDate, utcDay } from '../../api/calendar.ts';
+import { formatBytes } from '../../api/format-bytes.ts';
+import {
+  cleanupTrafficHistory,
+  getDailyKeysTraffic,
+  getDailyTraffic,
+  getKeyTrafficHistory,
+  getTrafficHistory,
+  resetKeyTrafficHistory,
+} from '../../api/history.ts';
+import { route } from '../../http/route.ts';
 import { badRequest } from '../../lib/http-error.ts';
-import { formatTimestamp, isCalendarDate, utcDay } from '../../lib/timestamps.ts';
+import { formatTimestamp } from '../../lib/timestamps.ts';
 import { keyIdentityJson } from '../../presenters/key-json.ts';
 import { bytesJson, envelope, fleetTotalsJson, keyResetJson, usageJson } from '../../presenters/traffic-json.ts';
-import { commonErrors, KeyIdParams } from '../../schemas/common.ts';
 import type { KeyRecord } from '../../services/store/key-store.ts';
 import { EMPTY_TOTALS, type KeyTotals } from '../../services/store/traffic-store.ts';
-import {
-  AllHistory,
-  CleanupQuery,
-  CleanupResponse,
-  DailyKeysReport,
-  DailyReport,
-  DateParams,
-  HistoryResetResponse,
-  KeyHistory,
-} from './schemas.ts';
 
-const tags = ['history'];
 const DAY_MS = 86_400_000;
 
 /** History: lifetime totals per key, per-day rows, a day across keys, resets and cleanup. */
-export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = async (app, { ctx }) => {
+export const historyRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app, { ctx }) => {
   const summary = (key: KeyRecord, totals: KeyTotals) => {
     const { total_bytes, rx_bytes, tx_bytes, total_formatted, rx_formatted, tx_formatted } = bytesJson(
       totals.totalRxBytes,
@@ -43,133 +41,74 @@ export const historyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = a
     };
   };
 
-  app.get(
-    '/api/traffic/history',
-    { schema: { tags, summary: 'Lifetime traffic of every key', response: { 200: AllHistory, ...commonErrors } } },
-    () => {
-      const totals = ctx.traffic.allTotals();
-      const keys = ctx.keys.list();
-      const entries = keys.map((key) => summary(key, totals.get(key.id) ?? EMPTY_TOTALS));
-      const rx = entries.reduce((sum, entry) => sum + entry.total_traffic.rx_bytes, 0);
-      const tx = entries.reduce((sum, entry) => sum + entry.total_traffic.tx_bytes, 0);
-      return envelope(
-        {
-          total_keys: keys.length,
-          active_keys: keys.filter((key) => key.isActive).length,
-          keys: entries,
-          ...fleetTotalsJson(rx, tx),
-        },
-        ctx.now(),
-      );
-    },
-  );
-
-  app.get(
-    '/api/keys/:key_id/traffic/history',
-    {
-      schema: {
-        tags,
-        summary: 'Lifetime traffic of one key with its daily rows',
-        params: KeyIdParams,
-        response: { 200: KeyHistory, ...commonErrors },
+  route(app, getTrafficHistory, () => {
+    const totals = ctx.traffic.allTotals();
+    const keys = ctx.keys.list();
+    const entries = keys.map((key) => summary(key, totals.get(key.id) ?? EMPTY_TOTALS));
+    const rx = entries.reduce((sum, entry) => sum + entry.total_traffic.rx_bytes, 0);
+    const tx = entries.reduce((sum, entry) => sum + entry.total_traffic.tx_bytes, 0);
+    return envelope(
+      {
+        total_keys: keys.length,
+        active_keys: keys.filter((key) => key.isActive).length,
+        keys: entries,
+        ...fleetTotalsJson(rx, tx),
       },
-    },
-    (request) => {
-      const key = ctx.keys.get(request.params.key_id);
-      const dailyStats = Object.fromEntries(ctx.traffic.days(key.id).map((day) => [day.day, usageJson(day)]));
-      return envelope({ ...summary(key, ctx.traffic.totals(key.id)), daily_stats: dailyStats }, ctx.now());
-    },
-  );
+      ctx.now(),
+    );
+  });
 
-  app.get(
-    '/api/traffic/daily/:date',
-    {
-      schema: {
-        tags,
-        summary: 'One UTC day across all keys',
-        params: DateParams,
-        response: { 200: DailyReport, ...commonErrors },
-      },
-    },
-    (request) => {
-      const { date } = request.params;
-      if (!isCalendarDate(date)) throw badRequest(`date ${date} is not a calendar date (YYYY-MM-DD)`);
-      const day = ctx.traffic.daySummary(date);
-      return envelope(
-        {
-          date,
-          total_bytes: day.rxBytes + day.txBytes,
-          rx_bytes: day.rxBytes,
-          tx_bytes: day.txBytes,
-          total_connections: day.totalConnections,
-          active_keys: day.activeKeys,
-          total_sessions: day.sessions,
-          total_formatted: formatBytes(day.rxBytes + day.txBytes),
-        },
-        ctx.now(),
-      );
-    },
-  );
+  route(app, getKeyTrafficHistory, (request) => {
+    const key = ctx.keys.get(request.params.key_id);
+    const dailyStats = Object.fromEntries(ctx.traffic.days(key.id).map((day) => [day.day, usageJson(day)]));
+    return envelope({ ...summary(key, ctx.traffic.totals(key.id)), daily_stats: dailyStats }, ctx.now());
+  });
 
-  app.get(
-    '/api/traffic/daily/:date/keys',
-    {
-      schema: {
-        tags,
-        summary: 'One UTC day per key (beyond the spec): the keys that moved bytes or opened connections that day',
-        params: DateParams,
-        response: { 200: DailyKeysReport, ...commonErrors },
+  route(app, getDailyTraffic, (request) => {
+    const { date } = request.params;
+    if (!isCalendarDate(date)) throw badRequest(`date ${date} is not a calendar date (YYYY-MM-DD)`);
+    const day = ctx.traffic.daySummary(date);
+    return envelope(
+      {
+        date,
+        total_bytes: day.rxBytes + day.txBytes,
+        rx_bytes: day.rxBytes,
+        tx_bytes: day.txBytes,
+        total_connections: day.totalConnections,
+        active_keys: day.activeKeys,
+        total_sessions: day.sessions,
+        total_formatted: formatBytes(day.rxBytes + day.txBytes),
       },
-    },
-    (request) => {
-      const { date } = request.params;
-      if (!isCalendarDate(date)) throw badRequest(`date ${date} is not a calendar date (YYYY-MM-DD)`);
-      const keys = Object.fromEntries([...ctx.traffic.period(date, date)].map(([keyId, usage]) => [keyId, usageJson(usage)]));
-      return envelope({ date, keys }, ctx.now());
-    },
-  );
+      ctx.now(),
+    );
+  });
 
-  app.post(
-    '/api/keys/:key_id/traffic/history/reset',
-    {
-      schema: {
-        tags,
-        summary: 'Clear one key’s history: lifetime totals and daily rows (live counters stay)',
-        params: KeyIdParams,
-        response: { 200: HistoryResetResponse, ...commonErrors },
-      },
-    },
-    (request) => {
-      const key = ctx.keys.get(request.params.key_id);
-      ctx.traffic.resetHistory(key.id);
-      ctx.sampler.forgetKey(key.id);
-      return keyResetJson('Traffic history reset successfully', key.id, ctx.now());
-    },
-  );
+  route(app, getDailyKeysTraffic, (request) => {
+    const { date } = request.params;
+    if (!isCalendarDate(date)) throw badRequest(`date ${date} is not a calendar date (YYYY-MM-DD)`);
+    const keys = Object.fromEntries([...ctx.traffic.period(date, date)].map(([keyId, usage]) => [keyId, usageJson(usage)]));
+    return envelope({ date, keys }, ctx.now());
+  });
 
-  app.post(
-    '/api/traffic/history/cleanup',
-    {
-      schema: {
-        tags,
-        summary: 'Delete daily rows and samples older than days_to_keep UTC days (lifetime totals stay)',
-        querystring: CleanupQuery,
-        response: { 200: CleanupResponse, ...commonErrors },
-      },
-    },
-    (request) => {
-      const daysToKeep = request.query.days_to_keep;
-      const nowMs = ctx.now();
-      const firstKeptDay = utcDay(nowMs - (daysToKeep - 1) * DAY_MS);
-      const deleted = ctx.traffic.cleanup(firstKeptDay, nowMs - daysToKeep * DAY_MS);
-      return {
-        status: 'success' as const,
-        message: `Cleaned up traffic history older than ${daysToKeep} days`,
-        days_kept: daysToKeep,
-        deleted_daily_rows: deleted.days,
-        deleted_samples: deleted.samples,
-        timestamp: formatTimestamp(nowMs),
-      };
-    },
-  );
+  route(app, resetKeyTrafficHistory, (request) => {
+    const key = ctx.keys.get(request.params.key_id);
+    ctx.traffic.resetHistory(key.id);
+    ctx.sampler.forgetKey(key.id);
+    return keyResetJson('Traffic history reset successfully', key.id, ctx.now());
+  });
+
+  route(app, cleanupTrafficHistory, (request) => {
+    const daysToKeep = request.query.days_to_keep;
+    const nowMs = ctx.now();
+    const firstKeptDay = utcDay(nowMs - (daysToKeep - 1) * DAY_MS);
+    const deleted = ctx.traffic.cleanup(firstKeptDay, nowMs - daysToKeep * DAY_MS);
+    return {
+      status: 'success' as const,
+      message: `Cleaned up traffic history older than ${daysToKeep} days`,
+      days_kept: daysToKeep,
+      deleted_daily_rows: deleted.days,
+      deleted_samples: deleted.samples,
+      timestamp: formatTimestamp(nowMs),
+    };
+  });
 };

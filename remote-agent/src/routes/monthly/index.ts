@@ -1,14 +1,13 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
 import type { AgentContext } from '../../agent-context.ts';
-import { formatBytes } from '../../lib/format-bytes.ts';
-import { monthBounds, utcMonth } from '../../lib/timestamps.ts';
+import { monthBounds, utcMonth } from '../../api/calendar.ts';
+import { formatBytes } from '../../api/format-bytes.ts';
+import { getKeyMonthlyTraffic, getMonthlyTraffic } from '../../api/monthly.ts';
+import { route } from '../../http/route.ts';
 import { keyIdentityJson } from '../../presenters/key-json.ts';
 import { envelope, fleetTotalsJson, usageJson } from '../../presenters/traffic-json.ts';
-import { commonErrors, KeyIdParams, YearMonthQuery } from '../../schemas/common.ts';
 import type { PeriodUsage } from '../../services/store/traffic-store.ts';
-import { AllMonthly, KeyMonthly } from './schemas.ts';
 
-const tags = ['monthly'];
 const NO_USAGE: PeriodUsage = { rxBytes: 0, txBytes: 0, maxConnections: 0, sessions: 0 };
 
 const formattedUsage = (usage: PeriodUsage) => ({
@@ -19,80 +18,57 @@ const formattedUsage = (usage: PeriodUsage) => ({
 });
 
 /** Months are sums of UTC days: bytes and sessions add up, max_connections is the month's peak. */
-export const monthlyRoutes: FastifyPluginAsyncTypebox<{ ctx: AgentContext }> = async (app, { ctx }) => {
+export const monthlyRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app, { ctx }) => {
   const monthOf = (yearMonth: string | undefined) => yearMonth ?? utcMonth(ctx.now());
 
-  app.get(
-    '/api/traffic/monthly',
-    {
-      schema: {
-        tags,
-        summary: 'One month of every key (year_month defaults to the current UTC month)',
-        querystring: YearMonthQuery,
-        response: { 200: AllMonthly, ...commonErrors },
+  route(app, getMonthlyTraffic, (request) => {
+    const yearMonth = monthOf(request.query.year_month);
+    const { firstDay, lastDay } = monthBounds(yearMonth);
+    const usage = ctx.traffic.period(firstDay, lastDay);
+    const totals = ctx.traffic.allTotals();
+    const keys = ctx.keys.list();
+    let rx = 0;
+    let tx = 0;
+    let connections = 0;
+    let sessions = 0;
+    const entries = keys.map((key) => {
+      const month = usage.get(key.id) ?? NO_USAGE;
+      rx += month.rxBytes;
+      tx += month.txBytes;
+      connections += month.maxConnections;
+      sessions += month.sessions;
+      return {
+        ...keyIdentityJson(key, totals.get(key.id)?.lastActivityMs ?? null),
+        monthly_traffic: formattedUsage(month),
+      };
+    });
+    return envelope(
+      {
+        year_month: yearMonth,
+        total_keys: keys.length,
+        active_keys: keys.filter((key) => key.isActive).length,
+        total_connections: connections,
+        total_sessions: sessions,
+        keys: entries,
+        ...fleetTotalsJson(rx, tx),
       },
-    },
-    (request) => {
-      const yearMonth = monthOf(request.query.year_month);
-      const { firstDay, lastDay } = monthBounds(yearMonth);
-      const usage = ctx.traffic.period(firstDay, lastDay);
-      const totals = ctx.traffic.allTotals();
-      const keys = ctx.keys.list();
-      let rx = 0;
-      let tx = 0;
-      let connections = 0;
-      let sessions = 0;
-      const entries = keys.map((key) => {
-        const month = usage.get(key.id) ?? NO_USAGE;
-        rx += month.rxBytes;
-        tx += month.txBytes;
-        connections += month.maxConnections;
-        sessions += month.sessions;
-        return {
-          ...keyIdentityJson(key, totals.get(key.id)?.lastActivityMs ?? null),
-          monthly_traffic: formattedUsage(month),
-        };
-      });
-      return envelope(
-        {
-          year_month: yearMonth,
-          total_keys: keys.length,
-          active_keys: keys.filter((key) => key.isActive).length,
-          total_connections: connections,
-          total_sessions: sessions,
-          keys: entries,
-          ...fleetTotalsJson(rx, tx),
-        },
-        ctx.now(),
-      );
-    },
-  );
+      ctx.now(),
+    );
+  });
 
-  app.get(
-    '/api/keys/:key_id/traffic/monthly',
-    {
-      schema: {
-        tags,
-        summary: 'One month of one key with its days',
-        params: KeyIdParams,
-        querystring: YearMonthQuery,
-        response: { 200: KeyMonthly, ...commonErrors },
+  route(app, getKeyMonthlyTraffic, (request) => {
+    const key = ctx.keys.get(request.params.key_id);
+    const yearMonth = monthOf(request.query.year_month);
+    const { firstDay, lastDay } = monthBounds(yearMonth);
+    const days = ctx.traffic.days(key.id, firstDay, lastDay);
+    return envelope(
+      {
+        ...keyIdentityJson(key, ctx.traffic.totals(key.id).lastActivityMs),
+        year_month: yearMonth,
+        monthly_traffic: formattedUsage(ctx.traffic.keyPeriod(key.id, firstDay, lastDay) ?? NO_USAGE),
+        daily_breakdown: Object.fromEntries(days.map((day) => [day.day, usageJson(day)])),
       },
-    },
-    (request) => {
-      const key = ctx.keys.get(request.params.key_id);
-      const yearMonth = monthOf(request.query.year_month);
-      const { firstDay, lastDay } = monthBounds(yearMonth);
-      const days = ctx.traffic.days(key.id, firstDay, lastDay);
-      return envelope(
-        {
-          ...keyIdentityJson(key, ctx.traffic.totals(key.id).lastActivityMs),
-          year_month: yearMonth,
-          monthly_traffic: formattedUsage(ctx.traffic.keyPeriod(key.id, firstDay, lastDay) ?? NO_USAGE),
-          daily_breakdown: Object.fromEntries(days.map((day) => [day.day, usageJson(day)])),
-        },
-        ctx.now(),
-      );
-    },
-  );
+      ctx.now(),
+    );
+  });
 };

@@ -6,10 +6,9 @@
  * walks the chain only as far as its own port.
  */
 
-export const CHAIN_IN = 'KEYPORT_IN';
-export const CHAIN_OUT = 'KEYPORT_OUT';
-/** Accepts the key port range, for hosts whose INPUT drops by default (`--open-key-ports`). */
-export const CHAIN_OPEN = 'KEYPORT_OPEN';
+import { CHAIN_IN, CHAIN_OPEN, CHAIN_OUT } from '../../api/firewall-chains.ts';
+
+export { CHAIN_IN, CHAIN_OPEN, CHAIN_OUT };
 
 export type CounterKind = 'rx' | 'tx' | 'syn';
 export type AgentChain = typeof CHAIN_IN | typeof CHAIN_OUT;

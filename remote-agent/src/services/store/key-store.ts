@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { keyNameFold } from '../../lib/key-name.ts';
+import { keyNameFold } from '../../api/key-name.ts';
 import { inTransaction } from './database.ts';
 
 /** A key as stored; replaced on every change, never changed in place. */

@@ -20,7 +20,7 @@ import {
 } from './xray-config.ts';
 import { findPortHolders, type PortHolders } from './xray-port-holders.ts';
 import type { XrayProcess } from './xray-process.ts';
-import { xrayVersionSupport, type XrayVersionSupport } from './xray-version-support.ts';
+import { xrayVersionSupport, type XrayVersionSupport } from '../../api/xray-version-support.ts';
 
 export interface XrayManagerOptions {
   cli: XrayCli;

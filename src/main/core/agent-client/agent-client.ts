@@ -1,33 +1,49 @@
 import type { Duplex } from 'node:stream';
-import type { Static } from '@sinclair/typebox';
-import type {
-  AllHistory,
-  CleanupResponse,
-  DailyKeysReport,
-  DailyReport,
-  HistoryResetResponse,
-  KeyHistory,
-} from '../../../../remote-agent/src/routes/history/schemas.ts';
-import type { DeleteKeyResponse, Key, KeyConfig, UpdateKeyBody } from '../../../../remote-agent/src/routes/keys/schemas.ts';
-import type { AllMonthly, KeyMonthly } from '../../../../remote-agent/src/routes/monthly/schemas.ts';
-import type {
-  ConfigStatus,
-  PortsReport,
-  PortsResetResult,
-  PortsValidation,
-  RealityReport,
-  SyncConfigResult,
-  TrafficStatus,
-  TrafficSummary,
-  Validation,
-  XrayConfigStatus,
-  XraySyncResult,
-} from '../../../../remote-agent/src/routes/system/schemas.ts';
-import type { SettingsChangeReport, SettingsPatch, SettingsReport } from '../../../../remote-agent/src/routes/settings/schemas.ts';
-import type { AllTraffic, KeyTraffic, LiveResetResponse } from '../../../../remote-agent/src/routes/traffic/schemas.ts';
-import type { ConflictBody, ErrorBody } from '../../../../remote-agent/src/schemas/common.ts';
+import type { Static, TSchema } from '@sinclair/typebox';
+import {
+  API_KEY_HEADER,
+  cleanupTrafficHistory,
+  createKey,
+  deleteKey,
+  endpointUrl,
+  getConfigStatus,
+  getDailyKeysTraffic,
+  getDailyTraffic,
+  getKey,
+  getKeyConfig,
+  getKeyLiveTraffic,
+  getKeyMonthlyTraffic,
+  getKeyTrafficHistory,
+  getLiveTraffic,
+  getMonthlyTraffic,
+  getOpenApiDocument,
+  getPorts,
+  getSettings,
+  getTrafficHistory,
+  getTrafficStatus,
+  getTrafficSummary,
+  getXrayConfigStatus,
+  listKeys,
+  resetKeyLiveTraffic,
+  resetKeyTrafficHistory,
+  resetPorts,
+  syncConfig,
+  syncXrayConfig,
+  updateKey,
+  updateSettings,
+  validatePorts,
+  validateXraySync,
+  verifyReality,
+  type BodyOf,
+  type ConflictBody,
+  type EndpointDefinition,
+  type ErrorBody,
+  type ParamsOf,
+  type QueryOf,
+  type ResponseOf,
+} from '../../../../remote-agent/src/api/index.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
-import { httpOverStream, type JsonRequest, type JsonResponse } from './http-over-stream.ts';
+import { httpOverStream, type JsonResponse } from './http-over-stream.ts';
 
 export interface AgentClientOptions {
   /** Opens a fresh stream to the agent's listener (an ssh2 `forwardOut` channel); one per call. */
@@ -37,18 +53,29 @@ export interface AgentClientOptions {
   timeoutMs?: number;
 }
 
+/** What a call of an endpoint carries: exactly the parts its definition has, typed from its schemas. */
+export type CallInput<E extends EndpointDefinition> = (E['params'] extends TSchema ? { params: ParamsOf<E> } : { params?: undefined }) &
+  // A query field with a default may be left out: the agent fills it in.
+  (E['querystring'] extends TSchema ? { query?: Partial<QueryOf<E>> } : { query?: undefined }) &
+  (E['body'] extends TSchema ? { body: BodyOf<E> } : { body?: undefined });
+
+export interface CallOptions {
+  /** Longer than the client's own timeout for endpoints that take longer; never shorter. */
+  timeoutMs?: number;
+}
+
 const DEFAULT_TIMEOUT_MS = 15_000;
 /** verify-reality probes the target from the server: up to three bounded steps of 4 s each. */
 const VERIFY_REALITY_TIMEOUT_MS = 30_000;
 /** A settings change re-applies every key's inbound: thousands of them, in batches. */
 const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
 
-
 /**
- * The agent's HTTP API, one method per endpoint. Each returns the agent's whole JSON body, typed
- * from the agent's own schemas, so callers and scripts see the spec's shapes (the
- * `{ status, data, timestamp }` envelope included). Failures are KeyportErrors.
- * Types only: nothing of the agent is loaded at run time, and answers are not re-validated.
+ * The agent's HTTP API, called by the definitions of its published module (remote-agent/src/api/):
+ * `call(endpoint, input)` builds the method and path from the definition and types the answer
+ * from its schema. The named methods are one-liners over it. Each returns the agent's whole JSON
+ * body, so callers and scripts see the spec's shapes (the `{ status, data, timestamp }` envelope
+ * included). Failures are KeyportErrors. Answers are not re-validated.
  */
 export class AgentClient {
   readonly #openStream: () => Promise<Duplex>;
@@ -62,172 +89,164 @@ export class AgentClient {
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
+  /** Calls one endpoint of the API. */
+  async call<E extends EndpointDefinition>(endpoint: E, input: NoInfer<CallInput<E>>, options: CallOptions = {}): Promise<ResponseOf<E>> {
+    const { params, query, body } = input as { params?: Record<string, string>; query?: Record<string, string | number | undefined>; body?: unknown };
+    const path = endpointUrl(endpoint, params, query);
+    const response = await httpOverStream(this.#openStream, {
+      method: endpoint.method,
+      path,
+      headers: { [API_KEY_HEADER.toLowerCase()]: this.#apiKey },
+      body,
+      timeoutMs: Math.max(options.timeoutMs ?? 0, this.#timeoutMs),
+    });
+    if (response.statusCode >= 200 && response.statusCode < 300) return response.body as ResponseOf<E>;
+    const requestedName = (body as { name?: unknown } | undefined)?.name;
+    throw agentFailure(`${endpoint.method} ${path}`, response, typeof requestedName === 'string' ? requestedName : undefined);
+  }
+
   // Keys
 
-  createKey(name: string): Promise<Static<typeof Key>> {
-    return this.#call('POST', '/api/keys', { name });
+  createKey(name: string): Promise<ResponseOf<typeof createKey>> {
+    return this.call(createKey, { body: { name } });
   }
 
-  listKeys(): Promise<Static<typeof Key>[]> {
-    return this.#call('GET', '/api/keys');
+  listKeys(): Promise<ResponseOf<typeof listKeys>> {
+    return this.call(listKeys, {});
   }
 
-  getKey(keyId: string): Promise<Static<typeof Key>> {
-    return this.#call('GET', keyPath(keyId));
+  getKey(keyId: string): Promise<ResponseOf<typeof getKey>> {
+    return this.call(getKey, { params: { key_id: keyId } });
   }
 
   /** Renames (`{ name }`), enables (`{ is_active: true }`) or disables a key, or both at once. */
-  updateKey(keyId: string, changes: Static<typeof UpdateKeyBody>): Promise<Static<typeof Key>> {
-    return this.#call('PATCH', keyPath(keyId), changes);
+  updateKey(keyId: string, changes: BodyOf<typeof updateKey>): Promise<ResponseOf<typeof updateKey>> {
+    return this.call(updateKey, { params: { key_id: keyId }, body: changes });
   }
 
-  getKeyConfig(keyId: string): Promise<Static<typeof KeyConfig>> {
-    return this.#call('GET', keyPath(keyId, '/config'));
+  getKeyConfig(keyId: string): Promise<ResponseOf<typeof getKeyConfig>> {
+    return this.call(getKeyConfig, { params: { key_id: keyId } });
   }
 
-  deleteKey(keyId: string): Promise<Static<typeof DeleteKeyResponse>> {
-    return this.#call('DELETE', keyPath(keyId));
+  deleteKey(keyId: string): Promise<ResponseOf<typeof deleteKey>> {
+    return this.call(deleteKey, { params: { key_id: keyId } });
   }
 
   // Live traffic
 
-  getLiveTraffic(): Promise<Static<typeof AllTraffic>> {
-    return this.#call('GET', '/api/traffic/simple');
+  getLiveTraffic(): Promise<ResponseOf<typeof getLiveTraffic>> {
+    return this.call(getLiveTraffic, {});
   }
 
-  getKeyLiveTraffic(keyId: string): Promise<Static<typeof KeyTraffic>> {
-    return this.#call('GET', keyPath(keyId, '/traffic/simple'));
+  getKeyLiveTraffic(keyId: string): Promise<ResponseOf<typeof getKeyLiveTraffic>> {
+    return this.call(getKeyLiveTraffic, { params: { key_id: keyId } });
   }
 
-  resetKeyLiveTraffic(keyId: string): Promise<Static<typeof LiveResetResponse>> {
-    return this.#call('POST', keyPath(keyId, '/traffic/simple/reset'));
+  resetKeyLiveTraffic(keyId: string): Promise<ResponseOf<typeof resetKeyLiveTraffic>> {
+    return this.call(resetKeyLiveTraffic, { params: { key_id: keyId } });
   }
 
   // History
 
-  getTrafficHistory(): Promise<Static<typeof AllHistory>> {
-    return this.#call('GET', '/api/traffic/history');
+  getTrafficHistory(): Promise<ResponseOf<typeof getTrafficHistory>> {
+    return this.call(getTrafficHistory, {});
   }
 
-  getKeyTrafficHistory(keyId: string): Promise<Static<typeof KeyHistory>> {
-    return this.#call('GET', keyPath(keyId, '/traffic/history'));
+  getKeyTrafficHistory(keyId: string): Promise<ResponseOf<typeof getKeyTrafficHistory>> {
+    return this.call(getKeyTrafficHistory, { params: { key_id: keyId } });
   }
 
   /** One UTC day (`YYYY-MM-DD`) across all keys. */
-  getDailyTraffic(date: string): Promise<Static<typeof DailyReport>> {
-    return this.#call('GET', `/api/traffic/daily/${encodeURIComponent(date)}`);
+  getDailyTraffic(date: string): Promise<ResponseOf<typeof getDailyTraffic>> {
+    return this.call(getDailyTraffic, { params: { date } });
   }
 
   /** One UTC day (`YYYY-MM-DD`) per key, for the keys that moved bytes or opened connections (beyond the spec). */
-  getDailyKeysTraffic(date: string): Promise<Static<typeof DailyKeysReport>> {
-    return this.#call('GET', `/api/traffic/daily/${encodeURIComponent(date)}/keys`);
+  getDailyKeysTraffic(date: string): Promise<ResponseOf<typeof getDailyKeysTraffic>> {
+    return this.call(getDailyKeysTraffic, { params: { date } });
   }
 
-  resetKeyTrafficHistory(keyId: string): Promise<Static<typeof HistoryResetResponse>> {
-    return this.#call('POST', keyPath(keyId, '/traffic/history/reset'));
+  resetKeyTrafficHistory(keyId: string): Promise<ResponseOf<typeof resetKeyTrafficHistory>> {
+    return this.call(resetKeyTrafficHistory, { params: { key_id: keyId } });
   }
 
   /** Deletes daily rows and samples older than `daysToKeep` days (the agent's default: 30). */
-  cleanupTrafficHistory(daysToKeep?: number): Promise<Static<typeof CleanupResponse>> {
-    return this.#call('POST', withQuery('/api/traffic/history/cleanup', { days_to_keep: daysToKeep }));
+  cleanupTrafficHistory(daysToKeep?: number): Promise<ResponseOf<typeof cleanupTrafficHistory>> {
+    return this.call(cleanupTrafficHistory, { query: { days_to_keep: daysToKeep } });
   }
 
   // Months (`yearMonth` is `YYYY-MM`; the agent defaults to the current UTC month)
 
-  getMonthlyTraffic(yearMonth?: string): Promise<Static<typeof AllMonthly>> {
-    return this.#call('GET', withQuery('/api/traffic/monthly', { year_month: yearMonth }));
+  getMonthlyTraffic(yearMonth?: string): Promise<ResponseOf<typeof getMonthlyTraffic>> {
+    return this.call(getMonthlyTraffic, { query: { year_month: yearMonth } });
   }
 
-  getKeyMonthlyTraffic(keyId: string, yearMonth?: string): Promise<Static<typeof KeyMonthly>> {
-    return this.#call('GET', withQuery(keyPath(keyId, '/traffic/monthly'), { year_month: yearMonth }));
+  getKeyMonthlyTraffic(keyId: string, yearMonth?: string): Promise<ResponseOf<typeof getKeyMonthlyTraffic>> {
+    return this.call(getKeyMonthlyTraffic, { params: { key_id: keyId }, query: { year_month: yearMonth } });
   }
 
   // System
 
-  getTrafficStatus(): Promise<Static<typeof TrafficStatus>> {
-    return this.#call('GET', '/api/traffic/status');
+  getTrafficStatus(): Promise<ResponseOf<typeof getTrafficStatus>> {
+    return this.call(getTrafficStatus, {});
   }
 
-  getTrafficSummary(): Promise<Static<typeof TrafficSummary>> {
-    return this.#call('GET', '/api/system/traffic/summary');
+  getTrafficSummary(): Promise<ResponseOf<typeof getTrafficSummary>> {
+    return this.call(getTrafficSummary, {});
   }
 
-  getConfigStatus(): Promise<Static<typeof ConfigStatus>> {
-    return this.#call('GET', '/api/system/config-status');
+  getConfigStatus(): Promise<ResponseOf<typeof getConfigStatus>> {
+    return this.call(getConfigStatus, {});
   }
 
   /** Brings the firewall rules and Xray in step with the keys. */
-  syncConfig(): Promise<Static<typeof SyncConfigResult>> {
-    return this.#call('POST', '/api/system/sync-config');
+  syncConfig(): Promise<ResponseOf<typeof syncConfig>> {
+    return this.call(syncConfig, {});
   }
 
-  getXrayConfigStatus(): Promise<Static<typeof XrayConfigStatus>> {
-    return this.#call('GET', '/api/system/xray/config-status');
+  getXrayConfigStatus(): Promise<ResponseOf<typeof getXrayConfigStatus>> {
+    return this.call(getXrayConfigStatus, {});
   }
 
-  syncXrayConfig(): Promise<Static<typeof XraySyncResult>> {
-    return this.#call('POST', '/api/system/xray/sync-config');
+  syncXrayConfig(): Promise<ResponseOf<typeof syncXrayConfig>> {
+    return this.call(syncXrayConfig, {});
   }
 
-  validateXraySync(): Promise<Static<typeof Validation>> {
-    return this.#call('GET', '/api/system/xray/validate-sync');
+  validateXraySync(): Promise<ResponseOf<typeof validateXraySync>> {
+    return this.call(validateXraySync, {});
   }
 
-  verifyReality(): Promise<Static<typeof RealityReport>> {
-    return this.#call('POST', '/api/system/verify-reality', undefined, VERIFY_REALITY_TIMEOUT_MS);
+  verifyReality(): Promise<ResponseOf<typeof verifyReality>> {
+    return this.call(verifyReality, {}, { timeoutMs: VERIFY_REALITY_TIMEOUT_MS });
   }
 
   /** The server's settings (beyond the spec): Reality target, names and fingerprint, and the agent's switches. */
-  getSettings(): Promise<Static<typeof SettingsReport>> {
-    return this.#call('GET', '/api/system/settings');
+  getSettings(): Promise<ResponseOf<typeof getSettings>> {
+    return this.call(getSettings, {});
   }
 
   /** Changes some settings; the agent rewrites Xray's config and re-applies every inbound. */
-  updateSettings(patch: Static<typeof SettingsPatch>): Promise<Static<typeof SettingsChangeReport>> {
-    return this.#call('PATCH', '/api/system/settings', patch, SETTINGS_CHANGE_TIMEOUT_MS);
+  updateSettings(patch: BodyOf<typeof updateSettings>): Promise<ResponseOf<typeof updateSettings>> {
+    return this.call(updateSettings, { body: patch }, { timeoutMs: SETTINGS_CHANGE_TIMEOUT_MS });
   }
 
-  getPorts(): Promise<Static<typeof PortsReport>> {
-    return this.#call('GET', '/api/system/ports');
+  getPorts(): Promise<ResponseOf<typeof getPorts>> {
+    return this.call(getPorts, {});
   }
 
   /** Reassigns every key a port from the start of the range: moved keys need new links. */
-  resetPorts(): Promise<Static<typeof PortsResetResult>> {
-    return this.#call('POST', '/api/system/ports/reset');
+  resetPorts(): Promise<ResponseOf<typeof resetPorts>> {
+    return this.call(resetPorts, {});
   }
 
-  validatePorts(): Promise<Static<typeof PortsValidation>> {
-    return this.#call('GET', '/api/system/ports/status');
+  validatePorts(): Promise<ResponseOf<typeof validatePorts>> {
+    return this.call(validatePorts, {});
   }
 
   /** The agent's OpenAPI 3 document (its shape is OpenAPI's; the agent declares no schema for it). */
-  getOpenApiDocument(): Promise<Record<string, unknown>> {
-    return this.#call('GET', '/api/openapi.json');
+  getOpenApiDocument(): Promise<ResponseOf<typeof getOpenApiDocument>> {
+    return this.call(getOpenApiDocument, {});
   }
-
-  async #call<T>(method: JsonRequest['method'], path: string, body?: unknown, timeoutMs = this.#timeoutMs): Promise<T> {
-    const response = await httpOverStream(this.#openStream, {
-      method,
-      path,
-      headers: { 'x-api-key': this.#apiKey },
-      body,
-      timeoutMs: Math.max(timeoutMs, this.#timeoutMs),
-    });
-    if (response.statusCode >= 200 && response.statusCode < 300) return response.body as T;
-    const requestedName = (body as { name?: unknown } | undefined)?.name;
-    throw agentFailure(`${method} ${path}`, response, typeof requestedName === 'string' ? requestedName : undefined);
-  }
-}
-
-function keyPath(keyId: string, rest = ''): string {
-  return `/api/keys/${encodeURIComponent(keyId)}${rest}`;
-}
-
-function withQuery(path: string, query: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
-  const text = search.toString();
-  return text === '' ? path : `${path}?${text}`;
 }
 
 /** The agent's `{ status: 'error', detail }` answer as a KeyportError the faces can act on. */

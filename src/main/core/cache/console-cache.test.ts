@@ -238,6 +238,17 @@ test('monthTotals adds up a month of days per key, with the highest max_connecti
   assert.throws(() => cache.putKeyDays('s1', 'k1', { '5 Aug': usage(1, 1) }, SYNCED), { code: 'bad-input' });
 });
 
+test('the cache takes dates and months by the API\'s rules: no 2025-02-30, 2025-13-45 or 2025-13', (t) => {
+  const { cache } = openTempCache(t);
+  cache.saveServer(server('s1', 'paris'));
+  for (const date of ['2025-02-30', '2025-13-45']) {
+    assert.throws(() => cache.putKeyDays('s1', 'k1', { [date]: usage(1, 1) }, SYNCED), { code: 'bad-input' }, date);
+    assert.throws(() => cache.dayTotals('s1', date), { code: 'bad-input' }, date);
+  }
+  assert.throws(() => cache.monthTotals('s1', '2025-13'), { code: 'bad-input' });
+  assert.deepEqual(cache.keyDays('s1', 'k1'), [], 'nothing was stored');
+});
+
 test('putKeyMonth keeps the numbers of a month total, newest wins', (t) => {
   const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));

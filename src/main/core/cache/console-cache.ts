@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { isCalendarDate, isYearMonth } from '../../../shared/agent-api.ts';
 import type { ApiKey } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
@@ -41,8 +42,6 @@ type UsageRow = DayUsage & { synced_at: string };
 
 const SERVER_COLUMNS = 'id, name, target_json, ssh_alias, host_key_fingerprint, added_at, agent_json, last_synced_at';
 const USAGE_COLUMNS = 'total_bytes, rx_bytes, tx_bytes, max_connections, sessions, synced_at';
-const DATE_FORM = /^\d{4}-\d{2}-\d{2}$/;
-const YEAR_MONTH_FORM = /^\d{4}-\d{2}$/;
 
 /**
  * The console's local copy of every server's data (better-sqlite3, one file), so an offline server
@@ -288,7 +287,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
    * the cache holds history the agent may already have cleaned up.
    */
   putKeyDays(serverId: string, keyId: string, days: Readonly<Record<string, DayUsage>>, syncedAt: string): void {
-    for (const date of Object.keys(days)) checkForm(date, DATE_FORM, 'date', 'YYYY-MM-DD');
+    for (const date of Object.keys(days)) checkForm(date, isCalendarDate, 'date', 'YYYY-MM-DD');
     this.#write(serverId, () =>
       this.batch(() => {
         this.#addHistoryKey.run(serverId, keyId);
@@ -303,8 +302,8 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   keyDays(serverId: string, keyId: string, range: DayRange = {}): CachedDay[] {
     const from = range.from ?? '0000-01-01';
     const to = range.to ?? '9999-12-31';
-    checkForm(from, DATE_FORM, 'from', 'YYYY-MM-DD');
-    checkForm(to, DATE_FORM, 'to', 'YYYY-MM-DD');
+    checkForm(from, isCalendarDate, 'from', 'YYYY-MM-DD');
+    checkForm(to, isCalendarDate, 'to', 'YYYY-MM-DD');
     return this.#selectKeyDays.all(serverId, keyId, from, to).map((row) => ({
       date: row.day,
       usage: usageOf(row),
@@ -314,7 +313,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
 
   /** Each key's month summed from its cached days, by key id; keys without a cached day are absent. */
   monthTotals(serverId: string, yearMonth: string): KeyMonthTotal[] {
-    checkForm(yearMonth, YEAR_MONTH_FORM, 'year_month', 'YYYY-MM');
+    checkForm(yearMonth, isYearMonth, 'year_month', 'YYYY-MM');
     return this.#selectMonthTotals.all(serverId, `${yearMonth}-01`, `${yearMonth}-31`).map((row) => ({
       keyId: row.key_id,
       days: row.days,
@@ -325,13 +324,13 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
 
   /** Each key's cached numbers for one date, by key id. */
   dayTotals(serverId: string, date: string): KeyUsage[] {
-    checkForm(date, DATE_FORM, 'date', 'YYYY-MM-DD');
+    checkForm(date, isCalendarDate, 'date', 'YYYY-MM-DD');
     return this.#selectDayTotals.all(serverId, date).map(toKeyUsage);
   }
 
   /** Stores a key's month total as GET /api/traffic/monthly reported it (for months whose days are not all cached). */
   putKeyMonth(serverId: string, keyId: string, yearMonth: string, usage: DayUsage, syncedAt: string): void {
-    checkForm(yearMonth, YEAR_MONTH_FORM, 'year_month', 'YYYY-MM');
+    checkForm(yearMonth, isYearMonth, 'year_month', 'YYYY-MM');
     this.#write(serverId, () =>
       this.batch(() => {
         this.#addHistoryKey.run(serverId, keyId);
@@ -348,7 +347,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
 
   /** The month totals stored by putKeyMonth for one month, by key id. */
   keyMonths(serverId: string, yearMonth: string): KeyUsage[] {
-    checkForm(yearMonth, YEAR_MONTH_FORM, 'year_month', 'YYYY-MM');
+    checkForm(yearMonth, isYearMonth, 'year_month', 'YYYY-MM');
     return this.#selectKeyMonths.all(serverId, yearMonth).map(toKeyUsage);
   }
 
@@ -402,8 +401,9 @@ function notCached(serverId: string): KeyportError {
   return new KeyportError('not-found', `server ${serverId} is not in the cache`, { serverId });
 }
 
-function checkForm(value: string, form: RegExp, name: string, formName: string): void {
-  if (!form.test(value)) throw new KeyportError('bad-input', `${name} must be in ${formName} form, not "${value}"`);
+/** Dates and months are judged by the API's own rules: 2025-02-30 and 2025-13 are refused. */
+function checkForm(value: string, isValid: (text: string) => boolean, name: string, formName: string): void {
+  if (!isValid(value)) throw new KeyportError('bad-input', `${name} must be in ${formName} form, not "${value}"`);
 }
 
 function toServerInfo(row: ServerRow): ServerInfo {

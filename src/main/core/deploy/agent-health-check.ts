@@ -1,12 +1,12 @@
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
+import { API_KEY_HEADER, endpointUrl, getConfigStatus } from '../../../../remote-agent/src/api/index.ts';
 import { isKeyportError } from '../../../shared/contract/errors.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 
 /** Resolves once the agent on the server answers its API with `apiKey`; throws when it does not. */
 export type HealthCheck = (host: RemoteHost, apiPort: number, apiKey: string) => Promise<void>;
 
-const HEALTH_PATH = '/api/system/config-status';
 const ATTEMPT_TIMEOUT_MS = 3_000;
 const RETRY_DELAY_MS = 250;
 
@@ -36,8 +36,9 @@ function getStatus(host: RemoteHost, apiPort: number, apiKey: string): Promise<n
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        path: HEALTH_PATH,
-        headers: { 'X-API-Key': apiKey, Connection: 'close' },
+        method: getConfigStatus.method,
+        path: endpointUrl(getConfigStatus),
+        headers: { [API_KEY_HEADER]: apiKey, Connection: 'close' },
         timeout: ATTEMPT_TIMEOUT_MS,
         createConnection: (_options, done) => {
           host.openStream('127.0.0.1', apiPort).then(

@@ -1,6 +1,6 @@
 import type { HostFirewallReport } from '../../../shared/contract/deploy.ts';
 import type { PortRange } from '../../../shared/contract/servers.ts';
-import { CHAIN_OPEN } from '../../../../remote-agent/src/services/firewall/iptables-rules.ts';
+import { CHAIN_OPEN } from '../../../../remote-agent/src/api/firewall-chains.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import {
   describeFacts,

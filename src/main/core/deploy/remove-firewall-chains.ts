@@ -1,4 +1,4 @@
-import { CHAIN_IN, CHAIN_OPEN, CHAIN_OUT } from '../../../../remote-agent/src/services/firewall/iptables-rules.ts';
+import { CHAIN_IN, CHAIN_OPEN, CHAIN_OUT } from '../../../../remote-agent/src/api/firewall-chains.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 
 const CHAINS: readonly string[] = [CHAIN_IN, CHAIN_OUT, CHAIN_OPEN];

@@ -9,7 +9,7 @@ import {
   XRAY_MINIMUM_VERSION,
   xrayReleaseTag,
   xrayVersionSupport,
-} from '../../../../remote-agent/src/services/xray/xray-version-support.ts';
+} from '../../../../remote-agent/src/api/xray-version-support.ts';
 import { xraySupportNote, xrayVersionNumber } from './xray-version.ts';
 
 export const DEFAULT_XRAY_RELEASES_URL = 'https://github.com/XTLS/Xray-core/releases';

@@ -94,3 +94,20 @@ test('a day by key is filed into the cached days; offline it is read back from t
   await assert.rejects(traffic.dailyByKey('alpha', afterLastSync), (error: unknown) => error instanceof KeyportError && error.code === 'server-offline');
   await assert.rejects(traffic.dailyByKey('alpha', 'yesterday'), (error: unknown) => error instanceof KeyportError && error.code === 'bad-input');
 });
+
+test('a day that is no calendar date, or a month that is none, is bad input before the server is asked', async (t) => {
+  let asked = 0;
+  const { traffic } = offlineTraffic(t, {
+    get online() {
+      asked += 1;
+      return false;
+    },
+  });
+  for (const date of ['2025-02-30', '2025-13-45']) {
+    await assert.rejects(traffic.daily('alpha', date), { code: 'bad-input' }, date);
+    await assert.rejects(traffic.dailyByKey('alpha', date), { code: 'bad-input' }, date);
+  }
+  await assert.rejects(traffic.monthly('alpha', { year: 2025, month: 13 }), { code: 'bad-input' });
+  await assert.rejects(traffic.keyMonthly('alpha', 'k1', { year: 2025, month: 0 }), { code: 'bad-input' });
+  assert.equal(asked, 0);
+});

@@ -1,7 +1,7 @@
 import type * as Api from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Traffic, YearMonth } from '../../../shared/contract/services.ts';
-import { formatBytes } from '../../../../remote-agent/src/lib/format-bytes.ts';
+import { formatBytes, formatYearMonth as writeYearMonth, isCalendarDate, isYearMonth, utcMonth } from '../../../shared/agent-api.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { DayUsage } from '../cache/cache-records.ts';
 import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
@@ -128,15 +128,11 @@ export class TrafficService extends ServerService implements Traffic {
 
 /** The month asked for, or the current one in UTC as the agent counts it. */
 function formatYearMonth(month: YearMonth | undefined): string {
-  const now = new Date();
-  const year = month?.year ?? now.getUTCFullYear();
-  const monthNumber = month?.month ?? now.getUTCMonth() + 1;
-  if (!Number.isInteger(year) || year < 2000 || year > 9999 || !Number.isInteger(monthNumber) || monthNumber < 1 || monthNumber > 12) {
-    throw new KeyportError('bad-input', `${year}-${monthNumber} is not a month (YYYY-MM)`);
-  }
-  return `${year}-${String(monthNumber).padStart(2, '0')}`;
+  const yearMonth = month === undefined ? utcMonth(Date.now()) : writeYearMonth(month);
+  if (!isYearMonth(yearMonth)) throw new KeyportError('bad-input', `${yearMonth} is not a month (YYYY-MM)`);
+  return yearMonth;
 }
 
 function checkDate(date: string): void {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new KeyportError('bad-input', `"${date}" is not a date in YYYY-MM-DD form`);
+  if (!isCalendarDate(date)) throw new KeyportError('bad-input', `"${date}" is not a calendar date in YYYY-MM-DD form`);
 }

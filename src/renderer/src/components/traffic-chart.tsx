@@ -1,7 +1,7 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration, type Plugin } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import { byteAxis } from '../format/byte-axis.ts';
-import { formatBytes } from '../format/format-bytes.ts';
+import { formatBytes } from '../../../shared/agent-api.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 

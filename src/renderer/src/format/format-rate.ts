@@ -1,4 +1,4 @@
-import { formatBytes } from './format-bytes.ts';
+import { formatBytes } from '../../../shared/agent-api.ts';
 
 /** A traffic rate in bytes per second; an idle key reads as a dash so busy ones stand out. */
 export function formatRate(bytesPerSecond: number | undefined): string {

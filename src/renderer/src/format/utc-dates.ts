@@ -1,23 +1,16 @@
+import { formatYearMonth, utcDay } from '../../../shared/agent-api.ts';
 import type { YearMonth } from '../../../shared/contract/services.ts';
+
+// The API's own rules for what a month is and how it is written.
+export { formatYearMonth, parseYearMonth } from '../../../shared/agent-api.ts';
 
 /** Days are UTC on the agent, so "today" and "this month" are too. */
 export function utcToday(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+  return utcDay(now.getTime());
 }
 
 export function currentYearMonth(now = new Date()): YearMonth {
   return { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 };
-}
-
-export function formatYearMonth({ year, month }: YearMonth): string {
-  return `${year}-${String(month).padStart(2, '0')}`;
-}
-
-export function parseYearMonth(text: string): YearMonth | null {
-  const match = /^(\d{4})-(\d{2})$/.exec(text);
-  if (!match) return null;
-  const month = Number(match[2]);
-  return month >= 1 && month <= 12 ? { year: Number(match[1]), month } : null;
 }
 
 export function shiftMonth({ year, month }: YearMonth, by: number): YearMonth {

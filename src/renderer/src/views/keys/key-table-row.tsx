@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { formatBytes } from '../../format/format-bytes.ts';
+import { formatBytes } from '../../../../shared/agent-api.ts';
 import { formatRate } from '../../format/format-rate.ts';
 import { toggleKeyOperation } from '../../state/keys-store.ts';
 import { useOperation } from '../../state/operations-store.ts';

@@ -2,7 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import type { MonthlyReport } from '../../../../shared/contract/api-types.ts';
 import { SortHeader, type SortOrder } from '../../components/sort-header.tsx';
 import { VirtualRows } from '../../components/virtual-rows.tsx';
-import { formatBytes } from '../../format/format-bytes.ts';
+import { formatBytes } from '../../../../shared/agent-api.ts';
 
 type MonthlyKey = MonthlyReport['keys'][number];
 type MonthlyColumn = 'name' | 'port' | 'rx' | 'tx' | 'total' | 'sessions' | 'peak';

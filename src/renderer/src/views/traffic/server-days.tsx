@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { RX_COLOR, TrafficChart, TX_COLOR } from '../../components/traffic-chart.tsx';
-import { formatBytes } from '../../format/format-bytes.ts';
+import { formatBytes } from '../../../../shared/agent-api.ts';
 import type { ServerDays } from '../../state/traffic-store.ts';
 
 /** The server's days of the month: a chart, then the figures of each day. */

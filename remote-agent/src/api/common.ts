@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { YEAR_MONTH_PATTERN } from './calendar.ts';
 
 /** Every non-key response of the spec wraps its payload as { status, data, timestamp }. */
 export function Envelope<T extends TSchema>(data: T) {
@@ -46,7 +47,7 @@ export const YearMonthQuery = Type.Object(
   {
     year_month: Type.Optional(
       Type.String({
-        pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$',
+        pattern: YEAR_MONTH_PATTERN,
         errorMessage: 'year_month must be a month in YYYY-MM form, e.g. 2025-08',
       }),
     ),

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { ByteCount, Envelope } from '../../schemas/common.ts';
-import { DaysByDate, FormattedUsage, KeyIdentity } from '../../schemas/usage.ts';
+import { ByteCount, commonErrors, Envelope, KeyIdParams, YearMonthQuery } from './common.ts';
+import { endpoint } from './endpoint.ts';
+import { DaysByDate, FormattedUsage, KeyIdentity } from './usage.ts';
 
 export const MonthlyKey = Type.Object({ ...KeyIdentity, monthly_traffic: FormattedUsage });
 
@@ -29,3 +30,15 @@ export const KeyMonthly = Envelope(
     daily_breakdown: DaysByDate,
   }),
 );
+
+const tag = 'monthly';
+
+export const getMonthlyTraffic = endpoint({
+  method: 'GET', path: '/api/traffic/monthly', tag, summary: 'One month of every key (year_month defaults to the current UTC month)',
+  querystring: YearMonthQuery, response: AllMonthly, errors: commonErrors,
+});
+
+export const getKeyMonthlyTraffic = endpoint({
+  method: 'GET', path: '/api/keys/:key_id/traffic/monthly', tag, summary: 'One month of one key with its days',
+  params: KeyIdParams, querystring: YearMonthQuery, response: KeyMonthly, errors: commonErrors,
+});

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { ByteCount, Envelope, Timestamp } from '../../schemas/common.ts';
+import { ByteCount, commonErrors, Envelope, KeyIdParams, Timestamp } from './common.ts';
+import { endpoint } from './endpoint.ts';
 
 export const PortTraffic = Type.Object({
   port: Type.Integer(),
@@ -33,4 +34,21 @@ export const LiveResetResponse = Type.Object({
   message: Type.String(),
   key_id: Type.String(),
   timestamp: Timestamp,
+});
+
+const tag = 'traffic';
+
+export const getLiveTraffic = endpoint({
+  method: 'GET', path: '/api/traffic/simple', tag, summary: 'Live traffic of every port',
+  response: AllTraffic, errors: commonErrors,
+});
+
+export const getKeyLiveTraffic = endpoint({
+  method: 'GET', path: '/api/keys/:key_id/traffic/simple', tag, summary: 'Live traffic of one key',
+  params: KeyIdParams, response: KeyTraffic, errors: commonErrors,
+});
+
+export const resetKeyLiveTraffic = endpoint({
+  method: 'POST', path: '/api/keys/:key_id/traffic/simple/reset', tag, summary: 'Zero the key’s live byte counters (history is kept)',
+  params: KeyIdParams, response: LiveResetResponse, errors: commonErrors,
 });

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { Envelope } from '../../schemas/common.ts';
-import { ApplyOutcome } from '../system/schemas.ts';
+import { commonErrors, Envelope } from './common.ts';
+import { endpoint } from './endpoint.ts';
+import { ApplyOutcome } from './system.ts';
 
 const HOST = '(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)';
 const PORT = '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})';
@@ -49,3 +50,16 @@ export const SettingsReport = Envelope(Type.Object({ settings: Settings }));
 export const SettingsChangeReport = Envelope(
   Type.Object({ settings: Settings, applied: Type.Union([ApplyOutcome, Type.Null()], { description: 'how Xray took the change; null when only links changed' }) }),
 );
+
+const tag = 'settings';
+
+export const getSettings = endpoint({
+  method: 'GET', path: '/api/system/settings', tag, summary: 'The server settings',
+  response: SettingsReport, errors: commonErrors,
+});
+
+export const updateSettings = endpoint({
+  method: 'PATCH', path: '/api/system/settings', tag,
+  summary: 'Change settings: Reality changes re-add the inbounds live; routing or access-log changes restart Xray once',
+  body: SettingsPatch, response: SettingsChangeReport, errors: commonErrors,
+});

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { ByteCount, Envelope, Timestamp } from '../../schemas/common.ts';
-import { DaysByDate, DayUsage, KeyIdentity } from '../../schemas/usage.ts';
+import { DATE_PATTERN } from './calendar.ts';
+import { ByteCount, commonErrors, Envelope, KeyIdParams, Timestamp } from './common.ts';
+import { endpoint } from './endpoint.ts';
+import { DaysByDate, DayUsage, KeyIdentity } from './usage.ts';
 
 export const LifetimeTraffic = Type.Object({
   total_bytes: ByteCount,
@@ -31,7 +33,7 @@ export const AllHistory = Envelope(
 export const KeyHistory = Envelope(Type.Object({ ...KeyHistorySummary.properties, daily_stats: DaysByDate }));
 
 export const DateParams = Type.Object({
-  date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', errorMessage: 'date must be a calendar date in YYYY-MM-DD form' }),
+  date: Type.String({ pattern: DATE_PATTERN, errorMessage: 'date must be a calendar date in YYYY-MM-DD form' }),
 });
 
 export const DailyReport = Envelope(
@@ -82,4 +84,39 @@ export const CleanupResponse = Type.Object({
   deleted_daily_rows: Type.Integer(),
   deleted_samples: Type.Integer(),
   timestamp: Timestamp,
+});
+
+const tag = 'history';
+
+export const getTrafficHistory = endpoint({
+  method: 'GET', path: '/api/traffic/history', tag, summary: 'Lifetime traffic of every key',
+  response: AllHistory, errors: commonErrors,
+});
+
+export const getKeyTrafficHistory = endpoint({
+  method: 'GET', path: '/api/keys/:key_id/traffic/history', tag, summary: 'Lifetime traffic of one key with its daily rows',
+  params: KeyIdParams, response: KeyHistory, errors: commonErrors,
+});
+
+export const getDailyTraffic = endpoint({
+  method: 'GET', path: '/api/traffic/daily/:date', tag, summary: 'One UTC day across all keys',
+  params: DateParams, response: DailyReport, errors: commonErrors,
+});
+
+export const getDailyKeysTraffic = endpoint({
+  method: 'GET', path: '/api/traffic/daily/:date/keys', tag,
+  summary: 'One UTC day per key (beyond the spec): the keys that moved bytes or opened connections that day',
+  params: DateParams, response: DailyKeysReport, errors: commonErrors,
+});
+
+export const resetKeyTrafficHistory = endpoint({
+  method: 'POST', path: '/api/keys/:key_id/traffic/history/reset', tag,
+  summary: 'Clear one key’s history: lifetime totals and daily rows (live counters stay)',
+  params: KeyIdParams, response: HistoryResetResponse, errors: commonErrors,
+});
+
+export const cleanupTrafficHistory = endpoint({
+  method: 'POST', path: '/api/traffic/history/cleanup', tag,
+  summary: 'Delete daily rows and samples older than days_to_keep UTC days (lifetime totals stay)',
+  querystring: CleanupQuery, response: CleanupResponse, errors: commonErrors,
 });

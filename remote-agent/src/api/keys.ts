@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { KEY_NAME_MAX_CODE_POINTS, KEY_NAME_RULE } from '../../lib/key-name.ts';
-import { Timestamp } from '../../schemas/common.ts';
+import { KEY_NAME_MAX_CODE_POINTS, KEY_NAME_RULE } from './key-name.ts';
+import { commonErrors, ConflictBody, KeyIdParams, Timestamp } from './common.ts';
+import { endpoint } from './endpoint.ts';
 
 export const Key = Type.Object({
   id: Type.String({ description: 'the key id used in every /api/keys/{key_id} path (a UUID today; clients treat it as opaque)' }),
@@ -43,3 +44,37 @@ export const KeyConfig = Type.Object({
 });
 
 export const DeleteKeyResponse = Type.Object({ message: Type.String() });
+
+const tag = 'keys';
+const params = KeyIdParams;
+const keyWriteErrors = { ...commonErrors, 409: ConflictBody };
+
+export const createKey = endpoint({
+  method: 'POST', path: '/api/keys', tag, summary: 'Create a key on its own port',
+  body: CreateKeyBody, response: Key, errors: keyWriteErrors,
+});
+
+export const listKeys = endpoint({
+  method: 'GET', path: '/api/keys', tag, summary: 'List all keys',
+  response: Type.Array(Key), errors: commonErrors,
+});
+
+export const getKey = endpoint({
+  method: 'GET', path: '/api/keys/:key_id', tag, summary: 'One key',
+  params, response: Key, errors: commonErrors,
+});
+
+export const updateKey = endpoint({
+  method: 'PATCH', path: '/api/keys/:key_id', tag, summary: 'Rename, enable or disable a key',
+  params, body: UpdateKeyBody, response: Key, errors: keyWriteErrors,
+});
+
+export const getKeyConfig = endpoint({
+  method: 'GET', path: '/api/keys/:key_id/config', tag, summary: 'The key’s vless:// link and QR code text',
+  params, response: KeyConfig, errors: commonErrors,
+});
+
+export const deleteKey = endpoint({
+  method: 'DELETE', path: '/api/keys/:key_id', tag, summary: 'Delete a key, its inbound, rules and history; frees its port',
+  params, response: DeleteKeyResponse, errors: commonErrors,
+});

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { DATE_PATTERN } from './calendar.ts';
 import { ByteCount, Timestamp } from './common.ts';
 
 /** A key's identity as history and monthly entries show it. */
@@ -27,4 +28,4 @@ export const FormattedUsage = Type.Object({
   tx_formatted: Type.String(),
 });
 
-export const DaysByDate = Type.Record(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }), DayUsage);
+export const DaysByDate = Type.Record(Type.String({ pattern: DATE_PATTERN }), DayUsage);

@@ -1,0 +1,56 @@
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/**
+ * One endpoint of the API: what the agent registers a handler for, what the console's client
+ * calls, and what the OpenAPI document prints. `path` is written as Fastify writes it
+ * (`/api/keys/:key_id`), each `:name` a field of `params`.
+ */
+export interface EndpointDefinition {
+  method: HttpMethod;
+  path: string;
+  /** The OpenAPI tag: the area of the API. */
+  tag: string;
+  summary: string;
+  params?: TObject;
+  querystring?: TObject;
+  body?: TSchema;
+  /** The 200 answer. */
+  response: TSchema;
+  /** Every other answer the endpoint gives, by HTTP status. */
+  errors: Readonly<Record<number, TSchema>>;
+  /** Served, but left out of the OpenAPI document (the document itself). */
+  hidden?: true;
+}
+
+/** Checks a definition's shape and keeps its literal types (method, path, schemas). */
+export const endpoint = <const E extends EndpointDefinition>(definition: E): E => definition;
+
+type StaticOf<S> = S extends TSchema ? Static<S> : undefined;
+
+export type ParamsOf<E extends EndpointDefinition> = StaticOf<E['params']>;
+export type QueryOf<E extends EndpointDefinition> = StaticOf<E['querystring']>;
+export type BodyOf<E extends EndpointDefinition> = StaticOf<E['body']>;
+/** The 200 answer's type. */
+export type ResponseOf<E extends EndpointDefinition> = Static<E['response']>;
+
+/**
+ * The request target a client sends for an endpoint: each `:name` of its path replaced by that
+ * param, percent-encoded, then the query's given values (left-out ones are not sent).
+ */
+export function endpointUrl(
+  definition: EndpointDefinition,
+  params: Readonly<Record<string, string | number>> = {},
+  query: Readonly<Record<string, string | number | boolean | undefined>> = {},
+): string {
+  const path = definition.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new TypeError(`${definition.method} ${definition.path} needs the param ${name}`);
+    return encodeURIComponent(String(value));
+  });
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+  const text = search.toString();
+  return text === '' ? path : `${path}?${text}`;
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from 'fastify';
+import type { BodyOf, EndpointDefinition, ParamsOf, QueryOf, ResponseOf } from '../api/endpoint.ts';
+
+/** What a handler sees of a request: the parts its definition validated, typed from its schemas. */
+export interface EndpointRequest<E extends EndpointDefinition> {
+  params: ParamsOf<E>;
+  query: QueryOf<E>;
+  body: BodyOf<E>;
+}
+
+export type EndpointHandler<E extends EndpointDefinition> = (request: EndpointRequest<E>) => ResponseOf<E> | Promise<ResponseOf<E>>;
+
+// Any instance: plugins receive theirs with the type provider of the app that registered them.
+type AnyFastify = FastifyInstance<any, any, any, any, any>;
+
+/**
+ * Serves one endpoint of the published API (remote-agent/src/api/): its method, path and schemas
+ * (validation, the answer's serialisation and the OpenAPI entry) all come from the definition, so
+ * the handler's types cannot disagree with what clients are told.
+ */
+export function route<E extends EndpointDefinition>(app: AnyFastify, definition: E, handler: EndpointHandler<E>): void {
+  app.route({
+    method: definition.method,
+    url: definition.path,
+    schema: endpointSchema(definition),
+    // Fastify calls it with the request it validated against these schemas (and the reply, unused).
+    handler: handler as unknown as RouteHandlerMethod,
+  });
+}
+
+function endpointSchema({ tag, summary, params, querystring, body, response, errors, hidden }: EndpointDefinition): FastifySchema {
+  // The OpenAPI document describes itself by no schema: it is OpenAPI's own shape.
+  if (hidden) return { hide: true } as FastifySchema;
+  return {
+    tags: [tag],
+    summary,
+    ...(params && { params }),
+    ...(querystring && { querystring }),
+    ...(body && { body }),
+    response: { 200: response, ...errors },
+  } as FastifySchema;
+}

@@ -1,0 +1,17 @@
+/**
+ * The pieces of the agent's published API (remote-agent/src/api/) that every layer of the console
+ * runs, the renderer too: how sizes are written, what a date and a month are, the API's version.
+ * Pure functions and constants, no schema, so nothing of the agent's server side comes along.
+ */
+export { API_VERSION } from '../../remote-agent/src/api/version.ts';
+export { formatBytes } from '../../remote-agent/src/api/format-bytes.ts';
+export {
+  formatYearMonth,
+  isCalendarDate,
+  isYearMonth,
+  monthBounds,
+  parseYearMonth,
+  utcDay,
+  utcMonth,
+  type YearMonthParts,
+} from '../../remote-agent/src/api/calendar.ts';
