@@ -5,28 +5,25 @@ import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
+import { positionalCommand } from './positional-command.ts';
 import { printCached } from './print-cached.ts';
 import { problemWords } from './problem-words.ts';
 import { writeQrFile } from './qr-file.ts';
 import { resolveKey } from './resolve-key.ts';
 import { UsageError } from './usage-error.ts';
 
-const list: Command = {
+const list = positionalCommand({
   name: 'list',
   usage: 'keys list SERVER',
   json: true,
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['server']);
-    return {
-      async run(context) {
-        const keys = await context.core.keys.list(positional.server);
-        printCached(context, keys, (data) =>
-          data.length === 0 ? `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n` : keyTable(data),
-        );
-      },
-    };
+  required: ['server'],
+  async run(context, positional) {
+    const keys = await context.core.keys.list(positional.server);
+    printCached(context, keys, (data) =>
+      data.length === 0 ? `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n` : keyTable(data),
+    );
   },
-};
+});
 
 function keyTable(keys: ApiKey[]): string {
   return formatTable(
@@ -53,94 +50,74 @@ async function warnIfLinksWouldFail(context: CommandContext, server: string, key
   }
 }
 
-const create: Command = {
+const create = positionalCommand({
   name: 'create',
   usage: 'keys create SERVER NAME',
   json: true,
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['server', 'name']);
-    return {
-      async run(context) {
-        const key = await context.core.keys.create(positional.server, positional.name);
-        printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
-        await warnIfLinksWouldFail(context, positional.server, key.name);
-      },
-    };
+  required: ['server', 'name'],
+  async run(context, positional) {
+    const key = await context.core.keys.create(positional.server, positional.name);
+    printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
+    await warnIfLinksWouldFail(context, positional.server, key.name);
   },
-};
+});
 
-const remove: Command = {
+const remove = positionalCommand({
   name: 'delete',
   usage: 'keys delete SERVER KEY',
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['server', 'key']);
-    return {
-      async run(context) {
-        const keyId = await resolveKey(context.core, positional.server, positional.key);
-        await context.core.keys.remove(positional.server, keyId);
-        context.stdout.write(`Deleted key ${keyId} and its traffic history from ${positional.server}.\n`);
-      },
-    };
+  required: ['server', 'key'],
+  async run(context, positional) {
+    const keyId = await resolveKey(context.core, positional.server, positional.key);
+    await context.core.keys.remove(positional.server, keyId);
+    context.stdout.write(`Deleted key ${keyId} and its traffic history from ${positional.server}.\n`);
   },
-};
+});
 
 function activation(name: 'enable' | 'disable'): Command {
   const active = name === 'enable';
-  return {
+  return positionalCommand({
     name,
     usage: `keys ${name} SERVER KEY`,
     json: true,
-    parse(args) {
-      const { positional } = parseCommandArgs(args, {}, ['server', 'key']);
-      return {
-        async run(context) {
-          const keyId = await resolveKey(context.core, positional.server, positional.key);
-          const key = await context.core.keys.setActive(positional.server, keyId, active);
-          printKey(
-            context,
-            key,
-            active ? `Enabled key ${describeKey(key)}.` : `Disabled key ${describeKey(key)}: its connections are cut, its port and history kept.`,
-          );
-        },
-      };
+    required: ['server', 'key'],
+    async run(context, positional) {
+      const keyId = await resolveKey(context.core, positional.server, positional.key);
+      const key = await context.core.keys.setActive(positional.server, keyId, active);
+      printKey(
+        context,
+        key,
+        active ? `Enabled key ${describeKey(key)}.` : `Disabled key ${describeKey(key)}: its connections are cut, its port and history kept.`,
+      );
     },
-  };
+  });
 }
 
-const rename: Command = {
+const rename = positionalCommand({
   name: 'rename',
   usage: 'keys rename SERVER KEY NEWNAME',
   json: true,
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['server', 'key', 'newName']);
-    return {
-      async run(context) {
-        const keyId = await resolveKey(context.core, positional.server, positional.key);
-        const key = await context.core.keys.rename(positional.server, keyId, positional.newName);
-        printKey(
-          context,
-          key,
-          `Renamed key ${key.id} to "${key.name}". Links handed out before keep the old name as their label; the new link: keyport keys config ${positional.server} ${key.id}`,
-        );
-      },
-    };
+  required: ['server', 'key', 'newName'],
+  async run(context, positional) {
+    const keyId = await resolveKey(context.core, positional.server, positional.key);
+    const key = await context.core.keys.rename(positional.server, keyId, positional.newName);
+    printKey(
+      context,
+      key,
+      `Renamed key ${key.id} to "${key.name}". Links handed out before keep the old name as their label; the new link: keyport keys config ${positional.server} ${key.id}`,
+    );
   },
-};
+});
 
-const config: Command = {
+const config = positionalCommand({
   name: 'config',
   usage: 'keys config SERVER KEY',
   json: true,
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['server', 'key']);
-    return {
-      async run(context) {
-        const keyId = await resolveKey(context.core, positional.server, positional.key);
-        printCached(context, await context.core.keys.config(positional.server, keyId), (data) => `${data.vless_url}\n`);
-      },
-    };
+  required: ['server', 'key'],
+  async run(context, positional) {
+    const keyId = await resolveKey(context.core, positional.server, positional.key);
+    printCached(context, await context.core.keys.config(positional.server, keyId), (data) => `${data.vless_url}\n`);
   },
-};
+});
 
 const qr: Command = {
   name: 'qr',

@@ -12,6 +12,7 @@ import { EXIT } from './exit-codes.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
+import { positionalCommand } from './positional-command.ts';
 import { parsePort, parsePortRange } from './parse-port.ts';
 import { readLine } from './read-line.ts';
 import { realityCommand, realityPatch } from './reality-command.ts';
@@ -107,20 +108,15 @@ async function readPassword(context: CommandContext, prompt: string): Promise<st
   return password;
 }
 
-const list: Command = {
+const list = positionalCommand({
   name: 'list',
   usage: 'server list',
   json: true,
-  parse(args) {
-    parseCommandArgs(args, {}, []);
-    return {
-      async run(context) {
-        const servers = await context.core.fleet.list();
-        answer(context, servers, () => (servers.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : serverTable(servers)));
-      },
-    };
+  async run(context) {
+    const servers = await context.core.fleet.list();
+    answer(context, servers, () => (servers.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : serverTable(servers)));
   },
-};
+});
 
 function serverTable(servers: ServerInfo[]): string {
   return formatTable(
@@ -140,24 +136,20 @@ function address(server: ServerInfo): string {
   return `${user}@${host}:${port}`;
 }
 
-const status: Command = {
+const status = positionalCommand({
   name: 'status',
   usage: 'server status [NAME]',
   json: true,
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, [], ['name']);
-    return {
-      async run(context) {
-        const { fleet } = context.core;
-        const names = positional.name === undefined ? (await fleet.list()).map((server) => server.name) : [positional.name];
-        const statuses = await Promise.all(names.map((name) => fleet.status(name)));
-        answer(context, positional.name === undefined ? statuses : statuses[0], () =>
-          statuses.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : statusTable(statuses) + problemLines(statuses),
-        );
-      },
-    };
+  optional: ['name'],
+  async run(context, positional) {
+    const { fleet } = context.core;
+    const names = positional.name === undefined ? (await fleet.list()).map((server) => server.name) : [positional.name];
+    const statuses = await Promise.all(names.map((name) => fleet.status(name)));
+    answer(context, positional.name === undefined ? statuses : statuses[0], () =>
+      statuses.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : statusTable(statuses) + problemLines(statuses),
+    );
   },
-};
+});
 
 function statusTable(statuses: ServerStatus[]): string {
   return formatTable(
@@ -181,19 +173,15 @@ function xrayColumn(status: ServerStatus): string {
   return xrayCell(status);
 }
 
-const remove: Command = {
+const remove = positionalCommand({
   name: 'remove',
   usage: 'server remove NAME',
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['name']);
-    return {
-      async run(context) {
-        await context.core.fleet.remove(positional.name);
-        context.stdout.write(`Removed ${positional.name} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
-      },
-    };
+  required: ['name'],
+  async run(context, positional) {
+    await context.core.fleet.remove(positional.name);
+    context.stdout.write(`Removed ${positional.name} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
   },
-};
+});
 
 const trust: Command = {
   name: 'trust',
@@ -213,19 +201,15 @@ const trust: Command = {
   },
 };
 
-const sync: Command = {
+const sync = positionalCommand({
   name: 'sync',
   usage: 'server sync NAME',
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['name']);
-    return {
-      async run(context) {
-        await context.core.fleet.sync(positional.name);
-        context.stdout.write(`Cached ${positional.name}: keys, live traffic, history, this month and today, for offline reading.\n`);
-      },
-    };
+  required: ['name'],
+  async run(context, positional) {
+    await context.core.fleet.sync(positional.name);
+    context.stdout.write(`Cached ${positional.name}: keys, live traffic, history, this month and today, for offline reading.\n`);
   },
-};
+});
 
 const deploy: Command = {
   name: 'deploy',

@@ -14,25 +14,22 @@ import { formatBytes, isCalendarDate, parseYearMonth } from '../../shared/agent-
 import { formatTable, type Column } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
+import { positionalCommand } from './positional-command.ts';
 import { printCached } from './print-cached.ts';
 import { resolveKey } from './resolve-key.ts';
 import { UsageError } from './usage-error.ts';
 
 const right = (header: string): Column => ({ header, align: 'right' });
 
-const live: Command = {
+const live = positionalCommand({
   name: 'live',
   usage: 'traffic live SERVER',
   json: true,
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['server']);
-    return {
-      async run(context) {
-        printCached(context, await context.core.traffic.live(positional.server), renderLive);
-      },
-    };
+  required: ['server'],
+  async run(context, positional) {
+    printCached(context, await context.core.traffic.live(positional.server), renderLive);
   },
-};
+});
 
 function renderLive(live: LiveTraffic): string {
   const ports = Object.values(live.ports).sort((a, b) => a.port - b.port);
@@ -53,25 +50,22 @@ function renderLive(live: LiveTraffic): string {
   return `${table}Total: ${formatBytes(live.total_bytes)}, ${live.total_connections} connections now (sampled ${sampledAt}).\n`;
 }
 
-const history: Command = {
+const history = positionalCommand({
   name: 'history',
   usage: 'traffic history SERVER [KEY]',
   json: true,
-  parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['server'], ['key']);
-    return {
-      async run(context) {
-        const { core } = context;
-        if (positional.key === undefined) {
-          printCached(context, await core.traffic.history(positional.server), renderHistory);
-        } else {
-          const keyId = await resolveKey(core, positional.server, positional.key);
-          printCached(context, await core.traffic.keyHistory(positional.server, keyId), renderKeyHistory);
-        }
-      },
-    };
+  required: ['server'],
+  optional: ['key'],
+  async run(context, positional) {
+    const { core } = context;
+    if (positional.key === undefined) {
+      printCached(context, await core.traffic.history(positional.server), renderHistory);
+    } else {
+      const keyId = await resolveKey(core, positional.server, positional.key);
+      printCached(context, await core.traffic.keyHistory(positional.server, keyId), renderKeyHistory);
+    }
   },
-};
+});
 
 function renderHistory(overview: HistoryOverview): string {
   const table = formatTable(
