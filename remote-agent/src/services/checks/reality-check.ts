@@ -59,12 +59,17 @@ export function xrayNameWarnings(serverNames: readonly string[]): RealityCheck[]
     }));
 }
 
+/** A list that must not be empty and whose every item must match `form`: what is wrong names the items that do not. */
+function listCheck(name: string, items: readonly string[], form: RegExp, words: { none: string; bad: string; good: string }): Check {
+  const bad = items.filter((item) => !form.test(item));
+  const ok = items.length > 0 && bad.length === 0;
+  return { name, ok, detail: items.length === 0 ? words.none : bad.length > 0 ? `${words.bad}: ${bad.join(', ')}` : words.good };
+}
+
 function checkForm(keys: RealityKeys, options: RealityOptions): Check[] {
   const derived = publicKeyOf(keys.privateKey);
-  const badShortIds = keys.shortIds.filter((id) => !SHORT_ID.test(id));
   const destMatch = HOST_PORT.exec(options.dest);
   const destPort = destMatch ? Number(destMatch[1]) : 0;
-  const badNames = options.serverNames.filter((name) => !HOSTNAME.test(name));
   return [
     {
       name: 'key_pair',
@@ -76,31 +81,21 @@ function checkForm(keys: RealityKeys, options: RealityOptions): Check[] {
             ? 'the public key belongs to the private key'
             : 'the public key does not belong to the private key',
     },
-    {
-      name: 'short_ids',
-      ok: keys.shortIds.length > 0 && badShortIds.length === 0,
-      detail:
-        keys.shortIds.length === 0
-          ? 'no shortIds'
-          : badShortIds.length > 0
-            ? `not even-length lowercase hex of at most 16 characters: ${badShortIds.join(', ')}`
-            : `${keys.shortIds.length} well-formed shortIds`,
-    },
+    listCheck('short_ids', keys.shortIds, SHORT_ID, {
+      none: 'no shortIds',
+      bad: 'not even-length lowercase hex of at most 16 characters',
+      good: `${keys.shortIds.length} well-formed shortIds`,
+    }),
     {
       name: 'target',
       ok: destMatch !== null && destPort >= 1 && destPort <= 65535,
       detail: destMatch && destPort >= 1 && destPort <= 65535 ? `target ${options.dest}` : `the target "${options.dest}" is not host:port`,
     },
-    {
-      name: 'server_names',
-      ok: options.serverNames.length > 0 && badNames.length === 0,
-      detail:
-        options.serverNames.length === 0
-          ? 'no server names'
-          : badNames.length > 0
-            ? `not exact host names: ${badNames.join(', ')}`
-            : `server names ${options.serverNames.join(', ')}`,
-    },
+    listCheck('server_names', options.serverNames, HOSTNAME, {
+      none: 'no server names',
+      bad: 'not exact host names',
+      good: `server names ${options.serverNames.join(', ')}`,
+    }),
   ];
 }
 
