@@ -21,6 +21,19 @@ import { UsageError } from './usage-error.ts';
 
 const right = (header: string): Column => ({ header, align: 'right' });
 
+/** The RX, TX and TOTAL columns every traffic table has, and their cells. */
+const BYTE_COLUMNS: Column[] = [right('RX'), right('TX'), right('TOTAL')];
+const byteCells = (usage: { rx_bytes: number; tx_bytes: number; total_bytes: number }): string[] => [
+  formatBytes(usage.rx_bytes),
+  formatBytes(usage.tx_bytes),
+  formatBytes(usage.total_bytes),
+];
+const byteWords = (rx: number, tx: number, total: number): string => `rx ${formatBytes(rx)}, tx ${formatBytes(tx)}, total ${formatBytes(total)}`;
+
+/** A key's NAME, PORT and ACTIVE columns, and their cells. */
+const KEY_COLUMNS: Column[] = [{ header: 'NAME' }, right('PORT'), { header: 'ACTIVE' }];
+const keyCells = (key: { key_name: string; port: number; is_active: boolean }): string[] => [key.key_name, String(key.port), key.is_active ? 'yes' : 'no'];
+
 const live = positionalCommand({
   name: 'live',
   usage: 'traffic live SERVER',
@@ -34,15 +47,13 @@ const live = positionalCommand({
 function renderLive(live: LiveTraffic): string {
   const ports = Object.values(live.ports).sort((a, b) => a.port - b.port);
   const table = formatTable(
-    [right('PORT'), { header: 'NAME' }, { header: 'ACTIVE' }, right('CONNS'), right('RX'), right('TX'), right('TOTAL'), right('RATE')],
+    [right('PORT'), { header: 'NAME' }, { header: 'ACTIVE' }, right('CONNS'), ...BYTE_COLUMNS, right('RATE')],
     ports.map((entry) => [
       String(entry.port),
       entry.name,
       entry.is_active ? 'yes' : 'no',
       String(entry.connections),
-      formatBytes(entry.rx_bytes),
-      formatBytes(entry.tx_bytes),
-      formatBytes(entry.total_bytes),
+      ...byteCells(entry),
       `${formatBytes(entry.traffic_rate)}/s`,
     ]),
   );
@@ -69,27 +80,23 @@ const history = positionalCommand({
 
 function renderHistory(overview: HistoryOverview): string {
   const table = formatTable(
-    [{ header: 'NAME' }, right('PORT'), { header: 'ACTIVE' }, right('RX'), right('TX'), right('TOTAL'), right('CONNECTIONS'), { header: 'LAST ACTIVITY' }],
+    [...KEY_COLUMNS, ...BYTE_COLUMNS, right('CONNECTIONS'), { header: 'LAST ACTIVITY' }],
     overview.keys.map((key) => [
-      key.key_name,
-      String(key.port),
-      key.is_active ? 'yes' : 'no',
-      formatBytes(key.total_traffic.rx_bytes),
-      formatBytes(key.total_traffic.tx_bytes),
-      formatBytes(key.total_traffic.total_bytes),
+      ...keyCells(key),
+      ...byteCells(key.total_traffic),
       String(key.total_traffic.total_connections),
       key.last_activity === null ? 'never' : formatUtc(key.last_activity),
     ]),
   );
-  return `${table}${overview.total_keys} keys (${overview.active_keys} active): rx ${formatBytes(overview.total_rx_bytes)}, tx ${formatBytes(overview.total_tx_bytes)}, total ${formatBytes(overview.total_traffic_bytes)}.\n`;
+  return `${table}${overview.total_keys} keys (${overview.active_keys} active): ${byteWords(overview.total_rx_bytes, overview.total_tx_bytes, overview.total_traffic_bytes)}.\n`;
 }
 
 function renderKeyHistory(report: KeyHistoryReport): string {
   const total = report.total_traffic;
   const lastActivity = report.last_activity === null ? 'never' : formatUtc(report.last_activity);
   return (
-    `${report.key_name} (id ${report.key_id}, port ${report.port}): rx ${formatBytes(total.rx_bytes)}, tx ${formatBytes(total.tx_bytes)}, ` +
-    `total ${formatBytes(total.total_bytes)}, ${total.total_connections} connections; last activity ${lastActivity}.\n` +
+    `${report.key_name} (id ${report.key_id}, port ${report.port}): ${byteWords(total.rx_bytes, total.tx_bytes, total.total_bytes)}, ` +
+    `${total.total_connections} connections; last activity ${lastActivity}.\n` +
     dayTable(report.daily_stats)
   );
 }
@@ -97,10 +104,10 @@ function renderKeyHistory(report: KeyHistoryReport): string {
 /** Days are UTC, as the agent counts them. */
 function dayTable(days: KeyHistoryReport['daily_stats']): string {
   return formatTable(
-    [{ header: 'DATE (UTC)' }, right('RX'), right('TX'), right('TOTAL'), right('PEAK CONNS'), right('SESSIONS')],
+    [{ header: 'DATE (UTC)' }, ...BYTE_COLUMNS, right('PEAK CONNS'), right('SESSIONS')],
     Object.entries(days)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([date, day]) => [date, formatBytes(day.rx_bytes), formatBytes(day.tx_bytes), formatBytes(day.total_bytes), String(day.max_connections), String(day.sessions)]),
+      .map(([date, day]) => [date, ...byteCells(day), String(day.max_connections), String(day.sessions)]),
   );
 }
 
@@ -132,18 +139,8 @@ function checkDate(date: string): void {
 
 function renderDaily(report: DailyTrafficReport): string {
   return formatTable(
-    [{ header: 'DATE (UTC)' }, right('RX'), right('TX'), right('TOTAL'), right('ACTIVE KEYS'), right('PEAK CONNS'), right('SESSIONS')],
-    [
-      [
-        report.date,
-        formatBytes(report.rx_bytes),
-        formatBytes(report.tx_bytes),
-        formatBytes(report.total_bytes),
-        String(report.active_keys),
-        String(report.total_connections),
-        String(report.total_sessions),
-      ],
-    ],
+    [{ header: 'DATE (UTC)' }, ...BYTE_COLUMNS, right('ACTIVE KEYS'), right('PEAK CONNS'), right('SESSIONS')],
+    [[report.date, ...byteCells(report), String(report.active_keys), String(report.total_connections), String(report.total_sessions)]],
   );
 }
 
@@ -152,13 +149,11 @@ function renderDailyByKey(report: DailyKeysTrafficReport, keys: readonly ApiKey[
   const byId = new Map(keys.map((key) => [key.id, key]));
   const days = Object.entries(report.keys).sort(([, a], [, b]) => b.total_bytes - a.total_bytes);
   const table = formatTable(
-    [{ header: 'NAME' }, right('PORT'), right('RX'), right('TX'), right('TOTAL'), right('PEAK CONNS'), right('SESSIONS')],
+    [{ header: 'NAME' }, right('PORT'), ...BYTE_COLUMNS, right('PEAK CONNS'), right('SESSIONS')],
     days.map(([keyId, day]) => [
       byId.get(keyId)?.name ?? `(deleted key ${keyId})`,
       byId.has(keyId) ? String(byId.get(keyId)!.port) : '-',
-      formatBytes(day.rx_bytes),
-      formatBytes(day.tx_bytes),
-      formatBytes(day.total_bytes),
+      ...byteCells(day),
       String(day.max_connections),
       String(day.sessions),
     ]),
@@ -195,29 +190,25 @@ function parseMonth(text: string): YearMonth {
 
 function renderMonthly(report: MonthlyReport): string {
   const table = formatTable(
-    [{ header: 'NAME' }, right('PORT'), { header: 'ACTIVE' }, right('RX'), right('TX'), right('TOTAL'), right('PEAK CONNS'), right('SESSIONS')],
+    [...KEY_COLUMNS, ...BYTE_COLUMNS, right('PEAK CONNS'), right('SESSIONS')],
     report.keys.map((key) => [
-      key.key_name,
-      String(key.port),
-      key.is_active ? 'yes' : 'no',
-      formatBytes(key.monthly_traffic.rx_bytes),
-      formatBytes(key.monthly_traffic.tx_bytes),
-      formatBytes(key.monthly_traffic.total_bytes),
+      ...keyCells(key),
+      ...byteCells(key.monthly_traffic),
       String(key.monthly_traffic.max_connections),
       String(key.monthly_traffic.sessions),
     ]),
   );
   return (
-    `${table}${report.year_month}: ${report.total_keys} keys (${report.active_keys} active), rx ${formatBytes(report.total_rx_bytes)}, ` +
-    `tx ${formatBytes(report.total_tx_bytes)}, total ${formatBytes(report.total_traffic_bytes)}, ${report.total_sessions} sessions.\n`
+    `${table}${report.year_month}: ${report.total_keys} keys (${report.active_keys} active), ` +
+    `${byteWords(report.total_rx_bytes, report.total_tx_bytes, report.total_traffic_bytes)}, ${report.total_sessions} sessions.\n`
   );
 }
 
 function renderKeyMonthly(report: KeyMonthlyReport): string {
   const usage = report.monthly_traffic;
   return (
-    `${report.key_name} (id ${report.key_id}, port ${report.port}) in ${report.year_month}: rx ${formatBytes(usage.rx_bytes)}, ` +
-    `tx ${formatBytes(usage.tx_bytes)}, total ${formatBytes(usage.total_bytes)}, peak ${usage.max_connections} connections, ${usage.sessions} sessions.\n` +
+    `${report.key_name} (id ${report.key_id}, port ${report.port}) in ${report.year_month}: ${byteWords(usage.rx_bytes, usage.tx_bytes, usage.total_bytes)}, ` +
+    `peak ${usage.max_connections} connections, ${usage.sessions} sessions.\n` +
     dayTable(report.daily_breakdown)
   );
 }
