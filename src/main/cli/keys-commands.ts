@@ -12,17 +12,11 @@ import { writeQrFile } from './qr-file.ts';
 import { resolveKey } from './resolve-key.ts';
 import { UsageError } from './usage-error.ts';
 
-const list = positionalCommand({
-  name: 'list',
-  usage: 'keys list SERVER',
-  json: true,
-  required: ['server'],
-  async run(context, positional) {
-    const keys = await context.core.keys.list(positional.server);
-    printCached(context, keys, (data) =>
-      data.length === 0 ? `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n` : keyTable(data),
-    );
-  },
+const list = positionalCommand({ usage: 'keys list SERVER', json: true }, async (context, positional) => {
+  const keys = await context.core.keys.list(positional.server);
+  printCached(context, keys, (data) =>
+    data.length === 0 ? `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n` : keyTable(data),
+  );
 });
 
 function keyTable(keys: ApiKey[]): string {
@@ -50,73 +44,44 @@ async function warnIfLinksWouldFail(context: CommandContext, server: string, key
   }
 }
 
-const create = positionalCommand({
-  name: 'create',
-  usage: 'keys create SERVER NAME',
-  json: true,
-  required: ['server', 'name'],
-  async run(context, positional) {
-    const key = await context.core.keys.create(positional.server, positional.name);
-    printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
-    await warnIfLinksWouldFail(context, positional.server, key.name);
-  },
+const create = positionalCommand({ usage: 'keys create SERVER NAME', json: true }, async (context, positional) => {
+  const key = await context.core.keys.create(positional.server, positional.name);
+  printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
+  await warnIfLinksWouldFail(context, positional.server, key.name);
 });
 
-const remove = positionalCommand({
-  name: 'delete',
-  usage: 'keys delete SERVER KEY',
-  required: ['server', 'key'],
-  async run(context, positional) {
-    const keyId = await resolveKey(context.core, positional.server, positional.key);
-    await context.core.keys.remove(positional.server, keyId);
-    context.stdout.write(`Deleted key ${keyId} and its traffic history from ${positional.server}.\n`);
-  },
+const remove = positionalCommand({ usage: 'keys delete SERVER KEY' }, async (context, positional) => {
+  const keyId = await resolveKey(context.core, positional.server, positional.key);
+  await context.core.keys.remove(positional.server, keyId);
+  context.stdout.write(`Deleted key ${keyId} and its traffic history from ${positional.server}.\n`);
 });
 
 function activation(name: 'enable' | 'disable'): Command {
   const active = name === 'enable';
-  return positionalCommand({
-    name,
-    usage: `keys ${name} SERVER KEY`,
-    json: true,
-    required: ['server', 'key'],
-    async run(context, positional) {
-      const keyId = await resolveKey(context.core, positional.server, positional.key);
-      const key = await context.core.keys.setActive(positional.server, keyId, active);
-      printKey(
-        context,
-        key,
-        active ? `Enabled key ${describeKey(key)}.` : `Disabled key ${describeKey(key)}: its connections are cut, its port and history kept.`,
-      );
-    },
-  });
-}
-
-const rename = positionalCommand({
-  name: 'rename',
-  usage: 'keys rename SERVER KEY NEWNAME',
-  json: true,
-  required: ['server', 'key', 'newName'],
-  async run(context, positional) {
+  return positionalCommand({ usage: `keys ${name} SERVER KEY`, json: true }, async (context, positional) => {
     const keyId = await resolveKey(context.core, positional.server, positional.key);
-    const key = await context.core.keys.rename(positional.server, keyId, positional.newName);
+    const key = await context.core.keys.setActive(positional.server, keyId, active);
     printKey(
       context,
       key,
-      `Renamed key ${key.id} to "${key.name}". Links handed out before keep the old name as their label; the new link: keyport keys config ${positional.server} ${key.id}`,
+      active ? `Enabled key ${describeKey(key)}.` : `Disabled key ${describeKey(key)}: its connections are cut, its port and history kept.`,
     );
-  },
+  });
+}
+
+const rename = positionalCommand({ usage: 'keys rename SERVER KEY NEWNAME', json: true }, async (context, positional) => {
+  const keyId = await resolveKey(context.core, positional.server, positional.key);
+  const key = await context.core.keys.rename(positional.server, keyId, positional.newname);
+  printKey(
+    context,
+    key,
+    `Renamed key ${key.id} to "${key.name}". Links handed out before keep the old name as their label; the new link: keyport keys config ${positional.server} ${key.id}`,
+  );
 });
 
-const config = positionalCommand({
-  name: 'config',
-  usage: 'keys config SERVER KEY',
-  json: true,
-  required: ['server', 'key'],
-  async run(context, positional) {
-    const keyId = await resolveKey(context.core, positional.server, positional.key);
-    printCached(context, await context.core.keys.config(positional.server, keyId), (data) => `${data.vless_url}\n`);
-  },
+const config = positionalCommand({ usage: 'keys config SERVER KEY', json: true }, async (context, positional) => {
+  const keyId = await resolveKey(context.core, positional.server, positional.key);
+  printCached(context, await context.core.keys.config(positional.server, keyId), (data) => `${data.vless_url}\n`);
 });
 
 const qr: Command = {

@@ -108,14 +108,9 @@ async function readPassword(context: CommandContext, prompt: string): Promise<st
   return password;
 }
 
-const list = positionalCommand({
-  name: 'list',
-  usage: 'server list',
-  json: true,
-  async run(context) {
-    const servers = await context.core.fleet.list();
-    answer(context, servers, () => (servers.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : serverTable(servers)));
-  },
+const list = positionalCommand({ usage: 'server list', json: true }, async (context) => {
+  const servers = await context.core.fleet.list();
+  answer(context, servers, () => (servers.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : serverTable(servers)));
 });
 
 function serverTable(servers: ServerInfo[]): string {
@@ -136,19 +131,13 @@ function address(server: ServerInfo): string {
   return `${user}@${host}:${port}`;
 }
 
-const status = positionalCommand({
-  name: 'status',
-  usage: 'server status [NAME]',
-  json: true,
-  optional: ['name'],
-  async run(context, positional) {
-    const { fleet } = context.core;
-    const names = positional.name === undefined ? (await fleet.list()).map((server) => server.name) : [positional.name];
-    const statuses = await Promise.all(names.map((name) => fleet.status(name)));
-    answer(context, positional.name === undefined ? statuses : statuses[0], () =>
-      statuses.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : statusTable(statuses) + problemLines(statuses),
-    );
-  },
+const status = positionalCommand({ usage: 'server status [NAME]', json: true }, async (context, positional) => {
+  const { fleet } = context.core;
+  const names = positional.name === undefined ? (await fleet.list()).map((server) => server.name) : [positional.name];
+  const statuses = await Promise.all(names.map((name) => fleet.status(name)));
+  answer(context, positional.name === undefined ? statuses : statuses[0], () =>
+    statuses.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : statusTable(statuses) + problemLines(statuses),
+  );
 });
 
 function statusTable(statuses: ServerStatus[]): string {
@@ -173,14 +162,9 @@ function xrayColumn(status: ServerStatus): string {
   return xrayCell(status);
 }
 
-const remove = positionalCommand({
-  name: 'remove',
-  usage: 'server remove NAME',
-  required: ['name'],
-  async run(context, positional) {
-    await context.core.fleet.remove(positional.name);
-    context.stdout.write(`Removed ${positional.name} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
-  },
+const remove = positionalCommand({ usage: 'server remove NAME' }, async (context, positional) => {
+  await context.core.fleet.remove(positional.name);
+  context.stdout.write(`Removed ${positional.name} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
 });
 
 const trust: Command = {
@@ -201,14 +185,9 @@ const trust: Command = {
   },
 };
 
-const sync = positionalCommand({
-  name: 'sync',
-  usage: 'server sync NAME',
-  required: ['name'],
-  async run(context, positional) {
-    await context.core.fleet.sync(positional.name);
-    context.stdout.write(`Cached ${positional.name}: keys, live traffic, history, this month and today, for offline reading.\n`);
-  },
+const sync = positionalCommand({ usage: 'server sync NAME' }, async (context, positional) => {
+  await context.core.fleet.sync(positional.name);
+  context.stdout.write(`Cached ${positional.name}: keys, live traffic, history, this month and today, for offline reading.\n`);
 });
 
 const deploy: Command = {

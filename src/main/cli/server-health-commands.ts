@@ -5,40 +5,28 @@ import { positionalCommand } from './positional-command.ts';
 import { portCheckWords, problemWords } from './problem-words.ts';
 
 /** `keyport server check-ports NAME`: does a key port answer from this machine on the links' host? */
-export const checkPorts = positionalCommand({
-  name: 'check-ports',
-  usage: 'server check-ports NAME',
-  json: true,
-  required: ['name'],
-  async run(context, positional) {
-    const check = await context.core.fleet.checkPorts(positional.name);
-    answer(context, check, () => {
-      if (check.reachable) return `${portCheckWords(check)}\n`;
-      context.stderr.write(`keyport: ${portCheckWords(check)}\n`);
-    });
-    return check.reachable ? EXIT.ok : EXIT.failed;
-  },
+export const checkPorts = positionalCommand({ usage: 'server check-ports NAME', json: true }, async (context, positional) => {
+  const check = await context.core.fleet.checkPorts(positional.name);
+  answer(context, check, () => {
+    if (check.reachable) return `${portCheckWords(check)}\n`;
+    context.stderr.write(`keyport: ${portCheckWords(check)}\n`);
+  });
+  return check.reachable ? EXIT.ok : EXIT.failed;
 });
 
 /** `keyport server sync-config NAME`: the firewall and Xray brought back in line with the keys. */
-export const syncConfig = positionalCommand({
-  name: 'sync-config',
-  usage: 'server sync-config NAME',
-  json: true,
-  required: ['name'],
-  async run(context, positional) {
-    const report = await context.core.system.syncConfig(positional.name);
-    answer(context, report, () => {
-      const { firewall, xray } = report;
-      const rules = firewall.added.length + firewall.removed.length + firewall.repaired.length + firewall.reblocked.length;
-      context.stdout.write(
-        `Firewall: ${rules === 0 ? 'nothing to change' : `${rules} port(s) fixed`}. Xray: ${xray.ok ? '' : 'failed: '}${xray.detail}\n` +
-          (report.in_sync ? `${positional.name} is in sync.\n` : ''),
-      );
-      if (!report.in_sync) context.stderr.write(`keyport: ${positional.name} is still out of sync: keyport server status ${positional.name} says what is left\n`);
-    });
-    return report.in_sync ? EXIT.ok : EXIT.failed;
-  },
+export const syncConfig = positionalCommand({ usage: 'server sync-config NAME', json: true }, async (context, positional) => {
+  const report = await context.core.system.syncConfig(positional.name);
+  answer(context, report, () => {
+    const { firewall, xray } = report;
+    const rules = firewall.added.length + firewall.removed.length + firewall.repaired.length + firewall.reblocked.length;
+    context.stdout.write(
+      `Firewall: ${rules === 0 ? 'nothing to change' : `${rules} port(s) fixed`}. Xray: ${xray.ok ? '' : 'failed: '}${xray.detail}\n` +
+        (report.in_sync ? `${positional.name} is in sync.\n` : ''),
+    );
+    if (!report.in_sync) context.stderr.write(`keyport: ${positional.name} is still out of sync: keyport server status ${positional.name} says what is left\n`);
+  });
+  return report.in_sync ? EXIT.ok : EXIT.failed;
 });
 
 /** The XRAY column of `server status`: its version, and its state unless it is fine. */

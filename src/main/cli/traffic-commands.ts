@@ -34,14 +34,8 @@ const byteWords = (rx: number, tx: number, total: number): string => `rx ${forma
 const KEY_COLUMNS: Column[] = [{ header: 'NAME' }, right('PORT'), { header: 'ACTIVE' }];
 const keyCells = (key: { key_name: string; port: number; is_active: boolean }): string[] => [key.key_name, String(key.port), key.is_active ? 'yes' : 'no'];
 
-const live = positionalCommand({
-  name: 'live',
-  usage: 'traffic live SERVER',
-  json: true,
-  required: ['server'],
-  async run(context, positional) {
-    printCached(context, await context.core.traffic.live(positional.server), renderLive);
-  },
+const live = positionalCommand({ usage: 'traffic live SERVER', json: true }, async (context, positional) => {
+  printCached(context, await context.core.traffic.live(positional.server), renderLive);
 });
 
 function renderLive(live: LiveTraffic): string {
@@ -61,21 +55,14 @@ function renderLive(live: LiveTraffic): string {
   return `${table}Total: ${formatBytes(live.total_bytes)}, ${live.total_connections} connections now (sampled ${sampledAt}).\n`;
 }
 
-const history = positionalCommand({
-  name: 'history',
-  usage: 'traffic history SERVER [KEY]',
-  json: true,
-  required: ['server'],
-  optional: ['key'],
-  async run(context, positional) {
-    const { core } = context;
-    if (positional.key === undefined) {
-      printCached(context, await core.traffic.history(positional.server), renderHistory);
-    } else {
-      const keyId = await resolveKey(core, positional.server, positional.key);
-      printCached(context, await core.traffic.keyHistory(positional.server, keyId), renderKeyHistory);
-    }
-  },
+const history = positionalCommand({ usage: 'traffic history SERVER [KEY]', json: true }, async (context, positional) => {
+  const { core } = context;
+  if (positional.key === undefined) {
+    printCached(context, await core.traffic.history(positional.server), renderHistory);
+  } else {
+    const keyId = await resolveKey(core, positional.server, positional.key);
+    printCached(context, await core.traffic.keyHistory(positional.server, keyId), renderKeyHistory);
+  }
 });
 
 function renderHistory(overview: HistoryOverview): string {
