@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DeployOptions, DeployProgress, DeployResult } from '../../../shared/contract/deploy.ts';
+import type { DeployOptions, DeployResult } from '../../../shared/contract/deploy.ts';
 import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
 import type { ServerInfo, ServerStatus } from '../../../shared/contract/servers.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
@@ -10,17 +10,14 @@ import { healthDisplayState, type HealthDisplayState } from './health-display-st
 import { keyedEntries, loadEntry } from './keyed-entries.ts';
 import { load, type Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
+import { trackProgressRun, type ProgressRun } from './progress-run.ts';
 import { useSecretRequestStore } from './secret-request-store.ts';
 
 /** A deploy or upgrade: its streamed steps as they came, and how it ended. */
-export interface DeployRun {
-  running: boolean;
-  steps: DeployProgress[];
-  error: string | null;
+export interface DeployRun extends ProgressRun<DeployResult> {
   /** The failure's code and facts, for the action that fits it (a held lock offers breaking it). */
   errorCode?: KeyportErrorCode | null;
   errorFacts?: Readonly<Record<string, string | number | boolean | null>> | null;
-  result: DeployResult | null;
 }
 
 interface FleetState {
@@ -82,18 +79,12 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
 
   async deploy(serverId, options = {}) {
     if (get().deploys[serverId]?.running) return;
-    const deploys = keyedEntries(set, 'deploys');
-    const update = (change: (run: DeployRun) => Partial<DeployRun>) =>
-      deploys.update(serverId, (run = { running: false, steps: [], error: null, result: null }) => ({ ...run, ...change(run) }));
-    deploys.put(serverId, { running: true, steps: [], error: null, result: null });
-    try {
-      const result = await services.deploy.deploy(serverId, options.breakLock ? { breakLock: true } : {}, (progress) =>
-        update((run) => ({ steps: [...run.steps, progress] })),
-      );
-      update(() => ({ running: false, result }));
-    } catch (error) {
-      update(() => ({ running: false, error: errorMessage(error), errorCode: errorCode(error) ?? null, errorFacts: errorFacts(error) ?? null }));
-    }
+    await trackProgressRun(
+      keyedEntries(set, 'deploys'),
+      serverId,
+      (onProgress) => services.deploy.deploy(serverId, options.breakLock ? { breakLock: true } : {}, onProgress),
+      (error) => ({ error: errorMessage(error), errorCode: errorCode(error) ?? null, errorFacts: errorFacts(error) ?? null }),
+    );
     await get().refreshServer(serverId);
   },
 

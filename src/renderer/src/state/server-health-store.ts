@@ -1,19 +1,15 @@
 import { create } from 'zustand';
-import type { DeployProgress, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
+import type { XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
 import { services } from '../bridge/services.ts';
 import { errorMessage } from '../format/error-message.ts';
 import { useFleetStore } from './fleet-store.ts';
 import { keyedEntries } from './keyed-entries.ts';
 import { runOperation } from './operations-store.ts';
+import { trackProgressRun, type ProgressRun } from './progress-run.ts';
 import { useSystemStore } from './system-store.ts';
 
 /** An Xray install: its streamed steps as they came, and how it ended. */
-export interface XrayInstallRun {
-  running: boolean;
-  steps: DeployProgress[];
-  error: string | null;
-  result: XrayInstallResult | null;
-}
+export type XrayInstallRun = ProgressRun<XrayInstallResult>;
 
 interface ServerHealthState {
   /** By server id. */
@@ -34,16 +30,12 @@ export const useServerHealthStore = create<ServerHealthState>()((set, get) => ({
 
   async installXray(serverId, request) {
     if (get().xrayInstalls[serverId]?.running) return;
-    const installs = keyedEntries(set, 'xrayInstalls');
-    const update = (change: (run: XrayInstallRun) => Partial<XrayInstallRun>) =>
-      installs.update(serverId, (run = { running: false, steps: [], error: null, result: null }) => ({ ...run, ...change(run) }));
-    installs.put(serverId, { running: true, steps: [], error: null, result: null });
-    try {
-      const result = await services.deploy.installXray(serverId, request, (progress) => update((run) => ({ steps: [...run.steps, progress] })));
-      update(() => ({ running: false, result }));
-    } catch (error) {
-      update(() => ({ running: false, error: errorMessage(error) }));
-    }
+    await trackProgressRun(
+      keyedEntries(set, 'xrayInstalls'),
+      serverId,
+      (onProgress) => services.deploy.installXray(serverId, request, onProgress),
+      (error) => ({ error: errorMessage(error) }),
+    );
     await useFleetStore.getState().refreshServer(serverId);
   },
 
