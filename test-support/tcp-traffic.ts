@@ -30,13 +30,14 @@ export async function moveBytes(port: number, uploadBytes: number, downloadBytes
   }
 }
 
-export function open(port: number, timeoutMs = 5_000): Promise<Socket> {
+/** A TCP connection to `host`:`port` (loopback unless told), or the error; gives up after `timeoutMs`. */
+export function open(port: number, timeoutMs = 5_000, host = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`connect to ${port} timed out`));
-    }, timeoutMs);
+      reject(new Error(`connect to ${host}:${port} timed out`));
+    }, Math.max(timeoutMs, 0));
     socket.once('connect', () => {
       clearTimeout(timer);
       resolve(socket);
