@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { stopChild } from './stop-child.ts';
 
 /** The pids whose parent is `parent`, read from /proc. */
 export function childPids(parent: number): number[] {
@@ -30,9 +31,8 @@ export function killQuietly(pid: number, signal: NodeJS.Signals = 'SIGTERM'): vo
  */
 export async function stopSocat(socat: ChildProcess): Promise<void> {
   if (socat.exitCode !== null) return;
-  const exited = new Promise((resolve) => socat.once('exit', resolve));
   const forwarded = childPids(socat.pid!);
-  socat.kill('SIGTERM');
+  const stopped = stopChild(socat);
   for (const pid of forwarded) killQuietly(pid);
-  await exited;
+  await stopped;
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { freePort } from '../../test-support/tcp-traffic.ts';
+import { stopChild } from '../harness/stop-child.ts';
 
 export interface AgentResponse<T = any> {
   status: number;
@@ -75,10 +76,6 @@ export class AgentBridge {
 
   /** Ends this bridge's socat, by its pid only. */
   async stop(): Promise<void> {
-    const socat = this.#socat;
-    if (socat.exitCode !== null || socat.signalCode !== null) return;
-    const exited = new Promise((resolvePromise) => socat.once('exit', resolvePromise));
-    socat.kill('SIGTERM');
-    await exited;
+    await stopChild(this.#socat);
   }
 }

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { waitFor } from '../../test-support/wait.ts';
 import { AgentBridge, type AgentResponse } from './agent-bridge.ts';
 import { AGENT_ENTRY, agentFlags, stopAgentXray, waitForAgentApi } from './agent-launch.ts';
+import { stopChild } from '../harness/stop-child.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const MOVE_BYTES = join(REPO, 'e2e/support/move-bytes.ts');
@@ -86,10 +87,7 @@ export class PrivateTmpfs {
   }
 
   async dispose(): Promise<void> {
-    if (this.#holder.exitCode !== null || this.#holder.signalCode !== null) return;
-    const gone = new Promise((done) => this.#holder.once('exit', done));
-    this.#holder.kill('SIGTERM');
-    await gone;
+    await stopChild(this.#holder);
   }
 }
 
