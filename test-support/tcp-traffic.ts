@@ -30,13 +30,14 @@ export async function moveBytes(port: number, uploadBytes: number, downloadBytes
   }
 }
 
-export function open(port: number, timeoutMs = 5_000): Promise<Socket> {
+/** A TCP connection to `host`:`port` (loopback unless told), or the error; gives up after `timeoutMs`. */
+export function open(port: number, timeoutMs = 5_000, host = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`connect to ${port} timed out`));
-    }, timeoutMs);
+      reject(new Error(`connect to ${host}:${port} timed out`));
+    }, Math.max(timeoutMs, 0));
     socket.once('connect', () => {
       clearTimeout(timer);
       resolve(socket);
@@ -74,5 +75,25 @@ export function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+}
+
+/** Resolves once something listens on 127.0.0.1:`port`; rejects after `timeoutMs`. */
+export function waitForPort(port: number, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing listens on 127.0.0.1:${port}`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
   });
 }

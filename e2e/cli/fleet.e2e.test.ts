@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
+import { moveBytesThenHistory } from '../support/key-traffic.ts';
 import { XrayReleaseSite } from '../support/xray-release-site.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -186,14 +187,7 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
 
   test('bytes sent through a key port show up in live traffic and history through the tunnel', async () => {
     const key = createdKeys.alpha!;
-    alpha.exec(join(REPO, 'scripts/node24'), [join(REPO, 'e2e/support/move-bytes.ts'), String(key.port), '30000', '70000']);
-    const deadline = Date.now() + 40_000;
-    let history: { data: { total_traffic: { rx_bytes: number; tx_bytes: number } } } | undefined;
-    while (Date.now() < deadline) {
-      history = await keyportJson(['traffic', 'history', 'alpha', key.id], env);
-      if (history!.data.total_traffic.rx_bytes >= 30_000) break;
-      await new Promise((done) => setTimeout(done, 2_000));
-    }
+    const history = await moveBytesThenHistory(alpha, 'alpha', key, env);
     assert.ok(history!.data.total_traffic.rx_bytes >= 30_000, JSON.stringify(history));
     assert.ok(history!.data.total_traffic.tx_bytes >= 70_000, JSON.stringify(history));
     const monthly = await keyportJson<{ source: string; data: { total_traffic_bytes: number } }>(['traffic', 'monthly', 'alpha'], env);

@@ -9,6 +9,7 @@ import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
+import { moveBytesThenHistory } from '../support/key-traffic.ts';
 import { startWebConsoleProcess, type RunningWebConsole } from '../support/web-console-process.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -101,14 +102,7 @@ describe('fault: a server whose login shell prints greetings', { timeout: 110_00
   });
 
   test('bytes through the key port show up in the traffic history', async () => {
-    server.exec(join(REPO, 'scripts/node24'), [join(REPO, 'e2e/support/move-bytes.ts'), String(key.port), '30000', '70000']);
-    const deadline = Date.now() + 40_000;
-    let history: { data: { total_traffic: { rx_bytes: number; tx_bytes: number } } } | undefined;
-    while (Date.now() < deadline) {
-      history = await keyportJson(['traffic', 'history', 'alpha', key.id], env);
-      if (history!.data.total_traffic.rx_bytes >= 30_000) break;
-      await new Promise((done) => setTimeout(done, 2_000));
-    }
+    const history = await moveBytesThenHistory(server, 'alpha', key, env);
     assert.ok(history!.data.total_traffic.rx_bytes >= 30_000, JSON.stringify(history));
     assert.ok(history!.data.total_traffic.tx_bytes >= 70_000, JSON.stringify(history));
   });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { stopChild } from './stop-child.ts';
 
 /**
  * A process the test started inside a network namespace (`ip netns exec` execs the command, so
@@ -42,12 +43,6 @@ export class NamespaceProcess {
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   async stop(graceMs = 3_000): Promise<void> {
-    const child = this.#child;
-    if (child.pid === undefined || this.exited) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await gone;
-    clearTimeout(timer);
+    await stopChild(this.#child, graceMs);
   }
 }

@@ -1,10 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
+import { waitForPort } from '../../test-support/tcp-traffic.ts';
+import { childPids, killQuietly, stopSocat } from './socat-forks.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const BUILD_SCRIPT = join(import.meta.dirname, 'systemd-rootfs.sh');
@@ -245,13 +246,7 @@ export class SystemdServer {
   async destroy(): Promise<void> {
     const socat = this.#socat;
     this.#socat = undefined;
-    if (socat && socat.exitCode === null) {
-      const exited = new Promise((done) => socat.once('exit', done));
-      const forwarded = childPids(socat.pid!);
-      socat.kill('SIGTERM');
-      for (const pid of forwarded) killQuietly(pid, 'SIGTERM');
-      await exited;
-    }
+    if (socat) await stopSocat(socat);
     const nspawn = this.#nspawn;
     if (nspawn && nspawn.exitCode === null) {
       // SIGRTMIN+4 asks the container's systemd to power off; nspawn forwards SIGTERM as that.
@@ -281,44 +276,4 @@ function nsenterQuiet(pid: number, command: string[]): string {
   }
 }
 
-function childPids(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === parent;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function killQuietly(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // Ended already.
-  }
-}
-
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-function waitForPort(port: number, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((done, fail) => {
-    const attempt = () => {
-      const socket = connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        done();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) fail(new Error(`nothing listens on 127.0.0.1:${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}

@@ -1,9 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:net';
 import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
+import { waitForPort } from '../../test-support/tcp-traffic.ts';
+import { childPids, stopSocat } from './socat-forks.ts';
 
 let serversMade = 0;
 let usersMade = 0;
@@ -140,13 +141,8 @@ export class TestServer {
   async stopSshd(): Promise<void> {
     const socat = this.#socat;
     this.#socat = undefined;
-    if (!socat || socat.exitCode !== null) return;
-    const exited = new Promise((resolve) => socat.once('exit', resolve));
     // socat forks one child per connection; ending them drops the open sessions too.
-    const sessions = childPids(socat.pid!);
-    socat.kill('SIGTERM');
-    for (const pid of sessions) killQuietly(pid);
-    await exited;
+    if (socat) await stopSocat(socat);
   }
 
   /** The TMPDIR of the server's SSH sessions (a directory of its own, never the host's /tmp). */
@@ -247,14 +243,7 @@ export class TestServer {
     const socat = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `EXEC:${inside}`], { stdio: 'ignore' });
     await waitForPort(port);
     return {
-      close: async () => {
-        if (socat.exitCode !== null) return;
-        const exited = new Promise((resolve) => socat.once('exit', resolve));
-        const forwarded = childPids(socat.pid!);
-        socat.kill('SIGTERM');
-        for (const pid of forwarded) killQuietly(pid);
-        await exited;
-      },
+      close: () => stopSocat(socat),
     };
   }
 
@@ -274,33 +263,11 @@ export class TestServer {
   }
 }
 
-function childPids(parent: number): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        // Field 4 of /proc/PID/stat is the parent pid; the command name before it may hold spaces.
-        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === parent;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
 function processName(pid: number): string | undefined {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {
     return undefined;
-  }
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    // Ended already.
   }
 }
 
@@ -404,23 +371,4 @@ function sshdConfig(dir: string, greetingShell: boolean): string {
     ...talking,
     '',
   ].join('\n');
-}
-
-function waitForPort(port: number, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const socket = connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listens on 127.0.0.1:${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
 }

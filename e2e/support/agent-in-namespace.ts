@@ -1,16 +1,14 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
-import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
-import { freePort } from '../../test-support/tcp-traffic.ts';
 import { waitFor } from '../../test-support/wait.ts';
+import { AgentBridge, type AgentResponse } from './agent-bridge.ts';
+import { AGENT_ENTRY, agentFlags, stopAgentXray, waitForAgentApi } from './agent-launch.ts';
+import { stopChild } from '../harness/stop-child.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const AGENT_ENTRY = join(REPO, 'remote-agent/src/main.ts');
 const MOVE_BYTES = join(REPO, 'e2e/support/move-bytes.ts');
-const AGENT_PORT = 8000;
+const AGENT_ADDRESS = '127.0.0.1:8000';
 
 /** A network namespace of the test's own (loopback up), so the agent's firewall never touches the host's. */
 export class TestNamespace {
@@ -89,10 +87,7 @@ export class PrivateTmpfs {
   }
 
   async dispose(): Promise<void> {
-    if (this.#holder.exitCode !== null || this.#holder.signalCode !== null) return;
-    const gone = new Promise((done) => this.#holder.once('exit', done));
-    this.#holder.kill('SIGTERM');
-    await gone;
+    await stopChild(this.#holder);
   }
 }
 
@@ -102,11 +97,6 @@ export interface AgentRunOptions {
   /** The data dir is on this tmpfs: the agent runs in its mount namespace. */
   tmpfs?: PrivateTmpfs;
   apiKey?: string;
-}
-
-export interface AgentResponse<T = any> {
-  status: number;
-  body: T;
 }
 
 /**
@@ -120,24 +110,12 @@ export class AgentRun {
   readonly #child: ChildProcess;
   readonly #exit: Promise<number | null>;
   #output = '';
-  #bridge: ChildProcess | undefined;
-  #bridgePort = 0;
+  #bridge: AgentBridge | undefined;
 
   private constructor(namespace: TestNamespace, options: AgentRunOptions) {
     this.#options = options;
     this.apiKey = options.apiKey ?? randomBytes(24).toString('hex');
-    const flags = [
-      '--listen', `127.0.0.1:${AGENT_PORT}`,
-      '--data-dir', options.dataDir,
-      '--public-host', 'vpn.example.com',
-      '--port-range', '10001-10099',
-      '--sample-interval', '0.3',
-      '--xray-bin', FAKE_XRAY,
-      '--xray-api', '127.0.0.1:10085',
-      '--reality-target', 'www.example.com:443',
-      '--reality-server-names', 'www.example.com',
-      ...(options.extraFlags ?? []),
-    ];
+    const flags = agentFlags({ listen: AGENT_ADDRESS, dataDir: options.dataDir, sampleIntervalSeconds: 0.3, extraFlags: options.extraFlags });
     const inner: [string, string[]] = ['ip', ['netns', 'exec', namespace.name, process.execPath, AGENT_ENTRY, ...flags]];
     const [command, args] = options.tmpfs ? options.tmpfs.wrap(...inner) : inner;
     this.#child = spawn(command, args, {
@@ -152,19 +130,10 @@ export class AgentRun {
   /** Starts the agent and waits until its API answers. */
   static async serve(namespace: TestNamespace, options: AgentRunOptions): Promise<AgentRun> {
     const run = new AgentRun(namespace, options);
-    run.#bridgePort = await freePort();
-    const inside = `ip netns exec ${namespace.name} socat STDIO TCP\\:127.0.0.1\\:${AGENT_PORT}`;
-    run.#bridge = spawn('socat', [`TCP-LISTEN:${run.#bridgePort},bind=127.0.0.1,reuseaddr,fork`, `EXEC:${inside}`], { stdio: 'ignore' });
-    await waitFor(
-      'the agent API',
-      async () => {
-        if (run.exited) throw new Error(`the agent exited (${run.#child.exitCode}): ${run.output}`);
-        return (await run.request('GET', '/api/keys')).status === 200 ? true : undefined;
-      },
-      20_000,
-    ).catch(async (error: Error) => {
+    run.#bridge = await AgentBridge.loopback(namespace.name, AGENT_ADDRESS);
+    await waitForAgentApi(run).catch(async (error: unknown) => {
       await run.stop();
-      throw new Error(`${error.message}\nagent output: ${run.output}`);
+      throw error;
     });
     return run;
   }
@@ -193,33 +162,8 @@ export class AgentRun {
     return this.#options.tmpfs ? this.#options.tmpfs.hostPath(path) : path;
   }
 
-  /** One API call with its own connection (no keep-alive, so no bridge process outlives it). */
   request<T = any>(method: string, path: string, body?: unknown): Promise<AgentResponse<T>> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((done, reject) => {
-      const call = httpRequest(
-        {
-          host: '127.0.0.1',
-          port: this.#bridgePort,
-          method,
-          path,
-          agent: false,
-          timeout: 10_000,
-          headers: { 'x-api-key': this.apiKey, ...(payload !== undefined && { 'content-type': 'application/json' }) },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            done({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-          });
-        },
-      );
-      call.on('timeout', () => call.destroy(new Error(`${method} ${path}: no answer in 10 s`)));
-      call.on('error', reject);
-      call.end(payload);
-    });
+    return this.#bridge!.request<T>(this.apiKey, method, path, body);
   }
 
   /** Stops the agent (SIGTERM), the stand-in Xray it started (by its pid file) and the bridge: only processes of this run. */
@@ -230,34 +174,7 @@ export class AgentRun {
       await this.#exit;
       clearTimeout(timer);
     }
-    const xray = this.#xrayPid();
-    if (xray !== undefined) {
-      process.kill(xray, 'SIGTERM');
-      await waitFor('the stand-in Xray to exit', () => (isAlive(xray) ? undefined : true), 5_000).catch(() => process.kill(xray, 'SIGKILL'));
-    }
-    const bridge = this.#bridge;
-    if (bridge && bridge.exitCode === null && bridge.signalCode === null) {
-      const gone = new Promise((done) => bridge.once('exit', done));
-      bridge.kill('SIGTERM');
-      await gone;
-    }
-  }
-
-  #xrayPid(): number | undefined {
-    try {
-      const pid = Number.parseInt(readFileSync(this.dataPath('xray.pid'), 'utf8'), 10);
-      return isAlive(pid) ? pid : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-/** Alive and not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
+    await stopAgentXray(this.dataPath('xray.pid'));
+    await this.#bridge?.stop();
   }
 }

@@ -1,29 +1,24 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { NamespaceProcess } from '../harness/namespace-process.ts';
-import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
 import { runInNamespace, type RunCommand } from '../../test-support/key-agreement.ts';
 import { sleep, waitFor } from '../../test-support/wait.ts';
+import { AgentBridge, type AgentResponse } from './agent-bridge.ts';
+import { AGENT_ENTRY, agentFlags, agentXrayPid, stopAgentXray, waitForAgentApi } from './agent-launch.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const MOVE_BYTES = join(REPO, 'e2e/support/move-bytes.ts');
-const AGENT_PORT = 8000;
+const AGENT_ADDRESS = '127.0.0.1:8000';
 export const FAULT_XRAY_API = '127.0.0.1:10085';
 let made = 0;
 
 export interface FaultAgentOptions {
   sampleIntervalSeconds: number;
   reconcileCycles: number;
-}
-
-export interface FaultResponse<T = any> {
-  status: number;
-  body: T;
 }
 
 /**
@@ -41,7 +36,7 @@ export class FaultAgent {
   readonly #options: FaultAgentOptions;
   readonly #socketPath: string;
   #agent: NamespaceProcess | undefined;
-  #bridge: ChildProcess | undefined;
+  #bridge: AgentBridge | undefined;
   /** Output of every agent process so far, oldest first. */
   #pastOutput = '';
 
@@ -59,11 +54,7 @@ export class FaultAgent {
     try {
       execFileSync('ip', ['netns', 'add', agent.namespace]);
       agent.run('ip', ['link', 'set', 'lo', 'up']);
-      agent.#bridge = spawn(
-        'ip',
-        ['netns', 'exec', agent.namespace, 'socat', `UNIX-LISTEN:${agent.#socketPath},fork,unlink-early`, `TCP:127.0.0.1:${AGENT_PORT}`],
-        { stdio: 'ignore' },
-      );
+      agent.#bridge = AgentBridge.unixSocket(agent.namespace, agent.#socketPath, AGENT_ADDRESS);
       await agent.launch();
     } catch (error) {
       await agent.dispose();
@@ -76,6 +67,10 @@ export class FaultAgent {
     return this.#pastOutput + (this.#agent?.output ?? '');
   }
 
+  get exited(): boolean {
+    return this.#agent?.exited ?? false;
+  }
+
   get pid(): number | undefined {
     return this.#agent?.pid;
   }
@@ -83,31 +78,17 @@ export class FaultAgent {
   /** Starts the agent (again, on the same data dir) and waits until its API answers. */
   async launch(): Promise<void> {
     if (this.#agent) this.#pastOutput += this.#agent.output;
-    const flags = [
-      '--listen', `127.0.0.1:${AGENT_PORT}`,
-      '--data-dir', this.dataDir,
-      '--public-host', 'vpn.example.com',
-      '--port-range', '10001-10099',
-      '--sample-interval', String(this.#options.sampleIntervalSeconds),
-      '--reconcile-cycles', String(this.#options.reconcileCycles),
-      '--xray-bin', FAKE_XRAY,
-      '--xray-api', FAULT_XRAY_API,
-      '--reality-target', 'www.example.com:443',
-      '--reality-server-names', 'www.example.com',
-    ];
-    const env = { ...process.env, KEYPORT_API_KEY: this.apiKey, KEYPORT_LOG_LEVEL: 'warn' };
-    const agent = new NamespaceProcess('agent', this.namespace, process.execPath, [join(REPO, 'remote-agent/src/main.ts'), ...flags], env);
-    this.#agent = agent;
-    await waitFor(
-      'the agent API',
-      async () => {
-        if (agent.exited) throw new Error(`the agent exited: ${agent.output}`);
-        return (await this.request('GET', '/api/keys')).status === 200 ? true : undefined;
-      },
-      30_000,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\nagent output: ${this.output}`);
+    const flags = agentFlags({
+      listen: AGENT_ADDRESS,
+      dataDir: this.dataDir,
+      sampleIntervalSeconds: this.#options.sampleIntervalSeconds,
+      xrayApi: FAULT_XRAY_API,
+      extraFlags: ['--reconcile-cycles', String(this.#options.reconcileCycles)],
     });
+    const env = { ...process.env, KEYPORT_API_KEY: this.apiKey, KEYPORT_LOG_LEVEL: 'warn' };
+    const agent = new NamespaceProcess('agent', this.namespace, process.execPath, [AGENT_ENTRY, ...flags], env);
+    this.#agent = agent;
+    await waitForAgentApi(this, 30_000);
   }
 
   /** kill -9 of the agent (its Xray, detached, lives on), and waits until it is gone. */
@@ -119,36 +100,8 @@ export class FaultAgent {
   }
 
   /** One API call on its own connection; a call the agent never answers (it was killed) rejects. */
-  request<T = any>(method: string, path: string, body?: unknown, timeoutMs = 20_000): Promise<FaultResponse<T>> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolvePromise, reject) => {
-      const call = httpRequest(
-        {
-          socketPath: this.#socketPath,
-          method,
-          path,
-          agent: false,
-          timeout: timeoutMs,
-          headers: { 'x-api-key': this.apiKey, ...(payload !== undefined && { 'content-type': 'application/json' }) },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            try {
-              resolvePromise({ status: response.statusCode ?? 0, body: text ? JSON.parse(text) : undefined });
-            } catch (error) {
-              reject(error as Error);
-            }
-          });
-        },
-      );
-      call.on('timeout', () => call.destroy(new Error(`${method} ${path}: no answer in ${timeoutMs} ms`)));
-      call.on('error', reject);
-      call.end(payload);
-    });
+  request<T = any>(method: string, path: string, body?: unknown, timeoutMs = 20_000): Promise<AgentResponse<T>> {
+    return this.#bridge!.request<T>(this.apiKey, method, path, body, timeoutMs);
   }
 
   /** Moves a known number of bytes through a key port of the stand-in Xray, from inside the namespace. */
@@ -163,42 +116,19 @@ export class FaultAgent {
   }
 
   xrayPid(): number | undefined {
-    try {
-      const pid = Number.parseInt(readFileSync(join(this.dataDir, 'xray.pid'), 'utf8'), 10);
-      return isAlive(pid) ? pid : undefined;
-    } catch {
-      return undefined;
-    }
+    return agentXrayPid(join(this.dataDir, 'xray.pid'));
   }
 
   /** Ends the agent, its Xray and the bridge (by pid), then deletes the namespace and the data dir. */
   async dispose(): Promise<void> {
     await this.#agent?.stop();
-    const xray = this.xrayPid();
-    if (xray !== undefined) {
-      process.kill(xray, 'SIGTERM');
-      await waitFor('the stand-in Xray to exit', () => (isAlive(xray) ? undefined : true), 5_000).catch(() => process.kill(xray, 'SIGKILL'));
-    }
-    const bridge = this.#bridge;
-    if (bridge && bridge.exitCode === null && bridge.signalCode === null) {
-      const exited = new Promise((resolvePromise) => bridge.once('exit', resolvePromise));
-      bridge.kill('SIGTERM');
-      await exited;
-    }
+    await stopAgentXray(join(this.dataDir, 'xray.pid'));
+    await this.#bridge?.stop();
     try {
       execFileSync('ip', ['netns', 'del', this.namespace], { stdio: 'ignore' });
     } catch {
       // Never made: nothing to delete.
     }
     rmSync(this.dataDir, { recursive: true, force: true });
-  }
-}
-
-/** Alive and not a zombie waiting to be reaped. */
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
   }
 }

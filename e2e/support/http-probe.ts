@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { connect, isIP, type Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { resolve } from 'node:path';
+import { open } from '../../test-support/tcp-traffic.ts';
 
 export interface HttpProbe {
   /** An http:// URL; the host may be a name (sent to the proxy as a name) or an address. */
@@ -83,21 +84,7 @@ export async function probe(request: HttpProbe): Promise<HttpProbeResult> {
 }
 
 function tcpConnect(host: string, port: number, deadline: number): Promise<Socket> {
-  return new Promise((resolvePromise, reject) => {
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`no connection to ${host}:${port} in time`));
-    }, Math.max(deadline - Date.now(), 0));
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolvePromise(socket);
-    });
-    socket.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
+  return open(port, deadline - Date.now(), host);
 }
 
 /** RFC 1928 CONNECT, no authentication; a name goes to the proxy as a name (ATYP 3), for it to resolve. */

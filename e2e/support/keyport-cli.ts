@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { runToExit } from '../../test-support/run-to-exit.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -10,26 +10,9 @@ export interface CliResult {
 }
 
 /** Runs `keyport ARGS` from the checkout (the package's bin) as an admin would, with its own home. */
-export function keyport(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(resolve(REPO, 'bin/keyport'), args, {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`keyport ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.once('error', fail);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      done({ code: code ?? -1, stdout, stderr });
-    });
-  });
+export async function keyport(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult> {
+  const { code, stdout, stderr } = await runToExit(resolve(REPO, 'bin/keyport'), args, { env: { ...process.env, ...env }, timeoutMs });
+  return { code: code ?? -1, stdout, stderr };
 }
 
 /** Like keyport(), but fails the test unless the command exits 0; returns its parsed JSON output. */

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import type { TestServer } from '../harness/test-server.ts';
 import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
+import { stopChild } from '../harness/stop-child.ts';
 
 /** The archive's name per arch, as Xray-core's release workflow names them; a stand-in release runs on either. */
 const ASSETS = ['Xray-linux-64.zip', 'Xray-linux-arm64-v8a.zip'];
@@ -91,11 +92,7 @@ export class XrayReleaseSite {
 
   /** Ends the site's HTTP server (only it). */
   async stop(): Promise<void> {
-    const child = this.#child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
+    await stopChild(this.#child);
   }
 }
 

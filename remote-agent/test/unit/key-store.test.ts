@@ -156,13 +156,7 @@ describe('KeyStore names', () => {
   test('a database from before names were unique opens with its duplicates; the oldest key holds the name', () => {
     const { path } = tempDatabase();
     // The keys table as it was: no name_key column, the same name twice (in two cases) and once more.
-    const old = new DatabaseSync(`${path}.old`);
-    old.exec(`
-      CREATE TABLE keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, uuid TEXT NOT NULL UNIQUE, port INTEGER NOT NULL UNIQUE,
-        is_active INTEGER NOT NULL DEFAULT 1, created_at_ms INTEGER NOT NULL);
-      INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES
-        ('young', 'Anna', 'u1', 10001, 300), ('old', 'anna', 'u2', 10002, 100), ('other', 'boris', 'u3', 10003, 200);`);
-    old.close();
+    writeOldKeysTable(`${path}.old`, "('young', 'Anna', 'u1', 10001, 300), ('old', 'anna', 'u2', 10002, 100), ('other', 'boris', 'u3', 10003, 200)");
     const db = openDatabase(`${path}.old`);
     const store = new KeyStore(db);
     assert.deepEqual(store.list().map((key) => key.id), ['old', 'other', 'young']);
@@ -187,15 +181,20 @@ describe('KeyStore names', () => {
 
   test('a duplicate renamed away frees nothing the holder still has', () => {
     const { path } = tempDatabase();
-    const old = new DatabaseSync(`${path}.dup`);
-    old.exec(`
-      CREATE TABLE keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, uuid TEXT NOT NULL UNIQUE, port INTEGER NOT NULL UNIQUE,
-        is_active INTEGER NOT NULL DEFAULT 1, created_at_ms INTEGER NOT NULL);
-      INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES ('a1', 'same', 'u1', 10001, 1), ('a2', 'same', 'u2', 10002, 2);`);
-    old.close();
+    writeOldKeysTable(`${path}.dup`, "('a1', 'same', 'u1', 10001, 1), ('a2', 'same', 'u2', 10002, 2)");
     const store = new KeyStore(openDatabase(`${path}.dup`));
     assert.equal(store.rename('a2', 'different')?.name, 'different');
     assert.throws(() => store.create(keyWithName('a3', 'same'), RANGE, nothingBusy), NameTakenError);
     assert.throws(() => store.create(keyWithName('a3', 'Different'), RANGE, nothingBusy), NameTakenError);
   });
 });
+
+/** A database whose keys table is as it was before names were unique (no name_key column), holding `rows` (id, name, uuid, port, created_at_ms). */
+function writeOldKeysTable(path: string, rows: string): void {
+  const old = new DatabaseSync(path);
+  old.exec(`
+    CREATE TABLE keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, uuid TEXT NOT NULL UNIQUE, port INTEGER NOT NULL UNIQUE,
+      is_active INTEGER NOT NULL DEFAULT 1, created_at_ms INTEGER NOT NULL);
+    INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES ${rows};`);
+  old.close();
+}

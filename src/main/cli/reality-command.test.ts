@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RealityCheckReport, ServerSettings, ServerSettingsPatch, ServerSettingsUpdate } from '../../shared/contract/api-types.ts';
+import type { RealityCheckReport, ServerSettingsPatch, ServerSettingsUpdate } from '../../shared/contract/api-types.ts';
 import type { DeployOptions, DeployResult } from '../../shared/contract/deploy.ts';
 import { fakeCore } from './testing/fake-core.ts';
 import { runInProcess } from './testing/run-in-process.ts';
+import { SETTINGS } from '../core/services/testing/server-settings.ts';
 
-const SETTINGS: ServerSettings = {
-  reality_target: 'dl.google.com:443',
-  reality_server_names: ['dl.google.com'],
-  reality_fingerprint: 'chrome',
-  allow_private_destinations: false,
-  access_log: false,
-};
 const SYNCED = '2026-12-01T15:00:00.000Z';
 
 function settingsCore() {

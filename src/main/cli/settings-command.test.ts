@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ServerSettings, ServerSettingsPatch, ServerSettingsUpdate } from '../../shared/contract/api-types.ts';
+import type { ServerSettingsPatch, ServerSettingsUpdate } from '../../shared/contract/api-types.ts';
 import { fakeCore } from './testing/fake-core.ts';
 import { runInProcess } from './testing/run-in-process.ts';
-
-const SETTINGS: ServerSettings = {
-  reality_target: 'dl.google.com:443',
-  reality_server_names: ['dl.google.com'],
-  reality_fingerprint: 'chrome',
-  allow_private_destinations: false,
-  access_log: false,
-};
+import { SETTINGS } from '../core/services/testing/server-settings.ts';
 
 function settingsCore(applied: ServerSettingsUpdate['applied'] = { at_ms: 0, method: 'restart', ok: true, detail: 'restarted' }) {
   const patches: ServerSettingsPatch[] = [];

@@ -41,27 +41,13 @@ export function buildConfig(config, warn) {
   const log = field(config, 'log');
   const builtLog = buildLog(log === null ? undefined : log);
   const routing = field(config, 'routing');
-  if (routing !== undefined && routing !== null) {
-    try {
-      buildRouting(routing);
-    } catch (error) {
-      throw xrayError(CONF, 'failed to build routing configuration', error);
-    }
-  }
-  const inbounds = listOf(field(config, 'inbounds'), 'inbounds').map((inbound) => {
-    try {
-      return buildInbound(inbound, warn);
-    } catch (error) {
-      throw xrayError(CONF, `failed to build inbound config with tag ${tagOf(inbound)}`, error);
-    }
-  });
-  const outbounds = listOf(field(config, 'outbounds'), 'outbounds').map((outbound) => {
-    try {
-      return buildOutbound(outbound);
-    } catch (error) {
-      throw xrayError(CONF, `failed to build outbound config with tag ${tagOf(outbound)}`, error);
-    }
-  });
+  if (routing !== undefined && routing !== null) builtIn('failed to build routing configuration', () => buildRouting(routing));
+  const inbounds = listOf(field(config, 'inbounds'), 'inbounds').map((inbound) =>
+    builtIn(`failed to build inbound config with tag ${tagOf(inbound)}`, () => buildInbound(inbound, warn)),
+  );
+  const outbounds = listOf(field(config, 'outbounds'), 'outbounds').map((outbound) =>
+    builtIn(`failed to build outbound config with tag ${tagOf(outbound)}`, () => buildOutbound(outbound)),
+  );
   return { api: builtApi, log: builtLog, inbounds, outbounds };
 }
 
@@ -180,25 +166,13 @@ export function buildInbound(inbound, warn) {
     }
   }
   const sniffing = field(inbound, 'sniffing');
-  if (sniffing !== undefined && sniffing !== null) {
-    try {
-      buildSniffing(sniffing);
-    } catch (error) {
-      throw xrayError(CONF, 'failed to build sniffing config', error);
-    }
-  }
+  if (sniffing !== undefined && sniffing !== null) builtIn('failed to build sniffing config', () => buildSniffing(sniffing));
   if (!INBOUND_PROTOCOLS.has(protocol.toLowerCase())) {
     throw xrayError(CONF, `failed to load inbound detour config for protocol ${protocol}`, xrayError(CONF, `unknown config id: ${protocol}`));
   }
   const settings = field(inbound, 'settings') ?? {};
-  let users = [];
-  if (protocol.toLowerCase() === 'vless') {
-    try {
-      users = buildVlessSettings(settings);
-    } catch (error) {
-      throw xrayError(CONF, `failed to build inbound handler for protocol ${protocol}`, error);
-    }
-  }
+  const users =
+    protocol.toLowerCase() === 'vless' ? builtIn(`failed to build inbound handler for protocol ${protocol}`, () => buildVlessSettings(settings)) : [];
   return { tag: tagOf(inbound), listen, port, ports: ports ?? [], protocol, security, users, raw: inbound };
 }
 
@@ -446,6 +420,15 @@ function stringField(object, name) {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') throw typeTextError(value, name);
   return value;
+}
+
+/** `build()`, its failure wrapped as Xray's caller wraps it: errors.New(context).Base(err), "context > inner". */
+function builtIn(context, build) {
+  try {
+    return build();
+  } catch (error) {
+    throw xrayError(CONF, context, error);
+  }
 }
 
 function tagOf(object) {

@@ -189,8 +189,7 @@ async function commandAddInbounds(args, command) {
   }
   if (inbounds.length === 0) fatal('no valid inbound found');
 
-  const client = await dial(options);
-  try {
+  return withClient(options, async (client) => {
     for (const inbound of inbounds) {
       printLines([`adding: ${tagText(inbound)}`]);
       try {
@@ -202,10 +201,7 @@ async function commandAddInbounds(args, command) {
       await client.call({ op: 'add', inbound }).catch((error) => fatal(`failed to add inbound: ${error.message}`));
       printLines(['{}']);
     }
-  } finally {
-    client.close();
-  }
-  return 0;
+  });
 }
 
 /** main/commands/all/api/inbounds_remove.go:33-79. */
@@ -220,28 +216,31 @@ async function commandRemoveInbounds(args, command) {
   if (tags.length === 0) fatal('no inbound to remove');
   printLines([`removing inbounds: [${tags.join(' ')}]`]);
 
-  const client = await dial(options);
-  try {
+  return withClient(options, async (client) => {
     for (const tag of tags) {
       printLines([`removing: ${tag}`]);
       await client.call({ op: 'remove', tag }).catch((error) => fatal(`failed to remove inbound: ${error.message}`));
       printLines(['{}']);
     }
-  } finally {
-    client.close();
-  }
-  return 0;
+  });
 }
 
 /** main/commands/all/api/inbounds_list.go:30-47: isOnlyTags is a string flag, "true" or not. */
 async function commandListInbounds(args, command) {
   const { options, values } = parseApiArgs(command, args, { isOnlyTags: { kind: 'string', key: 'isOnlyTags' } });
-  const client = await dial(options);
-  try {
+  return withClient(options, async (client) => {
     const reply = await client
       .call({ op: 'list', isOnlyTags: last(values.isOnlyTags) === 'true' })
       .catch((error) => fatal(`failed to list inbounds: ${error.message}`));
     process.stdout.write(reply);
+  });
+}
+
+/** One connection per command, closed when it is done (dialAPIServer and `defer close()`, main/commands/all/api/shared.go:41-52); exit code 0. */
+async function withClient(options, work) {
+  const client = await dial(options);
+  try {
+    await work(client);
   } finally {
     client.close();
   }

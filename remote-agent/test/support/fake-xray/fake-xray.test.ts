@@ -9,16 +9,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runToExit, type ExitResult } from '../../../../test-support/run-to-exit.ts';
 
 const XRAY = join(import.meta.dirname, 'xray');
 const HOST = '127.0.0.1';
 const VERSION = '26.7.28';
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface RunOptions {
   input?: string;
@@ -29,26 +24,9 @@ interface RunOptions {
 }
 
 /** Runs the stand-in to completion, feeding `input` on stdin; killed (by its pid) after `timeoutMs`. */
-function runXray(args: string[], options: RunOptions = {}): Promise<RunResult> {
+function runXray(args: string[], options: RunOptions = {}): Promise<ExitResult> {
   const { input = '', timeoutMs = 10_000, env = process.env, cwd, bin = XRAY } = options;
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], env, cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`xray ${args.join(' ')} took over ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(input);
-  });
+  return runToExit(bin, args, { input, timeoutMs, env, cwd });
 }
 
 const usedPorts = new Set<number>();

@@ -2,25 +2,19 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
-import { freePort } from '../../../../test-support/tcp-traffic.ts';
+import { freePort, waitForPort } from '../../../../test-support/tcp-traffic.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import { openKeyportCore, type KeyportCore } from '../keyport-core.ts';
 
-async function listening(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => resolve(true)).once('error', () => resolve(false));
-      socket.once('close', () => socket.destroy());
-      setTimeout(() => socket.destroy(), 200);
-    });
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port}`);
+/** The server is reinstalled: the open connection ends, and sshd comes back with a new host key. */
+async function reinstall(server: TestServer): Promise<void> {
+  await server.stopSshd();
+  server.replaceHostKey();
+  server.startSshd();
+  await waitForPort(server.sshPort);
 }
 
 const OTHER_KEY = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -62,11 +56,7 @@ describe('trusting a changed host key', { timeout: 120_000 }, () => {
 
   test('a changed key is a state naming both fingerprints, and calls are refused naming the server', async () => {
     const accepted = server.hostKeyFingerprint;
-    // Reinstalled: the open connection ends, and sshd comes back with a new key.
-    await server.stopSshd();
-    server.replaceHostKey();
-    server.startSshd();
-    await listening(server.sshPort);
+    await reinstall(server);
     const status = await core.fleet.status('alpha');
     assert.equal(status.state, 'host-key-changed');
     assert.deepEqual(status.hostKeyChange, {
@@ -155,10 +145,7 @@ describe('trusting a changed host key through a ProxyJump hop', { timeout: 120_0
 
   test("the hop's new key is named, and trusting it reaches the server behind it again", async () => {
     const accepted = server.hostKeyFingerprint;
-    await server.stopSshd();
-    server.replaceHostKey();
-    server.startSshd();
-    await listening(server.sshPort);
+    await reinstall(server);
     const hop = `127.0.0.1:${server.sshPort}`;
     const status = await core.fleet.status('behind');
     assert.equal(status.state, 'host-key-changed');

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import type { ServerSettings, ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
+import type { ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { deployedAlpha, openTempCache } from '../cache/testing/temp-cache.ts';
 import type { ServerSessions } from './server-sessions.ts';
 import { SystemService } from './system-service.ts';
+import { SETTINGS } from './testing/server-settings.ts';
 
 const SYNCED = '2025-08-05T12:00:00.000Z';
-const SETTINGS: ServerSettings = {
-  reality_target: 'dl.google.com:443',
-  reality_server_names: ['dl.google.com'],
-  reality_fingerprint: 'chrome',
-  allow_private_destinations: false,
-  access_log: false,
-};
 
 /** A SystemService over a real cache file whose server answers only while `server.online`, recording the patches it gets. */
 function systemWith(t: TestContext, server: { online: boolean }) {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'ssh2';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
+import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import { fingerprintOf } from './host-key.ts';
 
 const sshKeygenFingerprint = (pubPath: string) =>
@@ -61,14 +61,3 @@ describe('fingerprintOf', () => {
     });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

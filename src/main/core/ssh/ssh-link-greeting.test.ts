@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { isKeyportError } from '../../../shared/contract/errors.ts';
 import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
 import { SshLink, type SshEndpoint, type SshLinkOptions } from './ssh-link.ts';
+import { assertUploadsExact } from './testing/exact-uploads.ts';
 
 /**
  * A server whose shell talks (greetings and a banner in ~/.bashrc, /etc/bash.bashrc and the
@@ -80,18 +80,7 @@ describe('SshLink, against a real sshd whose login shell prints greetings', () =
 
   test('upload and writeFile work though the shell talks (and OpenSSH\'s sftp-server goes through it)', async () => {
     const host = await newLink().host();
-    const remoteDir = join(server.dir, 'release');
-    await host.check(`mkdir -p ${remoteDir}`);
-    const remotePath = join(remoteDir, 'agent bundle.mjs');
-    for (const size of [0, 64 * 1024, 3 * 1024 * 1024 + 7]) {
-      const content = randomBytes(size);
-      const localPath = join(localDir, 'bundle.mjs');
-      writeFileSync(localPath, content);
-      await host.upload(localPath, remotePath, 0o750);
-      assert.equal(server.exec('sha256sum', [remotePath]).split(' ')[0], createHash('sha256').update(content).digest('hex'));
-      assert.equal(server.exec('stat', ['-c', '%a %U', remotePath]).trim(), '750 root');
-    }
-    assert.deepEqual(server.exec('ls', ['-A', remoteDir]).trim().split('\n'), ['agent bundle.mjs'], 'no staging or partial files left');
+    const remoteDir = await assertUploadsExact(host, server, localDir, [0, 64 * 1024, 3 * 1024 * 1024 + 7]);
     await host.writeFile(`${remoteDir}/run`, 'exact\ncontent', 0o600);
     assert.equal(readFileSync(`${remoteDir}/run`, 'utf8'), 'exact\ncontent');
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -10,7 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isKeyportError, type KeyportErrorCode } from '../../../shared/contract/errors.ts';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
+import { freePort, waitForPort } from '../../../../test-support/tcp-traffic.ts';
 import { probeHostKey, SshLink, type SshEndpoint, type SshLinkOptions } from './ssh-link.ts';
+import { assertUploadsExact } from './testing/exact-uploads.ts';
 
 const keyportError = (code: KeyportErrorCode, check: (message: string, facts: Record<string, unknown>) => void = () => undefined) =>
   (error: unknown) => {
@@ -138,18 +140,7 @@ describe('SshLink, against a real sshd in a network namespace', () => {
 
   test('upload puts a file in place, owned by root with the mode asked, and replaces an older one', async () => {
     const host = await newLink().host();
-    const remoteDir = join(server.dir, 'release');
-    await host.check(`mkdir -p ${remoteDir}`);
-    const remotePath = join(remoteDir, 'agent bundle.mjs');
-    for (const size of [64 * 1024, 300 * 1024 + 7]) {
-      const content = randomBytes(size);
-      const localPath = join(localDir, 'bundle.mjs');
-      writeFileSync(localPath, content);
-      await host.upload(localPath, remotePath, 0o750);
-      assert.equal(server.exec('sha256sum', [remotePath]).split(' ')[0], createHash('sha256').update(content).digest('hex'));
-      assert.equal(server.exec('stat', ['-c', '%a %U', remotePath]).trim(), '750 root');
-    }
-    assert.deepEqual(server.exec('ls', ['-A', remoteDir]).trim().split('\n'), ['agent bundle.mjs'], 'no staging or partial files left');
+    await assertUploadsExact(host, server, localDir, [64 * 1024, 300 * 1024 + 7]);
   });
 
   test('an upload whose sshd dies under it fails at once as server-offline, and the next call connects again', async () => {
@@ -486,21 +477,6 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 3_000
   }
 }
 
-async function waitForPort(port: number): Promise<void> {
-  await retry(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const socket = createConnection({ host: '127.0.0.1', port });
-        socket.once('connect', () => {
-          socket.destroy();
-          resolve();
-        });
-        socket.once('error', reject);
-      }),
-    50,
-  );
-}
-
 /** Bytes in the staging files of a server's TMPDIR. */
 function bytesStaged(tmpDir: string): number {
   return readdirSync(tmpDir)
@@ -510,15 +486,4 @@ function bytesStaged(tmpDir: string): number {
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
