@@ -57,6 +57,13 @@ describe('errors from the core', () => {
     );
   });
 
+  test('a known server whose host key was never accepted gets the same trust hint', async () => {
+    const error = new KeyportError('host-key-unknown', 'the host key of beta is not accepted yet', { fingerprint: 'SHA256:new', server: 'beta' });
+    const result = await runInProcess(['keys', 'list', 'beta'], { core: failingList(error) });
+    assert.equal(result.code, 4);
+    assert.match(result.stderr, /\(once you checked it on the server: keyport server trust beta --accept-host-key SHA256:new\)\n$/);
+  });
+
   test('anything else exits 1 as "unexpected"', async () => {
     const result = await runInProcess(['keys', 'list', 'alpha', '--json'], { core: failingList(new TypeError('x is undefined')) });
     assert.equal(result.code, 1);

@@ -16,10 +16,9 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
   },
   'server-offline': () => 'server offline: reads come from the local cache; changes need the server',
   'agent-not-deployed': (facts) => (facts.server ? `keyport server deploy ${facts.server} deploys it` : undefined),
-  'host-key-changed': (facts) =>
-    facts.presented && !facts.given
-      ? `once you checked it on the server: keyport server trust ${facts.server ?? 'SERVER'} --accept-host-key ${facts.presented}`
-      : undefined,
+  'host-key-changed': (facts) => (facts.presented && !facts.given ? trustHint(facts.server, facts.presented) : undefined),
+  // Only a known server can be trusted afterwards; adding one asks for --accept-host-key itself.
+  'host-key-unknown': (facts) => (facts.server && facts.fingerprint && !facts.given ? trustHint(facts.server, facts.fingerprint) : undefined),
   'not-found': (facts) => (facts.unknownServer ? 'keyport server list shows the servers' : undefined),
   'deploy-locked': (facts) =>
     `if no deploy or uninstall is running there any more (say, its laptop went offline): keyport server ${facts.operation === 'uninstall' ? 'uninstall' : 'deploy'} ${facts.server ?? 'SERVER'} --break-lock`,
@@ -27,6 +26,10 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
     `no two keys on a server may share a name, in any letter case: choose another name` +
     (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),
 };
+
+function trustHint(server: Facts[string] | undefined, fingerprint: Facts[string] | undefined): string {
+  return `once you checked it on the server: keyport server trust ${server ?? 'SERVER'} --accept-host-key ${fingerprint}`;
+}
 
 /**
  * `keyport: <message>` on stderr, with the error's facts the message does not already show (they

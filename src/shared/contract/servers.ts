@@ -61,13 +61,19 @@ export interface ServerInfo {
   lastSyncedAt: string | null;
 }
 
-export type ServerState = 'online' | 'offline' | 'not-deployed' | 'agent-down' | 'host-key-changed';
+export type ServerState = 'online' | 'offline' | 'not-deployed' | 'agent-down' | 'host-key-unknown' | 'host-key-changed';
+
+/** The states in which Keyport will not connect until the admin checks and accepts a host key. */
+export function isHostKeyState(state: ServerState): state is 'host-key-unknown' | 'host-key-changed' {
+  return state === 'host-key-unknown' || state === 'host-key-changed';
+}
 
 /** A host key that is not the one Keyport trusts: accept `presented` with `Fleet.trustHostKey` once checked. */
 export interface HostKeyChange {
-  /** `host:port` of the server or of the ProxyJump hop whose key changed. */
+  /** `host:port` of the server or of the ProxyJump hop whose key changed or was never accepted. */
   endpoint: string;
-  accepted: string;
+  /** The key Keyport trusts for that endpoint; null when it trusts none yet (`host-key-unknown`). */
+  accepted: string | null;
   presented: string;
   keyType: string;
 }
@@ -91,7 +97,7 @@ export interface ServerStatus {
   portCheck: PortCheck | null;
   /** Why keys' links would not work now, though the server may be online; empty when nothing is wrong. */
   problems: ServerProblem[];
-  /** With state `host-key-changed`: both fingerprints. */
+  /** With states `host-key-unknown` and `host-key-changed`: the presented key and the trusted one. */
   hostKeyChange?: HostKeyChange;
 }
 

@@ -73,7 +73,8 @@ export interface Fleet {
   checkPorts(server: string): Promise<PortCheck>;
   /**
    * Trusts the host key the server (or one of its ProxyJump hops) presents now, after a
-   * `host-key-changed`: refused unless it is `fingerprint`. The server keeps its keys and history.
+   * `host-key-changed` or `host-key-unknown`: refused unless it is `fingerprint`. The server keeps its
+   * keys and history.
    */
   trustHostKey(server: string, fingerprint: string): Promise<ServerInfo>;
 }

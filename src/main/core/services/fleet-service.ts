@@ -197,13 +197,19 @@ export class FleetService implements Fleet {
         problems: serverProblems(xray, portCheck, new Map(keys.map((key) => [key.id, key.name]))),
       };
     } catch (error) {
-      if (error instanceof KeyportError && error.code === 'host-key-changed') {
-        const { endpoint, expected, presented, keyType } = error.facts;
+      if (error instanceof KeyportError && (error.code === 'host-key-changed' || error.code === 'host-key-unknown')) {
+        const { endpoint, expected, presented, fingerprint, keyType } = error.facts;
+        const changed = error.code === 'host-key-changed';
         return {
           ...status,
-          state: 'host-key-changed',
+          state: error.code,
           reason: error.message,
-          hostKeyChange: { endpoint: String(endpoint), accepted: String(expected), presented: String(presented), keyType: String(keyType) },
+          hostKeyChange: {
+            endpoint: String(endpoint),
+            accepted: changed ? String(expected) : null,
+            presented: String(changed ? presented : fingerprint),
+            keyType: String(keyType),
+          },
           keyCount: cachedKeys?.keys.length ?? null,
           activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
         };

@@ -7,7 +7,8 @@ import { TestServer } from '../../../../e2e/harness/test-server.ts';
 import { freePort, waitForPort } from '../../../../test-support/tcp-traffic.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
-import { openKeyportCore, type KeyportCore } from '../keyport-core.ts';
+import { ConsoleCache } from '../cache/console-cache.ts';
+import { CACHE_FILE_NAME, openKeyportCore, type KeyportCore } from '../keyport-core.ts';
 
 /** The server is reinstalled: the open connection ends, and sshd comes back with a new host key. */
 async function reinstall(server: TestServer): Promise<void> {
@@ -93,6 +94,24 @@ describe('trusting a changed host key', { timeout: 120_000 }, () => {
   test('after a restart the new key is the trusted one', async () => {
     await core.close();
     core = await openKeyportCore({ home });
+    assert.equal((await core.fleet.status('alpha')).state, 'not-deployed');
+  });
+
+  test('a key Keyport never accepted (the trusted one lost from the cache) is shown, and trusting it connects', async () => {
+    await core.close();
+    const cache = new ConsoleCache(join(home, CACHE_FILE_NAME));
+    cache.saveServer(cache.findServer('alpha')!, { trustedKeys: {} });
+    cache.close();
+    core = await openKeyportCore({ home });
+
+    const status = await core.fleet.status('alpha');
+    assert.equal(status.state, 'host-key-unknown');
+    assert.deepEqual(status.hostKeyChange, { endpoint: `127.0.0.1:${server.sshPort}`, accepted: null, presented: server.hostKeyFingerprint, keyType: 'ssh-ed25519' });
+    await assert.rejects(core.deploy.deploy('alpha'), coded('host-key-unknown', (facts) => facts.server === 'alpha' && facts.fingerprint === server.hostKeyFingerprint));
+    await assert.rejects(core.fleet.trustHostKey('alpha', OTHER_KEY), coded('host-key-unknown', (facts) => facts.expected === null && facts.given === OTHER_KEY));
+    assert.equal((await core.fleet.status('alpha')).state, 'host-key-unknown');
+
+    await core.fleet.trustHostKey('alpha', server.hostKeyFingerprint);
     assert.equal((await core.fleet.status('alpha')).state, 'not-deployed');
   });
 });

@@ -14,9 +14,9 @@ export interface HostKeyTrustDeps {
 }
 
 /**
- * Accepts a server's new host key (or a ProxyJump hop's) after the admin checked it: the key the
- * route presents now, hop by hop, must be the one given, else nothing changes. The server keeps
- * its id, keys and history; only its trusted key is replaced.
+ * Accepts a server's new or never accepted host key (or a ProxyJump hop's) after the admin checked
+ * it: the key the route presents now, hop by hop, must be the one given, else nothing changes. The
+ * server keeps its id, keys and history; only its trusted key is replaced.
  */
 export async function trustHostKey(deps: HostKeyTrustDeps, serverName: string, fingerprint: string): Promise<ServerInfo> {
   const { cache, sessions } = deps;
@@ -43,10 +43,17 @@ export async function trustHostKey(deps: HostKeyTrustDeps, serverName: string, f
     // A later endpoint with another new key waits for its own check: the next status names it.
     if (accepted) break;
     throw new KeyportError(
-      'host-key-changed',
+      trusted.has(where) ? 'host-key-changed' : 'host-key-unknown',
       `${where} presents the host key ${presented.keyType} ${presented.fingerprint}, not ${fingerprint}: nothing was trusted. ` +
         'Check the key on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) and give the one it prints.',
-      { server: server.name, endpoint: where, expected: trusted.get(where) ?? null, presented: presented.fingerprint, keyType: presented.keyType, given: fingerprint },
+      {
+        server: server.name,
+        endpoint: where,
+        expected: trusted.get(where) ?? null,
+        presented: presented.fingerprint,
+        keyType: presented.keyType,
+        given: fingerprint,
+      },
     );
   }
   if (accepted) {

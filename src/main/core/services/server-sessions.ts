@@ -138,10 +138,10 @@ export class ServerSessions {
   }
 }
 
-/** The session's host; a changed host key names the server, so every face can offer to trust the new key. */
+/** The session's host; a host key to check names the server, so every face can offer to trust the key. */
 function hostOf(session: Session, server: ServerInfo): Promise<RemoteHost> {
   return session.link.host().catch((error: unknown) => {
-    if (error instanceof KeyportError && error.code === 'host-key-changed') {
+    if (error instanceof KeyportError && (error.code === 'host-key-changed' || error.code === 'host-key-unknown')) {
       throw new KeyportError(error.code, error.message, { ...error.facts, server: server.name, serverId: server.id });
     }
     throw error;

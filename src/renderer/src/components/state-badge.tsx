@@ -7,6 +7,7 @@ export const STATE_LABELS: Record<DisplayState, string> = {
   offline: 'Offline',
   'not-deployed': 'Not deployed',
   'agent-down': 'Agent down',
+  'host-key-unknown': 'Host key not accepted',
   'host-key-changed': 'Host key changed',
   deploying: 'Deploying…',
   'agent-outdated': 'Agent outdated',

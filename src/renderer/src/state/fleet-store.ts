@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { DeployOptions, DeployResult } from '../../../shared/contract/deploy.ts';
 import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
-import type { ServerInfo, ServerStatus } from '../../../shared/contract/servers.ts';
+import { isHostKeyState, type ServerInfo, type ServerStatus } from '../../../shared/contract/servers.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
 import { services } from '../bridge/services.ts';
@@ -64,7 +64,7 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     const status = await loadEntry(keyedEntries(set, 'statuses'), serverId, () => services.fleet.status(serverId));
     if (status) set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? status.server : server)) }));
     // A server never deployed has no traffic, live or cached.
-    if (!status?.server.agent || status.state === 'host-key-changed') return;
+    if (!status?.server.agent || isHostKeyState(status.state)) return;
     await loadEntry(keyedEntries(set, 'summaries'), serverId, () => services.traffic.summary(serverId));
   },
 

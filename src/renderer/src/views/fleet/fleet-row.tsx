@@ -1,8 +1,9 @@
+import { isHostKeyState } from '../../../../shared/contract/servers.ts';
 import { useState } from 'react';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
 import { ServerProblemLine } from '../../components/server-problems.tsx';
-import { HostKeyChangedRow } from '../../components/host-key-changed.tsx';
+import { HostKeyAlertRow } from '../../components/host-key-alert.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { formatLocalTime } from '../../format/format-time.ts';
 import { removeServerOperation, selectDeploy, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
@@ -22,8 +23,8 @@ export function FleetRow({ serverId }: { serverId: string }) {
   const keyCount = status?.value?.keyCount;
   const activeKeyCount = status?.value?.activeKeyCount;
   const traffic = summary?.value;
-  // A changed host key has its own line below, with both fingerprints.
-  const reason = deploy?.running || status?.value?.state === 'host-key-changed' ? null : (status?.value?.reason ?? status?.error);
+  // A host key to check has its own line below, with the fingerprints.
+  const reason = deploy?.running || (status?.value && isHostKeyState(status.value.state)) ? null : (status?.value?.reason ?? status?.error);
 
   return (
     <tbody className="fleet-row" data-testid={`fleet-row-${server.name}`}>
@@ -72,7 +73,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
           </td>
         </tr>
       )}
-      <HostKeyChangedRow serverId={serverId} />
+      <HostKeyAlertRow serverId={serverId} />
       {confirmingRemove && (
             <ConfirmDialog
               title={`Remove ${server.name}?`}

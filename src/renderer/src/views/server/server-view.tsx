@@ -1,7 +1,8 @@
+import { isHostKeyState } from '../../../../shared/contract/servers.ts';
 import { useEffect } from 'react';
 import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
 import { ServerProblems } from '../../components/server-problems.tsx';
-import { HostKeyChanged } from '../../components/host-key-changed.tsx';
+import { HostKeyAlert } from '../../components/host-key-alert.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { selectServer, selectStatus, useFleetStore } from '../../state/fleet-store.ts';
@@ -44,8 +45,8 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
           <DeployButton serverId={serverId} />
         </div>
       </header>
-      <HostKeyChanged serverId={serverId} />
-      {facts?.reason && !deploying && facts.state !== 'host-key-changed' && (
+      <HostKeyAlert serverId={serverId} />
+      {facts?.reason && !deploying && !isHostKeyState(facts.state) && (
         <p className="notice" data-testid="server-reason">
           {facts.reason}
         </p>

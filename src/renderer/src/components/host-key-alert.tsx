@@ -1,33 +1,47 @@
 import { useState } from 'react';
+import { isHostKeyState } from '../../../shared/contract/servers.ts';
 import { selectServer, selectStatus, trustHostKeyOperation, useFleetStore } from '../state/fleet-store.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 
 /**
- * A server whose host key is not the one Keyport trusts: both fingerprints, in red, and the way to
- * trust the new one once the admin compared it with the server's own. Nothing when the key is fine.
+ * A server whose host key is not one Keyport trusts (changed, or never accepted): the fingerprints,
+ * and the way to trust the presented one once the admin compared it with the server's own.
+ * Nothing when the key is fine.
  */
-export function HostKeyChanged({ serverId }: { serverId: string }) {
+export function HostKeyAlert({ serverId }: { serverId: string }) {
   const status = useFleetStore(selectStatus(serverId));
   const server = useFleetStore(selectServer(serverId));
   const trustHostKey = useFleetStore((state) => state.trustHostKey);
   const [confirming, setConfirming] = useState(false);
-  const change = status?.value?.state === 'host-key-changed' ? status.value.hostKeyChange : undefined;
+  const change = status?.value && isHostKeyState(status.value.state) ? status.value.hostKeyChange : undefined;
   if (!change || !server) return null;
   const isHop = change.endpoint !== `${server.target.host}:${server.target.port}`;
+  const whose = isHop ? `the jump host ${change.endpoint}` : `${server.name} (${change.endpoint})`;
 
   return (
-    <div className="host-key-changed" role="alert" data-testid="host-key-changed">
-      <strong>
-        The host key of {isHop ? `the jump host ${change.endpoint}` : `${server.name} (${change.endpoint})`} has changed.
-      </strong>{' '}
-      Keyport will not connect: this may be someone between you and the server, or the server was reinstalled.
+    <div className="host-key-changed" role="alert" data-testid="host-key-changed" data-accepted={change.accepted === null ? 'none' : 'other'}>
+      {change.accepted === null ? (
+        <>
+          <strong>Keyport has not accepted the host key of {whose} yet.</strong> It will not connect until you check the key the
+          server presents.
+        </>
+      ) : (
+        <>
+          <strong>The host key of {whose} has changed.</strong> Keyport will not connect: this may be someone between you and the
+          server, or the server was reinstalled.
+        </>
+      )}
       <dl>
-        <dt>Trusted</dt>
-        <dd>
-          <code className="fingerprint" data-testid="host-key-accepted">
-            {change.accepted}
-          </code>
-        </dd>
+        {change.accepted !== null && (
+          <>
+            <dt>Trusted</dt>
+            <dd>
+              <code className="fingerprint" data-testid="host-key-accepted">
+                {change.accepted}
+              </code>
+            </dd>
+          </>
+        )}
         <dt>Presented now</dt>
         <dd>
           <code className="fingerprint" data-testid="host-key-presented">
@@ -37,11 +51,11 @@ export function HostKeyChanged({ serverId }: { serverId: string }) {
         </dd>
       </dl>
       <button type="button" className="danger-outline" onClick={() => setConfirming(true)} data-testid="trust-host-key-button">
-        I checked it, trust the new key…
+        {change.accepted === null ? 'I checked it, trust this key…' : 'I checked it, trust the new key…'}
       </button>
       {confirming && (
         <ConfirmDialog
-          title={`Trust the new host key of ${server.name}?`}
+          title={`Trust the ${change.accepted === null ? '' : 'new '}host key of ${server.name}?`}
           confirmLabel="Trust this key"
           operationId={trustHostKeyOperation(serverId)}
           onConfirm={() => trustHostKey(serverId, change.presented)}
@@ -62,13 +76,16 @@ export function HostKeyChanged({ serverId }: { serverId: string }) {
 }
 
 /** The same, as a full-width line of the fleet table. */
-export function HostKeyChangedRow({ serverId }: { serverId: string }) {
-  const changed = useFleetStore((state) => state.statuses[serverId]?.value?.state === 'host-key-changed');
-  if (!changed) return null;
+export function HostKeyAlertRow({ serverId }: { serverId: string }) {
+  const blocked = useFleetStore((state) => {
+    const current = state.statuses[serverId]?.value?.state;
+    return current !== undefined && isHostKeyState(current);
+  });
+  if (!blocked) return null;
   return (
     <tr className="host-key-row">
       <td colSpan={6}>
-        <HostKeyChanged serverId={serverId} />
+        <HostKeyAlert serverId={serverId} />
       </td>
     </tr>
   );
