@@ -39,7 +39,13 @@ export const XrayStatus = Type.Object({
     version: Type.Union([Type.String(), Type.Null()]),
     version_support: XrayVersionSupport,
   }),
-  process: Type.Object({ running: Type.Boolean(), pid: Type.Union([Type.Integer(), Type.Null()]) }),
+  process: Type.Object({
+    running: Type.Boolean(),
+    pid: Type.Union([Type.Integer(), Type.Null()]),
+    rss_bytes: Type.Union([Type.Integer(), Type.Null()], { description: "Xray's resident memory (VmRSS); null when it is not running" }),
+    open_fds: Type.Union([Type.Integer(), Type.Null()], { description: 'file descriptors Xray holds: one per listening inbound, two per proxied connection' }),
+    open_files_limit: Type.Union([Type.Integer(), Type.Null()], { description: "Xray's soft open-files limit (RLIMIT_NOFILE); null when not running or unlimited" }),
+  }),
   api: Type.Object({ address: Type.String(), reachable: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }),
   config_file: Type.Object({
     path: Type.String(),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -59,6 +59,7 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     assert.equal(key.port, 10001);
     const status = await configStatus();
     assert.equal(status.in_sync, false);
+    assert.deepEqual(status.xray.process, { running: false, pid: null, rss_bytes: null, open_fds: null, open_files_limit: null });
     assert.equal(status.xray.binary.installed, false);
     assert.deepEqual(status.xray.binary.version_support, { version: null, support: 'unknown', minimum: '1.8.12', checked: '26.7.28' });
     assert.equal(status.xray.config_file.in_sync, true);
@@ -89,6 +90,21 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     await moveBytes(keys[0].port, 100, 100);
     const validation = (await agent.get('/api/system/xray/validate-sync')).body.data;
     assert.equal(validation.valid, true, JSON.stringify(validation));
+  });
+
+  test("config-status reports the running Xray's resident memory, open files and inbound count", async () => {
+    const { xray } = await configStatus();
+    const pid = agent.xrayPid();
+    assert.equal(xray.process.pid, pid);
+    const rssKiB = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    assert.ok(xray.process.rss_bytes > 0, JSON.stringify(xray.process));
+    // The same process, read a moment apart: within a factor of two, not some other process's figure.
+    assert.ok(xray.process.rss_bytes > (rssKiB * 1024) / 2 && xray.process.rss_bytes < rssKiB * 1024 * 2, `${xray.process.rss_bytes} vs ${rssKiB} KiB`);
+    const keys = (await agent.get('/api/keys')).body;
+    // At least one listening socket per inbound, the API's and stdio besides.
+    assert.ok(xray.process.open_fds >= keys.length + 3, JSON.stringify(xray.process));
+    assert.ok(xray.process.open_files_limit >= xray.process.open_fds, JSON.stringify(xray.process));
+    assert.equal(xray.live.inbounds, keys.length);
   });
 
   test('an inbound lost from the running Xray is reported and put back by xray sync-config', async () => {

@@ -27,6 +27,8 @@ export interface AgentOptions {
   env?: Record<string, string>;
   /** How long start-up may take before the test fails (default 15 s; thousands of seeded keys take longer). */
   startTimeoutMs?: number;
+  /** RLIMIT_NOFILE the agent starts under (through prlimit), as a service manager would set it. */
+  openFilesLimit?: { soft: number; hard: number };
 }
 
 export interface ApiResponse<T = any> {
@@ -88,7 +90,11 @@ export class AgentProcess {
     const env: NodeJS.ProcessEnv = { ...process.env, KEYPORT_LOG_LEVEL: this.options.logLevel ?? 'warn', ...this.options.env };
     if (this.options.apiKey) env.KEYPORT_API_KEY = this.options.apiKey;
     else delete env.KEYPORT_API_KEY;
-    const child = spawn(process.execPath, [this.options.entry ?? join(REPO, 'remote-agent/src/main.ts'), ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [process.execPath, this.options.entry ?? join(REPO, 'remote-agent/src/main.ts'), ...flags];
+    const limit = this.options.openFilesLimit;
+    // prlimit execs the agent, so the child's pid stays the agent's.
+    if (limit) command.unshift('prlimit', `--nofile=${limit.soft}:${limit.hard}`, '--');
+    const child = spawn(command[0] as string, command.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));

@@ -20,6 +20,7 @@ import {
 } from './xray-config.ts';
 import { findPortHolders, type PortHolders } from './xray-port-holders.ts';
 import type { XrayProcess } from './xray-process.ts';
+import { NO_USAGE, processUsage, type ProcessUsage } from './process-usage.ts';
 import { xrayVersionSupport, type XrayVersionSupport } from '../../api/xray-version-support.ts';
 
 export interface XrayManagerOptions {
@@ -59,7 +60,7 @@ export interface XrayStatus {
   in_sync: boolean;
   expected_inbounds: number;
   binary: { path: string; installed: boolean; version: string | null; version_support: XrayVersionSupport };
-  process: { running: boolean; pid: number | null };
+  process: { running: boolean; pid: number | null } & ProcessUsage;
   api: { address: string; reachable: boolean; error: string | null };
   config_file: InboundDiff & { path: string; exists: boolean; routing: RoutingCheck };
   live: (InboundDiff & { inbounds: number }) | null;
@@ -232,7 +233,7 @@ export class XrayManager {
         apiError = (error as Error).message;
       }
     }
-    const strays = await this.#strays(holders, pid);
+    const [strays, usage] = await Promise.all([this.#strays(holders, pid), pid === undefined ? NO_USAGE : processUsage(pid)]);
     return {
       in_sync:
         configFile.exists &&
@@ -244,7 +245,7 @@ export class XrayManager {
         strays.length === 0,
       expected_inbounds: expected.size,
       binary: { path: cli.bin, installed, version: version ?? null, version_support: xrayVersionSupport(version) },
-      process: { running: pid !== undefined, pid: pid ?? null },
+      process: { running: pid !== undefined, pid: pid ?? null, ...usage },
       api: { address: cli.apiAddress, reachable: live !== null, error: apiError },
       config_file: configFile,
       live,
