@@ -17,7 +17,7 @@ import { parsePort, parsePortRange } from './parse-port.ts';
 import { readLine } from './read-line.ts';
 import { realityCommand, realityPatch } from './reality-command.ts';
 import { settingsCommand } from './settings-command.ts';
-import { checkPorts, problemLines, syncConfig, xrayCell } from './server-health-commands.ts';
+import { checkPorts, problemLines, syncConfig, xrayCell, xrayUsageLines } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
 
 interface AddOptions {
@@ -136,7 +136,7 @@ const status = positionalCommand({ usage: 'server status [NAME]', json: true }, 
   const names = positional.name === undefined ? (await fleet.list()).map((server) => server.name) : [positional.name];
   const statuses = await Promise.all(names.map((name) => fleet.status(name)));
   answer(context, positional.name === undefined ? statuses : statuses[0], () =>
-    statuses.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : statusTable(statuses) + problemLines(statuses),
+    statuses.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : statusTable(statuses) + xrayUsageLines(statuses) + problemLines(statuses),
   );
 });
 

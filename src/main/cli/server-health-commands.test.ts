@@ -24,6 +24,11 @@ const XRAY_MISSING: XrayHealth = {
   binaryPath: '/usr/local/bin/xray',
   installed: false,
   running: false,
+  pid: null,
+  rssBytes: null,
+  openFds: null,
+  openFilesLimit: null,
+  liveInbounds: null,
   apiReachable: false,
   apiError: null,
   inSync: false,
@@ -52,6 +57,21 @@ describe('server status: what keeps links from working', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /\nalpha +online +2\.1\.3 +not installed +2 +2 *\n/);
     assert.match(result.stdout, /\nalpha: Xray is not installed \(no \/usr\/local\/bin\/xray\), so no key's link works yet: keyport server install-xray alpha\n$/);
+  });
+
+  test("a running Xray's pid, inbounds, resident memory and open files are said below the table", async () => {
+    const xray: XrayHealth = { ...XRAY_MISSING, state: 'ok', installed: true, running: true, apiReachable: true, inSync: true, missingInbounds: 0, pid: 4242, liveInbounds: 10000, rssBytes: 812 * 1024 * 1024, openFds: 10013, openFilesLimit: 524288 };
+    const { core } = fakeCore({ fleet: { status: async () => onlineStatus({ xray }) } });
+    const result = await runInProcess(['server', 'status', 'alpha'], { core });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /\nalpha: Xray pid 4242, 10000 inbound\(s\), 812\.00 MB resident, 10013 open files of 524288 allowed\n$/);
+  });
+
+  test('an Xray that runs under an older agent, which reports no usage, is named by its pid alone', async () => {
+    const xray: XrayHealth = { ...XRAY_MISSING, state: 'api-unreachable', installed: true, running: true, pid: 4242 };
+    const { core } = fakeCore({ fleet: { status: async () => onlineStatus({ xray }) } });
+    const result = await runInProcess(['server', 'status', 'alpha'], { core });
+    assert.match(result.stdout, /\nalpha: Xray pid 4242\n/);
   });
 
   test('an Xray out of step counts what is missing and names sync-config', async () => {

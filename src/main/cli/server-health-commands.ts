@@ -1,3 +1,4 @@
+import { formatBytes } from '../../shared/agent-api.ts';
 import type { ServerStatus } from '../../shared/contract/servers.ts';
 import { answer } from './answer.ts';
 import { EXIT } from './exit-codes.ts';
@@ -36,6 +37,20 @@ export function xrayCell(status: ServerStatus): string {
   if (!state || state === 'ok') return version;
   if (state === 'missing') return 'not installed';
   return `${version} (${state === 'out-of-sync' ? 'out of sync' : state === 'down' ? 'not running' : 'API down'})`;
+}
+
+/** One line per server whose Xray runs, below the status table: what it serves and what that costs it. */
+export function xrayUsageLines(statuses: ServerStatus[]): string {
+  return statuses
+    .flatMap(({ server, xray }) => {
+      if (!xray?.running || xray.pid === null) return [];
+      const parts = [`pid ${xray.pid}`];
+      if (xray.liveInbounds !== null) parts.push(`${xray.liveInbounds} inbound(s)`);
+      if (xray.rssBytes !== null) parts.push(`${formatBytes(xray.rssBytes)} resident`);
+      if (xray.openFds !== null) parts.push(`${xray.openFds} open files${xray.openFilesLimit === null ? '' : ` of ${xray.openFilesLimit} allowed`}`);
+      return [`${server.name}: Xray ${parts.join(', ')}\n`];
+    })
+    .join('');
 }
 
 /** One line per problem of each server, below the status table. */

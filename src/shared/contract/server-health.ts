@@ -16,6 +16,13 @@ export interface XrayHealth {
   binaryPath: string;
   installed: boolean;
   running: boolean;
+  /** The running Xray's pid, resident memory, open fds and soft open-files limit; null when not running or not reported. */
+  pid: number | null;
+  rssBytes: number | null;
+  openFds: number | null;
+  openFilesLimit: number | null;
+  /** Inbounds the running Xray lists through its API; null when the API did not answer. */
+  liveInbounds: number | null;
   apiReachable: boolean;
   /** Why the API did not answer, as the agent saw it. */
   apiError: string | null;

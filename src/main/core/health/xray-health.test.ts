@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serverProblems } from './server-problems.ts';
-import { configStatus, inboundDiff as diff } from './testing/config-status.ts';
+import { configStatus, inboundDiff as diff, NOT_RUNNING } from './testing/config-status.ts';
 import { xrayHealthOf } from './xray-health.ts';
 
 test('an Xray that runs and serves exactly the active keys is ok, and nothing is wrong', () => {
@@ -14,7 +14,7 @@ test('no binary is "missing", whose fix is installing Xray', () => {
   const health = xrayHealthOf(
     configStatus((xray) => {
       xray.binary = { path: '/usr/local/bin/xray', installed: false, version: null, version_support: { version: null, support: 'unknown', minimum: '1.8.12', checked: '26.7.28' } };
-      xray.process = { running: false, pid: null };
+      xray.process = NOT_RUNNING;
       xray.api.reachable = false;
       xray.in_sync = false;
       xray.live = null;
@@ -29,7 +29,7 @@ test('no binary is "missing", whose fix is installing Xray', () => {
 test('an installed Xray that does not run is "down", with the agent’s last error, fixed by a sync', () => {
   const health = xrayHealthOf(
     configStatus((xray) => {
-      xray.process = { running: false, pid: null };
+      xray.process = NOT_RUNNING;
       xray.live = null;
       xray.in_sync = false;
       xray.last_apply = { at_ms: 1, method: 'start', ok: false, detail: 'Failed to start: listen tcp :10001: bind: address already in use' };
@@ -109,4 +109,15 @@ test('an Xray older than the agent needs, or newer than Keyport was checked agai
   assert.deepEqual(at('27.1.1', 'newer-than-checked'), [
     { code: 'xray-version-unsupported', fix: 'install-xray', version: '27.1.1', support: 'newer-than-checked', reason: 'is newer than 26.7.28, the release Keyport was checked against' },
   ]);
+});
+
+test("a running Xray's pid, inbounds and usage are carried; an agent that does not report usage gives nulls", () => {
+  const health = xrayHealthOf(configStatus());
+  assert.deepEqual([health.pid, health.liveInbounds, health.rssBytes, health.openFds, health.openFilesLimit], [4242, 2, 48 * 1024 * 1024, 14, 524_288]);
+  const older = configStatus((xray) => {
+    xray.process = { running: true, pid: 4242 } as typeof xray.process;
+    xray.live = null;
+  });
+  const olderHealth = xrayHealthOf(older);
+  assert.deepEqual([olderHealth.pid, olderHealth.liveInbounds, olderHealth.rssBytes, olderHealth.openFds, olderHealth.openFilesLimit], [4242, null, null, null, null]);
 });

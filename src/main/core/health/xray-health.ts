@@ -10,6 +10,12 @@ export function xrayHealthOf(report: ConfigStatusReport): XrayHealth {
     binaryPath: xray.binary.path,
     installed: xray.binary.installed,
     running: xray.process.running,
+    pid: xray.process.pid,
+    // An agent older than these fields leaves them out.
+    rssBytes: xray.process.rss_bytes ?? null,
+    openFds: xray.process.open_fds ?? null,
+    openFilesLimit: xray.process.open_files_limit ?? null,
+    liveInbounds: live ? live.inbounds : null,
     apiReachable: xray.api.reachable,
     apiError: xray.api.error,
     inSync: xray.in_sync,

@@ -5,7 +5,7 @@ import type { ApiKey, ConfigStatusReport } from '../../../shared/contract/api-ty
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { deployedAlpha, openTempCache } from '../cache/testing/temp-cache.ts';
 import { PortChecker } from '../health/port-checker.ts';
-import { configStatus } from '../health/testing/config-status.ts';
+import { configStatus, NOT_RUNNING } from '../health/testing/config-status.ts';
 import { FleetService } from './fleet-service.ts';
 import type { SecretVault } from './secret-vault.ts';
 import type { ServerSessions } from './server-sessions.ts';
@@ -73,7 +73,7 @@ test('an online server without Xray stays "online" as a connection, with Xray "m
   const { port } = await listening(t);
   const config = configStatus((xray) => {
     xray.binary = { path: '/usr/local/bin/xray', installed: false, version: null, version_support: { version: null, support: 'unknown', minimum: '1.8.12', checked: '26.7.28' } };
-    xray.process = { running: false, pid: null };
+    xray.process = NOT_RUNNING;
     xray.in_sync = false;
     xray.live = null;
   });

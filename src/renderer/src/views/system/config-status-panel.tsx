@@ -4,6 +4,7 @@ import { InlineError } from '../../components/inline-error.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { useOperation } from '../../state/operations-store.ts';
 import { selectLastSync, syncConfigOperation, useSystemStore } from '../../state/system-store.ts';
+import { xrayUsageWords } from '../../format/xray-usage-words.ts';
 
 type XrayBinary = ConfigStatusReport['xray']['binary'];
 
@@ -34,6 +35,7 @@ export function ConfigStatusPanel({ serverId, status }: { serverId: string; stat
   const lastSync = useSystemStore(selectLastSync(serverId));
   const sync = useOperation(syncConfigOperation(serverId));
   const { xray, firewall } = status;
+  const usage = xrayUsageWords(xray.process);
   const differences = [
     ...diffLines('Xray config file', xray.config_file),
     ...(xray.live ? diffLines('Running Xray', xray.live) : []),
@@ -54,6 +56,12 @@ export function ConfigStatusPanel({ serverId, status }: { serverId: string; stat
           <CheckMark ok={xray.api.reachable} yes={`API at ${xray.api.address}`} no={`API unreachable${xray.api.error ? `: ${xray.api.error}` : ''}`} />
         </dd>
         {xray.binary.installed && <XraySupportRow support={xray.binary.version_support} />}
+        {usage && (
+          <>
+            <dt>Xray uses</dt>
+            <dd data-testid="xray-usage">{usage}</dd>
+          </>
+        )}
         <dt>Inbounds</dt>
         <dd>
           {xray.expected_inbounds.toLocaleString()} expected{xray.live ? `, ${xray.live.inbounds.toLocaleString()} running` : ''}
