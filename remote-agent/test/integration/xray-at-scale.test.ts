@@ -31,6 +31,9 @@ describe(`Xray's API at ${KEYS.toLocaleString('en')} inbounds`, { timeout: 240_0
     assert.equal(status.api.error, null);
     assert.equal(status.live.inbounds, KEYS);
     assert.equal(status.in_sync, true, JSON.stringify({ ...status, config_file: undefined }).slice(0, 2000));
+    // One listening socket per inbound: the open-files limit must leave room for them all.
+    const { rss_bytes, open_fds, open_files_limit } = status.process;
+    assert.ok(rss_bytes > 0 && open_fds >= KEYS && open_files_limit > open_fds, JSON.stringify(status.process));
   });
 
   test('a Reality change re-adds all of them live, in bounded commands, without a restart', async () => {

@@ -26,6 +26,7 @@ describe('Xray started by an agent under a low soft open-files limit', () => {
     const { xray } = (await agent.get('/api/system/config-status')).body.data;
     const pid = agent.xrayPid();
     assert.ok(pid !== undefined && xray.process.pid === pid, JSON.stringify(xray.process));
+    assert.deepEqual(limitsOf(agent.pid as number), { soft: 4096, hard: 4096 }, 'the agent raised its own soft limit');
     assert.deepEqual(limitsOf(pid), { soft: 4096, hard: 4096 });
     assert.equal(xray.process.open_files_limit, 4096);
   });
