@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
 
 /**
@@ -24,4 +27,11 @@ export function suiteFixture<T extends { dispose(): Promise<void> }>(
     if (fixture === undefined) throw new Error('the suite fixture is made before the tests: use it inside them');
     return fixture;
   };
+}
+
+/** A fresh directory (under the system's temp dir, named from `prefix`) for one describe block's tests, removed after them. */
+export function suiteDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
