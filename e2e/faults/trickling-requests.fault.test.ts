@@ -23,19 +23,16 @@ const PROBE_ANSWERED_WITHIN_MS = 2_000;
  * through a socat of its own, as each tunnel channel reaches it through sshd.
  */
 describe('fault: 50 authenticated requests trickle in', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'keyport-trickle-'));
+  // The slow peers come through a Unix socket (paths are not namespaced) into a socat that forks
+  // a copy per connection: 50 of them cost no process start each, unlike the agent's own bridge.
+  const bridge = join(scratch, 'api.sock');
   let network: VpnTestNetwork;
-  let scratch: string;
   let agent: NamespacedAgent;
-
-  let bridge: string;
 
   before(async () => {
     network = VpnTestNetwork.create();
-    scratch = mkdtempSync(join(tmpdir(), 'keyport-trickle-'));
     agent = await NamespacedAgent.start(network, { dataDir: join(scratch, 'agent'), publicHost: 'vpn.example.com' });
-    // The slow peers come through a Unix socket (paths are not namespaced) into a socat that forks
-    // a copy per connection: 50 of them cost no process start each, unlike the agent's own bridge.
-    bridge = join(scratch, 'api.sock');
     const socat = network.spawn('bridge', network.server, 'socat', [`UNIX-LISTEN:${bridge},fork,backlog=128`, 'TCP:127.0.0.1:8000']);
     await waitFor('the bridge socket', () => (existsSync(bridge) ? true : undefined), 5_000).catch((error: Error) => {
       throw new Error(`${error.message}: ${socat.output}`);
@@ -44,7 +41,7 @@ describe('fault: 50 authenticated requests trickle in', () => {
   after(async () => {
     await agent?.stop();
     await network?.destroy();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   test('the agent keeps serving, closes each slow socket with a 408 at its timeout, and creates nothing from them', async () => {

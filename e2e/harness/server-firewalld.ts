@@ -1,38 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestServer } from './test-server.ts';
 
 /**
- * A bus for one test server: the default socket path (the server's private /run/dbus), the usual
+ * A bus for one test server (server-bus.conf): the default socket path (the server's private /run/dbus), the usual
  * system-bus policy plus the services' own rules from /usr/share/dbus-1/system.d, and no service
  * directories, so nothing is ever started by activation (firewalld finds no polkit and allows root
  * alone, as it does on a server without polkitd).
  */
-const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=/run/dbus/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
-  </policy>
-  <includedir>/usr/share/dbus-1/system.d</includedir>
-</busconfig>
-`;
+const BUS_CONFIG = readFileSync(join(import.meta.dirname, 'server-bus.conf'), 'utf8');
 
 export interface ServerFirewalld {
   /** Where firewalld logs (in the server's dir on the host). */

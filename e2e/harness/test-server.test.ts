@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Client, type ClientChannel } from 'ssh2';
-import { freePort } from '../../test-support/tcp-traffic.ts';
+import { freePort, open } from '../../test-support/tcp-traffic.ts';
+import { waitFor } from '../../test-support/wait.ts';
 import { TestServer } from './test-server.ts';
 
 const fingerprintOf = (key: Buffer) => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
@@ -96,6 +97,39 @@ describe('the test-server harness: a namespace with a real sshd behind 127.0.0.1
       assert.equal(body, 'inside');
     } finally {
       client.end();
+    }
+  });
+
+  test('forwardPort carries bytes both ways between 127.0.0.1:port and that port inside the namespace', async () => {
+    const port = await freePort();
+    const echo = spawn('ip', ['netns', 'exec', server.namespace, process.execPath, '-e',
+      `require('node:net').createServer((s) => s.pipe(s)).listen(${port}, '127.0.0.1', () => console.log('listening'))`]);
+    const forward = await server.forwardPort(port);
+    try {
+      let listening = false;
+      echo.stdout!.once('data', () => (listening = true));
+      await waitFor('the echo server inside the namespace', () => listening || undefined);
+      const socket = await open(port);
+      try {
+        const answer = new Promise<string>((resolve, reject) => {
+          let text = '';
+          const timer = setTimeout(() => reject(new Error(`only "${text}" came back`)), 5_000);
+          socket.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            if (text === 'through the forward') {
+              clearTimeout(timer);
+              resolve(text);
+            }
+          });
+        });
+        socket.write('through the forward');
+        assert.equal(await answer, 'through the forward');
+      } finally {
+        socket.destroy();
+      }
+    } finally {
+      await forward.close();
+      echo.kill();
     }
   });
 

@@ -239,7 +239,8 @@ export class TestServer {
    * namespace, like the SSH entrance). Closing the forward makes the port unreachable again.
    */
   async forwardPort(port: number): Promise<{ close(): Promise<void> }> {
-    const inside = `ip netns exec ${this.namespace} socat STDIO TCP:127.0.0.1:${port},nodelay`;
+    // socat splits an address at ':' and ',': the inner socat's own address must keep them, escaped.
+    const inside = `ip netns exec ${this.namespace} socat STDIO ${socatEscaped(`TCP:127.0.0.1:${port},nodelay`)}`;
     const socat = spawn('socat', [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `EXEC:${inside}`], { stdio: 'ignore' });
     await waitForPort(port);
     return {
@@ -262,6 +263,9 @@ export class TestServer {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** `text` as one parameter of a socat address, its ':' and ',' (and '\\') escaped. */
+const socatEscaped = (text: string) => text.replace(/[\\:,]/g, '\\$&');
 
 function processName(pid: number): string | undefined {
   try {

@@ -70,3 +70,11 @@ export const SuccessMessage = Type.Object({
   message: Type.String(),
   timestamp: Timestamp,
 });
+
+/** The answer to resetting one key's counters, live or history. */
+export const KeyResetResponse = Type.Object({
+  status: Type.Literal('success'),
+  message: Type.String(),
+  key_id: Type.String(),
+  timestamp: Timestamp,
+});

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { DATE_PATTERN } from './calendar.ts';
-import { ByteCount, commonErrors, Envelope, KeyIdParams, Timestamp } from './common.ts';
+import { ByteCount, commonErrors, Envelope, KeyIdParams, KeyResetResponse, Timestamp } from './common.ts';
 import { endpoint } from './endpoint.ts';
 import { DaysByDate, DayUsage, KeyIdentity } from './usage.ts';
 
@@ -57,13 +57,6 @@ export const DailyKeysReport = Envelope(
   }),
 );
 
-export const HistoryResetResponse = Type.Object({
-  status: Type.Literal('success'),
-  message: Type.String(),
-  key_id: Type.String(),
-  timestamp: Timestamp,
-});
-
 export const CleanupQuery = Type.Object(
   {
     days_to_keep: Type.Integer({
@@ -112,7 +105,7 @@ export const getDailyKeysTraffic = endpoint({
 export const resetKeyTrafficHistory = endpoint({
   method: 'POST', path: '/api/keys/:key_id/traffic/history/reset', tag,
   summary: 'Clear one key’s history: lifetime totals and daily rows (live counters stay)',
-  params: KeyIdParams, response: HistoryResetResponse, errors: commonErrors,
+  params: KeyIdParams, response: KeyResetResponse, errors: commonErrors,
 });
 
 export const cleanupTrafficHistory = endpoint({

@@ -1,6 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { ByteCount, commonErrors, Envelope } from './common.ts';
-import { endpoint } from './endpoint.ts';
+import { endpoint, type HttpMethod } from './endpoint.ts';
 
 const Check = Type.Object({ name: Type.String(), ok: Type.Boolean(), detail: Type.String() });
 
@@ -232,65 +232,23 @@ export const TrafficSummary = Envelope(
   }),
 );
 
-const tag = 'system';
-const errors = commonErrors;
+// Every system endpoint takes no input and gives the common errors: method, path, answer, summary.
+const system = <const M extends HttpMethod, const P extends string, const R extends TSchema>(method: M, path: P, response: R, summary: string) =>
+  endpoint({ method, path, tag: 'system', summary, response, errors: commonErrors });
 
-export const getTrafficStatus = endpoint({
-  method: 'GET', path: '/api/traffic/status', tag, summary: 'Traffic accounting state of every key',
-  response: TrafficStatus, errors,
-});
-
-export const syncConfig = endpoint({
-  method: 'POST', path: '/api/system/sync-config', tag, summary: 'Bring the firewall rules and Xray in step with the keys',
-  response: SyncConfigResult, errors,
-});
-
-export const getConfigStatus = endpoint({
-  method: 'GET', path: '/api/system/config-status', tag, summary: 'What is out of step between the keys, the firewall and Xray',
-  response: ConfigStatus, errors,
-});
-
-export const verifyReality = endpoint({
-  method: 'POST', path: '/api/system/verify-reality', tag,
-  summary: 'Check the Reality settings, and probe the target from this server (TCP, TLS 1.3, X25519, h2, certificate per server name)',
-  response: RealityReport, errors,
-});
-
-export const getPorts = endpoint({
-  method: 'GET', path: '/api/system/ports', tag, summary: 'Port assignments',
-  response: PortsReport, errors,
-});
-
-export const resetPorts = endpoint({
-  method: 'POST', path: '/api/system/ports/reset', tag,
-  summary: 'Reassign every key a port from the start of the range, oldest first (moved keys need new links)',
-  response: PortsResetResult, errors,
-});
-
-export const validatePorts = endpoint({
-  method: 'GET', path: '/api/system/ports/status', tag, summary: 'Validate every key’s port',
-  response: PortsValidation, errors,
-});
-
-export const getTrafficSummary = endpoint({
-  method: 'GET', path: '/api/system/traffic/summary', tag, summary: 'Server-wide traffic: live, today, this month, lifetime',
-  response: TrafficSummary, errors,
-});
-
-export const getXrayConfigStatus = endpoint({
-  method: 'GET', path: '/api/system/xray/config-status', tag,
-  summary: 'Xray: binary, process, API, and how the file and live inbounds differ from the keys',
-  response: XrayConfigStatus, errors,
-});
-
-export const syncXrayConfig = endpoint({
-  method: 'POST', path: '/api/system/xray/sync-config', tag,
-  summary: 'Rewrite the Xray config and apply it live (restart only if the API is down)',
-  response: XraySyncResult, errors,
-});
-
-export const validateXraySync = endpoint({
-  method: 'GET', path: '/api/system/xray/validate-sync', tag,
-  summary: 'Validate the Xray config file and that it and the live Xray match the keys',
-  response: Validation, errors,
-});
+export const getTrafficStatus = system('GET', '/api/traffic/status', TrafficStatus, 'Traffic accounting state of every key');
+export const syncConfig = system('POST', '/api/system/sync-config', SyncConfigResult, 'Bring the firewall rules and Xray in step with the keys');
+export const getConfigStatus = system('GET', '/api/system/config-status', ConfigStatus, 'What is out of step between the keys, the firewall and Xray');
+export const verifyReality = system('POST', '/api/system/verify-reality', RealityReport,
+  'Check the Reality settings, and probe the target from this server (TCP, TLS 1.3, X25519, h2, certificate per server name)');
+export const getPorts = system('GET', '/api/system/ports', PortsReport, 'Port assignments');
+export const resetPorts = system('POST', '/api/system/ports/reset', PortsResetResult,
+  'Reassign every key a port from the start of the range, oldest first (moved keys need new links)');
+export const validatePorts = system('GET', '/api/system/ports/status', PortsValidation, 'Validate every key’s port');
+export const getTrafficSummary = system('GET', '/api/system/traffic/summary', TrafficSummary, 'Server-wide traffic: live, today, this month, lifetime');
+export const getXrayConfigStatus = system('GET', '/api/system/xray/config-status', XrayConfigStatus,
+  'Xray: binary, process, API, and how the file and live inbounds differ from the keys');
+export const syncXrayConfig = system('POST', '/api/system/xray/sync-config', XraySyncResult,
+  'Rewrite the Xray config and apply it live (restart only if the API is down)');
+export const validateXraySync = system('GET', '/api/system/xray/validate-sync', Validation,
+  'Validate the Xray config file and that it and the live Xray match the keys');

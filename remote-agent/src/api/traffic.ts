@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ByteCount, commonErrors, Envelope, KeyIdParams, Timestamp } from './common.ts';
+import { ByteCount, commonErrors, Envelope, KeyIdParams, KeyResetResponse } from './common.ts';
 import { endpoint } from './endpoint.ts';
 
 export const PortTraffic = Type.Object({
@@ -29,13 +29,6 @@ export const AllTraffic = Envelope(
 
 export const KeyTraffic = Envelope(PortTraffic);
 
-export const LiveResetResponse = Type.Object({
-  status: Type.Literal('success'),
-  message: Type.String(),
-  key_id: Type.String(),
-  timestamp: Timestamp,
-});
-
 const tag = 'traffic';
 
 export const getLiveTraffic = endpoint({
@@ -50,5 +43,5 @@ export const getKeyLiveTraffic = endpoint({
 
 export const resetKeyLiveTraffic = endpoint({
   method: 'POST', path: '/api/keys/:key_id/traffic/simple/reset', tag, summary: 'Zero the key’s live byte counters (history is kept)',
-  params: KeyIdParams, response: LiveResetResponse, errors: commonErrors,
+  params: KeyIdParams, response: KeyResetResponse, errors: commonErrors,
 });

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { AgentProcess } from '../support/agent-process.ts';
+import { describe, test } from 'node:test';
+import { suiteAgent } from '../support/suite-agent.ts';
 import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
-import { removeAgentChains } from '../support/firewall.ts';
 import { disagreements, liveInboundTags, runHere, type ListedKey } from '../../../test-support/key-agreement.ts';
 import { waitFor } from '../../../test-support/wait.ts';
 
@@ -15,30 +14,24 @@ const FOREIGN_PORT = 10952;
 const ORPHAN_V6_PORT = 10953;
 
 describe('the periodic reconcile', () => {
-  let agent: AgentProcess;
+  const agent = suiteAgent({ reconcileCycles: 2 });
 
-  before(async () => {
-    removeAgentChains();
-    agent = await AgentProcess.start({ reconcileCycles: 2 });
-  });
-  after(async () => agent?.dispose());
-
-  const api = () => `127.0.0.1:${agent.xrayApiPort}`;
-  const configStatus = async () => (await agent.get('/api/system/config-status')).body.data;
+  const api = () => `127.0.0.1:${agent().xrayApiPort}`;
+  const configStatus = async () => (await agent().get('/api/system/config-status')).body.data;
 
   /** Adds an inbound through Xray's API behind the agent's back: a copy of `template` with a new tag and port. */
   function addInboundBehindTheAgent(template: { port: number }, tag: string, port: number): void {
-    const config = JSON.parse(readFileSync(agent.xrayConfigPath, 'utf8'));
+    const config = JSON.parse(readFileSync(agent().xrayConfigPath, 'utf8'));
     const inbound = config.inbounds.find((candidate: { port: number }) => candidate.port === template.port);
-    const file = join(agent.dataDir, `hand-made-${port}.json`);
+    const file = join(agent().dataDir, `hand-made-${port}.json`);
     writeFileSync(file, JSON.stringify({ inbounds: [{ ...inbound, tag, port }] }));
     execFileSync(FAKE_XRAY, ['api', 'adi', '-s', api(), file], { encoding: 'utf8' });
   }
 
   test('removes inbounds and rules no key owns, puts back what a key lacks, and says so in config-status and the log', async () => {
-    const active: ListedKey & { uuid: string } = (await agent.post('/api/keys', { name: 'reconcile active' })).body;
-    const disabled: ListedKey = (await agent.post('/api/keys', { name: 'reconcile disabled' })).body;
-    assert.equal((await agent.request('PATCH', `/api/keys/${disabled.id}`, { is_active: false })).status, 200);
+    const active: ListedKey & { uuid: string } = (await agent().post('/api/keys', { name: 'reconcile active' })).body;
+    const disabled: ListedKey = (await agent().post('/api/keys', { name: 'reconcile disabled' })).body;
+    assert.equal((await agent().request('PATCH', `/api/keys/${disabled.id}`, { is_active: false })).status, 200);
 
     const orphanTag = 'keyport-00000000-0000-4000-8000-00000000dead';
     addInboundBehindTheAgent(active, orphanTag, ORPHAN_PORT);
@@ -69,15 +62,15 @@ describe('the periodic reconcile', () => {
     assert.deepEqual(summary(status.reconcile.restored), [`firewall_rules ${disabled.port}`, `inbound keyport-${active.id}`]);
     assert.ok(status.reconcile.removed.every((change: { detail: string }) => /no (active )?key owns (it|them)$/.test(change.detail)));
 
-    const keys: ListedKey[] = (await agent.get('/api/keys')).body;
+    const keys: ListedKey[] = (await agent().get('/api/keys')).body;
     assert.deepEqual(disagreements(keys, api()), []);
     assert.ok(liveInboundTags(api(), runHere).includes('admin-own'), 'an inbound that is not ours is left alone');
     assert.equal((await configStatus()).in_sync, true);
 
-    assert.match(agent.output, new RegExp(`reconcile: removed .*inbound ${orphanTag} was live: no active key owns it`));
-    assert.match(agent.output, new RegExp(`reconcile: removed .*rules for port ${ORPHAN_RULE_PORT}: no key owns them`));
-    assert.match(agent.output, new RegExp(`reconcile: restored .*inbound keyport-${active.id}`));
-    assert.ok(!agent.output.includes(active.uuid), 'the log never carries a key\'s uuid');
-    assert.ok(!agent.output.includes(agent.apiKey), 'nor the API key');
+    assert.match(agent().output, new RegExp(`reconcile: removed .*inbound ${orphanTag} was live: no active key owns it`));
+    assert.match(agent().output, new RegExp(`reconcile: removed .*rules for port ${ORPHAN_RULE_PORT}: no key owns them`));
+    assert.match(agent().output, new RegExp(`reconcile: restored .*inbound keyport-${active.id}`));
+    assert.ok(!agent().output.includes(active.uuid), 'the log never carries a key\'s uuid');
+    assert.ok(!agent().output.includes(agent().apiKey), 'nor the API key');
   });
 });

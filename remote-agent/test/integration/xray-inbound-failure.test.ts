@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import { AgentProcess } from '../support/agent-process.ts';
-import { removeAgentChains } from '../support/firewall.ts';
+import { describe, test } from 'node:test';
+import { suiteAgent } from '../support/suite-agent.ts';
 import { lsi } from '../support/xray-api.ts';
 import { moveBytes, open, probeHeld } from '../../../test-support/tcp-traffic.ts';
 
@@ -16,34 +15,25 @@ function occupy(port: number): Promise<Server> {
 }
 
 describe('one key whose inbound cannot start never restarts Xray or hides behind "in sync"', () => {
-  let agent: AgentProcess;
   let squatter: Server | undefined;
-
-  before(async () => {
-    removeAgentChains();
-    agent = await AgentProcess.start();
-  });
-  after(async () => {
-    squatter?.close();
-    await agent?.dispose();
-  });
+  const agent = suiteAgent(undefined, () => squatter?.close());
 
   test('enabling a key whose port another program took: Xray keeps running, the others keep their connections', async () => {
-    const served = (await agent.post('/api/keys', { name: 'served' })).body;
-    const blocked = (await agent.post('/api/keys', { name: 'squatted' })).body;
-    await agent.request('PATCH', `/api/keys/${blocked.id}`, { is_active: false });
-    const pid = agent.xrayPid();
+    const served = (await agent().post('/api/keys', { name: 'served' })).body;
+    const blocked = (await agent().post('/api/keys', { name: 'squatted' })).body;
+    await agent().request('PATCH', `/api/keys/${blocked.id}`, { is_active: false });
+    const pid = agent().xrayPid();
     const held = await open(served.port);
     squatter = await occupy(blocked.port);
 
-    const enabled = await agent.request('PATCH', `/api/keys/${blocked.id}`, { is_active: true });
+    const enabled = await agent().request('PATCH', `/api/keys/${blocked.id}`, { is_active: true });
     assert.equal(enabled.status, 200);
-    assert.equal(agent.xrayPid(), pid, 'a failed inbound must not restart Xray');
+    assert.equal(agent().xrayPid(), pid, 'a failed inbound must not restart Xray');
     assert.equal(await probeHeld(held), 'open', "another key's connection survives");
     held.destroy();
     await moveBytes(served.port, 10, 10);
 
-    const status = (await agent.get('/api/system/xray/config-status')).body.data;
+    const status = (await agent().get('/api/system/xray/config-status')).body.data;
     assert.equal(status.last_apply.method, 'api');
     assert.equal(status.last_apply.ok, false);
     assert.equal(status.in_sync, false, 'a key that serves nothing is not in sync');
@@ -53,19 +43,19 @@ describe('one key whose inbound cannot start never restarts Xray or hides behind
     );
     assert.ok(status.not_serving[0].holders.some((holder: { pid: number }) => holder.pid === process.pid), JSON.stringify(status.not_serving));
     // Real Xray stores the handler before starting it (app/proxyman/inbound/inbound.go:39-58): the agent takes the dead tag out again.
-    assert.ok(!(await lsi(agent.xrayApiPort)).includes(`keyport-${blocked.id}`));
-    const validation = (await agent.get('/api/system/xray/validate-sync')).body.data;
+    assert.ok(!(await lsi(agent().xrayApiPort)).includes(`keyport-${blocked.id}`));
+    const validation = (await agent().get('/api/system/xray/validate-sync')).body.data;
     assert.equal(validation.checks.find((check: { name: string }) => check.name === 'keys_served').ok, false);
   });
 
   test('a restart while the port is still taken leaves that key out, so Xray starts for everyone else', async () => {
-    const keys = (await agent.get('/api/keys')).body as Array<{ id: string; name: string; port: number }>;
+    const keys = (await agent().get('/api/keys')).body as Array<{ id: string; name: string; port: number }>;
     const served = keys.find((key) => key.name === 'served')!;
-    const pid = agent.xrayPid()!;
+    const pid = agent().xrayPid()!;
     process.kill(pid, 'SIGKILL');
-    const synced = (await agent.post('/api/system/xray/sync-config')).body.data;
+    const synced = (await agent().post('/api/system/xray/sync-config')).body.data;
     assert.equal(synced.applied.method, 'start', JSON.stringify(synced.applied));
-    assert.ok(agent.xrayPid());
+    assert.ok(agent().xrayPid());
     await moveBytes(served.port, 10, 10);
     assert.equal(synced.status.not_serving.length, 1);
   });
@@ -73,12 +63,12 @@ describe('one key whose inbound cannot start never restarts Xray or hides behind
   test('once the port is free, sync-config serves the key and everything is in sync', async () => {
     await new Promise((resolve) => squatter!.close(resolve));
     squatter = undefined;
-    const pid = agent.xrayPid();
-    const synced = (await agent.post('/api/system/xray/sync-config')).body.data;
+    const pid = agent().xrayPid();
+    const synced = (await agent().post('/api/system/xray/sync-config')).body.data;
     assert.equal(synced.applied.ok, true, JSON.stringify(synced.applied));
     assert.equal(synced.status.in_sync, true, JSON.stringify(synced.status));
-    assert.equal(agent.xrayPid(), pid);
-    const keys = (await agent.get('/api/keys')).body as Array<{ port: number }>;
+    assert.equal(agent().xrayPid(), pid);
+    const keys = (await agent().get('/api/keys')).body as Array<{ port: number }>;
     for (const key of keys) await moveBytes(key.port, 10, 10);
   });
 });

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { AgentProcess } from '../support/agent-process.ts';
+import { describe, test } from 'node:test';
+import { suiteAgent } from '../support/suite-agent.ts';
 import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
-import { removeAgentChains } from '../support/firewall.ts';
 import { readListeningSockets } from '../../src/services/net/socket-table.ts';
 import { findSocketHolders } from '../../src/services/net/socket-holders.ts';
 import { waitFor } from '../../../test-support/wait.ts';
@@ -26,59 +25,52 @@ const alive = (pid: number) => {
 };
 
 describe('never two Xrays on our ports', () => {
-  let agent: AgentProcess;
   let second: ChildProcess | undefined;
-
-  before(async () => {
-    removeAgentChains();
-    agent = await AgentProcess.start();
-  });
-  after(async () => {
+  const agent = suiteAgent(undefined, () => {
     if (second?.pid && alive(second.pid)) second.kill('SIGKILL');
-    await agent?.dispose();
   });
 
   test('a second Xray on our config, sharing every port, is reported and stopped by sync', async () => {
-    const key = (await agent.post('/api/keys', { name: 'shared-port' })).body;
-    const first = agent.xrayPid()!;
+    const key = (await agent().post('/api/keys', { name: 'shared-port' })).body;
+    const first = agent().xrayPid()!;
     // As an admin's `xray run -c` by hand would: SO_REUSEPORT lets it bind beside the first.
-    second = spawn(FAKE_XRAY, ['run', '-format', 'json', '-c', agent.xrayConfigPath], { stdio: 'ignore' });
+    second = spawn(FAKE_XRAY, ['run', '-format', 'json', '-c', agent().xrayConfigPath], { stdio: 'ignore' });
     await waitFor('the second Xray to bind the key port', async () => ((await listenersOf(key.port)).includes(second!.pid!) ? true : undefined));
     assert.deepEqual((await listenersOf(key.port)).sort(), [first, second.pid!].sort());
 
-    const status = (await agent.get('/api/system/xray/config-status')).body.data;
+    const status = (await agent().get('/api/system/xray/config-status')).body.data;
     assert.equal(status.in_sync, false);
     assert.deepEqual(status.stray_processes.map((entry: { pid: number }) => entry.pid), [second.pid]);
 
-    const synced = (await agent.post('/api/system/xray/sync-config')).body.data;
+    const synced = (await agent().post('/api/system/xray/sync-config')).body.data;
     assert.equal(synced.status.in_sync, true, JSON.stringify(synced.status));
     assert.equal(alive(second.pid!), false);
     assert.deepEqual(await listenersOf(key.port), [first]);
-    assert.equal(agent.xrayPid(), first, 'the Xray in the pid file keeps serving');
+    assert.equal(agent().xrayPid(), first, 'the Xray in the pid file keeps serving');
   });
 
   test('an Xray of ours that lost its pid file is adopted, not doubled', async () => {
-    const pid = agent.xrayPid()!;
-    rmSync(join(agent.dataDir, 'xray.pid'));
-    const lost = (await agent.get('/api/system/xray/config-status')).body.data;
+    const pid = agent().xrayPid()!;
+    rmSync(join(agent().dataDir, 'xray.pid'));
+    const lost = (await agent().get('/api/system/xray/config-status')).body.data;
     assert.deepEqual(lost.stray_processes.map((entry: { pid: number }) => entry.pid), [pid], 'reported until sync adopts it');
     assert.deepEqual(lost.not_serving, [], 'its keys are served meanwhile, not all "not listening"');
-    const synced = (await agent.post('/api/system/xray/sync-config')).body.data;
+    const synced = (await agent().post('/api/system/xray/sync-config')).body.data;
     assert.equal(synced.applied.method, 'api', JSON.stringify(synced.applied));
     assert.equal(synced.status.in_sync, true, JSON.stringify(synced.status));
-    assert.equal(agent.xrayPid(), pid);
+    assert.equal(agent().xrayPid(), pid);
   });
 
   test('a restart waits until the hung Xray is gone before it starts the new one', async () => {
-    const [key] = (await agent.get('/api/keys')).body;
-    const hung = agent.xrayPid()!;
+    const [key] = (await agent().get('/api/keys')).body;
+    const hung = agent().xrayPid()!;
     process.kill(hung, 'SIGSTOP');
-    const created = await agent.post('/api/keys', { name: 'after-hang' });
+    const created = await agent().post('/api/keys', { name: 'after-hang' });
     assert.equal(created.status, 200);
-    const status = (await agent.get('/api/system/xray/config-status')).body.data;
+    const status = (await agent().get('/api/system/xray/config-status')).body.data;
     assert.equal(status.last_apply.method, 'restart', JSON.stringify(status.last_apply));
     assert.equal(alive(hung), false);
-    const now = agent.xrayPid()!;
+    const now = agent().xrayPid()!;
     assert.notEqual(now, hung);
     assert.deepEqual(await listenersOf(key.port), [now]);
     assert.equal(status.in_sync, true, JSON.stringify(status));

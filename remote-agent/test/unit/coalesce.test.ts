@@ -35,6 +35,12 @@ function gatedTask() {
   };
 }
 
+/** coalesce over a gated task: `run` is what callers call, `gated` ends its runs. */
+function coalescedGatedTask() {
+  const gated = gatedTask();
+  return { gated, run: coalesce(gated.task) };
+}
+
 // A broken coalesce leaves callers pending forever: fail fast instead of hanging the run.
 describe('coalesce', { timeout: 2000 }, () => {
   test('a call while idle starts a run at once', () => {
@@ -44,8 +50,7 @@ describe('coalesce', { timeout: 2000 }, () => {
   });
 
   test('calls made during a run share one follow-up run', async () => {
-    const gated = gatedTask();
-    const run = coalesce(gated.task);
+    const { gated, run } = coalescedGatedTask();
     const first = run();
     const second = run();
     const third = run();
@@ -62,8 +67,7 @@ describe('coalesce', { timeout: 2000 }, () => {
   });
 
   test('every caller settles only after a run that started after its call', async () => {
-    const gated = gatedTask();
-    const run = coalesce(gated.task);
+    const { gated, run } = coalescedGatedTask();
     const checks: Array<Promise<void>> = [];
     const call = () => {
       const startedBefore = gated.started;
@@ -84,8 +88,7 @@ describe('coalesce', { timeout: 2000 }, () => {
   });
 
   test('a failed run rejects its own callers but the follow-up still runs for the others', async () => {
-    const gated = gatedTask();
-    const run = coalesce(gated.task);
+    const { gated, run } = coalescedGatedTask();
     const first = run();
     const second = run();
     await gated.release(1, new Error('boom'));
@@ -96,8 +99,7 @@ describe('coalesce', { timeout: 2000 }, () => {
   });
 
   test('a call after everything settled starts a new run', async () => {
-    const gated = gatedTask();
-    const run = coalesce(gated.task);
+    const { gated, run } = coalescedGatedTask();
     const first = run();
     await gated.release(1);
     await first;

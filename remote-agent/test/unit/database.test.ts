@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
 import { DatabaseDamagedError, inTransaction, openDatabase } from '../../src/services/store/database.ts';
 import { isDiskFull } from '../../src/lib/disk-full.ts';
 import { damagePage } from '../../../test-support/damage-page.ts';
+import { suiteDir } from '../../../test-support/suite-fixture.ts';
 
 const count = (db: DatabaseSync, table: string) => Number(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n);
 // node:sqlite rows have a null prototype; spread them to compare with plain objects.
 const plain = (rows: unknown[]) => rows.map((row) => ({ ...(row as object) }));
 
 describe('openDatabase', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'keyport-db-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteDir('keyport-db-');
 
   test('uses WAL and enforces foreign keys', () => {
     const db = openDatabase(join(dir, 'pragmas.db'));
@@ -47,8 +46,7 @@ describe('openDatabase', () => {
 });
 
 describe('inTransaction', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'keyport-db-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteDir('keyport-db-');
 
   test('writes everything when the work succeeds and returns its result', () => {
     const db = openDatabase(join(dir, 'commit.db'));
@@ -99,8 +97,7 @@ describe('inTransaction', () => {
 });
 
 describe('openDatabase on a damaged file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'keyport-db-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = suiteDir('keyport-db-');
 
   test('a damaged table page fails at open with what quick_check found', () => {
     const path = join(dir, 'damaged.db');

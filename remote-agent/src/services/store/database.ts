@@ -1,4 +1,4 @@
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS keys (
@@ -141,4 +141,11 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
     }
     throw error;
   }
+}
+
+/** A store's statements by name, each prepared once. */
+export type Statements<T extends Readonly<Record<string, string>>> = { readonly [K in keyof T]: StatementSync };
+
+export function prepareAll<const T extends Readonly<Record<string, string>>>(db: DatabaseSync, sql: T): Statements<T> {
+  return Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)])) as Statements<T>;
 }

@@ -1,6 +1,6 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { keyNameFold } from '../../api/key-name.ts';
-import { inTransaction } from './database.ts';
+import { inTransaction, prepareAll, type Statements } from './database.ts';
 
 /** A key as stored; replaced on every change, never changed in place. */
 export interface KeyRecord {
@@ -61,39 +61,34 @@ export class NameTakenError extends Error {
   }
 }
 
+const KEY_SQL = {
+  selectAll: 'SELECT * FROM keys ORDER BY created_at_ms, rowid',
+  insert: 'INSERT INTO keys (id, name, uuid, port, is_active, created_at_ms, name_key) VALUES (?, ?, ?, ?, 1, ?, ?)',
+  insertTotals: 'INSERT INTO key_totals (key_id) VALUES (?)',
+  delete: 'DELETE FROM keys WHERE id = ?',
+  setActive: 'UPDATE keys SET is_active = ? WHERE id = ?',
+  setPort: 'UPDATE keys SET port = ? WHERE id = ?',
+  rename: 'UPDATE keys SET name = ?, name_key = ? WHERE id = ?',
+  setNameKey: 'UPDATE keys SET name_key = ? WHERE id = ?',
+} as const;
+
 /**
  * The keys table: each key's identity, port and state. Port allocation happens here, in one
  * transaction. The agent is the table's only writer, so reads come from a copy kept in memory.
  */
 export class KeyStore {
   readonly #db: DatabaseSync;
+  readonly #sql: Statements<typeof KEY_SQL>;
   readonly #byId = new Map<string, KeyRecord>();
   #ordered: KeyRecord[] | undefined;
   /** Folded name to the key holding it: the one whose row carries that name_key. */
   readonly #holderByFold = new Map<string, string>();
   /** Keys of old databases sharing a name with an older key: their rows have no name_key. */
   readonly #unheld = new Set<string>();
-  readonly #selectAll: StatementSync;
-  readonly #insert: StatementSync;
-  readonly #insertTotals: StatementSync;
-  readonly #delete: StatementSync;
-  readonly #setActive: StatementSync;
-  readonly #setPort: StatementSync;
-  readonly #rename: StatementSync;
-  readonly #setNameKey: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
-    this.#selectAll = db.prepare('SELECT * FROM keys ORDER BY created_at_ms, rowid');
-    this.#insert = db.prepare(
-      'INSERT INTO keys (id, name, uuid, port, is_active, created_at_ms, name_key) VALUES (?, ?, ?, ?, 1, ?, ?)',
-    );
-    this.#rename = db.prepare('UPDATE keys SET name = ?, name_key = ? WHERE id = ?');
-    this.#setNameKey = db.prepare('UPDATE keys SET name_key = ? WHERE id = ?');
-    this.#insertTotals = db.prepare('INSERT INTO key_totals (key_id) VALUES (?)');
-    this.#delete = db.prepare('DELETE FROM keys WHERE id = ?');
-    this.#setActive = db.prepare('UPDATE keys SET is_active = ? WHERE id = ?');
-    this.#setPort = db.prepare('UPDATE keys SET port = ? WHERE id = ?');
+    this.#sql = prepareAll(db, KEY_SQL);
     this.#assignNameKeys();
   }
 
@@ -114,7 +109,7 @@ export class KeyStore {
   }
 
   #reload(): KeyRow[] {
-    const rows = this.#selectAll.all() as unknown as KeyRow[];
+    const rows = this.#sql.selectAll.all() as unknown as KeyRow[];
     this.#byId.clear();
     this.#holderByFold.clear();
     this.#unheld.clear();
@@ -145,8 +140,8 @@ export class KeyStore {
     if (changed.length === 0) return;
     inTransaction(this.#db, () => {
       // Clear first so the UNIQUE index holds mid-way when two keys trade their name_keys.
-      for (const row of changed) this.#setNameKey.run(null, row.id);
-      for (const row of changed) this.#setNameKey.run(desired.get(row.id) ?? null, row.id);
+      for (const row of changed) this.#sql.setNameKey.run(null, row.id);
+      for (const row of changed) this.#sql.setNameKey.run(desired.get(row.id) ?? null, row.id);
     });
     this.#reload();
   }
@@ -167,8 +162,8 @@ export class KeyStore {
     const created = inTransaction(this.#db, () => {
       const taken = new Set([...this.#byId.values()].map((stored) => stored.port));
       const port = lowestFreePort(range, (candidate) => taken.has(candidate) || isPortBusy(candidate));
-      this.#insert.run(key.id, key.name, key.uuid, port, key.createdAtMs, fold);
-      this.#insertTotals.run(key.id);
+      this.#sql.insert.run(key.id, key.name, key.uuid, port, key.createdAtMs, fold);
+      this.#sql.insertTotals.run(key.id);
       return { ...key, port, isActive: true };
     });
     this.#remember(created);
@@ -189,7 +184,7 @@ export class KeyStore {
     if (holder !== undefined && holder !== id && !keepsUnheldName) throw new NameTakenError(name, holder);
     const nameKey = keepsUnheldName ? null : fold;
     const oldFold = keyNameFold(key.name);
-    this.#rename.run(name, nameKey, id);
+    this.#sql.rename.run(name, nameKey, id);
     if (oldFold !== fold) this.#release(id, oldFold);
     if (nameKey !== null) {
       this.#holderByFold.set(nameKey, id);
@@ -202,7 +197,7 @@ export class KeyStore {
 
   delete(id: string): boolean {
     const key = this.#byId.get(id);
-    const deleted = Number(this.#delete.run(id).changes) > 0;
+    const deleted = Number(this.#sql.delete.run(id).changes) > 0;
     this.#byId.delete(id);
     this.#unheld.delete(id);
     this.#ordered = undefined;
@@ -217,13 +212,13 @@ export class KeyStore {
     if (this.#unheld.size === 0) return;
     const heir = this.list().find((key) => key.id !== id && this.#unheld.has(key.id) && keyNameFold(key.name) === fold);
     if (!heir) return;
-    this.#setNameKey.run(fold, heir.id);
+    this.#sql.setNameKey.run(fold, heir.id);
     this.#holderByFold.set(fold, heir.id);
     this.#unheld.delete(heir.id);
   }
 
   setActive(id: string, isActive: boolean): void {
-    this.#setActive.run(isActive ? 1 : 0, id);
+    this.#sql.setActive.run(isActive ? 1 : 0, id);
     const key = this.#byId.get(id);
     if (key) this.#remember({ ...key, isActive });
   }
@@ -236,11 +231,11 @@ export class KeyStore {
       const moves: PortMove[] = [];
       const assigned = new Set<number>();
       // Park every key outside the port space first so the UNIQUE constraint holds mid-way.
-      keys.forEach((key, index) => this.#setPort.run(-1 - index, key.id));
+      keys.forEach((key, index) => this.#sql.setPort.run(-1 - index, key.id));
       for (const key of keys) {
         const port = lowestFreePort(range, (p) => assigned.has(p) || (!ownPorts.has(p) && isPortBusy(p)));
         assigned.add(port);
-        this.#setPort.run(port, key.id);
+        this.#sql.setPort.run(port, key.id);
         if (port !== key.port) moves.push({ keyId: key.id, oldPort: key.port, newPort: port });
       }
       return moves;

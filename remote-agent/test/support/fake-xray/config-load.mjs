@@ -4,23 +4,19 @@
 import { readFile } from 'node:fs/promises';
 import { goError, xrayError } from './xray-errors.mjs';
 
-/** core/config.go:82-95, GetFormatByExtension. */
+/** core/config.go:82-95, GetFormatByExtension: each extension Xray knows, lowercased. */
+const FORMAT_OF_EXTENSION = new Map([
+  ['pb', 'protobuf'],
+  ['protobuf', 'protobuf'],
+  ['yaml', 'yaml'],
+  ['yml', 'yaml'],
+  ['toml', 'toml'],
+  ['json', 'json'],
+  ['jsonc', 'json'],
+]);
+
 export function formatByExtension(ext) {
-  switch (ext.toLowerCase()) {
-    case 'pb':
-    case 'protobuf':
-      return 'protobuf';
-    case 'yaml':
-    case 'yml':
-      return 'yaml';
-    case 'toml':
-      return 'toml';
-    case 'json':
-    case 'jsonc':
-      return 'json';
-    default:
-      return '';
-  }
+  return FORMAT_OF_EXTENSION.get(ext.toLowerCase()) ?? '';
 }
 
 /** core/config.go:97-107: the text after the last dot of the whole name ("" without one). */
@@ -50,12 +46,15 @@ export function formatsOf(files, formatFlag) {
 export function stripComments(text) {
   let out = '';
   let state = 'content';
+  // The quote that opened the string being read: Xray treats '...' as it treats "...".
+  let quote = '';
   for (const char of text) {
     switch (state) {
       case 'content':
-        if (char === '"') state = 'double';
-        else if (char === "'") state = 'single';
-        else if (char === '\\') state = 'escape';
+        if (char === '"' || char === "'") {
+          state = 'string';
+          quote = char;
+        } else if (char === '\\') state = 'escape';
         else if (char === '#') state = 'comment';
         else if (char === '/') state = 'slash';
         if (state === 'comment' || state === 'slash') continue;
@@ -65,22 +64,13 @@ export function stripComments(text) {
         state = 'content';
         out += char;
         break;
-      case 'double':
-        if (char === '"') state = 'content';
-        else if (char === '\\') state = 'doubleEscape';
+      case 'string':
+        if (char === quote) state = 'content';
+        else if (char === '\\') state = 'stringEscape';
         out += char;
         break;
-      case 'doubleEscape':
-        state = 'double';
-        out += char;
-        break;
-      case 'single':
-        if (char === "'") state = 'content';
-        else if (char === '\\') state = 'singleEscape';
-        out += char;
-        break;
-      case 'singleEscape':
-        state = 'single';
+      case 'stringEscape':
+        state = 'string';
         out += char;
         break;
       case 'comment':
