@@ -1,13 +1,10 @@
-import type { InputHTMLAttributes } from 'react';
+import { TextInput, type TextInputProps } from './text-input.tsx';
 
-type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'>;
-
-/** A text input inside its visible label, reporting the text as it changes. */
-export function LabelledInput({ label, value, onChange, testId, ...input }: InputProps & { label: string; value: string; onChange: (value: string) => void; testId: string }) {
+/** A text input inside its visible label. */
+export function LabelledInput({ label, ...input }: TextInputProps & { label: string }) {
   return (
     <label>
-      {label}{' '}
-      <input {...input} value={value} onChange={(event) => onChange(event.target.value)} data-testid={testId} />
+      {label} <TextInput {...input} />
     </label>
   );
 }
