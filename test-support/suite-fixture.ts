@@ -5,28 +5,32 @@ import { after, before } from 'node:test';
 
 /**
  * Something the tests of one describe block share (an agent, a server): made by `make` before
- * them, disposed of after them. `cleanUp` runs first, for what the tests left beside it. Returns
- * the fixture, to be called inside the tests and hooks.
+ * them, given to `dispose` after them (if it was made). Returns the fixture, to be called inside
+ * the tests and hooks.
  */
-export function suiteFixture<T extends { dispose(): Promise<void> }>(
-  make: () => Promise<T>,
-  cleanUp?: () => unknown,
-): () => T {
-  let fixture: T | undefined;
+export function suiteFixture<T>(make: () => Promise<T>, dispose: (fixture: T) => unknown): () => T {
+  let made: { fixture: T } | undefined;
   before(async () => {
-    fixture = await make();
+    made = { fixture: await make() };
   });
   after(async () => {
+    if (made) await dispose(made.fixture);
+  });
+  return () => {
+    if (made === undefined) throw new Error('the suite fixture is made before the tests: use it inside them');
+    return made.fixture;
+  };
+}
+
+/** The same for a fixture that disposes of itself; `cleanUp` runs first, for what the tests left beside it. */
+export function disposableSuiteFixture<T extends { dispose(): Promise<void> }>(make: () => Promise<T>, cleanUp?: () => unknown): () => T {
+  return suiteFixture(make, async (fixture) => {
     try {
       await cleanUp?.();
     } finally {
-      await fixture?.dispose();
+      await fixture.dispose();
     }
   });
-  return () => {
-    if (fixture === undefined) throw new Error('the suite fixture is made before the tests: use it inside them');
-    return fixture;
-  };
 }
 
 /** A fresh directory (under the system's temp dir, named from `prefix`) for one describe block's tests, removed after them. */

@@ -47,6 +47,26 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
   const connectsFromClient = (port: number, address = SERVER_IP) =>
     spawnSync('ip', ['netns', 'exec', client, 'socat', '-T1', '/dev/null', `TCP:${address.includes(':') ? `[${address}]` : address}:${port},connect-timeout=2`], { timeout: 10_000 }).status === 0;
   const ufw = (...args: string[]) => server.exec('ufw', args);
+  /** Runs `body` with ufw enabled, SSH allowed and `rules` added (each ufw's arguments), and resets ufw after. */
+  const withUfw = async (rules: string[][], body: () => Promise<void>) => {
+    ufw('allow', '22/tcp');
+    for (const rule of rules) ufw(...rule);
+    ufw('--force', 'enable');
+    try {
+      await body();
+    } finally {
+      ufw('--force', 'reset');
+    }
+  };
+  /** A key made now gets a port of the range that answers; the range is open over IPv6 too, and 19999 outside it stays closed. */
+  const assertRangeOpen = async (serverName: string, keyName: string, { from, to }: { from: number; to: number }) => {
+    const key = await core.keys.create(serverName, keyName);
+    assert.ok(key.port >= from && key.port <= to, `key port ${key.port}`);
+    assert.ok(connectsFromClient(key.port), `key port ${key.port} answers from the client namespace`);
+    assert.ok(connectsFromClient(to, SERVER_IP6), 'the range is open over IPv6 too');
+    assert.equal(connectsFromClient(19999), false, 'a port outside the range stays closed');
+    assert.equal(connectsFromClient(19999, SERVER_IP6), false, 'over IPv6 too');
+  };
   /** `ufw status`'s rules with comment keyport, spaces squeezed. */
   const keyportRules = () => ufw('status').split('\n').filter((line) => line.includes('# keyport')).map((line) => line.replace(/\s+/g, ' ').trim());
   /** A dual-stack listener in the server on `port` (no key port: the test's own), until the test closes it. */
@@ -212,12 +232,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
       const moved = await deploy('fw-sudo', { from: 21001, to: 21999 });
       assert.match(moved.firewallLine, /closed 20001-20999\/tcp that an earlier deploy opened in ufw; ufw: opened 21001-21999\/tcp/);
       assert.deepEqual(keyportRules(), ['21001:21999/tcp ALLOW Anywhere # keyport', '21001:21999/tcp (v6) ALLOW Anywhere (v6) # keyport']);
-      const key = await core.keys.create('fw-sudo', 'carol');
-      assert.ok(key.port >= 21001 && key.port <= 21999, `key port ${key.port}`);
-      assert.ok(connectsFromClient(key.port), `key port ${key.port} answers from the client namespace`);
-      assert.ok(connectsFromClient(21999, SERVER_IP6), 'the range is open over IPv6 too');
-      assert.equal(connectsFromClient(19999), false, 'a port outside the range stays closed');
-      assert.equal(connectsFromClient(19999, SERVER_IP6), false, 'over IPv6 too');
+      await assertRangeOpen('fw-sudo', 'carol', { from: 21001, to: 21999 });
 
       assert.match(await uninstall('fw-sudo'), /ufw: closed 21001-21999\/tcp/);
       assert.deepEqual(keyportRules(), []);
@@ -231,10 +246,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
   });
 
   test("an admin's own ufw rule for the range is left alone: deploy neither takes it over nor deletes it", async () => {
-    ufw('allow', '22/tcp');
-    ufw('allow', '22001:22999/tcp');
-    ufw('--force', 'enable');
-    try {
+    await withUfw([['allow', '22001:22999/tcp']], async () => {
       // ufw would answer "Rule updated" and put our comment on the admin's rule; uninstall would delete it.
       const { result, firewallLine } = await deploy('fw', { from: 22001, to: 22999 });
       assert.equal(result.hostFirewall?.opened, null);
@@ -250,15 +262,11 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
       assert.match(ufw('allow', '22001:22999/tcp', 'comment', 'mine'), /Rule updated/);
       assert.match(await uninstall('fw'), /ufw: no rule for 22001-22999\/tcp with comment keyport was left to close/);
       assert.match(ufw('show', 'added'), /^ufw allow 22001:22999\/tcp comment 'mine'$/m);
-    } finally {
-      ufw('--force', 'reset');
-    }
+    });
   });
 
   test('a key port range of one port: ufw is given the port alone (it refuses N:N as a bad port)', async () => {
-    ufw('allow', '22/tcp');
-    ufw('--force', 'enable');
-    try {
+    await withUfw([], async () => {
       const { result } = await deploy('fw', { from: 23000, to: 23000 });
       assert.equal(result.hostFirewall?.opened, 'ufw allow 23000/tcp comment keyport');
       assert.deepEqual(keyportRules(), ['23000/tcp ALLOW Anywhere # keyport', '23000/tcp (v6) ALLOW Anywhere (v6) # keyport']);
@@ -267,15 +275,11 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
       assert.ok(connectsFromClient(key.port));
       assert.match(await uninstall('fw'), /ufw: closed 23000-23000\/tcp/);
       assert.deepEqual(keyportRules(), []);
-    } finally {
-      ufw('--force', 'reset');
-    }
+    });
   });
 
   test('ufw disabled: deploy adds nothing, and takes back the rule an earlier deploy added while it was on', async () => {
-    ufw('allow', '22/tcp');
-    ufw('--force', 'enable');
-    try {
+    await withUfw([], async () => {
       await deploy('fw-sudo', { from: 21001, to: 21999 });
       assert.equal(keyportRules().length, 2);
       assert.match(ufw('disable'), /Firewall stopped/);
@@ -290,9 +294,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
       assert.doesNotMatch(off.firewallLine, /ufw/);
       assert.doesNotMatch(ufw('show', 'added'), /keyport/);
       await uninstall('fw-sudo');
-    } finally {
-      ufw('--force', 'reset');
-    }
+    });
   });
 
   test('firewalld running (the real firewalld 1.3): the range is added at runtime and permanently (no reload), answers over the veth, and is removed on uninstall', async () => {
@@ -326,12 +328,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
         await deploy('fw-sudo', { from: 15001, to: 15099 });
         assert.equal(firewallCmd('--list-ports'), '15001-15099/tcp');
 
-        const key = await core.keys.create('fw-sudo', 'erin');
-        assert.ok(key.port >= 15001 && key.port <= 15099, `key port ${key.port}`);
-        assert.ok(connectsFromClient(key.port), `key port ${key.port} answers from the client namespace`);
-        assert.ok(connectsFromClient(15099, SERVER_IP6), 'the range is open over IPv6 too');
-        assert.equal(connectsFromClient(19999), false, 'a port outside the range stays closed');
-        assert.equal(connectsFromClient(19999, SERVER_IP6), false, 'over IPv6 too');
+        await assertRangeOpen('fw-sudo', 'erin', { from: 15001, to: 15099 });
 
         assert.match(await uninstall('fw-sudo'), /^firewalld: closed 15001-15099\/tcp;/);
         assert.equal(firewallCmd('--list-ports'), '');
@@ -397,20 +394,19 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
   });
 
   test('a failing ufw is not a failed deploy: the log says what to run', async () => {
-    ufw('allow', '22/tcp');
-    ufw('--force', 'enable');
-    // Even root cannot replace an immutable file: the real ufw fails to save the rule.
-    server.exec('chattr', ['+i', '/etc/ufw/user.rules']);
-    try {
-      const { result, firewallLine } = await deploy('fw', { from: 15001, to: 15099 });
-      assert.equal(result.hostFirewall?.opened, null);
-      assert.deepEqual(result.hostFirewall?.todo, ['ufw allow 15001:15099/tcp comment keyport']);
-      assert.match(firewallLine, /could not open 15001-15099\/tcp \(ERROR: '\/etc\/ufw\/user.rules' is not writable \(exit 1\)\); run as root: ufw allow 15001:15099\/tcp comment keyport/);
-      assert.doesNotMatch(await uninstall('fw'), /ufw/, 'nothing was opened, so nothing is deleted');
-    } finally {
-      server.exec('chattr', ['-i', '/etc/ufw/user.rules']);
-      ufw('--force', 'reset');
-    }
+    await withUfw([], async () => {
+      // Even root cannot replace an immutable file: the real ufw fails to save the rule.
+      server.exec('chattr', ['+i', '/etc/ufw/user.rules']);
+      try {
+        const { result, firewallLine } = await deploy('fw', { from: 15001, to: 15099 });
+        assert.equal(result.hostFirewall?.opened, null);
+        assert.deepEqual(result.hostFirewall?.todo, ['ufw allow 15001:15099/tcp comment keyport']);
+        assert.match(firewallLine, /could not open 15001-15099\/tcp \(ERROR: '\/etc\/ufw\/user.rules' is not writable \(exit 1\)\); run as root: ufw allow 15001:15099\/tcp comment keyport/);
+        assert.doesNotMatch(await uninstall('fw'), /ufw/, 'nothing was opened, so nothing is deleted');
+      } finally {
+        server.exec('chattr', ['-i', '/etc/ufw/user.rules']);
+      }
+    });
   });
 
   test("the host's own ufw and firewalld state and firewall are as they were: both ran only inside the test server", () => {

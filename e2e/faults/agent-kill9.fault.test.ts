@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { disagreements, kernelBytes, type ListedKey } from '../../test-support/key-agreement.ts';
-import { suiteFixture } from '../../test-support/suite-fixture.ts';
+import { disposableSuiteFixture } from '../../test-support/suite-fixture.ts';
 import { sleep, waitFor } from '../../test-support/wait.ts';
 import { FAULT_XRAY_API, FaultAgent } from '../support/fault-agent.ts';
 
@@ -20,7 +20,7 @@ const RECONCILE_CYCLES = 2;
  * ports: bytes moved before, during and while the agent was down, each counted once.
  */
 describe('fault: kill -9 of the agent mid-burst', () => {
-  const agent = suiteFixture(() => FaultAgent.start({ sampleIntervalSeconds: 0.5, reconcileCycles: RECONCILE_CYCLES }));
+  const agent = disposableSuiteFixture(() => FaultAgent.start({ sampleIntervalSeconds: 0.5, reconcileCycles: RECONCILE_CYCLES }));
 
   const keys = async (): Promise<ListedKey[]> => (await agent().request('GET', '/api/keys')).body;
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { disagreements, kernelBytes, type ListedKey } from '../../test-support/key-agreement.ts';
-import { suiteFixture } from '../../test-support/suite-fixture.ts';
+import { disposableSuiteFixture } from '../../test-support/suite-fixture.ts';
 import { FAULT_XRAY_API, FaultAgent } from '../support/fault-agent.ts';
 
 const ROUNDS = 4;
@@ -17,7 +17,7 @@ const DOWN = 70_000;
  */
 describe('fault: racing requests on one key', () => {
   // The periodic reconcile is off: what agrees afterwards agrees because the changes were serialized.
-  const agent = suiteFixture(() => FaultAgent.start({ sampleIntervalSeconds: 0.5, reconcileCycles: 0 }));
+  const agent = disposableSuiteFixture(() => FaultAgent.start({ sampleIntervalSeconds: 0.5, reconcileCycles: 0 }));
 
   const keys = async (): Promise<ListedKey[]> => (await agent().request('GET', '/api/keys')).body;
   const create = async (name: string) => {

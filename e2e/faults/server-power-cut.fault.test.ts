@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { suiteFixture } from '../../test-support/suite-fixture.ts';
+import { disposableSuiteFixture } from '../../test-support/suite-fixture.ts';
 import { systemdServerSkipReason } from '../harness/systemd-server.ts';
 import { SystemdAgent } from '../support/systemd-agent.ts';
 
@@ -11,7 +11,7 @@ import { SystemdAgent } from '../support/systemd-agent.ts';
  * in the kernel's counters, which the cut wiped), never counting anything twice.
  */
 describe('a power cut under the agent', { timeout: 180_000, skip: systemdServerSkipReason() }, () => {
-  const agent = suiteFixture(() => SystemdAgent.deploy());
+  const agent = disposableSuiteFixture(() => SystemdAgent.deploy());
 
   test('the agent is back by itself and loses at most what moved since its last cycle, counting nothing twice', async () => {
     const alice = await agent().createKey('alice');

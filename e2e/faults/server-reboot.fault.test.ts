@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { suiteFixture } from '../../test-support/suite-fixture.ts';
+import { disposableSuiteFixture } from '../../test-support/suite-fixture.ts';
 import { systemdServerSkipReason } from '../harness/systemd-server.ts';
 import { SystemdAgent, type CreatedKey } from '../support/systemd-agent.ts';
 
@@ -12,7 +12,7 @@ import { SystemdAgent, type CreatedKey } from '../support/systemd-agent.ts';
  * must be counted once each, although the kernel's counters start again from zero.
  */
 describe('a server rebooted under the agent', { timeout: 180_000, skip: systemdServerSkipReason() }, () => {
-  const agent = suiteFixture(() => SystemdAgent.deploy());
+  const agent = disposableSuiteFixture(() => SystemdAgent.deploy());
 
   test('the agent runs as a systemd unit that is enabled at boot', async () => {
     assert.equal(agent().server.exec('systemctl', ['is-enabled', 'keyport-agent.service']).trim(), 'enabled');

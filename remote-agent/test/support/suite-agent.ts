@@ -1,10 +1,10 @@
-import { suiteFixture } from '../../../test-support/suite-fixture.ts';
+import { disposableSuiteFixture } from '../../../test-support/suite-fixture.ts';
 import { AgentProcess, type AgentOptions } from './agent-process.ts';
 import { removeAgentChains } from './firewall.ts';
 
-/** An agent the tests of one describe block share, started on fresh firewall chains (see suiteFixture). */
+/** An agent the tests of one describe block share, started on fresh firewall chains (see disposableSuiteFixture). */
 export const suiteAgent = (options?: AgentOptions, cleanUp?: () => unknown): (() => AgentProcess) =>
-  suiteFixture(async () => {
+  disposableSuiteFixture(async () => {
     removeAgentChains();
     return AgentProcess.start(options);
   }, cleanUp);

@@ -10,8 +10,7 @@ import { runInProcess } from './testing/run-in-process.ts';
 
 describe('keys list', () => {
   test('prints id, name, port, active and created as a table', async () => {
-    const { core } = fakeCore({ keys: { list: async () => live([ALICE, BOB]) } });
-    const result = await runInProcess(['keys', 'list', 'alpha'], { core });
+    const result = await runInProcess(['keys', 'list', 'alpha'], { services: { keys: { list: async () => live([ALICE, BOB]) } } });
     assert.equal(
       result.stdout,
       'ID                                    NAME                PORT  ACTIVE  CREATED\n' +

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RealityCheckReport, ServerSettingsPatch, ServerSettingsUpdate } from '../../shared/contract/api-types.ts';
-import type { DeployOptions, DeployResult } from '../../shared/contract/deploy.ts';
+import type { DeployOptions } from '../../shared/contract/deploy.ts';
 import { fakeCore } from './testing/fake-core.ts';
+import { DEPLOYED } from './testing/fixtures.ts';
 import { runInProcess } from './testing/run-in-process.ts';
 import { SETTINGS } from '../core/services/testing/server-settings.ts';
 
@@ -83,13 +84,7 @@ describe('server reality', () => {
 });
 
 describe('server deploy --reality-target/--reality-server-names', () => {
-  const result: DeployResult = {
-    release: '20261201-150000',
-    agentVersion: '2.1.3',
-    facts: { os: 'Debian 12', arch: 'x64', init: 'systemd', asRoot: true, xrayVersion: '26.7.28' },
-    runtimeUploaded: false,
-    rolledBack: false,
-  };
+  const result = DEPLOYED;
 
   test('hands the settings to the deploy', async () => {
     const seen: (DeployOptions | undefined)[] = [];

@@ -6,6 +6,7 @@ import type { Command } from './command.ts';
 import { EXIT } from './exit-codes.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { printCached } from './print-cached.ts';
+import { appliedExit, appliedLine } from './settings-applied.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -31,11 +32,8 @@ export const realityCommand: Command = {
   usage: 'server reality NAME [--target HOST:PORT] [--server-names A,B] [--verify]',
   json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(
-      args,
-      { target: { type: 'string' }, 'server-names': { type: 'string' }, verify: { type: 'boolean' } },
-      ['name'],
-    );
+    const options = { target: { type: 'string' }, 'server-names': { type: 'string' }, verify: { type: 'boolean' } } as const;
+    const { values, positional } = parseCommandArgs(args, options, ['name']);
     const patch = realityPatch(values.target, values['server-names']);
     return {
       async run(context) {
@@ -46,16 +44,12 @@ export const realityCommand: Command = {
           const { applied } = update;
           const words =
             realityLines(update.settings) +
-            (!applied
-              ? 'Stored; Xray needed no change.\n'
-              : applied.ok
-                ? `Applied to Xray (${applied.method}): ${applied.detail}.\n`
-                : `Stored, but Xray did not take it yet: ${applied.detail}\n`) +
+            appliedLine(applied, ({ method, detail }) => `Applied to Xray (${method}): ${detail}.`) +
             (patch.reality_server_names ? `Keys' links now carry sni=${update.settings.reality_server_names[0]}: hand out their new links or QR codes.\n` : '');
           // With --verify, the JSON answer is the check's report alone.
           if (!values.verify) answer(context, update, () => words);
           else if (!context.json) context.stdout.write(words);
-          if (!values.verify) return update.applied === null || update.applied.ok ? undefined : EXIT.failed;
+          if (!values.verify) return appliedExit(update);
         } else if (!values.verify) {
           printCached(context, await system.settings(name), realityLines);
           return;

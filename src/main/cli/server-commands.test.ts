@@ -5,7 +5,7 @@ import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, X
 import { KeyportError } from '../../shared/contract/errors.ts';
 import type { AddServerRequest, ServerStatus, SshTarget } from '../../shared/contract/servers.ts';
 import { fakeCore } from './testing/fake-core.ts';
-import { PROBE, SERVER } from './testing/fixtures.ts';
+import { DEPLOYED, PROBE, SERVER } from './testing/fixtures.ts';
 import { runInProcess } from './testing/run-in-process.ts';
 
 const WRONG = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -143,18 +143,20 @@ describe('server list and status', () => {
   });
 });
 
+/** `keyport server VERB alpha` against a core whose fleet.VERB keeps the server names it is given. */
+async function runFleetCall(verb: 'remove' | 'sync') {
+  const seen: string[] = [];
+  const record = async (server: string) => void seen.push(server);
+  const { core } = fakeCore({ fleet: verb === 'remove' ? { remove: record } : { sync: record } });
+  return { run: await runInProcess(['server', verb, 'alpha'], { core }), seen };
+}
+
 describe('server deploy and uninstall', () => {
   const steps: DeployProgress[] = [
     { step: 'upload-runtime', state: 'skipped', message: 'Node 24.21.0 is there already' },
     { step: 'health-check', state: 'done', message: 'the agent answers' },
   ];
-  const result: DeployResult = {
-    release: '20250805-120000',
-    agentVersion: '2.1.3',
-    facts: { os: 'Debian 12', arch: 'x64', init: 'systemd', asRoot: true, xrayVersion: '25.8.3' },
-    runtimeUploaded: false,
-    rolledBack: false,
-  };
+  const result = DEPLOYED;
   const deployCore = (outcome: DeployResult, options: DeployOptions[] = []) =>
     fakeCore({
       deploy: {
@@ -269,19 +271,15 @@ describe('server deploy and uninstall', () => {
   });
 
   test('remove removes the server from keyport', async () => {
-    const removed: string[] = [];
-    const { core } = fakeCore({ fleet: { remove: async (server) => void removed.push(server) } });
-    const run = await runInProcess(['server', 'remove', 'alpha'], { core });
+    const { run, seen } = await runFleetCall('remove');
     assert.equal(run.code, 0);
-    assert.deepEqual(removed, ['alpha']);
+    assert.deepEqual(seen, ['alpha']);
   });
 
   test('sync refreshes that server’s cache; offline it exits 3', async () => {
-    const synced: string[] = [];
-    const { core } = fakeCore({ fleet: { sync: async (server) => void synced.push(server) } });
-    const run = await runInProcess(['server', 'sync', 'alpha'], { core });
+    const { run, seen } = await runFleetCall('sync');
     assert.equal(run.code, 0);
-    assert.deepEqual(synced, ['alpha']);
+    assert.deepEqual(seen, ['alpha']);
     const offline = fakeCore({
       fleet: {
         sync: async () => {

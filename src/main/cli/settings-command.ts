@@ -1,9 +1,9 @@
 import type { ServerSettings, ServerSettingsPatch } from '../../shared/contract/api-types.ts';
 import { answer } from './answer.ts';
 import type { Command } from './command.ts';
-import { EXIT } from './exit-codes.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { printCached } from './print-cached.ts';
+import { appliedExit, appliedLine } from './settings-applied.ts';
 import { UsageError } from './usage-error.ts';
 
 const SWITCH = { on: true, off: false } as const;
@@ -20,11 +20,7 @@ export const settingsCommand: Command = {
   usage: 'server settings NAME [--private-destinations on|off] [--access-log on|off]',
   json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(
-      args,
-      { 'private-destinations': { type: 'string' }, 'access-log': { type: 'string' } },
-      ['name'],
-    );
+    const { values, positional } = parseCommandArgs(args, { 'private-destinations': { type: 'string' }, 'access-log': { type: 'string' } }, ['name']);
     const patch: ServerSettingsPatch = {};
     const privateDestinations = switchValue('--private-destinations', values['private-destinations']);
     const accessLog = switchValue('--access-log', values['access-log']);
@@ -40,13 +36,11 @@ export const settingsCommand: Command = {
         const update = await system.updateSettings(positional.name, patch);
         answer(context, update, ({ settings, applied }) =>
           settingsLines(settings) +
-          (!applied
-            ? 'Stored; Xray needed no change.\n'
-            : applied.ok
-              ? `Applied: Xray ${applied.method === 'restart' ? 'restarted once (its routing and logging cannot change live), so open connections dropped' : `took it (${applied.method})`}.\n`
-              : `Stored, but Xray did not take it yet: ${applied.detail}\n`),
+          appliedLine(applied, ({ method }) =>
+            method === 'restart' ? 'Applied: Xray restarted once (its routing and logging cannot change live), so open connections dropped.' : `Applied: Xray took it (${method}).`,
+          ),
         );
-        return update.applied === null || update.applied.ok ? undefined : EXIT.failed;
+        return appliedExit(update);
       },
     };
   },

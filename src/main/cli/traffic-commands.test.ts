@@ -27,8 +27,7 @@ const identity = { key_id: ALICE.id, key_uuid: ALICE.uuid, key_name: ALICE.name,
 
 describe('traffic', () => {
   test('live prints each port with human byte units and a total', async () => {
-    const { core } = fakeCore({ traffic: { live: async () => live(LIVE) } });
-    const result = await runInProcess(['traffic', 'live', 'alpha'], { core });
+    const result = await runInProcess(['traffic', 'live', 'alpha'], { services: { traffic: { live: async () => live(LIVE) } } });
     assert.equal(
       result.stdout,
       ' PORT  NAME               ACTIVE  CONNS     RX        TX     TOTAL       RATE\n' +

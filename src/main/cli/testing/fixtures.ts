@@ -1,4 +1,5 @@
 import type { ApiKey, KeyConfig } from '../../../shared/contract/api-types.ts';
+import type { DeployResult } from '../../../shared/contract/deploy.ts';
 import type { HostKeyProbe, ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 
@@ -39,3 +40,12 @@ export function live<T>(data: T): Cached<T> {
 export function fromCache<T>(data: T): Cached<T> {
   return { data, source: 'cache', syncedAt: '2025-08-04T18:30:00.000Z' };
 }
+
+/** A deploy that went through on a Debian systemd server as root, the runtime already there. */
+export const DEPLOYED: DeployResult = {
+  release: '20250805-120000',
+  agentVersion: '2.1.3',
+  facts: { os: 'Debian 12', arch: 'x64', init: 'systemd', asRoot: true, xrayVersion: '25.8.3' },
+  runtimeUploaded: false,
+  rolledBack: false,
+};

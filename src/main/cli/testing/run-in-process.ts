@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
 import type { KeyportCore } from '../../core/keyport-core.ts';
 import { runCli } from '../run-cli.ts';
-import { fakeCore } from './fake-core.ts';
+import { fakeCore, type FakeCoreParts } from './fake-core.ts';
 
 export interface InProcessOptions {
   core?: KeyportCore;
+  /** Without `core`: the services of a fake core (fake-core.ts) made for this run. */
+  services?: FakeCoreParts;
   stdin?: string;
   isTTY?: boolean;
   env?: Record<string, string>;
@@ -23,7 +25,7 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
   let stdout = '';
   let stderr = '';
   let coreOpened = false;
-  const core = options.core ?? fakeCore().core;
+  const core = options.core ?? fakeCore(options.services).core;
   const code = await runCli(
     argv,
     {

@@ -1,6 +1,24 @@
 import type { Database } from 'better-sqlite3';
 
 /**
+ * A key's usage per period (a day, a month) as the agent reported it. Part of the first migration,
+ * so its text is shipped: never edit it; a change is a new migration.
+ */
+const usageTable = (table: string, period: string): string => `CREATE TABLE ${table} (
+    server_id       TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+    ${period.padEnd(15)} TEXT NOT NULL,
+    key_id          TEXT NOT NULL,
+    total_bytes     INTEGER NOT NULL,
+    rx_bytes        INTEGER NOT NULL,
+    tx_bytes        INTEGER NOT NULL,
+    max_connections INTEGER NOT NULL,
+    sessions        INTEGER NOT NULL,
+    synced_at       TEXT NOT NULL,
+    PRIMARY KEY (server_id, ${period}, key_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX ${table}_by_key ON ${table}(server_id, key_id, ${period});`;
+
+/**
  * The cache's schema, one entry per version: entry N takes a file from `user_version` N to N + 1.
  * Shipped entries are never edited; a change of schema is a new entry.
  */
@@ -52,34 +70,10 @@ const MIGRATIONS: readonly string[] = [
   -- No foreign key to history_keys: without statistics the planner would look a key's rows up by
   -- the primary key's server_id alone, a scan of the whole server per deleted key. The cache deletes
   -- a key's rows itself, through key_days_by_key.
-  CREATE TABLE key_days (
-    server_id       TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
-    day             TEXT NOT NULL,
-    key_id          TEXT NOT NULL,
-    total_bytes     INTEGER NOT NULL,
-    rx_bytes        INTEGER NOT NULL,
-    tx_bytes        INTEGER NOT NULL,
-    max_connections INTEGER NOT NULL,
-    sessions        INTEGER NOT NULL,
-    synced_at       TEXT NOT NULL,
-    PRIMARY KEY (server_id, day, key_id)
-  ) WITHOUT ROWID;
-  CREATE INDEX key_days_by_key ON key_days(server_id, key_id, day);
+  ${usageTable('key_days', 'day')}
 
   -- Month totals as the agent reported them, for months whose days are not all cached.
-  CREATE TABLE key_months (
-    server_id       TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
-    year_month      TEXT NOT NULL,
-    key_id          TEXT NOT NULL,
-    total_bytes     INTEGER NOT NULL,
-    rx_bytes        INTEGER NOT NULL,
-    tx_bytes        INTEGER NOT NULL,
-    max_connections INTEGER NOT NULL,
-    sessions        INTEGER NOT NULL,
-    synced_at       TEXT NOT NULL,
-    PRIMARY KEY (server_id, year_month, key_id)
-  ) WITHOUT ROWID;
-  CREATE INDEX key_months_by_key ON key_months(server_id, key_id, year_month);
+  ${usageTable('key_months', 'year_month')}
 
   -- Whole responses as last seen, so an offline server answers every read exactly.
   CREATE TABLE snapshots (

@@ -29,19 +29,21 @@ interface ServerRow {
   last_synced_at: string | null;
 }
 
-interface KeyRow {
-  id: string;
-  name: string;
-  uuid: string;
-  port: number;
-  is_active: number;
-  created_at: string;
-}
+/** A cached key: the agent's key as it answered, SQLite's 0/1 for the flag. */
+type KeyRow = Omit<ApiKey, 'is_active'> & { is_active: number };
 
 type UsageRow = DayUsage & { synced_at: string };
 
 const SERVER_COLUMNS = 'id, name, target_json, ssh_alias, host_key_fingerprint, added_at, agent_json, last_synced_at';
 const USAGE_COLUMNS = 'total_bytes, rx_bytes, tx_bytes, max_connections, sessions, synced_at';
+
+/** Writes one key's usage of one period (a `day` of key_days, a `year_month` of key_months), named parameters. */
+const upsertUsageSql = (table: string, period: string): string => `
+  INSERT INTO ${table} (server_id, ${period}, key_id, ${USAGE_COLUMNS})
+  VALUES (@server_id, @${period}, @key_id, @total_bytes, @rx_bytes, @tx_bytes, @max_connections, @sessions, @synced_at)
+  ON CONFLICT (server_id, ${period}, key_id) DO UPDATE SET
+    total_bytes = excluded.total_bytes, rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,
+    max_connections = excluded.max_connections, sessions = excluded.sessions, synced_at = excluded.synced_at`;
 
 /**
  * The console's local copy of every server's data (better-sqlite3, one file), so an offline server
@@ -140,12 +142,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
     this.#deleteKeyMonths = prepare(
       'DELETE FROM key_months INDEXED BY key_months_by_key WHERE server_id = ? AND key_id = ?',
     );
-    this.#upsertDay = prepare(`
-      INSERT INTO key_days (server_id, day, key_id, ${USAGE_COLUMNS})
-      VALUES (@server_id, @day, @key_id, @total_bytes, @rx_bytes, @tx_bytes, @max_connections, @sessions, @synced_at)
-      ON CONFLICT (server_id, day, key_id) DO UPDATE SET
-        total_bytes = excluded.total_bytes, rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,
-        max_connections = excluded.max_connections, sessions = excluded.sessions, synced_at = excluded.synced_at`);
+    this.#upsertDay = prepare(upsertUsageSql('key_days', 'day'));
     this.#selectKeyDays = prepare(`
       SELECT day, ${USAGE_COLUMNS} FROM key_days INDEXED BY key_days_by_key
       WHERE server_id = ? AND key_id = ? AND day BETWEEN ? AND ? ORDER BY day`);
@@ -158,12 +155,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
     this.#selectDayTotals = prepare(
       `SELECT key_id, ${USAGE_COLUMNS} FROM key_days WHERE server_id = ? AND day = ? ORDER BY key_id`,
     );
-    this.#upsertMonth = prepare(`
-      INSERT INTO key_months (server_id, year_month, key_id, ${USAGE_COLUMNS})
-      VALUES (@server_id, @year_month, @key_id, @total_bytes, @rx_bytes, @tx_bytes, @max_connections, @sessions, @synced_at)
-      ON CONFLICT (server_id, year_month, key_id) DO UPDATE SET
-        total_bytes = excluded.total_bytes, rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,
-        max_connections = excluded.max_connections, sessions = excluded.sessions, synced_at = excluded.synced_at`);
+    this.#upsertMonth = prepare(upsertUsageSql('key_months', 'year_month'));
     this.#selectKeyMonths = prepare(
       `SELECT key_id, ${USAGE_COLUMNS} FROM key_months WHERE server_id = ? AND year_month = ? ORDER BY key_id`,
     );

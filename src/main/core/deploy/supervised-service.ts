@@ -1,5 +1,5 @@
-import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
-import { EXIT_OUTPUT_LINES, type AgentExit, type AgentService } from './agent-service.ts';
+import { shellQuote } from '../ssh/remote-host.ts';
+import { EXIT_OUTPUT_LINES } from './agent-service.ts';
 import {
   AGENT_EXIT_FILE,
   AGENT_EXIT_START_REFUSED,
@@ -10,6 +10,7 @@ import {
   SUPERVISOR_PID_FILE,
   SUPERVISOR_SCRIPT,
 } from './remote-layout.ts';
+import { ServiceOnHost } from './service-on-host.ts';
 import { stopPidFileScript } from './stop-pid-file.ts';
 
 const SUPERVISOR = `#!/bin/sh
@@ -40,23 +41,17 @@ const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
  * OpenRC, these test machines). It does not survive a reboot: nothing is installed into the
  * server's init, whichever it is; the next deploy from the console starts it again.
  */
-export class SupervisedService implements AgentService {
+export class SupervisedService extends ServiceOnHost {
   readonly kind = 'supervised';
-  readonly #host: RemoteHost;
-
-  constructor(host: RemoteHost) {
-    this.#host = host;
-  }
-
   async install(): Promise<void> {
-    await this.#host.writeFile(SUPERVISOR_SCRIPT, SUPERVISOR, 0o755);
+    await this.host.writeFile(SUPERVISOR_SCRIPT, SUPERVISOR, 0o755);
   }
 
   async restart(): Promise<void> {
     await this.stop();
     const log = shellQuote(AGENT_LOG_FILE);
     const pidFile = shellQuote(SUPERVISOR_PID_FILE);
-    await this.#host.check(
+    await this.host.check(
       [
         // The agent's log and pid files: the owner's only, as the agent's own files are.
         'umask 077',
@@ -75,20 +70,21 @@ export class SupervisedService implements AgentService {
 
   async stop(): Promise<void> {
     // The supervisor first, or it would start the agent again.
-    await this.#host.check(
+    await this.host.check(
       [stopPidFileScript(SUPERVISOR_PID_FILE, SUPERVISOR_SCRIPT, 2_000), stopPidFileScript(AGENT_PID_FILE, `${KEYPORT_ROOT}/`, 10_000)].join('\n'),
     );
   }
 
-  async lastExit(): Promise<AgentExit> {
-    const exit = await this.#host.run(`cat ${shellQuote(AGENT_EXIT_FILE)} 2>/dev/null`);
-    const log = await this.#host.run(`tail -n ${EXIT_OUTPUT_LINES} ${shellQuote(AGENT_LOG_FILE)} 2>/dev/null`);
-    const status = exit.stdout.trim();
-    return { exitCode: /^\d+$/.test(status) ? Number(status) : undefined, output: log.stdout.trim() };
+  protected async exitStatus(): Promise<string> {
+    return (await this.host.run(`cat ${shellQuote(AGENT_EXIT_FILE)} 2>/dev/null`)).stdout.trim();
+  }
+
+  protected logTailCommand(): string {
+    return `tail -n ${EXIT_OUTPUT_LINES} ${shellQuote(AGENT_LOG_FILE)} 2>/dev/null`;
   }
 
   async remove(): Promise<void> {
     await this.stop();
-    await this.#host.check(`rm -f ${shellQuote(SUPERVISOR_SCRIPT)}`);
+    await this.host.check(`rm -f ${shellQuote(SUPERVISOR_SCRIPT)}`);
   }
 }

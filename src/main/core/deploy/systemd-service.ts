@@ -1,6 +1,7 @@
-import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
-import { EXIT_OUTPUT_LINES, type AgentExit, type AgentService } from './agent-service.ts';
+import { shellQuote } from '../ssh/remote-host.ts';
+import { EXIT_OUTPUT_LINES } from './agent-service.ts';
 import { AGENT_EXIT_START_REFUSED, CURRENT_LINK, SYSTEMD_UNIT_FILE, SYSTEMD_UNIT_NAME } from './remote-layout.ts';
+import { ServiceOnHost } from './service-on-host.ts';
 
 const UNIT = `[Unit]
 Description=Keyport agent
@@ -26,37 +27,33 @@ WantedBy=multi-user.target
 `;
 
 /** The agent as a systemd unit, where systemd is PID 1. */
-export class SystemdService implements AgentService {
+export class SystemdService extends ServiceOnHost {
   readonly kind = 'systemd';
-  readonly #host: RemoteHost;
-
-  constructor(host: RemoteHost) {
-    this.#host = host;
-  }
-
   async install(): Promise<void> {
-    await this.#host.writeFile(SYSTEMD_UNIT_FILE, UNIT, 0o644);
-    await this.#host.check(`systemctl daemon-reload && systemctl enable ${SYSTEMD_UNIT_NAME}`);
+    await this.host.writeFile(SYSTEMD_UNIT_FILE, UNIT, 0o644);
+    await this.host.check(`systemctl daemon-reload && systemctl enable ${SYSTEMD_UNIT_NAME}`);
   }
 
   async restart(): Promise<void> {
-    await this.#host.check(`systemctl restart ${SYSTEMD_UNIT_NAME}`);
+    await this.host.check(`systemctl restart ${SYSTEMD_UNIT_NAME}`);
   }
 
   async stop(): Promise<void> {
-    await this.#host.run(`systemctl stop ${SYSTEMD_UNIT_NAME}`);
+    await this.host.run(`systemctl stop ${SYSTEMD_UNIT_NAME}`);
   }
 
-  async lastExit(): Promise<AgentExit> {
-    const state = await this.#host.run(`systemctl show -p ActiveState -p ExecMainStatus --value ${SYSTEMD_UNIT_NAME}`);
+  protected async exitStatus(): Promise<string> {
+    const state = await this.host.run(`systemctl show -p ActiveState -p ExecMainStatus --value ${SYSTEMD_UNIT_NAME}`);
     const [activeState = '', status = ''] = state.stdout.trim().split('\n');
-    const log = await this.#host.run(`journalctl -u ${SYSTEMD_UNIT_NAME} -n ${EXIT_OUTPUT_LINES} --no-pager -o cat`);
-    const exited = activeState !== 'active' && /^\d+$/.test(status);
-    return { exitCode: exited ? Number(status) : undefined, output: log.stdout.trim() };
+    return activeState === 'active' ? '' : status;
+  }
+
+  protected logTailCommand(): string {
+    return `journalctl -u ${SYSTEMD_UNIT_NAME} -n ${EXIT_OUTPUT_LINES} --no-pager -o cat`;
   }
 
   async remove(): Promise<void> {
-    await this.#host.run(
+    await this.host.run(
       [
         `systemctl disable --now ${SYSTEMD_UNIT_NAME} 2>/dev/null`,
         `rm -f ${shellQuote(SYSTEMD_UNIT_FILE)}`,

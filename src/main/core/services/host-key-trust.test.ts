@@ -10,12 +10,21 @@ import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import { ConsoleCache } from '../cache/console-cache.ts';
 import { CACHE_FILE_NAME, openKeyportCore, type KeyportCore } from '../keyport-core.ts';
 
-/** The server is reinstalled: the open connection ends, and sshd comes back with a new host key. */
-async function reinstall(server: TestServer): Promise<void> {
+/** The server is reinstalled: the open connection ends, and sshd comes back with a new host key. Answers the one it had. */
+async function reinstall(server: TestServer): Promise<string> {
+  const accepted = server.hostKeyFingerprint;
   await server.stopSshd();
   server.replaceHostKey();
   server.startSshd();
   await waitForPort(server.sshPort);
+  return accepted;
+}
+
+/** Closes the core, destroys the test server and removes the home: those of them that were made. */
+async function tearDown(core: KeyportCore | undefined, server: TestServer | undefined, home: string | undefined): Promise<void> {
+  await core?.close();
+  await server?.destroy();
+  if (home) rmSync(home, { recursive: true, force: true });
 }
 
 const OTHER_KEY = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -50,14 +59,11 @@ describe('trusting a changed host key', { timeout: 120_000 }, () => {
   });
 
   after(async () => {
-    await core?.close();
-    await server?.destroy();
-    if (home) rmSync(home, { recursive: true, force: true });
+    await tearDown(core, server, home);
   });
 
   test('a changed key is a state naming both fingerprints, and calls are refused naming the server', async () => {
-    const accepted = server.hostKeyFingerprint;
-    await reinstall(server);
+    const accepted = await reinstall(server);
     const status = await core.fleet.status('alpha');
     assert.equal(status.state, 'host-key-changed');
     assert.deepEqual(status.hostKeyChange, {
@@ -157,14 +163,11 @@ describe('trusting a changed host key through a ProxyJump hop', { timeout: 120_0
 
   after(async () => {
     process.env.HOME = savedHome;
-    await core?.close();
-    await server?.destroy();
-    if (home) rmSync(home, { recursive: true, force: true });
+    await tearDown(core, server, home);
   });
 
   test("the hop's new key is named, and trusting it reaches the server behind it again", async () => {
-    const accepted = server.hostKeyFingerprint;
-    await reinstall(server);
+    const accepted = await reinstall(server);
     const hop = `127.0.0.1:${server.sshPort}`;
     const status = await core.fleet.status('behind');
     assert.equal(status.state, 'host-key-changed');

@@ -2,7 +2,8 @@ import type { ApiKey, KeyConfig } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Cached, Keys } from '../../../shared/contract/services.ts';
-import { ALL_KEY_SNAPSHOTS, KEY_HISTORY_SNAPSHOTS, SNAPSHOTS } from '../cache/snapshot-kinds.ts';
+import type { AgentClient } from '../agent-client/agent-client.ts';
+import { ALL_KEY_SNAPSHOTS, KEY_HISTORY_SNAPSHOTS, SNAPSHOTS, type KeySnapshotKind } from '../cache/snapshot-kinds.ts';
 import { ServerService } from './server-service.ts';
 
 export class KeysService extends ServerService implements Keys {
@@ -27,13 +28,7 @@ export class KeysService extends ServerService implements Keys {
   }
 
   async remove(serverName: string, keyId: string): Promise<void> {
-    await this.calls.write(serverName, (server) => ({
-      send: (client) => client.deleteKey(keyId),
-      record: () => {
-        this.cache.deleteKey(server.id, keyId);
-        this.cache.deleteKeySnapshots(server.id, keyId, ALL_KEY_SNAPSHOTS);
-      },
-    }));
+    await this.#writeForgetting(serverName, keyId, (client) => client.deleteKey(keyId), ALL_KEY_SNAPSHOTS, (serverId) => this.cache.deleteKey(serverId, keyId));
   }
 
   setActive(serverName: string, keyId: string, active: boolean): Promise<ApiKey> {
@@ -64,11 +59,24 @@ export class KeysService extends ServerService implements Keys {
   }
 
   async resetHistory(serverName: string, keyId: string): Promise<void> {
+    await this.#writeForgetting(serverName, keyId, (client) => client.resetKeyTrafficHistory(keyId), KEY_HISTORY_SNAPSHOTS, (serverId) =>
+      this.cache.clearKeyHistory(serverId, keyId),
+    );
+  }
+
+  /** A write to one key after which the cache forgets what `forget` drops and the key's snapshots of `kinds`. */
+  async #writeForgetting(
+    serverName: string,
+    keyId: string,
+    send: (client: AgentClient) => Promise<unknown>,
+    kinds: readonly KeySnapshotKind[],
+    forget: (serverId: string) => void,
+  ): Promise<void> {
     await this.calls.write(serverName, (server) => ({
-      send: (client) => client.resetKeyTrafficHistory(keyId),
+      send,
       record: () => {
-        this.cache.clearKeyHistory(server.id, keyId);
-        this.cache.deleteKeySnapshots(server.id, keyId, KEY_HISTORY_SNAPSHOTS);
+        forget(server.id);
+        this.cache.deleteKeySnapshots(server.id, keyId, kinds);
       },
     }));
   }

@@ -3,9 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { Client } from 'ssh2';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
+import { suiteFixture } from '../../../../test-support/suite-fixture.ts';
 import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import { fingerprintOf } from './host-key.ts';
 
@@ -31,15 +32,10 @@ describe('fingerprintOf', () => {
   });
 
   describe("the test server's host key, as ssh2 receives it", () => {
-    let server: TestServer;
-    before(async () => {
-      server = await TestServer.create(await freePort());
-    });
-    after(async () => {
-      await server?.destroy();
-    });
+    const suite = suiteFixture(async () => TestServer.create(await freePort()), (server) => server.destroy());
 
     test('equals what ssh-keygen prints for the key file', async () => {
+      const server = suite();
       const received = await new Promise<Buffer>((resolve, reject) => {
         const client = new Client();
         let key: Buffer | undefined;

@@ -8,16 +8,12 @@ import { resolveSshAlias } from './ssh-config.ts';
 
 const home = '/home/ann';
 const resolve = (alias: string, configText: string) => resolveSshAlias(alias, { configText, home, localUser: 'ann' });
+/** What an alias resolves to: `hostName` with the defaults (port 22, the local user, no keys, no jumps) but for `changes`. */
+const resolvedAs = (hostName: string, changes: Partial<ReturnType<typeof resolve>> = {}) => ({ hostName, port: 22, user: 'ann', identityFiles: [], proxyJump: [], ...changes });
 
 describe('resolveSshAlias', () => {
   test('an alias the config does not mention gets the defaults: itself, port 22, the local user, no keys, no jumps', () => {
-    assert.deepEqual(resolve('vps1', 'Host other\n  HostName 10.0.0.9\n'), {
-      hostName: 'vps1',
-      port: 22,
-      user: 'ann',
-      identityFiles: [],
-      proxyJump: [],
-    });
+    assert.deepEqual(resolve('vps1', 'Host other\n  HostName 10.0.0.9\n'), resolvedAs('vps1'));
   });
 
   test('a missing config file gives the defaults too', () => {
@@ -27,13 +23,7 @@ describe('resolveSshAlias', () => {
 
   test('reads HostName, Port, User and IdentityFile of the matching block', () => {
     const config = ['Host vps1', '  HostName 203.0.113.5', '  Port 2222', '  User root', '  IdentityFile /keys/vps1', ''].join('\n');
-    assert.deepEqual(resolve('vps1', config), {
-      hostName: '203.0.113.5',
-      port: 2222,
-      user: 'root',
-      identityFiles: ['/keys/vps1'],
-      proxyJump: [],
-    });
+    assert.deepEqual(resolve('vps1', config), resolvedAs('203.0.113.5', { port: 2222, user: 'root', identityFiles: ['/keys/vps1'] }));
   });
 
   test('one Host line may list several patterns', () => {
@@ -61,13 +51,7 @@ describe('resolveSshAlias', () => {
   });
 
   test('keywords are case-insensitive and host patterns compare caseless', () => {
-    assert.deepEqual(resolve('VPS1', 'HOST vps1\n  hostname 10.1.1.1\n  pOrT 23\n'), {
-      hostName: '10.1.1.1',
-      port: 23,
-      user: 'ann',
-      identityFiles: [],
-      proxyJump: [],
-    });
+    assert.deepEqual(resolve('VPS1', 'HOST vps1\n  hostname 10.1.1.1\n  pOrT 23\n'), resolvedAs('10.1.1.1', { port: 23 }));
   });
 
   test('key=value and key = value work as key value does', () => {

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isKeyportError, type KeyportErrorCode } from '../../../shared/contract/errors.ts';
 import { TestServer } from '../../../../e2e/harness/test-server.ts';
+import { suiteFixture } from '../../../../test-support/suite-fixture.ts';
 import { freePort, waitForPort } from '../../../../test-support/tcp-traffic.ts';
 import { probeHostKey, SshLink, type SshEndpoint, type SshLinkOptions } from './ssh-link.ts';
 import { assertUploadsExact } from './testing/exact-uploads.ts';
@@ -409,15 +410,10 @@ function cutOpenSessions(port: number): void {
 }
 
 describe('SshLink, when a server it knows comes back with another host key', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await TestServer.create(await freePort());
-  });
-  after(async () => {
-    await server?.destroy();
-  });
+  const suite = suiteFixture(async () => TestServer.create(await freePort()), (server) => server.destroy());
 
   test('the next connection is refused as host-key-changed, naming the accepted and the presented key', async () => {
+    const server = suite();
     const accepted = server.hostKeyFingerprint;
     const link = new SshLink({
       endpoint: { host: '127.0.0.1', port: server.sshPort, user: 'root' },

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { clearOperation, useOperation } from '../state/operations-store.ts';
+import { DialogActions } from './dialog-actions.tsx';
 import { InlineError } from './inline-error.tsx';
 import { ModalDialog } from './modal-dialog.tsx';
 import { Spinner } from './spinner.tsx';
@@ -30,21 +31,12 @@ export function ConfirmDialog({ title, children, confirmLabel, operationId, onCo
     <ModalDialog title={title} onClose={close} testId="confirm-dialog">
       <div className="confirm-text">{children}</div>
       <InlineError message={operation.error} testId="confirm-error" />
-      <div className="dialog-actions">
+      <DialogActions
+        back={{ label: 'Cancel', testId: 'confirm-cancel', onClick: close }}
+        go={{ label: confirmLabel, tone: 'danger', testId: 'confirm-ok', disabled: operation.running, onClick: () => void confirm() }}
+      >
         {operation.running && <Spinner label="Working…" />}
-        <button type="button" onClick={close} data-testid="confirm-cancel">
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="danger"
-          disabled={operation.running}
-          data-testid="confirm-ok"
-          onClick={() => void confirm()}
-        >
-          {confirmLabel}
-        </button>
-      </div>
+      </DialogActions>
     </ModalDialog>
   );
 }

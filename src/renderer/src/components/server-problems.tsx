@@ -1,12 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { ServerProblem } from '../../../shared/contract/server-health.ts';
 import { problemDetail, problemTitle } from '../format/problem-words.ts';
 import { selectStatus, useFleetStore } from '../state/fleet-store.ts';
 import { useNavigationStore } from '../state/navigation-store.ts';
-import { useOperation } from '../state/operations-store.ts';
+import { useOperation, type OperationState } from '../state/operations-store.ts';
 import { checkPortsOperation, selectXrayInstall, syncConfigOperation, useServerHealthStore } from '../state/server-health-store.ts';
 import { StepList } from './step-list.tsx';
 import { InlineError } from './inline-error.tsx';
+import { LabelledInput } from './labelled-input.tsx';
 import { Spinner } from './spinner.tsx';
 
 const NO_PROBLEMS: ServerProblem[] = [];
@@ -64,12 +65,9 @@ function SyncNowButton({ serverId, small = false }: { serverId: string; small?: 
   const syncNow = useServerHealthStore((state) => state.syncNow);
   const sync = useOperation(syncConfigOperation(serverId));
   return (
-    <span className="problem-fix">
-      <button type="button" className={small ? 'small-button' : 'primary'} disabled={sync.running} onClick={() => void syncNow(serverId)} data-testid="problem-sync-now">
-        {sync.running ? 'Syncing…' : 'Sync now'}
-      </button>
-      <InlineError message={sync.error} testId="problem-sync-error" />
-    </span>
+    <FixButton operation={sync} onClick={() => void syncNow(serverId)} className={small ? 'small-button' : 'primary'} testIds={['problem-sync-now', 'problem-sync-error']}>
+      {sync.running ? 'Syncing…' : 'Sync now'}
+    </FixButton>
   );
 }
 
@@ -77,14 +75,47 @@ function CheckPortsButton({ serverId, small = false }: { serverId: string; small
   const checkPorts = useServerHealthStore((state) => state.checkPorts);
   const check = useOperation(checkPortsOperation(serverId));
   return (
+    <FixButton operation={check} onClick={() => void checkPorts(serverId)} className={small ? 'small-button' : undefined} testIds={['problem-check-ports', 'problem-check-error']}>
+      {check.running ? 'Checking…' : 'Check again'}
+    </FixButton>
+  );
+}
+
+interface FixButtonProps {
+  operation: OperationState;
+  onClick: () => void;
+  className: string | undefined;
+  /** The button's and its error's. */
+  testIds: [string, string];
+  children: ReactNode;
+}
+
+/** A problem's fix as one button, disabled while it runs, with the run's failure beside it. */
+function FixButton({ operation, onClick, className, testIds: [buttonId, errorId], children }: FixButtonProps) {
+  return (
     <span className="problem-fix">
-      <button type="button" className={small ? 'small-button' : undefined} disabled={check.running} onClick={() => void checkPorts(serverId)} data-testid="problem-check-ports">
-        {check.running ? 'Checking…' : 'Check again'}
+      <button type="button" className={className} disabled={operation.running} onClick={onClick} data-testid={buttonId}>
+        {children}
       </button>
-      <InlineError message={check.error} testId="problem-check-error" />
+      <InlineError message={operation.error} testId={errorId} />
     </span>
   );
 }
+
+const VERSION_FIELD = {
+  label: 'Version',
+  placeholder: 'the checked release',
+  size: 16,
+  'aria-label': 'Xray version (empty: the release Keyport was checked against)',
+  testId: 'install-xray-version',
+};
+const MIRROR_FIELD = {
+  label: 'Mirror',
+  placeholder: "GitHub's XTLS/Xray-core releases",
+  size: 34,
+  'aria-label': 'Releases URL (optional mirror)',
+  testId: 'install-xray-releases-url',
+};
 
 /** Version and, for servers that cannot reach GitHub, a mirror laid out like its releases. */
 function InstallXrayForm({ serverId }: { serverId: string }) {
@@ -101,28 +132,8 @@ function InstallXrayForm({ serverId }: { serverId: string }) {
   };
   return (
     <form className="install-xray inline-form" onSubmit={submit} data-testid="install-xray-form">
-      <label>
-        Version{' '}
-        <input
-          value={version}
-          onChange={(event) => setVersion(event.target.value)}
-          placeholder="the checked release"
-          size={16}
-          aria-label="Xray version (empty: the release Keyport was checked against)"
-          data-testid="install-xray-version"
-        />
-      </label>
-      <label>
-        Mirror{' '}
-        <input
-          value={releasesUrl}
-          onChange={(event) => setReleasesUrl(event.target.value)}
-          placeholder="GitHub's XTLS/Xray-core releases"
-          size={34}
-          aria-label="Releases URL (optional mirror)"
-          data-testid="install-xray-releases-url"
-        />
-      </label>
+      <LabelledInput {...VERSION_FIELD} value={version} onChange={setVersion} />
+      <LabelledInput {...MIRROR_FIELD} value={releasesUrl} onChange={setReleasesUrl} />
       <button type="submit" className="primary" disabled={install?.running} data-testid="install-xray-button">
         {install?.running ? 'Installing…' : 'Install Xray'}
       </button>

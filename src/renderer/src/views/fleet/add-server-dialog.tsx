@@ -1,3 +1,4 @@
+import { DialogActions } from '../../components/dialog-actions.tsx';
 import { InlineError } from '../../components/inline-error.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { Spinner } from '../../components/spinner.tsx';
@@ -33,23 +34,19 @@ export function AddServerDialog() {
             <strong>{added.name}</strong> is added{added.agent ? ' and already runs the agent' : ''}. Deploy the agent now to start managing
             keys on it?
           </p>
-          <div className="dialog-actions">
-            <button type="button" onClick={close} data-testid="add-server-done">
-              Later
-            </button>
-            <button
-              type="button"
-              className="primary"
-              data-testid="add-server-deploy"
-              onClick={() => {
+          <DialogActions
+            back={{ label: 'Later', testId: 'add-server-done', onClick: close }}
+            go={{
+              label: added.agent ? 'Redeploy now' : 'Deploy now',
+              tone: 'primary',
+              testId: 'add-server-deploy',
+              onClick: () => {
                 close();
                 goFleet();
                 void deploy(added.id);
-              }}
-            >
-              {added.agent ? 'Redeploy now' : 'Deploy now'}
-            </button>
-          </div>
+              },
+            }}
+          />
         </div>
       )}
       <InlineError message={error} testId="add-server-error" />

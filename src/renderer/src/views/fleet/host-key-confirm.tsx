@@ -1,4 +1,5 @@
 import type { HostKeyProbe } from '../../../../shared/contract/servers.ts';
+import { DialogActions } from '../../components/dialog-actions.tsx';
 
 interface HostKeyConfirmProps {
   probe: HostKeyProbe;
@@ -31,14 +32,10 @@ export function HostKeyConfirm({ probe, busy, onAccept, onBack }: HostKeyConfirm
           </ul>
         </div>
       )}
-      <div className="dialog-actions">
-        <button type="button" onClick={onBack} disabled={busy} data-testid="add-server-back">
-          Back
-        </button>
-        <button type="button" className="primary" onClick={onAccept} disabled={busy} data-testid="host-key-accept">
-          Accept key and add server
-        </button>
-      </div>
+      <DialogActions
+        back={{ label: 'Back', testId: 'add-server-back', onClick: onBack, disabled: busy }}
+        go={{ label: 'Accept key and add server', tone: 'primary', testId: 'host-key-accept', onClick: onAccept, disabled: busy }}
+      />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { InlineError } from '../../components/inline-error.tsx';
+import { TextInput } from '../../components/text-input.tsx';
 import { keyWriteError } from '../../format/key-write-error.ts';
 import { renameKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { clearOperation, useOperation } from '../../state/operations-store.ts';
@@ -44,13 +45,7 @@ export function KeyNameHeading({ serverId, keyId, keyName, canRename }: KeyNameH
   return (
     <form className="key-rename" onSubmit={(event) => void submit(event)}>
       <div className="inline-form">
-        <input
-          value={draft}
-          onChange={(event) => setDraft(event.target.value)}
-          aria-label="New name of the key"
-          autoFocus
-          data-testid="key-rename-name"
-        />
+        <TextInput value={draft} onChange={setDraft} aria-label="New name of the key" autoFocus testId="key-rename-name" />
         <button type="submit" className="primary" disabled={operation.running || typed === ''} data-testid="key-rename-save">
           {operation.running ? 'Renaming…' : 'Save'}
         </button>

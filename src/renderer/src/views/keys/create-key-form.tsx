@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiKey } from '../../../../shared/contract/api-types.ts';
 import { InlineError } from '../../components/inline-error.tsx';
+import { TextInput } from '../../components/text-input.tsx';
 import { keyWriteError } from '../../format/key-write-error.ts';
 import { linkWarning } from '../../format/problem-words.ts';
 import { selectStatus, useFleetStore } from '../../state/fleet-store.ts';
@@ -35,13 +36,7 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
   return (
     <form className="create-key" onSubmit={(event) => void submit(event)}>
       <div className="inline-form">
-        <input
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          placeholder="New key name, e.g. alice@example.com"
-          aria-label="New key name"
-          data-testid="create-key-name"
-        />
+        <TextInput value={name} onChange={setName} placeholder="New key name, e.g. alice@example.com" aria-label="New key name" testId="create-key-name" />
         <button type="submit" className="primary" disabled={operation.running || !name.trim()} data-testid="create-key-button">
           {operation.running ? 'Creating…' : 'Create key'}
         </button>

@@ -1,0 +1,130 @@
+import type { TSchema } from '@sinclair/typebox';
+import {
+  cleanupTrafficHistory,
+  createKey,
+  deleteKey,
+  getConfigStatus,
+  getDailyKeysTraffic,
+  getDailyTraffic,
+  getKey,
+  getKeyConfig,
+  getKeyLiveTraffic,
+  getKeyMonthlyTraffic,
+  getKeyTrafficHistory,
+  getLiveTraffic,
+  getMonthlyTraffic,
+  getOpenApiDocument,
+  getPorts,
+  getSettings,
+  getTrafficHistory,
+  getTrafficStatus,
+  getTrafficSummary,
+  getXrayConfigStatus,
+  listKeys,
+  resetKeyLiveTraffic,
+  resetKeyTrafficHistory,
+  resetPorts,
+  syncConfig,
+  syncXrayConfig,
+  updateKey,
+  updateSettings,
+  validatePorts,
+  validateXraySync,
+  verifyReality,
+  type BodyOf,
+  type EndpointDefinition,
+  type ParamsOf,
+  type QueryOf,
+  type ResponseOf,
+} from '../../../../remote-agent/src/api/index.ts';
+
+/** What a call of an endpoint carries: exactly the parts its definition has, typed from its schemas. */
+export type CallInput<E extends EndpointDefinition> = (E['params'] extends TSchema ? { params: ParamsOf<E> } : { params?: undefined }) &
+  // A query field with a default may be left out: the agent fills it in.
+  (E['querystring'] extends TSchema ? { query?: Partial<QueryOf<E>> } : { query?: undefined }) &
+  (E['body'] extends TSchema ? { body: BodyOf<E> } : { body?: undefined });
+
+export interface CallOptions {
+  /** Longer than the client's own timeout for endpoints that take longer; never shorter. */
+  timeoutMs?: number;
+}
+
+/** A named client method: the endpoint it calls and how its arguments become the call's input. */
+export interface AgentMethod<E extends EndpointDefinition, A extends unknown[]> {
+  endpoint: E;
+  input: (...args: A) => CallInput<E>;
+  options?: CallOptions;
+}
+
+const method = <E extends EndpointDefinition, A extends unknown[]>(
+  endpoint: E,
+  input: (...args: A) => NoInfer<CallInput<E>>,
+  options?: CallOptions,
+): AgentMethod<E, A> => ({ endpoint, input, options });
+
+const noInput = (): Record<string, never> => ({});
+const keyIdParam = (keyId: string) => ({ params: { key_id: keyId } });
+const dateParam = (date: string) => ({ params: { date } });
+const yearMonthQuery = (yearMonth?: string) => ({ query: { year_month: yearMonth } });
+
+/** verify-reality probes the target from the server: up to three bounded steps of 4 s each. */
+const VERIFY_REALITY_TIMEOUT_MS = 30_000;
+/** A settings change re-applies every key's inbound: thousands of them, in batches. */
+const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
+
+/**
+ * The AgentClient's named methods, one an endpoint of remote-agent/src/api and named as it is:
+ * each is only the mapping of its arguments onto the endpoint's params, query and body.
+ */
+export const AGENT_METHODS = {
+  // Keys
+  createKey: method(createKey, (name: string) => ({ body: { name } })),
+  listKeys: method(listKeys, noInput),
+  getKey: method(getKey, keyIdParam),
+  /** Renames (`{ name }`), enables (`{ is_active: true }`) or disables a key, or both at once. */
+  updateKey: method(updateKey, (keyId: string, changes: BodyOf<typeof updateKey>) => ({ params: { key_id: keyId }, body: changes })),
+  getKeyConfig: method(getKeyConfig, keyIdParam),
+  deleteKey: method(deleteKey, keyIdParam),
+  // Live traffic
+  getLiveTraffic: method(getLiveTraffic, noInput),
+  getKeyLiveTraffic: method(getKeyLiveTraffic, keyIdParam),
+  resetKeyLiveTraffic: method(resetKeyLiveTraffic, keyIdParam),
+  // History
+  getTrafficHistory: method(getTrafficHistory, noInput),
+  getKeyTrafficHistory: method(getKeyTrafficHistory, keyIdParam),
+  /** One UTC day (`YYYY-MM-DD`) across all keys. */
+  getDailyTraffic: method(getDailyTraffic, dateParam),
+  /** One UTC day (`YYYY-MM-DD`) per key, for the keys that moved bytes or opened connections (beyond the spec). */
+  getDailyKeysTraffic: method(getDailyKeysTraffic, dateParam),
+  resetKeyTrafficHistory: method(resetKeyTrafficHistory, keyIdParam),
+  /** Deletes daily rows and samples older than `daysToKeep` days (the agent's default: 30). */
+  cleanupTrafficHistory: method(cleanupTrafficHistory, (daysToKeep?: number) => ({ query: { days_to_keep: daysToKeep } })),
+  // Months (`yearMonth` is `YYYY-MM`; the agent defaults to the current UTC month)
+  getMonthlyTraffic: method(getMonthlyTraffic, yearMonthQuery),
+  getKeyMonthlyTraffic: method(getKeyMonthlyTraffic, (keyId: string, yearMonth?: string) => ({ ...keyIdParam(keyId), ...yearMonthQuery(yearMonth) })),
+  // System
+  getTrafficStatus: method(getTrafficStatus, noInput),
+  getTrafficSummary: method(getTrafficSummary, noInput),
+  getConfigStatus: method(getConfigStatus, noInput),
+  /** Brings the firewall rules and Xray in step with the keys. */
+  syncConfig: method(syncConfig, noInput),
+  getXrayConfigStatus: method(getXrayConfigStatus, noInput),
+  syncXrayConfig: method(syncXrayConfig, noInput),
+  validateXraySync: method(validateXraySync, noInput),
+  verifyReality: method(verifyReality, noInput, { timeoutMs: VERIFY_REALITY_TIMEOUT_MS }),
+  /** The server's settings (beyond the spec): Reality target, names and fingerprint, and the agent's switches. */
+  getSettings: method(getSettings, noInput),
+  /** Changes some settings; the agent rewrites Xray's config and re-applies every inbound. */
+  updateSettings: method(updateSettings, (patch: BodyOf<typeof updateSettings>) => ({ body: patch }), { timeoutMs: SETTINGS_CHANGE_TIMEOUT_MS }),
+  getPorts: method(getPorts, noInput),
+  /** Reassigns every key a port from the start of the range: moved keys need new links. */
+  resetPorts: method(resetPorts, noInput),
+  validatePorts: method(validatePorts, noInput),
+  /** The agent's OpenAPI 3 document (its shape is OpenAPI's; the agent declares no schema for it). */
+  getOpenApiDocument: method(getOpenApiDocument, noInput),
+};
+
+/** The methods' types, from the table: each returns its endpoint's whole 200 answer. */
+export type AgentMethods = {
+  [K in keyof typeof AGENT_METHODS]: (typeof AGENT_METHODS)[K] extends AgentMethod<infer E, infer A> ? (...args: A) => Promise<ResponseOf<E>> : never;
+};
