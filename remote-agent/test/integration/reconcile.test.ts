@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
-import { removeAgentChains } from '../support/firewall.ts';
+import { changeElement, removeAgentChains } from '../support/firewall.ts';
 import { disagreements, liveInboundTags, runHere, type ListedKey } from '../../../test-support/key-agreement.ts';
 import { waitFor } from '../../../test-support/wait.ts';
 
@@ -43,12 +43,10 @@ describe('the periodic reconcile', () => {
     const orphanTag = 'keyport-00000000-0000-4000-8000-00000000dead';
     addInboundBehindTheAgent(active, orphanTag, ORPHAN_PORT);
     addInboundBehindTheAgent(active, 'admin-own', FOREIGN_PORT);
-    for (const iptables of ['iptables', 'ip6tables']) {
-      execFileSync(iptables, ['-w', '-A', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(ORPHAN_RULE_PORT), '-j', 'RETURN']);
-    }
-    execFileSync('ip6tables', ['-w', '-A', 'KEYPORT_OUT', '-p', 'tcp', '-m', 'tcp', '--sport', String(ORPHAN_V6_PORT), '-j', 'RETURN']);
+    changeElement('add', 'rx', ORPHAN_RULE_PORT);
+    changeElement('add', 'tx', ORPHAN_V6_PORT);
     execFileSync(FAKE_XRAY, ['api', 'rmi', '-s', api(), `keyport-${active.id}`]);
-    execFileSync('iptables', ['-w', '-D', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(disabled.port), '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+    changeElement('delete', 'blocked', disabled.port);
 
     const summary = (changes: Array<{ kind: string; tag: string | null; port: number | null }>) =>
       changes.map((change) => `${change.kind} ${change.tag ?? change.port}`).sort();
