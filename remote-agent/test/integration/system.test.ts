@@ -66,6 +66,7 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     assert.equal(status.xray.live, null);
     assert.equal(status.xray.api.reachable, false);
     assert.equal(status.firewall.in_sync, true);
+    assert.equal(status.firewall.unavailable_reason, null);
     const validation = (await agent.get('/api/system/xray/validate-sync')).body.data;
     assert.equal(validation.valid, false);
     assert.deepEqual(validation.checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok]), [
