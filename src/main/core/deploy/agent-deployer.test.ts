@@ -129,6 +129,7 @@ describe('deploying the agent to a server as root', () => {
       'upload-runtime:started', 'upload-runtime:done',
       'upload-agent:started', 'upload-agent:done',
       'configure:started', 'configure:done',
+      'firewall-tools:started', 'firewall-tools:skipped',
       'install-service:started', 'install-service:done',
       'start:started', 'start:done',
       'health-check:started', 'health-check:done',
