@@ -211,7 +211,7 @@ export class PortFirewall {
     return this.#serialized(async () => {
       const result: SyncResult = { added: [], removed: [], repaired: [], reblocked: [] };
       if (!this.#available) return result;
-      const current = await this.#current();
+      const current = await this.#currentOrRemade();
       const wanted = new Map(desired.map((entry) => [entry.port, entry.blocked]));
       const block: number[] = [];
       const unblock: number[] = [];
@@ -236,6 +236,20 @@ export class PortFirewall {
       ]);
       return result;
     });
+  }
+
+  /**
+   * The sets as they are; a table removed under the agent (`nft flush ruleset`, as a reload of
+   * nftables.service does) is made again, empty, so the sync can put every port back.
+   */
+  async #currentOrRemade(): Promise<Map<number, PortRules>> {
+    try {
+      return await this.#current();
+    } catch (error) {
+      this.#log.warn(`nftables: table inet ${NFT_TABLE} unreadable (${(error as Error).message}), made again`);
+      await mustRun('nft', ['-f', '-'], layoutScript());
+      return this.#current();
+    }
   }
 
   async #current(): Promise<Map<number, PortRules>> {
