@@ -63,7 +63,13 @@ export async function nftJumpDeletions(family: LegacyFamily): Promise<string[]> 
   for (const { parent, chain } of PARENTS) {
     const listed = await tryRun('nft', ['-j', '-a', 'list', 'chain', family.nftFamily, 'filter', parent]);
     if (listed === undefined) continue;
-    const items = (JSON.parse(listed) as { nftables?: unknown[] }).nftables ?? [];
+    let items: unknown[];
+    try {
+      items = (JSON.parse(listed) as { nftables?: unknown[] }).nftables ?? [];
+    } catch {
+      // Unreadable here: deleteJumps removes them with iptables right after.
+      continue;
+    }
     for (const item of items) {
       const rule = (item as { rule?: { handle?: unknown; expr?: unknown[] } }).rule;
       const jumps = rule?.expr?.some((expr) => (expr as { jump?: { target?: unknown } }).jump?.target === chain);
