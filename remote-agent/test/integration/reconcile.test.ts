@@ -12,7 +12,7 @@ import { waitFor } from '../../../test-support/wait.ts';
 const ORPHAN_PORT = 10950;
 const ORPHAN_RULE_PORT = 10951;
 const FOREIGN_PORT = 10952;
-const ORPHAN_V6_PORT = 10953;
+const ORPHAN_TX_PORT = 10953;
 
 describe('the periodic reconcile', () => {
   let agent: AgentProcess;
@@ -44,7 +44,7 @@ describe('the periodic reconcile', () => {
     addInboundBehindTheAgent(active, orphanTag, ORPHAN_PORT);
     addInboundBehindTheAgent(active, 'admin-own', FOREIGN_PORT);
     changeElement('add', 'rx', ORPHAN_RULE_PORT);
-    changeElement('add', 'tx', ORPHAN_V6_PORT);
+    changeElement('add', 'tx', ORPHAN_TX_PORT);
     execFileSync(FAKE_XRAY, ['api', 'rmi', '-s', api(), `keyport-${active.id}`]);
     changeElement('delete', 'blocked', disabled.port);
 
@@ -62,8 +62,8 @@ describe('the periodic reconcile', () => {
     assert.equal(status.reconcile.every_cycles, 2);
     assert.equal(status.reconcile.last_run_ok, true);
     assert.match(status.reconcile.last_run_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
-    // A port is reported once though its rules were in both families, and also when in IPv6 only.
-    assert.deepEqual(summary(status.reconcile.removed), [`firewall_rules ${ORPHAN_RULE_PORT}`, `firewall_rules ${ORPHAN_V6_PORT}`, `inbound ${orphanTag}`]);
+    // A port is reported once, whichever of its sets it was in: rx alone, or tx alone.
+    assert.deepEqual(summary(status.reconcile.removed), [`firewall_rules ${ORPHAN_RULE_PORT}`, `firewall_rules ${ORPHAN_TX_PORT}`, `inbound ${orphanTag}`]);
     assert.deepEqual(summary(status.reconcile.restored), [`firewall_rules ${disabled.port}`, `inbound keyport-${active.id}`]);
     assert.ok(status.reconcile.removed.every((change: { detail: string }) => /no (active )?key owns (it|them)$/.test(change.detail)));
 
