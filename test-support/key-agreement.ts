@@ -18,25 +18,29 @@ export interface ListedKey {
   is_active: boolean;
 }
 
-/** The agent's rules exactly as `iptables -S` prints them for a key's port, REJECT first. */
-export function rulesOfKey(key: ListedKey): string[] {
-  const port = key.port;
-  return [
-    ...(key.is_active ? [] : [`-A KEYPORT_IN -p tcp -m tcp --dport ${port} -j REJECT --reject-with tcp-reset`]),
-    `-A KEYPORT_IN -p tcp -m tcp --dport ${port} --tcp-flags FIN,SYN,RST,ACK SYN`,
-    `-A KEYPORT_IN -p tcp -m tcp --dport ${port} -j RETURN`,
-    `-A KEYPORT_OUT -p tcp -m tcp --sport ${port} -j RETURN`,
-  ];
+/** The agent's nftables sets a key's port must be in: the counters, and `blocked` while disabled. */
+export function setsOfKey(key: ListedKey): string[] {
+  return [...(key.is_active ? [] : ['blocked']), 'rx', 'syn', 'tx'];
 }
 
-/** The rules of the agent's two chains, per port, in chain order. */
-export function agentRulesByPort(iptables: string, run: RunCommand): Map<number, string[]> {
+interface ListedSet {
+  name: string;
+  elem?: Array<number | { elem: { val: number; counter: { packets: number; bytes: number } } }>;
+}
+
+/** The sets of the agent's table (`nft -j list table inet keyport`). */
+function agentSets(run: RunCommand): ListedSet[] {
+  const listed = JSON.parse(run('nft', ['-j', 'list', 'table', 'inet', 'keyport'])) as { nftables: Array<{ set?: ListedSet }> };
+  return listed.nftables.flatMap((item) => (item.set ? [item.set] : []));
+}
+
+/** Per port, the names of the agent's sets it is in, sorted. */
+export function agentSetsByPort(run: RunCommand): Map<number, string[]> {
   const byPort = new Map<number, string[]>();
-  for (const chain of ['KEYPORT_IN', 'KEYPORT_OUT']) {
-    for (const line of run(iptables, ['-w', '-S', chain]).split('\n')) {
-      if (!line.startsWith('-A')) continue;
-      const port = Number(/--[ds]port (\d+)/.exec(line)?.[1] ?? -1);
-      byPort.set(port, [...(byPort.get(port) ?? []), line]);
+  for (const set of agentSets(run)) {
+    for (const elem of set.elem ?? []) {
+      const port = typeof elem === 'number' ? elem : elem.elem.val;
+      byPort.set(port, [...(byPort.get(port) ?? []), set.name].sort());
     }
   }
   return byPort;
@@ -49,24 +53,23 @@ export function liveInboundTags(xrayApiAddress: string, run: RunCommand): string
 }
 
 /**
- * Everything on which the keys, the firewall (IPv4 and IPv6) and Xray's live inbounds disagree,
- * as sentences; empty when they agree: a key has exactly its rules (REJECT first while disabled),
- * an active key has its inbound, and nothing else has rules or a keyport inbound.
+ * Everything on which the keys, the firewall (one inet table: IPv4 and IPv6) and Xray's live
+ * inbounds disagree, as sentences; empty when they agree: a key's port is in exactly its sets
+ * (`blocked` too while disabled), an active key has its inbound, and nothing else is in a set or
+ * has a keyport inbound.
  */
 export function disagreements(keys: readonly ListedKey[], xrayApiAddress: string, run: RunCommand = runHere): string[] {
   const found: string[] = [];
   const byPort = new Map(keys.map((key) => [key.port, key]));
-  for (const iptables of ['iptables', 'ip6tables']) {
-    const rules = agentRulesByPort(iptables, run);
-    for (const [port, lines] of rules) {
-      const key = byPort.get(port);
-      if (!key) found.push(`${iptables}: port ${port} has rules but no key: ${lines.join(' | ')}`);
-      else if (lines.join('\n') !== rulesOfKey(key).join('\n')) {
-        found.push(`${iptables}: key ${key.id} (port ${port}, active ${key.is_active}) has ${lines.join(' | ')}`);
-      }
+  const sets = agentSetsByPort(run);
+  for (const [port, names] of sets) {
+    const key = byPort.get(port);
+    if (!key) found.push(`nft: port ${port} is in ${names.join(', ')} but no key owns it`);
+    else if (names.join(' ') !== setsOfKey(key).join(' ')) {
+      found.push(`nft: key ${key.id} (port ${port}, active ${key.is_active}) is in ${names.join(', ')}`);
     }
-    for (const key of keys) if (!rules.has(key.port)) found.push(`${iptables}: key ${key.id} (port ${key.port}) has no rules`);
   }
+  for (const key of keys) if (!sets.has(key.port)) found.push(`nft: key ${key.id} (port ${key.port}) is in no set`);
   const tags = liveInboundTags(xrayApiAddress, run).filter((tag) => tag.startsWith('keyport-'));
   const activeTags = new Set(keys.filter((key) => key.is_active).map((key) => `keyport-${key.id}`));
   for (const tag of tags) if (!activeTags.has(tag)) found.push(`xray: inbound ${tag} is live but no active key owns it`);
@@ -74,15 +77,14 @@ export function disagreements(keys: readonly ListedKey[], xrayApiAddress: string
   return found;
 }
 
-/** What the kernel counted on a key port's byte rules, both families summed: the truth the agent's totals must equal. */
+/** What the kernel counted for a key port (its rx and tx elements, IPv4 and IPv6 alike): the truth the agent's totals must equal. */
 export function kernelBytes(port: number, run: RunCommand = runHere): { rxBytes: number; txBytes: number } {
   const total = { rxBytes: 0, txBytes: 0 };
-  for (const save of ['iptables-save', 'ip6tables-save']) {
-    for (const line of run(save, ['-c', '-t', 'filter']).split('\n')) {
-      const rule = /^\[\d+:(\d+)\] -A (KEYPORT_IN|KEYPORT_OUT) -p tcp -m tcp --([ds])port (\d+) -j RETURN$/.exec(line);
-      if (!rule || Number(rule[4]) !== port) continue;
-      if (rule[2] === 'KEYPORT_IN') total.rxBytes += Number(rule[1]);
-      else total.txBytes += Number(rule[1]);
+  for (const set of agentSets(run)) {
+    if (set.name !== 'rx' && set.name !== 'tx') continue;
+    for (const elem of set.elem ?? []) {
+      if (typeof elem === 'number' || elem.elem.val !== port) continue;
+      total[set.name === 'rx' ? 'rxBytes' : 'txBytes'] += elem.elem.counter.bytes;
     }
   }
   return total;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { damagePage } from '../../test-support/damage-page.ts';
+import { agentSetsByPort, runInNamespace } from '../../test-support/key-agreement.ts';
 import { AgentRun, TestNamespace } from '../support/agent-in-namespace.ts';
 
 const EXIT_START_REFUSED = 3;
@@ -21,7 +22,7 @@ describe('a lost or damaged agent database', { timeout: 90_000 }, () => {
   let agent: AgentRun | undefined;
   let keyIds: string[] = [];
   const file = (name: string) => join(dataDir, name);
-  const rules = () => namespace.exec('iptables-save', ['-t', 'filter']).split('\n').filter((line) => line.includes('KEYPORT')).join('\n');
+  const rules = () => JSON.stringify([...agentSetsByPort(runInNamespace(namespace.name))].sort(([a], [b]) => a - b));
   const inboundTags = () => (JSON.parse(readFileSync(file('xray-config.json'), 'utf8')).inbounds as Array<{ tag: string }>).map((inbound) => inbound.tag).sort();
   const newestBackup = () => join(dataDir, 'backups', readdirSync(join(dataDir, 'backups')).filter((name) => name.endsWith('.db')).sort().at(-1)!);
   const serve = async (extraFlags: string[] = []) => {

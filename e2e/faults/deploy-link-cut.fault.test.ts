@@ -20,7 +20,7 @@ const BUNDLE = join(REPO, 'out', 'agent', 'keyport-agent.mjs');
 /** "Promptly": a cut link ends the deploy within this, whatever the step (it used to take 15 minutes). */
 const PROMPT_MS = 10_000;
 /** Every step of a deploy that runs on the server, in order; a cut at each leaves the lock behind. */
-const STEPS: DeployStepName[] = ['detect', 'upload-runtime', 'upload-agent', 'configure', 'install-service', 'start', 'health-check', 'host-firewall', 'cleanup'];
+const STEPS: DeployStepName[] = ['detect', 'upload-runtime', 'upload-agent', 'configure', 'firewall-tools', 'install-service', 'start', 'health-check', 'host-firewall', 'cleanup'];
 
 /**
  * A link cut during each deploy step, against a real sshd: the sshd processes of the session are

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { agentSetsByPort, kernelBytes, runInNamespace } from '../../test-support/key-agreement.ts';
 import { waitFor } from '../../test-support/wait.ts';
 import { AgentBridge, type AgentResponse } from './agent-bridge.ts';
 import { AGENT_ENTRY, agentFlags, stopAgentXray, waitForAgentApi } from './agent-launch.ts';
@@ -32,14 +33,10 @@ export class TestNamespace {
     this.exec(process.execPath, [MOVE_BYTES, String(port), String(uploadBytes), String(downloadBytes)]);
   }
 
-  /** The bytes the kernel counted on the agent's rx rule for `port` (IPv4), as `iptables-save -c` prints them. */
+  /** The bytes the kernel counted on the agent's rx element for `port` (nftables, IPv4 and IPv6 alike). */
   rxCounter(port: number): number {
-    const line = this.exec('iptables-save', ['-c', '-t', 'filter'])
-      .split('\n')
-      .find((rule) => rule.endsWith(`-A KEYPORT_IN -p tcp -m tcp --dport ${port} -j RETURN`));
-    const bytes = /^\[\d+:(\d+)\]/.exec(line ?? '')?.[1];
-    if (bytes === undefined) throw new Error(`no rx rule for port ${port}`);
-    return Number(bytes);
+    if (!agentSetsByPort(runInNamespace(this.name)).get(port)?.includes('rx')) throw new Error(`no rx element for port ${port}`);
+    return kernelBytes(port, runInNamespace(this.name)).rxBytes;
   }
 
   /** Deletes the namespace; the processes in it were the test's and are stopped by then. */

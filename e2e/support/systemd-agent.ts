@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { agentSetsByPort, kernelBytes, runInNamespace } from '../../test-support/key-agreement.ts';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { sleep, waitFor } from '../../test-support/wait.ts';
 import { SystemdServer } from '../harness/systemd-server.ts';
@@ -87,21 +88,15 @@ export class SystemdAgent {
     return this.server.exec('systemctl', ['show', '-P', 'ActiveState', 'keyport-agent.service']).trim();
   }
 
-  firewallRules(): string[] {
-    return execFileSync('ip', ['netns', 'exec', this.server.namespace, 'iptables-save', '-c', '-t', 'filter'], { encoding: 'utf8' }).split('\n');
-  }
-
-  /** The kernel's own count of a key port's bytes since this boot (IPv4: the traffic here is on 127.0.0.1). */
+  /** The kernel's own count of a key port's bytes since this boot (the agent's nftables elements; 0 while there are none). */
   kernelCounters(port: number): Totals {
-    const rules = this.firewallRules();
-    const bytesOf = (rule: string) => {
-      const line = rules.find((candidate) => candidate.endsWith(rule));
-      return line ? Number(line.match(/^\[\d+:(\d+)\]/)![1]) : 0;
-    };
-    return {
-      rx: bytesOf(`-A KEYPORT_IN -p tcp -m tcp --dport ${port} -j RETURN`),
-      tx: bytesOf(`-A KEYPORT_OUT -p tcp -m tcp --sport ${port} -j RETURN`),
-    };
+    try {
+      const counted = kernelBytes(port, runInNamespace(this.server.namespace));
+      return { rx: counted.rxBytes, tx: counted.txBytes };
+    } catch {
+      // No table yet (the agent has not started since the boot): nothing counted.
+      return { rx: 0, tx: 0 };
+    }
   }
 
   /** The kernel's counters once a connection's last packets (FIN, ACK) are in. */
@@ -185,8 +180,7 @@ export class SystemdAgent {
       assert.fail(`keyport-agent.service is not active after the boot:\n${this.server.exec('journalctl', ['-b', '-u', 'keyport-agent.service', '--no-pager'])}`),
     );
     await waitFor(`port ${serving.port} to serve again`, () => (this.serves(serving.port) ? true : undefined), 30_000);
-    const block = `-A KEYPORT_IN -p tcp -m tcp --dport ${blocked.port} -j REJECT --reject-with tcp-reset`;
-    assert.ok(this.firewallRules().some((rule) => rule.endsWith(block)), `the disabled key's port ${blocked.port} is blocked again`);
+    assert.ok(agentSetsByPort(runInNamespace(this.server.namespace)).get(blocked.port)?.includes('blocked'), `the disabled key's port ${blocked.port} is blocked again`);
     assert.equal(this.serves(blocked.port), false, `the disabled key's port ${blocked.port} does not serve`);
   }
 }

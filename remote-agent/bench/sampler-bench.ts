@@ -24,7 +24,7 @@ export interface CycleFigures {
   movedMs: number;
   /** Child processes spawned by one cycle (the same in every measured cycle, else an error). */
   spawnsPerCycle: number;
-  /** Median of one `iptables-save -c -t filter` plus one `ip6tables-save -c -t filter` on the same rules. */
+  /** Median of one `nft -j list table inet keyport` on the same sets. */
   saveMs: number;
 }
 
@@ -35,7 +35,7 @@ const MOVED_BASELINE = -1000;
 let spawned = 0;
 diagnostics.subscribe('child_process', () => (spawned += 1));
 
-/** Seeds `ports` keys, installs their real iptables rules, and times Sampler.cycle() idle and with traffic. */
+/** Seeds `ports` keys, installs their real nftables set elements, and times Sampler.cycle() idle and with traffic. */
 export async function benchSamplingCycle(ports: number, runs: number): Promise<CycleFigures> {
   await removeAgentChains();
   const dir = await mkdtemp(join(tmpdir(), 'keyport-bench-cycle-'));
@@ -93,14 +93,12 @@ function setBaselines(db: DatabaseSync, counterIds: readonly string[], value: nu
   });
 }
 
-/** The floor of any cycle: reading both counter tables once, nothing else. */
+/** The floor of any cycle: reading the counter sets once, nothing else. */
 async function timeSaves(runs: number): Promise<number> {
   const times: number[] = [];
   for (let index = 0; index < runs; index += 1) {
     const startedMs = performance.now();
-    for (const save of ['iptables-save', 'ip6tables-save']) {
-      await run(save, ['-c', '-t', 'filter'], { maxBuffer: 64 * 1024 * 1024 });
-    }
+    await run('nft', ['-j', 'list', 'table', 'inet', 'keyport'], { maxBuffer: 64 * 1024 * 1024 });
     times.push(performance.now() - startedMs);
   }
   return median(times);

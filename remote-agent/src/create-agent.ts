@@ -104,7 +104,8 @@ export async function createAgent(
     app,
     ctx,
     async start() {
-      await firewall.prepare();
+      // The sampler takes the last counters of an older agent's iptables chains before they go.
+      await firewall.prepare(sampler);
       await keys.syncFirewall();
       await xray.sync();
       await sampler.cycle();

@@ -1,6 +1,6 @@
 import { utcDay } from '../api/calendar.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { PortFirewall } from './firewall/port-firewall.ts';
+import type { PortFirewall, RetiredCounters } from './firewall/port-firewall.ts';
 import { readSocketTable } from './net/socket-table.ts';
 import type { KeyStore } from './store/key-store.ts';
 import type { KeyCycleDelta, TrafficStore } from './store/traffic-store.ts';
@@ -34,7 +34,7 @@ interface PortDelta {
  * stored baselines (a counter that went backwards was reset, so its whole value is new), and one
  * transaction that writes the deltas together with the new baselines.
  */
-export class Sampler {
+export class Sampler implements RetiredCounters {
   readonly #firewall: PortFirewall;
   readonly #keys: KeyStore;
   readonly #traffic: TrafficStore;
@@ -95,6 +95,33 @@ export class Sampler {
 
   live(keyId: string): LiveTraffic {
     return this.#live.get(keyId) ?? NO_TRAFFIC;
+  }
+
+  /**
+   * The last values of an older agent's iptables counters (keyed `v4:rx:PORT`, frozen: nothing
+   * counts into them any more), recorded against their baselines like a cycle's readings.
+   */
+  absorbRetired(counters: Map<string, number>): void {
+    const atMs = this.#now();
+    const { portDeltas, baselines } = this.#deltasOf(counters);
+    const deltas: KeyCycleDelta[] = [];
+    for (const key of this.#keys.list()) {
+      const moved = portDeltas.get(key.port);
+      if (moved && moved.rx + moved.tx + moved.syn > 0) {
+        deltas.push({ keyId: key.id, rxBytes: moved.rx, txBytes: moved.tx, newConnections: moved.syn, connections: 0 });
+      }
+    }
+    // The baselines stay until the chains are gone: a restart in between finds them equal, so counts nothing twice.
+    this.#traffic.recordCycle({ atMs, day: utcDay(atMs), deltas, baselines });
+    for (const [counterId, value] of baselines) this.#baselines.set(counterId, value);
+  }
+
+  /** Forgets the baselines of the iptables chains of before (keyed by address family). */
+  dropRetiredBaselines(): void {
+    for (const counterId of this.#baselines.keys()) {
+      if (/^v[46]:/.test(counterId)) this.#baselines.delete(counterId);
+    }
+    this.#traffic.forgetFamilyBaselines();
   }
 
   /**
@@ -174,7 +201,8 @@ export class Sampler {
       const baseline = this.#baselines.get(counterId) ?? 0;
       if (value === baseline) continue;
       if (this.#staleMidCycle.some((isStale) => isStale(counterId))) continue;
-      const [, kind, portText] = counterId.split(':') as [string, keyof PortDelta, string];
+      // `kind:port` (nftables), or `family:kind:port` (the iptables chains of before).
+      const [kind, portText] = counterId.split(':').slice(-2) as [keyof PortDelta, string];
       const port = Number(portText);
       baselines.set(counterId, value);
       const delta = value > baseline ? value - baseline : value;

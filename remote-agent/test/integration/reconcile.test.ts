@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { suiteAgent } from '../support/suite-agent.ts';
 import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
+import { changeElement } from '../support/firewall.ts';
 import { disagreements, liveInboundTags, runHere, type ListedKey } from '../../../test-support/key-agreement.ts';
 import { waitFor } from '../../../test-support/wait.ts';
 
 const ORPHAN_PORT = 10950;
 const ORPHAN_RULE_PORT = 10951;
 const FOREIGN_PORT = 10952;
-const ORPHAN_V6_PORT = 10953;
+const ORPHAN_TX_PORT = 10953;
 
 describe('the periodic reconcile', () => {
   const agent = suiteAgent({ reconcileCycles: 2 });
@@ -36,12 +37,10 @@ describe('the periodic reconcile', () => {
     const orphanTag = 'keyport-00000000-0000-4000-8000-00000000dead';
     addInboundBehindTheAgent(active, orphanTag, ORPHAN_PORT);
     addInboundBehindTheAgent(active, 'admin-own', FOREIGN_PORT);
-    for (const iptables of ['iptables', 'ip6tables']) {
-      execFileSync(iptables, ['-w', '-A', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(ORPHAN_RULE_PORT), '-j', 'RETURN']);
-    }
-    execFileSync('ip6tables', ['-w', '-A', 'KEYPORT_OUT', '-p', 'tcp', '-m', 'tcp', '--sport', String(ORPHAN_V6_PORT), '-j', 'RETURN']);
+    changeElement('add', 'rx', ORPHAN_RULE_PORT);
+    changeElement('add', 'tx', ORPHAN_TX_PORT);
     execFileSync(FAKE_XRAY, ['api', 'rmi', '-s', api(), `keyport-${active.id}`]);
-    execFileSync('iptables', ['-w', '-D', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(disabled.port), '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+    changeElement('delete', 'blocked', disabled.port);
 
     const summary = (changes: Array<{ kind: string; tag: string | null; port: number | null }>) =>
       changes.map((change) => `${change.kind} ${change.tag ?? change.port}`).sort();
@@ -57,8 +56,8 @@ describe('the periodic reconcile', () => {
     assert.equal(status.reconcile.every_cycles, 2);
     assert.equal(status.reconcile.last_run_ok, true);
     assert.match(status.reconcile.last_run_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
-    // A port is reported once though its rules were in both families, and also when in IPv6 only.
-    assert.deepEqual(summary(status.reconcile.removed), [`firewall_rules ${ORPHAN_RULE_PORT}`, `firewall_rules ${ORPHAN_V6_PORT}`, `inbound ${orphanTag}`]);
+    // A port is reported once, whichever of its sets it was in: rx alone, or tx alone.
+    assert.deepEqual(summary(status.reconcile.removed), [`firewall_rules ${ORPHAN_RULE_PORT}`, `firewall_rules ${ORPHAN_TX_PORT}`, `inbound ${orphanTag}`]);
     assert.deepEqual(summary(status.reconcile.restored), [`firewall_rules ${disabled.port}`, `inbound keyport-${active.id}`]);
     assert.ok(status.reconcile.removed.every((change: { detail: string }) => /no (active )?key owns (it|them)$/.test(change.detail)));
 

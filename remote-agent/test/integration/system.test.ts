@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { AgentProcess } from '../support/agent-process.ts';
 import { FAKE_XRAY } from '../../../test-support/stand-in-xray.ts';
-import { agentRules, removeAgentChains } from '../support/firewall.ts';
+import { agentRules, changeElement, removeAgentChains } from '../support/firewall.ts';
 import { lsi } from '../support/xray-api.ts';
 import { moveBytes } from '../../../test-support/tcp-traffic.ts';
 import { waitFor } from '../../../test-support/wait.ts';
@@ -67,6 +67,7 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     assert.equal(status.xray.live, null);
     assert.equal(status.xray.api.reachable, false);
     assert.equal(status.firewall.in_sync, true);
+    assert.equal(status.firewall.unavailable_reason, null);
     const validation = (await agent.get('/api/system/xray/validate-sync')).body.data;
     assert.equal(validation.valid, false);
     assert.deepEqual(validation.checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok]), [
@@ -134,8 +135,8 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
 
   test('firewall drift is reported by config-status and repaired by sync-config', async () => {
     const [key] = (await agent.get('/api/keys')).body;
-    execFileSync('iptables', ['-w', '-D', 'KEYPORT_OUT', '-p', 'tcp', '-m', 'tcp', '--sport', String(key.port), '-j', 'RETURN']);
-    execFileSync('iptables', ['-w', '-A', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', '10900', '-j', 'RETURN']);
+    changeElement('delete', 'tx', key.port);
+    changeElement('add', 'rx', 10900);
     const drifted = (await configStatus()).firewall;
     assert.equal(drifted.in_sync, false);
     assert.deepEqual(drifted.incomplete_ports, [key.port]);
@@ -188,9 +189,7 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
 
   test('ports status flags a key whose port is outside the range or not counted', async () => {
     const [key] = (await agent.get('/api/keys')).body;
-    execFileSync('iptables', ['-w', '-D', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(key.port), '-j', 'RETURN']);
-    execFileSync('iptables', ['-w', '-D', 'KEYPORT_IN', '-p', 'tcp', '-m', 'tcp', '--dport', String(key.port), '--tcp-flags', 'FIN,SYN,RST,ACK', 'SYN']);
-    execFileSync('iptables', ['-w', '-D', 'KEYPORT_OUT', '-p', 'tcp', '-m', 'tcp', '--sport', String(key.port), '-j', 'RETURN']);
+    for (const set of ['rx', 'tx', 'syn'] as const) changeElement('delete', set, key.port);
     const ports = (await agent.get('/api/system/ports/status')).body.data;
     assert.equal(ports.valid, false);
     assert.deepEqual(ports.issues, [{ port: key.port, key_id: key.id, problem: 'no traffic-counting firewall rules' }]);

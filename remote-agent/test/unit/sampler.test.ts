@@ -32,6 +32,9 @@ function stubFirewall() {
     fail(error: Error | undefined) {
       failure = error;
     },
+    clear() {
+      counters.clear();
+    },
   };
 }
 
@@ -83,7 +86,7 @@ const bytes = (traffic: TrafficStore, keyId: string) => {
 describe('Sampler', () => {
   test('the first cycle counts the raw counter values, there being no baseline yet', async () => {
     const { stub, sampler, portA, traffic, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 1000, [`v4:tx:${portA}`]: 5000, [`v4:syn:${portA}`]: 3 });
+    stub.set({ [`rx:${portA}`]: 1000, [`tx:${portA}`]: 5000, [`syn:${portA}`]: 3 });
     await tick(sampler);
     assert.deepEqual(bytes(traffic, 'a'), { rx: 1000, tx: 5000, connections: 3 });
     assert.equal(traffic.days('a')[0]?.sessions, 3);
@@ -92,9 +95,9 @@ describe('Sampler', () => {
 
   test('later cycles count only the increase since the previous reading', async () => {
     const { stub, sampler, portA, traffic, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 1000, [`v4:syn:${portA}`]: 3 });
+    stub.set({ [`rx:${portA}`]: 1000, [`syn:${portA}`]: 3 });
     await tick(sampler);
-    stub.set({ [`v4:rx:${portA}`]: 1500, [`v4:syn:${portA}`]: 4 });
+    stub.set({ [`rx:${portA}`]: 1500, [`syn:${portA}`]: 4 });
     await tick(sampler);
     await tick(sampler); // unchanged counters add nothing
     assert.deepEqual(bytes(traffic, 'a'), { rx: 1500, tx: 0, connections: 4 });
@@ -102,31 +105,41 @@ describe('Sampler', () => {
 
   test('a counter that went backwards was reset: its whole new value counts, never a negative', async () => {
     const { stub, sampler, portA, traffic, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 1500 });
+    stub.set({ [`rx:${portA}`]: 1500 });
     await tick(sampler);
-    stub.set({ [`v4:rx:${portA}`]: 200 });
-    await tick(sampler);
-    assert.equal(bytes(traffic, 'a').rx, 1700);
-    stub.set({ [`v4:rx:${portA}`]: 0 });
+    stub.set({ [`rx:${portA}`]: 200 });
     await tick(sampler);
     assert.equal(bytes(traffic, 'a').rx, 1700);
-    stub.set({ [`v4:rx:${portA}`]: 300 });
+    stub.set({ [`rx:${portA}`]: 0 });
+    await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 1700);
+    stub.set({ [`rx:${portA}`]: 300 });
     await tick(sampler);
     assert.equal(bytes(traffic, 'a').rx, 2000);
   });
 
-  test('IPv4 and IPv6 counters of one port add up', async () => {
-    const { stub, sampler, portA, traffic, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 100, [`v6:rx:${portA}`]: 50, [`v4:tx:${portA}`]: 7, [`v6:tx:${portA}`]: 3 });
+  test('an older agent\'s counters (per family, absorbed at the move) and the nftables ones of one port add up, each once', async () => {
+    const { stub, sampler, portA, traffic, tick, db, samplerOver } = setup();
+    // The old agent recorded 100 + 50; its chains then counted up to 130 + 80 before the move.
+    stub.set({ [`v4:rx:${portA}`]: 100, [`v6:rx:${portA}`]: 50 });
     await tick(sampler);
-    stub.set({ [`v6:rx:${portA}`]: 80 });
-    await tick(sampler);
-    assert.deepEqual(bytes(traffic, 'a'), { rx: 180, tx: 10, connections: 0 });
+    stub.clear();
+    const moved = samplerOver(db);
+    moved.absorbRetired(new Map([[`v4:rx:${portA}`, 130], [`v6:rx:${portA}`, 80], [`v4:tx:${portA}`, 7]]));
+    assert.deepEqual(bytes(traffic, 'a'), { rx: 210, tx: 7, connections: 0 });
+    // A start stopped before the chains were removed absorbs the same values again: nothing new.
+    samplerOver(db).absorbRetired(new Map([[`v4:rx:${portA}`, 130], [`v6:rx:${portA}`, 80], [`v4:tx:${portA}`, 7]]));
+    assert.deepEqual(bytes(traffic, 'a'), { rx: 210, tx: 7, connections: 0 });
+    moved.dropRetiredBaselines();
+    assert.deepEqual([...traffic.loadBaselines().keys()].filter((id) => /^v[46]:/.test(id)), []);
+    stub.set({ [`rx:${portA}`]: 40 });
+    await tick(moved);
+    assert.deepEqual(bytes(traffic, 'a'), { rx: 250, tx: 7, connections: 0 });
   });
 
   test('each port\'s counters go to the key on that port', async () => {
     const { stub, sampler, portA, portB, traffic, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 10, [`v4:rx:${portB}`]: 20, 'v4:rx:10000': 999 });
+    stub.set({ [`rx:${portA}`]: 10, [`rx:${portB}`]: 20, 'rx:10000': 999 });
     const report = await tick(sampler);
     assert.equal(bytes(traffic, 'a').rx, 10);
     assert.equal(bytes(traffic, 'b').rx, 20);
@@ -136,7 +149,7 @@ describe('Sampler', () => {
 
   test('totals survive a restart: a new Sampler over the same database does not count old bytes again', async () => {
     const { stub, sampler, samplerOver, path, portA, traffic, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 1000 });
+    stub.set({ [`rx:${portA}`]: 1000 });
     await tick(sampler);
 
     const reopened = openDatabase(path);
@@ -144,7 +157,7 @@ describe('Sampler', () => {
       const restarted = samplerOver(reopened);
       await tick(restarted);
       assert.equal(bytes(traffic, 'a').rx, 1000);
-      stub.set({ [`v4:rx:${portA}`]: 1200 });
+      stub.set({ [`rx:${portA}`]: 1200 });
       await tick(restarted);
       assert.equal(bytes(traffic, 'a').rx, 1200);
     } finally {
@@ -154,10 +167,10 @@ describe('Sampler', () => {
 
   test('after forgetPorts the next reading of that port counts from zero', async () => {
     const { stub, sampler, samplerOver, db, portA, portB, traffic, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 1000, [`v4:rx:${portB}`]: 1000 });
+    stub.set({ [`rx:${portA}`]: 1000, [`rx:${portB}`]: 1000 });
     await tick(sampler);
     sampler.forgetPorts([portA]);
-    stub.set({ [`v4:rx:${portA}`]: 1200, [`v4:rx:${portB}`]: 1200 });
+    stub.set({ [`rx:${portA}`]: 1200, [`rx:${portB}`]: 1200 });
     await tick(sampler);
     assert.equal(bytes(traffic, 'a').rx, 2200);
     assert.equal(bytes(traffic, 'b').rx, 1200);
@@ -170,34 +183,37 @@ describe('Sampler', () => {
 
   test('a port forgotten while a cycle reads its old rules is not charged their counters', async () => {
     const { stub, sampler, portA, traffic, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 1000 });
+    stub.set({ [`rx:${portA}`]: 1000 });
     await tick(sampler);
     // The key on portA is deleted and a new key takes the port while the next read is in flight.
-    stub.set({ [`v4:rx:${portA}`]: 1100 });
+    stub.set({ [`rx:${portA}`]: 1100 });
     const inFlight = sampler.cycle();
     sampler.forgetPorts([portA]);
     await inFlight;
-    stub.set({ [`v4:rx:${portA}`]: 300 });
+    stub.set({ [`rx:${portA}`]: 300 });
     await tick(sampler);
     assert.equal(bytes(traffic, 'a').rx, 1300, 'the old 1100 is read once and ignored; the fresh rules count 300');
   });
 
-  test('forgetting one address family leaves the other family\'s baseline alone', async () => {
-    const { stub, sampler, portA, traffic, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 1000, [`v6:rx:${portA}`]: 500 });
+  test('forgetPorts forgets the port\'s nftables baselines and any left of the old per-family ones', async () => {
+    const { stub, sampler, samplerOver, db, portA, portB, traffic, tick } = setup();
+    stub.set({ [`rx:${portA}`]: 1000, [`v6:rx:${portA}`]: 500, [`rx:${portB}`]: 10 });
     await tick(sampler);
-    sampler.forgetPorts([portA], 'v6');
-    stub.set({ [`v4:rx:${portA}`]: 1000, [`v6:rx:${portA}`]: 20 });
-    await tick(sampler);
+    sampler.forgetPorts([portA]);
+    assert.deepEqual([...traffic.loadBaselines().keys()].sort(), [`rx:${portB}`]);
+    stub.clear();
+    stub.set({ [`rx:${portA}`]: 20, [`rx:${portB}`]: 10 });
+    await tick(samplerOver(db));
     assert.equal(bytes(traffic, 'a').rx, 1520);
+    assert.equal(bytes(traffic, 'b').rx, 10);
   });
 
   test('the live rate is the bytes of the last cycle over the time since the one before', async () => {
     const { stub, sampler, portA, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 4000, [`v4:tx:${portA}`]: 1000 });
+    stub.set({ [`rx:${portA}`]: 4000, [`tx:${portA}`]: 1000 });
     await tick(sampler);
     assert.deepEqual(sampler.live('a'), { connections: 0, rateBytesPerSec: 1000 }, 'first cycle: over one interval');
-    stub.set({ [`v4:rx:${portA}`]: 6000, [`v4:tx:${portA}`]: 2000 });
+    stub.set({ [`rx:${portA}`]: 6000, [`tx:${portA}`]: 2000 });
     await tick(sampler, 10_000);
     assert.deepEqual(sampler.live('a'), { connections: 0, rateBytesPerSec: 300 });
     await tick(sampler);
@@ -207,9 +223,9 @@ describe('Sampler', () => {
   test('bytes land on the UTC day of the cycle', async () => {
     const { stub, sampler, portA, traffic, tick } = setup();
     const toMidnight = Date.UTC(2025, 8, 2) - T0;
-    stub.set({ [`v4:rx:${portA}`]: 100 });
+    stub.set({ [`rx:${portA}`]: 100 });
     await tick(sampler, toMidnight - 1);
-    stub.set({ [`v4:rx:${portA}`]: 150 });
+    stub.set({ [`rx:${portA}`]: 150 });
     await tick(sampler, 1);
     assert.deepEqual(
       traffic.days('a').map((day) => [day.day, day.rxBytes]),
@@ -222,10 +238,10 @@ describe('Sampler', () => {
 
   test('a failed firewall read reports the cycle as failed and loses no bytes', async () => {
     const { stub, sampler, portA, traffic, warnings, tick } = setup();
-    stub.set({ [`v4:rx:${portA}`]: 100 });
+    stub.set({ [`rx:${portA}`]: 100 });
     await tick(sampler);
     stub.fail(new Error('iptables-save exited 4'));
-    stub.set({ [`v4:rx:${portA}`]: 300 });
+    stub.set({ [`rx:${portA}`]: 300 });
     const report = await sampler.cycle();
     assert.equal(report.ok, false);
     assert.match(report.error ?? '', /iptables-save exited 4/);

@@ -6,6 +6,8 @@ export type DeployStepName =
   | 'upload-runtime'
   | 'upload-agent'
   | 'configure'
+  /** The OS package nftables (the `nft` command the agent counts traffic with), installed when missing. */
+  | 'firewall-tools'
   | 'install-service'
   | 'start'
   | 'health-check'

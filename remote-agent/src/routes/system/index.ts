@@ -28,7 +28,7 @@ import { summarizeTraffic, type PeriodTotals } from '../../services/traffic-summ
 
 /** System: keeping Xray and the firewall in step with the keys, and saying where they are not. */
 export const systemRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app, { ctx }) => {
-  const firewallStatus = async () => checkFirewall(ctx.keys.list(), await ctx.firewall.read(), ctx.firewall.available);
+  const firewallStatus = async () => checkFirewall(ctx.keys.list(), await ctx.firewall.read(), ctx.firewall.available, ctx.firewall.unavailableReason);
 
   route(app, getTrafficStatus, async () => {
     const snapshot = await ctx.firewall.read();

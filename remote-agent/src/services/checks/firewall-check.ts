@@ -1,8 +1,8 @@
 import type { FirewallSnapshot } from '../firewall/port-firewall.ts';
 import type { KeyRecord } from '../store/key-store.ts';
 
-/** Compares the agent's iptables rules with the keys: what is missing, stray, half-made or wrongly blocked. */
-export function checkFirewall(keys: readonly KeyRecord[], snapshot: FirewallSnapshot, available: boolean) {
+/** Compares the agent's nftables sets with the keys: what is missing, stray, half-made or wrongly blocked. */
+export function checkFirewall(keys: readonly KeyRecord[], snapshot: FirewallSnapshot, available: boolean, unavailableReason: string | null = null) {
   const wanted = new Map(keys.map((key) => [key.port, !key.isActive]));
   const missing = [...wanted.keys()].filter((port) => !snapshot.ports.has(port));
   const extra = [...snapshot.ports.keys()].filter((port) => !wanted.has(port));
@@ -21,5 +21,6 @@ export function checkFirewall(keys: readonly KeyRecord[], snapshot: FirewallSnap
     extra_ports: extra,
     incomplete_ports: incomplete,
     wrong_block_state_ports: wrongBlock,
+    unavailable_reason: available ? null : unavailableReason,
   };
 }

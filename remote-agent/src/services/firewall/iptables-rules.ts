@@ -1,6 +1,8 @@
 /**
- * The agent's iptables rules as text, and the parser for `iptables-save -c` output.
- * Per key port: a SYN rule (new connections) and a byte rule in the IN chain (client to server),
+ * The iptables rules of agents before the nftables table, as text, and the parser for
+ * `iptables-save -c` output: what an upgraded agent reads once (legacy-chains.ts) to carry the
+ * ports and their last counters over, and what the tests seed to check that. Also the rule of
+ * KEYPORT_OPEN, which stays in iptables. Per key port: a SYN rule (new connections) and a byte rule in the IN chain (client to server),
  * a byte rule in the OUT chain (server to client), and, while the key is disabled, a REJECT rule
  * placed first in the IN chain so the port refuses traffic. The byte rules RETURN, so a packet
  * walks the chain only as far as its own port.

@@ -1,43 +1,28 @@
 import { SerialQueue } from '../../lib/coalesce.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { runCommand } from '../../lib/run-command.ts';
+import { CHAIN_OPEN, openRules } from './iptables-rules.ts';
+import { LEGACY_FAMILIES, deleteChains, deleteJumps, legacyCounters, mustRun, nftJumpDeletions, readLegacy, type LegacyFamily } from './legacy-chains.ts';
 import {
-  CHAIN_IN,
-  CHAIN_OPEN,
-  addPortLines,
-  blockLine,
-  deleteLines,
-  jumpRules,
-  openRules,
-  parseSavedRules,
-  restoreScript,
+  NFT_TABLE,
+  applyLines,
+  blockLines,
+  deleteTableScript,
+  layoutScript,
+  parseTable,
+  removeLines,
+  script,
+  unblockLines,
+  type DesiredPort,
   type PortRules,
-  type RulePosition,
-} from './iptables-rules.ts';
+} from './nft-rules.ts';
 
-interface Family {
-  label: 'v4' | 'v6';
-  iptables: string;
-  save: string;
-  restore: string;
-}
-
-const FAMILIES: readonly Family[] = [
-  { label: 'v4', iptables: 'iptables', save: 'iptables-save', restore: 'iptables-restore' },
-  { label: 'v6', iptables: 'ip6tables', save: 'ip6tables-save', restore: 'ip6tables-restore' },
-];
-
-export type FamilyLabel = Family['label'];
-
-export interface DesiredPort {
-  port: number;
-  blocked: boolean;
-}
+export type { DesiredPort, PortRules };
+export type FamilyLabel = LegacyFamily['label'];
 
 export interface FirewallSnapshot {
-  /** Raw counter values keyed `family:kind:port` (kind rx/tx bytes, syn packets). */
+  /** Raw counter values keyed `kind:port` (kind rx/tx bytes, syn packets), IPv4 and IPv6 together. */
   counters: Map<string, number>;
-  /** What the IPv4 table holds per port (IPv6 mirrors it when present). */
   ports: Map<number, PortRules>;
 }
 
@@ -50,17 +35,30 @@ export interface SyncResult {
   reblocked: number[];
 }
 
+/** Who takes the old iptables chains' last counter values, so no byte they counted is lost. */
+export interface RetiredCounters {
+  /** Records the counters (keyed `v4:rx:PORT`, as stored before) against their baselines. */
+  absorbRetired(counters: Map<string, number>): void;
+  /** The old chains are gone: their baselines can go too. */
+  dropRetiredBaselines(): void;
+}
+
+const NO_HISTORY: RetiredCounters = { absorbRetired() {}, dropRetiredBaselines() {} };
+
+const NFT_MISSING = 'the nft command is missing: install the OS package nftables (apt-get install nftables, or dnf install nftables)';
 
 /**
- * Owns the agent's iptables chains: per-port counting rules for IPv4 and IPv6, the block rule of
- * disabled keys, and the one read of all counters per sampling cycle. Changes are serialized and
- * each is one `iptables-restore --noflush` per family.
+ * Owns the agent's nftables table: per-port counters in sets (one lookup per packet, whatever the
+ * number of keys), the set of disabled ports, and the one read of all counters per sampling cycle.
+ * Changes are serialized and each is one `nft -f -` transaction of element adds and removes.
+ * Also owns the iptables chain that opens the key port range on hosts whose INPUT drops.
  */
 export class PortFirewall {
   readonly #log: Logger;
   readonly #range: { from: number; to: number };
   readonly #open: ReadonlySet<FamilyLabel>;
-  #families: Family[] = [];
+  #available = false;
+  #unavailableReason: string | null = 'not prepared yet';
   readonly #queue = new SerialQueue();
 
   /** `open`: the families whose INPUT drops by default, where the agent also accepts the key port range. */
@@ -71,52 +69,94 @@ export class PortFirewall {
   }
 
   get available(): boolean {
-    return this.#families.length > 0;
+    return this.#available;
   }
 
-  /** Creates the chains and their jumps where missing; a family whose tools fail is left out. */
-  async prepare(): Promise<void> {
-    this.#families = [];
-    for (const family of FAMILIES) {
-      try {
-        await this.#prepareFamily(family);
-        this.#families.push(family);
-      } catch (error) {
-        this.#log.warn(`${family.iptables} unavailable, ${family.label} traffic is not counted: ${String(error)}`);
-      }
-    }
-  }
-
-  /** Creates the chains if missing and makes the jumps into them exactly the range-limited ones. */
-  async #prepareFamily(family: Family): Promise<void> {
-    for (const jump of jumpRules(this.#range)) {
-      await runCommand(family.iptables, ['-w', '-N', jump.chain]);
-      const listed = await mustRun(family.iptables, ['-w', '-S', jump.parent]);
-      const wanted = `-A ${jump.parent} ${jump.match.join(' ')} -j ${jump.chain}`;
-      const jumps = listed.split('\n').filter((line) => line.endsWith(`-j ${jump.chain}`));
-      // Jumps of an earlier port range (or unconditional ones) go; the one for this range stays.
-      for (const line of jumps.filter((line) => line !== wanted)) {
-        await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
-      }
-      if (!jumps.includes(wanted)) {
-        await mustRun(family.iptables, ['-w', '-I', jump.parent, '1', ...jump.match, '-j', jump.chain]);
-      }
-    }
-    await this.#prepareOpen(family);
+  /** Why traffic is not counted, or null while it is. */
+  get unavailableReason(): string | null {
+    return this.#unavailableReason;
   }
 
   /**
-   * With the family open: KEYPORT_OPEN accepts the range, jumped to right after the counting jump
-   * (so packets are counted first and disabled keys' REJECT still comes first). Made anew at each
-   * start, so it outlives reboots and flushes; without it, any left from before is removed.
+   * Makes the table, its sets and chains; moves the ports of an older agent's iptables chains into
+   * it (their last counters go to `history`, then the chains are removed); opens the key port range
+   * in iptables where asked.
    */
-  async #prepareOpen(family: Family): Promise<void> {
+  async prepare(history: RetiredCounters = NO_HISTORY): Promise<void> {
+    await this.#serialized(async () => {
+      this.#available = false;
+      try {
+        await this.#prepareTable(history);
+        this.#available = true;
+        this.#unavailableReason = null;
+      } catch (error) {
+        this.#unavailableReason = error instanceof NftMissing ? NFT_MISSING : `nftables failed: ${(error as Error).message}`;
+        this.#log.warn(`firewall unavailable, traffic is not counted: ${this.#unavailableReason}`);
+      }
+      for (const family of LEGACY_FAMILIES) {
+        try {
+          await this.#prepareOpen(family);
+        } catch (error) {
+          this.#log.warn(`${family.iptables}: could not set up ${CHAIN_OPEN}: ${String(error)}`);
+        }
+      }
+    });
+  }
+
+  async #prepareTable(history: RetiredCounters): Promise<void> {
+    try {
+      await runCommand('nft', ['--version']);
+    } catch {
+      throw new NftMissing();
+    }
+    const legacy = await readLegacy();
+    // The old chains' ports start in the sets in the same transaction that stops the chains
+    // (iptables-nft keeps their jumps in nftables), so every byte is counted by one or the other.
+    const carried = new Map<number, boolean>();
+    for (const state of legacy) for (const [port, rules] of state.ports) carried.set(port, (carried.get(port) ?? false) || rules.blocked);
+    const switchLines = [
+      ...applyLines([...carried].map(([port, blocked]) => ({ port, blocked }))),
+      ...(await Promise.all(legacy.map((state) => nftJumpDeletions(state.family)))).flat(),
+    ];
+    try {
+      await mustRun('nft', ['-f', '-'], layoutScript() + script(switchLines));
+    } catch (error) {
+      // A table of another shape (say, sets without counters): made again, its counters restart.
+      this.#log.warn(`nftables: table inet ${NFT_TABLE} made again: ${(error as Error).message}`);
+      await runCommand('nft', ['-f', '-'], { input: deleteTableScript() });
+      await mustRun('nft', ['-f', '-'], layoutScript() + script(switchLines));
+    }
+    if (legacy.length === 0) {
+      history.dropRetiredBaselines();
+      return;
+    }
+    for (const state of legacy) await deleteJumps(state.family);
+    // Nothing jumps into the old chains now: their counters hold still and are read once more.
+    history.absorbRetired(legacyCounters(await readLegacy()));
+    for (const state of legacy) await deleteChains(state.family);
+    history.dropRetiredBaselines();
+    this.#log.info(`firewall: ${carried.size} port(s) moved from the iptables chains to nftables table inet ${NFT_TABLE}`);
+  }
+
+  /**
+   * With the family open: KEYPORT_OPEN accepts the range, jumped to first in INPUT (counting and
+   * disabled keys' reset happen before, in the nftables table). Made anew at each start, so it
+   * outlives reboots and flushes; without it, any left from before is removed.
+   */
+  async #prepareOpen(family: LegacyFamily): Promise<void> {
+    const wanted = this.#open.has(family.label);
+    let listed: string;
+    try {
+      listed = await mustRun(family.iptables, ['-w', '-S', 'INPUT']);
+    } catch (error) {
+      if (wanted) throw error;
+      return;
+    }
     const rules = openRules(this.#range);
-    const inputRules = async () => (await mustRun(family.iptables, ['-w', '-S', 'INPUT'])).split('\n').filter((line) => line.startsWith('-A INPUT '));
-    for (const line of (await inputRules()).filter((rule) => rule.endsWith(`-j ${CHAIN_OPEN}`))) {
+    for (const line of listed.split('\n').filter((rule) => rule.startsWith('-A INPUT ') && rule.endsWith(`-j ${CHAIN_OPEN}`))) {
       await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
     }
-    if (!this.#open.has(family.label)) {
+    if (!wanted) {
       await runCommand(family.iptables, ['-w', '-F', CHAIN_OPEN]);
       await runCommand(family.iptables, ['-w', '-X', CHAIN_OPEN]);
       return;
@@ -124,122 +164,104 @@ export class PortFirewall {
     await runCommand(family.iptables, ['-w', '-N', CHAIN_OPEN]);
     await mustRun(family.iptables, ['-w', '-F', CHAIN_OPEN]);
     await mustRun(family.iptables, ['-w', '-A', CHAIN_OPEN, ...rules.accept]);
-    const counting = (await inputRules()).findIndex((rule) => rule.endsWith(`-j ${CHAIN_IN}`));
-    await mustRun(family.iptables, ['-w', '-I', 'INPUT', String(counting + 2), ...rules.jump]);
+    await mustRun(family.iptables, ['-w', '-I', 'INPUT', '1', ...rules.jump]);
     this.#log.info(`${family.iptables}: INPUT accepts ${this.#range.from}-${this.#range.to}/tcp (chain ${CHAIN_OPEN})`);
   }
 
-  /** One `iptables-save -c` per family: every counter of every port at once. */
+  /** One `nft -j list table`: every counter of every port at once, IPv4 and IPv6 together. */
   async read(): Promise<FirewallSnapshot> {
     const counters = new Map<string, number>();
-    let ports = new Map<number, PortRules>();
-    const saved = await Promise.all(this.#families.map((family) => mustRun(family.save, ['-c', '-t', 'filter'])));
-    for (const [index, family] of this.#families.entries()) {
-      const familyPorts = parseSavedRules(saved[index]!);
-      if (family.label === 'v4') ports = familyPorts;
-      for (const [port, rules] of familyPorts) {
-        for (const [kind, value] of rules.counters) counters.set(`${family.label}:${kind}:${port}`, value);
-      }
+    if (!this.#available) return { counters, ports: new Map() };
+    const ports = await this.#current();
+    for (const [port, rules] of ports) {
+      for (const [kind, value] of rules.counters) counters.set(`${kind}:${port}`, value);
     }
     return { counters, ports };
   }
 
+  /** Counting for a port, and its block when `blocked`; a port already counted keeps its counters. */
   addPort(port: number, blocked = false): Promise<void> {
-    return this.#serialized(() =>
-      this.#applyAll((current) => (current.has(port) ? [] : addPortLines(port, blocked))),
-    );
+    return this.addPorts([{ port, blocked }]);
+  }
+
+  /** Many ports in one transaction, as `addPort` does each. */
+  addPorts(ports: readonly DesiredPort[]): Promise<void> {
+    return this.#change(applyLines(ports));
   }
 
   removePort(port: number): Promise<void> {
-    return this.#serialized(() =>
-      this.#applyAll((current) => deleteLines(current.get(port)?.positions ?? [])),
-    );
+    return this.#change(removeLines([port]));
   }
 
   setBlocked(port: number, blocked: boolean): Promise<void> {
-    return this.#serialized(() =>
-      this.#applyAll((current) => {
-        const rules = current.get(port);
-        if ((rules?.blocked ?? false) === blocked) return [];
-        return blocked ? [blockLine(port)] : deleteLines(rules?.blockPosition ? [rules.blockPosition] : []);
-      }),
-    );
+    return this.#change(blocked ? blockLines([port]) : unblockLines([port]));
   }
 
-  /**
-   * Makes one port's rules what its key needs now: added with the block when missing, the block
-   * put in or taken out when present. Read and written in one step, so it never half-applies.
-   */
+  /** Makes one port's rules what its key needs now, in one transaction: counted, blocked or not. */
   applyPort(port: number, blocked: boolean): Promise<void> {
-    return this.#serialized(() =>
-      this.#applyAll((current) => {
-        const rules = current.get(port);
-        if (!rules) return addPortLines(port, blocked);
-        if (rules.blocked === blocked) return [];
-        return blocked ? [blockLine(port)] : deleteLines(rules.blockPosition ? [rules.blockPosition] : []);
-      }),
-    );
+    return this.#change(applyLines([{ port, blocked }]));
   }
 
   /**
-   * Makes the rules match `desired` exactly: missing ports added, stray ones removed, half-rules
-   * redone. `beforeRecreate` hears of each port whose counters in a family restart from zero, just
+   * Makes the sets match `desired` exactly: missing ports added, stray ones removed, half-made
+   * ones redone. `beforeRecreate` hears of each port whose counters restart from zero, just
    * before they do.
    */
-  sync(
-    desired: readonly DesiredPort[],
-    beforeRecreate: (ports: number[], family: string) => void = () => {},
-  ): Promise<SyncResult> {
+  sync(desired: readonly DesiredPort[], beforeRecreate: (ports: number[], family?: string) => void = () => {}): Promise<SyncResult> {
     return this.#serialized(async () => {
       const result: SyncResult = { added: [], removed: [], repaired: [], reblocked: [] };
+      if (!this.#available) return result;
+      const current = await this.#currentOrRemade();
       const wanted = new Map(desired.map((entry) => [entry.port, entry.blocked]));
-      await this.#applyAll((current, family) => {
-        // A port is reported once, whichever family (or both) it was wrong in.
-        const report = (list: number[], port: number) => list.includes(port) || list.push(port);
-        const recreated: number[] = [];
-        const deletions: RulePosition[] = [];
-        const additions: string[] = [];
-        for (const [port, rules] of current) {
-          const blocked = wanted.get(port);
-          const complete = rules.counters.size === 3 && rules.positions.length === 3 + Number(rules.blocked);
-          if (blocked !== undefined && complete && rules.blocked === blocked) continue;
-          if (blocked !== undefined && complete) {
-            // Only the block is wrong: fix it and keep the counters.
-            if (blocked) additions.push(blockLine(port));
-            else deletions.push(rules.blockPosition!);
-            report(result.reblocked, port);
-            continue;
-          }
-          deletions.push(...rules.positions);
-          if (blocked === undefined) report(result.removed, port);
-          else {
-            additions.push(...addPortLines(port, blocked));
-            report(result.repaired, port);
-            recreated.push(port);
-          }
+      const block: number[] = [];
+      const unblock: number[] = [];
+      for (const [port, rules] of current) {
+        const blocked = wanted.get(port);
+        if (blocked === undefined) result.removed.push(port);
+        else if (rules.counters.size !== 3) result.repaired.push(port);
+        else if (rules.blocked !== blocked) {
+          // Only the block is wrong: fix it and keep the counters.
+          (blocked ? block : unblock).push(port);
+          result.reblocked.push(port);
         }
-        for (const [port, blocked] of wanted) {
-          if (current.has(port)) continue;
-          additions.push(...addPortLines(port, blocked));
-          report(result.added, port);
-          recreated.push(port);
-        }
-        beforeRecreate(recreated, family);
-        return [...deleteLines(deletions), ...additions];
-      });
+      }
+      for (const port of wanted.keys()) if (!current.has(port)) result.added.push(port);
+      const recreated = [...result.repaired, ...result.added];
+      beforeRecreate(recreated);
+      await this.#apply([
+        ...removeLines([...result.removed, ...result.repaired]),
+        ...applyLines(recreated.map((port) => ({ port, blocked: wanted.get(port)! }))),
+        ...blockLines(block),
+        ...unblockLines(unblock),
+      ]);
       return result;
     });
   }
 
-  /** Per family: read the current rules, ask `linesFor` what to change, apply it in one restore. */
-  async #applyAll(
-    linesFor: (current: Map<number, PortRules>, family: string) => string[],
-  ): Promise<void> {
-    for (const family of this.#families) {
-      const current = parseSavedRules(await mustRun(family.save, ['-c', '-t', 'filter']));
-      const lines = linesFor(current, family.label);
-      if (lines.length > 0) await mustRun(family.restore, ['-w', '--noflush'], restoreScript(lines));
+  /**
+   * The sets as they are; a table removed under the agent (`nft flush ruleset`, as a reload of
+   * nftables.service does) is made again, empty, so the sync can put every port back.
+   */
+  async #currentOrRemade(): Promise<Map<number, PortRules>> {
+    try {
+      return await this.#current();
+    } catch (error) {
+      this.#log.warn(`nftables: table inet ${NFT_TABLE} unreadable (${(error as Error).message}), made again`);
+      await mustRun('nft', ['-f', '-'], layoutScript());
+      return this.#current();
     }
+  }
+
+  async #current(): Promise<Map<number, PortRules>> {
+    return parseTable(await mustRun('nft', ['-j', 'list', 'table', 'inet', NFT_TABLE]));
+  }
+
+  #change(lines: string[]): Promise<void> {
+    return this.#serialized(() => (this.#available ? this.#apply(lines) : Promise.resolve()));
+  }
+
+  async #apply(lines: string[]): Promise<void> {
+    if (lines.length > 0) await mustRun('nft', ['-f', '-'], script(lines));
   }
 
   #serialized<T>(task: () => Promise<T>): Promise<T> {
@@ -247,10 +269,4 @@ export class PortFirewall {
   }
 }
 
-async function mustRun(file: string, args: string[], input?: string): Promise<string> {
-  const result = await runCommand(file, args, input === undefined ? {} : { input });
-  if (result.exitCode !== 0) {
-    throw new Error(`${file} ${args.join(' ')} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
-  }
-  return result.stdout;
-}
+class NftMissing extends Error {}

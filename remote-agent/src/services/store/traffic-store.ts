@@ -190,10 +190,16 @@ export class TrafficStore {
   }
 
   /** Forgets the baselines of ports (in one family, or all) whose rules are being (re)created from zero. */
-  forgetPortBaselines(ports: readonly number[], family = '*'): void {
+  forgetPortBaselines(ports: readonly number[], family?: string): void {
     inTransaction(this.#db, () => {
-      for (const port of ports) this.#sql.deletePortBaselines.run(`${family}:*:${port}`);
+      // Counter ids are `kind:port`, or `family:kind:port` for the iptables chains of before.
+      for (const port of ports) this.#sql.deletePortBaselines.run(family === undefined ? `*:${port}` : `${family}:*:${port}`);
     });
+  }
+
+  /** Forgets the baselines of the iptables chains of before, keyed `v4:…` and `v6:…`. */
+  forgetFamilyBaselines(): void {
+    this.#sql.deletePortBaselines.run('v[46]:*');
   }
 
   totals(keyId: string): KeyTotals {

@@ -11,6 +11,7 @@ import { agentServiceFor, type AgentService } from './agent-service.ts';
 import { detectServer } from './detect-server.ts';
 import { detectHostFirewall, describeFacts as describeHostFirewall, planHostFirewall, type HostFirewallFacts } from './host-firewall.ts';
 import { openHostFirewall } from './host-firewall-changes.ts';
+import { ensureNftables } from './nftables-package.ts';
 import { resolveLocalArtifacts, type LocalArtifacts } from './local-artifacts.ts';
 import { ProgressSteps } from './progress-steps.ts';
 import { underDeployLock } from './take-deploy-lock.ts';
@@ -97,6 +98,10 @@ async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult>
     value: undefined,
     message: `${DATA_DIR} (0700), ${API_KEY_FILE} (0600) ${(await ensureApiKey(host)) ? 'created' : 'kept'}`,
   }));
+  await steps.run('firewall-tools', 'nftables, which the agent counts traffic with', async () => {
+    const outcome = await ensureNftables(host);
+    return { value: undefined, message: outcome.message, skipped: outcome.ok && !outcome.installed };
+  });
   await steps.run('install-service', facts.init === 'systemd' ? 'systemd unit' : 'supervisor', async () => {
     await service.install();
     const message = service.kind === 'systemd' ? `systemd unit ${SYSTEMD_UNIT_FILE}` : `supervisor ${SUPERVISOR_SCRIPT} (systemd is not PID 1: no start at boot)`;

@@ -1,16 +1,23 @@
-import { CHAIN_IN, CHAIN_OPEN, CHAIN_OUT } from '../../../../remote-agent/src/api/firewall-chains.ts';
+import { CHAIN_IN, CHAIN_OPEN, CHAIN_OUT, NFT_TABLE } from '../../../../remote-agent/src/api/firewall-chains.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 
 const CHAINS: readonly string[] = [CHAIN_IN, CHAIN_OUT, CHAIN_OPEN];
 const TOOLS = ['iptables', 'ip6tables'] as const;
 
 /**
- * Removes the agent's chains (counting, and KEYPORT_OPEN) from both address families: every rule that jumps into them
- * (the `-A` lines of `iptables -S`, deleted with `-D`), then the chains themselves (`-F`, `-X`).
- * A family whose tool is missing is skipped. Returns the tools that had Keyport chains.
+ * Removes the agent's nftables table (its counting sets), then its iptables chains (KEYPORT_OPEN,
+ * and the counting chains of agents before nftables) from both address families: every rule that
+ * jumps into them (the `-A` lines of `iptables -S`, deleted with `-D`), then the chains themselves
+ * (`-F`, `-X`). A tool that is missing is skipped. Returns the tools that had Keyport's objects.
  */
 export async function removeFirewallChains(host: RemoteHost): Promise<string[]> {
   const cleaned: string[] = [];
+  const table = `inet ${NFT_TABLE}`;
+  const listed = await host.run(`command -v nft >/dev/null 2>&1 && nft list table ${table} >/dev/null 2>&1`);
+  if (listed.exitCode === 0) {
+    await host.check(`nft delete table ${table}`);
+    cleaned.push('nftables');
+  }
   for (const tool of TOOLS) {
     const listed = await host.run(`command -v ${tool} >/dev/null 2>&1 && ${tool} -w -S`);
     if (listed.exitCode !== 0) continue;

@@ -1,0 +1,117 @@
+import { runCommand } from '../../lib/run-command.ts';
+import { CHAIN_IN, CHAIN_OUT, parseSavedRules, type PortRules as LegacyRules } from './iptables-rules.ts';
+
+/**
+ * The per-port iptables chains of agents before the nftables table, read once at start so that
+ * their counters end in the traffic history, and then removed.
+ */
+
+export interface LegacyFamily {
+  label: 'v4' | 'v6';
+  iptables: string;
+  save: string;
+  /** nftables' table where iptables-nft keeps this family's filter rules. */
+  nftFamily: 'ip' | 'ip6';
+}
+
+export const LEGACY_FAMILIES: readonly LegacyFamily[] = [
+  { label: 'v4', iptables: 'iptables', save: 'iptables-save', nftFamily: 'ip' },
+  { label: 'v6', iptables: 'ip6tables', save: 'ip6tables-save', nftFamily: 'ip6' },
+];
+
+const PARENTS = [
+  { parent: 'INPUT', chain: CHAIN_IN },
+  { parent: 'OUTPUT', chain: CHAIN_OUT },
+] as const;
+
+export interface LegacyState {
+  family: LegacyFamily;
+  ports: Map<number, LegacyRules>;
+}
+
+/** The families that still have the old chains; a family whose tools are missing has none. */
+export async function readLegacy(): Promise<LegacyState[]> {
+  const found: LegacyState[] = [];
+  for (const family of LEGACY_FAMILIES) {
+    const saved = await tryRun(family.save, ['-c', '-t', 'filter']);
+    if (saved === undefined) continue;
+    const lines = saved.split('\n');
+    if (!PARENTS.some(({ chain }) => lines.some((line) => line.startsWith(`:${chain} `)))) continue;
+    found.push({ family, ports: parseSavedRules(saved) });
+  }
+  return found;
+}
+
+/** Counter values of the old chains keyed as the sampler stored them: `v4:rx:PORT`. */
+export function legacyCounters(states: readonly LegacyState[]): Map<string, number> {
+  const counters = new Map<string, number>();
+  for (const state of states) {
+    for (const [port, rules] of state.ports) {
+      for (const [kind, value] of rules.counters) counters.set(`${state.family.label}:${kind}:${port}`, value);
+    }
+  }
+  return counters;
+}
+
+/**
+ * `delete rule` lines for the jumps that iptables-nft keeps in nftables, so the old chains stop
+ * counting in the same transaction in which the new sets start. Jumps of iptables-legacy are not
+ * there; those are deleted with iptables right after.
+ */
+export async function nftJumpDeletions(family: LegacyFamily): Promise<string[]> {
+  const lines: string[] = [];
+  for (const { parent, chain } of PARENTS) {
+    const listed = await tryRun('nft', ['-j', '-a', 'list', 'chain', family.nftFamily, 'filter', parent]);
+    if (listed === undefined) continue;
+    let items: unknown[];
+    try {
+      items = (JSON.parse(listed) as { nftables?: unknown[] }).nftables ?? [];
+    } catch {
+      // Unreadable here: deleteJumps removes them with iptables right after.
+      continue;
+    }
+    for (const item of items) {
+      const rule = (item as { rule?: { handle?: unknown; expr?: unknown[] } }).rule;
+      const jumps = rule?.expr?.some((expr) => (expr as { jump?: { target?: unknown } }).jump?.target === chain);
+      if (jumps && Number.isInteger(rule!.handle)) lines.push(`delete rule ${family.nftFamily} filter ${parent} handle ${String(rule!.handle)}`);
+    }
+  }
+  return lines;
+}
+
+/** Deletes the jumps into the old chains still there: iptables-legacy's, which nft cannot reach. */
+export async function deleteJumps(family: LegacyFamily): Promise<void> {
+  const saved = await mustRun(family.save, ['-t', 'filter']);
+  for (const line of saved.split('\n')) {
+    if (PARENTS.some(({ parent, chain }) => line.startsWith(`-A ${parent} `) && line.endsWith(`-j ${chain}`))) {
+      await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
+    }
+  }
+}
+
+/** Flushes and deletes the old chains, once nothing jumps into them. */
+export async function deleteChains(family: LegacyFamily): Promise<void> {
+  const saved = await mustRun(family.save, ['-t', 'filter']);
+  for (const { chain } of PARENTS) {
+    if (!saved.split('\n').some((line) => line.startsWith(`:${chain} `))) continue;
+    await mustRun(family.iptables, ['-w', '-F', chain]);
+    await mustRun(family.iptables, ['-w', '-X', chain]);
+  }
+}
+
+async function tryRun(file: string, args: string[]): Promise<string | undefined> {
+  try {
+    const result = await runCommand(file, args);
+    return result.exitCode === 0 ? result.stdout : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function mustRun(file: string, args: string[], input?: string): Promise<string> {
+  const result = await runCommand(file, args, input === undefined ? {} : { input });
+  if (result.exitCode !== 0) {
+    throw new Error(`${file} ${args.join(' ')} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+  }
+  return result.stdout;
+}

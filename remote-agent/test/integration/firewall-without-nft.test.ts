@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { checkFirewall } from '../../src/services/checks/firewall-check.ts';
+import { PortFirewall } from '../../src/services/firewall/port-firewall.ts';
+
+describe('a server without the nft command', () => {
+  const emptyPath = mkdtempSync(join(tmpdir(), 'keyport-no-nft-'));
+  const path = process.env.PATH;
+  after(() => {
+    process.env.PATH = path;
+    rmSync(emptyPath, { recursive: true, force: true });
+  });
+
+  test('the firewall is unavailable, says what to install, and changes and reads do nothing', async () => {
+    const warnings: string[] = [];
+    const firewall = new PortFirewall({ info() {}, warn: (message) => warnings.push(message), error() {} }, { from: 12201, to: 12209 });
+    process.env.PATH = emptyPath;
+    try {
+      await firewall.prepare();
+      await firewall.addPorts([{ port: 12201, blocked: false }]);
+      assert.deepEqual(await firewall.sync([{ port: 12201, blocked: false }]), { added: [], removed: [], repaired: [], reblocked: [] });
+      const snapshot = await firewall.read();
+      assert.equal(snapshot.counters.size, 0);
+      assert.equal(firewall.available, false);
+      assert.match(firewall.unavailableReason ?? '', /nft command is missing: install the OS package nftables \(apt-get install nftables, or dnf install nftables\)/);
+      assert.ok(warnings.some((warning) => warning.includes('nftables')), 'the log says it too');
+      const status = checkFirewall([], snapshot, firewall.available, firewall.unavailableReason);
+      assert.equal(status.in_sync, false);
+      assert.equal(status.unavailable_reason, firewall.unavailableReason);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
