@@ -150,6 +150,13 @@ export class PortFirewall {
     );
   }
 
+  /** Counting rules (and the block) for many new ports in one restore per family; ports that have rules keep them. */
+  addPorts(ports: readonly DesiredPort[]): Promise<void> {
+    return this.#serialized(() =>
+      this.#applyAll((current) => ports.flatMap(({ port, blocked }) => (current.has(port) ? [] : addPortLines(port, blocked)))),
+    );
+  }
+
   removePort(port: number): Promise<void> {
     return this.#serialized(() =>
       this.#applyAll((current) => deleteLines(current.get(port)?.positions ?? [])),

@@ -4,6 +4,7 @@ import {
   API_KEY_HEADER,
   cleanupTrafficHistory,
   createKey,
+  createKeys,
   deleteKey,
   endpointUrl,
   getConfigStatus,
@@ -69,6 +70,8 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const VERIFY_REALITY_TIMEOUT_MS = 30_000;
 /** A settings change re-applies every key's inbound: thousands of them, in batches. */
 const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
+/** A bulk create adds up to 1,000 inbounds, in batches, and their firewall rules. */
+const BULK_CREATE_TIMEOUT_MS = 120_000;
 
 /**
  * The agent's HTTP API, called by the definitions of its published module (remote-agent/src/api/):
@@ -109,6 +112,11 @@ export class AgentClient {
 
   createKey(name: string): Promise<ResponseOf<typeof createKey>> {
     return this.call(createKey, { body: { name } });
+  }
+
+  /** Creates a key for each name, all or none (beyond the spec); the keys come back in the order of `names`. */
+  createKeys(names: readonly string[]): Promise<ResponseOf<typeof createKeys>> {
+    return this.call(createKeys, { body: { names: [...names] } }, { timeoutMs: BULK_CREATE_TIMEOUT_MS });
   }
 
   listKeys(): Promise<ResponseOf<typeof listKeys>> {
