@@ -3,7 +3,9 @@ import { coalesce } from './coalesce.ts';
 /**
  * A write that follows changes without running once per change: `schedule()` marks the file
  * stale and writes it `delayMs` later, and never sooner than `delayMs` after the last write ended,
- * so while changes flow the file is written at that pace, whatever the number of changes.
+ * so while changes flow the file is written at that pace, whatever the number of changes. A write
+ * that takes longer than `delayMs` (a large file) waits as long as it took, so writing never takes
+ * more than half the time while changes flow.
  */
 export class DeferredWrite {
   readonly #write: () => Promise<void>;
@@ -12,6 +14,7 @@ export class DeferredWrite {
   #timer: NodeJS.Timeout | undefined;
   #stale = false;
   #running = 0;
+  #lastDurationMs = 0;
   #last: Promise<void> = Promise.resolve();
 
   constructor(write: () => Promise<void>, delayMs: number, onError: (error: unknown) => void) {
@@ -36,7 +39,12 @@ export class DeferredWrite {
     this.#timer = undefined;
     this.#stale = false;
     this.#running += 1;
+    const startedMs = performance.now();
     const run = this.#write();
+    void run.then(
+      () => (this.#lastDurationMs = performance.now() - startedMs),
+      () => undefined,
+    );
     this.#last = run;
     void run.then(this.#settled, this.#settled);
     return run;
@@ -57,7 +65,7 @@ export class DeferredWrite {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.now().catch(this.#onError);
-    }, this.#delayMs);
+    }, Math.max(this.#delayMs, this.#lastDurationMs));
     // A pending write never keeps the process alive: shutdown flushes it.
     this.#timer.unref();
   }

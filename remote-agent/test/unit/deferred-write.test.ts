@@ -91,3 +91,20 @@ test('a failed write is reported, and the next change writes again', async () =>
   await write.flush();
   assert.equal(writes, 2);
 });
+
+test('a write slower than the delay waits as long as it took before the next one', async () => {
+  const writeMs = 3 * DELAY_MS;
+  const { write, starts, change } = counting(writeMs);
+  const until = Date.now() + 6 * writeMs;
+  while (Date.now() < until) {
+    change();
+    write.schedule();
+    await sleep(5);
+  }
+  await sleep(3 * writeMs);
+  await write.flush();
+  assert.ok(starts.length >= 2, `${starts.length} writes`);
+  for (let index = 1; index < starts.length; index += 1) {
+    assert.ok(starts[index]! - starts[index - 1]! > 2 * writeMs - 5, `a write of W ms, then at least W ms without one: ${starts.map((at) => at - starts[0]!).join(', ')}`);
+  }
+});
