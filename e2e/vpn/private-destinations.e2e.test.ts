@@ -112,6 +112,8 @@ describe('a key holder reaches the internet through a real VLESS peer, never the
     const config = await agent.request('GET', `/api/keys/${created.body.id}/config`);
     assert.equal(config.status, 200, JSON.stringify(config));
     vlessUrl = config.body.vless_url;
+    // Key changes reach the file coalesced; config-status flushes it, so the text read has the key.
+    await agent.request('GET', '/api/system/xray/config-status');
     agentConfigText = readFileSync(agent.xrayConfigPath, 'utf8');
 
     await replaceStandInXray();

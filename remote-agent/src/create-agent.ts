@@ -124,6 +124,8 @@ export async function createAgent(
       await sampler.cycle();
       await backups.stop();
       await app.close();
+      // Key changes made just before are live already; the file must hold them for the next start.
+      await xray.flushConfig().catch((error: unknown) => log.warn(`xray: the config file could not be written at shutdown: ${(error as Error).message}`));
       db.close();
     },
   };

@@ -16,8 +16,12 @@ export interface EndpointDefinition {
   params?: TObject;
   querystring?: TObject;
   body?: TSchema;
-  /** The 200 answer. */
+  /** The success answer (200 unless `successStatus` says otherwise). */
   response: TSchema;
+  /** 201 for an endpoint that creates what it answers with. */
+  successStatus?: 201;
+  /** A body limit above the agent's default, for an endpoint whose body may be large. */
+  bodyLimitBytes?: number;
   /** Every other answer the endpoint gives, by HTTP status. */
   errors: Readonly<Record<number, TSchema>>;
   /** Served, but left out of the OpenAPI document (the document itself). */
@@ -32,7 +36,7 @@ type StaticOf<S> = S extends TSchema ? Static<S> : undefined;
 export type ParamsOf<E extends EndpointDefinition> = StaticOf<E['params']>;
 export type QueryOf<E extends EndpointDefinition> = StaticOf<E['querystring']>;
 export type BodyOf<E extends EndpointDefinition> = StaticOf<E['body']>;
-/** The 200 answer's type. */
+/** The success answer's type. */
 export type ResponseOf<E extends EndpointDefinition> = Static<E['response']>;
 
 /**

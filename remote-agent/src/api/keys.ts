@@ -24,6 +24,44 @@ export const KeyName = Type.String({
 
 export const CreateKeyBody = Type.Object({ name: KeyName }, { additionalProperties: false });
 
+/** The most names one bulk create takes. */
+export const BULK_CREATE_MAX_NAMES = 1000;
+
+export const CreateKeysBody = Type.Object(
+  {
+    names: Type.Array(KeyName, {
+      minItems: 1,
+      maxItems: BULK_CREATE_MAX_NAMES,
+      errorMessage: `names must be a list of 1-${BULK_CREATE_MAX_NAMES} key names`,
+      description: `1-${BULK_CREATE_MAX_NAMES} names, each by the rule of one key's name, no two alike (as names are compared) and none a key has`,
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** 400 of a bulk create: which name is bad (`index` into `names`) when one is; absent for a body of the wrong shape. */
+export const BulkBadRequestBody = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+  reason: Type.Optional(Type.Union([Type.Literal('bad_name'), Type.Literal('duplicate_name')])),
+  index: Type.Optional(Type.Integer({ minimum: 0, description: 'the position in names of the name refused' })),
+  duplicate_of: Type.Optional(Type.Integer({ minimum: 0, description: 'duplicate_name: the earlier position with the same name' })),
+});
+
+/** 409 of a bulk create: a name a key has (which, and whose), or not enough free ports for all. */
+export const BulkConflictBody = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+  reason: Type.Union([Type.Literal('name_taken'), Type.Literal('ports_exhausted')]),
+  key_id: Type.Optional(Type.String({ description: 'name_taken: the key that has the name' })),
+  index: Type.Optional(Type.Integer({ minimum: 0, description: 'name_taken: the position in names of that name' })),
+  requested: Type.Optional(Type.Integer({ minimum: 0, description: 'ports_exhausted: how many keys were asked for' })),
+  available: Type.Optional(Type.Integer({ minimum: 0, description: 'ports_exhausted: how many free ports the range has now' })),
+});
+
+// Room for the longest names (4 bytes per code point in UTF-8) and the JSON around them.
+const BULK_BODY_LIMIT_BYTES = BULK_CREATE_MAX_NAMES * (KEY_NAME_MAX_CODE_POINTS * 4 + 8) + 64;
+
 export const UpdateKeyBody = Type.Object(
   {
     name: Type.Optional(KeyName),
@@ -52,6 +90,13 @@ const keyWriteErrors = { ...commonErrors, 409: ConflictBody };
 export const createKey = endpoint({
   method: 'POST', path: '/api/keys', tag, summary: 'Create a key on its own port',
   body: CreateKeyBody, response: Key, errors: keyWriteErrors,
+});
+
+export const createKeys = endpoint({
+  method: 'POST', path: '/api/keys/bulk', tag,
+  summary: 'Create many keys at once, all or none (beyond the spec); answers them in the order of names',
+  body: CreateKeysBody, response: Type.Array(Key), successStatus: 201, bodyLimitBytes: BULK_BODY_LIMIT_BYTES,
+  errors: { ...commonErrors, 400: BulkBadRequestBody, 409: BulkConflictBody },
 });
 
 export const listKeys = endpoint({

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifySchema, RouteHandlerMethod } from 'fastify';
 import type { BodyOf, EndpointDefinition, ParamsOf, QueryOf, ResponseOf } from '../api/endpoint.ts';
 
 /** What a handler sees of a request: the parts its definition validated, typed from its schemas. */
@@ -19,16 +19,24 @@ type AnyFastify = FastifyInstance<any, any, any, any, any>;
  * the handler's types cannot disagree with what clients are told.
  */
 export function route<E extends EndpointDefinition>(app: AnyFastify, definition: E, handler: EndpointHandler<E>): void {
+  const { successStatus } = definition;
   app.route({
     method: definition.method,
     url: definition.path,
     schema: endpointSchema(definition),
-    // Fastify calls it with the request it validated against these schemas (and the reply, unused).
-    handler: handler as unknown as RouteHandlerMethod,
+    ...(definition.bodyLimitBytes !== undefined && { bodyLimit: definition.bodyLimitBytes }),
+    // Fastify calls it with the request it validated against these schemas, and the reply.
+    handler: (successStatus === undefined
+      ? handler
+      : async (request: EndpointRequest<E>, reply: FastifyReply) => {
+          const answer = await handler(request);
+          void reply.code(successStatus);
+          return answer;
+        }) as unknown as RouteHandlerMethod,
   });
 }
 
-function endpointSchema({ tag, summary, params, querystring, body, response, errors, hidden }: EndpointDefinition): FastifySchema {
+function endpointSchema({ tag, summary, params, querystring, body, response, successStatus, errors, hidden }: EndpointDefinition): FastifySchema {
   // The OpenAPI document describes itself by no schema: it is OpenAPI's own shape.
   if (hidden) return { hide: true } as FastifySchema;
   return {
@@ -37,6 +45,6 @@ function endpointSchema({ tag, summary, params, querystring, body, response, err
     ...(params && { params }),
     ...(querystring && { querystring }),
     ...(body && { body }),
-    response: { 200: response, ...errors },
+    response: { [successStatus ?? 200]: response, ...errors },
   } as FastifySchema;
 }

@@ -2,9 +2,9 @@
 export class HttpError extends Error {
   readonly statusCode: number;
   /** Machine-readable facts sent beside `detail`, so a client never has to parse the sentence. */
-  readonly facts: Readonly<Record<string, string>>;
+  readonly facts: Readonly<Record<string, string | number>>;
 
-  constructor(statusCode: number, detail: string, facts: Record<string, string> = {}) {
+  constructor(statusCode: number, detail: string, facts: Record<string, string | number> = {}) {
     super(detail);
     this.statusCode = statusCode;
     this.facts = facts;
@@ -12,5 +12,5 @@ export class HttpError extends Error {
 }
 
 export const notFound = (detail: string) => new HttpError(404, detail);
-export const badRequest = (detail: string) => new HttpError(400, detail);
-export const conflict = (detail: string, facts: Record<string, string> = {}) => new HttpError(409, detail, facts);
+export const badRequest = (detail: string, facts: Record<string, string | number> = {}) => new HttpError(400, detail, facts);
+export const conflict = (detail: string, facts: Record<string, string | number> = {}) => new HttpError(409, detail, facts);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../lib/http-error.ts';
-import { checkKeyName } from '../api/key-name.ts';
+import { checkKeyName, keyNameFold } from '../api/key-name.ts';
 import type { Logger } from '../lib/logger.ts';
 import { KeyLocks } from '../lib/key-locks.ts';
 import type { DesiredPort, PortFirewall, SyncResult } from './firewall/port-firewall.ts';
@@ -85,6 +85,59 @@ export class KeyService {
       this.#o.sampler.forgetPorts([key.port]);
       await this.#follow(id, key.port);
       return this.#o.keys.get(id) ?? key;
+    });
+  }
+
+  /**
+   * Creates keys for all `proposedNames`, or none: every name is checked first (400 naming the
+   * position of a bad or repeated one, 409 for a name a key has or too few free ports), then one
+   * transaction stores them all, one firewall batch counts their ports, and one Xray apply adds
+   * their inbounds. Runs while no other key changes. The store is the truth from then on, as for
+   * one key: an inbound Xray cannot start does not undo the keys (config-status names it, and
+   * sync-config or the reconcile puts it in once it can start).
+   */
+  createMany(proposedNames: readonly string[]): Promise<KeyRecord[]> {
+    const names = proposedNames.map((proposed, index) => {
+      const check = checkKeyName(proposed);
+      if (!check.ok) throw badRequest(`names[${index}]: ${check.detail}`, { reason: 'bad_name', index });
+      return check.name;
+    });
+    const seen = new Map<string, number>();
+    names.forEach((name, index) => {
+      const fold = keyNameFold(name);
+      const earlier = seen.get(fold);
+      if (earlier !== undefined) {
+        throw badRequest(`names[${index}] is the same name as names[${earlier}] (names are compared in NFC and without regard to case)`, {
+          reason: 'duplicate_name',
+          index,
+          duplicate_of: earlier,
+        });
+      }
+      seen.set(fold, index);
+    });
+    return this.#locks.exclusive(async () => {
+      const busy = listeningPortsNow();
+      const createdAtMs = (this.#o.now ?? Date.now)();
+      let keys: KeyRecord[];
+      try {
+        keys = this.#o.keys.createMany(
+          names.map((name) => ({ id: randomUUID(), name, uuid: randomUUID(), createdAtMs })),
+          this.#o.portRange,
+          (port) => busy.has(port),
+        );
+      } catch (error) {
+        if (error instanceof PortsExhaustedError) {
+          throw conflict(error.message, { reason: 'ports_exhausted', requested: error.requested, available: error.available });
+        }
+        if (error instanceof NameTakenError) throw nameTaken(error);
+        throw error;
+      }
+      const ports = keys.map((key) => key.port);
+      this.#o.sampler.forgetPorts(ports);
+      // Counting before serving, as for one key: no byte goes uncounted.
+      await this.#firewallStep(`add the rules of ${ports.length} ports`, () => this.#o.firewall.addPorts(desiredRules(keys)));
+      await this.#o.xray.keysAdded(keys);
+      return keys.map((key) => this.#o.keys.get(key.id) ?? key);
     });
   }
 
@@ -213,4 +266,5 @@ function validName(proposed: string): string {
   return check.name;
 }
 
-const nameTaken = (error: NameTakenError) => conflict(error.message, { reason: 'name_taken', key_id: error.holderKeyId });
+const nameTaken = (error: NameTakenError) =>
+  conflict(error.message, { reason: 'name_taken', key_id: error.holderKeyId, ...(error.index !== undefined && { index: error.index }) });

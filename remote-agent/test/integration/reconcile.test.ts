@@ -35,6 +35,8 @@ describe('the periodic reconcile', () => {
     assert.equal((await agent().request('PATCH', `/api/keys/${disabled.id}`, { is_active: false })).status, 200);
 
     const orphanTag = 'keyport-00000000-0000-4000-8000-00000000dead';
+    // Key changes reach the file coalesced; config-status flushes it, so the file read below has the key.
+    await configStatus();
     addInboundBehindTheAgent(active, orphanTag, ORPHAN_PORT);
     addInboundBehindTheAgent(active, 'admin-own', FOREIGN_PORT);
     changeElement('add', 'rx', ORPHAN_RULE_PORT);

@@ -33,6 +33,8 @@ describe('never two Xrays on our ports', () => {
   test('a second Xray on our config, sharing every port, is reported and stopped by sync', async () => {
     const key = (await agent().post('/api/keys', { name: 'shared-port' })).body;
     const first = agent().xrayPid()!;
+    // Key changes reach the file coalesced; config-status flushes it, so the second Xray has the key too.
+    await agent().get('/api/system/xray/config-status');
     // As an admin's `xray run -c` by hand would: SO_REUSEPORT lets it bind beside the first.
     second = spawn(FAKE_XRAY, ['run', '-format', 'json', '-c', agent().xrayConfigPath], { stdio: 'ignore' });
     await waitFor('the second Xray to bind the key port', async () => ((await listenersOf(key.port)).includes(second!.pid!) ? true : undefined));

@@ -198,3 +198,34 @@ function writeOldKeysTable(path: string, rows: string): void {
     INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES ${rows};`);
   old.close();
 }
+
+describe('KeyStore.createMany', () => {
+  test('stores all keys in one go, in order, each on the next free port, skipping busy ones and other keys', () => {
+    const { db } = tempDatabase();
+    const store = new KeyStore(db);
+    store.create(newKey('old'), RANGE, nothingBusy);
+    const created = store.createMany([newKey('m1', 1e9), newKey('m2', 1e9), newKey('m3', 1e9)], RANGE, busy(10003));
+    assert.deepEqual(created.map((key) => [key.name, key.port, key.isActive]), [['m1', 10002, true], ['m2', 10004, true], ['m3', 10005, true]]);
+    assert.deepEqual(store.list().map((key) => key.name), ['old', 'm1', 'm2', 'm3']);
+    assert.equal(store.nameHolder('M2')?.id, 'id-m2');
+    assert.equal(rowCount(db, 'keys'), 4);
+  });
+
+  test('a name a key has, or too few ports: throws with the facts and stores none', () => {
+    const { db } = tempDatabase();
+    const store = new KeyStore(db);
+    store.create(newKey('taken'), RANGE, nothingBusy);
+    assert.throws(
+      () => store.createMany([newKey('n1'), newKey('TAKEN')], RANGE, nothingBusy),
+      (error: unknown) => error instanceof NameTakenError && error.index === 1 && error.holderKeyId === 'id-taken',
+    );
+    const many = Array.from({ length: 10 }, (_, index) => newKey(`p${index}`));
+    assert.throws(
+      () => store.createMany(many, RANGE, busy(10010)),
+      (error: unknown) => error instanceof PortsExhaustedError && error.requested === 10 && error.available === 8,
+    );
+    assert.deepEqual(store.list().map((key) => key.name), ['taken']);
+    assert.equal(rowCount(db, 'keys'), 1);
+    assert.equal(store.nameHolder('n1'), undefined);
+  });
+});

@@ -1,14 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AgentContext } from '../../agent-context.ts';
-import { createKey, deleteKey, getKey, getKeyConfig, listKeys, updateKey } from '../../api/keys.ts';
+import { createKey, createKeys, deleteKey, getKey, getKeyConfig, listKeys, updateKey } from '../../api/keys.ts';
 import { route } from '../../http/route.ts';
 import { badRequest } from '../../lib/http-error.ts';
 import { buildVlessUrl } from '../../lib/vless-url.ts';
 import { keyJson } from '../../presenters/key-json.ts';
 
-/** Keys: create, list, read, share config, rename, enable/disable, delete. */
+/** Keys: create (one or many), list, read, share config, rename, enable/disable, delete. */
 export const keysRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app, { ctx }) => {
   route(app, createKey, async (request) => keyJson(await ctx.keys.create(request.body.name)));
+
+  route(app, createKeys, async (request) => (await ctx.keys.createMany(request.body.names)).map(keyJson));
 
   route(app, listKeys, () => ctx.keys.list().map(keyJson));
 

@@ -69,6 +69,7 @@ export const systemRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (ap
   route(app, verifyReality, async () => {
     const keys = ctx.realityKeys;
     const options = ctx.xray.realityOptions;
+    await ctx.xray.flushConfig().catch(() => undefined);
     const checks = await checkReality(keys, options, ctx.xray.configPath);
     return envelope(
       {

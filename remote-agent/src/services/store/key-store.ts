@@ -49,15 +49,32 @@ const toRecord = (row: KeyRow): KeyRecord => ({
   createdAtMs: row.created_at_ms,
 });
 
-export class PortsExhaustedError extends Error {}
+export class PortsExhaustedError extends Error {
+  /** How many ports were asked for, and how many the range had free. */
+  readonly requested: number;
+  readonly available: number;
+
+  constructor(range: PortRange, requested = 1, available = 0) {
+    super(
+      requested === 1
+        ? `no free port left in the range ${range.from}-${range.to}`
+        : `${requested} keys need ${requested} free ports; the range ${range.from}-${range.to} has ${available}`,
+    );
+    this.requested = requested;
+    this.available = available;
+  }
+}
 
 /** Another key already has this name (compared as keyNameFold does). */
 export class NameTakenError extends Error {
   readonly holderKeyId: string;
+  /** In a bulk create: the position of the name in the list. */
+  readonly index: number | undefined;
 
-  constructor(name: string, holderKeyId: string) {
-    super(`a key named "${name}" already exists on this server (id ${holderKeyId})`);
+  constructor(name: string, holderKeyId: string, index?: number) {
+    super(`${index === undefined ? '' : `names[${index}]: `}a key named "${name}" already exists on this server (id ${holderKeyId})`);
     this.holderKeyId = holderKeyId;
+    this.index = index;
   }
 }
 
@@ -172,6 +189,39 @@ export class KeyStore {
   }
 
   /**
+   * Stores many keys in one transaction, all or none, each on the next free port of the range in
+   * the order given. The names must differ from each other (the caller checks, so it can say which
+   * two); a name another key has throws NameTakenError with its position, and too few free ports
+   * PortsExhaustedError, both before anything is written.
+   */
+  createMany(keys: readonly NewKey[], range: PortRange, isPortBusy: (port: number) => boolean): KeyRecord[] {
+    const folds = keys.map((key) => keyNameFold(key.name));
+    folds.forEach((fold, index) => {
+      const holder = this.#holderByFold.get(fold);
+      if (holder !== undefined) throw new NameTakenError(keys[index]!.name, holder, index);
+    });
+    const taken = new Set([...this.#byId.values()].map((stored) => stored.port));
+    const isTaken = (candidate: number) => taken.has(candidate) || isPortBusy(candidate);
+    const ports: number[] = [];
+    for (let port = range.from; port <= range.to && ports.length < keys.length; port += 1) {
+      if (!isTaken(port)) ports.push(port);
+    }
+    if (ports.length < keys.length) throw new PortsExhaustedError(range, keys.length, ports.length);
+    const created = inTransaction(this.#db, () =>
+      keys.map((key, index) => {
+        this.#sql.insert.run(key.id, key.name, key.uuid, ports[index]!, key.createdAtMs, folds[index]!);
+        this.#sql.insertTotals.run(key.id);
+        return { ...key, port: ports[index]!, isActive: true };
+      }),
+    );
+    created.forEach((key, index) => {
+      this.#remember(key);
+      this.#holderByFold.set(folds[index]!, key.id);
+    });
+    return created;
+  }
+
+  /**
    * Gives a key a new name. Its own name in another case or form is fine; another key's is not.
    * A key that shares its name with an older one (old databases) may keep that name.
    */
@@ -249,5 +299,5 @@ function lowestFreePort(range: PortRange, isTaken: (port: number) => boolean): n
   for (let port = range.from; port <= range.to; port += 1) {
     if (!isTaken(port)) return port;
   }
-  throw new PortsExhaustedError(`no free port left in the range ${range.from}-${range.to}`);
+  throw new PortsExhaustedError(range);
 }

@@ -1,8 +1,11 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { coalesce, SerialQueue } from '../../lib/coalesce.ts';
+import { readFile, rm } from 'node:fs/promises';
+import { SerialQueue } from '../../lib/coalesce.ts';
+import { DeferredWrite } from '../../lib/deferred-write.ts';
+import { renameSynced, writeSynced } from '../../lib/durable-file.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { rotateLog } from '../../lib/rotate-log.ts';
 import type { SocketHolder } from '../net/socket-holders.ts';
+import { inboundRefusal } from './inbound-refusal.ts';
 import type { ServerSettings } from '../settings/server-settings.ts';
 import { LiveInbounds, XrayApiDownError, type FailedInbounds } from './live-inbounds.ts';
 import type { RealityKeys } from './reality-keys.ts';
@@ -16,6 +19,7 @@ import {
   TAG_PREFIX_LENGTH,
   type InboundKey,
   type RealityOptions,
+  type XrayConfig,
   type XrayInbound,
 } from './xray-config.ts';
 import { findPortHolders, type PortHolders } from './xray-port-holders.ts';
@@ -90,25 +94,51 @@ export class XrayConfigInvalidError extends Error {}
 
 type LiveChange = (live: LiveInbounds) => Promise<FailedInbounds | void>;
 
+/** Key changes that arrived while the API was busy: applied together, removals first, in commands of API_BATCH_SIZE. */
+interface KeyChangeBatch {
+  add: XrayInbound[];
+  remove: string[];
+  failed: FailedInbounds;
+  done?: Promise<ApplyOutcome>;
+}
+
 const LOG_MAX_BYTES = 10 * 1024 * 1024;
 const API_WAIT_MS = 10_000;
+/** While keys change, the file is written at most this often: one write and one `-test` for any number of changes. */
+export const CONFIG_WRITE_DELAY_MS = 250;
 
 /**
- * Owns Xray's config: keeps the file equal to the active keys (validated before it replaces the old
- * one) and applies each change live through Xray's API, so no other user's connection drops. Xray
- * is (re)started only when its API does not answer, never because one inbound could not start.
+ * Owns Xray's config: applies each key change live through Xray's API at once, so no other
+ * user's connection drops, and keeps the file equal to the active keys for the next start. A key
+ * change costs the same at any number of keys: the file (every key's inbound) is written coalesced,
+ * validated once per write before it replaces the old one. Whatever reads the file (status, the
+ * checks, shutdown) flushes a pending write first; a crash before it is covered by `sync()` at
+ * start, which writes the file from the store before Xray is started from it. Xray is (re)started
+ * only when its API does not answer, never because one inbound could not start.
  */
 export class XrayManager {
   readonly #options: XrayManagerOptions;
   readonly #live = new SerialQueue();
-  readonly #writeConfig: () => Promise<void>;
+  readonly #file: DeferredWrite;
   /** Inbounds that could not start, by tag: left out of the file so they never stop Xray from starting. */
   readonly #failed = new Map<string, { detail: string; holders: SocketHolder[] }>();
+  /** Inbounds whose config Xray refuses (`-test` fails with them alone), by tag: left out of the file, which stays valid. */
+  readonly #rejected = new Map<string, string>();
   #lastApply: ApplyOutcome | null = null;
+  /** The batch that key changes join until it starts. */
+  #openBatch: KeyChangeBatch | undefined;
 
   constructor(options: XrayManagerOptions) {
     this.#options = options;
-    this.#writeConfig = coalesce(() => this.#writeConfigNow());
+    this.#file = new DeferredWrite(() => this.#writeConfigNow(), CONFIG_WRITE_DELAY_MS, (error) => {
+      this.#lastApply = outcome('none', false, (error as Error).message);
+      this.#options.log.warn(`xray: ${(error as Error).message}`);
+    });
+  }
+
+  /** Writes the file now if a key change waits for it; resolves once the file holds every change made before. */
+  flushConfig(): Promise<void> {
+    return this.#file.flush();
   }
 
   get configPath(): string {
@@ -125,13 +155,55 @@ export class XrayManager {
   }
 
   async keyAdded(key: InboundKey): Promise<ApplyOutcome> {
-    return this.#change((live) => this.#add(live, [this.inboundFor(key)]));
+    return this.keysAdded([key]);
+  }
+
+  /** New or enabled keys: live at once, with other keys' changes made meanwhile; the file written soon after. */
+  async keysAdded(keys: readonly InboundKey[]): Promise<ApplyOutcome> {
+    const inbounds = keys.map((key) => this.inboundFor(key));
+    return this.#keyChange(inbounds, [], inbounds.map((inbound) => inbound.tag));
   }
 
   async keyRemoved(keyId: string): Promise<ApplyOutcome> {
     const tag = inboundTag(keyId);
     this.#failed.delete(tag);
-    return this.#change((live) => live.remove([tag]));
+    this.#rejected.delete(tag);
+    return this.#keyChange([], [tag], [tag]);
+  }
+
+  /**
+   * Joins the batch that has not started yet, or opens one: changes to different keys that arrive
+   * while Xray's API is busy go in one `rmi` and one `adi` (per API_BATCH_SIZE). KeyService runs
+   * one key's changes one after another, so a batch holds at most one change per key, and a port
+   * is never freed by a removal in the batch that adds it to another key (KeyService holds it until
+   * the removal is done).
+   */
+  async #keyChange(add: readonly XrayInbound[], remove: readonly string[], tags: readonly string[]): Promise<ApplyOutcome> {
+    let batch = this.#openBatch;
+    if (!batch) {
+      const opened: KeyChangeBatch = { add: [], remove: [], failed: new Map() };
+      opened.done = this.#change(
+        async (live) => {
+          await live.remove(opened.remove);
+          opened.failed = await this.#add(live, opened.add);
+          return opened.failed;
+        },
+        undefined,
+        'soon',
+        // Closed when its turn comes, whether it goes through the API or a restart takes its place.
+        () => {
+          if (this.#openBatch === opened) this.#openBatch = undefined;
+        },
+      );
+      this.#openBatch = opened;
+      batch = opened;
+    }
+    batch.add.push(...add);
+    batch.remove.push(...remove);
+    const result = await batch.done!;
+    if (result.method !== 'api' || batch.failed.size === 0) return result;
+    // Each change is told about its own keys' inbounds only.
+    return this.#liveOutcome(new Map([...batch.failed].filter(([tag]) => tags.includes(tag))));
   }
 
   /** Keys whose port changed: their old inbounds go, new ones come. */
@@ -182,11 +254,11 @@ export class XrayManager {
       const tags = await live.listTags();
       const present = new Set(tags);
       const orphans = tags.filter((tag) => isKeyportTag(tag) && !expected.has(tag));
-      const missing = [...expected.values()].filter((inbound) => !present.has(inbound.tag) && !this.#failed.has(inbound.tag));
+      const missing = [...expected.values()].filter((inbound) => !present.has(inbound.tag) && !this.#failed.has(inbound.tag) && !this.#rejected.has(inbound.tag));
       await live.remove(orphans);
       const failedBefore = this.#failedKey();
       const failed = await this.#add(live, missing);
-      if (this.#failedKey() !== failedBefore) await this.#writeConfig();
+      if (this.#failedKey() !== failedBefore) await this.#file.now();
       return {
         skipped: null,
         removed: orphans,
@@ -205,8 +277,10 @@ export class XrayManager {
 
   async status(): Promise<XrayStatus> {
     const { cli, configPath, process } = this.#options;
+    // A write that failed is in last_apply; the file is then reported as it is.
+    await this.#file.flush().catch(() => undefined);
     const expected = this.#expectedInbounds();
-    const inFile = this.#fileInbounds(expected);
+    const inFile = this.#dueInFile(expected);
     const [installed, version, pid, fileConfig] = await Promise.all([cli.isInstalled(), cli.version(), process.runningPid(), readConfig(configPath)]);
     const fileInbounds = fileConfig?.inbounds ?? [];
     const configFile = {
@@ -258,18 +332,25 @@ export class XrayManager {
   /** `xray run -test` on the current file; undefined when there is no binary to ask. */
   async testCurrentConfig(): Promise<{ ok: boolean; output: string } | undefined> {
     if (!(await this.#options.cli.isInstalled())) return undefined;
+    await this.#file.flush().catch(() => undefined);
     return this.#options.cli.testConfig(this.#options.configPath);
   }
 
-  async #change(applyLive: LiveChange | undefined, restartReason?: string): Promise<ApplyOutcome> {
+  /**
+   * `file` 'now': the file is written (and validated) before the live change, as settings changes
+   * and syncs need; 'soon': a key change, live at once and the file written coalesced after it.
+   */
+  async #change(applyLive: LiveChange | undefined, restartReason?: string, file: 'now' | 'soon' = 'now', onTurn?: () => void): Promise<ApplyOutcome> {
     let outcome: ApplyOutcome;
     try {
-      await this.#writeConfig();
+      if (file === 'now') await this.#file.now();
       outcome = await this.#live.run(async () => {
+        onTurn?.();
         const failedBefore = this.#failedKey();
         const result = applyLive ? await this.#applyLive(applyLive) : await this.#startFresh(restartReason ?? 'settings changed');
         // An inbound that failed or came back changes what the file may hold.
-        if (this.#failedKey() !== failedBefore) await this.#writeConfig();
+        if (file === 'soon') this.#file.schedule();
+        else if (this.#failedKey() !== failedBefore) await this.#file.now();
         return result;
       });
     } catch (error) {
@@ -289,7 +370,7 @@ export class XrayManager {
     if (await cli.apiListening()) {
       const live = new LiveInbounds(cli);
       try {
-        return liveOutcome((await applyLive(live)) ?? new Map());
+        return this.#liveOutcome((await applyLive(live)) ?? new Map());
       } catch (error) {
         if (!(error instanceof XrayApiDownError)) throw error;
         apiError = error.message;
@@ -325,7 +406,7 @@ export class XrayManager {
         if (holders) this.#failed.set(tag, { detail: `port ${inbound.port} is held by ${describeHolders(holders)}`, holders });
         else this.#failed.delete(tag);
       }
-      await this.#writeConfig();
+      await this.#file.now();
       await process.start();
       await this.#waitForApi();
       const left = [...this.#failed.keys()].filter((tag) => expected.has(tag));
@@ -351,10 +432,25 @@ export class XrayManager {
     const failed = await live.add(inbounds);
     for (const inbound of inbounds) {
       const detail = failed.get(inbound.tag);
-      if (detail === undefined) this.#failed.delete(inbound.tag);
-      else this.#failed.set(inbound.tag, { detail, holders: [] });
+      this.#failed.delete(inbound.tag);
+      this.#rejected.delete(inbound.tag);
+      if (detail === undefined) continue;
+      const refusal = await inboundRefusal(this.#options.cli, this.#scaffold(), inbound, `${this.#options.configPath}.check.json`);
+      if (refusal === undefined) this.#failed.set(inbound.tag, { detail, holders: [] });
+      else this.#rejected.set(inbound.tag, refusal);
     }
     return failed;
+  }
+
+  #liveOutcome(failed: FailedInbounds): ApplyOutcome {
+    const rejected = [...failed.keys()].filter((tag) => this.#rejected.has(tag));
+    if (rejected.length === 0) return liveOutcome(failed);
+    const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more)` : '';
+    return outcome(
+      'api',
+      false,
+      `xray rejected the new config of inbound ${rejected[0]}${more}, which stays out of the file: ${this.#rejected.get(rejected[0]!)}`,
+    );
   }
 
   /** Makes the running Xray serve the active keys: strays stopped, stale tags out, dead or missing inbounds (re)added. */
@@ -432,21 +528,26 @@ export class XrayManager {
     return new Set([portOf(this.#options.cli.apiAddress), ...[...expected.values()].map((inbound) => inbound.port)]);
   }
 
-  async #writeConfigNow(): Promise<void> {
-    const { cli, configPath, realityKeys } = this.#options;
+  /** The file without inbounds: API, log, outbounds, routing. */
+  #scaffold(): XrayConfig {
     const settings = this.#options.settings();
-    const inbounds = [...this.#fileInbounds(this.#expectedInbounds()).values()];
-    const config = buildXrayConfig([], {
-      apiListen: cli.apiAddress,
-      realityKeys,
+    return buildXrayConfig([], {
+      apiListen: this.#options.cli.apiAddress,
+      realityKeys: this.#options.realityKeys,
       reality: this.realityOptions,
       allowPrivateDestinations: settings.allowPrivateDestinations,
       ...(settings.accessLog ? { accessLogPath: this.#options.accessLogPath } : {}),
     });
-    config.inbounds = inbounds;
+  }
+
+  async #writeConfigNow(): Promise<void> {
+    const { cli, configPath } = this.#options;
+    const expected = this.#expectedInbounds();
+    const config = this.#scaffold();
+    config.inbounds = [...this.#dueInFile(expected).values()].filter((inbound) => !this.#rejected.has(inbound.tag));
     // Xray picks the format from the extension (core/config.go:82-95): the draft keeps `.json`.
     const draft = `${configPath}.new.json`;
-    await writeFile(draft, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+    await writeSynced(draft, `${JSON.stringify(config, null, 2)}\n`, 0o600);
     if (await cli.isInstalled()) {
       const test = await cli.testConfig(draft);
       if (!test.ok) {
@@ -454,20 +555,23 @@ export class XrayManager {
         throw new XrayConfigInvalidError(`xray rejected the new config, the old one stays: ${test.output}`);
       }
     }
-    await rename(draft, configPath);
+    await renameSynced(draft, configPath);
   }
 
   #expectedInbounds(): Map<string, XrayInbound> {
     return new Map(this.#options.activeKeys().map((key) => [inboundTag(key.id), this.inboundFor(key)]));
   }
 
-  /** What the file holds: the expected inbounds less those that could not start. */
-  #fileInbounds(expected: Map<string, XrayInbound>): Map<string, XrayInbound> {
+  /**
+   * What the file should hold: the expected inbounds less those that could not start. Those Xray
+   * rejects are due too, so status reports them missing, but the file is written without them.
+   */
+  #dueInFile(expected: Map<string, XrayInbound>): Map<string, XrayInbound> {
     return new Map([...expected].filter(([tag]) => !this.#failed.has(tag)));
   }
 
   #failedKey(): string {
-    return [...this.#failed.keys()].sort().join(',');
+    return `${[...this.#failed.keys()].sort().join(',')}|${[...this.#rejected.keys()].sort().join(',')}`;
   }
 }
 

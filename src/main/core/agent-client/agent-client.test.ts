@@ -120,6 +120,18 @@ describe('AgentClient against the real agent', () => {
     await rejectsWith(client.getKey(created.id), 'not-found');
   });
 
+  it('creates many keys at once, in the order of the names, and maps a bad list to bad-input', async () => {
+    const created = await client.createKeys(['many 1', 'many 2', 'many 3']);
+    assert.deepEqual(created.map((key) => key.name), ['many 1', 'many 2', 'many 3']);
+    const listed = await client.listKeys();
+    for (const key of created) assert.deepEqual(listed.find((entry) => entry.id === key.id), key);
+    const error = await rejectsWith(client.createKeys(['many 4', 'MANY 4']), 'bad-input');
+    assert.match(error.message, /names\[1\] is the same name as names\[0\]/);
+    await rejectsWith(client.createKeys(['many 5', 'Many 1']), 'name-taken');
+    assert.equal((await client.listKeys()).length, listed.length, 'nothing was created by the refused lists');
+    for (const key of created) await client.deleteKey(key.id);
+  });
+
   it('reads live traffic, history, days and months of a key', async () => {
     const key = await client.createKey('bob');
     const live = await client.getLiveTraffic();

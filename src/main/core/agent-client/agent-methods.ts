@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import {
   cleanupTrafficHistory,
   createKey,
+  createKeys,
   deleteKey,
   getConfigStatus,
   getDailyKeysTraffic,
@@ -71,6 +72,8 @@ const yearMonthQuery = (yearMonth?: string) => ({ query: { year_month: yearMonth
 const VERIFY_REALITY_TIMEOUT_MS = 30_000;
 /** A settings change re-applies every key's inbound: thousands of them, in batches. */
 const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
+/** A bulk create adds up to 1,000 inbounds, in batches, and their firewall rules. */
+const BULK_CREATE_TIMEOUT_MS = 120_000;
 
 /**
  * The AgentClient's named methods, one an endpoint of remote-agent/src/api and named as it is:
@@ -79,6 +82,8 @@ const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
 export const AGENT_METHODS = {
   // Keys
   createKey: method(createKey, (name: string) => ({ body: { name } })),
+  /** A key for each name, all or none (beyond the spec); the keys come back in the order of `names`. */
+  createKeys: method(createKeys, (names: readonly string[]) => ({ body: { names: [...names] } }), { timeoutMs: BULK_CREATE_TIMEOUT_MS }),
   listKeys: method(listKeys, noInput),
   getKey: method(getKey, keyIdParam),
   /** Renames (`{ name }`), enables (`{ is_active: true }`) or disables a key, or both at once. */
