@@ -4,6 +4,7 @@ import {
   API_KEY_HEADER,
   cleanupTrafficHistory,
   createKey,
+  createKeysBulk,
   deleteKey,
   endpointUrl,
   getConfigStatus,
@@ -109,6 +110,10 @@ export class AgentClient {
 
   createKey(name: string): Promise<ResponseOf<typeof createKey>> {
     return this.call(createKey, { body: { name } });
+  }
+
+  createKeysBulk(names: string[]): Promise<ResponseOf<typeof createKeysBulk>> {
+    return this.call(createKeysBulk, { body: { names } });
   }
 
   listKeys(): Promise<ResponseOf<typeof listKeys>> {
