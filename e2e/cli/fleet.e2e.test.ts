@@ -251,6 +251,33 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
     assert.deepEqual(keys.data, []);
   });
 
+  test('keys create-many makes 250 keys from a CSV; a name the server has stops a list before anything is made, or is skipped', async () => {
+    type Listed = { data: { name: string; port: number }[] };
+    const names = Array.from({ length: 250 }, (_, index) => `bulk-${index + 1}`);
+    const csv = join(scratch, 'people.csv');
+    writeFileSync(csv, `email;name\r\n${names.map((name) => `${name}@example.com;${name}`).join('\r\n')}\r\n`);
+    const made = await keyport(['keys', 'create-many', 'beta', '--from', csv], env);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stdout, /^Created 250 keys on beta \(ports \d+-\d+\)\./);
+    assert.match(made.stderr, /\] 250\/250 keys\n$/);
+    const listed = await keyportJson<Listed>(['keys', 'list', 'beta'], env);
+    assert.deepEqual(listed.data.map((key) => key.name).sort(), [...names].sort());
+    assert.equal(new Set(listed.data.map((key) => key.port)).size, 250);
+
+    const taken = join(scratch, 'taken.txt');
+    writeFileSync(taken, 'fresh-1\nfresh-2\nBULK-7\n');
+    const refused = await keyport(['keys', 'create-many', 'beta', '--from', taken], env);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /nothing was created/);
+    assert.match(refused.stderr, /\n {2}line: 3\n/);
+    assert.equal((await keyportJson<Listed>(['keys', 'list', 'beta'], env)).data.length, 250);
+
+    const skipped = await keyportJson<{ created: { name: string }[]; skipped: string[] }>(['keys', 'create-many', 'beta', '--from', taken, '--skip-existing'], env);
+    assert.deepEqual(skipped.created.map((key) => key.name), ['fresh-1', 'fresh-2']);
+    assert.deepEqual(skipped.skipped, ['BULK-7']);
+    assert.equal((await keyportJson<Listed>(['keys', 'list', 'beta'], env)).data.length, 252);
+  });
+
   test('a server whose host key changed is refused with both fingerprints named', async () => {
     const accepted = beta.hostKeyFingerprint;
     beta.replaceHostKey();

@@ -225,6 +225,29 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.equal(await activeOnServer(doomedId), undefined);
   });
 
+  test('"Create many" makes keys from a pasted list with progress; a repeated name is refused with its line and nothing made', async () => {
+    const count = async () => (await keyportJson<{ data: unknown[] }>(['keys', 'list', 'alpha'], env)).data.length;
+    const before = await count();
+    await page.click(byTestId('create-many-open'));
+    await page.fill(byTestId('create-many-names'), 'team-a\nteam-b\n\nTEAM-A\n');
+    assert.equal(await page.locator(byTestId('create-many-count')).textContent(), '3 names.');
+    await page.click(byTestId('create-many-create'));
+    assert.match((await page.locator(byTestId('create-many-error')).textContent()) ?? '', /^Line 4: .*nothing was created/);
+    assert.equal(await count(), before);
+
+    const names = Array.from({ length: 120 }, (_, index) => `team-${index + 1}`);
+    await page.fill(byTestId('create-many-names'), names.join('\n'));
+    await page.click(byTestId('create-many-create'));
+    await page.locator(`${byTestId('create-many-result')}[data-created="120"]`).waitFor();
+    assert.equal(await page.locator(`${byTestId('create-many-progress')} progress`).getAttribute('value'), '120');
+    await screenshot('create-many');
+    await page.click(byTestId('create-many-close'));
+    assert.equal(await count(), before + 120);
+    await page.fill(byTestId('key-search'), 'team-120');
+    await page.locator('[data-testid^="key-row-"]', { hasText: 'team-120' }).waitFor();
+    await page.fill(byTestId('key-search'), '');
+  });
+
   test('a key is renamed from its view, its link follows, and a name another key has is refused in words (window and CLI)', async () => {
     const other = await keyportJson<{ id: string }>(['keys', 'create', 'alpha', 'Мама 📱'], env);
     await page.click(byTestId(`key-row-${key.id}`));

@@ -1,6 +1,7 @@
 /**
  * The pieces of the agent's published API (remote-agent/src/api/) that every layer of the console
- * runs, the renderer too: how sizes are written, what a date and a month are, the API's version.
+ * runs, the renderer too: how sizes are written, what a date and a month are, what a key name may
+ * be, the API's version.
  * Pure functions and constants, no schema, so nothing of the agent's server side comes along.
  */
 export { API_VERSION } from '../../remote-agent/src/api/version.ts';
@@ -15,3 +16,4 @@ export {
   utcMonth,
   type YearMonthParts,
 } from '../../remote-agent/src/api/calendar.ts';
+export { checkKeyName, keyNameFold, type KeyNameCheck } from '../../remote-agent/src/api/key-name.ts';

@@ -1,6 +1,7 @@
 import QRCode from 'qrcode';
 import type { ApiKey } from '../../shared/contract/api-types.ts';
 import { answer } from './answer.ts';
+import { createManyCommand } from './create-many-command.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
@@ -112,5 +113,5 @@ const qr: Command = {
 export const keysCommands: CommandGroup = {
   name: 'keys',
   title: 'Keys (KEY is a key id or an exact key name)',
-  commands: [list, create, rename, remove, activation('enable'), activation('disable'), config, qr],
+  commands: [list, create, createManyCommand, rename, remove, activation('enable'), activation('disable'), config, qr],
 };

@@ -79,6 +79,8 @@ export const DeployOptions = Type.Object(
 );
 export const UninstallOptions = Type.Object({ keepData: Type.Boolean(), breakLock: Type.Optional(Type.Boolean()) }, closed);
 export const XrayInstallRequest = Type.Object({ version: Type.Optional(Type.String()), releasesUrl: Type.Optional(Type.String()) }, closed);
+export const CreateManyOptions = Type.Object({ skipExisting: Type.Optional(Type.Boolean()) }, closed);
+export const NameList = Type.Array(Type.String());
 export const YearMonth = Type.Object({ year: Type.Integer(), month: Type.Integer({ minimum: 1, maximum: 12 }) }, closed);
 
 export type ArgStatic<A> = A extends CallArg<infer S> ? Static<S> : never;

@@ -19,6 +19,8 @@ import type {
 } from './api-types.ts';
 import {
   AddServerRequest as AddServerRequestArg,
+  CreateManyOptions as CreateManyOptionsArg,
+  NameList,
   DeployOptions as DeployOptionsArg,
   KeyId,
   ServerRef,
@@ -36,6 +38,7 @@ import {
 } from './call-args.ts';
 import { Type } from '@sinclair/typebox';
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
+import type { CreateManyOptions, CreateManyProgress, CreateManyResult } from './key-batch.ts';
 import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
@@ -89,6 +92,13 @@ export interface Deploy {
 export interface Keys {
   list(server: string): Promise<Cached<ApiKey[]>>;
   create(server: string, name: string): Promise<ApiKey>;
+  /**
+   * Creates keys for many names (1 to CREATE_MANY_MAX_NAMES). Every name is checked first (the
+   * key-name rule, repeats in the list, names the server has): one bad name is `bad-input` naming
+   * it, and nothing is created. The agent then gets them in batches, each created all or none; a
+   * failure names how many were created before it.
+   */
+  createMany(server: string, names: string[], options?: CreateManyOptions, onProgress?: (progress: CreateManyProgress) => void): Promise<CreateManyResult>;
   remove(server: string, keyId: string): Promise<void>;
   setActive(server: string, keyId: string, active: boolean): Promise<ApiKey>;
   /** Gives the key a new name (its link's #name follows). Another key's name: `name-taken`. */
@@ -181,6 +191,7 @@ export const SERVICE_CALLS = {
   keys: {
     list: { args: [server] },
     create: { args: [server, arg('name', Text)] },
+    createMany: { args: [server, arg('names', NameList), optionalArg('options', CreateManyOptionsArg)], progress },
     remove: { args: [server, keyId] },
     setActive: { args: [server, keyId, arg('active', Type.Boolean())] },
     rename: { args: [server, keyId, arg('name', Text)] },

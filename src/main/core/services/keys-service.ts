@@ -1,10 +1,16 @@
 import type { ApiKey, KeyConfig } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
+import type { CreateManyOptions, CreateManyProgress, CreateManyResult } from '../../../shared/contract/key-batch.ts';
 import type { Cached, Keys } from '../../../shared/contract/services.ts';
 import type { AgentClient } from '../agent-client/agent-client.ts';
 import { ALL_KEY_SNAPSHOTS, KEY_HISTORY_SNAPSHOTS, SNAPSHOTS, type KeySnapshotKind } from '../cache/snapshot-kinds.ts';
+import { planKeyBatch } from './key-batch-plan.ts';
+import { findServer } from './server-directory.ts';
 import { ServerService } from './server-service.ts';
+
+/** Names per bulk call: small enough that progress moves, large enough that 10,000 keys take 100 calls. */
+const CREATE_MANY_BATCH = 100;
 
 export class KeysService extends ServerService implements Keys {
   list(serverName: string): Promise<Cached<ApiKey[]>> {
@@ -25,6 +31,46 @@ export class KeysService extends ServerService implements Keys {
       record: (key) => this.cache.upsertKey(server.id, key),
       refusal: (error) => this.#nameTaken(server, name, error),
     }));
+  }
+
+  async createMany(serverName: string, names: string[], options: CreateManyOptions = {}, onProgress?: (progress: CreateManyProgress) => void): Promise<CreateManyResult> {
+    const server = findServer(this.cache, serverName);
+    // The server's names now, not the cache's: a name taken since the last sync must stop the list here.
+    const existing = await this.calls.write(serverName, () => ({
+      send: (client) => client.listKeys(),
+      record: (keys, syncedAt) => this.cache.replaceKeys(server.id, keys, syncedAt),
+    }));
+    const plan = planKeyBatch(
+      server.name,
+      names,
+      existing.map((key) => key.name),
+      options.skipExisting === true,
+    );
+    const created: ApiKey[] = [];
+    const total = plan.create.length;
+    onProgress?.({ created: 0, total });
+    for (let start = 0; start < total; start += CREATE_MANY_BATCH) {
+      const batch = plan.create.slice(start, start + CREATE_MANY_BATCH);
+      try {
+        created.push(
+          ...(await this.calls.write(serverName, () => ({
+            send: (client) => client.createKeys(batch),
+            record: (keys) => {
+              for (const key of keys) this.cache.upsertKey(server.id, key);
+            },
+          }))),
+        );
+      } catch (error) {
+        if (created.length === 0 || !(error instanceof KeyportError)) throw error;
+        throw new KeyportError(error.code, `${error.message} (${created.length} of ${total} keys were created before it; the others were not)`, {
+          ...error.facts,
+          created: created.length,
+          total,
+        });
+      }
+      onProgress?.({ created: created.length, total });
+    }
+    return { created, skipped: plan.skipped };
   }
 
   async remove(serverName: string, keyId: string): Promise<void> {

@@ -1,10 +1,23 @@
 import { create } from 'zustand';
 import type { ApiKey, KeyConfig, LiveTraffic } from '../../../shared/contract/api-types.ts';
+import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
+import type { CreateManyOptions, CreateManyProgress, CreateManyResult } from '../../../shared/contract/key-batch.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
+import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
 import { keyedEntries, loadEntry } from './keyed-entries.ts';
 import type { Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
+
+/** A `Keys.createMany` from the window: how far it got, and how it ended. */
+export interface CreateManyRun {
+  running: boolean;
+  progress: CreateManyProgress | null;
+  result: CreateManyResult | null;
+  error: string | null;
+  errorCode?: KeyportErrorCode;
+  errorFacts?: Readonly<Record<string, string | number | boolean | null>>;
+}
 
 interface KeysState {
   /** By server id. */
@@ -12,10 +25,14 @@ interface KeysState {
   live: Record<string, Loadable<Cached<LiveTraffic>>>;
   /** By `server/key`. */
   configs: Record<string, Loadable<Cached<KeyConfig>>>;
+  /** By server id: the latest "create many" there. */
+  createManyRuns: Record<string, CreateManyRun>;
   loadKeys(serverId: string): Promise<void>;
   loadLive(serverId: string): Promise<void>;
   loadConfig(serverId: string, keyId: string): Promise<void>;
   createKey(serverId: string, name: string): Promise<ApiKey | undefined>;
+  createMany(serverId: string, names: string[], options: CreateManyOptions): Promise<void>;
+  dismissCreateMany(serverId: string): void;
   setActive(serverId: string, keyId: string, active: boolean): Promise<void>;
   /** True when renamed; the key's link is read again, as its #name changed. */
   renameKey(serverId: string, keyId: string, name: string): Promise<boolean>;
@@ -35,6 +52,7 @@ export const useKeysStore = create<KeysState>()((set, get) => {
   const lists = keyedEntries(set, 'lists');
   const live = keyedEntries(set, 'live');
   const configs = keyedEntries(set, 'configs');
+  const createManyRuns = keyedEntries(set, 'createManyRuns');
   /** Applies a change to the server's key list in place, so the table shows writes at once. */
   const editList = (serverId: string, change: (keys: ApiKey[]) => ApiKey[]) => {
     const entry = get().lists[serverId];
@@ -45,6 +63,7 @@ export const useKeysStore = create<KeysState>()((set, get) => {
     lists: {},
     live: {},
     configs: {},
+    createManyRuns: {},
 
     async loadKeys(serverId) {
       await Promise.all([loadEntry(lists, serverId, () => services.keys.list(serverId)), get().loadLive(serverId)]);
@@ -62,6 +81,26 @@ export const useKeysStore = create<KeysState>()((set, get) => {
       const key = await runOperation(createKeyOperation(serverId), () => services.keys.create(serverId, name));
       if (key) editList(serverId, (keys) => [...keys, key]);
       return key;
+    },
+
+    async createMany(serverId, names, options) {
+      if (get().createManyRuns[serverId]?.running) return;
+      const idle: CreateManyRun = { running: true, progress: null, result: null, error: null };
+      createManyRuns.put(serverId, idle);
+      const update = (change: Partial<CreateManyRun>) => createManyRuns.update(serverId, (run = idle) => ({ ...run, ...change }));
+      try {
+        const result = await services.keys.createMany(serverId, names, options, (progress) => update({ progress }));
+        update({ running: false, result });
+        if (result.created.length > 0) editList(serverId, (keys) => [...keys, ...result.created]);
+      } catch (error) {
+        update({ running: false, error: errorMessage(error), errorCode: errorCode(error), errorFacts: errorFacts(error) });
+        // A failure after some batches leaves those keys: the list shows what the server has.
+        await get().loadKeys(serverId);
+      }
+    },
+
+    dismissCreateMany(serverId) {
+      if (!get().createManyRuns[serverId]?.running) createManyRuns.remove(serverId);
     },
 
     async setActive(serverId, keyId, active) {
@@ -98,6 +137,7 @@ export const useKeysStore = create<KeysState>()((set, get) => {
 });
 
 export const selectKeyList = (serverId: string) => (state: KeysState) => state.lists[serverId];
+export const selectCreateManyRun = (serverId: string) => (state: KeysState) => state.createManyRuns[serverId];
 export const selectLive = (serverId: string) => (state: KeysState) => state.live[serverId];
 export const selectConfig = (serverId: string, keyId: string) => (state: KeysState) => state.configs[configId(serverId, keyId)];
 export const selectKey = (serverId: string, keyId: string) => (state: KeysState) =>

@@ -12,7 +12,9 @@ import { removeKeyOperation, selectKeyList, selectLive, toggleKeyOperation, useK
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
 import { selectDayByKey, selectMonthly, useTrafficStore } from '../../state/traffic-store.ts';
+import { selectServer, useFleetStore } from '../../state/fleet-store.ts';
 import { CreateKeyForm } from './create-key-form.tsx';
+import { CreateManyDialog } from './create-many-dialog.tsx';
 import { filterKeyRows, joinKeyRows, sortKeyRows, type KeyColumn } from './key-rows.ts';
 import { KeysTable } from './keys-table.tsx';
 
@@ -41,6 +43,8 @@ export function KeysTab({ serverId }: { serverId: string }) {
   const deferredSearch = useDeferredValue(search);
   const [order, setOrder] = useState<SortOrder<KeyColumn>>({ column: 'port', descending: false });
   const [deletingKeyId, setDeletingKeyId] = useState<string | null>(null);
+  const [creatingMany, setCreatingMany] = useState(false);
+  const serverName = useFleetStore(selectServer(serverId))?.name ?? serverId;
   const [lastToggledKeyId, setLastToggledKeyId] = useState('');
   const toggle = useOperation(toggleKeyOperation(lastToggledKeyId));
 
@@ -112,6 +116,9 @@ export function KeysTab({ serverId }: { serverId: string }) {
         {(list?.loading || live?.loading) && <Spinner />}
         <div className="toolbar-end">
           <CreateKeyForm serverId={serverId} />
+          <button type="button" onClick={() => setCreatingMany(true)} data-testid="create-many-open">
+            Create many…
+          </button>
         </div>
       </div>
       <ErrorWithAction failure={list} serverId={serverId} onRetry={() => void loadKeys(serverId)} testId="keys-error" />
@@ -127,6 +134,7 @@ export function KeysTab({ serverId }: { serverId: string }) {
         onScroll={onScroll}
         emptyText={keys.length === 0 ? 'No keys yet: create the first one above.' : 'No key matches the search.'}
       />
+      {creatingMany && <CreateManyDialog serverId={serverId} serverName={serverName} onClose={() => setCreatingMany(false)} />}
       {deletingKeyId && (
         <ConfirmDialog
           title={`Delete ${deletingKey?.name ?? 'this key'}?`}

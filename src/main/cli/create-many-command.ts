@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { text } from 'node:stream/consumers';
+import { isKeyportError, KeyportError } from '../../shared/contract/errors.ts';
+import type { CreateManyProgress, CreateManyResult } from '../../shared/contract/key-batch.ts';
+import { answer } from './answer.ts';
+import type { Command, CommandContext } from './command.ts';
+import { parseNameList, type NameList } from '../../shared/name-list.ts';
+import { parseCommandArgs } from './parse-command-args.ts';
+import { UsageError } from './usage-error.ts';
+
+const BAR_WIDTH = 30;
+
+export const createManyCommand: Command = {
+  name: 'create-many',
+  usage: 'keys create-many SERVER (--from FILE | -) [--skip-existing]',
+  json: true,
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { from: { type: 'string' }, 'skip-existing': { type: 'boolean' } }, ['server'], ['source']);
+    if (positional.source !== undefined && positional.source !== '-') throw new UsageError(`unexpected argument '${positional.source}': the names come from --from FILE or - (stdin)`);
+    if ((values.from === undefined) === (positional.source === undefined)) throw new UsageError('give the names with --from FILE, or - to read them from stdin');
+    const source = values.from ?? '-';
+    return {
+      async run(context) {
+        const list = await readNames(context, source);
+        const options = { skipExisting: values['skip-existing'] === true };
+        let result: CreateManyResult;
+        try {
+          result = await context.core.keys.createMany(positional.server, list.names, options, progressBar(context));
+        } catch (error) {
+          throw withLine(error, list, source);
+        }
+        answer(context, result, () => summary(positional.server, result));
+      },
+    };
+  },
+};
+
+async function readNames(context: CommandContext, source: string): Promise<NameList> {
+  let content: string;
+  try {
+    content = source === '-' ? await text(context.stdin) : await readFile(source, 'utf8');
+  } catch (error) {
+    throw new KeyportError('bad-input', `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: source });
+  }
+  const list = parseNameList(content);
+  if (list.names.length === 0) throw new KeyportError('bad-input', `${source === '-' ? 'stdin' : source} holds no names`, { file: source });
+  return list;
+}
+
+/** The core names the list's index; the file's reader wants its line. */
+function withLine(error: unknown, list: NameList, source: string): unknown {
+  if (!isKeyportError(error) || typeof error.facts.index !== 'number') return error;
+  const line = list.lines[error.facts.index];
+  return line === undefined ? error : new KeyportError(error.code, error.message, { ...error.facts, line, file: source === '-' ? 'stdin' : source });
+}
+
+/** A bar redrawn in place on a terminal, a line per step otherwise, JSON lines with --json: all on stderr. */
+function progressBar(context: CommandContext): (progress: CreateManyProgress) => void {
+  return ({ created, total }) => {
+    if (context.json) {
+      context.stderr.write(`${JSON.stringify({ created, total })}\n`);
+      return;
+    }
+    const done = total === 0 ? 1 : created / total;
+    const filled = Math.round(done * BAR_WIDTH);
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${created}/${total} keys`;
+    if (context.isTTY) context.stderr.write(`\r${line}${created === total ? '\n' : ''}`);
+    else context.stderr.write(`${line}\n`);
+  };
+}
+
+function summary(server: string, result: CreateManyResult): string {
+  const { created, skipped } = result;
+  const ports = created.map((key) => key.port);
+  const range = ports.length === 0 ? '' : ` (ports ${Math.min(...ports)}-${Math.max(...ports)})`;
+  const skippedLine = skipped.length === 0 ? '' : `Skipped ${skipped.length} ${skipped.length === 1 ? 'name' : 'names'} ${server} had already.\n`;
+  if (created.length === 0) return `Created no keys on ${server}.\n${skippedLine}`;
+  return (
+    `Created ${created.length} ${created.length === 1 ? 'key' : 'keys'} on ${server}${range}.\n${skippedLine}` +
+    `Their ids and ports: keyport keys list ${server}; a key's link: keyport keys config ${server} KEY\n`
+  );
+}

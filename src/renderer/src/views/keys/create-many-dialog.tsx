@@ -1,0 +1,87 @@
+import { useMemo, useState } from 'react';
+import { parseNameList, type NameList } from '../../../../shared/name-list.ts';
+import { InlineError } from '../../components/inline-error.tsx';
+import { ModalDialog } from '../../components/modal-dialog.tsx';
+import { countOf } from '../../format/count-of.ts';
+import { selectCreateManyRun, useKeysStore } from '../../state/keys-store.ts';
+
+const EMPTY: NameList = { names: [], lines: [] };
+
+/** The pasted list as names, or why it cannot be read (a CSV row without a name). */
+function readList(text: string): { list: NameList; error: string | null } {
+  try {
+    return { list: parseNameList(text), error: null };
+  } catch (error) {
+    return { list: EMPTY, error: (error as Error).message };
+  }
+}
+
+/**
+ * Many keys from a pasted list: one name per line, or a spreadsheet's rows with a "name" column.
+ * Every name is checked before any is created; progress shows batch by batch.
+ */
+export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: string; serverName: string; onClose: () => void }) {
+  const [text, setText] = useState('');
+  const [skipExisting, setSkipExisting] = useState(false);
+  const run = useKeysStore(selectCreateManyRun(serverId));
+  const createMany = useKeysStore((state) => state.createMany);
+  const dismiss = useKeysStore((state) => state.dismissCreateMany);
+  const { list, error: listError } = useMemo(() => readList(text), [text]);
+  const close = () => {
+    dismiss(serverId);
+    onClose();
+  };
+  const failedLine = typeof run?.errorFacts?.index === 'number' ? list.lines[run.errorFacts.index] : undefined;
+  const progress = run?.progress;
+
+  return (
+    <ModalDialog title={`Create many keys on ${serverName}`} onClose={close} testId="create-many-dialog" wide>
+      <div className="create-many">
+        <label className="stacked">
+          Names, one per line (or rows copied from a spreadsheet with a “name” column)
+          <textarea
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+            rows={10}
+            disabled={run?.running}
+            placeholder={'alice@example.com\nbob\nОфис Москва'}
+            data-testid="create-many-names"
+          />
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={skipExisting} onChange={(event) => setSkipExisting(event.target.checked)} disabled={run?.running} data-testid="create-many-skip" />{' '}
+          Skip names {serverName} has already (else the list is refused)
+        </label>
+        <p className="muted small" data-testid="create-many-count">
+          {listError ?? (list.names.length === 0 ? 'No names yet.' : `${countOf(list.names.length, 'name')}.`)}
+        </p>
+        {progress && (
+          <div className="create-many-progress" data-testid="create-many-progress">
+            <progress value={progress.created} max={Math.max(progress.total, 1)} /> {progress.created.toLocaleString()} / {progress.total.toLocaleString()}
+          </div>
+        )}
+        {run?.result && !run.running && (
+          <p className="created-note" role="status" data-testid="create-many-result" data-created={run.result.created.length}>
+            Created {countOf(run.result.created.length, 'key')}
+            {run.result.skipped.length > 0 ? `; skipped ${countOf(run.result.skipped.length, 'name')} ${serverName} had already` : ''}.
+          </p>
+        )}
+        <InlineError message={run?.error ? `${failedLine !== undefined ? `Line ${failedLine}: ` : ''}${run.error}` : null} testId="create-many-error" />
+        <div className="dialog-actions">
+          <button type="button" onClick={close} disabled={run?.running} data-testid="create-many-close">
+            {run?.result ? 'Close' : 'Cancel'}
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={run?.running || list.names.length === 0}
+            onClick={() => void createMany(serverId, list.names, { skipExisting })}
+            data-testid="create-many-create"
+          >
+            {run?.running ? 'Creating…' : `Create ${countOf(list.names.length, 'key')}`}
+          </button>
+        </div>
+      </div>
+    </ModalDialog>
+  );
+}
