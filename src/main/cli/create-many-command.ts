@@ -47,11 +47,12 @@ async function readNames(context: CommandContext, source: string): Promise<NameL
   return list;
 }
 
-/** The core names the list's index; the file's reader wants its line. */
+/** The core names the list's index; the file's reader wants its line, first. */
 function withLine(error: unknown, list: NameList, source: string): unknown {
   if (!isKeyportError(error) || typeof error.facts.index !== 'number') return error;
   const line = list.lines[error.facts.index];
-  return line === undefined ? error : new KeyportError(error.code, error.message, { ...error.facts, line, file: source === '-' ? 'stdin' : source });
+  const file = source === '-' ? 'stdin' : source;
+  return line === undefined ? error : new KeyportError(error.code, `${file}, line ${line}: ${error.message}`, { ...error.facts, line, file });
 }
 
 /** A bar redrawn in place on a terminal, a line per step otherwise, JSON lines with --json: all on stderr. */
