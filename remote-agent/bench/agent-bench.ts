@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { measureLatency, measureThroughput, type Target, type ThroughputOptions } from './load.ts';
 import { count, markdownTable, megabytes, ms, type Row } from './report.ts';
 import { installAgentRules, removeAgentChains } from './firewall.ts';
+import { benchIdleCpu, IDLE_SAMPLE_INTERVAL_S } from './idle-cpu-bench.ts';
 import { benchSamplingCycle } from './sampler-bench.ts';
 import { benchTcpStream } from './tcp-stream-bench.ts';
 import { daysOfMonth, seedDataDir, type SeededKey } from './seed-data.ts';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'keyport-bench-'));
   try {
     const keysApi = await benchKeysApi(work);
-    const rows = [...keysApi.figures, await benchMonthly(work), ...(await benchSampling()), keysApi.ruleWalk, await benchTcpStream(progress)];
+    const idleCpu = await benchIdle(work, keysApi.readyPath);
+    const rows = [...keysApi.figures, await benchMonthly(work), ...(await benchSampling()), keysApi.ruleWalk, idleCpu, await benchTcpStream(progress)];
     progress('done');
     console.log(`\nKeyport agent benchmark: Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${new Date().toISOString().slice(0, 10)}\n`);
     console.log(markdownTable(rows));
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
 }
 
 /** Figures 1 and 2: one key by id under load, and the whole list, with 10,000 keys stored. */
-async function benchKeysApi(work: string): Promise<{ figures: Row[]; ruleWalk: Row }> {
+async function benchKeysApi(work: string): Promise<{ figures: Row[]; ruleWalk: Row; readyPath: string }> {
   const keys = await seededDir(work, 'agent-10k', 10_000);
   const oneKeyPath = `/api/keys/${keys[0]!.id}`;
   return withServer(startAgentOnCleanFirewall(join(work, 'agent-10k'), oneKeyPath), async (agent) => {
@@ -70,7 +72,19 @@ async function benchKeysApi(work: string): Promise<{ figures: Row[]; ruleWalk: R
         latencyRow(`GET /api/keys, 10,000 keys (${megabytes(allKeys.length)})`, agentList, bareList, 50),
       ],
       ruleWalk: ruleWalkRow(bareRateWithRules, bareRate),
+      readyPath: oneKeyPath,
     };
+  });
+}
+
+/** The agent idle on the 10,000 keys of benchKeysApi, sampling as a server does, beside an idle bare node:http. */
+async function benchIdle(work: string, readyPath: string): Promise<Row> {
+  await removeAgentChains();
+  const starting = startAgent({ dataDir: join(work, 'agent-10k'), apiKey: API_KEY, readyPath, startTimeoutMs: AGENT_START_TIMEOUT_MS, sampleIntervalSeconds: IDLE_SAMPLE_INTERVAL_S });
+  return withServer(starting, async (agent) => {
+    const bodyFile = join(work, 'idle.json');
+    await writeFile(bodyFile, '{}');
+    return withServer(startBareServer(bodyFile), (bare) => benchIdleCpu(agent, bare, progress));
   });
 }
 
@@ -160,11 +174,11 @@ function throughputRow(agentRate: number, bareRate: number): Row {
   };
 }
 
-/** Not a target: what the agent's per-port rules cost every loopback packet (the HTTP rows run without them). */
+/** Not a target: what the agent's counting sets cost every loopback packet outside the key range (the HTTP rows run without them). */
 function ruleWalkRow(withRules: number, withoutRules: number): Row {
   return {
-    what: 'Same load on bare node:http with the agent\'s rules for 10,000 ports installed',
-    agent: `${count(withRules)} req/s with the rules`,
+    what: 'Same load on bare node:http with the agent\'s counting sets for 10,000 ports',
+    agent: `${count(withRules)} req/s with the sets`,
     baseline: `${count(withoutRules)} req/s without`,
     checked: `ratio ${(withRules / withoutRules).toFixed(2)}`,
     target: 'none (info)',

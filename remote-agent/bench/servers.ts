@@ -9,6 +9,7 @@ const MAX_OUTPUT_CHARS = 20_000;
 
 export interface ServerProcess {
   port: number;
+  pid: number;
   /** Stops this child (by its pid): SIGTERM, then SIGKILL if it has not exited in time. */
   stop(): Promise<void>;
   /** The tail of what it wrote to stdout and stderr. */
@@ -21,6 +22,8 @@ export interface AgentOptions {
   /** A path that answers 200 once the agent is up. */
   readyPath: string;
   startTimeoutMs: number;
+  /** Seconds between sampling cycles; 3600 (out of the way) unless a figure is about sampling. */
+  sampleIntervalSeconds?: number;
 }
 
 /** The real agent (src/main.ts) on the same runtime as this script, on a pre-seeded data dir. */
@@ -32,7 +35,7 @@ export async function startAgent(options: AgentOptions): Promise<ServerProcess> 
     '--data-dir', options.dataDir,
     '--xray-bin', '/nonexistent',
     '--port-range', '10001-30000',
-    '--sample-interval', '3600',
+    '--sample-interval', String(options.sampleIntervalSeconds ?? 3600),
     '--xray-api', `127.0.0.1:${xrayApiPort}`,
   ];
   const env = { ...process.env, KEYPORT_API_KEY: options.apiKey, KEYPORT_LOG_LEVEL: 'warn' };
@@ -60,7 +63,7 @@ async function startServer(
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-MAX_OUTPUT_CHARS));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const server = { port, stop: () => stopChild(child), output: () => output };
+  const server = { port, pid: child.pid!, stop: () => stopChild(child), output: () => output };
   try {
     await waitUntilAnswers(child, `http://127.0.0.1:${port}${readyPath}`, headers, timeoutMs, () => output);
   } catch (error) {

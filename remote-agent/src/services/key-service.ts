@@ -6,6 +6,7 @@ import { KeyLocks } from '../lib/key-locks.ts';
 import type { DesiredPort, PortFirewall, SyncResult } from './firewall/port-firewall.ts';
 import { killConnectionsOnPort } from './net/connection-killer.ts';
 import { listeningPortsNow } from './net/socket-table.ts';
+import { PortClaims } from './port-claims.ts';
 import type { Sampler } from './sampler.ts';
 import { NameTakenError, PortsExhaustedError, type KeyRecord, type KeyStore, type PortMove, type PortRange } from './store/key-store.ts';
 import type { TrafficStore } from './store/traffic-store.ts';
@@ -44,9 +45,11 @@ export class KeyService {
   readonly #locks = new KeyLocks();
   /** Ports of keys being deleted whose rules and inbound are not gone yet: no new key gets them meanwhile. */
   readonly #releasing = new Set<number>();
+  readonly #ports: PortClaims;
 
   constructor(options: KeyServiceOptions) {
     this.#o = options;
+    this.#ports = new PortClaims(options.keys);
   }
 
   get portRange(): PortRange {
@@ -69,18 +72,17 @@ export class KeyService {
     return this.#locks.forKey(id, async () => {
       const taken = this.#o.keys.nameHolder(name);
       if (taken) throw nameTaken(new NameTakenError(name, taken.id));
-      const busy = listeningPortsNow();
       let key: KeyRecord;
+      let port: number | undefined;
       try {
-        key = this.#o.keys.create(
-          { id, name, uuid: randomUUID(), createdAtMs: (this.#o.now ?? Date.now)() },
-          this.#o.portRange,
-          (port) => busy.has(port) || this.#releasing.has(port),
-        );
+        port = await this.#ports.claim(this.#o.portRange, (candidate) => this.#releasing.has(candidate));
+        key = this.#o.keys.createOnPort({ id, name, uuid: randomUUID(), createdAtMs: (this.#o.now ?? Date.now)() }, port);
       } catch (error) {
         if (error instanceof PortsExhaustedError) throw conflict(error.message, { reason: 'ports_exhausted' });
         if (error instanceof NameTakenError) throw nameTaken(error);
         throw error;
+      } finally {
+        if (port !== undefined) this.#ports.release(port);
       }
       this.#o.sampler.forgetPorts([key.port]);
       await this.#follow(id, key.port);

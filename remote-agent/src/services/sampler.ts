@@ -1,5 +1,6 @@
 import { utcDay } from '../api/calendar.ts';
 import type { Logger } from '../lib/logger.ts';
+import { CounterBaselines, counterPort } from './counter-baselines.ts';
 import type { PortFirewall, RetiredCounters } from './firewall/port-firewall.ts';
 import { readSocketTable } from './net/socket-table.ts';
 import type { KeyStore } from './store/key-store.ts';
@@ -41,15 +42,15 @@ export class Sampler implements RetiredCounters {
   readonly #intervalMs: number;
   readonly #now: () => number;
   readonly #log: Logger;
-  #baselines = new Map<string, number>();
+  #baselines: CounterBaselines;
   #live = new Map<string, LiveTraffic>();
   #dayMaxConnections = new Map<string, number>();
   #day = '';
   #previousCycleAtMs: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<CycleReport> | undefined;
-  /** Counters forgotten while a cycle was in flight: that cycle's readings of them are stale. */
-  #staleMidCycle: Array<(counterId: string) => boolean> = [];
+  /** Ports whose counters were forgotten while a cycle was in flight (all families, or by family): that cycle's readings of them are stale. */
+  #staleMidCycle = { all: new Set<number>(), byFamily: new Map<string, Set<number>>() };
   #lastCycle: CycleReport | null = null;
   #lastPruneMs = 0;
 
@@ -67,7 +68,7 @@ export class Sampler implements RetiredCounters {
     this.#intervalMs = options.intervalMs;
     this.#now = options.now ?? Date.now;
     this.#log = options.log;
-    this.#baselines = this.#traffic.loadBaselines();
+    this.#baselines = new CounterBaselines(this.#traffic.loadBaselines());
   }
 
   get intervalMs(): number {
@@ -118,7 +119,7 @@ export class Sampler implements RetiredCounters {
 
   /** Forgets the baselines of the iptables chains of before (keyed by address family). */
   dropRetiredBaselines(): void {
-    for (const counterId of this.#baselines.keys()) {
+    for (const counterId of this.#baselines.ids()) {
       if (/^v[46]:/.test(counterId)) this.#baselines.delete(counterId);
     }
     this.#traffic.forgetFamilyBaselines();
@@ -130,15 +131,21 @@ export class Sampler implements RetiredCounters {
    */
   forgetPorts(ports: readonly number[], family?: string): void {
     if (ports.length === 0) return;
-    const forgotten = new Set(ports);
-    const matches = (counterId: string) =>
-      forgotten.has(Number(counterId.slice(counterId.lastIndexOf(':') + 1))) &&
-      (family === undefined || counterId.startsWith(`${family}:`));
-    for (const counterId of this.#baselines.keys()) {
-      if (matches(counterId)) this.#baselines.delete(counterId);
+    if (this.#running) {
+      const stale = this.#staleMidCycle;
+      let marked = family === undefined ? stale.all : stale.byFamily.get(family);
+      if (!marked) stale.byFamily.set(family!, (marked = new Set()));
+      for (const port of ports) marked.add(port);
     }
-    if (this.#running) this.#staleMidCycle.push(matches);
-    this.#traffic.forgetPortBaselines(ports, family);
+    // The copy in memory is the table's, so the rows to delete are known by id: no scan of the table.
+    this.#traffic.forgetBaselines(this.#baselines.forgetPorts(ports, family));
+  }
+
+  #isStale(counterId: string): boolean {
+    const { all, byFamily } = this.#staleMidCycle;
+    if (all.size === 0 && byFamily.size === 0) return false;
+    const port = counterPort(counterId);
+    return all.has(port) || byFamily.get(counterId.slice(0, counterId.indexOf(':')))?.has(port) === true;
   }
 
   forgetKey(keyId: string): void {
@@ -157,7 +164,7 @@ export class Sampler implements RetiredCounters {
   async #runCycle(): Promise<CycleReport> {
     const startedMs = performance.now();
     const atMs = this.#now();
-    this.#staleMidCycle = [];
+    this.#staleMidCycle = { all: new Set(), byFamily: new Map() };
     let report: CycleReport;
     try {
       const [snapshot, sockets] = await Promise.all([this.#firewall.read(), readSocketTable()]);
@@ -200,7 +207,7 @@ export class Sampler implements RetiredCounters {
     for (const [counterId, value] of counters) {
       const baseline = this.#baselines.get(counterId) ?? 0;
       if (value === baseline) continue;
-      if (this.#staleMidCycle.some((isStale) => isStale(counterId))) continue;
+      if (this.#isStale(counterId)) continue;
       // `kind:port` (nftables), or `family:kind:port` (the iptables chains of before).
       const [kind, portText] = counterId.split(':').slice(-2) as [keyof PortDelta, string];
       const port = Number(portText);

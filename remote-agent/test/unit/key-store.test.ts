@@ -42,6 +42,18 @@ describe('KeyStore.create', () => {
     assert.equal(store.create(newKey('c'), RANGE, nothingBusy).port, 10001);
   });
 
+  test('a port freed below the keys\' block is the next one handed out, then the scan goes on past the block', () => {
+    const store = new KeyStore(tempDatabase().db);
+    for (const name of ['a', 'b', 'c', 'd']) store.create(newKey(name), RANGE, nothingBusy);
+    store.delete('id-b');
+    assert.equal(store.create(newKey('e'), RANGE, nothingBusy).port, 10002);
+    assert.equal(store.create(newKey('f'), RANGE, nothingBusy).port, 10005);
+    assert.equal(store.lowestFreePort({ from: 10003, to: 10010 }, nothingBusy), 10006);
+    assert.equal(store.createOnPort(newKey('g'), 10008).port, 10008);
+    assert.throws(() => store.createOnPort(newKey('h'), 10008), /held by a key/);
+    assert.equal(store.lowestFreePort(RANGE, busy(10006)), 10007);
+  });
+
   test('deleting an unknown key reports that nothing was deleted', () => {
     assert.equal(new KeyStore(tempDatabase().db).delete('missing'), false);
   });

@@ -102,6 +102,10 @@ export class KeyStore {
   readonly #holderByFold = new Map<string, string>();
   /** Keys of old databases sharing a name with an older key: their rows have no name_key. */
   readonly #unheld = new Set<string>();
+  /** The ports keys hold. */
+  readonly #taken = new Set<number>();
+  /** Every port from `from` up to (not including) `next` is held by a key: the search for a free one starts at `next`. */
+  #scan = { from: 0, next: 0 };
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -130,8 +134,11 @@ export class KeyStore {
     this.#byId.clear();
     this.#holderByFold.clear();
     this.#unheld.clear();
+    this.#taken.clear();
+    this.#scan = { from: 0, next: 0 };
     for (const row of rows) {
       this.#byId.set(row.id, toRecord(row));
+      this.#taken.add(row.port);
       if (row.name_key === null) this.#unheld.add(row.id);
       else this.#holderByFold.set(row.name_key, row.id);
     }
@@ -165,7 +172,27 @@ export class KeyStore {
 
   #remember(key: KeyRecord): void {
     this.#byId.set(key.id, key);
+    this.#taken.add(key.port);
     this.#ordered = undefined;
+  }
+
+  /**
+   * The lowest port of the range that no key holds and `isPortBusy` does not refuse. Costs the
+   * ports refused, not the number of keys: where the block of held ports at the start of the range
+   * ends is remembered, so it is walked once, not on every call.
+   */
+  lowestFreePort(range: PortRange, isPortBusy: (port: number) => boolean): number {
+    for (const port of this.#freePorts(range, isPortBusy)) return port;
+    throw new PortsExhaustedError(range);
+  }
+
+  /** The ports of the range no key holds and `isPortBusy` does not refuse, lowest first. */
+  *#freePorts(range: PortRange, isPortBusy: (port: number) => boolean): Generator<number> {
+    if (this.#scan.from !== range.from) this.#scan = { from: range.from, next: range.from };
+    while (this.#scan.next <= range.to && this.#taken.has(this.#scan.next)) this.#scan.next += 1;
+    for (let port = this.#scan.next; port <= range.to; port += 1) {
+      if (!this.#taken.has(port) && !isPortBusy(port)) yield port;
+    }
   }
 
   /**
@@ -176,9 +203,16 @@ export class KeyStore {
     const fold = keyNameFold(key.name);
     const holder = this.#holderByFold.get(fold);
     if (holder !== undefined) throw new NameTakenError(key.name, holder);
+    return this.createOnPort(key, this.lowestFreePort(range, isPortBusy));
+  }
+
+  /** Stores a key on `port`, which the caller found free (lowestFreePort) and checked since. */
+  createOnPort(key: NewKey, port: number): KeyRecord {
+    const fold = keyNameFold(key.name);
+    const holder = this.#holderByFold.get(fold);
+    if (holder !== undefined) throw new NameTakenError(key.name, holder);
+    if (this.#taken.has(port)) throw new Error(`port ${port} is held by a key already`);
     const created = inTransaction(this.#db, () => {
-      const taken = new Set([...this.#byId.values()].map((stored) => stored.port));
-      const port = lowestFreePort(range, (candidate) => taken.has(candidate) || isPortBusy(candidate));
       this.#sql.insert.run(key.id, key.name, key.uuid, port, key.createdAtMs, fold);
       this.#sql.insertTotals.run(key.id);
       return { ...key, port, isActive: true };
@@ -200,11 +234,10 @@ export class KeyStore {
       const holder = this.#holderByFold.get(fold);
       if (holder !== undefined) throw new NameTakenError(keys[index]!.name, holder, index);
     });
-    const taken = new Set([...this.#byId.values()].map((stored) => stored.port));
-    const isTaken = (candidate: number) => taken.has(candidate) || isPortBusy(candidate);
     const ports: number[] = [];
-    for (let port = range.from; port <= range.to && ports.length < keys.length; port += 1) {
-      if (!isTaken(port)) ports.push(port);
+    for (const port of this.#freePorts(range, isPortBusy)) {
+      if (ports.length === keys.length) break;
+      ports.push(port);
     }
     if (ports.length < keys.length) throw new PortsExhaustedError(range, keys.length, ports.length);
     const created = inTransaction(this.#db, () =>
@@ -249,6 +282,10 @@ export class KeyStore {
     const key = this.#byId.get(id);
     const deleted = Number(this.#sql.delete.run(id).changes) > 0;
     this.#byId.delete(id);
+    if (key) {
+      this.#taken.delete(key.port);
+      if (key.port >= this.#scan.from) this.#scan.next = Math.min(this.#scan.next, key.port);
+    }
     this.#unheld.delete(id);
     this.#ordered = undefined;
     if (key) this.#release(id, keyNameFold(key.name));

@@ -117,6 +117,7 @@ const TRAFFIC_SQL = {
   upsertBaseline: 'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
   selectBaselines: 'SELECT counter_id, value FROM counter_baselines',
   deletePortBaselines: 'DELETE FROM counter_baselines WHERE counter_id GLOB ?',
+  deleteBaseline: 'DELETE FROM counter_baselines WHERE counter_id = ?',
   selectTotals: 'SELECT * FROM key_totals WHERE key_id = ?',
   selectAllTotals: 'SELECT * FROM key_totals',
   selectDays: 'SELECT * FROM daily_traffic WHERE key_id = ? AND day BETWEEN ? AND ? ORDER BY day',
@@ -194,6 +195,14 @@ export class TrafficStore {
     inTransaction(this.#db, () => {
       // Counter ids are `kind:port`, or `family:kind:port` for the iptables chains of before.
       for (const port of ports) this.#sql.deletePortBaselines.run(family === undefined ? `*:${port}` : `${family}:*:${port}`);
+    });
+  }
+
+  /** Forgets these counters' baselines, by id (the table's key: no scan). */
+  forgetBaselines(counterIds: readonly string[]): void {
+    if (counterIds.length === 0) return;
+    inTransaction(this.#db, () => {
+      for (const counterId of counterIds) this.#sql.deleteBaseline.run(counterId);
     });
   }
 
