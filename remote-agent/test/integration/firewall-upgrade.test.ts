@@ -65,7 +65,7 @@ function useLegacyIptables(): () => void {
 }
 
 for (const backend of ['nf_tables', 'legacy'] as const) {
-  describe(`upgrading from the iptables chains (iptables ${backend}) to the nftables table`, { skip: backend === 'legacy' && !existsSync('/usr/sbin/xtables-legacy-multi') && 'no iptables-legacy here' }, () => {
+  describe(`upgrading from the iptables chains (iptables ${backend}) to the ipset sets`, { skip: backend === 'legacy' && !existsSync('/usr/sbin/xtables-legacy-multi') && 'no iptables-legacy here' }, () => {
     const { db } = tempDatabase();
     let restorePath = () => {};
     const keys = new KeyStore(db);
@@ -123,7 +123,7 @@ for (const backend of ['nf_tables', 'legacy'] as const) {
       await send('::1', open.port, 150_000);
       await send('127.0.0.1', open.port, 50_000);
       assert.equal((await sampler.cycle()).ok, true);
-      assertAbout(traffic.totals(open.id).totalRxBytes, 800_000, 'after the first cycle on nftables');
+      assertAbout(traffic.totals(open.id).totalRxBytes, 800_000, 'after the first cycle on ipset');
       assert.ok(traffic.totals(open.id).totalTxBytes > 0);
     });
 

@@ -6,8 +6,8 @@ import { after, describe, test } from 'node:test';
 import { checkFirewall } from '../../src/services/checks/firewall-check.ts';
 import { PortFirewall } from '../../src/services/firewall/port-firewall.ts';
 
-describe('a server without the nft command', () => {
-  const emptyPath = mkdtempSync(join(tmpdir(), 'keyport-no-nft-'));
+describe('a server without the ipset command', () => {
+  const emptyPath = mkdtempSync(join(tmpdir(), 'keyport-no-ipset-'));
   const path = process.env.PATH;
   after(() => {
     process.env.PATH = path;
@@ -25,8 +25,8 @@ describe('a server without the nft command', () => {
       const snapshot = await firewall.read();
       assert.equal(snapshot.counters.size, 0);
       assert.equal(firewall.available, false);
-      assert.match(firewall.unavailableReason ?? '', /nft command is missing: install the OS package nftables \(apt-get install nftables, or dnf install nftables\)/);
-      assert.ok(warnings.some((warning) => warning.includes('nftables')), 'the log says it too');
+      assert.match(firewall.unavailableReason ?? '', /ipset command is missing: install the OS package ipset \(apt-get install ipset, or dnf install ipset\)/);
+      assert.ok(warnings.some((warning) => warning.includes('ipset')), 'the log says it too');
       const status = checkFirewall([], snapshot, firewall.available, firewall.unavailableReason);
       assert.equal(status.in_sync, false);
       assert.equal(status.unavailable_reason, firewall.unavailableReason);
