@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -33,5 +33,33 @@ describe('a server without the ipset command', () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+});
+
+describe('a server whose kernel has no ip_set (or a container without it)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-no-ip-set-'));
+  const path = process.env.PATH;
+  after(() => {
+    process.env.PATH = path;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('config-status names the kernel module, and how to load it', async () => {
+    // The ipset tool is there, the kernel answers as one without ip_set does (ipset 7.17's own words).
+    writeFileSync(
+      join(dir, 'ipset'),
+      '#!/bin/sh\n[ "$1" = --version ] && exec /usr/sbin/ipset --version\necho "ipset v7.17: Kernel error received: ipset protocol error" >&2\nexit 1\n',
+    );
+    chmodSync(join(dir, 'ipset'), 0o755);
+    process.env.PATH = `${dir}:${path}`;
+    const firewall = new PortFirewall({ info() {}, warn() {}, error() {} }, { from: 12211, to: 12219 });
+    try {
+      await firewall.prepare();
+    } finally {
+      process.env.PATH = path;
+    }
+    assert.equal(firewall.available, false);
+    const status = checkFirewall([], await firewall.read(), firewall.available, firewall.unavailableReason);
+    assert.match(status.unavailable_reason ?? '', /^the kernel's ip_set is missing or cannot be loaded \(modprobe ip_set ip_set_bitmap_port xt_set.*ipset protocol error/);
   });
 });
