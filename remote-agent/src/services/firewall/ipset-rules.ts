@@ -79,46 +79,51 @@ export const script = (lines: readonly string[]) => `${lines.join('\n')}\n`;
 
 export class IpsetParseError extends Error {}
 
-const ELEMENT = /^add (\S+) (\d+)(?: packets (\d+) bytes (\d+))?$/;
+const NAMES = ALL_SETS.join('|');
+const CREATE = new RegExp(`^create (${NAMES})(?: .*)?$`, 'gm');
+const ELEMENT = new RegExp(`^add (${NAMES}) (\\d+)(?: packets (\\d+) bytes (\\d+))?$`, 'gm');
+const OUR_LINE = new RegExp(`^add (?:${NAMES}) .*$`, 'gm');
+const KIND_OF: ReadonlyMap<string, CounterKind> = new Map(COUNTER_KINDS.map((kind) => [SET_OF[kind], kind]));
 
 /**
  * Reads `ipset save` (every set of the host, in one process): every port in any of the agent's
  * sets, with its counters. Other sets are skipped; in the agent's, anything not in the shape the
  * agent writes is an error, never a guess: a counter read wrong would be charged to a key.
+ * Lines are found by whole-text expressions: 30,000 lines per cycle at 10,000 keys.
  */
 export function parseSave(saved: string): Map<number, PortRules> {
-  const ports = new Map<number, PortRules>();
   const seen = new Set<string>();
-  for (const line of saved.split('\n')) {
-    const words = line.split(' ');
-    const name = words[1];
-    if (name === undefined || !HEADERS.has(name)) continue;
-    if (words[0] === 'create') {
-      if (line !== HEADERS.get(name)) throw new IpsetParseError(`set ${name} is not ours as made: "${line}"`);
-      seen.add(name);
-      continue;
-    }
-    const element = ELEMENT.exec(line);
-    if (!element || !seen.has(name)) throw new IpsetParseError(`set ${name}: unexpected line "${line}"`);
-    const port = Number(element[2]);
-    if (port < 1 || port > 65535) throw new IpsetParseError(`set ${name}: ${element[2]} is not a port`);
-    const counted = element[3] !== undefined;
-    if (counted !== (name !== IPSET_BLOCKED)) throw new IpsetParseError(`set ${name}: port ${port} ${counted ? 'has counters it should not' : 'has no counters'}`);
+  for (const [line, name] of saved.matchAll(CREATE)) {
+    if (line !== HEADERS.get(name!)) throw new IpsetParseError(`set ${name} is not ours as made: "${line}"`);
+    seen.add(name!);
+  }
+  for (const name of ALL_SETS) if (!seen.has(name)) throw new IpsetParseError(`there is no ipset ${name}`);
+  const ports = new Map<number, PortRules>();
+  let elements = 0;
+  for (const [line, name, portText, packets, bytes] of saved.matchAll(ELEMENT)) {
+    elements += 1;
+    const port = Number(portText);
+    if (port < 1 || port > 65535) throw new IpsetParseError(`set ${name}: ${portText} is not a port`);
+    const kind = KIND_OF.get(name!);
+    if ((packets !== undefined) !== (kind !== undefined)) throw new IpsetParseError(`set ${name}: unexpected line "${line}"`);
     let rules = ports.get(port);
     if (!rules) {
       rules = { counters: new Map(), blocked: false };
       ports.set(port, rules);
     }
-    if (name === IPSET_BLOCKED) {
+    if (kind === undefined) {
       rules.blocked = true;
       continue;
     }
-    const kind = COUNTER_KINDS.find((candidate) => SET_OF[candidate] === name)!;
-    const value = Number(kind === 'syn' ? element[3] : element[4]);
+    const value = Number(kind === 'syn' ? packets : bytes);
     if (!Number.isSafeInteger(value)) throw new IpsetParseError(`set ${name}: port ${port} has no whole counter`);
     rules.counters.set(kind, value);
   }
-  for (const name of ALL_SETS) if (!seen.has(name)) throw new IpsetParseError(`there is no ipset ${name}`);
+  const ours = saved.match(OUR_LINE) ?? [];
+  if (ours.length !== elements) {
+    const bad = ours.find((line) => !new RegExp(ELEMENT.source).test(line));
+    throw new IpsetParseError(`an element of the agent's sets not in its shape: "${bad}"`);
+  }
   return ports;
 }
 
