@@ -122,6 +122,11 @@ describe('the iptables layout', () => {
     assert.ok(script.indexOf('-D INPUT -j KEYPORT_COUNT_IN') < script.indexOf('-I INPUT 1 -j KEYPORT_COUNT_IN'));
     assert.ok(script.includes('-I INPUT 1 -p tcp -m set --match-set keyport-blocked dst -j REJECT --reject-with tcp-reset'));
     assert.equal(layoutRestore('').includes('-D '), false, 'nothing to delete on a clean host');
+    const switching = layoutRestore('', ['-A INPUT -p tcp -m tcp --dport 12101:12110 -j KEYPORT_IN']).split('\n');
+    assert.ok(
+      switching.indexOf('-D INPUT -p tcp -m tcp --dport 12101:12110 -j KEYPORT_IN') > switching.indexOf('*filter'),
+      'an older agent\'s jumps go in the filter commit, right after the mangle one starts our counting',
+    );
   });
 
   test('the removal takes away exactly ours', () => {

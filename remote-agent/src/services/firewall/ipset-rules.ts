@@ -189,9 +189,12 @@ export function layoutHolds(saved: string): boolean {
 /**
  * An `iptables-restore --noflush` script that makes the layout exactly, given the family's
  * `iptables-save` output: our chains declared (which empties them) and filled, every jump and
- * block of ours deleted and put back first. One commit per table.
+ * block of ours deleted and put back first. One commit per table, mangle first: `retiredJumps`
+ * (filter rules, as `-A` lines, that feed an older agent's counting chains) are deleted in the
+ * filter commit right after ours starts counting, so the two count together only between two
+ * commits of one process.
  */
-export function layoutRestore(saved: string): string {
+export function layoutRestore(saved: string, retiredJumps: readonly string[] = []): string {
   const mangle = savedChains(saved, 'mangle');
   const filter = savedChains(saved, 'filter');
   const lines = ['*mangle'];
@@ -202,6 +205,7 @@ export function layoutRestore(saved: string): string {
     lines.push(`-I ${parent} 1 -j ${chain}`);
   }
   lines.push('COMMIT', '*filter');
+  for (const jump of retiredJumps) lines.push(`-D ${jump.slice(3)}`);
   for (const rule of filter.get('INPUT') ?? []) if (rule === LAYOUT.block) lines.push(`-D INPUT ${LAYOUT.block}`);
   lines.push(`-I INPUT 1 ${LAYOUT.block}`, 'COMMIT');
   return `${lines.join('\n')}\n`;

@@ -51,13 +51,15 @@ export function legacyCounters(states: readonly LegacyState[]): Map<string, numb
   return counters;
 }
 
-/** Deletes the jumps into the old chains, so they stop counting. */
+/** The `-A` lines of `iptables-save` output that jump into the old chains. */
+export function oldJumps(saved: string): string[] {
+  return saved.split('\n').filter((line) => PARENTS.some(({ parent, chain }) => line.startsWith(`-A ${parent} `) && line.endsWith(`-j ${chain}`)));
+}
+
+/** Deletes the jumps into the old chains still there, so they stop counting. */
 export async function deleteJumps(family: LegacyFamily): Promise<void> {
-  const saved = await mustRun(family.save, ['-t', 'filter']);
-  for (const line of saved.split('\n')) {
-    if (PARENTS.some(({ parent, chain }) => line.startsWith(`-A ${parent} `) && line.endsWith(`-j ${chain}`))) {
-      await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
-    }
+  for (const line of oldJumps(await mustRun(family.save, ['-t', 'filter']))) {
+    await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
   }
 }
 

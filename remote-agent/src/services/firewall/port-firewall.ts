@@ -17,7 +17,7 @@ import {
   type DesiredPort,
   type PortRules,
 } from './ipset-rules.ts';
-import { LEGACY_FAMILIES, deleteChains, deleteJumps, legacyCounters, mustRun, readLegacy, type LegacyFamily } from './legacy-chains.ts';
+import { LEGACY_FAMILIES, deleteChains, deleteJumps, legacyCounters, mustRun, oldJumps, readLegacy, type LegacyFamily } from './legacy-chains.ts';
 import { readRetiredTable, removeRetiredTable, stopRetiredTable } from './retired-nft-table.ts';
 
 export type { DesiredPort, PortRules };
@@ -125,9 +125,10 @@ export class PortFirewall {
     for (const state of legacy) carry(state.ports);
     if (table) carry(table);
     // The old ports start in the sets (a port already there, from a start cut short, keeps its
-    // counters), then the rules count them; the old accounting stops right after.
+    // counters), then the rules count them; the old chains stop in the same process, right after
+    // (the filter commit that follows the mangle one), the old table right after both families.
     await this.#makeSets(applyLines([...carried].map(([port, blocked]) => ({ port, blocked }))));
-    await this.#ensureLayout();
+    await this.#ensureLayout(true);
     if (legacy.length === 0 && !table) {
       history.dropRetiredBaselines();
       return;
@@ -154,12 +155,16 @@ export class PortFirewall {
     throw new Error(`ipset -exist restore failed (exit ${result.exitCode}): ${said}`);
   }
 
-  /** Makes the counting chains and the block exactly as they should be, first in their chains, in both families. */
-  async #ensureLayout(): Promise<void> {
+  /**
+   * Makes the counting chains and the block exactly as they should be, first in their chains, in
+   * both families; with `retire`, the jumps into an older agent's chains go in the same process.
+   */
+  async #ensureLayout(retire = false): Promise<void> {
     for (const family of LEGACY_FAMILIES) {
       const saved = await mustRun(family.save, []);
-      if (layoutHolds(saved)) continue;
-      await mustRun(`${family.iptables}-restore`, ['-w', '--noflush'], layoutRestore(saved));
+      const retired = retire ? oldJumps(saved) : [];
+      if (retired.length === 0 && layoutHolds(saved)) continue;
+      await mustRun(`${family.iptables}-restore`, ['-w', '--noflush'], layoutRestore(saved, retired));
     }
   }
 
