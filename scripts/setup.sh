@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Keyport needs on a fresh Debian machine: the system tools the agent and the
-# tests drive (iptables, nftables, iperf3 for the agent benchmark's TCP stream, iproute2 for network namespaces and ss, OpenSSH's sshd and socat for the
+# tests drive (iptables, ipset (the agent's counters), nftables (an older agent's table, which an upgrade reads), iperf3 for the agent benchmark's TCP stream, iproute2 for network namespaces and ss, OpenSSH's sshd and socat for the
 # test servers, unzip and python3 for the Xray install test, Debian's Chromium for the window's
 # end-to-end tests and benchmark, driven by playwright-core, Debian's v2ray as a real VLESS peer for
 # the VPN's data path, Debian's ufw, which the host-firewall test runs inside a test server only and
@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 
 missing=()
 command -v iptables-save >/dev/null || missing+=(iptables)
+command -v ipset >/dev/null || missing+=(ipset)
 command -v nft >/dev/null || missing+=(nftables)
 command -v iperf3 >/dev/null || missing+=(iperf3)
 command -v ip >/dev/null && command -v ss >/dev/null || missing+=(iproute2)

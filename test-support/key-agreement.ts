@@ -18,31 +18,31 @@ export interface ListedKey {
   is_active: boolean;
 }
 
-/** The agent's nftables sets a key's port must be in: the counters, and `blocked` while disabled. */
+/** The agent's ipset sets a key's port must be in (named without `keyport-`): the counters, and `blocked` while disabled. */
 export function setsOfKey(key: ListedKey): string[] {
   return [...(key.is_active ? [] : ['blocked']), 'rx', 'syn', 'tx'];
 }
 
-interface ListedSet {
-  name: string;
-  elem?: Array<number | { elem: { val: number; counter: { packets: number; bytes: number } } }>;
+interface ListedElement {
+  set: string;
+  port: number;
+  bytes: number;
 }
 
-/** The sets of the agent's table (`nft -j list table inet keyport`). */
-function agentSets(run: RunCommand): ListedSet[] {
-  const listed = JSON.parse(run('nft', ['-j', 'list', 'table', 'inet', 'keyport'])) as { nftables: Array<{ set?: ListedSet }> };
-  return listed.nftables.flatMap((item) => (item.set ? [item.set] : []));
+/** The elements of the agent's sets (`ipset save`), the set named without `keyport-`. */
+function agentElements(run: RunCommand): ListedElement[] {
+  const found: ListedElement[] = [];
+  for (const line of run('ipset', ['save']).split('\n')) {
+    const match = /^add keyport-(rx|tx|syn|blocked) (\d+)(?: packets \d+ bytes (\d+))?$/.exec(line);
+    if (match) found.push({ set: match[1]!, port: Number(match[2]), bytes: Number(match[3] ?? 0) });
+  }
+  return found;
 }
 
 /** Per port, the names of the agent's sets it is in, sorted. */
 export function agentSetsByPort(run: RunCommand): Map<number, string[]> {
   const byPort = new Map<number, string[]>();
-  for (const set of agentSets(run)) {
-    for (const elem of set.elem ?? []) {
-      const port = typeof elem === 'number' ? elem : elem.elem.val;
-      byPort.set(port, [...(byPort.get(port) ?? []), set.name].sort());
-    }
-  }
+  for (const { set, port } of agentElements(run)) byPort.set(port, [...(byPort.get(port) ?? []), set].sort());
   return byPort;
 }
 
@@ -53,7 +53,7 @@ export function liveInboundTags(xrayApiAddress: string, run: RunCommand): string
 }
 
 /**
- * Everything on which the keys, the firewall (one inet table: IPv4 and IPv6) and Xray's live
+ * Everything on which the keys, the firewall (ipset sets: IPv4 and IPv6 alike) and Xray's live
  * inbounds disagree, as sentences; empty when they agree: a key's port is in exactly its sets
  * (`blocked` too while disabled), an active key has its inbound, and nothing else is in a set or
  * has a keyport inbound.
@@ -64,12 +64,12 @@ export function disagreements(keys: readonly ListedKey[], xrayApiAddress: string
   const sets = agentSetsByPort(run);
   for (const [port, names] of sets) {
     const key = byPort.get(port);
-    if (!key) found.push(`nft: port ${port} is in ${names.join(', ')} but no key owns it`);
+    if (!key) found.push(`ipset: port ${port} is in ${names.join(', ')} but no key owns it`);
     else if (names.join(' ') !== setsOfKey(key).join(' ')) {
-      found.push(`nft: key ${key.id} (port ${port}, active ${key.is_active}) is in ${names.join(', ')}`);
+      found.push(`ipset: key ${key.id} (port ${port}, active ${key.is_active}) is in ${names.join(', ')}`);
     }
   }
-  for (const key of keys) if (!sets.has(key.port)) found.push(`nft: key ${key.id} (port ${key.port}) is in no set`);
+  for (const key of keys) if (!sets.has(key.port)) found.push(`ipset: key ${key.id} (port ${key.port}) is in no set`);
   const tags = liveInboundTags(xrayApiAddress, run).filter((tag) => tag.startsWith('keyport-'));
   const activeTags = new Set(keys.filter((key) => key.is_active).map((key) => `keyport-${key.id}`));
   for (const tag of tags) if (!activeTags.has(tag)) found.push(`xray: inbound ${tag} is live but no active key owns it`);
@@ -80,12 +80,9 @@ export function disagreements(keys: readonly ListedKey[], xrayApiAddress: string
 /** What the kernel counted for a key port (its rx and tx elements, IPv4 and IPv6 alike): the truth the agent's totals must equal. */
 export function kernelBytes(port: number, run: RunCommand = runHere): { rxBytes: number; txBytes: number } {
   const total = { rxBytes: 0, txBytes: 0 };
-  for (const set of agentSets(run)) {
-    if (set.name !== 'rx' && set.name !== 'tx') continue;
-    for (const elem of set.elem ?? []) {
-      if (typeof elem === 'number' || elem.elem.val !== port) continue;
-      total[set.name === 'rx' ? 'rxBytes' : 'txBytes'] += elem.elem.counter.bytes;
-    }
+  for (const element of agentElements(run)) {
+    if (element.port !== port || (element.set !== 'rx' && element.set !== 'tx')) continue;
+    total[element.set === 'rx' ? 'rxBytes' : 'txBytes'] += element.bytes;
   }
   return total;
 }

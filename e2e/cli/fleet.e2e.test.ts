@@ -316,7 +316,8 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
     const removed = await keyport(['server', 'uninstall', 'alpha'], env);
     assert.equal(removed.code, 0, removed.stdout + removed.stderr);
     assert.doesNotMatch(alpha.exec('iptables', ['-S']), /KEYPORT/);
-    assert.doesNotMatch(alpha.exec('nft', ['list', 'tables']), /inet keyport/);
+    assert.doesNotMatch(alpha.exec('iptables', ['-t', 'mangle', '-S']), /KEYPORT/);
+    assert.doesNotMatch(alpha.exec('ipset', ['list', '-n']), /keyport-/);
     assert.equal(alpha.exec('sh', ['-c', 'test -d /opt/keyport && echo present || echo gone']).trim(), 'gone');
     assert.equal(alpha.exec('sh', ['-c', 'test -f /var/lib/keyport/api-key && echo kept || echo gone']).trim(), 'kept');
   });

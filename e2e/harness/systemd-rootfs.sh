@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the root file system of a test server that runs systemd as PID 1 (e2e/harness/systemd-server.ts):
 # Debian bookworm, minbase, with systemd, D-Bus, OpenSSH's sshd (and its sftp-server) and the tools the
-# agent and its deploy run on a server (iptables, nftables, iproute2's ss, procps). Usage:
+# agent and its deploy run on a server (iptables, ipset, nftables, iproute2's ss, procps). Usage:
 #   systemd-rootfs.sh DIR
 # Builds into DIR.partial and renames it to DIR only when done, so a half-built tree is never used.
 # Needs flock (util-linux).
@@ -17,7 +17,7 @@ flock 9
 [ -d "$target" ] && exit 0
 rm -rf "$partial"
 debootstrap --variant=minbase \
-  --include=systemd,systemd-sysv,dbus,openssh-server,iptables,nftables,iproute2,procps \
+  --include=systemd,systemd-sysv,dbus,openssh-server,iptables,ipset,nftables,iproute2,procps \
   bookworm "$partial" "$mirror" >"$partial.log" 2>&1 || {
   echo "debootstrap failed; its log: $partial.log" >&2
   tail -n 20 "$partial.log" >&2

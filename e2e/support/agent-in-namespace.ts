@@ -33,7 +33,7 @@ export class TestNamespace {
     this.exec(process.execPath, [MOVE_BYTES, String(port), String(uploadBytes), String(downloadBytes)]);
   }
 
-  /** The bytes the kernel counted on the agent's rx element for `port` (nftables, IPv4 and IPv6 alike). */
+  /** The bytes the kernel counted on the agent's rx element for `port` (ipset, IPv4 and IPv6 alike). */
   rxCounter(port: number): number {
     if (!agentSetsByPort(runInNamespace(this.name)).get(port)?.includes('rx')) throw new Error(`no rx element for port ${port}`);
     return kernelBytes(port, runInNamespace(this.name)).rxBytes;

@@ -88,7 +88,7 @@ export class SystemdAgent {
     return this.server.exec('systemctl', ['show', '-P', 'ActiveState', 'keyport-agent.service']).trim();
   }
 
-  /** The kernel's own count of a key port's bytes since this boot (the agent's nftables elements; 0 while there are none). */
+  /** The kernel's own count of a key port's bytes since this boot (the agent's ipset elements; 0 while there are none). */
   kernelCounters(port: number): Totals {
     try {
       const counted = kernelBytes(port, runInNamespace(this.server.namespace));

@@ -24,8 +24,10 @@ export interface CycleFigures {
   movedMs: number;
   /** Child processes spawned by one cycle (the same in every measured cycle, else an error). */
   spawnsPerCycle: number;
-  /** Median of one `nft -j list table inet keyport` on the same sets. */
+  /** Median of one `ipset save` on the same sets: the bare read a cycle cannot go below. */
   saveMs: number;
+  /** Median of one `nft -j list table` of an nftables table with the same ports in three counted sets (the accounting before ipset). */
+  nftListMs: number;
 }
 
 const log: Logger = { warn: (message) => console.error(`  sampler: ${message}`), info: () => {}, error: (message) => console.error(`  sampler: ${message}`) };
@@ -35,7 +37,7 @@ const MOVED_BASELINE = -1000;
 let spawned = 0;
 diagnostics.subscribe('child_process', () => (spawned += 1));
 
-/** Seeds `ports` keys, installs their real nftables set elements, and times Sampler.cycle() idle and with traffic. */
+/** Seeds `ports` keys, installs their real ipset elements, and times Sampler.cycle() idle and with traffic. */
 export async function benchSamplingCycle(ports: number, runs: number): Promise<CycleFigures> {
   await removeAgentChains();
   const dir = await mkdtemp(join(tmpdir(), 'keyport-bench-cycle-'));
@@ -58,7 +60,8 @@ export async function benchSamplingCycle(ports: number, runs: number): Promise<C
 
     const spawns = new Set([...idle.spawns, ...moved.spawns]);
     if (spawns.size !== 1) throw new Error(`cycles spawned differing process counts: ${[...spawns].join(', ')}`);
-    return { ports, idleMs: median(idle.times), movedMs: median(moved.times), spawnsPerCycle: [...spawns][0]!, saveMs: await timeSaves(runs) };
+    const saveMs = await timeRuns(runs, 'ipset', ['save']);
+    return { ports, idleMs: median(idle.times), movedMs: median(moved.times), spawnsPerCycle: [...spawns][0]!, saveMs, nftListMs: await timeNftList(keys.map((key) => key.port), runs) };
   } finally {
     db.close();
     await rm(dir, { recursive: true, force: true });
@@ -93,13 +96,35 @@ function setBaselines(db: DatabaseSync, counterIds: readonly string[], value: nu
   });
 }
 
-/** The floor of any cycle: reading the counter sets once, nothing else. */
-async function timeSaves(runs: number): Promise<number> {
+/** Median time of `runs` runs of one command. */
+async function timeRuns(runs: number, file: string, args: string[]): Promise<number> {
   const times: number[] = [];
   for (let index = 0; index < runs; index += 1) {
     const startedMs = performance.now();
-    await run('nft', ['-j', 'list', 'table', 'inet', 'keyport'], { maxBuffer: 64 * 1024 * 1024 });
+    await run(file, args, { maxBuffer: 64 * 1024 * 1024 });
     times.push(performance.now() - startedMs);
   }
   return median(times);
+}
+
+/**
+ * The same ports as the nftables table of the agent before ipset held them (three sets with a
+ * counter per element, in a table of its own, no chains: reading does not depend on them), and
+ * the median of `nft -j list table` over it; the table is removed after.
+ */
+async function timeNftList(ports: readonly number[], runs: number): Promise<number> {
+  const table = 'inet keyport_bench';
+  const lines = [`add table ${table}`];
+  for (const name of ['rx', 'tx', 'syn']) {
+    lines.push(`add set ${table} ${name} { type inet_service; counter; }`);
+    for (let start = 0; start < ports.length; start += 1000) lines.push(`add element ${table} ${name} { ${ports.slice(start, start + 1000).join(', ')} }`);
+  }
+  const child = run('nft', ['-f', '-']);
+  child.child.stdin!.end(`${lines.join('\n')}\n`);
+  await child;
+  try {
+    return await timeRuns(runs, 'nft', ['-j', 'list', 'table', ...table.split(' ')]);
+  } finally {
+    await run('nft', ['delete', 'table', ...table.split(' ')]);
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * A TCP stream (iperf3) to the last of 10,000 key ports, counted by the agent's nftables sets,
+ * A TCP stream (iperf3) to the last of 10,000 key ports, counted by the agent's ipset sets,
  * against one to a port outside the key range, in alternating turns of the same run. Standalone:
  * `scripts/run-in-netns scripts/node24 remote-agent/bench/tcp-stream-bench.ts` (about 20 s).
  */
@@ -22,7 +22,7 @@ export async function benchTcpStream(progress: (message: string) => void = () =>
   await removeAgentChains();
   const ports = Array.from({ length: KEYS }, (_, index) => FIRST_PORT + index);
   const keyPort = ports.at(-1)!;
-  progress(`tcp stream: the agent's nftables sets for ${KEYS.toLocaleString('en-US')} key ports`);
+  progress(`tcp stream: the agent's ipset sets for ${KEYS.toLocaleString('en-US')} key ports`);
   const firewall = await installAgentRules(ports);
   try {
     const rates = { key: 0, outside: 0 };
@@ -33,11 +33,11 @@ export async function benchTcpStream(progress: (message: string) => void = () =>
       }
     }
     // The stream went through the sets: its bytes are on the port's element.
-    const counted = (await firewall.read()).counters.get(`rx:${keyPort}`) ?? 0;
+    const counted = (await firewall.read()).counters.get(`ipset:rx:${keyPort}`) ?? 0;
     if (counted < 1_000_000) throw new Error(`the key port's rx element counted only ${counted} bytes: the stream was not counted`);
     const ratio = rates.key / rates.outside;
     return {
-      what: `TCP stream (iperf3, ${SECONDS} s × ${ROUNDS} turns) to the last of ${KEYS.toLocaleString('en-US')} key ports, nftables sets`,
+      what: `TCP stream (iperf3, ${SECONDS} s × ${ROUNDS} turns) to the last of ${KEYS.toLocaleString('en-US')} key ports, ipset sets`,
       agent: `${gbits(rates.key)} to the key port`,
       baseline: `${gbits(rates.outside)} outside the key range`,
       checked: `ratio ${ratio.toFixed(2)}`,

@@ -80,9 +80,9 @@ export const FirewallStatus = Type.Object({
   extra_ports: Type.Array(Type.Integer()),
   incomplete_ports: Type.Array(Type.Integer()),
   wrong_block_state_ports: Type.Array(Type.Integer()),
-  // Optional: agents from before nftables do not send it.
+  // Optional: agents from before the nftables table do not send it.
   unavailable_reason: Type.Optional(
-    Type.Union([Type.String(), Type.Null()], { description: 'why traffic is not counted (say, the nft command is missing); null while it is' }),
+    Type.Union([Type.String(), Type.Null()], { description: 'why traffic is not counted (say, the ipset command or the kernel module ip_set is missing); null while it is' }),
   ),
 });
 

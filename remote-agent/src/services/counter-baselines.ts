@@ -1,4 +1,4 @@
-/** The port a counter id names: `kind:port` (nftables), or `family:kind:port` (the iptables chains of before). */
+/** The port a counter id names: `ipset:kind:port`, or as retired `kind:port` (nftables), `family:kind:port` (iptables chains). */
 export const counterPort = (counterId: string): number => Number(counterId.slice(counterId.lastIndexOf(':') + 1));
 
 /**

@@ -99,8 +99,9 @@ export class Sampler implements RetiredCounters {
   }
 
   /**
-   * The last values of an older agent's iptables counters (keyed `v4:rx:PORT`, frozen: nothing
-   * counts into them any more), recorded against their baselines like a cycle's readings.
+   * The last values of an older agent's counters (keyed `v4:rx:PORT` for the iptables chains,
+   * `rx:PORT` for the nftables table; frozen: nothing counts into them any more), recorded
+   * against their baselines like a cycle's readings.
    */
   absorbRetired(counters: Map<string, number>): void {
     const atMs = this.#now();
@@ -112,17 +113,17 @@ export class Sampler implements RetiredCounters {
         deltas.push({ keyId: key.id, rxBytes: moved.rx, txBytes: moved.tx, newConnections: moved.syn, connections: 0 });
       }
     }
-    // The baselines stay until the chains are gone: a restart in between finds them equal, so counts nothing twice.
+    // The baselines stay until the old objects are gone: a restart in between finds them equal, so counts nothing twice.
     this.#traffic.recordCycle({ atMs, day: utcDay(atMs), deltas, baselines });
     for (const [counterId, value] of baselines) this.#baselines.set(counterId, value);
   }
 
-  /** Forgets the baselines of the iptables chains of before (keyed by address family). */
+  /** Forgets the baselines of the accounting of before: the iptables chains (`v4:…`), the nftables table (`rx:…`). */
   dropRetiredBaselines(): void {
     for (const counterId of this.#baselines.ids()) {
-      if (/^v[46]:/.test(counterId)) this.#baselines.delete(counterId);
+      if (/^(v[46]|rx|tx|syn):/.test(counterId)) this.#baselines.delete(counterId);
     }
-    this.#traffic.forgetFamilyBaselines();
+    this.#traffic.forgetRetiredBaselines();
   }
 
   /**
@@ -208,7 +209,7 @@ export class Sampler implements RetiredCounters {
       const baseline = this.#baselines.get(counterId) ?? 0;
       if (value === baseline) continue;
       if (this.#isStale(counterId)) continue;
-      // `kind:port` (nftables), or `family:kind:port` (the iptables chains of before).
+      // `ipset:kind:port`, or as retired: `kind:port` (nftables), `family:kind:port` (the iptables chains).
       const [kind, portText] = counterId.split(':').slice(-2) as [keyof PortDelta, string];
       const port = Number(portText);
       baselines.set(counterId, value);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { addPortLines, jumpRules, restoreScript } from '../../src/services/firewall/iptables-rules.ts';
 import { legacyCounters, readLegacy } from '../../src/services/firewall/legacy-chains.ts';
+import { parseTable } from '../../src/services/firewall/nft-rules.ts';
 import { PortFirewall } from '../../src/services/firewall/port-firewall.ts';
 import { Sampler } from '../../src/services/sampler.ts';
 import { KeyStore } from '../../src/services/store/key-store.ts';
@@ -65,7 +66,7 @@ function useLegacyIptables(): () => void {
 }
 
 for (const backend of ['nf_tables', 'legacy'] as const) {
-  describe(`upgrading from the iptables chains (iptables ${backend}) to the nftables table`, { skip: backend === 'legacy' && !existsSync('/usr/sbin/xtables-legacy-multi') && 'no iptables-legacy here' }, () => {
+  describe(`upgrading from the iptables chains (iptables ${backend}) to the ipset sets`, { skip: backend === 'legacy' && !existsSync('/usr/sbin/xtables-legacy-multi') && 'no iptables-legacy here' }, () => {
     const { db } = tempDatabase();
     let restorePath = () => {};
     const keys = new KeyStore(db);
@@ -123,7 +124,7 @@ for (const backend of ['nf_tables', 'legacy'] as const) {
       await send('::1', open.port, 150_000);
       await send('127.0.0.1', open.port, 50_000);
       assert.equal((await sampler.cycle()).ok, true);
-      assertAbout(traffic.totals(open.id).totalRxBytes, 800_000, 'after the first cycle on nftables');
+      assertAbout(traffic.totals(open.id).totalRxBytes, 800_000, 'after the first cycle on ipset');
       assert.ok(traffic.totals(open.id).totalTxBytes > 0);
     });
 
@@ -151,3 +152,138 @@ for (const backend of ['nf_tables', 'legacy'] as const) {
     });
   });
 }
+
+/** The table, sets and chains exactly as the agent before ipset made them (nft-rules.ts's layout then), with these ports. */
+function seedOldTable(ports: Array<{ port: number; blocked: boolean }>): void {
+  const T = 'inet keyport';
+  const all = ports.map((entry) => entry.port).join(', ');
+  const blocked = ports.filter((entry) => entry.blocked).map((entry) => entry.port);
+  const lines = [
+    `add table ${T}`,
+    ...['rx', 'tx', 'syn'].map((name) => `add set ${T} ${name} { type inet_service; counter; }`),
+    `add set ${T} blocked { type inet_service; }`,
+    `add chain ${T} input { type filter hook input priority filter - 10; policy accept; }`,
+    `add chain ${T} output { type filter hook output priority filter - 10; policy accept; }`,
+    `add rule ${T} input tcp dport @blocked reject with tcp reset`,
+    `add rule ${T} input tcp flags & (fin|syn|rst|ack) == syn tcp dport @syn`,
+    `add rule ${T} input tcp dport @rx`,
+    `add rule ${T} output tcp sport @tx`,
+    ...['rx', 'tx', 'syn'].map((name) => `add element ${T} ${name} { ${all} }`),
+    ...(blocked.length > 0 ? [`add element ${T} blocked { ${blocked.join(', ')} }`] : []),
+  ];
+  execFileSync('nft', ['-f', '-'], { input: `${lines.join('\n')}\n` });
+}
+
+/** The old table's counters keyed as that agent stored them: `rx:PORT`. */
+function oldTableCounters(): Map<string, number> {
+  const counters = new Map<string, number>();
+  const ports = parseTable(execFileSync('nft', ['-j', 'list', 'table', 'inet', 'keyport'], { encoding: 'utf8' }));
+  for (const [port, rules] of ports) for (const [kind, value] of rules.counters) counters.set(`${kind}:${port}`, value);
+  return counters;
+}
+
+const tableExists = () => {
+  try {
+    execFileSync('nft', ['list', 'table', 'inet', 'keyport'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('upgrading from the nftables table to the ipset sets', () => {
+  const RANGE6 = { from: 12111, to: 12120 };
+  const { db } = tempDatabase();
+  const keys = new KeyStore(db);
+  const traffic = new TrafficStore(db);
+  let open: { id: string; port: number };
+  let disabled: { id: string; port: number };
+  let sink: Server;
+  const warnings: string[] = [];
+  const log = { info() {}, warn: (message: string) => warnings.push(message), error() {} };
+  const samplerNow = () => new Sampler({ firewall: new PortFirewall(silent, RANGE6), keys, traffic, intervalMs: 10_000, log: silent });
+
+  before(async () => {
+    removeAgentChains();
+    for (const id of ['open', 'disabled']) {
+      const port = keys.create({ id, name: id, uuid: `uuid-${id}`, createdAtMs: 0 }, RANGE6, () => false).port;
+      if (id === 'open') open = { id, port };
+      else disabled = { id, port };
+    }
+    sink = createServer((socket) => {
+      socket.resume();
+      socket.on('end', () => socket.end());
+    });
+    await new Promise<void>((resolve) => sink.listen({ port: open.port, host: '::', ipv6Only: false }, resolve));
+  });
+
+  after(async () => {
+    removeAgentChains();
+    await new Promise((resolve) => sink.close(resolve));
+  });
+
+  test('bytes the table counted, recorded or not yet, are kept once; the table goes', async () => {
+    seedOldTable([{ port: open.port, blocked: false }, { port: disabled.port, blocked: true }]);
+    // What the old agent saw and recorded in its last cycle...
+    await send('127.0.0.1', open.port, 200_000);
+    samplerNow().absorbRetired(oldTableCounters());
+    assertAbout(traffic.totals(open.id).totalRxBytes, 200_000, 'recorded by the old agent');
+    // ...and what moved after it, over both families, before the new agent started.
+    await send('127.0.0.1', open.port, 300_000);
+    await send('::1', open.port, 100_000);
+
+    const firewall = new PortFirewall(log, RANGE6);
+    const sampler = new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent });
+    await firewall.prepare(sampler);
+    assert.equal(firewall.available, true, firewall.unavailableReason ?? '');
+    assertAbout(traffic.totals(open.id).totalRxBytes, 600_000, 'after the move');
+    assert.equal(tableExists(), false, 'the table is gone');
+    assert.deepEqual([...traffic.loadBaselines().keys()].filter((id) => !id.startsWith('ipset:')), [], 'its baselines went with it');
+    const sets = agentSets();
+    assert.deepEqual(sets.rx, [open.port, disabled.port].sort((a, b) => a - b), 'its ports are counted in the sets');
+    assert.deepEqual(sets.blocked, [disabled.port], 'and the disabled key stays blocked');
+
+    await send('::1', open.port, 150_000);
+    await send('127.0.0.1', open.port, 50_000);
+    assert.equal((await sampler.cycle()).ok, true);
+    assertAbout(traffic.totals(open.id).totalRxBytes, 800_000, 'after the first cycle on ipset');
+    assert.ok(traffic.totals(open.id).totalTxBytes > 0);
+  });
+
+  test('a restart after the move counts nothing again', async () => {
+    const before = traffic.totals(open.id).totalRxBytes;
+    const firewall = new PortFirewall(silent, RANGE6);
+    const sampler = new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent });
+    await firewall.prepare(sampler);
+    assert.equal((await sampler.cycle()).ok, true);
+    assert.equal(traffic.totals(open.id).totalRxBytes, before);
+  });
+
+  test('a start that stopped between recording the table\'s counters and removing it counts them once', async () => {
+    const start = traffic.totals(open.id).totalRxBytes;
+    // The table stopped and its counters recorded, as a crash of the new agent before removing it leaves it...
+    removeAgentChains();
+    seedOldTable([{ port: open.port, blocked: false }]);
+    await send('127.0.0.1', open.port, 100_000);
+    execFileSync('nft', ['-f', '-'], { input: 'flush chain inet keyport input\nflush chain inet keyport output\n' });
+    samplerNow().absorbRetired(oldTableCounters());
+    // ...then the new agent starts again over a table whose counters it has already recorded.
+    const firewall = new PortFirewall(silent, RANGE6);
+    const sampler = new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent });
+    await firewall.prepare(sampler);
+    assertAbout(traffic.totals(open.id).totalRxBytes - start, 100_000, 'recorded once');
+    assert.equal(tableExists(), false);
+    assert.equal((await sampler.cycle()).ok, true);
+    assertAbout(traffic.totals(open.id).totalRxBytes - start, 100_000, 'and the first cycle adds nothing');
+  });
+
+  test('a table of another shape is removed, and the log says its counters are lost', async () => {
+    removeAgentChains();
+    execFileSync('nft', ['-f', '-'], { input: 'add table inet keyport\nadd set inet keyport rx { type inet_service; }\n' });
+    const firewall = new PortFirewall(log, RANGE6);
+    await firewall.prepare(samplerNow());
+    assert.equal(firewall.available, true);
+    assert.equal(tableExists(), false);
+    assert.ok(warnings.some((warning) => warning.includes('unreadable')));
+  });
+});

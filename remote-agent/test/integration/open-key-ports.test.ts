@@ -71,14 +71,17 @@ describe('--open-key-ports on a host whose INPUT drops', () => {
     await firewall.prepare();
     await firewall.prepare();
     const input = iptables('-S', 'INPUT').split('\n').filter((line) => line.startsWith('-A'));
-    assert.deepEqual(input.slice(0, 1), [`-A INPUT -p tcp -m tcp --dport ${RANGE.from}:${RANGE.to} -j KEYPORT_OPEN`]);
+    assert.deepEqual(input.slice(0, 2), [
+      '-A INPUT -p tcp -m set --match-set keyport-blocked dst -j REJECT --reject-with tcp-reset',
+      `-A INPUT -p tcp -m tcp --dport ${RANGE.from}:${RANGE.to} -j KEYPORT_OPEN`,
+    ], 'the block of disabled keys first, then the open range');
     assert.equal(input.filter((line) => line.endsWith('-j KEYPORT_OPEN')).length, 1);
     assert.match(execFileSync('ip6tables', ['-w', '-S', 'KEYPORT_OPEN'], { encoding: 'utf8' }), /-j ACCEPT/);
     assert.equal(await connects(PORT), true);
     assert.equal(await connects(RANGE.to + 1), false, 'only the key port range is opened');
     await firewall.addPort(PORT);
     assert.equal(await connects(PORT), true);
-    assert.deepEqual(agentSets().rx, [PORT], 'the key is counted (in nftables, before iptables accepts it)');
+    assert.deepEqual(agentSets().rx, [PORT], 'the key is counted (in mangle, before filter accepts it)');
   });
 
   test('a disabled key stays refused, and a start without the flag closes the range again', async () => {

@@ -1,12 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { NFT_TABLE } from '../../src/api/firewall-chains.ts';
+import { IPSETS, NFT_TABLE } from '../../src/api/firewall-chains.ts';
+import { layoutRemoval } from '../../src/services/firewall/ipset-rules.ts';
 
 const FAMILIES = ['iptables', 'ip6tables'] as const;
 const SETS = ['rx', 'tx', 'syn', 'blocked'] as const;
 export type AgentSet = (typeof SETS)[number];
+const ipsetName = (set: AgentSet) => `keyport-${set}`;
 
-/** Removes the agent's nftables table and any old-style chains, so a test starts from a clean firewall. */
+/** Removes the agent's rules and sets, an older agent's nftables table and chains, so a test starts from a clean firewall. */
 export function removeAgentChains(): void {
+  for (const bin of FAMILIES) {
+    const removal = layoutRemoval(execFileSync(`${bin}-save`, [], { encoding: 'utf8' }));
+    if (removal) execFileSync(`${bin}-restore`, ['-w', '--noflush'], { input: removal });
+  }
+  for (const name of IPSETS) quietly('ipset', ['destroy', name]);
   quietly('nft', ['delete', 'table', 'inet', NFT_TABLE]);
   removeLegacyChains();
 }
@@ -28,16 +35,23 @@ export function removeLegacyChains(): void {
   }
 }
 
+/** The elements of the agent's ipset sets, as `ipset save` lists them. */
+function savedElements(): Array<{ set: AgentSet; port: number; packets?: number; bytes?: number }> {
+  const saved = execFileSync('ipset', ['save'], { encoding: 'utf8' });
+  const found: Array<{ set: AgentSet; port: number; packets?: number; bytes?: number }> = [];
+  for (const line of saved.split('\n')) {
+    const match = /^add keyport-(rx|tx|syn|blocked) (\d+)(?: packets (\d+) bytes (\d+))?$/.exec(line);
+    if (!match) continue;
+    found.push({ set: match[1] as AgentSet, port: Number(match[2]), ...(match[3] === undefined ? {} : { packets: Number(match[3]), bytes: Number(match[4]) }) });
+  }
+  return found;
+}
+
 /** The ports of each of the agent's sets. */
 export function agentSets(): Record<AgentSet, number[]> {
-  const listed = JSON.parse(execFileSync('nft', ['-j', 'list', 'table', 'inet', NFT_TABLE], { encoding: 'utf8' })) as {
-    nftables: Array<{ set?: { name: string; elem?: Array<number | { elem: { val: number } }> } }>;
-  };
   const sets = Object.fromEntries(SETS.map((name) => [name, [] as number[]])) as Record<AgentSet, number[]>;
-  for (const { set } of listed.nftables) {
-    if (!set || !(SETS as readonly string[]).includes(set.name)) continue;
-    sets[set.name as AgentSet] = (set.elem ?? []).map((elem) => (typeof elem === 'number' ? elem : elem.elem.val)).sort((a, b) => a - b);
-  }
+  for (const { set, port } of savedElements()) sets[set].push(port);
+  for (const name of SETS) sets[name].sort((a, b) => a - b);
   return sets;
 }
 
@@ -48,16 +62,15 @@ export function agentRules(): string[] {
 
 /** Adds or deletes one element of the agent's sets behind its back. */
 export function changeElement(change: 'add' | 'delete', set: AgentSet, port: number): void {
-  execFileSync('nft', [change, 'element', 'inet', NFT_TABLE, set, `{ ${port} }`]);
+  execFileSync('ipset', [change === 'add' ? 'add' : 'del', ipsetName(set), String(port)]);
 }
 
-/** Zeroes the agent's counters under it, as an admin's reset would: the elements made again. */
+/** Zeroes the agent's counters under it, as an admin's reset would. */
 export function zeroAgentCounters(): void {
-  const sets = agentSets();
-  const lines = (['rx', 'tx', 'syn'] as const).flatMap((name) =>
-    sets[name].length === 0 ? [] : [`delete element inet ${NFT_TABLE} ${name} { ${sets[name].join(', ')} }`, `add element inet ${NFT_TABLE} ${name} { ${sets[name].join(', ')} }`],
-  );
-  execFileSync('nft', ['-f', '-'], { input: `${lines.join('\n')}\n` });
+  const lines = savedElements()
+    .filter((element) => element.set !== 'blocked')
+    .map((element) => `add ${ipsetName(element.set)} ${element.port} packets 0 bytes 0`);
+  execFileSync('ipset', ['-exist', 'restore'], { input: `${lines.join('\n')}\n` });
 }
 
 function quietly(bin: string, args: string[]): void {

@@ -231,11 +231,19 @@ describe('TrafficStore baselines', () => {
     assert.deepEqual(new TrafficStore(db).loadBaselines(), expected);
   });
 
-  test('forgetPortBaselines removes every counter of that port and no other port', () => {
+  test('forgetBaselines removes the counters named and no other', () => {
     const { traffic } = setup();
-    const ids = ['v4:rx:1000', 'v4:tx:1000', 'v6:syn:1000', 'v4:rx:11000', 'v4:rx:10000', 'v6:tx:100', 'v4:syn:21000'];
+    const ids = ['ipset:rx:1000', 'ipset:tx:1000', 'ipset:syn:1000', 'ipset:rx:11000', 'ipset:rx:10000', 'v6:tx:100'];
     traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map(ids.map((id, index) => [id, index + 1])) });
-    traffic.forgetPortBaselines([1000]);
-    assert.deepEqual([...traffic.loadBaselines().keys()].sort(), ['v4:rx:10000', 'v4:rx:11000', 'v4:syn:21000', 'v6:tx:100']);
+    traffic.forgetBaselines(['ipset:rx:1000', 'ipset:tx:1000', 'ipset:syn:1000']);
+    assert.deepEqual([...traffic.loadBaselines().keys()].sort(), ['ipset:rx:10000', 'ipset:rx:11000', 'v6:tx:100']);
+  });
+
+  test('forgetRetiredBaselines removes the ids of the iptables chains and the nftables table, not ipset ones', () => {
+    const { traffic } = setup();
+    const ids = ['v4:rx:1000', 'v6:tx:1000', 'rx:1000', 'tx:1000', 'syn:1000', 'ipset:rx:1000', 'ipset:syn:1000'];
+    traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map(ids.map((id, index) => [id, index + 1])) });
+    traffic.forgetRetiredBaselines();
+    assert.deepEqual([...traffic.loadBaselines().keys()].sort(), ['ipset:rx:1000', 'ipset:syn:1000']);
   });
 });

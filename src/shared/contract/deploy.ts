@@ -6,7 +6,7 @@ export type DeployStepName =
   | 'upload-runtime'
   | 'upload-agent'
   | 'configure'
-  /** The OS package nftables (the `nft` command the agent counts traffic with), installed when missing. */
+  /** The OS packages ipset and iptables (which the agent counts traffic with), installed when missing. */
   | 'firewall-tools'
   | 'install-service'
   | 'start'

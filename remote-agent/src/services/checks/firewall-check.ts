@@ -1,7 +1,7 @@
 import type { FirewallSnapshot } from '../firewall/port-firewall.ts';
 import type { KeyRecord } from '../store/key-store.ts';
 
-/** Compares the agent's nftables sets with the keys: what is missing, stray, half-made or wrongly blocked. */
+/** Compares the agent's ipset sets with the keys: what is missing, stray, half-made or wrongly blocked. */
 export function checkFirewall(keys: readonly KeyRecord[], snapshot: FirewallSnapshot, available: boolean, unavailableReason: string | null = null) {
   const wanted = new Map(keys.map((key) => [key.port, !key.isActive]));
   const missing = [...wanted.keys()].filter((port) => !snapshot.ports.has(port));

@@ -2,7 +2,7 @@ import { runCommand } from '../../lib/run-command.ts';
 import { CHAIN_IN, CHAIN_OUT, parseSavedRules, type PortRules as LegacyRules } from './iptables-rules.ts';
 
 /**
- * The per-port iptables chains of agents before the nftables table, read once at start so that
+ * The per-port iptables chains of agents before the nftables table and the ipset sets, read once at start so that
  * their counters end in the traffic history, and then removed.
  */
 
@@ -10,13 +10,11 @@ export interface LegacyFamily {
   label: 'v4' | 'v6';
   iptables: string;
   save: string;
-  /** nftables' table where iptables-nft keeps this family's filter rules. */
-  nftFamily: 'ip' | 'ip6';
 }
 
 export const LEGACY_FAMILIES: readonly LegacyFamily[] = [
-  { label: 'v4', iptables: 'iptables', save: 'iptables-save', nftFamily: 'ip' },
-  { label: 'v6', iptables: 'ip6tables', save: 'ip6tables-save', nftFamily: 'ip6' },
+  { label: 'v4', iptables: 'iptables', save: 'iptables-save' },
+  { label: 'v6', iptables: 'ip6tables', save: 'ip6tables-save' },
 ];
 
 const PARENTS = [
@@ -53,39 +51,15 @@ export function legacyCounters(states: readonly LegacyState[]): Map<string, numb
   return counters;
 }
 
-/**
- * `delete rule` lines for the jumps that iptables-nft keeps in nftables, so the old chains stop
- * counting in the same transaction in which the new sets start. Jumps of iptables-legacy are not
- * there; those are deleted with iptables right after.
- */
-export async function nftJumpDeletions(family: LegacyFamily): Promise<string[]> {
-  const lines: string[] = [];
-  for (const { parent, chain } of PARENTS) {
-    const listed = await tryRun('nft', ['-j', '-a', 'list', 'chain', family.nftFamily, 'filter', parent]);
-    if (listed === undefined) continue;
-    let items: unknown[];
-    try {
-      items = (JSON.parse(listed) as { nftables?: unknown[] }).nftables ?? [];
-    } catch {
-      // Unreadable here: deleteJumps removes them with iptables right after.
-      continue;
-    }
-    for (const item of items) {
-      const rule = (item as { rule?: { handle?: unknown; expr?: unknown[] } }).rule;
-      const jumps = rule?.expr?.some((expr) => (expr as { jump?: { target?: unknown } }).jump?.target === chain);
-      if (jumps && Number.isInteger(rule!.handle)) lines.push(`delete rule ${family.nftFamily} filter ${parent} handle ${String(rule!.handle)}`);
-    }
-  }
-  return lines;
+/** The `-A` lines of `iptables-save` output that jump into the old chains. */
+export function oldJumps(saved: string): string[] {
+  return saved.split('\n').filter((line) => PARENTS.some(({ parent, chain }) => line.startsWith(`-A ${parent} `) && line.endsWith(`-j ${chain}`)));
 }
 
-/** Deletes the jumps into the old chains still there: iptables-legacy's, which nft cannot reach. */
+/** Deletes the jumps into the old chains still there, so they stop counting. */
 export async function deleteJumps(family: LegacyFamily): Promise<void> {
-  const saved = await mustRun(family.save, ['-t', 'filter']);
-  for (const line of saved.split('\n')) {
-    if (PARENTS.some(({ parent, chain }) => line.startsWith(`-A ${parent} `) && line.endsWith(`-j ${chain}`))) {
-      await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
-    }
+  for (const line of oldJumps(await mustRun(family.save, ['-t', 'filter']))) {
+    await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
   }
 }
 

@@ -1,9 +1,8 @@
 /**
- * The agent's nftables table as `nft -f` scripts, and the strict parser for `nft -j list table`.
- * One table of family inet (IPv4 and IPv6 alike) with sets of ports, each element with its own
- * counter: rx by destination port, tx by source port, syn (new connections) by destination port
- * of a bare SYN, and `blocked`, whose ports get a TCP reset. A packet costs one set lookup per
- * rule, whatever the number of keys.
+ * The nftables table of agents between the iptables chains and ipset, read once at start so that
+ * its counters end in the traffic history, then removed: the strict parser for `nft -j list table`
+ * and the scripts that stop and delete it. One table of family inet with sets of ports, each element
+ * with its own counter (rx, tx, syn), and `blocked`.
  */
 
 import { NFT_TABLE } from '../../api/firewall-chains.ts';
@@ -14,11 +13,6 @@ export type CounterKind = 'rx' | 'tx' | 'syn';
 export const COUNTER_SETS: readonly CounterKind[] = ['rx', 'tx', 'syn'];
 const BLOCKED_SET = 'blocked';
 
-export interface DesiredPort {
-  port: number;
-  blocked: boolean;
-}
-
 /** What the table holds for one port. */
 export interface PortRules {
   /** Per set the port is in: bytes (rx, tx) or packets (syn). */
@@ -28,67 +22,10 @@ export interface PortRules {
 
 const T = `inet ${NFT_TABLE}`;
 
-/**
- * Makes the table, its sets and its chains where missing and the chains' rules exactly these,
- * in one transaction; sets that exist keep their elements and counters.
- */
-export function layoutScript(): string {
-  return [
-    `add table ${T}`,
-    ...COUNTER_SETS.map((name) => `add set ${T} ${name} { type inet_service; counter; }`),
-    `add set ${T} ${BLOCKED_SET} { type inet_service; }`,
-    // Before iptables' filter chains (priority 0): counted and rejected before anything else decides.
-    `add chain ${T} input { type filter hook input priority filter - 10; policy accept; }`,
-    `add chain ${T} output { type filter hook output priority filter - 10; policy accept; }`,
-    `flush chain ${T} input`,
-    `flush chain ${T} output`,
-    `add rule ${T} input tcp dport @${BLOCKED_SET} reject with tcp reset`,
-    `add rule ${T} input tcp flags & (fin|syn|rst|ack) == syn tcp dport @syn`,
-    `add rule ${T} input tcp dport @rx`,
-    `add rule ${T} output tcp sport @tx`,
-    '',
-  ].join('\n');
-}
+/** Stops the table counting (its sets and their counters stay, to be read once more). */
+export const stopTableScript = () => `flush chain ${T} input\nflush chain ${T} output\n`;
 
 export const deleteTableScript = () => `delete table ${T}\n`;
-
-/**
- * Lines that give ports their counters (an element already there keeps its counter) and their
- * block state. `nft` refuses to delete an element that is absent, so an element to remove is
- * added first: the pair removes it whether or not it was there.
- */
-export function applyLines(ports: readonly DesiredPort[]): string[] {
-  if (ports.length === 0) return [];
-  const all = elements(ports.map((entry) => entry.port));
-  const blocked = ports.filter((entry) => entry.blocked).map((entry) => entry.port);
-  const open = ports.filter((entry) => !entry.blocked).map((entry) => entry.port);
-  return [
-    ...COUNTER_SETS.map((name) => `add element ${T} ${name} ${all}`),
-    ...(blocked.length > 0 ? [`add element ${T} ${BLOCKED_SET} ${elements(blocked)}`] : []),
-    ...unblockLines(open),
-  ];
-}
-
-/** Lines that take ports out of every set, present or not. */
-export function removeLines(ports: readonly number[]): string[] {
-  if (ports.length === 0) return [];
-  const all = elements(ports);
-  return [...COUNTER_SETS, BLOCKED_SET].flatMap((name) => [`add element ${T} ${name} ${all}`, `delete element ${T} ${name} ${all}`]);
-}
-
-export function blockLines(ports: readonly number[]): string[] {
-  return ports.length === 0 ? [] : [`add element ${T} ${BLOCKED_SET} ${elements(ports)}`];
-}
-
-export function unblockLines(ports: readonly number[]): string[] {
-  if (ports.length === 0) return [];
-  const all = elements(ports);
-  return [`add element ${T} ${BLOCKED_SET} ${all}`, `delete element ${T} ${BLOCKED_SET} ${all}`];
-}
-
-const elements = (ports: readonly number[]) => `{ ${ports.join(', ')} }`;
-
-export const script = (lines: readonly string[]) => `${lines.join('\n')}\n`;
 
 export class NftParseError extends Error {}
 

@@ -2,26 +2,29 @@ import { SerialQueue } from '../../lib/coalesce.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { runCommand } from '../../lib/run-command.ts';
 import { CHAIN_OPEN, openRules } from './iptables-rules.ts';
-import { LEGACY_FAMILIES, deleteChains, deleteJumps, legacyCounters, mustRun, nftJumpDeletions, readLegacy, type LegacyFamily } from './legacy-chains.ts';
 import {
-  NFT_TABLE,
+  LAYOUT,
   applyLines,
   blockLines,
-  deleteTableScript,
-  layoutScript,
-  parseTable,
+  createLines,
+  freshLines,
+  layoutHolds,
+  layoutRestore,
+  parseSave,
   removeLines,
   script,
   unblockLines,
   type DesiredPort,
   type PortRules,
-} from './nft-rules.ts';
+} from './ipset-rules.ts';
+import { LEGACY_FAMILIES, deleteChains, deleteJumps, legacyCounters, mustRun, oldJumps, readLegacy, type LegacyFamily } from './legacy-chains.ts';
+import { readRetiredTable, removeRetiredTable, stopRetiredTable } from './retired-nft-table.ts';
 
 export type { DesiredPort, PortRules };
 export type FamilyLabel = LegacyFamily['label'];
 
 export interface FirewallSnapshot {
-  /** Raw counter values keyed `kind:port` (kind rx/tx bytes, syn packets), IPv4 and IPv6 together. */
+  /** Raw counter values keyed `ipset:kind:port` (kind rx/tx bytes, syn packets), IPv4 and IPv6 together. */
   counters: Map<string, number>;
   ports: Map<number, PortRules>;
 }
@@ -35,22 +38,25 @@ export interface SyncResult {
   reblocked: number[];
 }
 
-/** Who takes the old iptables chains' last counter values, so no byte they counted is lost. */
+/** Who takes the last counter values of an older agent's accounting, so no byte it counted is lost. */
 export interface RetiredCounters {
-  /** Records the counters (keyed `v4:rx:PORT`, as stored before) against their baselines. */
+  /** Records the counters (keyed as stored before: `v4:rx:PORT`, `rx:PORT`) against their baselines. */
   absorbRetired(counters: Map<string, number>): void;
-  /** The old chains are gone: their baselines can go too. */
+  /** The old accounting is gone: its baselines can go too. */
   dropRetiredBaselines(): void;
 }
 
 const NO_HISTORY: RetiredCounters = { absorbRetired() {}, dropRetiredBaselines() {} };
 
-const NFT_MISSING = 'the nft command is missing: install the OS package nftables (apt-get install nftables, or dnf install nftables)';
+const IPSET_MISSING = 'the ipset command is missing: install the OS package ipset (apt-get install ipset, or dnf install ipset)';
+const kernelMissing = (said: string) =>
+  `the kernel's ip_set is missing or cannot be loaded (modprobe ip_set ip_set_bitmap_port xt_set; a container needs them on its host): ipset said ${said}`;
 
 /**
- * Owns the agent's nftables table: per-port counters in sets (one lookup per packet, whatever the
- * number of keys), the set of disabled ports, and the one read of all counters per sampling cycle.
- * Changes are serialized and each is one `nft -f -` transaction of element adds and removes.
+ * Owns the agent's accounting: per-port counters in ipset sets matched from a constant number of
+ * iptables and ip6tables rules (one bitmap lookup per packet, whatever the number of keys), the
+ * set of disabled ports, and the one read of all counters per sampling cycle (`ipset save`).
+ * Changes are serialized and each is one `ipset -exist restore` of element adds and deletes.
  * Also owns the iptables chain that opens the key port range on hosts whose INPUT drops.
  */
 export class PortFirewall {
@@ -78,21 +84,13 @@ export class PortFirewall {
   }
 
   /**
-   * Makes the table, its sets and chains; moves the ports of an older agent's iptables chains into
-   * it (their last counters go to `history`, then the chains are removed); opens the key port range
-   * in iptables where asked.
+   * Opens the key port range in iptables where asked; makes the sets and rules; moves the ports of
+   * an older agent's accounting (the iptables chains, or the nftables table) into the sets: their
+   * last counters go to `history`, then the old objects are removed.
    */
   async prepare(history: RetiredCounters = NO_HISTORY): Promise<void> {
     await this.#serialized(async () => {
-      this.#available = false;
-      try {
-        await this.#prepareTable(history);
-        this.#available = true;
-        this.#unavailableReason = null;
-      } catch (error) {
-        this.#unavailableReason = error instanceof NftMissing ? NFT_MISSING : `nftables failed: ${(error as Error).message}`;
-        this.#log.warn(`firewall unavailable, traffic is not counted: ${this.#unavailableReason}`);
-      }
+      // The open chain first: the layout then puts the block ahead of its jump in INPUT.
       for (const family of LEGACY_FAMILIES) {
         try {
           await this.#prepareOpen(family);
@@ -100,47 +98,79 @@ export class PortFirewall {
           this.#log.warn(`${family.iptables}: could not set up ${CHAIN_OPEN}: ${String(error)}`);
         }
       }
+      this.#available = false;
+      try {
+        await this.#prepareSets(history);
+        this.#available = true;
+        this.#unavailableReason = null;
+      } catch (error) {
+        this.#unavailableReason = error instanceof FirewallToolMissing ? error.message : `ipset accounting failed: ${(error as Error).message}`;
+        this.#log.warn(`firewall unavailable, traffic is not counted: ${this.#unavailableReason}`);
+      }
     });
   }
 
-  async #prepareTable(history: RetiredCounters): Promise<void> {
+  async #prepareSets(history: RetiredCounters): Promise<void> {
     try {
-      await runCommand('nft', ['--version']);
+      await runCommand('ipset', ['--version']);
     } catch {
-      throw new NftMissing();
+      throw new FirewallToolMissing(IPSET_MISSING);
     }
     const legacy = await readLegacy();
-    // The old chains' ports start in the sets in the same transaction that stops the chains
-    // (iptables-nft keeps their jumps in nftables), so every byte is counted by one or the other.
+    const table = await readRetiredTable(this.#log);
     const carried = new Map<number, boolean>();
-    for (const state of legacy) for (const [port, rules] of state.ports) carried.set(port, (carried.get(port) ?? false) || rules.blocked);
-    const switchLines = [
-      ...applyLines([...carried].map(([port, blocked]) => ({ port, blocked }))),
-      ...(await Promise.all(legacy.map((state) => nftJumpDeletions(state.family)))).flat(),
-    ];
-    try {
-      await mustRun('nft', ['-f', '-'], layoutScript() + script(switchLines));
-    } catch (error) {
-      // A table of another shape (say, sets without counters): made again, its counters restart.
-      this.#log.warn(`nftables: table inet ${NFT_TABLE} made again: ${(error as Error).message}`);
-      await runCommand('nft', ['-f', '-'], { input: deleteTableScript() });
-      await mustRun('nft', ['-f', '-'], layoutScript() + script(switchLines));
-    }
-    if (legacy.length === 0) {
+    const carry = (ports: Map<number, { blocked: boolean }>) => {
+      for (const [port, rules] of ports) carried.set(port, (carried.get(port) ?? false) || rules.blocked);
+    };
+    for (const state of legacy) carry(state.ports);
+    if (table) carry(table);
+    // The old ports start in the sets (a port already there, from a start cut short, keeps its
+    // counters), then the rules count them; the old chains stop in the same process, right after
+    // (the filter commit that follows the mangle one), the old table right after both families.
+    await this.#makeSets(applyLines([...carried].map(([port, blocked]) => ({ port, blocked }))));
+    await this.#ensureLayout(true);
+    if (legacy.length === 0 && !table) {
       history.dropRetiredBaselines();
       return;
     }
     for (const state of legacy) await deleteJumps(state.family);
-    // Nothing jumps into the old chains now: their counters hold still and are read once more.
-    history.absorbRetired(legacyCounters(await readLegacy()));
+    if (table) await stopRetiredTable();
+    // Nothing counts into the old objects now: their counters hold still and are read once more.
+    const retired = legacyCounters(await readLegacy());
+    const frozen = table ? await readRetiredTable(this.#log) : undefined;
+    for (const [port, rules] of frozen ?? []) for (const [kind, value] of rules.counters) retired.set(`${kind}:${port}`, value);
+    history.absorbRetired(retired);
     for (const state of legacy) await deleteChains(state.family);
+    if (table) await removeRetiredTable();
     history.dropRetiredBaselines();
-    this.#log.info(`firewall: ${carried.size} port(s) moved from the iptables chains to nftables table inet ${NFT_TABLE}`);
+    this.#log.info(`firewall: ${carried.size} port(s) moved to the ipset sets from ${[...(legacy.length > 0 ? ['the iptables chains'] : []), ...(table ? ['the nftables table'] : [])].join(' and ')}`);
+  }
+
+  /** The sets where missing (those there keep their elements), then `lines`, in one process. */
+  async #makeSets(lines: readonly string[]): Promise<void> {
+    const result = await runCommand('ipset', ['-exist', 'restore'], { input: script([...createLines(), ...lines]) });
+    if (result.exitCode === 0) return;
+    const said = result.stderr.trim();
+    if (/kernel|protocol/i.test(said)) throw new FirewallToolMissing(kernelMissing(said));
+    throw new Error(`ipset -exist restore failed (exit ${result.exitCode}): ${said}`);
   }
 
   /**
-   * With the family open: KEYPORT_OPEN accepts the range, jumped to first in INPUT (counting and
-   * disabled keys' reset happen before, in the nftables table). Made anew at each start, so it
+   * Makes the counting chains and the block exactly as they should be, first in their chains, in
+   * both families; with `retire`, the jumps into an older agent's chains go in the same process.
+   */
+  async #ensureLayout(retire = false): Promise<void> {
+    for (const family of LEGACY_FAMILIES) {
+      const saved = await mustRun(family.save, []);
+      const retired = retire ? oldJumps(saved) : [];
+      if (retired.length === 0 && layoutHolds(saved)) continue;
+      await mustRun(`${family.iptables}-restore`, ['-w', '--noflush'], layoutRestore(saved, retired));
+    }
+  }
+
+  /**
+   * With the family open: KEYPORT_OPEN accepts the range, jumped to from INPUT right after the
+   * block of disabled keys (counting happens before, in mangle). Made anew at each start, so it
    * outlives reboots and flushes; without it, any left from before is removed.
    */
   async #prepareOpen(family: LegacyFamily): Promise<void> {
@@ -164,17 +194,18 @@ export class PortFirewall {
     await runCommand(family.iptables, ['-w', '-N', CHAIN_OPEN]);
     await mustRun(family.iptables, ['-w', '-F', CHAIN_OPEN]);
     await mustRun(family.iptables, ['-w', '-A', CHAIN_OPEN, ...rules.accept]);
-    await mustRun(family.iptables, ['-w', '-I', 'INPUT', '1', ...rules.jump]);
+    const blockFirst = listed.split('\n').find((rule) => rule.startsWith('-A INPUT ')) === `-A INPUT ${LAYOUT.block}`;
+    await mustRun(family.iptables, ['-w', '-I', 'INPUT', blockFirst ? '2' : '1', ...rules.jump]);
     this.#log.info(`${family.iptables}: INPUT accepts ${this.#range.from}-${this.#range.to}/tcp (chain ${CHAIN_OPEN})`);
   }
 
-  /** One `nft -j list table`: every counter of every port at once, IPv4 and IPv6 together. */
+  /** One `ipset save`: every counter of every port at once, IPv4 and IPv6 together. */
   async read(): Promise<FirewallSnapshot> {
     const counters = new Map<string, number>();
     if (!this.#available) return { counters, ports: new Map() };
     const ports = await this.#current();
     for (const [port, rules] of ports) {
-      for (const [kind, value] of rules.counters) counters.set(`${kind}:${port}`, value);
+      for (const [kind, value] of rules.counters) counters.set(`ipset:${kind}:${port}`, value);
     }
     return { counters, ports };
   }
@@ -184,7 +215,7 @@ export class PortFirewall {
     return this.addPorts([{ port, blocked }]);
   }
 
-  /** Many ports in one transaction, as `addPort` does each. */
+  /** Many ports in one process, as `addPort` does each. */
   addPorts(ports: readonly DesiredPort[]): Promise<void> {
     return this.#change(applyLines(ports));
   }
@@ -197,21 +228,22 @@ export class PortFirewall {
     return this.#change(blocked ? blockLines([port]) : unblockLines([port]));
   }
 
-  /** Makes one port's rules what its key needs now, in one transaction: counted, blocked or not. */
+  /** Makes one port's elements what its key needs now, in one process: counted, blocked or not. */
   applyPort(port: number, blocked: boolean): Promise<void> {
     return this.#change(applyLines([{ port, blocked }]));
   }
 
   /**
    * Makes the sets match `desired` exactly: missing ports added, stray ones removed, half-made
-   * ones redone. `beforeRecreate` hears of each port whose counters restart from zero, just
-   * before they do.
+   * ones redone; and the rules as they should be, first in their chains. `beforeRecreate` hears of
+   * each port whose counters restart from zero, just before they do.
    */
   sync(desired: readonly DesiredPort[], beforeRecreate: (ports: number[], family?: string) => void = () => {}): Promise<SyncResult> {
     return this.#serialized(async () => {
       const result: SyncResult = { added: [], removed: [], repaired: [], reblocked: [] };
       if (!this.#available) return result;
       const current = await this.#currentOrRemade();
+      await this.#ensureLayout();
       const wanted = new Map(desired.map((entry) => [entry.port, entry.blocked]));
       const block: number[] = [];
       const unblock: number[] = [];
@@ -229,8 +261,8 @@ export class PortFirewall {
       const recreated = [...result.repaired, ...result.added];
       beforeRecreate(recreated);
       await this.#apply([
-        ...removeLines([...result.removed, ...result.repaired]),
-        ...applyLines(recreated.map((port) => ({ port, blocked: wanted.get(port)! }))),
+        ...removeLines(result.removed),
+        ...freshLines(recreated.map((port) => ({ port, blocked: wanted.get(port)! }))),
         ...blockLines(block),
         ...unblockLines(unblock),
       ]);
@@ -239,21 +271,21 @@ export class PortFirewall {
   }
 
   /**
-   * The sets as they are; a table removed under the agent (`nft flush ruleset`, as a reload of
-   * nftables.service does) is made again, empty, so the sync can put every port back.
+   * The sets as they are; sets destroyed under the agent (their rules removed first, as a firewall
+   * reload may do) are made again, empty, so the sync can put every port back.
    */
   async #currentOrRemade(): Promise<Map<number, PortRules>> {
     try {
       return await this.#current();
     } catch (error) {
-      this.#log.warn(`nftables: table inet ${NFT_TABLE} unreadable (${(error as Error).message}), made again`);
-      await mustRun('nft', ['-f', '-'], layoutScript());
+      this.#log.warn(`ipset: the agent's sets unreadable (${(error as Error).message}), made again`);
+      await this.#makeSets([]);
       return this.#current();
     }
   }
 
   async #current(): Promise<Map<number, PortRules>> {
-    return parseTable(await mustRun('nft', ['-j', 'list', 'table', 'inet', NFT_TABLE]));
+    return parseSave(await mustRun('ipset', ['save']));
   }
 
   #change(lines: string[]): Promise<void> {
@@ -261,7 +293,7 @@ export class PortFirewall {
   }
 
   async #apply(lines: string[]): Promise<void> {
-    if (lines.length > 0) await mustRun('nft', ['-f', '-'], script(lines));
+    if (lines.length > 0) await mustRun('ipset', ['-exist', 'restore'], script(lines));
   }
 
   #serialized<T>(task: () => Promise<T>): Promise<T> {
@@ -269,4 +301,4 @@ export class PortFirewall {
   }
 }
 
-class NftMissing extends Error {}
+class FirewallToolMissing extends Error {}

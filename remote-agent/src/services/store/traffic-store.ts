@@ -190,14 +190,6 @@ export class TrafficStore {
     return new Map(rows.map((row) => [row.counter_id, row.value]));
   }
 
-  /** Forgets the baselines of ports (in one family, or all) whose rules are being (re)created from zero. */
-  forgetPortBaselines(ports: readonly number[], family?: string): void {
-    inTransaction(this.#db, () => {
-      // Counter ids are `kind:port`, or `family:kind:port` for the iptables chains of before.
-      for (const port of ports) this.#sql.deletePortBaselines.run(family === undefined ? `*:${port}` : `${family}:*:${port}`);
-    });
-  }
-
   /** Forgets these counters' baselines, by id (the table's key: no scan). */
   forgetBaselines(counterIds: readonly string[]): void {
     if (counterIds.length === 0) return;
@@ -206,9 +198,11 @@ export class TrafficStore {
     });
   }
 
-  /** Forgets the baselines of the iptables chains of before, keyed `v4:…` and `v6:…`. */
-  forgetFamilyBaselines(): void {
-    this.#sql.deletePortBaselines.run('v[46]:*');
+  /** Forgets the baselines of the accounting of before: the iptables chains (`v4:…`, `v6:…`), the nftables table (`rx:…`). */
+  forgetRetiredBaselines(): void {
+    inTransaction(this.#db, () => {
+      for (const pattern of ['v[46]:*', 'rx:*', 'tx:*', 'syn:*']) this.#sql.deletePortBaselines.run(pattern);
+    });
   }
 
   totals(keyId: string): KeyTotals {

@@ -94,7 +94,10 @@ function keyportProcesses(server: TestServer): string[] {
     .filter((pid) => pid && running(pid))
     .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('/opt/keyport/'));
 }
-const firewallListing = (server: TestServer) => server.exec('iptables', ['-S']) + server.exec('ip6tables', ['-S']) + server.exec('nft', ['list', 'tables']);
+const firewallListing = (server: TestServer) =>
+  ['iptables', 'ip6tables'].map((tool) => server.exec(tool, ['-S']) + server.exec(tool, ['-t', 'mangle', '-S'])).join('') +
+  server.exec('ipset', ['list', '-n']) +
+  server.exec('nft', ['list', 'tables']);
 
 function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -242,7 +245,7 @@ describe('deploying the agent to a server as root', () => {
   });
 
   test('uninstall keeping the data stops agent and Xray, removes chains and /opt/keyport, keeps /var/lib/keyport', async () => {
-    assert.match(firewallListing(server), /table inet keyport/, 'the agent made its table');
+    assert.match(firewallListing(server), /keyport-rx/, 'the agent made its sets');
     const xrayPid = readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim();
     assert.equal(running(xrayPid), true);
     const apiKey = apiKeyOf(server);
@@ -250,7 +253,7 @@ describe('deploying the agent to a server as root', () => {
     await uninstallAgent(host, { keepData: true, onProgress });
 
     assert.deepEqual(steps(progress), ['lock:started', 'lock:done', 'stop:started', 'stop:done', 'remove:started', 'remove:done']);
-    assert.doesNotMatch(firewallListing(server), /KEYPORT|inet keyport/);
+    assert.doesNotMatch(firewallListing(server), /KEYPORT|keyport-|inet keyport/);
     assert.equal(existsSync(server.hostPath('/opt/keyport')), false);
     assert.ok(apiKeyOf(server) === apiKey, 'the data, API key included, is kept');
     assert.equal(running(xrayPid), false, 'Xray is stopped');
@@ -268,7 +271,7 @@ describe('deploying the agent to a server as root', () => {
     await uninstallAgent(host, { keepData: false });
     assert.equal(existsSync(server.hostPath('/var/lib/keyport')), false);
     assert.equal(existsSync(server.hostPath('/opt/keyport')), false);
-    assert.doesNotMatch(firewallListing(server), /KEYPORT|inet keyport/);
+    assert.doesNotMatch(firewallListing(server), /KEYPORT|keyport-|inet keyport/);
   });
 });
 

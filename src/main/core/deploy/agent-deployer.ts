@@ -11,7 +11,7 @@ import { agentServiceFor, type AgentService } from './agent-service.ts';
 import { detectServer } from './detect-server.ts';
 import { detectHostFirewall, describeFacts as describeHostFirewall, planHostFirewall, type HostFirewallFacts } from './host-firewall.ts';
 import { openHostFirewall } from './host-firewall-changes.ts';
-import { ensureNftables } from './nftables-package.ts';
+import { ensureIpset } from './ipset-package.ts';
 import { resolveLocalArtifacts, type LocalArtifacts } from './local-artifacts.ts';
 import { ProgressSteps } from './progress-steps.ts';
 import { underDeployLock } from './take-deploy-lock.ts';
@@ -98,8 +98,8 @@ async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult>
     value: undefined,
     message: `${DATA_DIR} (0700), ${API_KEY_FILE} (0600) ${(await ensureApiKey(host)) ? 'created' : 'kept'}`,
   }));
-  await steps.run('firewall-tools', 'nftables, which the agent counts traffic with', async () => {
-    const outcome = await ensureNftables(host);
+  await steps.run('firewall-tools', 'ipset, which the agent counts traffic with', async () => {
+    const outcome = await ensureIpset(host);
     return { value: undefined, message: outcome.message, skipped: outcome.ok && !outcome.installed };
   });
   await steps.run('install-service', facts.init === 'systemd' ? 'systemd unit' : 'supervisor', async () => {

@@ -6,7 +6,7 @@ import { ServiceOnHost } from './service-on-host.ts';
 const UNIT = `[Unit]
 Description=Keyport agent
 # After whatever restores or owns the firewall at boot: a restore flushes the agent's chains, which it makes at start.
-After=network-online.target netfilter-persistent.service iptables.service ip6tables.service nftables.service ufw.service firewalld.service
+After=network-online.target netfilter-persistent.service ipset.service iptables.service ip6tables.service nftables.service ufw.service firewalld.service
 Wants=network-online.target
 # Never give up restarting: nobody is at a VPS to run reset-failed, and a deploy's restart would be refused.
 StartLimitIntervalSec=0

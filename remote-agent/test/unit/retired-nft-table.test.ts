@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { NftParseError, applyLines, layoutScript, parseTable, removeLines, unblockLines } from '../../src/services/firewall/nft-rules.ts';
+import { NftParseError, parseTable } from '../../src/services/firewall/nft-rules.ts';
 
-// As `nft -j list table inet keyport` (v1.0.6) prints it: 10001 blocked, 10002 open, 10003 with rx only.
+// The table of agents before ipset, as `nft -j list table inet keyport` (v1.0.6) prints it: 10001 blocked, 10002 open, 10003 with rx only.
 const meta = { metainfo: { version: '1.0.6', release_name: 'Lester Gooch #5', json_schema_version: 1 } };
 const counted = (val: number, packets: number, bytes: number) => ({ elem: { val, counter: { packets, bytes } } });
 const set = (name: string, elem?: unknown[]) => ({
@@ -45,35 +45,5 @@ describe('parseTable', () => {
     bad([meta, set('rx'), set('tx'), set('syn'), set('blocked', [70000])]);
     assert.throws(() => parseTable('Error: No such file or directory'), NftParseError);
     assert.throws(() => parseTable('{}'), NftParseError);
-  });
-});
-
-describe('nft scripts', () => {
-  test('the layout makes the sets with counters and one lookup rule per counter, in one transaction', () => {
-    const lines = layoutScript().trim().split('\n');
-    assert.ok(lines.includes('add set inet keyport rx { type inet_service; counter; }'));
-    assert.ok(lines.includes('add rule inet keyport input tcp dport @blocked reject with tcp reset'));
-    assert.ok(lines.includes('add rule inet keyport input tcp dport @rx'));
-    assert.ok(lines.includes('add rule inet keyport output tcp sport @tx'));
-    assert.ok(lines.indexOf('flush chain inet keyport input') < lines.indexOf('add rule inet keyport input tcp dport @rx'), 'a restart does not add the rules twice');
-  });
-
-  test('adding ports is one line per set, blocked ones into the block set, open ones out of it', () => {
-    assert.deepEqual(applyLines([{ port: 10001, blocked: true }, { port: 10002, blocked: false }]), [
-      'add element inet keyport rx { 10001, 10002 }',
-      'add element inet keyport tx { 10001, 10002 }',
-      'add element inet keyport syn { 10001, 10002 }',
-      'add element inet keyport blocked { 10001 }',
-      'add element inet keyport blocked { 10002 }',
-      'delete element inet keyport blocked { 10002 }',
-    ]);
-    assert.deepEqual(applyLines([]), []);
-  });
-
-  test('removing adds before it deletes, so an absent element does not fail the transaction', () => {
-    const lines = removeLines([10005]);
-    assert.equal(lines.length, 8);
-    assert.deepEqual(lines.slice(0, 2), ['add element inet keyport rx { 10005 }', 'delete element inet keyport rx { 10005 }']);
-    assert.deepEqual(unblockLines([10005]), ['add element inet keyport blocked { 10005 }', 'delete element inet keyport blocked { 10005 }']);
   });
 });

@@ -1,0 +1,228 @@
+/**
+ * The agent's accounting as ipset sets and a constant number of iptables rules, as text, and the
+ * strict parser for `ipset save`. Four `bitmap:port` sets (no address family: IPv4 and IPv6 rules
+ * match the same sets): rx by destination port, tx by source port, syn (a bare SYN, new
+ * connections) by destination port, each element with its own counters, and `blocked`, whose ports
+ * get a TCP reset. A packet costs one bitmap lookup per rule, whatever the number of keys.
+ *
+ * Counting runs in mangle INPUT/OUTPUT (priority -150), before every rule of the host's filter
+ * table: nothing there can accept or drop a packet before it is counted, as the nftables chains at
+ * filter-10 did. REJECT is valid only in the filter table, so the block is the first rule of filter
+ * INPUT, kept first at every sync; blocked ports are not counted.
+ */
+
+import { IPSET_BLOCKED, IPSET_RX, IPSET_SYN, IPSET_TX, MANGLE_IN, MANGLE_OUT } from '../../api/firewall-chains.ts';
+
+export { IPSET_BLOCKED, IPSET_RX, IPSET_SYN, IPSET_TX, MANGLE_IN, MANGLE_OUT };
+
+export type CounterKind = 'rx' | 'tx' | 'syn';
+export const COUNTER_KINDS: readonly CounterKind[] = ['rx', 'tx', 'syn'];
+export const SET_OF: Readonly<Record<CounterKind, string>> = { rx: IPSET_RX, tx: IPSET_TX, syn: IPSET_SYN };
+const ALL_SETS = [IPSET_RX, IPSET_TX, IPSET_SYN, IPSET_BLOCKED] as const;
+
+/** Each set's header exactly as `ipset save` prints it back. */
+const HEADERS: ReadonlyMap<string, string> = new Map([
+  ...COUNTER_KINDS.map((kind) => [SET_OF[kind], `create ${SET_OF[kind]} bitmap:port range 1-65535 counters`] as const),
+  [IPSET_BLOCKED, `create ${IPSET_BLOCKED} bitmap:port range 1-65535`],
+]);
+
+export interface DesiredPort {
+  port: number;
+  blocked: boolean;
+}
+
+/** What the sets hold for one port. */
+export interface PortRules {
+  /** Per set the port is in: bytes (rx, tx) or packets (syn). */
+  counters: Map<CounterKind, number>;
+  blocked: boolean;
+}
+
+/** `create` lines for every set; with `ipset -exist restore` a set already there keeps its elements. */
+export const createLines = (): string[] => [...HEADERS.values()];
+
+/**
+ * Lines that give ports their counters and their block state. An element already there keeps its
+ * counters (`-exist`); a new one starts from the zeros its removal left (see removeLines).
+ */
+export function applyLines(ports: readonly DesiredPort[]): string[] {
+  return ports.flatMap(({ port, blocked }) => [
+    ...COUNTER_KINDS.map((kind) => `add ${SET_OF[kind]} ${port}`),
+    blocked ? `add ${IPSET_BLOCKED} ${port}` : `del ${IPSET_BLOCKED} ${port}`,
+  ]);
+}
+
+/** Lines that put ports in every counting set with counters from zero, whatever was there. */
+export function freshLines(ports: readonly DesiredPort[]): string[] {
+  return ports.flatMap(({ port, blocked }) => [
+    ...COUNTER_KINDS.map((kind) => `add ${SET_OF[kind]} ${port} packets 0 bytes 0`),
+    blocked ? `add ${IPSET_BLOCKED} ${port}` : `del ${IPSET_BLOCKED} ${port}`,
+  ]);
+}
+
+/**
+ * Lines that take ports out of every set, present or not. A bitmap keeps a deleted element's
+ * counters and hands them to the next add of that port, so they are zeroed before the delete: a
+ * later key on the port starts from zero.
+ */
+export function removeLines(ports: readonly number[]): string[] {
+  return ports.flatMap((port) => [
+    ...COUNTER_KINDS.flatMap((kind) => [`add ${SET_OF[kind]} ${port} packets 0 bytes 0`, `del ${SET_OF[kind]} ${port}`]),
+    `del ${IPSET_BLOCKED} ${port}`,
+  ]);
+}
+
+export const blockLines = (ports: readonly number[]) => ports.map((port) => `add ${IPSET_BLOCKED} ${port}`);
+export const unblockLines = (ports: readonly number[]) => ports.map((port) => `del ${IPSET_BLOCKED} ${port}`);
+
+export const script = (lines: readonly string[]) => `${lines.join('\n')}\n`;
+
+export class IpsetParseError extends Error {}
+
+const NAMES = ALL_SETS.join('|');
+const CREATE = new RegExp(`^create (${NAMES})(?: .*)?$`, 'gm');
+const ELEMENT = new RegExp(`^add (${NAMES}) (\\d+)(?: packets (\\d+) bytes (\\d+))?$`, 'gm');
+const OUR_LINE = new RegExp(`^add (?:${NAMES}) .*$`, 'gm');
+const KIND_OF: ReadonlyMap<string, CounterKind> = new Map(COUNTER_KINDS.map((kind) => [SET_OF[kind], kind]));
+
+/**
+ * Reads `ipset save` (every set of the host, in one process): every port in any of the agent's
+ * sets, with its counters. Other sets are skipped; in the agent's, anything not in the shape the
+ * agent writes is an error, never a guess: a counter read wrong would be charged to a key.
+ * Lines are found by whole-text expressions: 30,000 lines per cycle at 10,000 keys.
+ */
+export function parseSave(saved: string): Map<number, PortRules> {
+  const seen = new Set<string>();
+  for (const [line, name] of saved.matchAll(CREATE)) {
+    if (line !== HEADERS.get(name!)) throw new IpsetParseError(`set ${name} is not ours as made: "${line}"`);
+    seen.add(name!);
+  }
+  for (const name of ALL_SETS) if (!seen.has(name)) throw new IpsetParseError(`there is no ipset ${name}`);
+  const ports = new Map<number, PortRules>();
+  let elements = 0;
+  for (const [line, name, portText, packets, bytes] of saved.matchAll(ELEMENT)) {
+    elements += 1;
+    const port = Number(portText);
+    if (port < 1 || port > 65535) throw new IpsetParseError(`set ${name}: ${portText} is not a port`);
+    const kind = KIND_OF.get(name!);
+    if ((packets !== undefined) !== (kind !== undefined)) throw new IpsetParseError(`set ${name}: unexpected line "${line}"`);
+    let rules = ports.get(port);
+    if (!rules) {
+      rules = { counters: new Map(), blocked: false };
+      ports.set(port, rules);
+    }
+    if (kind === undefined) {
+      rules.blocked = true;
+      continue;
+    }
+    const value = Number(kind === 'syn' ? packets : bytes);
+    if (!Number.isSafeInteger(value)) throw new IpsetParseError(`set ${name}: port ${port} has no whole counter`);
+    rules.counters.set(kind, value);
+  }
+  const ours = saved.match(OUR_LINE) ?? [];
+  if (ours.length !== elements) {
+    const bad = ours.find((line) => !new RegExp(ELEMENT.source).test(line));
+    throw new IpsetParseError(`an element of the agent's sets not in its shape: "${bad}"`);
+  }
+  return ports;
+}
+
+/** The agent's iptables rules in one family: the counting chains in mangle, the block in filter. */
+export interface RuleLayout {
+  /** The rules of each counting chain, as `iptables -S` prints them. */
+  chains: ReadonlyArray<{ table: 'mangle'; parent: 'INPUT' | 'OUTPUT'; chain: string; rules: readonly string[] }>;
+  /** The first rule of filter INPUT. */
+  block: string;
+}
+
+export const LAYOUT: RuleLayout = {
+  chains: [
+    {
+      table: 'mangle',
+      parent: 'INPUT',
+      chain: MANGLE_IN,
+      rules: [
+        `-p tcp -m set --match-set ${IPSET_BLOCKED} dst -j RETURN`,
+        `-p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m set --match-set ${IPSET_SYN} dst`,
+        `-p tcp -m set --match-set ${IPSET_RX} dst`,
+      ],
+    },
+    {
+      table: 'mangle',
+      parent: 'OUTPUT',
+      chain: MANGLE_OUT,
+      rules: [`-p tcp -m set --match-set ${IPSET_BLOCKED} src -j RETURN`, `-p tcp -m set --match-set ${IPSET_TX} src`],
+    },
+  ],
+  block: `-p tcp -m set --match-set ${IPSET_BLOCKED} dst -j REJECT --reject-with tcp-reset`,
+};
+
+/** The rules of one table of `iptables-save` output, per chain, in order (the `-A CHAIN` cut off). */
+export function savedChains(saved: string, table: string): Map<string, string[]> {
+  const chains = new Map<string, string[]>();
+  let current: string | undefined;
+  for (const line of saved.split('\n')) {
+    if (line.startsWith('*')) current = line.slice(1);
+    else if (current !== table) continue;
+    else if (line.startsWith(':')) chains.set(line.slice(1).split(' ')[0]!, chains.get(line.slice(1).split(' ')[0]!) ?? []);
+    else if (line.startsWith('-A ')) {
+      const [, chain, ...rest] = line.split(' ');
+      chains.set(chain!, [...(chains.get(chain!) ?? []), rest.join(' ')]);
+    }
+  }
+  return chains;
+}
+
+/** Whether `iptables-save` output of one family holds the layout exactly, our rules first. */
+export function layoutHolds(saved: string): boolean {
+  const mangle = savedChains(saved, 'mangle');
+  const filter = savedChains(saved, 'filter');
+  for (const { parent, chain, rules } of LAYOUT.chains) {
+    if ((mangle.get(parent) ?? [])[0] !== `-j ${chain}`) return false;
+    if ((mangle.get(parent) ?? []).filter((rule) => rule === `-j ${chain}`).length !== 1) return false;
+    if ((mangle.get(chain) ?? []).join('\n') !== rules.join('\n')) return false;
+  }
+  const input = filter.get('INPUT') ?? [];
+  return input[0] === LAYOUT.block && input.filter((rule) => rule === LAYOUT.block).length === 1;
+}
+
+/**
+ * An `iptables-restore --noflush` script that makes the layout exactly, given the family's
+ * `iptables-save` output: our chains declared (which empties them) and filled, every jump and
+ * block of ours deleted and put back first. One commit per table, mangle first: `retiredJumps`
+ * (filter rules, as `-A` lines, that feed an older agent's counting chains) are deleted in the
+ * filter commit right after ours starts counting, so the two count together only between two
+ * commits of one process.
+ */
+export function layoutRestore(saved: string, retiredJumps: readonly string[] = []): string {
+  const mangle = savedChains(saved, 'mangle');
+  const filter = savedChains(saved, 'filter');
+  const lines = ['*mangle'];
+  for (const { chain } of LAYOUT.chains) lines.push(`:${chain} - [0:0]`);
+  for (const { parent, chain, rules } of LAYOUT.chains) {
+    for (const rule of mangle.get(parent) ?? []) if (rule === `-j ${chain}`) lines.push(`-D ${parent} -j ${chain}`);
+    for (const rule of rules) lines.push(`-A ${chain} ${rule}`);
+    lines.push(`-I ${parent} 1 -j ${chain}`);
+  }
+  lines.push('COMMIT', '*filter');
+  for (const jump of retiredJumps) lines.push(`-D ${jump.slice(3)}`);
+  for (const rule of filter.get('INPUT') ?? []) if (rule === LAYOUT.block) lines.push(`-D INPUT ${LAYOUT.block}`);
+  lines.push(`-I INPUT 1 ${LAYOUT.block}`, 'COMMIT');
+  return `${lines.join('\n')}\n`;
+}
+
+/** An `iptables-restore --noflush` script that removes the layout (jumps, chains, block), given `iptables-save` output. */
+export function layoutRemoval(saved: string): string | undefined {
+  const mangle = savedChains(saved, 'mangle');
+  const filter = savedChains(saved, 'filter');
+  const lines: string[] = [];
+  const mangleLines: string[] = [];
+  for (const { parent, chain } of LAYOUT.chains) {
+    for (const rule of mangle.get(parent) ?? []) if (rule === `-j ${chain}`) mangleLines.push(`-D ${parent} -j ${chain}`);
+  }
+  for (const { chain } of LAYOUT.chains) if (mangle.has(chain)) mangleLines.push(`-F ${chain}`, `-X ${chain}`);
+  if (mangleLines.length > 0) lines.push('*mangle', ...mangleLines, 'COMMIT');
+  const blocks = (filter.get('INPUT') ?? []).filter((rule) => rule === LAYOUT.block);
+  if (blocks.length > 0) lines.push('*filter', ...blocks.map((rule) => `-D INPUT ${rule}`), 'COMMIT');
+  return lines.length > 0 ? `${lines.join('\n')}\n` : undefined;
+}

@@ -1,0 +1,57 @@
+import type { RemoteHost } from '../ssh/remote-host.ts';
+import { TOOL_ENVIRONMENT } from './remote-layout.ts';
+
+/** What to tell an admin whose server has no package manager deploy knows. */
+export const IPSET_BY_HAND = 'install the OS packages ipset and iptables (apt-get install ipset iptables, or dnf install ipset iptables)';
+
+/**
+ * The agent counts traffic in ipset sets matched from iptables rules: with the `ipset` or
+ * `iptables-save` command missing, the OS's `ipset` and/or `iptables` package is installed with
+ * apt-get or dnf (the package manager's output goes to the deploy log's message on failure). The
+ * last line printed says what happened: `present VERSION`, `installed MANAGER PACKAGES VERSION`
+ * (packages joined by commas), `failed MANAGER PACKAGES`, or `none PACKAGES`.
+ */
+export const IPSET_SCRIPT = [
+  TOOL_ENVIRONMENT,
+  // `ipset version` also asks the kernel; only the first line (the tool's own) is wanted.
+  'v() { ipset version 2>&1 | head -n 1; }',
+  'need=""; list=""',
+  'command -v ipset >/dev/null 2>&1 || { need="ipset"; list="ipset"; }',
+  'command -v iptables-save >/dev/null 2>&1 || { need="${need:+$need }iptables"; list="${list:+$list,}iptables"; }',
+  'if [ -z "$need" ]; then echo "present $(v)"',
+  'elif command -v apt-get >/dev/null 2>&1; then',
+  '  if DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >&2 || { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >&2; }; then echo "installed apt-get $list $(v)"; else echo "failed apt-get $list"; fi',
+  'elif command -v dnf >/dev/null 2>&1; then',
+  '  if dnf install -y -q $need >&2; then echo "installed dnf $list $(v)"; else echo "failed dnf $list"; fi',
+  'else echo "none $list"; fi',
+].join('\n');
+
+export interface IpsetOutcome {
+  /** The agent will count traffic (ipset is there now). */
+  ok: boolean;
+  installed: boolean;
+  message: string;
+}
+
+/** Makes sure `ipset` is there, installing the package where it is not; never throws for a failed install. */
+export async function ensureIpset(host: RemoteHost): Promise<IpsetOutcome> {
+  const result = await host.run(IPSET_SCRIPT);
+  return describeIpset(result.stdout, result.stderr);
+}
+
+export function describeIpset(stdout: string, stderr: string): IpsetOutcome {
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  const [word, ...rest] = last.split(' ');
+  const tail = stderr.trim().split('\n').slice(-3).join(' / ');
+  const packages = (rest[1] ?? '').split(',').join(' and ');
+  switch (word) {
+    case 'present':
+      return { ok: true, installed: false, message: `ipset present (${rest.join(' ')})` };
+    case 'installed':
+      return { ok: true, installed: true, message: `installed the package(s) ${packages} with ${rest[0]} (${rest.slice(2).join(' ')})` };
+    case 'failed':
+      return { ok: false, installed: false, message: `${packages} missing and ${rest[0]} could not install them (${tail}): the agent counts no traffic until you ${IPSET_BY_HAND}` };
+    default:
+      return { ok: false, installed: false, message: `${(rest[0] ?? '').split(',').join(' and ')} missing and the server has neither apt-get nor dnf: the agent counts no traffic until you ${IPSET_BY_HAND}` };
+  }
+}
