@@ -50,7 +50,11 @@ try {
   progress('adding and deploying the server');
   await core.fleet.add(addTestServer(server, 'bench'));
   // A healthy deploy ends with a cache sync, which the first time fetches every key's history.
-  const [, deployMs] = await timed(() => core.deploy.deploy('bench'));
+  let installedMs = 0;
+  const deployStarted = performance.now();
+  // The last step's end is when the agent answered; the rest of the deploy is the first sync.
+  const [, deployMs] = await timed(() => core.deploy.deploy('bench', {}, (step) => step.state === 'done' && (installedMs = performance.now() - deployStarted)));
+  const firstSyncMs = deployMs - installedMs;
   progress('a sync pass with nothing new');
   const [, resyncMs] = await timed(() => core.fleet.sync('bench'));
   const [, listMs] = await timed(() => core.keys.list('bench'));
@@ -138,7 +142,7 @@ try {
   row(
     `Deploy onto ${KEYS} keys, with the first cache sync of every key’s history`,
     ms(deployMs),
-    `${ms(bulkMs)}, the bulk read alone (${dayRows} rows, ${pages} pages, ${megabytes.toFixed(0)} MB)`,
+    `${ms(installedMs)} install and start (stand-in Xray), then ${ms(firstSyncMs)} first sync; ${ms(bulkMs)}, the bulk read alone (${dayRows} rows, ${pages} pages, ${megabytes.toFixed(0)} MB)`,
     '< 15000 ms',
     deployMs < 15_000,
   );
