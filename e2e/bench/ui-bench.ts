@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { seedDataDir } from '../../remote-agent/bench/seed-data.ts';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { CACHE_FILE_NAME, openKeyportCore } from '../../src/main/core/keyport-core.ts';
@@ -64,6 +65,10 @@ try {
   progress('the bulk read alone, through the same tunnel');
   const bulk = await timed(() => readAllDays());
   const [{ pages, rows: dayRows, megabytes }, bulkMs] = bulk;
+  const cacheFile = new Database(join(home, CACHE_FILE_NAME), { readonly: true });
+  const cachedRows = cacheFile.prepare('SELECT COUNT(*) FROM key_days').pluck().get() as number;
+  cacheFile.close();
+  if (cachedRows !== dayRows) throw new Error(`the cache holds ${cachedRows} daily rows, the agent ${dayRows}`);
 
   if (browser) {
     const web = await startWebConsole({ services: core, rendererDir: checkoutRendererDir() });
