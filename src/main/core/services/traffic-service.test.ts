@@ -138,3 +138,16 @@ test('the bulk read files every page of days into the cache and answers the agen
   assert.deepEqual(cache.dayTotals('s1', '2025-08-01').map((day) => day.keyId), ['k1', 'k2']);
   assert.equal(await traffic.syncDays('alpha', 'old-agent'), null);
 });
+
+test('a page bigger than one write lands whole, its keys split across writes as they fall', async (t) => {
+  const days = (count: number) =>
+    Array.from({ length: count }, (_, index) => [new Date(Date.UTC(1990, 0, 1) + index * 86_400_000).toISOString().slice(0, 10), index, 1, 1, 1]);
+  const page = { keys: [{ key_id: 'k1', days: days(12_345) }, { key_id: 'k2', days: days(9_000) }, { key_id: 'k3', days: days(1) }], next: null };
+  const client = { getTrafficDays: async () => ({ status: 'success', data: { since: null, rows: 21_346, ...page }, timestamp: '2025-08-05T00:00:00.000000' }) };
+  const { cache, traffic } = offlineTraffic(t, { online: true, client });
+  assert.equal(await traffic.syncDays('alpha', undefined), '2025-08-05');
+  assert.equal(cache.keyDays('s1', 'k1').length, 12_345);
+  assert.equal(cache.keyDays('s1', 'k2').length, 9_000);
+  assert.deepEqual(cache.keyDays('s1', 'k2').at(-1)?.usage, { total_bytes: 9_000, rx_bytes: 8_999, tx_bytes: 1, max_connections: 1, sessions: 1 });
+  assert.equal(cache.keyDays('s1', 'k3').length, 1);
+});
