@@ -150,10 +150,11 @@ const MIGRATIONS: readonly string[] = [
 export const CACHE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /**
- * Brings the file's schema up to CACHE_SCHEMA_VERSION, each step in its own transaction.
- * `toVersion` stops earlier: tests make files of the versions Keyport once shipped.
+ * Brings the file's schema up to CACHE_SCHEMA_VERSION, each step in its own transaction, and
+ * answers the version the file had. `toVersion` stops earlier: tests make files of the versions
+ * Keyport once shipped.
  */
-export function migrateCacheSchema(db: Database, toVersion = CACHE_SCHEMA_VERSION): void {
+export function migrateCacheSchema(db: Database, toVersion = CACHE_SCHEMA_VERSION): number {
   const readVersion = db.prepare<[], number>('PRAGMA user_version').pluck();
   const version = readVersion.get() as number;
   if (version > CACHE_SCHEMA_VERSION) {
@@ -161,7 +162,7 @@ export function migrateCacheSchema(db: Database, toVersion = CACHE_SCHEMA_VERSIO
       `the cache file has schema version ${version}, newer than the ${CACHE_SCHEMA_VERSION} this Keyport knows; update Keyport`,
     );
   }
-  if (version >= toVersion) return;
+  if (version >= toVersion) return version;
   for (const [from, sql] of MIGRATIONS.slice(0, toVersion).entries()) {
     db.transaction(() => {
       // Read again under the write lock: another Keyport process (the CLI beside the window) may have just migrated.
@@ -169,5 +170,23 @@ export function migrateCacheSchema(db: Database, toVersion = CACHE_SCHEMA_VERSIO
       db.exec(sql);
       db.exec(`PRAGMA user_version = ${from + 1}`);
     }).immediate();
+  }
+  return version;
+}
+
+/**
+ * After a migration that left most of the file free (version 3 rewrote every history row at a
+ * third of its size), gives the space back once. Another Keyport process holding the file open
+ * makes VACUUM fail busy: the space is then reused by later writes instead.
+ */
+export function compactAfterMigration(db: Database, migratedFrom: number): void {
+  if (migratedFrom === 0 || migratedFrom >= CACHE_SCHEMA_VERSION) return;
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  if (free * 2 <= pages) return;
+  try {
+    db.exec('VACUUM');
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY'))) throw error;
   }
 }

@@ -472,6 +472,32 @@ test('a version 2 file with history keeps every day and month, each with its syn
   assert.deepEqual(cache.dayTotals('s2', '2025-08-02'), []);
 });
 
+test('a version 2 file whose history the migration shrank is compacted once, and keeps every row', (t) => {
+  const path = join(tempDir(t), 'cache.sqlite');
+  const keyIds = Array.from({ length: 300 }, (_, index) => `0b6c1e3a-5d2f-4c6e-9a1b-${String(index).padStart(12, '0')}`);
+  shippedFile(path, 2, (db) => {
+    insertServer(db, 'c5f0d3b2-7a41-4f0e-8a9c-2b7d6e1f4a30', 'paris');
+    const day = db.prepare(
+      'INSERT INTO key_days (server_id, day, key_id, total_bytes, rx_bytes, tx_bytes, max_connections, sessions, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    db.transaction(() => {
+      for (const keyId of keyIds) {
+        for (let index = 0; index < 100; index += 1) {
+          const date = new Date(Date.UTC(2025, 0, 1) + index * 86_400_000).toISOString().slice(0, 10);
+          day.run('c5f0d3b2-7a41-4f0e-8a9c-2b7d6e1f4a30', date, keyId, 3_000_000_000, 1_000_000_000, 2_000_000_000, 3, 12, SYNCED);
+        }
+      }
+    })();
+  });
+  const before = statSync(path).size;
+  const cache = new ConsoleCache<AnySnapshots>(path);
+  assert.equal(cache.monthTotals('c5f0d3b2-7a41-4f0e-8a9c-2b7d6e1f4a30', '2025-02').length, 300);
+  assert.equal(cache.keyDays('c5f0d3b2-7a41-4f0e-8a9c-2b7d6e1f4a30', keyIds[299]!).length, 100);
+  cache.close();
+  const after = statSync(path).size;
+  assert.ok(after < before / 2, `${before} bytes before, ${after} after`);
+});
+
 test('many keys’ days from a bulk read land like putKeyDays of each, and a bad date stores none of them', (t) => {
   const { cache } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));

@@ -15,7 +15,7 @@ import type {
   KeyUsage,
   ServerCredentials,
 } from './cache-records.ts';
-import { migrateCacheSchema } from './cache-schema.ts';
+import { compactAfterMigration, migrateCacheSchema } from './cache-schema.ts';
 import type { SnapshotKinds } from './snapshot-kinds.ts';
 
 interface ServerRow {
@@ -107,7 +107,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
     this.#db = db;
     try {
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000');
-      migrateCacheSchema(db);
+      compactAfterMigration(db, migrateCacheSchema(db));
     } catch (error) {
       db.close();
       throw error;
