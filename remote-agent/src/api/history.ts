@@ -57,6 +57,62 @@ export const DailyKeysReport = Envelope(
   }),
 );
 
+/** The most rows one page of GET /api/traffic/days holds: a year of 10,000 keys used every day is 37 pages. */
+export const TRAFFIC_DAYS_MAX_LIMIT = 100_000;
+export const TRAFFIC_DAYS_DEFAULT_LIMIT = 50_000;
+
+export const TrafficDaysQuery = Type.Object(
+  {
+    since: Type.Optional(
+      Type.String({
+        pattern: DATE_PATTERN,
+        description: 'first UTC day to include (YYYY-MM-DD); every day the agent holds when left out',
+        errorMessage: 'since must be a calendar date in YYYY-MM-DD form, e.g. 2025-08-05',
+      }),
+    ),
+    after: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 400,
+        description: 'the `next` of the page before, as it was given; the first page when left out',
+        errorMessage: 'after must be the next cursor of a page of GET /api/traffic/days, as given',
+      }),
+    ),
+    limit: Type.Integer({
+      minimum: 1,
+      maximum: TRAFFIC_DAYS_MAX_LIMIT,
+      default: TRAFFIC_DAYS_DEFAULT_LIMIT,
+      description: `daily rows per page, 1-${TRAFFIC_DAYS_MAX_LIMIT}`,
+      errorMessage: `limit must be a whole number of rows from 1 to ${TRAFFIC_DAYS_MAX_LIMIT} in plain decimal digits`,
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/** One daily row, compact: the fields of DayUsage without total_bytes (it is rx + tx). */
+export const DayRow = Type.Tuple([Type.String({ description: 'day, YYYY-MM-DD (UTC)' }), ByteCount, ByteCount, Type.Integer(), Type.Integer()], {
+  description: '[day, rx_bytes, tx_bytes, max_connections, sessions]',
+});
+
+export const TrafficDaysPage = Envelope(
+  Type.Object({
+    since: Type.Union([Type.String(), Type.Null()], { description: 'the since asked for; null for all days' }),
+    rows: Type.Integer({ minimum: 0, description: 'daily rows on this page' }),
+    keys: Type.Array(
+      Type.Object({ key_id: Type.String(), days: Type.Array(DayRow, { description: 'oldest first' }) }),
+      { description: 'by key_id (byte order), each key once per page; a key may go on on the next page' },
+    ),
+    next: Type.Union([Type.String(), Type.Null()], { description: 'pass as `after` for the next page; null on the last one' }),
+  }),
+);
+
+/** 400 of GET /api/traffic/days: `reason` names the query value refused when the handler refused it. */
+export const TrafficDaysBadRequest = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+  reason: Type.Optional(Type.Union([Type.Literal('bad_since'), Type.Literal('bad_cursor')])),
+});
+
 export const CleanupQuery = Type.Object(
   {
     days_to_keep: Type.Integer({
@@ -100,6 +156,12 @@ export const getDailyKeysTraffic = endpoint({
   method: 'GET', path: '/api/traffic/daily/:date/keys', tag,
   summary: 'One UTC day per key (beyond the spec): the keys that moved bytes or opened connections that day',
   params: DateParams, response: DailyKeysReport, errors: commonErrors,
+});
+
+export const getTrafficDays = endpoint({
+  method: 'GET', path: '/api/traffic/days', tag,
+  summary: 'Daily rows of every key since a day, paged by a cursor (beyond the spec): a console fills its cache in a few calls',
+  querystring: TrafficDaysQuery, response: TrafficDaysPage, errors: { ...commonErrors, 400: TrafficDaysBadRequest },
 });
 
 export const resetKeyTrafficHistory = endpoint({

@@ -43,10 +43,10 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
   const keys = new KeysService(cache, sessions);
   const traffic = new TrafficService(cache, sessions);
   const artifacts = options.artifacts ?? checkoutArtifacts();
-  const sync = (server: string) => syncServer({ cache, keys, traffic }, server);
+  const sync = (server: string) => syncServer({ cache, keys, traffic, days: traffic }, server);
   const fleet = new FleetService({ cache, sessions, vault, askSecret: options.askSecret, sync, deployableRelease: () => deployableRelease(artifacts) });
   const deploy = new DeployService({ cache, sessions, artifacts, owner: loadConsoleIdentity(options.home), afterDeploy: sync });
-  const backgroundSync = new BackgroundSync({ cache, keys, traffic });
+  const backgroundSync = new BackgroundSync({ cache, keys, traffic, days: traffic });
   return {
     fleet,
     deploy,

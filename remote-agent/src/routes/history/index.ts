@@ -7,6 +7,7 @@ import {
   getDailyKeysTraffic,
   getDailyTraffic,
   getKeyTrafficHistory,
+  getTrafficDays,
   getTrafficHistory,
   resetKeyTrafficHistory,
 } from '../../api/history.ts';
@@ -17,6 +18,7 @@ import { keyIdentityJson } from '../../presenters/key-json.ts';
 import { bytesJson, envelope, fleetTotalsJson, keyResetJson, usageJson } from '../../presenters/traffic-json.ts';
 import type { KeyRecord } from '../../services/store/key-store.ts';
 import { EMPTY_TOTALS, type KeyTotals } from '../../services/store/traffic-store.ts';
+import { readDaysCursor, writeDaysCursor } from './days-cursor.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -88,6 +90,27 @@ export const historyRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (a
     if (!isCalendarDate(date)) throw badRequest(`date ${date} is not a calendar date (YYYY-MM-DD)`);
     const keys = Object.fromEntries([...ctx.traffic.period(date, date)].map(([keyId, usage]) => [keyId, usageJson(usage)]));
     return envelope({ date, keys }, ctx.now());
+  });
+
+  route(app, getTrafficDays, (request) => {
+    const { since, after, limit } = request.query;
+    if (since !== undefined && !isCalendarDate(since)) {
+      throw badRequest(`since ${since} is not a calendar date (YYYY-MM-DD)`, { reason: 'bad_since' });
+    }
+    const cursor = after === undefined ? null : readDaysCursor(after);
+    if (after !== undefined && cursor === null) {
+      throw badRequest('after is not a cursor this agent gave: pass the next of the page before, as it was', { reason: 'bad_cursor' });
+    }
+    const page = ctx.traffic.daysSince(since ?? '0000-00-00', cursor, limit);
+    return envelope(
+      {
+        since: since ?? null,
+        rows: page.rows,
+        keys: page.keys.map((key) => ({ key_id: key.keyId, days: key.days })),
+        next: page.last && writeDaysCursor(page.last),
+      },
+      ctx.now(),
+    );
   });
 
   route(app, resetKeyTrafficHistory, (request) => {

@@ -43,6 +43,14 @@ export interface PeriodUsage {
   sessions: number;
 }
 
+/** One page of daily rows of all keys, grouped by key in (key_id, day) order. */
+export interface DaysPage {
+  keys: Array<{ keyId: string; days: Array<[day: string, rxBytes: number, txBytes: number, maxConnections: number, sessions: number]> }>;
+  rows: number;
+  /** The last (key_id, day) of this page when it was full: more may follow. */
+  last: { keyId: string; day: string } | null;
+}
+
 export interface DaySummary {
   rxBytes: number;
   txBytes: number;
@@ -128,6 +136,13 @@ const TRAFFIC_SQL = {
            MAX(d.max_connections) AS max_connections, SUM(d.sessions) AS sessions
     FROM keys k CROSS JOIN daily_traffic d ON d.key_id = k.id AND d.day BETWEEN ? AND ?
     GROUP BY k.id`,
+  // Keys outer again: one range seek per key, rows come out in (key_id, day) order with no sort,
+  // whether since is a year ago or today. The cursor is the last (key_id, day) of the page before.
+  selectDaysSince: `
+    SELECT k.id AS key_id, d.day, d.rx_bytes, d.tx_bytes, d.max_connections, d.sessions
+    FROM keys k CROSS JOIN daily_traffic d ON d.key_id = k.id AND d.day >= :since
+    WHERE k.id >= :after_key AND (k.id > :after_key OR d.day > :after_day)
+    ORDER BY k.id, d.day LIMIT :limit`,
   selectKeyPeriod: `
     SELECT key_id, '' AS day, SUM(rx_bytes) AS rx_bytes, SUM(tx_bytes) AS tx_bytes,
            MAX(max_connections) AS max_connections, SUM(sessions) AS sessions
@@ -217,6 +232,25 @@ export class TrafficStore {
 
   days(keyId: string, firstDay = '0000-00-00', lastDay = '9999-99-99'): DayUsage[] {
     return (this.#sql.selectDays.all(keyId, firstDay, lastDay) as unknown as UsageRow[]).map(toUsage);
+  }
+
+  /**
+   * Up to `limit` daily rows of every key from `since` on, after the (keyId, day) `after` in
+   * (key_id, day) order. Rows are built as they are read, never all at once.
+   */
+  daysSince(since: string, after: { keyId: string; day: string } | null, limit: number): DaysPage {
+    const keys: DaysPage['keys'] = [];
+    let current: DaysPage['keys'][number] | undefined;
+    let rows = 0;
+    let last: UsageRow | undefined;
+    const found = this.#sql.selectDaysSince.iterate({ since, after_key: after?.keyId ?? '', after_day: after?.day ?? '', limit });
+    for (const row of found as Iterable<UsageRow>) {
+      if (current?.keyId !== row.key_id) keys.push((current = { keyId: row.key_id, days: [] }));
+      current.days.push([row.day, row.rx_bytes, row.tx_bytes, row.max_connections, row.sessions]);
+      rows += 1;
+      last = row;
+    }
+    return { keys, rows, last: rows === limit && last ? { keyId: last.key_id, day: last.day } : null };
   }
 
   /** Per-key sums over [firstDay, lastDay]: bytes and sessions add up, max_connections is the peak. */

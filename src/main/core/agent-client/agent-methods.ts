@@ -18,6 +18,7 @@ import {
   getPorts,
   getSettings,
   getTrafficHistory,
+  getTrafficDays,
   getTrafficStatus,
   getTrafficSummary,
   getXrayConfigStatus,
@@ -72,6 +73,8 @@ const yearMonthQuery = (yearMonth?: string) => ({ query: { year_month: yearMonth
 const VERIFY_REALITY_TIMEOUT_MS = 30_000;
 /** A settings change re-applies every key's inbound: thousands of them, in batches. */
 const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
+/** A page of daily rows is up to 100,000 rows, a few MB, on a server that may be busy. */
+const TRAFFIC_DAYS_TIMEOUT_MS = 60_000;
 /** A bulk create adds up to 1,000 inbounds, in batches, and their firewall rules. */
 const BULK_CREATE_TIMEOUT_MS = 120_000;
 
@@ -102,6 +105,10 @@ export const AGENT_METHODS = {
   /** One UTC day (`YYYY-MM-DD`) per key, for the keys that moved bytes or opened connections (beyond the spec). */
   getDailyKeysTraffic: method(getDailyKeysTraffic, dateParam),
   resetKeyTrafficHistory: method(resetKeyTrafficHistory, keyIdParam),
+  /** One page of every key's daily rows from `since` on (beyond the spec); `after` is the page before's `next`. */
+  getTrafficDays: method(getTrafficDays, (since?: string, after?: string, limit?: number) => ({ query: { since, after, limit } }), {
+    timeoutMs: TRAFFIC_DAYS_TIMEOUT_MS,
+  }),
   /** Deletes daily rows and samples older than `daysToKeep` days (the agent's default: 30). */
   cleanupTrafficHistory: method(cleanupTrafficHistory, (daysToKeep?: number) => ({ query: { days_to_keep: daysToKeep } })),
   // Months (`yearMonth` is `YYYY-MM`; the agent defaults to the current UTC month)

@@ -89,12 +89,72 @@ const MIGRATIONS: readonly string[] = [
   `
   DELETE FROM snapshots WHERE kind = 'key-history';
   `,
+  // Ids stored once: a year of 10,000 keys is millions of day rows, and each carried the server's
+  // and the key's ids as text, twice (table and index), with a total and a timestamp. Now a row is
+  // the key's number, the day, four counts and the number of its sync time; total_bytes is rx + tx.
+  `
+  CREATE TABLE cache_keys (
+    no        INTEGER PRIMARY KEY,
+    server_id TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+    key_id    TEXT NOT NULL,
+    UNIQUE (server_id, key_id)
+  );
+
+  -- No foreign key from the usage tables: a delete here would scan them. Unused times are pruned.
+  CREATE TABLE sync_times (
+    no        INTEGER PRIMARY KEY,
+    synced_at TEXT NOT NULL UNIQUE
+  );
+
+  CREATE TABLE key_days_by_no (
+    key_no          INTEGER NOT NULL REFERENCES cache_keys(no) ON DELETE CASCADE,
+    day             TEXT NOT NULL,
+    rx_bytes        INTEGER NOT NULL,
+    tx_bytes        INTEGER NOT NULL,
+    max_connections INTEGER NOT NULL,
+    sessions        INTEGER NOT NULL,
+    sync_no         INTEGER NOT NULL,
+    PRIMARY KEY (key_no, day)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE key_months_by_no (
+    key_no          INTEGER NOT NULL REFERENCES cache_keys(no) ON DELETE CASCADE,
+    year_month      TEXT NOT NULL,
+    rx_bytes        INTEGER NOT NULL,
+    tx_bytes        INTEGER NOT NULL,
+    max_connections INTEGER NOT NULL,
+    sessions        INTEGER NOT NULL,
+    sync_no         INTEGER NOT NULL,
+    PRIMARY KEY (key_no, year_month)
+  ) WITHOUT ROWID;
+
+  INSERT INTO cache_keys (server_id, key_id)
+    SELECT server_id, key_id FROM history_keys
+    UNION SELECT server_id, key_id FROM key_days
+    UNION SELECT server_id, key_id FROM key_months;
+  INSERT INTO sync_times (synced_at) SELECT synced_at FROM key_days UNION SELECT synced_at FROM key_months;
+  INSERT INTO key_days_by_no
+    SELECT k.no, d.day, d.rx_bytes, d.tx_bytes, d.max_connections, d.sessions, t.no
+    FROM key_days d JOIN cache_keys k ON k.server_id = d.server_id AND k.key_id = d.key_id JOIN sync_times t ON t.synced_at = d.synced_at;
+  INSERT INTO key_months_by_no
+    SELECT k.no, m.year_month, m.rx_bytes, m.tx_bytes, m.max_connections, m.sessions, t.no
+    FROM key_months m JOIN cache_keys k ON k.server_id = m.server_id AND k.key_id = m.key_id JOIN sync_times t ON t.synced_at = m.synced_at;
+  DROP TABLE key_days;
+  DROP TABLE key_months;
+  DROP TABLE history_keys;
+  ALTER TABLE key_days_by_no RENAME TO key_days;
+  ALTER TABLE key_months_by_no RENAME TO key_months;
+  `,
 ];
 
 export const CACHE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings the file's schema up to CACHE_SCHEMA_VERSION, each step in its own transaction. */
-export function migrateCacheSchema(db: Database): void {
+/**
+ * Brings the file's schema up to CACHE_SCHEMA_VERSION, each step in its own transaction, and
+ * answers the version the file had. `toVersion` stops earlier: tests make files of the versions
+ * Keyport once shipped.
+ */
+export function migrateCacheSchema(db: Database, toVersion = CACHE_SCHEMA_VERSION): number {
   const readVersion = db.prepare<[], number>('PRAGMA user_version').pluck();
   const version = readVersion.get() as number;
   if (version > CACHE_SCHEMA_VERSION) {
@@ -102,13 +162,31 @@ export function migrateCacheSchema(db: Database): void {
       `the cache file has schema version ${version}, newer than the ${CACHE_SCHEMA_VERSION} this Keyport knows; update Keyport`,
     );
   }
-  if (version === CACHE_SCHEMA_VERSION) return;
-  for (const [from, sql] of MIGRATIONS.entries()) {
+  if (version >= toVersion) return version;
+  for (const [from, sql] of MIGRATIONS.slice(0, toVersion).entries()) {
     db.transaction(() => {
       // Read again under the write lock: another Keyport process (the CLI beside the window) may have just migrated.
       if (readVersion.get() !== from) return;
       db.exec(sql);
       db.exec(`PRAGMA user_version = ${from + 1}`);
     }).immediate();
+  }
+  return version;
+}
+
+/**
+ * After a migration that left most of the file free (version 3 rewrote every history row at a
+ * third of its size), gives the space back once. Another Keyport process holding the file open
+ * makes VACUUM fail busy: the space is then reused by later writes instead.
+ */
+export function compactAfterMigration(db: Database, migratedFrom: number): void {
+  if (migratedFrom === 0 || migratedFrom >= CACHE_SCHEMA_VERSION) return;
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  if (free * 2 <= pages) return;
+  try {
+    db.exec('VACUUM');
+  } catch (error) {
+    if (!(error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY'))) throw error;
   }
 }

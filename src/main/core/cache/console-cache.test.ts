@@ -6,7 +6,8 @@ import test, { type TestContext } from 'node:test';
 import type { ApiKey } from '../../../shared/contract/api-types.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { DayUsage } from './cache-records.ts';
-import { CACHE_SCHEMA_VERSION } from './cache-schema.ts';
+import Database from 'better-sqlite3';
+import { CACHE_SCHEMA_VERSION, migrateCacheSchema } from './cache-schema.ts';
 import { ConsoleCache } from './console-cache.ts';
 import { openTempCache, type AnySnapshots } from './testing/temp-cache.ts';
 
@@ -408,16 +409,12 @@ test('deleteKeySnapshots drops a key’s snapshots of the named kinds, by its id
 
 test('opening a version 1 file drops its whole key-history snapshots (their days are in key_days) and keeps the rest', (t) => {
   const path = join(tempDir(t), 'cache.sqlite');
-  const old = new ConsoleCache<AnySnapshots>(path);
-  old.saveServer(server('s1', 'alpha'));
-  old.putSnapshot('s1', 'key-history', 'k1', { daily_stats: {} }, SYNCED);
-  old.putSnapshot('s1', 'history', '', { total_keys: 1 }, SYNCED);
-  old.close();
-  const version1 = Buffer.alloc(4);
-  version1.writeUInt32BE(1);
-  const fd = openSync(path, 'r+');
-  writeSync(fd, version1, 0, 4, USER_VERSION_OFFSET);
-  closeSync(fd);
+  shippedFile(path, 1, (db) => {
+    insertServer(db, 's1', 'alpha');
+    const snapshot = db.prepare('INSERT INTO snapshots (server_id, kind, scope, data_json, synced_at) VALUES (?, ?, ?, ?, ?)');
+    snapshot.run('s1', 'key-history', 'k1', JSON.stringify({ daily_stats: {} }), SYNCED);
+    snapshot.run('s1', 'history', '', JSON.stringify({ total_keys: 1 }), SYNCED);
+  });
 
   const reopened = new ConsoleCache<AnySnapshots>(path);
   assert.equal(reopened.getSnapshot('s1', 'key-history', 'k1'), null);
@@ -425,3 +422,142 @@ test('opening a version 1 file drops its whole key-history snapshots (their days
   reopened.close();
   assert.equal(readFileSync(path).readUInt32BE(USER_VERSION_OFFSET), CACHE_SCHEMA_VERSION);
 });
+
+test('a version 2 file with history keeps every day and month, each with its sync time, once ids are numbers', (t) => {
+  const path = join(tempDir(t), 'cache.sqlite');
+  shippedFile(path, 2, (db) => {
+    insertServer(db, 's1', 'paris');
+    insertServer(db, 's2', 'tokyo');
+    const historyKey = db.prepare('INSERT INTO history_keys (server_id, key_id) VALUES (?, ?)');
+    const row = (table: string, period: string) =>
+      db.prepare(`INSERT INTO ${table} (server_id, ${period}, key_id, total_bytes, rx_bytes, tx_bytes, max_connections, sessions, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const day = row('key_days', 'day');
+    const month = row('key_months', 'year_month');
+    for (const [serverId, keyId] of [['s1', 'k1'], ['s1', 'k2'], ['s2', 'k1']] as const) historyKey.run(serverId, keyId);
+    day.run('s1', '2025-08-01', 'k1', 30, 10, 20, 5, 2, SYNCED);
+    day.run('s1', '2025-08-02', 'k1', 3, 1, 2, 9, 3, LATER);
+    day.run('s1', '2025-08-02', 'k2', 7, 7, 0, 2, 1, LATER);
+    day.run('s2', '2025-08-02', 'k1', 10_000, 5_000, 5_000, 50, 50, SYNCED);
+    month.run('s1', '2025-07', 'k1', 3, 1, 2, 3, 4, SYNCED);
+    month.run('s1', '2025-07', 'k2', 20, 10, 10, 1, 1, LATER);
+  });
+
+  const cache = new ConsoleCache<AnySnapshots>(path);
+  t.after(() => cache.close());
+  assert.deepEqual(cache.keyDays('s1', 'k1'), [
+    { date: '2025-08-01', usage: usage(10, 20, 5, 2), syncedAt: SYNCED },
+    { date: '2025-08-02', usage: usage(1, 2, 9, 3), syncedAt: LATER },
+  ]);
+  assert.deepEqual(cache.dayTotals('s1', '2025-08-02'), [
+    { keyId: 'k1', usage: usage(1, 2, 9, 3), syncedAt: LATER },
+    { keyId: 'k2', usage: usage(7, 0, 2, 1), syncedAt: LATER },
+  ]);
+  assert.deepEqual(cache.monthTotals('s1', '2025-08'), [
+    { keyId: 'k1', days: 2, usage: usage(11, 22, 9, 5), syncedAt: LATER },
+    { keyId: 'k2', days: 1, usage: usage(7, 0, 2, 1), syncedAt: LATER },
+  ]);
+  assert.deepEqual(cache.keyMonths('s1', '2025-07'), [
+    { keyId: 'k1', usage: usage(1, 2, 3, 4), syncedAt: SYNCED },
+    { keyId: 'k2', usage: usage(10, 10, 1, 1), syncedAt: LATER },
+  ]);
+  assert.deepEqual(cache.dayTotals('s2', '2025-08-02'), [{ keyId: 'k1', usage: usage(5_000, 5_000, 50, 50), syncedAt: SYNCED }]);
+
+  // The migrated rows behave as any: a key gone from the list takes its history, a server all of its own.
+  cache.replaceKeys('s1', [key('k2')], LATER);
+  assert.deepEqual(cache.keyDays('s1', 'k1'), []);
+  assert.deepEqual(cache.keyMonths('s1', '2025-07').map((entry) => entry.keyId), ['k2']);
+  cache.putKeyDays('s1', 'k2', { '2025-08-02': usage(8, 8) }, LATER);
+  assert.deepEqual(cache.keyDays('s1', 'k2'), [{ date: '2025-08-02', usage: usage(8, 8), syncedAt: LATER }]);
+  assert.equal(cache.removeServer('s2'), true);
+  assert.deepEqual(cache.dayTotals('s2', '2025-08-02'), []);
+});
+
+test('a version 2 file whose history the migration shrank is compacted once, and keeps every row', (t) => {
+  const path = join(tempDir(t), 'cache.sqlite');
+  const keyIds = Array.from({ length: 300 }, (_, index) => `0b6c1e3a-5d2f-4c6e-9a1b-${String(index).padStart(12, '0')}`);
+  shippedFile(path, 2, (db) => {
+    insertServer(db, 'c5f0d3b2-7a41-4f0e-8a9c-2b7d6e1f4a30', 'paris');
+    const day = db.prepare(
+      'INSERT INTO key_days (server_id, day, key_id, total_bytes, rx_bytes, tx_bytes, max_connections, sessions, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    db.transaction(() => {
+      for (const keyId of keyIds) {
+        for (let index = 0; index < 100; index += 1) {
+          const date = new Date(Date.UTC(2025, 0, 1) + index * 86_400_000).toISOString().slice(0, 10);
+          day.run('c5f0d3b2-7a41-4f0e-8a9c-2b7d6e1f4a30', date, keyId, 3_000_000_000, 1_000_000_000, 2_000_000_000, 3, 12, SYNCED);
+        }
+      }
+    })();
+  });
+  const before = statSync(path).size;
+  const cache = new ConsoleCache<AnySnapshots>(path);
+  assert.equal(cache.monthTotals('c5f0d3b2-7a41-4f0e-8a9c-2b7d6e1f4a30', '2025-02').length, 300);
+  assert.equal(cache.keyDays('c5f0d3b2-7a41-4f0e-8a9c-2b7d6e1f4a30', keyIds[299]!).length, 100);
+  cache.close();
+  const after = statSync(path).size;
+  assert.ok(after < before / 2, `${before} bytes before, ${after} after`);
+});
+
+test('many keys’ days from a bulk read land like putKeyDays of each, and a bad date stores none of them', (t) => {
+  const { cache } = openTempCache<AnySnapshots>(t);
+  cache.saveServer(server('s1', 'paris'));
+  cache.putKeyDays('s1', 'k1', { '2025-08-01': usage(1, 1), '2025-08-02': usage(2, 2) }, SYNCED);
+  cache.putDayRows(
+    's1',
+    [
+      { keyId: 'k1', days: [['2025-08-02', 20, 30, 4, 5], ['2025-08-03', 1, 2, 3, 4]] },
+      { keyId: 'k2', days: [['2025-08-03', 7, 0, 1, 1]] },
+    ],
+    LATER,
+  );
+  assert.deepEqual(cache.keyDays('s1', 'k1'), [
+    { date: '2025-08-01', usage: usage(1, 1), syncedAt: SYNCED },
+    { date: '2025-08-02', usage: usage(20, 30, 4, 5), syncedAt: LATER },
+    { date: '2025-08-03', usage: usage(1, 2, 3, 4), syncedAt: LATER },
+  ]);
+  assert.deepEqual(cache.dayTotals('s1', '2025-08-03').map((entry) => entry.keyId), ['k1', 'k2']);
+  assert.throws(() => cache.putDayRows('s1', [{ keyId: 'k3', days: [['2025-08-04', 1, 1, 1, 1], ['2025-02-30', 1, 1, 1, 1]] }], LATER), {
+    code: 'bad-input',
+  });
+  assert.deepEqual(cache.keyDays('s1', 'k3'), []);
+  assert.throws(() => cache.putDayRows('nope', [{ keyId: 'k1', days: [['2025-08-04', 1, 1, 1, 1]] }], LATER), { code: 'not-found' });
+});
+
+test('sync times no row uses any more are swept, and the ones in use stay', (t) => {
+  const { cache, path } = openTempCache<AnySnapshots>(t);
+  cache.saveServer(server('s1', 'paris'));
+  cache.putKeyDays('s1', 'k1', { '2025-08-01': usage(1, 1) }, SYNCED);
+  // The same month rewritten at 600 times: each time but the last is used by no row after.
+  for (let index = 0; index < 600; index += 1) {
+    cache.putKeyMonth('s1', 'k1', '2025-07', usage(index, 1), new Date(Date.UTC(2025, 7, 6, 0, 0, index)).toISOString());
+  }
+  assert.deepEqual(cache.keyDays('s1', 'k1'), [{ date: '2025-08-01', usage: usage(1, 1), syncedAt: SYNCED }]);
+  assert.deepEqual(cache.keyMonths('s1', '2025-07'), [{ keyId: 'k1', usage: usage(599, 1), syncedAt: '2025-08-06T00:09:59.000Z' }]);
+  const reader = new Database(path, { readonly: true });
+  const kept = reader.prepare('SELECT COUNT(*) FROM sync_times').pluck().get() as number;
+  reader.close();
+  assert.ok(kept < 100, `${kept} of 601 sync times kept (swept after the 256th and 512th new one)`);
+});
+
+/** A cache file as Keyport `version` left it: that version's schema, filled by `fill` in SQL. */
+function shippedFile(path: string, version: number, fill: (db: Database.Database) => void): void {
+  const db = new Database(path);
+  try {
+    migrateCacheSchema(db, version);
+    db.pragma('foreign_keys = ON');
+    fill(db);
+  } finally {
+    db.close();
+  }
+}
+
+function insertServer(db: Database.Database, id: string, name: string): void {
+  const info = server(id, name);
+  db.prepare('INSERT INTO servers (id, name, target_json, host_key_fingerprint, added_at) VALUES (?, ?, ?, ?, ?)').run(
+    id,
+    name,
+    JSON.stringify(info.target),
+    info.hostKeyFingerprint,
+    info.addedAt,
+  );
+}

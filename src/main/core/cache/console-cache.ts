@@ -15,7 +15,7 @@ import type {
   KeyUsage,
   ServerCredentials,
 } from './cache-records.ts';
-import { migrateCacheSchema } from './cache-schema.ts';
+import { compactAfterMigration, migrateCacheSchema } from './cache-schema.ts';
 import type { SnapshotKinds } from './snapshot-kinds.ts';
 
 interface ServerRow {
@@ -32,18 +32,26 @@ interface ServerRow {
 /** A cached key: the agent's key as it answered, SQLite's 0/1 for the flag. */
 type KeyRow = Omit<ApiKey, 'is_active'> & { is_active: number };
 
-type UsageRow = DayUsage & { synced_at: string };
+/** A usage row as read: the counts, the sync time's text joined in. total_bytes is rx + tx, not stored. */
+type UsageRow = Omit<DayUsage, 'total_bytes'> & { synced_at: string };
 
 const SERVER_COLUMNS = 'id, name, target_json, ssh_alias, host_key_fingerprint, added_at, agent_json, last_synced_at';
-const USAGE_COLUMNS = 'total_bytes, rx_bytes, tx_bytes, max_connections, sessions, synced_at';
+/** A usage table's counts and sync time, for a row `u` joined with its sync_times row `t`. */
+const USAGE_COLUMNS = 'u.rx_bytes, u.tx_bytes, u.max_connections, u.sessions, t.synced_at';
 
 /** Writes one key's usage of one period (a `day` of key_days, a `year_month` of key_months), named parameters. */
 const upsertUsageSql = (table: string, period: string): string => `
-  INSERT INTO ${table} (server_id, ${period}, key_id, ${USAGE_COLUMNS})
-  VALUES (@server_id, @${period}, @key_id, @total_bytes, @rx_bytes, @tx_bytes, @max_connections, @sessions, @synced_at)
-  ON CONFLICT (server_id, ${period}, key_id) DO UPDATE SET
-    total_bytes = excluded.total_bytes, rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,
-    max_connections = excluded.max_connections, sessions = excluded.sessions, synced_at = excluded.synced_at`;
+  INSERT INTO ${table} (key_no, ${period}, rx_bytes, tx_bytes, max_connections, sessions, sync_no)
+  VALUES (@key_no, @${period}, @rx_bytes, @tx_bytes, @max_connections, @sessions, @sync_no)
+  ON CONFLICT (key_no, ${period}) DO UPDATE SET
+    rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,
+    max_connections = excluded.max_connections, sessions = excluded.sessions, sync_no = excluded.sync_no`;
+
+/** One key's days in the compact form of the agent's bulk read: [day, rx, tx, max_connections, sessions]. */
+export type DayRow = readonly [day: string, rxBytes: number, txBytes: number, maxConnections: number, sessions: number];
+
+/** New sync times between sweeps of the ones no row uses any more (a sweep reads every row once). */
+const SYNC_TIMES_PER_SWEEP = 256;
 
 /**
  * The console's local copy of every server's data (better-sqlite3, one file), so an offline server
@@ -71,13 +79,17 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   readonly #upsertKey: Database.Statement;
   readonly #deleteKey: Database.Statement<[string, string]>;
   readonly #addHistoryKey: Database.Statement<[string, string]>;
+  readonly #selectKeyNo: Database.Statement<[string, string], number>;
   readonly #selectHistoryKeyIds: Database.Statement<[string], { key_id: string }>;
   readonly #deleteHistoryKey: Database.Statement<[string, string]>;
-  readonly #deleteKeyDays: Database.Statement<[string, string]>;
-  readonly #deleteKeyMonths: Database.Statement<[string, string]>;
+  readonly #selectSyncNo: Database.Statement<[string], number>;
+  readonly #addSyncTime: Database.Statement<[string], number>;
+  readonly #sweepSyncTimes: Database.Statement<[number]>;
   readonly #upsertDay: Database.Statement;
+  readonly #upsertDayRow: Database.Statement<[number, string, number, number, number, number, number]>;
   readonly #selectKeyDays: Database.Statement<[string, string, string, string], UsageRow & { day: string }>;
   readonly #selectMonthTotals: Database.Statement<[string, string, string], UsageRow & { key_id: string; days: number }>;
+  #syncTimesAdded = 0;
   readonly #selectDayTotals: Database.Statement<[string, string], UsageRow & { key_id: string }>;
   readonly #upsertMonth: Database.Statement;
   readonly #selectKeyMonths: Database.Statement<[string, string], UsageRow & { key_id: string }>;
@@ -95,7 +107,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
     this.#db = db;
     try {
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000');
-      migrateCacheSchema(db);
+      compactAfterMigration(db, migrateCacheSchema(db));
     } catch (error) {
       db.close();
       throw error;
@@ -134,31 +146,39 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
         name = excluded.name, uuid = excluded.uuid, port = excluded.port,
         is_active = excluded.is_active, created_at = excluded.created_at`);
     this.#deleteKey = prepare('DELETE FROM keys WHERE server_id = ? AND id = ?');
-    this.#addHistoryKey = prepare('INSERT INTO history_keys (server_id, key_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
-    this.#selectHistoryKeyIds = prepare('SELECT key_id FROM history_keys WHERE server_id = ?');
-    this.#deleteHistoryKey = prepare('DELETE FROM history_keys WHERE server_id = ? AND key_id = ?');
-    // INDEXED BY: see key_days in cache-schema.ts.
-    this.#deleteKeyDays = prepare('DELETE FROM key_days INDEXED BY key_days_by_key WHERE server_id = ? AND key_id = ?');
-    this.#deleteKeyMonths = prepare(
-      'DELETE FROM key_months INDEXED BY key_months_by_key WHERE server_id = ? AND key_id = ?',
-    );
+    this.#addHistoryKey = prepare('INSERT INTO cache_keys (server_id, key_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    this.#selectKeyNo = prepare<[string, string], number>('SELECT no FROM cache_keys WHERE server_id = ? AND key_id = ?').pluck();
+    this.#selectHistoryKeyIds = prepare('SELECT key_id FROM cache_keys WHERE server_id = ?');
+    // Its days and months go with it (ON DELETE CASCADE, by their primary key's first column).
+    this.#deleteHistoryKey = prepare('DELETE FROM cache_keys WHERE server_id = ? AND key_id = ?');
+    this.#selectSyncNo = prepare<[string], number>('SELECT no FROM sync_times WHERE synced_at = ?').pluck();
+    this.#addSyncTime = prepare<[string], number>('INSERT INTO sync_times (synced_at) VALUES (?) RETURNING no').pluck();
+    this.#sweepSyncTimes = prepare(`
+      DELETE FROM sync_times WHERE no <> ?
+        AND no NOT IN (SELECT sync_no FROM key_days) AND no NOT IN (SELECT sync_no FROM key_months)`);
     this.#upsertDay = prepare(upsertUsageSql('key_days', 'day'));
+    this.#upsertDayRow = prepare(upsertUsageSql('key_days', 'day').replace(/@[a-z_]+/g, '?'));
     this.#selectKeyDays = prepare(`
-      SELECT day, ${USAGE_COLUMNS} FROM key_days INDEXED BY key_days_by_key
-      WHERE server_id = ? AND key_id = ? AND day BETWEEN ? AND ? ORDER BY day`);
+      SELECT u.day, ${USAGE_COLUMNS}
+      FROM cache_keys k JOIN key_days u ON u.key_no = k.no JOIN sync_times t ON t.no = u.sync_no
+      WHERE k.server_id = ? AND k.key_id = ? AND u.day BETWEEN ? AND ? ORDER BY u.day`);
+    // The server's keys in key_id order (their unique index), each key's days a range of its own.
     this.#selectMonthTotals = prepare(`
-      SELECT key_id, COUNT(*) AS days, SUM(total_bytes) AS total_bytes, SUM(rx_bytes) AS rx_bytes,
-        SUM(tx_bytes) AS tx_bytes, MAX(max_connections) AS max_connections, SUM(sessions) AS sessions,
-        MAX(synced_at) AS synced_at
-      FROM key_days WHERE server_id = ? AND day BETWEEN ? AND ?
-      GROUP BY key_id ORDER BY key_id`);
-    this.#selectDayTotals = prepare(
-      `SELECT key_id, ${USAGE_COLUMNS} FROM key_days WHERE server_id = ? AND day = ? ORDER BY key_id`,
-    );
+      SELECT k.key_id, COUNT(*) AS days, SUM(u.rx_bytes) AS rx_bytes,
+        SUM(u.tx_bytes) AS tx_bytes, MAX(u.max_connections) AS max_connections, SUM(u.sessions) AS sessions,
+        MAX(t.synced_at) AS synced_at
+      FROM cache_keys k CROSS JOIN key_days u ON u.key_no = k.no AND u.day BETWEEN ? AND ? JOIN sync_times t ON t.no = u.sync_no
+      WHERE k.server_id = ?
+      GROUP BY k.key_id ORDER BY k.key_id`);
+    this.#selectDayTotals = prepare(`
+      SELECT k.key_id, ${USAGE_COLUMNS}
+      FROM cache_keys k CROSS JOIN key_days u ON u.key_no = k.no AND u.day = ? JOIN sync_times t ON t.no = u.sync_no
+      WHERE k.server_id = ? ORDER BY k.key_id`);
     this.#upsertMonth = prepare(upsertUsageSql('key_months', 'year_month'));
-    this.#selectKeyMonths = prepare(
-      `SELECT key_id, ${USAGE_COLUMNS} FROM key_months WHERE server_id = ? AND year_month = ? ORDER BY key_id`,
-    );
+    this.#selectKeyMonths = prepare(`
+      SELECT k.key_id, ${USAGE_COLUMNS}
+      FROM cache_keys k CROSS JOIN key_months u ON u.key_no = k.no AND u.year_month = ? JOIN sync_times t ON t.no = u.sync_no
+      WHERE k.server_id = ? ORDER BY k.key_id`);
     this.#upsertSnapshot = prepare(`
       INSERT INTO snapshots (server_id, kind, scope, data_json, synced_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (server_id, kind, scope) DO UPDATE SET data_json = excluded.data_json, synced_at = excluded.synced_at`);
@@ -282,9 +302,38 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
     for (const date of Object.keys(days)) checkForm(date, isCalendarDate, 'date', 'YYYY-MM-DD');
     this.#write(serverId, () =>
       this.batch(() => {
-        this.#addHistoryKey.run(serverId, keyId);
-        for (const [day, usage] of Object.entries(days)) {
-          this.#upsertDay.run({ ...usageOf(usage), server_id: serverId, day, key_id: keyId, synced_at: syncedAt });
+        const keyNo = this.#keyNo(serverId, keyId);
+        const entries = Object.entries(days);
+        if (entries.length === 0) return;
+        const syncNo = this.#syncNo(syncedAt);
+        for (const [day, usage] of entries) this.#upsertDay.run({ ...countsOf(usage), key_no: keyNo, day, sync_no: syncNo });
+      }),
+    );
+  }
+
+  /**
+   * Stores the days of many keys at once, as the agent's bulk read pages them; like putKeyDays for
+   * each key, in one transaction: every date is checked before anything is written.
+   */
+  putDayRows(serverId: string, keys: readonly { keyId: string; days: readonly DayRow[] }[], syncedAt: string): void {
+    // A page holds a million rows of a few hundred dates: each date is judged once.
+    const judged = new Set<string>();
+    for (const { days } of keys) {
+      for (const [date] of days) {
+        if (judged.has(date)) continue;
+        checkForm(date, isCalendarDate, 'date', 'YYYY-MM-DD');
+        judged.add(date);
+      }
+    }
+    this.#write(serverId, () =>
+      this.batch(() => {
+        const syncNo = this.#syncNo(syncedAt);
+        for (const { keyId, days } of keys) {
+          const keyNo = this.#keyNo(serverId, keyId);
+          // Positional: binding named parameters costs more than the insert itself at a million rows.
+          for (const [day, rxBytes, txBytes, maxConnections, sessions] of days) {
+            this.#upsertDayRow.run(keyNo, day, rxBytes, txBytes, maxConnections, sessions, syncNo);
+          }
         }
       }),
     );
@@ -306,7 +355,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   /** Each key's month summed from its cached days, by key id; keys without a cached day are absent. */
   monthTotals(serverId: string, yearMonth: string): KeyMonthTotal[] {
     checkForm(yearMonth, isYearMonth, 'year_month', 'YYYY-MM');
-    return this.#selectMonthTotals.all(serverId, `${yearMonth}-01`, `${yearMonth}-31`).map((row) => ({
+    return this.#selectMonthTotals.all(`${yearMonth}-01`, `${yearMonth}-31`, serverId).map((row) => ({
       keyId: row.key_id,
       days: row.days,
       usage: usageOf(row),
@@ -317,7 +366,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   /** Each key's cached numbers for one date, by key id. */
   dayTotals(serverId: string, date: string): KeyUsage[] {
     checkForm(date, isCalendarDate, 'date', 'YYYY-MM-DD');
-    return this.#selectDayTotals.all(serverId, date).map(toKeyUsage);
+    return this.#selectDayTotals.all(date, serverId).map(toKeyUsage);
   }
 
   /** Stores a key's month total as GET /api/traffic/monthly reported it (for months whose days are not all cached). */
@@ -325,13 +374,11 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
     checkForm(yearMonth, isYearMonth, 'year_month', 'YYYY-MM');
     this.#write(serverId, () =>
       this.batch(() => {
-        this.#addHistoryKey.run(serverId, keyId);
         this.#upsertMonth.run({
-          ...usageOf(usage),
-          server_id: serverId,
+          ...countsOf(usage),
+          key_no: this.#keyNo(serverId, keyId),
           year_month: yearMonth,
-          key_id: keyId,
-          synced_at: syncedAt,
+          sync_no: this.#syncNo(syncedAt),
         });
       }),
     );
@@ -340,7 +387,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   /** The month totals stored by putKeyMonth for one month, by key id. */
   keyMonths(serverId: string, yearMonth: string): KeyUsage[] {
     checkForm(yearMonth, isYearMonth, 'year_month', 'YYYY-MM');
-    return this.#selectKeyMonths.all(serverId, yearMonth).map(toKeyUsage);
+    return this.#selectKeyMonths.all(yearMonth, serverId).map(toKeyUsage);
   }
 
   /** Stores a whole response as JSON, replacing the one of the same kind and scope. */
@@ -373,9 +420,23 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   }
 
   #deleteHistory(serverId: string, keyId: string): boolean {
-    this.#deleteKeyDays.run(serverId, keyId);
-    this.#deleteKeyMonths.run(serverId, keyId);
     return this.#deleteHistoryKey.run(serverId, keyId).changes > 0;
+  }
+
+  /** The key's number in this file, given to it on its first history row. */
+  #keyNo(serverId: string, keyId: string): number {
+    this.#addHistoryKey.run(serverId, keyId);
+    return this.#selectKeyNo.get(serverId, keyId) as number;
+  }
+
+  /** The sync time's number, added when new; now and then the times no row uses any more are swept. */
+  #syncNo(syncedAt: string): number {
+    const known = this.#selectSyncNo.get(syncedAt);
+    if (known !== undefined) return known;
+    const added = this.#addSyncTime.get(syncedAt) as number;
+    this.#syncTimesAdded += 1;
+    if (this.#syncTimesAdded % SYNC_TIMES_PER_SWEEP === 0) this.#sweepSyncTimes.run(added);
+    return added;
   }
 
   /** Runs a write for a server, turning a server missing from the cache into `not-found`. */
@@ -427,14 +488,19 @@ function toApiKey(row: KeyRow): ApiKey {
   return { ...row, is_active: row.is_active === 1 };
 }
 
-/** Only the numbers: a monthly_traffic object also carries formatted strings, a row its other columns. */
-function usageOf(usage: DayUsage): DayUsage {
+/** The counts a usage row stores: a monthly_traffic object also carries formatted strings; total_bytes is rx + tx. */
+function countsOf(usage: DayUsage): Omit<DayUsage, 'total_bytes'> {
+  return { rx_bytes: usage.rx_bytes, tx_bytes: usage.tx_bytes, max_connections: usage.max_connections, sessions: usage.sessions };
+}
+
+/** A usage row as the API shapes it. */
+function usageOf(row: Omit<DayUsage, 'total_bytes'>): DayUsage {
   return {
-    total_bytes: usage.total_bytes,
-    rx_bytes: usage.rx_bytes,
-    tx_bytes: usage.tx_bytes,
-    max_connections: usage.max_connections,
-    sessions: usage.sessions,
+    total_bytes: row.rx_bytes + row.tx_bytes,
+    rx_bytes: row.rx_bytes,
+    tx_bytes: row.tx_bytes,
+    max_connections: row.max_connections,
+    sessions: row.sessions,
   };
 }
 

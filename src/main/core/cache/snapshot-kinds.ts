@@ -16,6 +16,8 @@ export interface SnapshotKinds {
   'key-monthly': Api.KeyMonthlyReport;
   /** Each key's usage as of the last complete sync, as cache-sync compares it. */
   'synced-usage': Record<string, string>;
+  /** The agent's UTC day when the last complete sync's bulk read began: the next one reads from there. */
+  'synced-days': { since: string };
 }
 
 export type SnapshotKind = keyof SnapshotKinds;
@@ -48,6 +50,7 @@ export const SNAPSHOTS = {
   settings: serverWide('settings'),
   ports: serverWide('ports'),
   syncedUsage: serverWide('synced-usage'),
+  syncedDays: serverWide('synced-days'),
   keyConfig: (keyId: string) => ofKey('key-config', keyId),
   keyHistorySummary: (keyId: string) => ofKey('key-history-summary', keyId),
   keyMonthly: (keyId: string, yearMonth: string) => ofKey('key-monthly', keyId, yearMonth),

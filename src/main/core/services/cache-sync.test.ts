@@ -101,3 +101,71 @@ test('a background pass whose cache read fails rejects nothing unawaited, and st
   assert.deepEqual(unhandled, []);
   await assert.rejects(sync.runOnce(), /database is locked/, 'a caller who awaits a pass still sees its failure');
 });
+
+/** The bulk read beside fakeServer: records each call's since; answers `day`, or null as an agent without it does. */
+function bulkDays(answer: { day: string | null; fail?: boolean }) {
+  const calls: Array<string | undefined> = [];
+  const days = {
+    syncDays: async (_server: string, since: string | undefined) => {
+      calls.push(since);
+      if (answer.fail) throw new KeyportError('server-offline', 'dropped mid-read');
+      return answer.day;
+    },
+  };
+  return { days, calls };
+}
+
+test('with the bulk read, the first sync reads every day in it, later ones the days since, only when a key moved', async (t) => {
+  const usage: Usage = { k1: 0, k2: 100 };
+  const { deps, fetched } = fakeServer(t, usage);
+  const answer = { day: '2025-08-05' };
+  const { days, calls } = bulkDays(answer);
+  await syncServer({ ...deps, days }, 'alpha');
+  assert.deepEqual(calls, [undefined], 'all days, in one bulk read');
+  assert.deepEqual(fetched, [], 'no key read alone');
+  assert.deepEqual(deps.cache.getSnapshot('s1', 'key-history-summary', 'k2')?.data, {
+    key_id: 'k2',
+    last_activity: null,
+    total_traffic: { total_bytes: 100, total_connections: 0 },
+  });
+
+  await syncServer({ ...deps, days }, 'alpha');
+  assert.deepEqual(calls, [undefined], 'nothing moved, nothing read');
+
+  usage.k2 = 250;
+  answer.day = '2025-08-07';
+  await syncServer({ ...deps, days }, 'alpha');
+  assert.deepEqual(calls, [undefined, '2025-08-05'], 'from the day the last complete read began');
+  assert.equal((deps.cache.getSnapshot('s1', 'key-history-summary', 'k2')?.data.total_traffic as { total_bytes: number }).total_bytes, 250);
+  usage.k1 = 1;
+  await syncServer({ ...deps, days }, 'alpha');
+  assert.deepEqual(calls.at(-1), '2025-08-07');
+  assert.deepEqual(fetched, []);
+});
+
+test('a bulk read cut short leaves the old state: the next pass reads from the same day again', async (t) => {
+  const usage: Usage = { k1: 1 };
+  const { deps } = fakeServer(t, usage);
+  const answer = { day: '2025-08-05', fail: false };
+  const { days, calls } = bulkDays(answer);
+  await syncServer({ ...deps, days }, 'alpha');
+  usage.k1 = 2;
+  answer.fail = true;
+  await assert.rejects(syncServer({ ...deps, days }, 'alpha'), /dropped mid-read/);
+  answer.fail = false;
+  await syncServer({ ...deps, days }, 'alpha');
+  assert.deepEqual(calls, [undefined, '2025-08-05', '2025-08-05']);
+});
+
+test('an agent without the bulk read gets each moved key’s history read alone, as before', async (t) => {
+  const usage: Usage = { k1: 0, k2: 100 };
+  const { deps, fetched } = fakeServer(t, usage);
+  const { days, calls } = bulkDays({ day: null });
+  await syncServer({ ...deps, days }, 'alpha');
+  assert.deepEqual(fetched.sort(), ['k1', 'k2']);
+  usage.k2 = 101;
+  fetched.length = 0;
+  await syncServer({ ...deps, days }, 'alpha');
+  assert.deepEqual(fetched, ['k2']);
+  assert.deepEqual(calls, [undefined, undefined], 'asked again each pass: the agent may have been upgraded since');
+});

@@ -4,6 +4,7 @@ import type { Keys, Traffic } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
 import { findServer } from './server-directory.ts';
+import type { TrafficService } from './traffic-service.ts';
 
 const KEY_HISTORY_CONCURRENCY = 4;
 
@@ -11,17 +12,23 @@ export interface SyncDeps {
   cache: ConsoleCache;
   keys: Keys;
   traffic: Traffic;
+  /** The agent's bulk read of daily rows; without it, or from an agent that lacks it, each moved key's history is read alone. */
+  days?: Pick<TrafficService, 'syncDays'>;
 }
 
 /**
  * Refreshes everything the offline views need for one server: keys, live traffic, the history
- * overview, this month, today, and the daily history of every key that moved bytes or opened
- * connections since the last sync (all keys the first time), so a pass over 10,000 mostly idle
- * keys costs a handful of calls. Reads go through the services, so the mirroring rules live in one place.
+ * overview, this month, today, and the daily rows of the keys that moved bytes or opened
+ * connections since the last sync (all keys the first time). The rows come from the agent's bulk
+ * read, a few pages of every key's days since the day the last complete pass began (all days the
+ * first time, or after a long gap), and only when some key moved; each moved key's summary is its
+ * entry in the history overview. So a pass over 10,000 keys costs a handful of calls whether one
+ * key moved or all of them. Reads go through the services, so the mirroring rules live in one place.
  */
 export async function syncServer(deps: SyncDeps, serverName: string): Promise<void> {
   const server = findServer(deps.cache, serverName);
   const previous = deps.cache.getSnapshot(server.id, ...SNAPSHOTS.syncedUsage)?.data ?? {};
+  const daysSince = deps.cache.getSnapshot(server.id, ...SNAPSHOTS.syncedDays)?.data.since;
   const keys = await deps.keys.list(serverName);
   if (keys.source === 'cache') throw new KeyportError('server-offline', `${serverName} is offline; kept the data of ${keys.syncedAt}`);
   const today = new Date().toISOString().slice(0, 10);
@@ -34,12 +41,24 @@ export async function syncServer(deps: SyncDeps, serverName: string): Promise<vo
   if (history.source === 'cache') throw new KeyportError('server-offline', `${serverName} went offline during the sync`);
   const usage = Object.fromEntries(history.data.keys.map((entry) => [entry.key_id, usageOf(entry)]));
   const queue = Object.keys(usage).filter((keyId) => previous[keyId] !== usage[keyId]);
-  const worker = async () => {
-    for (let keyId = queue.shift(); keyId; keyId = queue.shift()) await deps.traffic.keyHistory(serverName, keyId);
-  };
-  await Promise.all(Array.from({ length: KEY_HISTORY_CONCURRENCY }, worker));
+  const bulkNeeded = deps.days !== undefined && (queue.length > 0 || daysSince === undefined);
+  const readFrom = bulkNeeded ? await deps.days!.syncDays(serverName, daysSince) : null;
+  if (readFrom !== null) {
+    const entries = new Map(history.data.keys.map((entry) => [entry.key_id, entry]));
+    deps.cache.batch(() => {
+      for (const keyId of queue) deps.cache.putSnapshot(server.id, ...SNAPSHOTS.keyHistorySummary(keyId), entries.get(keyId)!, history.syncedAt);
+    });
+  } else {
+    const worker = async () => {
+      for (let keyId = queue.shift(); keyId; keyId = queue.shift()) await deps.traffic.keyHistory(serverName, keyId);
+    };
+    await Promise.all(Array.from({ length: KEY_HISTORY_CONCURRENCY }, worker));
+  }
   // Written last: a pass cut short leaves the old usage, so the next pass fetches those keys again.
-  deps.cache.putSnapshot(server.id, ...SNAPSHOTS.syncedUsage, usage, history.syncedAt);
+  deps.cache.batch(() => {
+    deps.cache.putSnapshot(server.id, ...SNAPSHOTS.syncedUsage, usage, history.syncedAt);
+    if (readFrom !== null) deps.cache.putSnapshot(server.id, ...SNAPSHOTS.syncedDays, { since: readFrom }, history.syncedAt);
+  });
 }
 
 /** A key's lifetime usage in one string: when it differs from the last sync's, the key has new days. */

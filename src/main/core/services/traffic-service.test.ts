@@ -111,3 +111,43 @@ test('a day that is no calendar date, or a month that is none, is bad input befo
   await assert.rejects(traffic.keyMonthly('alpha', 'k1', { year: 2025, month: 0 }), { code: 'bad-input' });
   assert.equal(asked, 0);
 });
+
+test('the bulk read files every page of days into the cache and answers the agent’s day; an agent without it answers null', async (t) => {
+  type Row = [string, number, number, number, number];
+  const pages: Record<string, { keys: Array<{ key_id: string; days: Row[] }>; next: string | null }> = {
+    first: { keys: [{ key_id: 'k1', days: [['2025-08-01', 1, 2, 3, 4], ['2025-08-02', 5, 6, 7, 8]] }], next: 'c1' },
+    c1: { keys: [{ key_id: 'k1', days: [['2025-08-03', 9, 9, 1, 1]] }, { key_id: 'k2', days: [['2025-08-01', 7, 0, 1, 1]] }], next: 'c2' },
+    c2: { keys: [], next: null },
+  };
+  const asked: Array<[string | undefined, string | undefined]> = [];
+  const client = {
+    getTrafficDays: async (since: string | undefined, after: string | undefined) => {
+      asked.push([since, after]);
+      if (since === 'old-agent') throw new KeyportError('not-found', 'no route GET /api/traffic/days', { httpStatus: 404 });
+      return { status: 'success', data: { since: since ?? null, rows: 0, ...pages[after ?? 'first']! }, timestamp: '2025-08-05T23:59:59.000000' };
+    },
+  };
+  const { cache, traffic } = offlineTraffic(t, { online: true, client });
+  assert.equal(await traffic.syncDays('alpha', undefined), '2025-08-05');
+  assert.deepEqual(asked, [[undefined, undefined], [undefined, 'c1'], [undefined, 'c2']]);
+  const row = (rx: number, tx: number, maxConnections: number, sessions: number) => ({ total_bytes: rx + tx, rx_bytes: rx, tx_bytes: tx, max_connections: maxConnections, sessions });
+  assert.deepEqual(
+    cache.keyDays('s1', 'k1').map((day) => [day.date, day.usage]),
+    [['2025-08-01', row(1, 2, 3, 4)], ['2025-08-02', row(5, 6, 7, 8)], ['2025-08-03', row(9, 9, 1, 1)]],
+  );
+  assert.deepEqual(cache.dayTotals('s1', '2025-08-01').map((day) => day.keyId), ['k1', 'k2']);
+  assert.equal(await traffic.syncDays('alpha', 'old-agent'), null);
+});
+
+test('a page bigger than one write lands whole, its keys split across writes as they fall', async (t) => {
+  const days = (count: number) =>
+    Array.from({ length: count }, (_, index) => [new Date(Date.UTC(1990, 0, 1) + index * 86_400_000).toISOString().slice(0, 10), index, 1, 1, 1]);
+  const page = { keys: [{ key_id: 'k1', days: days(12_345) }, { key_id: 'k2', days: days(9_000) }, { key_id: 'k3', days: days(1) }], next: null };
+  const client = { getTrafficDays: async () => ({ status: 'success', data: { since: null, rows: 21_346, ...page }, timestamp: '2025-08-05T00:00:00.000000' }) };
+  const { cache, traffic } = offlineTraffic(t, { online: true, client });
+  assert.equal(await traffic.syncDays('alpha', undefined), '2025-08-05');
+  assert.equal(cache.keyDays('s1', 'k1').length, 12_345);
+  assert.equal(cache.keyDays('s1', 'k2').length, 9_000);
+  assert.deepEqual(cache.keyDays('s1', 'k2').at(-1)?.usage, { total_bytes: 9_000, rx_bytes: 8_999, tx_bytes: 1, max_connections: 1, sessions: 1 });
+  assert.equal(cache.keyDays('s1', 'k3').length, 1);
+});

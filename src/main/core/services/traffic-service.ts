@@ -3,13 +3,61 @@ import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Traffic, YearMonth } from '../../../shared/contract/services.ts';
 import { formatBytes, formatYearMonth as writeYearMonth, isCalendarDate, isYearMonth, utcMonth } from '../../../shared/agent-api.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
+import type { getTrafficDays, ResponseOf } from '../../../../remote-agent/src/api/index.ts';
 import type { DayUsage } from '../cache/cache-records.ts';
+import type { DayRow } from '../cache/console-cache.ts';
 import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
 import { dataOf } from './server-calls.ts';
 import { ServerService } from './server-service.ts';
 
+/** Rows per page of the bulk read: a few MB of JSON, 10 pages for a year of 10,000 keys used one day in four. */
+const DAY_ROWS_PER_PAGE = 100_000;
+/** Rows written in one transaction: about 50 ms of the event loop here, short enough for the next page to keep coming. */
+const ROWS_PER_WRITE = 10_000;
+/** More pages than 100 million rows would take: a cursor that never ends is the agent's fault, not a reason to loop. */
+const MAX_DAY_PAGES = 1_000;
+
 /** Traffic reads; each one mirrored into the cache, with per-key days filed where the answer has them. */
 export class TrafficService extends ServerService implements Traffic {
+  /**
+   * Files every key's daily rows from `since` on (every day the agent holds when undefined) into
+   * the cache, page by page of GET /api/traffic/days, each page in one transaction; the next page
+   * is on its way while one is written. Answers the agent's UTC day when the read began (what a
+   * later read may start from), or null when the agent predates the bulk read.
+   */
+  syncDays(serverName: string, since: string | undefined): Promise<string | null> {
+    return this.calls.check(serverName, async (client, server) => {
+      const fetchPage = (after: string | undefined) => client.getTrafficDays(since, after, DAY_ROWS_PER_PAGE);
+      let page: ResponseOf<typeof getTrafficDays>;
+      try {
+        page = await fetchPage(undefined);
+      } catch (error) {
+        // The endpoint has no path parameter, so a 404 can only mean an agent without it.
+        if (error instanceof KeyportError && error.code === 'not-found') return null;
+        throw error;
+      }
+      const agentDay = page.timestamp.slice(0, 10);
+      for (let pages = 1; ; pages += 1) {
+        const { keys, next } = page.data;
+        const following = next === null ? undefined : fetchPage(next);
+        // Settled later; a failed write must not leave its rejection unhandled.
+        following?.catch(() => undefined);
+        const syncedAt = new Date().toISOString();
+        // In slices with a turn of the event loop between, so the next page streams in meanwhile.
+        for (const slice of slicesOf(keys.map((key) => ({ keyId: key.key_id, days: key.days })), ROWS_PER_WRITE)) {
+          this.cache.batch(() => {
+            this.cache.putDayRows(server.id, slice, syncedAt);
+            this.cache.markSynced(server.id, syncedAt);
+          });
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (!following) return agentDay;
+        if (pages >= MAX_DAY_PAGES) throw new KeyportError('agent-error', `the agent's daily rows did not end within ${MAX_DAY_PAGES} pages`);
+        page = await following;
+      }
+    });
+  }
+
   live(serverName: string): Promise<Cached<Api.LiveTraffic>> {
     return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.live, fetch: (client) => client.getLiveTraffic().then(dataOf) }));
   }
@@ -124,6 +172,26 @@ export class TrafficService extends ServerService implements Traffic {
       syncedAt: server.lastSyncedAt,
     };
   }
+}
+
+/** Keys' days cut into runs of about `rows` rows each (a key's days may be split across two). */
+function* slicesOf(keys: readonly { keyId: string; days: readonly DayRow[] }[], rows: number): Generator<{ keyId: string; days: readonly DayRow[] }[]> {
+  let slice: { keyId: string; days: readonly DayRow[] }[] = [];
+  let count = 0;
+  for (const { keyId, days } of keys) {
+    for (let start = 0; start < days.length; ) {
+      const taken = days.slice(start, start + rows - count);
+      slice.push({ keyId, days: taken });
+      count += taken.length;
+      start += taken.length;
+      if (count >= rows) {
+        yield slice;
+        slice = [];
+        count = 0;
+      }
+    }
+  }
+  if (slice.length > 0) yield slice;
 }
 
 /** The month asked for, or the current one in UTC as the agent counts it. */
