@@ -13,7 +13,7 @@ import type { RemoteHost } from '../ssh/remote-host.ts';
 import { SshLink } from '../ssh/ssh-link.ts';
 import { checkoutArtifacts, type AgentArtifacts } from './agent-artifacts.ts';
 import { deployAgent } from './agent-deployer.ts';
-import { checkAgentHealth } from './agent-health-check.ts';
+import { checkAgentHealth, type HealthCheck } from './agent-health-check.ts';
 import { uninstallAgent } from './agent-uninstaller.ts';
 import { SupervisedService } from './supervised-service.ts';
 import { PINNED_XRAY_TAG } from './xray-installer.ts';
@@ -72,13 +72,20 @@ function recorder(): { progress: DeployProgress[]; onProgress: (progress: Deploy
 }
 
 /** The default health check gives a new agent 15 s; a broken one fails sooner here. */
-const quickHealthCheck = (host: RemoteHost, apiPort: number, apiKey: string) => checkAgentHealth(host, apiPort, apiKey, 6_000);
+const quickHealthCheck = (host: RemoteHost, apiPort: number, apiKey: string) => checkAgentHealth(host, apiPort, apiKey, { timeoutMs: 6_000 });
 
 function brokenBundle(): string {
   const broken = join(work, 'broken', 'keyport-agent.mjs');
   mkdirSync(join(work, 'broken'), { recursive: true });
   writeFileSync(broken, "console.error('this build is broken'); process.exit(1);\n");
   return broken;
+}
+
+/** A copy of the real bundle that waits `delayMs` before it starts: an agent slow to bring Xray in step. */
+function slowVariantOf(bundle: string, delayMs: number): string {
+  const slow = join(work, `keyport-agent-slow-${delayMs}.mjs`);
+  writeFileSync(slow, `await new Promise((resolve) => setTimeout(resolve, ${delayMs}));\n${readFileSync(bundle, 'utf8')}`);
+  return slow;
 }
 
 const steps = (progress: DeployProgress[]) => progress.map(({ step, state }) => `${step}:${state}`);
@@ -154,8 +161,8 @@ describe('deploying the agent to a server as root', () => {
     const apiKey = apiKeyOf(server);
     assert.ok(progress.every((line) => !line.message.includes(apiKey)), 'no progress message carries the API key');
     assert.ok(!readFileSync(server.hostPath(`/opt/keyport/releases/${result.release}/run`), 'utf8').includes(apiKey), 'the run script holds no key');
-    await checkAgentHealth(host, 8000, apiKey, 5_000);
-    await assert.rejects(checkAgentHealth(host, 8000, 'not-the-key', 1_000), /refused the API key/);
+    await checkAgentHealth(host, 8000, apiKey, { timeoutMs: 5_000 });
+    await assert.rejects(checkAgentHealth(host, 8000, 'not-the-key', { timeoutMs: 1_000 }), /refused the API key/);
   });
 
   test('a re-deploy of the same build skips both uploads, keeps the API key, and Xray keeps running through the restart', async () => {
@@ -169,7 +176,7 @@ describe('deploying the agent to a server as root', () => {
     assert.equal(states.get('upload-runtime'), 'skipped');
     assert.equal(states.get('upload-agent'), 'skipped');
     assert.ok(apiKeyOf(server) === apiKey, 'the API key was kept');
-    await checkAgentHealth(host, 8000, apiKey, 5_000);
+    await checkAgentHealth(host, 8000, apiKey, { timeoutMs: 5_000 });
     assert.equal(readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim(), xrayPid);
     assert.equal(running(xrayPid), true, 'the same Xray serves on');
   });
@@ -192,7 +199,31 @@ describe('deploying the agent to a server as root', () => {
     ]);
     assert.equal(currentRelease(server), firstRelease);
     assert.deepEqual(readdirSync(server.hostPath('/opt/keyport/releases')), [firstRelease], 'the failed release is gone');
-    await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);
+    await checkAgentHealth(host, 8000, apiKeyOf(server), { timeoutMs: 5_000 });
+  });
+
+  test('a release slower to answer than the first wait is waited for while it runs, not rolled back', async () => {
+    const { progress, onProgress } = recorder();
+    const healthCheck: HealthCheck = (on, apiPort, apiKey, agentExited) =>
+      checkAgentHealth(on, apiPort, apiKey, { timeoutMs: 2_000, agentExited, slowStartLimitMs: 60_000 });
+    const { release } = await deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(slowVariantOf(bundle, 6_000)), healthCheck, onProgress });
+    assert.equal(currentRelease(server), release);
+    assert.ok(!steps(progress).includes('rollback:started'), 'no rollback');
+    await checkAgentHealth(host, 8000, apiKeyOf(server), { timeoutMs: 5_000 });
+  });
+
+  test('a release that exits is given up on when it exits, not when the wait ends', async () => {
+    const healthCheck: HealthCheck = (on, apiPort, apiKey, agentExited) => checkAgentHealth(on, apiPort, apiKey, { timeoutMs: 120_000, agentExited });
+    const started = Date.now();
+    const failure = await deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(brokenBundle()), healthCheck }).then(
+      () => assert.fail('the broken release was accepted'),
+      (error: unknown) => error,
+    );
+    assert.ok(isKeyportError(failure));
+    assert.equal(failure.code, 'deploy-failed');
+    assert.match(failure.message, /the agent exited before it answered on 127\.0\.0\.1:8000/);
+    assert.equal(failure.facts.rolledBack, true);
+    assert.ok(Date.now() - started < 60_000, `gave up after ${Date.now() - started} ms, not at the 120 s wait`);
   });
 
   test('an agent that refuses its emptied database is stopped, no older release starts on it, and the deploy says why', async () => {
@@ -217,7 +248,7 @@ describe('deploying the agent to a server as root', () => {
     // The admin starts afresh on purpose (the agent's --start-empty does the same); a deploy then works.
     for (const name of ['keyport.db', 'database-created', 'backups']) rmSync(data(name), { recursive: true, force: true });
     await deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(bundle) });
-    await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);
+    await checkAgentHealth(host, 8000, apiKeyOf(server), { timeoutMs: 5_000 });
   });
 
   test('two deploys at once: the second is refused while the first holds the server', async () => {
@@ -241,7 +272,7 @@ describe('deploying the agent to a server as root', () => {
     assert.ok(kept.includes(release));
     assert.ok(!kept.includes(firstRelease), 'the oldest release went');
     assert.equal(readdirSync(server.hostPath('/opt/keyport/runtimes')).length, 1);
-    await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);
+    await checkAgentHealth(host, 8000, apiKeyOf(server), { timeoutMs: 5_000 });
   });
 
   test('uninstall keeping the data stops agent and Xray, removes chains and /opt/keyport, keeps /var/lib/keyport', async () => {
@@ -258,7 +289,7 @@ describe('deploying the agent to a server as root', () => {
     assert.ok(apiKeyOf(server) === apiKey, 'the data, API key included, is kept');
     assert.equal(running(xrayPid), false, 'Xray is stopped');
     assert.deepEqual(keyportProcesses(server), []);
-    await assert.rejects(checkAgentHealth(host, 8000, apiKey, 1_000));
+    await assert.rejects(checkAgentHealth(host, 8000, apiKey, { timeoutMs: 1_000 }));
   });
 
   test('a deploy after keeping the data reuses its API key; uninstall without keeping removes the data too', async () => {
@@ -266,7 +297,7 @@ describe('deploying the agent to a server as root', () => {
     const result = await deployAgent(host, { publicHost: 'vpn.example.com', artifacts: artifactsWith(bundle) });
     assert.equal(result.runtimeUploaded, true);
     assert.ok(apiKeyOf(server) === apiKey, 'the kept API key is used again');
-    await checkAgentHealth(host, 8000, apiKey, 5_000);
+    await checkAgentHealth(host, 8000, apiKey, { timeoutMs: 5_000 });
 
     await uninstallAgent(host, { keepData: false });
     assert.equal(existsSync(server.hostPath('/var/lib/keyport')), false);
@@ -304,7 +335,7 @@ describe('deploying as a user with passwordless sudo', () => {
     );
     assert.equal(statSync(server.hostPath('/var/lib/keyport/api-key')).uid, 0, 'the key file belongs to root');
     assert.equal(mode(server.hostPath('/var/lib/keyport/api-key')), 0o600);
-    await checkAgentHealth(host, 8000, apiKeyOf(server), 5_000);
+    await checkAgentHealth(host, 8000, apiKeyOf(server), { timeoutMs: 5_000 });
 
     await uninstallAgent(host, { keepData: false });
     assert.equal(existsSync(server.hostPath('/opt/keyport')), false);

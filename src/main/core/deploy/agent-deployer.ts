@@ -6,7 +6,7 @@ import { unexpectedAnswer } from '../ssh/remote-answer.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import { checkoutArtifacts, type AgentArtifacts } from './agent-artifacts.ts';
 import { ensureApiKey, readApiKey } from './agent-api-key.ts';
-import { checkAgentHealth, type HealthCheck } from './agent-health-check.ts';
+import { defaultHealthCheck, type HealthCheck } from './agent-health-check.ts';
 import { agentServiceFor, type AgentService } from './agent-service.ts';
 import { detectServer } from './detect-server.ts';
 import { detectHostFirewall, describeFacts as describeHostFirewall, planHostFirewall, type HostFirewallFacts } from './host-firewall.ts';
@@ -81,7 +81,7 @@ export async function deployAgent(host: RemoteHost, options: DeployAgentOptions)
       apiPort,
       keyPorts,
       publicHost: options.publicHost,
-      healthCheck: options.healthCheck ?? checkAgentHealth,
+      healthCheck: options.healthCheck ?? defaultHealthCheck,
     });
   });
 }
@@ -114,7 +114,7 @@ async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult>
       await service.restart();
       return { value: undefined, message: previous && previous !== release ? `started ${release} (was ${previous})` : `started ${release}` };
     });
-    await checkHealth(host, run);
+    await checkHealth(host, run, service);
   } catch (error) {
     throw await recover(host, run, { service, releases, release, previous, failure: error as Error });
   }
@@ -139,9 +139,9 @@ function checkKeyPorts(range: PortRange, apiPort: number): PortRange {
   return { from, to };
 }
 
-function checkHealth(host: RemoteHost, run: InstallRun): Promise<void> {
+function checkHealth(host: RemoteHost, run: InstallRun, service: AgentService): Promise<void> {
   return run.steps.run('health-check', `asking the agent on 127.0.0.1:${run.apiPort} through the tunnel`, async () => {
-    await run.healthCheck(host, run.apiPort, await readApiKey(host));
+    await run.healthCheck(host, run.apiPort, await readApiKey(host), () => service.exitedSinceRestart());
     return { value: undefined, message: 'the agent answers' };
   });
 }
@@ -189,7 +189,7 @@ async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): 
       await releases.remove(release);
       return { value: undefined, message: `${previous} is current again; ${release} removed` };
     });
-    await checkHealth(host, run);
+    await checkHealth(host, run, service);
   } catch (rollbackError) {
     return new KeyportError(codeOf(rollbackError), `${reason}; rolling back to ${previous} failed too: ${(rollbackError as Error).message}${said}`, {
       release,

@@ -4,20 +4,53 @@ import { API_KEY_HEADER, endpointUrl, getConfigStatus } from '../../../../remote
 import { isKeyportError } from '../../../shared/contract/errors.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 
-/** Resolves once the agent on the server answers its API with `apiKey`; throws when it does not. */
-export type HealthCheck = (host: RemoteHost, apiPort: number, apiKey: string) => Promise<void>;
+/**
+ * Resolves once the agent on the server answers its API with `apiKey`; throws when it does not.
+ * `agentExited` says whether the started agent has exited since (it is then not worth waiting for).
+ */
+export type HealthCheck = (host: RemoteHost, apiPort: number, apiKey: string, agentExited?: () => Promise<boolean>) => Promise<void>;
 
 const ATTEMPT_TIMEOUT_MS = 3_000;
 const RETRY_DELAY_MS = 250;
+const EXIT_CHECK_EVERY_MS = 2_000;
+/**
+ * How long an agent that still runs may take to answer. It listens once Xray is in step with its
+ * keys: at 10,000 keys on a loaded machine that took over 15 s (`npm run bench:ui`).
+ */
+export const SLOW_START_LIMIT_MS = 180_000;
+
+/** The deploy's check: the default wait, longer for an agent that still runs. */
+export const defaultHealthCheck: HealthCheck = (host, apiPort, apiKey, agentExited) => checkAgentHealth(host, apiPort, apiKey, { agentExited });
+
+export interface HealthCheckOptions {
+  /** How long to wait for an answer; past it only while `agentExited` says the agent still runs. */
+  timeoutMs?: number;
+  agentExited?: () => Promise<boolean>;
+  slowStartLimitMs?: number;
+}
 
 /**
- * Asks the agent for its config status through the SSH tunnel until it answers 200, for up to
- * `timeoutMs`: a freshly started agent needs a moment to open its database and listen.
+ * Asks the agent for its config status through the SSH tunnel until it answers 200: a freshly
+ * started agent needs a moment to open its database, bring Xray in step and listen. Without
+ * `agentExited` it waits `timeoutMs`. With it, an agent that exited fails at once, and one that
+ * still runs is waited for past `timeoutMs`, up to `slowStartLimitMs`.
  */
-export async function checkAgentHealth(host: RemoteHost, apiPort: number, apiKey: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+export async function checkAgentHealth(host: RemoteHost, apiPort: number, apiKey: string, options: HealthCheckOptions = {}): Promise<void> {
+  const { timeoutMs = 15_000, agentExited, slowStartLimitMs = SLOW_START_LIMIT_MS } = options;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
+  const limit = started + Math.max(timeoutMs, slowStartLimitMs);
+  let nextExitCheck = started + EXIT_CHECK_EVERY_MS;
   let lastProblem = 'no answer';
-  while (Date.now() < deadline) {
+  for (;;) {
+    const now = Date.now();
+    if (now >= (agentExited ? limit : deadline)) break;
+    if (agentExited && now >= nextExitCheck) {
+      nextExitCheck = now + EXIT_CHECK_EVERY_MS;
+      if (await agentExited()) {
+        throw new Error(`the agent exited before it answered on 127.0.0.1:${apiPort} (${Math.round((now - started) / 1000)} s after its start): ${lastProblem}`);
+      }
+    }
     try {
       const status = await getStatus(host, apiPort, apiKey);
       if (status === 200) return;
@@ -29,7 +62,8 @@ export async function checkAgentHealth(host: RemoteHost, apiPort: number, apiKey
     }
     await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
   }
-  throw new Error(`the agent did not answer on 127.0.0.1:${apiPort} within ${Math.round(timeoutMs / 1000)} s: ${lastProblem}`);
+  const waitedMs = (agentExited ? limit : deadline) - started;
+  throw new Error(`the agent did not answer on 127.0.0.1:${apiPort} within ${Math.round(waitedMs / 1000)} s: ${lastProblem}`);
 }
 
 function getStatus(host: RemoteHost, apiPort: number, apiKey: string): Promise<number> {

@@ -14,6 +14,8 @@ export interface AgentService {
   stop(): Promise<void>;
   /** Stops the agent and removes the unit or the supervisor. */
   remove(): Promise<void>;
+  /** Whether the agent started by the last restart() has exited since (restarted or not). */
+  exitedSinceRestart(): Promise<boolean>;
   /** After a failed start: how the agent's last run ended (undefined while it runs) and its last lines of output. */
   lastExit(): Promise<AgentExit>;
 }

@@ -15,6 +15,7 @@ export abstract class ServiceOnHost implements AgentService {
   abstract restart(): Promise<void>;
   abstract stop(): Promise<void>;
   abstract remove(): Promise<void>;
+  abstract exitedSinceRestart(): Promise<boolean>;
 
   /** The agent's last exit status as text, '' while it runs or when none is recorded. */
   protected abstract exitStatus(): Promise<string>;

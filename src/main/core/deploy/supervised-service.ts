@@ -75,6 +75,11 @@ export class SupervisedService extends ServiceOnHost {
     );
   }
 
+  /** restart() removes agent.exit; the supervisor writes it at each exit of the agent. */
+  async exitedSinceRestart(): Promise<boolean> {
+    return (await this.exitStatus()) !== '';
+  }
+
   protected async exitStatus(): Promise<string> {
     return (await this.host.run(`cat ${shellQuote(AGENT_EXIT_FILE)} 2>/dev/null`)).stdout.trim();
   }

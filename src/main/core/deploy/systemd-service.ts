@@ -42,6 +42,13 @@ export class SystemdService extends ServiceOnHost {
     await this.host.run(`systemctl stop ${SYSTEMD_UNIT_NAME}`);
   }
 
+  /** systemd counts the restarts it made itself since the last explicit start. */
+  async exitedSinceRestart(): Promise<boolean> {
+    const state = await this.host.run(`systemctl show -p ActiveState -p NRestarts --value ${SYSTEMD_UNIT_NAME}`);
+    const [activeState = '', restarts = '0'] = state.stdout.trim().split('\n');
+    return activeState !== 'active' || Number(restarts) > 0;
+  }
+
   protected async exitStatus(): Promise<string> {
     const state = await this.host.run(`systemctl show -p ActiveState -p ExecMainStatus --value ${SYSTEMD_UNIT_NAME}`);
     const [activeState = '', status = ''] = state.stdout.trim().split('\n');
