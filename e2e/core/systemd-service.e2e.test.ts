@@ -98,6 +98,17 @@ describe('the agent service as a systemd unit, on systemd', { timeout: 120_000, 
     assert.equal(await state(), 'active');
   });
 
+  test('exitedSinceRestart: false while the release runs, true once it failed and systemd restarted it, false after the next restart', async () => {
+    await service.restart();
+    assert.equal(await service.exitedSinceRestart(), false);
+    await host.writeFile(RUN, FAILING_RUN, 0o755);
+    await service.restart();
+    await waitFor('systemd to restart the failing release', async () => ((await service.exitedSinceRestart()) ? true : undefined));
+    await host.writeFile(RUN, WORKING_RUN, 0o755);
+    await service.restart();
+    assert.equal(await service.exitedSinceRestart(), false, 'an explicit restart starts the count afresh');
+  });
+
   test('after a reboot systemd starts the agent by itself', async () => {
     client?.end();
     client = undefined;

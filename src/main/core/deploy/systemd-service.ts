@@ -44,9 +44,9 @@ export class SystemdService extends ServiceOnHost {
 
   /** systemd counts the restarts it made itself since the last explicit start. */
   async exitedSinceRestart(): Promise<boolean> {
-    const state = await this.host.run(`systemctl show -p ActiveState -p NRestarts --value ${SYSTEMD_UNIT_NAME}`);
-    const [activeState = '', restarts = '0'] = state.stdout.trim().split('\n');
-    return activeState !== 'active' || Number(restarts) > 0;
+    const state = await this.host.run(`systemctl show -p ActiveState -p NRestarts ${SYSTEMD_UNIT_NAME}`);
+    const property = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(state.stdout)?.[1];
+    return property('ActiveState') !== 'active' || Number(property('NRestarts') ?? 0) > 0;
   }
 
   protected async exitStatus(): Promise<string> {
