@@ -43,7 +43,7 @@ export async function buildApp({ ctx, apiKey, log, requestTimeoutMs, dataDir }: 
     bodyLimit: BODY_LIMIT_BYTES,
     // Key ids are opaque text to clients: a long one must reach the route and get "Key ... not
     // found", not fall past the router (whose default limit is 100).
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors,
     ...connectionLimits(requestTimeoutMs),
   }).withTypeProvider<TypeBoxTypeProvider>();

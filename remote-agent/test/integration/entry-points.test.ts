@@ -29,6 +29,7 @@ test('npm run build makes one file that runs as the agent with only the Node run
     const created = await agent.post('/api/keys', { name: 'from-the-bundle' });
     assert.equal(created.status, 200);
     assert.equal((await agent.get(`/api/keys/${created.body.id}/config`)).status, 200);
+    assert.doesNotMatch(agent.output, /Warning|DEP\d/, 'the agent starts without deprecation or other warnings on stderr');
   } finally {
     await agent.dispose();
   }
