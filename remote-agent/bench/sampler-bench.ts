@@ -7,7 +7,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import type { Logger } from '../src/lib/logger.ts';
 import { Sampler } from '../src/services/sampler.ts';
-import { inTransaction, openDatabase } from '../src/services/store/database.ts';
+import { openDatabase } from '../src/services/store/database.ts';
 import { KeyStore } from '../src/services/store/key-store.ts';
 import { TrafficStore } from '../src/services/store/traffic-store.ts';
 import { installAgentRules, removeAgentChains } from './firewall.ts';
@@ -88,12 +88,7 @@ async function timeCycles(runs: number, prepare: () => Sampler, keysWithTraffic:
 }
 
 function setBaselines(db: DatabaseSync, counterIds: readonly string[], value: number): void {
-  const upsert = db.prepare(
-    'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
-  );
-  inTransaction(db, () => {
-    for (const counterId of counterIds) upsert.run(counterId, value);
-  });
+  new TrafficStore(db).recordCycle({ atMs: Date.now(), day: '', deltas: [], baselines: new Map(counterIds.map((counterId) => [counterId, value])) });
 }
 
 /** Median time of `runs` runs of one command. */

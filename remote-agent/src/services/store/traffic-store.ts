@@ -119,7 +119,20 @@ const TRAFFIC_SQL = {
     INSERT INTO traffic_samples (key_id, at_ms, rx_bytes, tx_bytes, connections)
     SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?1)`,
   upsertBaseline: 'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
+  // NULL: that counter did not change this cycle, and keeps its value.
+  upsertPortBaselines: `
+    INSERT INTO port_baselines (port, rx, tx, syn) VALUES (?, ?, ?, ?)
+    ON CONFLICT (port) DO UPDATE SET
+      rx = COALESCE(excluded.rx, rx), tx = COALESCE(excluded.tx, tx), syn = COALESCE(excluded.syn, syn)`,
   selectBaselines: 'SELECT counter_id, value FROM counter_baselines',
+  selectPortBaselines: 'SELECT port, rx, tx, syn FROM port_baselines',
+  forgetPortBaseline: `
+    UPDATE port_baselines SET
+      rx = CASE WHEN ?2 = 'rx' THEN NULL ELSE rx END,
+      tx = CASE WHEN ?2 = 'tx' THEN NULL ELSE tx END,
+      syn = CASE WHEN ?2 = 'syn' THEN NULL ELSE syn END
+    WHERE port = ?1`,
+  deleteEmptyPortBaseline: 'DELETE FROM port_baselines WHERE port = ? AND rx IS NULL AND tx IS NULL AND syn IS NULL',
   deletePortBaselines: 'DELETE FROM counter_baselines WHERE counter_id GLOB ?',
   deleteBaseline: 'DELETE FROM counter_baselines WHERE counter_id = ?',
   selectTotals: 'SELECT * FROM key_totals WHERE key_id = ?',
@@ -150,6 +163,28 @@ const TRAFFIC_SQL = {
   deleteSamplesBefore: 'DELETE FROM traffic_samples WHERE at_ms < ?',
 } as const;
 
+const IPSET_PREFIX = 'ipset:';
+const PORT_COUNTER_KINDS = ['rx', 'tx', 'syn'] as const;
+type PortCounterKind = (typeof PORT_COUNTER_KINDS)[number];
+const KIND_COLUMN: Record<PortCounterKind, 0 | 1 | 2> = { rx: 0, tx: 1, syn: 2 };
+
+interface PortBaselineRow {
+  port: number;
+  rx: number | null;
+  tx: number | null;
+  syn: number | null;
+}
+
+/** `ipset:KIND:PORT` (a counter of port_baselines) as its parts; undefined for the ids counter_baselines keeps. */
+function portCounterOf(counterId: string): { kind: PortCounterKind; port: number } | undefined {
+  if (!counterId.startsWith(IPSET_PREFIX)) return undefined;
+  const separator = counterId.indexOf(':', IPSET_PREFIX.length);
+  const kind = counterId.slice(IPSET_PREFIX.length, separator) as PortCounterKind;
+  const port = Number(counterId.slice(separator + 1));
+  if (separator < 0 || !Object.hasOwn(KIND_COLUMN, kind) || !Number.isInteger(port)) return undefined;
+  return { kind, port };
+}
+
 /** Traffic history: per-key totals, daily rows, raw samples and firewall counter baselines. */
 export class TrafficStore {
   readonly #db: DatabaseSync;
@@ -172,20 +207,51 @@ export class TrafficStore {
         }
         if (rx + tx > 0) sql.insertSample.run(keyId, atMs, rx, tx, connections);
       }
-      for (const [counterId, value] of cycle.baselines) sql.upsertBaseline.run(counterId, value);
+      this.#writeBaselines(cycle.baselines);
     });
+  }
+
+  #writeBaselines(baselines: ReadonlyMap<string, number>): void {
+    const byPort = new Map<number, [rx: number | null, tx: number | null, syn: number | null]>();
+    for (const [counterId, value] of baselines) {
+      const counter = portCounterOf(counterId);
+      if (!counter) {
+        this.#sql.upsertBaseline.run(counterId, value);
+        continue;
+      }
+      let row = byPort.get(counter.port);
+      if (!row) byPort.set(counter.port, (row = [null, null, null]));
+      row[KIND_COLUMN[counter.kind]] = value;
+    }
+    // In port order: neighbouring rows share pages, so the cycle touches each page once.
+    for (const port of [...byPort.keys()].sort((a, b) => a - b)) this.#sql.upsertPortBaselines.run(port, ...byPort.get(port)!);
   }
 
   loadBaselines(): Map<string, number> {
     const rows = this.#sql.selectBaselines.all() as Array<{ counter_id: string; value: number }>;
-    return new Map(rows.map((row) => [row.counter_id, row.value]));
+    const baselines = new Map(rows.map((row) => [row.counter_id, row.value]));
+    for (const row of this.#sql.selectPortBaselines.all() as unknown as PortBaselineRow[]) {
+      for (const kind of PORT_COUNTER_KINDS) {
+        const value = row[kind];
+        if (value !== null) baselines.set(`${IPSET_PREFIX}${kind}:${row.port}`, value);
+      }
+    }
+    return baselines;
   }
 
-  /** Forgets these counters' baselines, by id (the table's key: no scan). */
+  /** Forgets these counters' baselines, by id (the tables' keys: no scan). */
   forgetBaselines(counterIds: readonly string[]): void {
     if (counterIds.length === 0) return;
     inTransaction(this.#db, () => {
-      for (const counterId of counterIds) this.#sql.deleteBaseline.run(counterId);
+      for (const counterId of counterIds) {
+        const counter = portCounterOf(counterId);
+        if (!counter) {
+          this.#sql.deleteBaseline.run(counterId);
+          continue;
+        }
+        this.#sql.forgetPortBaseline.run(counter.port, counter.kind);
+        this.#sql.deleteEmptyPortBaseline.run(counter.port);
+      }
     });
   }
 
