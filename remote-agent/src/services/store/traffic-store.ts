@@ -118,6 +118,7 @@ const TRAFFIC_SQL = {
   insertSample: `
     INSERT INTO traffic_samples (key_id, at_ms, rx_bytes, tx_bytes, connections)
     SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?1)`,
+  insertSampleOfKey: 'INSERT INTO traffic_samples (key_id, at_ms, rx_bytes, tx_bytes, connections) VALUES (?, ?, ?, ?, ?)',
   upsertBaseline: 'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
   // NULL: that counter did not change this cycle, and keeps its value.
   upsertPortBaselines: `
@@ -185,6 +186,18 @@ function portCounterOf(counterId: string): { kind: PortCounterKind; port: number
   return { kind, port };
 }
 
+/**
+ * The deltas by key id: each write then lands next to the previous one in every index keyed by
+ * key id (samples by key, the days, the totals), instead of on a random page of each (10,000 sample
+ * rows: 45 ms against 105-145 ms). The sampler passes them sorted already; others may not.
+ */
+function inKeyOrder(deltas: readonly KeyCycleDelta[]): readonly KeyCycleDelta[] {
+  for (let index = 1; index < deltas.length; index += 1) {
+    if (deltas[index - 1]!.keyId > deltas[index]!.keyId) return [...deltas].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
+  }
+  return deltas;
+}
+
 /** Traffic history: per-key totals, daily rows, raw samples and firewall counter baselines. */
 export class TrafficStore {
   readonly #db: DatabaseSync;
@@ -200,12 +213,13 @@ export class TrafficStore {
     const { atMs, day } = cycle;
     const sql = this.#sql;
     inTransaction(this.#db, () => {
-      for (const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } of cycle.deltas) {
-        if (rx + tx + sessions > 0) sql.addTotals.run(rx, tx, sessions, atMs, keyId);
+      for (const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } of inKeyOrder(cycle.deltas)) {
+        // A key's totals row lives and dies with it: when the update found it, the key exists.
+        const exists = rx + tx + sessions > 0 && Number(sql.addTotals.run(rx, tx, sessions, atMs, keyId).changes) > 0;
         if (Number(sql.addToDay.run(rx, tx, connections, sessions, keyId, day).changes) === 0) {
           sql.insertDay.run(rx, tx, connections, sessions, keyId, day);
         }
-        if (rx + tx > 0) sql.insertSample.run(keyId, atMs, rx, tx, connections);
+        if (rx + tx > 0) (exists ? sql.insertSampleOfKey : sql.insertSample).run(keyId, atMs, rx, tx, connections);
       }
       this.#writeBaselines(cycle.baselines);
     });
