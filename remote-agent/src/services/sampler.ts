@@ -53,6 +53,7 @@ export class Sampler implements RetiredCounters {
   #staleMidCycle = { all: new Set<number>(), byFamily: new Map<string, Set<number>>() };
   #lastCycle: CycleReport | null = null;
   #lastPruneMs = 0;
+  readonly #counterParts = new Map<string, { kind: keyof PortDelta; port: number }>();
   #sortedKeys: { of: readonly KeyRecord[] | undefined; byId: readonly KeyRecord[] } = { of: undefined, byId: [] };
 
   constructor(options: {
@@ -212,6 +213,19 @@ export class Sampler implements RetiredCounters {
     return this.#sortedKeys.byId;
   }
 
+  /** A counter id's kind and port, cut once per id: 30,000 ids a cycle when every port moved. */
+  #counterOf(counterId: string): { kind: keyof PortDelta; port: number } {
+    let counter = this.#counterParts.get(counterId);
+    if (!counter) {
+      // `ipset:kind:port`, or as retired: `kind:port` (nftables), `family:kind:port` (the iptables chains).
+      const portAt = counterId.lastIndexOf(':');
+      const kind = counterId.slice(counterId.lastIndexOf(':', portAt - 1) + 1, portAt) as keyof PortDelta;
+      counter = { kind, port: Number(counterId.slice(portAt + 1)) };
+      this.#counterParts.set(counterId, counter);
+    }
+    return counter;
+  }
+
   #deltasOf(counters: Map<string, number>): { portDeltas: Map<number, PortDelta>; baselines: Map<string, number> } {
     const portDeltas = new Map<number, PortDelta>();
     const baselines = new Map<string, number>();
@@ -219,11 +233,7 @@ export class Sampler implements RetiredCounters {
       const baseline = this.#baselines.get(counterId) ?? 0;
       if (value === baseline) continue;
       if (this.#isStale(counterId)) continue;
-      // `ipset:kind:port`, or as retired: `kind:port` (nftables), `family:kind:port` (the iptables chains).
-      // Cut by index, not split(): 30,000 ids a cycle when every port moved.
-      const portAt = counterId.lastIndexOf(':');
-      const kind = counterId.slice(counterId.lastIndexOf(':', portAt - 1) + 1, portAt) as keyof PortDelta;
-      const port = Number(counterId.slice(portAt + 1));
+      const { kind, port } = this.#counterOf(counterId);
       baselines.set(counterId, value);
       const delta = value > baseline ? value - baseline : value;
       let entry = portDeltas.get(port);
