@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
@@ -37,6 +38,24 @@ describe('WalCheckpointer', () => {
     }
     assert.equal(checkpointer.running, false);
     assert.equal(autocheckpoint(db), 1000, 'stopped, the connection checkpoints by itself again');
+  });
+
+  test('its worker runs where eval code is an ES module too (--input-type=module), with no require', () => {
+    const { path } = tempDatabase();
+    const module = new URL('../../src/services/store/wal-checkpointer.ts', import.meta.url).href;
+    const script = `
+      import { DatabaseSync } from 'node:sqlite';
+      const { WalCheckpointer } = await import(${JSON.stringify(module)});
+      const db = new DatabaseSync(${JSON.stringify(path)});
+      const warnings = [];
+      const checkpointer = new WalCheckpointer({ db, path: ${JSON.stringify(path)}, log: { info() {}, error() {}, warn: (m) => warnings.push(m) } });
+      checkpointer.start();
+      const result = await checkpointer.checkpoint();
+      await checkpointer.stop();
+      db.close();
+      console.log(JSON.stringify({ ok: result.ok, error: result.error, warnings }));`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(output), { ok: true, warnings: [] });
   });
 
   test('a checkpoint asked for when not running says so and changes nothing', async () => {

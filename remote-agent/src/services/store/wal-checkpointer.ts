@@ -7,9 +7,11 @@ const DEFAULT_EVERY_MS = 5_000;
 
 // Its own connection, in its own thread: node:sqlite's calls are synchronous, so a checkpoint on
 // the agent's connection would stop the event loop (and the API) while it writes and fsyncs.
+// getBuiltinModule, not require: an eval worker is an ES module when the process runs with
+// --input-type=module (or a default type of module), and require is missing there.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { DatabaseSync } = require('node:sqlite');
+const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
+const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
 const db = new DatabaseSync(workerData.path);
 db.exec('PRAGMA busy_timeout = 5000');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
