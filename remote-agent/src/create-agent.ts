@@ -15,6 +15,7 @@ import { databaseCompanions, dataDirLayout } from './services/store/data-dir-lay
 import { openAgentDatabase } from './services/store/open-agent-database.ts';
 import { restoreBackup } from './services/store/restore-backup.ts';
 import { KeyStore } from './services/store/key-store.ts';
+import { WalCheckpointer } from './services/store/wal-checkpointer.ts';
 import { TrafficStore } from './services/store/traffic-store.ts';
 import { loadOrCreateRealityKeys } from './services/xray/reality-keys.ts';
 import { XrayCli } from './services/xray/xray-cli.ts';
@@ -61,6 +62,7 @@ export async function createAgent(
   if (flags.restoreBackup !== undefined) await restoreBackup(flags.restoreBackup, layout, log, now);
   const db = await openAgentDatabase({ layout, startEmpty: flags.startEmpty, log, now });
   const backups = new DatabaseBackups({ db, databasePath: layout.database, dir: layout.backupsDir, log, now });
+  const checkpointer = new WalCheckpointer({ db, path: layout.database, log });
   const keyStore = new KeyStore(db);
   const traffic = new TrafficStore(db);
   const firewall = new PortFirewall(log, flags.portRange, flags.openKeyPorts);
@@ -105,6 +107,7 @@ export async function createAgent(
     ctx,
     async start() {
       // The sampler takes the last counters of an older agent's iptables chains before they go.
+      checkpointer.start();
       await firewall.prepare(sampler);
       await keys.syncFirewall();
       await xray.sync();
@@ -126,6 +129,7 @@ export async function createAgent(
       await app.close();
       // Key changes made just before are live already; the file must hold them for the next start.
       await xray.flushConfig().catch((error: unknown) => log.warn(`xray: the config file could not be written at shutdown: ${(error as Error).message}`));
+      await checkpointer.stop();
       db.close();
     },
   };

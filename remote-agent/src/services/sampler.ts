@@ -3,7 +3,7 @@ import type { Logger } from '../lib/logger.ts';
 import { CounterBaselines, counterPort } from './counter-baselines.ts';
 import type { PortFirewall, RetiredCounters } from './firewall/port-firewall.ts';
 import { readSocketTable } from './net/socket-table.ts';
-import type { KeyStore } from './store/key-store.ts';
+import type { KeyRecord, KeyStore } from './store/key-store.ts';
 import type { KeyCycleDelta, TrafficStore } from './store/traffic-store.ts';
 
 export interface LiveTraffic {
@@ -53,6 +53,8 @@ export class Sampler implements RetiredCounters {
   #staleMidCycle = { all: new Set<number>(), byFamily: new Map<string, Set<number>>() };
   #lastCycle: CycleReport | null = null;
   #lastPruneMs = 0;
+  readonly #counterParts = new Map<string, { kind: keyof PortDelta; port: number }>();
+  #sortedKeys: { of: readonly KeyRecord[] | undefined; byId: readonly KeyRecord[] } = { of: undefined, byId: [] };
 
   constructor(options: {
     firewall: PortFirewall;
@@ -178,7 +180,7 @@ export class Sampler implements RetiredCounters {
       const elapsedSec = Math.max((atMs - (this.#previousCycleAtMs ?? atMs - this.#intervalMs)) / 1000, 0.001);
       const deltas: KeyCycleDelta[] = [];
       const live = new Map<string, LiveTraffic>();
-      for (const key of this.#keys.list()) {
+      for (const key of this.#keysById()) {
         const moved = portDeltas.get(key.port) ?? { rx: 0, tx: 0, syn: 0 };
         const connections = sockets.established.get(key.port) ?? 0;
         live.set(key.id, { connections, rateBytesPerSec: (moved.rx + moved.tx) / elapsedSec });
@@ -202,6 +204,28 @@ export class Sampler implements RetiredCounters {
     return report;
   }
 
+  /** The keys by id, the order the store writes in; sorted again only when the list changed. */
+  #keysById(): readonly KeyRecord[] {
+    const keys = this.#keys.list();
+    if (this.#sortedKeys.of !== keys) {
+      this.#sortedKeys = { of: keys, byId: [...keys].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+    }
+    return this.#sortedKeys.byId;
+  }
+
+  /** A counter id's kind and port, cut once per id: 30,000 ids a cycle when every port moved. */
+  #counterOf(counterId: string): { kind: keyof PortDelta; port: number } {
+    let counter = this.#counterParts.get(counterId);
+    if (!counter) {
+      // `ipset:kind:port`, or as retired: `kind:port` (nftables), `family:kind:port` (the iptables chains).
+      const portAt = counterId.lastIndexOf(':');
+      const kind = counterId.slice(counterId.lastIndexOf(':', portAt - 1) + 1, portAt) as keyof PortDelta;
+      counter = { kind, port: Number(counterId.slice(portAt + 1)) };
+      this.#counterParts.set(counterId, counter);
+    }
+    return counter;
+  }
+
   #deltasOf(counters: Map<string, number>): { portDeltas: Map<number, PortDelta>; baselines: Map<string, number> } {
     const portDeltas = new Map<number, PortDelta>();
     const baselines = new Map<string, number>();
@@ -209,9 +233,7 @@ export class Sampler implements RetiredCounters {
       const baseline = this.#baselines.get(counterId) ?? 0;
       if (value === baseline) continue;
       if (this.#isStale(counterId)) continue;
-      // `ipset:kind:port`, or as retired: `kind:port` (nftables), `family:kind:port` (the iptables chains).
-      const [kind, portText] = counterId.split(':').slice(-2) as [keyof PortDelta, string];
-      const port = Number(portText);
+      const { kind, port } = this.#counterOf(counterId);
       baselines.set(counterId, value);
       const delta = value > baseline ? value - baseline : value;
       let entry = portDeltas.get(port);

@@ -45,6 +45,37 @@ describe('openDatabase', () => {
   });
 });
 
+describe('openDatabase on a database from before port_baselines', () => {
+  const dir = suiteDir('keyport-db-');
+
+  test('moves the ipset baselines into one row per port, every value kept, other ids left where they are', () => {
+    const path = join(dir, 'old-baselines.db');
+    const old = openDatabase(path);
+    // The shape before: no port_baselines, every baseline a counter_baselines row.
+    old.exec('DROP TABLE port_baselines');
+    old.exec(`INSERT INTO counter_baselines VALUES
+      ('ipset:rx:10001', 11), ('ipset:tx:10001', 12), ('ipset:syn:10001', 13),
+      ('ipset:rx:10002', 21), ('ipset:syn:65535', 9007199254740991), ('v4:rx:10001', 5), ('rx:10003', 6)`);
+    old.close();
+
+    const db = openDatabase(path);
+    assert.deepEqual(plain(db.prepare('SELECT * FROM port_baselines ORDER BY port').all()), [
+      { port: 10001, rx: 11, tx: 12, syn: 13 },
+      { port: 10002, rx: 21, tx: null, syn: null },
+      { port: 65535, rx: null, tx: null, syn: 9007199254740991 },
+    ]);
+    assert.deepEqual(plain(db.prepare('SELECT * FROM counter_baselines ORDER BY counter_id').all()), [
+      { counter_id: 'rx:10003', value: 6 },
+      { counter_id: 'v4:rx:10001', value: 5 },
+    ]);
+    db.close();
+    const again = openDatabase(path);
+    assert.equal(count(again, 'port_baselines'), 3, 'opening again moves nothing twice');
+    assert.equal(count(again, 'counter_baselines'), 2);
+    again.close();
+  });
+});
+
 describe('inTransaction', () => {
   const dir = suiteDir('keyport-db-');
 

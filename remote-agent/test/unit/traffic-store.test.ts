@@ -4,6 +4,9 @@ import { KeyStore } from '../../src/services/store/key-store.ts';
 import { EMPTY_TOTALS, TrafficStore, type KeyCycleDelta, type PeriodUsage } from '../../src/services/store/traffic-store.ts';
 import { rowCount, tempDatabase } from './temp-db.ts';
 
+// node:sqlite rows have a null prototype; spread them to compare with plain objects.
+const plain = (rows: unknown[]) => rows.map((row) => ({ ...(row as object) }));
+
 const T0 = Date.UTC(2025, 7, 5, 12, 0, 0);
 
 /** A database with keys `a` and `b` and a store over it. */
@@ -237,6 +240,17 @@ describe('TrafficStore baselines', () => {
     traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map(ids.map((id, index) => [id, index + 1])) });
     traffic.forgetBaselines(['ipset:rx:1000', 'ipset:tx:1000', 'ipset:syn:1000']);
     assert.deepEqual([...traffic.loadBaselines().keys()].sort(), ['ipset:rx:10000', 'ipset:rx:11000', 'v6:tx:100']);
+  });
+
+  test('ipset baselines round-trip through one row per port, a counter that did not change keeping its value', () => {
+    const { db, traffic } = setup();
+    traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map([['ipset:rx:10001', 10], ['ipset:tx:10001', 20], ['ipset:syn:10002', 3]]) });
+    traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map([['ipset:tx:10001', 25], ['ipset:rx:10002', 7]]) });
+    const expected = new Map([['ipset:rx:10001', 10], ['ipset:tx:10001', 25], ['ipset:syn:10002', 3], ['ipset:rx:10002', 7]]);
+    assert.deepEqual(new Map([...new TrafficStore(db).loadBaselines()].sort()), new Map([...expected].sort()));
+    assert.equal(rowCount(db, 'counter_baselines'), 0, 'no ipset id as a text row');
+    traffic.forgetBaselines(['ipset:rx:10002', 'ipset:syn:10002', 'ipset:syn:10001']);
+    assert.deepEqual(plain(db.prepare('SELECT * FROM port_baselines').all()), [{ port: 10001, rx: 10, tx: 25, syn: null }], 'a port with no counter left has no row');
   });
 
   test('forgetRetiredBaselines removes the ids of the iptables chains and the nftables table, not ipset ones', () => {

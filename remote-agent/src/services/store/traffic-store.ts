@@ -105,25 +105,43 @@ export const EMPTY_TOTALS: KeyTotals = {
 };
 
 const TRAFFIC_SQL = {
+  // Positional parameters: node:sqlite binds a named-parameter object several times slower, and
+  // a cycle where every key moved runs these 10,000 times each.
   addTotals: `
     UPDATE key_totals SET
-      live_rx_bytes = live_rx_bytes + :rx, live_tx_bytes = live_tx_bytes + :tx,
-      total_rx_bytes = total_rx_bytes + :rx, total_tx_bytes = total_tx_bytes + :tx,
-      total_connections = total_connections + :sessions,
-      last_activity_ms = CASE WHEN :rx + :tx > 0 THEN :at ELSE last_activity_ms END
-    WHERE key_id = :key`,
-  upsertDay: `
+      live_rx_bytes = live_rx_bytes + ?1, live_tx_bytes = live_tx_bytes + ?2,
+      total_rx_bytes = total_rx_bytes + ?1, total_tx_bytes = total_tx_bytes + ?2,
+      total_connections = total_connections + ?3,
+      last_activity_ms = CASE WHEN ?1 + ?2 > 0 THEN ?4 ELSE last_activity_ms END
+    WHERE key_id = ?5`,
+  // The day's row exists after the key's first cycle of that day: an UPDATE finds it with one seek.
+  addToDay: `
+    UPDATE daily_traffic SET
+      rx_bytes = rx_bytes + ?1, tx_bytes = tx_bytes + ?2,
+      max_connections = MAX(max_connections, ?3), sessions = sessions + ?4
+    WHERE key_id = ?5 AND day = ?6`,
+  insertDay: `
     INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions)
-    SELECT :key, :day, :rx, :tx, :connections, :sessions WHERE EXISTS (SELECT 1 FROM keys WHERE id = :key)
-    ON CONFLICT (key_id, day) DO UPDATE SET
-      rx_bytes = rx_bytes + excluded.rx_bytes, tx_bytes = tx_bytes + excluded.tx_bytes,
-      max_connections = MAX(max_connections, excluded.max_connections),
-      sessions = sessions + excluded.sessions`,
+    SELECT ?5, ?6, ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?5)`,
   insertSample: `
     INSERT INTO traffic_samples (key_id, at_ms, rx_bytes, tx_bytes, connections)
-    SELECT :key, :at, :rx, :tx, :connections WHERE EXISTS (SELECT 1 FROM keys WHERE id = :key)`,
+    SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?1)`,
+  insertSampleOfKey: 'INSERT INTO traffic_samples (key_id, at_ms, rx_bytes, tx_bytes, connections) VALUES (?, ?, ?, ?, ?)',
   upsertBaseline: 'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
+  // NULL: that counter did not change this cycle, and keeps its value.
+  upsertPortBaselines: `
+    INSERT INTO port_baselines (port, rx, tx, syn) VALUES (?, ?, ?, ?)
+    ON CONFLICT (port) DO UPDATE SET
+      rx = COALESCE(excluded.rx, rx), tx = COALESCE(excluded.tx, tx), syn = COALESCE(excluded.syn, syn)`,
   selectBaselines: 'SELECT counter_id, value FROM counter_baselines',
+  selectPortBaselines: 'SELECT port, rx, tx, syn FROM port_baselines',
+  forgetPortBaseline: `
+    UPDATE port_baselines SET
+      rx = CASE WHEN ?2 = 'rx' THEN NULL ELSE rx END,
+      tx = CASE WHEN ?2 = 'tx' THEN NULL ELSE tx END,
+      syn = CASE WHEN ?2 = 'syn' THEN NULL ELSE syn END
+    WHERE port = ?1`,
+  deleteEmptyPortBaseline: 'DELETE FROM port_baselines WHERE port = ? AND rx IS NULL AND tx IS NULL AND syn IS NULL',
   deletePortBaselines: 'DELETE FROM counter_baselines WHERE counter_id GLOB ?',
   deleteBaseline: 'DELETE FROM counter_baselines WHERE counter_id = ?',
   selectTotals: 'SELECT * FROM key_totals WHERE key_id = ?',
@@ -161,6 +179,40 @@ const TRAFFIC_SQL = {
   deleteSamplesBefore: 'DELETE FROM traffic_samples WHERE at_ms < ?',
 } as const;
 
+const IPSET_PREFIX = 'ipset:';
+const PORT_COUNTER_KINDS = ['rx', 'tx', 'syn'] as const;
+type PortCounterKind = (typeof PORT_COUNTER_KINDS)[number];
+const KIND_COLUMN: Record<PortCounterKind, 0 | 1 | 2> = { rx: 0, tx: 1, syn: 2 };
+
+interface PortBaselineRow {
+  port: number;
+  rx: number | null;
+  tx: number | null;
+  syn: number | null;
+}
+
+/** `ipset:KIND:PORT` (a counter of port_baselines) as its parts; undefined for the ids counter_baselines keeps. */
+function portCounterOf(counterId: string): { kind: PortCounterKind; port: number } | undefined {
+  if (!counterId.startsWith(IPSET_PREFIX)) return undefined;
+  const separator = counterId.indexOf(':', IPSET_PREFIX.length);
+  const kind = counterId.slice(IPSET_PREFIX.length, separator) as PortCounterKind;
+  const port = Number(counterId.slice(separator + 1));
+  if (separator < 0 || !Object.hasOwn(KIND_COLUMN, kind) || !Number.isInteger(port)) return undefined;
+  return { kind, port };
+}
+
+/**
+ * The deltas by key id: each write then lands next to the previous one in every index keyed by
+ * key id (samples by key, the days, the totals), instead of on a random page of each (10,000 sample
+ * rows: 45 ms against 105-145 ms). The sampler passes them sorted already; others may not.
+ */
+function inKeyOrder(deltas: readonly KeyCycleDelta[]): readonly KeyCycleDelta[] {
+  for (let index = 1; index < deltas.length; index += 1) {
+    if (deltas[index - 1]!.keyId > deltas[index]!.keyId) return [...deltas].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
+  }
+  return deltas;
+}
+
 /** Traffic history: per-key totals, daily rows, raw samples and firewall counter baselines. */
 export class TrafficStore {
   readonly #db: DatabaseSync;
@@ -173,43 +225,62 @@ export class TrafficStore {
 
   /** Writes one sampling cycle in a single transaction: a crash loses the whole cycle or nothing. */
   recordCycle(cycle: CycleRecord): void {
+    const { atMs, day } = cycle;
+    const sql = this.#sql;
     inTransaction(this.#db, () => {
-      for (const delta of cycle.deltas) {
-        const moved = delta.rxBytes + delta.txBytes + delta.newConnections > 0;
-        const values = {
-          key: delta.keyId,
-          day: cycle.day,
-          at: cycle.atMs,
-          rx: delta.rxBytes,
-          tx: delta.txBytes,
-          sessions: delta.newConnections,
-          connections: delta.connections,
-        };
-        if (moved) {
-          const { day: _day, connections: _connections, ...totals } = values;
-          this.#sql.addTotals.run(totals);
+      for (const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } of inKeyOrder(cycle.deltas)) {
+        // A key's totals row lives and dies with it: when the update found it, the key exists.
+        const exists = rx + tx + sessions > 0 && Number(sql.addTotals.run(rx, tx, sessions, atMs, keyId).changes) > 0;
+        if (Number(sql.addToDay.run(rx, tx, connections, sessions, keyId, day).changes) === 0) {
+          sql.insertDay.run(rx, tx, connections, sessions, keyId, day);
         }
-        const { at: _at, ...dayValues } = values;
-        this.#sql.upsertDay.run(dayValues);
-        if (delta.rxBytes + delta.txBytes > 0) {
-          const { day: _day, sessions: _sessions, ...sample } = values;
-          this.#sql.insertSample.run(sample);
-        }
+        if (rx + tx > 0) (exists ? sql.insertSampleOfKey : sql.insertSample).run(keyId, atMs, rx, tx, connections);
       }
-      for (const [counterId, value] of cycle.baselines) this.#sql.upsertBaseline.run(counterId, value);
+      this.#writeBaselines(cycle.baselines);
     });
+  }
+
+  #writeBaselines(baselines: ReadonlyMap<string, number>): void {
+    const byPort = new Map<number, [rx: number | null, tx: number | null, syn: number | null]>();
+    for (const [counterId, value] of baselines) {
+      const counter = portCounterOf(counterId);
+      if (!counter) {
+        this.#sql.upsertBaseline.run(counterId, value);
+        continue;
+      }
+      let row = byPort.get(counter.port);
+      if (!row) byPort.set(counter.port, (row = [null, null, null]));
+      row[KIND_COLUMN[counter.kind]] = value;
+    }
+    // In port order: neighbouring rows share pages, so the cycle touches each page once.
+    for (const port of [...byPort.keys()].sort((a, b) => a - b)) this.#sql.upsertPortBaselines.run(port, ...byPort.get(port)!);
   }
 
   loadBaselines(): Map<string, number> {
     const rows = this.#sql.selectBaselines.all() as Array<{ counter_id: string; value: number }>;
-    return new Map(rows.map((row) => [row.counter_id, row.value]));
+    const baselines = new Map(rows.map((row) => [row.counter_id, row.value]));
+    for (const row of this.#sql.selectPortBaselines.all() as unknown as PortBaselineRow[]) {
+      for (const kind of PORT_COUNTER_KINDS) {
+        const value = row[kind];
+        if (value !== null) baselines.set(`${IPSET_PREFIX}${kind}:${row.port}`, value);
+      }
+    }
+    return baselines;
   }
 
-  /** Forgets these counters' baselines, by id (the table's key: no scan). */
+  /** Forgets these counters' baselines, by id (the tables' keys: no scan). */
   forgetBaselines(counterIds: readonly string[]): void {
     if (counterIds.length === 0) return;
     inTransaction(this.#db, () => {
-      for (const counterId of counterIds) this.#sql.deleteBaseline.run(counterId);
+      for (const counterId of counterIds) {
+        const counter = portCounterOf(counterId);
+        if (!counter) {
+          this.#sql.deleteBaseline.run(counterId);
+          continue;
+        }
+        this.#sql.forgetPortBaseline.run(counter.port, counter.kind);
+        this.#sql.deleteEmptyPortBaseline.run(counter.port);
+      }
     });
   }
 
