@@ -99,7 +99,7 @@ describe('integers in a query or path take plain decimal digits only', () => {
   test('the API documents its integer parameters with a range, within the safe integers', () => {
     assert.deepEqual(
       params.map(({ method, path, name }) => `${method} ${path} ${name}`),
-      ['POST /api/traffic/history/cleanup days_to_keep'],
+      ['GET /api/traffic/days limit', 'POST /api/traffic/history/cleanup days_to_keep'],
       'a new integer parameter: check that this test covers what it deletes',
     );
     for (const param of params) {
