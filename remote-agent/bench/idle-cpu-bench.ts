@@ -35,7 +35,7 @@ export async function benchIdleCpu(agent: ServerProcess, bare: ServerProcess, pr
   const figure = (value: number) => `${value.toFixed(2)} %`;
   return {
     what: `Agent idle, 10,000 keys, sampling every ${IDLE_SAMPLE_INTERVAL_S} s: CPU over ${Math.round(seconds)} s (% of one core)`,
-    agent: `${figure(agentOwn)} (+ ${figure(agentChildren)} in nft)`,
+    agent: `${figure(agentOwn)} (+ ${figure(agentChildren)} in its ipset save)`,
     baseline: `${figure(bareOwn)} (idle bare node:http)`,
     checked: figure(agentOwn + agentChildren),
     target: 'report it',
