@@ -59,16 +59,36 @@ export function stripComments(text) {
   let kept = 0;
   let at = 0;
   const end = text.length;
+  // The next backslash at or after `at` (Infinity: none), found once and kept until passed.
+  let backslash = -1;
+  const nextBackslash = () => {
+    const found = text.indexOf('\\', at);
+    return found < 0 ? Infinity : found;
+  };
   while (at < end) {
     const code = text.charCodeAt(at);
     if (code === QUOTE || code === APOSTROPHE) {
+      // To the closing quote, stepping over each backslash and the character after it.
+      const quote = code === QUOTE ? '"' : "'";
       at += 1;
-      while (at < end) {
-        const inner = text.charCodeAt(at);
-        if (inner === code) break;
-        at += inner === BACKSLASH ? 2 : 1;
+      // The closing quote (Infinity: none), searched again only once passed, as the backslash is.
+      let close = -1;
+      for (;;) {
+        if (backslash < at) backslash = nextBackslash();
+        if (close < at) {
+          const found = text.indexOf(quote, at);
+          close = found < 0 ? Infinity : found;
+        }
+        if (close < backslash) {
+          at = close + 1;
+          break;
+        }
+        if (backslash === Infinity) {
+          at = end;
+          break;
+        }
+        at = backslash + 2;
       }
-      at += 1;
     } else if (code === BACKSLASH) {
       // Outside strings too, the character after a backslash is kept as it is.
       at += 2;
