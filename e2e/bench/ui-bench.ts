@@ -54,8 +54,18 @@ try {
   let installedMs = 0;
   const deployStarted = performance.now();
   // The last step's end is when the agent answered; the rest of the deploy is the first sync.
-  const [, deployMs] = await timed(() => core.deploy.deploy('bench', {}, (step) => step.state === 'done' && (installedMs = performance.now() - deployStarted)));
+  // Each step's time, for the progress lines: where the install and start go.
+  const stepMs: string[] = [];
+  let stepStarted = deployStarted;
+  const onStep = (step: { step: string; state: string }) => {
+    if (step.state === 'started') stepStarted = performance.now();
+    if (step.state !== 'done') return;
+    installedMs = performance.now() - deployStarted;
+    stepMs.push(`${step.step} ${ms(performance.now() - stepStarted)}`);
+  };
+  const [, deployMs] = await timed(() => core.deploy.deploy('bench', {}, onStep));
   const firstSyncMs = deployMs - installedMs;
+  progress(`deploy steps: ${stepMs.join(', ')}; then the first sync ${ms(firstSyncMs)}`);
   progress('a sync pass with nothing new');
   const [, resyncMs] = await timed(() => core.fleet.sync('bench'));
   const [, listMs] = await timed(() => core.keys.list('bench'));

@@ -162,6 +162,7 @@ export const getTrafficDays = endpoint({
   method: 'GET', path: '/api/traffic/days', tag,
   summary: 'Daily rows of every key since a day, paged by a cursor (beyond the spec): a console fills its cache in a few calls',
   querystring: TrafficDaysQuery, response: TrafficDaysPage, errors: { ...commonErrors, 400: TrafficDaysBadRequest },
+  plainJson: true,
 });
 
 export const resetKeyTrafficHistory = endpoint({

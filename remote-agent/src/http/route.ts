@@ -26,11 +26,13 @@ export function route<E extends EndpointDefinition>(app: AnyFastify, definition:
     schema: endpointSchema(definition),
     ...(definition.bodyLimitBytes !== undefined && { bodyLimit: definition.bodyLimitBytes }),
     // Fastify calls it with the request it validated against these schemas, and the reply.
-    handler: (successStatus === undefined
+    handler: (successStatus === undefined && !definition.plainJson
       ? handler
       : async (request: EndpointRequest<E>, reply: FastifyReply) => {
           const answer = await handler(request);
-          void reply.code(successStatus);
+          if (successStatus !== undefined) void reply.code(successStatus);
+          // Only this answer: an error thrown above is still written by its own schema.
+          if (definition.plainJson) void reply.serializer(JSON.stringify);
           return answer;
         }) as unknown as RouteHandlerMethod,
   });

@@ -71,4 +71,22 @@ describe('key changes are live at once and reach the config file coalesced', () 
     assert.deepEqual(disagreements(keys, `127.0.0.1:${agent().xrayApiPort}`), []);
     assert.equal((await agent().get('/api/system/xray/config-status')).body.data.in_sync, true);
   });
+
+  test('a start with Xray down writes and tests the file once, not again to start Xray from the same text', async () => {
+    const xrayPid = agent().xrayPid();
+    await agent().stop('SIGTERM');
+    if (xrayPid !== undefined) process.kill(xrayPid, 'SIGKILL');
+    const drafts: string[] = [];
+    const watcher = watch(agent().dataDir, (event, name) => {
+      if (event === 'rename' && name === 'xray-config.json.new.json') drafts.push(name);
+    });
+    try {
+      await agent().launch();
+      assert.equal((await agent().get('/api/system/xray/config-status')).body.data.in_sync, true);
+    } finally {
+      watcher.close();
+    }
+    // A draft is created, then renamed over the file: two events per write.
+    assert.equal(drafts.length, 2, `${drafts.length / 2} drafts written at start`);
+  });
 });

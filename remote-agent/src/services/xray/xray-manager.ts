@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { SerialQueue } from '../../lib/coalesce.ts';
 import { DeferredWrite } from '../../lib/deferred-write.ts';
 import { renameSynced, writeSynced } from '../../lib/durable-file.ts';
@@ -125,6 +125,8 @@ export class XrayManager {
   /** Inbounds whose config Xray refuses (`-test` fails with them alone), by tag: left out of the file, which stays valid. */
   readonly #rejected = new Map<string, string>();
   #lastApply: ApplyOutcome | null = null;
+  /** The text last written after `-test` accepted it, and which binary tested it. */
+  #written: { text: string; binary: string } | undefined;
   /** The batch that key changes join until it starts. */
   #openBatch: KeyChangeBatch | undefined;
 
@@ -547,7 +549,13 @@ export class XrayManager {
     config.inbounds = [...this.#dueInFile(expected).values()].filter((inbound) => !this.#rejected.has(inbound.tag));
     // Xray picks the format from the extension (core/config.go:82-95): the draft keeps `.json`.
     const draft = `${configPath}.new.json`;
-    await writeSynced(draft, `${JSON.stringify(config, null, 2)}\n`, 0o600);
+    const text = `${JSON.stringify(config, null, 2)}\n`;
+    // A start writes the file, then starts Xray, which writes it again: the same text, already
+    // tested by the same binary and still on disk, is not written and tested a second time.
+    const binary = await binaryIdentity(cli.bin);
+    if (this.#written?.text === text && this.#written.binary === binary && (await readFile(configPath, 'utf8').catch(() => undefined)) === text) return;
+    this.#written = undefined;
+    await writeSynced(draft, text, 0o600);
     if (await cli.isInstalled()) {
       const test = await cli.testConfig(draft);
       if (!test.ok) {
@@ -556,6 +564,7 @@ export class XrayManager {
       }
     }
     await renameSynced(draft, configPath);
+    if (binary !== '') this.#written = { text, binary };
   }
 
   #expectedInbounds(): Map<string, XrayInbound> {
@@ -616,4 +625,10 @@ function diffTags(expected: Map<string, XrayInbound>, actualTags: readonly strin
   const missing = [...expected.keys()].filter((tag) => !actual.has(tag));
   const extra = actualTags.filter((tag) => isKeyportTag(tag) && !expected.has(tag));
   return { in_sync: missing.length === 0 && extra.length === 0, missing_inbounds: missing, extra_inbounds: extra, changed_inbounds: [] };
+}
+
+/** The binary's inode, size and change time ("" when it is missing): a new binary tests again. */
+async function binaryIdentity(bin: string): Promise<string> {
+  const info = await stat(bin).catch(() => undefined);
+  return info === undefined ? '' : `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
 }

@@ -39,77 +39,102 @@ export function formatsOf(files, formatFlag) {
   });
 }
 
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
+const BACKSLASH = 0x5c;
+const HASH = 0x23;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+
 /**
  * infra/conf/json/reader.go: drops `//`, `#` and `/* *\/` comments outside strings (keeping the
  * newlines), as DecodeJSONConfig does for local files and stdin (infra/conf/serial/loader.go:48).
+ * Xray treats '...' as it treats "..."; a backslash keeps the character after it, in strings and
+ * out. One pass by index, copying the text between comments in slices: a 10 MB config is read in
+ * tens of ms, as Go's reader does, where building it a character at a time took seconds.
  */
 export function stripComments(text) {
-  let out = '';
-  let state = 'content';
-  // The quote that opened the string being read: Xray treats '...' as it treats "...".
-  let quote = '';
-  for (const char of text) {
-    switch (state) {
-      case 'content':
-        if (char === '"' || char === "'") {
-          state = 'string';
-          quote = char;
-        } else if (char === '\\') state = 'escape';
-        else if (char === '#') state = 'comment';
-        else if (char === '/') state = 'slash';
-        if (state === 'comment' || state === 'slash') continue;
-        out += char;
-        break;
-      case 'escape':
-        state = 'content';
-        out += char;
-        break;
-      case 'string':
-        if (char === quote) state = 'content';
-        else if (char === '\\') state = 'stringEscape';
-        out += char;
-        break;
-      case 'stringEscape':
-        state = 'string';
-        out += char;
-        break;
-      case 'comment':
-        if (char === '\n') {
-          state = 'content';
-          out += '\n';
+  const parts = [];
+  // Text from `kept` up to `at` is copied as it is; comments end a copied slice.
+  let kept = 0;
+  let at = 0;
+  const end = text.length;
+  // The next backslash at or after `at` (Infinity: none), found once and kept until passed.
+  let backslash = -1;
+  const nextBackslash = () => {
+    const found = text.indexOf('\\', at);
+    return found < 0 ? Infinity : found;
+  };
+  while (at < end) {
+    const code = text.charCodeAt(at);
+    if (code === QUOTE || code === APOSTROPHE) {
+      // To the closing quote, stepping over each backslash and the character after it.
+      const quote = code === QUOTE ? '"' : "'";
+      at += 1;
+      // The closing quote (Infinity: none), searched again only once passed, as the backslash is.
+      let close = -1;
+      for (;;) {
+        if (backslash < at) backslash = nextBackslash();
+        if (close < at) {
+          const found = text.indexOf(quote, at);
+          close = found < 0 ? Infinity : found;
         }
-        break;
-      case 'slash':
-        if (char === '/') state = 'comment';
-        else if (char === '*') state = 'multi';
-        else {
-          state = 'content';
-          out += `/${char}`;
+        if (close < backslash) {
+          at = close + 1;
+          break;
         }
-        break;
-      case 'multi':
-        if (char === '*') state = 'multiStar';
-        else if (char === '\n') out += '\n';
-        break;
-      case 'multiStar':
-        if (char === '/') state = 'content';
-        else if (char === '\n') {
-          state = 'multi';
-          out += '\n';
-        } else if (char !== '*') state = 'multi';
-        break;
-    }
+        if (backslash === Infinity) {
+          at = end;
+          break;
+        }
+        at = backslash + 2;
+      }
+    } else if (code === BACKSLASH) {
+      // Outside strings too, the character after a backslash is kept as it is.
+      at += 2;
+    } else if (code === HASH || (code === SLASH && text.charCodeAt(at + 1) === SLASH)) {
+      parts.push(text.slice(kept, at));
+      const newline = text.indexOf('\n', at);
+      kept = at = newline < 0 ? end : newline;
+    } else if (code === SLASH && text.charCodeAt(at + 1) === STAR) {
+      parts.push(text.slice(kept, at));
+      const close = text.indexOf('*/', at + 2);
+      const stop = close < 0 ? end : close;
+      // The comment's newlines stay, so later lines keep their numbers.
+      for (let newline = text.indexOf('\n', at + 2); newline >= 0 && newline < stop; newline = text.indexOf('\n', newline + 1)) parts.push('\n');
+      kept = at = close < 0 ? end : close + 2;
+    } else if (code === SLASH) {
+      // A lone slash at the very end is dropped; before anything else, both are kept unread.
+      if (at + 1 >= end) {
+        parts.push(text.slice(kept, at));
+        kept = at = end;
+      } else at += 2;
+    } else at += 1;
   }
-  return out;
+  parts.push(text.slice(kept, end));
+  return parts.join('');
 }
 
 /**
  * DecodeJSONConfig (infra/conf/serial/loader.go:48-71): comments dropped, then one JSON value.
- * Node's parser wording stands in for Go's; the line and char come from the offset where the
- * text stops being JSON, counted like findOffset (loader.go:21-40).
+ * Text that is one JSON value throughout (the configs Keyport writes) decodes the same either way,
+ * so only text JSON.parse refuses is scanned for where its first value ends.
  */
 export function decodeJson(text) {
   const stripped = stripComments(text);
+  try {
+    return JSON.parse(stripped);
+  } catch {
+    return decodeFirstValue(stripped);
+  }
+}
+
+/**
+ * json.Decoder.Decode on comment-free text: its first value. Node's parser wording stands in for
+ * Go's; the line and char come from the offset where the text stops being JSON, counted like
+ * findOffset (loader.go:21-40).
+ */
+export function decodeFirstValue(stripped) {
   const scanned = scanFirstValue(stripped);
   // json.Decoder.Decode reads the first value only: whatever follows it is never looked at.
   const first = scanned.error ? stripped : stripped.slice(0, scanned.end);
