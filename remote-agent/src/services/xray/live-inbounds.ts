@@ -50,8 +50,14 @@ export class LiveInbounds {
     }
   }
 
-  listTags(): Promise<string[]> {
-    return this.#cli.listInboundTags();
+  /** The tags Xray serves; an API that stopped answering (an Xray dying under it) is XrayApiDownError. */
+  async listTags(): Promise<string[]> {
+    try {
+      return await this.#cli.listInboundTags();
+    } catch (error) {
+      await this.#requireAnswering(error);
+      throw error;
+    }
   }
 
   /** A batch failed somewhere: take out what it left behind and add its inbounds one at a time. */
