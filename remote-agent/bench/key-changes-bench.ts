@@ -3,7 +3,8 @@
  * The real agent with the stand-in Xray (its API commands are real processes) and real iptables in
  * the namespace. Creating keys 9,501–10,000 one by one (16 at a time) against keys 1–500 on an
  * empty agent, and one POST /api/keys/bulk of 1,000 names on the agent then holding 10,000 keys.
- * Every phase has a deadline; the whole run takes a few minutes.
+ * Every phase has a deadline; the whole run takes a few minutes. With BENCH_AGENT_CPU_PROF=DIR
+ * every agent it starts writes a CPU profile into DIR.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -139,6 +140,8 @@ async function withAgent<T>(dataDir: string, seeded: number | undefined, run: (a
     // Sampling and reconciling stay out of the way; the figures are the key changes alone.
     sampleIntervalSeconds: 3600,
     startTimeoutMs: seeded === undefined ? 30_000 : START_TIMEOUT_MS,
+    // BENCH_AGENT_CPU_PROF=DIR: each agent writes a V8 CPU profile there when it stops.
+    nodeFlags: process.env.BENCH_AGENT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_AGENT_CPU_PROF}`] : [],
   });
   try {
     return await run(agent);

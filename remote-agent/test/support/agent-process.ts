@@ -29,6 +29,8 @@ export interface AgentOptions {
   startTimeoutMs?: number;
   /** RLIMIT_NOFILE the agent starts under (through prlimit), as a service manager would set it. */
   openFilesLimit?: { soft: number; hard: number };
+  /** Flags for the agent's Node itself, before its entry (e.g. `--cpu-prof` when profiling a bench). */
+  nodeFlags?: string[];
 }
 
 export interface ApiResponse<T = any> {
@@ -90,7 +92,7 @@ export class AgentProcess {
     const env: NodeJS.ProcessEnv = { ...process.env, KEYPORT_LOG_LEVEL: this.options.logLevel ?? 'warn', ...this.options.env };
     if (this.options.apiKey) env.KEYPORT_API_KEY = this.options.apiKey;
     else delete env.KEYPORT_API_KEY;
-    const command = [process.execPath, this.options.entry ?? join(REPO, 'remote-agent/src/main.ts'), ...flags];
+    const command = [process.execPath, ...(this.options.nodeFlags ?? []), this.options.entry ?? join(REPO, 'remote-agent/src/main.ts'), ...flags];
     const limit = this.options.openFilesLimit;
     // prlimit execs the agent, so the child's pid stays the agent's.
     if (limit) command.unshift('prlimit', `--nofile=${limit.soft}:${limit.hard}`, '--');

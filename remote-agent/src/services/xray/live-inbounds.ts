@@ -1,6 +1,9 @@
 import { API_BATCH_SIZE, XrayApiError, type XrayCli } from './xray-cli.ts';
 import type { XrayInbound } from './xray-config.ts';
 
+/** `xray api adi` commands in flight at once for one add (a bulk create, a restart's inbounds). */
+const ADDS_AT_ONCE = 4;
+
 /** The running Xray's API does not answer: only a restart can bring the keys back. */
 export class XrayApiDownError extends Error {}
 
@@ -21,18 +24,34 @@ export class LiveInbounds {
   /**
    * Adds the inbounds and returns those that failed. Xray stores a handler before starting it
    * (app/proxyman/inbound/inbound.go:39-58 at v26.7.28): an inbound whose listen fails stays listed
-   * though it serves nothing, so each failed tag is removed again.
+   * though it serves nothing, so each failed tag is removed again. Up to ADDS_AT_ONCE commands run
+   * at a time: each is its own `xray api` process and connection, and Xray serves each call on its
+   * own goroutine under the handler manager's lock (inbound.go:40), so disjoint batches cannot
+   * interfere, and the processes' start-up no longer adds up batch after batch.
    */
   async add(inbounds: readonly XrayInbound[]): Promise<FailedInbounds> {
     const failed: FailedInbounds = new Map();
-    for (const batch of chunks(inbounds, API_BATCH_SIZE)) {
-      try {
-        await this.#cli.addInbounds(batch);
-      } catch (error) {
-        await this.#requireAnswering(error);
-        for (const [tag, output] of await this.#addOneByOne(batch)) failed.set(tag, output);
+    const batches = chunks(inbounds, API_BATCH_SIZE);
+    let next = 0;
+    let stopped = false;
+    const addBatches = async () => {
+      for (let batch = batches[next++]; batch && !stopped; batch = batches[next++]) {
+        try {
+          await this.#cli.addInbounds(batch);
+        } catch (error) {
+          await this.#requireAnswering(error).catch((down: unknown) => {
+            stopped = true;
+            throw down;
+          });
+          for (const [tag, output] of await this.#addOneByOne(batch)) failed.set(tag, output);
+        }
       }
-    }
+    };
+    // Once the API is down no runner starts another batch, and each ends before the error is
+    // thrown: nothing is left adding behind the caller's back.
+    const runs = await Promise.allSettled(Array.from({ length: Math.min(ADDS_AT_ONCE, batches.length) }, addBatches));
+    const rejected = runs.find((run) => run.status === 'rejected');
+    if (rejected) throw rejected.reason;
     return failed;
   }
 

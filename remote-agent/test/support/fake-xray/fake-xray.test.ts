@@ -690,6 +690,25 @@ describe('api', () => {
     }
   });
 
+  test('api: adi commands from several processes at once each add their own inbounds, all serving', async () => {
+    const apiPort = await freePort();
+    const api = `${HOST}:${apiPort}`;
+    const instance = await startXray(writeConfig(goodConfig(apiPort, [])), { port: apiPort });
+    try {
+      const batches = await Promise.all(
+        [0, 1, 2, 3].map(async (batch) => Promise.all([0, 1, 2].map(async (index) => goodInbound(`key-${batch}-${index}`, await freePort())))),
+      );
+      const results = await Promise.all(batches.map((inbounds) => runXray(['api', 'adi', '-s', api], { input: JSON.stringify({ inbounds }) })));
+      for (const result of results) assert.equal(result.code, 0, result.stderr);
+      const listed = await runXray(['api', 'lsi', '-s', api, '--isOnlyTags=true']);
+      const tags = (JSON.parse(listed.stdout) as Json).inbounds.map((entry: Json) => entry.tag).sort();
+      assert.deepEqual(tags, batches.flat().map((inbound) => inbound.tag).sort());
+      for (const inbound of batches.flat()) (await openConnection(inbound.port)).destroy();
+    } finally {
+      await instance.stop();
+    }
+  });
+
   test('api: without HandlerService in api.services calls are Unimplemented', async () => {
     const apiPort = await freePort();
     const config = goodConfig(apiPort, []);

@@ -63,6 +63,7 @@ class Instance {
   /** Tagged handlers in insertion order (Go's map order is random; see listHandlers). */
   #tagged = new Map();
   #untagged = [];
+  #managerTurn = Promise.resolve();
   #running = false;
   #sockets = new Set();
   #control;
@@ -206,12 +207,24 @@ class Instance {
       if (!this.#built.api?.handlerService) {
         return { error: { code: 'Unimplemented', desc: `unknown service ${HANDLER_SERVICE}` } };
       }
-      return await this.#handle(JSON.parse(line));
+      return await this.#underManagerLock(() => this.#handle(JSON.parse(line)));
     } catch (error) {
       if (!(error instanceof XrayError)) throw error;
       // A Go error that is not a gRPC status reaches the client as code Unknown.
       return { error: { code: 'Unknown', desc: error.message } };
     }
+  }
+
+  /**
+   * The inbound manager's lock (app/proxyman/inbound/inbound.go:40, 78, 94: Lock, Lock, RLock): each
+   * API call is served on a goroutine of its own, but AddHandler holds the lock through the
+   * handler's Start (the listen), and RemoveHandler and ListHandlers wait for it. So calls from
+   * concurrent `xray api` processes take effect one at a time, never interleaved mid-listen.
+   */
+  #underManagerLock(work) {
+    const turn = this.#managerTurn.then(work);
+    this.#managerTurn = turn.catch(() => {});
+    return turn;
   }
 
   async #handle(request) {
