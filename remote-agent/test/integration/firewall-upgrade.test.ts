@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { addPortLines, jumpRules, restoreScript } from '../../src/services/firewall/iptables-rules.ts';
 import { legacyCounters, readLegacy } from '../../src/services/firewall/legacy-chains.ts';
 import { parseTable } from '../../src/services/firewall/nft-rules.ts';
+import type { Logger } from '../../src/lib/logger.ts';
 import { PortFirewall } from '../../src/services/firewall/port-firewall.ts';
 import { Sampler } from '../../src/services/sampler.ts';
 import { KeyStore } from '../../src/services/store/key-store.ts';
@@ -16,7 +17,7 @@ import { tempDatabase } from '../unit/temp-db.ts';
 import { agentSets, removeAgentChains } from '../support/firewall.ts';
 
 const RANGE = { from: 12101, to: 12110 };
-const silent = { info() {}, warn() {}, error() {} };
+const silent: Logger = { info() {}, warn() {}, error() {} };
 const FAMILIES = ['iptables', 'ip6tables'] as const;
 
 /** The chains, jumps and rules exactly as the agent before nftables made them. */
@@ -65,89 +66,129 @@ function useLegacyIptables(): () => void {
   };
 }
 
+interface UpgradeFixture {
+  keys: KeyStore;
+  traffic: TrafficStore;
+  open: { id: string; port: number };
+  disabled: { id: string; port: number };
+  /** A sampler on the fresh accounting, as a starting agent makes it. */
+  newSampler(log?: Logger): { firewall: PortFirewall; sampler: Sampler };
+}
+
+/** Two keys in `range` (one to be disabled), a sink listening on the open one's port; the agent's firewall removed after. */
+function upgradeFixture(range: { from: number; to: number }, setUp: () => void = () => {}, tearDown: () => void = () => {}): UpgradeFixture {
+  const { db } = tempDatabase();
+  const keys = new KeyStore(db);
+  const traffic = new TrafficStore(db);
+  let sink: Server;
+  const fixture: UpgradeFixture = {
+    keys,
+    traffic,
+    open: { id: 'open', port: 0 },
+    disabled: { id: 'disabled', port: 0 },
+    newSampler(log = silent) {
+      const firewall = new PortFirewall(log, range);
+      return { firewall, sampler: new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent }) };
+    },
+  };
+
+  before(async () => {
+    setUp();
+    removeAgentChains();
+    for (const key of [fixture.open, fixture.disabled]) {
+      key.port = keys.create({ id: key.id, name: key.id, uuid: `uuid-${key.id}`, createdAtMs: 0 }, range, () => false).port;
+    }
+    sink = createServer((socket) => {
+      socket.resume();
+      socket.on('end', () => socket.end());
+    });
+    await new Promise<void>((resolve) => sink.listen({ port: fixture.open.port, host: '::', ipv6Only: false }, resolve));
+  });
+
+  after(async () => {
+    removeAgentChains();
+    tearDown();
+    await new Promise((resolve) => sink.close(resolve));
+  });
+  return fixture;
+}
+
+/**
+ * The move of the old accounting's counters, whichever it was: 200 KB the old agent recorded, 400
+ * KB over both families it never saw, then 200 KB on the sets. Each is counted once.
+ */
+async function assertMovedOnce(fixture: UpgradeFixture, old: { seed: (ports: Array<{ port: number; blocked: boolean }>) => void; counters: () => Promise<Map<string, number>>; assertGone: () => void; log?: Logger }) {
+  const { open, disabled, traffic } = fixture;
+  old.seed([{ port: open.port, blocked: false }, { port: disabled.port, blocked: true }]);
+  // What the old agent saw and recorded in its last cycle...
+  await send('127.0.0.1', open.port, 200_000);
+  fixture.newSampler().sampler.absorbRetired(await old.counters());
+  assertAbout(traffic.totals(open.id).totalRxBytes, 200_000, 'recorded by the old agent');
+  // ...and what moved after it, over both families, before the new agent started.
+  await send('127.0.0.1', open.port, 300_000);
+  await send('::1', open.port, 100_000);
+
+  const { firewall, sampler } = fixture.newSampler(old.log);
+  await firewall.prepare(sampler);
+  assert.equal(firewall.available, true, firewall.unavailableReason ?? '');
+  assertAbout(traffic.totals(open.id).totalRxBytes, 600_000, 'after the move');
+  old.assertGone();
+  assert.deepEqual([...traffic.loadBaselines().keys()].filter((id) => !id.startsWith('ipset:')), [], 'the old baselines went with the old accounting');
+  const sets = agentSets();
+  assert.deepEqual(sets.rx, [open.port, disabled.port].sort((a, b) => a - b), 'the old ports are counted in the sets');
+  assert.deepEqual(sets.blocked, [disabled.port], 'and the disabled key stays blocked');
+
+  // The sets count from the move on, once.
+  await send('::1', open.port, 150_000);
+  await send('127.0.0.1', open.port, 50_000);
+  assert.equal((await sampler.cycle()).ok, true);
+  assertAbout(traffic.totals(open.id).totalRxBytes, 800_000, 'after the first cycle on ipset');
+  assert.ok(traffic.totals(open.id).totalTxBytes > 0);
+}
+
+async function assertRestartCountsNothing(fixture: UpgradeFixture) {
+  const before = fixture.traffic.totals(fixture.open.id).totalRxBytes;
+  const { firewall, sampler } = fixture.newSampler();
+  await firewall.prepare(sampler);
+  assert.equal((await sampler.cycle()).ok, true);
+  assert.equal(fixture.traffic.totals(fixture.open.id).totalRxBytes, before);
+}
+
 for (const backend of ['nf_tables', 'legacy'] as const) {
   describe(`upgrading from the iptables chains (iptables ${backend}) to the ipset sets`, { skip: backend === 'legacy' && !existsSync('/usr/sbin/xtables-legacy-multi') && 'no iptables-legacy here' }, () => {
-    const { db } = tempDatabase();
     let restorePath = () => {};
-    const keys = new KeyStore(db);
-    const traffic = new TrafficStore(db);
-    let open: { id: string; port: number };
-    let disabled: { id: string; port: number };
-    let sink: Server;
-    const samplerNow = () => new Sampler({ firewall: new PortFirewall(silent, RANGE), keys, traffic, intervalMs: 10_000, log: silent });
+    const fixture = upgradeFixture(
+      RANGE,
+      () => {
+        if (backend === 'legacy') restorePath = useLegacyIptables();
+        assert.match(execFileSync('iptables', ['--version'], { encoding: 'utf8' }), new RegExp(`\\(${backend}\\)`));
+      },
+      () => restorePath(),
+    );
 
-    before(async () => {
-      if (backend === 'legacy') restorePath = useLegacyIptables();
-      assert.match(execFileSync('iptables', ['--version'], { encoding: 'utf8' }), new RegExp(`\\(${backend}\\)`));
-      removeAgentChains();
-      for (const id of ['open', 'disabled']) {
-        const port = keys.create({ id, name: id, uuid: `uuid-${id}`, createdAtMs: 0 }, RANGE, () => false).port;
-        if (id === 'open') open = { id, port };
-        else disabled = { id, port };
-      }
-      sink = createServer((socket) => {
-        socket.resume();
-        socket.on('end', () => socket.end());
-      });
-      await new Promise<void>((resolve) => sink.listen({ port: open.port, host: '::', ipv6Only: false }, resolve));
-    });
+    test('bytes the old chains counted, recorded or not yet, are kept once; the chains go', () =>
+      assertMovedOnce(fixture, {
+        seed: seedOldChains,
+        counters: async () => legacyCounters(await readLegacy()),
+        assertGone: () => {
+          assert.doesNotMatch(execFileSync('iptables-save', ['-t', 'filter'], { encoding: 'utf8' }), /KEYPORT_(IN|OUT)/);
+          assert.doesNotMatch(execFileSync('ip6tables-save', ['-t', 'filter'], { encoding: 'utf8' }), /KEYPORT_(IN|OUT)/);
+        },
+      }));
 
-    after(async () => {
-      removeAgentChains();
-      restorePath();
-      await new Promise((resolve) => sink.close(resolve));
-    });
-
-    test('bytes the old chains counted, recorded or not yet, are kept once; the chains go', async () => {
-      seedOldChains([{ port: open.port, blocked: false }, { port: disabled.port, blocked: true }]);
-      // What the old agent saw and recorded in its last cycle...
-      await send('127.0.0.1', open.port, 200_000);
-      samplerNow().absorbRetired(legacyCounters(await readLegacy()));
-      assertAbout(traffic.totals(open.id).totalRxBytes, 200_000, 'recorded by the old agent');
-      // ...and what moved after it, over both families, before the new agent started.
-      await send('127.0.0.1', open.port, 300_000);
-      await send('::1', open.port, 100_000);
-
-      const firewall = new PortFirewall(silent, RANGE);
-      const sampler = new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent });
-      await firewall.prepare(sampler);
-      assert.equal(firewall.available, true);
-      assertAbout(traffic.totals(open.id).totalRxBytes, 600_000, 'after the move');
-      assert.doesNotMatch(execFileSync('iptables-save', ['-t', 'filter'], { encoding: 'utf8' }), /KEYPORT_(IN|OUT)/);
-      assert.doesNotMatch(execFileSync('ip6tables-save', ['-t', 'filter'], { encoding: 'utf8' }), /KEYPORT_(IN|OUT)/);
-      assert.deepEqual([...traffic.loadBaselines().keys()].filter((id) => /^v[46]:/.test(id)), [], 'the old baselines went with the chains');
-      const sets = agentSets();
-      assert.deepEqual(sets.rx, [open.port, disabled.port].sort((a, b) => a - b), 'the old ports are counted in the sets');
-      assert.deepEqual(sets.blocked, [disabled.port], 'and the disabled key stays blocked');
-
-      // The sets count from the move on, once.
-      await send('::1', open.port, 150_000);
-      await send('127.0.0.1', open.port, 50_000);
-      assert.equal((await sampler.cycle()).ok, true);
-      assertAbout(traffic.totals(open.id).totalRxBytes, 800_000, 'after the first cycle on ipset');
-      assert.ok(traffic.totals(open.id).totalTxBytes > 0);
-    });
-
-    test('a restart after the move counts nothing again', async () => {
-      const before = traffic.totals(open.id).totalRxBytes;
-      const firewall = new PortFirewall(silent, RANGE);
-      const sampler = new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent });
-      await firewall.prepare(sampler);
-      assert.equal((await sampler.cycle()).ok, true);
-      assert.equal(traffic.totals(open.id).totalRxBytes, before);
-    });
+    test('a restart after the move counts nothing again', () => assertRestartCountsNothing(fixture));
 
     test('a start that stopped between recording the old counters and removing the chains counts them once', async () => {
+      const { traffic, open } = fixture;
       const start = traffic.totals(open.id).totalRxBytes;
       // The old chains, counting, as a crash before their removal leaves them; recorded once...
       removeAgentChains();
       seedOldChains([{ port: open.port, blocked: false }]);
       await send('127.0.0.1', open.port, 100_000);
-      const sampler = samplerNow();
-      sampler.absorbRetired(legacyCounters(await readLegacy()));
+      fixture.newSampler().sampler.absorbRetired(legacyCounters(await readLegacy()));
       // ...then the new agent starts over chains whose counters it has already recorded.
-      const firewall = new PortFirewall(silent, RANGE);
-      await firewall.prepare(new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent }));
+      const { firewall, sampler } = fixture.newSampler();
+      await firewall.prepare(sampler);
       assertAbout(traffic.totals(open.id).totalRxBytes - start, 100_000, 'recorded once');
     });
   });
@@ -192,84 +233,31 @@ const tableExists = () => {
 };
 
 describe('upgrading from the nftables table to the ipset sets', () => {
-  const RANGE6 = { from: 12111, to: 12120 };
-  const { db } = tempDatabase();
-  const keys = new KeyStore(db);
-  const traffic = new TrafficStore(db);
-  let open: { id: string; port: number };
-  let disabled: { id: string; port: number };
-  let sink: Server;
+  const fixture = upgradeFixture({ from: 12111, to: 12120 });
   const warnings: string[] = [];
-  const log = { info() {}, warn: (message: string) => warnings.push(message), error() {} };
-  const samplerNow = () => new Sampler({ firewall: new PortFirewall(silent, RANGE6), keys, traffic, intervalMs: 10_000, log: silent });
+  const log: Logger = { info() {}, warn: (message) => void warnings.push(message), error() {} };
 
-  before(async () => {
-    removeAgentChains();
-    for (const id of ['open', 'disabled']) {
-      const port = keys.create({ id, name: id, uuid: `uuid-${id}`, createdAtMs: 0 }, RANGE6, () => false).port;
-      if (id === 'open') open = { id, port };
-      else disabled = { id, port };
-    }
-    sink = createServer((socket) => {
-      socket.resume();
-      socket.on('end', () => socket.end());
-    });
-    await new Promise<void>((resolve) => sink.listen({ port: open.port, host: '::', ipv6Only: false }, resolve));
-  });
+  test('bytes the table counted, recorded or not yet, are kept once; the table goes', () =>
+    assertMovedOnce(fixture, {
+      seed: seedOldTable,
+      counters: async () => oldTableCounters(),
+      assertGone: () => assert.equal(tableExists(), false, 'the table is gone'),
+      log,
+    }));
 
-  after(async () => {
-    removeAgentChains();
-    await new Promise((resolve) => sink.close(resolve));
-  });
-
-  test('bytes the table counted, recorded or not yet, are kept once; the table goes', async () => {
-    seedOldTable([{ port: open.port, blocked: false }, { port: disabled.port, blocked: true }]);
-    // What the old agent saw and recorded in its last cycle...
-    await send('127.0.0.1', open.port, 200_000);
-    samplerNow().absorbRetired(oldTableCounters());
-    assertAbout(traffic.totals(open.id).totalRxBytes, 200_000, 'recorded by the old agent');
-    // ...and what moved after it, over both families, before the new agent started.
-    await send('127.0.0.1', open.port, 300_000);
-    await send('::1', open.port, 100_000);
-
-    const firewall = new PortFirewall(log, RANGE6);
-    const sampler = new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent });
-    await firewall.prepare(sampler);
-    assert.equal(firewall.available, true, firewall.unavailableReason ?? '');
-    assertAbout(traffic.totals(open.id).totalRxBytes, 600_000, 'after the move');
-    assert.equal(tableExists(), false, 'the table is gone');
-    assert.deepEqual([...traffic.loadBaselines().keys()].filter((id) => !id.startsWith('ipset:')), [], 'its baselines went with it');
-    const sets = agentSets();
-    assert.deepEqual(sets.rx, [open.port, disabled.port].sort((a, b) => a - b), 'its ports are counted in the sets');
-    assert.deepEqual(sets.blocked, [disabled.port], 'and the disabled key stays blocked');
-
-    await send('::1', open.port, 150_000);
-    await send('127.0.0.1', open.port, 50_000);
-    assert.equal((await sampler.cycle()).ok, true);
-    assertAbout(traffic.totals(open.id).totalRxBytes, 800_000, 'after the first cycle on ipset');
-    assert.ok(traffic.totals(open.id).totalTxBytes > 0);
-  });
-
-  test('a restart after the move counts nothing again', async () => {
-    const before = traffic.totals(open.id).totalRxBytes;
-    const firewall = new PortFirewall(silent, RANGE6);
-    const sampler = new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent });
-    await firewall.prepare(sampler);
-    assert.equal((await sampler.cycle()).ok, true);
-    assert.equal(traffic.totals(open.id).totalRxBytes, before);
-  });
+  test('a restart after the move counts nothing again', () => assertRestartCountsNothing(fixture));
 
   test('a start that stopped between recording the table\'s counters and removing it counts them once', async () => {
+    const { traffic, open } = fixture;
     const start = traffic.totals(open.id).totalRxBytes;
     // The table stopped and its counters recorded, as a crash of the new agent before removing it leaves it...
     removeAgentChains();
     seedOldTable([{ port: open.port, blocked: false }]);
     await send('127.0.0.1', open.port, 100_000);
     execFileSync('nft', ['-f', '-'], { input: 'flush chain inet keyport input\nflush chain inet keyport output\n' });
-    samplerNow().absorbRetired(oldTableCounters());
+    fixture.newSampler().sampler.absorbRetired(oldTableCounters());
     // ...then the new agent starts again over a table whose counters it has already recorded.
-    const firewall = new PortFirewall(silent, RANGE6);
-    const sampler = new Sampler({ firewall, keys, traffic, intervalMs: 10_000, log: silent });
+    const { firewall, sampler } = fixture.newSampler();
     await firewall.prepare(sampler);
     assertAbout(traffic.totals(open.id).totalRxBytes - start, 100_000, 'recorded once');
     assert.equal(tableExists(), false);
@@ -280,8 +268,8 @@ describe('upgrading from the nftables table to the ipset sets', () => {
   test('a table of another shape is removed, and the log says its counters are lost', async () => {
     removeAgentChains();
     execFileSync('nft', ['-f', '-'], { input: 'add table inet keyport\nadd set inet keyport rx { type inet_service; }\n' });
-    const firewall = new PortFirewall(log, RANGE6);
-    await firewall.prepare(samplerNow());
+    const { firewall, sampler } = fixture.newSampler(log);
+    await firewall.prepare(sampler);
     assert.equal(firewall.available, true);
     assert.equal(tableExists(), false);
     assert.ok(warnings.some((warning) => warning.includes('unreadable')));
