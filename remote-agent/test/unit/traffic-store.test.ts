@@ -90,7 +90,25 @@ describe('TrafficStore.recordCycle', () => {
   test('keeps a raw sample only for cycles that moved bytes', () => {
     const { db, traffic } = setup();
     record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }), delta('b', { newConnections: 1, connections: 1 }));
-    assert.equal(rowCount(db, 'traffic_samples'), 1);
+    assert.deepEqual(traffic.samples('a'), [{ atMs: T0, keyId: 'a', rxBytes: 1, txBytes: 0, connections: 0 }]);
+    assert.deepEqual(traffic.samples('b'), []);
+    assert.deepEqual(plain(db.prepare('SELECT at_ms, samples FROM traffic_sample_cycles').all()), [{ at_ms: T0, samples: 1 }], 'one row for the cycle');
+  });
+
+  test('a cycle\'s samples round-trip through its one row, every key\'s values its own', () => {
+    const { db, keys, traffic } = setup();
+    const uuid = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    keys.create({ id: uuid, name: 'u', uuid: 'uuid-u', createdAtMs: 0 }, { from: 10001, to: 10010 }, () => false);
+    const big = Number.MAX_SAFE_INTEGER;
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1, txBytes: 2, connections: 3 }), delta('b', { rxBytes: big, txBytes: 0 }), delta(uuid, { txBytes: 300, connections: 2 }));
+    record(traffic, '2025-08-05', T0 + 5000, delta('a', { rxBytes: 128, txBytes: 16_384 }));
+    assert.equal(rowCount(db, 'traffic_sample_cycles'), 2);
+    assert.deepEqual(traffic.samples('a'), [
+      { atMs: T0, keyId: 'a', rxBytes: 1, txBytes: 2, connections: 3 },
+      { atMs: T0 + 5000, keyId: 'a', rxBytes: 128, txBytes: 16_384, connections: 0 },
+    ]);
+    assert.deepEqual(traffic.samples('b'), [{ atMs: T0, keyId: 'b', rxBytes: big, txBytes: 0, connections: 0 }]);
+    assert.deepEqual(traffic.samples(uuid), [{ atMs: T0, keyId: uuid, rxBytes: 0, txBytes: 300, connections: 2 }]);
   });
 
   test('a cycle for a key deleted meanwhile writes nothing for it and still records the rest', () => {
@@ -106,7 +124,8 @@ describe('TrafficStore.recordCycle', () => {
     );
     assert.deepEqual(traffic.days('a'), []);
     assert.equal(rowCount(db, 'daily_traffic'), 1);
-    assert.equal(rowCount(db, 'traffic_samples'), 1);
+    assert.deepEqual(plain(db.prepare('SELECT samples FROM traffic_sample_cycles').all()), [{ samples: 1 }], "b's sample only");
+    assert.equal(traffic.samples('b').length, 1);
     assert.equal(rowCount(db, 'key_totals'), 1);
     assert.equal(traffic.totals('b').totalTxBytes, 5);
     assert.equal(traffic.loadBaselines().get('v4:tx:10002'), 5);
@@ -202,8 +221,20 @@ describe('TrafficStore resets and cleanup', () => {
     assert.deepEqual([totals.liveRxBytes, totals.liveTxBytes], [100, 200]);
     assert.deepEqual([totals.totalRxBytes, totals.totalTxBytes, totals.totalConnections], [0, 0, 0]);
     assert.deepEqual(traffic.days('a'), []);
-    assert.equal(rowCount(db, 'traffic_samples'), 1, "b's sample stays");
+    assert.deepEqual(traffic.samples('a'), [], "a's samples are not its own any more");
+    assert.equal(traffic.samples('b').length, 1, "b's sample stays");
     assert.equal(traffic.days('b').length, 1);
+    record(traffic, '2025-08-05', T0 + 5000, delta('a', { rxBytes: 7 }));
+    assert.deepEqual(traffic.samples('a').map((sample) => sample.rxBytes), [7], 'samples after the reset are its own');
+    assert.equal(rowCount(db, 'traffic_sample_cycles'), 3, 'no packed row was rewritten');
+  });
+
+  test('a deleted key\'s samples are unreadable, even in a cycle it shares with others', () => {
+    const { keys, traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }), delta('b', { rxBytes: 2 }));
+    keys.delete('a');
+    assert.deepEqual(traffic.samples('a'), []);
+    assert.deepEqual(traffic.samples('b').map((sample) => sample.rxBytes), [2]);
   });
 
   test('cleanup deletes days before the cut and samples before the cut time, nothing later', () => {
@@ -221,6 +252,18 @@ describe('TrafficStore resets and cleanup', () => {
       ['2025-08-05', '2025-08-06'],
     );
     assert.deepEqual(traffic.cleanup('2025-08-05', T0), { days: 0, samples: 0 });
+  });
+
+  test('cleanup counts every per-key sample of the cycles it deletes, the cycle at the cut kept', () => {
+    const { traffic } = setup();
+    record(traffic, '2025-08-04', T0 - 10_000, delta('a', { rxBytes: 1 }), delta('b', { rxBytes: 1 }));
+    record(traffic, '2025-08-04', T0 - 5000, delta('a', { rxBytes: 1 }));
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }), delta('b', { txBytes: 1 }));
+    assert.deepEqual(traffic.cleanup('2025-08-01', T0), { days: 0, samples: 3 });
+    assert.deepEqual(traffic.samples('a').map((sample) => sample.atMs), [T0]);
+    assert.equal(traffic.samples('b').length, 1);
+    traffic.pruneSamples(T0 + 1);
+    assert.deepEqual([traffic.samples('a'), traffic.samples('b')], [[], []]);
   });
 });
 

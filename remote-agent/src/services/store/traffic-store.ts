@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { inTransaction, prepareAll, type Statements } from './database.ts';
+import type { KeySample } from './sample-cycles.ts';
+import { SampleStore, type StoredSample } from './sample-store.ts';
 
 /** What one sampling cycle saw for one key: deltas since the previous cycle. */
 export interface KeyCycleDelta {
@@ -123,10 +125,6 @@ const TRAFFIC_SQL = {
   insertDay: `
     INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions)
     SELECT ?5, ?6, ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?5)`,
-  insertSample: `
-    INSERT INTO traffic_samples (key_id, at_ms, rx_bytes, tx_bytes, connections)
-    SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?1)`,
-  insertSampleOfKey: 'INSERT INTO traffic_samples (key_id, at_ms, rx_bytes, tx_bytes, connections) VALUES (?, ?, ?, ?, ?)',
   upsertBaseline: 'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
   // NULL: that counter did not change this cycle, and keeps its value.
   upsertPortBaselines: `
@@ -174,9 +172,7 @@ const TRAFFIC_SQL = {
   resetLive: 'UPDATE key_totals SET live_rx_bytes = 0, live_tx_bytes = 0 WHERE key_id = ?',
   resetTotals: 'UPDATE key_totals SET total_rx_bytes = 0, total_tx_bytes = 0, total_connections = 0 WHERE key_id = ?',
   deleteKeyDays: 'DELETE FROM daily_traffic WHERE key_id = ?',
-  deleteKeySamples: 'DELETE FROM traffic_samples WHERE key_id = ?',
   deleteDaysBefore: 'DELETE FROM daily_traffic WHERE day < ?',
-  deleteSamplesBefore: 'DELETE FROM traffic_samples WHERE at_ms < ?',
 } as const;
 
 const IPSET_PREFIX = 'ipset:';
@@ -203,8 +199,8 @@ function portCounterOf(counterId: string): { kind: PortCounterKind; port: number
 
 /**
  * The deltas by key id: each write then lands next to the previous one in every index keyed by
- * key id (samples by key, the days, the totals), instead of on a random page of each (10,000 sample
- * rows: 45 ms against 105-145 ms). The sampler passes them sorted already; others may not.
+ * key id (the days, the totals), instead of on a random page of each. The sampler passes them
+ * sorted already; others may not.
  */
 function inKeyOrder(deltas: readonly KeyCycleDelta[]): readonly KeyCycleDelta[] {
   for (let index = 1; index < deltas.length; index += 1) {
@@ -217,10 +213,12 @@ function inKeyOrder(deltas: readonly KeyCycleDelta[]): readonly KeyCycleDelta[] 
 export class TrafficStore {
   readonly #db: DatabaseSync;
   readonly #sql: Statements<typeof TRAFFIC_SQL>;
+  readonly #samples: SampleStore;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#sql = prepareAll(db, TRAFFIC_SQL);
+    this.#samples = new SampleStore(db);
   }
 
   /** Writes one sampling cycle in a single transaction: a crash loses the whole cycle or nothing. */
@@ -228,14 +226,16 @@ export class TrafficStore {
     const { atMs, day } = cycle;
     const sql = this.#sql;
     inTransaction(this.#db, () => {
+      const samples: KeySample[] = [];
       for (const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } of inKeyOrder(cycle.deltas)) {
         // A key's totals row lives and dies with it: when the update found it, the key exists.
         const exists = rx + tx + sessions > 0 && Number(sql.addTotals.run(rx, tx, sessions, atMs, keyId).changes) > 0;
         if (Number(sql.addToDay.run(rx, tx, connections, sessions, keyId, day).changes) === 0) {
           sql.insertDay.run(rx, tx, connections, sessions, keyId, day);
         }
-        if (rx + tx > 0) (exists ? sql.insertSampleOfKey : sql.insertSample).run(keyId, atMs, rx, tx, connections);
+        if (rx + tx > 0 && exists) samples.push({ keyId, rxBytes: rx, txBytes: tx, connections });
       }
+      this.#samples.write(atMs, samples);
       this.#writeBaselines(cycle.baselines);
     });
   }
@@ -356,24 +356,35 @@ export class TrafficStore {
     this.#sql.resetLive.run(keyId);
   }
 
-  /** Clears a key's history: lifetime totals, daily rows and samples. Live counters stay. */
+  /**
+   * Clears a key's history: lifetime totals, daily rows and samples (those written so far are
+   * hidden in their cycles' rows, no longer the key's, and go when the rows age out). Live counters stay.
+   */
   resetHistory(keyId: string): void {
     inTransaction(this.#db, () => {
       this.#sql.resetTotals.run(keyId);
       this.#sql.deleteKeyDays.run(keyId);
-      this.#sql.deleteKeySamples.run(keyId);
+      this.#samples.forgetKey(keyId);
     });
   }
 
-  /** Deletes daily rows before `firstKeptDay` and samples before `firstKeptMs`; returns rows deleted. */
+  /**
+   * Deletes daily rows before `firstKeptDay` and samples before `firstKeptMs`; returns the day rows
+   * and the per-key samples deleted.
+   */
   cleanup(firstKeptDay: string, firstKeptMs: number): { days: number; samples: number } {
     return inTransaction(this.#db, () => ({
       days: Number(this.#sql.deleteDaysBefore.run(firstKeptDay).changes),
-      samples: Number(this.#sql.deleteSamplesBefore.run(firstKeptMs).changes),
+      samples: this.#samples.deleteBefore(firstKeptMs),
     }));
   }
 
   pruneSamples(firstKeptMs: number): void {
-    this.#sql.deleteSamplesBefore.run(firstKeptMs);
+    inTransaction(this.#db, () => this.#samples.deleteBefore(firstKeptMs));
+  }
+
+  /** A key's raw samples, oldest first: for checks and tests (it decodes every stored cycle). */
+  samples(keyId: string): StoredSample[] {
+    return this.#samples.keySamples(keyId);
   }
 }
