@@ -20,9 +20,29 @@ export class SampleFormatError extends Error {}
 const FORMAT = 1;
 const TAG_UUID = 0;
 const TAG_TEXT = 1;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_VARINT = 8;
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+const DASHES = [8, 13, 18, 23];
+
+/** A lowercase hex digit's value, -1 for any other character code. */
+const NIBBLE = Int8Array.from({ length: 128 }, (_, code) => (code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1));
+
+/** Writes a lowercase UUID's 16 bytes at `at`; false (what was written is to be overwritten) when `id` is no such UUID. */
+function writeUuid(buffer: Buffer, at: number, id: string): boolean {
+  if (id.length !== 36) return false;
+  for (const dash of DASHES) if (id.charCodeAt(dash) !== 45) return false;
+  let index = 0;
+  for (let byte = 0; byte < 16; byte += 1) {
+    if (index === 8 || index === 13 || index === 18 || index === 23) index += 1;
+    const high = NIBBLE[id.charCodeAt(index)] ?? -1;
+    const low = NIBBLE[id.charCodeAt(index + 1)] ?? -1;
+    if (high < 0 || low < 0) return false;
+    buffer[at + byte] = (high << 4) | low;
+    index += 2;
+  }
+  return true;
+}
 
 function writeVarint(buffer: Buffer, at: number, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`a sample holds whole non-negative counts, not ${value}`);
@@ -38,14 +58,15 @@ function writeVarint(buffer: Buffer, at: number, value: number): number {
 /** Encodes samples (each counter a safe non-negative integer) as one cycle's BLOB. */
 export function encodeSamples(samples: readonly KeySample[]): Buffer {
   let capacity = 1;
-  for (const { keyId } of samples) capacity += 1 + (UUID.test(keyId) ? 16 : MAX_VARINT + Buffer.byteLength(keyId)) + 3 * MAX_VARINT;
+  // An id of 36 characters may be a UUID (16 bytes) or text (at most 3 bytes a UTF-16 unit).
+  for (const { keyId } of samples) capacity += 1 + MAX_VARINT + 3 * keyId.length + 3 * MAX_VARINT;
   const buffer = Buffer.allocUnsafe(capacity);
   let at = 0;
   buffer[at++] = FORMAT;
   for (const { keyId, rxBytes, txBytes, connections } of samples) {
-    if (UUID.test(keyId)) {
-      buffer[at++] = TAG_UUID;
-      at += buffer.write(keyId.replaceAll('-', ''), at, 'hex');
+    if (writeUuid(buffer, at + 1, keyId)) {
+      buffer[at] = TAG_UUID;
+      at += 17;
     } else {
       buffer[at++] = TAG_TEXT;
       const length = Buffer.byteLength(keyId);

@@ -13,12 +13,17 @@ export interface KeyCycleDelta {
   connections: number;
 }
 
+/** An ipset port's counters that changed (rx, tx, syn), null where one did not and keeps its value. */
+export type PortBaselineChange = [port: number, rx: number | null, tx: number | null, syn: number | null];
+
 export interface CycleRecord {
   atMs: number;
   day: string;
   deltas: KeyCycleDelta[];
   /** Firewall counters whose raw value changed, to persist as the new baseline. */
   baselines: Map<string, number>;
+  /** The same for ipset counters read by port (the sampler's form), in port order. */
+  portBaselines?: readonly PortBaselineChange[];
 }
 
 export interface KeyTotals {
@@ -236,11 +241,11 @@ export class TrafficStore {
         if (rx + tx > 0 && exists) samples.push({ keyId, rxBytes: rx, txBytes: tx, connections });
       }
       this.#samples.write(atMs, samples);
-      this.#writeBaselines(cycle.baselines);
+      this.#writeBaselines(cycle.baselines, cycle.portBaselines ?? []);
     });
   }
 
-  #writeBaselines(baselines: ReadonlyMap<string, number>): void {
+  #writeBaselines(baselines: ReadonlyMap<string, number>, portRows: readonly PortBaselineChange[]): void {
     const byPort = new Map<number, [rx: number | null, tx: number | null, syn: number | null]>();
     for (const [counterId, value] of baselines) {
       const counter = portCounterOf(counterId);
@@ -253,6 +258,14 @@ export class TrafficStore {
       row[KIND_COLUMN[counter.kind]] = value;
     }
     // In port order: neighbouring rows share pages, so the cycle touches each page once.
+    if (byPort.size === 0) {
+      for (const row of portRows) this.#sql.upsertPortBaselines.run(...row);
+      return;
+    }
+    for (const [port, ...values] of portRows) {
+      const row = byPort.get(port) ?? [null, null, null];
+      byPort.set(port, [values[0] ?? row[0], values[1] ?? row[1], values[2] ?? row[2]]);
+    }
     for (const port of [...byPort.keys()].sort((a, b) => a - b)) this.#sql.upsertPortBaselines.run(port, ...byPort.get(port)!);
   }
 
