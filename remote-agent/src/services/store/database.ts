@@ -34,6 +34,19 @@ CREATE TABLE IF NOT EXISTS daily_traffic (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS daily_traffic_by_day ON daily_traffic(day);
 
+-- The rows of the day sampling cycles write to (a (key, day) is in one of the two tables, never
+-- both): a cycle where every key moved updates 10,000 rows here on a few hundred pages, not one
+-- page each among a year of daily rows. The first cycle of another day adds them into daily_traffic.
+CREATE TABLE IF NOT EXISTS today_traffic (
+  key_id          TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+  day             TEXT NOT NULL,
+  rx_bytes        INTEGER NOT NULL DEFAULT 0,
+  tx_bytes        INTEGER NOT NULL DEFAULT 0,
+  max_connections INTEGER NOT NULL DEFAULT 0,
+  sessions        INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (key_id, day)
+) WITHOUT ROWID;
+
 -- Raw samples of keys that moved bytes, kept for a bounded time (48 h): one row per cycle, its
 -- samples packed in one BLOB (sample-cycles.ts), \`samples\` their number. AUTOINCREMENT: ids only
 -- grow, so a key's history reset can hide its samples in every row up to one id (key_totals).
