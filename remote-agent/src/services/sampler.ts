@@ -264,6 +264,8 @@ export class Sampler implements RetiredCounters {
    * under other ids (a stand-in, an older agent's) by id.
    */
   #deltasOf(snapshot: Pick<FirewallSnapshot, 'counters' | 'byPort'>): CycleDeltas {
+    // Nothing left over from a cycle that failed half-way may be counted again.
+    this.#clearDeltas();
     const { byKind, moved } = this.#deltas;
     const portBaselines: PortBaselineChange[] = [];
     const baselines = new Map<string, number>();
