@@ -1,10 +1,10 @@
 import { utcDay } from '../api/calendar.ts';
 import type { Logger } from '../lib/logger.ts';
 import { CounterBaselines, counterPort } from './counter-baselines.ts';
-import type { PortFirewall, RetiredCounters } from './firewall/port-firewall.ts';
+import type { FirewallSnapshot, PortFirewall, RetiredCounters } from './firewall/port-firewall.ts';
 import { readSocketTable } from './net/socket-table.ts';
 import type { KeyRecord, KeyStore } from './store/key-store.ts';
-import type { KeyCycleDelta, TrafficStore } from './store/traffic-store.ts';
+import type { KeyCycleDelta, PortBaselineChange, TrafficStore } from './store/traffic-store.ts';
 
 export interface LiveTraffic {
   connections: number;
@@ -24,11 +24,21 @@ export interface CycleReport {
 const SAMPLE_RETENTION_MS = 48 * 3600_000;
 const NO_TRAFFIC: LiveTraffic = { connections: 0, rateBytesPerSec: 0 };
 
-interface PortDelta {
-  rx: number;
-  tx: number;
-  syn: number;
+/** One cycle's deltas by kind (rx, tx, syn), indexed by port; `moved` lists the ports with any, to clear after. */
+interface PortDeltas {
+  readonly byKind: readonly [Float64Array, Float64Array, Float64Array];
+  readonly moved: number[];
 }
+
+/** What a cycle read, against the baselines: the deltas, and the new baselines to store with them. */
+interface CycleDeltas {
+  /** The ipset counters that changed, per port, in port order. */
+  portBaselines: PortBaselineChange[];
+  /** Counters of other shapes that changed, by id. */
+  baselines: Map<string, number>;
+}
+
+const KIND_OF_ID: Readonly<Record<string, 0 | 1 | 2>> = { rx: 0, tx: 1, syn: 2 };
 
 /**
  * Once per interval: one read of every firewall counter and of the socket table, deltas against the
@@ -53,7 +63,11 @@ export class Sampler implements RetiredCounters {
   #staleMidCycle = { all: new Set<number>(), byFamily: new Map<string, Set<number>>() };
   #lastCycle: CycleReport | null = null;
   #lastPruneMs = 0;
-  readonly #counterParts = new Map<string, { kind: keyof PortDelta; port: number }>();
+  readonly #counterParts = new Map<string, { kind: 0 | 1 | 2 | undefined; port: number }>();
+  readonly #deltas: PortDeltas = {
+    byKind: [new Float64Array(65536), new Float64Array(65536), new Float64Array(65536)],
+    moved: [],
+  };
   #sortedKeys: { of: readonly KeyRecord[] | undefined; byId: readonly KeyRecord[] } = { of: undefined, byId: [] };
 
   constructor(options: {
@@ -107,17 +121,21 @@ export class Sampler implements RetiredCounters {
    */
   absorbRetired(counters: Map<string, number>): void {
     const atMs = this.#now();
-    const { portDeltas, baselines } = this.#deltasOf(counters);
+    const changed = this.#deltasOf({ counters });
+    const [rx, tx, syn] = this.#deltas.byKind;
     const deltas: KeyCycleDelta[] = [];
-    for (const key of this.#keys.list()) {
-      const moved = portDeltas.get(key.port);
-      if (moved && moved.rx + moved.tx + moved.syn > 0) {
-        deltas.push({ keyId: key.id, rxBytes: moved.rx, txBytes: moved.tx, newConnections: moved.syn, connections: 0 });
+    try {
+      for (const key of this.#keys.list()) {
+        if (rx[key.port]! + tx[key.port]! + syn[key.port]! > 0) {
+          deltas.push({ keyId: key.id, rxBytes: rx[key.port]!, txBytes: tx[key.port]!, newConnections: syn[key.port]!, connections: 0 });
+        }
       }
+    } finally {
+      this.#clearDeltas();
     }
     // The baselines stay until the old objects are gone: a restart in between finds them equal, so counts nothing twice.
-    this.#traffic.recordCycle({ atMs, day: utcDay(atMs), deltas, baselines });
-    for (const [counterId, value] of baselines) this.#baselines.set(counterId, value);
+    this.#traffic.recordCycle({ atMs, day: utcDay(atMs), deltas, baselines: changed.baselines, portBaselines: changed.portBaselines });
+    this.#keepBaselines(changed);
   }
 
   /** Forgets the baselines of the accounting of before: the iptables chains (`v4:…`), the nftables table (`rx:…`). */
@@ -151,6 +169,13 @@ export class Sampler implements RetiredCounters {
     return all.has(port) || byFamily.get(counterId.slice(0, counterId.indexOf(':')))?.has(port) === true;
   }
 
+  /** Whether an ipset counter of this port was forgotten while the cycle read it. */
+  #isStalePort(port: number): boolean {
+    const { all, byFamily } = this.#staleMidCycle;
+    if (all.size === 0 && byFamily.size === 0) return false;
+    return all.has(port) || byFamily.get('ipset')?.has(port) === true;
+  }
+
   forgetKey(keyId: string): void {
     this.#live.delete(keyId);
     this.#dayMaxConnections.delete(keyId);
@@ -176,22 +201,29 @@ export class Sampler implements RetiredCounters {
         this.#day = day;
         this.#dayMaxConnections.clear();
       }
-      const { portDeltas, baselines } = this.#deltasOf(snapshot.counters);
+      const changed = this.#deltasOf(snapshot);
       const elapsedSec = Math.max((atMs - (this.#previousCycleAtMs ?? atMs - this.#intervalMs)) / 1000, 0.001);
       const deltas: KeyCycleDelta[] = [];
       const live = new Map<string, LiveTraffic>();
-      for (const key of this.#keysById()) {
-        const moved = portDeltas.get(key.port) ?? { rx: 0, tx: 0, syn: 0 };
-        const connections = sockets.established.get(key.port) ?? 0;
-        live.set(key.id, { connections, rateBytesPerSec: (moved.rx + moved.tx) / elapsedSec });
-        const dayMax = this.#dayMaxConnections.get(key.id) ?? 0;
-        if (moved.rx + moved.tx + moved.syn > 0 || connections > dayMax) {
-          this.#dayMaxConnections.set(key.id, Math.max(dayMax, connections));
-          deltas.push({ keyId: key.id, rxBytes: moved.rx, txBytes: moved.tx, newConnections: moved.syn, connections });
+      const [rxOf, txOf, synOf] = this.#deltas.byKind;
+      try {
+        for (const key of this.#keysById()) {
+          const rx = rxOf[key.port]!;
+          const tx = txOf[key.port]!;
+          const syn = synOf[key.port]!;
+          const connections = sockets.established.get(key.port) ?? 0;
+          live.set(key.id, { connections, rateBytesPerSec: (rx + tx) / elapsedSec });
+          const dayMax = this.#dayMaxConnections.get(key.id) ?? 0;
+          if (rx + tx + syn > 0 || connections > dayMax) {
+            this.#dayMaxConnections.set(key.id, Math.max(dayMax, connections));
+            deltas.push({ keyId: key.id, rxBytes: rx, txBytes: tx, newConnections: syn, connections });
+          }
         }
+      } finally {
+        this.#clearDeltas();
       }
-      this.#traffic.recordCycle({ atMs, day, deltas, baselines });
-      for (const [counterId, value] of baselines) this.#baselines.set(counterId, value);
+      this.#traffic.recordCycle({ atMs, day, deltas, baselines: changed.baselines, portBaselines: changed.portBaselines });
+      this.#keepBaselines(changed);
       this.#live = live;
       this.#previousCycleAtMs = atMs;
       this.#pruneSamples(atMs);
@@ -213,37 +245,78 @@ export class Sampler implements RetiredCounters {
     return this.#sortedKeys.byId;
   }
 
-  /** A counter id's kind and port, cut once per id: 30,000 ids a cycle when every port moved. */
-  #counterOf(counterId: string): { kind: keyof PortDelta; port: number } {
+  /** A counter id's kind and port, cut once per id. */
+  #counterOf(counterId: string): { kind: 0 | 1 | 2 | undefined; port: number } {
     let counter = this.#counterParts.get(counterId);
     if (!counter) {
       // `ipset:kind:port`, or as retired: `kind:port` (nftables), `family:kind:port` (the iptables chains).
       const portAt = counterId.lastIndexOf(':');
-      const kind = counterId.slice(counterId.lastIndexOf(':', portAt - 1) + 1, portAt) as keyof PortDelta;
+      const kind = KIND_OF_ID[counterId.slice(counterId.lastIndexOf(':', portAt - 1) + 1, portAt)];
       counter = { kind, port: Number(counterId.slice(portAt + 1)) };
       this.#counterParts.set(counterId, counter);
     }
     return counter;
   }
 
-  #deltasOf(counters: Map<string, number>): { portDeltas: Map<number, PortDelta>; baselines: Map<string, number> } {
-    const portDeltas = new Map<number, PortDelta>();
+  /**
+   * Compares what was read with the baselines and leaves the deltas in #deltas (by kind and port):
+   * the ipset counters array against array, with no string or map per counter; counters read
+   * under other ids (a stand-in, an older agent's) by id.
+   */
+  #deltasOf(snapshot: Pick<FirewallSnapshot, 'counters' | 'byPort'>): CycleDeltas {
+    // Nothing left over from a cycle that failed half-way may be counted again.
+    this.#clearDeltas();
+    const { byKind, moved } = this.#deltas;
+    const portBaselines: PortBaselineChange[] = [];
     const baselines = new Map<string, number>();
-    for (const [counterId, value] of counters) {
+    const add = (kind: 0 | 1 | 2, port: number, delta: number) => {
+      if (byKind[0][port] === 0 && byKind[1][port] === 0 && byKind[2][port] === 0) moved.push(port);
+      byKind[kind][port] = byKind[kind][port]! + delta;
+    };
+    const read = snapshot.byPort;
+    if (read) {
+      const stored = this.#baselines.byPort;
+      const readByKind = [read.rx, read.tx, read.syn] as const;
+      for (const port of read.ports) {
+        let row: PortBaselineChange | undefined;
+        for (const kind of [0, 1, 2] as const) {
+          const value = readByKind[kind][port]!;
+          if (Number.isNaN(value)) continue;
+          const storedValue = stored[kind][port]!;
+          const baseline = Number.isNaN(storedValue) ? 0 : storedValue;
+          if (value === baseline || this.#isStalePort(port)) continue;
+          (row ??= [port, null, null, null])[kind + 1] = value;
+          add(kind, port, value > baseline ? value - baseline : value);
+        }
+        if (row) portBaselines.push(row);
+      }
+      portBaselines.sort((a, b) => a[0] - b[0]);
+      return { portBaselines, baselines };
+    }
+    for (const [counterId, value] of snapshot.counters) {
       const baseline = this.#baselines.get(counterId) ?? 0;
       if (value === baseline) continue;
       if (this.#isStale(counterId)) continue;
       const { kind, port } = this.#counterOf(counterId);
       baselines.set(counterId, value);
-      const delta = value > baseline ? value - baseline : value;
-      let entry = portDeltas.get(port);
-      if (!entry) {
-        entry = { rx: 0, tx: 0, syn: 0 };
-        portDeltas.set(port, entry);
-      }
-      entry[kind] += delta;
+      if (kind !== undefined && Number.isInteger(port) && port >= 0 && port <= 65535) add(kind, port, value > baseline ? value - baseline : value);
     }
-    return { portDeltas, baselines };
+    return { portBaselines, baselines };
+  }
+
+  #clearDeltas(): void {
+    const { byKind, moved } = this.#deltas;
+    for (const port of moved) byKind[0][port] = byKind[1][port] = byKind[2][port] = 0;
+    moved.length = 0;
+  }
+
+  /** The baselines just stored, in the copy in memory. */
+  #keepBaselines({ portBaselines, baselines }: CycleDeltas): void {
+    const stored = this.#baselines.byPort;
+    for (const [port, ...values] of portBaselines) {
+      for (const kind of [0, 1, 2] as const) if (values[kind] !== null) stored[kind][port] = values[kind]!;
+    }
+    for (const [counterId, value] of baselines) this.#baselines.set(counterId, value);
   }
 
   #pruneSamples(atMs: number): void {

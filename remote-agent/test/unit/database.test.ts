@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
 import { DatabaseDamagedError, inTransaction, openDatabase } from '../../src/services/store/database.ts';
+import { TrafficStore } from '../../src/services/store/traffic-store.ts';
 import { isDiskFull } from '../../src/lib/disk-full.ts';
 import { damagePage } from '../../../test-support/damage-page.ts';
 import { suiteDir } from '../../../test-support/suite-fixture.ts';
@@ -73,6 +74,68 @@ describe('openDatabase on a database from before port_baselines', () => {
     assert.equal(count(again, 'port_baselines'), 3, 'opening again moves nothing twice');
     assert.equal(count(again, 'counter_baselines'), 2);
     again.close();
+  });
+});
+
+describe('openDatabase on a database from before traffic_sample_cycles', () => {
+  const dir = suiteDir('keyport-db-');
+  const T0 = Date.UTC(2025, 7, 5, 12, 0, 0);
+  const tables = (db: DatabaseSync) => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((row) => row.name);
+
+  /** The shape before: a traffic_samples row per key and cycle, no packed rows, no cutoff column. */
+  function oldDatabase(name: string): string {
+    const path = join(dir, name);
+    const old = openDatabase(path);
+    old.exec(`
+      DROP TABLE traffic_sample_cycles;
+      ALTER TABLE key_totals DROP COLUMN samples_through_cycle;
+      CREATE TABLE traffic_samples (
+        key_id      TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+        at_ms       INTEGER NOT NULL,
+        rx_bytes    INTEGER NOT NULL,
+        tx_bytes    INTEGER NOT NULL,
+        connections INTEGER NOT NULL
+      );
+      CREATE INDEX traffic_samples_by_time ON traffic_samples(at_ms);
+      CREATE INDEX traffic_samples_by_key ON traffic_samples(key_id, at_ms);
+      INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES ('a', 'a', 'uuid-a', 10001, 0), ('b', 'b', 'uuid-b', 10002, 0);
+      INSERT INTO key_totals (key_id) VALUES ('a'), ('b');
+      INSERT INTO traffic_samples VALUES ('a', ${T0 - 10_000}, 1, 2, 1), ('b', ${T0 - 10_000}, 3, 4, 0), ('a', ${T0}, 5, 6, 2);`);
+    old.close();
+    return path;
+  }
+
+  test('keeps the old sample rows readable beside the packed ones, counts them at cleanup, and drops the table once they aged out', () => {
+    const db = openDatabase(oldDatabase('old-samples.db'));
+    const traffic = new TrafficStore(db);
+    assert.equal(count(db, 'traffic_samples'), 3, 'nothing converted or lost at open');
+    traffic.recordCycle({ atMs: T0 + 10_000, day: '2025-08-05', deltas: [{ keyId: 'a', rxBytes: 7, txBytes: 8, newConnections: 0, connections: 1 }], baselines: new Map() });
+    assert.deepEqual(traffic.samples('a').map((sample) => [sample.atMs, sample.rxBytes, sample.txBytes, sample.connections]), [
+      [T0 - 10_000, 1, 2, 1],
+      [T0, 5, 6, 2],
+      [T0 + 10_000, 7, 8, 1],
+    ]);
+    assert.deepEqual(traffic.cleanup('2025-01-01', T0), { days: 0, samples: 2 }, 'the two old rows before the cut');
+    assert.ok(tables(db).includes('traffic_samples'), 'a row of it is still young');
+    assert.deepEqual(traffic.cleanup('2025-01-01', T0 + 1), { days: 0, samples: 1 });
+    assert.ok(!tables(db).includes('traffic_samples'), 'dropped once empty');
+    assert.deepEqual(traffic.samples('a').map((sample) => sample.atMs), [T0 + 10_000]);
+    db.close();
+    const again = openDatabase(join(dir, 'old-samples.db'));
+    assert.ok(!tables(again).includes('traffic_samples'), 'opening again does not make it anew');
+    again.close();
+  });
+
+  test('a history reset deletes the key\'s old rows; deleting a key still cascades to them', () => {
+    const db = openDatabase(oldDatabase('old-samples-reset.db'));
+    const traffic = new TrafficStore(db);
+    traffic.resetHistory('a');
+    assert.deepEqual(plain(db.prepare('SELECT key_id FROM traffic_samples').all()), [{ key_id: 'b' }]);
+    db.exec("DELETE FROM keys WHERE id = 'b'");
+    assert.equal(count(db, 'traffic_samples'), 0);
+    traffic.pruneSamples(T0 - 20_000);
+    assert.ok(!tables(db).includes('traffic_samples'), 'the hourly prune drops it once empty, too');
+    db.close();
   });
 });
 

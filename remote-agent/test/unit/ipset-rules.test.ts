@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { IpsetParseError, applyLines, freshLines, layoutHolds, layoutRemoval, layoutRestore, parseSave, removeLines } from '../../src/services/firewall/ipset-rules.ts';
+import { IpsetParseError, applyLines, freshLines, layoutHolds, layoutRemoval, layoutRestore, parseSave, parseSaveCounters, removeLines } from '../../src/services/firewall/ipset-rules.ts';
 
 // As `ipset save` (v7.17) prints it: 10001 blocked, 10002 open, 10003 with rx only, and a set of someone else's.
 const SAVED = [
@@ -23,6 +23,15 @@ const SAVED = [
 const HEADERS_ONLY = SAVED.split('\n').filter((line) => line.startsWith('create keyport-'));
 
 describe('parseSave', () => {
+  test('reads the same counters into arrays by port, NaN where a port is not in a set', () => {
+    const read = parseSaveCounters(SAVED);
+    assert.deepEqual(read.ports, [10001, 10002, 10003]);
+    assert.deepEqual([read.rx[10002], read.tx[10002], read.syn[10002]], [38467682, 1048576, 12]);
+    assert.deepEqual([read.rx[10003], Number.isNaN(read.tx[10003]!), Number.isNaN(read.syn[10003]!)], [60, true, true]);
+    assert.deepEqual([read.blocked[10001], read.blocked[10002]], [1, 0]);
+    assert.ok(Number.isNaN(read.rx[10004]!));
+  });
+
   test('reads every port of every set, rx/tx as bytes and syn as packets, and the block; other sets are skipped', () => {
     const ports = parseSave(SAVED);
     assert.deepEqual([...ports.keys()].sort(), [10001, 10002, 10003]);

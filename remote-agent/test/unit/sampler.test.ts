@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
+import { parseSaveCounters } from '../../src/services/firewall/ipset-rules.ts';
 import type { FirewallSnapshot, PortFirewall } from '../../src/services/firewall/port-firewall.ts';
 import { listeningPortsNow } from '../../src/services/net/socket-table.ts';
 import { Sampler } from '../../src/services/sampler.ts';
@@ -234,6 +235,45 @@ describe('Sampler', () => {
         ['2025-09-02', 50],
       ],
     );
+  });
+
+  test('counters read by port from ipset save count as their ids do: deltas, resets, forgotten ports, a restart', async () => {
+    const { db, portA, portB, traffic, tick } = setup();
+    let saved = '';
+    const firewall = {
+      read: async (): Promise<FirewallSnapshot> => ({ counters: new Map(), ports: new Map(), byPort: parseSaveCounters(saved) }),
+    } as unknown as PortFirewall;
+    const save = (a: [number, number, number], b: [number, number, number]) => {
+      const lines = ['rx', 'tx', 'syn'].flatMap((kind, index) => [
+        `create keyport-${kind} bitmap:port range 1-65535 counters`,
+        `add keyport-${kind} ${portA} packets ${kind === 'syn' ? a[index] : 1} bytes ${a[index]}`,
+        `add keyport-${kind} ${portB} packets ${kind === 'syn' ? b[index] : 1} bytes ${b[index]}`,
+      ]);
+      saved = [...lines, 'create keyport-blocked bitmap:port range 1-65535', ''].join('\n');
+    };
+    const sampler = new Sampler({ firewall, keys: new KeyStore(db), traffic, intervalMs: INTERVAL_MS, log: { warn: () => {}, info: () => {}, error: () => {} } });
+    save([1000, 2000, 3], [0, 0, 0]);
+    await tick(sampler);
+    assert.deepEqual(bytes(traffic, 'a'), { rx: 1000, tx: 2000, connections: 3 });
+    assert.deepEqual(bytes(traffic, 'b'), { rx: 0, tx: 0, connections: 0 });
+    save([1500, 2000, 4], [10, 20, 1]);
+    await tick(sampler);
+    assert.deepEqual(bytes(traffic, 'a'), { rx: 1500, tx: 2000, connections: 4 });
+    assert.deepEqual(bytes(traffic, 'b'), { rx: 10, tx: 20, connections: 1 });
+    assert.equal(traffic.loadBaselines().get(`ipset:tx:${portA}`), 2000, 'a counter that did not change keeps its stored baseline');
+    save([100, 2000, 4], [10, 20, 1]);
+    await tick(sampler);
+    assert.equal(bytes(traffic, 'a').rx, 1600, 'a counter that went backwards counts its whole value');
+    sampler.forgetPorts([portB]);
+    save([100, 2000, 4], [5, 20, 1]);
+    await tick(sampler);
+    assert.deepEqual(bytes(traffic, 'b'), { rx: 15, tx: 40, connections: 2 }, 'a forgotten port counts from zero');
+    save([130, 2000, 4], [5, 20, 1]);
+    const restarted = new Sampler({ firewall, keys: new KeyStore(db), traffic: new TrafficStore(db), intervalMs: INTERVAL_MS, log: { warn: () => {}, info: () => {}, error: () => {} } });
+    await tick(restarted);
+    assert.deepEqual(bytes(traffic, 'a'), { rx: 1630, tx: 2000, connections: 4 }, 'after a restart only the increase counts');
+    assert.deepEqual(bytes(traffic, 'b'), { rx: 15, tx: 40, connections: 2 });
+    assert.deepEqual(traffic.samples('a').map((sample) => sample.rxBytes), [1000, 500, 100, 30]);
   });
 
   test('a failed firewall read reports the cycle as failed and loses no bytes', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { DatabaseSync } from 'node:sqlite';
 import { KeyStore } from '../../src/services/store/key-store.ts';
 import { EMPTY_TOTALS, TrafficStore, type KeyCycleDelta, type PeriodUsage } from '../../src/services/store/traffic-store.ts';
 import { rowCount, tempDatabase } from './temp-db.ts';
@@ -90,7 +91,25 @@ describe('TrafficStore.recordCycle', () => {
   test('keeps a raw sample only for cycles that moved bytes', () => {
     const { db, traffic } = setup();
     record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }), delta('b', { newConnections: 1, connections: 1 }));
-    assert.equal(rowCount(db, 'traffic_samples'), 1);
+    assert.deepEqual(traffic.samples('a'), [{ atMs: T0, keyId: 'a', rxBytes: 1, txBytes: 0, connections: 0 }]);
+    assert.deepEqual(traffic.samples('b'), []);
+    assert.deepEqual(plain(db.prepare('SELECT at_ms, samples FROM traffic_sample_cycles').all()), [{ at_ms: T0, samples: 1 }], 'one row for the cycle');
+  });
+
+  test('a cycle\'s samples round-trip through its one row, every key\'s values its own', () => {
+    const { db, keys, traffic } = setup();
+    const uuid = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    keys.create({ id: uuid, name: 'u', uuid: 'uuid-u', createdAtMs: 0 }, { from: 10001, to: 10010 }, () => false);
+    const big = Number.MAX_SAFE_INTEGER;
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1, txBytes: 2, connections: 3 }), delta('b', { rxBytes: big, txBytes: 0 }), delta(uuid, { txBytes: 300, connections: 2 }));
+    record(traffic, '2025-08-05', T0 + 5000, delta('a', { rxBytes: 128, txBytes: 16_384 }));
+    assert.equal(rowCount(db, 'traffic_sample_cycles'), 2);
+    assert.deepEqual(traffic.samples('a'), [
+      { atMs: T0, keyId: 'a', rxBytes: 1, txBytes: 2, connections: 3 },
+      { atMs: T0 + 5000, keyId: 'a', rxBytes: 128, txBytes: 16_384, connections: 0 },
+    ]);
+    assert.deepEqual(traffic.samples('b'), [{ atMs: T0, keyId: 'b', rxBytes: big, txBytes: 0, connections: 0 }]);
+    assert.deepEqual(traffic.samples(uuid), [{ atMs: T0, keyId: uuid, rxBytes: 0, txBytes: 300, connections: 2 }]);
   });
 
   test('a cycle for a key deleted meanwhile writes nothing for it and still records the rest', () => {
@@ -105,8 +124,9 @@ describe('TrafficStore.recordCycle', () => {
       }),
     );
     assert.deepEqual(traffic.days('a'), []);
-    assert.equal(rowCount(db, 'daily_traffic'), 1);
-    assert.equal(rowCount(db, 'traffic_samples'), 1);
+    assert.equal(rowCount(db, 'daily_traffic') + rowCount(db, 'today_traffic'), 1);
+    assert.deepEqual(plain(db.prepare('SELECT samples FROM traffic_sample_cycles').all()), [{ samples: 1 }], "b's sample only");
+    assert.equal(traffic.samples('b').length, 1);
     assert.equal(rowCount(db, 'key_totals'), 1);
     assert.equal(traffic.totals('b').totalTxBytes, 5);
     assert.equal(traffic.loadBaselines().get('v4:tx:10002'), 5);
@@ -171,6 +191,74 @@ describe('TrafficStore periods', () => {
   });
 });
 
+describe('TrafficStore: the current day\'s rows in today_traffic', () => {
+  const dayRows = (db: DatabaseSync, table: string) =>
+    plain(db.prepare(`SELECT key_id, day, rx_bytes, max_connections, sessions FROM ${table} ORDER BY key_id, day`).all());
+
+  test('cycles write the day into today_traffic; the first cycle of the next day adds it to daily_traffic, every reader seeing both', () => {
+    const { db, traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 10, connections: 3, newConnections: 1 }), delta('b', { rxBytes: 1 }));
+    record(traffic, '2025-08-05', T0 + 5000, delta('a', { rxBytes: 5, connections: 1, newConnections: 1 }));
+    assert.equal(rowCount(db, 'daily_traffic'), 0);
+    assert.deepEqual(dayRows(db, 'today_traffic'), [
+      { key_id: 'a', day: '2025-08-05', rx_bytes: 15, max_connections: 3, sessions: 2 },
+      { key_id: 'b', day: '2025-08-05', rx_bytes: 1, max_connections: 0, sessions: 0 },
+    ]);
+    record(traffic, '2025-08-06', T0 + 86_400_000, delta('a', { rxBytes: 7 }));
+    assert.deepEqual(dayRows(db, 'daily_traffic'), [
+      { key_id: 'a', day: '2025-08-05', rx_bytes: 15, max_connections: 3, sessions: 2 },
+      { key_id: 'b', day: '2025-08-05', rx_bytes: 1, max_connections: 0, sessions: 0 },
+    ]);
+    assert.deepEqual(dayRows(db, 'today_traffic'), [{ key_id: 'a', day: '2025-08-06', rx_bytes: 7, max_connections: 0, sessions: 0 }]);
+    assert.deepEqual(traffic.days('a').map((row) => [row.day, row.rxBytes]), [['2025-08-05', 15], ['2025-08-06', 7]]);
+    assert.deepEqual(usage(traffic.period('2025-08-01', '2025-08-31').get('a')), { rxBytes: 22, txBytes: 0, maxConnections: 3, sessions: 2 });
+    assert.deepEqual(usage(traffic.keyPeriod('a', '2025-08-01', '2025-08-31')), { rxBytes: 22, txBytes: 0, maxConnections: 3, sessions: 2 });
+    assert.equal(traffic.daySummary('2025-08-06').rxBytes, 7);
+    assert.equal(traffic.daySummary('2025-08-05').activeKeys, 2);
+    const page = traffic.daysSince('2025-08-01', null, 10);
+    assert.deepEqual(page.keys.map((key) => [key.keyId, key.days.map((day) => day[0])]), [['a', ['2025-08-05', '2025-08-06']], ['b', ['2025-08-05']]]);
+  });
+
+  test('daysSince pages through both tables in (key, day) order, each row once', () => {
+    const { traffic } = setup();
+    for (const [index, day] of ['2025-08-01', '2025-08-02', '2025-08-03'].entries()) {
+      record(traffic, day, Date.parse(`${day}T12:00:00Z`), delta('a', { rxBytes: index + 1 }), delta('b', { rxBytes: 10 * (index + 1) }));
+    }
+    const seen: string[] = [];
+    let after: { keyId: string; day: string } | null = null;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const page = traffic.daysSince('2025-08-02', after, 1);
+      for (const key of page.keys) for (const [day, rx] of key.days) seen.push(`${key.keyId} ${day} ${rx}`);
+      if (!page.last) break;
+      after = page.last;
+    }
+    assert.deepEqual(seen, ['a 2025-08-02 2', 'a 2025-08-03 3', 'b 2025-08-02 20', 'b 2025-08-03 30']);
+  });
+
+  test('a day already in daily_traffic (the clock went back; a database from before) is added to there, never a second row', () => {
+    const { db, traffic } = setup();
+    db.exec("INSERT INTO daily_traffic (key_id, day, rx_bytes) VALUES ('a', '2025-08-05', 100)");
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 5 }), delta('b', { rxBytes: 1 }));
+    record(traffic, '2025-08-06', T0 + 86_400_000, delta('a', { rxBytes: 1 }));
+    record(traffic, '2025-08-05', T0 + 10_000, delta('a', { rxBytes: 2 }));
+    assert.deepEqual(traffic.days('a').map((row) => [row.day, row.rxBytes]), [['2025-08-05', 107], ['2025-08-06', 1]]);
+    assert.equal(rowCount(db, 'daily_traffic') + rowCount(db, 'today_traffic'), 3, 'a (key, day) in one table only');
+  });
+
+  test('a history reset, a key\'s deletion and cleanup reach today\'s rows too', () => {
+    const { db, keys, traffic } = setup();
+    record(traffic, '2025-08-04', T0 - 86_400_000, delta('a', { rxBytes: 1 }), delta('b', { rxBytes: 1 }));
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }), delta('b', { rxBytes: 1 }));
+    traffic.resetHistory('a');
+    assert.deepEqual(traffic.days('a'), []);
+    keys.delete('b');
+    assert.equal(rowCount(db, 'daily_traffic') + rowCount(db, 'today_traffic'), 0);
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }));
+    // Cleanup counts the per-key samples of the cycle rows it deletes, those a reset or a deletion hid included.
+    assert.deepEqual(traffic.cleanup('2025-08-06', T0 - 1), { days: 1, samples: 2 });
+  });
+});
+
 describe('TrafficStore resets and cleanup', () => {
   function withTraffic() {
     const context = setup();
@@ -202,8 +290,20 @@ describe('TrafficStore resets and cleanup', () => {
     assert.deepEqual([totals.liveRxBytes, totals.liveTxBytes], [100, 200]);
     assert.deepEqual([totals.totalRxBytes, totals.totalTxBytes, totals.totalConnections], [0, 0, 0]);
     assert.deepEqual(traffic.days('a'), []);
-    assert.equal(rowCount(db, 'traffic_samples'), 1, "b's sample stays");
+    assert.deepEqual(traffic.samples('a'), [], "a's samples are not its own any more");
+    assert.equal(traffic.samples('b').length, 1, "b's sample stays");
     assert.equal(traffic.days('b').length, 1);
+    record(traffic, '2025-08-05', T0 + 5000, delta('a', { rxBytes: 7 }));
+    assert.deepEqual(traffic.samples('a').map((sample) => sample.rxBytes), [7], 'samples after the reset are its own');
+    assert.equal(rowCount(db, 'traffic_sample_cycles'), 3, 'no packed row was rewritten');
+  });
+
+  test('a deleted key\'s samples are unreadable, even in a cycle it shares with others', () => {
+    const { keys, traffic } = setup();
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }), delta('b', { rxBytes: 2 }));
+    keys.delete('a');
+    assert.deepEqual(traffic.samples('a'), []);
+    assert.deepEqual(traffic.samples('b').map((sample) => sample.rxBytes), [2]);
   });
 
   test('cleanup deletes days before the cut and samples before the cut time, nothing later', () => {
@@ -221,6 +321,18 @@ describe('TrafficStore resets and cleanup', () => {
       ['2025-08-05', '2025-08-06'],
     );
     assert.deepEqual(traffic.cleanup('2025-08-05', T0), { days: 0, samples: 0 });
+  });
+
+  test('cleanup counts every per-key sample of the cycles it deletes, the cycle at the cut kept', () => {
+    const { traffic } = setup();
+    record(traffic, '2025-08-04', T0 - 10_000, delta('a', { rxBytes: 1 }), delta('b', { rxBytes: 1 }));
+    record(traffic, '2025-08-04', T0 - 5000, delta('a', { rxBytes: 1 }));
+    record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }), delta('b', { txBytes: 1 }));
+    assert.deepEqual(traffic.cleanup('2025-08-01', T0), { days: 0, samples: 3 });
+    assert.deepEqual(traffic.samples('a').map((sample) => sample.atMs), [T0]);
+    assert.equal(traffic.samples('b').length, 1);
+    traffic.pruneSamples(T0 + 1);
+    assert.deepEqual([traffic.samples('a'), traffic.samples('b')], [[], []]);
   });
 });
 

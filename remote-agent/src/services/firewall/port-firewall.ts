@@ -10,23 +10,29 @@ import {
   freshLines,
   layoutHolds,
   layoutRestore,
+  COUNTER_KINDS,
   parseSave,
+  parseSaveCounters,
+  portRulesOf,
   removeLines,
   script,
   unblockLines,
   type DesiredPort,
   type PortRules,
+  type SavedCounters,
 } from './ipset-rules.ts';
 import { LEGACY_FAMILIES, deleteChains, deleteJumps, legacyCounters, mustRun, oldJumps, readLegacy, type LegacyFamily } from './legacy-chains.ts';
 import { readRetiredTable, removeRetiredTable, stopRetiredTable } from './retired-nft-table.ts';
 
-export type { DesiredPort, PortRules };
+export type { DesiredPort, PortRules, SavedCounters };
 export type FamilyLabel = LegacyFamily['label'];
 
 export interface FirewallSnapshot {
   /** Raw counter values keyed `ipset:kind:port` (kind rx/tx bytes, syn packets), IPv4 and IPv6 together. */
-  counters: Map<string, number>;
-  ports: Map<number, PortRules>;
+  readonly counters: Map<string, number>;
+  readonly ports: Map<number, PortRules>;
+  /** The same counters indexed by port, as the sampler reads them (the maps above are made only when asked for). */
+  readonly byPort?: SavedCounters;
 }
 
 export interface SyncResult {
@@ -201,13 +207,8 @@ export class PortFirewall {
 
   /** One `ipset save`: every counter of every port at once, IPv4 and IPv6 together. */
   async read(): Promise<FirewallSnapshot> {
-    const counters = new Map<string, number>();
-    if (!this.#available) return { counters, ports: new Map() };
-    const ports = await this.#current();
-    for (const [port, rules] of ports) {
-      for (const [kind, value] of rules.counters) counters.set(ipsetCounterId(kind, port), value);
-    }
-    return { counters, ports };
+    if (!this.#available) return { counters: new Map(), ports: new Map() };
+    return snapshotOf(parseSaveCounters(await mustRun('ipset', ['save'])));
   }
 
   /** Counting for a port, and its block when `blocked`; a port already counted keeps its counters. */
@@ -302,6 +303,26 @@ export class PortFirewall {
 }
 
 class FirewallToolMissing extends Error {}
+
+function snapshotOf(byPort: SavedCounters): FirewallSnapshot {
+  let counters: Map<string, number> | undefined;
+  let ports: Map<number, PortRules> | undefined;
+  return {
+    byPort,
+    get counters() {
+      if (!counters) {
+        counters = new Map();
+        for (const port of byPort.ports) {
+          for (const kind of COUNTER_KINDS) if (!Number.isNaN(byPort[kind][port])) counters.set(ipsetCounterId(kind, port), byPort[kind][port]!);
+        }
+      }
+      return counters;
+    },
+    get ports() {
+      return (ports ??= portRulesOf(byPort));
+    },
+  };
+}
 
 const counterIds = new Map<string, string[]>();
 

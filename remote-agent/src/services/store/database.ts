@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS key_totals (
   total_rx_bytes    INTEGER NOT NULL DEFAULT 0,
   total_tx_bytes    INTEGER NOT NULL DEFAULT 0,
   total_connections INTEGER NOT NULL DEFAULT 0,
-  last_activity_ms  INTEGER
+  last_activity_ms  INTEGER,
+  -- Raw samples of this key in traffic_sample_cycles rows up to this id are not its own (history reset).
+  samples_through_cycle INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE IF NOT EXISTS daily_traffic (
@@ -32,16 +34,30 @@ CREATE TABLE IF NOT EXISTS daily_traffic (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS daily_traffic_by_day ON daily_traffic(day);
 
--- Raw per-cycle samples of keys that moved bytes, kept for a bounded time.
-CREATE TABLE IF NOT EXISTS traffic_samples (
-  key_id      TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
-  at_ms       INTEGER NOT NULL,
-  rx_bytes    INTEGER NOT NULL,
-  tx_bytes    INTEGER NOT NULL,
-  connections INTEGER NOT NULL
+-- The rows of the day sampling cycles write to (a (key, day) is in one of the two tables, never
+-- both): a cycle where every key moved updates 10,000 rows here on a few hundred pages, not one
+-- page each among a year of daily rows. The first cycle of another day adds them into daily_traffic.
+CREATE TABLE IF NOT EXISTS today_traffic (
+  key_id          TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
+  day             TEXT NOT NULL,
+  rx_bytes        INTEGER NOT NULL DEFAULT 0,
+  tx_bytes        INTEGER NOT NULL DEFAULT 0,
+  max_connections INTEGER NOT NULL DEFAULT 0,
+  sessions        INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (key_id, day)
+) WITHOUT ROWID;
+
+-- Raw samples of keys that moved bytes, kept for a bounded time (48 h): one row per cycle, its
+-- samples packed in one BLOB (sample-cycles.ts), \`samples\` their number. AUTOINCREMENT: ids only
+-- grow, so a key's history reset can hide its samples in every row up to one id (key_totals).
+-- Databases from before hold traffic_samples (a row per key and cycle): kept until they age out.
+CREATE TABLE IF NOT EXISTS traffic_sample_cycles (
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms   INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  data    BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS traffic_samples_by_time ON traffic_samples(at_ms);
-CREATE INDEX IF NOT EXISTS traffic_samples_by_key ON traffic_samples(key_id, at_ms);
+CREATE INDEX IF NOT EXISTS traffic_sample_cycles_by_time ON traffic_sample_cycles(at_ms);
 
 -- The last raw value read from each firewall counter, so deltas survive restarts and resets.
 -- The server's settings (Reality target, who may be reached through the VPN, logging), one JSON value each.
@@ -86,6 +102,7 @@ export function openDatabase(path: string): DatabaseSync {
   db.exec(SCHEMA);
   addNameKeys(db);
   movePortBaselines(db);
+  addSampleCutoffs(db);
   return db;
 }
 
@@ -99,6 +116,17 @@ function addNameKeys(db: DatabaseSync): void {
   const columns = db.prepare('PRAGMA table_info(keys)').all() as Array<{ name: string }>;
   if (!columns.some((column) => column.name === 'name_key')) db.exec('ALTER TABLE keys ADD COLUMN name_key TEXT');
   db.exec('CREATE UNIQUE INDEX IF NOT EXISTS keys_by_name_key ON keys(name_key)');
+}
+
+/**
+ * key_totals.samples_through_cycle: a key's samples in traffic_sample_cycles rows with an id up to
+ * it are not its own any more (its history was reset); packed rows are never rewritten for that.
+ */
+function addSampleCutoffs(db: DatabaseSync): void {
+  const columns = db.prepare('PRAGMA table_info(key_totals)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'samples_through_cycle')) {
+    db.exec('ALTER TABLE key_totals ADD COLUMN samples_through_cycle INTEGER NOT NULL DEFAULT 0');
+  }
 }
 
 /** Databases from before port_baselines hold the ipset baselines as `ipset:KIND:PORT` rows of counter_baselines: moved over, in one transaction. */
@@ -119,8 +147,16 @@ function movePortBaselines(db: DatabaseSync): void {
   });
 }
 
-/** The tables every database of ours has, whatever its age: what a backup must hold to be restored. */
-export const REQUIRED_TABLES = ['keys', 'key_totals', 'daily_traffic', 'traffic_samples', 'counter_baselines'] as const;
+/**
+ * The tables every database of ours has, whatever its age: what a backup must hold to be restored.
+ * Raw samples are not among them: older databases hold traffic_samples, newer ones
+ * traffic_sample_cycles (made at open when missing), and a database whose old rows aged out has
+ * dropped traffic_samples.
+ */
+export const REQUIRED_TABLES = ['keys', 'key_totals', 'daily_traffic', 'counter_baselines'] as const;
+
+/** The raw samples' table of databases from before traffic_sample_cycles, dropped once its rows aged out. */
+export const LEGACY_SAMPLES_TABLE = 'traffic_samples';
 
 /** `PRAGMA quick_check` found damage, or SQLite could not read the file as a database at all. */
 export class DatabaseDamagedError extends Error {

@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { inTransaction, prepareAll, type Statements } from './database.ts';
+import type { KeySample } from './sample-cycles.ts';
+import { SampleStore, type StoredSample } from './sample-store.ts';
 
 /** What one sampling cycle saw for one key: deltas since the previous cycle. */
 export interface KeyCycleDelta {
@@ -11,12 +13,17 @@ export interface KeyCycleDelta {
   connections: number;
 }
 
+/** An ipset port's counters that changed (rx, tx, syn), null where one did not and keeps its value. */
+export type PortBaselineChange = [port: number, rx: number | null, tx: number | null, syn: number | null];
+
 export interface CycleRecord {
   atMs: number;
   day: string;
   deltas: KeyCycleDelta[];
   /** Firewall counters whose raw value changed, to persist as the new baseline. */
   baselines: Map<string, number>;
+  /** The same for ipset counters read by port (the sampler's form), in port order. */
+  portBaselines?: readonly PortBaselineChange[];
 }
 
 export interface KeyTotals {
@@ -116,17 +123,29 @@ const TRAFFIC_SQL = {
     WHERE key_id = ?5`,
   // The day's row exists after the key's first cycle of that day: an UPDATE finds it with one seek.
   addToDay: `
+    UPDATE today_traffic SET
+      rx_bytes = rx_bytes + ?1, tx_bytes = tx_bytes + ?2,
+      max_connections = MAX(max_connections, ?3), sessions = sessions + ?4
+    WHERE key_id = ?5 AND day = ?6`,
+  // A (key, day) lives in one table only: a day already in daily_traffic (the clock went back, or
+  // a database from before today_traffic) is added to there.
+  insertDay: `
+    INSERT INTO today_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions)
+    SELECT ?5, ?6, ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?5)
+      AND NOT EXISTS (SELECT 1 FROM daily_traffic WHERE key_id = ?5 AND day = ?6)`,
+  addToPastDay: `
     UPDATE daily_traffic SET
       rx_bytes = rx_bytes + ?1, tx_bytes = tx_bytes + ?2,
       max_connections = MAX(max_connections, ?3), sessions = sessions + ?4
     WHERE key_id = ?5 AND day = ?6`,
-  insertDay: `
+  otherDayPending: 'SELECT 1 FROM today_traffic WHERE day <> ? LIMIT 1',
+  foldDays: `
     INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions)
-    SELECT ?5, ?6, ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?5)`,
-  insertSample: `
-    INSERT INTO traffic_samples (key_id, at_ms, rx_bytes, tx_bytes, connections)
-    SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?1)`,
-  insertSampleOfKey: 'INSERT INTO traffic_samples (key_id, at_ms, rx_bytes, tx_bytes, connections) VALUES (?, ?, ?, ?, ?)',
+    SELECT key_id, day, rx_bytes, tx_bytes, max_connections, sessions FROM today_traffic WHERE day <> ?
+    ON CONFLICT (key_id, day) DO UPDATE SET
+      rx_bytes = rx_bytes + excluded.rx_bytes, tx_bytes = tx_bytes + excluded.tx_bytes,
+      max_connections = MAX(max_connections, excluded.max_connections), sessions = sessions + excluded.sessions`,
+  deleteFolded: 'DELETE FROM today_traffic WHERE day <> ?',
   upsertBaseline: 'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
   // NULL: that counter did not change this cycle, and keeps its value.
   upsertPortBaselines: `
@@ -146,38 +165,65 @@ const TRAFFIC_SQL = {
   deleteBaseline: 'DELETE FROM counter_baselines WHERE counter_id = ?',
   selectTotals: 'SELECT * FROM key_totals WHERE key_id = ?',
   selectAllTotals: 'SELECT * FROM key_totals',
-  selectDays: 'SELECT * FROM daily_traffic WHERE key_id = ? AND day BETWEEN ? AND ? ORDER BY day',
-  // CROSS JOIN keeps keys as the outer loop: one primary-key range seek per key, already grouped,
-  // instead of the by-day index plus a sort (8x faster with a year of history).
-  selectPeriod: `
-    SELECT k.id AS key_id, '' AS day, SUM(d.rx_bytes) AS rx_bytes, SUM(d.tx_bytes) AS tx_bytes,
-           MAX(d.max_connections) AS max_connections, SUM(d.sessions) AS sessions
-    FROM keys k CROSS JOIN daily_traffic d ON d.key_id = k.id AND d.day BETWEEN ? AND ?
-    GROUP BY k.id`,
-  // Keys outer again: one range seek per key, rows come out in (key_id, day) order with no sort,
-  // whether since is a year ago or today. The cursor is the last (key_id, day) of the page before.
-  selectDaysSince: `
-    SELECT k.id AS key_id, d.day, d.rx_bytes, d.tx_bytes, d.max_connections, d.sessions
-    FROM keys k CROSS JOIN daily_traffic d ON d.key_id = k.id AND d.day >= :since
-    WHERE k.id >= :after_key AND (k.id > :after_key OR d.day > :after_day)
-    ORDER BY k.id, d.day LIMIT :limit`,
-  selectKeyPeriod: `
-    SELECT key_id, '' AS day, SUM(rx_bytes) AS rx_bytes, SUM(tx_bytes) AS tx_bytes,
-           MAX(max_connections) AS max_connections, SUM(sessions) AS sessions
-    FROM daily_traffic WHERE key_id = ? AND day BETWEEN ? AND ? GROUP BY key_id`,
-  selectDaySummary: `
-    SELECT COALESCE(SUM(rx_bytes), 0) AS rx_bytes, COALESCE(SUM(tx_bytes), 0) AS tx_bytes,
-           COALESCE(SUM(max_connections), 0) AS total_connections,
-           COUNT(CASE WHEN rx_bytes + tx_bytes > 0 OR sessions > 0 THEN 1 END) AS active_keys,
-           COALESCE(SUM(sessions), 0) AS sessions
-    FROM daily_traffic WHERE day = ?`,
   resetLive: 'UPDATE key_totals SET live_rx_bytes = 0, live_tx_bytes = 0 WHERE key_id = ?',
   resetTotals: 'UPDATE key_totals SET total_rx_bytes = 0, total_tx_bytes = 0, total_connections = 0 WHERE key_id = ?',
-  deleteKeyDays: 'DELETE FROM daily_traffic WHERE key_id = ?',
-  deleteKeySamples: 'DELETE FROM traffic_samples WHERE key_id = ?',
-  deleteDaysBefore: 'DELETE FROM daily_traffic WHERE day < ?',
-  deleteSamplesBefore: 'DELETE FROM traffic_samples WHERE at_ms < ?',
 } as const;
+
+/** The readers of days, the same over daily_traffic and today_traffic. */
+const daySql = (table: 'daily_traffic' | 'today_traffic') =>
+  ({
+    selectDays: `SELECT * FROM ${table} WHERE key_id = ? AND day BETWEEN ? AND ? ORDER BY day`,
+    // CROSS JOIN keeps keys as the outer loop: one primary-key range seek per key, already grouped,
+    // instead of the by-day index plus a sort (8x faster with a year of history). today_traffic,
+    // a row or so per key, is read straight through in key order instead.
+    selectPeriod:
+      table === 'daily_traffic'
+        ? `
+      SELECT k.id AS key_id, '' AS day, SUM(d.rx_bytes) AS rx_bytes, SUM(d.tx_bytes) AS tx_bytes,
+             MAX(d.max_connections) AS max_connections, SUM(d.sessions) AS sessions
+      FROM keys k CROSS JOIN ${table} d ON d.key_id = k.id AND d.day BETWEEN ? AND ?
+      GROUP BY k.id`
+        : `
+      SELECT key_id, '' AS day, SUM(rx_bytes) AS rx_bytes, SUM(tx_bytes) AS tx_bytes,
+             MAX(max_connections) AS max_connections, SUM(sessions) AS sessions
+      FROM ${table} WHERE day BETWEEN ? AND ? GROUP BY key_id`,
+    // Keys outer again: one range seek per key, rows come out in (key_id, day) order with no sort,
+    // whether since is a year ago or today. The cursor is the last (key_id, day) of the page before.
+    selectDaysSince: `
+      SELECT k.id AS key_id, d.day, d.rx_bytes, d.tx_bytes, d.max_connections, d.sessions
+      FROM keys k CROSS JOIN ${table} d ON d.key_id = k.id AND d.day >= :since
+      WHERE k.id >= :after_key AND (k.id > :after_key OR d.day > :after_day)
+      ORDER BY k.id, d.day LIMIT :limit`,
+    selectKeyPeriod: `
+      SELECT key_id, '' AS day, SUM(rx_bytes) AS rx_bytes, SUM(tx_bytes) AS tx_bytes,
+             MAX(max_connections) AS max_connections, SUM(sessions) AS sessions
+      FROM ${table} WHERE key_id = ? AND day BETWEEN ? AND ? GROUP BY key_id`,
+    selectDaySummary: `
+      SELECT COALESCE(SUM(rx_bytes), 0) AS rx_bytes, COALESCE(SUM(tx_bytes), 0) AS tx_bytes,
+             COALESCE(SUM(max_connections), 0) AS total_connections,
+             COUNT(CASE WHEN rx_bytes + tx_bytes > 0 OR sessions > 0 THEN 1 END) AS active_keys,
+             COALESCE(SUM(sessions), 0) AS sessions
+      FROM ${table} WHERE day = ?`,
+    deleteKeyDays: `DELETE FROM ${table} WHERE key_id = ?`,
+    deleteDaysBefore: `DELETE FROM ${table} WHERE day < ?`,
+  }) as const;
+
+/** Per-key usage of both tables added up: bytes and sessions add, max_connections is the peak. */
+function addUsage(into: Map<string, PeriodUsage>, rows: readonly UsageRow[]): Map<string, PeriodUsage> {
+  for (const row of rows) {
+    // The entries are this call's own objects: adding in place allocates nothing per key.
+    const before = into.get(row.key_id);
+    if (!before) {
+      into.set(row.key_id, toUsage(row));
+      continue;
+    }
+    before.rxBytes += row.rx_bytes;
+    before.txBytes += row.tx_bytes;
+    before.maxConnections = Math.max(before.maxConnections, row.max_connections);
+    before.sessions += row.sessions;
+  }
+  return into;
+}
 
 const IPSET_PREFIX = 'ipset:';
 const PORT_COUNTER_KINDS = ['rx', 'tx', 'syn'] as const;
@@ -203,8 +249,8 @@ function portCounterOf(counterId: string): { kind: PortCounterKind; port: number
 
 /**
  * The deltas by key id: each write then lands next to the previous one in every index keyed by
- * key id (samples by key, the days, the totals), instead of on a random page of each (10,000 sample
- * rows: 45 ms against 105-145 ms). The sampler passes them sorted already; others may not.
+ * key id (the days, the totals), instead of on a random page of each. The sampler passes them
+ * sorted already; others may not.
  */
 function inKeyOrder(deltas: readonly KeyCycleDelta[]): readonly KeyCycleDelta[] {
   for (let index = 1; index < deltas.length; index += 1) {
@@ -213,14 +259,41 @@ function inKeyOrder(deltas: readonly KeyCycleDelta[]): readonly KeyCycleDelta[] 
   return deltas;
 }
 
+/** Two iterators of rows in (key_id, day) order as one, in that order. */
+function* mergeInOrder(first: Iterator<UsageRow>, second: Iterator<UsageRow>): Generator<UsageRow> {
+  let a = first.next();
+  let b = second.next();
+  try {
+    while (!a.done || !b.done) {
+      const takeFirst = b.done || (!a.done && (a.value.key_id < b.value.key_id || (a.value.key_id === b.value.key_id && a.value.day < b.value.day)));
+      if (takeFirst) {
+        yield a.value as UsageRow;
+        a = first.next();
+      } else {
+        yield b.value as UsageRow;
+        b = second.next();
+      }
+    }
+  } finally {
+    first.return?.();
+    second.return?.();
+  }
+}
+
 /** Traffic history: per-key totals, daily rows, raw samples and firewall counter baselines. */
 export class TrafficStore {
   readonly #db: DatabaseSync;
   readonly #sql: Statements<typeof TRAFFIC_SQL>;
+  readonly #samples: SampleStore;
+  #foldedFor: string | undefined;
+  /** The day readers over daily_traffic and over today_traffic (the current day's rows). */
+  readonly #days: readonly [Statements<ReturnType<typeof daySql>>, Statements<ReturnType<typeof daySql>>];
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#sql = prepareAll(db, TRAFFIC_SQL);
+    this.#samples = new SampleStore(db);
+    this.#days = [prepareAll(db, daySql('daily_traffic')), prepareAll(db, daySql('today_traffic'))];
   }
 
   /** Writes one sampling cycle in a single transaction: a crash loses the whole cycle or nothing. */
@@ -228,19 +301,42 @@ export class TrafficStore {
     const { atMs, day } = cycle;
     const sql = this.#sql;
     inTransaction(this.#db, () => {
+      if (cycle.deltas.length > 0) this.#foldOtherDays(day);
+      const samples: KeySample[] = [];
       for (const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } of inKeyOrder(cycle.deltas)) {
         // A key's totals row lives and dies with it: when the update found it, the key exists.
         const exists = rx + tx + sessions > 0 && Number(sql.addTotals.run(rx, tx, sessions, atMs, keyId).changes) > 0;
-        if (Number(sql.addToDay.run(rx, tx, connections, sessions, keyId, day).changes) === 0) {
-          sql.insertDay.run(rx, tx, connections, sessions, keyId, day);
+        if (
+          Number(sql.addToDay.run(rx, tx, connections, sessions, keyId, day).changes) === 0 &&
+          Number(sql.insertDay.run(rx, tx, connections, sessions, keyId, day).changes) === 0
+        ) {
+          sql.addToPastDay.run(rx, tx, connections, sessions, keyId, day);
         }
-        if (rx + tx > 0) (exists ? sql.insertSampleOfKey : sql.insertSample).run(keyId, atMs, rx, tx, connections);
+        if (rx + tx > 0 && exists) samples.push({ keyId, rxBytes: rx, txBytes: tx, connections });
       }
-      this.#writeBaselines(cycle.baselines);
+      this.#samples.write(atMs, samples);
+      this.#writeBaselines(cycle.baselines, cycle.portBaselines ?? []);
     });
+    // After the commit: a cycle rolled back leaves the fold to the next one.
+    if (cycle.deltas.length > 0) this.#foldedFor = day;
   }
 
-  #writeBaselines(baselines: ReadonlyMap<string, number>): void {
+  /**
+   * today_traffic holds the rows of the day cycles write to (10,000 rows at 10,000 keys: a cycle's
+   * updates touch a few hundred pages, where the same rows among a year of history sit on a page
+   * each); rows of any other day are added into daily_traffic, in the cycle's transaction.
+   */
+  #foldOtherDays(day: string): void {
+    // Only to keep the table small: insertDay never makes a second row of a (key, day), so another
+    // store's cycles of another day in between cost nothing but rows left here a while longer.
+    if (this.#foldedFor === day) return;
+    if (this.#sql.otherDayPending.get(day) !== undefined) {
+      this.#sql.foldDays.run(day);
+      this.#sql.deleteFolded.run(day);
+    }
+  }
+
+  #writeBaselines(baselines: ReadonlyMap<string, number>, portRows: readonly PortBaselineChange[]): void {
     const byPort = new Map<number, [rx: number | null, tx: number | null, syn: number | null]>();
     for (const [counterId, value] of baselines) {
       const counter = portCounterOf(counterId);
@@ -253,6 +349,14 @@ export class TrafficStore {
       row[KIND_COLUMN[counter.kind]] = value;
     }
     // In port order: neighbouring rows share pages, so the cycle touches each page once.
+    if (byPort.size === 0) {
+      for (const row of portRows) this.#sql.upsertPortBaselines.run(...row);
+      return;
+    }
+    for (const [port, ...values] of portRows) {
+      const row = byPort.get(port) ?? [null, null, null];
+      byPort.set(port, [values[0] ?? row[0], values[1] ?? row[1], values[2] ?? row[2]]);
+    }
     for (const port of [...byPort.keys()].sort((a, b) => a - b)) this.#sql.upsertPortBaselines.run(port, ...byPort.get(port)!);
   }
 
@@ -302,7 +406,9 @@ export class TrafficStore {
   }
 
   days(keyId: string, firstDay = '0000-00-00', lastDay = '9999-99-99'): DayUsage[] {
-    return (this.#sql.selectDays.all(keyId, firstDay, lastDay) as unknown as UsageRow[]).map(toUsage);
+    const [past, today] = this.#days.map((sql) => sql.selectDays.all(keyId, firstDay, lastDay) as unknown as UsageRow[]);
+    const rows = today!.length === 0 ? past! : [...past!, ...today!].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    return rows.map(toUsage);
   }
 
   /**
@@ -314,8 +420,11 @@ export class TrafficStore {
     let current: DaysPage['keys'][number] | undefined;
     let rows = 0;
     let last: UsageRow | undefined;
-    const found = this.#sql.selectDaysSince.iterate({ since, after_key: after?.keyId ?? '', after_day: after?.day ?? '', limit });
-    for (const row of found as Iterable<UsageRow>) {
+    const query = { since, after_key: after?.keyId ?? '', after_day: after?.day ?? '', limit };
+    const [past, today] = this.#days.map((sql) => sql.selectDaysSince.iterate(query) as unknown as Iterator<UsageRow>);
+    const found = mergeInOrder(past!, today!);
+    for (const row of found) {
+      if (rows === limit) break;
       if (current?.keyId !== row.key_id) keys.push((current = { keyId: row.key_id, days: [] }));
       current.days.push([row.day, row.rx_bytes, row.tx_bytes, row.max_connections, row.sessions]);
       rows += 1;
@@ -326,54 +435,67 @@ export class TrafficStore {
 
   /** Per-key sums over [firstDay, lastDay]: bytes and sessions add up, max_connections is the peak. */
   period(firstDay: string, lastDay: string): Map<string, PeriodUsage> {
-    const rows = this.#sql.selectPeriod.all(firstDay, lastDay) as unknown as UsageRow[];
-    return new Map(rows.map((row) => [row.key_id, toUsage(row)]));
+    const usage = new Map<string, PeriodUsage>();
+    for (const sql of this.#days) addUsage(usage, sql.selectPeriod.all(firstDay, lastDay) as unknown as UsageRow[]);
+    return usage;
   }
 
   keyPeriod(keyId: string, firstDay: string, lastDay: string): PeriodUsage | undefined {
-    const row = this.#sql.selectKeyPeriod.get(keyId, firstDay, lastDay) as unknown as UsageRow | undefined;
-    return row && toUsage(row);
+    const usage = new Map<string, PeriodUsage>();
+    for (const sql of this.#days) {
+      const row = sql.selectKeyPeriod.get(keyId, firstDay, lastDay) as unknown as UsageRow | undefined;
+      if (row) addUsage(usage, [row]);
+    }
+    return usage.get(keyId);
   }
 
+  /** A (key, day) is a row of one table only, so the two tables' sums and counts add up. */
   daySummary(day: string): DaySummary {
-    const row = this.#sql.selectDaySummary.get(day) as {
-      rx_bytes: number;
-      tx_bytes: number;
-      total_connections: number;
-      active_keys: number;
-      sessions: number;
-    };
-    return {
-      rxBytes: row.rx_bytes,
-      txBytes: row.tx_bytes,
-      totalConnections: row.total_connections,
-      activeKeys: row.active_keys,
-      sessions: row.sessions,
-    };
+    const summary: DaySummary = { rxBytes: 0, txBytes: 0, totalConnections: 0, activeKeys: 0, sessions: 0 };
+    for (const sql of this.#days) {
+      const row = sql.selectDaySummary.get(day) as { rx_bytes: number; tx_bytes: number; total_connections: number; active_keys: number; sessions: number };
+      summary.rxBytes += row.rx_bytes;
+      summary.txBytes += row.tx_bytes;
+      summary.totalConnections += row.total_connections;
+      summary.activeKeys += row.active_keys;
+      summary.sessions += row.sessions;
+    }
+    return summary;
   }
 
   resetLive(keyId: string): void {
     this.#sql.resetLive.run(keyId);
   }
 
-  /** Clears a key's history: lifetime totals, daily rows and samples. Live counters stay. */
+  /**
+   * Clears a key's history: lifetime totals, daily rows and samples (those written so far are
+   * hidden in their cycles' rows, no longer the key's, and go when the rows age out). Live counters stay.
+   */
   resetHistory(keyId: string): void {
     inTransaction(this.#db, () => {
       this.#sql.resetTotals.run(keyId);
-      this.#sql.deleteKeyDays.run(keyId);
-      this.#sql.deleteKeySamples.run(keyId);
+      for (const sql of this.#days) sql.deleteKeyDays.run(keyId);
+      this.#samples.forgetKey(keyId);
     });
   }
 
-  /** Deletes daily rows before `firstKeptDay` and samples before `firstKeptMs`; returns rows deleted. */
+  /**
+   * Deletes daily rows before `firstKeptDay` and samples before `firstKeptMs`; returns the day rows
+   * and the per-key samples deleted.
+   */
   cleanup(firstKeptDay: string, firstKeptMs: number): { days: number; samples: number } {
     return inTransaction(this.#db, () => ({
-      days: Number(this.#sql.deleteDaysBefore.run(firstKeptDay).changes),
-      samples: Number(this.#sql.deleteSamplesBefore.run(firstKeptMs).changes),
+      days: this.#days.reduce((deleted, sql) => deleted + Number(sql.deleteDaysBefore.run(firstKeptDay).changes), 0),
+      samples: this.#samples.deleteBefore(firstKeptMs),
     }));
   }
 
   pruneSamples(firstKeptMs: number): void {
-    this.#sql.deleteSamplesBefore.run(firstKeptMs);
+    inTransaction(this.#db, () => this.#samples.deleteBefore(firstKeptMs));
+  }
+
+  /** A key's raw samples, oldest first: for checks and tests (it decodes every stored cycle). */
+  samples(keyId: string): StoredSample[] {
+    return this.#samples.keySamples(keyId);
   }
 }
