@@ -523,6 +523,24 @@ test('many keys’ days from a bulk read land like putKeyDays of each, and a bad
   assert.throws(() => cache.putDayRows('nope', [{ keyId: 'k1', days: [['2025-08-04', 1, 1, 1, 1]] }], LATER), { code: 'not-found' });
 });
 
+test('putDayRows files pages larger than one statement takes, across keys, as row-by-row upserts would', (t) => {
+  const { cache } = openTempCache<AnySnapshots>(t);
+  cache.saveServer(server('s1', 'paris'));
+  const day = (index: number) => new Date(Date.UTC(2025, 0, 1 + index)).toISOString().slice(0, 10);
+  // 3 keys of 100, 37 and 1 days: statements of many rows, a key across two of them, and a remainder.
+  const keys = [100, 37, 1].map((count, keyIndex) => ({
+    keyId: `k${keyIndex}`,
+    days: Array.from({ length: count }, (_, index) => [day(index), index, keyIndex, 1, 2] as const),
+  }));
+  cache.putKeyDays('s1', 'k1', { [day(5)]: usage(9, 9), [day(200)]: usage(8, 8) }, SYNCED);
+  cache.putDayRows('s1', keys, LATER);
+  for (const { keyId, days } of keys) {
+    const expected = days.map(([date, rx, tx, connections, sessions]) => ({ date, usage: usage(rx, tx, connections, sessions), syncedAt: LATER }));
+    if (keyId === 'k1') expected.push({ date: day(200), usage: usage(8, 8), syncedAt: SYNCED });
+    assert.deepEqual(cache.keyDays('s1', keyId), expected, keyId);
+  }
+});
+
 test('sync times no row uses any more are swept, and the ones in use stay', (t) => {
   const { cache, path } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));
