@@ -541,6 +541,22 @@ test('putDayRows files pages larger than one statement takes, across keys, as ro
   }
 });
 
+test('putKeyMonths stores a month of many keys like putKeyMonth of each; a bad month or server stores none', (t) => {
+  const { cache } = openTempCache<AnySnapshots>(t);
+  cache.saveServer(server('s1', 'paris'));
+  cache.putKeyMonth('s1', 'k1', '2025-07', usage(1, 1), SYNCED);
+  cache.putKeyMonth('s1', 'k1', '2025-08', usage(2, 2), SYNCED);
+  cache.putKeyMonths('s1', '2025-08', [{ keyId: 'k1', usage: usage(10, 20, 3, 4) }, { keyId: 'k2', usage: usage(5, 6) }], LATER);
+  assert.deepEqual(cache.keyMonths('s1', '2025-08'), [
+    { keyId: 'k1', usage: usage(10, 20, 3, 4), syncedAt: LATER },
+    { keyId: 'k2', usage: usage(5, 6), syncedAt: LATER },
+  ]);
+  assert.deepEqual(cache.keyMonths('s1', '2025-07'), [{ keyId: 'k1', usage: usage(1, 1), syncedAt: SYNCED }]);
+  assert.throws(() => cache.putKeyMonths('s1', '2025-13', [{ keyId: 'k3', usage: usage(1, 1) }], LATER), { code: 'bad-input' });
+  assert.throws(() => cache.putKeyMonths('nope', '2025-08', [{ keyId: 'k3', usage: usage(1, 1) }], LATER), { code: 'not-found' });
+  assert.deepEqual(cache.keyMonths('s1', '2025-08').map((entry) => entry.keyId), ['k1', 'k2']);
+});
+
 test('sync times no row uses any more are swept, and the ones in use stay', (t) => {
   const { cache, path } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));

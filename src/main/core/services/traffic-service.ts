@@ -123,7 +123,7 @@ export class TrafficService extends ServerService implements Traffic {
         snapshot: SNAPSHOTS.monthly(yearMonth),
         fetch: (client) => client.getMonthlyTraffic(yearMonth).then(dataOf),
         mirror: (report, syncedAt) => {
-          for (const key of report.keys) this.cache.putKeyMonth(server.id, key.key_id, yearMonth, key.monthly_traffic, syncedAt);
+          this.cache.putKeyMonths(server.id, yearMonth, report.keys.map((key) => ({ keyId: key.key_id, usage: key.monthly_traffic })), syncedAt);
         },
       };
     });
