@@ -557,6 +557,31 @@ test('putKeyMonths stores a month of many keys like putKeyMonth of each; a bad m
   assert.deepEqual(cache.keyMonths('s1', '2025-08').map((entry) => entry.keyId), ['k1', 'k2']);
 });
 
+test('while checkpoints are held the WAL only grows; the last release copies it in and empties it', (t) => {
+  const { cache, path } = openTempCache<AnySnapshots>(t);
+  cache.saveServer(server('s1', 'paris'));
+  const walBytes = () => statSync(`${path}-wal`).size;
+  const day = (index: number) => new Date(Date.UTC(2020, 0, 1 + index)).toISOString().slice(0, 10);
+  // About 8 MB of rows: twice what SQLite lets the WAL reach before it checkpoints by itself.
+  const fill = (from: number) => {
+    for (let key = from; key < from + 100; key += 1) {
+      cache.putDayRows('s1', [{ keyId: `k${key}`, days: Array.from({ length: 1000 }, (_, index) => [day(index), index, key, 1, 1] as const) }], LATER);
+    }
+  };
+  const outer = cache.holdCheckpoints();
+  const inner = cache.holdCheckpoints();
+  fill(0);
+  inner();
+  inner();
+  fill(100);
+  assert.ok(walBytes() > 8_000_000, `${walBytes()} bytes of WAL while held`);
+  outer();
+  assert.equal(walBytes(), 0);
+  assert.equal(cache.keyDays('s1', 'k150').length, 1000);
+  fill(200);
+  assert.ok(walBytes() < 6_000_000, `${walBytes()} bytes of WAL once released: checkpoints as before`);
+});
+
 test('sync times no row uses any more are swept, and the ones in use stay', (t) => {
   const { cache, path } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));

@@ -58,6 +58,9 @@ export type DayRow = readonly [day: string, rxBytes: number, txBytes: number, ma
  */
 const DAY_ROWS_PER_STATEMENT = 64;
 
+/** SQLite's default: the WAL is copied into the file once it holds this many pages. */
+const WAL_AUTOCHECKPOINT_PAGES = 1000;
+
 /** New sync times between sweeps of the ones no row uses any more (a sweep reads every row once). */
 const SYNC_TIMES_PER_SWEEP = 256;
 
@@ -99,6 +102,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   readonly #selectKeyDays: Database.Statement<[string, string, string, string], UsageRow & { day: string }>;
   readonly #selectMonthTotals: Database.Statement<[string, string, string], UsageRow & { key_id: string; days: number }>;
   #syncTimesAdded = 0;
+  #checkpointHolds = 0;
   readonly #selectDayTotals: Database.Statement<[string, string], UsageRow & { key_id: string }>;
   readonly #upsertMonth: Database.Statement;
   readonly #upsertMonthRow: Database.Statement<[number, string, number, number, number, number, number]>;
@@ -204,6 +208,26 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   /** Runs `work` in one transaction (nested ones become savepoints): all its writes land, or none. */
   batch<T>(work: () => T): T {
     return this.#db.transaction(work)();
+  }
+
+  /**
+   * Until every returned release is called, the WAL is not copied into the file every ~4 MB: a
+   * first sync of 10,000 keys (70 MB) then fsyncs once at the end instead of at 18 checkpoints,
+   * which cost ~2 s on this project's disk. The release checkpoints and empties the WAL.
+   */
+  holdCheckpoints(): () => void {
+    if (this.#checkpointHolds === 0) this.#db.pragma('wal_autocheckpoint = 0');
+    this.#checkpointHolds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#checkpointHolds -= 1;
+      if (this.#checkpointHolds > 0) return;
+      this.#db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      // A reader in another process (the CLI beside the window) may hold it back: the next writes checkpoint then.
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    };
   }
 
   /**
