@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifySchema, RouteHandlerMethod } from 'fastify';
 import type { BodyOf, EndpointDefinition, ParamsOf, QueryOf, ResponseOf } from '../api/endpoint.ts';
+import { writePlainJson } from './raw-json.ts';
 
 /** What a handler sees of a request: the parts its definition validated, typed from its schemas. */
 export interface EndpointRequest<E extends EndpointDefinition> {
@@ -32,7 +33,7 @@ export function route<E extends EndpointDefinition>(app: AnyFastify, definition:
           const answer = await handler(request);
           if (successStatus !== undefined) void reply.code(successStatus);
           // Only this answer: an error thrown above is still written by its own schema.
-          if (definition.plainJson) void reply.serializer(JSON.stringify);
+          if (definition.plainJson) void reply.serializer(writePlainJson);
           return answer;
         }) as unknown as RouteHandlerMethod,
   });

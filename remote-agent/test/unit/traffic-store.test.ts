@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
 import { KeyStore } from '../../src/services/store/key-store.ts';
-import { EMPTY_TOTALS, TrafficStore, type KeyCycleDelta, type PeriodUsage } from '../../src/services/store/traffic-store.ts';
+import { EMPTY_TOTALS, TrafficStore, type DayRowTuple, type KeyCycleDelta, type PeriodUsage } from '../../src/services/store/traffic-store.ts';
 import { rowCount, tempDatabase } from './temp-db.ts';
 
 // node:sqlite rows have a null prototype; spread them to compare with plain objects.
@@ -192,6 +192,7 @@ describe('TrafficStore periods', () => {
 });
 
 describe('TrafficStore: the current day\'s rows in today_traffic', () => {
+  const daysOf = (key: { daysJson: string }) => JSON.parse(key.daysJson) as DayRowTuple[];
   const dayRows = (db: DatabaseSync, table: string) =>
     plain(db.prepare(`SELECT key_id, day, rx_bytes, max_connections, sessions FROM ${table} ORDER BY key_id, day`).all());
 
@@ -216,7 +217,7 @@ describe('TrafficStore: the current day\'s rows in today_traffic', () => {
     assert.equal(traffic.daySummary('2025-08-06').rxBytes, 7);
     assert.equal(traffic.daySummary('2025-08-05').activeKeys, 2);
     const page = traffic.daysSince('2025-08-01', null, 10);
-    assert.deepEqual(page.keys.map((key) => [key.keyId, key.days.map((day) => day[0])]), [['a', ['2025-08-05', '2025-08-06']], ['b', ['2025-08-05']]]);
+    assert.deepEqual(page.keys.map((key) => [key.keyId, daysOf(key).map((day) => day[0])]), [['a', ['2025-08-05', '2025-08-06']], ['b', ['2025-08-05']]]);
   });
 
   test('daysSince pages through both tables in (key, day) order, each row once', () => {
@@ -228,7 +229,7 @@ describe('TrafficStore: the current day\'s rows in today_traffic', () => {
     let after: { keyId: string; day: string } | null = null;
     for (let pages = 0; pages < 10; pages += 1) {
       const page = traffic.daysSince('2025-08-02', after, 1);
-      for (const key of page.keys) for (const [day, rx] of key.days) seen.push(`${key.keyId} ${day} ${rx}`);
+      for (const key of page.keys) for (const [day, rx] of daysOf(key)) seen.push(`${key.keyId} ${day} ${rx}`);
       if (!page.last) break;
       after = page.last;
     }

@@ -11,13 +11,14 @@ import {
   getTrafficHistory,
   resetKeyTrafficHistory,
 } from '../../api/history.ts';
+import { rawJson } from '../../http/raw-json.ts';
 import { route } from '../../http/route.ts';
 import { badRequest } from '../../lib/http-error.ts';
 import { formatTimestamp } from '../../lib/timestamps.ts';
 import { keyIdentityJson } from '../../presenters/key-json.ts';
 import { bytesJson, envelope, fleetTotalsJson, keyResetJson, usageJson } from '../../presenters/traffic-json.ts';
 import type { KeyRecord } from '../../services/store/key-store.ts';
-import { EMPTY_TOTALS, type KeyTotals } from '../../services/store/traffic-store.ts';
+import { type DayRowTuple, EMPTY_TOTALS, type KeyTotals } from '../../services/store/traffic-store.ts';
 import { readDaysCursor, writeDaysCursor } from './days-cursor.ts';
 
 const DAY_MS = 86_400_000;
@@ -106,7 +107,7 @@ export const historyRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (a
       {
         since: since ?? null,
         rows: page.rows,
-        keys: page.keys.map((key) => ({ key_id: key.keyId, days: key.days })),
+        keys: page.keys.map((key) => ({ key_id: key.keyId, days: rawJson<DayRowTuple[]>(key.daysJson) })),
         next: page.last && writeDaysCursor(page.last),
       },
       ctx.now(),

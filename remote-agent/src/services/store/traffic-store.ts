@@ -50,9 +50,13 @@ export interface PeriodUsage {
   sessions: number;
 }
 
+/** One key's days as rows of the bulk read: [day, rx_bytes, tx_bytes, max_connections, sessions]. */
+export type DayRowTuple = [day: string, rxBytes: number, txBytes: number, maxConnections: number, sessions: number];
+
 /** One page of daily rows of all keys, grouped by key in (key_id, day) order. */
 export interface DaysPage {
-  keys: Array<{ keyId: string; days: Array<[day: string, rxBytes: number, txBytes: number, maxConnections: number, sessions: number]> }>;
+  /** Each key's days as the JSON text of a DayRowTuple array, oldest first. */
+  keys: Array<{ keyId: string; daysJson: string }>;
   rows: number;
   /** The last (key_id, day) of this page when it was full: more may follow. */
   last: { keyId: string; day: string } | null;
@@ -165,6 +169,25 @@ const TRAFFIC_SQL = {
   deleteBaseline: 'DELETE FROM counter_baselines WHERE counter_id = ?',
   selectTotals: 'SELECT * FROM key_totals WHERE key_id = ?',
   selectAllTotals: 'SELECT * FROM key_totals',
+  // Keys outer in each table: one range seek per key, rows in (key_id, day) order with no sort,
+  // whether since is a year ago or today; the two tables' rows (a (key, day) is in one of them
+  // only) are merged in that order by the compound ORDER BY. The cursor is the last (key_id, day)
+  // of the page before. Each key's days leave as JSON text SQLite writes: building a JS array per
+  // row, then stringifying it, took 4x as long (5.6 s against 1.4 s for a year of 10,000 keys).
+  selectDaysSince: `
+    SELECT key_id, COUNT(*) AS rows, MAX(day) AS last_day,
+           json_group_array(json_array(day, rx_bytes, tx_bytes, max_connections, sessions) ORDER BY day) AS days_json
+    FROM (
+      SELECT k.id AS key_id, d.day, d.rx_bytes, d.tx_bytes, d.max_connections, d.sessions
+      FROM keys k CROSS JOIN daily_traffic d ON d.key_id = k.id AND d.day >= :since
+      WHERE k.id >= :after_key AND (k.id > :after_key OR d.day > :after_day)
+      UNION ALL
+      SELECT k.id AS key_id, d.day, d.rx_bytes, d.tx_bytes, d.max_connections, d.sessions
+      FROM keys k CROSS JOIN today_traffic d ON d.key_id = k.id AND d.day >= :since
+      WHERE k.id >= :after_key AND (k.id > :after_key OR d.day > :after_day)
+      ORDER BY 1, 2 LIMIT :limit
+    )
+    GROUP BY key_id ORDER BY key_id`,
   resetLive: 'UPDATE key_totals SET live_rx_bytes = 0, live_tx_bytes = 0 WHERE key_id = ?',
   resetTotals: 'UPDATE key_totals SET total_rx_bytes = 0, total_tx_bytes = 0, total_connections = 0 WHERE key_id = ?',
 } as const;
@@ -187,13 +210,6 @@ const daySql = (table: 'daily_traffic' | 'today_traffic') =>
       SELECT key_id, '' AS day, SUM(rx_bytes) AS rx_bytes, SUM(tx_bytes) AS tx_bytes,
              MAX(max_connections) AS max_connections, SUM(sessions) AS sessions
       FROM ${table} WHERE day BETWEEN ? AND ? GROUP BY key_id`,
-    // Keys outer again: one range seek per key, rows come out in (key_id, day) order with no sort,
-    // whether since is a year ago or today. The cursor is the last (key_id, day) of the page before.
-    selectDaysSince: `
-      SELECT k.id AS key_id, d.day, d.rx_bytes, d.tx_bytes, d.max_connections, d.sessions
-      FROM keys k CROSS JOIN ${table} d ON d.key_id = k.id AND d.day >= :since
-      WHERE k.id >= :after_key AND (k.id > :after_key OR d.day > :after_day)
-      ORDER BY k.id, d.day LIMIT :limit`,
     selectKeyPeriod: `
       SELECT key_id, '' AS day, SUM(rx_bytes) AS rx_bytes, SUM(tx_bytes) AS tx_bytes,
              MAX(max_connections) AS max_connections, SUM(sessions) AS sessions
@@ -230,6 +246,13 @@ const PORT_COUNTER_KINDS = ['rx', 'tx', 'syn'] as const;
 type PortCounterKind = (typeof PORT_COUNTER_KINDS)[number];
 const KIND_COLUMN: Record<PortCounterKind, 0 | 1 | 2> = { rx: 0, tx: 1, syn: 2 };
 
+interface DaysOfKeyRow {
+  key_id: string;
+  rows: number;
+  last_day: string;
+  days_json: string;
+}
+
 interface PortBaselineRow {
   port: number;
   rx: number | null;
@@ -257,27 +280,6 @@ function inKeyOrder(deltas: readonly KeyCycleDelta[]): readonly KeyCycleDelta[] 
     if (deltas[index - 1]!.keyId > deltas[index]!.keyId) return [...deltas].sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : 0));
   }
   return deltas;
-}
-
-/** Two iterators of rows in (key_id, day) order as one, in that order. */
-function* mergeInOrder(first: Iterator<UsageRow>, second: Iterator<UsageRow>): Generator<UsageRow> {
-  let a = first.next();
-  let b = second.next();
-  try {
-    while (!a.done || !b.done) {
-      const takeFirst = b.done || (!a.done && (a.value.key_id < b.value.key_id || (a.value.key_id === b.value.key_id && a.value.day < b.value.day)));
-      if (takeFirst) {
-        yield a.value as UsageRow;
-        a = first.next();
-      } else {
-        yield b.value as UsageRow;
-        b = second.next();
-      }
-    }
-  } finally {
-    first.return?.();
-    second.return?.();
-  }
 }
 
 /** Traffic history: per-key totals, daily rows, raw samples and firewall counter baselines. */
@@ -413,24 +415,17 @@ export class TrafficStore {
 
   /**
    * Up to `limit` daily rows of every key from `since` on, after the (keyId, day) `after` in
-   * (key_id, day) order. Rows are built as they are read, never all at once.
+   * (key_id, day) order, each key's days as the JSON text SQLite wrote.
    */
   daysSince(since: string, after: { keyId: string; day: string } | null, limit: number): DaysPage {
-    const keys: DaysPage['keys'] = [];
-    let current: DaysPage['keys'][number] | undefined;
-    let rows = 0;
-    let last: UsageRow | undefined;
-    const query = { since, after_key: after?.keyId ?? '', after_day: after?.day ?? '', limit };
-    const [past, today] = this.#days.map((sql) => sql.selectDaysSince.iterate(query) as unknown as Iterator<UsageRow>);
-    const found = mergeInOrder(past!, today!);
-    for (const row of found) {
-      if (rows === limit) break;
-      if (current?.keyId !== row.key_id) keys.push((current = { keyId: row.key_id, days: [] }));
-      current.days.push([row.day, row.rx_bytes, row.tx_bytes, row.max_connections, row.sessions]);
-      rows += 1;
-      last = row;
-    }
-    return { keys, rows, last: rows === limit && last ? { keyId: last.key_id, day: last.day } : null };
+    const found = this.#sql.selectDaysSince.all({ since, after_key: after?.keyId ?? '', after_day: after?.day ?? '', limit }) as unknown as DaysOfKeyRow[];
+    const rows = found.reduce((sum, key) => sum + key.rows, 0);
+    const last = found.at(-1);
+    return {
+      keys: found.map((key) => ({ keyId: key.key_id, daysJson: key.days_json })),
+      rows,
+      last: rows === limit && last ? { keyId: last.key_id, day: last.last_day } : null,
+    };
   }
 
   /** Per-key sums over [firstDay, lastDay]: bytes and sessions add up, max_connections is the peak. */

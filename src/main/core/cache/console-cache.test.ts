@@ -523,6 +523,65 @@ test('many keys’ days from a bulk read land like putKeyDays of each, and a bad
   assert.throws(() => cache.putDayRows('nope', [{ keyId: 'k1', days: [['2025-08-04', 1, 1, 1, 1]] }], LATER), { code: 'not-found' });
 });
 
+test('putDayRows files pages larger than one statement takes, across keys, as row-by-row upserts would', (t) => {
+  const { cache } = openTempCache<AnySnapshots>(t);
+  cache.saveServer(server('s1', 'paris'));
+  const day = (index: number) => new Date(Date.UTC(2025, 0, 1 + index)).toISOString().slice(0, 10);
+  // 3 keys of 100, 37 and 1 days: statements of many rows, a key across two of them, and a remainder.
+  const keys = [100, 37, 1].map((count, keyIndex) => ({
+    keyId: `k${keyIndex}`,
+    days: Array.from({ length: count }, (_, index) => [day(index), index, keyIndex, 1, 2] as const),
+  }));
+  cache.putKeyDays('s1', 'k1', { [day(5)]: usage(9, 9), [day(200)]: usage(8, 8) }, SYNCED);
+  cache.putDayRows('s1', keys, LATER);
+  for (const { keyId, days } of keys) {
+    const expected = days.map(([date, rx, tx, connections, sessions]) => ({ date, usage: usage(rx, tx, connections, sessions), syncedAt: LATER }));
+    if (keyId === 'k1') expected.push({ date: day(200), usage: usage(8, 8), syncedAt: SYNCED });
+    assert.deepEqual(cache.keyDays('s1', keyId), expected, keyId);
+  }
+});
+
+test('putKeyMonths stores a month of many keys like putKeyMonth of each; a bad month or server stores none', (t) => {
+  const { cache } = openTempCache<AnySnapshots>(t);
+  cache.saveServer(server('s1', 'paris'));
+  cache.putKeyMonth('s1', 'k1', '2025-07', usage(1, 1), SYNCED);
+  cache.putKeyMonth('s1', 'k1', '2025-08', usage(2, 2), SYNCED);
+  cache.putKeyMonths('s1', '2025-08', [{ keyId: 'k1', usage: usage(10, 20, 3, 4) }, { keyId: 'k2', usage: usage(5, 6) }], LATER);
+  assert.deepEqual(cache.keyMonths('s1', '2025-08'), [
+    { keyId: 'k1', usage: usage(10, 20, 3, 4), syncedAt: LATER },
+    { keyId: 'k2', usage: usage(5, 6), syncedAt: LATER },
+  ]);
+  assert.deepEqual(cache.keyMonths('s1', '2025-07'), [{ keyId: 'k1', usage: usage(1, 1), syncedAt: SYNCED }]);
+  assert.throws(() => cache.putKeyMonths('s1', '2025-13', [{ keyId: 'k3', usage: usage(1, 1) }], LATER), { code: 'bad-input' });
+  assert.throws(() => cache.putKeyMonths('nope', '2025-08', [{ keyId: 'k3', usage: usage(1, 1) }], LATER), { code: 'not-found' });
+  assert.deepEqual(cache.keyMonths('s1', '2025-08').map((entry) => entry.keyId), ['k1', 'k2']);
+});
+
+test('while checkpoints are held the WAL only grows; the last release copies it in and empties it', (t) => {
+  const { cache, path } = openTempCache<AnySnapshots>(t);
+  cache.saveServer(server('s1', 'paris'));
+  const walBytes = () => statSync(`${path}-wal`).size;
+  const day = (index: number) => new Date(Date.UTC(2020, 0, 1 + index)).toISOString().slice(0, 10);
+  // About 8 MB of rows: twice what SQLite lets the WAL reach before it checkpoints by itself.
+  const fill = (from: number) => {
+    for (let key = from; key < from + 100; key += 1) {
+      cache.putDayRows('s1', [{ keyId: `k${key}`, days: Array.from({ length: 1000 }, (_, index) => [day(index), index, key, 1, 1] as const) }], LATER);
+    }
+  };
+  const outer = cache.holdCheckpoints();
+  const inner = cache.holdCheckpoints();
+  fill(0);
+  inner();
+  inner();
+  fill(100);
+  assert.ok(walBytes() > 8_000_000, `${walBytes()} bytes of WAL while held`);
+  outer();
+  assert.equal(walBytes(), 0);
+  assert.equal(cache.keyDays('s1', 'k150').length, 1000);
+  fill(200);
+  assert.ok(walBytes() < 6_000_000, `${walBytes()} bytes of WAL once released: checkpoints as before`);
+});
+
 test('sync times no row uses any more are swept, and the ones in use stay', (t) => {
   const { cache, path } = openTempCache<AnySnapshots>(t);
   cache.saveServer(server('s1', 'paris'));

@@ -40,15 +40,26 @@ const SERVER_COLUMNS = 'id, name, target_json, ssh_alias, host_key_fingerprint, 
 const USAGE_COLUMNS = 'u.rx_bytes, u.tx_bytes, u.max_connections, u.sessions, t.synced_at';
 
 /** Writes one key's usage of one period (a `day` of key_days, a `year_month` of key_months), named parameters. */
-const upsertUsageSql = (table: string, period: string): string => `
+/** Named parameters for one row; with `rows`, that many rows of positional ones in the columns' order. */
+const upsertUsageSql = (table: string, period: string, rows?: number): string => `
   INSERT INTO ${table} (key_no, ${period}, rx_bytes, tx_bytes, max_connections, sessions, sync_no)
-  VALUES (@key_no, @${period}, @rx_bytes, @tx_bytes, @max_connections, @sessions, @sync_no)
+  VALUES ${rows === undefined ? `(@key_no, @${period}, @rx_bytes, @tx_bytes, @max_connections, @sessions, @sync_no)` : Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
   ON CONFLICT (key_no, ${period}) DO UPDATE SET
     rx_bytes = excluded.rx_bytes, tx_bytes = excluded.tx_bytes,
     max_connections = excluded.max_connections, sessions = excluded.sessions, sync_no = excluded.sync_no`;
 
 /** One key's days in the compact form of the agent's bulk read: [day, rx, tx, max_connections, sessions]. */
 export type DayRow = readonly [day: string, rxBytes: number, txBytes: number, maxConnections: number, sessions: number];
+
+/**
+ * Day rows per statement of the bulk write: a better-sqlite3 call costs about 1.2 us before its
+ * first parameter here, as much as the insert itself, so a year of 10,000 keys (912,500 rows) went
+ * from 4.4 s in single-row statements to ~2 s at 64 (448 parameters, far below SQLite's 32,766).
+ */
+const DAY_ROWS_PER_STATEMENT = 64;
+
+/** SQLite's default: the WAL is copied into the file once it holds this many pages. */
+const WAL_AUTOCHECKPOINT_PAGES = 1000;
 
 /** New sync times between sweeps of the ones no row uses any more (a sweep reads every row once). */
 const SYNC_TIMES_PER_SWEEP = 256;
@@ -87,11 +98,14 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   readonly #sweepSyncTimes: Database.Statement<[number]>;
   readonly #upsertDay: Database.Statement;
   readonly #upsertDayRow: Database.Statement<[number, string, number, number, number, number, number]>;
+  readonly #upsertDayRows: Database.Statement<[readonly (string | number)[]]>;
   readonly #selectKeyDays: Database.Statement<[string, string, string, string], UsageRow & { day: string }>;
   readonly #selectMonthTotals: Database.Statement<[string, string, string], UsageRow & { key_id: string; days: number }>;
   #syncTimesAdded = 0;
+  #checkpointHolds = 0;
   readonly #selectDayTotals: Database.Statement<[string, string], UsageRow & { key_id: string }>;
   readonly #upsertMonth: Database.Statement;
+  readonly #upsertMonthRow: Database.Statement<[number, string, number, number, number, number, number]>;
   readonly #selectKeyMonths: Database.Statement<[string, string], UsageRow & { key_id: string }>;
   readonly #upsertSnapshot: Database.Statement<[string, string, string, string, string]>;
   readonly #deleteKeySnapshot: Database.Statement<[{ server: string; kind: string; key: string }]>;
@@ -158,6 +172,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
         AND no NOT IN (SELECT sync_no FROM key_days) AND no NOT IN (SELECT sync_no FROM key_months)`);
     this.#upsertDay = prepare(upsertUsageSql('key_days', 'day'));
     this.#upsertDayRow = prepare(upsertUsageSql('key_days', 'day').replace(/@[a-z_]+/g, '?'));
+    this.#upsertDayRows = prepare(upsertUsageSql('key_days', 'day', DAY_ROWS_PER_STATEMENT));
     this.#selectKeyDays = prepare(`
       SELECT u.day, ${USAGE_COLUMNS}
       FROM cache_keys k JOIN key_days u ON u.key_no = k.no JOIN sync_times t ON t.no = u.sync_no
@@ -175,6 +190,7 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
       FROM cache_keys k CROSS JOIN key_days u ON u.key_no = k.no AND u.day = ? JOIN sync_times t ON t.no = u.sync_no
       WHERE k.server_id = ? ORDER BY k.key_id`);
     this.#upsertMonth = prepare(upsertUsageSql('key_months', 'year_month'));
+    this.#upsertMonthRow = prepare(upsertUsageSql('key_months', 'year_month', 1));
     this.#selectKeyMonths = prepare(`
       SELECT k.key_id, ${USAGE_COLUMNS}
       FROM cache_keys k CROSS JOIN key_months u ON u.key_no = k.no AND u.year_month = ? JOIN sync_times t ON t.no = u.sync_no
@@ -192,6 +208,26 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
   /** Runs `work` in one transaction (nested ones become savepoints): all its writes land, or none. */
   batch<T>(work: () => T): T {
     return this.#db.transaction(work)();
+  }
+
+  /**
+   * Until every returned release is called, the WAL is not copied into the file every ~4 MB: a
+   * first sync of 10,000 keys (70 MB) then fsyncs once at the end instead of at 18 checkpoints,
+   * which cost ~2 s on this project's disk. The release checkpoints and empties the WAL.
+   */
+  holdCheckpoints(): () => void {
+    if (this.#checkpointHolds === 0) this.#db.pragma('wal_autocheckpoint = 0');
+    this.#checkpointHolds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#checkpointHolds -= 1;
+      if (this.#checkpointHolds > 0) return;
+      this.#db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      // A reader in another process (the CLI beside the window) may hold it back: the next writes checkpoint then.
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    };
   }
 
   /**
@@ -328,12 +364,22 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
     this.#write(serverId, () =>
       this.batch(() => {
         const syncNo = this.#syncNo(syncedAt);
+        // Positional: binding named parameters costs more than the insert itself at a million rows.
+        const values: (string | number)[] = [];
+        let pending = 0;
         for (const { keyId, days } of keys) {
           const keyNo = this.#keyNo(serverId, keyId);
-          // Positional: binding named parameters costs more than the insert itself at a million rows.
           for (const [day, rxBytes, txBytes, maxConnections, sessions] of days) {
-            this.#upsertDayRow.run(keyNo, day, rxBytes, txBytes, maxConnections, sessions, syncNo);
+            values.push(keyNo, day, rxBytes, txBytes, maxConnections, sessions, syncNo);
+            pending += 1;
+            if (pending < DAY_ROWS_PER_STATEMENT) continue;
+            this.#upsertDayRows.run(values);
+            values.length = 0;
+            pending = 0;
           }
+        }
+        for (let at = 0; at < values.length; at += 7) {
+          this.#upsertDayRow.run(...(values.slice(at, at + 7) as [number, string, number, number, number, number, number]));
         }
       }),
     );
@@ -380,6 +426,24 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
           year_month: yearMonth,
           sync_no: this.#syncNo(syncedAt),
         });
+      }),
+    );
+  }
+
+  /**
+   * Stores many keys' totals of one month (the monthly report of a server), like putKeyMonth for
+   * each in one transaction: at 10,000 keys, 100 ms instead of 300-450 ms (a savepoint, a date check
+   * and named parameters each time).
+   */
+  putKeyMonths(serverId: string, yearMonth: string, keys: readonly { keyId: string; usage: DayUsage }[], syncedAt: string): void {
+    checkForm(yearMonth, isYearMonth, 'year_month', 'YYYY-MM');
+    if (keys.length === 0) return;
+    this.#write(serverId, () =>
+      this.batch(() => {
+        const syncNo = this.#syncNo(syncedAt);
+        for (const { keyId, usage } of keys) {
+          this.#upsertMonthRow.run(this.#keyNo(serverId, keyId), yearMonth, usage.rx_bytes, usage.tx_bytes, usage.max_connections, usage.sessions, syncNo);
+        }
       }),
     );
   }

@@ -169,3 +169,41 @@ test('an agent without the bulk read gets each moved key’s history read alone,
   assert.deepEqual(fetched, ['k2']);
   assert.deepEqual(calls, [undefined, undefined], 'asked again each pass: the agent may have been upgraded since');
 });
+
+test('the first bulk read starts beside the other reads, and a pass failing meanwhile waits for it to end', async (t) => {
+  const usage: Usage = { k1: 1 };
+  const { deps } = fakeServer(t, usage);
+  const events: string[] = [];
+  let endRead = () => undefined as void;
+  const days = {
+    syncDays: (_server: string, since: string | undefined) => {
+      events.push(`days from ${since ?? 'the start'}`);
+      return new Promise<string>((resolve) => (endRead = () => (events.push('days done'), resolve('2025-08-05'))));
+    },
+  };
+  const history = deps.traffic.history;
+  deps.traffic.history = (server: string) => {
+    events.push('history');
+    return history(server);
+  };
+  const first = syncServer({ ...deps, days }, 'alpha');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(events, ['days from the start', 'history'], 'both asked before either answered');
+  endRead();
+  await first;
+
+  // Another server's first read, with the history read failing while it runs.
+  const other = fakeServer(t, usage);
+  events.length = 0;
+  other.deps.traffic.history = () => {
+    events.push('history');
+    return Promise.reject(new KeyportError('server-offline', 'dropped'));
+  };
+  let settled = false;
+  const second = syncServer({ ...other.deps, days }, 'alpha').finally(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(settled, false, 'the pass waits for the bulk read it started');
+  endRead();
+  await assert.rejects(second, { code: 'server-offline' });
+  assert.deepEqual(events, ['days from the start', 'history', 'days done']);
+});

@@ -21,7 +21,7 @@ export interface SyncDeps {
  * overview, this month, today, and the daily rows of the keys that moved bytes or opened
  * connections since the last sync (all keys the first time). The rows come from the agent's bulk
  * read, a few pages of every key's days since the day the last complete pass began (all days the
- * first time, or after a long gap), and only when some key moved; each moved key's summary is its
+ * first time, or after a long gap, read beside the other reads), and only when some key moved; each moved key's summary is its
  * entry in the history overview. So a pass over 10,000 keys costs a handful of calls whether one
  * key moved or all of them. Reads go through the services, so the mirroring rules live in one place.
  */
@@ -32,17 +32,25 @@ export async function syncServer(deps: SyncDeps, serverName: string): Promise<vo
   const keys = await deps.keys.list(serverName);
   if (keys.source === 'cache') throw new KeyportError('server-offline', `${serverName} is offline; kept the data of ${keys.syncedAt}`);
   const today = new Date().toISOString().slice(0, 10);
-  const [, history] = await Promise.all([
+  // A first read takes every day whatever moved: it starts now, and its pages are filed while the
+  // agent answers the reads below.
+  const firstRead = daysSince === undefined ? deps.days?.syncDays(serverName, undefined) : undefined;
+  const reads = Promise.all([
     deps.traffic.live(serverName),
     deps.traffic.history(serverName),
     deps.traffic.monthly(serverName),
     deps.traffic.daily(serverName, today),
   ]);
+  // Both settle before the pass goes on or fails: a read left running would still be filing pages.
+  const [readsDone, firstReadDone] = await Promise.allSettled([reads, firstRead]);
+  if (readsDone.status === 'rejected') throw readsDone.reason;
+  const [, history] = readsDone.value;
   if (history.source === 'cache') throw new KeyportError('server-offline', `${serverName} went offline during the sync`);
+  if (firstReadDone.status === 'rejected') throw firstReadDone.reason;
   const usage = Object.fromEntries(history.data.keys.map((entry) => [entry.key_id, usageOf(entry)]));
   const queue = Object.keys(usage).filter((keyId) => previous[keyId] !== usage[keyId]);
-  const bulkNeeded = deps.days !== undefined && (queue.length > 0 || daysSince === undefined);
-  const readFrom = bulkNeeded ? await deps.days!.syncDays(serverName, daysSince) : null;
+  const bulkNeeded = deps.days !== undefined && queue.length > 0;
+  const readFrom = firstRead ? (firstReadDone.value ?? null) : bulkNeeded ? await deps.days!.syncDays(serverName, daysSince) : null;
   if (readFrom !== null) {
     const entries = new Map(history.data.keys.map((entry) => [entry.key_id, entry]));
     deps.cache.batch(() => {

@@ -17,6 +17,8 @@ const ROWS_PER_WRITE = 10_000;
 /** More pages than 100 million rows would take: a cursor that never ends is the agent's fault, not a reason to loop. */
 const MAX_DAY_PAGES = 1_000;
 
+type DaysPage = ResponseOf<typeof getTrafficDays>;
+
 /** Traffic reads; each one mirrored into the cache, with per-key days filed where the answer has them. */
 export class TrafficService extends ServerService implements Traffic {
   /**
@@ -28,7 +30,7 @@ export class TrafficService extends ServerService implements Traffic {
   syncDays(serverName: string, since: string | undefined): Promise<string | null> {
     return this.calls.check(serverName, async (client, server) => {
       const fetchPage = (after: string | undefined) => client.getTrafficDays(since, after, DAY_ROWS_PER_PAGE);
-      let page: ResponseOf<typeof getTrafficDays>;
+      let page: DaysPage;
       try {
         page = await fetchPage(undefined);
       } catch (error) {
@@ -37,25 +39,37 @@ export class TrafficService extends ServerService implements Traffic {
         throw error;
       }
       const agentDay = page.timestamp.slice(0, 10);
-      for (let pages = 1; ; pages += 1) {
-        const { keys, next } = page.data;
-        const following = next === null ? undefined : fetchPage(next);
-        // Settled later; a failed write must not leave its rejection unhandled.
-        following?.catch(() => undefined);
-        const syncedAt = new Date().toISOString();
-        // In slices with a turn of the event loop between, so the next page streams in meanwhile.
-        for (const slice of slicesOf(keys.map((key) => ({ keyId: key.key_id, days: key.days })), ROWS_PER_WRITE)) {
-          this.cache.batch(() => {
-            this.cache.putDayRows(server.id, slice, syncedAt);
-            this.cache.markSynced(server.id, syncedAt);
-          });
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-        if (!following) return agentDay;
-        if (pages >= MAX_DAY_PAGES) throw new KeyportError('agent-error', `the agent's daily rows did not end within ${MAX_DAY_PAGES} pages`);
-        page = await following;
+      const releaseCheckpoints = this.cache.holdCheckpoints();
+      try {
+        await this.#fileDayPages(server.id, page, fetchPage);
+        return agentDay;
+      } finally {
+        releaseCheckpoints();
       }
     });
+  }
+
+  /** Files `first` and the pages after it; the next page is on its way while one is written. */
+  async #fileDayPages(serverId: string, first: DaysPage, fetchPage: (after: string) => Promise<DaysPage>): Promise<void> {
+    let page = first;
+    for (let pages = 1; ; pages += 1) {
+      const { keys, next } = page.data;
+      const following = next === null ? undefined : fetchPage(next);
+      // Settled later; a failed write must not leave its rejection unhandled.
+      following?.catch(() => undefined);
+      const syncedAt = new Date().toISOString();
+      // In slices with a turn of the event loop between, so the next page streams in meanwhile.
+      for (const slice of slicesOf(keys.map((key) => ({ keyId: key.key_id, days: key.days })), ROWS_PER_WRITE)) {
+        this.cache.batch(() => {
+          this.cache.putDayRows(serverId, slice, syncedAt);
+          this.cache.markSynced(serverId, syncedAt);
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (!following) return;
+      if (pages >= MAX_DAY_PAGES) throw new KeyportError('agent-error', `the agent's daily rows did not end within ${MAX_DAY_PAGES} pages`);
+      page = await following;
+    }
   }
 
   live(serverName: string): Promise<Cached<Api.LiveTraffic>> {
@@ -123,7 +137,7 @@ export class TrafficService extends ServerService implements Traffic {
         snapshot: SNAPSHOTS.monthly(yearMonth),
         fetch: (client) => client.getMonthlyTraffic(yearMonth).then(dataOf),
         mirror: (report, syncedAt) => {
-          for (const key of report.keys) this.cache.putKeyMonth(server.id, key.key_id, yearMonth, key.monthly_traffic, syncedAt);
+          this.cache.putKeyMonths(server.id, yearMonth, report.keys.map((key) => ({ keyId: key.key_id, usage: key.monthly_traffic })), syncedAt);
         },
       };
     });
