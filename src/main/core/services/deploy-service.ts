@@ -54,11 +54,16 @@ export class DeployService implements Deploy {
         agent: { version: result.agentVersion, release: result.release, deployedAt: new Date().toISOString(), apiPort, keyPorts: { ...keyPorts } },
       };
       cache.saveServer(deployed);
+      // A new release may come with a new API key: learn it again on the next call, over the same
+      // link (a new login would cost the first sync half a second).
+      await sessions.forgetApiKey(server.id);
       if (options.settings) await this.#applySettings(deployed, options.settings, onProgress);
       return result;
-    } finally {
-      // A new release may come with a new API key; learn it again on the next call.
+    } catch (error) {
+      // A deploy that failed may have failed with its link: the next call logs in afresh.
       await sessions.forget(server.id);
+      throw error;
+    } finally {
       await this.#options.afterDeploy?.(server.id).catch(() => undefined);
     }
   }

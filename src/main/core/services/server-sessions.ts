@@ -93,6 +93,12 @@ export class ServerSessions {
     await session?.then((current) => current.link.close()).catch(() => undefined);
   }
 
+  /** Reads the agent's API key again on the next call (a new release may bring a new one); the SSH link stays. */
+  async forgetApiKey(serverId: string): Promise<void> {
+    const session = await this.#sessions.get(serverId)?.catch(() => undefined);
+    if (session) session.apiKey = undefined;
+  }
+
   /** Logs in with this secret from the next connection on; the current one, if any, is dropped. */
   async useSecret(serverId: string, secret: string): Promise<void> {
     this.#secretsInMemory.set(serverId, secret);
