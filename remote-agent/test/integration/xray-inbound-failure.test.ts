@@ -51,13 +51,20 @@ describe('one key whose inbound cannot start never restarts Xray or hides behind
   test('a restart while the port is still taken leaves that key out, so Xray starts for everyone else', async () => {
     const keys = (await agent().get('/api/keys')).body as Array<{ id: string; name: string; port: number }>;
     const served = keys.find((key) => key.name === 'served')!;
+    const squatted = keys.find((key) => key.name === 'squatted')!;
     const pid = agent().xrayPid()!;
     process.kill(pid, 'SIGKILL');
     const synced = (await agent().post('/api/system/xray/sync-config')).body.data;
     assert.equal(synced.applied.method, 'start', JSON.stringify(synced.applied));
     assert.ok(agent().xrayPid());
     await moveBytes(served.port, 10, 10);
-    assert.equal(synced.status.not_serving.length, 1);
+    // Asked again once the served key has carried bytes: the one key not served is the squatted one.
+    const status = (await agent().get('/api/system/xray/config-status')).body.data;
+    assert.deepEqual(
+      status.not_serving.map((entry: { key_id: string; problem: string }) => [entry.key_id, entry.problem]),
+      [[squatted.id, 'port-taken']],
+      JSON.stringify(synced.status.not_serving),
+    );
   });
 
   test('once the port is free, sync-config serves the key and everything is in sync', async () => {
