@@ -52,6 +52,7 @@ export class Sampler implements RetiredCounters {
   readonly #intervalMs: number;
   readonly #now: () => number;
   readonly #log: Logger;
+  readonly #afterRecord: (atMs: number, deltas: readonly KeyCycleDelta[]) => void;
   #baselines: CounterBaselines;
   #live = new Map<string, LiveTraffic>();
   #dayMaxConnections = new Map<string, number>();
@@ -77,6 +78,8 @@ export class Sampler implements RetiredCounters {
     intervalMs: number;
     now?: () => number;
     log: Logger;
+    /** Called after each cycle's bytes are stored, with them (the limits are judged there). */
+    afterRecord?: (atMs: number, deltas: readonly KeyCycleDelta[]) => void;
   }) {
     this.#firewall = options.firewall;
     this.#keys = options.keys;
@@ -84,6 +87,7 @@ export class Sampler implements RetiredCounters {
     this.#intervalMs = options.intervalMs;
     this.#now = options.now ?? Date.now;
     this.#log = options.log;
+    this.#afterRecord = options.afterRecord ?? (() => {});
     this.#baselines = new CounterBaselines(this.#traffic.loadBaselines());
   }
 
@@ -224,6 +228,7 @@ export class Sampler implements RetiredCounters {
       }
       this.#traffic.recordCycle({ atMs, day, deltas, baselines: changed.baselines, portBaselines: changed.portBaselines });
       this.#keepBaselines(changed);
+      this.#afterRecord(atMs, deltas);
       this.#live = live;
       this.#previousCycleAtMs = atMs;
       this.#pruneSamples(atMs);
