@@ -106,7 +106,15 @@ export const DeleteKeyResponse = Type.Object({ message: Type.String() });
 
 const tag = 'keys';
 const params = KeyIdParams;
-const keyWriteErrors = { ...commonErrors, 409: ConflictBody };
+/** 400 of a create or an update: reason bad_limits and the field when a limit is refused past the schema (a date that does not exist). */
+export const KeyBadRequestBody = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+  reason: Type.Optional(Type.Literal('bad_limits')),
+  field: Type.Optional(Type.String({ description: 'bad_limits: which field (expires_at, note, ...)' })),
+});
+
+const keyWriteErrors = { ...commonErrors, 400: KeyBadRequestBody, 409: ConflictBody };
 
 export const createKey = endpoint({
   method: 'POST', path: '/api/keys', tag, summary: 'Create a key on its own port',
