@@ -92,7 +92,7 @@ export async function createAgent(
     intervalMs: flags.sampleIntervalMs,
     now,
     log,
-    afterRecord: (atMs, deltas) => keys.enforceLimits(atMs, deltas),
+    afterRecord: (atMs, deltas): number | undefined => keys.enforceLimits(atMs, deltas),
   });
   const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, limits: new LimitTracker(keyStore), portRange: flags.portRange, log, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });

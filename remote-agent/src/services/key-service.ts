@@ -257,10 +257,12 @@ export class KeyService {
    * After a sampling cycle has stored its bytes: the verdicts of the limits at `atMs`, and every
    * key whose serving they change brought in step as a PATCH of is_active would (inbound removed
    * or added live, port blocked or opened, connections cut), one key's lock at a time. Not waited
-   * for here: a cycle may run inside a task that holds every key (reassignPorts).
+   * for here: a cycle may run inside a task that holds every key (reassignPorts). Returns when the
+   * limits want the next cycle (LimitTracker.nextCheckAtMs).
    */
-  enforceLimits(atMs: number, deltas: readonly KeyCycleDelta[]): void {
+  enforceLimits(atMs: number, deltas: readonly KeyCycleDelta[]): number | undefined {
     this.#enforce(this.#o.limits.afterCycle(atMs, deltas));
+    return this.#o.limits.nextCheckAtMs;
   }
 
   /** At start, before the firewall and Xray are synced from the store: every key judged at `atMs`. */

@@ -138,3 +138,22 @@ describe('the limits migration', () => {
     }
   });
 });
+
+describe('LimitTracker.nextCheckAtMs', () => {
+  test('the moment a key moving bytes reaches its quota at the last cycle’s rate, or the first expiry or period start ahead', () => {
+    const { tracker, create, cycle } = setup();
+    const t0 = utc('2027-01-15T10:00:00');
+    create('fast', { dataLimitBytes: 100_000 }, t0);
+    create('slow', { dataLimitBytes: 100_000 }, t0);
+    cycle(t0 + 10_000, {});
+    // 10,000 bytes in 10 s: 90,000 left, reached in 90 s; the other, 1,000 in 10 s, in 990 s.
+    cycle(t0 + 20_000, { fast: 10_000, slow: 1000 });
+    assert.equal(tracker.nextCheckAtMs, t0 + 20_000 + 90_000);
+    create('expiring', { expiresAtMs: t0 + 50_000 }, t0);
+    cycle(t0 + 30_000, {});
+    assert.equal(tracker.nextCheckAtMs, t0 + 50_000, 'no bytes this cycle: the expiry');
+    create('daily', { dataLimitBytes: 5, dataLimitReset: 'day' }, t0);
+    cycle(t0 + 60_000, {});
+    assert.equal(tracker.nextCheckAtMs, utc('2027-01-16T00:00:00'), 'past the expiry: the next day');
+  });
+});

@@ -28,6 +28,8 @@ export function limitStatusOf(limits: Pick<KeyLimits, 'dataLimitBytes' | 'expire
 export class LimitTracker {
   readonly #keys: KeyStore;
   readonly #tracked = new Map<string, Tracked>();
+  #lastCycleAtMs: number | undefined;
+  #nextCheckAtMs: number | undefined;
 
   constructor(keys: KeyStore) {
     this.#keys = keys;
@@ -55,15 +57,36 @@ export class LimitTracker {
     return this.#servingChanged(updates);
   }
 
+  /**
+   * When the limits next want a cycle, if they know: the first expiry or period start ahead, or the
+   * moment a key moving bytes reaches its quota at the rate of the last cycle. The sampler runs a
+   * cycle then when it comes before the next interval's (see Sampler), so a fast user's bytes over
+   * the quota are about a second's, not an interval's.
+   */
+  get nextCheckAtMs(): number | undefined {
+    return this.#nextCheckAtMs;
+  }
+
   /** After a cycle's bytes are stored: adds them to the periods, rolls periods on, and renders verdicts. */
   afterCycle(atMs: number, deltas: readonly KeyCycleDelta[]): KeyRecord[] {
+    const sinceMs = this.#lastCycleAtMs === undefined ? undefined : atMs - this.#lastCycleAtMs;
+    this.#lastCycleAtMs = atMs;
+    this.#nextCheckAtMs = undefined;
     if (this.#tracked.size === 0) return [];
+    let nextCheckAtMs = Infinity;
     for (const delta of deltas) {
       const tracked = this.#tracked.get(delta.keyId);
-      if (tracked && tracked.limitBytes !== null) tracked.usedBytes += delta.rxBytes + delta.txBytes;
+      if (!tracked || tracked.limitBytes === null) continue;
+      const bytes = delta.rxBytes + delta.txBytes;
+      tracked.usedBytes += bytes;
+      if (bytes > 0 && sinceMs !== undefined && sinceMs > 0 && tracked.usedBytes < tracked.limitBytes) {
+        nextCheckAtMs = Math.min(nextCheckAtMs, atMs + ((tracked.limitBytes - tracked.usedBytes) * sinceMs) / bytes);
+      }
     }
     let updates: LimitsUpdate[] | undefined;
     for (const [keyId, tracked] of this.#tracked) {
+      if (tracked.nextPeriodMs !== undefined && tracked.nextPeriodMs < nextCheckAtMs) nextCheckAtMs = tracked.nextPeriodMs;
+      if (tracked.expiresAtMs !== null && tracked.expiresAtMs > atMs && tracked.expiresAtMs < nextCheckAtMs) nextCheckAtMs = tracked.expiresAtMs;
       const rolls = tracked.nextPeriodMs !== undefined && atMs >= tracked.nextPeriodMs;
       if (!rolls && limitStatusOf({ dataLimitBytes: tracked.limitBytes, expiresAtMs: tracked.expiresAtMs }, tracked.usedBytes, atMs) === tracked.status) continue;
       const key = this.#keys.get(keyId);
@@ -74,6 +97,7 @@ export class LimitTracker {
       const { update } = evaluated(key, tracked.usedBytes, atMs);
       if (update) (updates ??= []).push(update);
     }
+    if (nextCheckAtMs !== Infinity) this.#nextCheckAtMs = nextCheckAtMs;
     return updates ? this.#servingChanged(updates) : [];
   }
 
