@@ -227,6 +227,11 @@ describe('key limits, enforced by the agent', () => {
       assert.equal(created.status, 400, `POST ${what}`);
     }
     assert.equal((await agent().request('PATCH', `/api/keys/${target.id}`, { expires_at: '2027-02-30T00:00:00' })).body.field, 'expires_at');
+    assert.deepEqual(
+      (({ reason, field }) => ({ reason, field }))((await agent().request('PATCH', `/api/keys/${target.id}`, { data_limit_bytes: -1 })).body),
+      { reason: 'bad_limits', field: 'data_limit_bytes' },
+      'a schema error about a limit names it too',
+    );
     assert.equal((await agent().request('PATCH', `/api/keys/${target.id}`, { note: '😀'.repeat(501) })).body.reason, 'bad_limits');
     assert.equal((await agent().request('PATCH', `/api/keys/${target.id}`, { note: '😀'.repeat(500) })).status, 200, '500 characters are fine');
     await patch(target.id, { note: 'kept' });
@@ -237,7 +242,9 @@ describe('key limits, enforced by the agent', () => {
       ['keys with limits beside them', { keys: [{ name: 'b3' }], note: 'shared' }, { reason: 'bad_limits' }],
       ['a bad date in the second key', { keys: [{ name: 'b4' }, { name: 'b5', expires_at: '2027-02-30T00:00:00' }] }, { reason: 'bad_limits', index: 1, field: 'expires_at' }],
       ['a shared note too long', { names: ['b6'], note: 'x'.repeat(501) }, { reason: 'bad_limits', field: 'note' }],
-      ['a shared negative quota', { names: ['b7'], data_limit_bytes: -1 }, {}],
+      ['a shared negative quota', { names: ['b7'], data_limit_bytes: -1 }, { reason: 'bad_limits', field: 'data_limit_bytes', index: undefined }],
+      ['an unknown reset in the third key', { keys: [{ name: 'b8' }, { name: 'b9' }, { name: 'b10', data_limit_reset: 'fortnight' }] }, { reason: 'bad_limits', index: 2, field: 'data_limit_reset' }],
+      ['a fractional quota in the first key', { keys: [{ name: 'b11', data_limit_bytes: 0.5 }] }, { reason: 'bad_limits', index: 0, field: 'data_limit_bytes' }],
     ];
     for (const [what, body, facts] of bulkBad) {
       const answer = await agent().post('/api/keys/bulk', body);
