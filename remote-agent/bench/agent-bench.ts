@@ -13,6 +13,7 @@ import { measureLatency, measureThroughput, type Target, type ThroughputOptions 
 import { count, markdownTable, megabytes, ms, type Row } from './report.ts';
 import { installAgentRules, removeAgentChains } from './firewall.ts';
 import { benchIdleCpu, IDLE_SAMPLE_INTERVAL_S } from './idle-cpu-bench.ts';
+import { limitsRow } from './limits-row.ts';
 import { benchSamplingCycle } from './sampler-bench.ts';
 import { benchTcpStream } from './tcp-stream-bench.ts';
 import { daysOfMonth, seedDataDir, type SeededKey } from './seed-data.ts';
@@ -151,6 +152,7 @@ async function benchSampling(): Promise<Row[]> {
   return [
     cycleRow('no counter changed', large.idleMs),
     cycleRow('every port moved bytes', large.movedMs),
+    limitsRow(large),
     {
       what: 'Processes spawned per cycle, 500 / 10,000 ports',
       agent: spawns,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 import type { Logger } from '../src/lib/logger.ts';
+import { LimitTracker } from '../src/services/limits/limit-tracker.ts';
 import { Sampler } from '../src/services/sampler.ts';
 import { openDatabase } from '../src/services/store/database.ts';
 import { KeyStore } from '../src/services/store/key-store.ts';
@@ -19,10 +20,17 @@ const run = promisify(execFile);
 
 export interface CycleFigures {
   ports: number;
+  /** Cycles timed for each median. */
+  runs: number;
   /** Median cycle time when no counter changed. */
   idleMs: number;
   /** Median cycle time when every counter of every port moved. */
   movedMs: number;
+  /** The same two with every key given a quota (never reached), a monthly reset and an expiry ahead, judged every cycle as the agent does. */
+  limitedIdleMs: number;
+  limitedMovedMs: number;
+  /** Median time of the limits' per-cycle check alone (LimitTracker.afterCycle) in the moved cycles. */
+  limitsCheckMs: number;
   /** Child processes spawned by one cycle (the same in every measured cycle, else an error). */
   spawnsPerCycle: number;
   /** Median of one `ipset save` on the same sets: the bare read a cycle cannot go below. */
@@ -51,8 +59,26 @@ export async function benchSamplingCycle(ports: number, runs: number, historyDay
     seedHistory(db, historyDays);
     checkpointer.start();
     const firewall = await installAgentRules(keys.map((key) => key.port));
-    const newSampler = () =>
-      new Sampler({ firewall, keys: new KeyStore(db), traffic: new TrafficStore(db), intervalMs: 10_000, log });
+    const checkTimes: number[] = [];
+    const newSampler = (withLimits = false) => {
+      const keyStore = new KeyStore(db);
+      const tracker = new LimitTracker(keyStore);
+      if (withLimits) tracker.evaluateAll(Date.now());
+      return new Sampler({
+        firewall,
+        keys: keyStore,
+        traffic: new TrafficStore(db),
+        intervalMs: 10_000,
+        log,
+        afterRecord: (atMs, deltas) => {
+          const startedMs = performance.now();
+          const changed = tracker.afterCycle(atMs, deltas);
+          if (withLimits) checkTimes.push(performance.now() - startedMs);
+          if (changed.length > 0) throw new Error(`${changed.length} keys changed their verdict; none should`);
+          return tracker.nextCheckAtMs;
+        },
+      });
+    };
 
     // The agent's cycles are an interval apart, and its checkpoint (a few hundred ms at most) runs
     // in between; back to back here, each cycle waits for it outside its timing, as on a server.
@@ -67,15 +93,43 @@ export async function benchSamplingCycle(ports: number, runs: number, historyDay
       return newSampler();
     }, ports, settle);
 
+    giveEveryKeyLimits(db);
+    const limitedSampler = newSampler(true);
+    const limitedIdle = await timeCycles(runs, () => limitedSampler, 0, settle);
+    checkTimes.length = 0;
+    const limitedMoved = await timeCycles(runs, () => {
+      setBaselines(db, counterIds, MOVED_BASELINE);
+      return newSampler(true);
+    }, ports, settle);
+
     const spawns = new Set([...idle.spawns, ...moved.spawns]);
     if (spawns.size !== 1) throw new Error(`cycles spawned differing process counts: ${[...spawns].join(', ')}`);
     const saveMs = await timeRuns(runs, 'ipset', ['save']);
-    return { ports, idleMs: median(idle.times), movedMs: median(moved.times), spawnsPerCycle: [...spawns][0]!, saveMs, nftListMs: await timeNftList(keys.map((key) => key.port), runs) };
+    return {
+      ports,
+      runs,
+      idleMs: median(idle.times),
+      movedMs: median(moved.times),
+      limitedIdleMs: median(limitedIdle.times),
+      limitedMovedMs: median(limitedMoved.times),
+      limitsCheckMs: median(checkTimes),
+      spawnsPerCycle: [...spawns][0]!, saveMs, nftListMs: await timeNftList(keys.map((key) => key.port), runs) };
   } finally {
     await checkpointer.stop();
     db.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Every key a quota it never reaches, a monthly reset from now and an expiry a year ahead. */
+function giveEveryKeyLimits(db: DatabaseSync): void {
+  const nowMs = Date.now();
+  db.prepare(`
+    UPDATE keys SET data_limit_bytes = ?, data_limit_reset = 'month', expires_at_ms = ?, period_started_at_ms = ?`).run(
+    Number.MAX_SAFE_INTEGER,
+    nowMs + 365 * 86_400_000,
+    nowMs,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { markdownTable, ms, type Row } from './report.ts';
+import { limitsRow } from './limits-row.ts';
 import { benchSamplingCycle } from './sampler-bench.ts';
 
 const RUNS = 5;
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
         pass: value < 150,
       });
     }
+    rows.push({ ...limitsRow(figures), what: `${limitsRow(figures).what}, ${history}` });
   }
   console.log(markdownTable(rows));
 }

@@ -14,7 +14,8 @@ import { DatabaseBackups } from './services/store/database-backups.ts';
 import { databaseCompanions, dataDirLayout } from './services/store/data-dir-layout.ts';
 import { openAgentDatabase } from './services/store/open-agent-database.ts';
 import { restoreBackup } from './services/store/restore-backup.ts';
-import { KeyStore } from './services/store/key-store.ts';
+import { KeyStore, serves } from './services/store/key-store.ts';
+import { LimitTracker } from './services/limits/limit-tracker.ts';
 import { WalCheckpointer } from './services/store/wal-checkpointer.ts';
 import { TrafficStore } from './services/store/traffic-store.ts';
 import { loadOrCreateRealityKeys } from './services/xray/reality-keys.ts';
@@ -81,11 +82,19 @@ export async function createAgent(
     settings: () => settingsStore.get(),
     accessLogPath: join(flags.dataDir, 'xray-access.log'),
     logPath: join(flags.dataDir, 'xray.log'),
-    activeKeys: () => keyStore.list().filter((key) => key.isActive),
+    activeKeys: () => keyStore.list().filter(serves),
     log,
   });
-  const sampler = new Sampler({ firewall, keys: keyStore, traffic, intervalMs: flags.sampleIntervalMs, now, log });
-  const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, portRange: flags.portRange, log, now });
+  const sampler = new Sampler({
+    firewall,
+    keys: keyStore,
+    traffic,
+    intervalMs: flags.sampleIntervalMs,
+    now,
+    log,
+    afterRecord: (atMs, deltas): number | undefined => keys.enforceLimits(atMs, deltas),
+  });
+  const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, limits: new LimitTracker(keyStore), portRange: flags.portRange, log, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
   const ctx: AgentContext = {
     keys,
@@ -109,8 +118,11 @@ export async function createAgent(
       // The sampler takes the last counters of an older agent's iptables chains before they go.
       checkpointer.start();
       await firewall.prepare(sampler);
+      // Limits may have run out, or periods begun, while the agent was down: judged before the syncs serve the keys.
+      const changedByLimits = keys.judgeAllLimits(now());
       await keys.syncFirewall();
       await xray.sync();
+      await keys.cutStopped(changedByLimits);
       await sampler.cycle();
       sampler.start();
       reconciler.start();
@@ -125,6 +137,7 @@ export async function createAgent(
       await sampler.stop();
       // A reboot zeroes the kernel's counters: bytes moved since the last cycle would be lost with them.
       await sampler.cycle();
+      await keys.limitsEnforced();
       await backups.stop();
       await app.close();
       // Key changes made just before are live already; the file must hold them for the next start.

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { loadApiKey } from './config/api-key.ts';
 import { FlagError, HelpRequested, parseAgentFlags } from './config/agent-flags.ts';
 import { createAgent } from './create-agent.ts';
+import { agentClock } from './lib/clock.ts';
 import { EXIT_START_REFUSED, StartRefusedError } from './lib/start-refused.ts';
 
 const MIN_NODE = [22, 13];
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   process.umask(0o077);
   const log = pino({ level: process.env.KEYPORT_LOG_LEVEL ?? 'info' });
   const apiKey = await loadApiKey(flags.apiKeyFile);
-  const agent = await createAgent(flags, apiKey, log);
+  const agent = await createAgent(flags, apiKey, log, agentClock(process.env));
   await agent.start();
   await agent.app.listen({ host: flags.listenHost, port: flags.listenPort });
   log.info(`keyport agent listening on ${flags.listenHost}:${flags.listenPort}, data in ${flags.dataDir}`);

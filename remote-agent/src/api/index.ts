@@ -21,6 +21,7 @@ export * from './endpoint.ts';
 export * from './firewall-chains.ts';
 export * from './format-bytes.ts';
 export * from './history.ts';
+export * from './key-limits.ts';
 export * from './key-name.ts';
 export * from './keys.ts';
 export * from './monthly.ts';

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { KEY_NAME_MAX_CODE_POINTS, KEY_NAME_RULE } from './key-name.ts';
 import { commonErrors, ConflictBody, KeyIdParams, Timestamp } from './common.ts';
 import { endpoint } from './endpoint.ts';
+import { KeyLimitsFields, KeyLimitsState } from './key-limits.ts';
 
 export const Key = Type.Object({
   id: Type.String({ description: 'the key id used in every /api/keys/{key_id} path (a UUID today; clients treat it as opaque)' }),
@@ -10,6 +11,7 @@ export const Key = Type.Object({
   created_at: Timestamp,
   is_active: Type.Boolean(),
   port: Type.Integer({ description: 'the TCP port of this key’s own Xray inbound' }),
+  ...KeyLimitsState,
 });
 
 // The schema bounds the text; the rule itself (characters as a reader counts them, which characters)
@@ -22,29 +24,45 @@ export const KeyName = Type.String({
   examples: ['user@example.com', 'Мама 📱'],
 });
 
-export const CreateKeyBody = Type.Object({ name: KeyName }, { additionalProperties: false });
+export const CreateKeyBody = Type.Object({ name: KeyName, ...KeyLimitsFields }, { additionalProperties: false });
 
 /** The most names one bulk create takes. */
 export const BULK_CREATE_MAX_NAMES = 1000;
 
+/**
+ * Either `names` with limits shared by all of them, or `keys`, each with its own (a CSV's rows);
+ * exactly one of the two. The spec's shape, `{"names": [...]}`, is the first.
+ */
 export const CreateKeysBody = Type.Object(
   {
-    names: Type.Array(KeyName, {
-      minItems: 1,
-      maxItems: BULK_CREATE_MAX_NAMES,
-      errorMessage: `names must be a list of 1-${BULK_CREATE_MAX_NAMES} key names`,
-      description: `1-${BULK_CREATE_MAX_NAMES} names, each by the rule of one key's name, no two alike (as names are compared) and none a key has`,
-    }),
+    names: Type.Optional(
+      Type.Array(KeyName, {
+        minItems: 1,
+        maxItems: BULK_CREATE_MAX_NAMES,
+        errorMessage: `names must be a list of 1-${BULK_CREATE_MAX_NAMES} key names`,
+        description: `1-${BULK_CREATE_MAX_NAMES} names, each by the rule of one key's name, no two alike (as names are compared) and none a key has; the limits beside names apply to each`,
+      }),
+    ),
+    keys: Type.Optional(
+      Type.Array(CreateKeyBody, {
+        minItems: 1,
+        maxItems: BULK_CREATE_MAX_NAMES,
+        errorMessage: `keys must be a list of 1-${BULK_CREATE_MAX_NAMES} keys, each {name, and optionally data_limit_bytes, data_limit_reset, expires_at, note}`,
+        description: `instead of names: 1-${BULK_CREATE_MAX_NAMES} keys, each with its own limits`,
+      }),
+    ),
+    ...KeyLimitsFields,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'exactly one of names (with shared limits beside it) or keys' },
 );
 
 /** 400 of a bulk create: which name is bad (`index` into `names`) when one is; absent for a body of the wrong shape. */
 export const BulkBadRequestBody = Type.Object({
   status: Type.Literal('error'),
   detail: Type.String(),
-  reason: Type.Optional(Type.Union([Type.Literal('bad_name'), Type.Literal('duplicate_name')])),
-  index: Type.Optional(Type.Integer({ minimum: 0, description: 'the position in names of the name refused' })),
+  reason: Type.Optional(Type.Union([Type.Literal('bad_name'), Type.Literal('duplicate_name'), Type.Literal('bad_limits')])),
+  index: Type.Optional(Type.Integer({ minimum: 0, description: 'the position in names (or keys) of the name or limits refused' })),
+  field: Type.Optional(Type.String({ description: 'bad_limits: which field (expires_at, note, ...)' })),
   duplicate_of: Type.Optional(Type.Integer({ minimum: 0, description: 'duplicate_name: the earlier position with the same name' })),
 });
 
@@ -68,10 +86,13 @@ export const UpdateKeyBody = Type.Object(
     is_active: Type.Optional(
       Type.Boolean({ description: 'false disables the key: inbound removed, connections cut, port and history kept' }),
     ),
+    ...KeyLimitsFields,
   },
   {
     additionalProperties: false,
-    description: 'a new name (the link’s #fragment follows; 409 when another key has it), is_active, or both',
+    description:
+      'any of: a new name (the link’s #fragment follows; 409 when another key has it), is_active, and the limits ' +
+      '(null clears data_limit_bytes or expires_at); nothing changes when any field is refused',
   },
 );
 
@@ -85,7 +106,15 @@ export const DeleteKeyResponse = Type.Object({ message: Type.String() });
 
 const tag = 'keys';
 const params = KeyIdParams;
-const keyWriteErrors = { ...commonErrors, 409: ConflictBody };
+/** 400 of a create or an update: reason bad_limits and the field when a limit is refused past the schema (a date that does not exist). */
+export const KeyBadRequestBody = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+  reason: Type.Optional(Type.Literal('bad_limits')),
+  field: Type.Optional(Type.String({ description: 'bad_limits: which field (expires_at, note, ...)' })),
+});
+
+const keyWriteErrors = { ...commonErrors, 400: KeyBadRequestBody, 409: ConflictBody };
 
 export const createKey = endpoint({
   method: 'POST', path: '/api/keys', tag, summary: 'Create a key on its own port',
@@ -110,7 +139,7 @@ export const getKey = endpoint({
 });
 
 export const updateKey = endpoint({
-  method: 'PATCH', path: '/api/keys/:key_id', tag, summary: 'Rename, enable or disable a key',
+  method: 'PATCH', path: '/api/keys/:key_id', tag, summary: 'Rename, enable or disable a key, or change its limits',
   params, body: UpdateKeyBody, response: Key, errors: keyWriteErrors,
 });
 

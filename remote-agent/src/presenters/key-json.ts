@@ -1,14 +1,19 @@
 import type { Static } from '@sinclair/typebox';
+import type { KeyStatus } from '../api/key-limits.ts';
 import { formatTimestamp } from '../lib/timestamps.ts';
 import type { Key } from '../api/keys.ts';
 import type { KeyRecord } from '../services/store/key-store.ts';
 
 type KeyJson = Readonly<Static<typeof Key>>;
 
-// Key records are replaced, never changed, so each one's JSON can be made once.
-const presented = new WeakMap<KeyRecord, KeyJson>();
+// Key records are replaced, never changed, so each one's JSON can be made once; used_bytes, which
+// moves every cycle, is added to it.
+const presented = new WeakMap<KeyRecord, Omit<KeyJson, 'used_bytes'>>();
 
-export function keyJson(key: KeyRecord): KeyJson {
+/** The admin's switch first, then the agent's verdict on the limits. */
+export const keyStatus = (key: KeyRecord): KeyStatus => (key.isActive ? key.limitStatus : 'disabled');
+
+export function keyJson(key: KeyRecord, usedBytes: number): KeyJson {
   let json = presented.get(key);
   if (!json) {
     json = {
@@ -18,10 +23,16 @@ export function keyJson(key: KeyRecord): KeyJson {
       created_at: formatTimestamp(key.createdAtMs),
       is_active: key.isActive,
       port: key.port,
+      data_limit_bytes: key.dataLimitBytes,
+      data_limit_reset: key.dataLimitReset,
+      expires_at: key.expiresAtMs === null ? null : formatTimestamp(key.expiresAtMs),
+      note: key.note,
+      status: keyStatus(key),
+      period_started_at: key.periodStartedAtMs === null ? null : formatTimestamp(key.periodStartedAtMs),
     };
     presented.set(key, json);
   }
-  return json;
+  return { ...json, used_bytes: usedBytes };
 }
 
 /** The identity block history and monthly entries start with. */

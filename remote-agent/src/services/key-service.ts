@@ -7,15 +7,35 @@ import type { DesiredPort, PortFirewall, SyncResult } from './firewall/port-fire
 import { killConnectionsOnPort } from './net/connection-killer.ts';
 import { listeningPortsNow } from './net/socket-table.ts';
 import { PortClaims } from './port-claims.ts';
+import { limitStatusOf, type LimitTracker } from './limits/limit-tracker.ts';
 import type { Sampler } from './sampler.ts';
-import { NameTakenError, PortsExhaustedError, type KeyRecord, type KeyStore, type PortMove, type PortRange } from './store/key-store.ts';
-import type { TrafficStore } from './store/traffic-store.ts';
+import {
+  NameTakenError,
+  NO_LIMITS,
+  PortsExhaustedError,
+  serves,
+  type KeyLimits,
+  type KeyRecord,
+  type KeyStore,
+  type NewKey,
+  type PortMove,
+  type PortRange,
+} from './store/key-store.ts';
+import type { KeyCycleDelta, TrafficStore } from './store/traffic-store.ts';
 import type { ApplyOutcome, XrayManager } from './xray/xray-manager.ts';
 
 /** What PATCH /api/keys/{key_id} may change; at least one. */
 export interface KeyChanges {
   name?: string;
   isActive?: boolean;
+  /** Limits to change (checked already: limitChanges); those absent stay. */
+  limits?: Partial<KeyLimits>;
+}
+
+/** One key of a bulk create: its name and the limits it starts with (checked already). */
+export interface KeyToCreate {
+  name: string;
+  limits?: Partial<KeyLimits>;
 }
 
 // Ids are opaque to clients, so any text may arrive as one; the answer names it, but not at any length.
@@ -28,6 +48,7 @@ export interface KeyServiceOptions {
   firewall: PortFirewall;
   xray: XrayManager;
   sampler: Sampler;
+  limits: LimitTracker;
   portRange: PortRange;
   log: Logger;
   now?: () => number;
@@ -46,6 +67,8 @@ export class KeyService {
   /** Ports of keys being deleted whose rules and inbound are not gone yet: no new key gets them meanwhile. */
   readonly #releasing = new Set<number>();
   readonly #ports: PortClaims;
+  /** Keys brought in step after a verdict of the limits, not done yet. */
+  readonly #enforcing = new Set<Promise<void>>();
 
   constructor(options: KeyServiceOptions) {
     this.#o = options;
@@ -66,7 +89,12 @@ export class KeyService {
     return key;
   }
 
-  async create(proposedName: string): Promise<KeyRecord> {
+  /** Used bytes of the key's current quota period (0 without a quota). */
+  usedBytes(id: string): number {
+    return this.#o.limits.usedBytes(id);
+  }
+
+  async create(proposedName: string, limits: Partial<KeyLimits> = {}): Promise<KeyRecord> {
     const name = validName(proposedName);
     const id = randomUUID();
     return this.#locks.forKey(id, async () => {
@@ -76,7 +104,8 @@ export class KeyService {
       let port: number | undefined;
       try {
         port = await this.#ports.claim(this.#o.portRange, (candidate) => this.#releasing.has(candidate));
-        key = this.#o.keys.createOnPort({ id, name, uuid: randomUUID(), createdAtMs: (this.#o.now ?? Date.now)() }, port);
+        key = this.#o.keys.createOnPort(this.#newKey(id, name, limits, this.#now()), port);
+        this.#o.limits.track(key);
       } catch (error) {
         if (error instanceof PortsExhaustedError) throw conflict(error.message, { reason: 'ports_exhausted' });
         if (error instanceof NameTakenError) throw nameTaken(error);
@@ -98,8 +127,8 @@ export class KeyService {
    * one key: an inbound Xray cannot start does not undo the keys (config-status names it, and
    * sync-config or the reconcile puts it in once it can start).
    */
-  createMany(proposedNames: readonly string[]): Promise<KeyRecord[]> {
-    const names = proposedNames.map((proposed, index) => {
+  createMany(toCreate: readonly KeyToCreate[]): Promise<KeyRecord[]> {
+    const names = toCreate.map(({ name: proposed }, index) => {
       const check = checkKeyName(proposed);
       if (!check.ok) throw badRequest(`names[${index}]: ${check.detail}`, { reason: 'bad_name', index });
       return check.name;
@@ -119,11 +148,11 @@ export class KeyService {
     });
     return this.#locks.exclusive(async () => {
       const busy = listeningPortsNow();
-      const createdAtMs = (this.#o.now ?? Date.now)();
+      const createdAtMs = this.#now();
       let keys: KeyRecord[];
       try {
         keys = this.#o.keys.createMany(
-          names.map((name) => ({ id: randomUUID(), name, uuid: randomUUID(), createdAtMs })),
+          names.map((name, index) => this.#newKey(randomUUID(), name, toCreate[index]!.limits ?? {}, createdAtMs)),
           this.#o.portRange,
           (port) => busy.has(port),
         );
@@ -134,11 +163,13 @@ export class KeyService {
         if (error instanceof NameTakenError) throw nameTaken(error);
         throw error;
       }
+      for (const key of keys) this.#o.limits.track(key);
       const ports = keys.map((key) => key.port);
       this.#o.sampler.forgetPorts(ports);
       // Counting before serving, as for one key: no byte goes uncounted.
       await this.#firewallStep(`add the rules of ${ports.length} ports`, () => this.#o.firewall.addPorts(desiredRules(keys)));
-      await this.#o.xray.keysAdded(keys);
+      const served = keys.filter(serves);
+      if (served.length > 0) await this.#o.xray.keysAdded(served);
       return keys.map((key) => this.#o.keys.get(key.id) ?? key);
     });
   }
@@ -149,6 +180,7 @@ export class KeyService {
       this.#releasing.add(key.port);
       try {
         this.#o.keys.delete(id);
+        this.#o.limits.forget(id);
         this.#o.sampler.forgetKey(id);
         await this.#follow(id, key.port);
       } finally {
@@ -158,8 +190,10 @@ export class KeyService {
   }
 
   /**
-   * Renames and/or switches a key; a refused name changes nothing. Links carry the new name at
-   * once. Disabling keeps the port and history, removes the inbound and cuts live connections.
+   * Renames, switches and/or changes the limits of a key; a refused name changes nothing. Links
+   * carry the new name at once. Disabling keeps the port and history, removes the inbound and cuts
+   * live connections; new limits are judged at once, and a key they stop or let serve again
+   * follows as a disabled or an enabled one does.
    */
   async update(id: string, changes: KeyChanges): Promise<KeyRecord> {
     const name = changes.name === undefined ? undefined : validName(changes.name);
@@ -173,10 +207,11 @@ export class KeyService {
           throw error;
         }
       }
-      if (changes.isActive !== undefined && changes.isActive !== key.isActive) {
-        this.#o.keys.setActive(id, changes.isActive);
-        await this.#follow(id, key.port);
-      }
+      const servedBefore = serves(key);
+      if (changes.isActive !== undefined && changes.isActive !== key.isActive) this.#o.keys.setActive(id, changes.isActive);
+      if (changes.limits !== undefined) this.#o.limits.save([this.#o.limits.withLimits(this.get(id), changes.limits, this.#now())]);
+      const after = this.get(id);
+      if (serves(after) !== servedBefore) await this.#follow(id, after.port);
       return this.get(id);
     });
   }
@@ -193,7 +228,7 @@ export class KeyService {
       const moved = new Set(moves.map((move) => move.keyId));
       await this.#o.xray.keysMoved(
         after.filter((key) => moved.has(key.id)),
-        new Set(after.filter((key) => key.isActive).map((key) => key.id)),
+        new Set(after.filter(serves).map((key) => key.id)),
       );
       for (const move of moves) await this.#cutConnections(move.oldPort);
       return moves;
@@ -218,6 +253,57 @@ export class KeyService {
     return this.#locks.exclusive(task);
   }
 
+  /**
+   * After a sampling cycle has stored its bytes: the verdicts of the limits at `atMs`, and every
+   * key whose serving they change brought in step as a PATCH of is_active would (inbound removed
+   * or added live, port blocked or opened, connections cut), one key's lock at a time. Not waited
+   * for here: a cycle may run inside a task that holds every key (reassignPorts). Returns when the
+   * limits want the next cycle (LimitTracker.nextCheckAtMs).
+   */
+  enforceLimits(atMs: number, deltas: readonly KeyCycleDelta[]): number | undefined {
+    this.#enforce(this.#o.limits.afterCycle(atMs, deltas));
+    return this.#o.limits.nextCheckAtMs;
+  }
+
+  /** At start, before the firewall and Xray are synced from the store: every key judged at `atMs`. */
+  judgeAllLimits(atMs: number): KeyRecord[] {
+    return this.#o.limits.evaluateAll(atMs);
+  }
+
+  /** Cuts the live connections of keys that stopped serving while the agent was down (called after the syncs at start). */
+  async cutStopped(keys: readonly KeyRecord[]): Promise<void> {
+    for (const key of keys) if (!serves(key)) await this.#cutConnections(key.port);
+  }
+
+  /** Resolves once every key changed by a verdict so far is in step. */
+  async limitsEnforced(): Promise<void> {
+    while (this.#enforcing.size > 0) await Promise.all(this.#enforcing);
+  }
+
+  #enforce(keys: readonly KeyRecord[]): void {
+    if (keys.length === 0) return;
+    const stopped = keys.filter((key) => !serves(key)).length;
+    this.#o.log.info(`limits: ${stopped} keys stopped (limited or expired), ${keys.length - stopped} serve again`);
+    for (const key of keys) {
+      const done = this.#locks.forKey(key.id, async () => {
+        const current = this.#o.keys.get(key.id);
+        if (current) await this.#follow(key.id, current.port);
+      });
+      const tracked = done.catch((error: unknown) => this.#o.log.warn(`key ${key.id}: could not follow its limits: ${(error as Error).message}`));
+      this.#enforcing.add(tracked);
+      void tracked.finally(() => this.#enforcing.delete(tracked));
+    }
+  }
+
+  #newKey(id: string, name: string, changes: Partial<KeyLimits>, createdAtMs: number): NewKey {
+    const limits: KeyLimits = { ...NO_LIMITS, ...changes };
+    return { id, name, uuid: randomUUID(), createdAtMs, limits, limitStatus: limitStatusOf(limits, 0, createdAtMs) };
+  }
+
+  #now(): number {
+    return (this.#o.now ?? Date.now)();
+  }
+
   #syncFirewall(): Promise<SyncResult> {
     return this.#o.firewall.sync(desiredRules(this.list()), (ports, family) => this.#o.sampler.forgetPorts(ports, family));
   }
@@ -233,14 +319,15 @@ export class KeyService {
     if (key) {
       await this.#firewallStep(`set the rules of port ${port}`, () => {
         const current = now();
-        return current ? this.#o.firewall.applyPort(port, !current.isActive) : Promise.resolve();
+        return current ? this.#o.firewall.applyPort(port, !serves(current)) : Promise.resolve();
       });
     }
     const current = now();
-    if (current?.isActive) await this.#o.xray.keyAdded(current);
+    if (current && serves(current)) await this.#o.xray.keyAdded(current);
     else await this.#o.xray.keyRemoved(id);
     if (!now()) await this.#firewallStep(`remove the rules of port ${port}`, () => this.#o.firewall.removePort(port));
-    if (!now()?.isActive) await this.#cutConnections(port);
+    const after = now();
+    if (!after || !serves(after)) await this.#cutConnections(port);
   }
 
   async #firewallStep(what: string, step: () => Promise<void>): Promise<void> {
@@ -257,9 +344,9 @@ export class KeyService {
   }
 }
 
-/** The rules every key needs: counting on its port, and the block while it is disabled. */
+/** The rules every key needs: counting on its port, and the block while it is disabled, limited or expired. */
 export function desiredRules(keys: readonly KeyRecord[]): DesiredPort[] {
-  return keys.map((key) => ({ port: key.port, blocked: !key.isActive }));
+  return keys.map((key) => ({ port: key.port, blocked: !serves(key) }));
 }
 
 function validName(proposed: string): string {

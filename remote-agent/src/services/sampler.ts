@@ -22,6 +22,8 @@ export interface CycleReport {
 }
 
 const SAMPLE_RETENTION_MS = 48 * 3600_000;
+/** A cycle the limits ask for comes no sooner than this after the one before. */
+export const EARLY_CYCLE_MIN_MS = 1000;
 const NO_TRAFFIC: LiveTraffic = { connections: 0, rateBytesPerSec: 0 };
 
 /** One cycle's deltas by kind (rx, tx, syn), indexed by port; `moved` lists the ports with any, to clear after. */
@@ -52,6 +54,8 @@ export class Sampler implements RetiredCounters {
   readonly #intervalMs: number;
   readonly #now: () => number;
   readonly #log: Logger;
+  readonly #afterRecord: (atMs: number, deltas: readonly KeyCycleDelta[]) => number | undefined;
+  #early: { timer: NodeJS.Timeout; atMs: number } | undefined;
   #baselines: CounterBaselines;
   #live = new Map<string, LiveTraffic>();
   #dayMaxConnections = new Map<string, number>();
@@ -77,6 +81,12 @@ export class Sampler implements RetiredCounters {
     intervalMs: number;
     now?: () => number;
     log: Logger;
+    /**
+     * Called after each cycle's bytes are stored, with them (the limits are judged there); may
+     * answer when (on the `now` clock) it wants the next cycle, which runs then if that is sooner
+     * than the next interval's, but not within EARLY_CYCLE_MIN_MS.
+     */
+    afterRecord?: (atMs: number, deltas: readonly KeyCycleDelta[]) => number | undefined;
   }) {
     this.#firewall = options.firewall;
     this.#keys = options.keys;
@@ -84,6 +94,7 @@ export class Sampler implements RetiredCounters {
     this.#intervalMs = options.intervalMs;
     this.#now = options.now ?? Date.now;
     this.#log = options.log;
+    this.#afterRecord = options.afterRecord ?? (() => undefined);
     this.#baselines = new CounterBaselines(this.#traffic.loadBaselines());
   }
 
@@ -107,6 +118,8 @@ export class Sampler implements RetiredCounters {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#early?.timer);
+    this.#early = undefined;
     await this.#running;
   }
 
@@ -224,6 +237,7 @@ export class Sampler implements RetiredCounters {
       }
       this.#traffic.recordCycle({ atMs, day, deltas, baselines: changed.baselines, portBaselines: changed.portBaselines });
       this.#keepBaselines(changed);
+      this.#runEarly(atMs, this.#afterRecord(atMs, deltas));
       this.#live = live;
       this.#previousCycleAtMs = atMs;
       this.#pruneSamples(atMs);
@@ -234,6 +248,20 @@ export class Sampler implements RetiredCounters {
     }
     this.#lastCycle = report;
     return report;
+  }
+
+  /** A cycle at `wantedAtMs` when the interval's next would come later (only while the timer runs). */
+  #runEarly(atMs: number, wantedAtMs: number | undefined): void {
+    if (this.#timer === undefined || wantedAtMs === undefined) return;
+    const runAtMs = Math.max(wantedAtMs, atMs + EARLY_CYCLE_MIN_MS);
+    if (runAtMs >= atMs + this.#intervalMs || (this.#early && this.#early.atMs <= runAtMs)) return;
+    clearTimeout(this.#early?.timer);
+    const timer = setTimeout(() => {
+      this.#early = undefined;
+      void this.cycle();
+    }, runAtMs - this.#now());
+    timer.unref();
+    this.#early = { timer, atMs: runAtMs };
   }
 
   /** The keys by id, the order the store writes in; sorted again only when the list changed. */

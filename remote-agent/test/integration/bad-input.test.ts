@@ -56,7 +56,7 @@ describe('bad input gets a clear error and changes nothing', () => {
     ['a rename to a bad name', 'PATCH', `/api/keys/{id}`, { name: 'x\u0000' }, 400, /control or invisible character U\+0000/],
     ['a rename to an empty name', 'PATCH', `/api/keys/{id}`, { name: '' }, 400, /name must be 1-100 characters/],
     ['a number as the new name', 'PATCH', `/api/keys/{id}`, { name: 7 }, 400, /name must be string/],
-    ['an empty patch', 'PATCH', `/api/keys/{id}`, {}, 400, /body must give name, is_active or both/],
+    ['an empty patch', 'PATCH', `/api/keys/{id}`, {}, 400, /body must give name, is_active or a limit/],
     ['a rename with a bad is_active', 'PATCH', `/api/keys/{id}`, { name: 'fine', is_active: 'yes' }, 400, /is_active must be boolean/],
     ['a rename to a bad name with is_active', 'PATCH', `/api/keys/{id}`, { name: ' x', is_active: false }, 400, /starts or ends/],
     ['a rename to another key\'s name with is_active', 'PATCH', `/api/keys/{id}`, { name: 'Other', is_active: false }, 409, /already exists/],

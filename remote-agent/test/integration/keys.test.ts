@@ -9,6 +9,8 @@ import { agentRules } from '../support/firewall.ts';
 import { moveBytes, open, probeHeld } from '../../../test-support/tcp-traffic.ts';
 import { waitFor } from '../../../test-support/wait.ts';
 
+const KEY_FIELDS = ['created_at', 'data_limit_bytes', 'data_limit_reset', 'expires_at', 'id', 'is_active', 'name', 'note', 'period_started_at', 'port', 'status', 'used_bytes', 'uuid'];
+
 const liveTags = (agent: AgentProcess): string[] =>
   JSON.parse(execFileSync(FAKE_XRAY, ['api', 'lsi', '-s', `127.0.0.1:${agent.xrayApiPort}`], { encoding: 'utf8' })).inbounds.map(
     (inbound: { tag: string }) => inbound.tag,
@@ -21,7 +23,7 @@ describe('keys', () => {
     const created = await agent().post('/api/keys', { name: 'user@example.com' });
     assert.equal(created.status, 200);
     const key = created.body;
-    assert.deepEqual(Object.keys(key).sort(), ['created_at', 'id', 'is_active', 'name', 'port', 'uuid']);
+    assert.deepEqual(Object.keys(key).sort(), KEY_FIELDS);
     assert.equal(key.name, 'user@example.com');
     assert.equal(key.is_active, true);
     assert.equal(key.port, 10001);
@@ -116,7 +118,7 @@ describe('keys', () => {
 
     assert.equal((await agent().request('PATCH', `/api/keys/${key.id}`, { name: 'папа 💻' })).body.name, 'папа 💻');
     const both = await agent().request('PATCH', `/api/keys/${key.id}`, { name: 'before-rename', is_active: false });
-    assert.deepEqual(both.body, { ...key, is_active: false });
+    assert.deepEqual(both.body, { ...key, is_active: false, status: 'disabled' });
     assert.ok(!liveTags(agent()).includes(`keyport-${key.id}`));
     assert.equal((await agent().post('/api/keys', { name: 'Папа 💻' })).status, 200, 'the old name is free again');
   });

@@ -50,7 +50,16 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     assert.equal(name.maxLength, 1000, 'code points; the rule of 1-100 characters is in the description');
     assert.match(name.description, /1-100 characters .*no control, bidirectional or invisible formatting characters/);
     const patch = body.paths['/api/keys/{key_id}'].patch;
-    assert.deepEqual(Object.keys(patch.requestBody.content['application/json'].schema.properties).sort(), ['is_active', 'name']);
+    assert.deepEqual(Object.keys(patch.requestBody.content['application/json'].schema.properties).sort(), [
+      'data_limit_bytes',
+      'data_limit_reset',
+      'expires_at',
+      'is_active',
+      'name',
+      'note',
+    ]);
+    const key = body.paths['/api/keys/{key_id}'].get.responses['200'].content['application/json'].schema.properties;
+    for (const field of ['status', 'used_bytes', 'period_started_at', 'data_limit_bytes', 'expires_at', 'note']) assert.ok(key[field], `a key lists ${field}`);
     assert.deepEqual(Object.keys(patch.responses['409'].content['application/json'].schema.properties).sort(), ['detail', 'key_id', 'reason', 'status']);
   });
 

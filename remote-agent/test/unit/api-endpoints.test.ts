@@ -34,3 +34,28 @@ test('a client builds the request target from the definition, params percent-enc
   assert.equal(endpointUrl(getKeyMonthlyTraffic, { key_id: 'k1' }, { year_month: '2025-08' }), '/api/keys/k1/traffic/monthly?year_month=2025-08');
   assert.throws(() => endpointUrl(getDailyTraffic), /needs the param date/);
 });
+
+test('the OpenAPI document lists the limits of keys: settable on create, bulk and update, read-only ones in every key', async () => {
+  const app = await buildApp({ ctx: {} as AgentContext, apiKey: 'k'.repeat(43), log: silent });
+  try {
+    await app.ready();
+    type Schema = { properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; enum?: unknown[]; const?: unknown };
+    type Operation = { requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
+    const document = app.swagger() as unknown as { paths: Record<string, Record<string, Operation>> };
+    const body = (path: string, method: string) => document.paths[path]![method]!.requestBody!.content['application/json']!.schema;
+    const answer = (path: string, method: string, status: string) => document.paths[path]![method]!.responses[status]!.content!['application/json']!.schema;
+    const settable = ['data_limit_bytes', 'data_limit_reset', 'expires_at', 'note'];
+    for (const [path, method] of [['/api/keys', 'post'], ['/api/keys/{key_id}', 'patch'], ['/api/keys/bulk', 'post']] as const) {
+      const properties = Object.keys(body(path, method).properties ?? {});
+      for (const field of settable) assert.ok(properties.includes(field), `${method} ${path} takes ${field}`);
+    }
+    assert.ok(Object.keys(body('/api/keys/bulk', 'post').properties!).includes('keys'));
+    const key = answer('/api/keys/{key_id}', 'get', '200');
+    for (const field of [...settable, 'status', 'used_bytes', 'period_started_at']) assert.ok(key.properties?.[field], `a key has ${field}`);
+    const statuses = key.properties!.status!.anyOf!.map((option) => option.const ?? option.enum?.[0]);
+    assert.deepEqual(statuses, ['active', 'disabled', 'limited', 'expired']);
+    assert.ok(answer('/api/keys/{key_id}', 'patch', '400').properties?.field, 'a refused limit names its field');
+  } finally {
+    await app.close();
+  }
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
-import { NameTakenError, KeyStore, PortsExhaustedError, type NewKey } from '../../src/services/store/key-store.ts';
+import { NameTakenError, KeyStore, NO_LIMITS, PortsExhaustedError, type NewKey } from '../../src/services/store/key-store.ts';
 import { openDatabase } from '../../src/services/store/database.ts';
 import { rowCount, tempDatabase } from './temp-db.ts';
 
@@ -21,7 +21,17 @@ describe('KeyStore.create', () => {
   test('stores an active key on the first port of the range and reads it back', () => {
     const store = new KeyStore(tempDatabase().db);
     const created = store.create(newKey('a', 1000), RANGE, nothingBusy);
-    assert.deepEqual(created, { id: 'id-a', name: 'a', uuid: 'uuid-a', createdAtMs: 1000, port: 10001, isActive: true });
+    assert.deepEqual(created, {
+      id: 'id-a',
+      name: 'a',
+      uuid: 'uuid-a',
+      createdAtMs: 1000,
+      port: 10001,
+      isActive: true,
+      ...NO_LIMITS,
+      periodStartedAtMs: null,
+      limitStatus: 'active',
+    });
     assert.deepEqual(store.get('id-a'), created);
     assert.deepEqual(store.list(), [created]);
   });

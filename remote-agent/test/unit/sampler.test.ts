@@ -4,7 +4,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { parseSaveCounters } from '../../src/services/firewall/ipset-rules.ts';
 import type { FirewallSnapshot, PortFirewall } from '../../src/services/firewall/port-firewall.ts';
 import { listeningPortsNow } from '../../src/services/net/socket-table.ts';
-import { Sampler } from '../../src/services/sampler.ts';
+import { EARLY_CYCLE_MIN_MS, Sampler } from '../../src/services/sampler.ts';
 import { openDatabase } from '../../src/services/store/database.ts';
 import { KeyStore } from '../../src/services/store/key-store.ts';
 import { TrafficStore } from '../../src/services/store/traffic-store.ts';
@@ -290,5 +290,39 @@ describe('Sampler', () => {
     stub.fail(undefined);
     await tick(sampler);
     assert.equal(bytes(traffic, 'a').rx, 300);
+  });
+});
+
+describe('Sampler: cycles the limits ask for', () => {
+  const silent = { warn: () => {}, info: () => {}, error: () => {} };
+
+  test('a cycle wanted before the next interval runs then, no sooner than EARLY_CYCLE_MIN_MS; one wanted later waits for the interval', async () => {
+    const { db, stub } = setup();
+    const wants: Array<number | undefined> = [];
+    const cycles: number[] = [];
+    const startMs = Date.now();
+    const sampler = new Sampler({
+      firewall: stub.firewall,
+      keys: new KeyStore(db),
+      traffic: new TrafficStore(db),
+      intervalMs: 60_000,
+      log: silent,
+      afterRecord: (atMs) => {
+        cycles.push(atMs - startMs);
+        return wants.shift();
+      },
+    });
+    sampler.start();
+    try {
+      wants.push(Date.now() + 100, Date.now() + 120_000);
+      await sampler.cycle();
+      await new Promise((resolve) => setTimeout(resolve, EARLY_CYCLE_MIN_MS + 400));
+      assert.equal(cycles.length, 2, `cycles at ${cycles.join(', ')} ms`);
+      assert.ok(cycles[1]! - cycles[0]! >= EARLY_CYCLE_MIN_MS - 5, `the early cycle ${cycles[1]! - cycles[0]!} ms after the first`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(cycles.length, 2, 'a wish past the next interval adds no cycle');
+    } finally {
+      await sampler.stop();
+    }
   });
 });

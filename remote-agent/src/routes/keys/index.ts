@@ -5,21 +5,42 @@ import { route } from '../../http/route.ts';
 import { badRequest } from '../../lib/http-error.ts';
 import { buildVlessUrl } from '../../lib/vless-url.ts';
 import { keyJson } from '../../presenters/key-json.ts';
+import { hasLimitFields, limitChanges } from '../../services/limits/limit-fields.ts';
+import type { KeyToCreate } from '../../services/key-service.ts';
+import type { KeyRecord } from '../../services/store/key-store.ts';
 
-/** Keys: create (one or many), list, read, share config, rename, enable/disable, delete. */
+/** Keys: create (one or many), list, read, share config, rename, enable/disable, change limits, delete. */
 export const keysRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app, { ctx }) => {
-  route(app, createKey, async (request) => keyJson(await ctx.keys.create(request.body.name)));
+  const json = (key: KeyRecord) => keyJson(key, ctx.keys.usedBytes(key.id));
 
-  route(app, createKeys, async (request) => (await ctx.keys.createMany(request.body.names)).map(keyJson));
+  route(app, createKey, async (request) => {
+    const { name, ...limits } = request.body;
+    return json(await ctx.keys.create(name, limitChanges(limits)));
+  });
 
-  route(app, listKeys, () => ctx.keys.list().map(keyJson));
+  route(app, createKeys, async (request) => {
+    const { names, keys, ...shared } = request.body;
+    if ((names === undefined) === (keys === undefined)) throw badRequest('body must give exactly one of names or keys');
+    if (keys !== undefined && hasLimitFields(shared)) {
+      throw badRequest('with keys, each key gives its own limits: none may stand beside keys', { reason: 'bad_limits' });
+    }
+    const toCreate: KeyToCreate[] = names
+      ? names.map((name) => ({ name, limits: limitChanges(shared) }))
+      : keys!.map(({ name, ...limits }, index) => ({ name, limits: limitChanges(limits, index) }));
+    return (await ctx.keys.createMany(toCreate)).map(json);
+  });
 
-  route(app, getKey, (request) => keyJson(ctx.keys.get(request.params.key_id)));
+  route(app, listKeys, () => ctx.keys.list().map(json));
+
+  route(app, getKey, (request) => json(ctx.keys.get(request.params.key_id)));
 
   route(app, updateKey, async (request) => {
-    const { name, is_active: isActive } = request.body;
-    if (name === undefined && isActive === undefined) throw badRequest('body must give name, is_active or both');
-    return keyJson(await ctx.keys.update(request.params.key_id, { name, isActive }));
+    const { name, is_active: isActive, ...limits } = request.body;
+    if (name === undefined && isActive === undefined && !hasLimitFields(limits)) {
+      throw badRequest('body must give name, is_active or a limit (data_limit_bytes, data_limit_reset, expires_at, note)');
+    }
+    const changes = hasLimitFields(limits) ? limitChanges(limits) : undefined;
+    return json(await ctx.keys.update(request.params.key_id, { name, isActive, limits: changes }));
   });
 
   route(app, getKeyConfig, (request) => {
@@ -36,7 +57,7 @@ export const keysRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app,
       shortId: realityKeys.shortIds[0] ?? '',
       name: key.name,
     });
-    return { key: keyJson(key), vless_url: url, qr_code_data: url };
+    return { key: json(key), vless_url: url, qr_code_data: url };
   });
 
   route(app, deleteKey, async (request) => {

@@ -1,9 +1,9 @@
 import type { FirewallSnapshot } from '../firewall/port-firewall.ts';
-import type { KeyRecord } from '../store/key-store.ts';
+import { serves, type KeyRecord } from '../store/key-store.ts';
 
 /** Compares the agent's ipset sets with the keys: what is missing, stray, half-made or wrongly blocked. */
 export function checkFirewall(keys: readonly KeyRecord[], snapshot: FirewallSnapshot, available: boolean, unavailableReason: string | null = null) {
-  const wanted = new Map(keys.map((key) => [key.port, !key.isActive]));
+  const wanted = new Map(keys.map((key) => [key.port, !serves(key)]));
   const missing = [...wanted.keys()].filter((port) => !snapshot.ports.has(port));
   const extra = [...snapshot.ports.keys()].filter((port) => !wanted.has(port));
   const incomplete: number[] = [];

@@ -1,5 +1,5 @@
 import type { FirewallSnapshot } from '../firewall/port-firewall.ts';
-import type { PortRange, KeyRecord } from '../store/key-store.ts';
+import { serves, type PortRange, type KeyRecord } from '../store/key-store.ts';
 
 export interface PortIssue {
   port: number;
@@ -23,8 +23,8 @@ export function checkPorts(
     const issue = (problem: string) => issues.push({ port: key.port, key_id: key.id, problem });
     if (key.port < range.from || key.port > range.to) issue(`outside the port range ${range.from}-${range.to}`);
     if (!snapshot.ports.has(key.port)) issue('no traffic-counting firewall rules');
-    if (xrayRunning && key.isActive && !listening.has(key.port)) issue('active key but nothing listens on its port');
-    if (!key.isActive && listening.has(key.port)) issue('disabled key but something still listens on its port');
+    if (xrayRunning && serves(key) && !listening.has(key.port)) issue('active key but nothing listens on its port');
+    if (!serves(key) && listening.has(key.port)) issue(`${key.isActive ? key.limitStatus : 'disabled'} key but something still listens on its port`);
   }
   return issues;
 }

@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS keys (
   created_at_ms INTEGER NOT NULL
 );
 
--- One row per key. live_* restart at the live reset; total_* at the history reset.
+-- One row per key. live_* restart at the live reset; total_* at the history reset; period_used_bytes
+-- (added by addKeyLimits) with each period of the key's quota.
 CREATE TABLE IF NOT EXISTS key_totals (
   key_id            TEXT PRIMARY KEY REFERENCES keys(id) ON DELETE CASCADE,
   live_rx_bytes     INTEGER NOT NULL DEFAULT 0,
@@ -103,6 +104,7 @@ export function openDatabase(path: string): DatabaseSync {
   addNameKeys(db);
   movePortBaselines(db);
   addSampleCutoffs(db);
+  addKeyLimits(db);
   return db;
 }
 
@@ -127,6 +129,33 @@ function addSampleCutoffs(db: DatabaseSync): void {
   if (!columns.some((column) => column.name === 'samples_through_cycle')) {
     db.exec('ALTER TABLE key_totals ADD COLUMN samples_through_cycle INTEGER NOT NULL DEFAULT 0');
   }
+}
+
+/**
+ * A key's limits (beyond the spec) and the agent's verdict on them, with the counter of the
+ * current period: `limit_status` is what the agent enforces now (active, limited, expired), so a
+ * restart starts from it; `period_used_bytes` counts rx + tx since `period_started_at_ms` and
+ * restarts with each period, never touched by the live or the history reset. Older databases get
+ * every column with its default: no quota, no reset, no expiry, no note.
+ */
+function addKeyLimits(db: DatabaseSync): void {
+  const keyColumns = new Set((db.prepare('PRAGMA table_info(keys)').all() as Array<{ name: string }>).map((column) => column.name));
+  const wanted: Array<[string, string]> = [
+    ['data_limit_bytes', 'INTEGER'],
+    ['data_limit_reset', "TEXT NOT NULL DEFAULT 'no_reset'"],
+    ['expires_at_ms', 'INTEGER'],
+    ['note', "TEXT NOT NULL DEFAULT ''"],
+    ['period_started_at_ms', 'INTEGER'],
+    ['limit_status', "TEXT NOT NULL DEFAULT 'active'"],
+  ];
+  const missing = wanted.filter(([name]) => !keyColumns.has(name));
+  const totalsColumns = db.prepare('PRAGMA table_info(key_totals)').all() as Array<{ name: string }>;
+  const usedMissing = !totalsColumns.some((column) => column.name === 'period_used_bytes');
+  if (missing.length === 0 && !usedMissing) return;
+  inTransaction(db, () => {
+    for (const [name, type] of missing) db.exec(`ALTER TABLE keys ADD COLUMN ${name} ${type}`);
+    if (usedMissing) db.exec('ALTER TABLE key_totals ADD COLUMN period_used_bytes INTEGER NOT NULL DEFAULT 0');
+  });
 }
 
 /** Databases from before port_baselines hold the ipset baselines as `ipset:KIND:PORT` rows of counter_baselines: moved over, in one transaction. */

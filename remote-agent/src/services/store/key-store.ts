@@ -1,15 +1,41 @@
 import type { DatabaseSync } from 'node:sqlite';
+import type { DataLimitReset } from '../../api/key-limits.ts';
 import { keyNameFold } from '../../api/key-name.ts';
 import { inTransaction, prepareAll, type Statements } from './database.ts';
 
+/** What the admin sets of a key's limits (beyond the spec). */
+export interface KeyLimits {
+  readonly dataLimitBytes: number | null;
+  readonly dataLimitReset: DataLimitReset;
+  readonly expiresAtMs: number | null;
+  readonly note: string;
+}
+
+export const NO_LIMITS: KeyLimits = { dataLimitBytes: null, dataLimitReset: 'no_reset', expiresAtMs: null, note: '' };
+
+/** The agent's own verdict on a key's limits, enforced as it stands (the admin's is_active aside). */
+export type LimitStatus = 'active' | 'limited' | 'expired';
+
 /** A key as stored; replaced on every change, never changed in place. */
-export interface KeyRecord {
+export interface KeyRecord extends KeyLimits {
   readonly id: string;
   readonly name: string;
   readonly uuid: string;
   readonly port: number;
   readonly isActive: boolean;
   readonly createdAtMs: number;
+  /** When the quota's current period began; null while the key has no quota. */
+  readonly periodStartedAtMs: number | null;
+  readonly limitStatus: LimitStatus;
+}
+
+/** Whether a key is served: the admin has it on and the agent finds it neither limited nor expired. */
+export const serves = (key: KeyRecord): boolean => key.isActive && key.limitStatus === 'active';
+
+/** A key's limits and limit state as they are to be stored; `resetUsed` starts its period's counter from 0. */
+export interface LimitsUpdate {
+  key: KeyRecord;
+  resetUsed: boolean;
 }
 
 export interface PortRange {
@@ -22,6 +48,10 @@ export interface NewKey {
   name: string;
   uuid: string;
   createdAtMs: number;
+  /** None when absent; the period of a quota starts at createdAtMs. */
+  limits?: KeyLimits;
+  /** The agent's verdict at creation (a key may be created expired, or with a quota of 0). */
+  limitStatus?: LimitStatus;
 }
 
 export interface PortMove {
@@ -38,6 +68,12 @@ interface KeyRow {
   is_active: number;
   created_at_ms: number;
   name_key: string | null;
+  data_limit_bytes: number | null;
+  data_limit_reset: DataLimitReset;
+  expires_at_ms: number | null;
+  note: string;
+  period_started_at_ms: number | null;
+  limit_status: LimitStatus;
 }
 
 const toRecord = (row: KeyRow): KeyRecord => ({
@@ -47,7 +83,29 @@ const toRecord = (row: KeyRow): KeyRecord => ({
   port: row.port,
   isActive: row.is_active === 1,
   createdAtMs: row.created_at_ms,
+  dataLimitBytes: row.data_limit_bytes,
+  dataLimitReset: row.data_limit_reset,
+  expiresAtMs: row.expires_at_ms,
+  note: row.note,
+  periodStartedAtMs: row.period_started_at_ms,
+  limitStatus: row.limit_status,
 });
+
+/** The stored form of a new key: its limits, its period from creation when it has a quota. */
+const newRecord = (key: NewKey, port: number): KeyRecord => {
+  const limits = key.limits ?? NO_LIMITS;
+  return {
+    id: key.id,
+    name: key.name,
+    uuid: key.uuid,
+    createdAtMs: key.createdAtMs,
+    port,
+    isActive: true,
+    ...limits,
+    periodStartedAtMs: limits.dataLimitBytes === null ? null : key.createdAtMs,
+    limitStatus: key.limitStatus ?? 'active',
+  };
+};
 
 export class PortsExhaustedError extends Error {
   /** How many ports were asked for, and how many the range had free. */
@@ -80,7 +138,17 @@ export class NameTakenError extends Error {
 
 const KEY_SQL = {
   selectAll: 'SELECT * FROM keys ORDER BY created_at_ms, rowid',
-  insert: 'INSERT INTO keys (id, name, uuid, port, is_active, created_at_ms, name_key) VALUES (?, ?, ?, ?, 1, ?, ?)',
+  insert: `
+    INSERT INTO keys (id, name, uuid, port, is_active, created_at_ms, name_key,
+                      data_limit_bytes, data_limit_reset, expires_at_ms, note, period_started_at_ms, limit_status)
+    VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  setLimits: `
+    UPDATE keys SET data_limit_bytes = ?, data_limit_reset = ?, expires_at_ms = ?, note = ?, period_started_at_ms = ?, limit_status = ?
+    WHERE id = ?`,
+  resetPeriodUsed: 'UPDATE key_totals SET period_used_bytes = 0 WHERE key_id = ?',
+  selectPeriodUsed: `
+    SELECT t.key_id, t.period_used_bytes FROM keys k JOIN key_totals t ON t.key_id = k.id
+    WHERE k.data_limit_bytes IS NOT NULL`,
   insertTotals: 'INSERT INTO key_totals (key_id) VALUES (?)',
   delete: 'DELETE FROM keys WHERE id = ?',
   setActive: 'UPDATE keys SET is_active = ? WHERE id = ?',
@@ -212,11 +280,7 @@ export class KeyStore {
     const holder = this.#holderByFold.get(fold);
     if (holder !== undefined) throw new NameTakenError(key.name, holder);
     if (this.#taken.has(port)) throw new Error(`port ${port} is held by a key already`);
-    const created = inTransaction(this.#db, () => {
-      this.#sql.insert.run(key.id, key.name, key.uuid, port, key.createdAtMs, fold);
-      this.#sql.insertTotals.run(key.id);
-      return { ...key, port, isActive: true };
-    });
+    const created = inTransaction(this.#db, () => this.#insert(newRecord(key, port), fold));
     this.#remember(created);
     this.#holderByFold.set(fold, created.id);
     return created;
@@ -240,18 +304,48 @@ export class KeyStore {
       ports.push(port);
     }
     if (ports.length < keys.length) throw new PortsExhaustedError(range, keys.length, ports.length);
-    const created = inTransaction(this.#db, () =>
-      keys.map((key, index) => {
-        this.#sql.insert.run(key.id, key.name, key.uuid, ports[index]!, key.createdAtMs, folds[index]!);
-        this.#sql.insertTotals.run(key.id);
-        return { ...key, port: ports[index]!, isActive: true };
-      }),
-    );
+    const created = inTransaction(this.#db, () => keys.map((key, index) => this.#insert(newRecord(key, ports[index]!), folds[index]!)));
     created.forEach((key, index) => {
       this.#remember(key);
       this.#holderByFold.set(folds[index]!, key.id);
     });
     return created;
+  }
+
+  #insert(key: KeyRecord, fold: string): KeyRecord {
+    this.#sql.insert.run(
+      key.id, key.name, key.uuid, key.port, key.createdAtMs, fold,
+      key.dataLimitBytes, key.dataLimitReset, key.expiresAtMs, key.note, key.periodStartedAtMs, key.limitStatus,
+    );
+    this.#sql.insertTotals.run(key.id);
+    return key;
+  }
+
+  /**
+   * Stores keys' limits, periods and limit status as given, in one transaction; keys gone
+   * meanwhile are skipped. Returns the records now held.
+   */
+  saveLimits(updates: readonly LimitsUpdate[]): KeyRecord[] {
+    const present = updates.filter((update) => this.#byId.has(update.key.id));
+    if (present.length === 0) return [];
+    inTransaction(this.#db, () => {
+      for (const { key, resetUsed } of present) {
+        this.#sql.setLimits.run(key.dataLimitBytes, key.dataLimitReset, key.expiresAtMs, key.note, key.periodStartedAtMs, key.limitStatus, key.id);
+        if (resetUsed) this.#sql.resetPeriodUsed.run(key.id);
+      }
+    });
+    return present.map(({ key: update }) => {
+      // Only the limit fields come from the update: a rename or switch since it was built stays.
+      const key = { ...this.#byId.get(update.id)!, ...limitFieldsOf(update) };
+      this.#remember(key);
+      return key;
+    });
+  }
+
+  /** rx + tx of the current period of every key with a quota, as stored. */
+  periodUsedBytes(): Map<string, number> {
+    const rows = this.#sql.selectPeriodUsed.all() as Array<{ key_id: string; period_used_bytes: number }>;
+    return new Map(rows.map((row) => [row.key_id, row.period_used_bytes]));
   }
 
   /**
@@ -331,6 +425,15 @@ export class KeyStore {
     return moves;
   }
 }
+
+const limitFieldsOf = (key: KeyRecord) => ({
+  dataLimitBytes: key.dataLimitBytes,
+  dataLimitReset: key.dataLimitReset,
+  expiresAtMs: key.expiresAtMs,
+  note: key.note,
+  periodStartedAtMs: key.periodStartedAtMs,
+  limitStatus: key.limitStatus,
+});
 
 function lowestFreePort(range: PortRange, isTaken: (port: number) => boolean): number {
   for (let port = range.from; port <= range.to; port += 1) {

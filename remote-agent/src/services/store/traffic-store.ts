@@ -122,7 +122,7 @@ const TRAFFIC_SQL = {
     UPDATE key_totals SET
       live_rx_bytes = live_rx_bytes + ?1, live_tx_bytes = live_tx_bytes + ?2,
       total_rx_bytes = total_rx_bytes + ?1, total_tx_bytes = total_tx_bytes + ?2,
-      total_connections = total_connections + ?3,
+      total_connections = total_connections + ?3, period_used_bytes = period_used_bytes + ?1 + ?2,
       last_activity_ms = CASE WHEN ?1 + ?2 > 0 THEN ?4 ELSE last_activity_ms END
     WHERE key_id = ?5`,
   // The day's row exists after the key's first cycle of that day: an UPDATE finds it with one seek.
