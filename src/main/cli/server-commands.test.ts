@@ -114,7 +114,7 @@ describe('server list and status', () => {
   });
 
   test('status NAME --json prints that server’s status; status alone covers every server', async () => {
-    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, xrayVersionSupport: null, keyCount: 3, activeKeyCount: 2, xray: null, portCheck: null, problems: [] };
+    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, xrayVersionSupport: null, keyCount: 3, activeKeyCount: 2, keyLimits: null, xray: null, portCheck: null, problems: [] };
     const { core, calls } = fakeCore({ fleet: { list: async () => [SERVER], status: async () => status } });
     const one = await runInProcess(['server', 'status', 'alpha', '--json'], { core });
     assert.equal(one.code, 0);
@@ -128,7 +128,7 @@ describe('server list and status', () => {
     const bounds = { minimum: '1.8.12', checked: '26.7.28' };
     const online = (xrayVersion: string, support: 'ok' | 'too-old' | 'newer-than-checked'): ServerStatus => ({
       server: SERVER, state: 'online', reason: null, agentVersion: '2.1.3', agentOutdated: false,
-      xrayVersion, xrayVersionSupport: { version: xrayVersion, support, ...bounds }, keyCount: 0, activeKeyCount: 0,
+      xrayVersion, xrayVersionSupport: { version: xrayVersion, support, ...bounds }, keyCount: 0, activeKeyCount: 0, keyLimits: null,
       xray: null, portCheck: null, problems: [],
     });
     for (const [status, column] of [

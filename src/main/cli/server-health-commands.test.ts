@@ -46,7 +46,7 @@ const XRAY_MISSING: XrayHealth = {
 };
 
 function onlineStatus(changes: Partial<ServerStatus>): ServerStatus {
-  return { server: SERVER, state: 'online', reason: null, agentVersion: '2.1.3', agentOutdated: false, xrayVersion: '26.7.28', xrayVersionSupport: null, keyCount: 2, activeKeyCount: 2, xray: null, portCheck: null, problems: [], ...changes };
+  return { server: SERVER, state: 'online', reason: null, agentVersion: '2.1.3', agentOutdated: false, xrayVersion: '26.7.28', xrayVersionSupport: null, keyCount: 2, activeKeyCount: 2, keyLimits: null, xray: null, portCheck: null, problems: [], ...changes };
 }
 
 describe('server status: what keeps links from working', () => {

@@ -42,6 +42,8 @@ function key(id: string, overrides: Partial<ApiKey> = {}): ApiKey {
     created_at: `2025-08-05T12:00:00.00000${id.length}`,
     is_active: true,
     port: 10000 + id.length,
+    status: overrides.is_active === false ? 'disabled' : 'active',
+    data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
     ...overrides,
   };
 }

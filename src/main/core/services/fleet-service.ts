@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import { keyLimitCounts } from '../../../shared/key-limits/key-limit-status.ts';
 import type { ApiKey } from '../../../shared/contract/api-types.ts';
 import type { PortCheck } from '../../../shared/contract/server-health.ts';
 import type { AddServerRequest, HostKeyProbe, PortRange, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../../shared/contract/servers.ts';
@@ -169,6 +170,7 @@ export class FleetService implements Fleet {
       xrayVersionSupport: null,
       keyCount: null,
       activeKeyCount: null,
+      keyLimits: null,
       xray: null,
       portCheck: null,
       problems: [],
@@ -192,6 +194,7 @@ export class FleetService implements Fleet {
         xrayVersionSupport: config.data.xray.binary.version_support ?? null,
         keyCount: keys.length,
         activeKeyCount: keys.filter((key) => key.is_active).length,
+        keyLimits: keyLimitCounts(keys, Date.now()),
         xray,
         portCheck,
         problems: serverProblems(xray, portCheck, new Map(keys.map((key) => [key.id, key.name]))),
@@ -212,6 +215,7 @@ export class FleetService implements Fleet {
           },
           keyCount: cachedKeys?.keys.length ?? null,
           activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
+          keyLimits: cachedKeys ? keyLimitCounts(cachedKeys.keys, Date.now()) : null,
         };
       }
       if (!(error instanceof KeyportError) || error.code !== 'server-offline') throw error;
@@ -222,6 +226,7 @@ export class FleetService implements Fleet {
         reason: error.message,
         keyCount: cachedKeys?.keys.length ?? null,
         activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
+        keyLimits: cachedKeys ? keyLimitCounts(cachedKeys.keys, Date.now()) : null,
       };
     }
   }

@@ -14,6 +14,8 @@ const key = (id: string, name: string, port: number): ApiKey => ({
   created_at: '2025-08-01T10:00:00.000000',
   is_active: true,
   port,
+  status: 'active',
+  data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
 });
 const ANNA = key('k1', 'anna', 10001);
 const BOB = key('k2', 'bob', 10002);
