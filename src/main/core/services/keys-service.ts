@@ -26,7 +26,7 @@ export class KeysService extends ServerService implements Keys {
     }));
   }
 
-  create(serverName: string, name: string, limits: KeyLimits = {}): Promise<ApiKey> {
+  async create(serverName: string, name: string, limits: KeyLimits = {}): Promise<ApiKey> {
     checkKeyLimitsInput(limits);
     return this.calls.write(serverName, (server) => ({
       send: (client) => client.createKey(name, limits),
@@ -107,7 +107,7 @@ export class KeysService extends ServerService implements Keys {
     }));
   }
 
-  update(serverName: string, keyId: string, changes: KeyUpdate): Promise<ApiKey> {
+  async update(serverName: string, keyId: string, changes: KeyUpdate): Promise<ApiKey> {
     const { name, is_active: active, ...limits } = changes;
     if (name === undefined && active === undefined && Object.keys(limits).length === 0) {
       throw new KeyportError('bad-input', 'nothing to change was given: a name, enabled or disabled, a quota, reset period, expiry or note', { problem: 'empty' });
