@@ -3,8 +3,10 @@ import type { ApiKey } from '../../shared/contract/api-types.ts';
 import { answer } from './answer.ts';
 import { createManyCommand } from './create-many-command.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
-import { formatTable } from './format-table.ts';
-import { formatUtc } from './format-utc.ts';
+import { KEY_LIMIT_OPTIONS, KEY_LIMIT_USAGE, limitFlags } from './key-limit-flags.ts';
+import { limitsSentence } from './key-limit-words.ts';
+import { keysListCommand } from './keys-list-command.ts';
+import { keysSetCommand } from './keys-set-command.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { positionalCommand } from './positional-command.ts';
 import { printCached } from './print-cached.ts';
@@ -12,20 +14,6 @@ import { problemWords } from './problem-words.ts';
 import { writeQrFile } from './qr-file.ts';
 import { resolveKey } from './resolve-key.ts';
 import { UsageError } from './usage-error.ts';
-
-const list = positionalCommand({ usage: 'keys list SERVER', json: true }, async (context, positional) => {
-  const keys = await context.core.keys.list(positional.server);
-  printCached(context, keys, (data) =>
-    data.length === 0 ? `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n` : keyTable(data),
-  );
-});
-
-function keyTable(keys: ApiKey[]): string {
-  return formatTable(
-    [{ header: 'ID' }, { header: 'NAME' }, { header: 'PORT', align: 'right' }, { header: 'ACTIVE' }, { header: 'CREATED' }],
-    keys.map((key) => [key.id, key.name, String(key.port), key.is_active ? 'yes' : 'no', formatUtc(key.created_at)]),
-  );
-}
 
 function describeKey(key: ApiKey): string {
   return `${key.name} (id ${key.id}, port ${key.port})`;
@@ -45,11 +33,24 @@ async function warnIfLinksWouldFail(context: CommandContext, server: string, key
   }
 }
 
-const create = positionalCommand({ usage: 'keys create SERVER NAME', json: true }, async (context, positional) => {
-  const key = await context.core.keys.create(positional.server, positional.name);
-  printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
-  await warnIfLinksWouldFail(context, positional.server, key.name);
-});
+const create: Command = {
+  name: 'create',
+  usage: `keys create SERVER NAME ${KEY_LIMIT_USAGE}`,
+  json: true,
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, KEY_LIMIT_OPTIONS, ['server', 'name']);
+    const limitsAt = limitFlags(values);
+    return {
+      async run(context) {
+        const limits = limitsAt(context.now());
+        const key = await context.core.keys.create(positional.server, positional.name, limits);
+        const limitsLine = Object.keys(limits).length === 0 ? '' : `\n${limitsSentence(key, context.now())}`;
+        printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}${limitsLine}`);
+        await warnIfLinksWouldFail(context, positional.server, key.name);
+      },
+    };
+  },
+};
 
 const remove = positionalCommand({ usage: 'keys delete SERVER KEY' }, async (context, positional) => {
   const keyId = await resolveKey(context.core, positional.server, positional.key);
@@ -113,5 +114,5 @@ const qr: Command = {
 export const keysCommands: CommandGroup = {
   name: 'keys',
   title: 'Keys (KEY is a key id or an exact key name)',
-  commands: [list, create, createManyCommand, rename, remove, activation('enable'), activation('disable'), config, qr],
+  commands: [keysListCommand, create, createManyCommand, keysSetCommand, rename, remove, activation('enable'), activation('disable'), config, qr],
 };
