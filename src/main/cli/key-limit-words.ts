@@ -35,6 +35,14 @@ export function noteColumn(note: string): string {
   return characters.length <= NOTE_COLUMN_CHARACTERS ? line : `${characters.slice(0, NOTE_COLUMN_CHARACTERS - 1).join('')}…`;
 }
 
+/** Why the key's link does not work now, when its quota or expiry stops it; undefined when they do not. */
+export function stoppedWords(key: ApiKey, now: Date): string | undefined {
+  const status = keyStatusAt(key, now.getTime());
+  if (status === 'limited') return `${key.name} has used its quota (${usageWords(key)}), so its link does not work until the quota is raised${key.data_limit_reset === 'no_reset' ? '' : ' or its next period starts'}`;
+  if (status === 'expired') return `${key.name} ${expiryWords(key, now)}, so its link does not work until its expiry is moved on`;
+  return undefined;
+}
+
 /** A sentence of the key's limits, after it was made or changed. */
 export function limitsSentence(key: ApiKey, now: Date): string {
   const quota =

@@ -245,3 +245,30 @@ describe('keys create-many with limits', () => {
     assert.match(result.stderr, /\(fix that row's "note" cell, or --note if it came from there\)/);
   });
 });
+
+describe('a key its limits stop', () => {
+  test('config and qr print the link, and say on stderr that it does not work and how to bring it back', async () => {
+    const config = { key: CAROL, vless_url: 'vless://carol', qr_code_data: 'vless://carol' };
+    const { core } = fakeCore({ keys: { list: async () => live(KEYS), config: async () => live(config) } });
+    const result = await runInProcess(['keys', 'config', 'alpha', 'carol'], { core });
+    assert.equal(result.stdout, 'vless://carol\n');
+    assert.equal(
+      result.stderr,
+      'warning: carol has used its quota (50.00 GB / 50.00 GB (100%)), so its link does not work until the quota is raised or its next period starts: keyport keys set alpha c1 --limit SIZE\n',
+    );
+    const qr = await runInProcess(['keys', 'qr', 'alpha', 'carol'], { core });
+    assert.match(qr.stderr, /^warning: carol has used its quota/);
+  });
+
+  test('enabling an expired key says it stays stopped until its expiry is moved on', async () => {
+    const { core } = fakeCore({ keys: { list: async () => live(KEYS), setActive: async () => ERIN } });
+    const result = await runInProcess(['keys', 'enable', 'alpha', 'erin'], { core });
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, 'warning: erin expired 2 h ago, so its link does not work until its expiry is moved on: keyport keys set alpha e1 --expires WHEN\n');
+  });
+
+  test('a working key’s config says nothing more', async () => {
+    const { core } = fakeCore({ keys: { list: async () => live(KEYS), config: async () => live({ key: DAN, vless_url: 'vless://dan', qr_code_data: '' }) } });
+    assert.equal((await runInProcess(['keys', 'config', 'alpha', 'dan'], { core })).stderr, '');
+  });
+});

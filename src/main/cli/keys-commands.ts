@@ -4,7 +4,8 @@ import { answer } from './answer.ts';
 import { createManyCommand } from './create-many-command.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { KEY_LIMIT_OPTIONS, KEY_LIMIT_USAGE, limitFlags } from './key-limit-flags.ts';
-import { limitsSentence } from './key-limit-words.ts';
+import { limitsSentence, stoppedWords } from './key-limit-words.ts';
+import { keyStatusAt } from '../../shared/key-limits/key-limit-status.ts';
 import { keysListCommand } from './keys-list-command.ts';
 import { keysSetCommand } from './keys-set-command.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
@@ -68,7 +69,14 @@ function activation(name: 'enable' | 'disable'): Command {
       key,
       active ? `Enabled key ${describeKey(key)}.` : `Disabled key ${describeKey(key)}: its connections are cut, its port and history kept.`,
     );
+    if (active) warnIfStopped(context, positional.server, key);
   });
+}
+
+/** On stderr: a key its quota or expiry stops, whose link does not work, and how to bring it back. */
+function warnIfStopped(context: CommandContext, server: string, key: ApiKey): void {
+  const words = stoppedWords(key, context.now());
+  if (words) context.stderr.write(`warning: ${words}: keyport keys set ${server} ${key.id} ${keyStatusAt(key, context.now().getTime()) === 'limited' ? '--limit SIZE' : '--expires WHEN'}\n`);
 }
 
 const rename = positionalCommand({ usage: 'keys rename SERVER KEY NEWNAME', json: true }, async (context, positional) => {
@@ -83,7 +91,9 @@ const rename = positionalCommand({ usage: 'keys rename SERVER KEY NEWNAME', json
 
 const config = positionalCommand({ usage: 'keys config SERVER KEY', json: true }, async (context, positional) => {
   const keyId = await resolveKey(context.core, positional.server, positional.key);
-  printCached(context, await context.core.keys.config(positional.server, keyId), (data) => `${data.vless_url}\n`);
+  const cached = await context.core.keys.config(positional.server, keyId);
+  printCached(context, cached, (data) => `${data.vless_url}\n`);
+  warnIfStopped(context, positional.server, cached.data.key);
 });
 
 const qr: Command = {
@@ -106,6 +116,7 @@ const qr: Command = {
           output = `Wrote the QR code of key ${keyId}'s vless:// link to ${file}.\n`;
         }
         printCached(context, cached, () => output);
+        warnIfStopped(context, positional.server, cached.data.key);
       },
     };
   },
