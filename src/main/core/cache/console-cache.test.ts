@@ -674,3 +674,12 @@ describe('keys’ limits in the cache', () => {
     assert.deepEqual(reopened.listKeys('s1'), { keys: [key('k1'), key('k22', { is_active: false })], syncedAt: SYNCED });
   });
 });
+
+test('keys made at once (one created_at) come back in their ports’ order, as the agent lists them, not their ids’', (t) => {
+  const { cache } = openTempCache(t);
+  cache.saveServer(server('s1', 'paris'));
+  const at = '2025-08-05T12:00:00.000000';
+  const batch = [key('ffff', { created_at: at, port: 10003 }), key('aaaa', { created_at: at, port: 10004 }), key('k1', { created_at: '2025-08-05T13:00:00.000000', port: 10001 })];
+  cache.replaceKeys('s1', batch, SYNCED);
+  assert.deepEqual(cache.listKeys('s1')?.keys.map((cached) => cached.id), ['ffff', 'aaaa', 'k1']);
+});

@@ -152,8 +152,10 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
     this.#setLastSynced = prepare('UPDATE servers SET last_synced_at = ? WHERE id = ?');
     this.#setKeysSynced = prepare('UPDATE servers SET keys_synced_at = ? WHERE id = ?');
     this.#selectKeysSynced = prepare('SELECT keys_synced_at FROM servers WHERE id = ?');
+    // As the agent lists them: by creation, and a bulk create's keys (one created_at) in the order
+    // given, which is the order of their ports.
     this.#selectKeys = prepare(
-      `SELECT id, name, uuid, port, is_active, created_at, ${KEY_LIMIT_COLUMNS.join(', ')} FROM keys WHERE server_id = ? ORDER BY created_at, id`,
+      `SELECT id, name, uuid, port, is_active, created_at, ${KEY_LIMIT_COLUMNS.join(', ')} FROM keys WHERE server_id = ? ORDER BY created_at, port`,
     );
     this.#selectKeyIds = prepare('SELECT id FROM keys WHERE server_id = ?');
     this.#upsertKey = prepare(`
