@@ -137,7 +137,7 @@ describe('keys with limits', () => {
     assert.deepEqual(sent, []);
   });
 
-  test('update changes name, switch and limits in one call, caches the key and drops its cached config', async (t) => {
+  test('update changes name, switch and limits in one call, caches the key and drops its cached link, which had the old name', async (t) => {
     const changes: unknown[] = [];
     const updated = { ...ANNA, name: 'anna 2', data_limit_bytes: null, expires_at: '2027-03-01T00:00:00.000000' };
     const { cache, server, keys } = keysOfAlpha(t, { updateKey: async (_id: string, change: object) => (changes.push(change), updated) });
@@ -149,6 +149,21 @@ describe('keys with limits', () => {
     const offline = await keys.list('alpha');
     assert.equal(offline.source, 'cache');
     assert.deepEqual(offline.data[0], updated);
+  });
+
+  test('a change of limits or the switch keeps the cached link and puts the key as it is now beside it', async (t) => {
+    const expired = { ...ANNA, expires_at: '2001-01-01T00:00:00.000000', status: 'expired' as const };
+    const disabled = { ...expired, is_active: false, status: 'disabled' as const };
+    let answer: ApiKey = expired;
+    const { server, keys } = keysOfAlpha(t, { updateKey: async () => answer });
+    await keys.update('alpha', ANNA.id, { expires_at: '2001-01-01T00:00:00.000000' });
+    server.online = false;
+    assert.deepEqual((await keys.config('alpha', ANNA.id)).data, { key: expired, vless_url: 'vless://x#anna', qr_code_data: 'vless://x#anna' });
+    server.online = true;
+    answer = disabled;
+    await keys.setActive('alpha', ANNA.id, false);
+    server.online = false;
+    assert.deepEqual((await keys.config('alpha', ANNA.id)).data.key, disabled);
   });
 
   test('update to a name another key has is name-taken; a limits-only change passes the refusal on as it is', async (t) => {

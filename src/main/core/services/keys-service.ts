@@ -91,18 +91,14 @@ export class KeysService extends ServerService implements Keys {
   setActive(serverName: string, keyId: string, active: boolean): Promise<ApiKey> {
     return this.calls.write(serverName, (server) => ({
       send: (client) => client.updateKey(keyId, { is_active: active }),
-      record: (key) => this.cache.upsertKey(server.id, key),
+      record: (key, syncedAt) => this.#recordChangedKey(server.id, key, syncedAt, false),
     }));
   }
 
   rename(serverName: string, keyId: string, name: string): Promise<ApiKey> {
     return this.calls.write(serverName, (server) => ({
       send: (client) => client.updateKey(keyId, { name }),
-      record: (key) => {
-        this.cache.upsertKey(server.id, key);
-        // The cached link carries the old #name.
-        this.cache.deleteKeySnapshots(server.id, keyId, ['key-config']);
-      },
+      record: (key, syncedAt) => this.#recordChangedKey(server.id, key, syncedAt, true),
       refusal: (error) => this.#nameTaken(server, name, error),
     }));
   }
@@ -115,11 +111,7 @@ export class KeysService extends ServerService implements Keys {
     checkKeyLimitsInput(limits);
     return this.calls.write(serverName, (server) => ({
       send: (client) => client.updateKey(keyId, changes),
-      record: (key) => {
-        this.cache.upsertKey(server.id, key);
-        // The cached config carries the key as it was: its link's #name, its limits.
-        this.cache.deleteKeySnapshots(server.id, keyId, ['key-config']);
-      },
+      record: (key, syncedAt) => this.#recordChangedKey(server.id, key, syncedAt, name !== undefined),
       refusal: (error) => (name === undefined ? undefined : this.#nameTaken(server, name, error)),
     }));
   }
@@ -136,6 +128,18 @@ export class KeysService extends ServerService implements Keys {
     await this.#writeForgetting(serverName, keyId, (client) => client.resetKeyTrafficHistory(keyId), KEY_HISTORY_SNAPSHOTS, (serverId) =>
       this.cache.clearKeyHistory(serverId, keyId),
     );
+  }
+
+  /**
+   * A key changed in place. Its cached config gets the key as it is now (status, limits), so an
+   * offline key view shows them beside the link; a new name makes the cached link (its #name) stale.
+   */
+  #recordChangedKey(serverId: string, key: ApiKey, syncedAt: string, linkChanged: boolean): void {
+    this.cache.upsertKey(serverId, key);
+    const [kind, scope] = SNAPSHOTS.keyConfig(key.id);
+    const cached = linkChanged ? null : this.cache.getSnapshot(serverId, kind, scope);
+    if (cached) this.cache.putSnapshot(serverId, kind, scope, { ...cached.data, key }, syncedAt);
+    else this.cache.deleteKeySnapshots(serverId, key.id, ['key-config']);
   }
 
   /** A write to one key after which the cache forgets what `forget` drops and the key's snapshots of `kinds`. */
