@@ -6,6 +6,10 @@ export interface NameList {
   lines: number[];
 }
 
+/** A NameList with, for each name, the CSV's other columns by their lowercased header (none for a plain list). */
+export interface NameRecords extends NameList {
+  columns: Record<string, string>[];
+}
 
 const DELIMITERS = [',', ';', '\t'] as const;
 
@@ -15,6 +19,12 @@ const DELIMITERS = [',', ';', '\t'] as const;
  * Blank lines are left out; names are trimmed, since a name may not start or end with a space.
  */
 export function parseNameList(text: string): NameList {
+  const { names, lines } = parseNameRecords(text);
+  return { names, lines };
+}
+
+/** As parseNameList, keeping each row's other cells (trimmed) by their column's header. */
+export function parseNameRecords(text: string): NameRecords {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const rows = splitRows(body);
   const first = rows.find((row) => row.cells.some((cell) => cell.trim() !== ''));
@@ -22,14 +32,18 @@ export function parseNameList(text: string): NameList {
   if (!first || delimiter === undefined) return plainList(rows);
   const records = splitRows(body, delimiter);
   const header = records.find((row) => row.line === first.line)!;
-  const column = header.cells.findIndex((cell) => cell.trim().toLowerCase() === 'name');
-  const list: NameList = { names: [], lines: [] };
+  const headers = header.cells.map((cell) => cell.trim().toLowerCase());
+  const column = headers.indexOf('name');
+  const list: NameRecords = { names: [], lines: [], columns: [] };
   for (const record of records) {
     if (record.line <= header.line || record.cells.every((cell) => cell.trim() === '')) continue;
     const name = record.cells[column]?.trim() ?? '';
     if (name === '') throw new KeyportError('bad-input', `line ${record.line} has no name in the "name" column`, { line: record.line });
     list.names.push(name);
     list.lines.push(record.line);
+    list.columns.push(
+      Object.fromEntries(headers.flatMap((heading, index) => (index === column || heading === '' ? [] : [[heading, record.cells[index]?.trim() ?? '']]))),
+    );
   }
   return list;
 }
@@ -43,13 +57,14 @@ function headerDelimiter(line: string): (typeof DELIMITERS)[number] | undefined 
   return line.trim().toLowerCase() === 'name' ? ',' : undefined;
 }
 
-function plainList(rows: Row[]): NameList {
-  const list: NameList = { names: [], lines: [] };
+function plainList(rows: Row[]): NameRecords {
+  const list: NameRecords = { names: [], lines: [], columns: [] };
   for (const row of rows) {
     const name = row.raw.trim();
     if (name === '') continue;
     list.names.push(name);
     list.lines.push(row.line);
+    list.columns.push({});
   }
   return list;
 }

@@ -32,7 +32,7 @@ const calls = Object.entries(SERVICE_CALLS).flatMap(([service, methods]) =>
 );
 
 /** Arguments whose schema's default value (Value.Create) it does not itself accept. */
-const SAMPLES: Record<string, unknown> = { server: 'alpha', keyId: 'k1', patch: { access_log: true } };
+const SAMPLES: Record<string, unknown> = { server: 'alpha', keyId: 'k1', patch: { access_log: true }, changes: { note: 'n' } };
 
 /** A value each argument's schema accepts, to put beside the one that is wrong. */
 function validArgs(spec: CallSpec): unknown[] {

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { isKeyportError, KeyportError } from '../../shared/contract/errors.ts';
-import type { CreateManyProgress, CreateManyResult } from '../../shared/contract/key-batch.ts';
+import type { CreateManyOptions, CreateManyProgress, CreateManyResult } from '../../shared/contract/key-batch.ts';
+import { parseKeyList, type KeyList } from '../../shared/key-limits/key-list.ts';
 import { answer } from './answer.ts';
 import type { Command, CommandContext } from './command.ts';
-import { parseNameList, type NameList } from '../../shared/name-list.ts';
+import { KEY_LIMIT_OPTIONS, KEY_LIMIT_USAGE, limitFlags } from './key-limit-flags.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -12,20 +13,27 @@ const BAR_WIDTH = 30;
 
 export const createManyCommand: Command = {
   name: 'create-many',
-  usage: 'keys create-many SERVER (--from FILE | -) [--skip-existing]',
+  usage: `keys create-many SERVER (--from FILE | -) [--skip-existing] ${KEY_LIMIT_USAGE}`,
   json: true,
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { from: { type: 'string' }, 'skip-existing': { type: 'boolean' } }, ['server'], ['source']);
+    const { values, positional } = parseCommandArgs(
+      args,
+      { from: { type: 'string' }, 'skip-existing': { type: 'boolean' }, ...KEY_LIMIT_OPTIONS },
+      ['server'],
+      ['source'],
+    );
     if (positional.source !== undefined && positional.source !== '-') throw new UsageError(`unexpected argument '${positional.source}': the names come from --from FILE or - (stdin)`);
     if ((values.from === undefined) === (positional.source === undefined)) throw new UsageError('give the names with --from FILE, or - to read them from stdin');
     const source = values.from ?? '-';
+    const limitsAt = limitFlags(values);
     return {
       async run(context) {
-        const list = await readNames(context, source);
-        const options = { skipExisting: values['skip-existing'] === true };
+        const limits = limitsAt(context.now());
+        const list = await readKeys(context, source);
+        const options: CreateManyOptions = { skipExisting: values['skip-existing'] === true, ...(Object.keys(limits).length > 0 ? { limits } : {}) };
         let result: CreateManyResult;
         try {
-          result = await context.core.keys.createMany(positional.server, list.names, options, progressBar(context));
+          result = await context.core.keys.createMany(positional.server, list.keys, options, progressBar(context));
         } catch (error) {
           throw withLine(error, list, source);
         }
@@ -35,20 +43,20 @@ export const createManyCommand: Command = {
   },
 };
 
-async function readNames(context: CommandContext, source: string): Promise<NameList> {
+async function readKeys(context: CommandContext, source: string): Promise<KeyList> {
   let content: string;
   try {
     content = source === '-' ? await text(context.stdin) : await readFile(source, 'utf8');
   } catch (error) {
     throw new KeyportError('bad-input', `cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: source });
   }
-  const list = parseNameList(content);
-  if (list.names.length === 0) throw new KeyportError('bad-input', `${source === '-' ? 'stdin' : source} holds no names`, { file: source });
+  const list = parseKeyList(content, context.now().getTime());
+  if (list.keys.length === 0) throw new KeyportError('bad-input', `${source === '-' ? 'stdin' : source} holds no names`, { file: source });
   return list;
 }
 
 /** The core names the list's index; the file's reader wants its line, first. */
-function withLine(error: unknown, list: NameList, source: string): unknown {
+function withLine(error: unknown, list: KeyList, source: string): unknown {
   if (!isKeyportError(error) || typeof error.facts.index !== 'number') return error;
   const line = list.lines[error.facts.index];
   const file = source === '-' ? 'stdin' : source;

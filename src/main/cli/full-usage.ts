@@ -55,6 +55,26 @@ at once; another console's is kept until it shows no sign of life for 30 minutes
 --break-lock (deploy, uninstall) takes it when you know nothing runs there.
 tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
 
+Key limits (keys create, keys set, keys create-many), enforced by the agent with no console running:
+  --limit SIZE     a data quota for rx + tx in each period. Sizes are 1024-based, as Keyport shows
+                   them: 50GB = 50 GiB = 53687091200 bytes (KB, MB, GB, TB, PB and KiB ... PiB
+                   alike, any letter case, a fraction taken); a bare number is bytes, so a
+                   1000-based amount is given exactly (50000000000). keys set --limit none clears it.
+  --reset PERIOD   when usage starts again from 0: no_reset (the default), day, week, month or
+                   year, UTC (a week from Monday 00:00, a month from the 1st, a year from 1 January).
+  --expires WHEN   a day (2027-03-01 means 00:00 UTC that day), a UTC time (2027-03-01T18:30), or a
+                   time from now (+30d, +2w, +12h). keys set --expires never clears it.
+  --note TEXT      free text up to 500 characters.
+A key over its quota is "limited", one past its expiry "expired": cut and refused until its quota
+is raised, a new period starts, or its expiry is moved on (keys set), with no restart.
+keys create-many reads a CSV's columns limit, reset, expires and note beside name (an empty cell
+takes the flags' value, none/never clear it); a plain list has one name per line.
+keys list shows each key's status, usage against its quota, reset period, expiry from now and note;
+--status takes active, disabled, limited, expired (several with commas), --expiring 7d the working
+keys that expire within that time (d, w or h), --over 80% the keys that used that share of their
+quota; --sort name, port, status, usage (most used share first), expires (soonest first) or created.
+server status counts, per server, the keys limited, expired, and expiring within 7 days.
+
 Environment
   KEYPORT_HOME        keyport's state (default: the OS app-data directory, e.g. ~/.config/keyport)
   KEYPORT_SSH_SECRET  an SSH password or key passphrase, used when keyport has no terminal to ask on

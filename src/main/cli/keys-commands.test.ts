@@ -9,13 +9,13 @@ import { ALICE, ALICE_CONFIG, BOB, fromCache, live } from './testing/fixtures.ts
 import { runInProcess } from './testing/run-in-process.ts';
 
 describe('keys list', () => {
-  test('prints id, name, port, active and created as a table', async () => {
+  test('prints id, name, port, status, usage, reset, expiry, created and note as a table', async () => {
     const result = await runInProcess(['keys', 'list', 'alpha'], { services: { keys: { list: async () => live([ALICE, BOB]) } } });
     assert.equal(
       result.stdout,
-      'ID                                    NAME                PORT  ACTIVE  CREATED\n' +
-        '5f8c1a2e-4b1d-4c39-9a57-0e2f3b6d8c11  alice@example.com  10001  yes     2025-08-02 10:00 UTC\n' +
-        '7a1d9e44-2c3b-4d5e-8f60-718293a4b5c6  bob                10002  no      2025-08-02 10:00 UTC\n',
+      'ID                                    NAME                PORT  STATUS    USAGE  RESET  EXPIRES  CREATED               NOTE\n' +
+        '5f8c1a2e-4b1d-4c39-9a57-0e2f3b6d8c11  alice@example.com  10001  active    -      -      -        2025-08-02 10:00 UTC\n' +
+        '7a1d9e44-2c3b-4d5e-8f60-718293a4b5c6  bob                10002  disabled  -      -      -        2025-08-02 10:00 UTC\n',
     );
     assert.equal(result.stderr, '');
   });

@@ -3,8 +3,11 @@ import type { ApiKey } from '../../shared/contract/api-types.ts';
 import { answer } from './answer.ts';
 import { createManyCommand } from './create-many-command.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
-import { formatTable } from './format-table.ts';
-import { formatUtc } from './format-utc.ts';
+import { KEY_LIMIT_OPTIONS, KEY_LIMIT_USAGE, limitFlags } from './key-limit-flags.ts';
+import { limitsSentence, stoppedWords } from './key-limit-words.ts';
+import { keyStatusAt } from '../../shared/key-limits/key-limit-status.ts';
+import { keysListCommand } from './keys-list-command.ts';
+import { keysSetCommand } from './keys-set-command.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { positionalCommand } from './positional-command.ts';
 import { printCached } from './print-cached.ts';
@@ -12,20 +15,6 @@ import { problemWords } from './problem-words.ts';
 import { writeQrFile } from './qr-file.ts';
 import { resolveKey } from './resolve-key.ts';
 import { UsageError } from './usage-error.ts';
-
-const list = positionalCommand({ usage: 'keys list SERVER', json: true }, async (context, positional) => {
-  const keys = await context.core.keys.list(positional.server);
-  printCached(context, keys, (data) =>
-    data.length === 0 ? `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n` : keyTable(data),
-  );
-});
-
-function keyTable(keys: ApiKey[]): string {
-  return formatTable(
-    [{ header: 'ID' }, { header: 'NAME' }, { header: 'PORT', align: 'right' }, { header: 'ACTIVE' }, { header: 'CREATED' }],
-    keys.map((key) => [key.id, key.name, String(key.port), key.is_active ? 'yes' : 'no', formatUtc(key.created_at)]),
-  );
-}
 
 function describeKey(key: ApiKey): string {
   return `${key.name} (id ${key.id}, port ${key.port})`;
@@ -45,11 +34,24 @@ async function warnIfLinksWouldFail(context: CommandContext, server: string, key
   }
 }
 
-const create = positionalCommand({ usage: 'keys create SERVER NAME', json: true }, async (context, positional) => {
-  const key = await context.core.keys.create(positional.server, positional.name);
-  printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}`);
-  await warnIfLinksWouldFail(context, positional.server, key.name);
-});
+const create: Command = {
+  name: 'create',
+  usage: `keys create SERVER NAME ${KEY_LIMIT_USAGE}`,
+  json: true,
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, KEY_LIMIT_OPTIONS, ['server', 'name']);
+    const limitsAt = limitFlags(values);
+    return {
+      async run(context) {
+        const limits = limitsAt(context.now());
+        const key = await context.core.keys.create(positional.server, positional.name, limits);
+        const limitsLine = Object.keys(limits).length === 0 ? '' : `\n${limitsSentence(key, context.now())}`;
+        printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}${limitsLine}`);
+        await warnIfLinksWouldFail(context, positional.server, key.name);
+      },
+    };
+  },
+};
 
 const remove = positionalCommand({ usage: 'keys delete SERVER KEY' }, async (context, positional) => {
   const keyId = await resolveKey(context.core, positional.server, positional.key);
@@ -67,7 +69,14 @@ function activation(name: 'enable' | 'disable'): Command {
       key,
       active ? `Enabled key ${describeKey(key)}.` : `Disabled key ${describeKey(key)}: its connections are cut, its port and history kept.`,
     );
+    if (active) warnIfStopped(context, positional.server, key);
   });
+}
+
+/** On stderr: a key its quota or expiry stops, whose link does not work, and how to bring it back. */
+function warnIfStopped(context: CommandContext, server: string, key: ApiKey): void {
+  const words = stoppedWords(key, context.now());
+  if (words) context.stderr.write(`warning: ${words}: keyport keys set ${server} ${key.id} ${keyStatusAt(key, context.now().getTime()) === 'limited' ? '--limit SIZE' : '--expires WHEN'}\n`);
 }
 
 const rename = positionalCommand({ usage: 'keys rename SERVER KEY NEWNAME', json: true }, async (context, positional) => {
@@ -82,7 +91,9 @@ const rename = positionalCommand({ usage: 'keys rename SERVER KEY NEWNAME', json
 
 const config = positionalCommand({ usage: 'keys config SERVER KEY', json: true }, async (context, positional) => {
   const keyId = await resolveKey(context.core, positional.server, positional.key);
-  printCached(context, await context.core.keys.config(positional.server, keyId), (data) => `${data.vless_url}\n`);
+  const cached = await context.core.keys.config(positional.server, keyId);
+  printCached(context, cached, (data) => `${data.vless_url}\n`);
+  warnIfStopped(context, positional.server, cached.data.key);
 });
 
 const qr: Command = {
@@ -105,6 +116,7 @@ const qr: Command = {
           output = `Wrote the QR code of key ${keyId}'s vless:// link to ${file}.\n`;
         }
         printCached(context, cached, () => output);
+        warnIfStopped(context, positional.server, cached.data.key);
       },
     };
   },
@@ -113,5 +125,5 @@ const qr: Command = {
 export const keysCommands: CommandGroup = {
   name: 'keys',
   title: 'Keys (KEY is a key id or an exact key name)',
-  commands: [list, create, createManyCommand, rename, remove, activation('enable'), activation('disable'), config, qr],
+  commands: [keysListCommand, create, createManyCommand, keysSetCommand, rename, remove, activation('enable'), activation('disable'), config, qr],
 };

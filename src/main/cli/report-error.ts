@@ -12,6 +12,8 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
     if (facts.missing === 'host') return 'give --host HOST or --alias HOSTALIAS';
     if (facts.missing === 'credentials') return 'pass --key FILE, --agent (with ssh-agent running) or --password-stdin';
     if (facts.localPort !== undefined) return 'pick another with --port';
+    const flag = typeof facts.field === 'string' ? LIMIT_FLAGS[facts.field] : undefined;
+    if (flag) return typeof facts.index === 'number' ? `fix that row's "${flag.column}" cell, or ${flag.flag} if it came from there` : `give another ${flag.flag}`;
     return undefined;
   },
   'server-offline': () => 'server offline: reads come from the local cache; changes need the server',
@@ -25,6 +27,14 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
   'name-taken': (facts) =>
     `no two keys on a server may share a name, in any letter case: choose another name` +
     (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),
+};
+
+/** The CLI's flag and CSV column for each limit field the core names. */
+const LIMIT_FLAGS: Record<string, { flag: string; column: string } | undefined> = {
+  data_limit_bytes: { flag: '--limit', column: 'limit' },
+  data_limit_reset: { flag: '--reset', column: 'reset' },
+  expires_at: { flag: '--expires', column: 'expires' },
+  note: { flag: '--note', column: 'note' },
 };
 
 function trustHint(server: Facts[string] | undefined, fingerprint: Facts[string] | undefined): string {

@@ -69,7 +69,7 @@ describe('command lines that do not fit the usage', () => {
 
   test('an unknown flag is named in the message', async () => {
     const result = await runInProcess(['keys', 'list', 'alpha', '--jsno']);
-    assert.match(result.stderr, /^keyport: Unknown option '--jsno'\nusage:\n {2}keyport keys list SERVER \[--json\]\n$/);
+    assert.match(result.stderr, /^keyport: Unknown option '--jsno'\nusage:\n {2}keyport keys list SERVER \[--status STATUS\[,\.\.\.\]\] \[--expiring 7d\] \[--over 80%\] \[--sort COLUMN\] \[--json\]\n$/);
   });
 
   test('a missing argument is named in the message', async () => {
@@ -96,7 +96,7 @@ describe('help', () => {
   test('--help after a command prints that command’s usage and runs nothing', async () => {
     const result = await runInProcess(['keys', 'create', '--help']);
     assert.equal(result.code, 0);
-    assert.equal(result.stdout, 'usage:\n  keyport keys create SERVER NAME [--json]\n');
+    assert.equal(result.stdout, 'usage:\n  keyport keys create SERVER NAME [--limit SIZE] [--reset PERIOD] [--expires WHEN] [--note TEXT] [--json]\n');
     assert.equal(result.coreOpened, false);
   });
 

@@ -114,13 +114,13 @@ describe('server list and status', () => {
   });
 
   test('status NAME --json prints that server’s status; status alone covers every server', async () => {
-    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, xrayVersionSupport: null, keyCount: 3, activeKeyCount: 2, xray: null, portCheck: null, problems: [] };
+    const status: ServerStatus = { server: SERVER, state: 'offline', reason: 'connect ETIMEDOUT', agentVersion: '2.1.3', agentOutdated: true, xrayVersion: null, xrayVersionSupport: null, keyCount: 3, activeKeyCount: 2, keyLimits: null, xray: null, portCheck: null, problems: [] };
     const { core, calls } = fakeCore({ fleet: { list: async () => [SERVER], status: async () => status } });
     const one = await runInProcess(['server', 'status', 'alpha', '--json'], { core });
     assert.equal(one.code, 0);
     assert.deepEqual(JSON.parse(one.stdout), status);
     const all = await runInProcess(['server', 'status'], { core });
-    assert.match(all.stdout, /^NAME +STATE +AGENT +XRAY +KEYS +ACTIVE +REASON\nalpha +offline +2\.1\.3 \(outdated\) +- +3 +2 +connect ETIMEDOUT\n$/);
+    assert.match(all.stdout, /^NAME +STATE +AGENT +XRAY +KEYS +ACTIVE +LIMITED +EXPIRED +EXPIRING 7D +REASON\nalpha +offline +2\.1\.3 \(outdated\) +- +3 +2 +- +- +- +connect ETIMEDOUT\n$/);
     assert.deepEqual(calls, ['fleet.status', 'close', 'fleet.list', 'fleet.status', 'close']);
   });
 
@@ -128,7 +128,7 @@ describe('server list and status', () => {
     const bounds = { minimum: '1.8.12', checked: '26.7.28' };
     const online = (xrayVersion: string, support: 'ok' | 'too-old' | 'newer-than-checked'): ServerStatus => ({
       server: SERVER, state: 'online', reason: null, agentVersion: '2.1.3', agentOutdated: false,
-      xrayVersion, xrayVersionSupport: { version: xrayVersion, support, ...bounds }, keyCount: 0, activeKeyCount: 0,
+      xrayVersion, xrayVersionSupport: { version: xrayVersion, support, ...bounds }, keyCount: 0, activeKeyCount: 0, keyLimits: null,
       xray: null, portCheck: null, problems: [],
     });
     for (const [status, column] of [
@@ -383,4 +383,16 @@ test('server add stores a relative --key as an absolute path', async () => {
     { method: 'key', keyPath: join(process.cwd(), 'keys/id_ed25519') },
     { method: 'key', keyPath: '~/.ssh/id_rsa' },
   ]);
+});
+
+describe('server status and key limits', () => {
+  test('counts, per server, the keys limited, expired and expiring within 7 days', async () => {
+    const status: ServerStatus = {
+      server: SERVER, state: 'online', reason: null, agentVersion: '2.1.3', agentOutdated: false, xrayVersion: '26.7.28', xrayVersionSupport: null,
+      keyCount: 12, activeKeyCount: 10, keyLimits: { limited: 3, expired: 1, expiringSoon: 4 }, xray: null, portCheck: null, problems: [],
+    };
+    const { core } = fakeCore({ fleet: { list: async () => [SERVER], status: async () => status } });
+    const result = await runInProcess(['server', 'status'], { core });
+    assert.match(result.stdout, /^NAME +STATE +AGENT +XRAY +KEYS +ACTIVE +LIMITED +EXPIRED +EXPIRING 7D +REASON\nalpha +online +2\.1\.3 +26\.7\.28 +12 +10 +3 +1 +4\n$/);
+  });
 });

@@ -19,6 +19,7 @@ import { realityCommand, realityPatch } from './reality-command.ts';
 import { settingsCommand } from './settings-command.ts';
 import { checkPorts, problemLines, syncConfig, xrayCell, xrayUsageLines } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
+import { EXPIRING_SOON_DAYS } from '../../shared/key-limits/key-limit-status.ts';
 
 interface AddOptions {
   name: string;
@@ -142,7 +143,18 @@ const status = positionalCommand({ usage: 'server status [NAME]', json: true }, 
 
 function statusTable(statuses: ServerStatus[]): string {
   return formatTable(
-    [{ header: 'NAME' }, { header: 'STATE' }, { header: 'AGENT' }, { header: 'XRAY' }, { header: 'KEYS', align: 'right' }, { header: 'ACTIVE', align: 'right' }, { header: 'REASON' }],
+    [
+      { header: 'NAME' },
+      { header: 'STATE' },
+      { header: 'AGENT' },
+      { header: 'XRAY' },
+      { header: 'KEYS', align: 'right' },
+      { header: 'ACTIVE', align: 'right' },
+      { header: 'LIMITED', align: 'right' },
+      { header: 'EXPIRED', align: 'right' },
+      { header: `EXPIRING ${EXPIRING_SOON_DAYS}D`, align: 'right' },
+      { header: 'REASON' },
+    ],
     statuses.map((status) => [
       status.server.name,
       status.state,
@@ -150,6 +162,7 @@ function statusTable(statuses: ServerStatus[]): string {
       xrayColumn(status),
       status.keyCount === null ? '-' : String(status.keyCount),
       status.activeKeyCount === null ? '-' : String(status.activeKeyCount),
+      ...(['limited', 'expired', 'expiringSoon'] as const).map((count) => (status.keyLimits === null ? '-' : String(status.keyLimits[count]))),
       status.reason ?? '',
     ]),
   );

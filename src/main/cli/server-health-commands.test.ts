@@ -46,7 +46,7 @@ const XRAY_MISSING: XrayHealth = {
 };
 
 function onlineStatus(changes: Partial<ServerStatus>): ServerStatus {
-  return { server: SERVER, state: 'online', reason: null, agentVersion: '2.1.3', agentOutdated: false, xrayVersion: '26.7.28', xrayVersionSupport: null, keyCount: 2, activeKeyCount: 2, xray: null, portCheck: null, problems: [], ...changes };
+  return { server: SERVER, state: 'online', reason: null, agentVersion: '2.1.3', agentOutdated: false, xrayVersion: '26.7.28', xrayVersionSupport: null, keyCount: 2, activeKeyCount: 2, keyLimits: null, xray: null, portCheck: null, problems: [], ...changes };
 }
 
 describe('server status: what keeps links from working', () => {
@@ -55,7 +55,7 @@ describe('server status: what keeps links from working', () => {
     const { core } = fakeCore({ fleet: { status: async () => status } });
     const result = await runInProcess(['server', 'status', 'alpha'], { core });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /\nalpha +online +2\.1\.3 +not installed +2 +2 *\n/);
+    assert.match(result.stdout, /\nalpha +online +2\.1\.3 +not installed +2 +2 +- +- +- *\n/);
     assert.match(result.stdout, /\nalpha: Xray is not installed \(no \/usr\/local\/bin\/xray\), so no key's link works yet: keyport server install-xray alpha\n$/);
   });
 

@@ -6,6 +6,7 @@
 import type { Static } from '@sinclair/typebox';
 import type {
   AllHistory,
+  CreateKeyBody,
   AllMonthly,
   AllTraffic,
   ConfigStatus,
@@ -23,9 +24,17 @@ import type {
   SettingsReport,
   SyncConfigResult,
   TrafficSummary,
+  UpdateKeyBody,
 } from '../../../remote-agent/src/api/index.ts';
+export type { DataLimitReset, KeyStatus } from '../../../remote-agent/src/api/index.ts';
 
 export type ApiKey = Static<typeof Key>;
+/** A key to create: its name and, each optional, its quota, reset period, expiry and note. */
+export type KeyRequest = Static<typeof CreateKeyBody>;
+/** What a create may set beside the name; `null` clears a quota or an expiry. */
+export type KeyLimits = Omit<KeyRequest, 'name'>;
+/** Any of a key's name, `is_active` and limits, changed at once (PATCH /api/keys/{key_id}). */
+export type KeyUpdate = Static<typeof UpdateKeyBody>;
 export type KeyConfig = Static<typeof KeyConfigSchema>;
 export type PortTrafficEntry = Static<typeof PortTraffic>;
 export type LiveTraffic = Static<typeof AllTraffic>['data'];

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { ServerSettingsPatch } from './api-types.ts';
+import type { KeyLimits as KeyLimitsType, KeyRequest as KeyRequestType, KeyUpdate as KeyUpdateType, ServerSettingsPatch } from './api-types.ts';
 
 /**
  * The TypeBox schemas of the services' arguments, as a bridge (IPC, web mode) checks them before a
@@ -79,8 +79,24 @@ export const DeployOptions = Type.Object(
 );
 export const UninstallOptions = Type.Object({ keepData: Type.Boolean(), breakLock: Type.Optional(Type.Boolean()) }, closed);
 export const XrayInstallRequest = Type.Object({ version: Type.Optional(Type.String()), releasesUrl: Type.Optional(Type.String()) }, closed);
-export const CreateManyOptions = Type.Object({ skipExisting: Type.Optional(Type.Boolean()) }, closed);
-export const NameList = Type.Array(Type.String());
+/**
+ * A key's limits as a create or an update gives them: only the field names and JSON types. Whether
+ * a quota is a whole number, a reset period exists or an expiry is a real date is the core's to say.
+ */
+const keyLimitsFields = {
+  data_limit_bytes: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+  data_limit_reset: Type.Optional(Type.String()),
+  expires_at: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  note: Type.Optional(Type.String()),
+};
+export const KeyLimits = Type.Unsafe<KeyLimitsType>(Type.Object(keyLimitsFields, closed));
+export const KeyRequest = Type.Unsafe<KeyRequestType>(Type.Object({ name: Type.String(), ...keyLimitsFields }, closed));
+export const KeyUpdate = Type.Unsafe<KeyUpdateType>(
+  Type.Object({ name: Type.Optional(Type.String()), is_active: Type.Optional(Type.Boolean()), ...keyLimitsFields }, { ...closed, minProperties: 1 }),
+);
+export const CreateManyOptions = Type.Object({ skipExisting: Type.Optional(Type.Boolean()), limits: Type.Optional(KeyLimits) }, closed);
+/** Bare names, or names with their own limits (`KeyBatchEntry`). */
+export const KeyBatchEntries = Type.Array(Type.Union([Type.String(), KeyRequest]));
 export const YearMonth = Type.Object({ year: Type.Integer(), month: Type.Integer({ minimum: 1, maximum: 12 }) }, closed);
 
 export type ArgStatic<A> = A extends CallArg<infer S> ? Static<S> : never;

@@ -91,6 +91,8 @@ export interface ServerStatus {
   xrayVersionSupport: XrayVersionSupport | null;
   keyCount: number | null;
   activeKeyCount: number | null;
+  /** How many keys are limited, expired, or expire soon, from the keys fetched now or the cache's; null when neither has them. */
+  keyLimits: KeyLimitCounts | null;
   /** Xray as the agent reports it; null when the agent was not reached. */
   xray: XrayHealth | null;
   /** The latest check that a key port answers on the links' host from here (cached briefly); null when none ran. */
@@ -99,6 +101,16 @@ export interface ServerStatus {
   problems: ServerProblem[];
   /** With states `host-key-unknown` and `host-key-changed`: the presented key and the trusted one. */
   hostKeyChange?: HostKeyChange;
+}
+
+/** The fleet view's count of keys the agent's limits stop, or will stop soon. */
+export interface KeyLimitCounts {
+  /** Status `limited`: the quota of the current period is used up. */
+  limited: number;
+  /** Status `expired` (or, from the cache, active ones whose expiry has passed since). */
+  expired: number;
+  /** Keys that work now (not disabled, limited or expired) and expire within `EXPIRING_SOON_DAYS`. */
+  expiringSoon: number;
 }
 
 export interface HostKeyProbe {

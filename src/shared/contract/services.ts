@@ -7,7 +7,9 @@ import type {
   HistoryOverview,
   KeyConfig,
   KeyHistoryReport,
+  KeyLimits,
   KeyMonthlyReport,
+  KeyUpdate,
   LiveTraffic,
   MonthlyReport,
   PortsInUse,
@@ -20,9 +22,11 @@ import type {
 import {
   AddServerRequest as AddServerRequestArg,
   CreateManyOptions as CreateManyOptionsArg,
-  NameList,
   DeployOptions as DeployOptionsArg,
+  KeyBatchEntries,
   KeyId,
+  KeyLimits as KeyLimitsArg,
+  KeyUpdate as KeyUpdateArg,
   ServerRef,
   SettingsPatch,
   SshAliasTarget,
@@ -38,7 +42,7 @@ import {
 } from './call-args.ts';
 import { Type } from '@sinclair/typebox';
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
-import type { CreateManyOptions, CreateManyProgress, CreateManyResult } from './key-batch.ts';
+import type { CreateManyOptions, CreateManyProgress, CreateManyResult, KeyBatchEntry } from './key-batch.ts';
 import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
@@ -91,18 +95,30 @@ export interface Deploy {
 
 export interface Keys {
   list(server: string): Promise<Cached<ApiKey[]>>;
-  create(server: string, name: string): Promise<ApiKey>;
   /**
-   * Creates keys for many names (1 to CREATE_MANY_MAX_NAMES). Every name is checked first (the
-   * key-name rule, repeats in the list, names the server has): one bad name is `bad-input` naming
-   * it, and nothing is created. The agent then gets them in batches, each created all or none; a
-   * failure names how many were created before it.
+   * Creates a key, with a quota, reset period, expiry and note when `limits` gives them. A bad limit
+   * is `bad-input` with facts `field` (data_limit_bytes, data_limit_reset, expires_at, note) and
+   * `problem`, and nothing is sent.
    */
-  createMany(server: string, names: string[], options?: CreateManyOptions, onProgress?: (progress: CreateManyProgress) => void): Promise<CreateManyResult>;
+  create(server: string, name: string, limits?: KeyLimits): Promise<ApiKey>;
+  /**
+   * Creates keys for many names (1 to CREATE_MANY_MAX_NAMES), bare or each with its own limits
+   * (which override `options.limits` field by field). Every name and limit is checked first (the
+   * key-name rule, repeats in the list, names the server has, the limits' rules): one bad entry is
+   * `bad-input` naming it (`index`, and `field` for a limit), and nothing is created. The agent then
+   * gets them in batches, each created all or none; a failure names how many were created before it.
+   */
+  createMany(server: string, names: KeyBatchEntry[], options?: CreateManyOptions, onProgress?: (progress: CreateManyProgress) => void): Promise<CreateManyResult>;
   remove(server: string, keyId: string): Promise<void>;
   setActive(server: string, keyId: string, active: boolean): Promise<ApiKey>;
   /** Gives the key a new name (its link's #name follows). Another key's name: `name-taken`. */
   rename(server: string, keyId: string, name: string): Promise<ApiKey>;
+  /**
+   * Changes any of a key's name, `is_active`, quota, reset period, expiry and note at once, all or
+   * nothing (`null` clears a quota or an expiry). Checked as `create` checks limits; a taken name is
+   * `name-taken`. Raising a limited key's quota or moving an expired key's date on brings it back.
+   */
+  update(server: string, keyId: string, changes: KeyUpdate): Promise<ApiKey>;
   config(server: string, keyId: string): Promise<Cached<KeyConfig>>;
   /** Zeroes the key's live counters (the history keeps what was counted). */
   resetLiveTraffic(server: string, keyId: string): Promise<void>;
@@ -190,11 +206,12 @@ export const SERVICE_CALLS = {
   },
   keys: {
     list: { args: [server] },
-    create: { args: [server, arg('name', Text)] },
-    createMany: { args: [server, arg('names', NameList), optionalArg('options', CreateManyOptionsArg)], progress },
+    create: { args: [server, arg('name', Text), optionalArg('limits', KeyLimitsArg)] },
+    createMany: { args: [server, arg('names', KeyBatchEntries), optionalArg('options', CreateManyOptionsArg)], progress },
     remove: { args: [server, keyId] },
     setActive: { args: [server, keyId, arg('active', Type.Boolean())] },
     rename: { args: [server, keyId, arg('name', Text)] },
+    update: { args: [server, keyId, arg('changes', KeyUpdateArg)] },
     config: { args: [server, keyId] },
     resetLiveTraffic: { args: [server, keyId] },
     resetHistory: { args: [server, keyId] },

@@ -132,6 +132,28 @@ describe('AgentClient against the real agent', () => {
     for (const key of created) await client.deleteKey(key.id);
   });
 
+  it('creates keys with limits, one and many, changes them, and maps a refused limit to bad-input naming its field', async () => {
+    const limited = await client.createKey('limits 1', { data_limit_bytes: 5_000_000, data_limit_reset: 'month', expires_at: '2099-03-01T00:00:00.000000', note: 'Мама 📱' });
+    assert.deepEqual(
+      [limited.data_limit_bytes, limited.data_limit_reset, limited.expires_at, limited.note, limited.status, limited.used_bytes],
+      [5_000_000, 'month', '2099-03-01T00:00:00.000000', 'Мама 📱', 'active', 0],
+    );
+    assert.notEqual(limited.period_started_at, null);
+    const cleared = await client.updateKey(limited.id, { data_limit_bytes: null, expires_at: null, note: '' });
+    assert.deepEqual([cleared.data_limit_bytes, cleared.expires_at, cleared.note, cleared.period_started_at], [null, null, '', null]);
+    const expired = await client.updateKey(limited.id, { expires_at: '2001-01-01T00:00:00.000000' });
+    assert.equal(expired.status, 'expired');
+
+    const shared = await client.createKeys({ names: ['limits 2', 'limits 3'], data_limit_bytes: 1024 });
+    assert.deepEqual(shared.map((key) => key.data_limit_bytes), [1024, 1024]);
+    const rows = await client.createKeys({ keys: [{ name: 'limits 4', note: 'a' }, { name: 'limits 5', data_limit_bytes: 0 }] });
+    assert.deepEqual(rows.map((key) => [key.note, key.data_limit_bytes, key.status]), [['a', null, 'active'], ['', 0, 'limited']]);
+
+    const refused = await rejectsWith(client.updateKey(limited.id, { expires_at: '2027-02-30T00:00:00' }), 'bad-input');
+    assert.equal(refused.facts.field, 'expires_at');
+    for (const key of [limited, ...shared, ...rows]) await client.deleteKey(key.id);
+  });
+
   it('reads live traffic, history, days and months of a key', async () => {
     const key = await client.createKey('bob');
     const live = await client.getLiveTraffic();

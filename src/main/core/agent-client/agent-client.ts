@@ -75,11 +75,15 @@ export const AgentClient = AgentCaller as new (options: AgentClientOptions) => A
 /** The agent's `{ status: 'error', detail }` answer as a KeyportError the faces can act on. */
 function agentFailure(call: string, response: JsonResponse, requestedName?: string): KeyportError {
   const httpStatus = response.statusCode;
-  const body = response.body as Partial<Static<typeof ErrorBody> & Static<typeof ConflictBody>> | undefined;
+  const body = response.body as Partial<Static<typeof ErrorBody> & Omit<Static<typeof ConflictBody>, 'reason'>> & { reason?: string; field?: unknown } | undefined;
   const detail = body?.detail;
   const reason = typeof detail === 'string' && detail !== '' ? detail : `HTTP ${httpStatus}`;
   if (httpStatus === 409 && body?.reason === 'name_taken') {
     return new KeyportError('name-taken', reason, { httpStatus, name: requestedName ?? null, holderKeyId: body.key_id ?? null });
+  }
+  // A refused limit names its field (beyond the spec), so a face can point at the flag or column.
+  if (httpStatus === 400 && body?.reason === 'bad_limits' && typeof body.field === 'string') {
+    return new KeyportError('bad-input', reason, { httpStatus, field: body.field });
   }
   switch (httpStatus) {
     case 404:

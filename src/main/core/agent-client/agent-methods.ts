@@ -65,6 +65,7 @@ const method = <E extends EndpointDefinition, A extends unknown[]>(
 ): AgentMethod<E, A> => ({ endpoint, input, options });
 
 const noInput = (): Record<string, never> => ({});
+const isNameArray = (batch: readonly string[] | object): batch is readonly string[] => Array.isArray(batch);
 const keyIdParam = (keyId: string) => ({ params: { key_id: keyId } });
 const dateParam = (date: string) => ({ params: { date } });
 const yearMonthQuery = (yearMonth?: string) => ({ query: { year_month: yearMonth } });
@@ -84,9 +85,17 @@ const BULK_CREATE_TIMEOUT_MS = 120_000;
  */
 export const AGENT_METHODS = {
   // Keys
-  createKey: method(createKey, (name: string) => ({ body: { name } })),
-  /** A key for each name, all or none (beyond the spec); the keys come back in the order of `names`. */
-  createKeys: method(createKeys, (names: readonly string[]) => ({ body: { names: [...names] } }), { timeoutMs: BULK_CREATE_TIMEOUT_MS }),
+  /** A key with, beside its name, any of its limits (quota, reset period, expiry, note). */
+  createKey: method(createKey, (name: string, limits: Omit<BodyOf<typeof createKey>, 'name'> = {}) => ({ body: { name, ...limits } })),
+  /**
+   * A key for each name, all or none (beyond the spec); the keys come back in the order given.
+   * Bare names, or the body itself: `names` with shared limits, or `keys` each with its own.
+   */
+  createKeys: method(
+    createKeys,
+    (batch: readonly string[] | BodyOf<typeof createKeys>) => ({ body: isNameArray(batch) ? { names: [...batch] } : batch }),
+    { timeoutMs: BULK_CREATE_TIMEOUT_MS },
+  ),
   listKeys: method(listKeys, noInput),
   getKey: method(getKey, keyIdParam),
   /** Renames (`{ name }`), enables (`{ is_active: true }`) or disables a key, or both at once. */

@@ -145,6 +145,18 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE key_days_by_no RENAME TO key_days;
   ALTER TABLE key_months_by_no RENAME TO key_months;
   `,
+  // Keys' limits (issue 13), so an offline server's keys still show their status, usage and expiry.
+  // Keys cached before were fetched from agents without limits: none, and a status from is_active.
+  `
+  ALTER TABLE keys ADD COLUMN data_limit_bytes INTEGER;
+  ALTER TABLE keys ADD COLUMN data_limit_reset TEXT NOT NULL DEFAULT 'no_reset';
+  ALTER TABLE keys ADD COLUMN expires_at TEXT;
+  ALTER TABLE keys ADD COLUMN note TEXT NOT NULL DEFAULT '';
+  ALTER TABLE keys ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+  ALTER TABLE keys ADD COLUMN used_bytes INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE keys ADD COLUMN period_started_at TEXT;
+  UPDATE keys SET status = 'disabled' WHERE is_active = 0;
+  `,
 ];
 
 export const CACHE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test, { type TestContext } from 'node:test';
+import test, { describe, type TestContext } from 'node:test';
 import type { ApiKey } from '../../../shared/contract/api-types.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { DayUsage } from './cache-records.ts';
@@ -42,6 +42,8 @@ function key(id: string, overrides: Partial<ApiKey> = {}): ApiKey {
     created_at: `2025-08-05T12:00:00.00000${id.length}`,
     is_active: true,
     port: 10000 + id.length,
+    status: overrides.is_active === false ? 'disabled' : 'active',
+    data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
     ...overrides,
   };
 }
@@ -620,3 +622,64 @@ function insertServer(db: Database.Database, id: string, name: string): void {
     info.addedAt,
   );
 }
+
+describe('keys’ limits in the cache', () => {
+  const limited = key('k1', {
+    data_limit_bytes: 2 * 1024 ** 3,
+    data_limit_reset: 'month',
+    expires_at: '2027-03-01T00:00:00.000000',
+    note: 'Мама 📱, paid until March',
+    status: 'limited',
+    used_bytes: 2 * 1024 ** 3 + 5,
+    period_started_at: '2026-12-01T00:00:00.000000',
+  });
+
+  test('every limit field of a key comes back after reopening the file, from a list and from a single change', (t) => {
+    const path = join(tempDir(t), 'cache.sqlite');
+    const first = new ConsoleCache<AnySnapshots>(path);
+    first.saveServer(server('s1', 'paris'));
+    first.replaceKeys('s1', [limited, key('k22')], SYNCED);
+    const expiring = key('k333', { expires_at: '2026-12-05T10:30:00.000000', note: 'trial' });
+    first.upsertKey('s1', expiring);
+    first.close();
+
+    const second = new ConsoleCache<AnySnapshots>(path);
+    t.after(() => second.close());
+    assert.deepEqual(second.listKeys('s1')?.keys, [limited, key('k22'), expiring]);
+    second.upsertKey('s1', { ...limited, data_limit_bytes: null, status: 'active', period_started_at: null });
+    assert.deepEqual(second.listKeys('s1')?.keys[0], { ...limited, data_limit_bytes: null, status: 'active', period_started_at: null });
+  });
+
+  test('a key from an agent older than limits is kept as a key without them, its status its switch', (t) => {
+    const { cache } = openTempCache(t);
+    cache.saveServer(server('s1', 'paris'));
+    const { id, name, uuid, created_at, port } = key('k1');
+    const old = { id, name, uuid, created_at, port, is_active: false } as ApiKey;
+    cache.replaceKeys('s1', [old], SYNCED);
+    assert.deepEqual(cache.listKeys('s1')?.keys, [key('k1', { is_active: false, status: 'disabled' })]);
+  });
+
+  test('a version 3 file’s keys are kept, without limits, disabled ones so', (t) => {
+    const path = join(tempDir(t), 'cache.sqlite');
+    shippedFile(path, 3, (db) => {
+      insertServer(db, 's1', 'alpha');
+      db.prepare("UPDATE servers SET keys_synced_at = ? WHERE id = 's1'").run(SYNCED);
+      const insert = db.prepare('INSERT INTO keys (server_id, id, name, uuid, port, is_active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const old of [key('k1'), key('k22', { is_active: false })]) {
+        insert.run('s1', old.id, old.name, old.uuid, old.port, old.is_active ? 1 : 0, old.created_at);
+      }
+    });
+    const reopened = new ConsoleCache<AnySnapshots>(path);
+    t.after(() => reopened.close());
+    assert.deepEqual(reopened.listKeys('s1'), { keys: [key('k1'), key('k22', { is_active: false })], syncedAt: SYNCED });
+  });
+});
+
+test('keys made at once (one created_at) come back in their ports’ order, as the agent lists them, not their ids’', (t) => {
+  const { cache } = openTempCache(t);
+  cache.saveServer(server('s1', 'paris'));
+  const at = '2025-08-05T12:00:00.000000';
+  const batch = [key('ffff', { created_at: at, port: 10003 }), key('aaaa', { created_at: at, port: 10004 }), key('k1', { created_at: '2025-08-05T13:00:00.000000', port: 10001 })];
+  cache.replaceKeys('s1', batch, SYNCED);
+  assert.deepEqual(cache.listKeys('s1')?.keys.map((cached) => cached.id), ['ffff', 'aaaa', 'k1']);
+});

@@ -35,6 +35,9 @@ type KeyRow = Omit<ApiKey, 'is_active'> & { is_active: number };
 /** A usage row as read: the counts, the sync time's text joined in. total_bytes is rx + tx, not stored. */
 type UsageRow = Omit<DayUsage, 'total_bytes'> & { synced_at: string };
 
+/** A key's limits and their state, each a column of its own named as the API names it. */
+const KEY_LIMIT_COLUMNS = ['data_limit_bytes', 'data_limit_reset', 'expires_at', 'note', 'status', 'used_bytes', 'period_started_at'] as const;
+
 const SERVER_COLUMNS = 'id, name, target_json, ssh_alias, host_key_fingerprint, added_at, agent_json, last_synced_at';
 /** A usage table's counts and sync time, for a row `u` joined with its sync_times row `t`. */
 const USAGE_COLUMNS = 'u.rx_bytes, u.tx_bytes, u.max_connections, u.sessions, t.synced_at';
@@ -149,16 +152,19 @@ export class ConsoleCache<Kinds extends object = SnapshotKinds> {
     this.#setLastSynced = prepare('UPDATE servers SET last_synced_at = ? WHERE id = ?');
     this.#setKeysSynced = prepare('UPDATE servers SET keys_synced_at = ? WHERE id = ?');
     this.#selectKeysSynced = prepare('SELECT keys_synced_at FROM servers WHERE id = ?');
+    // As the agent lists them: by creation, and a bulk create's keys (one created_at) in the order
+    // given, which is the order of their ports.
     this.#selectKeys = prepare(
-      'SELECT id, name, uuid, port, is_active, created_at FROM keys WHERE server_id = ? ORDER BY created_at, id',
+      `SELECT id, name, uuid, port, is_active, created_at, ${KEY_LIMIT_COLUMNS.join(', ')} FROM keys WHERE server_id = ? ORDER BY created_at, port`,
     );
     this.#selectKeyIds = prepare('SELECT id FROM keys WHERE server_id = ?');
     this.#upsertKey = prepare(`
-      INSERT INTO keys (server_id, id, name, uuid, port, is_active, created_at)
-      VALUES (@server_id, @id, @name, @uuid, @port, @is_active, @created_at)
+      INSERT INTO keys (server_id, id, name, uuid, port, is_active, created_at, ${KEY_LIMIT_COLUMNS.join(', ')})
+      VALUES (@server_id, @id, @name, @uuid, @port, @is_active, @created_at, ${KEY_LIMIT_COLUMNS.map((column) => `@${column}`).join(', ')})
       ON CONFLICT (server_id, id) DO UPDATE SET
         name = excluded.name, uuid = excluded.uuid, port = excluded.port,
-        is_active = excluded.is_active, created_at = excluded.created_at`);
+        is_active = excluded.is_active, created_at = excluded.created_at,
+        ${KEY_LIMIT_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`);
     this.#deleteKey = prepare('DELETE FROM keys WHERE server_id = ? AND id = ?');
     this.#addHistoryKey = prepare('INSERT INTO cache_keys (server_id, key_id) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.#selectKeyNo = prepare<[string, string], number>('SELECT no FROM cache_keys WHERE server_id = ? AND key_id = ?').pluck();
@@ -536,7 +542,7 @@ function toServerInfo(row: ServerRow): ServerInfo {
   };
 }
 
-function keyParams(serverId: string, key: ApiKey): Record<string, string | number> {
+function keyParams(serverId: string, key: ApiKey): Record<string, string | number | null> {
   return {
     server_id: serverId,
     id: key.id,
@@ -545,6 +551,14 @@ function keyParams(serverId: string, key: ApiKey): Record<string, string | numbe
     port: key.port,
     is_active: key.is_active ? 1 : 0,
     created_at: key.created_at,
+    // An agent older than limits leaves them out: none, and the status its switch gives.
+    data_limit_bytes: key.data_limit_bytes ?? null,
+    data_limit_reset: key.data_limit_reset ?? 'no_reset',
+    expires_at: key.expires_at ?? null,
+    note: key.note ?? '',
+    status: key.status ?? (key.is_active ? 'active' : 'disabled'),
+    used_bytes: key.used_bytes ?? 0,
+    period_started_at: key.period_started_at ?? null,
   };
 }
 

@@ -34,7 +34,7 @@ async function closedPort(): Promise<number> {
 }
 
 function key(port: number, changes: Partial<ApiKey> = {}): ApiKey {
-  return { id: `k${port}`, name: `key-${port}`, uuid: '0b7c7c2e-8f7a-4a4e-9d2c-5d8c3f1e2a10', created_at: '2025-08-05T12:00:00.000000', is_active: true, port, ...changes };
+  return { id: `k${port}`, name: `key-${port}`, uuid: '0b7c7c2e-8f7a-4a4e-9d2c-5d8c3f1e2a10', created_at: '2025-08-05T12:00:00.000000', is_active: true, port, status: changes.is_active === false ? 'disabled' : 'active', data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null, ...changes };
 }
 
 /** A FleetService over a real cache whose agent answers config-status and the key list as given. */
@@ -65,6 +65,7 @@ function fleetWith(t: TestContext, agent: { config: ConfigStatusReport; keys: Ap
     sync: async () => undefined,
     deployableRelease: async () => 'r1',
     portChecker: new PortChecker({ timeoutMs: 2_000, cacheMs: 60_000, now }),
+    now,
   });
   return { fleet, calls };
 }
@@ -161,4 +162,32 @@ test('an add without a host or a way to log in says which by its facts, naming n
       return true;
     });
   }
+});
+
+test('status counts keys limited, expired, or expiring within 7 days; offline from the cache, judged at the clock', async (t) => {
+  let nowMs = Date.parse(AT);
+  const inDays = (days: number) => new Date(nowMs + days * 86_400_000).toISOString().replace('Z', '000');
+  const keys = [
+    key(10001, { status: 'limited', used_bytes: 2048, data_limit_bytes: 2048 }),
+    key(10002, { status: 'expired', expires_at: inDays(-1) }),
+    key(10003, { expires_at: inDays(3) }),
+    key(10004, { expires_at: inDays(9) }),
+    key(10005, { is_active: false, expires_at: inDays(2) }),
+  ];
+  const agent: { config: ConfigStatusReport; keys: ApiKey[]; failure?: KeyportError } = { config: configStatus(), keys };
+  const { fleet } = fleetWith(t, agent, () => nowMs);
+  assert.deepEqual((await fleet.status('alpha')).keyLimits, { limited: 1, expired: 1, expiringSoon: 1 });
+  agent.failure = new KeyportError('server-offline', 'alpha does not answer');
+  nowMs += 4 * 86_400_000;
+  const offline = await fleet.status('alpha');
+  assert.equal(offline.state, 'offline');
+  assert.deepEqual(offline.keyLimits, { limited: 1, expired: 2, expiringSoon: 1 }, 'the 3-day key has expired since, the 9-day one comes within 7');
+});
+
+test('the port check tries a key the agent serves, not an enabled one its quota or expiry stopped', async (t) => {
+  const open = await listening(t);
+  const keys = [key(10005, { status: 'limited' }), key(10006, { status: 'expired' }), key(open.port)];
+  const { fleet, calls } = fleetWith(t, { config: configStatus(), keys });
+  assert.equal((await fleet.status('alpha')).portCheck?.port, open.port);
+  assert.ok(calls.includes(`config k${open.port}`), calls.join());
 });

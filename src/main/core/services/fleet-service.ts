@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import { keyLimitCounts } from '../../../shared/key-limits/key-limit-status.ts';
 import type { ApiKey } from '../../../shared/contract/api-types.ts';
 import type { PortCheck } from '../../../shared/contract/server-health.ts';
 import type { AddServerRequest, HostKeyProbe, PortRange, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../../shared/contract/servers.ts';
@@ -35,14 +36,18 @@ export interface FleetOptions {
   deployableRelease: () => Promise<string | null>;
   /** Connects to key ports from this machine; one with the usual timeout and cache unless given. */
   portChecker?: PortChecker;
+  /** The clock keys' expiry is judged by (epoch ms). */
+  now?: () => number;
 }
 
 export class FleetService implements Fleet {
   readonly #options: FleetOptions;
   readonly #portChecker: PortChecker;
   readonly #calls: ServerCalls;
+  readonly #now: () => number;
 
   constructor(options: FleetOptions) {
+    this.#now = options.now ?? Date.now;
     this.#options = options;
     this.#portChecker = options.portChecker ?? new PortChecker();
     this.#calls = new ServerCalls(options.cache, options.sessions);
@@ -169,6 +174,7 @@ export class FleetService implements Fleet {
       xrayVersionSupport: null,
       keyCount: null,
       activeKeyCount: null,
+      keyLimits: null,
       xray: null,
       portCheck: null,
       problems: [],
@@ -184,7 +190,7 @@ export class FleetService implements Fleet {
       this.#options.cache.replaceKeys(server.id, keys, new Date().toISOString());
       const xray = xrayHealthOf(config.data);
       // Only an Xray that serves the keys answers on their ports; until then its problem is the one to show.
-      const portCheck = xray.state === 'ok' && keys.some((key) => key.is_active) ? await this.#recentPortCheck(server, client, keys) : null;
+      const portCheck = xray.state === 'ok' && keys.some(isServed) ? await this.#recentPortCheck(server, client, keys) : null;
       return {
         ...status,
         xrayVersion: config.data.xray.binary.version === null ? null : xrayVersionNumber(config.data.xray.binary.version),
@@ -192,6 +198,7 @@ export class FleetService implements Fleet {
         xrayVersionSupport: config.data.xray.binary.version_support ?? null,
         keyCount: keys.length,
         activeKeyCount: keys.filter((key) => key.is_active).length,
+        keyLimits: keyLimitCounts(keys, this.#now()),
         xray,
         portCheck,
         problems: serverProblems(xray, portCheck, new Map(keys.map((key) => [key.id, key.name]))),
@@ -212,6 +219,7 @@ export class FleetService implements Fleet {
           },
           keyCount: cachedKeys?.keys.length ?? null,
           activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
+          keyLimits: cachedKeys ? keyLimitCounts(cachedKeys.keys, this.#now()) : null,
         };
       }
       if (!(error instanceof KeyportError) || error.code !== 'server-offline') throw error;
@@ -222,6 +230,7 @@ export class FleetService implements Fleet {
         reason: error.message,
         keyCount: cachedKeys?.keys.length ?? null,
         activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
+        keyLimits: cachedKeys ? keyLimitCounts(cachedKeys.keys, this.#now()) : null,
       };
     }
   }
@@ -244,13 +253,18 @@ export class FleetService implements Fleet {
 
   /** Tries the first active key's port on the host its link names: that link is what users get. */
   async #checkPorts(server: ServerInfo, client: AgentClient, keys: ApiKey[]): Promise<PortCheck> {
-    const key = keys.find((candidate) => candidate.is_active);
+    const key = keys.find(isServed);
     if (!key) {
       throw new KeyportError('not-found', `${server.name} has no active key whose port could be checked: create or enable one first`, { server: server.name });
     }
     const [config, keyPorts] = await Promise.all([client.getKeyConfig(key.id), keyPortsOf(server, client)]);
     return this.#portChecker.check(server.id, { host: linkHost(config.vless_url) ?? server.target.host, port: key.port, keyName: key.name, keyPorts });
   }
+}
+
+/** A key whose inbound the agent serves: enabled, and not stopped by its quota or expiry. */
+function isServed(key: ApiKey): boolean {
+  return key.is_active && key.status !== 'limited' && key.status !== 'expired';
 }
 
 /** The deploy record's key port range, or the agent's own for records made before deploy kept it. */

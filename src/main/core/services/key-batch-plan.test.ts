@@ -9,7 +9,7 @@ const refused = (problem: string, index: number) => (error: unknown) =>
 
 describe('checking a list of names before any is created', () => {
   test('new names are created in order, in NFC', () => {
-    assert.deepEqual(planKeyBatch('alpha', ['bob', 'Zoe\u0308', 'carol'], ['alice'], false), { create: ['bob', 'Zoë', 'carol'], skipped: [] });
+    assert.deepEqual(planKeyBatch('alpha', ['bob', 'Zoe\u0308', 'carol'], ['alice'], false), { create: ['bob', 'Zoë', 'carol'], indexes: [0, 1, 2], skipped: [] });
   });
 
   test('a name that breaks the key-name rule is refused with its place in the list', () => {
@@ -26,7 +26,7 @@ describe('checking a list of names before any is created', () => {
 
   test('a name the server has is refused, or left out with skipExisting', () => {
     assert.throws(() => planKeyBatch('alpha', ['bob', 'ALICE'], ['alice'], false), refused('exists', 1));
-    assert.deepEqual(planKeyBatch('alpha', ['bob', 'ALICE'], ['alice'], true), { create: ['bob'], skipped: ['ALICE'] });
+    assert.deepEqual(planKeyBatch('alpha', ['ALICE', 'bob'], ['alice'], true), { create: ['bob'], indexes: [1], skipped: ['ALICE'] });
   });
 
   test(`1 to ${CREATE_MANY_MAX_NAMES} names`, () => {

@@ -5,6 +5,8 @@ import { CREATE_MANY_MAX_NAMES } from '../../../shared/contract/key-batch.ts';
 export interface KeyBatchPlan {
   /** In NFC, in the order given. */
   create: string[];
+  /** Where each name of `create` is in the list given. */
+  indexes: number[];
   skipped: string[];
 }
 
@@ -22,7 +24,7 @@ export function planKeyBatch(server: string, names: readonly string[], existingN
   }
   const existing = new Set(existingNames.map(keyNameFold));
   const seen = new Map<string, number>();
-  const plan: KeyBatchPlan = { create: [], skipped: [] };
+  const plan: KeyBatchPlan = { create: [], indexes: [], skipped: [] };
   for (const [index, proposed] of names.entries()) {
     const refusal = (problem: NameProblem, message: string, facts: Record<string, string | number> = {}) =>
       new KeyportError('bad-input', `name ${index + 1} of ${names.length} ("${proposed}"): ${message}; nothing was created`, {
@@ -38,7 +40,10 @@ export function planKeyBatch(server: string, names: readonly string[], existingN
     const first = seen.get(fold);
     if (first !== undefined) throw refusal('repeated', `the list has it already as name ${first + 1}`, { firstIndex: first });
     seen.set(fold, index);
-    if (!existing.has(fold)) plan.create.push(checked.name);
+    if (!existing.has(fold)) {
+      plan.create.push(checked.name);
+      plan.indexes.push(index);
+    }
     else if (skipExisting) plan.skipped.push(checked.name);
     else throw refusal('exists', `${server} has a key with this name already`);
   }

@@ -1,10 +1,11 @@
-import type { ApiKey, KeyConfig } from '../../../shared/contract/api-types.ts';
+import type { ApiKey, KeyConfig, KeyLimits, KeyRequest, KeyUpdate } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
-import type { CreateManyOptions, CreateManyProgress, CreateManyResult } from '../../../shared/contract/key-batch.ts';
+import type { CreateManyOptions, CreateManyProgress, CreateManyResult, KeyBatchEntry } from '../../../shared/contract/key-batch.ts';
 import type { Cached, Keys } from '../../../shared/contract/services.ts';
 import type { AgentClient } from '../agent-client/agent-client.ts';
 import { ALL_KEY_SNAPSHOTS, KEY_HISTORY_SNAPSHOTS, SNAPSHOTS, type KeySnapshotKind } from '../cache/snapshot-kinds.ts';
+import { checkKeyLimitsInput } from './check-key-limits.ts';
 import { planKeyBatch } from './key-batch-plan.ts';
 import { findServer } from './server-directory.ts';
 import { ServerService } from './server-service.ts';
@@ -25,16 +26,23 @@ export class KeysService extends ServerService implements Keys {
     }));
   }
 
-  create(serverName: string, name: string): Promise<ApiKey> {
+  async create(serverName: string, name: string, limits: KeyLimits = {}): Promise<ApiKey> {
+    checkKeyLimitsInput(limits);
     return this.calls.write(serverName, (server) => ({
-      send: (client) => client.createKey(name),
+      send: (client) => client.createKey(name, limits),
       record: (key) => this.cache.upsertKey(server.id, key),
       refusal: (error) => this.#nameTaken(server, name, error),
     }));
   }
 
-  async createMany(serverName: string, names: string[], options: CreateManyOptions = {}, onProgress?: (progress: CreateManyProgress) => void): Promise<CreateManyResult> {
+  async createMany(serverName: string, entries: KeyBatchEntry[], options: CreateManyOptions = {}, onProgress?: (progress: CreateManyProgress) => void): Promise<CreateManyResult> {
     const server = findServer(this.cache, serverName);
+    const shared = options.limits ?? {};
+    const requests = entries.map((entry): KeyRequest => (typeof entry === 'string' ? { name: entry } : entry));
+    checkKeyLimitsInput(shared);
+    for (const [index, { name, ...limits }] of requests.entries()) checkKeyLimitsInput({ ...shared, ...limits }, { index, name });
+    // Rows with limits of their own go as `keys`, each with the shared ones under its own.
+    const perRow = requests.some((request) => Object.keys(request).length > 1);
     // The server's names now, not the cache's: a name taken since the last sync must stop the list here.
     const existing = await this.calls.write(serverName, () => ({
       send: (client) => client.listKeys(),
@@ -42,7 +50,7 @@ export class KeysService extends ServerService implements Keys {
     }));
     const plan = planKeyBatch(
       server.name,
-      names,
+      requests.map((request) => request.name),
       existing.map((key) => key.name),
       options.skipExisting === true,
     );
@@ -50,7 +58,10 @@ export class KeysService extends ServerService implements Keys {
     const total = plan.create.length;
     onProgress?.({ created: 0, total });
     for (let start = 0; start < total; start += CREATE_MANY_BATCH) {
-      const batch = plan.create.slice(start, start + CREATE_MANY_BATCH);
+      const names = plan.create.slice(start, start + CREATE_MANY_BATCH);
+      const batch = perRow
+        ? { keys: names.map((name, offset) => ({ ...shared, ...requests[plan.indexes[start + offset]!], name })) }
+        : { names, ...shared };
       try {
         created.push(
           ...(await this.calls.write(serverName, () => ({
@@ -80,19 +91,28 @@ export class KeysService extends ServerService implements Keys {
   setActive(serverName: string, keyId: string, active: boolean): Promise<ApiKey> {
     return this.calls.write(serverName, (server) => ({
       send: (client) => client.updateKey(keyId, { is_active: active }),
-      record: (key) => this.cache.upsertKey(server.id, key),
+      record: (key, syncedAt) => this.#recordChangedKey(server.id, key, syncedAt, false),
     }));
   }
 
   rename(serverName: string, keyId: string, name: string): Promise<ApiKey> {
     return this.calls.write(serverName, (server) => ({
       send: (client) => client.updateKey(keyId, { name }),
-      record: (key) => {
-        this.cache.upsertKey(server.id, key);
-        // The cached link carries the old #name.
-        this.cache.deleteKeySnapshots(server.id, keyId, ['key-config']);
-      },
+      record: (key, syncedAt) => this.#recordChangedKey(server.id, key, syncedAt, true),
       refusal: (error) => this.#nameTaken(server, name, error),
+    }));
+  }
+
+  async update(serverName: string, keyId: string, changes: KeyUpdate): Promise<ApiKey> {
+    const { name, is_active: active, ...limits } = changes;
+    if (name === undefined && active === undefined && Object.keys(limits).length === 0) {
+      throw new KeyportError('bad-input', 'nothing to change was given: a name, enabled or disabled, a quota, reset period, expiry or note', { problem: 'empty' });
+    }
+    checkKeyLimitsInput(limits);
+    return this.calls.write(serverName, (server) => ({
+      send: (client) => client.updateKey(keyId, changes),
+      record: (key, syncedAt) => this.#recordChangedKey(server.id, key, syncedAt, name !== undefined),
+      refusal: (error) => (name === undefined ? undefined : this.#nameTaken(server, name, error)),
     }));
   }
 
@@ -108,6 +128,18 @@ export class KeysService extends ServerService implements Keys {
     await this.#writeForgetting(serverName, keyId, (client) => client.resetKeyTrafficHistory(keyId), KEY_HISTORY_SNAPSHOTS, (serverId) =>
       this.cache.clearKeyHistory(serverId, keyId),
     );
+  }
+
+  /**
+   * A key changed in place. Its cached config gets the key as it is now (status, limits), so an
+   * offline key view shows them beside the link; a new name makes the cached link (its #name) stale.
+   */
+  #recordChangedKey(serverId: string, key: ApiKey, syncedAt: string, linkChanged: boolean): void {
+    this.cache.upsertKey(serverId, key);
+    const [kind, scope] = SNAPSHOTS.keyConfig(key.id);
+    const cached = linkChanged ? null : this.cache.getSnapshot(serverId, kind, scope);
+    if (cached) this.cache.putSnapshot(serverId, kind, scope, { ...cached.data, key }, syncedAt);
+    else this.cache.deleteKeySnapshots(serverId, key.id, ['key-config']);
   }
 
   /** A write to one key after which the cache forgets what `forget` drops and the key's snapshots of `kinds`. */

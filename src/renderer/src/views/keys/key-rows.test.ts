@@ -10,6 +10,8 @@ const key = (id: string, name: string, port: number, isActive = true): ApiKey =>
   created_at: '2025-08-01T00:00:00.000000',
   is_active: isActive,
   port,
+  status: isActive ? 'active' : 'disabled',
+  data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
 });
 
 const KEYS = [key('k1', 'anna laptop', 10003), key('k2', 'Bob', 10001, false), key('k3', 'anna phone', 10002), key('k4', 'key 10', 10004)];

@@ -1,0 +1,132 @@
+import { KEY_STATUSES, type KeyStatus } from '../../shared/agent-api.ts';
+import type { ApiKey } from '../../shared/contract/api-types.ts';
+import { expiresAtMs, expiresWithin, keyStatusAt, quotaShare } from '../../shared/key-limits/key-limit-status.ts';
+import type { Command } from './command.ts';
+import { formatTable } from './format-table.ts';
+import { formatUtc } from './format-utc.ts';
+import { expiryWords, noteColumn, statusWord, usageWords } from './key-limit-words.ts';
+import { parseCommandArgs } from './parse-command-args.ts';
+import { printCached } from './print-cached.ts';
+import { UsageError } from './usage-error.ts';
+
+const SORTS = ['name', 'port', 'status', 'usage', 'expires', 'created'] as const;
+type Sort = (typeof SORTS)[number];
+const HOURS = { h: 1, d: 24, w: 24 * 7 } as const;
+
+export const keysListCommand: Command = {
+  name: 'list',
+  usage: 'keys list SERVER [--status STATUS[,...]] [--expiring 7d] [--over 80%] [--sort COLUMN]',
+  json: true,
+  parse(args) {
+    const { values, positional } = parseCommandArgs(
+      args,
+      { status: { type: 'string' }, expiring: { type: 'string' }, over: { type: 'string' }, sort: { type: 'string' } },
+      ['server'],
+    );
+    const filters: ((key: ApiKey, nowMs: number) => boolean)[] = [];
+    if (values.status !== undefined) {
+      const statuses = parseStatuses(values.status);
+      filters.push((key, nowMs) => statuses.has(keyStatusAt(key, nowMs)));
+    }
+    if (values.expiring !== undefined) {
+      const days = parseWithin(values.expiring);
+      filters.push((key, nowMs) => expiresWithin(key, nowMs, days));
+    }
+    if (values.over !== undefined) {
+      const share = parseShare(values.over);
+      filters.push((key) => (quotaShare(key) ?? -1) >= share);
+    }
+    const sort = values.sort === undefined ? undefined : parseSort(values.sort);
+    const filtered = filters.length > 0;
+    return {
+      async run(context) {
+        const cached = await context.core.keys.list(positional.server);
+        const nowMs = context.now().getTime();
+        const kept = cached.data.filter((key) => filters.every((filter) => filter(key, nowMs)));
+        const keys = sort === undefined ? kept : sortKeys(kept, sort, nowMs);
+        printCached(context, { ...cached, data: keys }, (data) => {
+          if (data.length > 0) return keyTable(data, context.now());
+          return filtered
+            ? `No keys on ${positional.server} match.\n`
+            : `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n`;
+        });
+      },
+    };
+  },
+};
+
+function keyTable(keys: ApiKey[], now: Date): string {
+  return formatTable(
+    [
+      { header: 'ID' },
+      { header: 'NAME' },
+      { header: 'PORT', align: 'right' },
+      { header: 'STATUS' },
+      { header: 'USAGE' },
+      { header: 'RESET' },
+      { header: 'EXPIRES' },
+      { header: 'CREATED' },
+      { header: 'NOTE' },
+    ],
+    keys.map((key) => [
+      key.id,
+      key.name,
+      String(key.port),
+      statusWord(key, now),
+      usageWords(key),
+      key.data_limit_bytes === null || key.data_limit_reset === 'no_reset' ? '-' : key.data_limit_reset,
+      expiryWords(key, now),
+      formatUtc(key.created_at),
+      noteColumn(key.note),
+    ]),
+  );
+}
+
+function parseStatuses(text: string): Set<KeyStatus> {
+  const names = text.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.find((name) => !(KEY_STATUSES as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new UsageError(`--status takes ${KEY_STATUSES.join(', ')}, or several with commas (got '${unknown}')`);
+  return new Set(names as KeyStatus[]);
+}
+
+/** `7d`, `2w`, `12h` or a bare number of days, as days. */
+function parseWithin(text: string): number {
+  const match = /^(\d{1,5})\s*([dwh]?)$/i.exec(text.trim());
+  if (!match) throw new UsageError(`--expiring must be a time from now such as 7d, 2w or 12h (got '${text}')`);
+  return (Number(match[1]) * HOURS[(match[2]!.toLowerCase() || 'd') as keyof typeof HOURS]) / 24;
+}
+
+/** `80%` or `80`, as a share of the quota. */
+function parseShare(text: string): number {
+  const match = /^(\d{1,4}(?:\.\d+)?)\s*%?$/.exec(text.trim());
+  if (!match) throw new UsageError(`--over must be a share of the quota such as 80% (got '${text}')`);
+  return Number(match[1]) / 100;
+}
+
+function parseSort(text: string): Sort {
+  if (!(SORTS as readonly string[]).includes(text)) throw new UsageError(`--sort takes ${SORTS.join(', ')} (got '${text}')`);
+  return text as Sort;
+}
+
+/**
+ * Names A-Z, ports up, statuses in the API's order, the most used share of a quota first, the
+ * soonest expiry first, the oldest first; keys without a quota or an expiry last. Ties keep the
+ * server's order.
+ */
+function sortKeys(keys: ApiKey[], sort: Sort, nowMs: number): ApiKey[] {
+  const last = Number.POSITIVE_INFINITY;
+  const measure: Record<Exclude<Sort, 'name'>, (key: ApiKey) => number> = {
+    port: (key) => key.port,
+    status: (key) => KEY_STATUSES.indexOf(keyStatusAt(key, nowMs)),
+    usage: (key) => -(quotaShare(key) ?? -last),
+    expires: (key) => expiresAtMs(key) ?? last,
+    created: (key) => Date.parse(`${key.created_at}Z`),
+  };
+  if (sort === 'name') return [...keys].sort((a, b) => a.name.localeCompare(b.name));
+  const of = measure[sort];
+  return [...keys].sort((a, b) => {
+    const x = of(a);
+    const y = of(b);
+    return x === y ? 0 : x < y ? -1 : 1;
+  });
+}
