@@ -24,8 +24,8 @@ export function limitStatusOf(limits: Pick<KeyLimits, 'dataLimitBytes' | 'expire
 }
 
 /**
- * Keeps each limited key's period counter (rx + tx since its period began) in memory, beside the
- * stored one the sampler's cycle adds to, and decides the agent's verdicts: after each cycle, at
+ * Keeps the period counter of each key with a quota (rx + tx since its period began) in memory,
+ * beside the stored one the sampler's cycle adds to, and decides the agent's verdicts: after each cycle, at
  * start, and when a key's limits change. A cycle walks the keys that have a quota or an expiry
  * once, with numbers only; the store is written only for keys whose period or verdict changed.
  */
