@@ -271,3 +271,49 @@ describe('key limits, enforced by the agent', () => {
     await assertServes(later);
   });
 });
+
+describe('key limits: how far over its quota a steady fast user gets', () => {
+  const INTERVAL_MS = 4_000;
+  const RATE_BYTES_PER_SEC = 2 * MB;
+  const QUOTA = 20 * MB;
+  const agent = suiteAgent({ sampleIntervalSeconds: INTERVAL_MS / 1000 });
+
+  /** Sends at RATE_BYTES_PER_SEC through the key's port until the connection is cut (or 30 s pass). */
+  const stream = (port: number) =>
+    open(port).then(
+      (socket) =>
+        new Promise<number>((resolve) => {
+          let sent = 0;
+          const chunk = Buffer.alloc(RATE_BYTES_PER_SEC / 20, 0x61);
+          socket.write('GET 0\n');
+          const ticker = setInterval(() => {
+            if (socket.writable) socket.write(chunk, () => (sent += chunk.length));
+          }, 50);
+          const stop = () => {
+            clearInterval(ticker);
+            socket.destroy();
+            resolve(sent);
+          };
+          socket.once('error', stop);
+          socket.once('close', stop);
+          setTimeout(stop, 30_000);
+        }),
+    );
+
+  test('a key moving bytes towards its quota is checked when its rate says it reaches it: well under an interval’s bytes over', async () => {
+    const created = (await agent().post('/api/keys', { name: 'fast-user', data_limit_bytes: QUOTA })).body;
+    const lastCycleAt = async () => (await agent().get('/api/traffic/status')).body.data.sampler.last_cycle?.at;
+    const before = await lastCycleAt();
+    await waitFor('a sampling cycle', async () => ((await lastCycleAt()) !== before ? true : undefined), INTERVAL_MS + 2_000);
+    const startedAt = Date.now();
+    await stream(created.port);
+    const cutAfterMs = Date.now() - startedAt;
+    await agent().settle(1);
+    const cut = (await agent().get(`/api/keys/${created.id}`)).body;
+    assert.equal(cut.status, 'limited');
+    const overBytes = cut.used_bytes - QUOTA;
+    // Started just after a cycle, the quota is reached half-way between the second and the third:
+    // checked only every interval, the key would be cut there, 2 s (4 MB) late.
+    assert.ok(overBytes < RATE_BYTES_PER_SEC / 2, `${overBytes} bytes over the quota, cut after ${cutAfterMs} ms`);
+  });
+});

@@ -146,9 +146,9 @@ describe('LimitTracker.nextCheckAtMs', () => {
     create('fast', { dataLimitBytes: 100_000 }, t0);
     create('slow', { dataLimitBytes: 100_000 }, t0);
     cycle(t0 + 10_000, {});
-    // 10,000 bytes in 10 s: 90,000 left, reached in 90 s; the other, 1,000 in 10 s, in 990 s.
+    // 10,000 bytes in 10 s: 90,000 left, reached in 90 s (checked 5 % and 50 ms after); the other, 1,000 in 10 s, in 990 s.
     cycle(t0 + 20_000, { fast: 10_000, slow: 1000 });
-    assert.equal(tracker.nextCheckAtMs, t0 + 20_000 + 90_000);
+    assert.equal(tracker.nextCheckAtMs, t0 + 20_000 + 90_000 * 1.05 + 50);
     create('expiring', { expiresAtMs: t0 + 50_000 }, t0);
     cycle(t0 + 30_000, {});
     assert.equal(tracker.nextCheckAtMs, t0 + 50_000, 'no bytes this cycle: the expiry');

@@ -2,6 +2,10 @@ import type { KeyCycleDelta } from '../store/traffic-store.ts';
 import { serves, type KeyLimits, type KeyRecord, type KeyStore, type LimitStatus, type LimitsUpdate } from '../store/key-store.ts';
 import { nextPeriodStart, periodFloor } from './quota-periods.ts';
 
+/** How far past the moment a key's rate says it reaches its quota its check is aimed: a share of the time to it, and a little more. */
+const REACH_MARGIN = 0.05;
+const REACH_MARGIN_MS = 50;
+
 /** What the per-cycle check needs of a key with a quota or an expiry, kept as plain numbers. */
 interface Tracked {
   limitBytes: number | null;
@@ -20,8 +24,8 @@ export function limitStatusOf(limits: Pick<KeyLimits, 'dataLimitBytes' | 'expire
 }
 
 /**
- * Keeps each limited key's period counter (rx + tx since its period began) in memory, beside the
- * stored one the sampler's cycle adds to, and decides the agent's verdicts: after each cycle, at
+ * Keeps the period counter of each key with a quota (rx + tx since its period began) in memory,
+ * beside the stored one the sampler's cycle adds to, and decides the agent's verdicts: after each cycle, at
  * start, and when a key's limits change. A cycle walks the keys that have a quota or an expiry
  * once, with numbers only; the store is written only for keys whose period or verdict changed.
  */
@@ -80,7 +84,10 @@ export class LimitTracker {
       const bytes = delta.rxBytes + delta.txBytes;
       tracked.usedBytes += bytes;
       if (bytes > 0 && sinceMs !== undefined && sinceMs > 0 && tracked.usedBytes < tracked.limitBytes) {
-        nextCheckAtMs = Math.min(nextCheckAtMs, atMs + ((tracked.limitBytes - tracked.usedBytes) * sinceMs) / bytes);
+        // Aimed a little past the moment: a rate a little slower than the last cycle's would find
+        // the quota not reached yet, and the next try comes only EARLY_CYCLE_MIN_MS later.
+        const reachInMs = ((tracked.limitBytes - tracked.usedBytes) * sinceMs) / bytes;
+        nextCheckAtMs = Math.min(nextCheckAtMs, atMs + reachInMs * (1 + REACH_MARGIN) + REACH_MARGIN_MS);
       }
     }
     let updates: LimitsUpdate[] | undefined;
