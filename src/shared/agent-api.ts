@@ -2,7 +2,8 @@
  * The pieces of the agent's published API (remote-agent/src/api/) that every layer of the console
  * runs, the renderer too: how sizes are written, what a date and a month are, what a key name may
  * be, a key's limits, the API's version.
- * Pure functions and constants, no schema, so nothing of the agent's server side comes along.
+ * Pure functions and constants, so nothing of the agent's server side comes along (key-limits.ts
+ * also builds its few TypeBox schemas on load; the contract's argument schemas bring TypeBox anyway).
  */
 export { API_VERSION } from '../../remote-agent/src/api/version.ts';
 export { formatBytes } from '../../remote-agent/src/api/format-bytes.ts';
