@@ -41,6 +41,12 @@ describe('parseSave', () => {
     assert.deepEqual(Object.fromEntries(ports.get(10003)!.counters), { rx: 60 }, 'a half-made port shows as it is, to be repaired');
   });
 
+  test('reads elements wherever their lines are, and a last line with no newline', () => {
+    const lines = SAVED.split('\n').filter((line) => line !== '');
+    const interleaved = [...lines.filter((line) => line.startsWith('create ')), ...lines.filter((line) => line.startsWith('add ')).reverse()].join('\n');
+    assert.deepEqual(parseSaveCounters(interleaved), parseSaveCounters(SAVED));
+  });
+
   test('empty sets read as no ports', () => {
     assert.equal(parseSave(HEADERS_ONLY.join('\n')).size, 0);
   });
@@ -56,6 +62,12 @@ describe('parseSave', () => {
     bad('add keyport-blocked 10001 packets 1 bytes 1');
     bad('add keyport-blocked ssh');
     bad('add keyport-rx 10001 packets 1 bytes 1 comment "x"');
+    bad('add keyport-rx 10001 packets 1 bytes 1 ');
+    bad('add keyport-rx 10001 bytes 1');
+    bad('add keyport-syn 10001 packets 1');
+    bad('add keyport-rx  10001 packets 1 bytes 1');
+    bad('add keyport-tx 10001 packets x bytes 1');
+    bad('add keyport-syn 10001 packets 99999999999999999999 bytes 1');
     assert.throws(() => parseSave(HEADERS_ONLY.slice(0, 3).join('\n')), IpsetParseError, 'a missing set');
     assert.throws(() => parseSave(HEADERS_ONLY.map((line) => line.replace('range 1-65535', 'range 1-1024')).join('\n')), IpsetParseError, 'a set of another shape');
     assert.throws(() => parseSave(''), IpsetParseError);
