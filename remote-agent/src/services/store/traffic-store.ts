@@ -295,7 +295,8 @@ export class TrafficStore {
     inTransaction(this.#db, () => {
       if (cycle.deltas.length > 0) this.#foldOtherDays(day);
       const samples: KeySample[] = [];
-      for (const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } of inKeyOrder(cycle.deltas)) {
+      for (const delta of inKeyOrder(cycle.deltas)) {
+        const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } = delta;
         // A key's totals row lives and dies with it: when the update found it, the key exists.
         const exists = rx + tx + sessions > 0 && Number(sql.addTotals.run(rx, tx, sessions, atMs, keyId).changes) > 0;
         if (
@@ -304,7 +305,8 @@ export class TrafficStore {
         ) {
           sql.addToPastDay.run(rx, tx, connections, sessions, keyId, day);
         }
-        if (rx + tx > 0 && exists) samples.push({ keyId, rxBytes: rx, txBytes: tx, connections });
+        // The delta holds a sample's fields: no object of its own per key.
+        if (rx + tx > 0 && exists) samples.push(delta);
       }
       this.#samples.write(atMs, samples);
       this.#writeBaselines(cycle.baselines, cycle.portBaselines ?? []);
