@@ -208,7 +208,10 @@ export class Sampler implements RetiredCounters {
     this.#staleMidCycle = { all: new Set(), byFamily: new Map() };
     let report: CycleReport;
     try {
-      const [snapshot, sockets] = await Promise.all([this.#firewall.read(), readSocketTable()]);
+      const reading = Promise.all([this.#firewall.read(), readSocketTable()]);
+      // Sorted again (when the list changed) while ipset save runs, instead of after it.
+      this.#keysById();
+      const [snapshot, sockets] = await reading;
       const day = utcDay(atMs);
       if (day !== this.#day) {
         this.#day = day;

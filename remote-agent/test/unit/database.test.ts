@@ -46,34 +46,59 @@ describe('openDatabase', () => {
   });
 });
 
+const sorted = (baselines: Map<string, number>) => new Map([...baselines].sort(([a], [b]) => (a < b ? -1 : 1)));
+
 describe('openDatabase on a database from before port_baselines', () => {
   const dir = suiteDir('keyport-db-');
 
-  test('moves the ipset baselines into one row per port, every value kept, other ids left where they are', () => {
+  test('packs the ipset baselines into blocks, every value kept, other ids left where they are', () => {
     const path = join(dir, 'old-baselines.db');
     const old = openDatabase(path);
-    // The shape before: no port_baselines, every baseline a counter_baselines row.
-    old.exec('DROP TABLE port_baselines');
+    // The shape before: no table of port baselines, every baseline a counter_baselines row.
+    old.exec('DROP TABLE port_baseline_blocks');
     old.exec(`INSERT INTO counter_baselines VALUES
       ('ipset:rx:10001', 11), ('ipset:tx:10001', 12), ('ipset:syn:10001', 13),
       ('ipset:rx:10002', 21), ('ipset:syn:65535', 9007199254740991), ('v4:rx:10001', 5), ('rx:10003', 6)`);
     old.close();
 
     const db = openDatabase(path);
-    assert.deepEqual(plain(db.prepare('SELECT * FROM port_baselines ORDER BY port').all()), [
-      { port: 10001, rx: 11, tx: 12, syn: 13 },
-      { port: 10002, rx: 21, tx: null, syn: null },
-      { port: 65535, rx: null, tx: null, syn: 9007199254740991 },
-    ]);
+    assert.deepEqual(sorted(new TrafficStore(db).loadBaselines()), sorted(new Map([
+      ['ipset:rx:10001', 11], ['ipset:tx:10001', 12], ['ipset:syn:10001', 13], ['ipset:rx:10002', 21],
+      ['ipset:syn:65535', 9007199254740991], ['v4:rx:10001', 5], ['rx:10003', 6],
+    ])));
+    assert.deepEqual(plain(db.prepare('SELECT first_port FROM port_baseline_blocks ORDER BY first_port').all()), [{ first_port: 9984 }, { first_port: 65408 }]);
     assert.deepEqual(plain(db.prepare('SELECT * FROM counter_baselines ORDER BY counter_id').all()), [
       { counter_id: 'rx:10003', value: 6 },
       { counter_id: 'v4:rx:10001', value: 5 },
     ]);
     db.close();
     const again = openDatabase(path);
-    assert.equal(count(again, 'port_baselines'), 3, 'opening again moves nothing twice');
+    assert.equal(count(again, 'port_baseline_blocks'), 2, 'opening again moves nothing twice');
     assert.equal(count(again, 'counter_baselines'), 2);
     again.close();
+  });
+});
+
+describe('openDatabase on a database with a port_baselines row per port', () => {
+  const dir = suiteDir('keyport-db-');
+
+  test('packs the rows into blocks over what a block holds, an ipset id of counter_baselines over a row, and drops the table', () => {
+    const path = join(dir, 'row-baselines.db');
+    const old = openDatabase(path);
+    new TrafficStore(old).recordCycle({ atMs: 0, day: '2025-08-05', deltas: [], baselines: new Map([['ipset:rx:10001', 1], ['ipset:tx:10050', 2]]) });
+    old.exec(`CREATE TABLE port_baselines (port INTEGER PRIMARY KEY, rx INTEGER, tx INTEGER, syn INTEGER);
+      INSERT INTO port_baselines VALUES (10001, 100, NULL, 300), (10002, NULL, 7, NULL), (1, 9007199254740991, NULL, NULL);
+      INSERT INTO counter_baselines VALUES ('ipset:syn:10001', 333), ('v6:tx:10001', 4);`);
+    old.close();
+
+    const db = openDatabase(path);
+    assert.deepEqual(sorted(new TrafficStore(db).loadBaselines()), sorted(new Map([
+      ['ipset:rx:10001', 100], ['ipset:syn:10001', 333], ['ipset:tx:10050', 2], ['ipset:tx:10002', 7],
+      ['ipset:rx:1', 9007199254740991], ['v6:tx:10001', 4],
+    ])));
+    assert.equal(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'port_baselines'").get(), undefined);
+    assert.deepEqual(plain(db.prepare('SELECT * FROM counter_baselines').all()), [{ counter_id: 'v6:tx:10001', value: 4 }]);
+    db.close();
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { IpsetParseError, applyLines, freshLines, layoutHolds, layoutRemoval, layoutRestore, parseSave, parseSaveCounters, removeLines } from '../../src/services/firewall/ipset-rules.ts';
+import { IpsetParseError, SaveCountersReader, applyLines, freshLines, layoutHolds, layoutRemoval, layoutRestore, parseSave, parseSaveCounters, removeLines } from '../../src/services/firewall/ipset-rules.ts';
 
 // As `ipset save` (v7.17) prints it: 10001 blocked, 10002 open, 10003 with rx only, and a set of someone else's.
 const SAVED = [
@@ -41,6 +41,26 @@ describe('parseSave', () => {
     assert.deepEqual(Object.fromEntries(ports.get(10003)!.counters), { rx: 60 }, 'a half-made port shows as it is, to be repaired');
   });
 
+  test('reads elements wherever their lines are, and a last line with no newline', () => {
+    const lines = SAVED.split('\n').filter((line) => line !== '');
+    const interleaved = [...lines.filter((line) => line.startsWith('create ')), ...lines.filter((line) => line.startsWith('add ')).reverse()].join('\n');
+    assert.deepEqual(parseSaveCounters(interleaved), parseSaveCounters(SAVED));
+  });
+
+  test('reads the text in pieces cut anywhere, as ipset writes it, the same as whole', () => {
+    const whole = parseSaveCounters(SAVED);
+    for (const size of [1, 2, 3, 7, 40, 64]) {
+      const reader = new SaveCountersReader();
+      for (let at = 0; at < SAVED.length; at += size) reader.push(SAVED.slice(at, at + size));
+      assert.deepEqual(reader.end(), whole, `pieces of ${size}`);
+    }
+    const cut = new SaveCountersReader();
+    cut.push(SAVED.slice(0, SAVED.indexOf('bytes 5120') + 'bytes 51'.length));
+    cut.push('');
+    cut.push(SAVED.slice(SAVED.indexOf('bytes 5120') + 'bytes 51'.length));
+    assert.equal(cut.end().rx[10001], 5120, 'a number cut in two is read whole');
+  });
+
   test('empty sets read as no ports', () => {
     assert.equal(parseSave(HEADERS_ONLY.join('\n')).size, 0);
   });
@@ -56,6 +76,12 @@ describe('parseSave', () => {
     bad('add keyport-blocked 10001 packets 1 bytes 1');
     bad('add keyport-blocked ssh');
     bad('add keyport-rx 10001 packets 1 bytes 1 comment "x"');
+    bad('add keyport-rx 10001 packets 1 bytes 1 ');
+    bad('add keyport-rx 10001 bytes 1');
+    bad('add keyport-syn 10001 packets 1');
+    bad('add keyport-rx  10001 packets 1 bytes 1');
+    bad('add keyport-tx 10001 packets x bytes 1');
+    bad('add keyport-syn 10001 packets 99999999999999999999 bytes 1');
     assert.throws(() => parseSave(HEADERS_ONLY.slice(0, 3).join('\n')), IpsetParseError, 'a missing set');
     assert.throws(() => parseSave(HEADERS_ONLY.map((line) => line.replace('range 1-65535', 'range 1-1024')).join('\n')), IpsetParseError, 'a set of another shape');
     assert.throws(() => parseSave(''), IpsetParseError);

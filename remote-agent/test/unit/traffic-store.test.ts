@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
 import { KeyStore } from '../../src/services/store/key-store.ts';
-import { EMPTY_TOTALS, TrafficStore, type DayRowTuple, type KeyCycleDelta, type PeriodUsage } from '../../src/services/store/traffic-store.ts';
+import { EMPTY_TOTALS, TrafficStore, type DayRowTuple, type KeyCycleDelta, type PeriodUsage, type PortBaselineChange } from '../../src/services/store/traffic-store.ts';
 import { rowCount, tempDatabase } from './temp-db.ts';
 
 // node:sqlite rows have a null prototype; spread them to compare with plain objects.
@@ -355,7 +355,7 @@ describe('TrafficStore baselines', () => {
     assert.deepEqual([...traffic.loadBaselines().keys()].sort(), ['ipset:rx:10000', 'ipset:rx:11000', 'v6:tx:100']);
   });
 
-  test('ipset baselines round-trip through one row per port, a counter that did not change keeping its value', () => {
+  test('ipset baselines round-trip through blocks of ports, a counter that did not change keeping its value', () => {
     const { db, traffic } = setup();
     traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map([['ipset:rx:10001', 10], ['ipset:tx:10001', 20], ['ipset:syn:10002', 3]]) });
     traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map([['ipset:tx:10001', 25], ['ipset:rx:10002', 7]]) });
@@ -363,7 +363,21 @@ describe('TrafficStore baselines', () => {
     assert.deepEqual(new Map([...new TrafficStore(db).loadBaselines()].sort()), new Map([...expected].sort()));
     assert.equal(rowCount(db, 'counter_baselines'), 0, 'no ipset id as a text row');
     traffic.forgetBaselines(['ipset:rx:10002', 'ipset:syn:10002', 'ipset:syn:10001']);
-    assert.deepEqual(plain(db.prepare('SELECT * FROM port_baselines').all()), [{ port: 10001, rx: 10, tx: 25, syn: null }], 'a port with no counter left has no row');
+    assert.deepEqual(new TrafficStore(db).loadBaselines(), new Map([['ipset:rx:10001', 10], ['ipset:tx:10001', 25]]));
+    traffic.forgetBaselines(['ipset:rx:10001', 'ipset:tx:10001']);
+    assert.equal(rowCount(db, 'port_baseline_blocks'), 0, 'a block with no counter left has no row');
+  });
+
+  test('the ports of a cycle land in their blocks, from port 0 to 65535, whatever the order they come in', () => {
+    const { db, traffic } = setup();
+    const ports = [0, 1, 127, 128, 255, 10001, 10050, 10127, 10128, 65535];
+    const change = (port: number, step: number): PortBaselineChange => [port, port * 3 + step, step === 0 ? port * 3 + 1 : null, Number.MAX_SAFE_INTEGER - port];
+    traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map(), portBaselines: ports.map((port) => change(port, 0)) });
+    traffic.recordCycle({ atMs: T0, day: '2025-08-05', deltas: [], baselines: new Map(), portBaselines: [...ports].reverse().map((port) => change(port, 1)) });
+    const expected = ports.flatMap((port) => [[`ipset:rx:${port}`, port * 3 + 1], [`ipset:tx:${port}`, port * 3 + 1], [`ipset:syn:${port}`, Number.MAX_SAFE_INTEGER - port]] as const);
+    const byId = (baselines: Map<string, number>) => new Map([...baselines].sort(([a], [b]) => (a < b ? -1 : 1)));
+    assert.deepEqual(byId(new TrafficStore(db).loadBaselines()), byId(new Map(expected)));
+    assert.deepEqual(plain(db.prepare('SELECT first_port FROM port_baseline_blocks ORDER BY first_port').all()).map((row) => (row as { first_port: number }).first_port), [0, 128, 9984, 10112, 65408]);
   });
 
   test('forgetRetiredBaselines removes the ids of the iptables chains and the nftables table, not ipset ones', () => {

@@ -1,4 +1,4 @@
-import { runCommand } from '../../lib/run-command.ts';
+import { runCommand, streamCommand } from '../../lib/run-command.ts';
 import { CHAIN_IN, CHAIN_OUT, parseSavedRules, type PortRules as LegacyRules } from './iptables-rules.ts';
 
 /**
@@ -88,4 +88,12 @@ export async function mustRun(file: string, args: string[], input?: string): Pro
     throw new Error(`${file} ${args.join(' ')} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
   }
   return result.stdout;
+}
+
+/** As mustRun, the output handed to `onOutput` as it comes (see streamCommand). */
+export async function mustStream(file: string, args: string[], onOutput: (text: string) => void): Promise<void> {
+  const result = await streamCommand(file, args, onOutput);
+  if (result.exitCode !== 0) {
+    throw new Error(`${file} ${args.join(' ')} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
+  }
 }

@@ -12,7 +12,7 @@ import {
   layoutRestore,
   COUNTER_KINDS,
   parseSave,
-  parseSaveCounters,
+  SaveCountersReader,
   portRulesOf,
   removeLines,
   script,
@@ -21,7 +21,7 @@ import {
   type PortRules,
   type SavedCounters,
 } from './ipset-rules.ts';
-import { LEGACY_FAMILIES, deleteChains, deleteJumps, legacyCounters, mustRun, oldJumps, readLegacy, type LegacyFamily } from './legacy-chains.ts';
+import { LEGACY_FAMILIES, deleteChains, deleteJumps, legacyCounters, mustRun, mustStream, oldJumps, readLegacy, type LegacyFamily } from './legacy-chains.ts';
 import { readRetiredTable, removeRetiredTable, stopRetiredTable } from './retired-nft-table.ts';
 
 export type { DesiredPort, PortRules, SavedCounters };
@@ -209,7 +209,10 @@ export class PortFirewall {
   /** One `ipset save`: every counter of every port at once, IPv4 and IPv6 together. */
   async read(): Promise<FirewallSnapshot> {
     if (!this.#available) return { counters: new Map(), ports: new Map() };
-    return snapshotOf(parseSaveCounters(await mustRun('ipset', ['save'])));
+    // Read as ipset writes it: the lines are parsed while the rest are still being printed.
+    const reader = new SaveCountersReader();
+    await mustStream('ipset', ['save'], (text) => reader.push(text));
+    return snapshotOf(reader.end());
   }
 
   /** Counting for a port, and its block when `blocked`; a port already counted keeps its counters. */

@@ -1,4 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { ipsetCounterOf } from '../counter-baselines.ts';
+import { blockOf, decodeBlock, emptyBlock, encodeBlock, slotOf } from './port-baseline-blocks.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS keys (
@@ -72,14 +74,12 @@ CREATE TABLE IF NOT EXISTS counter_baselines (
   value      INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- The ipset counters' baselines, one row per port (the rowid), NULL where that counter has none:
--- a cycle where every port moved updates 10,000 adjacent rows instead of 30,000 text-keyed ones.
--- counter_baselines keeps the ids of other shapes (the accounting of before).
-CREATE TABLE IF NOT EXISTS port_baselines (
-  port INTEGER PRIMARY KEY,
-  rx   INTEGER,
-  tx   INTEGER,
-  syn  INTEGER
+-- The ipset counters' baselines, one row per block of 128 ports (see port-baseline-blocks.ts): a
+-- cycle where every port moved writes 79 rows instead of 10,000. counter_baselines keeps the ids of
+-- other shapes (the accounting of before).
+CREATE TABLE IF NOT EXISTS port_baseline_blocks (
+  first_port INTEGER PRIMARY KEY,
+  counters   BLOB NOT NULL
 );
 `;
 
@@ -102,7 +102,7 @@ export function openDatabase(path: string): DatabaseSync {
   db.exec('PRAGMA busy_timeout = 5000');
   db.exec(SCHEMA);
   addNameKeys(db);
-  movePortBaselines(db);
+  packPortBaselines(db);
   addSampleCutoffs(db);
   addKeyLimits(db);
   return db;
@@ -158,21 +158,43 @@ function addKeyLimits(db: DatabaseSync): void {
   });
 }
 
-/** Databases from before port_baselines hold the ipset baselines as `ipset:KIND:PORT` rows of counter_baselines: moved over, in one transaction. */
-function movePortBaselines(db: DatabaseSync): void {
+/**
+ * Older databases hold the ipset baselines as a port_baselines row per port, or before that as
+ * `ipset:KIND:PORT` rows of counter_baselines: packed into their blocks over what a block holds
+ * already (a counter_baselines row over a port_baselines one, as the move to port_baselines had
+ * it), then deleted, in one transaction.
+ */
+function packPortBaselines(db: DatabaseSync): void {
   const moving = "counter_id GLOB 'ipset:*'";
-  if (!db.prepare(`SELECT 1 FROM counter_baselines WHERE ${moving} LIMIT 1`).get()) return;
+  const hasRows = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'port_baselines'").get() !== undefined;
+  const ids = db.prepare(`SELECT counter_id, value FROM counter_baselines WHERE ${moving}`).all() as Array<{ counter_id: string; value: number }>;
+  if (!hasRows && ids.length === 0) return;
   inTransaction(db, () => {
-    db.exec(`
-      INSERT INTO port_baselines (port, rx, tx, syn)
-      SELECT CAST(substr(counter_id, instr(substr(counter_id, 7), ':') + 7) AS INTEGER) AS port,
-             MAX(CASE WHEN counter_id GLOB 'ipset:rx:*' THEN value END),
-             MAX(CASE WHEN counter_id GLOB 'ipset:tx:*' THEN value END),
-             MAX(CASE WHEN counter_id GLOB 'ipset:syn:*' THEN value END)
-      FROM counter_baselines WHERE ${moving} GROUP BY port
-      ON CONFLICT (port) DO UPDATE SET
-        rx = COALESCE(excluded.rx, rx), tx = COALESCE(excluded.tx, tx), syn = COALESCE(excluded.syn, syn)`);
+    const blocks = new Map<number, Float64Array>();
+    const selectBlock = db.prepare('SELECT counters FROM port_baseline_blocks WHERE first_port = ?');
+    const keep = (port: number, kind: number, value: number | null) => {
+      if (value === null || !Number.isInteger(port) || port < 0 || port > 65535) return;
+      const first = blockOf(port);
+      let values = blocks.get(first);
+      if (!values) {
+        const stored = selectBlock.get(first) as { counters: Uint8Array } | undefined;
+        blocks.set(first, (values = stored ? decodeBlock(stored.counters) : emptyBlock()));
+      }
+      values[slotOf(port, kind)] = value;
+    };
+    if (hasRows) {
+      for (const row of db.prepare('SELECT port, rx, tx, syn FROM port_baselines').all() as Array<{ port: number; rx: number | null; tx: number | null; syn: number | null }>) {
+        [row.rx, row.tx, row.syn].forEach((value, kind) => keep(row.port, kind, value));
+      }
+    }
+    for (const { counter_id: counterId, value } of ids) {
+      const counter = ipsetCounterOf(counterId);
+      if (counter) keep(counter.port, counter.kind, value);
+    }
+    const putBlock = db.prepare('INSERT INTO port_baseline_blocks (first_port, counters) VALUES (?, ?) ON CONFLICT (first_port) DO UPDATE SET counters = excluded.counters');
+    for (const [first, values] of blocks) putBlock.run(first, encodeBlock(values));
     db.exec(`DELETE FROM counter_baselines WHERE ${moving}`);
+    if (hasRows) db.exec('DROP TABLE port_baselines');
   });
 }
 

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { inTransaction, prepareAll, type Statements } from './database.ts';
+import { BLOCK_PORTS, blockOf, decodeBlock, emptyBlock, encodeBlock, isEmptyBlock, slotOf } from './port-baseline-blocks.ts';
 import type { KeySample } from './sample-cycles.ts';
 import { SampleStore, type StoredSample } from './sample-store.ts';
 
@@ -151,20 +152,11 @@ const TRAFFIC_SQL = {
       max_connections = MAX(max_connections, excluded.max_connections), sessions = sessions + excluded.sessions`,
   deleteFolded: 'DELETE FROM today_traffic WHERE day <> ?',
   upsertBaseline: 'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
-  // NULL: that counter did not change this cycle, and keeps its value.
-  upsertPortBaselines: `
-    INSERT INTO port_baselines (port, rx, tx, syn) VALUES (?, ?, ?, ?)
-    ON CONFLICT (port) DO UPDATE SET
-      rx = COALESCE(excluded.rx, rx), tx = COALESCE(excluded.tx, tx), syn = COALESCE(excluded.syn, syn)`,
   selectBaselines: 'SELECT counter_id, value FROM counter_baselines',
-  selectPortBaselines: 'SELECT port, rx, tx, syn FROM port_baselines',
-  forgetPortBaseline: `
-    UPDATE port_baselines SET
-      rx = CASE WHEN ?2 = 'rx' THEN NULL ELSE rx END,
-      tx = CASE WHEN ?2 = 'tx' THEN NULL ELSE tx END,
-      syn = CASE WHEN ?2 = 'syn' THEN NULL ELSE syn END
-    WHERE port = ?1`,
-  deleteEmptyPortBaseline: 'DELETE FROM port_baselines WHERE port = ? AND rx IS NULL AND tx IS NULL AND syn IS NULL',
+  selectBlock: 'SELECT counters FROM port_baseline_blocks WHERE first_port = ?',
+  selectBlocks: 'SELECT first_port, counters FROM port_baseline_blocks',
+  putBlock: 'INSERT INTO port_baseline_blocks (first_port, counters) VALUES (?, ?) ON CONFLICT (first_port) DO UPDATE SET counters = excluded.counters',
+  deleteBlock: 'DELETE FROM port_baseline_blocks WHERE first_port = ?',
   deletePortBaselines: 'DELETE FROM counter_baselines WHERE counter_id GLOB ?',
   deleteBaseline: 'DELETE FROM counter_baselines WHERE counter_id = ?',
   selectTotals: 'SELECT * FROM key_totals WHERE key_id = ?',
@@ -253,20 +245,18 @@ interface DaysOfKeyRow {
   days_json: string;
 }
 
-interface PortBaselineRow {
-  port: number;
-  rx: number | null;
-  tx: number | null;
-  syn: number | null;
+interface BlockRow {
+  first_port: number;
+  counters: Uint8Array;
 }
 
-/** `ipset:KIND:PORT` (a counter of port_baselines) as its parts; undefined for the ids counter_baselines keeps. */
+/** `ipset:KIND:PORT` (a counter of port_baseline_blocks) as its parts; undefined for the ids counter_baselines keeps. */
 function portCounterOf(counterId: string): { kind: PortCounterKind; port: number } | undefined {
   if (!counterId.startsWith(IPSET_PREFIX)) return undefined;
   const separator = counterId.indexOf(':', IPSET_PREFIX.length);
   const kind = counterId.slice(IPSET_PREFIX.length, separator) as PortCounterKind;
   const port = Number(counterId.slice(separator + 1));
-  if (separator < 0 || !Object.hasOwn(KIND_COLUMN, kind) || !Number.isInteger(port)) return undefined;
+  if (separator < 0 || !Object.hasOwn(KIND_COLUMN, kind) || !Number.isInteger(port) || port < 0 || port > 65535) return undefined;
   return { kind, port };
 }
 
@@ -305,7 +295,8 @@ export class TrafficStore {
     inTransaction(this.#db, () => {
       if (cycle.deltas.length > 0) this.#foldOtherDays(day);
       const samples: KeySample[] = [];
-      for (const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } of inKeyOrder(cycle.deltas)) {
+      for (const delta of inKeyOrder(cycle.deltas)) {
+        const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } = delta;
         // A key's totals row lives and dies with it: when the update found it, the key exists.
         const exists = rx + tx + sessions > 0 && Number(sql.addTotals.run(rx, tx, sessions, atMs, keyId).changes) > 0;
         if (
@@ -314,7 +305,8 @@ export class TrafficStore {
         ) {
           sql.addToPastDay.run(rx, tx, connections, sessions, keyId, day);
         }
-        if (rx + tx > 0 && exists) samples.push({ keyId, rxBytes: rx, txBytes: tx, connections });
+        // The delta holds a sample's fields: no object of its own per key.
+        if (rx + tx > 0 && exists) samples.push(delta);
       }
       this.#samples.write(atMs, samples);
       this.#writeBaselines(cycle.baselines, cycle.portBaselines ?? []);
@@ -350,26 +342,46 @@ export class TrafficStore {
       if (!row) byPort.set(counter.port, (row = [null, null, null]));
       row[KIND_COLUMN[counter.kind]] = value;
     }
-    // In port order: neighbouring rows share pages, so the cycle touches each page once.
     if (byPort.size === 0) {
-      for (const row of portRows) this.#sql.upsertPortBaselines.run(...row);
+      this.#writePortBaselines(portRows);
       return;
     }
     for (const [port, ...values] of portRows) {
       const row = byPort.get(port) ?? [null, null, null];
       byPort.set(port, [values[0] ?? row[0], values[1] ?? row[1], values[2] ?? row[2]]);
     }
-    for (const port of [...byPort.keys()].sort((a, b) => a - b)) this.#sql.upsertPortBaselines.run(port, ...byPort.get(port)!);
+    this.#writePortBaselines([...byPort].sort(([a], [b]) => a - b).map(([port, row]) => [port, ...row]));
+  }
+
+  /** Changes of ipset baselines (null: that counter keeps its value) into their blocks; in port order, each block is read and written once. */
+  #writePortBaselines(changes: readonly PortBaselineChange[]): void {
+    for (let index = 0; index < changes.length; ) {
+      const first = blockOf(changes[index]![0]);
+      const values = this.#block(first);
+      for (; index < changes.length && blockOf(changes[index]![0]) === first; index += 1) {
+        const change = changes[index]!;
+        for (let kind = 0; kind < PORT_COUNTER_KINDS.length; kind += 1) {
+          const value = change[kind + 1];
+          if (value !== null && value !== undefined) values[slotOf(change[0], kind)] = value;
+        }
+      }
+      this.#sql.putBlock.run(first, encodeBlock(values));
+    }
+  }
+
+  /** The values of the block from `first`, as stored (none stored: a block without baselines). */
+  #block(first: number): Float64Array {
+    const row = this.#sql.selectBlock.get(first) as { counters: Uint8Array } | undefined;
+    return row ? decodeBlock(row.counters) : emptyBlock();
   }
 
   loadBaselines(): Map<string, number> {
     const rows = this.#sql.selectBaselines.all() as Array<{ counter_id: string; value: number }>;
     const baselines = new Map(rows.map((row) => [row.counter_id, row.value]));
-    for (const row of this.#sql.selectPortBaselines.all() as unknown as PortBaselineRow[]) {
-      for (const kind of PORT_COUNTER_KINDS) {
-        const value = row[kind];
-        if (value !== null) baselines.set(`${IPSET_PREFIX}${kind}:${row.port}`, value);
-      }
+    for (const row of this.#sql.selectBlocks.iterate() as Iterable<BlockRow>) {
+      decodeBlock(row.counters).forEach((value, slot) => {
+        if (!Number.isNaN(value)) baselines.set(`${IPSET_PREFIX}${PORT_COUNTER_KINDS[Math.floor(slot / BLOCK_PORTS)]}:${row.first_port + (slot % BLOCK_PORTS)}`, value);
+      });
     }
     return baselines;
   }
@@ -378,14 +390,21 @@ export class TrafficStore {
   forgetBaselines(counterIds: readonly string[]): void {
     if (counterIds.length === 0) return;
     inTransaction(this.#db, () => {
+      const blocks = new Map<number, Float64Array>();
       for (const counterId of counterIds) {
         const counter = portCounterOf(counterId);
         if (!counter) {
           this.#sql.deleteBaseline.run(counterId);
           continue;
         }
-        this.#sql.forgetPortBaseline.run(counter.port, counter.kind);
-        this.#sql.deleteEmptyPortBaseline.run(counter.port);
+        const first = blockOf(counter.port);
+        let values = blocks.get(first);
+        if (!values) blocks.set(first, (values = this.#block(first)));
+        values[slotOf(counter.port, KIND_COLUMN[counter.kind])] = Number.NaN;
+      }
+      for (const [first, values] of blocks) {
+        if (isEmptyBlock(values)) this.#sql.deleteBlock.run(first);
+        else this.#sql.putBlock.run(first, encodeBlock(values));
       }
     });
   }
