@@ -44,7 +44,8 @@ export const KEY_FILTER_LABELS: Record<KeyFilter, string> = {
   'over-80': 'Over 80% of quota',
 };
 
-const NEAR_QUOTA_SHARE = 0.8;
+/** "Over 80% of quota": the filter, and the bar's warning colour. */
+export const NEAR_QUOTA_SHARE = 0.8;
 
 export function keyLimitFacts(key: ApiKey, nowMs: number): KeyLimitFacts {
   const share = quotaShare(key);
