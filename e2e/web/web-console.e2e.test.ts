@@ -303,7 +303,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.equal(await page.locator(byTestId(`key-status-${id}`)).textContent(), 'Active');
     const meter = page.getByRole('meter', { name: 'quota-bob quota used' });
     assert.equal(await meter.getAttribute('aria-valuenow'), '0');
-    assert.match((await page.locator(byTestId(`key-usage-${id}`)).textContent()) ?? '', /^0 B of 2\.00 MB$/);
+    assert.match((await page.locator(byTestId(`key-usage-${id}`)).textContent()) ?? '', /^0 B \/ 2\.00 MB$/);
     assert.equal(await page.locator(byTestId(`key-expiry-${id}`)).textContent(), 'in 4 days');
     assert.equal(await page.locator(byTestId(`key-note-${id}`)).textContent(), 'trial until Friday');
     const filter = page.getByLabel('Show keys');

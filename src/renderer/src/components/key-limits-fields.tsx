@@ -49,7 +49,7 @@ export function KeyLimitsFields({ draft, onChange, errors, disabled, testIdPrefi
           ))}
         </select>
       </label>
-      <div className="stacked">
+      <div className="stacked key-expiry-field">
         <label htmlFor={id('expiry')}>Expires on (00:00 UTC)</label>
         <div className="inline-form">
           <input
@@ -72,8 +72,8 @@ export function KeyLimitsFields({ draft, onChange, errors, disabled, testIdPrefi
           {draft.expiryDay === ''
             ? 'Never expires.'
             : currentExpiresAt && currentExpiresAt.startsWith(draft.expiryDay)
-              ? `Stops working ${formatLocalTime(currentExpiresAt)} (your time).`
-              : `Stops working on ${draft.expiryDay} at 00:00 UTC.`}
+              ? `Expiry: ${formatLocalTime(currentExpiresAt)} (your time).`
+              : `Expiry: ${draft.expiryDay} at 00:00 UTC.`}
         </span>
         <FieldError message={errors.expiryDay} testId={id('expiry-error')} />
       </div>

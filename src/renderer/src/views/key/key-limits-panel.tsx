@@ -40,7 +40,7 @@ export function KeyLimitsPanel({ serverId, apiKey }: { serverId: string; apiKey:
       <h2 id="key-limits-title">Limits</h2>
       <p className="muted small" data-testid="key-limits-usage">
         {limitBytes === null
-          ? `No quota: ${formatBytes(apiKey.used_bytes)} counted this period.`
+          ? 'No quota set.'
           : `Used ${formatBytes(apiKey.used_bytes)} of ${formatBytes(limitBytes)} this period${apiKey.period_started_at ? `, since ${formatLocalTime(apiKey.period_started_at)}` : ''}.`}
       </p>
       <form onSubmit={(event) => void submit(event)} aria-label="Limits of the key">

@@ -9,7 +9,7 @@ export interface KeyLimitFacts {
   status: KeyStatus;
   /** Used share of the quota this period (1 = all); null without a quota. */
   quotaShare: number | null;
-  /** "1.20 MB of 2.00 MB"; null without a quota. */
+  /** "1.20 MB / 2.00 MB"; null without a quota. */
   usageText: string | null;
   expiresAtMs: number | null;
   expiryText: string;
@@ -53,7 +53,7 @@ export function keyLimitFacts(key: ApiKey, nowMs: number): KeyLimitFacts {
   return {
     status: keyStatusAt(key, nowMs),
     quotaShare: share,
-    usageText: key.data_limit_bytes === null ? null : `${formatBytes(key.used_bytes)} of ${formatBytes(key.data_limit_bytes)}`,
+    usageText: key.data_limit_bytes === null ? null : `${formatBytes(key.used_bytes)} / ${formatBytes(key.data_limit_bytes)}`,
     expiresAtMs: expires,
     expiryText: expiryWords(expires === null ? null : timeDistance(expires, nowMs)),
     expiringSoon: expiresWithin(key, nowMs, EXPIRING_SOON_DAYS),
