@@ -1,7 +1,7 @@
 import { create } from 'zustand';
-import type { ApiKey, KeyConfig, LiveTraffic } from '../../../shared/contract/api-types.ts';
+import type { ApiKey, KeyConfig, KeyLimits, KeyUpdate, LiveTraffic } from '../../../shared/contract/api-types.ts';
 import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
-import type { CreateManyOptions, CreateManyProgress, CreateManyResult } from '../../../shared/contract/key-batch.ts';
+import type { CreateManyOptions, CreateManyProgress, CreateManyResult, KeyBatchEntry } from '../../../shared/contract/key-batch.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
 import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
@@ -30,12 +30,14 @@ interface KeysState {
   loadKeys(serverId: string): Promise<void>;
   loadLive(serverId: string): Promise<void>;
   loadConfig(serverId: string, keyId: string): Promise<void>;
-  createKey(serverId: string, name: string): Promise<ApiKey | undefined>;
-  createMany(serverId: string, names: string[], options: CreateManyOptions): Promise<void>;
+  createKey(serverId: string, name: string, limits?: KeyLimits): Promise<ApiKey | undefined>;
+  createMany(serverId: string, names: KeyBatchEntry[], options: CreateManyOptions): Promise<void>;
   dismissCreateMany(serverId: string): void;
   setActive(serverId: string, keyId: string, active: boolean): Promise<void>;
   /** True when renamed; the key's link is read again, as its #name changed. */
   renameKey(serverId: string, keyId: string, name: string): Promise<boolean>;
+  /** True when changed (name, limits, note, at once); the key's link is read again, as it carries them. */
+  updateKey(serverId: string, keyId: string, changes: KeyUpdate): Promise<boolean>;
   removeKey(serverId: string, keyId: string): Promise<boolean>;
   resetLiveTraffic(serverId: string, keyId: string): Promise<boolean>;
 }
@@ -43,6 +45,7 @@ interface KeysState {
 export const createKeyOperation = (serverId: string) => `keys.create:${serverId}`;
 export const toggleKeyOperation = (keyId: string) => `keys.toggle:${keyId}`;
 export const renameKeyOperation = (keyId: string) => `keys.rename:${keyId}`;
+export const updateKeyOperation = (keyId: string) => `keys.update:${keyId}`;
 export const removeKeyOperation = (keyId: string) => `keys.remove:${keyId}`;
 export const resetLiveOperation = (keyId: string) => `keys.reset-live:${keyId}`;
 
@@ -77,8 +80,8 @@ export const useKeysStore = create<KeysState>()((set, get) => {
       await loadEntry(configs, configId(serverId, keyId), () => services.keys.config(serverId, keyId));
     },
 
-    async createKey(serverId, name) {
-      const key = await runOperation(createKeyOperation(serverId), () => services.keys.create(serverId, name));
+    async createKey(serverId, name, limits) {
+      const key = await runOperation(createKeyOperation(serverId), () => services.keys.create(serverId, name, limits));
       if (key) editList(serverId, (keys) => [...keys, key]);
       return key;
     },
@@ -110,6 +113,14 @@ export const useKeysStore = create<KeysState>()((set, get) => {
 
     async renameKey(serverId, keyId, name) {
       const key = await runOperation(renameKeyOperation(keyId), () => services.keys.rename(serverId, keyId, name));
+      if (!key) return false;
+      editList(serverId, (keys) => keys.map((existing) => (existing.id === keyId ? key : existing)));
+      void get().loadConfig(serverId, keyId);
+      return true;
+    },
+
+    async updateKey(serverId, keyId, changes) {
+      const key = await runOperation(updateKeyOperation(keyId), () => services.keys.update(serverId, keyId, changes));
       if (!key) return false;
       editList(serverId, (keys) => keys.map((existing) => (existing.id === keyId ? key : existing)));
       void get().loadConfig(serverId, keyId);

@@ -5,6 +5,7 @@ import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
 import { ServerProblemLine } from '../../components/server-problems.tsx';
 import { HostKeyAlertRow } from '../../components/host-key-alert.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
+import { FleetKeyLimits } from './fleet-key-limits.tsx';
 import { formatLocalTime } from '../../format/format-time.ts';
 import { removeServerOperation, selectDeploy, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
@@ -45,6 +46,9 @@ export function FleetRow({ serverId }: { serverId: string }) {
         <td className="number" data-testid="fleet-keys">
           {keyCount == null ? '—' : `${activeKeyCount ?? 0} / ${keyCount}`}
         </td>
+        <td data-testid="fleet-key-limits">
+          <FleetKeyLimits counts={status?.value?.keyLimits ?? null} />
+        </td>
         <td className="number" data-testid="fleet-today">
           {traffic ? traffic.data.today.total_formatted : '—'}
         </td>
@@ -68,7 +72,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
       </tr>
       {deploy && (
         <tr className="deploy-row">
-          <td colSpan={6}>
+          <td colSpan={7}>
             <DeployLog serverId={serverId} />
           </td>
         </tr>

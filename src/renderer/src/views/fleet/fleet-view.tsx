@@ -38,6 +38,7 @@ export function FleetView() {
               <th>Server</th>
               <th>State</th>
               <th className="number">Keys (active / all)</th>
+              <th>Key limits</th>
               <th className="number">Today</th>
               <th className="number">This month</th>
               <th className="actions-column">Actions</th>

@@ -8,14 +8,23 @@ import { selectServer, useFleetStore } from '../../state/fleet-store.ts';
 import { selectConfig, selectKey, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { selectKeyHistory, useTrafficStore } from '../../state/traffic-store.ts';
+import { KEY_STATUS_LABELS } from '../../format/key-limit-words.ts';
+import { useVisibleInterval } from '../../hooks/use-visible-interval.ts';
+import { keyStatusAt } from '../../../../shared/key-limits/key-limit-status.ts';
 import { KeyCharts } from './key-charts.tsx';
+import { KeyControls } from './key-controls.tsx';
+import { KeyLimitsPanel } from './key-limits-panel.tsx';
+import { KeyStatusNotice } from './key-status-notice.tsx';
 import { KeyLinkPanel } from './key-link-panel.tsx';
 import { KeyNameHeading } from './key-name-heading.tsx';
 import { KeyQrPanel } from './key-qr-panel.tsx';
 import { KeyResets } from './key-resets.tsx';
 import { PrintSheet } from './print-sheet.tsx';
 
-/** One key: its link and QR code to hand out, its traffic, and its counters. */
+/** An expiry passing while the page is open shows within this long. */
+const CLOCK_TICK_MS = 30_000;
+
+/** One key: its link and QR code to hand out (and whether they work), its limits, its traffic, and its counters. */
 export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }) {
   const server = useFleetStore(selectServer(serverId));
   const key = useKeysStore(selectKey(serverId, keyId));
@@ -26,6 +35,8 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
   const openServer = useNavigationStore((state) => state.openServer);
   const [printing, setPrinting] = useState(false);
   const closePrint = useCallback(() => setPrinting(false), []);
+  const [nowMs, setNowMs] = useState(Date.now);
+  useVisibleInterval(() => setNowMs(Date.now()), CLOCK_TICK_MS);
 
   useEffect(() => {
     void loadConfig(serverId, keyId);
@@ -47,14 +58,26 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
           <KeyNameHeading serverId={serverId} keyId={keyId} keyName={keyName} canRename={key !== undefined} />
           {key && (
             <div className="muted small">
-              Port {key.port} · {key.is_active ? 'active' : 'disabled'} · created {formatLocalTime(key.created_at)} · id {key.id}
+              Port {key.port} ·{' '}
+              <span className={`key-status status-${keyStatusAt(key, nowMs)}`} data-testid="key-view-status">
+                {KEY_STATUS_LABELS[keyStatusAt(key, nowMs)]}
+              </span>{' '}
+              · created {formatLocalTime(key.created_at)} · id {key.id}
+              {key.note && (
+                <>
+                  {' '}
+                  · <span data-testid="key-view-note">{key.note}</span>
+                </>
+              )}
             </div>
           )}
         </div>
+        {key && <KeyControls serverId={serverId} apiKey={key} />}
       </header>
       <OfflineBanner reads={[config?.value, history?.value]} />
 
       <div className="key-share">
+        {key && <KeyStatusNotice apiKey={key} nowMs={nowMs} />}
         {shared ? (
           <>
             <KeyLinkPanel link={shared.vless_url} />
@@ -66,6 +89,8 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
           <Spinner label="Loading the key’s link…" />
         )}
       </div>
+
+      {key && <KeyLimitsPanel serverId={serverId} apiKey={key} />}
 
       <section className="panel">
         <h2>Traffic</h2>

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiKey } from '../../../../shared/contract/api-types.ts';
 import { InlineError } from '../../components/inline-error.tsx';
+import { isDraftChanged, NO_LIMITS_DRAFT, readKeyLimitsDraft, type KeyLimitsDraftErrors } from '../../components/key-limits-draft.ts';
+import { KeyLimitsFields } from '../../components/key-limits-fields.tsx';
 import { TextInput } from '../../components/text-input.tsx';
 import { keyWriteError } from '../../format/key-write-error.ts';
 import { linkWarning } from '../../format/problem-words.ts';
@@ -9,9 +11,12 @@ import { createKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
 
-/** A new key by name; the agent picks its port and Reality settings. */
+/** A new key by name, with a quota, expiry and note if wanted; the agent picks its port and Reality settings. */
 export function CreateKeyForm({ serverId }: { serverId: string }) {
   const [name, setName] = useState('');
+  const [limitsOpen, setLimitsOpen] = useState(false);
+  const [limits, setLimits] = useState(NO_LIMITS_DRAFT);
+  const [limitErrors, setLimitErrors] = useState<KeyLimitsDraftErrors>({});
   const [created, setCreated] = useState<ApiKey | null>(null);
   const createKey = useKeysStore((state) => state.createKey);
   const openKey = useNavigationStore((state) => state.openKey);
@@ -19,14 +24,24 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
   const problems = useFleetStore(selectStatus(serverId))?.value?.problems;
   const refreshServer = useFleetStore((state) => state.refreshServer);
   const warning = problems ? linkWarning(problems, created && !operation.error ? created.name : undefined) : null;
+  const limitsSet = isDraftChanged(limits, NO_LIMITS_DRAFT);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!name.trim()) return;
+    const read = readKeyLimitsDraft(limits, NO_LIMITS_DRAFT, Date.now());
+    if (!read.ok) {
+      setLimitErrors(read.errors);
+      setLimitsOpen(true);
+      return;
+    }
+    setLimitErrors({});
     setCreated(null);
-    const key = await createKey(serverId, name.trim());
+    const key = await createKey(serverId, name.trim(), Object.keys(read.limits).length > 0 ? read.limits : undefined);
     if (key) {
       setName('');
+      setLimits(NO_LIMITS_DRAFT);
+      setLimitsOpen(false);
       setCreated(key);
       // The first active key is the first port to check from here: the status says whether it answers.
       void refreshServer(serverId);
@@ -37,10 +52,25 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
     <form className="create-key" onSubmit={(event) => void submit(event)}>
       <div className="inline-form">
         <TextInput value={name} onChange={setName} placeholder="New key name, e.g. alice@example.com" aria-label="New key name" testId="create-key-name" />
+        <button
+          type="button"
+          aria-expanded={limitsOpen}
+          aria-controls="create-key-limits"
+          className={limitsSet ? 'limits-set' : undefined}
+          onClick={() => setLimitsOpen(!limitsOpen)}
+          data-testid="create-key-limits-toggle"
+        >
+          {limitsSet ? 'Limits ✓' : 'Limits…'}
+        </button>
         <button type="submit" className="primary" disabled={operation.running || !name.trim()} data-testid="create-key-button">
           {operation.running ? 'Creating…' : 'Create key'}
         </button>
       </div>
+      {limitsOpen && (
+        <div id="create-key-limits" className="create-key-limits" role="group" aria-label="Limits of the new key">
+          <KeyLimitsFields draft={limits} onChange={setLimits} errors={limitErrors} disabled={operation.running} testIdPrefix="create-key" />
+        </div>
+      )}
       {created && !operation.error && (
         <p className="created-note" role="status" data-testid="create-key-created" data-key-id={created.id}>
           Created {created.name} on port {created.port}.{' '}

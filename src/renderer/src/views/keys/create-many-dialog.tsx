@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import { parseNameList, type NameList } from '../../../../shared/name-list.ts';
 import { InlineError } from '../../components/inline-error.tsx';
+import { NO_LIMITS_DRAFT, readKeyLimitsDraft, type KeyLimitsDraftErrors } from '../../components/key-limits-draft.ts';
+import { KeyLimitsFields } from '../../components/key-limits-fields.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { countOf } from '../../format/count-of.ts';
 import { selectCreateManyRun, useKeysStore } from '../../state/keys-store.ts';
@@ -23,6 +25,8 @@ function readList(text: string): { list: NameList; error: string | null } {
 export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: string; serverName: string; onClose: () => void }) {
   const [text, setText] = useState('');
   const [skipExisting, setSkipExisting] = useState(false);
+  const [limits, setLimits] = useState(NO_LIMITS_DRAFT);
+  const [limitErrors, setLimitErrors] = useState<KeyLimitsDraftErrors>({});
   const run = useKeysStore(selectCreateManyRun(serverId));
   const createMany = useKeysStore((state) => state.createMany);
   const dismiss = useKeysStore((state) => state.dismissCreateMany);
@@ -33,6 +37,12 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
   };
   const failedLine = typeof run?.errorFacts?.index === 'number' ? list.lines[run.errorFacts.index] : undefined;
   const progress = run?.progress;
+  const create = () => {
+    const read = readKeyLimitsDraft(limits, NO_LIMITS_DRAFT, Date.now());
+    setLimitErrors(read.ok ? {} : read.errors);
+    if (!read.ok) return;
+    void createMany(serverId, list.names, { skipExisting, ...(Object.keys(read.limits).length > 0 ? { limits: read.limits } : {}) });
+  };
 
   return (
     <ModalDialog title={`Create many keys on ${serverName}`} onClose={close} testId="create-many-dialog" wide>
@@ -52,6 +62,10 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
           <input type="checkbox" checked={skipExisting} onChange={(event) => setSkipExisting(event.target.checked)} disabled={run?.running} data-testid="create-many-skip" />{' '}
           Skip names {serverName} has already (else the list is refused)
         </label>
+        <fieldset className="create-many-limits">
+          <legend>Limits for every key of the list (optional)</legend>
+          <KeyLimitsFields draft={limits} onChange={setLimits} errors={limitErrors} disabled={run?.running} testIdPrefix="create-many" />
+        </fieldset>
         <p className="muted small" data-testid="create-many-count">
           {listError ?? (list.names.length === 0 ? 'No names yet.' : `${countOf(list.names.length, 'name')}.`)}
         </p>
@@ -75,7 +89,7 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
             type="button"
             className="primary"
             disabled={run?.running || list.names.length === 0}
-            onClick={() => void createMany(serverId, list.names, { skipExisting })}
+            onClick={create}
             data-testid="create-many-create"
           >
             {run?.running ? 'Creating…' : `Create ${countOf(list.names.length, 'key')}`}

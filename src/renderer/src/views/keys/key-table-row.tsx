@@ -1,9 +1,10 @@
 import { memo } from 'react';
 import { formatBytes } from '../../../../shared/agent-api.ts';
 import { formatRate } from '../../format/format-rate.ts';
+import { KEY_STATUS_LABELS } from '../../format/key-limit-words.ts';
 import { toggleKeyOperation } from '../../state/keys-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
-import type { KeyRow } from './key-rows.ts';
+import { NEAR_QUOTA_SHARE, type KeyRow } from './key-rows.ts';
 
 interface KeyTableRowProps {
   row: KeyRow;
@@ -12,14 +13,16 @@ interface KeyTableRowProps {
   onDelete: (keyId: string) => void;
 }
 
+const quotaTone = (share: number) => (share >= 1 ? 'full' : share > NEAR_QUOTA_SHARE ? 'near' : '');
+
 const bytesOrDash = (bytes: number | undefined) => (bytes === undefined ? '—' : formatBytes(bytes));
 
 /** One key's line; memoised so scrolling and live refreshes redraw only the lines that changed. */
 export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, onDelete }: KeyTableRowProps) {
-  const { key } = row;
+  const { key, limits } = row;
   const toggle = useOperation(toggleKeyOperation(key.id));
   return (
-    <div role="row" className={`key-row ${key.is_active ? '' : 'inactive'}`} data-testid={`key-row-${key.id}`} onClick={() => onOpen(key.id)}>
+    <div role="row" className={`key-row ${limits.status === 'active' ? '' : 'inactive'}`} data-testid={`key-row-${key.id}`} onClick={() => onOpen(key.id)}>
       <div role="cell" className="cell-name">
         <button type="button" className="link-button" data-testid={`key-open-${key.id}`} title={key.id}>
           {key.name}
@@ -27,6 +30,11 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
       </div>
       <div role="cell" className="number">
         {key.port}
+      </div>
+      <div role="cell">
+        <span className={`key-status status-${limits.status}`} data-testid={`key-status-${key.id}`} data-status={limits.status}>
+          {KEY_STATUS_LABELS[limits.status]}
+        </span>
       </div>
       <div role="cell">
         {/* The switch and the delete button act on the key; the rest of the row opens it. */}
@@ -46,6 +54,32 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
           />
           <span className="switch-label">{toggle.running ? '…' : key.is_active ? 'On' : 'Off'}</span>
         </label>
+      </div>
+      <div role="cell" className="cell-usage" data-testid={`key-usage-${key.id}`}>
+        {limits.usageText === null ? (
+          <span className="muted">no quota</span>
+        ) : (
+          <>
+            <span
+              className={`quota-bar ${quotaTone(limits.quotaShare ?? 0)}`}
+              role="meter"
+              aria-label={`${key.name} quota used`}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(Math.min(limits.quotaShare ?? 0, 1) * 100)}
+              aria-valuetext={limits.usageText}
+            >
+              <span className="quota-fill" style={{ width: `${Math.min(limits.quotaShare ?? 0, 1) * 100}%` }} />
+            </span>
+            <span className="quota-figure">{limits.usageText}</span>
+          </>
+        )}
+      </div>
+      <div role="cell" className={limits.status === 'expired' ? 'expiry-past' : limits.expiringSoon ? 'expiry-soon' : 'muted'} data-testid={`key-expiry-${key.id}`}>
+        {limits.expiryText}
+      </div>
+      <div role="cell" className="cell-note" title={key.note || undefined} data-testid={`key-note-${key.id}`}>
+        {key.note}
       </div>
       <div role="cell" className="number" title={row.connections === undefined ? undefined : `${row.connections} connections now`}>
         {formatRate(row.rateBytesPerSecond)}

@@ -15,7 +15,7 @@ import { selectDayByKey, selectMonthly, useTrafficStore } from '../../state/traf
 import { selectServer, useFleetStore } from '../../state/fleet-store.ts';
 import { CreateKeyForm } from './create-key-form.tsx';
 import { CreateManyDialog } from './create-many-dialog.tsx';
-import { filterKeyRows, joinKeyRows, sortKeyRows, type KeyColumn } from './key-rows.ts';
+import { filterKeyRows, joinKeyRows, KEY_FILTER_LABELS, keysWithLimits, sortKeyRows, type KeyColumn, type KeyFilter } from './key-rows.ts';
 import { KeysTable } from './keys-table.tsx';
 
 const LIVE_REFRESH_MS = 5_000;
@@ -24,10 +24,10 @@ const LIVE_REFRESH_MS = 5_000;
  * rates mid-scroll costs frames (on a 2-core machine, a dropped frame or three per refresh).
  */
 const SCROLL_QUIET_MS = 1_000;
-/** Today's and this month's bytes per key. */
+/** Today's and this month's bytes per key; and the minute that expiries are judged at. */
 const USAGE_REFRESH_MS = 60_000;
 
-/** A server's keys with their traffic: search, sort, create, enable or disable, delete. */
+/** A server's keys with their limits and traffic: search, filter, sort, create, enable or disable, delete. */
 export function KeysTab({ serverId }: { serverId: string }) {
   const [month] = useState(currentYearMonth);
   const list = useKeysStore(selectKeyList(serverId));
@@ -41,6 +41,8 @@ export function KeysTab({ serverId }: { serverId: string }) {
 
   const [search, setSearch] = useState('');
   const deferredSearch = useDeferredValue(search);
+  const [filter, setFilter] = useState<KeyFilter>('all');
+  const [nowMs, setNowMs] = useState(Date.now);
   const [order, setOrder] = useState<SortOrder<KeyColumn>>({ column: 'port', descending: false });
   const [deletingKeyId, setDeletingKeyId] = useState<string | null>(null);
   const [creatingMany, setCreatingMany] = useState(false);
@@ -64,6 +66,7 @@ export function KeysTab({ serverId }: { serverId: string }) {
     if (!useKeysStore.getState().live[serverId]?.loading) void loadLive(serverId);
   }, LIVE_REFRESH_MS);
   useVisibleInterval(() => {
+    setNowMs(Date.now());
     void loadMonthly(serverId, month);
     // A new UTC day is a new "Today": changing the date loads it.
     const now = utcToday();
@@ -74,11 +77,18 @@ export function KeysTab({ serverId }: { serverId: string }) {
   const keys = list?.value?.data;
   // A cached rate is an old "now": rates show only when they are fresh.
   const liveNow = live?.value?.source === 'live' ? live.value.data : undefined;
+  // Judged once per key list and minute; live refreshes every few seconds only join traffic to them.
+  const withLimits = useMemo(() => keysWithLimits(keys ?? [], nowMs), [keys, nowMs]);
   const joined = useMemo(
-    () => joinKeyRows(keys ?? [], liveNow, monthly?.value?.data, dayByKey?.value?.data),
-    [keys, liveNow, monthly?.value, dayByKey?.value],
+    () => joinKeyRows(withLimits, liveNow, monthly?.value?.data, dayByKey?.value?.data),
+    [withLimits, liveNow, monthly?.value, dayByKey?.value],
   );
-  const filtered = useMemo(() => filterKeyRows(joined, deferredSearch), [joined, deferredSearch]);
+  const filtered = useMemo(() => filterKeyRows(joined, deferredSearch, filter), [joined, deferredSearch, filter]);
+  const statusCounts = useMemo(() => {
+    const counts = { active: 0, disabled: 0, limited: 0, expired: 0 };
+    for (const { limits } of withLimits) counts[limits.status] += 1;
+    return counts;
+  }, [withLimits]);
   const rows = useMemo(() => sortKeyRows(filtered, order), [filtered, order]);
 
   const onOpen = useCallback((keyId: string) => openKey(serverId, keyId), [openKey, serverId]);
@@ -94,7 +104,6 @@ export function KeysTab({ serverId }: { serverId: string }) {
   if (!keys) {
     return list?.error ? <ErrorWithAction failure={list} serverId={serverId} onRetry={() => void loadKeys(serverId)} testId="keys-error" /> : <Spinner label="Loading keys…" />;
   }
-  const activeCount = joined.reduce((count, row) => count + (row.key.is_active ? 1 : 0), 0);
 
   return (
     <div className="keys-tab">
@@ -105,13 +114,22 @@ export function KeysTab({ serverId }: { serverId: string }) {
           className="search"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
-          placeholder="Search name, id or port"
+          placeholder="Search name, note, id or port"
           aria-label="Search keys"
           data-testid="key-search"
         />
+        <select value={filter} onChange={(event) => setFilter(event.target.value as KeyFilter)} aria-label="Show keys" data-testid="key-filter">
+          {(Object.keys(KEY_FILTER_LABELS) as KeyFilter[]).map((choice) => (
+            <option key={choice} value={choice}>
+              {KEY_FILTER_LABELS[choice]}
+            </option>
+          ))}
+        </select>
         <span className="muted" data-testid="keys-count">
-          {countOf(keys.length, 'key')} · {activeCount.toLocaleString()} active
-          {deferredSearch.trim() ? ` · ${rows.length.toLocaleString()} shown` : ''}
+          {countOf(keys.length, 'key')} · {statusCounts.active.toLocaleString()} active
+          {statusCounts.limited > 0 ? ` · ${statusCounts.limited.toLocaleString()} limited` : ''}
+          {statusCounts.expired > 0 ? ` · ${statusCounts.expired.toLocaleString()} expired` : ''}
+          {deferredSearch.trim() || filter !== 'all' ? ` · ${rows.length.toLocaleString()} shown` : ''}
         </span>
         {(list?.loading || live?.loading) && <Spinner />}
         <div className="toolbar-end">
@@ -132,7 +150,7 @@ export function KeysTab({ serverId }: { serverId: string }) {
         onToggle={onToggle}
         onDelete={setDeletingKeyId}
         onScroll={onScroll}
-        emptyText={keys.length === 0 ? 'No keys yet: create the first one above.' : 'No key matches the search.'}
+        emptyText={keys.length === 0 ? 'No keys yet: create the first one above.' : 'No key matches the search and filter.'}
       />
       {creatingMany && <CreateManyDialog serverId={serverId} serverName={serverName} onClose={() => setCreatingMany(false)} />}
       {deletingKeyId && (

@@ -22,7 +22,11 @@ export function KeysTable({ rows, order, onSort, onOpen, onToggle, onDelete, onS
     <div role="row" className="key-row key-header">
       <SortHeader column="name" label="Name" order={order} onSort={onSort} />
       <SortHeader column="port" label="Port" order={order} onSort={onSort} className="number" />
-      <SortHeader column="active" label="Active" order={order} onSort={onSort} firstDescending />
+      <SortHeader column="status" label="Status" order={order} onSort={onSort} />
+      <SortHeader column="active" label="Enabled" order={order} onSort={onSort} firstDescending />
+      <SortHeader column="usage" label="Quota used" order={order} onSort={onSort} firstDescending />
+      <SortHeader column="expiry" label="Expires" order={order} onSort={onSort} />
+      <SortHeader column="note" label="Note" order={order} onSort={onSort} />
       <SortHeader column="rate" label="Live rate" order={order} onSort={onSort} className="number" firstDescending />
       <SortHeader column="today" label="Today" order={order} onSort={onSort} className="number" firstDescending />
       <SortHeader column="month" label="This month" order={order} onSort={onSort} className="number" firstDescending />
