@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { parseNameList, type NameList } from '../../../../shared/name-list.ts';
+import { parseKeyList, type KeyList } from '../../../../shared/key-limits/key-list.ts';
 import { InlineError } from '../../components/inline-error.tsx';
 import { NO_LIMITS_DRAFT, readKeyLimitsDraft, type KeyLimitsDraftErrors } from '../../components/key-limits-draft.ts';
 import { KeyLimitsFields } from '../../components/key-limits-fields.tsx';
@@ -7,12 +7,12 @@ import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { countOf } from '../../format/count-of.ts';
 import { selectCreateManyRun, useKeysStore } from '../../state/keys-store.ts';
 
-const EMPTY: NameList = { names: [], lines: [] };
+const EMPTY: KeyList = { keys: [], lines: [] };
 
-/** The pasted list as names, or why it cannot be read (a CSV row without a name). */
-function readList(text: string): { list: NameList; error: string | null } {
+/** The pasted list as keys (a CSV's limit, reset, expires and note columns too), or why it cannot be read. */
+function readList(text: string): { list: KeyList; error: string | null } {
   try {
-    return { list: parseNameList(text), error: null };
+    return { list: parseKeyList(text, Date.now()), error: null };
   } catch (error) {
     return { list: EMPTY, error: (error as Error).message };
   }
@@ -41,14 +41,14 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
     const read = readKeyLimitsDraft(limits, NO_LIMITS_DRAFT, Date.now());
     setLimitErrors(read.ok ? {} : read.errors);
     if (!read.ok) return;
-    void createMany(serverId, list.names, { skipExisting, ...(Object.keys(read.limits).length > 0 ? { limits: read.limits } : {}) });
+    void createMany(serverId, list.keys, { skipExisting, ...(Object.keys(read.limits).length > 0 ? { limits: read.limits } : {}) });
   };
 
   return (
     <ModalDialog title={`Create many keys on ${serverName}`} onClose={close} testId="create-many-dialog" wide>
       <div className="create-many">
         <label className="stacked">
-          Names, one per line (or rows copied from a spreadsheet with a “name” column)
+          Names, one per line (or spreadsheet rows with a “name” column, and optional “limit”, “reset”, “expires” and “note” columns)
           <textarea
             value={text}
             onChange={(event) => setText(event.target.value)}
@@ -67,7 +67,7 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
           <KeyLimitsFields draft={limits} onChange={setLimits} errors={limitErrors} disabled={run?.running} testIdPrefix="create-many" />
         </fieldset>
         <p className="muted small" data-testid="create-many-count">
-          {listError ?? (list.names.length === 0 ? 'No names yet.' : `${countOf(list.names.length, 'name')}.`)}
+          {listError ?? (list.keys.length === 0 ? 'No names yet.' : `${countOf(list.keys.length, 'name')}.`)}
         </p>
         {progress && (
           <div className="create-many-progress" data-testid="create-many-progress">
@@ -88,11 +88,11 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
           <button
             type="button"
             className="primary"
-            disabled={run?.running || list.names.length === 0}
+            disabled={run?.running || list.keys.length === 0}
             onClick={create}
             data-testid="create-many-create"
           >
-            {run?.running ? 'Creating…' : `Create ${countOf(list.names.length, 'key')}`}
+            {run?.running ? 'Creating…' : `Create ${countOf(list.keys.length, 'key')}`}
           </button>
         </div>
       </div>
