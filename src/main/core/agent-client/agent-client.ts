@@ -60,10 +60,11 @@ class AgentCaller {
   }
 }
 
-for (const [name, { endpoint, input, options }] of Object.entries(AGENT_METHODS) as [string, AgentMethod<EndpointDefinition, unknown[]>][]) {
+for (const [name, { endpoint, input, options, answer }] of Object.entries(AGENT_METHODS) as [string, AgentMethod<EndpointDefinition, unknown[]>][]) {
   Object.defineProperty(AgentCaller.prototype, name, {
-    value(this: AgentCaller, ...args: unknown[]) {
-      return this.call(endpoint, input(...args), options);
+    async value(this: AgentCaller, ...args: unknown[]) {
+      const body = await this.call(endpoint, input(...args), options);
+      return answer ? answer(body) : body;
     },
   });
 }

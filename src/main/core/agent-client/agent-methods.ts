@@ -39,6 +39,8 @@ import {
   type QueryOf,
   type ResponseOf,
 } from '../../../../remote-agent/src/api/index.ts';
+import type { ApiKey } from '../../../shared/contract/api-types.ts';
+import { withLimitDefaults } from './key-defaults.ts';
 
 /** What a call of an endpoint carries: exactly the parts its definition has, typed from its schemas. */
 export type CallInput<E extends EndpointDefinition> = (E['params'] extends TSchema ? { params: ParamsOf<E> } : { params?: undefined }) &
@@ -56,13 +58,20 @@ export interface AgentMethod<E extends EndpointDefinition, A extends unknown[]> 
   endpoint: E;
   input: (...args: A) => CallInput<E>;
   options?: CallOptions;
+  /** What the answer becomes before the caller gets it (the same shape, made whole). */
+  answer?: (body: ResponseOf<E>) => ResponseOf<E>;
 }
 
 const method = <E extends EndpointDefinition, A extends unknown[]>(
   endpoint: E,
   input: (...args: A) => NoInfer<CallInput<E>>,
   options?: CallOptions,
-): AgentMethod<E, A> => ({ endpoint, input, options });
+  answer?: (body: ResponseOf<E>) => ResponseOf<E>,
+): AgentMethod<E, A> => ({ endpoint, input, options, answer });
+
+// Keys from an agent older than limits are made whole here, so every face sees one shape.
+const oneKey = (key: ApiKey) => withLimitDefaults(key);
+const keyList = (keys: ApiKey[]) => keys.map(withLimitDefaults);
 
 const noInput = (): Record<string, never> => ({});
 const isNameArray = (batch: readonly string[] | object): batch is readonly string[] => Array.isArray(batch);
@@ -86,7 +95,7 @@ const BULK_CREATE_TIMEOUT_MS = 120_000;
 export const AGENT_METHODS = {
   // Keys
   /** A key with, beside its name, any of its limits (quota, reset period, expiry, note). */
-  createKey: method(createKey, (name: string, limits: Omit<BodyOf<typeof createKey>, 'name'> = {}) => ({ body: { name, ...limits } })),
+  createKey: method(createKey, (name: string, limits: Omit<BodyOf<typeof createKey>, 'name'> = {}) => ({ body: { name, ...limits } }), undefined, oneKey),
   /**
    * A key for each name, all or none (beyond the spec); the keys come back in the order given.
    * Bare names, or the body itself: `names` with shared limits, or `keys` each with its own.
@@ -95,12 +104,13 @@ export const AGENT_METHODS = {
     createKeys,
     (batch: readonly string[] | BodyOf<typeof createKeys>) => ({ body: isNameArray(batch) ? { names: [...batch] } : batch }),
     { timeoutMs: BULK_CREATE_TIMEOUT_MS },
+    keyList,
   ),
-  listKeys: method(listKeys, noInput),
-  getKey: method(getKey, keyIdParam),
+  listKeys: method(listKeys, noInput, undefined, keyList),
+  getKey: method(getKey, keyIdParam, undefined, oneKey),
   /** Renames (`{ name }`), enables (`{ is_active: true }`) or disables a key, or both at once. */
-  updateKey: method(updateKey, (keyId: string, changes: BodyOf<typeof updateKey>) => ({ params: { key_id: keyId }, body: changes })),
-  getKeyConfig: method(getKeyConfig, keyIdParam),
+  updateKey: method(updateKey, (keyId: string, changes: BodyOf<typeof updateKey>) => ({ params: { key_id: keyId }, body: changes }), undefined, oneKey),
+  getKeyConfig: method(getKeyConfig, keyIdParam, undefined, (config) => ({ ...config, key: withLimitDefaults(config.key) })),
   deleteKey: method(deleteKey, keyIdParam),
   // Live traffic
   getLiveTraffic: method(getLiveTraffic, noInput),

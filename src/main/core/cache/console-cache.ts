@@ -17,6 +17,7 @@ import type {
 } from './cache-records.ts';
 import { compactAfterMigration, migrateCacheSchema } from './cache-schema.ts';
 import type { SnapshotKinds } from './snapshot-kinds.ts';
+import { withLimitDefaults } from '../agent-client/key-defaults.ts';
 
 interface ServerRow {
   id: string;
@@ -542,7 +543,8 @@ function toServerInfo(row: ServerRow): ServerInfo {
   };
 }
 
-function keyParams(serverId: string, key: ApiKey): Record<string, string | number | null> {
+function keyParams(serverId: string, given: ApiKey): Record<string, string | number | null> {
+  const key = withLimitDefaults(given);
   return {
     server_id: serverId,
     id: key.id,
@@ -551,14 +553,13 @@ function keyParams(serverId: string, key: ApiKey): Record<string, string | numbe
     port: key.port,
     is_active: key.is_active ? 1 : 0,
     created_at: key.created_at,
-    // An agent older than limits leaves them out: none, and the status its switch gives.
-    data_limit_bytes: key.data_limit_bytes ?? null,
-    data_limit_reset: key.data_limit_reset ?? 'no_reset',
-    expires_at: key.expires_at ?? null,
-    note: key.note ?? '',
-    status: key.status ?? (key.is_active ? 'active' : 'disabled'),
-    used_bytes: key.used_bytes ?? 0,
-    period_started_at: key.period_started_at ?? null,
+    data_limit_bytes: key.data_limit_bytes,
+    data_limit_reset: key.data_limit_reset,
+    expires_at: key.expires_at,
+    note: key.note,
+    status: key.status,
+    used_bytes: key.used_bytes,
+    period_started_at: key.period_started_at,
   };
 }
 

@@ -1,0 +1,20 @@
+import type { ApiKey } from '../../../shared/contract/api-types.ts';
+
+/**
+ * A key as an agent answered it, with the limits an agent older than them leaves out filled in as
+ * that agent behaves: no quota, no reset, no expiry, no note, and the status its switch gives.
+ */
+export function withLimitDefaults(key: ApiKey): ApiKey {
+  if (key.status !== undefined) return key;
+  const older = key as Partial<ApiKey> & Pick<ApiKey, 'is_active'>;
+  return {
+    ...key,
+    data_limit_bytes: older.data_limit_bytes ?? null,
+    data_limit_reset: older.data_limit_reset ?? 'no_reset',
+    expires_at: older.expires_at ?? null,
+    note: older.note ?? '',
+    status: key.is_active ? 'active' : 'disabled',
+    used_bytes: older.used_bytes ?? 0,
+    period_started_at: older.period_started_at ?? null,
+  };
+}
