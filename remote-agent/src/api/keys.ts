@@ -62,10 +62,10 @@ export const CreateKeysBody = Type.Object(
 export const BulkBadRequestBody = Type.Object({
   status: Type.Literal('error'),
   detail: Type.String(),
-  reason: Type.Optional(Type.Union([Type.Literal('bad_name'), Type.Literal('duplicate_name'), Type.Literal('bad_limits')])),
+  reason: Type.Optional(Type.Union([Type.Literal('bad_name'), Type.Literal('duplicate_name'), Type.Literal('duplicate_uuid'), Type.Literal('bad_limits')])),
   index: Type.Optional(Type.Integer({ minimum: 0, description: 'the position in names (or keys) of the name or limits refused' })),
   field: Type.Optional(Type.String({ description: 'bad_limits: which field (expires_at, note, ...)' })),
-  duplicate_of: Type.Optional(Type.Integer({ minimum: 0, description: 'duplicate_name: the earlier position with the same name' })),
+  duplicate_of: Type.Optional(Type.Integer({ minimum: 0, description: 'duplicate_name, duplicate_uuid: the earlier position with the same name or uuid' })),
 });
 
 /** 409 of a bulk create: a name a key has (which, and whose), or not enough free ports for all. */

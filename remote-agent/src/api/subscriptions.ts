@@ -35,6 +35,14 @@ export const BundleBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** 400 of a bundle: which link is not a well-formed vless:// link (`index` into links); absent for a body of the wrong shape. */
+export const BundleBadRequestBody = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+  reason: Type.Optional(Type.Literal('bad_link')),
+  index: Type.Optional(Type.Integer({ minimum: 0, description: 'bad_link: the position in links of the link refused' })),
+});
+
 export const BundleResponse = Type.Object({
   key_id: Type.String(),
   links: Type.Array(Type.String()),
@@ -51,7 +59,7 @@ const params = KeyIdParams;
 export const putKeyBundle = endpoint({
   method: 'PUT', path: '/api/keys/:key_id/bundle', tag,
   summary: 'The links of the person’s other servers, listed in this key’s subscription beside its own',
-  params, body: BundleBody, response: BundleResponse, errors: commonErrors,
+  params, body: BundleBody, response: BundleResponse, errors: { ...commonErrors, 400: BundleBadRequestBody },
 });
 
 export const getKeyBundle = endpoint({
