@@ -97,7 +97,7 @@ describe('GET /sub/{token} on a real listener', () => {
     const expired = f.add('expired', { expiresAtMs: 1000 }, 'expired');
     const disabled = f.add('disabled');
     f.keys.setActive(disabled.key.id, false);
-    for (const { key, token } of [limited, expired, disabled]) f.subscriptions.setBundle(key.id, [OTHER_SERVER]);
+    for (const { key } of [limited, expired, disabled]) f.subscriptions.setBundle(key.id, [OTHER_SERVER]);
     const { base } = await listen({ subscriptions: f.subscriptions, rate: PLENTY });
     for (const [{ token }, userInfo] of [
       [limited, 'upload=0; download=100; total=100; expire=0'],
