@@ -63,6 +63,8 @@ export async function createAgent(
   log: Logger,
   now: () => number = Date.now,
 ): Promise<Agent> {
+  // A certificate that cannot be read refuses the start before the data dir is touched.
+  const listenerTls = flags.subscriptions?.tls && (await readListenerTls(flags.subscriptions.tls));
   await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
   const layout = dataDirLayout(flags.dataDir, flags.xrayConfig);
   await keepPrivate([layout.database, ...databaseCompanions(layout.database), flags.xrayConfig, ...PRIVATE_FILES.map((name) => join(flags.dataDir, name))]);
@@ -109,8 +111,7 @@ export async function createAgent(
     usedBytes: (id) => keys.usedBytes(id),
     urlBase: flags.subscriptions?.urlBase,
   });
-  const subscriptionListener =
-    flags.subscriptions && createSubscriptionListener({ subscriptions, tls: flags.subscriptions.tls && (await readListenerTls(flags.subscriptions.tls)), now });
+  const subscriptionListener = flags.subscriptions && createSubscriptionListener({ subscriptions, tls: listenerTls, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
   const ctx: AgentContext = {
     keys,
