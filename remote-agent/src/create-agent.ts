@@ -111,7 +111,7 @@ export async function createAgent(
     usedBytes: (id) => keys.usedBytes(id),
     urlBase: flags.subscriptions?.urlBase,
   });
-  const subscriptionListener = flags.subscriptions && createSubscriptionListener({ subscriptions, tls: listenerTls, now });
+  const subscriptionListener = flags.subscriptions && createSubscriptionListener({ subscriptions, log, tls: listenerTls, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
   const ctx: AgentContext = {
     keys,

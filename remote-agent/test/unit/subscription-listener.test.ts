@@ -53,6 +53,7 @@ async function listen(options: SubscriptionListenerOptions): Promise<{ server: S
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+const silent = { error() {}, warn() {}, info() {} };
 const PLENTY = { burst: 10_000, perMinute: 10_000 };
 const decodedLines = (body: string) => (body === '' ? [] : Buffer.from(body, 'base64').toString('utf8').split('\n'));
 
@@ -61,7 +62,7 @@ describe('GET /sub/{token} on a real listener', () => {
     const f = fixture();
     const { key, token } = f.add('alice');
     f.subscriptions.setBundle(key.id, [OTHER_SERVER]);
-    const { base } = await listen({ subscriptions: f.subscriptions, rate: PLENTY });
+    const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     const response = await fetch(`${base}/sub/${token}`);
     assert.equal(response.status, 200);
     const lines = decodedLines(await response.text());
@@ -77,12 +78,12 @@ describe('GET /sub/{token} on a real listener', () => {
     const expiresAtMs = Date.parse('2031-01-02T03:04:05Z');
     const { key, token } = f.add('Мама 📱', { dataLimitBytes: 5_000_000, dataLimitReset: 'month', expiresAtMs });
     f.used.set(key.id, 1234);
-    const { base } = await listen({ subscriptions: f.subscriptions, rate: PLENTY });
+    const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     const response = await fetch(`${base}/sub/${token}`);
     assert.equal(response.headers.get('subscription-userinfo'), `upload=0; download=1234; total=5000000; expire=${expiresAtMs / 1000}`);
     assert.equal(response.headers.get('profile-title'), `base64:${Buffer.from('Мама 📱').toString('base64')}`);
     assert.equal(response.headers.get('profile-update-interval'), String(PROFILE_UPDATE_INTERVAL_HOURS));
-    assert.equal(response.headers.get('content-disposition'), `attachment; filename="keyport.txt"; filename*=UTF-8''${encodeURIComponent('Мама 📱')}.txt`);
+    assert.equal(response.headers.get('content-disposition'), `attachment; filename="keyport.txt"; filename*=UTF-8''%D0%9C%D0%B0%D0%BC%D0%B0%20%F0%9F%93%B1.txt`);
     assert.equal(response.headers.get('cache-control'), 'no-store');
     const plain = f.add('bob');
     const unlimited = await fetch(`${base}/sub/${plain.token}`);
@@ -98,7 +99,7 @@ describe('GET /sub/{token} on a real listener', () => {
     const disabled = f.add('disabled');
     f.keys.setActive(disabled.key.id, false);
     for (const { key } of [limited, expired, disabled]) f.subscriptions.setBundle(key.id, [OTHER_SERVER]);
-    const { base } = await listen({ subscriptions: f.subscriptions, rate: PLENTY });
+    const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     for (const [{ token }, userInfo] of [
       [limited, 'upload=0; download=100; total=100; expire=0'],
       [expired, 'upload=0; download=0; total=0; expire=1'],
@@ -117,7 +118,7 @@ describe('GET /sub/{token} on a real listener', () => {
   test('rotate: the old URL answers 404 at once, the new one 200; an unknown token 404', async () => {
     const f = fixture();
     const { key, token } = f.add('alice');
-    const { base } = await listen({ subscriptions: f.subscriptions, rate: PLENTY });
+    const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     assert.equal((await fetch(`${base}/sub/${token}`)).status, 200);
     f.subscriptions.rotate(key.id);
     const fresh = f.store.tokenOf(key.id)!;
@@ -130,7 +131,7 @@ describe('GET /sub/{token} on a real listener', () => {
   test('serves nothing but GET /sub/{token}: the API’s paths with its key, other methods, other paths are 404', async () => {
     const f = fixture();
     const { token } = f.add('alice');
-    const { base } = await listen({ subscriptions: f.subscriptions, rate: PLENTY });
+    const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     const apiKey = { 'x-api-key': 'the-real-api-key' };
     const misses: Array<[string, RequestInit?]> = [
       ['/api/keys', { headers: apiKey }],
@@ -158,7 +159,7 @@ describe('GET /sub/{token} on a real listener', () => {
   test('each client IP is rate limited: 429 with Retry-After once its burst is spent, on hits and misses alike', async () => {
     const f = fixture();
     const { token } = f.add('alice');
-    const { base } = await listen({ subscriptions: f.subscriptions, rate: { burst: 3, perMinute: 3 } });
+    const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: { burst: 3, perMinute: 3 } });
     assert.equal((await fetch(`${base}/sub/${token}`)).status, 200);
     assert.equal((await fetch(`${base}/sub/unknown`)).status, 404);
     assert.equal((await fetch(`${base}/api/keys`)).status, 404);
@@ -171,7 +172,7 @@ describe('GET /sub/{token} on a real listener', () => {
     const f = fixture();
     const { key, token } = f.add('alice');
     f.subscriptions.setBundle(key.id, [OTHER_SERVER, 'vless://3f1c9a2e-8b7d-4e6f-9a1b-2c3d4e5f6a7b@plain.example:80?type=tcp#alice']);
-    const { base } = await listen({ subscriptions: f.subscriptions, rate: PLENTY });
+    const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     const response = await fetch(`${base}/sub/${token}?format=sing-box`);
     assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
     const config = (await response.json()) as { outbounds: Array<Record<string, any>> };
@@ -204,6 +205,29 @@ describe('GET /sub/{token} on a real listener', () => {
     }
   });
 
+  test('a fault is a bare 500, logged, and the listener keeps serving', async () => {
+    const f = fixture();
+    const { token } = f.add('alice');
+    const broken = new Subscriptions({
+      store: f.store,
+      links: { publicHost: 'h', realityKeys: { privateKey: '', publicKey: '', shortIds: [] }, xray: { realityOptions: { dest: '', serverNames: [], fingerprint: '' } } },
+      key: () => {
+        throw new Error('secret internals');
+      },
+      usedBytes: () => 0,
+      urlBase: undefined,
+    });
+    const logged: string[] = [];
+    const { base } = await listen({ subscriptions: broken, log: { ...silent, error: (message: string) => logged.push(message) }, rate: PLENTY });
+    for (let round = 0; round < 2; round += 1) {
+      const response = await fetch(`${base}/sub/${token}`);
+      assert.equal(response.status, 500);
+      assert.equal(await response.text(), 'internal error\n');
+    }
+    assert.match(logged[0]!, /secret internals/);
+    assert.doesNotMatch(logged[0]!, new RegExp(token));
+  });
+
   test('HTTPS with a certificate and key: the subscription over TLS, nothing over plain HTTP', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'keyport-sub-tls-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -212,7 +236,7 @@ describe('GET /sub/{token} on a real listener', () => {
     const cert = readFileSync(certFile);
     const f = fixture();
     const { key, token } = f.add('alice');
-    const { base } = await listen({ subscriptions: f.subscriptions, rate: PLENTY, tls: { cert, key: readFileSync(keyFile) } });
+    const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY, tls: { cert, key: readFileSync(keyFile) } });
     const port = new URL(base).port;
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const request = httpsRequest({ host: '127.0.0.1', port, path: `/sub/${token}`, ca: cert }, (response) => {

@@ -3,11 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import { FlagError } from '../../config/agent-flags.ts';
+import type { Logger } from '../../lib/logger.ts';
 import { TokenBuckets } from '../../lib/token-bucket.ts';
 import type { SubscriptionFormat, Subscriptions } from '../../services/subscriptions/subscriptions.ts';
 
 export interface SubscriptionListenerOptions {
   subscriptions: Subscriptions;
+  /** Where faults go (never the token: it is a credential). */
+  log: Logger;
   /** PEM certificate and key: HTTPS when given, plain HTTP otherwise. */
   tls?: { cert: Buffer; key: Buffer };
   now?: () => number;
@@ -23,9 +26,19 @@ const SUB_PATH = /^\/sub\/([^/?#]*)(?:\?(.*))?$/;
  * The public listener: `GET /sub/{token}` and nothing else (every other method or path is 404).
  * It holds no API routes, reads no file and queries no database: it answers from Subscriptions.
  */
-export function createSubscriptionListener({ subscriptions, tls, now = Date.now, rate = { burst: 30, perMinute: 30 } }: SubscriptionListenerOptions): Server {
+export function createSubscriptionListener({ subscriptions, log, tls, now = Date.now, rate = { burst: 30, perMinute: 30 } }: SubscriptionListenerOptions): Server {
   const buckets = new TokenBuckets({ capacity: rate.burst, perMinute: rate.perMinute, maxClients: MAX_CLIENTS_TRACKED });
   const handle = (request: IncomingMessage, response: ServerResponse) => {
+    try {
+      answer(request, response);
+    } catch (error) {
+      log.error(`subscription listener: a request failed: ${(error as Error).stack ?? String(error)}`);
+      // Nothing of the fault leaves: the listener is public.
+      if (!response.headersSent) send(response, 500, { 'content-type': 'text/plain; charset=utf-8' }, 'internal error\n');
+      else response.destroy();
+    }
+  };
+  const answer = (request: IncomingMessage, response: ServerResponse) => {
     const waitMs = buckets.take(request.socket.remoteAddress ?? '', now());
     if (waitMs > 0) return send(response, 429, { 'retry-after': String(Math.ceil(waitMs / 1000)), 'content-type': 'text/plain; charset=utf-8' }, 'too many requests\n');
     const match = request.method === 'GET' ? SUB_PATH.exec(request.url ?? '') : null;

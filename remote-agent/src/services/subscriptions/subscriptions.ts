@@ -89,7 +89,7 @@ export class Subscriptions {
         'subscription-userinfo': userInfo(key, this.#o.usedBytes(key.id)),
         'profile-title': profileTitle(key.name),
         'profile-update-interval': String(PROFILE_UPDATE_INTERVAL_HOURS),
-        'content-disposition': `attachment; filename="keyport.${extension}"; filename*=UTF-8''${encodeURIComponent(key.name)}.${extension}`,
+        'content-disposition': `attachment; filename="keyport.${extension}"; filename*=UTF-8''${extValue(key.name)}.${extension}`,
       },
       body,
     };
@@ -109,6 +109,9 @@ function userInfo(key: KeyRecord, usedBytes: number): string {
 function profileTitle(name: string): string {
   return /^[\x20-\x7e]*$/.test(name) ? name : `base64:${Buffer.from(name).toString('base64')}`;
 }
+
+/** RFC 8187's ext-value: encodeURIComponent leaves ' ( ) * ! as they are, which it does not allow. */
+const extValue = (text: string) => encodeURIComponent(text).replace(/['()*!]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 
 function parsed(text: string): VlessLink {
   const check = parseVlessLink(text);
