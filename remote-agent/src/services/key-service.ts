@@ -110,7 +110,8 @@ export class KeyService {
       try {
         port = await this.#ports.claim(this.#o.portRange, (candidate) => this.#releasing.has(candidate));
         // Checked after the wait for a port, in the same synchronous step as the insert: no other create can slip between.
-        const uuidHolder = this.#uuidHolders().get(uuid);
+        // A random uuid is not: it collides with none.
+        const uuidHolder = proposedUuid === undefined ? undefined : this.#uuidHolders().get(uuid);
         if (uuidHolder !== undefined) throw uuidTaken(uuid, uuidHolder);
         key = this.#o.keys.createOnPort(this.#newKey(id, name, uuid, limits, this.#now()), port);
         this.#o.limits.track(key);
@@ -165,11 +166,13 @@ export class KeyService {
       seenUuid.set(uuid, index);
     });
     return this.#locks.exclusive(async () => {
-      const holders = this.#uuidHolders();
-      uuids.forEach((uuid, index) => {
-        const holder = holders.get(uuid);
-        if (holder !== undefined) throw uuidTaken(uuid, holder, index);
-      });
+      if (toCreate.some(({ uuid }) => uuid !== undefined)) {
+        const holders = this.#uuidHolders();
+        uuids.forEach((uuid, index) => {
+          const holder = holders.get(uuid);
+          if (holder !== undefined) throw uuidTaken(uuid, holder, index);
+        });
+      }
       const busy = listeningPortsNow();
       const createdAtMs = this.#now();
       let keys: KeyRecord[];
