@@ -75,7 +75,7 @@ describe('people and subscriptions on the real agent', () => {
     assert.match(malformed.body.detail, /uuid must be a UUID/);
     assert.deepEqual(await keys(), before, 'no refused create made a key');
     const bulk = await agent.post('/api/keys/bulk', { keys: [{ name: 'e1', uuid: fresh }, { name: 'e2' }] });
-    assert.equal(bulk.status, 200);
+    assert.equal(bulk.status, 201);
     assert.equal(bulk.body[0].uuid, fresh);
     assert.notEqual(bulk.body[1].uuid, fresh);
   });
