@@ -24,6 +24,7 @@ export interface AgentOptions {
   startTimeoutMs: number;
   /** Seconds between sampling cycles; 3600 (out of the way) unless a figure is about sampling. */
   sampleIntervalSeconds?: number;
+  extraFlags?: string[];
 }
 
 /** The real agent (src/main.ts) on the same runtime as this script, on a pre-seeded data dir. */
@@ -37,6 +38,7 @@ export async function startAgent(options: AgentOptions): Promise<ServerProcess> 
     '--port-range', '10001-30000',
     '--sample-interval', String(options.sampleIntervalSeconds ?? 3600),
     '--xray-api', `127.0.0.1:${xrayApiPort}`,
+    ...(options.extraFlags ?? []),
   ];
   const env = { ...process.env, KEYPORT_API_KEY: options.apiKey, KEYPORT_LOG_LEVEL: 'warn' };
   const headers = { 'x-api-key': options.apiKey };

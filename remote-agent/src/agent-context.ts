@@ -3,6 +3,7 @@ import type { PortFirewall } from './services/firewall/port-firewall.ts';
 import type { KeyService } from './services/key-service.ts';
 import type { Reconciler } from './services/reconciler.ts';
 import type { Sampler } from './services/sampler.ts';
+import type { Subscriptions } from './services/subscriptions/subscriptions.ts';
 import type { TrafficStore } from './services/store/traffic-store.ts';
 import type { RealityKeys } from './services/xray/reality-keys.ts';
 import type { XrayManager } from './services/xray/xray-manager.ts';
@@ -17,6 +18,7 @@ export interface AgentContext {
   firewall: PortFirewall;
   realityKeys: RealityKeys;
   settings: SettingsService;
+  subscriptions: Subscriptions;
   /** The host clients connect to, written into vless:// links. */
   publicHost: string;
   now: () => number;

@@ -15,6 +15,7 @@ import { historyRoutes } from './routes/history/index.ts';
 import { keysRoutes } from './routes/keys/index.ts';
 import { monthlyRoutes } from './routes/monthly/index.ts';
 import { settingsRoutes } from './routes/settings/index.ts';
+import { subscriptionsRoutes } from './routes/subscriptions/index.ts';
 import { systemRoutes } from './routes/system/index.ts';
 import { trafficRoutes } from './routes/traffic/index.ts';
 
@@ -60,7 +61,7 @@ export async function buildApp({ ctx, apiKey, log, requestTimeoutMs, dataDir }: 
     },
   });
 
-  for (const routes of [keysRoutes, trafficRoutes, historyRoutes, monthlyRoutes, systemRoutes, settingsRoutes]) {
+  for (const routes of [keysRoutes, subscriptionsRoutes, trafficRoutes, historyRoutes, monthlyRoutes, systemRoutes, settingsRoutes]) {
     await app.register(routes, { ctx });
   }
   route(app, getOpenApiDocument, () => app.swagger() as unknown as Record<string, unknown>);

@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AgentContext } from './agent-context.ts';
 import { buildApp } from './app.ts';
 import type { AgentFlags } from './config/agent-flags.ts';
+import { createSubscriptionListener, readListenerTls } from './http/subscriptions/subscription-listener.ts';
 import type { Logger } from './lib/logger.ts';
 import { PortFirewall } from './services/firewall/port-firewall.ts';
 import { KeyService } from './services/key-service.ts';
@@ -25,6 +27,8 @@ import { XrayProcess } from './services/xray/xray-process.ts';
 import { seedSettings } from './services/settings/seed-settings.ts';
 import { SettingsService } from './services/settings/settings-service.ts';
 import { SettingsStore } from './services/store/settings-store.ts';
+import { SubscriptionStore } from './services/subscriptions/subscription-store.ts';
+import { Subscriptions } from './services/subscriptions/subscriptions.ts';
 
 const LOG_ROTATION_INTERVAL_MS = 60_000;
 /** Files of the data dir that earlier agents (or the deploy's shell) created 0644. */
@@ -45,6 +49,8 @@ const PRIVATE_FILES = [
 export interface Agent {
   app: FastifyInstance;
   ctx: AgentContext;
+  /** The public listener of GET /sub/{token} (--subscription-listen), not listening yet; undefined while off. */
+  subscriptionListener: Server | undefined;
   /** Brings firewall and Xray in step with the stored keys and starts sampling. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +63,8 @@ export async function createAgent(
   log: Logger,
   now: () => number = Date.now,
 ): Promise<Agent> {
+  // A certificate that cannot be read refuses the start before the data dir is touched.
+  const listenerTls = flags.subscriptions?.tls && (await readListenerTls(flags.subscriptions.tls));
   await mkdir(flags.dataDir, { recursive: true, mode: 0o700 });
   const layout = dataDirLayout(flags.dataDir, flags.xrayConfig);
   await keepPrivate([layout.database, ...databaseCompanions(layout.database), flags.xrayConfig, ...PRIVATE_FILES.map((name) => join(flags.dataDir, name))]);
@@ -94,7 +102,16 @@ export async function createAgent(
     log,
     afterRecord: (atMs, deltas): number | undefined => keys.enforceLimits(atMs, deltas),
   });
-  const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, limits: new LimitTracker(keyStore), portRange: flags.portRange, log, now });
+  const subscriptionStore = new SubscriptionStore(db);
+  const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, limits: new LimitTracker(keyStore), subscriptions: subscriptionStore, portRange: flags.portRange, log, now });
+  const subscriptions = new Subscriptions({
+    store: subscriptionStore,
+    links: { publicHost: flags.publicHost, realityKeys, xray },
+    key: (id) => keyStore.get(id),
+    usedBytes: (id) => keys.usedBytes(id),
+    urlBase: flags.subscriptions?.urlBase,
+  });
+  const subscriptionListener = flags.subscriptions && createSubscriptionListener({ subscriptions, log, tls: listenerTls, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
   const ctx: AgentContext = {
     keys,
@@ -105,6 +122,7 @@ export async function createAgent(
     firewall,
     realityKeys,
     settings: new SettingsService(settingsStore, () => xray),
+    subscriptions,
     publicHost: flags.publicHost,
     now,
   };
@@ -114,6 +132,7 @@ export async function createAgent(
   return {
     app,
     ctx,
+    subscriptionListener,
     async start() {
       // The sampler takes the last counters of an older agent's iptables chains before they go.
       checkpointer.start();
@@ -140,6 +159,10 @@ export async function createAgent(
       await keys.limitsEnforced();
       await backups.stop();
       await app.close();
+      if (subscriptionListener?.listening) {
+        subscriptionListener.closeAllConnections();
+        await new Promise((resolve) => subscriptionListener.close(resolve));
+      }
       // Key changes made just before are live already; the file must hold them for the next start.
       await xray.flushConfig().catch((error: unknown) => log.warn(`xray: the config file could not be written at shutdown: ${(error as Error).message}`));
       await checkpointer.stop();

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { loadApiKey } from './config/api-key.ts';
@@ -22,6 +23,11 @@ async function main(): Promise<void> {
   await agent.start();
   await agent.app.listen({ host: flags.listenHost, port: flags.listenPort });
   log.info(`keyport agent listening on ${flags.listenHost}:${flags.listenPort}, data in ${flags.dataDir}`);
+  if (agent.subscriptionListener && flags.subscriptions) {
+    const { host, port, tls } = flags.subscriptions;
+    await listenOn(agent.subscriptionListener, host, port);
+    log.info(`subscriptions served on ${host}:${port} over ${tls ? 'HTTPS' : 'plain HTTP'} (GET /sub/TOKEN only)`);
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -33,6 +39,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function listenOn(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 main().catch((error: unknown) => {

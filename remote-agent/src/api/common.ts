@@ -24,8 +24,8 @@ export const ErrorBody = Type.Object({
 export const ConflictBody = Type.Object({
   status: Type.Literal('error'),
   detail: Type.String(),
-  reason: Type.Union([Type.Literal('name_taken'), Type.Literal('ports_exhausted')]),
-  key_id: Type.Optional(Type.String({ description: 'name_taken: the key that has the name' })),
+  reason: Type.Union([Type.Literal('name_taken'), Type.Literal('ports_exhausted'), Type.Literal('uuid_taken')]),
+  key_id: Type.Optional(Type.String({ description: 'name_taken or uuid_taken: the key that has the name or the uuid' })),
 });
 
 /** 507: the disk holding the agent's data is full; the change was not stored. */

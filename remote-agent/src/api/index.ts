@@ -10,6 +10,7 @@ import * as keys from './keys.ts';
 import * as monthly from './monthly.ts';
 import * as openapi from './openapi.ts';
 import * as settings from './settings.ts';
+import * as subscriptions from './subscriptions.ts';
 import * as system from './system.ts';
 import * as traffic from './traffic.ts';
 import type { EndpointDefinition } from './endpoint.ts';
@@ -27,6 +28,7 @@ export * from './keys.ts';
 export * from './monthly.ts';
 export * from './openapi.ts';
 export * from './settings.ts';
+export * from './subscriptions.ts';
 export * from './system.ts';
 export * from './traffic.ts';
 export * from './usage.ts';
@@ -37,6 +39,6 @@ const isEndpoint = (value: unknown): value is EndpointDefinition =>
   typeof value === 'object' && value !== null && 'method' in value && 'path' in value && 'response' in value && 'errors' in value;
 
 /** Every endpoint of the API: the agent must serve each, and serves nothing else. */
-export const endpoints: readonly EndpointDefinition[] = [keys, traffic, history, monthly, system, settings, openapi].flatMap((area) =>
+export const endpoints: readonly EndpointDefinition[] = [keys, subscriptions, traffic, history, monthly, system, settings, openapi].flatMap((area) =>
   Object.values(area).filter(isEndpoint),
 );

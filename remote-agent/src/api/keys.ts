@@ -3,6 +3,7 @@ import { KEY_NAME_MAX_CODE_POINTS, KEY_NAME_RULE } from './key-name.ts';
 import { commonErrors, ConflictBody, KeyIdParams, Timestamp } from './common.ts';
 import { endpoint } from './endpoint.ts';
 import { KeyLimitsFields, KeyLimitsState } from './key-limits.ts';
+import { KeyUuid, SubscriptionUrl } from './subscriptions.ts';
 
 export const Key = Type.Object({
   id: Type.String({ description: 'the key id used in every /api/keys/{key_id} path (a UUID today; clients treat it as opaque)' }),
@@ -12,6 +13,7 @@ export const Key = Type.Object({
   is_active: Type.Boolean(),
   port: Type.Integer({ description: 'the TCP port of this key’s own Xray inbound' }),
   ...KeyLimitsState,
+  subscription_url: SubscriptionUrl,
 });
 
 // The schema bounds the text; the rule itself (characters as a reader counts them, which characters)
@@ -24,7 +26,7 @@ export const KeyName = Type.String({
   examples: ['user@example.com', 'Мама 📱'],
 });
 
-export const CreateKeyBody = Type.Object({ name: KeyName, ...KeyLimitsFields }, { additionalProperties: false });
+export const CreateKeyBody = Type.Object({ name: KeyName, uuid: Type.Optional(KeyUuid), ...KeyLimitsFields }, { additionalProperties: false });
 
 /** The most names one bulk create takes. */
 export const BULK_CREATE_MAX_NAMES = 1000;
@@ -60,19 +62,19 @@ export const CreateKeysBody = Type.Object(
 export const BulkBadRequestBody = Type.Object({
   status: Type.Literal('error'),
   detail: Type.String(),
-  reason: Type.Optional(Type.Union([Type.Literal('bad_name'), Type.Literal('duplicate_name'), Type.Literal('bad_limits')])),
+  reason: Type.Optional(Type.Union([Type.Literal('bad_name'), Type.Literal('duplicate_name'), Type.Literal('duplicate_uuid'), Type.Literal('bad_limits')])),
   index: Type.Optional(Type.Integer({ minimum: 0, description: 'the position in names (or keys) of the name or limits refused' })),
   field: Type.Optional(Type.String({ description: 'bad_limits: which field (expires_at, note, ...)' })),
-  duplicate_of: Type.Optional(Type.Integer({ minimum: 0, description: 'duplicate_name: the earlier position with the same name' })),
+  duplicate_of: Type.Optional(Type.Integer({ minimum: 0, description: 'duplicate_name, duplicate_uuid: the earlier position with the same name or uuid' })),
 });
 
 /** 409 of a bulk create: a name a key has (which, and whose), or not enough free ports for all. */
 export const BulkConflictBody = Type.Object({
   status: Type.Literal('error'),
   detail: Type.String(),
-  reason: Type.Union([Type.Literal('name_taken'), Type.Literal('ports_exhausted')]),
-  key_id: Type.Optional(Type.String({ description: 'name_taken: the key that has the name' })),
-  index: Type.Optional(Type.Integer({ minimum: 0, description: 'name_taken: the position in names of that name' })),
+  reason: Type.Union([Type.Literal('name_taken'), Type.Literal('ports_exhausted'), Type.Literal('uuid_taken')]),
+  key_id: Type.Optional(Type.String({ description: 'name_taken or uuid_taken: the key that has the name or the uuid' })),
+  index: Type.Optional(Type.Integer({ minimum: 0, description: 'name_taken or uuid_taken: the position in names (or keys) of it' })),
   requested: Type.Optional(Type.Integer({ minimum: 0, description: 'ports_exhausted: how many keys were asked for' })),
   available: Type.Optional(Type.Integer({ minimum: 0, description: 'ports_exhausted: how many free ports the range has now' })),
 });

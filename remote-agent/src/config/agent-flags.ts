@@ -28,6 +28,17 @@ export interface AgentFlags {
   startEmpty: boolean;
   /** A backup to put in place of the database before starting. */
   restoreBackup: string | undefined;
+  /** The public subscription listener; undefined while subscriptions are off. */
+  subscriptions: SubscriptionFlags | undefined;
+}
+
+export interface SubscriptionFlags {
+  host: string;
+  port: number;
+  /** PEM files: HTTPS when given. */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** What subscription links start with (scheme, host, port, maybe a path), no trailing slash. */
+  urlBase: string;
 }
 
 export class FlagError extends Error {}
@@ -66,6 +77,12 @@ export const USAGE = `Usage: keyport-agent [flags]
                                  start; the database it replaces is kept beside it as keyport.db.replaced-TIME
   --start-empty                  start on a missing or empty database even though the data dir shows it held
                                  keys (every key's inbound then leaves Xray's config)
+  --subscription-listen HOST:PORT  serve GET /sub/TOKEN (and nothing else) to client apps there (default: off)
+  --subscription-tls-cert FILE   PEM certificate for that listener: HTTPS (give --subscription-tls-key too;
+                                 without both it is plain HTTP, which shows each link to an observer)
+  --subscription-tls-key FILE    PEM private key of that certificate
+  --subscription-url-base URL    what subscription links start with (default http(s)://PUBLIC_HOST:PORT of
+                                 --subscription-listen); a path is kept, for a proxy in front
   --help                         this text
 
 Data the agent refuses to lose: at start it runs PRAGMA quick_check and stops (exit 3) on a damaged
@@ -110,6 +127,10 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
       'reconcile-cycles': { type: 'string', default: String(RECONCILE_EVERY_CYCLES) },
       'restore-backup': { type: 'string' },
       'start-empty': { type: 'boolean', default: false },
+      'subscription-listen': { type: 'string' },
+      'subscription-tls-cert': { type: 'string' },
+      'subscription-tls-key': { type: 'string' },
+      'subscription-url-base': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -134,12 +155,13 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
   }
   const reconcileText = values['reconcile-cycles'];
   if (!/^[0-9]{1,6}$/.test(reconcileText)) throw new FlagError(`--reconcile-cycles must be a whole number of cycles (0: never), got "${reconcileText}"`);
+  const publicHost = values['public-host'] ?? defaultPublicHost;
   return {
     listenHost,
     listenPort,
     dataDir,
     apiKeyFile: values['api-key-file'] ?? `${dataDir}/api-key`,
-    publicHost: values['public-host'] ?? defaultPublicHost,
+    publicHost,
     portRange: portRange(values['port-range']),
     openKeyPorts: families(values['open-key-ports']),
     sampleIntervalMs: Math.round(seconds * 1000),
@@ -153,8 +175,47 @@ function readFlags(argv: readonly string[], defaultPublicHost: string): AgentFla
     reconcileEveryCycles: Number(reconcileText),
     startEmpty: values['start-empty'],
     restoreBackup: values['restore-backup'],
+    subscriptions: subscriptionFlags(values, publicHost),
   };
 }
+
+type SubscriptionValues = Partial<Record<'subscription-listen' | 'subscription-tls-cert' | 'subscription-tls-key' | 'subscription-url-base', string>>;
+
+function subscriptionFlags(values: SubscriptionValues, publicHost: string): SubscriptionFlags | undefined {
+  const listen = values['subscription-listen'];
+  const certFile = values['subscription-tls-cert'];
+  const keyFile = values['subscription-tls-key'];
+  if (listen === undefined) {
+    const stray = (['subscription-tls-cert', 'subscription-tls-key', 'subscription-url-base'] as const).find((name) => values[name] !== undefined);
+    if (stray !== undefined) throw new FlagError(`--${stray} needs --subscription-listen HOST:PORT`);
+    return undefined;
+  }
+  const [host, port] = hostPort('--subscription-listen', listen);
+  if (port === 0) throw new FlagError('--subscription-listen needs a port from 1 to 65535: links name it');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new FlagError('give both --subscription-tls-cert FILE and --subscription-tls-key FILE (HTTPS), or neither (plain HTTP)');
+  }
+  if (certFile === '' || keyFile === '') throw new FlagError('--subscription-tls-cert and --subscription-tls-key need a file each');
+  const tls = certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile };
+  const given = values['subscription-url-base'];
+  const urlBase = given === undefined ? `${tls ? 'https' : 'http'}://${linkHost(publicHost)}:${port}` : checkedUrlBase(given);
+  return { host, port, tls, urlBase };
+}
+
+function checkedUrlBase(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new FlagError(`--subscription-url-base must be a URL such as https://vpn.example.com:8443, got "${text}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new FlagError(`--subscription-url-base must be an http:// or https:// URL without user, query or fragment, got "${text}"`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+const linkHost = (host: string) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
 
 function hostPort(flag: string, text: string): [string, number] {
   const match = HOST_PORT.exec(text);

@@ -7,13 +7,13 @@ import type { KeyRecord } from '../services/store/key-store.ts';
 type KeyJson = Readonly<Static<typeof Key>>;
 
 // Key records are replaced, never changed, so each one's JSON can be made once; used_bytes, which
-// moves every cycle, is added to it.
-const presented = new WeakMap<KeyRecord, Omit<KeyJson, 'used_bytes'>>();
+// moves every cycle, and subscription_url, which a rotation changes, are added to it.
+const presented = new WeakMap<KeyRecord, Omit<KeyJson, 'used_bytes' | 'subscription_url'>>();
 
 /** The admin's switch first, then the agent's verdict on the limits. */
 export const keyStatus = (key: KeyRecord): KeyStatus => (key.isActive ? key.limitStatus : 'disabled');
 
-export function keyJson(key: KeyRecord, usedBytes: number): KeyJson {
+export function keyJson(key: KeyRecord, usedBytes: number, subscriptionUrl: string | null): KeyJson {
   let json = presented.get(key);
   if (!json) {
     json = {
@@ -32,7 +32,7 @@ export function keyJson(key: KeyRecord, usedBytes: number): KeyJson {
     };
     presented.set(key, json);
   }
-  return { ...json, used_bytes: usedBytes };
+  return { ...json, used_bytes: usedBytes, subscription_url: subscriptionUrl };
 }
 
 /** The identity block history and monthly entries start with. */

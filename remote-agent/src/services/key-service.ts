@@ -9,6 +9,7 @@ import { listeningPortsNow } from './net/socket-table.ts';
 import { PortClaims } from './port-claims.ts';
 import { limitStatusOf, type LimitTracker } from './limits/limit-tracker.ts';
 import type { Sampler } from './sampler.ts';
+import type { SubscriptionStore } from './subscriptions/subscription-store.ts';
 import {
   NameTakenError,
   NO_LIMITS,
@@ -32,9 +33,10 @@ export interface KeyChanges {
   limits?: Partial<KeyLimits>;
 }
 
-/** One key of a bulk create: its name and the limits it starts with (checked already). */
+/** One key of a bulk create: its name, its uuid when given (the person's on other servers) and the limits it starts with (checked already). */
 export interface KeyToCreate {
   name: string;
+  uuid?: string;
   limits?: Partial<KeyLimits>;
 }
 
@@ -49,6 +51,7 @@ export interface KeyServiceOptions {
   xray: XrayManager;
   sampler: Sampler;
   limits: LimitTracker;
+  subscriptions: SubscriptionStore;
   portRange: PortRange;
   log: Logger;
   now?: () => number;
@@ -94,8 +97,10 @@ export class KeyService {
     return this.#o.limits.usedBytes(id);
   }
 
-  async create(proposedName: string, limits: Partial<KeyLimits> = {}): Promise<KeyRecord> {
+  /** Creates one key; `uuid` (any letter case, stored lower case) is one no other key of this server has, or a random one. */
+  async create(proposedName: string, limits: Partial<KeyLimits> = {}, proposedUuid?: string): Promise<KeyRecord> {
     const name = validName(proposedName);
+    const uuid = proposedUuid?.toLowerCase() ?? randomUUID();
     const id = randomUUID();
     return this.#locks.forKey(id, async () => {
       const taken = this.#o.keys.nameHolder(name);
@@ -104,8 +109,13 @@ export class KeyService {
       let port: number | undefined;
       try {
         port = await this.#ports.claim(this.#o.portRange, (candidate) => this.#releasing.has(candidate));
-        key = this.#o.keys.createOnPort(this.#newKey(id, name, limits, this.#now()), port);
+        // Checked after the wait for a port, in the same synchronous step as the insert: no other create can slip between.
+        // A random uuid is not: it collides with none.
+        const uuidHolder = proposedUuid === undefined ? undefined : this.#uuidHolders().get(uuid);
+        if (uuidHolder !== undefined) throw uuidTaken(uuid, uuidHolder);
+        key = this.#o.keys.createOnPort(this.#newKey(id, name, uuid, limits, this.#now()), port);
         this.#o.limits.track(key);
+        this.#o.subscriptions.issue([key.id]);
       } catch (error) {
         if (error instanceof PortsExhaustedError) throw conflict(error.message, { reason: 'ports_exhausted' });
         if (error instanceof NameTakenError) throw nameTaken(error);
@@ -146,13 +156,29 @@ export class KeyService {
       }
       seen.set(fold, index);
     });
+    const uuids = toCreate.map(({ uuid }) => uuid?.toLowerCase() ?? randomUUID());
+    const seenUuid = new Map<string, number>();
+    uuids.forEach((uuid, index) => {
+      const earlier = seenUuid.get(uuid);
+      if (earlier !== undefined) {
+        throw badRequest(`keys[${index}] has the same uuid as keys[${earlier}]`, { reason: 'duplicate_uuid', index, duplicate_of: earlier });
+      }
+      seenUuid.set(uuid, index);
+    });
     return this.#locks.exclusive(async () => {
+      if (toCreate.some(({ uuid }) => uuid !== undefined)) {
+        const holders = this.#uuidHolders();
+        uuids.forEach((uuid, index) => {
+          const holder = holders.get(uuid);
+          if (holder !== undefined) throw uuidTaken(uuid, holder, index);
+        });
+      }
       const busy = listeningPortsNow();
       const createdAtMs = this.#now();
       let keys: KeyRecord[];
       try {
         keys = this.#o.keys.createMany(
-          names.map((name, index) => this.#newKey(randomUUID(), name, toCreate[index]!.limits ?? {}, createdAtMs)),
+          names.map((name, index) => this.#newKey(randomUUID(), name, uuids[index]!, toCreate[index]!.limits ?? {}, createdAtMs)),
           this.#o.portRange,
           (port) => busy.has(port),
         );
@@ -164,6 +190,7 @@ export class KeyService {
         throw error;
       }
       for (const key of keys) this.#o.limits.track(key);
+      this.#o.subscriptions.issue(keys.map((key) => key.id));
       const ports = keys.map((key) => key.port);
       this.#o.sampler.forgetPorts(ports);
       // Counting before serving, as for one key: no byte goes uncounted.
@@ -181,6 +208,7 @@ export class KeyService {
       try {
         this.#o.keys.delete(id);
         this.#o.limits.forget(id);
+        this.#o.subscriptions.forget(id);
         this.#o.sampler.forgetKey(id);
         await this.#follow(id, key.port);
       } finally {
@@ -295,9 +323,14 @@ export class KeyService {
     }
   }
 
-  #newKey(id: string, name: string, changes: Partial<KeyLimits>, createdAtMs: number): NewKey {
+  #newKey(id: string, name: string, uuid: string, changes: Partial<KeyLimits>, createdAtMs: number): NewKey {
     const limits: KeyLimits = { ...NO_LIMITS, ...changes };
-    return { id, name, uuid: randomUUID(), createdAtMs, limits, limitStatus: limitStatusOf(limits, 0, createdAtMs) };
+    return { id, name, uuid, createdAtMs, limits, limitStatus: limitStatusOf(limits, 0, createdAtMs) };
+  }
+
+  /** Every key's uuid to its id: one pass over the keys held in memory. */
+  #uuidHolders(): Map<string, string> {
+    return new Map(this.list().map((key) => [key.uuid, key.id]));
   }
 
   #now(): number {
@@ -354,6 +387,13 @@ function validName(proposed: string): string {
   if (!check.ok) throw badRequest(check.detail);
   return check.name;
 }
+
+const uuidTaken = (uuid: string, holderKeyId: string, index?: number) =>
+  conflict(`${index === undefined ? '' : `keys[${index}]: `}a key with uuid ${uuid} already exists on this server (id ${holderKeyId})`, {
+    reason: 'uuid_taken',
+    key_id: holderKeyId,
+    ...(index !== undefined && { index }),
+  });
 
 const nameTaken = (error: NameTakenError) =>
   conflict(error.message, { reason: 'name_taken', key_id: error.holderKeyId, ...(error.index !== undefined && { index: error.index }) });

@@ -29,7 +29,7 @@ async function bindWithoutListening(port: number): Promise<ChildProcess> {
   return holder;
 }
 
-const KEY_FIELDS = ['created_at', 'data_limit_bytes', 'data_limit_reset', 'expires_at', 'id', 'is_active', 'name', 'note', 'period_started_at', 'port', 'status', 'used_bytes', 'uuid'];
+const KEY_FIELDS = ['created_at', 'data_limit_bytes', 'data_limit_reset', 'expires_at', 'id', 'is_active', 'name', 'note', 'period_started_at', 'port', 'status', 'subscription_url', 'used_bytes', 'uuid'];
 
 describe('POST /api/keys/bulk: many keys, all or none', () => {
   let agent: AgentProcess;

@@ -9,7 +9,7 @@ import { agentRules } from '../support/firewall.ts';
 import { moveBytes, open, probeHeld } from '../../../test-support/tcp-traffic.ts';
 import { waitFor } from '../../../test-support/wait.ts';
 
-const KEY_FIELDS = ['created_at', 'data_limit_bytes', 'data_limit_reset', 'expires_at', 'id', 'is_active', 'name', 'note', 'period_started_at', 'port', 'status', 'used_bytes', 'uuid'];
+const KEY_FIELDS = ['created_at', 'data_limit_bytes', 'data_limit_reset', 'expires_at', 'id', 'is_active', 'name', 'note', 'period_started_at', 'port', 'status', 'subscription_url', 'used_bytes', 'uuid'];
 
 const liveTags = (agent: AgentProcess): string[] =>
   JSON.parse(execFileSync(FAKE_XRAY, ['api', 'lsi', '-s', `127.0.0.1:${agent.xrayApiPort}`], { encoding: 'utf8' })).inbounds.map(

@@ -82,4 +82,33 @@ describe('agent flags', () => {
   test('--help says when the agent refuses to start and how to start anyway', () => {
     assert.throws(() => parse('--help'), (error: Error) => error instanceof HelpRequested && /--start-empty/.test(error.message) && /database-created/.test(error.message));
   });
+
+  test('subscriptions are off unless --subscription-listen is given; the TLS and URL flags need it', () => {
+    assert.equal(parse().subscriptions, undefined);
+    for (const flag of ['--subscription-tls-cert', '--subscription-tls-key', '--subscription-url-base']) {
+      assert.throws(() => parse(flag, 'x'), (error: Error) => error instanceof FlagError && error.message.includes(`${flag} needs --subscription-listen`));
+    }
+  });
+
+  test('--subscription-listen: plain HTTP on the public host and its port by default, HTTPS with a certificate and key', () => {
+    assert.deepEqual(parse('--subscription-listen', '0.0.0.0:8443').subscriptions, { host: '0.0.0.0', port: 8443, tls: undefined, urlBase: 'http://host.example:8443' });
+    const tls = parse('--subscription-listen', '[::]:8443', '--public-host', '2001:db8::1', '--subscription-tls-cert', 'c.pem', '--subscription-tls-key', 'k.pem').subscriptions;
+    assert.deepEqual(tls, { host: '::', port: 8443, tls: { certFile: 'c.pem', keyFile: 'k.pem' }, urlBase: 'https://[2001:db8::1]:8443' });
+    assert.equal(parse('--subscription-listen', '0.0.0.0:8443', '--subscription-url-base', 'https://sub.example.com/keyport/').subscriptions?.urlBase, 'https://sub.example.com/keyport');
+  });
+
+  test('--subscription-listen refuses a certificate without its key, port 0 and a URL base that is not http(s)', () => {
+    const refused: Array<[string[], RegExp]> = [
+      [['--subscription-tls-cert', 'c.pem'], /give both --subscription-tls-cert FILE and --subscription-tls-key FILE/],
+      [['--subscription-tls-key', 'k.pem'], /give both/],
+      [['--subscription-url-base', 'ftp://x.example'], /http:\/\/ or https:\/\//],
+      [['--subscription-url-base', 'https://x.example/?a=1'], /without user, query or fragment/],
+      [['--subscription-url-base', 'not a url'], /must be a URL/],
+    ];
+    for (const [extra, message] of refused) {
+      assert.throws(() => parse('--subscription-listen', '0.0.0.0:8443', ...extra), (error: Error) => error instanceof FlagError && message.test(error.message), extra.join(' '));
+    }
+    assert.throws(() => parse('--subscription-listen', '0.0.0.0:0'), /needs a port from 1 to 65535/);
+    assert.throws(() => parse('--subscription-listen', 'nonsense'), /--subscription-listen must be HOST:PORT/);
+  });
 });

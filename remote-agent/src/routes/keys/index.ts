@@ -3,19 +3,19 @@ import type { AgentContext } from '../../agent-context.ts';
 import { createKey, createKeys, deleteKey, getKey, getKeyConfig, listKeys, updateKey } from '../../api/keys.ts';
 import { route } from '../../http/route.ts';
 import { badRequest } from '../../lib/http-error.ts';
-import { buildVlessUrl } from '../../lib/vless-url.ts';
 import { keyJson } from '../../presenters/key-json.ts';
 import { hasLimitFields, limitChanges } from '../../services/limits/limit-fields.ts';
 import type { KeyToCreate } from '../../services/key-service.ts';
+import { keyLink } from '../../services/subscriptions/key-link.ts';
 import type { KeyRecord } from '../../services/store/key-store.ts';
 
 /** Keys: create (one or many), list, read, share config, rename, enable/disable, change limits, delete. */
 export const keysRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app, { ctx }) => {
-  const json = (key: KeyRecord) => keyJson(key, ctx.keys.usedBytes(key.id));
+  const json = (key: KeyRecord) => keyJson(key, ctx.keys.usedBytes(key.id), ctx.subscriptions.urlOf(key.id));
 
   route(app, createKey, async (request) => {
-    const { name, ...limits } = request.body;
-    return json(await ctx.keys.create(name, limitChanges(limits)));
+    const { name, uuid, ...limits } = request.body;
+    return json(await ctx.keys.create(name, limitChanges(limits), uuid));
   });
 
   route(app, createKeys, async (request) => {
@@ -26,7 +26,7 @@ export const keysRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app,
     }
     const toCreate: KeyToCreate[] = names
       ? names.map((name) => ({ name, limits: limitChanges(shared) }))
-      : keys!.map(({ name, ...limits }, index) => ({ name, limits: limitChanges(limits, index) }));
+      : keys!.map(({ name, uuid, ...limits }, index) => ({ name, uuid, limits: limitChanges(limits, index) }));
     return (await ctx.keys.createMany(toCreate)).map(json);
   });
 
@@ -45,18 +45,7 @@ export const keysRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app,
 
   route(app, getKeyConfig, (request) => {
     const key = ctx.keys.get(request.params.key_id);
-    const realityKeys = ctx.realityKeys;
-    const options = ctx.xray.realityOptions;
-    const url = buildVlessUrl({
-      uuid: key.uuid,
-      host: ctx.publicHost,
-      port: key.port,
-      serverName: options.serverNames[0] ?? '',
-      fingerprint: options.fingerprint,
-      publicKey: realityKeys.publicKey,
-      shortId: realityKeys.shortIds[0] ?? '',
-      name: key.name,
-    });
+    const url = keyLink(ctx, key);
     return { key: json(key), vless_url: url, qr_code_data: url };
   });
 

@@ -1,5 +1,6 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { ipsetCounterOf } from '../counter-baselines.ts';
+import { newSubscriptionToken } from '../subscriptions/subscription-token.ts';
 import { blockOf, decodeBlock, emptyBlock, encodeBlock, slotOf } from './port-baseline-blocks.ts';
 
 const SCHEMA = `
@@ -105,6 +106,7 @@ export function openDatabase(path: string): DatabaseSync {
   packPortBaselines(db);
   addSampleCutoffs(db);
   addKeyLimits(db);
+  addKeySubscriptions(db);
   return db;
 }
 
@@ -155,6 +157,24 @@ function addKeyLimits(db: DatabaseSync): void {
   inTransaction(db, () => {
     for (const [name, type] of missing) db.exec(`ALTER TABLE keys ADD COLUMN ${name} ${type}`);
     if (usedMissing) db.exec('ALTER TABLE key_totals ADD COLUMN period_used_bytes INTEGER NOT NULL DEFAULT 0');
+  });
+}
+
+/**
+ * Each key's subscription token and bundle (the links of the person's other servers, a JSON array).
+ * Keys of older databases, and any key stored without a row, get a token here at every open.
+ */
+function addKeySubscriptions(db: DatabaseSync): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS key_subscriptions (
+    key_id TEXT PRIMARY KEY REFERENCES keys(id) ON DELETE CASCADE,
+    token  TEXT NOT NULL UNIQUE,
+    links  TEXT NOT NULL DEFAULT '[]'
+  ) WITHOUT ROWID`);
+  const missing = db.prepare('SELECT id FROM keys WHERE id NOT IN (SELECT key_id FROM key_subscriptions)').all() as Array<{ id: string }>;
+  if (missing.length === 0) return;
+  const insert = db.prepare('INSERT INTO key_subscriptions (key_id, token) VALUES (?, ?)');
+  inTransaction(db, () => {
+    for (const { id } of missing) insert.run(id, newSubscriptionToken());
   });
 }
 

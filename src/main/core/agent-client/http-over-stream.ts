@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 
 export interface JsonRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query string, already encoded. */
   path: string;
   headers: Record<string, string>;

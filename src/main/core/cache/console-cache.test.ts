@@ -34,6 +34,7 @@ function server(id: string, name: string): ServerInfo {
   };
 }
 
+// The cache keeps no subscription_url yet, so the keys it answers have none.
 function key(id: string, overrides: Partial<ApiKey> = {}): ApiKey {
   return {
     id,
@@ -45,7 +46,7 @@ function key(id: string, overrides: Partial<ApiKey> = {}): ApiKey {
     status: overrides.is_active === false ? 'disabled' : 'active',
     data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
     ...overrides,
-  };
+  } as ApiKey;
 }
 
 function usage(rxBytes: number, txBytes: number, maxConnections = 1, sessions = 1): DayUsage {

@@ -7,6 +7,7 @@ import { KeysService } from './keys-service.ts';
 import type { ServerSessions } from './server-sessions.ts';
 
 const SYNCED = '2025-08-05T12:00:00.000Z';
+// The console's cache keeps no subscription_url yet, so the keys it answers have none.
 const key = (id: string, name: string, port: number): ApiKey => ({
   id,
   name,
@@ -16,7 +17,7 @@ const key = (id: string, name: string, port: number): ApiKey => ({
   port,
   status: 'active',
   data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
-});
+}) as ApiKey;
 const ANNA = key('k1', 'anna', 10001);
 const BOB = key('k2', 'bob', 10002);
 

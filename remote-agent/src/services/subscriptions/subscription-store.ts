@@ -1,0 +1,103 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { timingSafeEqual } from 'node:crypto';
+import { inTransaction, prepareAll, type Statements } from '../store/database.ts';
+import { newSubscriptionToken, tokenDigest } from './subscription-token.ts';
+
+interface Entry {
+  token: string;
+  digest: Buffer;
+  links: readonly string[];
+}
+
+const SQL = {
+  selectAll: 'SELECT key_id, token, links FROM key_subscriptions',
+  insert: 'INSERT INTO key_subscriptions (key_id, token) VALUES (?, ?)',
+  setToken: 'UPDATE key_subscriptions SET token = ? WHERE key_id = ?',
+  setLinks: 'UPDATE key_subscriptions SET links = ? WHERE key_id = ?',
+} as const;
+
+// Compared against on a miss, so a miss does the same work as a hit.
+const DECOY_DIGEST = tokenDigest('');
+
+/**
+ * Each key's subscription token and bundle (key_subscriptions), read once and kept in memory: the
+ * public listener answers from memory only, a hit and a miss alike. Rows go with their key (ON
+ * DELETE CASCADE); `forget` drops the copy.
+ */
+export class SubscriptionStore {
+  readonly #db: DatabaseSync;
+  readonly #sql: Statements<typeof SQL>;
+  readonly #byKey = new Map<string, Entry>();
+  /** base64 of a token's SHA-256 to its key. */
+  readonly #byDigest = new Map<string, string>();
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#sql = prepareAll(db, SQL);
+    for (const row of this.#sql.selectAll.all() as Array<{ key_id: string; token: string; links: string }>) {
+      this.#remember(row.key_id, row.token, JSON.parse(row.links) as string[]);
+    }
+  }
+
+  /** Gives each of `keyIds` without a token one, in one transaction (new keys). */
+  issue(keyIds: readonly string[]): void {
+    const missing = keyIds.filter((id) => !this.#byKey.has(id)).map((id) => [id, newSubscriptionToken()] as const);
+    if (missing.length === 0) return;
+    inTransaction(this.#db, () => {
+      for (const [id, token] of missing) this.#sql.insert.run(id, token);
+    });
+    for (const [id, token] of missing) this.#remember(id, token, []);
+  }
+
+  tokenOf(keyId: string): string | undefined {
+    return this.#byKey.get(keyId)?.token;
+  }
+
+  links(keyId: string): readonly string[] {
+    return this.#byKey.get(keyId)?.links ?? [];
+  }
+
+  setLinks(keyId: string, links: readonly string[]): void {
+    const entry = this.#byKey.get(keyId);
+    if (!entry) throw new Error(`key ${keyId} has no subscription row`);
+    this.#sql.setLinks.run(JSON.stringify(links), keyId);
+    entry.links = [...links];
+  }
+
+  /** A new token for the key; the old one finds nothing from now on. */
+  rotate(keyId: string): string {
+    const entry = this.#byKey.get(keyId);
+    if (!entry) throw new Error(`key ${keyId} has no subscription row`);
+    const token = newSubscriptionToken();
+    this.#sql.setToken.run(token, keyId);
+    this.#byDigest.delete(entry.digest.toString('base64'));
+    this.#remember(keyId, token, entry.links);
+    return token;
+  }
+
+  forget(keyId: string): void {
+    const entry = this.#byKey.get(keyId);
+    if (!entry) return;
+    this.#byKey.delete(keyId);
+    this.#byDigest.delete(entry.digest.toString('base64'));
+  }
+
+  /**
+   * The key whose token `token` is. The map is keyed by the token's digest, so how long the lookup
+   * takes depends on a hash the caller cannot steer; the digests are then compared in constant
+   * time, against a decoy on a miss.
+   */
+  find(token: string): string | undefined {
+    const digest = tokenDigest(token);
+    const keyId = this.#byDigest.get(digest.toString('base64'));
+    const stored = keyId === undefined ? undefined : this.#byKey.get(keyId)?.digest;
+    const same = timingSafeEqual(stored ?? DECOY_DIGEST, digest);
+    return same && stored !== undefined ? keyId : undefined;
+  }
+
+  #remember(keyId: string, token: string, links: readonly string[]): void {
+    const digest = tokenDigest(token);
+    this.#byKey.set(keyId, { token, digest, links });
+    this.#byDigest.set(digest.toString('base64'), keyId);
+  }
+}

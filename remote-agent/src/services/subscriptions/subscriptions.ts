@@ -1,0 +1,121 @@
+import { parseVlessLink, type VlessLink } from '../../lib/vless-link.ts';
+import { serves, type KeyRecord } from '../store/key-store.ts';
+import { keyLink, type LinkSource } from './key-link.ts';
+import { singBoxConfig } from './sing-box-config.ts';
+import type { SubscriptionStore } from './subscription-store.ts';
+
+/** How often apps are told to fetch the subscription again. */
+export const PROFILE_UPDATE_INTERVAL_HOURS = 6;
+
+export type SubscriptionFormat = 'base64' | 'sing-box';
+
+export interface SubscriptionAnswer {
+  status: 200 | 404;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface SubscriptionsOptions {
+  store: SubscriptionStore;
+  links: LinkSource;
+  /** The key with this id, if any (from memory). */
+  key: (keyId: string) => KeyRecord | undefined;
+  /** Used bytes of the key's current quota period (from memory). */
+  usedBytes: (keyId: string) => number;
+  /** Where the links point (`https://host:port`, no trailing slash); undefined while the listener is off. */
+  urlBase: string | undefined;
+}
+
+const NOT_FOUND: SubscriptionAnswer = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found\n' };
+
+// Rendered in place of a key on a miss, so a miss costs what a hit does.
+const DECOY: KeyRecord = {
+  id: 'decoy', name: 'decoy', uuid: '00000000-0000-4000-8000-000000000000', port: 1, isActive: true, createdAtMs: 0,
+  dataLimitBytes: null, dataLimitReset: 'no_reset', expiresAtMs: null, note: '', periodStartedAtMs: null, limitStatus: 'active',
+};
+
+/**
+ * What `GET /sub/{token}` answers: the person's links (this key's, then its bundle's), as base64
+ * lines or a sing-box config, with the headers apps read. Everything comes from memory.
+ */
+export class Subscriptions {
+  readonly #o: SubscriptionsOptions;
+
+  constructor(options: SubscriptionsOptions) {
+    this.#o = options;
+  }
+
+  /** The key's subscription link; null while the listener is off. */
+  urlOf(keyId: string): string | null {
+    const token = this.#o.store.tokenOf(keyId);
+    return this.#o.urlBase === undefined || token === undefined ? null : `${this.#o.urlBase}/sub/${token}`;
+  }
+
+  /** The links of the person's other servers the key's subscription lists. */
+  bundle(keyId: string): readonly string[] {
+    return this.#o.store.links(keyId);
+  }
+
+  /** Stores the key's bundle; the caller has checked each link (parseVlessLink). */
+  setBundle(keyId: string, links: readonly string[]): void {
+    this.#o.store.setLinks(keyId, links);
+  }
+
+  /** A new token for the key: its old URL answers 404 from now on. */
+  rotate(keyId: string): void {
+    this.#o.store.rotate(keyId);
+  }
+
+  answer(token: string, format: SubscriptionFormat): SubscriptionAnswer {
+    const keyId = this.#o.store.find(token);
+    const key = keyId === undefined ? undefined : this.#o.key(keyId);
+    if (!key) {
+      this.#render(DECOY, [], format);
+      return NOT_FOUND;
+    }
+    return this.#render(key, this.#o.store.links(key.id), format);
+  }
+
+  #render(key: KeyRecord, bundle: readonly string[], format: SubscriptionFormat): SubscriptionAnswer {
+    // A key that does not serve lists nothing: the app shows the headers (quota, expiry) and why.
+    const links = serves(key) ? [keyLink(this.#o.links, key), ...bundle] : [];
+    const body = format === 'sing-box' ? `${JSON.stringify(singBoxConfig(links.map(parsed)), null, 2)}\n` : Buffer.from(links.join('\n')).toString('base64');
+    const extension = format === 'sing-box' ? 'json' : 'txt';
+    return {
+      status: 200,
+      headers: {
+        'content-type': format === 'sing-box' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        'subscription-userinfo': userInfo(key, this.#o.usedBytes(key.id)),
+        'profile-title': profileTitle(key.name),
+        'profile-update-interval': String(PROFILE_UPDATE_INTERVAL_HOURS),
+        'content-disposition': `attachment; filename="keyport.${extension}"; filename*=UTF-8''${extValue(key.name)}.${extension}`,
+      },
+      body,
+    };
+  }
+}
+
+/**
+ * The agent counts a quota's period as one figure (rx + tx, used_bytes), so all of it is given as
+ * download and upload is 0: upload + download is what the quota compares with total.
+ */
+function userInfo(key: KeyRecord, usedBytes: number): string {
+  const expire = key.expiresAtMs === null ? 0 : Math.floor(key.expiresAtMs / 1000);
+  return `upload=0; download=${usedBytes}; total=${key.dataLimitBytes ?? 0}; expire=${expire}`;
+}
+
+/** Header values are Latin-1 at best: a name with anything beyond printable ASCII goes base64, as apps read it. */
+function profileTitle(name: string): string {
+  return /^[\x20-\x7e]*$/.test(name) ? name : `base64:${Buffer.from(name).toString('base64')}`;
+}
+
+/** RFC 8187's ext-value: encodeURIComponent leaves ' ( ) * ! as they are, which it does not allow. */
+const extValue = (text: string) => encodeURIComponent(text).replace(/['()*!]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+
+function parsed(text: string): VlessLink {
+  const check = parseVlessLink(text);
+  // Bundles are checked when stored, and the agent's own link is well-formed by construction.
+  if (!check.ok) throw new Error(`a stored link is not well-formed: ${check.detail}`);
+  return check.link;
+}
