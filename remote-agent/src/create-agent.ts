@@ -9,6 +9,8 @@ import { PortFirewall } from './services/firewall/port-firewall.ts';
 import { KeyService } from './services/key-service.ts';
 import { Reconciler } from './services/reconciler.ts';
 import { Sampler } from './services/sampler.ts';
+import { ServerBackups } from './services/server-backups.ts';
+import { ServerRestore } from './services/server-restore.ts';
 import { keepPrivate } from './lib/private-files.ts';
 import { DatabaseBackups } from './services/store/database-backups.ts';
 import { databaseCompanions, dataDirLayout } from './services/store/data-dir-layout.ts';
@@ -96,6 +98,7 @@ export async function createAgent(
   });
   const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, limits: new LimitTracker(keyStore), portRange: flags.portRange, log, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
+  const restorer = new ServerRestore({ db, keyStore, settingsStore, keys, sampler, xray, realityKeys, dataDir: flags.dataDir, log, now });
   const ctx: AgentContext = {
     keys,
     traffic,
@@ -105,6 +108,7 @@ export async function createAgent(
     firewall,
     realityKeys,
     settings: new SettingsService(settingsStore, () => xray),
+    backups: new ServerBackups({ db, workDir: flags.dataDir, backupsDir: layout.backupsDir, realityKeys, restorer }),
     publicHost: flags.publicHost,
     now,
   };
