@@ -69,7 +69,8 @@ function decodeHeader(file: string, bytes: Buffer): Header {
   return { kdf: { log2N, r, p }, salt, nonce, verifier, bytes: bytes.subarray(0, ARCHIVE_HEADER_BYTES) };
 }
 
-function checkPassphrase(passphrase: string): Buffer {
+/** The passphrase as scrypt takes it; `bad-input` when it is too short to guard a server's keys. */
+export function checkPassphrase(passphrase: string): Buffer {
   if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
     throw new KeyportError('bad-input', `the passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters`, { field: 'passphrase' });
   }
