@@ -119,6 +119,7 @@ export async function createAgent(
     app,
     ctx,
     async start() {
+      await ctx.backups.removeLeftovers();
       // The sampler takes the last counters of an older agent's iptables chains before they go.
       checkpointer.start();
       await firewall.prepare(sampler);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Transform } from 'node:stream';
@@ -11,6 +11,9 @@ import type { ServerRestore, RestoreOutcome } from './server-restore.ts';
 import { listBackups } from './store/database-backups.ts';
 import { writeServerSnapshot } from './store/server-snapshot.ts';
 import type { RealityKeys } from './xray/reality-keys.ts';
+
+/** Files a snapshot sent or received leaves while in flight (server-snapshot.ts, restore below, server-restore.ts). */
+const IN_FLIGHT = /^(?:(?:snapshot|restore)-[0-9a-f]{12}\.db(?:-wal|-shm|-journal)?|reality-keys\.json\.restoring)$/;
 
 export interface DailyBackupInfo {
   name: string;
@@ -37,6 +40,11 @@ export class ServerBackups {
 
   constructor(options: ServerBackupsOptions) {
     this.#o = options;
+  }
+
+  /** At start: what a send or a restore cut off by a crash left in the work dir (a snapshot holds the Reality keys). */
+  async removeLeftovers(): Promise<void> {
+    for (const name of await readdir(this.#o.workDir)) if (IN_FLIGHT.test(name)) await rm(join(this.#o.workDir, name), { force: true });
   }
 
   async snapshot(): Promise<AsyncIterable<Uint8Array>> {

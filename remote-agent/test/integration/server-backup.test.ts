@@ -82,7 +82,10 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
     removeAgentChains();
     // alice's port is taken on the new server: she must move, the others keep theirs.
     held = await holdPort(alice.port);
-    target = await AgentProcess.start();
+    // A crash in mid-send leaves a snapshot (Reality keys and all) in the data dir: gone at the next start.
+    const targetDir = mkdtempSync(join(work, 'target-'));
+    writeFileSync(join(targetDir, 'snapshot-0123456789ab.db'), 'left over');
+    target = await AgentProcess.start({ dataDir: targetDir });
   });
 
   after(async () => {
@@ -93,6 +96,7 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
   });
 
   test('a damaged snapshot, a database that is not a snapshot, and a JSON body are refused, and change nothing', async () => {
+    assert.ok(!readdirSync(target!.dataDir).includes('snapshot-0123456789ab.db'), 'a snapshot left by a crash is removed at start');
     const fresh = await stateOf(target!);
     const damaged = join(work, 'damaged.db');
     writeFileSync(damaged, readFileSync(snapshotFile));
