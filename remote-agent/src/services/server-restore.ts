@@ -39,9 +39,9 @@ export interface RestoreOutcome {
  * Restores a server snapshot onto this server, which must have no keys (a restore replaces the
  * server's identity, its Reality keys, which every link of a key already here would lose). The
  * snapshot is checked, ports assigned, and the database, settings and Reality keys file changed in
- * one transaction while no key changes: any refusal or failure leaves the server as it was. Then a
- * new Xray serves the keys (routing and logging settings may have changed, which Xray's API
- * cannot take) and the firewall counts their ports.
+ * one transaction while no key changes: any refusal or failure leaves the server as it was. Then
+ * the firewall counts their ports and a new Xray serves them (routing and logging settings may
+ * have changed, which Xray's API cannot take).
  */
 export class ServerRestore {
   readonly #o: ServerRestoreOptions;
@@ -84,8 +84,9 @@ export class ServerRestore {
     });
     const moved = restored.ports.filter((port) => port.newPort !== port.oldPort);
     log.warn(`restored a server snapshot: ${restored.snapshot.keys.length} key(s), ${moved.length} moved to another port`);
-    const applied = await xray.restart('restored from a server snapshot');
+    // Counting before serving, as for new keys: no byte goes uncounted.
     await keys.syncFirewall();
+    const applied = await xray.restart('restored from a server snapshot');
     return { keysRestored: restored.snapshot.keys.length, dailyRowsRestored: restored.snapshot.dailyRows, portsMoved: moved, xray: applied };
   }
 }
