@@ -38,12 +38,19 @@ export const RestoreResult = Envelope(
   }),
 );
 
-/** 409: the server already has keys; a snapshot is restored only onto a fresh one. */
+/** 409: the server already has keys (a snapshot is restored only onto a fresh one), or its port range is too small. */
 export const RestoreRefusedBody = Type.Object({
   status: Type.Literal('error'),
   detail: Type.String(),
-  reason: Type.Literal('server_not_fresh'),
-  keys: Type.Integer(),
+  reason: Type.Union([Type.Literal('server_not_fresh'), Type.Literal('ports_exhausted')]),
+  keys: Type.Optional(Type.Integer({ description: 'server_not_fresh: the keys the server has' })),
+});
+
+/** 400: the snapshot is damaged, or not one of ours; `reason` is absent for a request that is wrong otherwise. */
+export const RestoreBadRequest = Type.Object({
+  status: Type.Literal('error'),
+  detail: Type.String(),
+  reason: Type.Optional(Type.Union([Type.Literal('snapshot_damaged'), Type.Literal('not_a_snapshot')])),
 });
 
 const tag = 'system';
@@ -70,5 +77,5 @@ export const restoreServer = endpoint({
   summary: 'Restore a snapshot onto this server, which must have no keys: all of it or, refused, nothing',
   binaryBody: true, bodyLimitBytes: SNAPSHOT_MAX_BYTES,
   response: RestoreResult,
-  errors: { ...commonErrors, 409: RestoreRefusedBody, 413: ErrorBody, 415: ErrorBody },
+  errors: { ...commonErrors, 400: RestoreBadRequest, 409: RestoreRefusedBody, 413: ErrorBody, 415: ErrorBody },
 });

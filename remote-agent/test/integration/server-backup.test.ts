@@ -8,6 +8,7 @@ import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
 import { damagePage } from '../../../test-support/damage-page.ts';
 import { moveBytes } from '../../../test-support/tcp-traffic.ts';
+import { waitFor } from '../../../test-support/wait.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'keyport-server-backup-'));
 const snapshotFile = join(work, 'snapshot.db');
@@ -27,7 +28,7 @@ const restore = async (agent: AgentProcess, bytes: Buffer, type = 'application/o
 };
 
 interface KeyJson {
-  key_id: string;
+  id: string;
   name: string;
   uuid: string;
   port: number;
@@ -38,8 +39,8 @@ interface KeyJson {
 
 /** What a server's state is, as the API tells it: compared before and after a restore or a refusal. */
 async function stateOf(agent: AgentProcess) {
-  const keys = ((await agent.get('/api/keys')).body.keys as KeyJson[]).map(({ key_id, name, uuid, port, is_active, data_limit_bytes, note }) => ({
-    key_id, name, uuid, port, is_active, data_limit_bytes, note,
+  const keys = ((await agent.get('/api/keys')).body as KeyJson[]).map(({ id, name, uuid, port, is_active, data_limit_bytes, note }) => ({
+    id, name, uuid, port, is_active, data_limit_bytes, note,
   }));
   const days = (await agent.get('/api/traffic/days')).body.data.keys as Array<{ key_id: string; days: unknown[] }>;
   const settings = (await agent.get('/api/system/settings')).body.data.settings;
@@ -61,21 +62,24 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
   before(async () => {
     removeAgentChains();
     source = await AgentProcess.start();
-    const alice = (await source.post('/api/keys', { name: 'alice', data_limit_bytes: 50_000_000, data_limit_reset: 'monthly', note: 'the first' })).body;
+    const aliceCreated = await source.post('/api/keys', { name: 'alice', data_limit_bytes: 50_000_000, data_limit_reset: 'month', note: 'the first' });
+    assert.equal(aliceCreated.status, 200, JSON.stringify(aliceCreated.body));
+    const alice = aliceCreated.body;
     await source.post('/api/keys', { name: 'bob' });
     const carol = (await source.post('/api/keys', { name: 'carol' })).body;
-    await source.request('PATCH', `/api/keys/${carol.key_id}`, { is_active: false });
+    assert.equal((await source.request('PATCH', `/api/keys/${carol.id}`, { is_active: false })).status, 200);
     assert.equal((await source.request('PATCH', '/api/system/settings', { allow_private_destinations: true })).status, 200);
     await moveBytes(alice.port, 3000, 7000);
     await source.settle();
     before_ = await stateOf(source);
-    assert.ok(before_.days.some((key) => key.key_id === alice.key_id && key.days.length > 0), 'the source has history');
+    assert.ok(before_.days.some((key) => key.key_id === alice.id && key.days.length > 0), 'the source has history');
     const snapshot = await download(source, '/api/system/backup');
     assert.equal(snapshot.status, 200);
     assert.equal(snapshot.type, 'application/octet-stream');
     assert.equal(snapshot.bytes.subarray(0, 15).toString('latin1'), 'SQLite format 3');
     writeFileSync(snapshotFile, snapshot.bytes);
-    assert.deepEqual(readdirSync(source.dataDir).filter((name) => name.startsWith('snapshot-')), [], 'the sent snapshot is removed');
+    const agentDir = source.dataDir;
+    await waitFor('the sent snapshot to be removed', () => (readdirSync(agentDir).some((name) => name.startsWith('snapshot-')) ? undefined : true), 5_000);
     await source.dispose();
     source = undefined;
 
@@ -103,7 +107,7 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
     damagePage(damaged, 2);
     const refusedDamaged = await restore(target!, readFileSync(damaged));
     assert.equal(refusedDamaged.status, 400);
-    assert.equal(refusedDamaged.body.reason, 'snapshot_damaged');
+    assert.equal(refusedDamaged.body.reason, 'snapshot_damaged', JSON.stringify(refusedDamaged.body));
     const refusedText = await restore(target!, Buffer.from('not a database'));
     assert.equal(refusedText.status, 400);
     const refusedJson = await restore(target!, Buffer.from('{}'), 'application/json');
@@ -117,17 +121,17 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
     assert.equal(restored.status, 200, JSON.stringify(restored.body));
     const alice = before_.keys.find((key) => key.name === 'alice')!;
     assert.equal(restored.body.data.keys_restored, 3);
-    assert.deepEqual(restored.body.data.ports_moved, [{ key_id: alice.key_id, key_name: 'alice', old_port: alice.port, new_port: 10004 }]);
+    assert.deepEqual(restored.body.data.ports_moved, [{ key_id: alice.id, key_name: 'alice', old_port: alice.port, new_port: 10004 }]);
     assert.equal(restored.body.data.xray.ok, true);
 
     const after_ = await stateOf(target!);
-    assert.deepEqual(after_.keys, before_.keys.map((key) => (key.key_id === alice.key_id ? { ...key, port: 10004 } : key)));
+    assert.deepEqual(after_.keys, before_.keys.map((key) => (key.id === alice.id ? { ...key, port: 10004 } : key)));
     assert.deepEqual(after_.days, before_.days);
     assert.deepEqual(after_.settings, before_.settings);
     assert.deepEqual(JSON.parse(after_.reality), JSON.parse(before_.reality));
 
     // Served on the new port, and counted there.
-    const config = (await target!.get(`/api/keys/${alice.key_id}/config`)).body;
+    const config = (await target!.get(`/api/keys/${alice.id}/config`)).body;
     assert.match(JSON.stringify(config), new RegExp(`pbk=${JSON.parse(before_.reality).publicKey}`));
     await moveBytes(10004, 100, 100);
     await target!.settle();

@@ -20,7 +20,7 @@ function sourceDatabase() {
   const db = openDatabase(join(freshDir(), 'keyport.db'));
   after(() => db.isOpen && db.close());
   const add = db.prepare(
-    "INSERT INTO keys (id, name, uuid, port, created_at_ms, data_limit_bytes, data_limit_reset, note) VALUES (?, ?, ?, ?, ?, ?, 'monthly', ?)",
+    "INSERT INTO keys (id, name, uuid, port, created_at_ms, data_limit_bytes, data_limit_reset, note) VALUES (?, ?, ?, ?, ?, ?, 'month', ?)",
   );
   add.run('k1', 'alice', 'uuid-1', 10001, 1, 5_000_000, 'first');
   add.run('k2', 'bob', 'uuid-2', 10002, 2, null, '');
@@ -61,8 +61,8 @@ describe('server snapshots', () => {
     });
     assert.ok(lastStepRan);
     assert.deepEqual(rows(target, 'SELECT id, name, uuid, port, data_limit_bytes, data_limit_reset, note FROM keys ORDER BY id'), [
-      { id: 'k1', name: 'alice', uuid: 'uuid-1', port: 10003, data_limit_bytes: 5_000_000, data_limit_reset: 'monthly', note: 'first' },
-      { id: 'k2', name: 'bob', uuid: 'uuid-2', port: 10002, data_limit_bytes: null, data_limit_reset: 'monthly', note: '' },
+      { id: 'k1', name: 'alice', uuid: 'uuid-1', port: 10003, data_limit_bytes: 5_000_000, data_limit_reset: 'month', note: 'first' },
+      { id: 'k2', name: 'bob', uuid: 'uuid-2', port: 10002, data_limit_bytes: null, data_limit_reset: 'month', note: '' },
     ]);
     assert.deepEqual(rows(target, "SELECT total_rx_bytes, total_tx_bytes, total_connections FROM key_totals WHERE key_id = 'k1'"), [
       { total_rx_bytes: 100, total_tx_bytes: 200, total_connections: 3 },
