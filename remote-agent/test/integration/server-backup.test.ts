@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -78,6 +79,20 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
     assert.equal(snapshot.type, 'application/octet-stream');
     assert.equal(snapshot.bytes.subarray(0, 15).toString('latin1'), 'SQLite format 3');
     writeFileSync(snapshotFile, snapshot.bytes);
+    // The agent takes a daily backup as it starts: listed, and sent as a snapshot with the Reality keys.
+    const daily = (await source.get('/api/system/backups')).body.data.backups;
+    assert.equal(daily.length, 1);
+    assert.match(daily[0].name, /^keyport-\d{8}T\d{6}Z\.db$/);
+    const dailySnapshot = await download(source, `/api/system/backups/${daily[0].name}`);
+    assert.equal(dailySnapshot.status, 200);
+    const dailyFile = join(work, 'daily.db');
+    writeFileSync(dailyFile, dailySnapshot.bytes);
+    const dailyDb = new DatabaseSync(dailyFile, { readOnly: true });
+    const dailyReality = dailyDb.prepare('SELECT public_key FROM snapshot_reality_keys').all();
+    dailyDb.close();
+    assert.deepEqual(dailyReality.map((row) => row.public_key), [JSON.parse(readFileSync(join(source.dataDir, 'reality-keys.json'), 'utf8')).publicKey]);
+    assert.equal((await download(source, '/api/system/backups/keyport-20000101T000000Z.db')).status, 404);
+    assert.equal((await download(source, '/api/system/backups/keyport.db')).status, 400);
     const agentDir = source.dataDir;
     await waitFor('the sent snapshot to be removed', () => (readdirSync(agentDir).some((name) => name.startsWith('snapshot-')) ? undefined : true), 5_000);
     await source.dispose();
