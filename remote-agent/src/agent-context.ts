@@ -2,6 +2,7 @@ import type { SettingsService } from './services/settings/settings-service.ts';
 import type { PortFirewall } from './services/firewall/port-firewall.ts';
 import type { KeyService } from './services/key-service.ts';
 import type { Reconciler } from './services/reconciler.ts';
+import type { ServerBackups } from './services/server-backups.ts';
 import type { Sampler } from './services/sampler.ts';
 import type { Subscriptions } from './services/subscriptions/subscriptions.ts';
 import type { TrafficStore } from './services/store/traffic-store.ts';
@@ -19,6 +20,8 @@ export interface AgentContext {
   realityKeys: RealityKeys;
   settings: SettingsService;
   subscriptions: Subscriptions;
+  /** Snapshots of the server, the daily backups, and restoring a snapshot. */
+  backups: ServerBackups;
   /** The host clients connect to, written into vless:// links. */
   publicHost: string;
   now: () => number;

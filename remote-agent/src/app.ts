@@ -3,13 +3,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AgentContext } from './agent-context.ts';
 import { API_KEY_HEADER } from './api/auth.ts';
+import { BINARY_CONTENT_TYPE } from './api/endpoint.ts';
+import { HttpError } from './lib/http-error.ts';
 import { getOpenApiDocument } from './api/openapi.ts';
 import { API_VERSION } from './api/version.ts';
 import { installApiKeyAuth } from './http/api-key-auth.ts';
 import type { Logger } from './lib/logger.ts';
 import { connectionLimits } from './http/connection-limits.ts';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.ts';
-import { route } from './http/route.ts';
+import { route, type BinaryBodyConfig } from './http/route.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { historyRoutes } from './routes/history/index.ts';
 import { keysRoutes } from './routes/keys/index.ts';
@@ -51,6 +53,11 @@ export async function buildApp({ ctx, apiKey, log, requestTimeoutMs, dataDir }: 
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app, log, dataDir);
   installApiKeyAuth(app, apiKey);
+  // Raw bytes reach only the routes defined to take them, as the stream itself (never buffered).
+  app.addContentTypeParser(BINARY_CONTENT_TYPE, (request, payload, done) => {
+    if ((request.routeOptions.config as BinaryBodyConfig).binaryBody) done(null, payload);
+    else done(new HttpError(415, 'the request body must be application/json'), undefined);
+  });
 
   await app.register(swagger, {
     openapi: {

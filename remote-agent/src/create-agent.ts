@@ -11,6 +11,8 @@ import { PortFirewall } from './services/firewall/port-firewall.ts';
 import { KeyService } from './services/key-service.ts';
 import { Reconciler } from './services/reconciler.ts';
 import { Sampler } from './services/sampler.ts';
+import { ServerBackups } from './services/server-backups.ts';
+import { ServerRestore } from './services/server-restore.ts';
 import { keepPrivate } from './lib/private-files.ts';
 import { DatabaseBackups } from './services/store/database-backups.ts';
 import { databaseCompanions, dataDirLayout } from './services/store/data-dir-layout.ts';
@@ -113,6 +115,7 @@ export async function createAgent(
   });
   const subscriptionListener = flags.subscriptions && createSubscriptionListener({ subscriptions, log, tls: listenerTls, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
+  const restorer = new ServerRestore({ db, keyStore, settingsStore, keys, sampler, xray, realityKeys, dataDir: flags.dataDir, log, now });
   const ctx: AgentContext = {
     keys,
     traffic,
@@ -123,6 +126,7 @@ export async function createAgent(
     realityKeys,
     settings: new SettingsService(settingsStore, () => xray),
     subscriptions,
+    backups: new ServerBackups({ db, workDir: flags.dataDir, backupsDir: layout.backupsDir, realityKeys, restorer }),
     publicHost: flags.publicHost,
     now,
   };
@@ -134,6 +138,7 @@ export async function createAgent(
     ctx,
     subscriptionListener,
     async start() {
+      await ctx.backups.removeLeftovers();
       // The sampler takes the last counters of an older agent's iptables chains before they go.
       checkpointer.start();
       await firewall.prepare(sampler);

@@ -5,6 +5,7 @@
  * The agent serves these definitions, the console calls them, OpenAPI prints them. Imports nothing
  * but TypeBox and itself (a lint rule holds it so), so any client may load it.
  */
+import * as backup from './backup.ts';
 import * as history from './history.ts';
 import * as keys from './keys.ts';
 import * as monthly from './monthly.ts';
@@ -16,6 +17,7 @@ import * as traffic from './traffic.ts';
 import type { EndpointDefinition } from './endpoint.ts';
 
 export * from './auth.ts';
+export * from './backup.ts';
 export * from './calendar.ts';
 export * from './common.ts';
 export * from './endpoint.ts';
@@ -39,6 +41,6 @@ const isEndpoint = (value: unknown): value is EndpointDefinition =>
   typeof value === 'object' && value !== null && 'method' in value && 'path' in value && 'response' in value && 'errors' in value;
 
 /** Every endpoint of the API: the agent must serve each, and serves nothing else. */
-export const endpoints: readonly EndpointDefinition[] = [keys, subscriptions, traffic, history, monthly, system, settings, openapi].flatMap((area) =>
+export const endpoints: readonly EndpointDefinition[] = [keys, subscriptions, traffic, history, monthly, system, backup, settings, openapi].flatMap((area) =>
   Object.values(area).filter(isEndpoint),
 );

@@ -49,6 +49,13 @@ server settings prints whether VPN users may reach the server itself and its pri
 (blocked unless --private-destinations on) and whether Xray logs each connection (--access-log
 on|off; off by default). Changing either restarts Xray once, dropping open connections.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
+server backup writes FILE: the server's keys (uuids, ports, limits), traffic history, settings and
+Reality keys, encrypted with a passphrase (asked twice with echo off, or the first line of
+--passphrase-file). --daily takes one of the agent's daily backups instead (server backups lists
+them; the Reality keys are those of now). server restore puts a backup onto a server that has no
+keys yet (a fresh deploy): each key keeps its port where that is free in the server's range and
+gets another where not, listed with old and new port (those links change). A wrong passphrase or
+a damaged file is refused before anything reaches the server; a refused restore changes nothing.
 One deploy or uninstall runs on a server at a time: a lock on the server records which console
 holds it and since when. This console's own lock, left by a deploy that was cut off, is taken over
 at once; another console's is kept until it shows no sign of life for 30 minutes, or until

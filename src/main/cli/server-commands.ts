@@ -5,6 +5,7 @@ import { checkXrayRequest, PINNED_XRAY_TAG } from '../core/deploy/xray-installer
 import { xraySupportLabel, xraySupportNote } from '../core/deploy/xray-version.ts';
 import type { AddServerRequest, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../shared/contract/servers.ts';
 import { answer } from './answer.ts';
+import { backupCommands } from './backup-commands.ts';
 import { askHidden } from './ask-hidden.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { confirmHostKey } from './confirm-host-key.ts';
@@ -306,5 +307,5 @@ function progressPrinter(context: CommandContext): (progress: DeployProgress) =>
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, trust, sync, remove, deploy, realityCommand, settingsCommand, installXray, uninstall, checkPorts, syncConfig],
+  commands: [add, list, status, trust, sync, remove, deploy, realityCommand, settingsCommand, installXray, uninstall, checkPorts, syncConfig, ...backupCommands],
 };

@@ -9,6 +9,7 @@ import { KeysService } from './services/keys-service.ts';
 import { openLocalTunnel } from './services/local-tunnel.ts';
 import { NO_VAULT, type SecretVault } from './services/secret-vault.ts';
 import { findServer } from './services/server-directory.ts';
+import { ServerBackupService } from './services/server-backup-service.ts';
 import { ServerSessions } from './services/server-sessions.ts';
 import { SystemService } from './services/system-service.ts';
 import { TrafficService } from './services/traffic-service.ts';
@@ -29,6 +30,8 @@ export interface KeyportCoreOptions {
 /** The console's core: the contract's services plus what only a local face needs. */
 export interface KeyportCore extends KeyportServices {
   openTunnel(server: string, localPort?: number): Promise<TunnelInfo>;
+  /** Server backups to and from archive files on this machine (file paths and a passphrase: local faces only). */
+  readonly backups: ServerBackupService;
   /** A long-lived face (window, web mode) keeps the cache fresh with this. */
   readonly backgroundSync: BackgroundSync;
   close(): Promise<void>;
@@ -53,6 +56,7 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
     keys,
     traffic,
     system: new SystemService(cache, sessions),
+    backups: new ServerBackupService(cache, sessions, sync),
     backgroundSync,
     async openTunnel(serverName, localPort) {
       const access = await sessions.agentAccess(findServer(cache, serverName));

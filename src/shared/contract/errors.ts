@@ -27,6 +27,12 @@ export type KeyportErrorCode =
   | 'unsupported-server'
   /** Another key on the server has this name (compared without case). Facts: name, holderKeyId. */
   | 'name-taken'
+  /** A server backup archive's passphrase is not the one it was written with. Facts: file. */
+  | 'backup-passphrase-wrong'
+  /** A server backup archive is cut short, changed, or not one at all; nothing was restored. Facts: file, where. */
+  | 'backup-damaged'
+  /** A restore needs a server without keys; this one has some. Facts: server, keys. */
+  | 'server-not-fresh'
   /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
   | 'internal';
 

@@ -238,6 +238,11 @@ export class KeyStore {
     this.#reload();
   }
 
+  /** Reads every key from the table again, after a restore wrote it directly. */
+  reloadFromDatabase(): void {
+    this.#assignNameKeys();
+  }
+
   #remember(key: KeyRecord): void {
     this.#byId.set(key.id, key);
     this.#taken.add(key.port);

@@ -40,6 +40,22 @@ export class SettingsStore {
     return this.#current;
   }
 
+  /** The settings as the table holds them now (a restore wrote it), not taken yet: JSON that does not parse throws. */
+  readStored(): ServerSettings {
+    const stored = { ...this.#current } as Record<keyof ServerSettings, unknown>;
+    const fieldOf = new Map<string, keyof ServerSettings>(Object.entries(NAMES).map(([field, name]) => [name, field as keyof ServerSettings]));
+    for (const row of this.#db.prepare('SELECT name, value FROM settings').all() as Array<{ name: string; value: string }>) {
+      const field = fieldOf.get(row.name);
+      if (field !== undefined) stored[field] = JSON.parse(row.value);
+    }
+    return stored as unknown as ServerSettings;
+  }
+
+  /** Takes settings that readStored gave as the current ones. */
+  adopt(settings: ServerSettings): void {
+    this.#current = settings;
+  }
+
   update(patch: SettingsPatch): ServerSettings {
     this.#write(patch);
     this.#current = { ...this.#current, ...patch };

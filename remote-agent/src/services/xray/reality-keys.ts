@@ -9,13 +9,13 @@ export interface RealityKeys {
   shortIds: string[];
 }
 
-const FILE_NAME = 'reality-keys.json';
+export const REALITY_KEYS_FILE = 'reality-keys.json';
 // PKCS#8 prefix of a raw 32-byte X25519 private key; Node's JWK import also wants `x`, which is what we derive.
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
 /** Loads the Reality keys from the data dir, generating and saving them (mode 0600) on first start. */
 export async function loadOrCreateRealityKeys(dataDir: string): Promise<RealityKeys> {
-  const path = join(dataDir, FILE_NAME);
+  const path = join(dataDir, REALITY_KEYS_FILE);
   try {
     return JSON.parse(await readFile(path, 'utf8')) as RealityKeys;
   } catch (error) {

@@ -8,6 +8,7 @@ export interface FakeCoreParts {
   traffic?: Partial<Traffic>;
   system?: Partial<System>;
   openTunnel?: KeyportCore['openTunnel'];
+  backups?: Partial<KeyportCore['backups']>;
 }
 
 /**
@@ -32,6 +33,7 @@ export function fakeCore(parts: FakeCoreParts = {}): { core: KeyportCore; calls:
     keys: service('keys', parts.keys),
     traffic: service('traffic', parts.traffic),
     system: service('system', parts.system),
+    backups: service('backups', parts.backups),
     openTunnel: recorded('openTunnel', parts.openTunnel),
     close: recorded('close', async () => {}),
   };

@@ -45,24 +45,44 @@ class AgentCaller {
 
   /** Calls one endpoint of the API. */
   async call<E extends EndpointDefinition>(endpoint: E, input: NoInfer<CallInput<E>>, options: CallOptions = {}): Promise<ResponseOf<E>> {
+    return (await this.#send(endpoint, input, options)) as ResponseOf<E>;
+  }
+
+  /** Calls an endpoint whose answer is raw bytes (binaryResponse), written to the file `toPath`. */
+  async download<E extends EndpointDefinition & { binaryResponse: true }>(endpoint: E, input: NoInfer<CallInput<E>>, toPath: string, options: CallOptions = {}): Promise<void> {
+    await this.#send(endpoint, input, options, toPath);
+  }
+
+  async #send(endpoint: EndpointDefinition, input: unknown, options: CallOptions, saveAnswerTo?: string): Promise<unknown> {
     const { params, query, body } = input as { params?: Record<string, string>; query?: Record<string, string | number | undefined>; body?: unknown };
     const path = endpointUrl(endpoint, params, query);
+    const binaryBody = endpoint.binaryBody === true;
     const response = await httpOverStream(this.#openStream, {
       method: endpoint.method,
       path,
       headers: { [API_KEY_HEADER.toLowerCase()]: this.#apiKey },
-      body,
+      ...(binaryBody ? { bodyStream: body as AsyncIterable<Uint8Array> } : { body }),
+      ...(saveAnswerTo !== undefined && { saveAnswerTo }),
       timeoutMs: Math.max(options.timeoutMs ?? 0, this.#timeoutMs),
     });
-    if (response.statusCode >= 200 && response.statusCode < 300) return response.body as ResponseOf<E>;
-    const requestedName = (body as { name?: unknown } | undefined)?.name;
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      if (saveAnswerTo !== undefined && response.body !== undefined) {
+        throw new KeyportError('agent-error', `the agent answered ${endpoint.method} ${path} with JSON, not the file asked for`, { httpStatus: response.statusCode });
+      }
+      return response.body;
+    }
+    const requestedName = binaryBody ? undefined : (body as { name?: unknown } | undefined)?.name;
     throw agentFailure(`${endpoint.method} ${path}`, response, typeof requestedName === 'string' ? requestedName : undefined);
   }
 }
 
-for (const [name, { endpoint, input, options, answer }] of Object.entries(AGENT_METHODS) as [string, AgentMethod<EndpointDefinition, unknown[]>][]) {
+for (const [name, { endpoint, input, options, answer, download }] of Object.entries(AGENT_METHODS) as [string, AgentMethod<EndpointDefinition, unknown[]>][]) {
   Object.defineProperty(AgentCaller.prototype, name, {
     async value(this: AgentCaller, ...args: unknown[]) {
+      if (download) {
+        const toPath = args.pop() as string;
+        return this.download(endpoint as EndpointDefinition & { binaryResponse: true }, input(...args) as never, toPath, options);
+      }
       const body = await this.call(endpoint, input(...args), options);
       return answer ? answer(body) : body;
     },
@@ -76,9 +96,16 @@ export const AgentClient = AgentCaller as new (options: AgentClientOptions) => A
 /** The agent's `{ status: 'error', detail }` answer as a KeyportError the faces can act on. */
 function agentFailure(call: string, response: JsonResponse, requestedName?: string): KeyportError {
   const httpStatus = response.statusCode;
-  const body = response.body as Partial<Static<typeof ErrorBody> & Omit<Static<typeof ConflictBody>, 'reason'>> & { reason?: string; field?: unknown } | undefined;
+  const body = response.body as Partial<Static<typeof ErrorBody> & Omit<Static<typeof ConflictBody>, 'reason'>> & { reason?: string; field?: unknown; keys?: unknown } | undefined;
   const detail = body?.detail;
   const reason = typeof detail === 'string' && detail !== '' ? detail : `HTTP ${httpStatus}`;
+  if (httpStatus === 409 && body?.reason === 'server_not_fresh') {
+    return new KeyportError('server-not-fresh', reason, { httpStatus, keys: typeof body.keys === 'number' ? body.keys : null });
+  }
+  // The agent found the snapshot inside a sound archive unusable (say, a daily backup of a damaged database).
+  if (httpStatus === 400 && (body?.reason === 'snapshot_damaged' || body?.reason === 'not_a_snapshot')) {
+    return new KeyportError('backup-damaged', reason, { httpStatus, where: body.reason });
+  }
   if (httpStatus === 409 && body?.reason === 'name_taken') {
     return new KeyportError('name-taken', reason, { httpStatus, name: requestedName ?? null, holderKeyId: body.key_id ?? null });
   }

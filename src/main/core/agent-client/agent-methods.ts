@@ -5,6 +5,7 @@ import {
   createKeys,
   deleteKey,
   getConfigStatus,
+  getDailyBackup,
   getDailyKeysTraffic,
   getDailyTraffic,
   getKey,
@@ -16,16 +17,19 @@ import {
   getMonthlyTraffic,
   getOpenApiDocument,
   getPorts,
+  getServerSnapshot,
   getSettings,
   getTrafficHistory,
   getTrafficDays,
   getTrafficStatus,
   getTrafficSummary,
   getXrayConfigStatus,
+  listDailyBackups,
   listKeys,
   resetKeyLiveTraffic,
   resetKeyTrafficHistory,
   resetPorts,
+  restoreServer,
   syncConfig,
   syncXrayConfig,
   updateKey,
@@ -46,7 +50,7 @@ import { withLimitDefaults } from './key-defaults.ts';
 export type CallInput<E extends EndpointDefinition> = (E['params'] extends TSchema ? { params: ParamsOf<E> } : { params?: undefined }) &
   // A query field with a default may be left out: the agent fills it in.
   (E['querystring'] extends TSchema ? { query?: Partial<QueryOf<E>> } : { query?: undefined }) &
-  (E['body'] extends TSchema ? { body: BodyOf<E> } : { body?: undefined });
+  (E['body'] extends TSchema ? { body: BodyOf<E> } : E['binaryBody'] extends true ? { body: BodyOf<E> } : { body?: undefined });
 
 export interface CallOptions {
   /** Longer than the client's own timeout for endpoints that take longer; never shorter. */
@@ -60,6 +64,8 @@ export interface AgentMethod<E extends EndpointDefinition, A extends unknown[]> 
   options?: CallOptions;
   /** What the answer becomes before the caller gets it (the same shape, made whole). */
   answer?: (body: ResponseOf<E>) => ResponseOf<E>;
+  /** The answer is raw bytes, written to the file named by the method's last argument. */
+  download?: true;
 }
 
 const method = <E extends EndpointDefinition, A extends unknown[]>(
@@ -68,6 +74,13 @@ const method = <E extends EndpointDefinition, A extends unknown[]>(
   options?: CallOptions,
   answer?: (body: ResponseOf<E>) => ResponseOf<E>,
 ): AgentMethod<E, A> => ({ endpoint, input, options, answer });
+
+/** A method of an endpoint that answers raw bytes: its last argument names the file they go to. */
+const download = <E extends EndpointDefinition & { binaryResponse: true }, A extends unknown[]>(
+  endpoint: E,
+  input: (...args: A) => NoInfer<CallInput<E>>,
+  options?: CallOptions,
+): AgentMethod<E, A> & { download: true } => ({ endpoint, input, options, download: true });
 
 // Keys from an agent older than limits are made whole here, so every face sees one shape.
 const oneKey = (key: ApiKey) => withLimitDefaults(key);
@@ -85,6 +98,8 @@ const VERIFY_REALITY_TIMEOUT_MS = 30_000;
 const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
 /** A page of daily rows is up to 100,000 rows, a few MB, on a server that may be busy. */
 const TRAFFIC_DAYS_TIMEOUT_MS = 60_000;
+/** A snapshot of a year at 10,000 keys is over 100 MB, through an SSH channel that may be slow. */
+const SNAPSHOT_TRANSFER_TIMEOUT_MS = 30 * 60_000;
 /** A bulk create adds up to 1,000 inbounds, in batches, and their firewall rules. */
 const BULK_CREATE_TIMEOUT_MS = 120_000;
 
@@ -151,11 +166,23 @@ export const AGENT_METHODS = {
   /** Reassigns every key a port from the start of the range: moved keys need new links. */
   resetPorts: method(resetPorts, noInput),
   validatePorts: method(validatePorts, noInput),
+  // Backups (beyond the spec)
+  /** A snapshot of the server (database and Reality keys), written to the file `toPath`. */
+  getServerSnapshot: download(getServerSnapshot, noInput, { timeoutMs: SNAPSHOT_TRANSFER_TIMEOUT_MS }),
+  listDailyBackups: method(listDailyBackups, noInput),
+  /** One of the agent's daily backups as a snapshot, written to the file `toPath`. */
+  getDailyBackup: download(getDailyBackup, (name: string) => ({ params: { name } }), { timeoutMs: SNAPSHOT_TRANSFER_TIMEOUT_MS }),
+  /** Restores a snapshot (its bytes) onto a server without keys. */
+  restoreServer: method(restoreServer, (snapshot: AsyncIterable<Uint8Array>) => ({ body: snapshot }), { timeoutMs: SNAPSHOT_TRANSFER_TIMEOUT_MS }),
   /** The agent's OpenAPI 3 document (its shape is OpenAPI's; the agent declares no schema for it). */
   getOpenApiDocument: method(getOpenApiDocument, noInput),
 };
 
 /** The methods' types, from the table: each returns its endpoint's whole 200 answer. */
 export type AgentMethods = {
-  [K in keyof typeof AGENT_METHODS]: (typeof AGENT_METHODS)[K] extends AgentMethod<infer E, infer A> ? (...args: A) => Promise<ResponseOf<E>> : never;
+  [K in keyof typeof AGENT_METHODS]: (typeof AGENT_METHODS)[K] extends { download: true; input: (...args: infer A) => unknown }
+    ? (...args: [...A, toPath: string]) => Promise<void>
+    : (typeof AGENT_METHODS)[K] extends AgentMethod<infer E, infer A>
+      ? (...args: A) => Promise<ResponseOf<E>>
+      : never;
 };

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
-import { Duplex } from 'node:stream';
-import { describe, test } from 'node:test';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Duplex, Readable } from 'node:stream';
+import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isKeyportError } from '../../../shared/contract/errors.ts';
 import { httpOverStream } from './http-over-stream.ts';
@@ -73,5 +79,49 @@ describe('httpOverStream', () => {
       await sleep(100);
     });
     assert.deepEqual(thrown, []);
+  });
+});
+
+describe('httpOverStream with raw bytes', () => {
+  const payload = randomBytes(3 * 1024 * 1024 + 17);
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-http-bytes-'));
+  const server = createServer((request, response) => {
+    if (request.url === '/upload') {
+      const hash = createHash('sha256');
+      const type = request.headers['content-type'];
+      request.on('data', (chunk: Buffer) => hash.update(chunk));
+      request.on('end', () => response.setHeader('content-type', 'application/json').end(JSON.stringify({ type, sha256: hash.digest('hex') })));
+    } else if (request.url === '/download') {
+      response.setHeader('content-type', 'application/octet-stream');
+      Readable.from([payload.subarray(0, 1000), payload.subarray(1000)]).pipe(response);
+    } else {
+      response.statusCode = 404;
+      response.setHeader('content-type', 'application/json').end(JSON.stringify({ status: 'error', detail: 'no such backup' }));
+    }
+  });
+  const listening = new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  after(() => {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const openStream = async () => connect(await listening, '127.0.0.1');
+
+  test('a body stream goes out whole as application/octet-stream', async () => {
+    const answer = await httpOverStream(openStream, { method: 'POST', path: '/upload', headers: {}, bodyStream: Readable.from([payload]), timeoutMs: 10_000 });
+    assert.deepEqual(answer.body, { type: 'application/octet-stream', sha256: createHash('sha256').update(payload).digest('hex') });
+  });
+
+  test('an answer of raw bytes goes to the file, and a JSON answer is parsed with no file left', async () => {
+    const file = join(dir, 'snapshot.db');
+    const answer = await httpOverStream(openStream, { method: 'GET', path: '/download', headers: {}, saveAnswerTo: file, timeoutMs: 10_000 });
+    assert.equal(answer.statusCode, 200);
+    assert.equal(answer.body, undefined);
+    assert.ok(readFileSync(file).equals(payload));
+
+    const missing = join(dir, 'missing.db');
+    const refused = await httpOverStream(openStream, { method: 'GET', path: '/nothing', headers: {}, saveAnswerTo: missing, timeoutMs: 10_000 });
+    assert.equal(refused.statusCode, 404);
+    assert.deepEqual(refused.body, { status: 'error', detail: 'no such backup' });
+    assert.ok(!existsSync(missing));
   });
 });

@@ -1,5 +1,9 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { request as httpRequest, type ClientRequest, type ClientRequestArgs } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BINARY_CONTENT_TYPE } from '../../../../remote-agent/src/api/endpoint.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 
 export interface JsonRequest {
@@ -9,6 +13,10 @@ export interface JsonRequest {
   headers: Record<string, string>;
   /** Sent as JSON when present. */
   body?: unknown;
+  /** Sent as raw bytes (chunked) instead of a JSON body. */
+  bodyStream?: AsyncIterable<Uint8Array>;
+  /** A success answer of raw bytes is written to this file (mode 0600), not parsed; the body is then undefined. */
+  saveAnswerTo?: string;
   timeoutMs: number;
 }
 
@@ -26,10 +34,11 @@ export interface JsonResponse {
 export function httpOverStream(openStream: () => Promise<Duplex>, request: JsonRequest): Promise<JsonResponse> {
   const call = `${request.method} ${request.path}`;
   const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
-  const headers: Record<string, string> = { ...request.headers, accept: 'application/json' };
+  const headers: Record<string, string> = { ...request.headers, accept: request.saveAnswerTo ? `${BINARY_CONTENT_TYPE}, application/json` : 'application/json' };
   if (payload) headers['content-type'] = 'application/json';
+  if (request.bodyStream) headers['content-type'] = BINARY_CONTENT_TYPE;
   // Without a length Node sends a bodyless POST chunked; a plain zero length is simpler for the agent.
-  if (payload || request.method !== 'GET') headers['content-length'] = String(payload?.length ?? 0);
+  else if (payload || request.method !== 'GET') headers['content-length'] = String(payload?.length ?? 0);
 
   return new Promise((resolve, reject) => {
     let streamOpened = false;
@@ -80,13 +89,24 @@ export function httpOverStream(openStream: () => Promise<Duplex>, request: JsonR
       else finish(new KeyportError('agent-error', `the connection to the agent failed during ${call}: ${error.message}`));
     });
     clientRequest.on('response', (response) => {
+      const statusCode = response.statusCode ?? 0;
+      const { saveAnswerTo } = request;
+      if (saveAnswerTo && statusCode >= 200 && statusCode < 300 && response.headers['content-type'] === BINARY_CONTENT_TYPE) {
+        pipeline(response, createWriteStream(saveAnswerTo, { mode: 0o600 })).then(
+          () => finish(undefined, { statusCode, body: undefined }),
+          async (error: Error) => {
+            await rm(saveAnswerTo, { force: true });
+            finish(new KeyportError('agent-error', `the agent's answer to ${call} broke off: ${error.message}`));
+          },
+        );
+        return;
+      }
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', (error) =>
         finish(new KeyportError('agent-error', `the agent's answer to ${call} broke off: ${error.message}`)),
       );
       response.on('end', () => {
-        const statusCode = response.statusCode ?? 0;
         const text = Buffer.concat(chunks).toString('utf8');
         if (text === '') return finish(undefined, { statusCode, body: undefined });
         try {
@@ -96,6 +116,12 @@ export function httpOverStream(openStream: () => Promise<Duplex>, request: JsonR
         }
       });
     });
-    clientRequest.end(payload);
+    if (request.bodyStream) {
+      const source = Readable.from(request.bodyStream);
+      source.once('error', (error) => finish(error));
+      source.pipe(clientRequest);
+    } else {
+      clientRequest.end(payload);
+    }
   });
 }

@@ -40,6 +40,10 @@ const ACTIONS = {
   'unsupported-server': null,
   // The form says which key has the name (key-write-error.ts): the fix is another name.
   'name-taken': null,
+  // Another passphrase, file or server is the admin's to choose.
+  'backup-passphrase-wrong': null,
+  'backup-damaged': null,
+  'server-not-fresh': null,
   'internal': null,
 } as const satisfies Record<KeyportErrorCode, ErrorAction | null | ((facts: Facts) => ErrorAction | null)>;
 

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, describe, test } from 'node:test';
+import { HttpError } from '../../src/lib/http-error.ts';
+import { openDatabase } from '../../src/services/store/database.ts';
+import { writeServerSnapshot } from '../../src/services/store/server-snapshot.ts';
+import { assignPorts, checkSnapshot, copySnapshotIn } from '../../src/services/store/snapshot-restore.ts';
+import { generateRealityKeys } from '../../src/services/xray/reality-keys.ts';
+import { damagePage } from '../../../test-support/damage-page.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'keyport-snapshot-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let dirs = 0;
+const freshDir = () => mkdtempSync(join(root, `${(dirs += 1)}-`));
+
+function sourceDatabase() {
+  const db = openDatabase(join(freshDir(), 'keyport.db'));
+  after(() => db.isOpen && db.close());
+  const add = db.prepare(
+    "INSERT INTO keys (id, name, uuid, port, created_at_ms, data_limit_bytes, data_limit_reset, note) VALUES (?, ?, ?, ?, ?, ?, 'month', ?)",
+  );
+  add.run('k1', 'alice', 'uuid-1', 10001, 1, 5_000_000, 'first');
+  add.run('k2', 'bob', 'uuid-2', 10002, 2, null, '');
+  db.exec("INSERT INTO key_totals (key_id, total_rx_bytes, total_tx_bytes, total_connections) VALUES ('k1', 100, 200, 3), ('k2', 0, 0, 0)");
+  db.exec("INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions) VALUES ('k1', '2026-11-30', 100, 200, 2, 3)");
+  db.exec("INSERT INTO today_traffic (key_id, day, rx_bytes, tx_bytes) VALUES ('k2', '2026-12-01', 7, 8)");
+  db.exec(`INSERT INTO settings (name, value) VALUES ('reality_target', '"www.example.org:443"'), ('stranger', '1')`);
+  return db;
+}
+
+function targetDatabase() {
+  const db = openDatabase(join(freshDir(), 'keyport.db'));
+  after(() => db.isOpen && db.close());
+  db.exec(`INSERT INTO settings (name, value) VALUES ('reality_target', '"www.example.com:443"')`);
+  return db;
+}
+
+const rows = (db: DatabaseSync, sql: string) => db.prepare(sql).all().map((row) => ({ ...row }));
+const refusal = (reason: string) => (error: unknown) => error instanceof HttpError && error.facts.reason === reason;
+
+describe('server snapshots', () => {
+  const reality = generateRealityKeys();
+
+  test('a snapshot holds the database and the Reality keys, checks sound, and copies in with ports kept or moved', async () => {
+    const path = await writeServerSnapshot(sourceDatabase(), freshDir(), reality);
+    const snapshot = checkSnapshot(path);
+    assert.deepEqual(snapshot.realityKeys, reality);
+    assert.deepEqual(snapshot.keys.map((key) => [key.id, key.port]), [['k1', 10001], ['k2', 10002]]);
+    assert.equal(snapshot.dailyRows, 2);
+
+    const ports = assignPorts(snapshot.keys, { from: 10001, to: 10010 }, (port) => port === 10001);
+    assert.deepEqual(ports.map((port) => [port.keyId, port.oldPort, port.newPort]), [['k1', 10001, 10003], ['k2', 10002, 10002]]);
+
+    const target = targetDatabase();
+    let lastStepRan = false;
+    copySnapshotIn(target, snapshot, ports, () => {
+      lastStepRan = true;
+    });
+    assert.ok(lastStepRan);
+    assert.deepEqual(rows(target, 'SELECT id, name, uuid, port, data_limit_bytes, data_limit_reset, note FROM keys ORDER BY id'), [
+      { id: 'k1', name: 'alice', uuid: 'uuid-1', port: 10003, data_limit_bytes: 5_000_000, data_limit_reset: 'month', note: 'first' },
+      { id: 'k2', name: 'bob', uuid: 'uuid-2', port: 10002, data_limit_bytes: null, data_limit_reset: 'month', note: '' },
+    ]);
+    assert.deepEqual(rows(target, "SELECT total_rx_bytes, total_tx_bytes, total_connections FROM key_totals WHERE key_id = 'k1'"), [
+      { total_rx_bytes: 100, total_tx_bytes: 200, total_connections: 3 },
+    ]);
+    assert.deepEqual(rows(target, 'SELECT key_id, day, rx_bytes, tx_bytes, max_connections, sessions FROM daily_traffic'), [
+      { key_id: 'k1', day: '2026-11-30', rx_bytes: 100, tx_bytes: 200, max_connections: 2, sessions: 3 },
+    ]);
+    assert.deepEqual(rows(target, 'SELECT key_id, rx_bytes FROM today_traffic'), [{ key_id: 'k2', rx_bytes: 7 }]);
+    assert.deepEqual(rows(target, 'SELECT name, value FROM settings ORDER BY name'), [{ name: 'reality_target', value: '"www.example.org:443"' }]);
+  });
+
+  test('a failure in the last step leaves the target database as it was', async () => {
+    const snapshot = checkSnapshot(await writeServerSnapshot(sourceDatabase(), freshDir(), reality));
+    const target = targetDatabase();
+    const ports = assignPorts(snapshot.keys, { from: 10001, to: 10010 }, () => false);
+    assert.throws(() => copySnapshotIn(target, snapshot, ports, () => {
+      throw new Error('the Reality keys file could not be renamed');
+    }), /could not be renamed/);
+    assert.deepEqual(rows(target, 'SELECT id FROM keys'), []);
+    assert.deepEqual(rows(target, 'SELECT key_id FROM daily_traffic'), []);
+    assert.deepEqual(rows(target, "SELECT value FROM settings WHERE name = 'reality_target'"), [{ value: '"www.example.com:443"' }]);
+    assert.ok(!rows(target, 'PRAGMA database_list').some((row) => (row as { name: string }).name === 'restored'), 'the snapshot is detached');
+    assert.deepEqual(rows(target, 'SELECT name FROM temp.sqlite_master'), []);
+  });
+
+  test('too few free ports in the range refuses the restore before anything is written', async () => {
+    const snapshot = checkSnapshot(await writeServerSnapshot(sourceDatabase(), freshDir(), reality));
+    assert.throws(() => assignPorts(snapshot.keys, { from: 10001, to: 10002 }, (port) => port === 10002), refusal('ports_exhausted'));
+  });
+
+  test('a damaged file, a database that is not ours, and broken Reality keys are refused with a reason', async () => {
+    const damaged = await writeServerSnapshot(sourceDatabase(), freshDir(), reality);
+    const pageSize = 4096;
+    assert.ok(statSync(damaged).size >= 3 * pageSize);
+    damagePage(damaged, 2, pageSize);
+    assert.throws(() => checkSnapshot(damaged), refusal('snapshot_damaged'));
+
+    const garbage = join(freshDir(), 'garbage.db');
+    writeFileSync(garbage, 'not a database at all, just text');
+    assert.throws(() => checkSnapshot(garbage), refusal('snapshot_damaged'));
+
+    const plainDatabase = join(freshDir(), 'plain.db');
+    openDatabase(plainDatabase).close();
+    assert.throws(() => checkSnapshot(plainDatabase), refusal('not_a_snapshot'));
+
+    const wrongPair = await writeServerSnapshot(sourceDatabase(), freshDir(), { ...reality, publicKey: generateRealityKeys().publicKey });
+    assert.throws(() => checkSnapshot(wrongPair), refusal('not_a_snapshot'));
+  });
+});

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { KeyportError } from '../../shared/contract/errors.ts';
+import type { RestoreReport } from '../core/services/server-backup-service.ts';
+import { answer } from './answer.ts';
+import { askHidden } from './ask-hidden.ts';
+import type { Command, CommandContext } from './command.ts';
+import { formatTable } from './format-table.ts';
+import { formatUtc } from './format-utc.ts';
+import { parseCommandArgs } from './parse-command-args.ts';
+import { positionalCommand } from './positional-command.ts';
+
+/**
+ * The archive's passphrase: the first line of --passphrase-file, or asked on the terminal with echo
+ * off (twice when it seals a new archive). Never a flag's value, so it is in no process list.
+ */
+async function passphraseFor(context: CommandContext, file: string | undefined, confirm: boolean): Promise<string> {
+  if (file !== undefined) {
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new KeyportError('bad-input', `cannot read the passphrase file ${file} (${error.code ?? error.message})`, { field: 'passphrase-file' });
+    });
+    return text.split(/\r?\n/)[0] ?? '';
+  }
+  if (!context.isTTY) {
+    throw new KeyportError('bad-input', 'the backup passphrase is needed and there is no terminal to ask on: give --passphrase-file FILE', {
+      missing: 'passphrase',
+    });
+  }
+  const passphrase = await askHidden(context, 'Backup passphrase: ');
+  if (confirm && (await askHidden(context, 'The same passphrase again: ')) !== passphrase) {
+    throw new KeyportError('bad-input', 'the two passphrases differ; nothing was written', { field: 'passphrase' });
+  }
+  return passphrase;
+}
+
+const backup: Command = {
+  name: 'backup',
+  usage: 'server backup NAME FILE [--daily BACKUPNAME] [--passphrase-file FILE]',
+  json: true,
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { daily: { type: 'string' }, 'passphrase-file': { type: 'string' } }, ['name', 'file']);
+    return {
+      async run(context) {
+        const passphrase = await passphraseFor(context, values['passphrase-file'], true);
+        const options = values.daily === undefined ? {} : { daily: values.daily };
+        const written = await context.core.backups.backup(positional.name, resolve(positional.file), passphrase, options);
+        answer(context, written, ({ file, sizeBytes, daily }) =>
+          `Wrote ${daily === null ? `a backup of ${positional.name}` : `${positional.name}'s daily backup ${daily}`} to ${file} (${sizeBytes} bytes, encrypted with the passphrase).\n`,
+        );
+      },
+    };
+  },
+};
+
+const restore: Command = {
+  name: 'restore',
+  usage: 'server restore NAME FILE [--passphrase-file FILE]',
+  json: true,
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { 'passphrase-file': { type: 'string' } }, ['name', 'file']);
+    return {
+      async run(context) {
+        const passphrase = await passphraseFor(context, values['passphrase-file'], false);
+        const report = await context.core.backups.restore(positional.name, resolve(positional.file), passphrase);
+        answer(context, report, (restored) => restoredText(positional.name, restored));
+      },
+    };
+  },
+};
+
+function restoredText(server: string, report: RestoreReport): string {
+  const lines = [`Restored ${report.keys_restored} key(s) and ${report.daily_rows_restored} day(s) of history onto ${server}.`];
+  if (report.ports_moved.length > 0) {
+    lines.push(`${report.ports_moved.length} key(s) got another port (theirs was taken or outside this server's range): their links changed.`);
+    lines.push(formatTable([{ header: 'KEY' }, { header: 'ID' }, { header: 'OLD PORT', align: 'right' }, { header: 'NEW PORT', align: 'right' }], report.ports_moved.map((move) => [move.key_name, move.key_id, String(move.old_port), String(move.new_port)])).trimEnd());
+  }
+  if (!report.xray.ok) lines.push(`Xray did not take the restored keys yet (${report.xray.detail}): keyport server sync-config ${server}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const backups = positionalCommand({ usage: 'server backups NAME', json: true }, async (context, { name }) => {
+  const list = await context.core.backups.dailyBackups(name);
+  answer(context, list, (rows) =>
+    rows.length === 0
+      ? `${name} has no daily backups yet.\n`
+      : formatTable([{ header: 'NAME' }, { header: 'TAKEN' }, { header: 'BYTES', align: 'right' }], rows.map((row) => [row.name, formatUtc(row.taken_at), String(row.size_bytes)])),
+  );
+});
+
+export const backupCommands: Command[] = [backup, restore, backups];
