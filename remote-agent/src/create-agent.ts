@@ -115,7 +115,7 @@ export async function createAgent(
   });
   const subscriptionListener = flags.subscriptions && createSubscriptionListener({ subscriptions, log, tls: listenerTls, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
-  const restorer = new ServerRestore({ db, keyStore, settingsStore, keys, sampler, xray, realityKeys, dataDir: flags.dataDir, log, now });
+  const restorer = new ServerRestore({ db, keyStore, settingsStore, subscriptionStore, keys, sampler, xray, realityKeys, dataDir: flags.dataDir, log, now });
   const ctx: AgentContext = {
     keys,
     traffic,

@@ -9,6 +9,7 @@ import type { KeyService } from './key-service.ts';
 import { listeningPortsNow } from './net/socket-table.ts';
 import type { Sampler } from './sampler.ts';
 import type { SettingsStore } from './store/settings-store.ts';
+import type { SubscriptionStore } from './subscriptions/subscription-store.ts';
 import type { KeyStore } from './store/key-store.ts';
 import { assignPorts, checkSnapshot, copySnapshotIn, type PortAssignment } from './store/snapshot-restore.ts';
 import { REALITY_KEYS_FILE, type RealityKeys } from './xray/reality-keys.ts';
@@ -18,6 +19,7 @@ export interface ServerRestoreOptions {
   db: DatabaseSync;
   keyStore: KeyStore;
   settingsStore: SettingsStore;
+  subscriptionStore: SubscriptionStore;
   keys: KeyService;
   sampler: Sampler;
   xray: XrayManager;
@@ -51,7 +53,7 @@ export class ServerRestore {
   }
 
   async restore(snapshotPath: string): Promise<RestoreOutcome> {
-    const { db, keyStore, settingsStore, keys, sampler, xray, realityKeys, dataDir, log, now } = this.#o;
+    const { db, keyStore, settingsStore, subscriptionStore, keys, sampler, xray, realityKeys, dataDir, log, now } = this.#o;
     const realityPath = join(dataDir, REALITY_KEYS_FILE);
     const realityDraft = `${realityPath}.restoring`;
     const restored = await keys.whileNoKeyChanges(async () => {
@@ -78,6 +80,8 @@ export class ServerRestore {
       }
       Object.assign(realityKeys, snapshot.realityKeys);
       keyStore.reloadFromDatabase();
+      subscriptionStore.reloadFromDatabase();
+      subscriptionStore.issue(keyStore.list().map((key) => key.id));
       sampler.forgetPorts(ports.map((port) => port.newPort));
       keys.judgeAllLimits(now());
       return { snapshot, ports };

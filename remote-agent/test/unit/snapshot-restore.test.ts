@@ -8,6 +8,7 @@ import { HttpError } from '../../src/lib/http-error.ts';
 import { openDatabase } from '../../src/services/store/database.ts';
 import { writeServerSnapshot } from '../../src/services/store/server-snapshot.ts';
 import { assignPorts, checkSnapshot, copySnapshotIn } from '../../src/services/store/snapshot-restore.ts';
+import { SubscriptionStore } from '../../src/services/subscriptions/subscription-store.ts';
 import { generateRealityKeys } from '../../src/services/xray/reality-keys.ts';
 import { damagePage } from '../../../test-support/damage-page.ts';
 
@@ -28,6 +29,7 @@ function sourceDatabase() {
   db.exec("INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions) VALUES ('k1', '2026-11-30', 100, 200, 2, 3)");
   db.exec("INSERT INTO today_traffic (key_id, day, rx_bytes, tx_bytes) VALUES ('k2', '2026-12-01', 7, 8)");
   db.exec(`INSERT INTO settings (name, value) VALUES ('reality_target', '"www.example.org:443"'), ('stranger', '1')`);
+  db.exec(`INSERT INTO key_subscriptions (key_id, token, links) VALUES ('k1', 'token-of-alice', '["vless://b@elsewhere.example:443"]')`);
   return db;
 }
 
@@ -72,6 +74,23 @@ describe('server snapshots', () => {
     ]);
     assert.deepEqual(rows(target, 'SELECT key_id, rx_bytes FROM today_traffic'), [{ key_id: 'k2', rx_bytes: 7 }]);
     assert.deepEqual(rows(target, 'SELECT name, value FROM settings ORDER BY name'), [{ name: 'reality_target', value: '"www.example.org:443"' }]);
+
+    // The subscription URL and bundle come along; a key that had no token gets a new one.
+    const subscriptions = new SubscriptionStore(target);
+    subscriptions.issue(['k1', 'k2']);
+    assert.equal(subscriptions.tokenOf('k1'), 'token-of-alice');
+    assert.deepEqual(subscriptions.links('k1'), ['vless://b@elsewhere.example:443']);
+    assert.match(subscriptions.tokenOf('k2') ?? '', /^[A-Za-z0-9_-]{32}$/);
+  });
+
+  test('a subscription store read before a restore sees the restored tokens once reloaded', async () => {
+    const snapshot = checkSnapshot(await writeServerSnapshot(sourceDatabase(), freshDir(), reality));
+    const target = targetDatabase();
+    const subscriptions = new SubscriptionStore(target);
+    copySnapshotIn(target, snapshot, assignPorts(snapshot.keys, { from: 10001, to: 10010 }, () => false), () => {});
+    assert.equal(subscriptions.find('token-of-alice'), undefined);
+    subscriptions.reloadFromDatabase();
+    assert.equal(subscriptions.find('token-of-alice'), 'k1');
   });
 
   test('a failure in the last step leaves the target database as it was', async () => {

@@ -113,7 +113,7 @@ const columnsOf = (db: DatabaseSync, schema: string, table: string) =>
 
 /**
  * Copies the snapshot's keys (on their assigned ports), totals, daily history and settings into
- * the live database in one transaction, then runs `lastStep` inside it: anything failing leaves
+ * the live database (with their subscription tokens and bundles) in one transaction, then runs `lastStep` inside it: anything failing leaves
  * the database as it was. Columns both sides have are copied, so a snapshot of an agent with more
  * or fewer columns restores what they share. Not copied: raw samples (kept 48 h, for the live
  * views) and firewall counter baselines, which belong to the other server's kernel.
@@ -138,6 +138,12 @@ export function copySnapshotIn(db: DatabaseSync, snapshot: CheckedSnapshot, port
       for (const table of ['daily_traffic', 'today_traffic']) {
         const columns = shared(table);
         db.exec(`INSERT INTO main.${table} (${list(columns)}) SELECT ${list(columns)} FROM restored.${table}`);
+      }
+      // Subscription tokens and bundles: a server replaced under the same name keeps its people's
+      // subscription URLs. A snapshot from before subscriptions has none; its keys get new tokens.
+      const subscriptionColumns = shared('key_subscriptions');
+      if (subscriptionColumns.length > 0) {
+        db.exec(`INSERT INTO main.key_subscriptions (${list(subscriptionColumns)}) SELECT ${list(subscriptionColumns)} FROM restored.key_subscriptions`);
       }
       // Only settings this agent knows (it stored every one at its start): another version's extra names stay out.
       db.exec(`INSERT OR REPLACE INTO main.settings (name, value)

@@ -34,6 +34,13 @@ export class SubscriptionStore {
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#sql = prepareAll(db, SQL);
+    this.reloadFromDatabase();
+  }
+
+  /** Forgets the copy in memory and reads every row again (after a restore replaced them). */
+  reloadFromDatabase(): void {
+    this.#byKey.clear();
+    this.#byDigest.clear();
     for (const row of this.#sql.selectAll.all() as Array<{ key_id: string; token: string; links: string }>) {
       this.#remember(row.key_id, row.token, JSON.parse(row.links) as string[]);
     }
