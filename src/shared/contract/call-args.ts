@@ -99,4 +99,17 @@ export const CreateManyOptions = Type.Object({ skipExisting: Type.Optional(Type.
 export const KeyBatchEntries = Type.Array(Type.Union([Type.String(), KeyRequest]));
 export const YearMonth = Type.Object({ year: Type.Integer(), month: Type.Integer({ minimum: 1, maximum: 12 }) }, closed);
 
+/** A person's limits: a key's without its uuid (a person's uuid is the core's to give). */
+export const PersonLimits = Type.Unsafe<Omit<KeyLimitsType, 'uuid'>>(Type.Object(keyLimitsFields, closed));
+export const MoveRequest = Type.Object(
+  {
+    from: ServerRef,
+    to: ServerRef,
+    people: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    all: Type.Optional(Type.Boolean()),
+    disableAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  closed,
+);
+
 export type ArgStatic<A> = A extends CallArg<infer S> ? Static<S> : never;

@@ -27,6 +27,8 @@ export type KeyportErrorCode =
   | 'unsupported-server'
   /** Another key on the server has this name (compared without case). Facts: name, holderKeyId. */
   | 'name-taken'
+  /** Another key on the server has this VLESS uuid (a person has one key per server). Facts: uuid, holderKeyId, server. */
+  | 'uuid-taken'
   /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
   | 'internal';
 

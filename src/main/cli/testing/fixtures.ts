@@ -24,7 +24,7 @@ export const ALICE: ApiKey = {
   is_active: true,
   port: 10001,
   status: 'active',
-  data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
+  data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null, subscription_url: null,
 };
 
 export const BOB: ApiKey = { ...ALICE, id: '7a1d9e44-2c3b-4d5e-8f60-718293a4b5c6', name: 'bob', uuid: 'c0ffee00-7777-4888-9999-aaaabbbbcccc', port: 10002, is_active: false, status: 'disabled' };

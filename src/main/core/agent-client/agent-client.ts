@@ -56,7 +56,7 @@ class AgentCaller {
     });
     if (response.statusCode >= 200 && response.statusCode < 300) return response.body as ResponseOf<E>;
     const requestedName = (body as { name?: unknown } | undefined)?.name;
-    throw agentFailure(`${endpoint.method} ${path}`, response, typeof requestedName === 'string' ? requestedName : undefined);
+    throw agentFailure(`${endpoint.method} ${path}`, response, typeof requestedName === 'string' ? requestedName : undefined, body);
   }
 }
 
@@ -74,13 +74,17 @@ export interface AgentClient extends AgentCaller, AgentMethods {}
 export const AgentClient = AgentCaller as new (options: AgentClientOptions) => AgentClient;
 
 /** The agent's `{ status: 'error', detail }` answer as a KeyportError the faces can act on. */
-function agentFailure(call: string, response: JsonResponse, requestedName?: string): KeyportError {
+function agentFailure(call: string, response: JsonResponse, requestedName?: string, requestBody?: unknown): KeyportError {
   const httpStatus = response.statusCode;
   const body = response.body as Partial<Static<typeof ErrorBody> & Omit<Static<typeof ConflictBody>, 'reason'>> & { reason?: string; field?: unknown } | undefined;
   const detail = body?.detail;
   const reason = typeof detail === 'string' && detail !== '' ? detail : `HTTP ${httpStatus}`;
   if (httpStatus === 409 && body?.reason === 'name_taken') {
     return new KeyportError('name-taken', reason, { httpStatus, name: requestedName ?? null, holderKeyId: body.key_id ?? null });
+  }
+  if (httpStatus === 409 && body?.reason === 'uuid_taken') {
+    const requestedUuid = (requestBody as { uuid?: unknown } | undefined)?.uuid;
+    return new KeyportError('uuid-taken', reason, { httpStatus, uuid: typeof requestedUuid === 'string' ? requestedUuid : null, holderKeyId: body.key_id ?? null });
   }
   // A refused limit names its field (beyond the spec), so a face can point at the flag or column.
   if (httpStatus === 400 && body?.reason === 'bad_limits' && typeof body.field === 'string') {

@@ -1,9 +1,10 @@
 import { request as httpRequest, type ClientRequest, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { HttpMethod } from '../../../../remote-agent/src/api/endpoint.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 
 export interface JsonRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: HttpMethod;
   /** Path and query string, already encoded. */
   path: string;
   headers: Record<string, string>;

@@ -43,7 +43,7 @@ function key(id: string, overrides: Partial<ApiKey> = {}): ApiKey {
     is_active: true,
     port: 10000 + id.length,
     status: overrides.is_active === false ? 'disabled' : 'active',
-    data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
+    data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null, subscription_url: null,
     ...overrides,
   };
 }

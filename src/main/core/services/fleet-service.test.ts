@@ -34,7 +34,7 @@ async function closedPort(): Promise<number> {
 }
 
 function key(port: number, changes: Partial<ApiKey> = {}): ApiKey {
-  return { id: `k${port}`, name: `key-${port}`, uuid: '0b7c7c2e-8f7a-4a4e-9d2c-5d8c3f1e2a10', created_at: '2025-08-05T12:00:00.000000', is_active: true, port, status: changes.is_active === false ? 'disabled' : 'active', data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null, ...changes };
+  return { id: `k${port}`, name: `key-${port}`, uuid: '0b7c7c2e-8f7a-4a4e-9d2c-5d8c3f1e2a10', created_at: '2025-08-05T12:00:00.000000', is_active: true, port, status: changes.is_active === false ? 'disabled' : 'active', data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null, subscription_url: null, ...changes };
 }
 
 /** A FleetService over a real cache whose agent answers config-status and the key list as given. */

@@ -40,6 +40,8 @@ const ACTIONS = {
   'unsupported-server': null,
   // The form says which key has the name (key-write-error.ts): the fix is another name.
   'name-taken': null,
+  // A person has one key per server: the fix is to use the key that has the uuid.
+  'uuid-taken': null,
   'internal': null,
 } as const satisfies Record<KeyportErrorCode, ErrorAction | null | ((facts: Facts) => ErrorAction | null)>;
 

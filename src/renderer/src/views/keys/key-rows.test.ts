@@ -16,7 +16,7 @@ const key = (id: string, name: string, port: number, isActive = true, limits: Pa
   is_active: isActive,
   port,
   status: isActive ? 'active' : 'disabled',
-  data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
+  data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null, subscription_url: null,
   ...limits,
 });
 
