@@ -90,7 +90,8 @@ const keyLimitsFields = {
   note: Type.Optional(Type.String()),
 };
 export const KeyLimits = Type.Unsafe<KeyLimitsType>(Type.Object(keyLimitsFields, closed));
-export const KeyRequest = Type.Unsafe<KeyRequestType>(Type.Object({ name: Type.String(), ...keyLimitsFields }, closed));
+/** A key to create; `uuid` gives it a person's VLESS id (the agent checks its form). */
+export const KeyRequest = Type.Unsafe<KeyRequestType>(Type.Object({ name: Type.String(), uuid: Type.Optional(Type.String()), ...keyLimitsFields }, closed));
 export const KeyUpdate = Type.Unsafe<KeyUpdateType>(
   Type.Object({ name: Type.Optional(Type.String()), is_active: Type.Optional(Type.Boolean()), ...keyLimitsFields }, { ...closed, minProperties: 1 }),
 );
