@@ -632,9 +632,10 @@ describe('keys’ limits in the cache', () => {
     status: 'limited',
     used_bytes: 2 * 1024 ** 3 + 5,
     period_started_at: '2026-12-01T00:00:00.000000',
+    subscription_url: 'https://paris.example:8443/sub/3q2-7wF1bXyZ0aQvR9kLmA',
   });
 
-  test('every limit field of a key comes back after reopening the file, from a list and from a single change', (t) => {
+  test('every limit field of a key and its subscription link come back after reopening the file, from a list and from a single change', (t) => {
     const path = join(tempDir(t), 'cache.sqlite');
     const first = new ConsoleCache<AnySnapshots>(path);
     first.saveServer(server('s1', 'paris'));
