@@ -1,10 +1,9 @@
 import { request as httpRequest, type ClientRequest, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { HttpMethod } from '../../../../remote-agent/src/api/endpoint.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 
 export interface JsonRequest {
-  method: HttpMethod;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query string, already encoded. */
   path: string;
   headers: Record<string, string>;
