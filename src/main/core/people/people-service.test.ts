@@ -50,6 +50,7 @@ test('add refuses a bad limit, a repeated server and an unknown one before sendi
   const code = (expected: string, facts: object) => (error: unknown) =>
     error instanceof KeyportError && error.code === expected && Object.entries(facts).every(([name, value]) => error.facts[name] === value);
   await assert.rejects(people.add('anna', ['paris'], { data_limit_bytes: -1 }), code('bad-input', { field: 'data_limit_bytes' }));
+  await assert.rejects(people.add(' anna', ['paris']), code('bad-input', { field: 'name', problem: 'bad-name' }));
   await assert.rejects(people.add('anna', ['paris', 's1']), code('bad-input', { problem: 'repeated-server' }));
   await assert.rejects(people.add('anna', ['paris', 'lima']), code('not-found', { unknownServer: 'lima' }));
   assert.deepEqual([...paris.calls, ...oslo.calls], []);
@@ -204,4 +205,10 @@ test('move skips people B has already and reports names another key of B has; it
   await assert.rejects(people.move({ from: 'paris', to: 'oslo' }), badInput('people-or-all'));
   await assert.rejects(people.move({ from: 'paris', to: 'oslo', all: true, people: ['anna'] }), badInput('people-or-all'));
   await assert.rejects(people.move({ from: 'paris', to: 'oslo', all: true, disableAfterMs: -1 }), badInput('bad-grace'));
+});
+
+test('a person is found by name as key names are compared (NFC, without case)', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'Straße', ANNA)]);
+  const { people } = twoServers(t, paris, new FakeAgent('oslo'));
+  assert.equal((await people.show('STRASSE')).person.uuid, ANNA);
 });

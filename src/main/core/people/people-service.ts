@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { utcMonth } from '../../../shared/agent-api.ts';
+import { checkKeyName, keyNameFold, utcMonth } from '../../../shared/agent-api.ts';
 import { isKeyportError, KeyportError } from '../../../shared/contract/errors.ts';
 import type {
   MoveRequest,
@@ -78,6 +78,8 @@ export class PeopleService implements People {
   }
 
   async add(name: string, servers: string[], limits: PersonLimits = {}): Promise<PeopleChange> {
+    const checked = checkKeyName(name);
+    if (!checked.ok) throw new KeyportError('bad-input', `${checked.detail}; nothing was sent`, { field: 'name', problem: 'bad-name' });
     checkKeyLimitsInput(limits);
     const targets = distinctServers(this.#cache, servers);
     const uuid = this.#newUuid();
@@ -255,12 +257,11 @@ export class PeopleService implements People {
   }
 }
 
-/** A person by uuid (any letter case) or by name (as key names are compared); several of that name are refused. */
+/** A person by uuid (any letter case) or by name (compared as key names are); several of that name are refused. */
 export function findPerson(people: readonly Person[], ref: string): Person {
-  const uuid = ref.toLowerCase();
-  const byUuid = people.find((person) => person.uuid === uuid);
+  const byUuid = people.find((person) => person.uuid === ref.toLowerCase());
   if (byUuid) return byUuid;
-  const byName = people.filter((person) => person.name.toLowerCase() === uuid);
+  const byName = people.filter((person) => keyNameFold(person.name) === keyNameFold(ref));
   if (byName.length === 1) return byName[0]!;
   if (byName.length > 1) {
     throw new KeyportError('bad-input', `${byName.length} people are named "${ref}": name one by its uuid (${byName.map((person) => person.uuid).join(', ')})`, {
