@@ -28,3 +28,14 @@ test('keys.create, update and createMany carry limits; a field of the wrong type
   refused(() => checkCallArgs('keys.update', update, ['alpha', 'k1', {}]), '');
   refused(() => checkCallArgs('keys.createMany', createMany, ['alpha', [{ note: 'no name' }]]), '/0');
 });
+
+test('people.add takes a person’s limits but no uuid (the core gives one); people.move refuses a negative grace period', () => {
+  const refused = (call: () => unknown, field: string) =>
+    assert.throws(call, (error: unknown) => error instanceof KeyportError && error.code === 'bad-input' && String(error.facts.field).startsWith(field));
+  const { add, move } = SERVICE_CALLS.people;
+  assert.deepEqual(checkCallArgs('people.add', add, ['anna', ['alpha', 'beta'], { data_limit_bytes: 1024 }]), ['anna', ['alpha', 'beta'], { data_limit_bytes: 1024 }]);
+  refused(() => checkCallArgs('people.add', add, ['anna', ['alpha'], { uuid: '9b2f4c7e-1a2b-4c3d-8e9f-0123456789ab' }]), '/uuid');
+  refused(() => checkCallArgs('people.add', add, ['anna', []]), '');
+  assert.deepEqual(checkCallArgs('people.move', move, [{ from: 'alpha', to: 'beta', all: true, disableAfterMs: 0 }]), [{ from: 'alpha', to: 'beta', all: true, disableAfterMs: 0 }]);
+  refused(() => checkCallArgs('people.move', move, [{ from: 'alpha', to: 'beta', all: true, disableAfterMs: -1 }]), '/disableAfterMs');
+});

@@ -28,6 +28,8 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
   'name-taken': (facts) =>
     `no two keys on a server may share a name, in any letter case: choose another name` +
     (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),
+  'uuid-taken': (facts) =>
+    `a person has one key per server, and this server has theirs already` + (facts.server ? `: keyport people show ${facts.uuid ?? 'PERSON'} lists it` : ''),
 };
 
 /** The CLI's flag and CSV column for each limit field the core names. */

@@ -4,13 +4,14 @@ import { consoleCommand } from './console-command.ts';
 import { EXIT } from './exit-codes.ts';
 import { fullUsage, synopsis } from './full-usage.ts';
 import { keysCommands } from './keys-commands.ts';
+import { peopleCommands } from './people-commands.ts';
 import { reportError } from './report-error.ts';
 import { serverCommands } from './server-commands.ts';
 import { trafficCommands } from './traffic-commands.ts';
 import { tunnelCommand } from './tunnel-command.ts';
 import { UsageError } from './usage-error.ts';
 
-const ENTRIES: (CommandGroup | Command)[] = [serverCommands, keysCommands, trafficCommands, tunnelCommand, consoleCommand];
+const ENTRIES: (CommandGroup | Command)[] = [serverCommands, keysCommands, peopleCommands, trafficCommands, tunnelCommand, consoleCommand];
 const HELP = new Set(['help', '--help', '-h']);
 
 /**

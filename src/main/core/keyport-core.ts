@@ -6,6 +6,8 @@ import { BackgroundSync, syncServer } from './services/cache-sync.ts';
 import { DeployService } from './services/deploy-service.ts';
 import { FleetService } from './services/fleet-service.ts';
 import { KeysService } from './services/keys-service.ts';
+import { PeopleService } from './people/people-service.ts';
+import { PendingDisables } from './people/pending-disables.ts';
 import { openLocalTunnel } from './services/local-tunnel.ts';
 import { NO_VAULT, type SecretVault } from './services/secret-vault.ts';
 import { findServer } from './services/server-directory.ts';
@@ -38,6 +40,8 @@ export interface KeyportCore extends KeyportServices {
 }
 
 export const CACHE_FILE_NAME = 'keyport-cache.sqlite';
+/** The disables `people move --disable-after` left for later. */
+export const PENDING_DISABLES_FILE_NAME = 'pending-disables.json';
 
 export async function openKeyportCore(options: KeyportCoreOptions): Promise<KeyportCore> {
   const cache = new ConsoleCache(join(options.home, CACHE_FILE_NAME));
@@ -57,6 +61,7 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
     traffic,
     system: new SystemService(cache, sessions),
     backups: new ServerBackupService(cache, sessions, sync),
+    people: new PeopleService({ cache, sessions, keys, pending: new PendingDisables(join(options.home, PENDING_DISABLES_FILE_NAME)) }),
     backgroundSync,
     async openTunnel(serverName, localPort) {
       const access = await sessions.agentAccess(findServer(cache, serverName));

@@ -9,6 +9,7 @@ import { selectRoute, useNavigationStore } from './state/navigation-store.ts';
 import { AddServerDialog } from './views/fleet/add-server-dialog.tsx';
 import { FleetView } from './views/fleet/fleet-view.tsx';
 import { KeyView } from './views/key/key-view.tsx';
+import { PeopleView } from './views/people/people-view.tsx';
 import { ServerView } from './views/server/server-view.tsx';
 
 /** How often the fleet's states are checked again while the console is in view. */
@@ -32,8 +33,9 @@ export function App() {
     <div className="app">
       <Sidebar />
       <main className="main">
-        <ViewErrorBoundary key={route.view === 'fleet' ? 'fleet' : route.serverId} onBack={goFleet}>
+        <ViewErrorBoundary key={'serverId' in route ? route.serverId : route.view} onBack={goFleet}>
           {route.view === 'fleet' && <FleetView />}
+          {route.view === 'people' && <PeopleView />}
           {route.view === 'server' && <ServerView key={route.serverId} serverId={route.serverId} tab={route.tab} />}
           {route.view === 'key' && <KeyView key={`${route.serverId}/${route.keyId}`} serverId={route.serverId} keyId={route.keyId} />}
         </ViewErrorBoundary>

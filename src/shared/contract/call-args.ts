@@ -90,7 +90,8 @@ const keyLimitsFields = {
   note: Type.Optional(Type.String()),
 };
 export const KeyLimits = Type.Unsafe<KeyLimitsType>(Type.Object(keyLimitsFields, closed));
-export const KeyRequest = Type.Unsafe<KeyRequestType>(Type.Object({ name: Type.String(), ...keyLimitsFields }, closed));
+/** A key to create; `uuid` gives it a person's VLESS id (the agent checks its form). */
+export const KeyRequest = Type.Unsafe<KeyRequestType>(Type.Object({ name: Type.String(), uuid: Type.Optional(Type.String()), ...keyLimitsFields }, closed));
 export const KeyUpdate = Type.Unsafe<KeyUpdateType>(
   Type.Object({ name: Type.Optional(Type.String()), is_active: Type.Optional(Type.Boolean()), ...keyLimitsFields }, { ...closed, minProperties: 1 }),
 );
@@ -98,5 +99,18 @@ export const CreateManyOptions = Type.Object({ skipExisting: Type.Optional(Type.
 /** Bare names, or names with their own limits (`KeyBatchEntry`). */
 export const KeyBatchEntries = Type.Array(Type.Union([Type.String(), KeyRequest]));
 export const YearMonth = Type.Object({ year: Type.Integer(), month: Type.Integer({ minimum: 1, maximum: 12 }) }, closed);
+
+/** A person's limits: a key's without its uuid (a person's uuid is the core's to give). */
+export const PersonLimits = Type.Unsafe<Omit<KeyLimitsType, 'uuid'>>(Type.Object(keyLimitsFields, closed));
+export const MoveRequest = Type.Object(
+  {
+    from: ServerRef,
+    to: ServerRef,
+    people: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    all: Type.Optional(Type.Boolean()),
+    disableAfterMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  closed,
+);
 
 export type ArgStatic<A> = A extends CallArg<infer S> ? Static<S> : never;

@@ -33,6 +33,8 @@ export type KeyportErrorCode =
   | 'backup-damaged'
   /** A restore needs a server without keys; this one has some. Facts: server, keys. */
   | 'server-not-fresh'
+  /** Another key on the server has this VLESS uuid (a person has one key per server). Facts: uuid, holderKeyId, server. */
+  | 'uuid-taken'
   /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
   | 'internal';
 

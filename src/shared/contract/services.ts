@@ -27,6 +27,8 @@ import {
   KeyId,
   KeyLimits as KeyLimitsArg,
   KeyUpdate as KeyUpdateArg,
+  MoveRequest as MoveRequestArg,
+  PersonLimits as PersonLimitsArg,
   ServerRef,
   SettingsPatch,
   SshAliasTarget,
@@ -43,6 +45,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
 import type { CreateManyOptions, CreateManyProgress, CreateManyResult, KeyBatchEntry } from './key-batch.ts';
+import type { MoveRequest, MoveResult, PeopleChange, PeopleList, PersonDetail, PersonLimits } from './people.ts';
 import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
@@ -155,6 +158,37 @@ export interface System {
   updateSettings(server: string, patch: ServerSettingsPatch): Promise<ServerSettingsUpdate>;
 }
 
+/**
+ * People (beyond the spec): a person is one VLESS uuid, with a key on each of their servers.
+ * PERSON is a uuid or a person's name. A change names what happened per server (`outcomes`): a
+ * server that is offline is reported there, never stops the others. After a change every key of the
+ * person gets its bundle (`PUT /api/keys/{id}/bundle`): the vless:// links of their other keys, so
+ * the subscription of any of them lists all.
+ */
+export interface People {
+  /** Everyone across the fleet, grouped by uuid; offline servers from the cache. Due disables of a move are done first. */
+  list(): Promise<PeopleList>;
+  /** One person, with each key's vless:// link. */
+  show(person: string): Promise<PersonDetail>;
+  /** A key named `name` with one fresh uuid on each of `servers`, with `limits` each. */
+  add(name: string, servers: string[], limits?: PersonLimits): Promise<PeopleChange>;
+  /** A key for the person on one more server: their uuid, name and the limits of one of their keys. */
+  addServer(person: string, server: string): Promise<PeopleChange>;
+  /** Deletes the person's key (and its history) on one server. */
+  removeServer(person: string, server: string): Promise<PeopleChange>;
+  /** Deletes every key of the person, everywhere. */
+  remove(person: string): Promise<PeopleChange>;
+  /**
+   * Gives the people of `from` (all, or those named) keys on `to` with their uuids, names and
+   * limits (quota periods start anew there), pushes every bundle, and disables their keys on
+   * `from` at once (`disableAfterMs` 0), after a grace period (done by the first People call once
+   * it has passed, the console being often closed), or never (left out).
+   */
+  move(request: MoveRequest): Promise<MoveResult>;
+  /** Pushes the person's bundles again (say, once an offline server is back). */
+  pushBundles(person: string): Promise<PeopleChange>;
+}
+
 /** A local port forward to a server's agent, for curl and scripts. */
 export interface TunnelInfo {
   url: string;
@@ -169,6 +203,7 @@ export interface KeyportServices {
   keys: Keys;
   traffic: Traffic;
   system: System;
+  people: People;
 }
 
 /** How a method crosses a bridge: its data arguments, and whether a progress callback follows them. */
@@ -180,6 +215,7 @@ export interface CallSpec {
 
 const server = arg('server', ServerRef);
 const keyId = arg('keyId', KeyId);
+const person = arg('person', Type.String({ minLength: 1 }));
 const progress = true;
 
 /**
@@ -233,6 +269,16 @@ export const SERVICE_CALLS = {
     ports: { args: [server] },
     settings: { args: [server] },
     updateSettings: { args: [server, arg('patch', SettingsPatch)] },
+  },
+  people: {
+    list: { args: [] },
+    show: { args: [person] },
+    add: { args: [arg('name', Text), arg('servers', Type.Array(ServerRef, { minItems: 1 })), optionalArg('limits', PersonLimitsArg)] },
+    addServer: { args: [person, server] },
+    removeServer: { args: [person, server] },
+    remove: { args: [person] },
+    move: { args: [arg('request', MoveRequestArg)] },
+    pushBundles: { args: [person] },
   },
 } as const satisfies { [S in keyof KeyportServices]: { [M in keyof KeyportServices[S]]: CallSpec } };
 

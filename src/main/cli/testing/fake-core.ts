@@ -1,4 +1,4 @@
-import type { Deploy, Fleet, Keys, System, Traffic } from '../../../shared/contract/services.ts';
+import type { Deploy, Fleet, Keys, People, System, Traffic } from '../../../shared/contract/services.ts';
 import type { KeyportCore } from '../../core/keyport-core.ts';
 
 export interface FakeCoreParts {
@@ -7,6 +7,7 @@ export interface FakeCoreParts {
   keys?: Partial<Keys>;
   traffic?: Partial<Traffic>;
   system?: Partial<System>;
+  people?: Partial<People>;
   openTunnel?: KeyportCore['openTunnel'];
   backups?: Partial<KeyportCore['backups']>;
 }
@@ -34,6 +35,7 @@ export function fakeCore(parts: FakeCoreParts = {}): { core: KeyportCore; calls:
     traffic: service('traffic', parts.traffic),
     system: service('system', parts.system),
     backups: service('backups', parts.backups),
+    people: service('people', parts.people),
     openTunnel: recorded('openTunnel', parts.openTunnel),
     close: recorded('close', async () => {}),
   };

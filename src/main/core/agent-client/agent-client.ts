@@ -72,7 +72,7 @@ class AgentCaller {
       return response.body;
     }
     const requestedName = binaryBody ? undefined : (body as { name?: unknown } | undefined)?.name;
-    throw agentFailure(`${endpoint.method} ${path}`, response, typeof requestedName === 'string' ? requestedName : undefined);
+    throw agentFailure(`${endpoint.method} ${path}`, response, typeof requestedName === 'string' ? requestedName : undefined, binaryBody ? undefined : body);
   }
 }
 
@@ -94,7 +94,7 @@ export interface AgentClient extends AgentCaller, AgentMethods {}
 export const AgentClient = AgentCaller as new (options: AgentClientOptions) => AgentClient;
 
 /** The agent's `{ status: 'error', detail }` answer as a KeyportError the faces can act on. */
-function agentFailure(call: string, response: JsonResponse, requestedName?: string): KeyportError {
+function agentFailure(call: string, response: JsonResponse, requestedName?: string, requestBody?: unknown): KeyportError {
   const httpStatus = response.statusCode;
   const body = response.body as Partial<Static<typeof ErrorBody> & Omit<Static<typeof ConflictBody>, 'reason'>> & { reason?: string; field?: unknown; keys?: unknown } | undefined;
   const detail = body?.detail;
@@ -108,6 +108,10 @@ function agentFailure(call: string, response: JsonResponse, requestedName?: stri
   }
   if (httpStatus === 409 && body?.reason === 'name_taken') {
     return new KeyportError('name-taken', reason, { httpStatus, name: requestedName ?? null, holderKeyId: body.key_id ?? null });
+  }
+  if (httpStatus === 409 && body?.reason === 'uuid_taken') {
+    const requestedUuid = (requestBody as { uuid?: unknown } | undefined)?.uuid;
+    return new KeyportError('uuid-taken', reason, { httpStatus, uuid: typeof requestedUuid === 'string' ? requestedUuid : null, holderKeyId: body.key_id ?? null });
   }
   // A refused limit names its field (beyond the spec), so a face can point at the flag or column.
   if (httpStatus === 400 && body?.reason === 'bad_limits' && typeof body.field === 'string') {

@@ -25,6 +25,9 @@ import {
   getTrafficSummary,
   getXrayConfigStatus,
   listDailyBackups,
+  getKeyBundle,
+  putKeyBundle,
+  rotateKeySubscription,
   listKeys,
   resetKeyLiveTraffic,
   resetKeyTrafficHistory,
@@ -127,6 +130,11 @@ export const AGENT_METHODS = {
   updateKey: method(updateKey, (keyId: string, changes: BodyOf<typeof updateKey>) => ({ params: { key_id: keyId }, body: changes }), undefined, oneKey),
   getKeyConfig: method(getKeyConfig, keyIdParam, undefined, (config) => ({ ...config, key: withLimitDefaults(config.key) })),
   deleteKey: method(deleteKey, keyIdParam),
+  // Subscriptions (beyond the spec)
+  /** The links of the person's other servers that this key's subscription lists beside its own. */
+  putKeyBundle: method(putKeyBundle, (keyId: string, links: string[]) => ({ params: { key_id: keyId }, body: { links } })),
+  getKeyBundle: method(getKeyBundle, keyIdParam),
+  rotateKeySubscription: method(rotateKeySubscription, keyIdParam),
   // Live traffic
   getLiveTraffic: method(getLiveTraffic, noInput),
   getKeyLiveTraffic: method(getKeyLiveTraffic, keyIdParam),

@@ -2,9 +2,12 @@ import type { ApiKey } from '../../../shared/contract/api-types.ts';
 
 /**
  * A key as an agent answered it, with the limits an agent older than them leaves out filled in as
- * that agent behaves: no quota, no reset, no expiry, no note, and the status its switch gives.
+ * that agent behaves: no quota, no reset, no expiry, no note, and the status its switch gives; and
+ * an agent older than subscriptions gets `subscription_url: null`.
  */
 export function withLimitDefaults(key: ApiKey): ApiKey {
+  // An agent older than subscriptions has none to link.
+  if (key.subscription_url === undefined) key = { ...key, subscription_url: null };
   if (key.status !== undefined) return key;
   const older = key as Partial<ApiKey> & Pick<ApiKey, 'is_active'>;
   return {

@@ -14,6 +14,9 @@ const olderKey = (isActive: boolean) => ({
   port: 20001,
 });
 
+const noLimits = { data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null };
+const noSubscription = { subscription_url: null };
+
 describe('keys from an agent older than limits', () => {
   let server: Server;
   let client: AgentClient;
@@ -24,6 +27,7 @@ describe('keys from an agent older than limits', () => {
       const url = request.url ?? '';
       if (url === '/api/keys') response.end(JSON.stringify([olderKey(true), olderKey(false)]));
       else if (url === '/api/keys/k1') response.end(JSON.stringify(olderKey(false)));
+      else if (url === '/api/keys/k2') response.end(JSON.stringify({ ...olderKey(true), ...noLimits, status: 'limited' }));
       else if (url === '/api/keys/k1/config') response.end(JSON.stringify({ key: olderKey(true), vless_url: 'vless://x', qr_code_data: 'vless://x' }));
       else response.writeHead(404).end('{"status":"error","detail":"not found"}');
     });
@@ -34,19 +38,22 @@ describe('keys from an agent older than limits', () => {
 
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const noLimits = { data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null };
 
   test('a list gets no limits and the status the switch gives', async () => {
     assert.deepEqual(await client.listKeys(), [
-      { ...olderKey(true), ...noLimits, status: 'active' },
-      { ...olderKey(false), ...noLimits, status: 'disabled' },
+      { ...olderKey(true), ...noLimits, ...noSubscription, status: 'active' },
+      { ...olderKey(false), ...noLimits, ...noSubscription, status: 'disabled' },
     ]);
   });
 
   test('one key and a config are made whole the same way', async () => {
     assert.equal((await client.getKey('k1')).status, 'disabled');
     const config = await client.getKeyConfig('k1');
-    assert.deepEqual(config.key, { ...olderKey(true), ...noLimits, status: 'active' });
+    assert.deepEqual(config.key, { ...olderKey(true), ...noLimits, ...noSubscription, status: 'active' });
     assert.equal(config.vless_url, 'vless://x');
+  });
+
+  test('a key from an agent with limits but older than subscriptions has no subscription link, and keeps its status', async () => {
+    assert.deepEqual(await client.getKey('k2'), { ...olderKey(true), ...noLimits, status: 'limited', ...noSubscription });
   });
 });

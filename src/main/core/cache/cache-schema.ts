@@ -157,6 +157,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE keys ADD COLUMN period_started_at TEXT;
   UPDATE keys SET status = 'disabled' WHERE is_active = 0;
   `,
+  // Keys' subscription links (issue 14), so an offline server's people still show theirs.
+  `
+  ALTER TABLE keys ADD COLUMN subscription_url TEXT;
+  `,
 ];
 
 export const CACHE_SCHEMA_VERSION = MIGRATIONS.length;

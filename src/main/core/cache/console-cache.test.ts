@@ -44,7 +44,7 @@ function key(id: string, overrides: Partial<ApiKey> = {}): ApiKey {
     is_active: true,
     port: 10000 + id.length,
     status: overrides.is_active === false ? 'disabled' : 'active',
-    data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
+    data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null, subscription_url: null,
     ...overrides,
   } as ApiKey;
 }
@@ -633,9 +633,10 @@ describe('keys’ limits in the cache', () => {
     status: 'limited',
     used_bytes: 2 * 1024 ** 3 + 5,
     period_started_at: '2026-12-01T00:00:00.000000',
+    subscription_url: 'https://paris.example:8443/sub/3q2-7wF1bXyZ0aQvR9kLmA',
   });
 
-  test('every limit field of a key comes back after reopening the file, from a list and from a single change', (t) => {
+  test('every limit field of a key and its subscription link come back after reopening the file, from a list and from a single change', (t) => {
     const path = join(tempDir(t), 'cache.sqlite');
     const first = new ConsoleCache<AnySnapshots>(path);
     first.saveServer(server('s1', 'paris'));

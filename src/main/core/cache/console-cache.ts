@@ -36,8 +36,8 @@ type KeyRow = Omit<ApiKey, 'is_active'> & { is_active: number };
 /** A usage row as read: the counts, the sync time's text joined in. total_bytes is rx + tx, not stored. */
 type UsageRow = Omit<DayUsage, 'total_bytes'> & { synced_at: string };
 
-/** A key's limits and their state, each a column of its own named as the API names it. */
-const KEY_LIMIT_COLUMNS = ['data_limit_bytes', 'data_limit_reset', 'expires_at', 'note', 'status', 'used_bytes', 'period_started_at'] as const;
+/** A key's limits and their state, and its subscription link, each a column of its own named as the API names it. */
+const KEY_LIMIT_COLUMNS = ['data_limit_bytes', 'data_limit_reset', 'expires_at', 'note', 'status', 'used_bytes', 'period_started_at', 'subscription_url'] as const;
 
 const SERVER_COLUMNS = 'id, name, target_json, ssh_alias, host_key_fingerprint, added_at, agent_json, last_synced_at';
 /** A usage table's counts and sync time, for a row `u` joined with its sync_times row `t`. */
@@ -560,6 +560,7 @@ function keyParams(serverId: string, given: ApiKey): Record<string, string | num
     status: key.status,
     used_bytes: key.used_bytes,
     period_started_at: key.period_started_at,
+    subscription_url: key.subscription_url,
   };
 }
 

@@ -16,8 +16,8 @@ const key = (id: string, name: string, port: number): ApiKey => ({
   is_active: true,
   port,
   status: 'active',
-  data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null,
-}) as ApiKey;
+  data_limit_bytes: null, data_limit_reset: 'no_reset', expires_at: null, note: '', used_bytes: 0, period_started_at: null, subscription_url: null,
+});
 const ANNA = key('k1', 'anna', 10001);
 const BOB = key('k2', 'bob', 10002);
 

@@ -8,7 +8,7 @@ export function Sidebar() {
   const servers = useFleetStore((state) => state.servers);
   const route = useNavigationStore(selectRoute);
   const currentServerId = useNavigationStore(selectCurrentServerId);
-  const { goFleet, openServer } = useNavigationStore.getState();
+  const { goFleet, goPeople, openServer } = useNavigationStore.getState();
   const openAddServer = useAddServerStore((state) => state.openDialog);
 
   return (
@@ -16,6 +16,9 @@ export function Sidebar() {
       <div className="brand">Keyport</div>
       <button type="button" className={`nav-item ${route.view === 'fleet' ? 'current' : ''}`} data-testid="nav-fleet" onClick={goFleet}>
         Fleet
+      </button>
+      <button type="button" className={`nav-item ${route.view === 'people' ? 'current' : ''}`} data-testid="nav-people" onClick={goPeople}>
+        People
       </button>
       <h2 className="sidebar-heading">Servers</h2>
       <ul className="server-list">

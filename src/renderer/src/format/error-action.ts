@@ -44,6 +44,8 @@ const ACTIONS = {
   'backup-passphrase-wrong': null,
   'backup-damaged': null,
   'server-not-fresh': null,
+  // A person has one key per server: the fix is to use the key that has the uuid.
+  'uuid-taken': null,
   'internal': null,
 } as const satisfies Record<KeyportErrorCode, ErrorAction | null | ((facts: Facts) => ErrorAction | null)>;
 

@@ -4,12 +4,14 @@ export type ServerTab = 'keys' | 'traffic' | 'system';
 
 export type Route =
   | { view: 'fleet' }
+  | { view: 'people' }
   | { view: 'server'; serverId: string; tab: ServerTab }
   | { view: 'key'; serverId: string; keyId: string };
 
 interface NavigationState {
   route: Route;
   goFleet(): void;
+  goPeople(): void;
   openServer(serverId: string, tab?: ServerTab): void;
   openKey(serverId: string, keyId: string): void;
 }
@@ -18,6 +20,7 @@ interface NavigationState {
 export const useNavigationStore = create<NavigationState>()((set) => ({
   route: { view: 'fleet' },
   goFleet: () => set({ route: { view: 'fleet' } }),
+  goPeople: () => set({ route: { view: 'people' } }),
   openServer: (serverId, tab = 'keys') => set({ route: { view: 'server', serverId, tab } }),
   openKey: (serverId, keyId) => set({ route: { view: 'key', serverId, keyId } }),
 }));
@@ -25,4 +28,4 @@ export const useNavigationStore = create<NavigationState>()((set) => ({
 export const selectRoute = (state: NavigationState) => state.route;
 
 /** The server the current view is about, if any. */
-export const selectCurrentServerId = (state: NavigationState) => (state.route.view === 'fleet' ? null : state.route.serverId);
+export const selectCurrentServerId = (state: NavigationState) => ('serverId' in state.route ? state.route.serverId : null);

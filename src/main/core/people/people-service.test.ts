@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import { PeopleService } from './people-service.ts';
+import { PendingDisables } from './pending-disables.ts';
+import { FakeAgent, fleetOf, personKey } from './testing/fake-agents.ts';
+
+const ANNA = '9b2f4c7e-1a2b-4c3d-8e9f-0123456789ab';
+const BOB = '0c0ffee0-1a2b-4c3d-8e9f-0123456789ab';
+const DAY_MS = 86_400_000;
+
+function pendingFile(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-people-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'pending-disables.json');
+}
+
+/** Paris and Oslo, each a fake agent, behind a real cache and the real keys service. */
+function twoServers(t: TestContext, paris: FakeAgent, oslo: FakeAgent, clock = { ms: Date.UTC(2026, 11, 2, 6) }) {
+  const fleet = fleetOf(t, { s1: paris, s2: oslo });
+  const path = pendingFile(t);
+  const open = () =>
+    new PeopleService({ ...fleet, pending: new PendingDisables(path), now: () => new Date(clock.ms), newUuid: () => ANNA });
+  return { ...fleet, people: open(), reopen: open, clock };
+}
+
+test('add makes one key per server with one fresh uuid and the limits, then gives each key the other’s link', async (t) => {
+  const paris = new FakeAgent('paris');
+  const oslo = new FakeAgent('oslo');
+  const { people } = twoServers(t, paris, oslo);
+  const change = await people.add('Анна 📱', ['paris', 'oslo'], { data_limit_bytes: 1024, note: 'family' });
+  assert.deepEqual([...paris.keys, ...oslo.keys].map((key) => [key.name, key.uuid, key.data_limit_bytes, key.note]), [
+    ['Анна 📱', ANNA, 1024, 'family'],
+    ['Анна 📱', ANNA, 1024, 'family'],
+  ]);
+  assert.deepEqual(paris.bundles.get(paris.keys[0]!.id), [oslo.linkOf(oslo.keys[0]!)]);
+  assert.deepEqual(oslo.bundles.get(oslo.keys[0]!.id), [paris.linkOf(paris.keys[0]!)]);
+  assert.equal(change.people.length, 1);
+  assert.deepEqual(change.people[0]!.keys.map((entry) => entry.server), ['oslo', 'paris']);
+  assert.ok(change.outcomes.every((outcome) => outcome.done), JSON.stringify(change.outcomes));
+});
+
+test('add refuses a bad limit, a repeated server and an unknown one before sending anything', async (t) => {
+  const paris = new FakeAgent('paris');
+  const oslo = new FakeAgent('oslo');
+  const { people } = twoServers(t, paris, oslo);
+  const code = (expected: string, facts: object) => (error: unknown) =>
+    error instanceof KeyportError && error.code === expected && Object.entries(facts).every(([name, value]) => error.facts[name] === value);
+  await assert.rejects(people.add('anna', ['paris'], { data_limit_bytes: -1 }), code('bad-input', { field: 'data_limit_bytes' }));
+  await assert.rejects(people.add(' anna', ['paris']), code('bad-input', { field: 'name', problem: 'bad-name' }));
+  await assert.rejects(people.add('anna', ['paris', 's1']), code('bad-input', { problem: 'repeated-server' }));
+  await assert.rejects(people.add('anna', ['paris', 'lima']), code('not-found', { unknownServer: 'lima' }));
+  assert.deepEqual([...paris.calls, ...oslo.calls], []);
+});
+
+test('list groups the fleet’s keys by uuid, an offline server’s from the cache, and sums usage', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA, { used_bytes: 100 }), personKey('paris', 'p2', 'bob', BOB)]);
+  const oslo = new FakeAgent('oslo', [personKey('oslo', 'o1', 'anna', ANNA, { used_bytes: 23 })]);
+  const { people } = twoServers(t, paris, oslo);
+  await people.list();
+  oslo.online = false;
+  const listed = await people.list();
+  assert.deepEqual(listed.people.map((person) => [person.name, person.usedBytes, person.keys.map((entry) => `${entry.server}:${entry.source}`)]), [
+    ['anna', 123, ['oslo:cache', 'paris:live']],
+    ['bob', 0, ['paris:live']],
+  ]);
+  assert.equal(listed.people[0]!.subscriptionUrl, 'https://paris.example:8443/sub/p1');
+  assert.deepEqual(listed.unavailable, []);
+});
+
+test('a server offline and never cached is named as unavailable; the others are listed', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA)]);
+  const oslo = new FakeAgent('oslo');
+  oslo.online = false;
+  const { people } = twoServers(t, paris, oslo);
+  const listed = await people.list();
+  assert.deepEqual(listed.people.map((person) => person.name), ['anna']);
+  assert.deepEqual(listed.unavailable.map((entry) => [entry.server, entry.code]), [['oslo', 'server-offline']]);
+});
+
+test('a push to an offline server is reported, and the online one still gets its bundle', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA)]);
+  const oslo = new FakeAgent('oslo', [personKey('oslo', 'o1', 'anna', ANNA)]);
+  const { people, keys } = twoServers(t, paris, oslo);
+  await people.list();
+  await keys.config('s2', 'o1');
+  oslo.online = false;
+  const change = await people.pushBundles('anna');
+  assert.deepEqual(paris.bundles.get('p1'), [oslo.linkOf(oslo.keys[0]!)], 'the offline key’s link comes from the cached config');
+  assert.deepEqual(change.outcomes.map((outcome) => [outcome.server, outcome.done, outcome.done ? null : outcome.code]), [
+    ['oslo', false, 'server-offline'],
+    ['paris', true, null],
+  ]);
+});
+
+test('addServer gives the person a key with their uuid, name and limits; removeServer deletes it, and bundles follow', async (t) => {
+  const limits = { data_limit_bytes: 2048, data_limit_reset: 'week' as const, expires_at: '2027-01-01T00:00:00.000000', note: 'n' };
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA, limits)]);
+  const oslo = new FakeAgent('oslo');
+  const { people } = twoServers(t, paris, oslo);
+  await people.addServer(ANNA.toUpperCase(), 'oslo');
+  const [added] = oslo.keys;
+  assert.deepEqual(added && [added.name, added.uuid, added.data_limit_bytes, added.data_limit_reset, added.expires_at, added.note], ['anna', ANNA, 2048, 'week', limits.expires_at, 'n']);
+  assert.deepEqual(paris.bundles.get('p1'), [oslo.linkOf(added!)]);
+  await assert.rejects(people.addServer('anna', 'oslo'), (error: unknown) => error instanceof KeyportError && error.facts.problem === 'already-there');
+
+  await people.removeServer('anna', 'oslo');
+  assert.deepEqual(oslo.keys, []);
+  assert.deepEqual(paris.bundles.get('p1'), []);
+  await assert.rejects(people.removeServer('anna', 'oslo'), (error: unknown) => error instanceof KeyportError && error.code === 'not-found');
+});
+
+test('remove deletes the person’s keys on every server, and a server that is offline is reported', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA), personKey('paris', 'p2', 'bob', BOB)]);
+  const oslo = new FakeAgent('oslo', [personKey('oslo', 'o1', 'anna', ANNA)]);
+  const { people } = twoServers(t, paris, oslo);
+  await people.list();
+  oslo.online = false;
+  const change = await people.remove('anna');
+  assert.deepEqual(paris.keys.map((key) => key.id), ['p2']);
+  assert.deepEqual(change.outcomes.filter((outcome) => !outcome.done).map((outcome) => [outcome.server, outcome.what.split(' ')[0]]), [['oslo', 'deleted'], ['oslo', 'bundle']]);
+  assert.deepEqual(change.people.map((person) => person.keys.map((entry) => entry.server)), [['oslo']], 'the key on the offline server is left, and shown');
+});
+
+test('a name two people share is refused with their uuids; an unknown person is not-found', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA)]);
+  const oslo = new FakeAgent('oslo', [personKey('oslo', 'o1', 'Anna', BOB)]);
+  const { people } = twoServers(t, paris, oslo);
+  await assert.rejects(people.show('anna'), (error: unknown) => error instanceof KeyportError && error.facts.problem === 'ambiguous-person' && error.message.includes(BOB));
+  await assert.rejects(people.show('zed'), (error: unknown) => error instanceof KeyportError && error.code === 'not-found' && error.facts.unknownPerson === 'zed');
+  assert.deepEqual((await people.show(BOB)).links, [{ server: 'oslo', keyId: 'o1', vlessUrl: oslo.linkOf(oslo.keys[0]!) }]);
+});
+
+test('move creates the people of A on B with their uuids, names and limits, and every bundle lists both', async (t) => {
+  const paris = new FakeAgent('paris', [
+    personKey('paris', 'p1', 'anna', ANNA, { data_limit_bytes: 4096, data_limit_reset: 'month', used_bytes: 4000 }),
+    personKey('paris', 'p2', 'bob', BOB),
+  ]);
+  const oslo = new FakeAgent('oslo');
+  const { people } = twoServers(t, paris, oslo);
+  const result = await people.move({ from: 'paris', to: 'oslo', all: true });
+  assert.deepEqual(oslo.keys.map((key) => [key.name, key.uuid, key.data_limit_bytes, key.data_limit_reset, key.used_bytes]), [
+    ['anna', ANNA, 4096, 'month', 0],
+    ['bob', BOB, null, 'no_reset', 0],
+  ]);
+  assert.ok(oslo.calls.includes('createKeys') && !oslo.calls.includes('createKey'), 'one bulk create');
+  for (const key of paris.keys) assert.deepEqual(paris.bundles.get(key.id), [oslo.linkOf(oslo.keys.find((other) => other.uuid === key.uuid)!)]);
+  for (const key of oslo.keys) assert.deepEqual(oslo.bundles.get(key.id), [paris.linkOf(paris.keys.find((other) => other.uuid === key.uuid)!)]);
+  assert.deepEqual(result.plan.map((entry) => entry.action), ['create', 'create']);
+  assert.deepEqual(result.pending, []);
+  assert.ok(paris.keys.every((key) => key.is_active), 'no grace period given: A keeps its keys');
+});
+
+test('move of named people only, with --disable-now semantics, disables them on A and drops A from B’s bundles', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA), personKey('paris', 'p2', 'bob', BOB)]);
+  const oslo = new FakeAgent('oslo');
+  const { people } = twoServers(t, paris, oslo);
+  await people.move({ from: 'paris', to: 'oslo', people: ['anna'], disableAfterMs: 0 });
+  assert.deepEqual(oslo.keys.map((key) => key.uuid), [ANNA]);
+  assert.deepEqual(paris.keys.map((key) => [key.id, key.is_active]), [['p1', false], ['p2', true]]);
+  assert.deepEqual(oslo.bundles.get(oslo.keys[0]!.id), []);
+  assert.deepEqual(paris.bundles.get('p1'), [oslo.linkOf(oslo.keys[0]!)], 'the disabled key on A still points its app at B');
+});
+
+test('a grace period survives the console closing: the first People call once it passed disables the keys on A', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA)]);
+  const oslo = new FakeAgent('oslo');
+  const { people, reopen, clock } = twoServers(t, paris, oslo);
+  const result = await people.move({ from: 'paris', to: 'oslo', all: true, disableAfterMs: 7 * DAY_MS });
+  assert.deepEqual(result.pending.map((entry) => [entry.keyId, entry.dueAt]), [['p1', '2026-12-09T06:00:00.000Z']]);
+
+  clock.ms += 7 * DAY_MS - 1;
+  const early = await reopen().list();
+  assert.deepEqual(early.disabledNow, []);
+  assert.equal(early.pending.length, 1);
+  assert.equal(paris.keys[0]!.is_active, true);
+
+  clock.ms += 1;
+  paris.online = false;
+  const offline = await reopen().list();
+  assert.deepEqual(offline.disabledNow.filter((outcome) => !outcome.done).map((outcome) => [outcome.server, outcome.what.split(' ')[0]]), [['paris', 'disabled'], ['paris', 'bundle']]);
+  assert.equal(offline.pending.length, 1, 'kept for the next call');
+
+  paris.online = true;
+  const later = await reopen().list();
+  assert.ok(later.disabledNow.some((outcome) => outcome.done && outcome.server === 'paris' && outcome.what.includes('p1')));
+  assert.deepEqual(later.pending, []);
+  assert.equal(paris.keys[0]!.is_active, false);
+  assert.deepEqual(oslo.bundles.get(oslo.keys[0]!.id), [], 'B’s bundle no longer offers the disabled key on A');
+});
+
+test('move skips people B has already and reports names another key of B has; it refuses bad requests', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA), personKey('paris', 'p2', 'bob', BOB)]);
+  const oslo = new FakeAgent('oslo', [personKey('oslo', 'o1', 'anna', ANNA), personKey('oslo', 'o2', 'BOB', '11111111-1a2b-4c3d-8e9f-0123456789ab')]);
+  const { people } = twoServers(t, paris, oslo);
+  const result = await people.move({ from: 'paris', to: 'oslo', all: true });
+  assert.deepEqual(result.plan.map((entry) => [entry.name, entry.action]), [['anna', 'present'], ['bob', 'name-taken']]);
+  assert.ok(!oslo.calls.includes('createKeys'));
+  assert.deepEqual(result.outcomes.filter((outcome) => !outcome.done).map((outcome) => [outcome.server, outcome.done ? null : outcome.code]), [['oslo', 'name-taken']]);
+  const badInput = (problem: string) => (error: unknown) => error instanceof KeyportError && error.facts.problem === problem;
+  await assert.rejects(people.move({ from: 'paris', to: 's1', all: true }), badInput('same-server'));
+  await assert.rejects(people.move({ from: 'paris', to: 'oslo' }), badInput('people-or-all'));
+  await assert.rejects(people.move({ from: 'paris', to: 'oslo', all: true, people: ['anna'] }), badInput('people-or-all'));
+  await assert.rejects(people.move({ from: 'paris', to: 'oslo', all: true, disableAfterMs: -1 }), badInput('bad-grace'));
+});
+
+test('a person is found by name as key names are compared (NFC, without case)', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'Straße', ANNA)]);
+  const { people } = twoServers(t, paris, new FakeAgent('oslo'));
+  assert.equal((await people.show('STRASSE')).person.uuid, ANNA);
+});
