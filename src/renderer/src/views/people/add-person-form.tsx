@@ -7,6 +7,7 @@ import { useFleetStore } from '../../state/fleet-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
 import { ADD_PERSON_OPERATION, selectChange, usePeopleStore } from '../../state/people-store.ts';
 import { ChangeFailures } from './change-failures.tsx';
+import { unreachableWhy } from './server-reach.ts';
 import { useFleetReach } from './use-fleet-reach.ts';
 
 /** A new person: a name, the servers to give them a key on (one uuid on all), and limits if wanted. */
@@ -47,8 +48,7 @@ export function AddPersonForm() {
       <fieldset className="server-choice">
         <legend>Servers (one key on each, one uuid on all)</legend>
         {servers.map((server) => {
-          const serverReach = reach[server.id];
-          const why = serverReach && !serverReach.reachable ? serverReach.why : undefined;
+          const why = unreachableWhy(reach[server.id]);
           return (
             <label key={server.id} title={why}>
               <input

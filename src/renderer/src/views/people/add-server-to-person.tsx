@@ -5,7 +5,8 @@ import { useFleetStore } from '../../state/fleet-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
 import { addServerOperation, selectChange, usePeopleStore } from '../../state/people-store.ts';
 import { ChangeFailures } from './change-failures.tsx';
-import type { ServerReach } from './server-reach.ts';
+import { unreachableWhy, type ServerReach } from './server-reach.ts';
+import { ServerOptions } from './server-options.tsx';
 
 /** Gives the person a key on one more server: their name, uuid and the limits of one of their keys. */
 export function AddServerToPerson({ person, reach }: { person: Person; reach: Record<string, ServerReach> }) {
@@ -16,11 +17,7 @@ export function AddServerToPerson({ person, reach }: { person: Person; reach: Re
   const others = servers.filter((server) => !person.keys.some((entry) => entry.serverId === server.id));
   if (others.length === 0) return <p className="muted small">They have a key on every server of the fleet.</p>;
 
-  const whyNot = (serverId: string) => {
-    const serverReach = reach[serverId];
-    return serverReach && !serverReach.reachable ? serverReach.why : undefined;
-  };
-  const chosenWhy = chosen ? whyNot(chosen) : undefined;
+  const chosenWhy = unreachableWhy(reach[chosen]);
   const add = async () => {
     if (await usePeopleStore.getState().addServer(person.uuid, chosen)) setChosen('');
   };
@@ -28,15 +25,7 @@ export function AddServerToPerson({ person, reach }: { person: Person; reach: Re
     <div className="panel-actions" data-testid="person-add-server">
       <select value={chosen} onChange={(event) => setChosen(event.target.value)} disabled={operation.running} aria-label="Server to add" data-testid="person-add-server-choice">
         <option value="">Add a server…</option>
-        {others.map((server) => {
-          const why = whyNot(server.id);
-          return (
-            <option key={server.id} value={server.id} disabled={why !== undefined} title={why}>
-              {server.name}
-              {why ? ` (${why})` : ''}
-            </option>
-          );
-        })}
+        <ServerOptions servers={others} reach={reach} />
       </select>
       <button type="button" onClick={() => void add()} disabled={!chosen || chosenWhy !== undefined || operation.running} data-testid="person-add-server-button">
         {operation.running ? 'Adding…' : 'Give them a key there'}

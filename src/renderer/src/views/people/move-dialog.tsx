@@ -6,14 +6,13 @@ import { countOf } from '../../format/count-of.ts';
 import { useFleetStore } from '../../state/fleet-store.ts';
 import { selectPeople, usePeopleStore } from '../../state/people-store.ts';
 import { MoveOutcome } from './move-outcome.tsx';
-import type { ServerReach } from './server-reach.ts';
+import { unreachableWhy } from './server-reach.ts';
+import { ServerOptions } from './server-options.tsx';
 import { useFleetReach } from './use-fleet-reach.ts';
 
 const DAY_MS = 86_400_000;
 
 type AfterMove = 'keep' | 'now' | 'later';
-
-const whyNot = (reach: ServerReach | undefined) => (reach && !reach.reachable ? reach.why : undefined);
 
 /**
  * Moves people off a server (blocked, say, or being replaced): keys on the target with their uuids,
@@ -38,8 +37,8 @@ export function MoveDialog({ onClose }: { onClose: () => void }) {
   const nameOf = (serverId: string) => servers.find((server) => server.id === serverId)?.name ?? serverId;
   const onSource = people.filter((person) => person.keys.some((entry) => entry.serverId === from));
   const picked = onSource.filter((person) => chosen.includes(person.uuid));
-  const sourceWhy = whyNot(reach[from]);
-  const targetWhy = to ? whyNot(reach[to]) : undefined;
+  const sourceWhy = unreachableWhy(reach[from]);
+  const targetWhy = unreachableWhy(reach[to]);
   const days = Number(graceDays);
   const graceOk = after !== 'later' || (Number.isFinite(days) && days > 0);
   const count = everyone ? onSource.length : picked.length;
@@ -80,17 +79,7 @@ export function MoveDialog({ onClose }: { onClose: () => void }) {
           To
           <select value={to} onChange={(event) => setTo(event.target.value)} data-testid="move-to">
             <option value="">Choose a server…</option>
-            {servers
-              .filter((server) => server.id !== from)
-              .map((server) => {
-                const why = whyNot(reach[server.id]);
-                return (
-                  <option key={server.id} value={server.id} disabled={why !== undefined} title={why}>
-                    {server.name}
-                    {why ? ` (${why})` : ''}
-                  </option>
-                );
-              })}
+            <ServerOptions servers={servers.filter((server) => server.id !== from)} reach={reach} />
           </select>
         </label>
         <fieldset className="server-choice">

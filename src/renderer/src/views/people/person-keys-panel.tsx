@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatBytes } from '../../../../shared/agent-api.ts';
 import type { Person, PersonKey } from '../../../../shared/contract/people.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { formatLocalTime } from '../../format/format-time.ts';
@@ -9,7 +10,7 @@ import { keyLimitFacts } from '../keys/key-rows.ts';
 import { AddServerToPerson } from './add-server-to-person.tsx';
 import { ChangeFailures } from './change-failures.tsx';
 import { quotaWords } from './person-rows.ts';
-import type { ServerReach } from './server-reach.ts';
+import { unreachableWhy, type ServerReach } from './server-reach.ts';
 
 /** The person's key on each of their servers with its limits; a server added or taken away. */
 export function PersonKeysPanel({ person, reach }: { person: Person; reach: Record<string, ServerReach> }) {
@@ -70,7 +71,7 @@ function PersonKeyRow({ entry, reach, nowMs, onRemove }: PersonKeyRowProps) {
   const { key, server, serverId, source, syncedAt } = entry;
   const limits = keyLimitFacts(key, nowMs);
   const openKey = useNavigationStore((state) => state.openKey);
-  const why = reach && !reach.reachable ? reach.why : undefined;
+  const why = unreachableWhy(reach);
   return (
     <tr data-testid={`person-key-${server}`}>
       <td>
@@ -87,7 +88,7 @@ function PersonKeyRow({ entry, reach, nowMs, onRemove }: PersonKeyRowProps) {
           {KEY_STATUS_LABELS[limits.status]}
         </span>
       </td>
-      <td data-testid="person-key-quota">{limits.usageText === null ? 'no quota' : `${limits.usageText} (${quotaWords(key)})`}</td>
+      <td data-testid="person-key-quota">{key.data_limit_bytes === null ? 'no quota' : `${formatBytes(key.used_bytes)} of ${quotaWords(key)}`}</td>
       <td>{limits.expiryText}</td>
       <td>{key.note}</td>
       <td className="cell-actions">

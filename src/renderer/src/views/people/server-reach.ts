@@ -36,3 +36,8 @@ export function fleetReach(
 ): Record<string, ServerReach> {
   return Object.fromEntries(servers.map((server) => [server.id, serverReach(server, statuses[server.id], list)]));
 }
+
+/** Why a server cannot take a change now; undefined when it can, or nothing is known against it. */
+export function unreachableWhy(reach: ServerReach | undefined): string | undefined {
+  return reach && !reach.reachable ? reach.why : undefined;
+}
