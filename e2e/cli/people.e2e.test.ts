@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
-import { keyport, keyportJson } from '../support/keyport-cli.ts';
-
-const REPO = resolve(import.meta.dirname, '../..');
+import { addAndDeploy, keyport, keyportJson } from '../support/keyport-cli.ts';
+import { buildAgent } from '../support/build-for-tests.ts';
+import { scratchHome, type ScratchHome } from '../support/scratch-home.ts';
 
 interface PersonJson {
   uuid: string;
@@ -42,7 +40,7 @@ function agentGet(server: TestServer, path: string): any {
 describe('keyport CLI: people across two servers', { timeout: 600_000 }, () => {
   let alpha: TestServer;
   let beta: TestServer;
-  let scratch: string;
+  let home: ScratchHome;
   let env: Record<string, string>;
 
   const bundleOf = (server: TestServer, keyId: string): string[] => agentGet(server, `/api/keys/${keyId}/bundle`).links;
@@ -50,23 +48,19 @@ describe('keyport CLI: people across two servers', { timeout: 600_000 }, () => {
   const keyOn = (person: PersonJson, server: string) => person.keys.find((entry) => entry.server === server)?.key;
 
   before(async () => {
-    execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: REPO, stdio: 'ignore' });
+    buildAgent();
     alpha = await TestServer.create(await freePort());
     beta = await TestServer.create(await freePort());
-    scratch = mkdtempSync(join(tmpdir(), 'keyport-e2e-people-'));
-    env = { HOME: scratch, KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
-    for (const [name, server] of [['alpha', alpha], ['beta', beta]] as const) {
-      const added = await keyport(['server', 'add', name, '--host', '127.0.0.1', '--port', String(server.sshPort), '--key', server.clientKeyPath, '--accept-host-key', server.hostKeyFingerprint], env);
-      assert.equal(added.code, 0, added.stderr);
-      const deployed = await keyport(['server', 'deploy', name], env);
-      assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
-    }
+    home = scratchHome('keyport-e2e-people-');
+    env = home.env;
+    await addAndDeploy(env, 'alpha', alpha);
+    await addAndDeploy(env, 'beta', beta);
   });
 
   after(async () => {
     await alpha?.destroy();
     await beta?.destroy();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    home?.remove();
   });
 
   test('a person added on both servers has one uuid there, and each key’s bundle is the other’s link', async () => {

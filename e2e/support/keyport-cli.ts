@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { runToExit } from '../../test-support/run-to-exit.ts';
+import type { TestServer } from '../harness/test-server.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -20,4 +21,12 @@ export async function keyportJson<T = any>(args: string[], env: Record<string, s
   const result = await keyport([...args, '--json'], env);
   if (result.code !== 0) throw new Error(`keyport ${args.join(' ')} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
   return JSON.parse(result.stdout) as T;
+}
+
+/** Adds a test server under `name` (its host key accepted as the harness knows it) and deploys it, through the CLI. */
+export async function addAndDeploy(env: Record<string, string>, name: string, server: Pick<TestServer, 'sshPort' | 'clientKeyPath' | 'hostKeyFingerprint'>): Promise<void> {
+  const added = await keyport(['server', 'add', name, '--host', '127.0.0.1', '--port', String(server.sshPort), '--key', server.clientKeyPath, '--accept-host-key', server.hostKeyFingerprint], env);
+  if (added.code !== 0) throw new Error(`keyport server add ${name} exited ${added.code}\n${added.stderr}`);
+  const deployed = await keyport(['server', 'deploy', name], env);
+  if (deployed.code !== 0) throw new Error(`keyport server deploy ${name} exited ${deployed.code}\n${deployed.stdout}\n${deployed.stderr}`);
 }

@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
-import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
 import { decodeQrPng } from '../support/decode-qr.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
-import { startWebConsoleProcess, type RunningWebConsole } from '../support/web-console-process.ts';
+import { buildAgentAndWindow } from '../support/build-for-tests.ts';
+import { scratchHome, type ScratchHome } from '../support/scratch-home.ts';
+import { byTestId, openWebConsole, type WebConsoleSession } from '../support/web-console-session.ts';
 import { XrayReleaseSite } from '../support/xray-release-site.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 /**
  * The console's window, as web mode serves it, driven in Debian's Chromium against a test server
@@ -25,56 +23,50 @@ const byTestId = (id: string) => `[data-testid="${id}"]`;
  */
 describe('web console in Chromium against a test server', { timeout: 600_000 }, () => {
   let server: TestServer;
-  let scratch: string;
+  let home: ScratchHome;
   let env: Record<string, string>;
-  let web: RunningWebConsole;
-  let browser: Browser;
+  let session: WebConsoleSession;
   let page: Page;
   let key: { id: string; name: string; port: number };
   /** Xray releases served inside the server's namespace, for the window's "Install Xray". */
   let releases: XrayReleaseSite;
   let keyPortForward: { close(): Promise<void> } | undefined;
 
-  const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS_DIR, `web-${name}.png`), fullPage: true });
+  const screenshot = (name: string) => session.screenshot(name);
 
   before(async () => {
-    execFileSync(process.execPath, ['scripts/build-agent.mjs'], { cwd: REPO, stdio: 'ignore' });
-    execFileSync(join(REPO, 'node_modules/.bin/electron-vite'), ['build'], { cwd: REPO, stdio: 'ignore' });
+    buildAgentAndWindow();
     server = await TestServer.create(await freePort());
     // A rented server comes without Xray: the harness's stand-in is taken away until the window installs one.
     rmSync(server.hostPath('/usr/local/bin/xray'));
-    scratch = mkdtempSync(join(tmpdir(), 'keyport-web-e2e-'));
-    mkdirSync(join(scratch, 'home'), { mode: 0o700 });
-    env = { HOME: join(scratch, 'home'), KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
-    releases = await XrayReleaseSite.start(server, scratch);
+    home = scratchHome('keyport-web-e2e-');
+    env = home.env;
+    releases = await XrayReleaseSite.start(server, home.dir);
     releases.publish('26.7.28');
-    web = await startWebConsoleProcess(env);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    page.setDefaultTimeout(30_000);
+    session = await openWebConsole(env);
+    page = session.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await web?.stop();
+    await session?.close();
     await keyPortForward?.close();
     await releases?.stop();
     await server?.destroy();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    home?.remove();
   });
 
   test('without its token the console page is refused', async () => {
-    const response = await page.goto(new URL('/', web.url).href);
+    const response = await page.goto(new URL('/', session.web.url).href);
     assert.equal(response?.status(), 403);
   });
 
   test('the link starts a session bound to this console: a per-port cookie, a token kept by the tab, none in the address bar', async () => {
-    await page.goto(web.url);
-    const origin = new URL(web.url).origin;
+    await page.goto(session.web.url);
+    const origin = new URL(session.web.url).origin;
     await page.waitForFunction(() => location.hash === '');
     assert.equal(page.url(), `${origin}/`);
     const cookies = await page.context().cookies(origin);
-    assert.deepEqual(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite]), [[`keyport_session_${new URL(web.url).port}`, true, 'Strict']]);
+    assert.deepEqual(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite]), [[`keyport_session_${new URL(session.web.url).port}`, true, 'Strict']]);
     const kept = await page.evaluate(() => sessionStorage.getItem('keyport.webSession'));
     assert.match(kept ?? '', /^[\w-]{43}$/);
     assert.notEqual(kept, cookies[0]!.value);
@@ -491,9 +483,8 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.click(byTestId('add-server-done'));
 
     // Web mode has no keychain: the password lived in memory, so a restarted console must ask.
-    await web.stop();
-    web = await startWebConsoleProcess(env);
-    await page.goto(web.url);
+    await session.restartWeb();
+    await page.goto(session.web.url);
     const dialog = page.locator(byTestId('secret-dialog'));
     await dialog.waitFor();
     assert.match((await dialog.textContent()) ?? '', new RegExp(`SSH password of ${user}@127\\.0\\.0\\.1`));

@@ -106,6 +106,21 @@ describe('people show, servers and push', () => {
     assert.equal((await runInProcess(['people', 'push', 'anna', '--json'], { core })).code, 0);
     assert.deepEqual(calls.filter((call) => call.startsWith('people.')), ['people.pushBundles']);
   });
+
+  test('rotate gives the person a new subscription link and names a server that kept the old one', async () => {
+    const failed: PeopleChange = {
+      people: [ANNA],
+      outcomes: [
+        { server: 'alpha', done: true, what: 'new subscription link for key k1' },
+        { server: 'beta', done: false, what: 'new subscription link for key b1', code: 'server-offline', message: 'beta does not answer' },
+      ],
+    };
+    const { core, calls } = fakeCore({ people: { rotateSubscription: async () => failed } });
+    const result = await runInProcess(['people', 'rotate', 'anna'], { core });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^Gave anna a new subscription link \(the old one answers 404 now\):\n {2}alpha: new subscription link for key k1\n {2}beta: FAILED new subscription link for key b1: beta does not answer \(server-offline\)\n/);
+    assert.deepEqual(calls.filter((call) => call.startsWith('people.')), ['people.rotateSubscription']);
+  });
 });
 
 describe('people remove', () => {

@@ -174,8 +174,12 @@ const push = positionalCommand({ usage: 'people push PERSON', json: true }, asyn
   printChange(context, await context.core.people.pushBundles(positional.person), `Pushed ${positional.person}'s links to each of their servers:`),
 );
 
+const rotate = positionalCommand({ usage: 'people rotate PERSON', json: true }, async (context, positional) =>
+  printChange(context, await context.core.people.rotateSubscription(positional.person), `Gave ${positional.person} a new subscription link (the old one answers 404 now):`),
+);
+
 export const peopleCommands: CommandGroup = {
   name: 'people',
   title: 'People (PERSON is a uuid or a person\'s name; a person is one uuid with a key on each of their servers)',
-  commands: [list, show, add, servers, remove, move, push],
+  commands: [list, show, add, servers, remove, move, push, rotate],
 };

@@ -10,6 +10,7 @@ import { AddServerDialog } from './views/fleet/add-server-dialog.tsx';
 import { FleetView } from './views/fleet/fleet-view.tsx';
 import { KeyView } from './views/key/key-view.tsx';
 import { PeopleView } from './views/people/people-view.tsx';
+import { PersonView } from './views/people/person-view.tsx';
 import { ServerView } from './views/server/server-view.tsx';
 
 /** How often the fleet's states are checked again while the console is in view. */
@@ -33,9 +34,10 @@ export function App() {
     <div className="app">
       <Sidebar />
       <main className="main">
-        <ViewErrorBoundary key={'serverId' in route ? route.serverId : route.view} onBack={goFleet}>
+        <ViewErrorBoundary key={'serverId' in route ? route.serverId : 'uuid' in route ? route.uuid : route.view} onBack={goFleet}>
           {route.view === 'fleet' && <FleetView />}
           {route.view === 'people' && <PeopleView />}
+          {route.view === 'person' && <PersonView key={route.uuid} uuid={route.uuid} />}
           {route.view === 'server' && <ServerView key={route.serverId} serverId={route.serverId} tab={route.tab} />}
           {route.view === 'key' && <KeyView key={`${route.serverId}/${route.keyId}`} serverId={route.serverId} keyId={route.keyId} />}
         </ViewErrorBoundary>

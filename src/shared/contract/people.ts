@@ -100,6 +100,17 @@ export interface MovePlanEntry {
   limits: PersonLimits;
 }
 
+/**
+ * How far a move has got. `planned`: `total` people, before anything is sent; `creating`: keys made
+ * on `to` so far; `disabling`: keys disabled on `from` so far (disabling at once only); `bundles`:
+ * every bundle of the `total` people moved is being pushed.
+ */
+export interface MoveProgress {
+  step: 'planned' | 'creating' | 'disabling' | 'bundles';
+  done: number;
+  total: number;
+}
+
 export interface MoveResult extends PeopleChange {
   plan: MovePlanEntry[];
   /** The disables left for later (a grace period was given). */

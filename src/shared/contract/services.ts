@@ -45,7 +45,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
 import type { CreateManyOptions, CreateManyProgress, CreateManyResult, KeyBatchEntry } from './key-batch.ts';
-import type { MoveRequest, MoveResult, PeopleChange, PeopleList, PersonDetail, PersonLimits } from './people.ts';
+import type { MoveProgress, MoveRequest, MoveResult, PeopleChange, PeopleList, PersonDetail, PersonLimits } from './people.ts';
 import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
 
@@ -127,6 +127,8 @@ export interface Keys {
   resetLiveTraffic(server: string, keyId: string): Promise<void>;
   /** Deletes the key's daily and monthly history on the server and in the cache. */
   resetHistory(server: string, keyId: string): Promise<void>;
+  /** A new subscription token for the key: its old subscription link answers 404 at once. The key as it is now. */
+  rotateSubscription(server: string, keyId: string): Promise<ApiKey>;
 }
 
 export interface Traffic {
@@ -182,11 +184,17 @@ export interface People {
    * Gives the people of `from` (all, or those named) keys on `to` with their uuids, names and
    * limits (quota periods start anew there), pushes every bundle, and disables their keys on
    * `from` at once (`disableAfterMs` 0), after a grace period (done by the first People call once
-   * it has passed, the console being often closed), or never (left out).
+   * it has passed, the console being often closed), or never (left out). `onProgress` hears each step.
    */
-  move(request: MoveRequest): Promise<MoveResult>;
+  move(request: MoveRequest, onProgress?: (progress: MoveProgress) => void): Promise<MoveResult>;
   /** Pushes the person's bundles again (say, once an offline server is back). */
   pushBundles(person: string): Promise<PeopleChange>;
+  /**
+   * A new subscription link for the person: each key of theirs that serves one gets a new token, and
+   * the old links answer 404 at once. A server that cannot be reached is reported and keeps its old one.
+   * None of their servers serving subscriptions is `bad-input` (problem `no-subscriptions`).
+   */
+  rotateSubscription(person: string): Promise<PeopleChange>;
 }
 
 /** A local port forward to a server's agent, for curl and scripts. */
@@ -251,6 +259,7 @@ export const SERVICE_CALLS = {
     config: { args: [server, keyId] },
     resetLiveTraffic: { args: [server, keyId] },
     resetHistory: { args: [server, keyId] },
+    rotateSubscription: { args: [server, keyId] },
   },
   traffic: {
     live: { args: [server] },
@@ -277,8 +286,9 @@ export const SERVICE_CALLS = {
     addServer: { args: [person, server] },
     removeServer: { args: [person, server] },
     remove: { args: [person] },
-    move: { args: [arg('request', MoveRequestArg)] },
+    move: { args: [arg('request', MoveRequestArg)], progress },
     pushBundles: { args: [person] },
+    rotateSubscription: { args: [person] },
   },
 } as const satisfies { [S in keyof KeyportServices]: { [M in keyof KeyportServices[S]]: CallSpec } };
 

@@ -1,31 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { KeyportError } from '../../../shared/contract/errors.ts';
-import { PeopleService } from './people-service.ts';
-import { PendingDisables } from './pending-disables.ts';
-import { FakeAgent, fleetOf, personKey } from './testing/fake-agents.ts';
+import { FakeAgent, personKey } from './testing/fake-agents.ts';
+import { ANNA, twoServers } from './testing/two-servers.ts';
 
-const ANNA = '9b2f4c7e-1a2b-4c3d-8e9f-0123456789ab';
 const BOB = '0c0ffee0-1a2b-4c3d-8e9f-0123456789ab';
 const DAY_MS = 86_400_000;
-
-function pendingFile(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'keyport-people-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'pending-disables.json');
-}
-
-/** Paris and Oslo, each a fake agent, behind a real cache and the real keys service. */
-function twoServers(t: TestContext, paris: FakeAgent, oslo: FakeAgent, clock = { ms: Date.UTC(2026, 11, 2, 6) }) {
-  const fleet = fleetOf(t, { s1: paris, s2: oslo });
-  const path = pendingFile(t);
-  const open = () =>
-    new PeopleService({ ...fleet, pending: new PendingDisables(path), now: () => new Date(clock.ms), newUuid: () => ANNA });
-  return { ...fleet, people: open(), reopen: open, clock };
-}
 
 test('add makes one key per server with one fresh uuid and the limits, then gives each key the other’s link', async (t) => {
   const paris = new FakeAgent('paris');

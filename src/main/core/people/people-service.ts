@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkKeyName, keyNameFold, utcMonth } from '../../../shared/agent-api.ts';
 import { isKeyportError, KeyportError } from '../../../shared/contract/errors.ts';
 import type {
+  MoveProgress,
   MoveRequest,
   MoveResult,
   PeopleChange,
@@ -29,7 +30,7 @@ import { limitsOf, planMove } from './plan-move.ts';
 export interface PeopleServiceOptions {
   cache: ConsoleCache;
   sessions: Pick<ServerSessions, 'client'>;
-  keys: Pick<KeysService, 'list' | 'create' | 'remove' | 'setActive' | 'config'>;
+  keys: Pick<KeysService, 'list' | 'create' | 'remove' | 'setActive' | 'config' | 'rotateSubscription'>;
   pending: PendingDisables;
   now?: () => Date;
   newUuid?: () => string;
@@ -128,7 +129,7 @@ export class PeopleService implements People {
     return { people: left, outcomes };
   }
 
-  async move(request: MoveRequest): Promise<MoveResult> {
+  async move(request: MoveRequest, onProgress?: (progress: MoveProgress) => void): Promise<MoveResult> {
     const { from, to } = checkMove(this.#cache, request);
     await this.#disableDue();
     const fleet = await this.#readFleet();
@@ -143,9 +144,11 @@ export class PeopleService implements People {
     // The target's keys now, not the cache's: the plan must see names taken since the last sync.
     const toKeys = await this.#calls.write(to.id, () => ({ send: (client) => client.listKeys(), record: (keys, at) => this.#cache.replaceKeys(to.id, keys, at) }));
     const plan = planMove(chosen, from.id, to.id, toKeys);
+    onProgress?.({ step: 'planned', done: 0, total: plan.length });
     const outcomes: ServerOutcome[] = [];
     const creating = plan.filter((entry) => entry.action === 'create');
     let created = 0;
+    onProgress?.({ step: 'creating', done: 0, total: creating.length });
     for (let start = 0; start < creating.length; start += MOVE_BATCH) {
       const batch = creating.slice(start, start + MOVE_BATCH);
       const result = await outcome(to.name, `created ${batch.length} keys`, () =>
@@ -157,6 +160,7 @@ export class PeopleService implements People {
       outcomes.push(result);
       if (!result.done) break;
       created += batch.length;
+      onProgress?.({ step: 'creating', done: created, total: creating.length });
     }
     const moved = plan.filter((entry) => entry.action === 'present' || creating.indexOf(entry) < created);
     for (const entry of plan.filter((planned) => planned.action === 'name-taken')) {
@@ -164,14 +168,17 @@ export class PeopleService implements People {
     }
     const pending: PendingDisable[] = [];
     if (request.disableAfterMs === 0) {
-      for (const entry of moved) {
+      onProgress?.({ step: 'disabling', done: 0, total: moved.length });
+      for (const [index, entry] of moved.entries()) {
         outcomes.push(await outcome(from.name, `disabled key ${entry.fromKeyId}`, () => this.#keys.setActive(from.id, entry.fromKeyId, false)));
+        onProgress?.({ step: 'disabling', done: index + 1, total: moved.length });
       }
     } else if (request.disableAfterMs !== undefined) {
       const dueAt = new Date(this.#now().getTime() + request.disableAfterMs).toISOString();
       pending.push(...moved.map((entry) => ({ serverId: from.id, server: from.name, keyId: entry.fromKeyId, uuid: entry.uuid, name: entry.name, dueAt })));
       this.#pending.add(pending);
     }
+    onProgress?.({ step: 'bundles', done: 0, total: moved.length });
     const change = await this.#afterChange(moved.map((entry) => entry.uuid), outcomes);
     return { ...change, plan, pending };
   }
@@ -179,6 +186,19 @@ export class PeopleService implements People {
   async pushBundles(person: string): Promise<PeopleChange> {
     const found = findPerson((await this.#readFleet()).people, person);
     return { people: [found], outcomes: await this.#pushBundles(found) };
+  }
+
+  async rotateSubscription(person: string): Promise<PeopleChange> {
+    const found = findPerson((await this.#readFleet()).people, person);
+    const serving = found.keys.filter((entry) => entry.key.subscription_url !== null);
+    if (serving.length === 0) {
+      throw new KeyportError('bad-input', `none of ${found.name}'s servers serves subscriptions: there is no link to rotate`, { problem: 'no-subscriptions', person: found.uuid });
+    }
+    const outcomes: ServerOutcome[] = [];
+    for (const { serverId, server, key } of serving) {
+      outcomes.push(await outcome(server, `new subscription link for key ${key.id}`, () => this.#keys.rotateSubscription(serverId, key.id)));
+    }
+    return { people: (await this.#readFleet()).people.filter((candidate) => candidate.uuid === found.uuid), outcomes };
   }
 
   /** After keys of `uuids` changed: their people as they are now, each key's bundle pushed. */

@@ -130,6 +130,16 @@ export class KeysService extends ServerService implements Keys {
     );
   }
 
+  rotateSubscription(serverName: string, keyId: string): Promise<ApiKey> {
+    return this.calls.write(serverName, (server) => ({
+      send: async (client) => {
+        await client.rotateKeySubscription(keyId);
+        return client.getKey(keyId);
+      },
+      record: (key, syncedAt) => this.#recordChangedKey(server.id, key, syncedAt, false),
+    }));
+  }
+
   /**
    * A key changed in place. Its cached config gets the key as it is now (status, limits), so an
    * offline key view shows them beside the link; a new name makes the cached link (its #name) stale.

@@ -17,7 +17,7 @@ export function Sidebar() {
       <button type="button" className={`nav-item ${route.view === 'fleet' ? 'current' : ''}`} data-testid="nav-fleet" onClick={goFleet}>
         Fleet
       </button>
-      <button type="button" className={`nav-item ${route.view === 'people' ? 'current' : ''}`} data-testid="nav-people" onClick={goPeople}>
+      <button type="button" className={`nav-item ${route.view === 'people' || route.view === 'person' ? 'current' : ''}`} data-testid="nav-people" onClick={goPeople}>
         People
       </button>
       <h2 className="sidebar-heading">Servers</h2>

@@ -5,6 +5,7 @@ export type ServerTab = 'keys' | 'traffic' | 'system';
 export type Route =
   | { view: 'fleet' }
   | { view: 'people' }
+  | { view: 'person'; uuid: string }
   | { view: 'server'; serverId: string; tab: ServerTab }
   | { view: 'key'; serverId: string; keyId: string };
 
@@ -12,6 +13,7 @@ interface NavigationState {
   route: Route;
   goFleet(): void;
   goPeople(): void;
+  openPerson(uuid: string): void;
   openServer(serverId: string, tab?: ServerTab): void;
   openKey(serverId: string, keyId: string): void;
 }
@@ -21,6 +23,7 @@ export const useNavigationStore = create<NavigationState>()((set) => ({
   route: { view: 'fleet' },
   goFleet: () => set({ route: { view: 'fleet' } }),
   goPeople: () => set({ route: { view: 'people' } }),
+  openPerson: (uuid) => set({ route: { view: 'person', uuid } }),
   openServer: (serverId, tab = 'keys') => set({ route: { view: 'server', serverId, tab } }),
   openKey: (serverId, keyId) => set({ route: { view: 'key', serverId, keyId } }),
 }));

@@ -83,6 +83,14 @@ export class FakeAgent {
         const key = find(keyId);
         return { key: { ...key }, vless_url: this.linkOf(key), qr_code_data: this.linkOf(key) };
       },
+      getKey: async (keyId: string) => (check('getKey'), { ...find(keyId) }),
+      rotateKeySubscription: async (keyId: string) => {
+        check(`rotateKeySubscription ${keyId}`);
+        const key = find(keyId);
+        this.#next += 1;
+        if (key.subscription_url !== null) key.subscription_url = `https://${this.name}.example:8443/sub/${keyId}-r${this.#next}`;
+        return { key_id: keyId, subscription_url: key.subscription_url };
+      },
       putKeyBundle: async (keyId: string, links: string[]) => {
         check(`putKeyBundle ${keyId}`);
         find(keyId);

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
+import { CopyLinkPanel } from '../../components/copy-link-panel.tsx';
 import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
+import { QrPanel } from '../../components/qr-panel.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { countOf } from '../../format/count-of.ts';
 import { formatLocalTime } from '../../format/format-time.ts';
@@ -15,9 +17,7 @@ import { KeyCharts } from './key-charts.tsx';
 import { KeyControls } from './key-controls.tsx';
 import { KeyLimitsPanel } from './key-limits-panel.tsx';
 import { KeyStatusNotice } from './key-status-notice.tsx';
-import { KeyLinkPanel } from './key-link-panel.tsx';
 import { KeyNameHeading } from './key-name-heading.tsx';
-import { KeyQrPanel } from './key-qr-panel.tsx';
 import { KeyResets } from './key-resets.tsx';
 import { PrintSheet } from './print-sheet.tsx';
 
@@ -80,8 +80,8 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
         {key && <KeyStatusNotice apiKey={key} nowMs={nowMs} />}
         {shared ? (
           <>
-            <KeyLinkPanel link={shared.vless_url} />
-            <KeyQrPanel keyName={keyName} qrText={shared.qr_code_data} onPrint={() => setPrinting(true)} />
+            <CopyLinkPanel title="Link" link={shared.vless_url} testIdPrefix="key" />
+            <QrPanel name={keyName} qrText={shared.qr_code_data} testIdPrefix="key" onPrint={() => setPrinting(true)} />
           </>
         ) : config?.error ? (
           <ErrorWithAction failure={config} serverId={serverId} onRetry={() => void loadConfig(serverId, keyId)} testId="key-config-error" />

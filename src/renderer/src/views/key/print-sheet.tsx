@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { createPortal } from 'react-dom';
-import { useQrDataUrl } from './use-qr-data-url.ts';
+import { useQrDataUrl } from '../../hooks/use-qr-data-url.ts';
 
 interface PrintSheetProps {
   keyName: string;

@@ -5,19 +5,25 @@ import { KeyLimitsFields } from '../../components/key-limits-fields.tsx';
 import { TextInput } from '../../components/text-input.tsx';
 import { useFleetStore } from '../../state/fleet-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
-import { ADD_PERSON_OPERATION, usePeopleStore } from '../../state/people-store.ts';
+import { ADD_PERSON_OPERATION, selectChange, usePeopleStore } from '../../state/people-store.ts';
+import { ChangeFailures } from './change-failures.tsx';
+import { unreachableWhy } from './server-reach.ts';
+import { useFleetReach } from './use-fleet-reach.ts';
 
 /** A new person: a name, the servers to give them a key on (one uuid on all), and limits if wanted. */
 export function AddPersonForm() {
   const servers = useFleetStore((state) => state.servers);
+  const reach = useFleetReach();
   const addPerson = usePeopleStore((state) => state.addPerson);
-  const lastChange = usePeopleStore((state) => state.lastChange);
+  const lastChange = usePeopleStore(selectChange(ADD_PERSON_OPERATION));
   const operation = useOperation(ADD_PERSON_OPERATION);
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [limits, setLimits] = useState(NO_LIMITS_DRAFT);
   const [limitErrors, setLimitErrors] = useState<KeyLimitsDraftErrors>({});
 
+  // A server that went offline since it was ticked is not sent to.
+  const sendTo = chosen.filter((serverId) => reach[serverId]?.reachable !== false);
   const toggle = (serverId: string) => setChosen(chosen.includes(serverId) ? chosen.filter((id) => id !== serverId) : [...chosen, serverId]);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -27,14 +33,13 @@ export function AddPersonForm() {
       return;
     }
     setLimitErrors({});
-    const change = await addPerson(name.trim(), chosen, Object.keys(read.limits).length > 0 ? read.limits : undefined);
+    const change = await addPerson(name.trim(), sendTo, Object.keys(read.limits).length > 0 ? read.limits : undefined);
     if (change) {
       setName('');
       setChosen([]);
       setLimits(NO_LIMITS_DRAFT);
     }
   };
-  const failed = lastChange?.outcomes.filter((outcome) => !outcome.done) ?? [];
 
   return (
     <form className="panel add-person" onSubmit={(event) => void submit(event)} data-testid="add-person-form">
@@ -42,28 +47,36 @@ export function AddPersonForm() {
       <TextInput value={name} onChange={setName} placeholder="Name, e.g. Анна 📱" aria-label="Person's name" testId="add-person-name" />
       <fieldset className="server-choice">
         <legend>Servers (one key on each, one uuid on all)</legend>
-        {servers.map((server) => (
-          <label key={server.id}>
-            <input type="checkbox" checked={chosen.includes(server.id)} onChange={() => toggle(server.id)} data-testid={`add-person-server-${server.name}`} /> {server.name}
-          </label>
-        ))}
+        {servers.map((server) => {
+          const why = unreachableWhy(reach[server.id]);
+          return (
+            <label key={server.id} title={why}>
+              <input
+                type="checkbox"
+                checked={sendTo.includes(server.id)}
+                disabled={why !== undefined || operation.running}
+                onChange={() => toggle(server.id)}
+                data-testid={`add-person-server-${server.name}`}
+              />{' '}
+              {server.name}
+              {why && (
+                <span className="muted small" data-testid={`add-person-unreachable-${server.name}`}>
+                  {' '}
+                  ({why})
+                </span>
+              )}
+            </label>
+          );
+        })}
       </fieldset>
       <KeyLimitsFields draft={limits} onChange={setLimits} errors={limitErrors} disabled={operation.running} testIdPrefix="add-person" />
       <div className="panel-actions">
-        <button type="submit" className="primary" disabled={operation.running || !name.trim() || chosen.length === 0} data-testid="add-person-button">
+        <button type="submit" className="primary" disabled={operation.running || !name.trim() || sendTo.length === 0} data-testid="add-person-button">
           {operation.running ? 'Adding…' : 'Add person'}
         </button>
       </div>
       <InlineError message={operation.error} testId="add-person-error" />
-      {failed.length > 0 && (
-        <ul className="inline-error" role="alert" data-testid="add-person-failures">
-          {failed.map((outcome) => (
-            <li key={`${outcome.server}:${outcome.what}`}>
-              {outcome.server}: {outcome.what} failed: {outcome.done ? '' : outcome.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ChangeFailures outcomes={lastChange?.outcomes} testId="add-person-failures" />
     </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { errorMessage } from '../../format/error-message.ts';
-import { qrPngDataUrl } from './qr-images.ts';
+import { errorMessage } from '../format/error-message.ts';
+import { qrPngDataUrl } from '../components/qr-images.ts';
 
 /** The QR code of `text` as a PNG data URL, or why it could not be made. */
 export function useQrDataUrl(text: string | undefined, widthPx: number): { dataUrl: string | null; error: string | null } {

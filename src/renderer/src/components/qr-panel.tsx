@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { errorMessage } from '../format/error-message.ts';
+import { fileNameFor } from '../format/file-name.ts';
+import { useQrDataUrl } from '../hooks/use-qr-data-url.ts';
+import { InlineError } from './inline-error.tsx';
+import { download, qrPngDataUrl, qrSvg } from './qr-images.ts';
+
+/** Shown at 360 px, made at twice that so it stays sharp on high-density screens. */
+const QR_SHOWN_PX = 360;
+const QR_EXPORT_PX = 1024;
+
+interface QrPanelProps {
+  /** What the code is of: its image's alt text and the saved files' name. */
+  name: string;
+  qrText: string;
+  /** `${testIdPrefix}-qr`, `-qr-error`, `-export-png`, `-export-svg`, `-print`. */
+  testIdPrefix: string;
+  title?: string;
+  /** Offers a print sheet when given. */
+  onPrint?: () => void;
+}
+
+/** A QR code to scan off the screen, save as PNG or SVG, or print. */
+export function QrPanel({ name, qrText, testIdPrefix, title = 'QR code', onPrint }: QrPanelProps) {
+  const qr = useQrDataUrl(qrText, QR_SHOWN_PX * 2);
+  const [exportError, setExportError] = useState<string | null>(null);
+
+  const exportPng = async () => {
+    try {
+      download(await qrPngDataUrl(qrText, QR_EXPORT_PX), fileNameFor(name, 'png'));
+      setExportError(null);
+    } catch (error) {
+      setExportError(errorMessage(error));
+    }
+  };
+  const exportSvg = async () => {
+    try {
+      const url = URL.createObjectURL(new Blob([await qrSvg(qrText)], { type: 'image/svg+xml' }));
+      download(url, fileNameFor(name, 'svg'));
+      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      setExportError(null);
+    } catch (error) {
+      setExportError(errorMessage(error));
+    }
+  };
+
+  return (
+    <section className="panel qr-panel">
+      <h2>{title}</h2>
+      <div className="qr-frame" style={{ width: QR_SHOWN_PX, height: QR_SHOWN_PX }}>
+        {qr.dataUrl && (
+          <img src={qr.dataUrl} width={QR_SHOWN_PX} height={QR_SHOWN_PX} alt={`QR code of ${name}`} data-testid={`${testIdPrefix}-qr`} className="qr-image" />
+        )}
+      </div>
+      <InlineError message={qr.error ?? exportError} testId={`${testIdPrefix}-qr-error`} />
+      <div className="panel-actions">
+        <button type="button" onClick={() => void exportPng()} data-testid={`${testIdPrefix}-export-png`}>
+          Save PNG
+        </button>
+        <button type="button" onClick={() => void exportSvg()} data-testid={`${testIdPrefix}-export-svg`}>
+          Save SVG
+        </button>
+        {onPrint && (
+          <button type="button" onClick={onPrint} data-testid={`${testIdPrefix}-print`}>
+            Print sheet
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

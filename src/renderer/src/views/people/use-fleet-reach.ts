@@ -1,0 +1,12 @@
+import { useMemo } from 'react';
+import { useFleetStore } from '../../state/fleet-store.ts';
+import { usePeopleStore } from '../../state/people-store.ts';
+import { fleetReach, type ServerReach } from './server-reach.ts';
+
+/** Which servers can take a change now, by id, from their statuses and the last people list. */
+export function useFleetReach(): Record<string, ServerReach> {
+  const servers = useFleetStore((state) => state.servers);
+  const statuses = useFleetStore((state) => state.statuses);
+  const list = usePeopleStore((state) => state.list.value);
+  return useMemo(() => fleetReach(servers, statuses, list), [servers, statuses, list]);
+}
