@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import ssh2 from 'ssh2';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { NO_VAULT, type SecretVault } from '../services/secret-vault.ts';
 import type { ConsoleExportDocument, ExportBody } from './console-export-format.ts';
@@ -146,7 +147,11 @@ describe('console export and import', () => {
   });
 
   describe('refused files change nothing', () => {
-    const made = (async () => {
+    let files: Promise<{ plain: string; sealed: string; target: ConsoleHome }>;
+    before(() => {
+      files = madeFiles();
+    });
+    const madeFiles = async () => {
       const { home } = oldLaptop(reversingVault);
       const plain = fresh('plain.json');
       const sealed = fresh('sealed.json');
@@ -157,7 +162,7 @@ describe('console export and import', () => {
       mkdirSync(keyDir);
       seedFleet(target, keyDir);
       return { plain, sealed, target };
-    })();
+    };
 
     /** Reads the file as an import would and expects the refusal, the home unchanged to the byte. */
     async function refused(target: ConsoleHome, file: string, code: string, facts: Record<string, unknown> = {}, passphrase = PASSPHRASE) {
@@ -167,12 +172,12 @@ describe('console export and import', () => {
     }
 
     test('a wrong passphrase', async () => {
-      const { sealed, target } = await made;
+      const { sealed, target } = await files;
       await refused(target, sealed, 'export-passphrase-wrong', { file: sealed }, 'not the export passphrase');
     });
 
     test('any one byte flipped, in a file with secrets or without', async () => {
-      const { plain, sealed, target } = await made;
+      const { plain, sealed, target } = await files;
       for (const source of [plain, sealed]) {
         const bytes = readFileSync(source);
         const before = snapshotDir(target.dir);
@@ -193,7 +198,7 @@ describe('console export and import', () => {
     });
 
     test('a file cut short anywhere', async () => {
-      const { plain, sealed, target } = await made;
+      const { plain, sealed, target } = await files;
       for (const source of [plain, sealed]) {
         const bytes = readFileSync(source);
         for (const length of [0, 1, 40, Math.floor(bytes.length / 2), bytes.length - 2]) {
@@ -205,14 +210,14 @@ describe('console export and import', () => {
     });
 
     test('a version this Keyport does not read', async () => {
-      const { plain, target } = await made;
+      const { plain, target } = await files;
       const file = fresh('v2.json');
       rewriteExport(plain, (document) => Object.assign(document, { version: 2 }), file);
       await refused(target, file, 'export-version-unsupported', { version: 2, supported: 1 });
     });
 
     test('a field out of form, even with the checksum made right', async () => {
-      const { plain, target } = await made;
+      const { plain, target } = await files;
       const cases: [string, (document: Record<string, unknown> & ExportBody) => void, string][] = [
         ['port out of range', (document) => Object.assign(document.servers[0]!.target, { port: 70000 }), 'servers[0].target'],
         ['auth method unknown', (document) => Object.assign(document.servers[1]!.target, { auth: { method: 'telepathy' } }), 'servers[1].target.auth.method'],
@@ -232,7 +237,7 @@ describe('console export and import', () => {
     });
 
     test('a server changed in a file with secrets, checksum made right: the secrets were sealed with the rest', async () => {
-      const { sealed, target } = await made;
+      const { sealed, target } = await files;
       const file = fresh('tampered.json');
       rewriteExport(sealed, (document) => Object.assign(document.servers[1]!.target, { host: 'attacker.example' }), file);
       await refused(target, file, 'export-damaged', { where: 'its secrets, or what they were sealed with, were changed' });
@@ -294,14 +299,19 @@ describe('console export and import', () => {
     });
   });
 
-  test('a key file missing on this laptop is a need to act on, not an error', async () => {
+  test('a key file missing on this laptop is a need to act on, not an error; an encrypted one needs its passphrase', async () => {
     const { home, alpha } = oldLaptop();
-    rmSync((alpha.target.auth as { keyPath: string }).keyPath);
+    const keyPath = (alpha.target.auth as { keyPath: string }).keyPath;
+    rmSync(keyPath);
     const file = fresh('export.json');
     await home.service.export(file, { withSecrets: false, askPassphrase: noPassphrase });
     const report = await openHome().service.import(await readConsoleExport(file, noPassphrase), { replace: false });
-    assert.deepEqual(report.needs[0], { server: 'alpha', need: 'key-file-missing', path: (alpha.target.auth as { keyPath: string }).keyPath });
+    assert.deepEqual(report.needs[0], { server: 'alpha', need: 'key-file-missing', path: keyPath });
     assert.equal(report.servers[0]!.outcome, 'added');
+
+    writeFileSync(keyPath, ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'key passphrase', cipher: 'aes256-ctr', rounds: 4 }).private);
+    const encrypted = await openHome().service.import(await readConsoleExport(file, noPassphrase), { replace: false });
+    assert.deepEqual(encrypted.needs[0], { server: 'alpha', need: 'key-passphrase', path: keyPath });
   });
 });
 
