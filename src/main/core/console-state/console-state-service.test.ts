@@ -144,6 +144,8 @@ describe('console export and import', () => {
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.deepEqual(readdirSync(dir), ['state.json']);
     await readConsoleExport(file, noPassphrase);
+    await assert.rejects(home.service.export(join(dir, 'missing', 'state.json'), { withSecrets: false, askPassphrase: noPassphrase }), coded('bad-input', { field: 'file' }));
+    assert.deepEqual(readdirSync(dir), ['state.json']);
   });
 
   describe('refused files change nothing', () => {

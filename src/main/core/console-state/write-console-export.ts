@@ -1,11 +1,13 @@
 import { open, rename, rm } from 'node:fs/promises';
+import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ConsoleExportDocument, ExportBody } from './console-export-format.ts';
 import { exportChecksum } from './export-digest.ts';
 
 /**
  * Writes the document (indented JSON, its checksum last) atomically: under a temporary name in the
  * same directory, mode 0600 from its creation, flushed, then renamed over FILE. A failure leaves
- * FILE as it was and no partial file behind. Answers the size written.
+ * FILE as it was and no partial file behind (`bad-input` when FILE cannot be written there).
+ * Answers the size written.
  */
 export async function writeConsoleExport(file: string, body: ExportBody): Promise<number> {
   const { format, version, exportedAt, servers, pendingDisables, secrets } = body;
@@ -26,6 +28,10 @@ export async function writeConsoleExport(file: string, body: ExportBody): Promis
       await handle.close();
     }
     await rename(partial, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new KeyportError('bad-input', `cannot write ${file} (${code}); nothing was written`, { file, field: 'file' });
   } finally {
     await rm(partial, { force: true });
   }
