@@ -17,8 +17,7 @@ export function exportedText(report: ExportReport): string {
     lines.push(
       report.secretsLeftOut.length === 0
         ? 'No secrets: this console stores no SSH passwords or passphrases.'
-        : `No secrets: the stored SSH password or passphrase of ${report.secretsLeftOut.join(', ')} is left out (--with-secrets carries it, encrypted); ` +
-            'on the new laptop it is asked for on first connect.',
+        : `No secrets: the stored SSH password or passphrase of ${report.secretsLeftOut.join(', ')} is left out; on the new laptop it is asked for on first connect.`,
     );
   } else if (report.secrets.length === 0) {
     lines.push('No secrets to carry: this console stores no SSH passwords or passphrases, so no passphrase was asked.');
