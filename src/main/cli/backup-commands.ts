@@ -1,37 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { KeyportError } from '../../shared/contract/errors.ts';
 import type { RestoreReport } from '../core/services/server-backup-service.ts';
 import { answer } from './answer.ts';
-import { askHidden } from './ask-hidden.ts';
-import type { Command, CommandContext } from './command.ts';
+import { askPassphrase } from './ask-passphrase.ts';
+import type { Command } from './command.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { positionalCommand } from './positional-command.ts';
-
-/**
- * The archive's passphrase: the first line of --passphrase-file, or asked on the terminal with echo
- * off (twice when it seals a new archive). Never a flag's value, so it is in no process list.
- */
-async function passphraseFor(context: CommandContext, file: string | undefined, confirm: boolean): Promise<string> {
-  if (file !== undefined) {
-    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new KeyportError('bad-input', `cannot read the passphrase file ${file} (${error.code ?? error.message})`, { field: 'passphrase-file' });
-    });
-    return text.split(/\r?\n/)[0] ?? '';
-  }
-  if (!context.isTTY) {
-    throw new KeyportError('bad-input', 'the backup passphrase is needed and there is no terminal to ask on: give --passphrase-file FILE', {
-      missing: 'passphrase',
-    });
-  }
-  const passphrase = await askHidden(context, 'Backup passphrase: ');
-  if (confirm && (await askHidden(context, 'The same passphrase again: ')) !== passphrase) {
-    throw new KeyportError('bad-input', 'the two passphrases differ; nothing was written', { field: 'passphrase' });
-  }
-  return passphrase;
-}
 
 const backup: Command = {
   name: 'backup',
@@ -41,7 +16,7 @@ const backup: Command = {
     const { values, positional } = parseCommandArgs(args, { daily: { type: 'string' }, 'passphrase-file': { type: 'string' } }, ['name', 'file']);
     return {
       async run(context) {
-        const passphrase = await passphraseFor(context, values['passphrase-file'], true);
+        const passphrase = await askPassphrase(context, values['passphrase-file'], { of: 'backup', confirm: true });
         const options = values.daily === undefined ? {} : { daily: values.daily };
         const written = await context.core.backups.backup(positional.name, resolve(positional.file), passphrase, options);
         answer(context, written, ({ file, sizeBytes, daily }) =>
@@ -60,7 +35,7 @@ const restore: Command = {
     const { values, positional } = parseCommandArgs(args, { 'passphrase-file': { type: 'string' } }, ['name', 'file']);
     return {
       async run(context) {
-        const passphrase = await passphraseFor(context, values['passphrase-file'], false);
+        const passphrase = await askPassphrase(context, values['passphrase-file'], { of: 'backup', confirm: false });
         const report = await context.core.backups.restore(positional.name, resolve(positional.file), passphrase);
         answer(context, report, (restored) => restoredText(positional.name, restored));
       },

@@ -33,6 +33,11 @@ export interface CommandContext extends CliIo {
 export interface PreparedCommand {
   /** Secrets are asked for in the page this command serves (web mode), not on the terminal. */
   asksSecretsInPage?: boolean;
+  /**
+   * Work that needs no core, done before it is opened: a refusal here leaves $KEYPORT_HOME as it
+   * was, not even created (`import` checks its whole file this way).
+   */
+  beforeCore?(io: CliIo): Promise<void>;
   /** Resolves to the exit code when that is not 0. */
   run(context: CommandContext): Promise<number | void>;
 }

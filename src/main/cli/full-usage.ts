@@ -61,6 +61,18 @@ holds it and since when. This console's own lock, left by a deploy that was cut 
 at once; another console's is kept until it shows no sign of life for 30 minutes, or until
 --break-lock (deploy, uninstall) takes it when you know nothing runs there.
 tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
+export writes this console's own state to FILE, for a new laptop (JSON, mode 0600, written whole or
+not at all): the servers with their SSH settings by reference (alias, host, user, port, jump hosts,
+the key file's path, never the key), the host keys they trust, and the pending disables of people
+move. Not the cache (keys, history), which refills from the servers, and no agent API keys, which
+are read from each server over SSH. --with-secrets adds the SSH passwords and passphrases this
+console stores (only the desktop window's OS keychain stores any), encrypted with a passphrase
+asked twice (or the first line of --passphrase-file). import checks the whole file first: one cut
+short, changed, of a newer format, or with a wrong passphrase is refused and nothing changes. It
+adds the file's servers, skips those whose name or id this console has (said, with the one kept)
+unless --replace, adds trusted host keys a skipped server lacked (a differing one is kept and
+named), and says what each server needs here: a key file to copy (a warning), a password asked
+for on first connect.
 
 Key limits (keys create, keys set, keys create-many), enforced by the agent with no console running:
   --limit SIZE     a data quota for rx + tx in each period. Sizes are 1024-based, as Keyport shows

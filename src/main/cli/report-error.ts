@@ -14,6 +14,7 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
     if (facts.localPort !== undefined) return 'pick another with --port';
     const flag = typeof facts.field === 'string' ? LIMIT_FLAGS[facts.field] : undefined;
     if (flag) return typeof facts.index === 'number' ? `fix that row's "${flag.column}" cell, or ${flag.flag} if it came from there` : `give another ${flag.flag}`;
+    if (facts.reason === 'secrets-sealed-elsewhere') return 'export without --with-secrets: the new laptop asks for them on first connect';
     return undefined;
   },
   'server-offline': () => 'server offline: reads come from the local cache; changes need the server',
@@ -24,6 +25,8 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
   'not-found': (facts) => (facts.unknownServer ? 'keyport server list shows the servers' : undefined),
   'deploy-locked': (facts) =>
     `if no deploy or uninstall is running there any more (say, its laptop went offline): keyport server ${facts.operation === 'uninstall' ? 'uninstall' : 'deploy'} ${facts.server ?? 'SERVER'} --break-lock`,
+  'export-damaged': () => 'export again from the old laptop (keyport export FILE), and copy the file whole',
+  'export-version-unsupported': () => 'a newer Keyport wrote it: update this one to import it',
   'server-not-fresh': () => 'a backup is restored onto a server without keys: a freshly deployed one, or this one once its keys are deleted',
   'name-taken': (facts) =>
     `no two keys on a server may share a name, in any letter case: choose another name` +

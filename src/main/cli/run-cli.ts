@@ -1,6 +1,7 @@
 import type { KeyportCore } from '../core/keyport-core.ts';
 import type { CliIo, Command, CommandGroup, CoreOptions, PreparedCommand } from './command.ts';
 import { consoleCommand } from './console-command.ts';
+import { exportCommand, importCommand } from './console-state-commands.ts';
 import { EXIT } from './exit-codes.ts';
 import { fullUsage, synopsis } from './full-usage.ts';
 import { keysCommands } from './keys-commands.ts';
@@ -11,7 +12,7 @@ import { trafficCommands } from './traffic-commands.ts';
 import { tunnelCommand } from './tunnel-command.ts';
 import { UsageError } from './usage-error.ts';
 
-const ENTRIES: (CommandGroup | Command)[] = [serverCommands, keysCommands, peopleCommands, trafficCommands, tunnelCommand, consoleCommand];
+const ENTRIES: (CommandGroup | Command)[] = [serverCommands, keysCommands, peopleCommands, trafficCommands, tunnelCommand, consoleCommand, exportCommand, importCommand];
 const HELP = new Set(['help', '--help', '-h']);
 
 /**
@@ -64,6 +65,7 @@ export async function runCli(argv: string[], io: CliIo, openCore: (options: Core
   }
   let core: KeyportCore | undefined;
   try {
+    await prepared.beforeCore?.(io);
     core = await openCore({ askOnTerminal: prepared.asksSecretsInPage !== true });
     return (await prepared.run({ ...io, core, json })) ?? EXIT.ok;
   } catch (error) {

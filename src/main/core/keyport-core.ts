@@ -17,6 +17,7 @@ import { SystemService } from './services/system-service.ts';
 import { TrafficService } from './services/traffic-service.ts';
 import { deployableRelease } from './deploy/deployable-release.ts';
 import { loadConsoleIdentity } from './console/console-identity.ts';
+import { ConsoleStateService } from './console-state/console-state-service.ts';
 
 export interface KeyportCoreOptions {
   /** Where the cache and settings live ($KEYPORT_HOME). */
@@ -34,6 +35,8 @@ export interface KeyportCore extends KeyportServices {
   openTunnel(server: string, localPort?: number): Promise<TunnelInfo>;
   /** Server backups to and from archive files on this machine (file paths and a passphrase: local faces only). */
   readonly backups: ServerBackupService;
+  /** The console's own state to and from an export file, for a new laptop (file paths and a passphrase: local faces only). */
+  readonly consoleState: ConsoleStateService;
   /** A long-lived face (window, web mode) keeps the cache fresh with this. */
   readonly backgroundSync: BackgroundSync;
   close(): Promise<void>;
@@ -54,6 +57,7 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
   const fleet = new FleetService({ cache, sessions, vault, askSecret: options.askSecret, sync, deployableRelease: () => deployableRelease(artifacts) });
   const deploy = new DeployService({ cache, sessions, artifacts, owner: loadConsoleIdentity(options.home), afterDeploy: sync });
   const backgroundSync = new BackgroundSync({ cache, keys, traffic, days: traffic });
+  const pending = new PendingDisables(join(options.home, PENDING_DISABLES_FILE_NAME));
   return {
     fleet,
     deploy,
@@ -61,7 +65,8 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
     traffic,
     system: new SystemService(cache, sessions),
     backups: new ServerBackupService(cache, sessions, sync),
-    people: new PeopleService({ cache, sessions, keys, pending: new PendingDisables(join(options.home, PENDING_DISABLES_FILE_NAME)) }),
+    people: new PeopleService({ cache, sessions, keys, pending }),
+    consoleState: new ConsoleStateService({ cache, pending, vault, forget: (serverId) => sessions.forget(serverId) }),
     backgroundSync,
     async openTunnel(serverName, localPort) {
       const access = await sessions.agentAccess(findServer(cache, serverName));

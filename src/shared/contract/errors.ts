@@ -35,6 +35,12 @@ export type KeyportErrorCode =
   | 'server-not-fresh'
   /** Another key on the server has this VLESS uuid (a person has one key per server). Facts: uuid, holderKeyId, server. */
   | 'uuid-taken'
+  /** A console export (`keyport import`) is cut short, changed, not one at all, or has a field out of form; nothing was imported. Facts: file, where, field. */
+  | 'export-damaged'
+  /** A console export's passphrase is not the one its secrets were sealed with. Facts: file. */
+  | 'export-passphrase-wrong'
+  /** A console export of a format version this Keyport does not read (a newer Keyport's). Facts: file, version, supported. */
+  | 'export-version-unsupported'
   /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
   | 'internal';
 

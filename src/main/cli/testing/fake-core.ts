@@ -10,6 +10,7 @@ export interface FakeCoreParts {
   people?: Partial<People>;
   openTunnel?: KeyportCore['openTunnel'];
   backups?: Partial<KeyportCore['backups']>;
+  consoleState?: Partial<KeyportCore['consoleState']>;
 }
 
 /**
@@ -35,6 +36,7 @@ export function fakeCore(parts: FakeCoreParts = {}): { core: KeyportCore; calls:
     traffic: service('traffic', parts.traffic),
     system: service('system', parts.system),
     backups: service('backups', parts.backups),
+    consoleState: service('consoleState', parts.consoleState),
     people: service('people', parts.people),
     openTunnel: recorded('openTunnel', parts.openTunnel),
     close: recorded('close', async () => {}),

@@ -7,7 +7,8 @@ export interface InProcessOptions {
   core?: KeyportCore;
   /** Without `core`: the services of a fake core (fake-core.ts) made for this run. */
   services?: FakeCoreParts;
-  stdin?: string;
+  /** What stdin gives; a list gives each entry as its own chunk (as a terminal gives each line typed). */
+  stdin?: string | string[];
   isTTY?: boolean;
   env?: Record<string, string>;
   now?: Date;
@@ -31,7 +32,7 @@ export async function runInProcess(argv: string[], options: InProcessOptions = {
     {
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text) },
-      stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
+      stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin].flat()),
       isTTY: options.isTTY ?? false,
       env: options.env ?? {},
       now: () => options.now ?? new Date('2025-08-05T12:00:00Z'),

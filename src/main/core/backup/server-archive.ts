@@ -1,15 +1,29 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import {
+  checkPassphrase,
+  DEFAULT_SCRYPT,
+  derivePassphraseKeys,
+  freshSaltAndNonce,
+  NONCE_BYTES,
+  passphraseCipher,
+  passphraseDecipher,
+  SALT_BYTES,
+  scryptParamsInBounds,
+  TAG_BYTES,
+  verifierMatches,
+  VERIFIER_BYTES,
+  type ScryptParams,
+} from '../crypto/passphrase-crypto.ts';
 
 /**
- * A server backup archive: a header, then the snapshot encrypted with AES-256-GCM under a key
- * scrypt derives from the admin's passphrase, then GCM's 16-byte tag. The header is GCM's
- * associated data, so no byte of the file can change unnoticed. Besides the key, scrypt gives a
- * verifier kept in the header, which tells a wrong passphrase from a damaged file (both would fail
- * GCM alike); it helps a guesser no more than the tag would, at the same scrypt cost per guess.
+ * A server backup archive: a header, then the snapshot encrypted with the passphrase
+ * (passphrase-crypto.ts), then GCM's 16-byte tag. The header is GCM's associated data, so no byte
+ * of the file can change unnoticed; it keeps scrypt's verifier, which tells a wrong passphrase
+ * from a damaged file.
  *
  * Header (big-endian): magic "KPSRVBAK" | version 1 | kdf 1 (scrypt) | log2 N | r | p |
  * salt (16) | nonce (12) | verifier (16) | SHA-256 of all before, first 16 bytes.
@@ -17,26 +31,9 @@ import { KeyportError } from '../../../shared/contract/errors.ts';
 const MAGIC = Buffer.from('KPSRVBAK', 'latin1');
 const VERSION = 1;
 const KDF_SCRYPT = 1;
-const SALT_BYTES = 16;
-const NONCE_BYTES = 12;
-const VERIFIER_BYTES = 16;
 const CHECKSUM_BYTES = 16;
-const TAG_BYTES = 16;
-const KEY_BYTES = 32;
 const FIELDS_BYTES = MAGIC.length + 5 + SALT_BYTES + NONCE_BYTES + VERIFIER_BYTES;
 export const ARCHIVE_HEADER_BYTES = FIELDS_BYTES + CHECKSUM_BYTES;
-/** scrypt's cost: 2^17 x 8 x 128 bytes = 128 MiB and a fraction of a second per passphrase tried. */
-export const DEFAULT_SCRYPT = { log2N: 17, r: 8, p: 1 } as const;
-/** What a header may ask of scrypt when read: no file makes the console spend more than 1 GiB. */
-const MAX_LOG2N = 20;
-const MIN_LOG2N = 15;
-export const MIN_PASSPHRASE_LENGTH = 8;
-
-export interface ScryptParams {
-  log2N: number;
-  r: number;
-  p: number;
-}
 
 interface Header {
   kdf: ScryptParams;
@@ -62,30 +59,11 @@ function decodeHeader(file: string, bytes: Buffer): Header {
   let at = MAGIC.length;
   const [version, kdfId, log2N, r, p] = [...fields.subarray(at, (at += 5))] as [number, number, number, number, number];
   if (version !== VERSION || kdfId !== KDF_SCRYPT) throw damaged(file, `format version ${version}, which this Keyport does not read`);
-  if (log2N < MIN_LOG2N || log2N > MAX_LOG2N || r < 1 || r > 32 || p < 1 || p > 16) throw damaged(file, 'its key derivation settings are out of bounds');
+  if (!scryptParamsInBounds({ log2N, r, p })) throw damaged(file, 'its key derivation settings are out of bounds');
   const salt = fields.subarray(at, (at += SALT_BYTES));
   const nonce = fields.subarray(at, (at += NONCE_BYTES));
   const verifier = fields.subarray(at, (at += VERIFIER_BYTES));
   return { kdf: { log2N, r, p }, salt, nonce, verifier, bytes: bytes.subarray(0, ARCHIVE_HEADER_BYTES) };
-}
-
-/** The passphrase as scrypt takes it; `bad-input` when it is too short to guard a server's keys. */
-export function checkPassphrase(passphrase: string): Buffer {
-  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) {
-    throw new KeyportError('bad-input', `the passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters`, { field: 'passphrase' });
-  }
-  return Buffer.from(passphrase.normalize('NFC'), 'utf8');
-}
-
-/** The AES key and the verifier scrypt derives from the passphrase and salt. */
-function deriveKeys(passphrase: Buffer, salt: Buffer, { log2N, r, p }: ScryptParams): Promise<{ key: Buffer; verifier: Buffer }> {
-  const N = 2 ** log2N;
-  const options: ScryptOptions = { N, r, p, maxmem: 129 * N * r * p + 1024 * 1024 };
-  return new Promise((resolve, reject) =>
-    scrypt(passphrase, salt, KEY_BYTES + VERIFIER_BYTES, options, (error, derived) =>
-      error ? reject(error) : resolve({ key: derived.subarray(0, KEY_BYTES), verifier: derived.subarray(KEY_BYTES) }),
-    ),
-  );
 }
 
 /**
@@ -94,12 +72,10 @@ function deriveKeys(passphrase: Buffer, salt: Buffer, { log2N, r, p }: ScryptPar
  */
 export async function writeServerArchive(plainPath: string, archivePath: string, passphrase: string, kdf: ScryptParams = DEFAULT_SCRYPT): Promise<void> {
   const secret = checkPassphrase(passphrase);
-  const salt = randomBytes(SALT_BYTES);
-  const nonce = randomBytes(NONCE_BYTES);
-  const { key, verifier } = await deriveKeys(secret, salt, kdf);
-  const header = encodeHeader(kdf, salt, nonce, verifier);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
-  cipher.setAAD(header);
+  const { salt, nonce } = freshSaltAndNonce();
+  const keys = await derivePassphraseKeys(secret, salt, kdf);
+  const header = encodeHeader(kdf, salt, nonce, keys.verifier);
+  const cipher = passphraseCipher(keys, nonce, header);
   const partial = `${archivePath}.partial`;
   try {
     const out = createWriteStream(partial, { mode: 0o600 });
@@ -130,8 +106,8 @@ export async function readServerArchive(archivePath: string, plainPath: string, 
   }
   const header = decodeHeader(archivePath, headerBytes);
   if (size < ARCHIVE_HEADER_BYTES + TAG_BYTES) throw damaged(archivePath, 'it is cut short');
-  const { key, verifier } = await deriveKeys(secret, header.salt, header.kdf);
-  if (!timingSafeEqual(verifier, header.verifier)) {
+  const keys = await derivePassphraseKeys(secret, header.salt, header.kdf);
+  if (!verifierMatches(keys, header.verifier)) {
     throw new KeyportError('backup-passphrase-wrong', `the passphrase is not the one ${archivePath} was written with; nothing was restored`, { file: archivePath });
   }
   const tag = Buffer.alloc(TAG_BYTES);
@@ -141,9 +117,7 @@ export async function readServerArchive(archivePath: string, plainPath: string, 
   } finally {
     await tail.close();
   }
-  const decipher = createDecipheriv('aes-256-gcm', key, header.nonce, { authTagLength: TAG_BYTES });
-  decipher.setAAD(header.bytes);
-  decipher.setAuthTag(tag);
+  const decipher = passphraseDecipher(keys, header.nonce, header.bytes, tag);
   try {
     await pipeline(createReadStream(archivePath, { start: ARCHIVE_HEADER_BYTES, end: size - TAG_BYTES - 1 }), decipher, createWriteStream(plainPath, { mode: 0o600 }));
   } catch (error) {

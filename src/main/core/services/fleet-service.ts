@@ -23,7 +23,8 @@ import { ServerCalls } from './server-calls.ts';
 import { findServer } from './server-directory.ts';
 import { credentialsFor, endpointOf, expandHome, jumpsOf, type ServerSessions } from './server-sessions.ts';
 
-const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** What a server may be called. */
+export const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 export interface FleetOptions {
   cache: ConsoleCache;

@@ -6,7 +6,7 @@ import { findServer } from './server-directory.ts';
 import { endpointOf, jumpsOf, type ServerSessions } from './server-sessions.ts';
 
 /** OpenSSH's SHA256 fingerprint: 32 bytes of unpadded base64. */
-const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+export const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
 export interface HostKeyTrustDeps {
   cache: ConsoleCache;

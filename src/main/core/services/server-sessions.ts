@@ -197,13 +197,19 @@ export async function credentialsFor(
       } catch (error) {
         throw new KeyportError('auth-failed', `cannot read the private key ${keyPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
-      const parsed = ssh2.utils.parseKey(privateKey);
-      if (parsed instanceof Error && /passphrase/i.test(parsed.message)) {
+      if (keyNeedsPassphrase(privateKey)) {
         return { privateKey, passphrase: await ask(`The passphrase of ${keyPath}`) };
       }
       return { privateKey };
     }
   }
+}
+
+/** Whether a private key file's contents are encrypted, so logging in with it needs its passphrase. */
+export function keyNeedsPassphrase(privateKey: Buffer): boolean {
+  const parsed = ssh2.utils.parseKey(privateKey);
+  // ssh2 says so only in its error's words; it has no code for it.
+  return parsed instanceof Error && /passphrase/i.test(parsed.message);
 }
 
 export function expandHome(path: string): string {

@@ -46,6 +46,10 @@ const ACTIONS = {
   'server-not-fresh': null,
   // A person has one key per server: the fix is to use the key that has the uuid.
   'uuid-taken': null,
+  // Console exports are imported from the CLI; another file or passphrase is the admin's to choose.
+  'export-damaged': null,
+  'export-passphrase-wrong': null,
+  'export-version-unsupported': null,
   'internal': null,
 } as const satisfies Record<KeyportErrorCode, ErrorAction | null | ((facts: Facts) => ErrorAction | null)>;
 
