@@ -66,8 +66,8 @@ export const BundleUsage = Type.Object(
       'download = this key’s used_bytes + used_bytes, total = this key’s data_limit_bytes + limit_bytes (0, which apps show as ' +
       'unlimited, when either has no quota), expire = this key’s expires_at. Apps (v2rayN, v2rayNG, Hiddify, Streisand) show ' +
       'upload + download against total as the person’s traffic used of their quota on all their servers ("12.3 GB / 50 GB", a bar), ' +
-      'total 0 as no limit, and expire as the day the subscription ends (0: never). Only the keys the bundle’s links come from ' +
-      'count (those the admin has not disabled)',
+      'total 0 as no limit, and expire as the day the subscription ends (0: never). Keys the admin has disabled do not count ' +
+      '(the bundle offers no link of theirs either)',
   },
 );
 
