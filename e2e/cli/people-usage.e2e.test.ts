@@ -7,6 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { waitFor } from '../../test-support/wait.ts';
 import { TestServer } from '../harness/test-server.ts';
+import { addAndDeploy } from '../support/deployed-server.ts';
+import { agentGet, getInside } from '../support/inside-server.ts';
 import { moveBytesThenHistory } from '../support/key-traffic.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
 
@@ -18,22 +20,6 @@ const SUB_PORT = 18443;
 interface ChangeJson {
   people: { uuid: string; keys: { server: string; key: { id: string; port: number } }[] }[];
   outcomes: { server: string; done: boolean }[];
-}
-
-/** A GET inside the server's network namespace (the test's own tooling): status, headers and body. */
-function getInside(server: TestServer, url: string, headers: Record<string, string> = {}): { status: number; headers: Record<string, string>; body: string } {
-  const script =
-    'fetch(process.argv[1], { headers: JSON.parse(process.argv[2]) }).then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, headers: Object.fromEntries(r.headers), body: await r.text() })))';
-  const answer = execFileSync('ip', ['netns', 'exec', server.namespace, process.execPath, '-e', script, url, JSON.stringify(headers)], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  return JSON.parse(answer);
-}
-
-/** The agent's API asked inside the server, as the tunnel would. */
-function agentGet(server: TestServer, path: string): any {
-  const apiKey = readFileSync(server.hostPath('/var/lib/keyport/api-key'), 'utf8').trim();
-  const answer = getInside(server, `http://127.0.0.1:8000${path}`, { 'x-api-key': apiKey });
-  assert.equal(answer.status, 200, `${path}: ${answer.body}`);
-  return JSON.parse(answer.body);
 }
 
 /**
@@ -74,12 +60,8 @@ describe('keyport CLI: a person’s usage summed over their servers in the subsc
     beta = await TestServer.create(await freePort());
     scratch = mkdtempSync(join(tmpdir(), 'keyport-e2e-people-usage-'));
     env = { HOME: scratch, KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
-    for (const [name, server] of [['alpha', alpha], ['beta', beta]] as const) {
-      const added = await keyport(['server', 'add', name, '--host', '127.0.0.1', '--port', String(server.sshPort), '--key', server.clientKeyPath, '--accept-host-key', server.hostKeyFingerprint], env);
-      assert.equal(added.code, 0, added.stderr);
-      const deployed = await keyport(['server', 'deploy', name], env);
-      assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
-    }
+    await addAndDeploy('alpha', alpha, env);
+    await addAndDeploy('beta', beta, env);
     await openSubscriptions(alpha);
   });
 

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
+import { addAndDeploy } from '../support/deployed-server.ts';
+import { agentGet } from '../support/inside-server.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -18,18 +20,6 @@ interface PersonJson {
 interface ChangeJson {
   people: PersonJson[];
   outcomes: { server: string; done: boolean; what: string; code?: string }[];
-}
-
-/** The agent's API asked inside the server, as the tunnel would (the test's own tooling). */
-function agentGet(server: TestServer, path: string): any {
-  const apiKey = readFileSync(server.hostPath('/var/lib/keyport/api-key'), 'utf8').trim();
-  const script = "fetch('http://127.0.0.1:8000' + process.argv[1], { headers: { 'x-api-key': process.env.KEYPORT_TEST_API_KEY } }).then((r) => r.text()).then((t) => process.stdout.write(t))";
-  const body = execFileSync('ip', ['netns', 'exec', server.namespace, process.execPath, '-e', script, path], {
-    env: { ...process.env, KEYPORT_TEST_API_KEY: apiKey },
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
-  return JSON.parse(body);
 }
 
 /**
@@ -55,12 +45,8 @@ describe('keyport CLI: people across two servers', { timeout: 600_000 }, () => {
     beta = await TestServer.create(await freePort());
     scratch = mkdtempSync(join(tmpdir(), 'keyport-e2e-people-'));
     env = { HOME: scratch, KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
-    for (const [name, server] of [['alpha', alpha], ['beta', beta]] as const) {
-      const added = await keyport(['server', 'add', name, '--host', '127.0.0.1', '--port', String(server.sshPort), '--key', server.clientKeyPath, '--accept-host-key', server.hostKeyFingerprint], env);
-      assert.equal(added.code, 0, added.stderr);
-      const deployed = await keyport(['server', 'deploy', name], env);
-      assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
-    }
+    await addAndDeploy('alpha', alpha, env);
+    await addAndDeploy('beta', beta, env);
   });
 
   after(async () => {

@@ -7,8 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
+import { addAndDeploy } from '../support/deployed-server.ts';
 import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
-import { keyport, keyportJson } from '../support/keyport-cli.ts';
+import { keyportJson } from '../support/keyport-cli.ts';
 import { startWebConsoleProcess, type RunningWebConsole } from '../support/web-console-process.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -35,12 +36,8 @@ describe('web console: People view', { timeout: 600_000 }, () => {
     beta = await TestServer.create(await freePort());
     scratch = mkdtempSync(join(tmpdir(), 'keyport-web-people-'));
     env = { HOME: scratch, KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
-    for (const [name, server] of [['alpha', alpha], ['beta', beta]] as const) {
-      const added = await keyport(['server', 'add', name, '--host', '127.0.0.1', '--port', String(server.sshPort), '--key', server.clientKeyPath, '--accept-host-key', server.hostKeyFingerprint], env);
-      assert.equal(added.code, 0, added.stderr);
-      const deployed = await keyport(['server', 'deploy', name], env);
-      assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
-    }
+    await addAndDeploy('alpha', alpha, env);
+    await addAndDeploy('beta', beta, env);
     web = await startWebConsoleProcess(env);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
