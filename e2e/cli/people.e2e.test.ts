@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { addAndDeploy, keyport, keyportJson } from '../support/keyport-cli.ts';
 import { buildAgent } from '../support/build-for-tests.ts';
+import { agentGet } from '../support/inside-server.ts';
 import { scratchHome, type ScratchHome } from '../support/scratch-home.ts';
 
 interface PersonJson {
@@ -16,18 +15,6 @@ interface PersonJson {
 interface ChangeJson {
   people: PersonJson[];
   outcomes: { server: string; done: boolean; what: string; code?: string }[];
-}
-
-/** The agent's API asked inside the server, as the tunnel would (the test's own tooling). */
-function agentGet(server: TestServer, path: string): any {
-  const apiKey = readFileSync(server.hostPath('/var/lib/keyport/api-key'), 'utf8').trim();
-  const script = "fetch('http://127.0.0.1:8000' + process.argv[1], { headers: { 'x-api-key': process.env.KEYPORT_TEST_API_KEY } }).then((r) => r.text()).then((t) => process.stdout.write(t))";
-  const body = execFileSync('ip', ['netns', 'exec', server.namespace, process.execPath, '-e', script, path], {
-    env: { ...process.env, KEYPORT_TEST_API_KEY: apiKey },
-    encoding: 'utf8',
-    timeout: 10_000,
-  });
-  return JSON.parse(body);
 }
 
 /**

@@ -37,11 +37,14 @@ export const DataLimitReset = Type.Union(
   },
 );
 
+/** A UTC moment as the spec writes it, a trailing Z taken; that it exists is checked by parseExpiresAt. */
+export const UTC_TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z?$';
+
 /** Checked as a date that exists by checkExpiresAt; the pattern only bounds the text. */
 export const ExpiresAt = Type.Union(
   [
     Type.String({
-      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?Z?$',
+      pattern: UTC_TIMESTAMP_PATTERN,
       description: 'UTC, as the spec writes timestamps (2027-03-01T00:00:00.000000); a trailing Z is taken',
     }),
     Type.Null(),

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { isDiskFull } from '../lib/disk-full.ts';
 import { HttpError } from '../lib/http-error.ts';
 import type { Logger } from '../lib/logger.ts';
+import { bundleFieldFacts } from './bundle-field-facts.ts';
 import { limitFieldFacts } from './limit-field-facts.ts';
 import { describeValidationError } from './validation.ts';
 
@@ -26,7 +27,7 @@ export function installErrorHandler(app: FastifyInstance, log: Logger, dataDir =
     }
     if (error.validation) {
       const context = CONTEXT_NAMES[error.validationContext ?? ''] ?? 'request';
-      const facts = limitFieldFacts(error.validation as never, context);
+      const facts = { ...limitFieldFacts(error.validation as never, context), ...bundleFieldFacts(error.validation as never, context) };
       return reply.code(400).send({ ...facts, status: 'error', detail: describeValidationError(error.validation as never, context) });
     }
     const statusCode = error.statusCode ?? 500;

@@ -45,7 +45,8 @@ async function stateOf(agent: AgentProcess) {
   }));
   const days = (await agent.get('/api/traffic/days')).body.data.keys as Array<{ key_id: string; days: unknown[] }>;
   const settings = (await agent.get('/api/system/settings')).body.data.settings;
-  return { keys, days, settings, reality: readFileSync(join(agent.dataDir, 'reality-keys.json'), 'utf8') };
+  const bundles = await Promise.all(keys.map(async (key) => (await agent.get(`/api/keys/${key.id}/bundle`)).body));
+  return { keys, days, settings, bundles, reality: readFileSync(join(agent.dataDir, 'reality-keys.json'), 'utf8') };
 }
 
 const holdPort = (port: number) =>
@@ -67,6 +68,9 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
     assert.equal(aliceCreated.status, 200, JSON.stringify(aliceCreated.body));
     const alice = aliceCreated.body;
     await source.post('/api/keys', { name: 'bob' });
+    const elsewhere = 'vless://0b7c7c2e-8f7a-4a4e-9d2c-5d8c3f1e2a10@other.example:443?encryption=none&security=reality&pbk=OTHERPBK&sid=cd34#alice';
+    const usage = { used_bytes: 123_456, limit_bytes: 50_000_000, synced_at: '2026-12-01T06:00:00.000000' };
+    assert.equal((await source.request('PUT', `/api/keys/${alice.id}/bundle`, { links: [elsewhere], usage })).status, 200);
     const carol = (await source.post('/api/keys', { name: 'carol' })).body;
     assert.equal((await source.request('PATCH', `/api/keys/${carol.id}`, { is_active: false })).status, 200);
     assert.equal((await source.request('PATCH', '/api/system/settings', { allow_private_destinations: true })).status, 200);
@@ -131,7 +135,7 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
     assert.deepEqual(readdirSync(target!.dataDir).filter((name) => name.startsWith('restore-') || name.endsWith('.restoring')), []);
   });
 
-  test('the restore brings the same keys, uuids, limits, history, settings and Reality keys; a taken port moves and is reported', async () => {
+  test('the restore brings the same keys, uuids, limits, history, bundles, settings and Reality keys; a taken port moves and is reported', async () => {
     const restored = await restore(target!, readFileSync(snapshotFile));
     assert.equal(restored.status, 200, JSON.stringify(restored.body));
     const alice = before_.keys.find((key) => key.name === 'alice')!;
@@ -143,6 +147,8 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
     assert.deepEqual(after_.keys, before_.keys.map((key) => (key.id === alice.id ? { ...key, port: 10004 } : key)));
     assert.deepEqual(after_.days, before_.days);
     assert.deepEqual(after_.settings, before_.settings);
+    assert.deepEqual(after_.bundles, before_.bundles, 'bundles come along, links and usage');
+    assert.ok(after_.bundles.some((bundle) => bundle.usage?.used_bytes === 123_456));
     assert.deepEqual(JSON.parse(after_.reality), JSON.parse(before_.reality));
 
     // Served on the new port, and counted there.

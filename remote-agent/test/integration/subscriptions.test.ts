@@ -5,10 +5,10 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BUNDLE_MAX_LINKS } from '../../src/api/subscriptions.ts';
+import { BUNDLE_MAX_LINKS, BUNDLES_BULK_MAX } from '../../src/api/subscriptions.ts';
 import { AgentProcess } from '../support/agent-process.ts';
 import { removeAgentChains } from '../support/firewall.ts';
-import { freePort } from '../../../test-support/tcp-traffic.ts';
+import { freePort, moveBytes } from '../../../test-support/tcp-traffic.ts';
 
 const REPO = join(import.meta.dirname, '../../..');
 const UUID = '3F1C9A2E-8B7D-4E6F-9A1B-2C3D4E5F6A7B';
@@ -89,7 +89,7 @@ describe('people and subscriptions on the real agent', () => {
     assert.ok((await keys()).every((listed) => typeof listed.subscription_url === 'string'));
     const put = await agent.request('PUT', `/api/keys/${key.id}/bundle`, { links: [other('a.example'), other('b.example')] });
     assert.equal(put.status, 200);
-    assert.deepEqual((await agent.get(`/api/keys/${key.id}/bundle`)).body, { key_id: key.id, links: [other('a.example'), other('b.example')] });
+    assert.deepEqual((await agent.get(`/api/keys/${key.id}/bundle`)).body, { key_id: key.id, links: [other('a.example'), other('b.example')], usage: null });
     const answer = await subGet(subPort, subPath(key));
     assert.equal(answer.status, 200);
     assert.deepEqual(lines(answer.body), [config.vless_url, other('a.example'), other('b.example')]);
@@ -116,6 +116,130 @@ describe('people and subscriptions on the real agent', () => {
     assert.equal(full.status, 200);
     assert.equal((await agent.request('PUT', '/api/keys/no-such-key/bundle', { links: [] })).status, 404);
     assert.equal((await agent.get('/api/keys/no-such-key/bundle')).status, 404);
+  });
+
+  const SYNCED_AT = '2026-12-02T06:00:00.000000';
+  const bundleOf = async (keyId: string) => (await agent.get(`/api/keys/${keyId}/bundle`)).body;
+  const userInfoOf = async (key: { subscription_url: string }) => (await subGet(subPort, subPath(key))).headers['subscription-userinfo'];
+
+  test('usage: stored, read back, and added to the key’s own figures in subscription-userinfo; null clears it, leaving it out keeps it', async () => {
+    const key = (await agent.post('/api/keys', { name: 'erin', data_limit_bytes: 10_000_000, data_limit_reset: 'month', expires_at: '2031-01-02T03:04:05.000000' })).body;
+    await moveBytes(key.port, 3000, 7000);
+    await agent.settle();
+    const ownUsed = (await agent.get(`/api/keys/${key.id}`)).body.used_bytes as number;
+    assert.ok(ownUsed >= 10_000, `own used_bytes ${ownUsed}`);
+    const expire = Date.parse('2031-01-02T03:04:05Z') / 1000;
+    assert.equal(await userInfoOf(key), `upload=0; download=${ownUsed}; total=10000000; expire=${expire}`);
+
+    const usage = { used_bytes: 1_234_567, limit_bytes: 20_000_000, synced_at: '2026-12-02T06:00:00Z' };
+    const put = await agent.request('PUT', `/api/keys/${key.id}/bundle`, { links: [other('a.example')], usage });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.deepEqual(put.body, { key_id: key.id, links: [other('a.example')], usage: { ...usage, synced_at: SYNCED_AT } });
+    assert.deepEqual(await bundleOf(key.id), put.body);
+    assert.equal(await userInfoOf(key), `upload=0; download=${ownUsed + 1_234_567}; total=30000000; expire=${expire}`);
+
+    // Links alone keep the usage; another server without a quota makes the person unlimited (total 0).
+    await agent.request('PUT', `/api/keys/${key.id}/bundle`, { links: [other('b.example')] });
+    assert.deepEqual((await bundleOf(key.id)).usage, { ...usage, synced_at: SYNCED_AT });
+    await agent.request('PUT', `/api/keys/${key.id}/bundle`, { links: [other('b.example')], usage: { ...usage, limit_bytes: null } });
+    assert.equal(await userInfoOf(key), `upload=0; download=${ownUsed + 1_234_567}; total=0; expire=${expire}`);
+    await agent.request('PUT', `/api/keys/${key.id}/bundle`, { links: [other('b.example')], usage: null });
+    assert.deepEqual(await bundleOf(key.id), { key_id: key.id, links: [other('b.example')], usage: null });
+    assert.equal(await userInfoOf(key), `upload=0; download=${ownUsed}; total=10000000; expire=${expire}`);
+
+    // A key without a quota is unlimited whatever the others have.
+    const plain = (await agent.post('/api/keys', { name: 'erin-unlimited' })).body;
+    await agent.request('PUT', `/api/keys/${plain.id}/bundle`, { links: [], usage: { used_bytes: 500, limit_bytes: 1000, synced_at: SYNCED_AT } });
+    assert.equal(await userInfoOf(plain), 'upload=0; download=500; total=0; expire=0');
+  });
+
+  test('PUT /api/bundles writes many keys’ links and usage at once; what an entry leaves out is kept', async () => {
+    const [a, b, c] = (await agent.post('/api/keys/bulk', { names: ['frank-a', 'frank-b', 'frank-c'], data_limit_bytes: 1000 })).body;
+    await agent.request('PUT', `/api/keys/${c.id}/bundle`, { links: [other('kept.example')] });
+    const usage = { used_bytes: 10, limit_bytes: 2000, synced_at: SYNCED_AT };
+    const written = await agent.request('PUT', '/api/bundles', {
+      bundles: [
+        { key_id: a.id, links: [other('a.example'), other('b.example')], usage },
+        { key_id: b.id, links: [] },
+        { key_id: c.id, usage },
+      ],
+    });
+    assert.equal(written.status, 200, JSON.stringify(written.body));
+    assert.deepEqual(written.body, { updated: 3 });
+    assert.deepEqual(await bundleOf(a.id), { key_id: a.id, links: [other('a.example'), other('b.example')], usage });
+    assert.deepEqual(await bundleOf(b.id), { key_id: b.id, links: [], usage: null });
+    assert.deepEqual(await bundleOf(c.id), { key_id: c.id, links: [other('kept.example')], usage });
+    assert.equal(await userInfoOf(c), 'upload=0; download=10; total=3000; expire=0');
+    const many = Array.from({ length: BUNDLES_BULK_MAX }, (_, index) => ({ key_id: [a, b, c][index % 3].id, usage }));
+    const atMost = await agent.request('PUT', '/api/bundles', { bundles: many });
+    assert.equal(atMost.status, 400, 'a thousand entries pass the schema; the same key twice does not');
+    assert.equal(atMost.body.reason, 'duplicate_key');
+  });
+
+  test('bad input on every field of a bundle and of a bulk write is 400 with its reason and place, and nothing changes', async () => {
+    const [a, b] = (await agent.post('/api/keys/bulk', { names: ['gina-a', 'gina-b'] })).body;
+    const kept = { links: [other('kept.example')], usage: { used_bytes: 1, limit_bytes: 2, synced_at: SYNCED_AT } };
+    await agent.request('PUT', '/api/bundles', { bundles: [{ key_id: a.id, ...kept }, { key_id: b.id, ...kept }] });
+    const state = async () => [await bundleOf(a.id), await bundleOf(b.id)];
+    const before = await state();
+    const good = { used_bytes: 5, limit_bytes: 10, synced_at: SYNCED_AT };
+    const badUsages: Array<[unknown, string, RegExp]> = [
+      ['lots', 'usage', /usage/],
+      [[], 'usage', /usage/],
+      [{ ...good, extra: 1 }, 'usage', /unknown field extra/],
+      [{ limit_bytes: 10, synced_at: SYNCED_AT }, 'usage', /used_bytes is required/],
+      [{ ...good, used_bytes: -1 }, 'used_bytes', /usage.used_bytes must be a whole number/],
+      [{ ...good, used_bytes: 1.5 }, 'used_bytes', /used_bytes must be integer/],
+      [{ ...good, used_bytes: '5' }, 'used_bytes', /used_bytes must be integer/],
+      [{ ...good, used_bytes: 2 ** 53 }, 'used_bytes', /usage.used_bytes must be a whole number/],
+      [{ ...good, limit_bytes: -1 }, 'limit_bytes', /usage.limit_bytes must be/],
+      [{ ...good, limit_bytes: '10' }, 'limit_bytes', /usage.limit_bytes must be/],
+      [{ used_bytes: 5, synced_at: SYNCED_AT }, 'usage', /limit_bytes is required/],
+      [{ ...good, synced_at: 'yesterday' }, 'synced_at', /usage.synced_at must be a UTC timestamp/],
+      [{ ...good, synced_at: 1764655200000 }, 'synced_at', /synced_at must be string/],
+      [{ ...good, synced_at: '2026-02-30T00:00:00.000000' }, 'synced_at', /is not a date and time that exists/],
+    ];
+    for (const [usage, field, detail] of badUsages) {
+      const what = JSON.stringify(usage);
+      const one = await agent.request('PUT', `/api/keys/${a.id}/bundle`, { links: [], usage });
+      assert.equal(one.status, 400, what);
+      assert.deepEqual([one.body.reason, one.body.field, one.body.index], ['bad_usage', field, undefined], what);
+      assert.match(one.body.detail, detail, what);
+      const bulk = await agent.request('PUT', '/api/bundles', { bundles: [{ key_id: b.id, links: [] }, { key_id: a.id, usage }] });
+      assert.equal(bulk.status, 400, what);
+      assert.deepEqual([bulk.body.reason, bulk.body.field, bulk.body.index], ['bad_usage', field, 1], what);
+      assert.match(bulk.body.detail, detail, what);
+    }
+    const badBulks: Array<[string, unknown, Record<string, unknown>, RegExp]> = [
+      ['no bundles', {}, {}, /bundles is required/],
+      ['bundles not a list', { bundles: { key_id: a.id } }, {}, /bundles must be array/],
+      ['no entries', { bundles: [] }, {}, /bundles must be a list of 1-1000/],
+      [`${BUNDLES_BULK_MAX + 1} entries`, { bundles: Array.from({ length: BUNDLES_BULK_MAX + 1 }, () => ({ key_id: a.id, links: [] })) }, {}, /1-1000/],
+      ['an unknown field beside bundles', { bundles: [{ key_id: a.id, links: [] }], all: true }, {}, /unknown field all/],
+      ['an entry that is not an object', { bundles: [{ key_id: a.id, links: [] }, 'x'] }, { index: 1 }, /must be object/],
+      ['an entry with an unknown field', { bundles: [{ key_id: a.id, links: [], name: 'x' }] }, { index: 0 }, /unknown field name/],
+      ['an entry without key_id', { bundles: [{ key_id: a.id, links: [] }, { links: [] }] }, { index: 1 }, /key_id is required/],
+      ['a key_id that is a number', { bundles: [{ key_id: 7, links: [] }] }, { index: 0 }, /key_id must be string/],
+      ['a key_id no key has', { bundles: [{ key_id: a.id, links: [] }, { key_id: 'no-such-key', links: [] }] }, { reason: 'unknown_key', index: 1, key_id: 'no-such-key' }, /no key of this server has that id/],
+      ['the same key twice', { bundles: [{ key_id: a.id, links: [] }, { key_id: b.id, links: [] }, { key_id: a.id, links: [] }] }, { reason: 'duplicate_key', index: 2, duplicate_of: 0 }, /same key as bundles\[0\]/],
+      ['an entry with neither links nor usage', { bundles: [{ key_id: a.id, links: [] }, { key_id: b.id }] }, { reason: 'empty_bundle', index: 1 }, /neither links nor usage/],
+      ['links not a list', { bundles: [{ key_id: a.id, links: other('x.example') }] }, { index: 0 }, /links must be array/],
+      [`${BUNDLE_MAX_LINKS + 1} links`, { bundles: [{ key_id: a.id, links: Array.from({ length: BUNDLE_MAX_LINKS + 1 }, (_, i) => other(`h${i}.example`)) }] }, { index: 0 }, /at most 50/],
+      ['a link that is a number', { bundles: [{ key_id: b.id, links: [] }, { key_id: a.id, links: [other('a.example'), 5] }] }, { reason: 'bad_link', index: 1, link_index: 1 }, /bundles\.1\.links\.1 must be string/],
+      ['a link that is not vless://', { bundles: [{ key_id: b.id, links: [] }, { key_id: a.id, links: [other('a.example'), 'http://x.example'] }] }, { reason: 'bad_link', index: 1, link_index: 1 }, /^bundles\[1\]\.links\[1\] /],
+      ['a link over 4096 characters', { bundles: [{ key_id: a.id, links: [`${other('a.example')}${'x'.repeat(4096)}`] }] }, { reason: 'bad_link', index: 0, link_index: 0 }, /must NOT have more than 4096 characters/],
+    ];
+    for (const [what, body, facts, detail] of badBulks) {
+      const refused = await agent.request('PUT', '/api/bundles', body);
+      assert.equal(refused.status, 400, what);
+      assert.equal(refused.body.status, 'error', what);
+      for (const [name, value] of Object.entries(facts)) assert.equal(refused.body[name], value, `${what}: ${name}`);
+      if (!('reason' in facts)) assert.equal(refused.body.reason, undefined, what);
+      assert.match(refused.body.detail, detail, what);
+    }
+    const oversized = await agent.request('PUT', '/api/bundles', { bundles: [{ key_id: a.id, links: [], pad: 'x'.repeat(9 * 1024 * 1024) }] });
+    assert.equal(oversized.status, 413);
+    assert.deepEqual(await state(), before, 'no refused write changed a bundle');
   });
 
   test('rotate: the old URL is 404 at once, the new one answers; an unknown key is 404', async () => {

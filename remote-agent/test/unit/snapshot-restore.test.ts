@@ -17,6 +17,9 @@ after(() => rmSync(root, { recursive: true, force: true }));
 let dirs = 0;
 const freshDir = () => mkdtempSync(join(root, `${(dirs += 1)}-`));
 
+// Alice's figures on her other servers, as key_subscriptions.usage holds them.
+const ALICE_USAGE_ROW = { used_bytes: 4096, limit_bytes: null, synced_at_ms: Date.UTC(2026, 11, 1, 6) };
+
 function sourceDatabase() {
   const db = openDatabase(join(freshDir(), 'keyport.db'));
   after(() => db.isOpen && db.close());
@@ -29,7 +32,7 @@ function sourceDatabase() {
   db.exec("INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions) VALUES ('k1', '2026-11-30', 100, 200, 2, 3)");
   db.exec("INSERT INTO today_traffic (key_id, day, rx_bytes, tx_bytes) VALUES ('k2', '2026-12-01', 7, 8)");
   db.exec(`INSERT INTO settings (name, value) VALUES ('reality_target', '"www.example.org:443"'), ('stranger', '1')`);
-  db.exec(`INSERT INTO key_subscriptions (key_id, token, links) VALUES ('k1', 'token-of-alice', '["vless://b@elsewhere.example:443"]')`);
+  db.exec(`INSERT INTO key_subscriptions (key_id, token, links, usage) VALUES ('k1', 'token-of-alice', '["vless://b@elsewhere.example:443"]', '${JSON.stringify(ALICE_USAGE_ROW)}')`);
   return db;
 }
 
@@ -75,12 +78,24 @@ describe('server snapshots', () => {
     assert.deepEqual(rows(target, 'SELECT key_id, rx_bytes FROM today_traffic'), [{ key_id: 'k2', rx_bytes: 7 }]);
     assert.deepEqual(rows(target, 'SELECT name, value FROM settings ORDER BY name'), [{ name: 'reality_target', value: '"www.example.org:443"' }]);
 
-    // The subscription URL and bundle come along; a key that had no token gets a new one.
+    // The subscription URL and bundle (links and usage) come along; a key that had no token gets a new one.
     const subscriptions = new SubscriptionStore(target);
     subscriptions.issue(['k1', 'k2']);
     assert.equal(subscriptions.tokenOf('k1'), 'token-of-alice');
     assert.deepEqual(subscriptions.links('k1'), ['vless://b@elsewhere.example:443']);
+    assert.deepEqual(subscriptions.usage('k1'), { usedBytes: 4096, limitBytes: null, syncedAtMs: ALICE_USAGE_ROW.synced_at_ms });
+    assert.equal(subscriptions.usage('k2'), null);
     assert.match(subscriptions.tokenOf('k2') ?? '', /^[A-Za-z0-9_-]{32}$/);
+  });
+
+  test('a snapshot from an agent before bundle usage restores its tokens and links, with no usage', async () => {
+    const source = sourceDatabase();
+    source.exec('ALTER TABLE key_subscriptions DROP COLUMN usage');
+    const snapshot = checkSnapshot(await writeServerSnapshot(source, freshDir(), reality));
+    const target = targetDatabase();
+    copySnapshotIn(target, snapshot, assignPorts(snapshot.keys, { from: 10001, to: 10010 }, () => false), () => {});
+    const subscriptions = new SubscriptionStore(target);
+    assert.deepEqual([subscriptions.tokenOf('k1'), subscriptions.links('k1'), subscriptions.usage('k1')], ['token-of-alice', ['vless://b@elsewhere.example:443'], null]);
   });
 
   test('a subscription store read before a restore sees the restored tokens once reloaded', async () => {

@@ -61,7 +61,7 @@ describe('GET /sub/{token} on a real listener', () => {
   test('the body is base64 of the key’s own vless:// link, then its bundle’s, one per line', async () => {
     const f = fixture();
     const { key, token } = f.add('alice');
-    f.subscriptions.setBundle(key.id, [OTHER_SERVER]);
+    f.subscriptions.setBundles([{ keyId: key.id, links: [OTHER_SERVER] }]);
     const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     const response = await fetch(`${base}/sub/${token}`);
     assert.equal(response.status, 200);
@@ -98,7 +98,7 @@ describe('GET /sub/{token} on a real listener', () => {
     const expired = f.add('expired', { expiresAtMs: 1000 }, 'expired');
     const disabled = f.add('disabled');
     f.keys.setActive(disabled.key.id, false);
-    for (const { key } of [limited, expired, disabled]) f.subscriptions.setBundle(key.id, [OTHER_SERVER]);
+    for (const { key } of [limited, expired, disabled]) f.subscriptions.setBundles([{ keyId: key.id, links: [OTHER_SERVER] }]);
     const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     for (const [{ token }, userInfo] of [
       [limited, 'upload=0; download=100; total=100; expire=0'],
@@ -171,7 +171,7 @@ describe('GET /sub/{token} on a real listener', () => {
   test('?format=sing-box: one vless outbound per link, in sing-box’s own field names', async () => {
     const f = fixture();
     const { key, token } = f.add('alice');
-    f.subscriptions.setBundle(key.id, [OTHER_SERVER, 'vless://3f1c9a2e-8b7d-4e6f-9a1b-2c3d4e5f6a7b@plain.example:80?type=tcp#alice']);
+    f.subscriptions.setBundles([{ keyId: key.id, links: [OTHER_SERVER, 'vless://3f1c9a2e-8b7d-4e6f-9a1b-2c3d4e5f6a7b@plain.example:80?type=tcp#alice'] }]);
     const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     const response = await fetch(`${base}/sub/${token}?format=sing-box`);
     assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');

@@ -48,13 +48,50 @@ describe('SubscriptionStore', () => {
     addKey(keys, 'a');
     const store = new SubscriptionStore(db);
     store.issue(['id-a']);
-    store.setLinks('id-a', ['vless://x', 'vless://y']);
+    store.setBundles([{ keyId: 'id-a', links: ['vless://x', 'vless://y'] }]);
     assert.deepEqual(new SubscriptionStore(db).links('id-a'), ['vless://x', 'vless://y']);
     const token = store.tokenOf('id-a')!;
     keys.delete('id-a');
     store.forget('id-a');
     assert.equal(store.find(token), undefined);
     assert.equal(rowCount(db, 'key_subscriptions'), 0, 'ON DELETE CASCADE');
+  });
+
+  test('a database from before bundle usage gets the column at open: its tokens and links kept, usage null until pushed', () => {
+    const { db, path } = tempDatabase();
+    addKey(new KeyStore(db), 'a');
+    // key_subscriptions as the agent made it before usage.
+    db.exec('DROP TABLE key_subscriptions');
+    db.exec(`CREATE TABLE key_subscriptions (
+      key_id TEXT PRIMARY KEY REFERENCES keys(id) ON DELETE CASCADE,
+      token  TEXT NOT NULL UNIQUE,
+      links  TEXT NOT NULL DEFAULT '[]'
+    ) WITHOUT ROWID`);
+    db.exec(`INSERT INTO key_subscriptions (key_id, token, links) VALUES ('id-a', 'token-of-a', '["vless://x"]')`);
+    db.close();
+    const reopened = openDatabase(path);
+    const store = new SubscriptionStore(reopened);
+    assert.equal(store.find('token-of-a'), 'id-a');
+    assert.deepEqual(store.links('id-a'), ['vless://x']);
+    assert.equal(store.usage('id-a'), null);
+    const usage = { usedBytes: 1234, limitBytes: null, syncedAtMs: Date.UTC(2026, 11, 2, 6) };
+    store.setBundles([{ keyId: 'id-a', usage }]);
+    reopened.close();
+    const again = new SubscriptionStore(openDatabase(path));
+    assert.deepEqual([again.links('id-a'), again.usage('id-a')], [['vless://x'], usage]);
+  });
+
+  test('setBundles writes all or none: a change for a key without a row refuses the lot, in memory and on disk', () => {
+    const { db } = tempDatabase();
+    const keys = new KeyStore(db);
+    addKey(keys, 'a');
+    const store = new SubscriptionStore(db);
+    store.issue(['id-a']);
+    const usage = { usedBytes: 1, limitBytes: 2, syncedAtMs: 3 };
+    assert.throws(() => store.setBundles([{ keyId: 'id-a', links: ['vless://x'], usage }, { keyId: 'id-missing', links: [] }]), /id-missing has no subscription row/);
+    assert.deepEqual([store.links('id-a'), store.usage('id-a')], [[], null]);
+    const reread = new SubscriptionStore(db);
+    assert.deepEqual([reread.links('id-a'), reread.usage('id-a')], [[], null]);
   });
 
   test('find refuses a token that differs in one character, and the empty token', () => {

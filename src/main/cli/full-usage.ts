@@ -98,9 +98,10 @@ People: a person is one VLESS uuid with a key on each of their servers, found fr
 keys (nothing else is stored). Their name is the most common name among their keys. people add
 makes a key with one new uuid on each server named, with the limit flags; people servers add copies
 the name and limits of one of their keys. After every change each of their keys gets the links of
-the others (its bundle), so the subscription of any of their servers lists all of them; people push
-sends them again once an offline server is back; people rotate gives them a new subscription link
-(the old one answers 404 at once). people move gives the people of --from keys on
+the others and their usage there (its bundle), so the subscription of any of their servers lists
+all of them and counts their traffic and quotas on all; server sync sends the usage that changed.
+people push sends them again once an offline server is back; people rotate gives them a new
+subscription link (the old one answers 404 at once). people move gives the people of --from keys on
 --to with the same uuids, names and limits (quota periods start anew there); --disable-now
 disables them on --from at once, --disable-after 7d (m, h, d or w) once the grace period is over,
 done by the first people command run after that. A server that fails is named with why; the rest

@@ -53,11 +53,17 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
   const keys = new KeysService(cache, sessions);
   const traffic = new TrafficService(cache, sessions);
   const artifacts = options.artifacts ?? checkoutArtifacts();
-  const sync = (server: string) => syncServer({ cache, keys, traffic, days: traffic }, server);
+  const pending = new PendingDisables(join(options.home, PENDING_DISABLES_FILE_NAME));
+  const people = new PeopleService({ cache, sessions, keys, pending });
+  // A sync brings new figures of a server's keys: the bundles of their people's keys elsewhere follow.
+  const afterSync = () => people.pushChangedUsage();
+  const sync = async (server: string) => {
+    await syncServer({ cache, keys, traffic, days: traffic }, server);
+    await afterSync();
+  };
   const fleet = new FleetService({ cache, sessions, vault, askSecret: options.askSecret, sync, deployableRelease: () => deployableRelease(artifacts) });
   const deploy = new DeployService({ cache, sessions, artifacts, owner: loadConsoleIdentity(options.home), afterDeploy: sync });
-  const backgroundSync = new BackgroundSync({ cache, keys, traffic, days: traffic });
-  const pending = new PendingDisables(join(options.home, PENDING_DISABLES_FILE_NAME));
+  const backgroundSync = new BackgroundSync({ cache, keys, traffic, days: traffic, afterPass: afterSync });
   return {
     fleet,
     deploy,
@@ -65,7 +71,7 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
     traffic,
     system: new SystemService(cache, sessions),
     backups: new ServerBackupService(cache, sessions, sync),
-    people: new PeopleService({ cache, sessions, keys, pending }),
+    people,
     consoleState: new ConsoleStateService({ cache, pending, vault, forget: (serverId) => sessions.forget(serverId) }),
     backgroundSync,
     async openTunnel(serverName, localPort) {

@@ -161,15 +161,20 @@ function addKeyLimits(db: DatabaseSync): void {
 }
 
 /**
- * Each key's subscription token and bundle (the links of the person's other servers, a JSON array).
- * Keys of older databases, and any key stored without a row, get a token here at every open.
+ * Each key's subscription token and bundle: the links of the person's other servers (a JSON array)
+ * and their usage there (JSON, BundleUsage's figures; NULL when none was pushed, as in databases
+ * from before it, which get the column here). Keys of older databases, and any key stored without
+ * a row, get a token here at every open.
  */
 function addKeySubscriptions(db: DatabaseSync): void {
   db.exec(`CREATE TABLE IF NOT EXISTS key_subscriptions (
     key_id TEXT PRIMARY KEY REFERENCES keys(id) ON DELETE CASCADE,
     token  TEXT NOT NULL UNIQUE,
-    links  TEXT NOT NULL DEFAULT '[]'
+    links  TEXT NOT NULL DEFAULT '[]',
+    usage  TEXT
   ) WITHOUT ROWID`);
+  const columns = db.prepare('PRAGMA table_info(key_subscriptions)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'usage')) db.exec('ALTER TABLE key_subscriptions ADD COLUMN usage TEXT');
   const missing = db.prepare('SELECT id FROM keys WHERE id NOT IN (SELECT key_id FROM key_subscriptions)').all() as Array<{ id: string }>;
   if (missing.length === 0) return;
   const insert = db.prepare('INSERT INTO key_subscriptions (key_id, token) VALUES (?, ?)');

@@ -3,24 +3,50 @@ import { timingSafeEqual } from 'node:crypto';
 import { inTransaction, prepareAll, type Statements } from '../store/database.ts';
 import { newSubscriptionToken, tokenDigest } from './subscription-token.ts';
 
+/** The person's figures on their other servers, as the console last synced them (BundleUsage). */
+export interface OthersUsage {
+  usedBytes: number;
+  /** null: one of those keys has no quota. */
+  limitBytes: number | null;
+  syncedAtMs: number;
+}
+
+/** A change to one key's bundle: what is left out stays as it is; usage null clears it. */
+export interface BundleChange {
+  keyId: string;
+  links?: readonly string[];
+  usage?: OthersUsage | null;
+}
+
 interface Entry {
   token: string;
   digest: Buffer;
   links: readonly string[];
+  usage: OthersUsage | null;
 }
 
 const SQL = {
-  selectAll: 'SELECT key_id, token, links FROM key_subscriptions',
+  selectAll: 'SELECT key_id, token, links, usage FROM key_subscriptions',
   insert: 'INSERT INTO key_subscriptions (key_id, token) VALUES (?, ?)',
   setToken: 'UPDATE key_subscriptions SET token = ? WHERE key_id = ?',
-  setLinks: 'UPDATE key_subscriptions SET links = ? WHERE key_id = ?',
+  setBundle: 'UPDATE key_subscriptions SET links = ?, usage = ? WHERE key_id = ?',
 } as const;
+
+// Stored as JSON text in key_subscriptions.usage, by the API's names.
+const usageText = (usage: OthersUsage | null) =>
+  usage === null ? null : JSON.stringify({ used_bytes: usage.usedBytes, limit_bytes: usage.limitBytes, synced_at_ms: usage.syncedAtMs });
+
+function usageOf(text: string | null): OthersUsage | null {
+  if (text === null) return null;
+  const stored = JSON.parse(text) as { used_bytes: number; limit_bytes: number | null; synced_at_ms: number };
+  return { usedBytes: stored.used_bytes, limitBytes: stored.limit_bytes, syncedAtMs: stored.synced_at_ms };
+}
 
 // Compared against on a miss, so a miss does the same work as a hit.
 const DECOY_DIGEST = tokenDigest('');
 
 /**
- * Each key's subscription token and bundle (key_subscriptions), read once and kept in memory: the
+ * Each key's subscription token and bundle, links and usage (key_subscriptions), read once and kept in memory: the
  * public listener answers from memory only, a hit and a miss alike. Rows go with their key (ON
  * DELETE CASCADE); `forget` drops the copy.
  */
@@ -41,8 +67,8 @@ export class SubscriptionStore {
   reloadFromDatabase(): void {
     this.#byKey.clear();
     this.#byDigest.clear();
-    for (const row of this.#sql.selectAll.all() as Array<{ key_id: string; token: string; links: string }>) {
-      this.#remember(row.key_id, row.token, JSON.parse(row.links) as string[]);
+    for (const row of this.#sql.selectAll.all() as Array<{ key_id: string; token: string; links: string; usage: string | null }>) {
+      this.#remember(row.key_id, row.token, JSON.parse(row.links) as string[], usageOf(row.usage));
     }
   }
 
@@ -53,7 +79,7 @@ export class SubscriptionStore {
     inTransaction(this.#db, () => {
       for (const [id, token] of missing) this.#sql.insert.run(id, token);
     });
-    for (const [id, token] of missing) this.#remember(id, token, []);
+    for (const [id, token] of missing) this.#remember(id, token, [], null);
   }
 
   tokenOf(keyId: string): string | undefined {
@@ -64,11 +90,21 @@ export class SubscriptionStore {
     return this.#byKey.get(keyId)?.links ?? [];
   }
 
-  setLinks(keyId: string, links: readonly string[]): void {
-    const entry = this.#byKey.get(keyId);
-    if (!entry) throw new Error(`key ${keyId} has no subscription row`);
-    this.#sql.setLinks.run(JSON.stringify(links), keyId);
-    entry.links = [...links];
+  usage(keyId: string): OthersUsage | null {
+    return this.#byKey.get(keyId)?.usage ?? null;
+  }
+
+  /** Writes the changes in one transaction, all or none; the copy in memory follows once they are stored. */
+  setBundles(changes: readonly BundleChange[]): void {
+    const written = changes.map((change) => {
+      const entry = this.#byKey.get(change.keyId);
+      if (!entry) throw new Error(`key ${change.keyId} has no subscription row`);
+      return { entry, links: change.links ? [...change.links] : entry.links, usage: change.usage === undefined ? entry.usage : change.usage, keyId: change.keyId };
+    });
+    inTransaction(this.#db, () => {
+      for (const { keyId, links, usage } of written) this.#sql.setBundle.run(JSON.stringify(links), usageText(usage), keyId);
+    });
+    for (const { entry, links, usage } of written) Object.assign(entry, { links, usage });
   }
 
   /** A new token for the key; the old one finds nothing from now on. */
@@ -78,7 +114,7 @@ export class SubscriptionStore {
     const token = newSubscriptionToken();
     this.#sql.setToken.run(token, keyId);
     this.#byDigest.delete(entry.digest.toString('base64'));
-    this.#remember(keyId, token, entry.links);
+    this.#remember(keyId, token, entry.links, entry.usage);
     return token;
   }
 
@@ -102,9 +138,9 @@ export class SubscriptionStore {
     return same && stored !== undefined ? keyId : undefined;
   }
 
-  #remember(keyId: string, token: string, links: readonly string[]): void {
+  #remember(keyId: string, token: string, links: readonly string[], usage: OthersUsage | null): void {
     const digest = tokenDigest(token);
-    this.#byKey.set(keyId, { token, digest, links });
+    this.#byKey.set(keyId, { token, digest, links, usage });
     this.#byDigest.set(digest.toString('base64'), keyId);
   }
 }

@@ -2,7 +2,7 @@ import { parseVlessLink, type VlessLink } from '../../lib/vless-link.ts';
 import { serves, type KeyRecord } from '../store/key-store.ts';
 import { keyLink, type LinkSource } from './key-link.ts';
 import { singBoxConfig } from './sing-box-config.ts';
-import type { SubscriptionStore } from './subscription-store.ts';
+import type { BundleChange, OthersUsage, SubscriptionStore } from './subscription-store.ts';
 
 /** How often apps are told to fetch the subscription again. */
 export const PROFILE_UPDATE_INTERVAL_HOURS = 6;
@@ -51,14 +51,14 @@ export class Subscriptions {
     return this.#o.urlBase === undefined || token === undefined ? null : `${this.#o.urlBase}/sub/${token}`;
   }
 
-  /** The links of the person's other servers the key's subscription lists. */
-  bundle(keyId: string): readonly string[] {
-    return this.#o.store.links(keyId);
+  /** The links of the person's other servers the key's subscription lists, and their usage there. */
+  bundle(keyId: string): { links: readonly string[]; usage: OthersUsage | null } {
+    return { links: this.#o.store.links(keyId), usage: this.#o.store.usage(keyId) };
   }
 
-  /** Stores the key's bundle; the caller has checked each link (parseVlessLink). */
-  setBundle(keyId: string, links: readonly string[]): void {
-    this.#o.store.setLinks(keyId, links);
+  /** Stores the bundles, all or none; the caller has checked each link (parseVlessLink). */
+  setBundles(changes: readonly BundleChange[]): void {
+    this.#o.store.setBundles(changes);
   }
 
   /** A new token for the key: its old URL answers 404 from now on. */
@@ -86,7 +86,7 @@ export class Subscriptions {
       headers: {
         'content-type': format === 'sing-box' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
         'cache-control': 'no-store',
-        'subscription-userinfo': userInfo(key, this.#o.usedBytes(key.id)),
+        'subscription-userinfo': userInfo(key, this.#o.usedBytes(key.id), this.#o.store.usage(key.id)),
         'profile-title': profileTitle(key.name),
         'profile-update-interval': String(PROFILE_UPDATE_INTERVAL_HOURS),
         'content-disposition': `attachment; filename="keyport.${extension}"; filename*=UTF-8''${extValue(key.name)}.${extension}`,
@@ -97,12 +97,17 @@ export class Subscriptions {
 }
 
 /**
- * The agent counts a quota's period as one figure (rx + tx, used_bytes), so all of it is given as
- * download and upload is 0: upload + download is what the quota compares with total.
+ * The person's figures: this key's, plus those of their other servers as the console last pushed
+ * them. The agent counts a quota's period as one figure (rx + tx, used_bytes), so all of it is
+ * given as download and upload is 0: upload + download is what the quota compares with total. A
+ * total of 0 is unlimited to apps: so it is when any of the person's keys has no quota.
  */
-function userInfo(key: KeyRecord, usedBytes: number): string {
+function userInfo(key: KeyRecord, usedBytes: number, others: OthersUsage | null): string {
   const expire = key.expiresAtMs === null ? 0 : Math.floor(key.expiresAtMs / 1000);
-  return `upload=0; download=${usedBytes}; total=${key.dataLimitBytes ?? 0}; expire=${expire}`;
+  const download = Math.min(Number.MAX_SAFE_INTEGER, usedBytes + (others?.usedBytes ?? 0));
+  const unlimited = key.dataLimitBytes === null || (others !== null && others.limitBytes === null);
+  const total = unlimited ? 0 : Math.min(Number.MAX_SAFE_INTEGER, key.dataLimitBytes! + (others?.limitBytes ?? 0));
+  return `upload=0; download=${download}; total=${total}; expire=${expire}`;
 }
 
 /** Header values are Latin-1 at best: a name with anything beyond printable ASCII goes base64, as apps read it. */

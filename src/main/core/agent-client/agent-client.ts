@@ -96,7 +96,7 @@ export const AgentClient = AgentCaller as new (options: AgentClientOptions) => A
 /** The agent's `{ status: 'error', detail }` answer as a KeyportError the faces can act on. */
 function agentFailure(call: string, response: JsonResponse, requestedName?: string, requestBody?: unknown): KeyportError {
   const httpStatus = response.statusCode;
-  const body = response.body as Partial<Static<typeof ErrorBody> & Omit<Static<typeof ConflictBody>, 'reason'>> & { reason?: string; field?: unknown; keys?: unknown } | undefined;
+  const body = response.body as Partial<Static<typeof ErrorBody> & Omit<Static<typeof ConflictBody>, 'reason'>> & { reason?: string; field?: unknown; keys?: unknown; index?: unknown } | undefined;
   const detail = body?.detail;
   const reason = typeof detail === 'string' && detail !== '' ? detail : `HTTP ${httpStatus}`;
   if (httpStatus === 409 && body?.reason === 'server_not_fresh') {
@@ -116,6 +116,10 @@ function agentFailure(call: string, response: JsonResponse, requestedName?: stri
   // A refused limit names its field (beyond the spec), so a face can point at the flag or column.
   if (httpStatus === 400 && body?.reason === 'bad_limits' && typeof body.field === 'string') {
     return new KeyportError('bad-input', reason, { httpStatus, field: body.field });
+  }
+  // A bulk bundle write naming a key this server does not have (deleted since it was read): which one.
+  if (httpStatus === 400 && body?.reason === 'unknown_key' && typeof body.index === 'number') {
+    return new KeyportError('not-found', reason, { httpStatus, keyId: body.key_id ?? null, index: body.index });
   }
   switch (httpStatus) {
     case 404:

@@ -26,6 +26,7 @@ import {
   getXrayConfigStatus,
   listDailyBackups,
   getKeyBundle,
+  putBundles,
   putKeyBundle,
   rotateKeySubscription,
   listKeys,
@@ -103,6 +104,8 @@ const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
 const TRAFFIC_DAYS_TIMEOUT_MS = 60_000;
 /** A snapshot of a year at 10,000 keys is over 100 MB, through an SSH channel that may be slow. */
 const SNAPSHOT_TRANSFER_TIMEOUT_MS = 30 * 60_000;
+/** A bulk bundle write is up to 8 MiB of links, through an SSH channel that may be slow. */
+const BULK_BUNDLES_TIMEOUT_MS = 60_000;
 /** A bulk create adds up to 1,000 inbounds, in batches, and their firewall rules. */
 const BULK_CREATE_TIMEOUT_MS = 120_000;
 
@@ -134,6 +137,8 @@ export const AGENT_METHODS = {
   /** The links of the person's other servers that this key's subscription lists beside its own. */
   putKeyBundle: method(putKeyBundle, (keyId: string, links: string[]) => ({ params: { key_id: keyId }, body: { links } })),
   getKeyBundle: method(getKeyBundle, keyIdParam),
+  /** Many keys' bundles at once, all or none: each entry's links, usage or both (what it leaves out is kept). */
+  putBundles: method(putBundles, (bundles: BodyOf<typeof putBundles>['bundles']) => ({ body: { bundles } }), { timeoutMs: BULK_BUNDLES_TIMEOUT_MS }),
   rotateKeySubscription: method(rotateKeySubscription, keyIdParam),
   // Live traffic
   getLiveTraffic: method(getLiveTraffic, noInput),

@@ -24,6 +24,12 @@ describe('AgentClient: people and subscriptions', () => {
           response.writeHead(409).end(JSON.stringify({ status: 'error', detail: 'a key has this uuid', reason: 'uuid_taken', key_id: 'k9' }));
         } else if (request.method === 'PUT' && request.url === '/api/keys/k1/bundle') {
           response.end(JSON.stringify({ key_id: 'k1', links: (JSON.parse(body) as { links: string[] }).links }));
+        } else if (request.method === 'PUT' && request.url === '/api/bundles') {
+          const { bundles } = JSON.parse(body) as { bundles: { key_id: string }[] };
+          const gone = bundles.findIndex((entry) => entry.key_id === 'gone');
+          if (gone >= 0) {
+            response.writeHead(400).end(JSON.stringify({ status: 'error', detail: `bundles[${gone}].key_id: no key of this server has that id`, reason: 'unknown_key', index: gone, key_id: 'gone' }));
+          } else response.end(JSON.stringify({ updated: bundles.length }));
         } else if (request.method === 'POST' && request.url === '/api/keys/k1/subscription/rotate') {
           response.end(JSON.stringify({ key_id: 'k1', subscription_url: 'https://vpn.example:8443/sub/new' }));
         } else response.writeHead(404).end('{"status":"error","detail":"not found"}');
@@ -49,5 +55,14 @@ describe('AgentClient: people and subscriptions', () => {
     assert.deepEqual(seen.at(-1), { method: 'PUT', url: '/api/keys/k1/bundle', body: JSON.stringify({ links }) });
     assert.equal((await client.rotateKeySubscription('k1')).subscription_url, 'https://vpn.example:8443/sub/new');
     assert.equal(seen.at(-1)!.method, 'POST');
+  });
+
+  test('bundles in bulk go as PUT /api/bundles {bundles}; a key the server does not have is not-found with its index', async () => {
+    const bundles = [{ key_id: 'k1', usage: { used_bytes: 5, limit_bytes: null, synced_at: '2026-12-02T06:00:00.000Z' } }, { key_id: 'k2', links: [] }];
+    assert.deepEqual(await client.putBundles(bundles), { updated: 2 });
+    assert.deepEqual(seen.at(-1), { method: 'PUT', url: '/api/bundles', body: JSON.stringify({ bundles }) });
+    await assert.rejects(client.putBundles([...bundles, { key_id: 'gone', links: [] }]), (error: unknown) =>
+      error instanceof KeyportError && error.code === 'not-found' && error.facts.index === 2 && error.facts.keyId === 'gone' && error.facts.httpStatus === 400,
+    );
   });
 });

@@ -18,6 +18,8 @@ export interface SnapshotKinds {
   'synced-usage': Record<string, string>;
   /** The agent's UTC day when the last complete sync's bulk read began: the next one reads from there. */
   'synced-days': { since: string };
+  /** Each key's usage figures (people/bundle-usage.ts usageFigures) as last pushed into its bundle. */
+  'pushed-usage': Record<string, string>;
 }
 
 export type SnapshotKind = keyof SnapshotKinds;
@@ -51,6 +53,7 @@ export const SNAPSHOTS = {
   ports: serverWide('ports'),
   syncedUsage: serverWide('synced-usage'),
   syncedDays: serverWide('synced-days'),
+  pushedUsage: serverWide('pushed-usage'),
   keyConfig: (keyId: string) => ofKey('key-config', keyId),
   keyHistorySummary: (keyId: string) => ofKey('key-history-summary', keyId),
   keyMonthly: (keyId: string, yearMonth: string) => ofKey('key-monthly', keyId, yearMonth),

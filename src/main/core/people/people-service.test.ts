@@ -101,7 +101,7 @@ test('remove deletes the person’s keys on every server, and a server that is o
   oslo.online = false;
   const change = await people.remove('anna');
   assert.deepEqual(paris.keys.map((key) => key.id), ['p2']);
-  assert.deepEqual(change.outcomes.filter((outcome) => !outcome.done).map((outcome) => [outcome.server, outcome.what.split(' ')[0]]), [['oslo', 'deleted'], ['oslo', 'bundle']]);
+  assert.deepEqual(change.outcomes.filter((outcome) => !outcome.done).map((outcome) => [outcome.server, outcome.what.split(' ')[0]]), [['oslo', 'deleted'], ['oslo', 'bundles']]);
   assert.deepEqual(change.people.map((person) => person.keys.map((entry) => entry.server)), [['oslo']], 'the key on the offline server is left, and shown');
 });
 
@@ -161,7 +161,7 @@ test('a grace period survives the console closing: the first People call once it
   clock.ms += 1;
   paris.online = false;
   const offline = await reopen().list();
-  assert.deepEqual(offline.disabledNow.filter((outcome) => !outcome.done).map((outcome) => [outcome.server, outcome.what.split(' ')[0]]), [['paris', 'disabled'], ['paris', 'bundle']]);
+  assert.deepEqual(offline.disabledNow.filter((outcome) => !outcome.done).map((outcome) => [outcome.server, outcome.what.split(' ')[0]]), [['paris', 'disabled'], ['paris', 'bundles']]);
   assert.equal(offline.pending.length, 1, 'kept for the next call');
 
   paris.online = true;
@@ -191,4 +191,74 @@ test('a person is found by name as key names are compared (NFC, without case)', 
   const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'Straße', ANNA)]);
   const { people } = twoServers(t, paris, new FakeAgent('oslo'));
   assert.equal((await people.show('STRASSE')).person.uuid, ANNA);
+});
+
+const CAROL = 'ca401000-1a2b-4c3d-8e9f-0123456789ab';
+const usageWrites = (agent: FakeAgent) => agent.bundleWrites.map((batch) => batch.map(({ key_id, links, usage }) => [key_id, links === undefined ? 'links kept' : links.length, usage && [usage.used_bytes, usage.limit_bytes]]));
+
+test('a push writes each server’s bundles in one bulk call, each with the person’s usage on their other servers', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA, { used_bytes: 100, data_limit_bytes: 1000 })]);
+  const oslo = new FakeAgent('oslo', [personKey('oslo', 'o1', 'anna', ANNA, { used_bytes: 23, data_limit_bytes: 2000 })]);
+  const { people } = twoServers(t, paris, oslo);
+  const change = await people.pushBundles('anna');
+  assert.ok(change.outcomes.every((outcome) => outcome.done), JSON.stringify(change.outcomes));
+  assert.deepEqual(usageWrites(paris), [[['p1', 1, [23, 2000]]]]);
+  assert.deepEqual(usageWrites(oslo), [[['o1', 1, [100, 1000]]]]);
+  assert.match(paris.usage.get('p1')!.synced_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  assert.deepEqual(await people.pushChangedUsage(), [], 'the figures pushed are noted: nothing changed since');
+});
+
+test('move writes the bundles of all the people moved in one bulk call per server', async (t) => {
+  const paris = new FakeAgent('paris', [
+    personKey('paris', 'p1', 'anna', ANNA, { data_limit_bytes: 4096, used_bytes: 4000 }),
+    personKey('paris', 'p2', 'bob', BOB),
+    personKey('paris', 'p3', 'carol', CAROL),
+  ]);
+  const oslo = new FakeAgent('oslo');
+  const { people } = twoServers(t, paris, oslo);
+  await people.move({ from: 'paris', to: 'oslo', all: true });
+  assert.deepEqual([paris, oslo].map((agent) => agent.calls.filter((call) => call.startsWith('putBundles'))), [['putBundles 3'], ['putBundles 3']]);
+  // anna's new key on oslo starts its period at 0; her key on paris counts 4000 of 4096.
+  assert.deepEqual(usageWrites(oslo)[0]!.find(([keyId]) => keyId === oslo.keys.find((key) => key.uuid === ANNA)!.id), [oslo.keys[0]!.id, 1, [4000, 4096]]);
+  assert.deepEqual(usageWrites(paris)[0]!.find(([keyId]) => keyId === 'p1'), ['p1', 1, [0, 4096]]);
+  assert.deepEqual(usageWrites(paris)[0]!.find(([keyId]) => keyId === 'p2'), ['p2', 1, [0, null]]);
+});
+
+test('after a sync only the keys whose person’s figures elsewhere changed get them, usage alone, and a failed push is tried again', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA, { used_bytes: 100, data_limit_bytes: 1000 }), personKey('paris', 'p2', 'bob', BOB)]);
+  const oslo = new FakeAgent('oslo', [personKey('oslo', 'o1', 'anna', ANNA, { used_bytes: 23, data_limit_bytes: 2000 })]);
+  const { people, keys } = twoServers(t, paris, oslo);
+  await people.list();
+  const first = await people.pushChangedUsage();
+  assert.deepEqual(first.map((outcome) => [outcome.server, outcome.done]), [['paris', true], ['oslo', true]]);
+  assert.deepEqual(usageWrites(paris), [[['p1', 'links kept', [23, 2000]]]], 'bob is on one server: nothing to push for him');
+  assert.deepEqual(usageWrites(oslo), [[['o1', 'links kept', [100, 1000]]]]);
+  assert.ok(![...paris.calls, ...oslo.calls].includes('getKeyConfig'), 'usage alone needs no link');
+
+  oslo.keys[0]!.used_bytes = 500;
+  await keys.list('s2');
+  await people.pushChangedUsage();
+  assert.deepEqual(usageWrites(paris).slice(1), [[['p1', 'links kept', [500, 2000]]]]);
+  assert.equal(oslo.bundleWrites.length, 1, 'oslo’s figures changed, not paris’s: nothing for oslo');
+
+  paris.keys[0]!.used_bytes = 900;
+  await keys.list('s1');
+  oslo.online = false;
+  const offline = await people.pushChangedUsage();
+  assert.deepEqual(offline.map((outcome) => [outcome.server, outcome.done, outcome.done ? null : outcome.code]), [['oslo', false, 'server-offline']]);
+  oslo.online = true;
+  await people.pushChangedUsage();
+  assert.deepEqual(usageWrites(oslo).slice(1), [[['o1', 'links kept', [900, 1000]]]]);
+  assert.deepEqual(await people.pushChangedUsage(), []);
+});
+
+test('a key deleted on its server since the cache read it is left out of the bulk write, and the others are written', async (t) => {
+  const paris = new FakeAgent('paris', [personKey('paris', 'p1', 'anna', ANNA, { used_bytes: 1, data_limit_bytes: 10 }), personKey('paris', 'p3', 'carol', CAROL, { used_bytes: 2, data_limit_bytes: 20 })]);
+  const oslo = new FakeAgent('oslo', [personKey('oslo', 'o1', 'anna', ANNA), personKey('oslo', 'o3', 'carol', CAROL)]);
+  const { people } = twoServers(t, paris, oslo);
+  await people.list();
+  oslo.keys = oslo.keys.filter((key) => key.id !== 'o1');
+  const outcomes = await people.pushChangedUsage();
+  assert.ok(outcomes.every((outcome) => outcome.done), JSON.stringify(outcomes));
+  assert.deepEqual(usageWrites(oslo), [[['o3', 'links kept', [2, 20]]]]);
 });

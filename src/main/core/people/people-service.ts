@@ -10,6 +10,7 @@ import type {
   PendingDisable,
   Person,
   PersonDetail,
+  PersonKey,
   PersonLimits,
   ServerOutcome,
   ServerUnavailable,
@@ -23,9 +24,12 @@ import { ServerCalls } from '../services/server-calls.ts';
 import { findServer } from '../services/server-directory.ts';
 import type { ServerSessions } from '../services/server-sessions.ts';
 import { bundleLinks } from './bundle-links.ts';
+import { BundlePusher, type BundleEntry } from './bundle-pusher.ts';
+import { bundleUsage, usageFigures } from './bundle-usage.ts';
 import { groupPeople, type ServerKeys } from './group-people.ts';
 import type { PendingDisables } from './pending-disables.ts';
 import { limitsOf, planMove } from './plan-move.ts';
+import { outcome } from './server-outcome.ts';
 
 export interface PeopleServiceOptions {
   cache: ConsoleCache;
@@ -38,6 +42,8 @@ export interface PeopleServiceOptions {
 
 /** Keys per bulk create of a move, as Keys.createMany sends them. */
 const MOVE_BATCH = 100;
+/** /config reads at once while links are gathered for bundles: each is a stream of its server's SSH connection. */
+const LINK_READS_AT_ONCE = 8;
 
 interface Fleet {
   servers: ServerKeys[];
@@ -49,6 +55,7 @@ interface Fleet {
 export class PeopleService implements People {
   readonly #cache: ConsoleCache;
   readonly #calls: ServerCalls;
+  readonly #pusher: BundlePusher;
   readonly #keys: PeopleServiceOptions['keys'];
   readonly #pending: PendingDisables;
   readonly #now: () => Date;
@@ -57,6 +64,7 @@ export class PeopleService implements People {
   constructor(options: PeopleServiceOptions) {
     this.#cache = options.cache;
     this.#calls = new ServerCalls(options.cache, options.sessions);
+    this.#pusher = new BundlePusher(options.cache, this.#calls);
     this.#keys = options.keys;
     this.#pending = options.pending;
     this.#now = options.now ?? (() => new Date());
@@ -125,7 +133,7 @@ export class PeopleService implements People {
     const fleet = await this.#readFleet();
     // Keys left on servers that were offline still point at each other: their bundles lose the deleted ones.
     const left = fleet.people.filter((candidate) => candidate.uuid === found.uuid);
-    for (const rest of left) outcomes.push(...(await this.#pushBundles(rest)));
+    outcomes.push(...(await this.#pushBundles(left)));
     return { people: left, outcomes };
   }
 
@@ -185,7 +193,29 @@ export class PeopleService implements People {
 
   async pushBundles(person: string): Promise<PeopleChange> {
     const found = findPerson((await this.#readFleet()).people, person);
-    return { people: [found], outcomes: await this.#pushBundles(found) };
+    return { people: [found], outcomes: await this.#pushBundles([found]) };
+  }
+
+  /**
+   * After a sync: each key whose person's figures on their other servers, as the cache holds them
+   * now, differ from those last pushed into its bundle gets them, usage alone (its links are left
+   * as they are), in bulk per server. Keys of people on one server only have none, and are not sent.
+   */
+  async pushChangedUsage(): Promise<ServerOutcome[]> {
+    const servers = this.#cache.listServers().flatMap((server): ServerKeys[] => {
+      const cached = this.#cache.listKeys(server.id);
+      return cached ? [{ serverId: server.id, server: server.name, keys: cached.keys, source: 'cache', syncedAt: cached.syncedAt, monthBytesByKey: new Map() }] : [];
+    });
+    const pushed = new Map(servers.map((server) => [server.serverId, this.#pusher.pushedFigures(server.serverId)]));
+    const changed = new Map(servers.map((server) => [server.serverId, [] as BundleEntry[]]));
+    for (const person of groupPeople(servers)) {
+      for (const { serverId, key } of person.keys) {
+        const usage = bundleUsage(person.keys, serverId);
+        if (usageFigures(usage) !== (pushed.get(serverId)![key.id] ?? usageFigures(null))) changed.get(serverId)!.push({ key_id: key.id, usage });
+      }
+    }
+    const pushes = servers.filter((server) => changed.get(server.serverId)!.length > 0).map((server) => this.#pusher.push(server.serverId, server.server, changed.get(server.serverId)!));
+    return (await Promise.all(pushes)).flat();
   }
 
   async rotateSubscription(person: string): Promise<PeopleChange> {
@@ -205,23 +235,38 @@ export class PeopleService implements People {
   async #afterChange(uuids: readonly string[], outcomes: ServerOutcome[]): Promise<PeopleChange> {
     const wanted = new Set(uuids);
     const people = (await this.#readFleet()).people.filter((person) => wanted.has(person.uuid));
-    for (const person of people) outcomes.push(...(await this.#pushBundles(person)));
+    outcomes.push(...(await this.#pushBundles(people)));
     return { people, outcomes };
   }
 
-  /** Each of the person's keys gets the links of their other keys; an offline server is reported, not fatal. */
-  async #pushBundles(person: Person): Promise<ServerOutcome[]> {
-    const linked = await Promise.all(
-      person.keys.map(async ({ serverId, key }) => ({ serverId, keyId: key.id, isActive: key.is_active, vlessUrl: await this.#vlessUrl(serverId, key.id) })),
-    );
-    const serverName = (serverId: string) => person.keys.find((entry) => entry.serverId === serverId)!.server;
-    return Promise.all(
-      bundleLinks(linked).map(({ serverId, keyId, links }) =>
-        outcome(serverName(serverId), `bundle of key ${keyId}: ${links.length} links`, () =>
-          this.#calls.write(serverId, () => ({ send: (client) => client.putKeyBundle(keyId, links) })),
-        ),
-      ),
-    );
+  /**
+   * Each key of `people` gets the links of their other keys and their usage there, in bulk per
+   * server, the servers at once; an offline server is reported, not fatal.
+   */
+  async #pushBundles(people: readonly Person[]): Promise<ServerOutcome[]> {
+    const links = await this.#linksOf(people.flatMap((person) => person.keys));
+    const byServer = new Map<string, { server: string; entries: BundleEntry[] }>();
+    for (const person of people) {
+      const linked = person.keys.map(({ serverId, key }) => ({ serverId, keyId: key.id, isActive: key.is_active, vlessUrl: links.get(`${serverId}/${key.id}`) ?? null }));
+      for (const { serverId, keyId, links: others } of bundleLinks(linked)) {
+        const target = byServer.get(serverId) ?? { server: person.keys.find((entry) => entry.serverId === serverId)!.server, entries: [] };
+        target.entries.push({ key_id: keyId, links: others, usage: bundleUsage(person.keys, serverId) });
+        byServer.set(serverId, target);
+      }
+    }
+    const pushes = [...byServer].map(([serverId, { server, entries }]) => this.#pusher.push(serverId, server, entries));
+    return (await Promise.all(pushes)).flat();
+  }
+
+  /** Each key's vless:// link by `serverId/keyId`, from its /config (cached for an offline server), a few reads at a time. */
+  async #linksOf(keys: readonly PersonKey[]): Promise<Map<string, string | null>> {
+    const links = new Map<string, string | null>();
+    const queue = [...keys];
+    const reader = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) links.set(`${next.serverId}/${next.key.id}`, await this.#vlessUrl(next.serverId, next.key.id));
+    };
+    await Promise.all(Array.from({ length: LINK_READS_AT_ONCE }, reader));
+    return links;
   }
 
   async #vlessUrl(serverId: string, keyId: string): Promise<string | null> {
@@ -253,7 +298,7 @@ export class PeopleService implements People {
     }
     // Their other keys' bundles drop the disabled links.
     const disabled = new Set(due.map((entry) => entry.uuid));
-    for (const person of (await this.#readFleet()).people.filter((candidate) => disabled.has(candidate.uuid))) outcomes.push(...(await this.#pushBundles(person)));
+    outcomes.push(...(await this.#pushBundles((await this.#readFleet()).people.filter((candidate) => disabled.has(candidate.uuid)))));
     return outcomes;
   }
 
@@ -290,17 +335,6 @@ export function findPerson(people: readonly Person[], ref: string): Person {
     });
   }
   throw new KeyportError('not-found', `no person "${ref}" on any server (by uuid or name)`, { unknownPerson: ref });
-}
-
-async function outcome(server: string, what: string, work: () => Promise<unknown>): Promise<ServerOutcome> {
-  try {
-    await work();
-    return { server, done: true, what };
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    if (isKeyportError(error) && error.code === 'internal') throw error;
-    return { server, done: false, what, code: isKeyportError(error) ? error.code : 'unexpected', message: error.message };
-  }
 }
 
 function distinctServers(cache: ConsoleCache, refs: readonly string[]): ServerInfo[] {

@@ -102,6 +102,17 @@ test('a background pass whose cache read fails rejects nothing unawaited, and st
   await assert.rejects(sync.runOnce(), /database is locked/, 'a caller who awaits a pass still sees its failure');
 });
 
+test('a background pass ends with afterPass once, after every server, even when a server failed', async (t) => {
+  const { deps, fetched, state } = fakeServer(t, { k1: 1 });
+  state.failKey = 'k1';
+  const seen: string[] = [];
+  const sync = new BackgroundSync({ ...deps, afterPass: async () => void seen.push(`after ${fetched.length} fetched`) });
+  await sync.runOnce();
+  state.failKey = '';
+  await sync.runOnce();
+  assert.deepEqual(seen, ['after 0 fetched', 'after 1 fetched']);
+});
+
 /** The bulk read beside fakeServer: records each call's since; answers `day`, or null as an agent without it does. */
 function bulkDays(answer: { day: string | null; fail?: boolean }) {
   const calls: Array<string | undefined> = [];

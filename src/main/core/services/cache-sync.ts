@@ -14,6 +14,8 @@ export interface SyncDeps {
   traffic: Traffic;
   /** The agent's bulk read of daily rows; without it, or from an agent that lacks it, each moved key's history is read alone. */
   days?: Pick<TrafficService, 'syncDays'>;
+  /** What a background pass does once every server had its turn (push the bundles' usage that changed). */
+  afterPass?: () => Promise<unknown>;
 }
 
 /**
@@ -105,6 +107,7 @@ export class BackgroundSync {
         if (!server.agent) continue;
         await syncServer(this.#deps, server.id).catch(() => undefined);
       }
+      await this.#deps.afterPass?.().catch(() => undefined);
     })().finally(() => (this.#running = undefined));
     return this.#running;
   }

@@ -5,6 +5,8 @@ import type { ServerInfo } from '../../../../shared/contract/servers.ts';
 import { deployedAlpha, openTempCache } from '../../cache/testing/temp-cache.ts';
 import { KeysService } from '../../services/keys-service.ts';
 import type { ServerSessions } from '../../services/server-sessions.ts';
+import type { BundleEntry } from '../bundle-pusher.ts';
+import type { BundleUsage } from '../bundle-usage.ts';
 
 export const AT = '2026-12-02T06:00:00.000Z';
 
@@ -27,6 +29,9 @@ export class FakeAgent {
   keys: ApiKey[];
   online = true;
   readonly bundles = new Map<string, string[]>();
+  readonly usage = new Map<string, BundleUsage | null>();
+  /** Each bulk bundle write as it was sent. */
+  readonly bundleWrites: BundleEntry[][] = [];
   readonly calls: string[] = [];
   #next = 0;
 
@@ -91,11 +96,17 @@ export class FakeAgent {
         if (key.subscription_url !== null) key.subscription_url = `https://${this.name}.example:8443/sub/${keyId}-r${this.#next}`;
         return { key_id: keyId, subscription_url: key.subscription_url };
       },
-      putKeyBundle: async (keyId: string, links: string[]) => {
-        check(`putKeyBundle ${keyId}`);
-        find(keyId);
-        this.bundles.set(keyId, links);
-        return { key_id: keyId, links };
+      putBundles: async (entries: BundleEntry[]) => {
+        check(`putBundles ${entries.length}`);
+        // All or none, as the agent writes them; an unknown key as the client reports the agent's unknown_key.
+        const unknown = entries.findIndex((entry) => !this.keys.some((key) => key.id === entry.key_id));
+        if (unknown >= 0) throw new KeyportError('not-found', 'no key of this server has that id', { httpStatus: 400, keyId: entries[unknown]!.key_id, index: unknown });
+        for (const entry of entries) {
+          if (entry.links) this.bundles.set(entry.key_id, entry.links);
+          if (entry.usage !== undefined) this.usage.set(entry.key_id, entry.usage);
+        }
+        this.bundleWrites.push(entries);
+        return { updated: entries.length };
       },
     };
   }
