@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { KeyportError } from '../../shared/contract/errors.ts';
-import type { RestoreReport } from '../core/services/server-backup-service.ts';
+import { formatBytes } from '../../shared/agent-api.ts';
+import type { RestoreProgress, RestoreReport } from '../core/services/server-backup-service.ts';
 import { answer } from './answer.ts';
 import { askHidden } from './ask-hidden.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -9,6 +10,7 @@ import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { positionalCommand } from './positional-command.ts';
+import { drawProgressBar } from './progress-bar.ts';
 
 /**
  * The archive's passphrase: the first line of --passphrase-file, or asked on the terminal with echo
@@ -61,12 +63,37 @@ const restore: Command = {
     return {
       async run(context) {
         const passphrase = await passphraseFor(context, values['passphrase-file'], false);
-        const report = await context.core.backups.restore(positional.name, resolve(positional.file), passphrase);
+        const report = await context.core.backups.restore(positional.name, resolve(positional.file), passphrase, { onProgress: restoreProgress(context, positional.name) });
         answer(context, report, (restored) => restoredText(positional.name, restored));
       },
     };
   },
 };
+
+/** The upload's bar, a line for each link lost and tried again, one when the server restores: on stderr, JSON lines with --json. */
+function restoreProgress(context: CommandContext, server: string): (progress: RestoreProgress) => void {
+  return (progress) => {
+    if (context.json) {
+      context.stderr.write(`${JSON.stringify(progress)}\n`);
+      return;
+    }
+    const sent = 'sentBytes' in progress ? `${formatBytes(progress.sentBytes)} of ${formatBytes(progress.totalBytes)}` : '';
+    switch (progress.stage) {
+      case 'uploading':
+        drawProgressBar(context, progress.sentBytes, progress.totalBytes, `${sent} sent to ${server}`);
+        break;
+      case 'reconnecting':
+        context.stderr.write(
+          `${context.isTTY ? '\n' : ''}The link to ${server} failed (${progress.reason}); ${sent} are kept there. ` +
+            `Trying again in ${Math.round(progress.waitMs / 1000)} s (${progress.attempt} of ${progress.attempts}).\n`,
+        );
+        break;
+      case 'restoring':
+        context.stderr.write(`Restoring on ${server}...\n`);
+        break;
+    }
+  };
+}
 
 function restoredText(server: string, report: RestoreReport): string {
   const lines = [`Restored ${report.keys_restored} key(s) and ${report.daily_rows_restored} day(s) of history onto ${server}.`];

@@ -25,6 +25,7 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
   'deploy-locked': (facts) =>
     `if no deploy or uninstall is running there any more (say, its laptop went offline): keyport server ${facts.operation === 'uninstall' ? 'uninstall' : 'deploy'} ${facts.server ?? 'SERVER'} --break-lock`,
   'server-not-fresh': () => 'a backup is restored onto a server without keys: a freshly deployed one, or this one once its keys are deleted',
+  'server-disk-full': () => 'free space on that disk of the server, then run it again',
   'name-taken': (facts) =>
     `no two keys on a server may share a name, in any letter case: choose another name` +
     (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),
