@@ -53,6 +53,7 @@ export class RestoreUploads {
   readonly #o: RestoreUploadsOptions;
   #upload: Upload | undefined;
   #sweeper: NodeJS.Timeout | undefined;
+  #creating: Promise<unknown> = Promise.resolve();
 
   constructor(options: RestoreUploadsOptions) {
     this.#o = options;
@@ -70,7 +71,14 @@ export class RestoreUploads {
     clearInterval(this.#sweeper);
   }
 
-  async create(sizeBytes: number, sha256: string): Promise<UploadStatus> {
+  /** One create at a time, so that two racing ones cannot both become the upload. */
+  create(sizeBytes: number, sha256: string): Promise<UploadStatus> {
+    const created = this.#creating.then(() => this.#create(sizeBytes, sha256));
+    this.#creating = created.catch(() => undefined);
+    return created;
+  }
+
+  async #create(sizeBytes: number, sha256: string): Promise<UploadStatus> {
     const present = this.#o.keysPresent();
     if (present > 0) {
       throw conflict(`this server has ${present} key(s): a snapshot is uploaded only to be restored onto a server without keys; nothing was stored`, {
@@ -78,12 +86,10 @@ export class RestoreUploads {
         keys: present,
       });
     }
-    const previous = this.#upload;
-    if (previous && (previous.writing || previous.restoring)) {
-      throw conflict(`another upload (${previous.id}) is being ${previous.restoring ? 'restored' : 'written'} now; nothing was stored`, { reason: 'upload_in_progress' });
-    }
-    if (previous) await this.#remove(previous);
-    const freeBytes = await statfs(this.#o.dir).then((info) => info.bavail * info.bsize);
+    const busy = this.#upload && (this.#upload.writing || this.#upload.restoring) ? this.#upload : undefined;
+    if (busy) throw conflict(`another upload (${busy.id}) is being ${busy.restoring ? 'restored' : 'written'} now; nothing was stored`, { reason: 'upload_in_progress' });
+    // The upload this one replaces gives its room back.
+    const freeBytes = (await statfs(this.#o.dir).then((info) => info.bavail * info.bsize)) + (this.#upload?.receivedBytes ?? 0);
     if (freeBytes < sizeBytes) {
       throw new HttpError(507, `the disk holding ${this.#o.dir} has ${freeBytes} bytes free, too few for a snapshot of ${sizeBytes} bytes; nothing was stored: free space there and try again`, {
         reason: 'disk_full',
@@ -91,6 +97,7 @@ export class RestoreUploads {
         size_bytes: sizeBytes,
       });
     }
+    if (this.#upload) await this.#remove(this.#upload);
     const id = randomBytes(12).toString('hex');
     const path = join(this.#o.dir, `${id}.part`);
     await writeFile(path, '', { mode: 0o600, flag: 'wx' });
@@ -108,10 +115,7 @@ export class RestoreUploads {
     const upload = this.#find(id);
     refuseWhileRestoring(upload);
     // The newest chunk wins: one still arriving is from a sender that has since asked where the upload stands.
-    while (upload.writing) {
-      upload.writing.stop.abort();
-      await upload.writing.done;
-    }
+    await stopWriting(upload);
     if (this.#upload !== upload) throw gone(id);
     refuseWhileRestoring(upload);
     if (offset !== upload.receivedBytes) {
@@ -146,8 +150,8 @@ export class RestoreUploads {
     upload.restoring = true;
     let stored: string;
     try {
-      // A chunk can be under way only to fail (the upload is whole): it must end before the bytes are read.
-      while (upload.writing) await upload.writing.done;
+      // A chunk can be under way only to fail (the upload is whole): it is stopped before the bytes are read.
+      await stopWriting(upload);
       stored = await sha256Of(upload.path);
     } finally {
       upload.restoring = false;
@@ -176,10 +180,7 @@ export class RestoreUploads {
 
   async #remove(upload: Upload): Promise<void> {
     if (this.#upload === upload) this.#upload = undefined;
-    while (upload.writing) {
-      upload.writing.stop.abort();
-      await upload.writing.done;
-    }
+    await stopWriting(upload);
     await rm(upload.path, { force: true });
   }
 
@@ -200,6 +201,14 @@ export class RestoreUploads {
 }
 
 const gone = (id: string) => notFound(`no upload ${id}: it was restored, discarded, idle for too long, or the agent restarted since`);
+
+/** Stops the chunk being stored, if any, and waits until its file is cut back. */
+async function stopWriting(upload: Upload): Promise<void> {
+  while (upload.writing) {
+    upload.writing.stop.abort();
+    await upload.writing.done;
+  }
+}
 
 function refuseWhileRestoring(upload: Upload): void {
   if (upload.restoring) throw conflict(`the upload ${upload.id} is being restored now`, { reason: 'upload_busy' });

@@ -256,13 +256,16 @@ describe('restore uploads on a full disk: a clear 507, and nothing stored', asyn
     rmSync(mountPoint, { recursive: true, force: true });
   });
 
-  test('an upload the disk cannot hold is refused when announced, saying how much room there is', async () => {
+  test('an upload the disk cannot hold is refused when announced, saying how much room there is; the upload there stays', async () => {
+    const kept = await t.begin(200_000);
+    assert.equal((await t.put(kept.upload_id, 0, Buffer.alloc(100_000, 1))).statusCode, 200);
     const refused = await t.app.inject({ method: 'POST', url: '/api/system/restore/uploads', headers, payload: { size_bytes: 2 * 1024 * 1024, sha256: 'a'.repeat(64) } });
     assert.equal(refused.statusCode, 507, refused.body);
     assert.equal(refused.json().reason, 'disk_full');
     assert.equal(refused.json().size_bytes, 2 * 1024 * 1024);
     assert.ok(refused.json().free_bytes <= 1024 * 1024, refused.body);
-    assert.deepEqual(t.stagedFiles(), []);
+    assert.deepEqual(t.stagedFiles(), [`${kept.upload_id}.part`]);
+    assert.equal(await t.received(kept.upload_id), 100_000);
   });
 
   test('a chunk that fills the disk gets 507 disk_full, and the upload stays where it was', async () => {

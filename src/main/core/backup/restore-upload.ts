@@ -22,8 +22,11 @@ export interface RestoreUploadOptions {
   retryDelaysMs?: readonly number[];
 }
 
-/** About a minute in all: a laptop's Wi-Fi changing networks, an SSH connection dropped by a NAT. */
-const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+/**
+ * About a minute in all (a laptop's Wi-Fi changing networks, an SSH connection dropped by a NAT),
+ * in step with the SSH link's own backoff between attempts to connect (ssh-link.ts).
+ */
+const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000];
 /** The first chunk, small enough to arrive within the request timeout over a 100 kbit/s link. */
 const FIRST_CHUNK_BYTES = 256 * 1024;
 const MIN_CHUNK_BYTES = 64 * 1024;
