@@ -63,7 +63,8 @@ export class RestoreUploads {
   async start(): Promise<void> {
     await rm(this.#o.dir, { recursive: true, force: true });
     await mkdir(this.#o.dir, { recursive: true, mode: 0o700 });
-    this.#sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    // A file the sweep could not remove is no upload any more, and goes at the next start.
+    this.#sweeper = setInterval(() => void this.sweep().catch(() => undefined), SWEEP_INTERVAL_MS);
     this.#sweeper.unref();
   }
 
@@ -137,7 +138,7 @@ export class RestoreUploads {
     }
   }
 
-  /** Restores the upload once whole and matching its SHA-256; from then on it is gone, whatever the outcome. */
+  /** Restores the upload once whole and matching its SHA-256 (refused and kept otherwise); once tried, it is gone whatever the outcome. */
   async restore(id: string): Promise<RestoreOutcome> {
     const upload = this.#find(id);
     refuseWhileRestoring(upload);
@@ -233,7 +234,7 @@ async function storeChunk(path: string, offset: number, sizeBytes: number, chunk
         bytes += piece.length;
       }
     }
-  } catch (error) {
+  } catch {
     if (signal.aborted) failure = conflict('a newer chunk for this upload came in, or it was discarded; this one was not stored', { reason: 'upload_busy' });
     // Its sender is gone, and nothing hears this answer: a cut is not a fault of the agent's.
     else failure = badRequest('the chunk was cut off before its end; nothing was stored');
