@@ -93,6 +93,8 @@ describe('keyport server backup and restore between two test servers', { timeout
     const restored = await keyport(['server', 'restore', 'beta', archive, '--passphrase-file', passphraseFile], env);
     assert.equal(restored.code, 0, restored.stdout + restored.stderr);
     assert.match(restored.stdout, /Restored 2 key\(s\)/);
+    // Sent in chunks, as every restore is: the bar goes to all of the snapshot, then the server restores it.
+    assert.match(restored.stderr, /\[#{30}\] (\S+ \S+) of \1 sent to beta\nRestoring on beta\.\.\.\n/);
     assert.deepEqual(await keysOf('beta'), before);
     for (const key of before) {
       // Both test servers are reached as 127.0.0.1, so a link restored whole (uuid, port, Reality key, names) is the same link.

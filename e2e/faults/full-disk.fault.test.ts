@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { waitFor } from '../../test-support/wait.ts';
-import { AgentRun, PrivateTmpfs, TestNamespace } from '../support/agent-in-namespace.ts';
+import { PrivateTmpfs } from '../../test-support/private-tmpfs.ts';
+import { AgentRun, TestNamespace } from '../support/agent-in-namespace.ts';
 
 const TMPFS_BYTES = 32 * 1024 * 1024;
 const BEFORE_BYTES = 200_000;

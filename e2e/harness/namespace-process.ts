@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { stopChild } from './stop-child.ts';
+import { stopChild } from '../../test-support/stop-child.ts';
 
 /**
  * A process the test started inside a network namespace (`ip netns exec` execs the command, so

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { stopChild } from './stop-child.ts';
+import { stopChild } from '../../test-support/stop-child.ts';
 
 /** The pids whose parent is `parent`, read from /proc. */
 export function childPids(parent: number): number[] {

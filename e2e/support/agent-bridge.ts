@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { freePort } from '../../test-support/tcp-traffic.ts';
-import { stopChild } from '../harness/stop-child.ts';
+import { stopChild } from '../../test-support/stop-child.ts';
 
 export interface AgentResponse<T = any> {
   status: number;

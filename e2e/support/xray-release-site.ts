@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import type { TestServer } from '../harness/test-server.ts';
 import { FAKE_XRAY } from '../../test-support/stand-in-xray.ts';
-import { stopChild } from '../harness/stop-child.ts';
+import { stopChild } from '../../test-support/stop-child.ts';
 
 /** The archive's name per arch, as Xray-core's release workflow names them; a stand-in release runs on either. */
 const ASSETS = ['Xray-linux-64.zip', 'Xray-linux-arm64-v8a.zip'];

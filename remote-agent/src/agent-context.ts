@@ -2,6 +2,7 @@ import type { SettingsService } from './services/settings/settings-service.ts';
 import type { PortFirewall } from './services/firewall/port-firewall.ts';
 import type { KeyService } from './services/key-service.ts';
 import type { Reconciler } from './services/reconciler.ts';
+import type { RestoreUploads } from './services/restore-uploads.ts';
 import type { ServerBackups } from './services/server-backups.ts';
 import type { Sampler } from './services/sampler.ts';
 import type { Subscriptions } from './services/subscriptions/subscriptions.ts';
@@ -22,6 +23,8 @@ export interface AgentContext {
   subscriptions: Subscriptions;
   /** Snapshots of the server, the daily backups, and restoring a snapshot. */
   backups: ServerBackups;
+  /** Snapshots received in chunks for a restore. */
+  restoreUploads: RestoreUploads;
   /** The host clients connect to, written into vless:// links. */
   publicHost: string;
   now: () => number;

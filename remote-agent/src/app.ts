@@ -53,10 +53,13 @@ export async function buildApp({ ctx, apiKey, log, requestTimeoutMs, dataDir }: 
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandler(app, log, dataDir);
   installApiKeyAuth(app, apiKey);
-  // Raw bytes reach only the routes defined to take them, as the stream itself (never buffered).
+  // Raw bytes reach only the routes defined to take them, as the stream itself (never buffered):
+  // the route counts them, and a length announced past its limit is refused before any is read.
   app.addContentTypeParser(BINARY_CONTENT_TYPE, (request, payload, done) => {
-    if ((request.routeOptions.config as BinaryBodyConfig).binaryBody) done(null, payload);
-    else done(new HttpError(415, 'the request body must be application/json'), undefined);
+    const { config, bodyLimit } = request.routeOptions;
+    if (!(config as BinaryBodyConfig).binaryBody) done(new HttpError(415, 'the request body must be application/json'), undefined);
+    else if (Number(request.headers['content-length']) > bodyLimit) done(new HttpError(413, `the request body may be at most ${bodyLimit} bytes`), undefined);
+    else done(null, payload);
   });
 
   await app.register(swagger, {

@@ -11,6 +11,7 @@ import { PortFirewall } from './services/firewall/port-firewall.ts';
 import { KeyService } from './services/key-service.ts';
 import { Reconciler } from './services/reconciler.ts';
 import { Sampler } from './services/sampler.ts';
+import { RestoreUploads } from './services/restore-uploads.ts';
 import { ServerBackups } from './services/server-backups.ts';
 import { ServerRestore } from './services/server-restore.ts';
 import { keepPrivate } from './lib/private-files.ts';
@@ -33,6 +34,8 @@ import { SubscriptionStore } from './services/subscriptions/subscription-store.t
 import { Subscriptions } from './services/subscriptions/subscriptions.ts';
 
 const LOG_ROTATION_INTERVAL_MS = 60_000;
+/** The data dir's subdir for snapshots being uploaded in chunks. */
+const RESTORE_UPLOADS_DIR = 'uploads';
 /** Files of the data dir that earlier agents (or the deploy's shell) created 0644. */
 const PRIVATE_FILES = [
   'api-key',
@@ -116,6 +119,14 @@ export async function createAgent(
   const subscriptionListener = flags.subscriptions && createSubscriptionListener({ subscriptions, log, tls: listenerTls, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
   const restorer = new ServerRestore({ db, keyStore, settingsStore, subscriptionStore, keys, sampler, xray, realityKeys, dataDir: flags.dataDir, log, now });
+  const serverBackups = new ServerBackups({ db, workDir: flags.dataDir, backupsDir: layout.backupsDir, realityKeys, restorer });
+  const restoreUploads = new RestoreUploads({
+    dir: join(flags.dataDir, RESTORE_UPLOADS_DIR),
+    requestTimeoutMs: flags.requestTimeoutMs,
+    keysPresent: () => keyStore.list().length,
+    restoreFile: (path) => serverBackups.restoreFile(path),
+    now,
+  });
   const ctx: AgentContext = {
     keys,
     traffic,
@@ -126,7 +137,8 @@ export async function createAgent(
     realityKeys,
     settings: new SettingsService(settingsStore, () => xray),
     subscriptions,
-    backups: new ServerBackups({ db, workDir: flags.dataDir, backupsDir: layout.backupsDir, realityKeys, restorer }),
+    backups: serverBackups,
+    restoreUploads,
     publicHost: flags.publicHost,
     now,
   };
@@ -139,6 +151,7 @@ export async function createAgent(
     subscriptionListener,
     async start() {
       await ctx.backups.removeLeftovers();
+      await restoreUploads.start();
       // The sampler takes the last counters of an older agent's iptables chains before they go.
       checkpointer.start();
       await firewall.prepare(sampler);
@@ -157,6 +170,7 @@ export async function createAgent(
     },
     async close() {
       clearInterval(logRotation);
+      restoreUploads.stop();
       await reconciler.stop();
       await sampler.stop();
       // A reboot zeroes the kernel's counters: bytes moved since the last cycle would be lost with them.

@@ -10,6 +10,7 @@ import * as history from './history.ts';
 import * as keys from './keys.ts';
 import * as monthly from './monthly.ts';
 import * as openapi from './openapi.ts';
+import * as restoreUploads from './restore-uploads.ts';
 import * as settings from './settings.ts';
 import * as subscriptions from './subscriptions.ts';
 import * as system from './system.ts';
@@ -29,6 +30,7 @@ export * from './key-name.ts';
 export * from './keys.ts';
 export * from './monthly.ts';
 export * from './openapi.ts';
+export * from './restore-uploads.ts';
 export * from './settings.ts';
 export * from './subscriptions.ts';
 export * from './system.ts';
@@ -41,6 +43,6 @@ const isEndpoint = (value: unknown): value is EndpointDefinition =>
   typeof value === 'object' && value !== null && 'method' in value && 'path' in value && 'response' in value && 'errors' in value;
 
 /** Every endpoint of the API: the agent must serve each, and serves nothing else. */
-export const endpoints: readonly EndpointDefinition[] = [keys, subscriptions, traffic, history, monthly, system, backup, settings, openapi].flatMap((area) =>
+export const endpoints: readonly EndpointDefinition[] = [keys, subscriptions, traffic, history, monthly, system, backup, restoreUploads, settings, openapi].flatMap((area) =>
   Object.values(area).filter(isEndpoint),
 );

@@ -5,7 +5,8 @@ import type { FastifyServerOptions } from 'fastify';
 /**
  * How long a request's head and body may take to arrive. Bodies are at most 16 KiB and clients
  * send them at once, so over any SSH tunnel that still works this is seconds; 30 s leaves room
- * for a stalled link while a peer that trickles bytes holds a socket for no longer.
+ * for a stalled link while a peer that trickles bytes holds a socket for no longer. Snapshots for
+ * a restore come in chunks that clients size to arrive within it (api/restore-uploads.ts).
  */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 

@@ -32,8 +32,8 @@ export interface ServerBackupsOptions {
 
 /**
  * Server snapshots for the API: of the live database or of a daily backup, each written to a file
- * that is streamed out and removed once sent; and a received snapshot written to a file, restored,
- * and removed whatever the outcome.
+ * that is streamed out and removed once sent; and a received snapshot written to a file (or one
+ * uploaded in chunks, restore-uploads.ts), restored, and removed whatever the outcome.
  */
 export class ServerBackups {
   readonly #o: ServerBackupsOptions;
@@ -72,6 +72,16 @@ export class ServerBackups {
     const path = join(this.#o.workDir, `restore-${randomBytes(6).toString('hex')}.db`);
     try {
       await receive(body, path);
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+    return this.restoreFile(path);
+  }
+
+  /** Restores the snapshot file at `path` (received whole, or uploaded in chunks) and removes it, whatever the outcome. */
+  async restoreFile(path: string): Promise<RestoreOutcome> {
+    try {
       return await this.#o.restorer.restore(path);
     } finally {
       for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) await rm(file, { force: true });

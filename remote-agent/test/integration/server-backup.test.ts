@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
@@ -27,6 +28,29 @@ const restore = async (agent: AgentProcess, bytes: Buffer, type = 'application/o
   });
   return { status: response.status, body: (await response.json()) as any };
 };
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Sends `bytes` as an upload in chunks of `chunkBytes`; answers the upload's id. */
+const uploadInChunks = async (agent: AgentProcess, bytes: Buffer, chunkBytes: number, announcedSha = sha256(bytes)) => {
+  const created = await agent.post('/api/system/restore/uploads', { size_bytes: bytes.length, sha256: announcedSha });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.data.upload_id as string;
+  for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
+    const response = await fetch(`http://127.0.0.1:${agent.listenPort}/api/system/restore/uploads/${id}?offset=${offset}`, {
+      method: 'PUT',
+      headers: { 'x-api-key': agent.apiKey, 'content-type': 'application/octet-stream' },
+      body: bytes.subarray(offset, offset + chunkBytes),
+    });
+    assert.equal(response.status, 200, await response.text());
+  }
+  return id;
+};
+
+const restoreUpload = async (agent: AgentProcess, id: string) => agent.post(`/api/system/restore/uploads/${id}/restore`);
+
+/** A restore's answer without what differs between two runs of the same restore (when Xray restarted). */
+const sameRestore = (body: any) => ({ ...body.data, xray: { ok: body.data.xray.ok, method: body.data.xray.method } });
 
 interface KeyJson {
   id: string;
@@ -60,6 +84,7 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
   let target: AgentProcess | undefined;
   let before_: Awaited<ReturnType<typeof stateOf>>;
   let held: Server | undefined;
+  let restoredWhole: any;
 
   before(async () => {
     removeAgentChains();
@@ -138,6 +163,7 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
   test('the restore brings the same keys, uuids, limits, history, bundles, settings and Reality keys; a taken port moves and is reported', async () => {
     const restored = await restore(target!, readFileSync(snapshotFile));
     assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    restoredWhole = restored.body;
     const alice = before_.keys.find((key) => key.name === 'alice')!;
     assert.equal(restored.body.data.keys_restored, 3);
     assert.deepEqual(restored.body.data.ports_moved, [{ key_id: alice.id, key_name: 'alice', old_port: alice.port, new_port: 10004 }]);
@@ -167,5 +193,52 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
     assert.equal(refused.body.reason, 'server_not_fresh');
     assert.equal(refused.body.keys, 3);
     assert.deepEqual((await stateOf(target!)).keys, now.keys);
+    const upload = await target!.post('/api/system/restore/uploads', { size_bytes: 1000, sha256: 'a'.repeat(64) });
+    assert.equal(upload.status, 409, 'nor does it take an upload for one');
+    assert.deepEqual([upload.body.reason, upload.body.keys], ['server_not_fresh', 3]);
+  });
+
+  test('a snapshot uploaded in chunks restores exactly as one sent whole; damaged, mismatched or too late, it is refused the same way and changes nothing', async () => {
+    await target!.dispose();
+    target = undefined;
+    removeAgentChains();
+    const fresh = await AgentProcess.start({ dataDir: mkdtempSync(join(work, 'chunked-')) });
+    target = fresh;
+    const bytes = readFileSync(snapshotFile);
+    const chunkBytes = Math.ceil(bytes.length / 3);
+    const empty = await stateOf(fresh);
+
+    const damaged = Buffer.from(bytes);
+    damaged.fill(0x5a, 4096, 8192);
+    const refusedDamaged = await restoreUpload(fresh, await uploadInChunks(fresh, damaged, chunkBytes));
+    assert.equal(refusedDamaged.status, 400);
+    assert.equal(refusedDamaged.body.reason, 'snapshot_damaged', JSON.stringify(refusedDamaged.body));
+    const mismatched = await uploadInChunks(fresh, bytes, chunkBytes, sha256(damaged));
+    const refusedMismatch = await restoreUpload(fresh, mismatched);
+    assert.equal(refusedMismatch.status, 400);
+    assert.deepEqual([refusedMismatch.body.reason, refusedMismatch.body.sha256], ['sha256_mismatch', sha256(bytes)]);
+    assert.equal((await fresh.request('DELETE', `/api/system/restore/uploads/${mismatched}`)).status, 200);
+    assert.deepEqual(await stateOf(fresh), empty);
+
+    // A key made while the snapshot was on its way: refused as a whole restore is.
+    const late = await uploadInChunks(fresh, bytes, chunkBytes);
+    const intruder = (await fresh.post('/api/keys', { name: 'intruder' })).body;
+    const refusedLate = await restoreUpload(fresh, late);
+    assert.equal(refusedLate.status, 409);
+    assert.deepEqual([refusedLate.body.reason, refusedLate.body.keys], ['server_not_fresh', 1]);
+    assert.equal((await fresh.get(`/api/system/restore/uploads/${late}`)).status, 404, 'a restore tried takes the upload, as a whole body is taken');
+    assert.equal((await fresh.request('DELETE', `/api/keys/${intruder.id}`)).status, 200);
+
+    const restored = await restoreUpload(fresh, await uploadInChunks(fresh, bytes, chunkBytes));
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    assert.deepEqual(sameRestore(restored.body), sameRestore(restoredWhole));
+    const after_ = await stateOf(fresh);
+    const alice = before_.keys.find((key) => key.name === 'alice')!;
+    assert.deepEqual(after_.keys, before_.keys.map((key) => (key.id === alice.id ? { ...key, port: 10004 } : key)));
+    assert.deepEqual(after_.days, before_.days);
+    assert.deepEqual(after_.settings, before_.settings);
+    assert.deepEqual(JSON.parse(after_.reality), JSON.parse(before_.reality));
+    assert.deepEqual(readdirSync(join(fresh.dataDir, 'uploads')), []);
+    assert.deepEqual(readdirSync(fresh.dataDir).filter((name) => name.startsWith('restore-')), []);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { KeyportError } from '../../shared/contract/errors.ts';
-import type { RestoreReport } from '../core/services/server-backup-service.ts';
+import type { RestoreProgress, RestoreReport } from '../core/services/server-backup-service.ts';
 import { runInProcess } from './testing/run-in-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'keyport-backup-cli-'));
@@ -51,6 +51,32 @@ describe('server backup, restore and backups', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Restored 3 key\(s\) and 40 day\(s\) of history onto beta\./);
     assert.match(result.stdout, /\nbob +k2 +10002 +10004\n/);
+  });
+
+  test('restore shows how far the upload got, each link lost and tried again, then the restore: lines on stderr, JSON lines with --json', async () => {
+    const steps: RestoreProgress[] = [
+      { stage: 'uploading', sentBytes: 0, totalBytes: 4 * 1024 * 1024 },
+      { stage: 'uploading', sentBytes: 1024 * 1024, totalBytes: 4 * 1024 * 1024 },
+      { stage: 'reconnecting', attempt: 1, attempts: 6, waitMs: 2000, sentBytes: 1024 * 1024, totalBytes: 4 * 1024 * 1024, reason: 'socket hang up' },
+      { stage: 'uploading', sentBytes: 4 * 1024 * 1024, totalBytes: 4 * 1024 * 1024 },
+      { stage: 'restoring', totalBytes: 4 * 1024 * 1024 },
+    ];
+    const restore = async (_server: string, _file: string, _passphrase: string, options?: { onProgress?: (progress: RestoreProgress) => void }) => {
+      for (const step of steps) options?.onProgress?.(step);
+      return REPORT;
+    };
+    const result = await runInProcess(['server', 'restore', 'beta', join(dir, 'a.kpbak'), '--passphrase-file', passphraseFile], { services: { backups: { restore } } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stderr,
+      '[------------------------------] 0 B of 4.00 MB sent to beta\n' +
+        '[########----------------------] 1.00 MB of 4.00 MB sent to beta\n' +
+        'The link to beta failed (socket hang up); 1.00 MB of 4.00 MB are kept there. Trying again in 2 s (1 of 6).\n' +
+        '[##############################] 4.00 MB of 4.00 MB sent to beta\n' +
+        'Restoring on beta...\n',
+    );
+    const json = await runInProcess(['server', 'restore', 'beta', join(dir, 'a.kpbak'), '--passphrase-file', passphraseFile, '--json'], { services: { backups: { restore } } });
+    assert.deepEqual(json.stderr.trim().split('\n').map((line) => JSON.parse(line)), steps);
   });
 
   test('a wrong passphrase says so and exits 1', async () => {

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
-import type { RestoreReport } from '../core/services/server-backup-service.ts';
+import { formatBytes } from '../../shared/agent-api.ts';
+import type { RestoreProgress, RestoreReport } from '../core/services/server-backup-service.ts';
 import { answer } from './answer.ts';
 import { askPassphrase } from './ask-passphrase.ts';
-import type { Command } from './command.ts';
+import type { Command, CommandContext } from './command.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { positionalCommand } from './positional-command.ts';
+import { drawProgressBar } from './progress-bar.ts';
 
 const backup: Command = {
   name: 'backup',
@@ -36,12 +38,37 @@ const restore: Command = {
     return {
       async run(context) {
         const passphrase = await askPassphrase(context, values['passphrase-file'], { of: 'backup', confirm: false });
-        const report = await context.core.backups.restore(positional.name, resolve(positional.file), passphrase);
+        const report = await context.core.backups.restore(positional.name, resolve(positional.file), passphrase, { onProgress: restoreProgress(context, positional.name) });
         answer(context, report, (restored) => restoredText(positional.name, restored));
       },
     };
   },
 };
+
+/** The upload's bar, a line for each link lost and tried again, one when the server restores: on stderr, JSON lines with --json. */
+function restoreProgress(context: CommandContext, server: string): (progress: RestoreProgress) => void {
+  return (progress) => {
+    if (context.json) {
+      context.stderr.write(`${JSON.stringify(progress)}\n`);
+      return;
+    }
+    const sent = 'sentBytes' in progress ? `${formatBytes(progress.sentBytes)} of ${formatBytes(progress.totalBytes)}` : '';
+    switch (progress.stage) {
+      case 'uploading':
+        drawProgressBar(context, progress.sentBytes, progress.totalBytes, `${sent} sent to ${server}`);
+        break;
+      case 'reconnecting':
+        context.stderr.write(
+          `${context.isTTY ? '\n' : ''}The link to ${server} failed (${progress.reason}); ${sent} are kept there. ` +
+            `Trying again in ${Math.round(progress.waitMs / 1000)} s (${progress.attempt} of ${progress.attempts}).\n`,
+        );
+        break;
+      case 'restoring':
+        context.stderr.write(`Restoring on ${server}...\n`);
+        break;
+    }
+  };
+}
 
 function restoredText(server: string, report: RestoreReport): string {
   const lines = [`Restored ${report.keys_restored} key(s) and ${report.daily_rows_restored} day(s) of history onto ${server}.`];

@@ -7,9 +7,8 @@ import { answer } from './answer.ts';
 import type { Command, CommandContext } from './command.ts';
 import { KEY_LIMIT_OPTIONS, KEY_LIMIT_USAGE, limitFlags } from './key-limit-flags.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
+import { drawProgressBar } from './progress-bar.ts';
 import { UsageError } from './usage-error.ts';
-
-const BAR_WIDTH = 30;
 
 export const createManyCommand: Command = {
   name: 'create-many',
@@ -70,11 +69,7 @@ function progressBar(context: CommandContext): (progress: CreateManyProgress) =>
       context.stderr.write(`${JSON.stringify({ created, total })}\n`);
       return;
     }
-    const done = total === 0 ? 1 : created / total;
-    const filled = Math.round(done * BAR_WIDTH);
-    const line = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${created}/${total} keys`;
-    if (context.isTTY) context.stderr.write(`\r${line}${created === total ? '\n' : ''}`);
-    else context.stderr.write(`${line}\n`);
+    drawProgressBar(context, created, total, `${created}/${total} keys`);
   };
 }
 

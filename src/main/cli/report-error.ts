@@ -28,6 +28,7 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
   'export-damaged': () => 'export again from the old laptop (keyport export FILE), and copy the file whole',
   'export-version-unsupported': () => 'a newer Keyport wrote it: update this one to import it',
   'server-not-fresh': () => 'a backup is restored onto a server without keys: a freshly deployed one, or this one once its keys are deleted',
+  'server-disk-full': () => 'free space on that disk of the server, then run it again',
   'name-taken': (facts) =>
     `no two keys on a server may share a name, in any letter case: choose another name` +
     (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),

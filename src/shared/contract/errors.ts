@@ -33,6 +33,11 @@ export type KeyportErrorCode =
   | 'backup-damaged'
   /** A restore needs a server without keys; this one has some. Facts: server, keys. */
   | 'server-not-fresh'
+  /**
+   * The disk holding the agent's data on the server is full, or too full for what was sent; nothing
+   * was stored. Facts: httpStatus, and for a snapshot upload the server's freeBytes and its sizeBytes.
+   */
+  | 'server-disk-full'
   /** Another key on the server has this VLESS uuid (a person has one key per server). Facts: uuid, holderKeyId, server. */
   | 'uuid-taken'
   /** A console export (`keyport import`) is cut short, changed, not one at all, or has a field out of form; nothing was imported. Facts: file, where, field. */

@@ -16,6 +16,7 @@ import {
 } from '../../api/system.ts';
 import { route } from '../../http/route.ts';
 import { backupRoutes } from './backup-routes.ts';
+import { restoreUploadRoutes } from './restore-upload-routes.ts';
 import { formatTimestamp } from '../../lib/timestamps.ts';
 import { reconcileJson, samplerJson } from '../../presenters/system-json.ts';
 import { envelope } from '../../presenters/traffic-json.ts';
@@ -30,6 +31,7 @@ import { summarizeTraffic, type PeriodTotals } from '../../services/traffic-summ
 /** System: keeping Xray and the firewall in step with the keys, and saying where they are not. */
 export const systemRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app, { ctx }) => {
   backupRoutes(app, ctx);
+  restoreUploadRoutes(app, ctx);
 
   const firewallStatus = async () => checkFirewall(ctx.keys.list(), await ctx.firewall.read(), ctx.firewall.available, ctx.firewall.unavailableReason);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -118,6 +118,20 @@ describe('AgentClient against the real agent', () => {
 
     assert.deepEqual(await client.deleteKey(created.id), { message: 'Key deleted successfully' });
     await rejectsWith(client.getKey(created.id), 'not-found');
+  });
+
+  it('uploads a snapshot in chunks: a chunk at another offset is bad-input saying where the upload stands; a server with keys takes none', async () => {
+    const upload = (await client.createRestoreUpload(10, createHash('sha256').update('0123456789').digest('hex'))).data;
+    assert.equal((await client.putRestoreUploadChunk(upload.upload_id, 0, Buffer.from('01234'))).data.received_bytes, 5);
+    const ahead = await rejectsWith(client.putRestoreUploadChunk(upload.upload_id, 7, Buffer.from('789')), 'bad-input');
+    assert.deepEqual(ahead.facts, { httpStatus: 409, reason: 'offset_mismatch', receivedBytes: 5 });
+    assert.equal((await client.getRestoreUpload(upload.upload_id)).data.received_bytes, 5);
+    await client.deleteRestoreUpload(upload.upload_id);
+    await rejectsWith(client.getRestoreUpload(upload.upload_id), 'not-found');
+    const key = await client.createKey('not fresh');
+    const refused = await rejectsWith(client.createRestoreUpload(10, 'a'.repeat(64)), 'server-not-fresh');
+    assert.deepEqual(refused.facts, { httpStatus: 409, keys: 1 });
+    await client.deleteKey(key.id);
   });
 
   it('creates many keys at once, in the order of the names, and maps a bad list to bad-input', async () => {

@@ -96,7 +96,9 @@ export const AgentClient = AgentCaller as new (options: AgentClientOptions) => A
 /** The agent's `{ status: 'error', detail }` answer as a KeyportError the faces can act on. */
 function agentFailure(call: string, response: JsonResponse, requestedName?: string, requestBody?: unknown): KeyportError {
   const httpStatus = response.statusCode;
-  const body = response.body as Partial<Static<typeof ErrorBody> & Omit<Static<typeof ConflictBody>, 'reason'>> & { reason?: string; field?: unknown; keys?: unknown; index?: unknown } | undefined;
+  const body = response.body as
+    | (Partial<Static<typeof ErrorBody> & Omit<Static<typeof ConflictBody>, 'reason'>> & { reason?: string; field?: unknown; keys?: unknown; index?: unknown } & Record<string, unknown>)
+    | undefined;
   const detail = body?.detail;
   const reason = typeof detail === 'string' && detail !== '' ? detail : `HTTP ${httpStatus}`;
   if (httpStatus === 409 && body?.reason === 'server_not_fresh') {
@@ -112,6 +114,20 @@ function agentFailure(call: string, response: JsonResponse, requestedName?: stri
   if (httpStatus === 409 && body?.reason === 'uuid_taken') {
     const requestedUuid = (requestBody as { uuid?: unknown } | undefined)?.uuid;
     return new KeyportError('uuid-taken', reason, { httpStatus, uuid: typeof requestedUuid === 'string' ? requestedUuid : null, holderKeyId: body.key_id ?? null });
+  }
+  if (httpStatus === 507) {
+    const { free_bytes: freeBytes, size_bytes: sizeBytes } = body ?? {};
+    const facts: Record<string, number> = { httpStatus };
+    if (typeof freeBytes === 'number' && typeof sizeBytes === 'number') Object.assign(facts, { freeBytes, sizeBytes });
+    return new KeyportError('server-disk-full', reason, facts);
+  }
+  // An upload's chunk at the wrong offset, or a restore of one not whole: where the upload stands.
+  if (httpStatus === 409 && typeof body?.received_bytes === 'number') {
+    return new KeyportError('bad-input', reason, { httpStatus, reason: body.reason ?? null, receivedBytes: body.received_bytes });
+  }
+  // The bytes the agent stored are not the ones the console sent: no input of the admin's to fix.
+  if (httpStatus === 400 && body?.reason === 'sha256_mismatch') {
+    return new KeyportError('agent-error', reason, { httpStatus, reason: body.reason });
   }
   // A refused limit names its field (beyond the spec), so a face can point at the flag or column.
   if (httpStatus === 400 && body?.reason === 'bad_limits' && typeof body.field === 'string') {

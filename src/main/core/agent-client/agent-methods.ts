@@ -2,8 +2,10 @@ import type { TSchema } from '@sinclair/typebox';
 import {
   cleanupTrafficHistory,
   createKey,
+  createRestoreUpload,
   createKeys,
   deleteKey,
+  deleteRestoreUpload,
   getConfigStatus,
   getDailyBackup,
   getDailyKeysTraffic,
@@ -17,6 +19,7 @@ import {
   getMonthlyTraffic,
   getOpenApiDocument,
   getPorts,
+  getRestoreUpload,
   getServerSnapshot,
   getSettings,
   getTrafficHistory,
@@ -30,9 +33,11 @@ import {
   putKeyBundle,
   rotateKeySubscription,
   listKeys,
+  putRestoreUploadChunk,
   resetKeyLiveTraffic,
   resetKeyTrafficHistory,
   resetPorts,
+  restoreFromUpload,
   restoreServer,
   syncConfig,
   syncXrayConfig,
@@ -91,9 +96,12 @@ const oneKey = (key: ApiKey) => withLimitDefaults(key);
 const keyList = (keys: ApiKey[]) => keys.map(withLimitDefaults);
 
 const noInput = (): Record<string, never> => ({});
+/** Raw bytes in memory as the stream a binary body is sent from. */
+const bytesOf = (bytes: Uint8Array): AsyncIterable<Uint8Array> => ({ [Symbol.asyncIterator]: async function* () { yield bytes; } });
 const isNameArray = (batch: readonly string[] | object): batch is readonly string[] => Array.isArray(batch);
 const keyIdParam = (keyId: string) => ({ params: { key_id: keyId } });
 const dateParam = (date: string) => ({ params: { date } });
+const uploadParam = (uploadId: string) => ({ params: { upload_id: uploadId } });
 const yearMonthQuery = (yearMonth?: string) => ({ query: { year_month: yearMonth } });
 
 /** verify-reality probes the target from the server: up to three bounded steps of 4 s each. */
@@ -102,10 +110,22 @@ const VERIFY_REALITY_TIMEOUT_MS = 30_000;
 const SETTINGS_CHANGE_TIMEOUT_MS = 180_000;
 /** A page of daily rows is up to 100,000 rows, a few MB, on a server that may be busy. */
 const TRAFFIC_DAYS_TIMEOUT_MS = 60_000;
-/** A snapshot of a year at 10,000 keys is over 100 MB, through an SSH channel that may be slow. */
+/** A snapshot sent whole: a year at 10,000 keys is over 100 MB, through an SSH channel that may be slow. */
 const SNAPSHOT_TRANSFER_TIMEOUT_MS = 30 * 60_000;
 /** A bulk bundle write is up to 8 MiB of links, through an SSH channel that may be slow. */
 const BULK_BUNDLES_TIMEOUT_MS = 60_000;
+/**
+ * A snapshot downloaded: the deadline bounds each wait for more of it (http-over-stream.ts), the
+ * first one the longest, while the agent makes an online copy of its database of over 100 MB.
+ */
+const SNAPSHOT_DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+/**
+ * A chunk is sized to arrive in a quarter of the agent's request timeout (30 s by default), which
+ * answers 408 past it; a link that dies drops its channel within SSH's keepalive (30 s): a backstop.
+ */
+const CHUNK_TIMEOUT_MS = 120_000;
+/** A restore from an upload copies the snapshot in and restarts Xray on every restored key, answering at the end. */
+const RESTORE_TIMEOUT_MS = 10 * 60_000;
 /** A bulk create adds up to 1,000 inbounds, in batches, and their firewall rules. */
 const BULK_CREATE_TIMEOUT_MS = 120_000;
 
@@ -181,12 +201,25 @@ export const AGENT_METHODS = {
   validatePorts: method(validatePorts, noInput),
   // Backups (beyond the spec)
   /** A snapshot of the server (database and Reality keys), written to the file `toPath`. */
-  getServerSnapshot: download(getServerSnapshot, noInput, { timeoutMs: SNAPSHOT_TRANSFER_TIMEOUT_MS }),
+  getServerSnapshot: download(getServerSnapshot, noInput, { timeoutMs: SNAPSHOT_DOWNLOAD_TIMEOUT_MS }),
   listDailyBackups: method(listDailyBackups, noInput),
   /** One of the agent's daily backups as a snapshot, written to the file `toPath`. */
-  getDailyBackup: download(getDailyBackup, (name: string) => ({ params: { name } }), { timeoutMs: SNAPSHOT_TRANSFER_TIMEOUT_MS }),
+  getDailyBackup: download(getDailyBackup, (name: string) => ({ params: { name } }), { timeoutMs: SNAPSHOT_DOWNLOAD_TIMEOUT_MS }),
   /** Restores a snapshot (its bytes) onto a server without keys. */
   restoreServer: method(restoreServer, (snapshot: AsyncIterable<Uint8Array>) => ({ body: snapshot }), { timeoutMs: SNAPSHOT_TRANSFER_TIMEOUT_MS }),
+  /** Begins a chunked upload of a snapshot (its size and SHA-256, hex) for a restore onto a server without keys. */
+  createRestoreUpload: method(createRestoreUpload, (sizeBytes: number, sha256: string) => ({ body: { size_bytes: sizeBytes, sha256 } })),
+  /** Where an upload stands: the offset of its next chunk. */
+  getRestoreUpload: method(getRestoreUpload, uploadParam),
+  /** One chunk at `offset`, which must be the upload's received_bytes. */
+  putRestoreUploadChunk: method(
+    putRestoreUploadChunk,
+    (uploadId: string, offset: number, chunk: Uint8Array) => ({ ...uploadParam(uploadId), query: { offset }, body: bytesOf(chunk) }),
+    { timeoutMs: CHUNK_TIMEOUT_MS },
+  ),
+  /** Restores an upload once whole, as restoreServer restores a body. */
+  restoreFromUpload: method(restoreFromUpload, uploadParam, { timeoutMs: RESTORE_TIMEOUT_MS }),
+  deleteRestoreUpload: method(deleteRestoreUpload, uploadParam),
   /** The agent's OpenAPI 3 document (its shape is OpenAPI's; the agent declares no schema for it). */
   getOpenApiDocument: method(getOpenApiDocument, noInput),
 };

@@ -9,6 +9,7 @@ import { Duplex, Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isKeyportError } from '../../../shared/contract/errors.ts';
+import { waitFor } from '../../../../test-support/wait.ts';
 import { httpOverStream } from './http-over-stream.ts';
 
 /** A stream that takes every byte and never answers. */
@@ -91,6 +92,19 @@ describe('httpOverStream with raw bytes', () => {
       const type = request.headers['content-type'];
       request.on('data', (chunk: Buffer) => hash.update(chunk));
       request.on('end', () => response.setHeader('content-type', 'application/json').end(JSON.stringify({ type, sha256: hash.digest('hex') })));
+    } else if (request.url === '/slow-download') {
+      response.setHeader('content-type', 'application/octet-stream');
+      Readable.from(
+        (async function* () {
+          for (let at = 0; at < payload.length; at += 512 * 1024) {
+            yield payload.subarray(at, at + 512 * 1024);
+            await sleep(60);
+          }
+        })(),
+      ).pipe(response);
+    } else if (request.url === '/stalled-download') {
+      response.setHeader('content-type', 'application/octet-stream');
+      response.write(payload.subarray(0, 1000));
     } else if (request.url === '/download') {
       response.setHeader('content-type', 'application/octet-stream');
       Readable.from([payload.subarray(0, 1000), payload.subarray(1000)]).pipe(response);
@@ -123,5 +137,20 @@ describe('httpOverStream with raw bytes', () => {
     assert.equal(refused.statusCode, 404);
     assert.deepEqual(refused.body, { status: 'error', detail: 'no such backup' });
     assert.ok(!existsSync(missing));
+  });
+
+  test('a download that takes longer than the deadline in all arrives whole while its bytes keep coming; one that stalls fails and leaves no file', async () => {
+    const file = join(dir, 'slow.db');
+    // Seven pieces 60 ms apart: some 400 ms in all, against a deadline of 200 ms.
+    const answer = await httpOverStream(openStream, { method: 'GET', path: '/slow-download', headers: {}, saveAnswerTo: file, timeoutMs: 200 });
+    assert.equal(answer.statusCode, 200);
+    assert.ok(readFileSync(file).equals(payload));
+
+    const stalled = join(dir, 'stalled.db');
+    await assert.rejects(
+      httpOverStream(openStream, { method: 'GET', path: '/stalled-download', headers: {}, saveAnswerTo: stalled, timeoutMs: 200 }),
+      (error: unknown) => isKeyportError(error) && error.facts.reason === 'timeout',
+    );
+    await waitFor('the partial file removed', () => (existsSync(stalled) ? undefined : true));
   });
 });

@@ -15,10 +15,13 @@ export interface JsonRequest {
   body?: unknown;
   /** Sent as raw bytes (chunked) instead of a JSON body. */
   bodyStream?: AsyncIterable<Uint8Array>;
-  /** A success answer of raw bytes is written to this file (mode 0600), not parsed; the body is then undefined. */
+  /** A success answer of raw bytes is written to this file (mode 0600), not parsed; the body is then undefined. `timeoutMs` then bounds each wait for more of it. */
   saveAnswerTo?: string;
   timeoutMs: number;
 }
+
+/** The fact of a call whose connection failed once the stream was open: the call may be tried again. */
+const CONNECTION_LOST = { reason: 'connection-lost' } as const;
 
 export interface JsonResponse {
   statusCode: number;
@@ -79,24 +82,30 @@ export function httpOverStream(openStream: () => Promise<Duplex>, request: JsonR
       const reason = (error as NodeJS.ErrnoException).code ?? 'refused';
       return finish(new KeyportError('agent-error', `${call} could not be sent: ${(error as Error).message}`, { reason }));
     }
-    timer = setTimeout(
-      () => finish(new KeyportError('agent-error', `the agent did not answer ${call} within ${request.timeoutMs} ms`, { timeoutMs: request.timeoutMs })),
-      request.timeoutMs,
-    );
+    const armTimer = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => finish(new KeyportError('agent-error', `the agent did not answer ${call} within ${request.timeoutMs} ms`, { timeoutMs: request.timeoutMs, reason: 'timeout' })),
+        request.timeoutMs,
+      );
+    };
+    armTimer();
 
     clientRequest.on('error', (error) => {
       if (!streamOpened) finish(error);
-      else finish(new KeyportError('agent-error', `the connection to the agent failed during ${call}: ${error.message}`));
+      else finish(new KeyportError('agent-error', `the connection to the agent failed during ${call}: ${error.message}`, CONNECTION_LOST));
     });
     clientRequest.on('response', (response) => {
       const statusCode = response.statusCode ?? 0;
       const { saveAnswerTo } = request;
       if (saveAnswerTo && statusCode >= 200 && statusCode < 300 && response.headers['content-type'] === BINARY_CONTENT_TYPE) {
+        // A file may take longer than the deadline in all over a slow link: it bounds each wait for more of it.
+        response.on('data', armTimer);
         pipeline(response, createWriteStream(saveAnswerTo, { mode: 0o600 })).then(
           () => finish(undefined, { statusCode, body: undefined }),
           async (error: Error) => {
             await rm(saveAnswerTo, { force: true });
-            finish(new KeyportError('agent-error', `the agent's answer to ${call} broke off: ${error.message}`));
+            finish(new KeyportError('agent-error', `the agent's answer to ${call} broke off: ${error.message}`, CONNECTION_LOST));
           },
         );
         return;
@@ -104,7 +113,7 @@ export function httpOverStream(openStream: () => Promise<Duplex>, request: JsonR
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('error', (error) =>
-        finish(new KeyportError('agent-error', `the agent's answer to ${call} broke off: ${error.message}`)),
+        finish(new KeyportError('agent-error', `the agent's answer to ${call} broke off: ${error.message}`, CONNECTION_LOST)),
       );
       response.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');

@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { listDailyBackups, ResponseOf, restoreServer } from '../../../../remote-agent/src/api/index.ts';
+import type { listDailyBackups, ResponseOf } from '../../../../remote-agent/src/api/index.ts';
+import { uploadAndRestore, type RestoreProgress, type RestoreReport } from '../backup/restore-upload.ts';
 import { readServerArchive, writeServerArchive } from '../backup/server-archive.ts';
 import { checkPassphrase } from '../crypto/passphrase-crypto.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
@@ -12,7 +12,7 @@ import { ServerService } from './server-service.ts';
 import type { ServerSessions } from './server-sessions.ts';
 
 export type DailyBackupList = ResponseOf<typeof listDailyBackups>['data']['backups'];
-export type RestoreReport = ResponseOf<typeof restoreServer>['data'];
+export type { RestoreProgress, RestoreReport } from '../backup/restore-upload.ts';
 
 export interface BackupWritten {
   file: string;
@@ -24,8 +24,9 @@ export interface BackupWritten {
 /**
  * Backups of whole servers (beyond the spec): the agent's snapshot, or one of its daily backups,
  * sealed into a passphrase-encrypted archive on this machine; an archive opened and checked here,
- * then restored onto a server without keys. The plain snapshot exists only in a private temp dir
- * for the length of a call. Local faces only: the calls take file paths and a passphrase.
+ * then sent in chunks that survive a dropped link (restore-upload.ts) and restored onto a server
+ * without keys. The plain snapshot exists only in a private temp dir for the length of a call.
+ * Local faces only: the calls take file paths and a passphrase.
  */
 export class ServerBackupService extends ServerService {
   readonly #afterRestore: (server: string) => Promise<void>;
@@ -52,12 +53,12 @@ export class ServerBackupService extends ServerService {
   }
 
   /** Opens the archive first: a wrong passphrase or a damaged file sends nothing to the server. */
-  async restore(serverName: string, archivePath: string, passphrase: string): Promise<RestoreReport> {
+  async restore(serverName: string, archivePath: string, passphrase: string, options: { onProgress?: (progress: RestoreProgress) => void } = {}): Promise<RestoreReport> {
     const server = findServer(this.cache, serverName);
     const report = await withPrivateDir(async (dir) => {
       const plain = join(dir, 'snapshot.db');
       await readServerArchive(archivePath, plain, passphrase);
-      return this.calls.check(server.id, async (client) => dataOf(await client.restoreServer(createReadStream(plain))));
+      return this.calls.check(server.id, (client) => uploadAndRestore(client, plain, options));
     });
     // The restore stands whether or not the cache catches up now; the next sync brings it.
     await this.#afterRestore(server.id).catch(() => undefined);

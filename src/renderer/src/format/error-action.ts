@@ -44,6 +44,8 @@ const ACTIONS = {
   'backup-passphrase-wrong': null,
   'backup-damaged': null,
   'server-not-fresh': null,
+  // Space is freed on the server, by the admin.
+  'server-disk-full': null,
   // A person has one key per server: the fix is to use the key that has the uuid.
   'uuid-taken': null,
   // Console exports are imported from the CLI; another file or passphrase is the admin's to choose.
