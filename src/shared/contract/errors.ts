@@ -35,6 +35,14 @@ export type KeyportErrorCode =
   | 'server-not-fresh'
   /** Another key on the server has this VLESS uuid (a person has one key per server). Facts: uuid, holderKeyId, server. */
   | 'uuid-taken'
+  /**
+   * A subscription listener's certificate or key is refused, checked on this machine before the
+   * server is touched. Facts: `problem` ('unreadable' | 'not-pem' | 'not-a-certificate' |
+   * 'not-a-key' | 'key-encrypted' | 'key-mismatch' | 'expired' | 'not-yet-valid', or
+   * 'missing-on-server' when a redeploy keeps a certificate the server no longer has), `file`, and
+   * `notBefore`/`notAfter` (ISO) for the expiry problems.
+   */
+  | 'certificate-refused'
   /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
   | 'internal';
 

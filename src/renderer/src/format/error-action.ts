@@ -46,6 +46,8 @@ const ACTIONS = {
   'server-not-fresh': null,
   // A person has one key per server: the fix is to use the key that has the uuid.
   'uuid-taken': null,
+  // Another certificate or key file is the admin's to give (the deploy dialog keeps the paths).
+  'certificate-refused': null,
   'internal': null,
 } as const satisfies Record<KeyportErrorCode, ErrorAction | null | ((facts: Facts) => ErrorAction | null)>;
 
