@@ -26,7 +26,7 @@ export function DeployOptionsDialog({ serverId, onClose }: { serverId: string; o
   };
 
   return (
-    <ModalDialog title={`Deploy options for ${server?.name ?? serverId}`} onClose={onClose} testId="deploy-options-dialog">
+    <ModalDialog title={`Deploy options for ${server?.name ?? serverId}`} onClose={onClose} testId="deploy-options-dialog" wide>
       <form
         className="form"
         onSubmit={(event) => {
