@@ -34,7 +34,7 @@ function hostFirewallState(): string {
  * firewalld on a D-Bus system bus of the test server's own. Deploy opens the key port range (or says exactly what to run), and uninstall closes
  * what it opened.
  */
-describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }, () => {
+describe('deploy opens the key ports in the host firewall', { timeout: 900_000 }, () => {
   let server: TestServer;
   let client: string;
   let home: string;
@@ -273,7 +273,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
       const key = await core.keys.create('fw', 'dave');
       assert.equal(key.port, 23000);
       assert.ok(connectsFromClient(key.port));
-      assert.match(await uninstall('fw'), /ufw: closed 23000-23000\/tcp/);
+      assert.match(await uninstall('fw'), /ufw: closed 23000\/tcp/);
       assert.deepEqual(keyportRules(), []);
     });
   });
@@ -294,6 +294,36 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
       assert.doesNotMatch(off.firewallLine, /ufw/);
       assert.doesNotMatch(ufw('show', 'added'), /keyport/);
       await uninstall('fw-sudo');
+    });
+  });
+
+  test('ufw active: the subscription port is allowed with comment keyport beside the range, and deleted when subscriptions go off or the agent is uninstalled', async () => {
+    await withUfw([], async () => {
+      const keyPorts = { from: 21001, to: 21999 };
+      const withSubscriptions = async (subscriptions: { port: number } | false) => {
+        const steps: DeployProgress[] = [];
+        const result = await core.deploy.deploy('fw', { keyPorts, subscriptions }, (progress) => steps.push(progress));
+        return { result, firewallLine: steps.find((step) => step.step === 'host-firewall' && step.state !== 'started')?.message ?? '' };
+      };
+      const rangeRules = ['21001:21999/tcp (v6) ALLOW Anywhere (v6) # keyport', '21001:21999/tcp ALLOW Anywhere # keyport'];
+      const portRules = ['8443/tcp (v6) ALLOW Anywhere (v6) # keyport', '8443/tcp ALLOW Anywhere # keyport'];
+
+      const on = await withSubscriptions({ port: 8443 });
+      assert.equal(on.result.hostFirewall?.opened, 'ufw allow 21001:21999/tcp comment keyport');
+      assert.equal(on.result.subscriptionFirewall?.opened, 'ufw allow 8443/tcp comment keyport');
+      assert.match(on.firewallLine, /; subscription port 8443\/tcp: ufw: opened 8443\/tcp \(ufw allow 8443\/tcp comment keyport: Rule added \(v6\)\); uninstall closes it$/);
+      assert.deepEqual(keyportRules().sort(), [...rangeRules, ...portRules].sort());
+      assert.ok(connectsFromClient(8443), 'the subscription listener answers from the client namespace');
+
+      const off = await withSubscriptions(false);
+      assert.match(off.firewallLine, /; subscriptions off: ufw: closed 8443\/tcp$/);
+      assert.equal(off.result.subscriptionFirewall, undefined);
+      assert.deepEqual(keyportRules().sort(), rangeRules);
+      assert.equal(connectsFromClient(8443), false);
+
+      await withSubscriptions({ port: 8443 });
+      assert.match(await uninstall('fw'), /^ufw: closed 21001-21999\/tcp; ufw: closed 8443\/tcp; /);
+      assert.deepEqual(keyportRules(), []);
     });
   });
 
@@ -352,7 +382,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 600_000 }
       const key = await core.keys.create('fw', 'frank');
       assert.equal(key.port, 23000);
       assert.ok(connectsFromClient(key.port));
-      assert.match(await uninstall('fw'), /^firewalld: closed 23000-23000\/tcp;/);
+      assert.match(await uninstall('fw'), /^firewalld: closed 23000\/tcp;/);
       assert.equal(firewallCmd('--list-ports'), '');
       assert.equal(firewallCmd('--permanent', '--list-ports'), '');
     });

@@ -79,7 +79,7 @@ export async function createAgent(
   const checkpointer = new WalCheckpointer({ db, path: layout.database, log });
   const keyStore = new KeyStore(db);
   const traffic = new TrafficStore(db);
-  const firewall = new PortFirewall(log, flags.portRange, flags.openKeyPorts);
+  const firewall = new PortFirewall(log, flags.portRange, flags.openKeyPorts, flags.subscriptions ? [flags.subscriptions.port] : []);
   const realityKeys = await loadOrCreateRealityKeys(flags.dataDir);
   const settingsStore = new SettingsStore(db, await seedSettings(flags));
   const xray = new XrayManager({

@@ -18,7 +18,8 @@ export const NFT_TABLE = 'keyport';
 export const CHAIN_IN = 'KEYPORT_IN';
 export const CHAIN_OUT = 'KEYPORT_OUT';
 /**
- * Accepts the key port range, for hosts whose iptables INPUT drops by default (`--open-key-ports`).
+ * Accepts the key port range and the subscription listener's port, for hosts whose iptables INPUT
+ * drops by default (`--open-key-ports`).
  * It stays in iptables: an nftables accept in another table cannot overrule iptables' drop.
  */
 export const CHAIN_OPEN = 'KEYPORT_OPEN';

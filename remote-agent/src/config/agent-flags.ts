@@ -10,7 +10,7 @@ export interface AgentFlags {
   apiKeyFile: string;
   publicHost: string;
   portRange: PortRange;
-  /** Families whose INPUT drops by default: the agent accepts the key port range there too. */
+  /** Families whose INPUT drops by default: the agent accepts the key port range (and the subscription port) there too. */
   openKeyPorts: FamilyLabel[];
   sampleIntervalMs: number;
   xrayBin: string;
@@ -60,8 +60,9 @@ export const USAGE = `Usage: keyport-agent [flags]
                                  (default DATA_DIR/api-key; env KEYPORT_API_KEY overrides)
   --public-host HOST             host written into vless:// links (default: the machine's hostname)
   --port-range FROM-TO           key ports (default 10001-10999)
-  --open-key-ports v4,v6         also accept the key ports in INPUT (chain KEYPORT_OPEN) for these
-                                 address families, on hosts whose firewall drops by default (default none)
+  --open-key-ports v4,v6         also accept the key ports (and the subscription port) in INPUT (chain
+                                 KEYPORT_OPEN) for these address families, on hosts whose firewall drops
+                                 by default (default none)
   --sample-interval SECONDS      traffic sampling interval (default 10)
   --xray-bin PATH                Xray executable (default /usr/local/bin/xray)
   --xray-config PATH             Xray config file the agent owns (default DATA_DIR/xray-config.json)

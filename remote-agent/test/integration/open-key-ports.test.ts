@@ -7,6 +7,8 @@ import { agentSets, removeAgentChains } from '../support/firewall.ts';
 
 const RANGE = { from: 12001, to: 12009 };
 const PORT = 12005;
+/** The subscription listener's port: outside the range, opened only when the agent serves it. */
+const SUBSCRIPTION_PORT = 12443;
 const silent = { info() {}, warn() {}, error() {} };
 const ESTABLISHED = ['INPUT', '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT'];
 
@@ -44,7 +46,7 @@ describe('--open-key-ports on a host whose INPUT drops', () => {
   before(async () => {
     removeAgentChains();
     // One key port, and one just outside the range that must stay closed.
-    for (const port of [PORT, RANGE.to + 1]) {
+    for (const port of [PORT, RANGE.to + 1, SUBSCRIPTION_PORT]) {
       const listener = createServer((socket) => socket.destroy());
       await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve));
       listeners.push(listener);
@@ -82,6 +84,21 @@ describe('--open-key-ports on a host whose INPUT drops', () => {
     await firewall.addPort(PORT);
     assert.equal(await connects(PORT), true);
     assert.deepEqual(agentSets().rx, [PORT], 'the key is counted (in mangle, before filter accepts it)');
+  });
+
+  test('the subscription port is accepted beside the range while the agent serves it, and closed by a start without it', async () => {
+    assert.equal(await connects(SUBSCRIPTION_PORT), false, 'dropped by the policy first');
+    await new PortFirewall(silent, RANGE, ['v4', 'v6'], [SUBSCRIPTION_PORT]).prepare();
+    assert.equal(await connects(SUBSCRIPTION_PORT), true);
+    assert.equal(await connects(PORT), true, 'the range stays open');
+    assert.equal(await connects(RANGE.to + 1), false, 'nothing else is opened');
+    const chain = iptables('-S', 'KEYPORT_OPEN');
+    assert.match(chain, new RegExp(`^-A KEYPORT_OPEN -p tcp -m tcp --dport ${SUBSCRIPTION_PORT} -j ACCEPT$`, 'm'));
+    assert.match(execFileSync('ip6tables', ['-w', '-S', 'KEYPORT_OPEN'], { encoding: 'utf8' }), new RegExp(`--dport ${SUBSCRIPTION_PORT} -j ACCEPT`));
+    await new PortFirewall(silent, RANGE, ['v4', 'v6']).prepare();
+    assert.equal(await connects(SUBSCRIPTION_PORT), false, 'a start without the listener closes its port');
+    assert.equal(await connects(PORT), true);
+    assert.equal(iptables('-S', 'INPUT').split('\n').filter((line) => line.endsWith('-j KEYPORT_OPEN')).length, 1, 'one jump left, the range\'s');
   });
 
   test('a disabled key stays refused, and a start without the flag closes the range again', async () => {

@@ -41,6 +41,12 @@ range to open. server sync-config brings the firewall and Xray back in line with
 server deploy gives keys their ports from --key-ports FROM-TO: the last deploy's range, or 10001-29999.
 It opens that range in the server's own firewall when it would drop them (ufw, firewalld, or an
 iptables INPUT that drops); for an nftables table of the admin's it prints the command to run.
+server deploy --subscriptions PORT turns on the agent's subscription listener (GET /sub/TOKEN only;
+each key's subscription_url), over HTTPS with --subscription-tls-cert FILE --subscription-tls-key FILE
+(PEM, checked here before the server is touched), plain HTTP otherwise: an observer then sees each
+token and every link with its uuid. The port is opened in the server's firewall like the key ports.
+Later deploys keep it (and the certificate on the server); --no-subscription-tls goes back to plain
+HTTP, --no-subscriptions turns it off and closes the port.
 server reality prints the server's Reality target and server names, or changes them (every key's
 link then carries the first name as sni); --verify probes the target from the server (TCP, TLS 1.3,
 X25519, h2, the certificate for each name). server deploy takes --reality-target and

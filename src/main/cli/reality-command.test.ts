@@ -91,7 +91,7 @@ describe('server deploy --reality-target/--reality-server-names', () => {
     const { core } = fakeCore({ deploy: { deploy: async (_server, options) => (seen.push(options), result) } });
     const run = await runInProcess(['server', 'deploy', 'alpha', '--reality-target', 'www.example.org:443', '--reality-server-names', 'www.example.org'], { core });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(seen, [{ keyPorts: undefined, settings: { reality_target: 'www.example.org:443', reality_server_names: ['www.example.org'] } }]);
+    assert.deepEqual(seen, [{ settings: { reality_target: 'www.example.org:443', reality_server_names: ['www.example.org'] } }]);
   });
 
   test('a bad target is a usage error naming the deploy flag', async () => {

@@ -32,8 +32,19 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefin
   'name-taken': (facts) =>
     `no two keys on a server may share a name, in any letter case: choose another name` +
     (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),
+  'certificate-refused': (facts) => CERTIFICATE_HINTS[String(facts.problem)],
   'uuid-taken': (facts) =>
     `a person has one key per server, and this server has theirs already` + (facts.server ? `: keyport people show ${facts.uuid ?? 'PERSON'} lists it` : ''),
+};
+
+const GIVE_AGAIN = 'deploy again with --subscription-tls-cert FILE --subscription-tls-key FILE';
+/** What helps with each problem the core finds in a subscription certificate or key. */
+const CERTIFICATE_HINTS: Record<string, string | undefined> = {
+  'key-mismatch': `give the key the certificate was made for: ${GIVE_AGAIN}`,
+  'key-encrypted': `give the key without its passphrase: ${GIVE_AGAIN}`,
+  expired: `renew the certificate, then ${GIVE_AGAIN}`,
+  'not-yet-valid': "check this machine's clock, or wait until the certificate is valid",
+  'missing-on-server': `${GIVE_AGAIN}, or --no-subscription-tls for plain HTTP`,
 };
 
 /** The CLI's flag and CSV column for each limit field the core names. */

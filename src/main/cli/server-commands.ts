@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { KeyportError } from '../../shared/contract/errors.ts';
-import type { DeployOptions, DeployProgress, XrayInstallRequest } from '../../shared/contract/deploy.ts';
+import type { XrayInstallRequest } from '../../shared/contract/deploy.ts';
 import { checkXrayRequest, PINNED_XRAY_TAG } from '../core/deploy/xray-installer.ts';
 import { xraySupportLabel, xraySupportNote } from '../core/deploy/xray-version.ts';
 import type { AddServerRequest, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../shared/contract/servers.ts';
@@ -8,15 +8,16 @@ import { answer } from './answer.ts';
 import { backupCommands } from './backup-commands.ts';
 import { askHidden } from './ask-hidden.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
+import { deployCommand } from './deploy-command.ts';
 import { confirmHostKey } from './confirm-host-key.ts';
-import { EXIT } from './exit-codes.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { positionalCommand } from './positional-command.ts';
-import { parsePort, parsePortRange } from './parse-port.ts';
+import { parsePort } from './parse-port.ts';
+import { progressPrinter } from './progress-printer.ts';
 import { readLine } from './read-line.ts';
-import { realityCommand, realityPatch } from './reality-command.ts';
+import { realityCommand } from './reality-command.ts';
 import { settingsCommand } from './settings-command.ts';
 import { checkPorts, problemLines, syncConfig, xrayCell, xrayUsageLines } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
@@ -204,46 +205,6 @@ const sync = positionalCommand({ usage: 'server sync NAME' }, async (context, po
   context.stdout.write(`Cached ${positional.name}: keys, live traffic, history, this month and today, for offline reading.\n`);
 });
 
-const deploy: Command = {
-  name: 'deploy',
-  usage: 'server deploy NAME [--key-ports FROM-TO] [--reality-target HOST:PORT] [--reality-server-names A,B] [--break-lock]',
-  json: true,
-  parse(args) {
-    const { values, positional } = parseCommandArgs(
-      args,
-      { 'key-ports': { type: 'string' }, 'reality-target': { type: 'string' }, 'reality-server-names': { type: 'string' }, 'break-lock': { type: 'boolean' } },
-      ['name'],
-    );
-    const keyPorts = values['key-ports'] === undefined ? undefined : parsePortRange(values['key-ports'], '--key-ports');
-    const settings = realityPatch(values['reality-target'], values['reality-server-names'], {
-      target: '--reality-target',
-      serverNames: '--reality-server-names',
-    });
-    const options: DeployOptions = settings ? { keyPorts, settings } : { keyPorts };
-    if (values['break-lock']) options.breakLock = true;
-    return {
-      async run(context) {
-        const result = await context.core.deploy.deploy(positional.name, options, progressPrinter(context));
-        answer(context, result, () => {
-          if (result.rolledBack) return;
-          const { facts } = result;
-          context.stdout.write(
-            `Deployed agent ${result.agentVersion} (release ${result.release}) on ${positional.name}: ${facts.os} ${facts.arch}, ${facts.init}${facts.asRoot ? '' : ' via sudo'}; Node runtime ${result.runtimeUploaded ? 'uploaded' : 'already there'}.\n`,
-          );
-          const todo = result.hostFirewall?.todo ?? [];
-          if (todo.length > 0) {
-            context.stderr.write(`keyport: the key ports of ${positional.name} will not answer until this is run as root on it (${result.hostFirewall!.found}):\n${todo.map((command) => `  ${command}\n`).join('')}`);
-          }
-        });
-        if (result.rolledBack) {
-          context.stderr.write(`keyport: the new release did not come up on ${positional.name}; rolled back to the previous release\n`);
-          return EXIT.failed;
-        }
-      },
-    };
-  },
-};
-
 const uninstall: Command = {
   name: 'uninstall',
   usage: 'server uninstall NAME [--delete-data] [--break-lock]',
@@ -292,20 +253,8 @@ const installXray: Command = {
   },
 };
 
-/** Progress as it comes: `[step] message` lines, or JSON lines on stderr when stdout carries the JSON result. */
-function progressPrinter(context: CommandContext): (progress: DeployProgress) => void {
-  return (progress) => {
-    if (context.json) {
-      context.stderr.write(`${JSON.stringify(progress)}\n`);
-      return;
-    }
-    const state = progress.state === 'skipped' || progress.state === 'failed' ? `${progress.state}: ` : '';
-    context.stdout.write(`[${progress.step}] ${state}${progress.message}\n`);
-  };
-}
-
 export const serverCommands: CommandGroup = {
   name: 'server',
   title: 'Servers',
-  commands: [add, list, status, trust, sync, remove, deploy, realityCommand, settingsCommand, installXray, uninstall, checkPorts, syncConfig, ...backupCommands],
+  commands: [add, list, status, trust, sync, remove, deployCommand, realityCommand, settingsCommand, installXray, uninstall, checkPorts, syncConfig, ...backupCommands],
 };

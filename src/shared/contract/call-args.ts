@@ -73,8 +73,20 @@ export const SettingsPatch = Type.Unsafe<ServerSettingsPatch>(
   ),
 );
 
+export const SubscriptionOptions = Type.Object(
+  {
+    port: Port,
+    tls: Type.Optional(Type.Union([Type.Object({ certFile: Type.String({ minLength: 1 }), keyFile: Type.String({ minLength: 1 }) }, closed), Type.Literal(false)])),
+  },
+  closed,
+);
 export const DeployOptions = Type.Object(
-  { keyPorts: Type.Optional(PortRange), settings: Type.Optional(SettingsPatch), breakLock: Type.Optional(Type.Boolean()) },
+  {
+    keyPorts: Type.Optional(PortRange),
+    subscriptions: Type.Optional(Type.Union([SubscriptionOptions, Type.Literal(false)])),
+    settings: Type.Optional(SettingsPatch),
+    breakLock: Type.Optional(Type.Boolean()),
+  },
   closed,
 );
 export const UninstallOptions = Type.Object({ keepData: Type.Boolean(), breakLock: Type.Optional(Type.Boolean()) }, closed);

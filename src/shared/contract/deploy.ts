@@ -6,6 +6,8 @@ export type DeployStepName =
   | 'upload-runtime'
   | 'upload-agent'
   | 'configure'
+  /** The public subscription listener: its certificate and key uploaded (HTTPS), or turned off. */
+  | 'subscriptions'
   /** The OS packages ipset and iptables (which the agent counts traffic with), installed when missing. */
   | 'firewall-tools'
   | 'install-service'
@@ -26,6 +28,11 @@ import type { PortRange } from './servers.ts';
 export interface DeployOptions {
   /** The ports keys get theirs from; the last deploy's, or 10001-29999 (below Linux's ephemeral ports), when absent. */
   keyPorts?: PortRange;
+  /**
+   * The agent's public subscription listener (`GET /sub/TOKEN` only): on at this port, or `false`
+   * for off. Absent: as the last deploy left it (off on a server never given one).
+   */
+  subscriptions?: SubscriptionOptions | false;
   /** Settings the agent takes once it is healthy (e.g. the Reality target and names); the agent's own are kept when absent. */
   settings?: ServerSettingsPatch;
   /**
@@ -40,6 +47,23 @@ export interface UninstallOptions {
   keepData: boolean;
   /** As DeployOptions.breakLock. */
   breakLock?: boolean;
+}
+
+export interface SubscriptionOptions {
+  /** The TCP port the listener takes on every address of the server; not the API's, nor one of the key ports. */
+  port: number;
+  /**
+   * PEM files on this machine: checked here (they parse, the key is the certificate's, it is valid
+   * now), then uploaded, and the listener speaks HTTPS. `false`: plain HTTP (a certificate uploaded
+   * before is removed). Absent: HTTPS with the certificate already on the server if an earlier
+   * deploy put one there, plain HTTP otherwise.
+   */
+  tls?: SubscriptionTlsFiles | false;
+}
+
+export interface SubscriptionTlsFiles {
+  certFile: string;
+  keyFile: string;
 }
 
 /** One line of a deploy's streamed progress. */
@@ -65,6 +89,28 @@ export interface DeployResult {
   rolledBack: boolean;
   /** What of the server's own firewall would drop the key ports, and what deploy did about it. */
   hostFirewall?: HostFirewallReport;
+  /** The same for the subscription listener's port, when subscriptions are on. */
+  subscriptionFirewall?: HostFirewallReport;
+  /** The subscription listener this deploy left running; null when subscriptions are off. */
+  subscriptions?: DeployedSubscriptions | null;
+}
+
+/** A server's subscription listener, as deployed. */
+export interface DeployedSubscriptions {
+  port: number;
+  /** What keys' `subscription_url` starts with: `http(s)://` + the links' host + `:PORT`. */
+  urlBase: string;
+  /** The certificate the listener serves (HTTPS); null for plain HTTP. */
+  certificate: SubscriptionCertificate | null;
+}
+
+export interface SubscriptionCertificate {
+  /** The certificate's subject, as node:crypto prints it (`CN=vpn.example.com`). */
+  subject: string;
+  /** When it stops being valid (ISO 8601, UTC). */
+  notAfter: string;
+  /** SHA-256 of the certificate, as `AB:CD:…`. */
+  fingerprint256: string;
 }
 
 export interface HostFirewallReport {

@@ -46,6 +46,14 @@ export type KeyportErrorCode =
   | 'export-passphrase-wrong'
   /** A console export of a format version this Keyport does not read (a newer Keyport's). Facts: file, version, supported. */
   | 'export-version-unsupported'
+  /**
+   * A subscription listener's certificate or key is refused, checked on this machine before the
+   * server is touched. Facts: `problem` ('unreadable' | 'not-pem' | 'not-a-certificate' |
+   * 'not-a-key' | 'key-encrypted' | 'key-mismatch' | 'expired' | 'not-yet-valid', or
+   * 'missing-on-server' when a redeploy keeps a certificate the server no longer has), `file`, and
+   * `notBefore`/`notAfter` (ISO) for the expiry problems.
+   */
+  | 'certificate-refused'
   /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
   | 'internal';
 

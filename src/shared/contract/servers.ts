@@ -1,4 +1,5 @@
 import type { XrayVersionSupport } from './api-types.ts';
+import type { DeployedSubscriptions } from './deploy.ts';
 import type { PortCheck, ServerProblem, XrayHealth } from './server-health.ts';
 
 /** How Keyport logs in to a server. Only references or sealed secrets are ever stored. */
@@ -47,6 +48,8 @@ export interface DeployedAgent {
   apiPort: number;
   /** The ports keys get theirs from; absent on records made before it was chosen at deploy. */
   keyPorts?: PortRange;
+  /** The subscription listener the last deploy left on (a redeploy keeps it); absent or null: off. */
+  subscriptions?: DeployedSubscriptions | null;
 }
 
 export interface ServerInfo {

@@ -69,16 +69,21 @@ export class PortFirewall {
   readonly #log: Logger;
   readonly #range: { from: number; to: number };
   readonly #open: ReadonlySet<FamilyLabel>;
+  readonly #alsoOpen: readonly number[];
   #available = false;
   #unavailableReason: string | null = 'not prepared yet';
   readonly #queue = new SerialQueue();
   #pendingChange: PendingChange | undefined;
 
-  /** `open`: the families whose INPUT drops by default, where the agent also accepts the key port range. */
-  constructor(log: Logger, portRange: { from: number; to: number }, open: Iterable<FamilyLabel> = []) {
+  /**
+   * `open`: the families whose INPUT drops by default, where the agent also accepts the key port
+   * range, and `alsoOpen`, the other ports it serves the public on (the subscription listener's).
+   */
+  constructor(log: Logger, portRange: { from: number; to: number }, open: Iterable<FamilyLabel> = [], alsoOpen: readonly number[] = []) {
     this.#log = log;
     this.#range = portRange;
     this.#open = new Set(open);
+    this.#alsoOpen = [...new Set(alsoOpen)];
   }
 
   get available(): boolean {
@@ -176,7 +181,7 @@ export class PortFirewall {
   }
 
   /**
-   * With the family open: KEYPORT_OPEN accepts the range, jumped to from INPUT right after the
+   * With the family open: KEYPORT_OPEN accepts the range (and `alsoOpen`), jumped to from INPUT right after the
    * block of disabled keys (counting happens before, in mangle). Made anew at each start, so it
    * outlives reboots and flushes; without it, any left from before is removed.
    */
@@ -189,7 +194,7 @@ export class PortFirewall {
       if (wanted) throw error;
       return;
     }
-    const rules = openRules(this.#range);
+    const opened = [this.#range, ...this.#alsoOpen.map((port) => ({ from: port, to: port }))];
     for (const line of listed.split('\n').filter((rule) => rule.startsWith('-A INPUT ') && rule.endsWith(`-j ${CHAIN_OPEN}`))) {
       await mustRun(family.iptables, ['-w', '-D', ...line.slice(3).split(' ')]);
     }
@@ -200,10 +205,14 @@ export class PortFirewall {
     }
     await runCommand(family.iptables, ['-w', '-N', CHAIN_OPEN]);
     await mustRun(family.iptables, ['-w', '-F', CHAIN_OPEN]);
-    await mustRun(family.iptables, ['-w', '-A', CHAIN_OPEN, ...rules.accept]);
     const blockFirst = listed.split('\n').find((rule) => rule.startsWith('-A INPUT ')) === `-A INPUT ${LAYOUT.block}`;
-    await mustRun(family.iptables, ['-w', '-I', 'INPUT', blockFirst ? '2' : '1', ...rules.jump]);
-    this.#log.info(`${family.iptables}: INPUT accepts ${this.#range.from}-${this.#range.to}/tcp (chain ${CHAIN_OPEN})`);
+    for (const range of opened) {
+      const rules = openRules(range);
+      await mustRun(family.iptables, ['-w', '-A', CHAIN_OPEN, ...rules.accept]);
+      await mustRun(family.iptables, ['-w', '-I', 'INPUT', blockFirst ? '2' : '1', ...rules.jump]);
+    }
+    const ports = [`${this.#range.from}-${this.#range.to}`, ...this.#alsoOpen.map(String)].join(', ');
+    this.#log.info(`${family.iptables}: INPUT accepts ${ports}/tcp (chain ${CHAIN_OPEN})`);
   }
 
   /** One `ipset save`: every counter of every port at once, IPv4 and IPv6 together. */

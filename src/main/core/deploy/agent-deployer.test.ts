@@ -139,6 +139,7 @@ describe('deploying the agent to a server as root', () => {
       'upload-runtime:started', 'upload-runtime:done',
       'upload-agent:started', 'upload-agent:done',
       'configure:started', 'configure:done',
+      'subscriptions:started', 'subscriptions:skipped',
       'firewall-tools:started', 'firewall-tools:skipped',
       'install-service:started', 'install-service:done',
       'start:started', 'start:done',

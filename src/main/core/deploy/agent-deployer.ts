@@ -10,7 +10,7 @@ import { defaultHealthCheck, type HealthCheck } from './agent-health-check.ts';
 import { agentServiceFor, type AgentService } from './agent-service.ts';
 import { detectServer } from './detect-server.ts';
 import { detectHostFirewall, describeFacts as describeHostFirewall, planHostFirewall, type HostFirewallFacts } from './host-firewall.ts';
-import { openHostFirewall } from './host-firewall-changes.ts';
+import { closeHostFirewall, openHostFirewall, SUBSCRIPTION_PORT_OPENING } from './host-firewall-changes.ts';
 import { ensureIpset } from './ipset-package.ts';
 import { resolveLocalArtifacts, type LocalArtifacts } from './local-artifacts.ts';
 import { ProgressSteps } from './progress-steps.ts';
@@ -33,6 +33,8 @@ import {
   runtimeDir,
 } from './remote-layout.ts';
 import { runScript } from './run-script.ts';
+import { placeSubscriptionFiles, removeSubscriptionFiles } from './subscription-files.ts';
+import type { SubscriptionPlan } from './subscription-plan.ts';
 
 export interface DeployAgentOptions {
   /** The host admins connect to: written into the keys' vless:// links. */
@@ -41,6 +43,8 @@ export interface DeployAgentOptions {
   apiPort?: number;
   /** The ports keys get theirs from (default DEFAULT_KEY_PORTS). */
   keyPorts?: PortRange;
+  /** The public subscription listener (see planSubscriptions); off when absent or null. */
+  subscriptions?: SubscriptionPlan | null;
   /** What to upload; a source checkout's by default. */
   artifacts?: AgentArtifacts;
   /** How "healthy" is decided after a start; by default the agent's API answering through the tunnel. */
@@ -80,6 +84,7 @@ export async function deployAgent(host: RemoteHost, options: DeployAgentOptions)
       hostFirewall,
       apiPort,
       keyPorts,
+      subscriptions: options.subscriptions ?? null,
       publicHost: options.publicHost,
       healthCheck: options.healthCheck ?? defaultHealthCheck,
     });
@@ -98,6 +103,10 @@ async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult>
     value: undefined,
     message: `${DATA_DIR} (0700), ${API_KEY_FILE} (0600) ${(await ensureApiKey(host)) ? 'created' : 'kept'}`,
   }));
+  const { subscriptions } = run;
+  await steps.run('subscriptions', subscriptions ? `subscription listener on port ${subscriptions.port}` : 'subscription listener', () =>
+    placeSubscriptionFiles(host, subscriptions),
+  );
   await steps.run('firewall-tools', 'ipset, which the agent counts traffic with', async () => {
     const outcome = await ensureIpset(host);
     return { value: undefined, message: outcome.message, skipped: outcome.ok && !outcome.installed };
@@ -118,15 +127,45 @@ async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult>
   } catch (error) {
     throw await recover(host, run, { service, releases, release, previous, failure: error as Error });
   }
-  const hostFirewall = await steps.run('host-firewall', `key ports ${run.keyPorts.from}-${run.keyPorts.to}/tcp in the host's firewall`, async () => {
-    const outcome = await openHostFirewall(host, run.hostFirewall, run.keyPorts);
-    return { value: outcome.report, message: outcome.message, skipped: outcome.skipped };
-  });
+  const subscriptionPorts = subscriptions ? ` and subscription port ${subscriptions.port}/tcp` : '';
+  const firewall = await steps.run('host-firewall', `key ports ${run.keyPorts.from}-${run.keyPorts.to}/tcp${subscriptionPorts} in the host's firewall`, () =>
+    openFirewall(host, run),
+  );
   await steps.run('cleanup', `keeping the last ${RELEASES_KEPT} releases`, async () => {
     const removed = await releases.prune(RELEASES_KEPT, release);
-    return { value: undefined, message: removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing to remove', skipped: removed.length === 0 };
+    // Only now: a rollback to the previous release would still have started it with them.
+    const certificate = !subscriptions?.tls && (await removeSubscriptionFiles(host)) ? ['the subscription certificate and key no longer served'] : [];
+    const gone = [...removed, ...certificate];
+    return { value: undefined, message: gone.length > 0 ? `removed ${gone.join(', ')}` : 'nothing to remove', skipped: gone.length === 0 };
   });
-  return { release, agentVersion: local.agentVersion, facts, runtimeUploaded, rolledBack: false, hostFirewall };
+  return {
+    release,
+    agentVersion: local.agentVersion,
+    facts,
+    runtimeUploaded,
+    rolledBack: false,
+    hostFirewall: firewall.keyPorts,
+    ...(firewall.subscriptionPort ? { subscriptionFirewall: firewall.subscriptionPort } : {}),
+    subscriptions: subscriptions ? { port: subscriptions.port, urlBase: subscriptions.urlBase, certificate: subscriptions.tls?.certificate ?? null } : null,
+  };
+}
+
+/**
+ * Opens the key ports, and the subscription port when subscriptions are on, in the host's
+ * firewall; with subscriptions off, closes what an earlier deploy opened for them. One step.
+ */
+async function openFirewall(host: RemoteHost, run: InstallRun) {
+  const keyPorts = await openHostFirewall(host, run.hostFirewall, run.keyPorts);
+  const plan = run.subscriptions;
+  const subscriptionPort = plan ? await openHostFirewall(host, run.hostFirewall, { from: plan.port, to: plan.port }, SUBSCRIPTION_PORT_OPENING) : null;
+  const closed = plan ? null : await closeHostFirewall(host, SUBSCRIPTION_PORT_OPENING);
+  const notes = subscriptionPort?.notes ?? (closed ? [closed] : []);
+  const said = notes.length > 0 ? `; ${plan ? `subscription port ${plan.port}/tcp` : 'subscriptions off'}: ${notes.join('; ')}` : '';
+  return {
+    value: { keyPorts: keyPorts.report, subscriptionPort: subscriptionPort?.report },
+    message: `${keyPorts.message}${said}`,
+    skipped: keyPorts.skipped && notes.length === 0,
+  };
 }
 
 /** Whole, unprivileged ports, from ≤ to, not holding the agent's own API port. */
@@ -212,6 +251,7 @@ interface InstallRun {
   local: LocalArtifacts;
   apiPort: number;
   keyPorts: PortRange;
+  subscriptions: SubscriptionPlan | null;
   publicHost: string;
   healthCheck: HealthCheck;
   hostFirewall: HostFirewallFacts;
@@ -260,6 +300,7 @@ async function uploadRelease(host: RemoteHost, local: LocalArtifacts, release: s
     publicHost: run.publicHost,
     keyPorts: run.keyPorts,
     openKeyPorts: openFamilies(run.hostFirewall),
+    subscriptions: run.subscriptions,
   }), 0o755);
   return { value: undefined, skipped: present, message: present ? `${dir} already holds this bundle` : `uploaded to ${dir}` };
 }

@@ -2,7 +2,7 @@ import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import type { ConsoleIdentity } from '../console/console-identity.ts';
 import { underDeployLock } from './take-deploy-lock.ts';
-import { closeHostFirewall } from './host-firewall-changes.ts';
+import { closeHostFirewall, SUBSCRIPTION_PORT_OPENING } from './host-firewall-changes.ts';
 import { removeFirewallChains } from './remove-firewall-chains.ts';
 import { DATA_DIR, KEYPORT_ROOT, SYSTEMD_UNIT_FILE, XRAY_CONFIG_FILE, XRAY_PID_FILE } from './remote-layout.ts';
 import { stopPidFileScript } from './stop-pid-file.ts';
@@ -20,7 +20,7 @@ export interface UninstallOptions {
 
 /**
  * Removes the agent from a server: its service (systemd unit or supervisor, whichever is there),
- * the Xray it started, the key ports deploy opened in ufw or firewalld, its iptables and ip6tables
+ * the Xray it started, the key ports and subscription port deploy opened in ufw or firewalld, its iptables and ip6tables
  * chains (the counting ones and KEYPORT_OPEN), /opt/keyport, and the data unless kept.
  */
 export async function uninstallAgent(host: RemoteHost, options: UninstallOptions): Promise<void> {
@@ -34,7 +34,7 @@ export async function uninstallAgent(host: RemoteHost, options: UninstallOptions
       return { value: undefined, message: systemd ? 'agent unit and Xray stopped' : 'agent and Xray stopped' };
     });
     await steps.run('remove', options.keepData ? `removing ${KEYPORT_ROOT}; keeping ${DATA_DIR}` : `removing ${KEYPORT_ROOT} and ${DATA_DIR}`, async () => {
-      const hostFirewall = await closeHostFirewall(host);
+      const hostFirewall = [await closeHostFirewall(host), await closeHostFirewall(host, SUBSCRIPTION_PORT_OPENING)].filter(Boolean).join('; ');
       const families = await removeFirewallChains(host);
       await host.check([`rm -rf ${shellQuote(KEYPORT_ROOT)}`, ...(options.keepData ? [] : [`rm -rf ${shellQuote(DATA_DIR)}`])].join(' && '));
       const chains = families.length > 0 ? `firewall chains removed (${families.join(', ')})` : 'no firewall chains';

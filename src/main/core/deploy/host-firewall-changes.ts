@@ -11,10 +11,11 @@ import {
   ufwDeletedNothing,
   ufwForeignRule,
   portSpec,
+  portsText,
   type HostFirewallFacts,
   type IptablesFamily,
 } from './host-firewall.ts';
-import { HOST_FIREWALL_RECORD, TOOL_ENVIRONMENT } from './remote-layout.ts';
+import { HOST_FIREWALL_RECORD, HOST_FIREWALL_SUBSCRIPTION_RECORD, TOOL_ENVIRONMENT } from './remote-layout.ts';
 
 type Manager = 'ufw' | 'firewalld';
 
@@ -23,6 +24,14 @@ interface Opened {
   range: PortRange;
 }
 
+/** Ports a deploy opens in the host's firewall, each with the file on the server that says what was opened, for closing it. */
+export interface FirewallOpening {
+  recordFile: string;
+}
+
+export const KEY_PORTS_OPENING: FirewallOpening = { recordFile: HOST_FIREWALL_RECORD };
+export const SUBSCRIPTION_PORT_OPENING: FirewallOpening = { recordFile: HOST_FIREWALL_SUBSCRIPTION_RECORD };
+
 /** The commands, from checked numbers only: nothing typed by anyone reaches them. */
 function managerCommands(kind: Manager, range: PortRange, action: 'open' | 'close'): string[] {
   const { from, to } = checkedRange(range);
@@ -30,6 +39,7 @@ function managerCommands(kind: Manager, range: PortRange, action: 'open' | 'clos
   if (kind === 'ufw') return [`ufw ${action === 'open' ? 'allow' : 'delete allow'} ${portSpec({ from, to })}/tcp comment ${UFW_COMMENT}`];
   // Runtime and permanent both, instead of --reload: a reload would drop other runtime-only rules.
   const flag = action === 'open' ? 'add' : 'remove';
+  // firewalld takes N-N for one port (and lists it as N/tcp).
   return [`firewall-cmd --${flag}-port=${from}-${to}/tcp`, `firewall-cmd --permanent --${flag}-port=${from}-${to}/tcp`];
 }
 
@@ -47,7 +57,7 @@ async function run(host: RemoteHost, commands: string[]): Promise<{ ok: boolean;
 
 /** What closing a range opened in `kind` came to, in words after "ufw: " or alike. */
 function closedNote(kind: Manager, range: PortRange, result: { ok: boolean; detail: string; stdout: string }, closed: string): string {
-  const ports = `${range.from}-${range.to}/tcp`;
+  const ports = portsText(range);
   if (!result.ok) return `could not close ${ports} in ${kind}: ${result.detail}`;
   if (kind === 'ufw' && ufwDeletedNothing(result.stdout)) return `no rule for ${ports} with comment ${UFW_COMMENT} was left to close in ufw`;
   return closed;
@@ -66,33 +76,37 @@ async function foreignUfwRule(host: RemoteHost, range: PortRange): Promise<strin
   return shown.exitCode === 0 ? ufwForeignRule(shown.stdout, range) : null;
 }
 
-export async function readOpened(host: RemoteHost): Promise<Opened | null> {
-  const text = await host.run(`cat ${shellQuote(HOST_FIREWALL_RECORD)} 2>/dev/null`);
+async function readOpened(host: RemoteHost, opening: FirewallOpening): Promise<Opened | null> {
+  const text = await host.run(`cat ${shellQuote(opening.recordFile)} 2>/dev/null`);
   const match = /^(ufw|firewalld|iptables) (\d{1,5}) (\d{1,5})$/.exec(text.stdout.trim());
   if (text.exitCode !== 0 || !match) return null;
   return { kind: match[1] as Opened['kind'], range: { from: Number(match[2]), to: Number(match[3]) } };
 }
 
-async function record(host: RemoteHost, opened: Opened | null): Promise<void> {
-  if (opened) await host.writeFile(HOST_FIREWALL_RECORD, `${opened.kind} ${opened.range.from} ${opened.range.to}\n`, 0o644);
-  else await host.check(`rm -f ${shellQuote(HOST_FIREWALL_RECORD)}`);
+async function record(host: RemoteHost, opening: FirewallOpening, opened: Opened | null): Promise<void> {
+  if (opened) await host.writeFile(opening.recordFile, `${opened.kind} ${opened.range.from} ${opened.range.to}\n`, 0o644);
+  else await host.check(`rm -f ${shellQuote(opening.recordFile)}`);
 }
 
 export interface HostFirewallOutcome {
   report: HostFirewallReport;
+  /** What was found, then what was done: `FOUND: NOTES`. */
   message: string;
+  /** What was done, without what was found. */
+  notes: string[];
   skipped: boolean;
 }
 
 /**
- * After the agent is up: opens the key port range in ufw or firewalld (closing a range an earlier
- * deploy opened there), or checks that the agent's own KEYPORT_OPEN chain accepts it; what Keyport
- * cannot do itself (an nftables table of the admin's, a command that failed) becomes a `todo`.
+ * After the agent is up: opens the key port range (or another `opening`, such as the subscription
+ * port) in ufw or firewalld (closing what an earlier deploy opened there for it), or checks that
+ * the agent's own KEYPORT_OPEN chain accepts it; what Keyport cannot do itself (an nftables table
+ * of the admin's, a command that failed) becomes a `todo`.
  */
-export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFacts, range: PortRange): Promise<HostFirewallOutcome> {
+export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFacts, range: PortRange, opening = KEY_PORTS_OPENING): Promise<HostFirewallOutcome> {
   const plan = planHostFirewall(facts);
   const found = describeFacts(facts);
-  const previous = await readOpened(host);
+  const previous = await readOpened(host, opening);
   const notes: string[] = [];
   const todo: string[] = [];
   let opened: string | null = null;
@@ -100,18 +114,18 @@ export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFact
   const kept = previous?.kind === plan.kind && previous.range.from === range.from && previous.range.to === range.to;
   if (previous && previous.kind !== 'iptables' && !kept) {
     const closed = await run(host, managerCommands(previous.kind, previous.range, 'close'));
-    notes.push(closedNote(previous.kind, previous.range, closed, `closed ${previous.range.from}-${previous.range.to}/tcp that an earlier deploy opened in ${previous.kind}`));
+    notes.push(closedNote(previous.kind, previous.range, closed, `closed ${portsText(previous.range)} that an earlier deploy opened in ${previous.kind}`));
     if (!closed.ok) todo.push(...managerCommands(previous.kind, previous.range, 'close'));
   }
 
   const foreign = plan.kind === 'ufw' ? await foreignUfwRule(host, range) : null;
   // Our own range from an earlier deploy is listed too; the admin's ports merged into it can no longer be told apart.
   const overlap = plan.kind === 'firewalld' && !kept ? await foreignFirewalldPorts(host, range) : null;
+  const ports = portsText(range);
   if (foreign) {
-    notes.push(`ufw: ${range.from}-${range.to}/tcp is already allowed by a rule that is not Keyport's (${foreign}), left as it is`);
-    await record(host, null);
+    notes.push(`ufw: ${ports} is already allowed by a rule that is not Keyport's (${foreign}), left as it is`);
+    await record(host, opening, null);
   } else if (overlap) {
-    const ports = `${range.from}-${range.to}/tcp`;
     const entries = overlap.entries.join(' ');
     if (overlap.covered) notes.push(`firewalld: ${ports} is already open by ports that are not Keyport's (${entries}), left as they are`);
     else {
@@ -119,31 +133,31 @@ export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFact
       todo.push(...commands);
       notes.push(`firewalld: ports that are not Keyport's overlap ${ports} (${entries}), and firewalld merges ports, so closing the range would close them too: left as they are; run as root: ${commands.join(' && ')}`);
     }
-    await record(host, null);
+    await record(host, opening, null);
   } else if (plan.kind === 'ufw' || plan.kind === 'firewalld') {
     const commands = managerCommands(plan.kind, range, 'open');
     const result = await run(host, commands);
     if (result.ok) {
       opened = commands.join(' && ');
-      notes.push(`${plan.kind}: opened ${range.from}-${range.to}/tcp (${commands.join('; ')}: ${result.detail}); uninstall closes it`);
-      await record(host, { kind: plan.kind, range });
+      notes.push(`${plan.kind}: opened ${ports} (${commands.join('; ')}: ${result.detail}); uninstall closes it`);
+      await record(host, opening, { kind: plan.kind, range });
     } else {
       todo.push(...commands);
-      notes.push(`${plan.kind}: could not open ${range.from}-${range.to}/tcp (${result.detail}); run as root: ${commands.join(' && ')}`);
-      await record(host, null);
+      notes.push(`${plan.kind}: could not open ${ports} (${result.detail}); run as root: ${commands.join(' && ')}`);
+      await record(host, opening, null);
     }
   } else if (plan.kind === 'iptables') {
     const missing = await missingOpenChains(host, plan.families, range);
     if (missing.length === 0) {
       opened = `iptables chain ${CHAIN_OPEN} (${plan.families.join(', ')})`;
-      notes.push(`the agent accepts ${range.from}-${range.to}/tcp in its chain ${CHAIN_OPEN} (${plan.families.join(', ')}), made again at each start; uninstall removes it`);
+      notes.push(`the agent accepts ${ports} in its chain ${CHAIN_OPEN} (${plan.families.join(', ')}), made again at each start; uninstall removes it`);
     } else {
       for (const tool of missing) todo.push(`${tool} -I INPUT -p tcp --dport ${range.from}:${range.to} -j ACCEPT`);
       notes.push(`the agent's chain ${CHAIN_OPEN} is missing in ${missing.join(', ')} (see the agent's log)`);
     }
-    await record(host, { kind: 'iptables', range });
+    await record(host, opening, { kind: 'iptables', range });
   } else {
-    await record(host, null);
+    await record(host, opening, null);
   }
 
   for (const drop of facts.nftDrops) {
@@ -152,7 +166,7 @@ export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFact
     notes.push(`nftables ${drop.family} ${drop.table} ${drop.chain} drops what it does not accept, and Keyport leaves the admin's tables alone: run as root ${command}, and add the rule to /etc/nftables.conf to keep it after a reboot`);
   }
   const message = notes.length > 0 ? `${found}: ${notes.join('; ')}` : `${found}: nothing to open`;
-  return { report: { found, opened, todo }, message, skipped: notes.length === 0 };
+  return { report: { found, opened, todo }, message, notes, skipped: notes.length === 0 };
 }
 
 async function missingOpenChains(host: RemoteHost, families: IptablesFamily[], range: PortRange): Promise<string[]> {
@@ -165,14 +179,23 @@ async function missingOpenChains(host: RemoteHost, families: IptablesFamily[], r
   return missing;
 }
 
-/** On uninstall: closes what deploy opened in ufw or firewalld (the agent's iptables chain goes with its chains). */
-export async function closeHostFirewall(host: RemoteHost): Promise<string | null> {
-  const opened = await readOpened(host);
-  if (!opened || opened.kind === 'iptables') return null;
+/**
+ * On uninstall, or for subscriptions turned off: closes what deploy opened in ufw or firewalld for
+ * `opening`. The agent's KEYPORT_OPEN chain accepts only what it serves, made at each start: the
+ * key ports' goes with the agent's chains at uninstall, the subscription port's once the agent
+ * starts without it.
+ */
+export async function closeHostFirewall(host: RemoteHost, opening = KEY_PORTS_OPENING): Promise<string | null> {
+  const opened = await readOpened(host, opening);
+  if (!opened) return null;
+  const range = portsText(opened.range);
+  if (opened.kind === 'iptables') {
+    await record(host, opening, null);
+    return opening === KEY_PORTS_OPENING ? null : `the agent's chain ${CHAIN_OPEN} no longer accepts ${range}`;
+  }
   const commands = managerCommands(opened.kind, opened.range, 'close');
   const result = await run(host, commands);
-  await record(host, null);
-  const range = `${opened.range.from}-${opened.range.to}/tcp`;
+  await record(host, opening, null);
   if (!result.ok) return `${opened.kind}: could not close ${range} (${result.detail}); run as root: ${commands.join(' && ')}`;
   if (opened.kind === 'ufw' && ufwDeletedNothing(result.stdout)) return `ufw: no rule for ${range} with comment ${UFW_COMMENT} was left to close`;
   return `${opened.kind}: closed ${range}`;

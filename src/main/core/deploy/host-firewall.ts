@@ -101,7 +101,13 @@ export function planHostFirewall(facts: HostFirewallFacts): HostFirewallPlan {
 
 /** What the admin runs by hand for an nftables table Keyport leaves alone. */
 export function nftAdvice(drop: NftDrop, range: PortRange): string {
-  return `nft insert rule ${drop.family} ${drop.table} ${drop.chain} tcp dport ${range.from}-${range.to} accept`;
+  const ports = range.from === range.to ? `${range.from}` : `${range.from}-${range.to}`;
+  return `nft insert rule ${drop.family} ${drop.table} ${drop.chain} tcp dport ${ports} accept`;
+}
+
+/** Ports in messages and firewalld's commands: `FROM-TO/tcp`, or `PORT/tcp` for one. */
+export function portsText(range: PortRange): string {
+  return range.from === range.to ? `${range.from}/tcp` : `${range.from}-${range.to}/tcp`;
 }
 
 export function describeFacts(facts: HostFirewallFacts): string {

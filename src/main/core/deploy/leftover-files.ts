@@ -1,5 +1,15 @@
 import type { RemoteHost } from '../ssh/remote-host.ts';
-import { API_KEY_FILE, HOST_FIREWALL_RECORD, RELEASES_DIR, RUNTIMES_DIR, SUPERVISOR_SCRIPT, SYSTEMD_UNIT_FILE } from './remote-layout.ts';
+import {
+  API_KEY_FILE,
+  HOST_FIREWALL_RECORD,
+  HOST_FIREWALL_SUBSCRIPTION_RECORD,
+  RELEASES_DIR,
+  RUNTIMES_DIR,
+  SUBSCRIPTION_CERT_FILE,
+  SUBSCRIPTION_KEY_FILE,
+  SUPERVISOR_SCRIPT,
+  SYSTEMD_UNIT_FILE,
+} from './remote-layout.ts';
 
 /**
  * Part files a cut link can leave beside what deploy writes (each is written to `TARGET.XXXXXX`,
@@ -11,6 +21,9 @@ const PART_FILES = [
   `${RELEASES_DIR}/*/run.??????`,
   `${SUPERVISOR_SCRIPT}.??????`,
   `${HOST_FIREWALL_RECORD}.??????`,
+  `${HOST_FIREWALL_SUBSCRIPTION_RECORD}.??????`,
+  `${SUBSCRIPTION_CERT_FILE}.??????`,
+  `${SUBSCRIPTION_KEY_FILE}.??????`,
   `${API_KEY_FILE}.??????`,
   `${SYSTEMD_UNIT_FILE}.??????`,
 ];

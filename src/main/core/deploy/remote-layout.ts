@@ -12,7 +12,8 @@
  *   /etc/systemd/system/keyport-agent.service          only where systemd is PID 1
  *
  *   /var/lib/keyport/        (0700) the agent's data, every file 0600: api-key, database and its backups/,
- *                            Xray config and pid; supervisor.pid, agent.pid, agent.exit and agent.log when supervised
+ *                            Xray config and pid; supervisor.pid, agent.pid, agent.exit and agent.log when supervised;
+ *                            subscription-tls-cert.pem and -key.pem when subscriptions are served over HTTPS
  *
  * The last RELEASES_KEPT releases stay for rollback; a runtime goes when no kept release uses it.
  */
@@ -25,6 +26,8 @@ export const SUPERVISOR_SCRIPT = `${KEYPORT_ROOT}/keyport-supervisor`;
 export const LOCK_DIR = `${KEYPORT_ROOT}/.lock`;
 /** What deploy opened in the host's firewall (`ufw FROM TO`, `firewalld FROM TO`, `iptables FROM TO`), for uninstall. */
 export const HOST_FIREWALL_RECORD = `${KEYPORT_ROOT}/host-firewall`;
+/** The same for the subscription listener's port (`KIND PORT PORT`), so turning subscriptions off or uninstalling closes it. */
+export const HOST_FIREWALL_SUBSCRIPTION_RECORD = `${KEYPORT_ROOT}/host-firewall-subscriptions`;
 
 export const DATA_DIR = '/var/lib/keyport';
 export const API_KEY_FILE = `${DATA_DIR}/api-key`;
@@ -42,6 +45,11 @@ export const AGENT_EXIT_START_REFUSED = 3;
 /** Written by the agent for the Xray it starts (remote-agent/src/create-agent.ts). */
 export const XRAY_PID_FILE = `${DATA_DIR}/xray.pid`;
 export const XRAY_CONFIG_FILE = `${DATA_DIR}/xray-config.json`;
+/** Xray's API port on the server's loopback: the agent's default `--xray-api`, which deploy does not change. */
+export const XRAY_API_PORT = 10085;
+/** The subscription listener's PEM certificate and key (`--subscription-tls-cert/-key`), put there by deploy (0600). */
+export const SUBSCRIPTION_CERT_FILE = `${DATA_DIR}/subscription-tls-cert.pem`;
+export const SUBSCRIPTION_KEY_FILE = `${DATA_DIR}/subscription-tls-key.pem`;
 
 export const SYSTEMD_UNIT_NAME = 'keyport-agent.service';
 export const SYSTEMD_UNIT_FILE = `/etc/systemd/system/${SYSTEMD_UNIT_NAME}`;

@@ -1,6 +1,7 @@
 import type { PortRange } from '../../../shared/contract/servers.ts';
 import { shellQuote } from '../ssh/remote-host.ts';
-import { AGENT_FILE_NAME, AGENT_PATH, DATA_DIR, releaseDir, runtimeBinary } from './remote-layout.ts';
+import { AGENT_FILE_NAME, AGENT_PATH, DATA_DIR, SUBSCRIPTION_CERT_FILE, SUBSCRIPTION_KEY_FILE, releaseDir, runtimeBinary } from './remote-layout.ts';
+import type { SubscriptionPlan } from './subscription-plan.ts';
 
 export interface RunScriptOptions {
   release: string;
@@ -10,6 +11,8 @@ export interface RunScriptOptions {
   keyPorts: PortRange;
   /** iptables families whose INPUT drops: the agent accepts the key ports there (`--open-key-ports`). */
   openKeyPorts?: readonly ('v4' | 'v6')[];
+  /** The public subscription listener; off when absent. */
+  subscriptions?: SubscriptionPlan | null;
 }
 
 /** A release's `run`: its own runtime and bundle with the agent flags, so `current` alone says what runs; extra arguments pass through. */
@@ -26,6 +29,7 @@ export function runScript(options: RunScriptOptions): string {
     '--port-range',
     `${options.keyPorts.from}-${options.keyPorts.to}`,
     ...(options.openKeyPorts && options.openKeyPorts.length > 0 ? ['--open-key-ports', options.openKeyPorts.join(',')] : []),
+    ...subscriptionFlags(options.subscriptions),
   ];
   return [
     '#!/bin/sh',
@@ -35,4 +39,10 @@ export function runScript(options: RunScriptOptions): string {
     `exec ${command.map(shellQuote).join(' ')} "$@"`,
     '',
   ].join('\n');
+}
+
+function subscriptionFlags(plan: SubscriptionPlan | null | undefined): string[] {
+  if (!plan) return [];
+  const tls = plan.tls ? ['--subscription-tls-cert', SUBSCRIPTION_CERT_FILE, '--subscription-tls-key', SUBSCRIPTION_KEY_FILE] : [];
+  return ['--subscription-listen', `${plan.listenHost}:${plan.port}`, ...tls, '--subscription-url-base', plan.urlBase];
 }

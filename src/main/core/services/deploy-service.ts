@@ -11,6 +11,7 @@ import { uninstallAgent } from '../deploy/agent-uninstaller.ts';
 import { detectServer } from '../deploy/detect-server.ts';
 import { ProgressSteps } from '../deploy/progress-steps.ts';
 import { DEFAULT_API_PORT, DEFAULT_KEY_PORTS } from '../deploy/remote-layout.ts';
+import { planSubscriptions } from '../deploy/subscription-plan.ts';
 import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 import { checkSettingsPatch } from './check-settings-patch.ts';
@@ -40,18 +41,28 @@ export class DeployService implements Deploy {
     // Checked before connecting: a bad value changes nothing anywhere.
     if (options.settings) checkSettingsPatch(options.settings);
     if (options.breakLock !== undefined && typeof options.breakLock !== 'boolean') throw new KeyportError('bad-input', 'breakLock is true or false');
-    const host = await this.#connect(server, onProgress);
     const apiPort = server.agent?.apiPort ?? DEFAULT_API_PORT;
     const keyPorts = options.keyPorts ?? server.agent?.keyPorts ?? DEFAULT_KEY_PORTS;
+    const publicHost = server.target.host;
+    // A certificate that would not serve is refused here, before the server is touched.
+    const subscriptions = await planSubscriptions(options.subscriptions, { publicHost, keyPorts, apiPort, remembered: server.agent?.subscriptions });
+    const host = await this.#connect(server, onProgress);
     try {
-      const result = await deployAgent(host, { artifacts, apiPort, keyPorts, publicHost: server.target.host, onProgress, owner, breakLock: options.breakLock === true }).catch(
+      const result = await deployAgent(host, { artifacts, apiPort, keyPorts, subscriptions, publicHost, onProgress, owner, breakLock: options.breakLock === true }).catch(
         (error: unknown) => {
           throw namingServer(error, server);
         },
       );
       const deployed: ServerInfo = {
         ...server,
-        agent: { version: result.agentVersion, release: result.release, deployedAt: new Date().toISOString(), apiPort, keyPorts: { ...keyPorts } },
+        agent: {
+          version: result.agentVersion,
+          release: result.release,
+          deployedAt: new Date().toISOString(),
+          apiPort,
+          keyPorts: { ...keyPorts },
+          subscriptions: result.subscriptions ?? null,
+        },
       };
       cache.saveServer(deployed);
       // A new release may come with a new API key: learn it again on the next call, over the same

@@ -1,3 +1,4 @@
+import type { DeployResult } from '../../../shared/contract/deploy.ts';
 import { errorAction } from '../format/error-action.ts';
 import { deployLockWords } from '../format/deploy-lock-words.ts';
 import { selectDeploy, selectServer, selectStatus, useFleetStore } from '../state/fleet-store.ts';
@@ -19,6 +20,13 @@ export function DeployButton({ serverId }: { serverId: string }) {
   );
 }
 
+/** Where a deploy left the subscription listener, in words. */
+function subscriptionWords(result: DeployResult): string {
+  const served = result.subscriptions;
+  if (!served) return '';
+  return ` Subscription links: ${served.urlBase}/sub/… over ${served.certificate ? 'HTTPS' : 'plain HTTP (anyone on the way can read them)'}.`;
+}
+
 /** The live step log of the server's latest deploy, and how it ended. */
 export function DeployLog({ serverId }: { serverId: string }) {
   const deploy = useFleetStore(selectDeploy(serverId));
@@ -36,12 +44,12 @@ export function DeployLog({ serverId }: { serverId: string }) {
         <p className="step-outcome" data-testid="deploy-result">
           {deploy.result.rolledBack ? 'Rolled back to the previous release' : `Agent ${deploy.result.agentVersion} running`} (release{' '}
           {deploy.result.release}, {deploy.result.facts.os} {deploy.result.facts.arch}, {deploy.result.facts.init}
-          {deploy.result.facts.xrayVersion ? `, Xray ${deploy.result.facts.xrayVersion}` : ', no Xray found'}).
+          {deploy.result.facts.xrayVersion ? `, Xray ${deploy.result.facts.xrayVersion}` : ', no Xray found'}).{subscriptionWords(deploy.result)}
         </p>
       )}
       <InlineError message={locked ? deployLockWords(deploy.errorFacts, server?.name ?? serverId) : deploy.error} testId="deploy-error" />
       {locked && (
-        <button type="button" className="danger" data-testid="deploy-break-lock" onClick={() => void startDeploy(serverId, { breakLock: true })}>
+        <button type="button" className="danger" data-testid="deploy-break-lock" onClick={() => void startDeploy(serverId, { ...deploy.request, breakLock: true })}>
           Break the lock and deploy
         </button>
       )}

@@ -52,6 +52,8 @@ const ACTIONS = {
   'export-damaged': null,
   'export-passphrase-wrong': null,
   'export-version-unsupported': null,
+  // Another certificate or key file is the admin's to give (the deploy dialog keeps the paths).
+  'certificate-refused': null,
   'internal': null,
 } as const satisfies Record<KeyportErrorCode, ErrorAction | null | ((facts: Facts) => ErrorAction | null)>;
 

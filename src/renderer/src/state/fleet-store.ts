@@ -13,11 +13,16 @@ import { runOperation } from './operations-store.ts';
 import { trackProgressRun, type ProgressRun } from './progress-run.ts';
 import { useSecretRequestStore } from './secret-request-store.ts';
 
+/** What the window asks of a deploy: the subscription listener (the deploy dialog), taking a held lock. */
+export type DeployRequest = Pick<DeployOptions, 'breakLock' | 'subscriptions'>;
+
 /** A deploy or upgrade: its streamed steps as they came, and how it ended. */
 export interface DeployRun extends ProgressRun<DeployResult> {
   /** The failure's code and facts, for the action that fits it (a held lock offers breaking it). */
   errorCode?: KeyportErrorCode | null;
   errorFacts?: Readonly<Record<string, string | number | boolean | null>> | null;
+  /** What a failed deploy was asked, so breaking a lock deploys the same again. */
+  request?: DeployRequest;
 }
 
 interface FleetState {
@@ -29,7 +34,7 @@ interface FleetState {
   loadFleet(): Promise<void>;
   refreshServer(serverId: string): Promise<void>;
   removeServer(serverId: string): Promise<boolean>;
-  deploy(serverId: string, options?: Pick<DeployOptions, 'breakLock'>): Promise<void>;
+  deploy(serverId: string, request?: DeployRequest): Promise<void>;
   /** Puts away the log of a deploy that has ended. */
   dismissDeploy(serverId: string): void;
   /** Trusts the host key the server presents now (it must be `fingerprint`), then checks the server again. */
@@ -77,13 +82,16 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     return removed === true;
   },
 
-  async deploy(serverId, options = {}) {
+  async deploy(serverId, request = {}) {
     if (get().deploys[serverId]?.running) return;
+    const options: DeployOptions = {};
+    if (request.subscriptions !== undefined) options.subscriptions = request.subscriptions;
+    if (request.breakLock) options.breakLock = true;
     await trackProgressRun(
       keyedEntries(set, 'deploys'),
       serverId,
-      (onProgress) => services.deploy.deploy(serverId, options.breakLock ? { breakLock: true } : {}, onProgress),
-      (error) => ({ error: errorMessage(error), errorCode: errorCode(error) ?? null, errorFacts: errorFacts(error) ?? null }),
+      (onProgress) => services.deploy.deploy(serverId, options, onProgress),
+      (error) => ({ error: errorMessage(error), errorCode: errorCode(error) ?? null, errorFacts: errorFacts(error) ?? null, request }),
     );
     await get().refreshServer(serverId);
   },

@@ -47,7 +47,7 @@ export function seedFleet(home: ConsoleHome, keyDir: string, options: { sealPass
     sshAlias: 'alpha-vps',
     hostKeyFingerprint: PINS.alpha,
     addedAt: '2025-08-01T09:00:00.000Z',
-    agent: { version: '2.1.3', release: 'r1', deployedAt: '2025-08-01T09:05:00.000Z', apiPort: 8000, keyPorts: { from: 10001, to: 29999 }, subscriptions: { port: 8443, tls: false } },
+    agent: { version: '2.1.3', release: 'r1', deployedAt: '2025-08-01T09:05:00.000Z', apiPort: 8000, keyPorts: { from: 10001, to: 29999 }, subscriptions: { port: 8443, urlBase: 'http://203.0.113.7:8443', certificate: null }, futureAgentField: 'kept' },
     lastSyncedAt: null,
   } as ServerInfo;
   const beta: ServerInfo = {

@@ -1,5 +1,5 @@
 import { isHostKeyState } from '../../../../shared/contract/servers.ts';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
 import { ServerProblems } from '../../components/server-problems.tsx';
 import { HostKeyAlert } from '../../components/host-key-alert.tsx';
@@ -10,6 +10,7 @@ import type { ServerTab } from '../../state/navigation-store.ts';
 import { KeysTab } from '../keys/keys-tab.tsx';
 import { SystemTab } from '../system/system-tab.tsx';
 import { TrafficTab } from '../traffic/traffic-tab.tsx';
+import { DeployOptionsDialog } from './deploy-options-dialog.tsx';
 import { ServerTabs } from './server-tabs.tsx';
 
 /** One server: who it is and how it is, then its keys, traffic or system tab. */
@@ -18,6 +19,7 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
   const status = useFleetStore(selectStatus(serverId));
   const deploying = useFleetStore((state) => state.deploys[serverId]?.running === true);
   const refreshServer = useFleetStore((state) => state.refreshServer);
+  const [deployOptions, setDeployOptions] = useState(false);
 
   useEffect(() => {
     void refreshServer(serverId);
@@ -42,9 +44,13 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
         </div>
         <div className="view-actions">
           <StateBadge serverId={serverId} />
+          <button type="button" disabled={deploying} onClick={() => setDeployOptions(true)} data-testid="deploy-options-button">
+            Deploy options…
+          </button>
           <DeployButton serverId={serverId} />
         </div>
       </header>
+      {deployOptions && <DeployOptionsDialog serverId={serverId} onClose={() => setDeployOptions(false)} />}
       <HostKeyAlert serverId={serverId} />
       {facts?.reason && !deploying && !isHostKeyState(facts.state) && (
         <p className="notice" data-testid="server-reason">

@@ -1,0 +1,48 @@
+import { KeyportError } from '../../../shared/contract/errors.ts';
+import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
+import type { StepOutcome } from './progress-steps.ts';
+import { SUBSCRIPTION_CERT_FILE, SUBSCRIPTION_KEY_FILE } from './remote-layout.ts';
+import type { SubscriptionPlan } from './subscription-plan.ts';
+
+const FILES = [SUBSCRIPTION_CERT_FILE, SUBSCRIPTION_KEY_FILE].map(shellQuote).join(' ');
+
+/**
+ * The `subscriptions` step, before the agent starts: puts the plan's certificate and key beside the
+ * agent's data (each travels over stdin into a 0600 file beside its place, then renamed over it:
+ * never half there, never readable by others), or checks that the ones a redeploy keeps are there.
+ * The paths are fixed; nothing the admin typed reaches a command.
+ */
+export async function placeSubscriptionFiles(host: RemoteHost, plan: SubscriptionPlan | null): Promise<StepOutcome<void>> {
+  if (!plan) return { value: undefined, message: 'off', skipped: true };
+  const where = `port ${plan.port} (${plan.urlBase}/sub/TOKEN)`;
+  if (!plan.tls) {
+    return {
+      value: undefined,
+      message: `plain HTTP on ${where}: anyone on the way reads every fetch, the token and each link with its uuid; give a certificate and key for HTTPS`,
+    };
+  }
+  const { certificate, upload, namesHost } = plan.tls;
+  const described = `${certificate.subject || 'no subject'}, valid until ${certificate.notAfter}`;
+  if (!upload) {
+    const present = await host.run(`test -s ${shellQuote(SUBSCRIPTION_CERT_FILE)} && test -s ${shellQuote(SUBSCRIPTION_KEY_FILE)}`);
+    if (present.exitCode !== 0) {
+      throw new KeyportError(
+        'certificate-refused',
+        `the server no longer has the subscription certificate and key an earlier deploy put in ${SUBSCRIPTION_CERT_FILE} and ${SUBSCRIPTION_KEY_FILE}: give them again, or serve plain HTTP`,
+        { problem: 'missing-on-server', file: SUBSCRIPTION_CERT_FILE },
+      );
+    }
+    const expired = Date.parse(certificate.notAfter) < Date.now() ? `; it has expired: apps refuse it until a new certificate and key are given` : '';
+    return { value: undefined, message: `HTTPS on ${where} with the certificate already on the server (${described})${expired}` };
+  }
+  await host.writeFile(SUBSCRIPTION_KEY_FILE, upload.keyPem, 0o600);
+  await host.writeFile(SUBSCRIPTION_CERT_FILE, upload.certPem, 0o600);
+  const unnamed = namesHost === false ? `; it does not name the links' host, so apps will refuse it` : '';
+  return { value: undefined, message: `HTTPS on ${where}: certificate ${described} in ${SUBSCRIPTION_CERT_FILE}, its key in ${SUBSCRIPTION_KEY_FILE} (0600)${unnamed}` };
+}
+
+/** Once a release without HTTPS subscriptions is healthy: the certificate and key an earlier deploy put there go. Says whether there were any. */
+export async function removeSubscriptionFiles(host: RemoteHost): Promise<boolean> {
+  const removed = await host.check(`if [ -e ${shellQuote(SUBSCRIPTION_CERT_FILE)} ] || [ -e ${shellQuote(SUBSCRIPTION_KEY_FILE)} ]; then rm -f ${FILES}; echo removed; fi`);
+  return removed.trim() === 'removed';
+}
