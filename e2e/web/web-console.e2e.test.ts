@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
+import { probeNewServer } from '../support/add-server-form.ts';
 import { decodeQrPng } from '../support/decode-qr.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
 import { buildAgentAndWindow } from '../support/build-for-tests.ts';
@@ -73,15 +74,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
   });
 
   test('adds the server after showing its host key fingerprint for acceptance', async () => {
-    await page.click(byTestId('add-server-button'));
-    await page.check(byTestId('add-server-mode-host'));
-    await page.fill(byTestId('add-server-name'), 'alpha');
-    await page.fill(byTestId('add-server-host'), '127.0.0.1');
-    await page.fill(byTestId('add-server-port'), String(server.sshPort));
-    await page.fill(byTestId('add-server-user'), 'root');
-    await page.selectOption(byTestId('add-server-auth'), 'key');
-    await page.fill(byTestId('add-server-key-path'), server.clientKeyPath);
-    await page.click(byTestId('add-server-probe'));
+    await probeNewServer(page, { name: 'alpha', sshPort: server.sshPort, user: 'root', login: { keyPath: server.clientKeyPath } });
     const fingerprint = page.locator(byTestId('host-key-fingerprint'));
     await fingerprint.waitFor();
     assert.equal((await fingerprint.textContent())?.trim(), server.hostKeyFingerprint);
@@ -469,15 +462,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
   test('a password login is asked for in the page after a restart, and a wrong one is refused there', async () => {
     const password = 'web-e2e password';
     const user = server.addUser('nopasswd', { password });
-    await page.click(byTestId('add-server-button'));
-    await page.check(byTestId('add-server-mode-host'));
-    await page.fill(byTestId('add-server-name'), 'alpha-pw');
-    await page.fill(byTestId('add-server-host'), '127.0.0.1');
-    await page.fill(byTestId('add-server-port'), String(server.sshPort));
-    await page.fill(byTestId('add-server-user'), user);
-    await page.selectOption(byTestId('add-server-auth'), 'password');
-    await page.fill(byTestId('add-server-secret'), password);
-    await page.click(byTestId('add-server-probe'));
+    await probeNewServer(page, { name: 'alpha-pw', sshPort: server.sshPort, user, login: { password } });
     await page.click(byTestId('host-key-accept'));
     await page.locator(byTestId('add-server-added')).waitFor();
     await page.click(byTestId('add-server-done'));

@@ -2,6 +2,7 @@ import { useAddServerStore } from '../state/add-server-store.ts';
 import { useFleetStore } from '../state/fleet-store.ts';
 import { selectCurrentServerId, selectRoute, useNavigationStore } from '../state/navigation-store.ts';
 import { StateDot } from './state-badge.tsx';
+import { ThemeSwitch } from './theme-switch.tsx';
 
 /** The fleet at a glance: every server with its state, and the way to add one. */
 export function Sidebar() {
@@ -41,6 +42,9 @@ export function Sidebar() {
       <button type="button" className="add-server-button" data-testid="add-server-button" onClick={openAddServer}>
         + Add server
       </button>
+      <div className="sidebar-footer">
+        <ThemeSwitch />
+      </div>
     </nav>
   );
 }

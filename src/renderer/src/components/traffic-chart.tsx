@@ -1,13 +1,16 @@
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration, type Plugin } from 'chart.js';
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration, type ChartOptions, type Plugin } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import { byteAxis } from '../format/byte-axis.ts';
 import { formatBytes } from '../../../shared/agent-api.ts';
+import { useThemeStore } from '../state/theme-store.ts';
+import { chartPalette, tokenColor, type ChartPalette } from './chart-palette.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
 export interface ChartSeries {
   label: string;
   values: number[];
+  /** A colour token (a CSS custom property's name), so the bars follow the theme. */
   color: string;
 }
 
@@ -19,19 +22,21 @@ interface TrafficChartProps {
   series: ChartSeries[];
 }
 
-export const RX_COLOR = '#2563eb';
-export const TX_COLOR = '#ea7a0c';
+export const RX_COLOR = '--chart-rx';
+export const TX_COLOR = '--chart-tx';
 
 /**
  * Stacked byte bars (rx under tx) per label. Animation is off and the chart is updated in place
  * when its data changes, so a year of days draws in one frame. The wrapper says when the chart
- * has drawn and how many points it holds, for tests and the benchmark to wait on.
+ * has drawn and how many points it holds, for tests and the benchmark to wait on. Its colours
+ * are the theme's tokens, read again when the theme changes.
  */
 export function TrafficChart({ testId, title, labels, series }: TrafficChartProps) {
   const wrapper = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<'bar', number[], string> | null>(null);
   const drawStartedAt = useRef(0);
+  const theme = useThemeStore((state) => state.theme);
 
   useEffect(() => {
     const box = wrapper.current;
@@ -39,12 +44,12 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
     if (!box || !element) return;
     box.dataset.ready = 'false';
     drawStartedAt.current = performance.now();
-    const datasets = series.map((line) => ({ label: line.label, data: line.values, backgroundColor: line.color, borderWidth: 0, stack: 'bytes' }));
-    const y = yScale(series);
+    const datasets = series.map((line) => ({ label: line.label, data: line.values, backgroundColor: tokenColor(line.color), borderWidth: 0, stack: 'bytes' }));
+    const options = chartOptions(series, chartPalette());
     if (chart.current) {
       chart.current.data.labels = labels;
       chart.current.data.datasets = datasets;
-      chart.current.options.scales = { ...chart.current.options.scales, y };
+      chart.current.options = options;
       chart.current.update('none');
       return;
     }
@@ -57,29 +62,9 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
         box.dataset.drawMs = (performance.now() - drawStartedAt.current).toFixed(1);
       },
     };
-    const config: ChartConfiguration<'bar', number[], string> = {
-      type: 'bar',
-      data: { labels, datasets },
-      plugins: [markDrawn],
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        normalized: true,
-        interaction: { mode: 'index', intersect: false },
-        datasets: { bar: { categoryPercentage: 0.9, barPercentage: 0.9 } },
-        scales: {
-          x: { stacked: true, grid: { display: false }, ticks: { autoSkip: true, maxTicksLimit: 12, maxRotation: 0 } },
-          y,
-        },
-        plugins: {
-          legend: { position: 'bottom', labels: { boxWidth: 12 } },
-          tooltip: { callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${formatBytes(item.parsed.y ?? 0)}` } },
-        },
-      },
-    };
+    const config: ChartConfiguration<'bar', number[], string> = { type: 'bar', data: { labels, datasets }, plugins: [markDrawn], options };
     chart.current = new Chart(element, config);
-  }, [labels, series]);
+  }, [labels, series, theme]);
 
   useEffect(
     () => () => {
@@ -97,6 +82,34 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
       </div>
     </figure>
   );
+}
+
+function chartOptions(series: ChartSeries[], palette: ChartPalette): ChartOptions<'bar'> {
+  const ticks = { color: palette.text };
+  const y = yScale(series);
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    normalized: true,
+    interaction: { mode: 'index', intersect: false },
+    datasets: { bar: { categoryPercentage: 0.9, barPercentage: 0.9 } },
+    scales: {
+      x: { stacked: true, grid: { display: false }, border: { color: palette.grid }, ticks: { ...ticks, autoSkip: true, maxTicksLimit: 12, maxRotation: 0 } },
+      y: { ...y, grid: { color: palette.grid }, border: { color: palette.grid }, ticks: { ...ticks, ...y.ticks } },
+    },
+    plugins: {
+      legend: { position: 'bottom', labels: { boxWidth: 12, color: palette.text } },
+      tooltip: {
+        backgroundColor: palette.tooltipBackground,
+        titleColor: palette.tooltipText,
+        bodyColor: palette.tooltipText,
+        borderColor: palette.tooltipBorder,
+        borderWidth: 1,
+        callbacks: { label: (item) => `${item.dataset.label ?? ''}: ${formatBytes(item.parsed.y ?? 0)}` },
+      },
+    },
+  };
 }
 
 /** The stacked bars' axis, with gridlines at round byte amounts (see byteAxis). */
