@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NamespaceProcess } from '../harness/namespace-process.ts';
+import type { OutsideNetwork } from '../harness/outside-network.ts';
 import type { VpnTestNetwork } from '../harness/vpn-test-network.ts';
 import { waitFor } from '../../test-support/wait.ts';
 
@@ -14,12 +15,15 @@ export function v2rayBinary(): string | undefined {
   }
 }
 
+/** What starts processes in the test's namespaces and reads their listeners. */
+export type NamespaceRunner = Pick<VpnTestNetwork | OutsideNetwork, 'spawn' | 'listening'>;
+
 /**
  * Runs v2ray on `config` inside `namespace`, after `v2ray -test` has accepted it, and waits until
  * it listens on every port in `ports`. The config file is written to `dir` as NAME.json.
  */
 export async function startV2ray(
-  network: VpnTestNetwork,
+  network: NamespaceRunner,
   namespace: string,
   name: string,
   config: object,
