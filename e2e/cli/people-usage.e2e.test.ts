@@ -5,7 +5,7 @@ import { waitFor } from '../../test-support/wait.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { buildAgent } from '../support/build-for-tests.ts';
 import { agentGet, getInside } from '../support/inside-server.ts';
-import { moveBytesThenHistory } from '../support/key-traffic.ts';
+import { moveBytesThenHistory, settledHistoryBytes } from '../support/key-traffic.ts';
 import { addAndDeploy, keyport, keyportJson } from '../support/keyport-cli.ts';
 import { scratchHome, type ScratchHome } from '../support/scratch-home.ts';
 import { decodedLinks } from '../support/subscription-body.ts';
@@ -18,15 +18,6 @@ const EXPIRES = '2031-01-02';
 interface ChangeJson {
   people: { uuid: string; keys: { server: string; key: { id: string; port: number } }[] }[];
   outcomes: { server: string; done: boolean }[];
-}
-
-/** rx + tx of the key's history, once its used_bytes has caught up with it and all 100 000 bytes are counted. */
-async function settledHistoryBytes(server: TestServer, keyId: string): Promise<number> {
-  return waitFor(`key ${keyId}'s bytes to settle`, () => {
-    const { rx_bytes: rx, tx_bytes: tx } = agentGet(server, `/api/keys/${keyId}/traffic/history`).data.total_traffic;
-    const used = agentGet(server, `/api/keys/${keyId}`).used_bytes as number;
-    return rx >= 30_000 && tx >= 70_000 && used === rx + tx ? used : undefined;
-  }, 30_000);
 }
 
 /**
