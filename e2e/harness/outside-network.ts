@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { NamespaceProcess } from './namespace-process.ts';
+import { NamespaceRunner } from './namespace-runner.ts';
 
 /** A test server's side of its link to the outside, and the outside's. */
 export interface OutsideLink {
@@ -19,13 +19,13 @@ let networksMade = 0;
  * reaches the outside only on its own link, so a request to one link's outside address arrives
  * through that server alone. Needs root; deleting the namespace deletes the veth pairs with it.
  */
-export class OutsideNetwork {
+export class OutsideNetwork extends NamespaceRunner {
   readonly namespace: string;
-  readonly #processes: NamespaceProcess[] = [];
   readonly #id: number;
   #links = 0;
 
   private constructor(namespace: string, id: number) {
+    super();
     this.namespace = namespace;
     this.#id = id;
   }
@@ -57,26 +57,9 @@ export class OutsideNetwork {
     return link;
   }
 
-  /** Runs a command inside a namespace and returns its stdout. */
-  exec(namespace: string, command: string, args: readonly string[]): string {
-    return execFileSync('ip', ['netns', 'exec', namespace, command, ...args], { encoding: 'utf8' });
-  }
-
-  /** Starts a long-running process inside a namespace (the outside's or a server's); `destroy` ends it if the test did not. */
-  spawn(name: string, namespace: string, command: string, args: readonly string[], env?: NodeJS.ProcessEnv): NamespaceProcess {
-    const child = new NamespaceProcess(name, namespace, command, args, env);
-    this.#processes.push(child);
-    return child;
-  }
-
-  /** Whether something in `namespace` listens on TCP `port` (one read of its socket table). */
-  listening(namespace: string, port: number): boolean {
-    return this.exec(namespace, 'ss', ['-Hltn', `sport = :${port}`]).trim() !== '';
-  }
-
   /** Ends every process started through `spawn` and deletes the outside namespace. */
   async destroy(): Promise<void> {
-    await Promise.all(this.#processes.map((child) => child.stop()));
+    await this.stopProcesses();
     try {
       execFileSync('ip', ['netns', 'del', this.namespace], { stdio: 'ignore' });
     } catch {

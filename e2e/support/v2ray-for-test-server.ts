@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { NamespaceProcess } from '../harness/namespace-process.ts';
+import type { NamespaceRunner } from '../harness/namespace-runner.ts';
 import type { TestServer } from '../harness/test-server.ts';
 import { waitFor } from '../../test-support/wait.ts';
 import { stopAgentXray } from './agent-launch.ts';
 import { agentGet } from './inside-server.ts';
-import { startV2ray, type NamespaceRunner } from './v2ray-peer.ts';
+import { startV2ray } from './v2ray-peer.ts';
 import { v2rayServerConfig, type AgentXrayConfig } from './v2ray-server-config.ts';
 
 /**

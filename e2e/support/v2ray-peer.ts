@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NamespaceProcess } from '../harness/namespace-process.ts';
-import type { OutsideNetwork } from '../harness/outside-network.ts';
-import type { VpnTestNetwork } from '../harness/vpn-test-network.ts';
+import type { NamespaceRunner } from '../harness/namespace-runner.ts';
 import { waitFor } from '../../test-support/wait.ts';
 
 /** Debian's v2ray (4.34), installed by scripts/setup.sh; undefined when it is missing. */
@@ -14,9 +13,6 @@ export function v2rayBinary(): string | undefined {
     return undefined;
   }
 }
-
-/** What starts processes in the test's namespaces and reads their listeners. */
-export type NamespaceRunner = Pick<VpnTestNetwork | OutsideNetwork, 'spawn' | 'listening'>;
 
 /**
  * Runs v2ray on `config` inside `namespace`, after `v2ray -test` has accepted it, and waits until
