@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
+import { decodedLinks } from '../support/subscription-body.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
 // TEST-NET-1 (RFC 5737), only on the veth pair between the server and the client namespace this test makes.
@@ -56,9 +57,6 @@ function fetchFromClient(client: string, url: string, ca?: string): Promise<Fetc
     );
   });
 }
-
-/** The vless:// links a base64 subscription body lists. */
-const decodedLinks = (body: string | undefined) => Buffer.from(body ?? '', 'base64').toString('utf8').split('\n').filter(Boolean);
 
 /**
  * Subscriptions turned on, changed and off by `keyport server deploy` against a test server whose

@@ -127,12 +127,14 @@ export class TestServer {
   }
 
   /**
-   * Also serves SSH inside the namespace on 127.0.0.1:`port`, so this server can be its own
-   * ProxyJump hop (`-J` to sshPort, then 127.0.0.1:port). It ends with the server.
+   * Also serves SSH inside the namespace on `address`:`port` (127.0.0.1 unless given; an IPv6
+   * address of one of its links, say), so this server can be its own ProxyJump hop (`-J` to
+   * sshPort, then address:port). It ends with the server.
    */
-  serveSshInside(port: number): void {
+  serveSshInside(port: number, address = '127.0.0.1'): void {
     const sshd = `${join(this.dir, 'enter.sh')} /usr/sbin/sshd -i -f ${join(this.dir, 'sshd_config')}`;
-    spawn('ip', ['netns', 'exec', this.namespace, 'socat', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,nodelay`, `EXEC:${sshd}`], {
+    const listen = address.includes(':') ? `TCP6-LISTEN:${port},bind=[${address}]` : `TCP-LISTEN:${port},bind=${address}`;
+    spawn('ip', ['netns', 'exec', this.namespace, 'socat', `${listen},reuseaddr,fork,nodelay`, `EXEC:${sshd}`], {
       stdio: 'ignore',
     });
   }

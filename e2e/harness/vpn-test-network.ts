@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { NamespaceProcess } from './namespace-process.ts';
+import { NamespaceRunner } from './namespace-runner.ts';
 
 /** The server's address on the link to the outside host: what a key's link points at. */
 export const SERVER_ADDRESS = '2001:db8:1::1';
@@ -34,13 +34,13 @@ let networksMade = 0;
  * other names resolve to there does not depend on the host. Needs root; touches nothing outside
  * the two namespaces it makes and that file, which goes with them.
  */
-export class VpnTestNetwork {
+export class VpnTestNetwork extends NamespaceRunner {
   readonly server: string;
   readonly outside: string;
-  readonly #processes: NamespaceProcess[] = [];
   #madeEtcNetns = false;
 
   private constructor(server: string, outside: string) {
+    super();
     this.server = server;
     this.outside = outside;
   }
@@ -80,26 +80,9 @@ export class VpnTestNetwork {
     return `/etc/netns/${this.server}`;
   }
 
-  /** Runs a command inside one of the namespaces and returns its stdout. */
-  exec(namespace: string, command: string, args: readonly string[]): string {
-    return execFileSync('ip', ['netns', 'exec', namespace, command, ...args], { encoding: 'utf8' });
-  }
-
-  /** Starts a long-running process inside one of the namespaces; `destroy` ends it if the test did not. */
-  spawn(name: string, namespace: string, command: string, args: readonly string[], env?: NodeJS.ProcessEnv): NamespaceProcess {
-    const child = new NamespaceProcess(name, namespace, command, args, env);
-    this.#processes.push(child);
-    return child;
-  }
-
-  /** Whether something in `namespace` listens on TCP `port` (one read of its socket table). */
-  listening(namespace: string, port: number): boolean {
-    return this.exec(namespace, 'ss', ['-Hltn', `sport = :${port}`]).trim() !== '';
-  }
-
   /** Ends every process started through `spawn`, then anything left in the namespaces, and deletes them. */
   async destroy(): Promise<void> {
-    await Promise.all(this.#processes.map((child) => child.stop()));
+    await this.stopProcesses();
     for (const namespace of [this.server, this.outside]) {
       // What our processes started themselves (a detached Xray, say) lives in our namespaces only.
       let pids: string[] = [];

@@ -9,16 +9,21 @@ export interface InsideAnswer {
   body: string;
 }
 
-/** A GET made inside the server's network namespace (the test's own tooling, not the console's path). */
-export function getInside(server: TestServer, url: string, headers: Record<string, string> = {}): InsideAnswer {
+/** A GET made inside a network namespace (the test's own tooling, not the console's path): a phone's, say. */
+export function getInNamespace(namespace: string, url: string, headers: Record<string, string> = {}): InsideAnswer {
   const script =
     'fetch(process.argv[1], { headers: JSON.parse(process.argv[2]) }).then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, headers: Object.fromEntries(r.headers), body: await r.text() })))';
-  const answer = execFileSync('ip', ['netns', 'exec', server.namespace, process.execPath, '-e', script, url, JSON.stringify(headers)], {
+  const answer = execFileSync('ip', ['netns', 'exec', namespace, process.execPath, '-e', script, url, JSON.stringify(headers)], {
     encoding: 'utf8',
     timeout: 10_000,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return JSON.parse(answer) as InsideAnswer;
+}
+
+/** A GET made inside the server's network namespace. */
+export function getInside(server: TestServer, url: string, headers: Record<string, string> = {}): InsideAnswer {
+  return getInNamespace(server.namespace, url, headers);
 }
 
 /** The deployed agent's API asked inside the server, as the tunnel would: its JSON body, which must be a 200. */

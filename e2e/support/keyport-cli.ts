@@ -23,10 +23,24 @@ export async function keyportJson<T = any>(args: string[], env: Record<string, s
   return JSON.parse(result.stdout) as T;
 }
 
+export interface AddAndDeployOptions {
+  /** Added by this ~/.ssh/config alias (support/ssh-alias-at.ts) instead of 127.0.0.1 and the server's SSH port. */
+  alias?: string;
+  /** Deployed with `--subscriptions PORT`: the agent's subscription listener on that port. */
+  subscriptionsPort?: number;
+}
+
 /** Adds a test server under `name` (its host key accepted as the harness knows it) and deploys it, through the CLI. */
-export async function addAndDeploy(env: Record<string, string>, name: string, server: Pick<TestServer, 'sshPort' | 'clientKeyPath' | 'hostKeyFingerprint'>): Promise<void> {
-  const added = await keyport(['server', 'add', name, '--host', '127.0.0.1', '--port', String(server.sshPort), '--key', server.clientKeyPath, '--accept-host-key', server.hostKeyFingerprint], env);
+export async function addAndDeploy(
+  env: Record<string, string>,
+  name: string,
+  server: Pick<TestServer, 'sshPort' | 'clientKeyPath' | 'hostKeyFingerprint'>,
+  options: AddAndDeployOptions = {},
+): Promise<void> {
+  const target = options.alias === undefined ? ['--host', '127.0.0.1', '--port', String(server.sshPort), '--key', server.clientKeyPath] : ['--alias', options.alias];
+  const added = await keyport(['server', 'add', name, ...target, '--accept-host-key', server.hostKeyFingerprint], env);
   if (added.code !== 0) throw new Error(`keyport server add ${name} exited ${added.code}\n${added.stderr}`);
-  const deployed = await keyport(['server', 'deploy', name], env);
+  const subscriptions = options.subscriptionsPort === undefined ? [] : ['--subscriptions', String(options.subscriptionsPort)];
+  const deployed = await keyport(['server', 'deploy', name, ...subscriptions], env);
   if (deployed.code !== 0) throw new Error(`keyport server deploy ${name} exited ${deployed.code}\n${deployed.stdout}\n${deployed.stderr}`);
 }

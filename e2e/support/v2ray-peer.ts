@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NamespaceProcess } from '../harness/namespace-process.ts';
-import type { VpnTestNetwork } from '../harness/vpn-test-network.ts';
+import type { NamespaceRunner } from '../harness/namespace-runner.ts';
 import { waitFor } from '../../test-support/wait.ts';
 
 /** Debian's v2ray (4.34), installed by scripts/setup.sh; undefined when it is missing. */
@@ -19,7 +19,7 @@ export function v2rayBinary(): string | undefined {
  * it listens on every port in `ports`. The config file is written to `dir` as NAME.json.
  */
 export async function startV2ray(
-  network: VpnTestNetwork,
+  network: NamespaceRunner,
   namespace: string,
   name: string,
   config: object,

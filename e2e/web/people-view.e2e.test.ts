@@ -7,7 +7,8 @@ import { buildAgentAndWindow } from '../support/build-for-tests.ts';
 import { decodeQrPng } from '../support/decode-qr.ts';
 import { addAndDeploy, keyportJson } from '../support/keyport-cli.ts';
 import { scratchHome, type ScratchHome } from '../support/scratch-home.ts';
-import { fetchInside, turnOnSubscriptions } from '../support/subscription-listener.ts';
+import { getInside } from '../support/inside-server.ts';
+import { decodedLinks } from '../support/subscription-body.ts';
 import { byTestId, openWebConsole, type WebConsoleSession } from '../support/web-console-session.ts';
 
 /** Where the test servers' subscription listeners listen, inside each one's namespace. */
@@ -42,8 +43,7 @@ describe('web console: People', { timeout: 600_000 }, () => {
   const shownLink = async () => (await page.locator(byTestId('person-subscription-link')).textContent())?.trim() ?? '';
   const shownQr = async () => decodeQrPng(await page.locator(byTestId('person-qr')).screenshot()).text;
   /** What each of the person's subscription links answers, fetched inside its own server. */
-  const answers = (links: PersonJson['subscriptionUrls']) =>
-    Promise.all(links.map(async ({ server, url }) => ({ server, ...(await fetchInside(servers()[server as 'alpha' | 'beta'], url)) })));
+  const answers = (links: PersonJson['subscriptionUrls']) => links.map(({ server, url }) => ({ server, ...getInside(servers()[server as 'alpha' | 'beta'], url) }));
 
   before(async () => {
     buildAgentAndWindow();
@@ -51,8 +51,7 @@ describe('web console: People', { timeout: 600_000 }, () => {
     beta = await TestServer.create(await freePort());
     home = scratchHome('keyport-web-people-');
     for (const [name, server] of Object.entries(servers())) {
-      await addAndDeploy(home.env, name, server);
-      await turnOnSubscriptions(server, SUBSCRIPTION_PORT);
+      await addAndDeploy(home.env, name, server, { subscriptionsPort: SUBSCRIPTION_PORT });
     }
     session = await openWebConsole(home.env);
     page = session.page;
@@ -98,9 +97,9 @@ describe('web console: People', { timeout: 600_000 }, () => {
     assert.equal(await shownQr(), link);
     assert.equal(anna.subscriptionUrls.length, 2);
     const detail = await keyportJson<{ links: { server: string; vlessUrl: string }[] }>(['people', 'show', anna.uuid], home.env);
-    for (const answer of await answers(anna.subscriptionUrls)) {
+    for (const answer of answers(anna.subscriptionUrls)) {
       assert.equal(answer.status, 200, `${answer.server}'s subscription answers`);
-      const lines = Buffer.from(answer.body, 'base64').toString('utf8').trim().split('\n').sort();
+      const lines = decodedLinks(answer.body).sort();
       assert.deepEqual(lines, detail.links.map((entry) => entry.vlessUrl).sort(), `${answer.server}'s subscription lists both keys`);
     }
     assert.match((await page.locator(byTestId('person-key-beta')).locator(byTestId('person-key-quota')).textContent()) ?? '', /^0 B of 5\.00 GB a month$/);
@@ -117,8 +116,8 @@ describe('web console: People', { timeout: 600_000 }, () => {
     await reread();
     assert.equal(await shownLink(), anna.subscriptionUrl);
     assert.equal(await shownQr(), anna.subscriptionUrl);
-    assert.deepEqual((await answers(old)).map((answer) => [answer.server, answer.status]), [['alpha', 404], ['beta', 404]]);
-    assert.deepEqual((await answers(anna.subscriptionUrls)).map((answer) => [answer.server, answer.status]), [['alpha', 200], ['beta', 200]]);
+    assert.deepEqual(answers(old).map((answer) => [answer.server, answer.status]), [['alpha', 404], ['beta', 404]]);
+    assert.deepEqual(answers(anna.subscriptionUrls).map((answer) => [answer.server, answer.status]), [['alpha', 200], ['beta', 200]]);
     assert.ok(anna.subscriptionUrls.every((entry) => !old.some((before) => before.url === entry.url)), 'every link is new');
   });
 

@@ -254,21 +254,22 @@ describe('people and subscriptions on the real agent', () => {
     assert.equal((await agent.post('/api/keys/no-such-key/subscription/rotate')).status, 404);
   });
 
-  test('a limited, an expired and a disabled key answer 200 with the headers and no links', async () => {
+  test('a limited and an expired key answer 200 with the headers and no links, bundle or not; a disabled one lists its bundle alone', async () => {
     const limited = (await agent.post('/api/keys', { name: 'limited', data_limit_bytes: 0 })).body;
     const expired = (await agent.post('/api/keys', { name: 'expired', expires_at: '2020-01-01T00:00:00.000000' })).body;
     const disabled = (await agent.post('/api/keys', { name: 'disabled', data_limit_bytes: 5000 })).body;
     await agent.request('PATCH', `/api/keys/${disabled.id}`, { is_active: false });
     assert.deepEqual([limited.status, expired.status], ['limited', 'expired']);
-    for (const [key, userInfo] of [
-      [limited, 'upload=0; download=0; total=0; expire=0'],
-      [expired, `upload=0; download=0; total=0; expire=${Date.parse('2020-01-01T00:00:00Z') / 1000}`],
-      [disabled, 'upload=0; download=0; total=5000; expire=0'],
+    for (const [key, userInfo, links] of [
+      [limited, 'upload=0; download=0; total=0; expire=0', []],
+      [expired, `upload=0; download=0; total=0; expire=${Date.parse('2020-01-01T00:00:00Z') / 1000}`, []],
+      // Its person moved to another server: the app that refreshes this URL finds them there.
+      [disabled, 'upload=0; download=0; total=5000; expire=0', [other('a.example')]],
     ] as const) {
       await agent.request('PUT', `/api/keys/${key.id}/bundle`, { links: [other('a.example')] });
       const answer = await subGet(subPort, subPath(key));
       assert.equal(answer.status, 200, key.name);
-      assert.equal(answer.body, '', key.name);
+      assert.deepEqual(lines(answer.body), links, key.name);
       assert.equal(answer.headers['subscription-userinfo'], userInfo, key.name);
       assert.equal(answer.headers['profile-title'], key.name);
       assert.equal(answer.headers['profile-update-interval'], '6');

@@ -91,14 +91,15 @@ describe('GET /sub/{token} on a real listener', () => {
     assert.equal(unlimited.headers.get('profile-title'), 'bob');
   });
 
-  test('a limited, an expired and a disabled key answer 200 with the headers and no links', async () => {
+  test('a limited and an expired key answer 200 with the headers and no links, bundle or not; so does a disabled key with an empty bundle', async () => {
     const f = fixture();
     const limited = f.add('limited', { dataLimitBytes: 100 }, 'limited');
     f.used.set(limited.key.id, 100);
     const expired = f.add('expired', { expiresAtMs: 1000 }, 'expired');
+    // A person disabled everywhere: the console's bundles offer none of their keys.
     const disabled = f.add('disabled');
     f.keys.setActive(disabled.key.id, false);
-    for (const { key } of [limited, expired, disabled]) f.subscriptions.setBundles([{ keyId: key.id, links: [OTHER_SERVER] }]);
+    for (const { key } of [limited, expired]) f.subscriptions.setBundles([{ keyId: key.id, links: [OTHER_SERVER] }]);
     const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
     for (const [{ token }, userInfo] of [
       [limited, 'upload=0; download=100; total=100; expire=0'],
@@ -113,6 +114,20 @@ describe('GET /sub/{token} on a real listener', () => {
       const singBox = await fetch(`${base}/sub/${token}?format=sing-box`);
       assert.deepEqual(await singBox.json(), { outbounds: [] });
     }
+  });
+
+  test('a key the admin disabled lists its bundle without its own link: a person moved to their other servers', async () => {
+    const f = fixture();
+    const moved = f.add('moved', { dataLimitBytes: 5000 });
+    f.keys.setActive(moved.key.id, false);
+    f.subscriptions.setBundles([{ keyId: moved.key.id, links: [OTHER_SERVER] }]);
+    const { base } = await listen({ subscriptions: f.subscriptions, log: silent, rate: PLENTY });
+    const response = await fetch(`${base}/sub/${moved.token}`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(decodedLines(await response.text()), [OTHER_SERVER]);
+    assert.equal(response.headers.get('subscription-userinfo'), 'upload=0; download=0; total=5000; expire=0');
+    const singBox = (await (await fetch(`${base}/sub/${moved.token}?format=sing-box`)).json()) as { outbounds: { server: string }[] };
+    assert.deepEqual(singBox.outbounds.map((outbound) => outbound.server), ['other.example']);
   });
 
   test('rotate: the old URL answers 404 at once, the new one 200; an unknown token 404', async () => {

@@ -37,6 +37,12 @@ const DECOY: KeyRecord = {
 /**
  * What `GET /sub/{token}` answers: the person's links (this key's, then its bundle's), as base64
  * lines or a sing-box config, with the headers apps read. Everything comes from memory.
+ *
+ * A key over its quota or past its expiry lists nothing: the limits are the person's, and the app
+ * shows the headers (quota, expiry) and why. A key the admin disabled leaves its own link out but
+ * lists its bundle, the person's keys on other servers that the admin has not disabled (as the
+ * console last pushed them): after a move off this server, the app that refreshes the URL it has
+ * switches to the new server; for a person disabled everywhere the bundle is empty.
  */
 export class Subscriptions {
   readonly #o: SubscriptionsOptions;
@@ -77,8 +83,7 @@ export class Subscriptions {
   }
 
   #render(key: KeyRecord, bundle: readonly string[], format: SubscriptionFormat): SubscriptionAnswer {
-    // A key that does not serve lists nothing: the app shows the headers (quota, expiry) and why.
-    const links = serves(key) ? [keyLink(this.#o.links, key), ...bundle] : [];
+    const links = serves(key) ? [keyLink(this.#o.links, key), ...bundle] : key.limitStatus === 'active' ? bundle : [];
     const body = format === 'sing-box' ? `${JSON.stringify(singBoxConfig(links.map(parsed)), null, 2)}\n` : Buffer.from(links.join('\n')).toString('base64');
     const extension = format === 'sing-box' ? 'json' : 'txt';
     return {
