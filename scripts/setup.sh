@@ -68,7 +68,8 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 # Electron's own download and packaging tools, better-sqlite3, a test helper of Fastify's. None of
 # them runs on the system Node here: the CLI, web mode, the agent and the tests run on the pinned
 # Node 24 (scripts/node24), the window on Electron's. Those warnings go to the log alone; whatever
-# else npm says on stderr is shown.
+# else npm says on stderr is shown. Which install scripts npm may run is package.json's allowScripts
+# (the README says why each).
 mkdir -p .tmp
 npm_log=.tmp/setup-npm-ci.log
 if ! npm ci --no-audit --no-fund 2>"$npm_log"; then
@@ -85,7 +86,8 @@ scripts/node24 --version >/dev/null
 npm run --silent fetch:runtimes
 
 # better-sqlite3 13 ships Node-API builds for each platform inside its npm package: the same file
-# loads in Node 24 (CLI, tests) and in Electron, so nothing is compiled here.
+# loads in Node 24 (CLI, tests) and in Electron. (npm 11 still runs the node-gyp step its binding.gyp
+# implies, which allowScripts denies for npm 12: what it builds is not what loads.)
 scripts/node24 -e "require('better-sqlite3')(':memory:')"
 
 # What `keyport server deploy` uploads and what web mode (`keyport console`) serves.
