@@ -29,7 +29,8 @@ if (process.geteuid?.() !== 0) {
   );
   process.exit(1);
 }
-const missing = ['/usr/sbin/ip', '/usr/sbin/sshd', '/usr/bin/socat', '/usr/bin/ssh-keygen'].filter((tool) => !existsSync(tool));
+const onPath = (tool: string) => (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, tool)));
+const missing = [...['ip', 'socat', 'ssh-keygen'].filter((tool) => !onPath(tool)), ...(existsSync('/usr/sbin/sshd') ? [] : ['/usr/sbin/sshd'])];
 if (missing.length > 0) {
   process.stderr.write(`demo: ${missing.join(', ')} missing, so nothing was changed; \`bash scripts/setup.sh\` installs them\n`);
   process.exit(1);
