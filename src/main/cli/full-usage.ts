@@ -1,3 +1,4 @@
+import { DEFAULT_KEY_PORTS } from '../core/deploy/remote-layout.ts';
 import type { Command, CommandGroup } from './command.ts';
 
 /** A command's synopsis after `keyport `, with `[--json]` when it takes that. */
@@ -38,7 +39,7 @@ Xray not running or out of step with the keys, a key port that does not answer f
 command that fixes it. server check-ports connects from this machine to one active key's port on
 the host its link names (3 s at most) and exits 1 when it does not answer, naming the key port
 range to open. server sync-config brings the firewall and Xray back in line with the keys.
-server deploy gives keys their ports from --key-ports FROM-TO: the last deploy's range, or 10001-29999.
+server deploy gives keys their ports from --key-ports FROM-TO: the last deploy's range, or ${DEFAULT_KEY_PORTS.from}-${DEFAULT_KEY_PORTS.to}.
 It opens that range in the server's own firewall when it would drop them (ufw, firewalld, or an
 iptables INPUT that drops); for an nftables table of the admin's it prints the command to run.
 server deploy --subscriptions PORT turns on the agent's subscription listener (GET /sub/TOKEN only;
