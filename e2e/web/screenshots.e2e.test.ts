@@ -12,7 +12,6 @@ import { findClippedText } from '../support/clipped-text.ts';
 import { decodeQrPng } from '../support/decode-qr.ts';
 import { addAndDeploy, keyport, keyportJson } from '../support/keyport-cli.ts';
 import { scratchHome, type ScratchHome } from '../support/scratch-home.ts';
-import { turnOnSubscriptions } from '../support/subscription-listener.ts';
 import { byTestId, openWebConsole, type WebConsoleSession } from '../support/web-console-session.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -200,8 +199,7 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
     alpha = await TestServer.create(await freePort());
     beta = await TestServer.create(await freePort());
     home = scratchHome('keyport-web-screens-');
-    await addAndDeploy(home.env, 'alpha', alpha);
-    await turnOnSubscriptions(alpha, SUBSCRIPTION_PORT);
+    await addAndDeploy(home.env, 'alpha', alpha, { subscriptionsPort: SUBSCRIPTION_PORT });
     const create = (args: string[]) => keyportJson<KeyJson>(['keys', 'create', 'alpha', ...args], home.env);
     used = await create(['laptop-anna', '--limit', '5GB', '--reset', 'month', '--note', 'the family laptop in the kitchen, shared with the kids']);
     await create(['a-really-long-key-name-for-the-tablet-that-lives-in-the-hallway']);
