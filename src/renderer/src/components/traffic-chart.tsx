@@ -1,7 +1,9 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration, type Plugin } from 'chart.js';
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { byteAxis } from '../format/byte-axis.ts';
-import { formatBytes } from '../../../shared/agent-api.ts';
+import { formatBytes } from '../format/format-bytes.ts';
+import { formatDay, formatMonth } from '../format/format-time.ts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -15,9 +17,12 @@ interface TrafficChartProps {
   /** On the canvas; its wrapper is `<testId>-wrapper` and carries data-ready, data-points, data-draw-ms. */
   testId: string;
   title: string;
+  /** UTC days (YYYY-MM-DD) or months (YYYY-MM), drawn in the chosen language. */
   labels: string[];
   series: ChartSeries[];
 }
+
+const shownLabel = (label: string) => (label.length === 7 ? formatMonth(label, { short: true }) : formatDay(label, { short: true }));
 
 export const RX_COLOR = '#2563eb';
 export const TX_COLOR = '#ea7a0c';
@@ -32,6 +37,8 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart<'bar', number[], string> | null>(null);
   const drawStartedAt = useRef(0);
+  const { i18n } = useTranslation();
+  const language = i18n.language;
 
   useEffect(() => {
     const box = wrapper.current;
@@ -41,8 +48,9 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
     drawStartedAt.current = performance.now();
     const datasets = series.map((line) => ({ label: line.label, data: line.values, backgroundColor: line.color, borderWidth: 0, stack: 'bytes' }));
     const y = yScale(series);
+    const shown = labels.map(shownLabel);
     if (chart.current) {
-      chart.current.data.labels = labels;
+      chart.current.data.labels = shown;
       chart.current.data.datasets = datasets;
       chart.current.options.scales = { ...chart.current.options.scales, y };
       chart.current.update('none');
@@ -59,7 +67,7 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
     };
     const config: ChartConfiguration<'bar', number[], string> = {
       type: 'bar',
-      data: { labels, datasets },
+      data: { labels: shown, datasets },
       plugins: [markDrawn],
       options: {
         animation: false,
@@ -79,7 +87,8 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
       },
     };
     chart.current = new Chart(element, config);
-  }, [labels, series]);
+    // The language: labels, ticks and tooltips are drawn in it.
+  }, [labels, series, language]);
 
   useEffect(
     () => () => {
