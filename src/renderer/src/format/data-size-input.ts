@@ -12,6 +12,8 @@ export function readDataSize(text: string): DataSizeParse {
   if (!match) return parseDataSize(text);
   const [, number = '', unit = ''] = match;
   const latinUnit = UNIT_WORDS.find((word) => t(`units.${word}`).toLowerCase() === unit.toLowerCase()) ?? unit;
+  // Letters of another script that are none of the language's units: a unit, just not one there is.
+  if (!/^[a-z]*$/i.test(latinUnit)) return { ok: false, problem: 'unknown-unit' };
   const decimalMark = new Intl.NumberFormat(formattingLocale()).formatToParts(1.5).find((part) => part.type === 'decimal')?.value;
   const latinNumber = decimalMark === ',' ? number.replace(',', '.') : number;
   return parseDataSize(latinUnit === '' ? latinNumber : `${latinNumber} ${latinUnit}`);
