@@ -49,7 +49,7 @@ export interface Command {
 }
 
 export interface CommandGroup {
+  /** Its section of `keyport help` is titled by `help.group.<name>` of the CLI's messages. */
   name: string;
-  title: string;
   commands: Command[];
 }

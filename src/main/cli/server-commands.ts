@@ -306,6 +306,5 @@ function progressPrinter(context: CommandContext): (progress: DeployProgress) =>
 
 export const serverCommands: CommandGroup = {
   name: 'server',
-  title: 'Servers',
   commands: [add, list, status, trust, sync, remove, deploy, realityCommand, settingsCommand, installXray, uninstall, checkPorts, syncConfig, ...backupCommands],
 };
