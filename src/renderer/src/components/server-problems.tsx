@@ -9,6 +9,7 @@ import { StepList } from './step-list.tsx';
 import { InlineError } from './inline-error.tsx';
 import { LabelledInput } from './labelled-input.tsx';
 import { Spinner } from './spinner.tsx';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 
 const NO_PROBLEMS: ServerProblem[] = [];
@@ -107,6 +108,15 @@ function FixButton({ operation, onClick, className, testIds: [buttonId, errorId]
   );
 }
 
+/** A field of the install form, in the words of `problems.<name>`, `…Placeholder` and `…Aria`. */
+const installField = (t: TFunction, name: 'version' | 'mirror', size: number, testId: string) => ({
+  label: t(`problems.${name}`),
+  placeholder: t(`problems.${name}Placeholder`),
+  'aria-label': t(`problems.${name}Aria`),
+  size,
+  testId,
+});
+
 /** Version and, for servers that cannot reach GitHub, a mirror laid out like its releases. */
 function InstallXrayForm({ serverId }: { serverId: string }) {
   const { t } = useTranslation();
@@ -123,24 +133,8 @@ function InstallXrayForm({ serverId }: { serverId: string }) {
   };
   return (
     <form className="install-xray inline-form" onSubmit={submit} data-testid="install-xray-form">
-      <LabelledInput
-        label={t('problems.version')}
-        placeholder={t('problems.versionPlaceholder')}
-        size={16}
-        aria-label={t('problems.versionAria')}
-        testId="install-xray-version"
-        value={version}
-        onChange={setVersion}
-      />
-      <LabelledInput
-        label={t('problems.mirror')}
-        placeholder={t('problems.mirrorPlaceholder')}
-        size={34}
-        aria-label={t('problems.mirrorAria')}
-        testId="install-xray-releases-url"
-        value={releasesUrl}
-        onChange={setReleasesUrl}
-      />
+      <LabelledInput {...installField(t, 'version', 16, 'install-xray-version')} value={version} onChange={setVersion} />
+      <LabelledInput {...installField(t, 'mirror', 34, 'install-xray-releases-url')} value={releasesUrl} onChange={setReleasesUrl} />
       <button type="submit" className="primary" disabled={install?.running} data-testid="install-xray-button">
         {install?.running ? t('problems.installing') : t('problems.install')}
       </button>

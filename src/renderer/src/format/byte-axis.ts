@@ -1,7 +1,7 @@
+import { BYTE_UNITS as UNITS } from '../../../shared/agent-api.ts';
 import { t } from '../i18n/i18n.ts';
 import { formatNumber } from './format-number.ts';
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 /** Round amounts of one unit a gridline may sit at; fractions only above bytes. */
 const STEPS = [0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250] as const;
 
