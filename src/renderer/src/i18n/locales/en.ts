@@ -459,8 +459,10 @@ export const en = {
       expiry: 'Expires',
       note: 'Note',
       rate: 'Live rate',
-      today: 'Today (UTC)',
-      month: 'This month (UTC)',
+      today: 'Today',
+      todayTitle: 'Today as the agent counts it: the UTC day',
+      month: 'This month',
+      monthTitle: 'This month as the agent counts it: the UTC month',
       actions: 'Actions',
     },
     row: {

@@ -30,8 +30,8 @@ export function KeysTable({ rows, order, onSort, onOpen, onToggle, onDelete, onS
       <SortHeader column="expiry" label={t('keys.column.expiry')} order={order} onSort={onSort} />
       <SortHeader column="note" label={t('keys.column.note')} order={order} onSort={onSort} />
       <SortHeader column="rate" label={t('keys.column.rate')} order={order} onSort={onSort} className="number" firstDescending />
-      <SortHeader column="today" label={t('keys.column.today')} order={order} onSort={onSort} className="number" firstDescending />
-      <SortHeader column="month" label={t('keys.column.month')} order={order} onSort={onSort} className="number" firstDescending />
+      <SortHeader column="today" label={t('keys.column.today')} title={t('keys.column.todayTitle')} order={order} onSort={onSort} className="number" firstDescending />
+      <SortHeader column="month" label={t('keys.column.month')} title={t('keys.column.monthTitle')} order={order} onSort={onSort} className="number" firstDescending />
       <div role="columnheader" className="visually-hidden">
         {t('keys.column.actions')}
       </div>
