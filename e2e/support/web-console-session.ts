@@ -24,7 +24,8 @@ export async function openWebConsole(env: Record<string, string>): Promise<WebCo
     await web.stop();
     throw error;
   });
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  // The window picks its language from the browser's: these runs read English.
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'en-US' });
   page.setDefaultTimeout(30_000);
   return {
     get web() {

@@ -446,6 +446,37 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await screenshot('fleet');
   });
 
+  test('Russian, chosen in the sidebar, is the window’s language, kept over a reload and in <html lang>; English comes back the same way', async () => {
+    await page.selectOption(byTestId('language-switch'), 'ru');
+    await page.waitForFunction(() => document.documentElement.lang === 'ru');
+    await page.locator('h1', { hasText: 'Все серверы' }).waitFor();
+    const row = page.locator(byTestId('fleet-row-alpha'));
+    await row.locator(byTestId('server-state'), { hasText: 'В сети' }).waitFor();
+    assert.match((await row.locator(byTestId('fleet-today')).textContent()) ?? '', /^\d+(,\d\d)? (Б|КБ|МБ)$/);
+    await screenshot('ru-fleet');
+    await page.reload();
+    await page.locator('h1', { hasText: 'Все серверы' }).waitFor();
+    await page.click(byTestId('server-link-alpha'));
+    await page.click(byTestId('tab-keys'));
+    await page.locator(byTestId('keys-count'), { hasText: /^\d+ ключ(а|ей)? · активных: \d+/ }).waitFor();
+    await screenshot('ru-keys');
+    await page.click(byTestId(`key-row-${key.id}`));
+    await page.locator(byTestId('key-totals'), { hasText: /^За всё время: \d+,\d\d (КБ|МБ) \(получено/ }).waitFor();
+    await page.locator(`${byTestId('chart-daily-wrapper')}[data-ready="true"]`).waitFor();
+    await screenshot('ru-key');
+    await page.click(byTestId('key-back'));
+    await page.click(byTestId('tab-traffic'));
+    await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
+    await screenshot('ru-traffic');
+    await page.click(byTestId('tab-system'));
+    await page.locator(byTestId('config-status'), { hasText: 'Xray и брандмауэр' }).waitFor();
+    await screenshot('ru-system');
+    await page.selectOption(byTestId('language-switch'), 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.click(byTestId('nav-fleet'));
+    await page.locator('h1', { hasText: 'Fleet' }).waitFor();
+  });
+
   test('an Xray that stopped shows as "Xray down" in the fleet, and the row’s Sync now starts it again', async () => {
     const xrayPid = Number(readFileSync(server.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim());
     process.kill(xrayPid, 'SIGKILL');

@@ -54,7 +54,7 @@ export interface Command {
 }
 
 export interface CommandGroup {
+  /** Its section of `keyport help` is titled by `help.group.<name>` of the CLI's messages. */
   name: string;
-  title: string;
   commands: Command[];
 }

@@ -1,130 +1,20 @@
 import { DEFAULT_KEY_PORTS } from '../core/deploy/remote-layout.ts';
 import type { Command, CommandGroup } from './command.ts';
+import type { CliWords } from './i18n/cli-i18n.ts';
+import type { en } from './i18n/locales/en.ts';
 
 /** A command's synopsis after `keyport `, with `[--json]` when it takes that. */
 export function synopsis(command: Command): string {
   return command.json ? `${command.usage} [--json]` : command.usage;
 }
 
-/** `keyport help`: every command's synopsis, then what holds across them. */
-export function fullUsage(entries: (CommandGroup | Command)[]): string {
-  const sections = entries.map((entry) =>
-    'commands' in entry
-      ? `${entry.title}\n${entry.commands.map((command) => `  keyport ${synopsis(command)}\n`).join('')}`
-      : `${entry.name[0]!.toUpperCase()}${entry.name.slice(1)}\n  keyport ${synopsis(entry)}\n`,
-  );
-  return `keyport: VLESS+Reality keys on your servers, from the command line
+type Section = keyof typeof en.help.group;
 
-${sections.join('\n')}
-SERVER is a server's name or id. KEY is a key id or an exact key name.
-Every read takes --json. A read answered from the local cache while its server is offline says
-"(offline: from cache, last synced ...)" on stderr; its JSON carries "source" and "syncedAt".
-\`keyport COMMAND --help\` prints one command's usage.
-
-server add shows the server's SSH host key (SHA256 fingerprint, as OpenSSH prints it) and adds the
-server only once that key is accepted: by answering y on the terminal, or with --accept-host-key
-(once per key shown, when ~/.ssh/config routes through jump hosts).
-server trust accepts a server's new host key after it changed (a reinstalled server): only the key it
-presents now, given with --accept-host-key once checked on the server; keys and history are kept.
-Without --key, --agent or --password-stdin, login goes as ssh would: the alias's IdentityFile, then
-ssh-agent, then ~/.ssh/id_*. --password-stdin reads one line from stdin.
-server install-xray downloads Xray's release archive on the server (the release Keyport was checked
-against unless --version names another tag; --version latest takes whatever XTLS released last, with
-a warning; from GitHub's XTLS/Xray-core releases unless --releases-url names a mirror with the same layout),
-checks it against the release's .dgst, and installs /usr/local/bin/xray and its geo files. An
-agent that is deployed starts Xray if it was not running; a running Xray keeps the old binary until
-it is next started.
-server status says what keeps keys' links from working on a server that is online (no Xray,
-Xray not running or out of step with the keys, a key port that does not answer from here) and the
-command that fixes it. server check-ports connects from this machine to one active key's port on
-the host its link names (3 s at most) and exits 1 when it does not answer, naming the key port
-range to open. server sync-config brings the firewall and Xray back in line with the keys.
-server deploy gives keys their ports from --key-ports FROM-TO: the last deploy's range, or ${DEFAULT_KEY_PORTS.from}-${DEFAULT_KEY_PORTS.to}.
-It opens that range in the server's own firewall when it would drop them (ufw, firewalld, or an
-iptables INPUT that drops); for an nftables table of the admin's it prints the command to run.
-server deploy --subscriptions PORT turns on the agent's subscription listener (GET /sub/TOKEN only;
-each key's subscription_url), over HTTPS with --subscription-tls-cert FILE --subscription-tls-key FILE
-(PEM, checked here before the server is touched), plain HTTP otherwise: an observer then sees each
-token and every link with its uuid. The port is opened in the server's firewall like the key ports.
-Later deploys keep it (and the certificate on the server); --no-subscription-tls goes back to plain
-HTTP, --no-subscriptions turns it off and closes the port.
-server reality prints the server's Reality target and server names, or changes them (every key's
-link then carries the first name as sni); --verify probes the target from the server (TCP, TLS 1.3,
-X25519, h2, the certificate for each name). server deploy takes --reality-target and
---reality-server-names to set them once the agent is up.
-server settings prints whether VPN users may reach the server itself and its private networks
-(blocked unless --private-destinations on) and whether Xray logs each connection (--access-log
-on|off; off by default). Changing either restarts Xray once, dropping open connections.
-server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
-server backup writes FILE: the server's keys (uuids, ports, limits), traffic history, settings and
-Reality keys, encrypted with a passphrase (asked twice with echo off, or the first line of
---passphrase-file). --daily takes one of the agent's daily backups instead (server backups lists
-them; the Reality keys are those of now). server restore puts a backup onto a server that has no
-keys yet (a fresh deploy): each key keeps its port where that is free in the server's range and
-gets another where not, listed with old and new port (those links change). A wrong passphrase or
-a damaged file is refused before anything reaches the server; a refused restore changes nothing.
-One deploy or uninstall runs on a server at a time: a lock on the server records which console
-holds it and since when. This console's own lock, left by a deploy that was cut off, is taken over
-at once; another console's is kept until it shows no sign of life for 30 minutes, or until
---break-lock (deploy, uninstall) takes it when you know nothing runs there.
-tunnel forwards a local port to the agent and prints its URL and API key until Ctrl-C.
-export writes this console's own state to FILE, for a new laptop (JSON, mode 0600, written whole or
-not at all): the servers with their SSH settings by reference (alias, host, user, port, jump hosts,
-the key file's path, never the key), the host keys they trust, and the pending disables of people
-move. Not the cache (keys, history), which refills from the servers, and no agent API keys, which
-are read from each server over SSH. --with-secrets adds the SSH passwords and passphrases this
-console stores (only the desktop window's OS keychain stores any), encrypted with a passphrase
-asked twice (or the first line of --passphrase-file). import checks the whole file first: one cut
-short, changed, of a newer format, or with a wrong passphrase is refused and nothing changes. It
-adds the file's servers, skips those whose name or id this console has (said, with the one kept)
-unless --replace, adds trusted host keys a skipped server lacked (a differing one is kept and
-named), and says what each server needs here: a key file to copy (a warning), a password asked
-for on first connect.
-
-Key limits (keys create, keys set, keys create-many), enforced by the agent with no console running:
-  --limit SIZE     a data quota for rx + tx in each period. Sizes are 1024-based, as Keyport shows
-                   them: 50GB = 50 GiB = 53687091200 bytes (KB, MB, GB, TB, PB and KiB ... PiB
-                   alike, any letter case, a fraction taken); a bare number is bytes, so a
-                   1000-based amount is given exactly (50000000000). keys set --limit none clears it.
-  --reset PERIOD   when usage starts again from 0: no_reset (the default), day, week, month or
-                   year, UTC (a week from Monday 00:00, a month from the 1st, a year from 1 January).
-  --expires WHEN   a day (2027-03-01 means 00:00 UTC that day), a UTC time (2027-03-01T18:30), or a
-                   time from now (+30d, +2w, +12h). keys set --expires never clears it.
-  --note TEXT      free text up to 500 characters.
-A key over its quota is "limited", one past its expiry "expired": cut and refused until its quota
-is raised, a new period starts, or its expiry is moved on (keys set), with no restart.
-keys create-many reads a CSV's columns limit, reset, expires and note beside name (an empty cell
-takes the flags' value, none/never clear it); a plain list has one name per line.
-keys list shows each key's status, usage against its quota, reset period, expiry from now and note;
---status takes active, disabled, limited, expired (several with commas), --expiring 7d the working
-keys that expire within that time (d, w or h), --over 80% the keys that used that share of their
-quota; --sort name, port, status, usage (most used share first), expires (soonest first) or created.
-server status counts, per server, the keys limited, expired, and expiring within 7 days.
-
-People: a person is one VLESS uuid with a key on each of their servers, found from the servers'
-keys (nothing else is stored). Their name is the most common name among their keys. people add
-makes a key with one new uuid on each server named, with the limit flags; people servers add copies
-the name and limits of one of their keys. After every change each of their keys gets the links of
-the others and their usage there (its bundle), so the subscription of any of their servers lists
-all of them and counts their traffic and quotas on all; server sync sends the usage that changed.
-people push sends them again once an offline server is back; people rotate gives them a new
-subscription link (the old one answers 404 at once). people move gives the people of --from keys on
---to with the same uuids, names and limits (quota periods start anew there); --disable-now
-disables them on --from at once, --disable-after 7d (m, h, d or w) once the grace period is over,
-done by the first people command run after that. A server that fails is named with why; the rest
-goes on, and the exit code is 1.
-
-Environment
-  KEYPORT_HOME        keyport's state (default: the OS app-data directory, e.g. ~/.config/keyport)
-  KEYPORT_SSH_SECRET  an SSH password or key passphrase, used when keyport has no terminal to ask on
-
-Exit codes
-  0  done
-  1  failed; the message says why
-  2  usage error; nothing was done
-  3  the server is offline
-  4  a host key was not accepted, or differs from the accepted one
-  5  SSH login failed, or sudo wants a password
-  6  no such server or key
-`;
+/** `keyport help`: every command's synopsis, then what holds across them, in the language of `t`. */
+export function fullUsage(entries: (CommandGroup | Command)[], t: CliWords): string {
+  const sections = entries.map((entry) => {
+    const commands = 'commands' in entry ? entry.commands : [entry];
+    return `${t(`help.group.${entry.name as Section}`)}\n${commands.map((command) => `  keyport ${synopsis(command)}\n`).join('')}`;
+  });
+  return `${t('help.intro')}\n\n${sections.join('\n')}\n${t('help.notes', { keyPorts: `${DEFAULT_KEY_PORTS.from}-${DEFAULT_KEY_PORTS.to}` })}\n\n${t('help.environment')}\n\n${t('help.exitCodes')}\n`;
 }

@@ -124,6 +124,5 @@ const qr: Command = {
 
 export const keysCommands: CommandGroup = {
   name: 'keys',
-  title: 'Keys (KEY is a key id or an exact key name)',
   commands: [keysListCommand, create, createManyCommand, keysSetCommand, rename, remove, activation('enable'), activation('disable'), config, qr],
 };

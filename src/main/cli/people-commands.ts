@@ -180,6 +180,5 @@ const rotate = positionalCommand({ usage: 'people rotate PERSON', json: true }, 
 
 export const peopleCommands: CommandGroup = {
   name: 'people',
-  title: 'People (PERSON is a uuid or a person\'s name; a person is one uuid with a key on each of their servers)',
   commands: [list, show, add, servers, remove, move, push, rotate],
 };

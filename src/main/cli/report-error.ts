@@ -1,40 +1,41 @@
 import { isKeyportError, type KeyportError, type KeyportErrorCode } from '../../shared/contract/errors.ts';
 import type { CliIo } from './command.ts';
 import { exitCodeFor } from './exit-codes.ts';
+import { cliLanguage, cliWords, type CliLanguage, type CliWords } from './i18n/cli-i18n.ts';
 import { writeJson } from './write-json.ts';
 
 type Facts = KeyportError['facts'];
 
 /** The core's messages name no face; these tell a CLI user the command that helps next. */
-const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts) => string | undefined>> = {
+const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts, t: CliWords) => string | undefined>> = {
   // Exit 3 tells scripts; this tells people, whose next read would be served from the cache.
-  'bad-input': (facts) => {
-    if (facts.missing === 'host') return 'give --host HOST or --alias HOSTALIAS';
-    if (facts.missing === 'credentials') return 'pass --key FILE, --agent (with ssh-agent running) or --password-stdin';
-    if (facts.localPort !== undefined) return 'pick another with --port';
+  'bad-input': (facts, t) => {
+    if (facts.missing === 'host') return t('report.hint.missingHost');
+    if (facts.missing === 'credentials') return t('report.hint.missingCredentials');
+    if (facts.localPort !== undefined) return t('report.hint.localPort');
     const flag = typeof facts.field === 'string' ? LIMIT_FLAGS[facts.field] : undefined;
-    if (flag) return typeof facts.index === 'number' ? `fix that row's "${flag.column}" cell, or ${flag.flag} if it came from there` : `give another ${flag.flag}`;
-    if (facts.reason === 'secrets-sealed-elsewhere') return 'export without --with-secrets: the new laptop asks for them on first connect';
+    if (flag) return typeof facts.index === 'number' ? t('report.hint.limitCell', flag) : t('report.hint.limitFlag', flag);
+    if (facts.reason === 'secrets-sealed-elsewhere') return t('report.hint.secretsElsewhere');
     return undefined;
   },
-  'server-offline': () => 'server offline: reads come from the local cache; changes need the server',
-  'agent-not-deployed': (facts) => (facts.server ? `keyport server deploy ${facts.server} deploys it` : undefined),
-  'host-key-changed': (facts) => (facts.presented && !facts.given ? trustHint(facts.server, facts.presented) : undefined),
+  'server-offline': (_facts, t) => t('report.hint.serverOffline'),
+  'agent-not-deployed': (facts, t) => (facts.server ? t('report.hint.deploy', { server: String(facts.server) }) : undefined),
+  'host-key-changed': (facts, t) => (facts.presented && !facts.given ? trustHint(t, facts.server, facts.presented) : undefined),
   // Only a known server can be trusted afterwards; adding one asks for --accept-host-key itself.
-  'host-key-unknown': (facts) => (facts.server && facts.fingerprint && !facts.given ? trustHint(facts.server, facts.fingerprint) : undefined),
-  'not-found': (facts) => (facts.unknownServer ? 'keyport server list shows the servers' : undefined),
-  'deploy-locked': (facts) =>
-    `if no deploy or uninstall is running there any more (say, its laptop went offline): keyport server ${facts.operation === 'uninstall' ? 'uninstall' : 'deploy'} ${facts.server ?? 'SERVER'} --break-lock`,
-  'export-damaged': () => 'export again from the old laptop (keyport export FILE), and copy the file whole',
-  'export-version-unsupported': () => 'a newer Keyport wrote it: update this one to import it',
-  'server-not-fresh': () => 'a backup is restored onto a server without keys: a freshly deployed one, or this one once its keys are deleted',
-  'server-disk-full': () => 'free space on that disk of the server, then run it again',
-  'name-taken': (facts) =>
-    `no two keys on a server may share a name, in any letter case: choose another name` +
-    (facts.server && facts.holderKeyId ? `, or rename the other key first: keyport keys rename ${facts.server} ${facts.holderKeyId} NEWNAME` : ''),
+  'host-key-unknown': (facts, t) => (facts.server && facts.fingerprint && !facts.given ? trustHint(t, facts.server, facts.fingerprint) : undefined),
+  'not-found': (facts, t) => (facts.unknownServer ? t('report.hint.serverList') : undefined),
+  'deploy-locked': (facts, t) =>
+    t('report.hint.breakLock', { command: facts.operation === 'uninstall' ? 'uninstall' : 'deploy', server: String(facts.server ?? 'SERVER') }),
+  'export-damaged': (_facts, t) => t('report.hint.exportDamaged'),
+  'export-version-unsupported': (_facts, t) => t('report.hint.exportVersion'),
+  'server-not-fresh': (_facts, t) => t('report.hint.notFresh'),
+  'server-disk-full': (_facts, t) => t('report.hint.diskFull'),
+  'name-taken': (facts, t) =>
+    facts.server && facts.holderKeyId
+      ? t('report.hint.nameTakenRename', { server: String(facts.server), holder: String(facts.holderKeyId) })
+      : t('report.hint.nameTaken'),
+  'uuid-taken': (facts, t) => (facts.server ? t('report.hint.uuidTakenShow', { person: String(facts.uuid ?? 'PERSON') }) : t('report.hint.uuidTaken')),
   'certificate-refused': (facts) => CERTIFICATE_HINTS[String(facts.problem)],
-  'uuid-taken': (facts) =>
-    `a person has one key per server, and this server has theirs already` + (facts.server ? `: keyport people show ${facts.uuid ?? 'PERSON'} lists it` : ''),
 };
 
 const GIVE_AGAIN = 'deploy again with --subscription-tls-cert FILE --subscription-tls-key FILE';
@@ -55,9 +56,15 @@ const LIMIT_FLAGS: Record<string, { flag: string; column: string } | undefined> 
   note: { flag: '--note', column: 'note' },
 };
 
-function trustHint(server: Facts[string] | undefined, fingerprint: Facts[string] | undefined): string {
-  return `once you checked it on the server: keyport server trust ${server ?? 'SERVER'} --accept-host-key ${fingerprint}`;
+function trustHint(t: CliWords, server: Facts[string] | undefined, fingerprint: Facts[string] | undefined): string {
+  return t('report.hint.trust', { server: String(server ?? 'SERVER'), fingerprint: String(fingerprint) });
 }
+
+/**
+ * The language the core writes its messages in: in it they stand as they are; in another the CLI
+ * leads with its own words for the code, and the core's message follows (it is never parsed).
+ */
+const CORE_LANGUAGE: CliLanguage = 'en';
 
 /**
  * `keyport: <message>` on stderr, with the error's facts the message does not already show (they
@@ -68,8 +75,10 @@ export function reportError(io: CliIo, error: unknown, json: boolean): number {
   const code = isKeyportError(error) ? error.code : 'unexpected';
   const facts = isKeyportError(error) ? error.facts : {};
   const unsaid = Object.entries(facts).filter(([, value]) => value !== null && !message.includes(String(value)));
-  const hint = isKeyportError(error) ? HINTS[error.code]?.(error.facts) : undefined;
-  io.stderr.write(`keyport: ${message}\n${unsaid.map(([name, value]) => `  ${name}: ${value}\n`).join('')}${hint ? `  (${hint})\n` : ''}`);
+  const t = cliWords(io.env);
+  const hint = isKeyportError(error) ? HINTS[error.code]?.(error.facts, t) : undefined;
+  const words = cliLanguage(io.env) === CORE_LANGUAGE ? message : t('report.withSummary', { summary: t(`report.summary.${code}`), message });
+  io.stderr.write(`keyport: ${words}\n${unsaid.map(([name, value]) => `  ${name}: ${value}\n`).join('')}${hint ? `  (${hint})\n` : ''}`);
   if (json) writeJson(io.stdout, { error: { code, message, facts } });
   return exitCodeFor(error);
 }

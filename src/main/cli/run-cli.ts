@@ -4,6 +4,7 @@ import { consoleCommand } from './console-command.ts';
 import { exportCommand, importCommand } from './console-state-commands.ts';
 import { EXIT } from './exit-codes.ts';
 import { fullUsage, synopsis } from './full-usage.ts';
+import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { keysCommands } from './keys-commands.ts';
 import { peopleCommands } from './people-commands.ts';
 import { reportError } from './report-error.ts';
@@ -20,26 +21,32 @@ const HELP = new Set(['help', '--help', '-h']);
  * parsed, so a usage error (exit 2) touches nothing, not even $KEYPORT_HOME.
  */
 export async function runCli(argv: string[], io: CliIo, openCore: (options: CoreOptions) => Promise<KeyportCore>): Promise<number> {
+  const t = cliWords(io.env);
   const [word, ...rest] = argv;
-  if (word === undefined) return usageFailure(io, 'no command given', fullUsage(ENTRIES));
+  if (word === undefined) return usageFailure(io, t('usage.noCommand'), fullUsage(ENTRIES, t));
   if (HELP.has(word)) {
     const topic = ENTRIES.find((entry) => entry.name === rest[0]);
-    io.stdout.write(topic ? entryUsage(topic) : fullUsage(ENTRIES));
+    io.stdout.write(topic ? entryUsage(topic, t) : fullUsage(ENTRIES, t));
     return EXIT.ok;
   }
   const entry = ENTRIES.find((candidate) => candidate.name === word);
-  if (!entry) return usageFailure(io, `unknown command '${word}'`, `commands: ${ENTRIES.map((candidate) => candidate.name).join(', ')}, help\n`);
+  if (!entry) {
+    return usageFailure(io, t('usage.unknownCommand', { command: word }), `${t('usage.commands', { commands: ENTRIES.map((candidate) => candidate.name).join(', ') })}\n`);
+  }
 
   let command: Command;
   let args: string[];
   if ('commands' in entry) {
     const [name, ...commandArgs] = rest;
     if (name !== undefined && HELP.has(name)) {
-      io.stdout.write(entryUsage(entry));
+      io.stdout.write(entryUsage(entry, t));
       return EXIT.ok;
     }
     const found = entry.commands.find((candidate) => candidate.name === name);
-    if (!found) return usageFailure(io, name === undefined ? `${word} needs a command` : `unknown command '${word} ${name}'`, entryUsage(entry));
+    if (!found) {
+      const problem = name === undefined ? t('usage.needsCommand', { group: word }) : t('usage.unknownCommand', { command: `${word} ${name}` });
+      return usageFailure(io, problem, entryUsage(entry, t));
+    }
     command = found;
     args = commandArgs;
   } else {
@@ -48,7 +55,7 @@ export async function runCli(argv: string[], io: CliIo, openCore: (options: Core
   }
   const flags = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
   if (flags.some((arg) => arg === '--help' || arg === '-h')) {
-    io.stdout.write(entryUsage(command));
+    io.stdout.write(entryUsage(command, t));
     return EXIT.ok;
   }
 
@@ -60,7 +67,7 @@ export async function runCli(argv: string[], io: CliIo, openCore: (options: Core
   try {
     prepared = command.parse(args);
   } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error.message, entryUsage(command));
+    if (error instanceof UsageError) return usageFailure(io, error.message, entryUsage(command, t));
     throw error;
   }
   let core: KeyportCore | undefined;
@@ -75,9 +82,9 @@ export async function runCli(argv: string[], io: CliIo, openCore: (options: Core
   }
 }
 
-function entryUsage(entry: CommandGroup | Command): string {
+function entryUsage(entry: CommandGroup | Command, t: CliWords): string {
   const commands = 'commands' in entry ? entry.commands : [entry];
-  return `usage:\n${commands.map((command) => `  keyport ${synopsis(command)}\n`).join('')}`;
+  return `${t('usage.label')}\n${commands.map((command) => `  keyport ${synopsis(command)}\n`).join('')}`;
 }
 
 function usageFailure(io: CliIo, message: string, usage: string): number {

@@ -255,6 +255,5 @@ const installXray: Command = {
 
 export const serverCommands: CommandGroup = {
   name: 'server',
-  title: 'Servers',
   commands: [add, list, status, trust, sync, remove, deployCommand, realityCommand, settingsCommand, installXray, uninstall, checkPorts, syncConfig, ...backupCommands],
 };

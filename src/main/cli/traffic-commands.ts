@@ -202,6 +202,5 @@ function renderKeyMonthly(report: KeyMonthlyReport): string {
 
 export const trafficCommands: CommandGroup = {
   name: 'traffic',
-  title: 'Traffic (days are UTC; rx is client to server, tx server to client)',
   commands: [live, history, daily, monthly],
 };

@@ -1,6 +1,7 @@
 import { createBridgeClient } from '../../../shared/bridge/bridge-client.ts';
 import type { BridgeTransport } from '../../../shared/bridge/bridge-protocol.ts';
 import type { KeyportServices } from '../../../shared/contract/services.ts';
+import { t } from '../i18n/i18n.ts';
 import { useSecretRequestStore } from '../state/secret-request-store.ts';
 import { webSessionToken } from './web-session-token.ts';
 import { webSocketTransport } from './websocket-transport.ts';
@@ -19,7 +20,7 @@ function askingForSecrets(transport: BridgeTransport): BridgeTransport {
       const outcome = await transport.invoke(call, onProgress);
       if (!outcome.ok && outcome.error.code === 'secret-required') {
         const { server, prompt } = outcome.error.facts;
-        if (typeof server === 'string') useSecretRequestStore.getState().ask({ serverId: server, prompt: String(prompt ?? 'The SSH password') });
+        if (typeof server === 'string') useSecretRequestStore.getState().ask({ serverId: server, prompt: String(prompt ?? t('secret.defaultPrompt')) });
       }
       return outcome;
     },

@@ -1,4 +1,5 @@
 import { BRIDGE_SUBPROTOCOL, SESSION_SUBPROTOCOL_PREFIX, WEB_BRIDGE_PATH, type BridgeOutcome, type BridgeTransport, type WireCall, type WireReply } from '../../../shared/bridge/bridge-protocol.ts';
+import { t } from '../i18n/i18n.ts';
 
 interface Pending {
   resolve: (outcome: BridgeOutcome) => void;
@@ -28,15 +29,15 @@ export function webSocketTransport(
   const connect = () =>
     new Promise<WebSocket>((resolve, reject) => {
       if (!sessionToken) {
-        reject(new Error('this tab has no Keyport session: open the link `keyport console` printed again'));
+        reject(new Error(t('bridge.noSession')));
         return;
       }
       const ws = new WebSocket(url, [BRIDGE_SUBPROTOCOL, `${SESSION_SUBPROTOCOL_PREFIX}${sessionToken}`]);
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new Error('cannot reach the Keyport console; is `keyport console` still running?'));
+      ws.onerror = () => reject(new Error(t('bridge.unreachable')));
       ws.onclose = () => {
         socket = undefined;
-        failAll('the connection to the Keyport console closed; try again');
+        failAll(t('bridge.closed'));
       };
       ws.onmessage = (event) => {
         const reply = JSON.parse(String(event.data)) as WireReply;

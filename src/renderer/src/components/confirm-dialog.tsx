@@ -4,6 +4,7 @@ import { DialogActions } from './dialog-actions.tsx';
 import { InlineError } from './inline-error.tsx';
 import { ModalDialog } from './modal-dialog.tsx';
 import { Spinner } from './spinner.tsx';
+import { useTranslation } from 'react-i18next';
 
 interface ConfirmDialogProps {
   title: string;
@@ -18,6 +19,7 @@ interface ConfirmDialogProps {
 
 /** Asks before a destructive action, and stays open to show why it failed if it does. */
 export function ConfirmDialog({ title, children, confirmLabel, operationId, onConfirm, onClose }: ConfirmDialogProps) {
+  const { t } = useTranslation();
   const operation = useOperation(operationId);
   const close = () => {
     clearOperation(operationId);
@@ -32,10 +34,10 @@ export function ConfirmDialog({ title, children, confirmLabel, operationId, onCo
       <div className="confirm-text">{children}</div>
       <InlineError message={operation.error} testId="confirm-error" />
       <DialogActions
-        back={{ label: 'Cancel', testId: 'confirm-cancel', onClick: close }}
+        back={{ label: t('common.cancel'), testId: 'confirm-cancel', onClick: close }}
         go={{ label: confirmLabel, tone: 'danger', testId: 'confirm-ok', disabled: operation.running, onClick: () => void confirm() }}
       >
-        {operation.running && <Spinner label="Working…" />}
+        {operation.running && <Spinner label={t('common.working')} />}
       </DialogActions>
     </ModalDialog>
   );

@@ -1,4 +1,5 @@
 import { useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 
 interface CopyLinkPanelProps {
   title: string;
@@ -13,20 +14,21 @@ interface CopyLinkPanelProps {
 
 /** A link to copy into a message for its user (a key's vless:// link, a person's subscription). */
 export function CopyLinkPanel({ title, link, testIdPrefix, actions, children }: CopyLinkPanelProps) {
+  const { t } = useTranslation();
   const linkText = useRef<HTMLElement>(null);
   const [copyNote, setCopyNote] = useState<{ link: string; note: string } | null>(null);
 
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(link);
-      setCopyNote({ link, note: 'Copied to the clipboard.' });
+      setCopyNote({ link, note: t('copyLink.copied') });
     } catch {
       // No clipboard access (an insecure page or a denied permission): select the link instead.
       const selection = window.getSelection();
       if (linkText.current && selection) {
         selection.selectAllChildren(linkText.current);
-        setCopyNote({ link, note: 'Could not reach the clipboard: the link is selected, press Ctrl+C (⌘C) to copy it.' });
-      } else setCopyNote({ link, note: 'Could not reach the clipboard: select the link and copy it by hand.' });
+        setCopyNote({ link, note: t('copyLink.selected') });
+      } else setCopyNote({ link, note: t('copyLink.byHand') });
     }
   };
 
@@ -38,7 +40,7 @@ export function CopyLinkPanel({ title, link, testIdPrefix, actions, children }: 
       </code>
       <div className="panel-actions">
         <button type="button" className="primary" onClick={() => void copy()} data-testid={`${testIdPrefix}-copy`}>
-          Copy link
+          {t('copyLink.copy')}
         </button>
         {actions}
         {/* A note about another link (rotated since) is not this one's. */}

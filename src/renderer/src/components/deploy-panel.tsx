@@ -5,30 +5,34 @@ import { selectDeploy, selectServer, selectStatus, useFleetStore } from '../stat
 import { InlineError } from './inline-error.tsx';
 import { Spinner } from './spinner.tsx';
 import { StepList } from './step-list.tsx';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 
 /** Deploy, upgrade or redeploy the agent, named by what the server has now. */
 export function DeployButton({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
   const deploy = useFleetStore(selectDeploy(serverId));
   const server = useFleetStore(selectServer(serverId));
   const status = useFleetStore(selectStatus(serverId));
   const startDeploy = useFleetStore((state) => state.deploy);
-  const label = !server?.agent ? 'Deploy' : status?.value?.agentOutdated ? 'Upgrade' : 'Redeploy';
+  const label = !server?.agent ? t('deploy.deploy') : status?.value?.agentOutdated ? t('deploy.upgrade') : t('deploy.redeploy');
   return (
     <button type="button" className="primary" disabled={deploy?.running} data-testid="deploy-button" onClick={() => void startDeploy(serverId)}>
-      {deploy?.running ? 'Deploying…' : label}
+      {deploy?.running ? t('deploy.deploying') : label}
     </button>
   );
 }
 
 /** Where a deploy left the subscription listener, in words. */
-function subscriptionWords(result: DeployResult): string {
+function subscriptionWords(t: TFunction, result: DeployResult): string {
   const served = result.subscriptions;
   if (!served) return '';
-  return ` Subscription links: ${served.urlBase}/sub/… over ${served.certificate ? 'HTTPS' : 'plain HTTP (anyone on the way can read them)'}.`;
+  return t(served.certificate ? 'deploy.subscriptionsHttps' : 'deploy.subscriptionsPlain', { base: served.urlBase });
 }
 
 /** The live step log of the server's latest deploy, and how it ended. */
 export function DeployLog({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
   const deploy = useFleetStore(selectDeploy(serverId));
   const server = useFleetStore(selectServer(serverId));
   const dismissDeploy = useFleetStore((state) => state.dismissDeploy);
@@ -39,23 +43,29 @@ export function DeployLog({ serverId }: { serverId: string }) {
   return (
     <section className="deploy-log" data-testid="deploy-log" data-outcome={outcome} aria-live="polite">
       <StepList steps={deploy.steps} />
-      {deploy.running && <Spinner label="Deploying…" />}
+      {deploy.running && <Spinner label={t('deploy.deploying')} />}
       {deploy.result && (
         <p className="step-outcome" data-testid="deploy-result">
-          {deploy.result.rolledBack ? 'Rolled back to the previous release' : `Agent ${deploy.result.agentVersion} running`} (release{' '}
-          {deploy.result.release}, {deploy.result.facts.os} {deploy.result.facts.arch}, {deploy.result.facts.init}
-          {deploy.result.facts.xrayVersion ? `, Xray ${deploy.result.facts.xrayVersion}` : ', no Xray found'}).{subscriptionWords(deploy.result)}
+          {t('deploy.result', {
+            outcome: deploy.result.rolledBack ? t('deploy.rolledBack') : t('deploy.running', { version: deploy.result.agentVersion }),
+            release: deploy.result.release,
+            os: deploy.result.facts.os,
+            arch: deploy.result.facts.arch,
+            init: deploy.result.facts.init,
+            xray: deploy.result.facts.xrayVersion ? t('deploy.xrayFound', { version: deploy.result.facts.xrayVersion }) : t('deploy.xrayMissing'),
+          })}
+          {subscriptionWords(t, deploy.result)}
         </p>
       )}
       <InlineError message={locked ? deployLockWords(deploy.errorFacts, server?.name ?? serverId) : deploy.error} testId="deploy-error" />
       {locked && (
         <button type="button" className="danger" data-testid="deploy-break-lock" onClick={() => void startDeploy(serverId, { ...deploy.request, breakLock: true })}>
-          Break the lock and deploy
+          {t('deploy.breakLock')}
         </button>
       )}
       {!deploy.running && (
         <button type="button" className="deploy-log-close" onClick={() => dismissDeploy(serverId)} data-testid="deploy-log-close">
-          Close log
+          {t('common.closeLog')}
         </button>
       )}
     </section>

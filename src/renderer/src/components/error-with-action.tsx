@@ -3,6 +3,7 @@ import { errorAction, type ErrorAction } from '../format/error-action.ts';
 import { useFleetStore } from '../state/fleet-store.ts';
 import { useNavigationStore } from '../state/navigation-store.ts';
 import { InlineError } from './inline-error.tsx';
+import { useTranslation } from 'react-i18next';
 
 /** A failure as the stores keep it (a Loadable or an operation). */
 export interface Failure {
@@ -15,24 +16,17 @@ interface ErrorWithActionProps {
   failure: Failure | undefined;
   serverId: string;
   onRetry?: () => void;
-  /** Put before the message, e.g. "Live traffic: ". */
+  /** What failed, put before the message, e.g. "Live traffic". */
   prefix?: string;
   testId?: string;
 }
-
-const LABELS: Record<ErrorAction, string> = {
-  retry: 'Try again',
-  'trust-host-key': 'Check the host key…',
-  deploy: 'Deploy the agent',
-  'break-lock': 'Break the lock and deploy',
-  reload: 'Reload the page',
-};
 
 /**
  * A failure where it happened, with the button that fits its code: try again, check the host key,
  * deploy. `onRetry` is what failed; without it no retry is offered.
  */
 export function ErrorWithAction({ failure, serverId, onRetry, prefix, testId }: ErrorWithActionProps) {
+  const { t } = useTranslation();
   const deploy = useFleetStore((state) => state.deploy);
   const refreshServer = useFleetStore((state) => state.refreshServer);
   const openServer = useNavigationStore((state) => state.openServer);
@@ -51,7 +45,7 @@ export function ErrorWithAction({ failure, serverId, onRetry, prefix, testId }: 
   const onClick = action ? run[action] : undefined;
   return (
     <div className="error-with-action">
-      <InlineError message={prefix ? `${prefix}${failure.error}` : failure.error} testId={testId} />
+      <InlineError message={prefix ? t('errors.withPrefix', { prefix, message: failure.error }) : failure.error} testId={testId} />
       {action && onClick && (
         <button
           type="button"
@@ -60,7 +54,7 @@ export function ErrorWithAction({ failure, serverId, onRetry, prefix, testId }: 
           data-testid={testId ? `${testId}-action` : undefined}
           data-action={action}
         >
-          {LABELS[action]}
+          {t(`errorAction.${action}`)}
         </button>
       )}
     </div>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { isHostKeyState } from '../../../shared/contract/servers.ts';
 import { selectServer, selectStatus, trustHostKeyOperation, useFleetStore } from '../state/fleet-store.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
+import { Trans, useTranslation } from 'react-i18next';
 
 /**
  * A server whose host key is not one Keyport trusts (changed, or never accepted): the fingerprints,
@@ -12,29 +13,20 @@ export function HostKeyAlert({ serverId }: { serverId: string }) {
   const status = useFleetStore(selectStatus(serverId));
   const server = useFleetStore(selectServer(serverId));
   const trustHostKey = useFleetStore((state) => state.trustHostKey);
+  const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const change = status?.value && isHostKeyState(status.value.state) ? status.value.hostKeyChange : undefined;
   if (!change || !server) return null;
   const isHop = change.endpoint !== `${server.target.host}:${server.target.port}`;
-  const whose = isHop ? `the jump host ${change.endpoint}` : `${server.name} (${change.endpoint})`;
+  const whose = isHop ? t('hostKey.whoseJump', { endpoint: change.endpoint }) : t('hostKey.whoseServer', { server: server.name, endpoint: change.endpoint });
 
   return (
     <div className="host-key-changed" role="alert" data-testid="host-key-changed" data-accepted={change.accepted === null ? 'none' : 'other'}>
-      {change.accepted === null ? (
-        <>
-          <strong>Keyport has not accepted the host key of {whose} yet.</strong> It will not connect until you check the key the
-          server presents.
-        </>
-      ) : (
-        <>
-          <strong>The host key of {whose} has changed.</strong> Keyport will not connect: this may be someone between you and the
-          server, or the server was reinstalled.
-        </>
-      )}
+      <Trans t={t} i18nKey={change.accepted === null ? 'hostKey.notAccepted' : 'hostKey.changed'} values={{ whose }} />
       <dl>
         {change.accepted !== null && (
           <>
-            <dt>Trusted</dt>
+            <dt>{t('hostKey.trusted')}</dt>
             <dd>
               <code className="fingerprint" data-testid="host-key-accepted">
                 {change.accepted}
@@ -42,7 +34,7 @@ export function HostKeyAlert({ serverId }: { serverId: string }) {
             </dd>
           </>
         )}
-        <dt>Presented now</dt>
+        <dt>{t('hostKey.presentedNow')}</dt>
         <dd>
           <code className="fingerprint" data-testid="host-key-presented">
             {change.presented}
@@ -51,24 +43,23 @@ export function HostKeyAlert({ serverId }: { serverId: string }) {
         </dd>
       </dl>
       <button type="button" className="danger-outline" onClick={() => setConfirming(true)} data-testid="trust-host-key-button">
-        {change.accepted === null ? 'I checked it, trust this key…' : 'I checked it, trust the new key…'}
+        {change.accepted === null ? t('hostKey.trust') : t('hostKey.trustNew')}
       </button>
       {confirming && (
         <ConfirmDialog
-          title={`Trust the ${change.accepted === null ? '' : 'new '}host key of ${server.name}?`}
-          confirmLabel="Trust this key"
+          title={change.accepted === null ? t('hostKey.confirmTitle', { server: server.name }) : t('hostKey.confirmNewTitle', { server: server.name })}
+          confirmLabel={t('hostKey.confirm')}
           operationId={trustHostKeyOperation(serverId)}
           onConfirm={() => trustHostKey(serverId, change.presented)}
           onClose={() => setConfirming(false)}
         >
           <p>
-            On the server itself (its provider’s console, not through this connection), run <code>ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub</code>{' '}
-            and find its {change.keyType} key. Trust it only if it prints exactly:
+            <Trans t={t} i18nKey="hostKey.howToCheck" values={{ keyType: change.keyType }} components={{ code: <code /> }} />
           </p>
           <code className="fingerprint" data-testid="trust-host-key-fingerprint">
             {change.presented}
           </code>
-          <p>Keyport then connects with this key only. {server.name} keeps its keys and its cached history.</p>
+          <p>{t('hostKey.afterTrust', { server: server.name })}</p>
         </ConfirmDialog>
       )}
     </div>

@@ -1,7 +1,9 @@
-import { formatBytes, KEY_NOTE_MAX_CHARACTERS, type DataLimitReset } from '../../../shared/agent-api.ts';
+import { KEY_NOTE_MAX_CHARACTERS, type DataLimitReset } from '../../../shared/agent-api.ts';
 import type { ApiKey, KeyLimits } from '../../../shared/contract/api-types.ts';
-import { parseDataSize, type DataSizeProblem } from '../../../shared/key-limits/data-size.ts';
 import { parseExpiry } from '../../../shared/key-limits/expiry-input.ts';
+import { formatBytes } from '../format/format-bytes.ts';
+import { readDataSize } from '../format/data-size-input.ts';
+import { t } from '../i18n/i18n.ts';
 
 /** A key's limits as the form holds them: the text typed, the period picked, a UTC day or '' for never. */
 export interface KeyLimitsDraft {
@@ -19,12 +21,6 @@ export type KeyLimitsRead = { ok: true; limits: KeyLimits } | { ok: false; error
 export const NO_LIMITS_DRAFT: KeyLimitsDraft = { quota: '', reset: 'no_reset', expiryDay: '', note: '' };
 
 const DAY_MS = 86_400_000;
-
-const SIZE_PROBLEMS: Record<DataSizeProblem, string> = {
-  'not-a-size': 'Type a size such as 50 GB, 500 MB or 1.5 TB, or leave it empty for no quota.',
-  'unknown-unit': 'Units are B, KB, MB, GB, TB and PB (1024-based, as Keyport shows sizes).',
-  'too-large': 'A quota is at most 8 PB.',
-};
 
 /** The form as it starts for a key that has limits already. */
 export function draftOfKey(key: Pick<ApiKey, 'data_limit_bytes' | 'data_limit_reset' | 'expires_at' | 'note'>): KeyLimitsDraft {
@@ -47,9 +43,9 @@ export function readKeyLimitsDraft(draft: KeyLimitsDraft, initial: KeyLimitsDraf
   if (quota !== initial.quota.trim()) {
     if (quota === '') limits.data_limit_bytes = null;
     else {
-      const size = parseDataSize(quota);
+      const size = readDataSize(quota);
       if (size.ok) limits.data_limit_bytes = size.bytes;
-      else errors.quota = SIZE_PROBLEMS[size.problem];
+      else errors.quota = t(`limits.problem.${size.problem}`);
     }
   }
   if (draft.reset !== initial.reset) limits.data_limit_reset = draft.reset;
@@ -58,11 +54,11 @@ export function readKeyLimitsDraft(draft: KeyLimitsDraft, initial: KeyLimitsDraf
     else {
       const expiry = parseExpiry(draft.expiryDay, nowMs);
       if (expiry.ok) limits.expires_at = expiry.expiresAt;
-      else errors.expiryDay = 'Pick a day that exists, or “Never”.';
+      else errors.expiryDay = t('limits.problem.badDay');
     }
   }
   if (draft.note !== initial.note) {
-    if ([...draft.note].length > KEY_NOTE_MAX_CHARACTERS) errors.note = `A note is at most ${KEY_NOTE_MAX_CHARACTERS} characters.`;
+    if ([...draft.note].length > KEY_NOTE_MAX_CHARACTERS) errors.note = t('limits.problem.noteTooLong', { max: KEY_NOTE_MAX_CHARACTERS });
     else limits.note = draft.note;
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, limits };

@@ -1,6 +1,7 @@
 import { DATA_LIMIT_RESETS, KEY_NOTE_MAX_CHARACTERS, type DataLimitReset } from '../../../shared/agent-api.ts';
-import { formatLocalTime } from '../format/format-time.ts';
-import { RESET_LABELS } from '../format/key-limit-words.ts';
+import { useTranslation } from 'react-i18next';
+import { formatDay, formatUtcTime } from '../format/format-time.ts';
+import { resetLabel } from '../format/key-limit-words.ts';
 import { dayPlusDays, type KeyLimitsDraft, type KeyLimitsDraftErrors } from './key-limits-draft.ts';
 
 interface KeyLimitsFieldsProps {
@@ -14,6 +15,9 @@ interface KeyLimitsFieldsProps {
   currentExpiresAt?: string | null;
 }
 
+/** The expiry button's step: about a month of use. */
+const PLUS_DAYS = 30;
+
 const FieldError = ({ message, testId }: { message: string | undefined; testId: string }) =>
   message ? (
     <span className="inline-error small" role="alert" data-testid={testId}>
@@ -23,16 +27,17 @@ const FieldError = ({ message, testId }: { message: string | undefined; testId: 
 
 /** Quota with units, its reset period, an expiry day (picker, "+30 days", "Never") and a note. */
 export function KeyLimitsFields({ draft, onChange, errors, disabled, testIdPrefix, currentExpiresAt }: KeyLimitsFieldsProps) {
+  const { t } = useTranslation();
   const set = (change: Partial<KeyLimitsDraft>) => onChange({ ...draft, ...change });
   const id = (name: string) => `${testIdPrefix}-${name}`;
   return (
     <div className="key-limits-fields">
       <label className="stacked">
-        Data quota
+        {t('limits.quota')}
         <input
           value={draft.quota}
           onChange={(event) => set({ quota: event.target.value })}
-          placeholder="e.g. 50 GB; empty: no quota"
+          placeholder={t('limits.quotaPlaceholder')}
           disabled={disabled}
           aria-invalid={errors.quota ? true : undefined}
           data-testid={id('quota')}
@@ -40,17 +45,17 @@ export function KeyLimitsFields({ draft, onChange, errors, disabled, testIdPrefi
         <FieldError message={errors.quota} testId={id('quota-error')} />
       </label>
       <label className="stacked">
-        Quota resets
+        {t('limits.resets')}
         <select value={draft.reset} onChange={(event) => set({ reset: event.target.value as DataLimitReset })} disabled={disabled} data-testid={id('reset')}>
           {DATA_LIMIT_RESETS.map((reset) => (
             <option key={reset} value={reset}>
-              {RESET_LABELS[reset]}
+              {resetLabel(reset)}
             </option>
           ))}
         </select>
       </label>
       <div className="stacked key-expiry-field">
-        <label htmlFor={id('expiry')}>Expires on (00:00 UTC)</label>
+        <label htmlFor={id('expiry')}>{t('limits.expiresOn')}</label>
         <div className="inline-form">
           <input
             id={id('expiry')}
@@ -61,29 +66,29 @@ export function KeyLimitsFields({ draft, onChange, errors, disabled, testIdPrefi
             aria-invalid={errors.expiryDay ? true : undefined}
             data-testid={id('expiry')}
           />
-          <button type="button" className="small-button" onClick={() => set({ expiryDay: dayPlusDays(draft.expiryDay, 30, Date.now()) })} disabled={disabled} data-testid={id('plus-30')}>
-            +30 days
+          <button type="button" className="small-button" onClick={() => set({ expiryDay: dayPlusDays(draft.expiryDay, PLUS_DAYS, Date.now()) })} disabled={disabled} data-testid={id('plus-30')}>
+            {t('limits.plusDays', { count: PLUS_DAYS })}
           </button>
           <button type="button" className="small-button" onClick={() => set({ expiryDay: '' })} disabled={disabled || draft.expiryDay === ''} data-testid={id('never')}>
-            Never
+            {t('limits.never')}
           </button>
         </div>
         <span className="muted small" data-testid={id('expiry-shown')}>
           {draft.expiryDay === ''
-            ? 'Never expires.'
+            ? t('limits.neverExpires')
             : currentExpiresAt && currentExpiresAt.startsWith(draft.expiryDay)
-              ? `Expiry: ${formatLocalTime(currentExpiresAt)} (your time).`
-              : `Expiry: ${draft.expiryDay} at 00:00 UTC.`}
+              ? t('limits.expiryKept', { time: formatUtcTime(currentExpiresAt) })
+              : t('limits.expiryDay', { day: formatDay(draft.expiryDay) })}
         </span>
         <FieldError message={errors.expiryDay} testId={id('expiry-error')} />
       </div>
       <label className="stacked key-note-field">
-        Note
+        {t('limits.note')}
         <textarea
           value={draft.note}
           onChange={(event) => set({ note: event.target.value })}
           rows={2}
-          placeholder={`For yourself, up to ${KEY_NOTE_MAX_CHARACTERS} characters`}
+          placeholder={t('limits.notePlaceholder', { max: KEY_NOTE_MAX_CHARACTERS })}
           disabled={disabled}
           aria-invalid={errors.note ? true : undefined}
           data-testid={id('note')}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { useTranslation } from 'react-i18next';
 
 interface ModalDialogProps {
   title: string;
@@ -11,6 +12,7 @@ interface ModalDialogProps {
 
 /** A native modal <dialog>, put under <body> so it opens from anywhere (a table row too): focus stays inside, Escape closes it. */
 export function ModalDialog({ title, onClose, testId, children, wide }: ModalDialogProps) {
+  const { t } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const element = dialog.current;
@@ -31,7 +33,7 @@ export function ModalDialog({ title, onClose, testId, children, wide }: ModalDia
     >
       <header className="modal-header">
         <h2>{title}</h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={onClose} data-testid={`${testId}-close`}>
+        <button type="button" className="icon-button" aria-label={t('common.close')} onClick={onClose} data-testid={`${testId}-close`}>
           ×
         </button>
       </header>

@@ -1,11 +1,13 @@
 import type { Cached } from '../../../shared/contract/services.ts';
-import { formatLocalTime } from '../format/format-time.ts';
+import { formatUtcTime } from '../format/format-time.ts';
+import { useTranslation } from 'react-i18next';
 
 /**
  * Says when a view shows the cache instead of the server, and how old it is: the oldest cached
  * answer among those the view shows.
  */
 export function OfflineBanner({ reads }: { reads: readonly (Cached<unknown> | undefined)[] }) {
+  const { t } = useTranslation();
   const cachedAt = reads
     .filter((read): read is Cached<unknown> => read?.source === 'cache')
     .map((read) => read.syncedAt)
@@ -13,7 +15,7 @@ export function OfflineBanner({ reads }: { reads: readonly (Cached<unknown> | un
   if (!cachedAt) return null;
   return (
     <div className="offline-banner" role="status" data-testid="offline-banner" data-synced-at={cachedAt}>
-      Offline — showing data from {formatLocalTime(cachedAt)}
+      {t('offline.banner', { time: formatUtcTime(cachedAt) })}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { fileNameFor } from '../format/file-name.ts';
 import { useQrDataUrl } from '../hooks/use-qr-data-url.ts';
 import { InlineError } from './inline-error.tsx';
 import { download, qrPngDataUrl, qrSvg } from './qr-images.ts';
+import { useTranslation } from 'react-i18next';
 
 /** Shown at 360 px, made at twice that so it stays sharp on high-density screens. */
 const QR_SHOWN_PX = 360;
@@ -21,7 +22,8 @@ interface QrPanelProps {
 }
 
 /** A QR code to scan off the screen, save as PNG or SVG, or print. */
-export function QrPanel({ name, qrText, testIdPrefix, title = 'QR code', onPrint }: QrPanelProps) {
+export function QrPanel({ name, qrText, testIdPrefix, title, onPrint }: QrPanelProps) {
+  const { t } = useTranslation();
   const qr = useQrDataUrl(qrText, QR_SHOWN_PX * 2);
   const [exportError, setExportError] = useState<string | null>(null);
 
@@ -46,23 +48,23 @@ export function QrPanel({ name, qrText, testIdPrefix, title = 'QR code', onPrint
 
   return (
     <section className="panel qr-panel">
-      <h2>{title}</h2>
+      <h2>{title ?? t('qr.title')}</h2>
       <div className="qr-frame" style={{ width: QR_SHOWN_PX, height: QR_SHOWN_PX }}>
         {qr.dataUrl && (
-          <img src={qr.dataUrl} width={QR_SHOWN_PX} height={QR_SHOWN_PX} alt={`QR code of ${name}`} data-testid={`${testIdPrefix}-qr`} className="qr-image" />
+          <img src={qr.dataUrl} width={QR_SHOWN_PX} height={QR_SHOWN_PX} alt={t('qr.alt', { name })} data-testid={`${testIdPrefix}-qr`} className="qr-image" />
         )}
       </div>
       <InlineError message={qr.error ?? exportError} testId={`${testIdPrefix}-qr-error`} />
       <div className="panel-actions">
         <button type="button" onClick={() => void exportPng()} data-testid={`${testIdPrefix}-export-png`}>
-          Save PNG
+          {t('qr.savePng')}
         </button>
         <button type="button" onClick={() => void exportSvg()} data-testid={`${testIdPrefix}-export-svg`}>
-          Save SVG
+          {t('qr.saveSvg')}
         </button>
         {onPrint && (
           <button type="button" onClick={onPrint} data-testid={`${testIdPrefix}-print`}>
-            Print sheet
+            {t('qr.printSheet')}
           </button>
         )}
       </div>

@@ -4,6 +4,7 @@ import { useOperation } from '../state/operations-store.ts';
 import { useSecretRequestStore, type SecretRequest } from '../state/secret-request-store.ts';
 import { InlineError } from './inline-error.tsx';
 import { ModalDialog } from './modal-dialog.tsx';
+import { useTranslation } from 'react-i18next';
 
 /** Asks for the SSH password or passphrase a server needs, hands it to the core, and checks the server again. */
 export function SecretDialog() {
@@ -13,6 +14,7 @@ export function SecretDialog() {
 }
 
 function SecretForm({ request }: { request: SecretRequest }) {
+  const { t } = useTranslation();
   const dismiss = useSecretRequestStore((state) => state.dismiss);
   const serverName = useFleetStore((state) => state.servers.find((server) => server.id === request.serverId)?.name);
   const provideSecret = useFleetStore((state) => state.provideSecret);
@@ -25,20 +27,20 @@ function SecretForm({ request }: { request: SecretRequest }) {
   };
 
   return (
-    <ModalDialog title={`Log in to ${serverName ?? 'the server'}`} onClose={dismiss} testId="secret-dialog">
+    <ModalDialog title={t('secret.title', { server: serverName ?? t('secret.theServer') })} onClose={dismiss} testId="secret-dialog">
       <form className="form" onSubmit={(event) => void submit(event)}>
         <label>
           {request.prompt}
           <input type="password" autoFocus autoComplete="off" value={secret} onChange={(event) => setSecret(event.target.value)} data-testid="secret-input" />
         </label>
-        <p className="muted small">Kept in the OS keychain when there is one, otherwise only until Keyport stops.</p>
+        <p className="muted small">{t('secret.kept')}</p>
         <InlineError message={operation.error} testId="secret-error" />
         <div className="dialog-actions">
           <button type="button" onClick={dismiss} data-testid="secret-cancel">
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="primary" disabled={operation.running || secret.length === 0} data-testid="secret-submit">
-            Log in
+            {t('secret.logIn')}
           </button>
         </div>
       </form>

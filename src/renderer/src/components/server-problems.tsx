@@ -9,6 +9,8 @@ import { StepList } from './step-list.tsx';
 import { InlineError } from './inline-error.tsx';
 import { LabelledInput } from './labelled-input.tsx';
 import { Spinner } from './spinner.tsx';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 
 const NO_PROBLEMS: ServerProblem[] = [];
 
@@ -21,6 +23,7 @@ function useProblems(serverId: string): ServerProblem[] {
  * step log), sync now, or check the ports again once the firewall is opened.
  */
 export function ServerProblems({ serverId }: { serverId: string }) {
+  useTranslation();
   const problems = useProblems(serverId);
   const install = useServerHealthStore(selectXrayInstall(serverId));
   if (problems.length === 0 && !install) return null;
@@ -43,6 +46,7 @@ export function ServerProblems({ serverId }: { serverId: string }) {
 
 /** The fleet row's line: the worst problem in a sentence and the button that fixes it (installing opens the server). */
 export function ServerProblemLine({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
   const problems = useProblems(serverId);
   const openServer = useNavigationStore((state) => state.openServer);
   const problem = problems[0];
@@ -52,7 +56,7 @@ export function ServerProblemLine({ serverId }: { serverId: string }) {
       <span>{problemDetail(problem)}</span>{' '}
       {problem.fix === 'install-xray' && (
         <button type="button" className="link-button" onClick={() => openServer(serverId)} data-testid="fleet-install-xray">
-          Install Xray…
+          {t('problems.installXrayLink')}
         </button>
       )}
       {problem.fix === 'sync-config' && <SyncNowButton serverId={serverId} small />}
@@ -62,21 +66,23 @@ export function ServerProblemLine({ serverId }: { serverId: string }) {
 }
 
 function SyncNowButton({ serverId, small = false }: { serverId: string; small?: boolean }) {
+  const { t } = useTranslation();
   const syncNow = useServerHealthStore((state) => state.syncNow);
   const sync = useOperation(syncConfigOperation(serverId));
   return (
     <FixButton operation={sync} onClick={() => void syncNow(serverId)} className={small ? 'small-button' : 'primary'} testIds={['problem-sync-now', 'problem-sync-error']}>
-      {sync.running ? 'Syncing…' : 'Sync now'}
+      {sync.running ? t('common.syncing') : t('common.syncNow')}
     </FixButton>
   );
 }
 
 function CheckPortsButton({ serverId, small = false }: { serverId: string; small?: boolean }) {
+  const { t } = useTranslation();
   const checkPorts = useServerHealthStore((state) => state.checkPorts);
   const check = useOperation(checkPortsOperation(serverId));
   return (
     <FixButton operation={check} onClick={() => void checkPorts(serverId)} className={small ? 'small-button' : undefined} testIds={['problem-check-ports', 'problem-check-error']}>
-      {check.running ? 'Checking…' : 'Check again'}
+      {check.running ? t('common.checking') : t('problems.checkAgain')}
     </FixButton>
   );
 }
@@ -102,23 +108,18 @@ function FixButton({ operation, onClick, className, testIds: [buttonId, errorId]
   );
 }
 
-const VERSION_FIELD = {
-  label: 'Version',
-  placeholder: 'the checked release',
-  size: 16,
-  'aria-label': 'Xray version (empty: the release Keyport was checked against)',
-  testId: 'install-xray-version',
-};
-const MIRROR_FIELD = {
-  label: 'Mirror',
-  placeholder: "GitHub's XTLS/Xray-core releases",
-  size: 34,
-  'aria-label': 'Releases URL (optional mirror)',
-  testId: 'install-xray-releases-url',
-};
+/** A field of the install form, in the words of `problems.<name>`, `…Placeholder` and `…Aria`. */
+const installField = (t: TFunction, name: 'version' | 'mirror', size: number, testId: string) => ({
+  label: t(`problems.${name}`),
+  placeholder: t(`problems.${name}Placeholder`),
+  'aria-label': t(`problems.${name}Aria`),
+  size,
+  testId,
+});
 
 /** Version and, for servers that cannot reach GitHub, a mirror laid out like its releases. */
 function InstallXrayForm({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
   const install = useServerHealthStore(selectXrayInstall(serverId));
   const installXray = useServerHealthStore((state) => state.installXray);
   // Empty: the release Keyport was checked against (the core fills it in); latest comes with a warning.
@@ -132,10 +133,10 @@ function InstallXrayForm({ serverId }: { serverId: string }) {
   };
   return (
     <form className="install-xray inline-form" onSubmit={submit} data-testid="install-xray-form">
-      <LabelledInput {...VERSION_FIELD} value={version} onChange={setVersion} />
-      <LabelledInput {...MIRROR_FIELD} value={releasesUrl} onChange={setReleasesUrl} />
+      <LabelledInput {...installField(t, 'version', 16, 'install-xray-version')} value={version} onChange={setVersion} />
+      <LabelledInput {...installField(t, 'mirror', 34, 'install-xray-releases-url')} value={releasesUrl} onChange={setReleasesUrl} />
       <button type="submit" className="primary" disabled={install?.running} data-testid="install-xray-button">
-        {install?.running ? 'Installing…' : 'Install Xray'}
+        {install?.running ? t('problems.installing') : t('problems.install')}
       </button>
     </form>
   );
@@ -143,6 +144,7 @@ function InstallXrayForm({ serverId }: { serverId: string }) {
 
 /** The live step log of the server's latest Xray install, and how it ended. */
 function XrayInstallLog({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
   const install = useServerHealthStore(selectXrayInstall(serverId));
   const dismiss = useServerHealthStore((state) => state.dismissXrayInstall);
   if (!install) return null;
@@ -150,16 +152,16 @@ function XrayInstallLog({ serverId }: { serverId: string }) {
   return (
     <section className="deploy-log" data-testid="install-xray-log" data-outcome={outcome}>
       <StepList steps={install.steps} />
-      {install.running && <Spinner label="Installing Xray…" />}
+      {install.running && <Spinner label={t('problems.installingXray')} />}
       {install.result && (
         <p className="step-outcome" data-testid="install-xray-result">
-          Xray {install.result.xrayVersion} installed at {install.result.binaryPath}.
+          {t('problems.installed', { version: install.result.xrayVersion, path: install.result.binaryPath })}
         </p>
       )}
       <InlineError message={install.error} testId="install-xray-error" />
       {!install.running && (
         <button type="button" className="deploy-log-close" onClick={() => dismiss(serverId)} data-testid="install-xray-log-close">
-          Close log
+          {t('common.closeLog')}
         </button>
       )}
     </section>

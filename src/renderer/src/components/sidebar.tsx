@@ -1,11 +1,14 @@
+import { useTranslation } from 'react-i18next';
 import { useAddServerStore } from '../state/add-server-store.ts';
 import { useFleetStore } from '../state/fleet-store.ts';
 import { selectCurrentServerId, selectRoute, useNavigationStore } from '../state/navigation-store.ts';
+import { LanguageSwitch } from './language-switch.tsx';
 import { StateDot } from './state-badge.tsx';
 import { ThemeSwitch } from './theme-switch.tsx';
 
 /** The fleet at a glance: every server with its state, and the way to add one. */
 export function Sidebar() {
+  const { t } = useTranslation();
   const servers = useFleetStore((state) => state.servers);
   const route = useNavigationStore(selectRoute);
   const currentServerId = useNavigationStore(selectCurrentServerId);
@@ -13,15 +16,15 @@ export function Sidebar() {
   const openAddServer = useAddServerStore((state) => state.openDialog);
 
   return (
-    <nav className="sidebar" aria-label="Servers">
+    <nav className="sidebar" aria-label={t('sidebar.label')}>
       <div className="brand">Keyport</div>
       <button type="button" className={`nav-item ${route.view === 'fleet' ? 'current' : ''}`} data-testid="nav-fleet" onClick={goFleet}>
-        Fleet
+        {t('sidebar.fleet')}
       </button>
       <button type="button" className={`nav-item ${route.view === 'people' || route.view === 'person' ? 'current' : ''}`} data-testid="nav-people" onClick={goPeople}>
-        People
+        {t('sidebar.people')}
       </button>
-      <h2 className="sidebar-heading">Servers</h2>
+      <h2 className="sidebar-heading">{t('sidebar.servers')}</h2>
       <ul className="server-list">
         {servers.map((server) => (
           <li key={server.id}>
@@ -37,12 +40,13 @@ export function Sidebar() {
             </button>
           </li>
         ))}
-        {servers.length === 0 && <li className="muted sidebar-empty">No servers yet</li>}
+        {servers.length === 0 && <li className="muted sidebar-empty">{t('sidebar.noServers')}</li>}
       </ul>
       <button type="button" className="add-server-button" data-testid="add-server-button" onClick={openAddServer}>
-        + Add server
+        {t('sidebar.addServer')}
       </button>
       <div className="sidebar-footer">
+        <LanguageSwitch />
         <ThemeSwitch />
       </div>
     </nav>

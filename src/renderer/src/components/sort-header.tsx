@@ -12,16 +12,19 @@ interface SortHeaderProps<C extends string> {
   /** Numbers read best biggest first; names A to Z. */
   firstDescending?: boolean;
   className?: string;
+  /** Said on hover where the label is too short to say it (that a day is UTC). */
+  title?: string;
 }
 
 /** A column header that sorts by its column, and turns the order round when clicked again. */
-export function SortHeader<C extends string>({ column, label, order, onSort, firstDescending = false, className }: SortHeaderProps<C>) {
+export function SortHeader<C extends string>({ column, label, order, onSort, firstDescending = false, className, title }: SortHeaderProps<C>) {
   const active = order.column === column;
   return (
     <div role="columnheader" className={className} aria-sort={active ? (order.descending ? 'descending' : 'ascending') : 'none'}>
       <button
         type="button"
         className="sort-button"
+        title={title}
         data-testid={`sort-${column}`}
         onClick={() => onSort({ column, descending: active ? !order.descending : firstDescending })}
       >

@@ -1,7 +1,9 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip, type ChartConfiguration, type ChartOptions, type Plugin } from 'chart.js';
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { byteAxis } from '../format/byte-axis.ts';
-import { formatBytes } from '../../../shared/agent-api.ts';
+import { formatBytes } from '../format/format-bytes.ts';
+import { formatDay, formatMonth } from '../format/format-time.ts';
 import { useThemeStore } from '../state/theme-store.ts';
 import { chartPalette, tokenColor, type ChartPalette } from './chart-palette.ts';
 
@@ -18,9 +20,12 @@ interface TrafficChartProps {
   /** On the canvas; its wrapper is `<testId>-wrapper` and carries data-ready, data-points, data-draw-ms. */
   testId: string;
   title: string;
+  /** UTC days (YYYY-MM-DD) or months (YYYY-MM), drawn in the chosen language. */
   labels: string[];
   series: ChartSeries[];
 }
+
+const shownLabel = (label: string) => (label.length === 7 ? formatMonth(label, { short: true }) : formatDay(label, { short: true }));
 
 export const RX_COLOR = '--chart-rx';
 export const TX_COLOR = '--chart-tx';
@@ -37,6 +42,8 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
   const chart = useRef<Chart<'bar', number[], string> | null>(null);
   const drawStartedAt = useRef(0);
   const theme = useThemeStore((state) => state.theme);
+  const { i18n } = useTranslation();
+  const language = i18n.language;
 
   useEffect(() => {
     const box = wrapper.current;
@@ -46,8 +53,9 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
     drawStartedAt.current = performance.now();
     const datasets = series.map((line) => ({ label: line.label, data: line.values, backgroundColor: tokenColor(line.color), borderWidth: 0, stack: 'bytes' }));
     const options = chartOptions(series, chartPalette());
+    const shown = labels.map(shownLabel);
     if (chart.current) {
-      chart.current.data.labels = labels;
+      chart.current.data.labels = shown;
       chart.current.data.datasets = datasets;
       chart.current.options = options;
       chart.current.update('none');
@@ -62,9 +70,10 @@ export function TrafficChart({ testId, title, labels, series }: TrafficChartProp
         box.dataset.drawMs = (performance.now() - drawStartedAt.current).toFixed(1);
       },
     };
-    const config: ChartConfiguration<'bar', number[], string> = { type: 'bar', data: { labels, datasets }, plugins: [markDrawn], options };
+    const config: ChartConfiguration<'bar', number[], string> = { type: 'bar', data: { labels: shown, datasets }, plugins: [markDrawn], options };
     chart.current = new Chart(element, config);
-  }, [labels, series, theme]);
+    // The theme and the language: colours, labels, ticks and tooltips are drawn in them.
+  }, [labels, series, theme, language]);
 
   useEffect(
     () => () => {

@@ -1,4 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { t } from '../i18n/i18n.ts';
 
 interface ViewErrorBoundaryProps {
   children: ReactNode;
@@ -21,9 +22,9 @@ export class ViewErrorBoundary extends Component<ViewErrorBoundaryProps, { error
     if (!this.state.error) return this.props.children;
     return (
       <section className="view" data-testid="view-error">
-        <h1>This view could not be shown</h1>
+        <h1>{t('viewError.title')}</h1>
         <p className="inline-error">{this.state.error.message}</p>
-        <p>This is a fault in Keyport; it is worth a bug report with the message above.</p>
+        <p>{t('viewError.fault')}</p>
         <div>
           <button
             type="button"
@@ -32,7 +33,7 @@ export class ViewErrorBoundary extends Component<ViewErrorBoundaryProps, { error
               this.props.onBack();
             }}
           >
-            Back to the fleet
+            {t('viewError.back')}
           </button>
         </div>
       </section>

@@ -1,4 +1,7 @@
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+import { BYTE_UNITS as UNITS } from '../../../shared/agent-api.ts';
+import { t } from '../i18n/i18n.ts';
+import { formatNumber } from './format-number.ts';
+
 /** Round amounts of one unit a gridline may sit at; fractions only above bytes. */
 const STEPS = [0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250] as const;
 
@@ -7,7 +10,7 @@ export interface ByteAxis {
   max: number;
   /** Bytes between gridlines. */
   step: number;
-  /** A gridline's label in the axis unit ("0", "25 KB", "0.5 MB"). */
+  /** A gridline's label in the axis unit and the chosen language ("0", "25 KB", "0.5 MB"). */
   label: (bytes: number) => string;
 }
 
@@ -27,6 +30,6 @@ export function byteAxis(maxBytes: number, gridlines = 5): ByteAxis {
   return {
     max: Math.ceil(top / unit / step) * step * unit,
     step: step * unit,
-    label: (bytes) => (bytes === 0 ? '0' : `${Number((bytes / unit).toFixed(2))} ${UNITS[unitIndex]}`),
+    label: (bytes) => (bytes === 0 ? '0' : `${formatNumber(Number((bytes / unit).toFixed(2)))} ${t(`units.${UNITS[unitIndex]!}`)}`),
   };
 }

@@ -1,18 +1,17 @@
+import { t } from '../i18n/i18n.ts';
+import { formatUtcTime } from './format-time.ts';
+
 type Facts = Readonly<Record<string, string | number | boolean | null>>;
 
 /** A `deploy-locked` refusal in the window's words: who holds the server, since when, and how to break it. */
 export function deployLockWords(facts: Facts | null | undefined, serverName: string): string {
-  const owner = typeof facts?.owner === 'string' ? `the Keyport console on ${facts.owner}` : 'a Keyport console that did not say which';
-  const since = typeof facts?.since === 'string' ? ` since ${facts.since.replace('T', ' ').replace(/Z$/, ' UTC')}` : '';
-  const idle = typeof facts?.idleSeconds === 'number' ? `, last sign of life ${formatIdle(facts.idleSeconds)} ago` : '';
+  let holder: string = typeof facts?.owner === 'string' ? t('deployLock.owner', { owner: facts.owner }) : t('deployLock.ownerUnknown');
+  if (typeof facts?.since === 'string') holder = t('deployLock.since', { holder, time: formatUtcTime(facts.since) });
+  if (typeof facts?.idleSeconds === 'number') holder = t('deployLock.idle', { holder, idle: formatIdle(facts.idleSeconds) });
   const command = facts?.operation === 'uninstall' ? 'uninstall' : 'deploy';
-  return (
-    `Another deploy or uninstall holds this server's lock: ${owner}${since}${idle}. ` +
-    'Break the lock only if no deploy is running there any more (say, that laptop went offline mid-deploy); ' +
-    `from a terminal: keyport server ${command} ${serverName} --break-lock`
-  );
+  return t('deployLock.text', { holder, command, server: serverName });
 }
 
 function formatIdle(seconds: number): string {
-  return seconds < 120 ? `${seconds} s` : `${Math.floor(seconds / 60)} min`;
+  return seconds < 120 ? t('deployLock.seconds', { count: seconds }) : t('deployLock.minutes', { count: Math.floor(seconds / 60) });
 }

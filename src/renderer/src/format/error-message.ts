@@ -1,27 +1,56 @@
 import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
+import { currentLanguage, t } from '../i18n/i18n.ts';
+import type { Language } from '../i18n/languages.ts';
 import { isKeyportErrorCode } from './error-action.ts';
 
+type Facts = Readonly<Record<string, string | number | boolean | null>>;
+
 /**
- * What to show an admin for a failure: KeyportErrors carry messages written for them already. A
- * call the bridge refused for its arguments (facts name the call and the argument) is this page out
- * of step with the console, not the admin's typing: say so, and that reloading fixes a stale page.
+ * The language the core writes its messages in. In it the window shows them as they are; in any
+ * other it leads with its own words for the code (and the facts that name the server), and keeps
+ * the core's message as the details: a message is never parsed for its meaning.
+ */
+const CORE_LANGUAGE: Language = 'en';
+
+/**
+ * What to show an admin for a failure. A call the bridge refused for its arguments (facts name the
+ * call and the argument) is this page out of step with the console, not the admin's typing: say
+ * so, and that reloading fixes a stale page.
  */
 export function errorMessage(error: unknown): string {
-  const facts = errorFacts(error);
-  if (errorCode(error) === 'bad-input' && typeof facts?.call === 'string' && typeof facts.argument === 'number') {
-    const where = `argument ${facts.argument}${typeof facts.argumentName === 'string' ? ` (${facts.argumentName})` : ''}${facts.field ? ` at ${String(facts.field)}` : ''}`;
-    return `The console refused this page's call ${facts.call}: ${where}: ${String(facts.problem ?? 'does not match')}. Reload the page; if it happens again, it is a bug in Keyport.`;
+  const code = errorCode(error);
+  const facts = errorFacts(error) ?? {};
+  if (code === 'bad-input' && typeof facts.call === 'string' && typeof facts.argument === 'number') {
+    let where: string = typeof facts.argumentName === 'string' ? t('errors.argumentNamed', { argument: facts.argument, name: facts.argumentName }) : t('errors.argument', { argument: facts.argument });
+    if (facts.field) where = t('errors.atField', { where, field: String(facts.field) });
+    return t('errors.refusedCall', { call: facts.call, where, problem: typeof facts.problem === 'string' ? facts.problem : t('errors.doesNotMatch') });
   }
-  const message = error instanceof Error ? error.message : String(error);
-  const hint = windowHint(errorCode(error), facts ?? {});
-  return hint ? `${message}. ${hint}` : message;
+  const words = failureWords(code, facts, error instanceof Error ? error.message : String(error));
+  const hint = windowHint(code, facts);
+  return hint ? t('errors.hintWithMessage', { message: words, hint }) : words;
+}
+
+/** A failure told by code, facts and the core's message (a people change's outcome, say), in the chosen language. */
+export function failureWords(code: KeyportErrorCode | 'unexpected' | undefined, facts: Facts, message: string): string {
+  if (currentLanguage() === CORE_LANGUAGE) return message;
+  return t('errors.withDetails', { summary: failureSummary(code, facts), details: message });
+}
+
+/** The window's own words for a code, naming the server where the facts do. */
+function failureSummary(code: KeyportErrorCode | 'unexpected' | undefined, facts: Facts): string {
+  const server = typeof facts.server === 'string' ? facts.server : undefined;
+  if (code === 'server-offline' && server) {
+    return facts.unreachable === 'agent' ? t('errors.code.agent-offline-named', { server }) : t('errors.code.server-offline-named', { server });
+  }
+  if (code === 'agent-not-deployed' && server) return t('errors.code.agent-not-deployed-named', { server });
+  return t(`errors.code.${code ?? 'unexpected'}`);
 }
 
 /** The core's messages name no face; these say what to do in this window (the CLI says its flags). */
 function windowHint(code: KeyportErrorCode | undefined, facts: Facts): string | undefined {
   if (code !== 'bad-input') return undefined;
-  if (facts.missing === 'host') return 'Fill in Host, or choose “~/.ssh/config alias” and name one.';
-  if (facts.missing === 'credentials') return 'Choose how to log in under “Log in with”: a key file, ssh-agent or a password.';
+  if (facts.missing === 'host') return t('errors.missingHost');
+  if (facts.missing === 'credentials') return t('errors.missingCredentials');
   return undefined;
 }
 
@@ -30,8 +59,6 @@ export function errorCode(error: unknown): KeyportErrorCode | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error && isKeyportErrorCode(error.code)) return error.code;
   return undefined;
 }
-
-type Facts = Readonly<Record<string, string | number | boolean | null>>;
 
 /** The facts of a KeyportError (say, the other key that has a name), or none. */
 export function errorFacts(error: unknown): Facts | undefined {

@@ -1,48 +1,29 @@
-import { formatBytes, type DataLimitReset, type KeyStatus } from '../../../shared/agent-api.ts';
+import type { DataLimitReset, KeyStatus } from '../../../shared/agent-api.ts';
 import type { ApiKey } from '../../../shared/contract/api-types.ts';
 import type { TimeDistance } from '../../../shared/key-limits/key-limit-status.ts';
+import { t } from '../i18n/i18n.ts';
+import { formatBytes } from './format-bytes.ts';
 
-export const KEY_STATUS_LABELS: Record<KeyStatus, string> = {
-  active: 'Active',
-  disabled: 'Disabled',
-  limited: 'Limited',
-  expired: 'Expired',
-};
+export function keyStatusLabel(status: KeyStatus): string {
+  return t(`keyStatus.${status}`);
+}
 
-/** The reset periods as the select offers them; periods are UTC, as the agent counts them. */
-export const RESET_LABELS: Record<DataLimitReset, string> = {
-  no_reset: 'Never (no reset)',
-  day: 'Daily (00:00 UTC)',
-  week: 'Weekly (Monday 00:00 UTC)',
-  month: 'Monthly (the 1st, 00:00 UTC)',
-  year: 'Yearly (1 January, 00:00 UTC)',
-};
+/** A reset period as the select offers it; periods are UTC, as the agent counts them. */
+export function resetLabel(reset: DataLimitReset): string {
+  return t(`limits.reset.${reset}`);
+}
 
-/** When a limited key's quota starts again by itself, as the agent's periods say. */
-export const RESET_WHEN: Record<DataLimitReset, string | null> = {
-  no_reset: null,
-  day: 'at 00:00 UTC',
-  week: 'on Monday at 00:00 UTC',
-  month: 'on the 1st of the month at 00:00 UTC',
-  year: 'on 1 January at 00:00 UTC',
-};
-
-const UNIT_WORDS: Record<TimeDistance['unit'], [string, string]> = {
-  minute: ['min', 'min'],
-  hour: ['h', 'h'],
-  day: ['day', 'days'],
-};
-
-function amount({ value, unit }: TimeDistance): string {
-  const [one, many] = UNIT_WORDS[unit];
-  return `${value} ${value === 1 ? one : many}`;
+/** When a limited key's quota starts again by itself, as the agent's periods say; null when it never does. */
+export function resetWhen(reset: DataLimitReset): string | null {
+  return reset === 'no_reset' ? null : t(`limits.resetWhen.${reset}`);
 }
 
 /** "in 3 days", "in 5 h", "expired 2 h ago", "expired just now"; null (no expiry) is "never". */
 export function expiryWords(distance: TimeDistance | null): string {
-  if (distance === null) return 'never';
-  if (distance.value === 0 && distance.unit === 'minute') return distance.past ? 'expired just now' : 'in under a minute';
-  return distance.past ? `expired ${amount(distance)} ago` : `in ${amount(distance)}`;
+  if (distance === null) return t('common.never');
+  if (distance.value === 0 && distance.unit === 'minute') return distance.past ? t('expiry.justNow') : t('expiry.underMinute');
+  const amount = t(`expiry.${distance.unit}`, { count: distance.value });
+  return distance.past ? t('expiry.ago', { amount }) : t('expiry.in', { amount });
 }
 
 export interface StatusNoticeWords {
@@ -51,30 +32,30 @@ export interface StatusNoticeWords {
   why: string;
 }
 
-const NOT_CONNECTING = 'Until then the link and QR code below do not connect.';
-
 /** Why a key does not work, and what brings it back, for the place its link and QR code are shown. */
 export function keyStatusNotice(
   key: Pick<ApiKey, 'used_bytes' | 'data_limit_bytes' | 'data_limit_reset'>,
   status: KeyStatus,
   expiry: TimeDistance | null,
 ): StatusNoticeWords | null {
+  const title = keyStatusLabel(status);
   switch (status) {
     case 'active':
       return null;
     case 'disabled':
-      return { status, title: 'Disabled', why: 'This key is switched off. Until it is enabled, the link and QR code below do not connect.' };
+      return { status, title, why: t('keyStatus.notice.disabled') };
     case 'limited': {
-      const used = key.data_limit_bytes === null ? '' : ` ${formatBytes(key.used_bytes)} of its ${formatBytes(key.data_limit_bytes)}`;
-      const when = RESET_WHEN[key.data_limit_reset];
-      const back = when ? `It works again when the quota starts anew ${when}, or when the quota is raised.` : 'It works again when the quota is raised or removed.';
-      return { status, title: 'Limited', why: `This key has used up${used} quota. ${back} ${NOT_CONNECTING}` };
+      const used =
+        key.data_limit_bytes === null
+          ? t('keyStatus.notice.limited')
+          : t('keyStatus.notice.limitedOf', { used: formatBytes(key.used_bytes), limit: formatBytes(key.data_limit_bytes) });
+      const when = resetWhen(key.data_limit_reset);
+      const back = when ? t('keyStatus.notice.backWhen', { when }) : t('keyStatus.notice.backRaised');
+      return { status, title, why: `${used} ${back} ${t('keyStatus.notice.notConnecting')}` };
     }
-    case 'expired':
-      return {
-        status,
-        title: 'Expired',
-        why: `This key ${expiry ? expiryWords(expiry) : 'has expired'}. It works again when its expiry is moved on or set to never. ${NOT_CONNECTING}`,
-      };
+    case 'expired': {
+      const expired = t('keyStatus.notice.expired', { expiry: expiry ? expiryWords(expiry) : t('keyStatus.notice.hasExpired') });
+      return { status, title, why: `${expired} ${t('keyStatus.notice.notConnecting')}` };
+    }
   }
 }

@@ -4,7 +4,7 @@ import { xrayUsageWords } from './xray-usage-words.ts';
 
 test("a running Xray's memory and open files, with the limit it runs under", () => {
   const words = xrayUsageWords({ running: true, pid: 4242, rss_bytes: 812 * 1024 * 1024, open_fds: 10013, open_files_limit: 524288 });
-  assert.equal(words, `812.00 MB resident · ${(10013).toLocaleString()} of ${(524288).toLocaleString()} open files`);
+  assert.equal(words, '812.00 MB resident · 10,013 of 524,288 open files');
 });
 
 test('nothing is said of an Xray that does not run, or of one whose agent reports no usage', () => {

@@ -1,5 +1,6 @@
-import { formatBytes } from '../../../shared/agent-api.ts';
 import type { ConfigStatusReport } from '../../../shared/contract/api-types.ts';
+import { t } from '../i18n/i18n.ts';
+import { formatBytes } from './format-bytes.ts';
 
 type XrayProcess = ConfigStatusReport['xray']['process'];
 
@@ -8,10 +9,13 @@ export function xrayUsageWords(process: XrayProcess): string | null {
   if (!process.running) return null;
   const parts: string[] = [];
   // An agent older than these fields leaves them out.
-  if (typeof process.rss_bytes === 'number') parts.push(`${formatBytes(process.rss_bytes)} resident`);
+  if (typeof process.rss_bytes === 'number') parts.push(t('system.usage.resident', { size: formatBytes(process.rss_bytes) }));
   if (typeof process.open_fds === 'number') {
-    const limit = typeof process.open_files_limit === 'number' ? ` of ${process.open_files_limit.toLocaleString()}` : '';
-    parts.push(`${process.open_fds.toLocaleString()}${limit} open files`);
+    parts.push(
+      typeof process.open_files_limit === 'number'
+        ? t('system.usage.openFilesOf', { count: process.open_fds, limit: process.open_files_limit })
+        : t('system.usage.openFiles', { count: process.open_fds }),
+    );
   }
   return parts.length === 0 ? null : parts.join(' · ');
 }

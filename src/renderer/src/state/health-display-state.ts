@@ -22,11 +22,3 @@ export function healthDisplayState(problem: ServerProblem): HealthDisplayState {
       return 'ports-blocked';
   }
 }
-
-export const HEALTH_STATE_LABELS: Record<HealthDisplayState, string> = {
-  'xray-missing': 'No Xray',
-  'xray-down': 'Xray down',
-  'out-of-sync': 'Out of sync',
-  'xray-unsupported': 'Xray unsupported',
-  'ports-blocked': 'Ports blocked',
-};

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { AddServerRequest, SshAuth } from '../../../../shared/contract/servers.ts';
+import { useTranslation } from 'react-i18next';
 
 type AuthMethod = SshAuth['method'];
 
@@ -10,6 +11,7 @@ interface AddServerFormProps {
 
 /** Where the server is and how to log in: typed out, or a Host alias of ~/.ssh/config. */
 export function AddServerForm({ busy, onSubmit }: AddServerFormProps) {
+  const { t } = useTranslation();
   const [mode, setMode] = useState<'host' | 'alias'>('host');
   const [name, setName] = useState('');
   const [alias, setAlias] = useState('');
@@ -33,18 +35,18 @@ export function AddServerForm({ busy, onSubmit }: AddServerFormProps) {
 
   const buildRequest = (): AddServerRequest | string => {
     const serverName = name.trim() || (mode === 'alias' ? alias.trim() : host.trim());
-    if (!serverName) return 'Give the server a name.';
+    if (!serverName) return t('addServer.problem.name');
     const secretPart = secret ? { secret } : {};
     if (mode === 'alias') {
-      if (!alias.trim()) return 'Type the Host alias from ~/.ssh/config.';
+      if (!alias.trim()) return t('addServer.problem.alias');
       return { name: serverName, sshAlias: alias.trim(), ...secretPart };
     }
     const portNumber = Number(port);
-    if (!host.trim()) return 'Type the server’s host name or IP address.';
-    if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) return 'The SSH port is a number from 1 to 65535.';
-    if (!user.trim()) return 'Type the SSH user (root, or a user with sudo).';
-    if (authMethod === 'key' && !keyPath.trim()) return 'Type the path of the private key file.';
-    if (authMethod === 'password' && !secret) return 'Type the SSH password.';
+    if (!host.trim()) return t('addServer.problem.host');
+    if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) return t('addServer.problem.port');
+    if (!user.trim()) return t('addServer.problem.user');
+    if (authMethod === 'key' && !keyPath.trim()) return t('addServer.problem.keyPath');
+    if (authMethod === 'password' && !secret) return t('addServer.problem.password');
     const auth: SshAuth = authMethod === 'key' ? { method: 'key', keyPath: keyPath.trim() } : { method: authMethod };
     return { name: serverName, host: host.trim(), port: portNumber, user: user.trim(), auth, ...secretPart };
   };
@@ -52,51 +54,51 @@ export function AddServerForm({ busy, onSubmit }: AddServerFormProps) {
   return (
     <form className="form" onSubmit={submit} data-testid="add-server-form">
       <fieldset className="segmented" disabled={busy}>
-        <legend className="visually-hidden">How to reach the server</legend>
+        <legend className="visually-hidden">{t('addServer.how')}</legend>
         <label>
           <input type="radio" name="mode" checked={mode === 'host'} onChange={() => setMode('host')} data-testid="add-server-mode-host" />
-          Host and login
+          {t('addServer.modeHost')}
         </label>
         <label>
           <input type="radio" name="mode" checked={mode === 'alias'} onChange={() => setMode('alias')} data-testid="add-server-mode-alias" />
-          ~/.ssh/config alias
+          {t('addServer.modeAlias')}
         </label>
       </fieldset>
       <fieldset className="form-grid" disabled={busy}>
         <label>
-          Name
-          <input value={name} onChange={(event) => setName(event.target.value)} placeholder="e.g. frankfurt-1" data-testid="add-server-name" />
+          {t('addServer.name')}
+          <input value={name} onChange={(event) => setName(event.target.value)} placeholder={t('addServer.namePlaceholder')} data-testid="add-server-name" />
         </label>
         {mode === 'alias' ? (
           <label>
-            Host alias
-            <input value={alias} onChange={(event) => setAlias(event.target.value)} placeholder="Host entry of ~/.ssh/config" data-testid="add-server-alias" />
+            {t('addServer.alias')}
+            <input value={alias} onChange={(event) => setAlias(event.target.value)} placeholder={t('addServer.aliasPlaceholder')} data-testid="add-server-alias" />
           </label>
         ) : (
           <>
             <label>
-              Host
-              <input value={host} onChange={(event) => setHost(event.target.value)} placeholder="203.0.113.10 or vps.example.com" data-testid="add-server-host" />
+              {t('addServer.host')}
+              <input value={host} onChange={(event) => setHost(event.target.value)} placeholder={t('addServer.hostPlaceholder')} data-testid="add-server-host" />
             </label>
             <label className="narrow">
-              Port
+              {t('addServer.port')}
               <input value={port} onChange={(event) => setPort(event.target.value)} inputMode="numeric" data-testid="add-server-port" />
             </label>
             <label className="narrow">
-              User
+              {t('addServer.user')}
               <input value={user} onChange={(event) => setUser(event.target.value)} data-testid="add-server-user" />
             </label>
             <label>
-              Log in with
+              {t('addServer.logInWith')}
               <select value={authMethod} onChange={(event) => setAuthMethod(event.target.value as AuthMethod)} data-testid="add-server-auth">
-                <option value="key">Key file</option>
-                <option value="agent">ssh-agent</option>
-                <option value="password">Password</option>
+                <option value="key">{t('addServer.authKey')}</option>
+                <option value="agent">{t('addServer.authAgent')}</option>
+                <option value="password">{t('addServer.authPassword')}</option>
               </select>
             </label>
             {authMethod === 'key' && (
               <label>
-                Private key file
+                {t('addServer.keyFile')}
                 <input value={keyPath} onChange={(event) => setKeyPath(event.target.value)} data-testid="add-server-key-path" />
               </label>
             )}
@@ -104,7 +106,7 @@ export function AddServerForm({ busy, onSubmit }: AddServerFormProps) {
         )}
         {(mode === 'alias' || authMethod !== 'agent') && (
           <label>
-            {mode === 'host' && authMethod === 'password' ? 'Password' : 'Key passphrase or password (if needed)'}
+            {mode === 'host' && authMethod === 'password' ? t('addServer.password') : t('addServer.secret')}
             <input type="password" value={secret} onChange={(event) => setSecret(event.target.value)} autoComplete="off" data-testid="add-server-secret" />
           </label>
         )}
@@ -116,7 +118,7 @@ export function AddServerForm({ busy, onSubmit }: AddServerFormProps) {
       )}
       <div className="dialog-actions">
         <button type="submit" className="primary" disabled={busy} data-testid="add-server-probe">
-          Check host key
+          {t('addServer.checkHostKey')}
         </button>
       </div>
     </form>

@@ -6,12 +6,15 @@ import { ServerProblemLine } from '../../components/server-problems.tsx';
 import { HostKeyAlertRow } from '../../components/host-key-alert.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { FleetKeyLimits } from './fleet-key-limits.tsx';
-import { formatLocalTime } from '../../format/format-time.ts';
+import { formatBytes } from '../../format/format-bytes.ts';
+import { formatUtcTime } from '../../format/format-time.ts';
+import { Trans, useTranslation } from 'react-i18next';
 import { removeServerOperation, selectDeploy, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 
 /** One server's line in the fleet, with its deploy log below it while one runs or after it ended. */
 export function FleetRow({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
   const server = useFleetStore(selectServer(serverId));
   const status = useFleetStore(selectStatus(serverId));
   const summary = useFleetStore(selectSummary(serverId));
@@ -35,7 +38,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
             {server.name}
           </button>
           <div className="muted small">
-            {server.sshAlias ? `${server.sshAlias} (ssh config)` : `${server.target.user}@${server.target.host}:${server.target.port}`}
+            {server.sshAlias ? t('fleet.sshConfig', { alias: server.sshAlias }) : `${server.target.user}@${server.target.host}:${server.target.port}`}
           </div>
         </td>
         <td>
@@ -50,13 +53,13 @@ export function FleetRow({ serverId }: { serverId: string }) {
           <FleetKeyLimits counts={status?.value?.keyLimits ?? null} />
         </td>
         <td className="number" data-testid="fleet-today">
-          {traffic ? traffic.data.today.total_formatted : '—'}
+          {traffic ? formatBytes(traffic.data.today.total_bytes) : '—'}
         </td>
         <td className="number" data-testid="fleet-month">
-          {traffic ? traffic.data.month.total_formatted : '—'}
+          {traffic ? formatBytes(traffic.data.month.total_bytes) : '—'}
           {traffic?.source === 'cache' && (
             <div className="muted small" data-testid="summary-cache-note">
-              from cache, {formatLocalTime(traffic.syncedAt)}
+              {t('fleet.fromCache', { time: formatUtcTime(traffic.syncedAt) })}
             </div>
           )}
           {summary?.error && !traffic && <div className="inline-error small">{summary.error}</div>}
@@ -65,7 +68,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
           <div className="row-actions">
             <DeployButton serverId={serverId} />
             <button type="button" className="danger-outline" onClick={() => setConfirmingRemove(true)} data-testid="remove-server-button">
-              Remove
+              {t('fleet.remove')}
             </button>
           </div>
         </td>
@@ -80,15 +83,14 @@ export function FleetRow({ serverId }: { serverId: string }) {
       <HostKeyAlertRow serverId={serverId} />
       {confirmingRemove && (
             <ConfirmDialog
-              title={`Remove ${server.name}?`}
-              confirmLabel="Remove server"
+              title={t('fleet.removeTitle', { server: server.name })}
+              confirmLabel={t('fleet.removeConfirm')}
               operationId={removeServerOperation(serverId)}
               onConfirm={() => removeServer(serverId)}
               onClose={() => setConfirmingRemove(false)}
             >
               <p>
-                Keyport forgets <strong>{server.name}</strong>, its trusted host key and its cached history. The agent and the keys on the
-                server keep running; add the server again to manage them.
+                <Trans t={t} i18nKey="fleet.removeText" values={{ server: server.name }} />
               </p>
             </ConfirmDialog>
       )}

@@ -4,9 +4,11 @@ import { Spinner } from '../../components/spinner.tsx';
 import { useAddServerStore } from '../../state/add-server-store.ts';
 import { useFleetStore } from '../../state/fleet-store.ts';
 import { FleetRow } from './fleet-row.tsx';
+import { useTranslation } from 'react-i18next';
 
 /** Home: every server with its state, keys and traffic, and deploy, upgrade and remove. */
 export function FleetView() {
+  const { t } = useTranslation();
   const serverIds = useFleetStore(useShallow((state) => state.servers.map((server) => server.id)));
   const list = useFleetStore((state) => state.list);
   const loadFleet = useFleetStore((state) => state.loadFleet);
@@ -15,33 +17,33 @@ export function FleetView() {
   return (
     <section className="view" data-testid="fleet-view">
       <header className="view-header">
-        <h1>Fleet</h1>
+        <h1>{t('fleet.title')}</h1>
         <div className="view-actions">
-          {list.loading && <Spinner label="Checking servers…" />}
+          {list.loading && <Spinner label={t('fleet.checking')} />}
           <button type="button" onClick={() => void loadFleet()} disabled={list.loading} data-testid="fleet-refresh">
-            Refresh
+            {t('common.refresh')}
           </button>
         </div>
       </header>
       <InlineError message={list.error} testId="fleet-error" />
       {serverIds.length === 0 && !list.loading && !list.error ? (
         <div className="empty-state">
-          <p>No servers yet. Add one to deploy the agent and start handing out keys.</p>
+          <p>{t('fleet.empty')}</p>
           <button type="button" className="primary" onClick={openAddServer} data-testid="fleet-add-server">
-            Add server
+            {t('fleet.addServer')}
           </button>
         </div>
       ) : (
         <table className="data-table fleet-table" data-testid="fleet-table">
           <thead>
             <tr>
-              <th>Server</th>
-              <th>State</th>
-              <th className="number">Keys (active / all)</th>
-              <th>Key limits</th>
-              <th className="number">Today</th>
-              <th className="number">This month</th>
-              <th className="actions-column">Actions</th>
+              <th>{t('fleet.column.server')}</th>
+              <th>{t('fleet.column.state')}</th>
+              <th className="number">{t('fleet.column.keys')}</th>
+              <th>{t('fleet.column.limits')}</th>
+              <th className="number">{t('fleet.column.today')}</th>
+              <th className="number">{t('fleet.column.month')}</th>
+              <th className="actions-column">{t('fleet.column.actions')}</th>
             </tr>
           </thead>
           {serverIds.map((serverId) => (

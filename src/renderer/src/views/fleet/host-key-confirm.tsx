@@ -1,5 +1,6 @@
 import type { HostKeyProbe } from '../../../../shared/contract/servers.ts';
 import { DialogActions } from '../../components/dialog-actions.tsx';
+import { Trans, useTranslation } from 'react-i18next';
 
 interface HostKeyConfirmProps {
   probe: HostKeyProbe;
@@ -10,19 +11,18 @@ interface HostKeyConfirmProps {
 
 /** The server's host key (and its jump hosts'), to compare with the server's own before trusting it. */
 export function HostKeyConfirm({ probe, busy, onAccept, onBack }: HostKeyConfirmProps) {
+  const { t } = useTranslation();
   return (
     <div className="host-key">
       <p>
-        The server presented this {probe.keyType} host key. Compare it with the server’s own, for example the output of{' '}
-        <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code> run there, before you accept it. Keyport will refuse the server if
-        the key ever changes.
+        <Trans t={t} i18nKey="addServer.hostKey.presented" values={{ keyType: probe.keyType }} components={{ code: <code /> }} />
       </p>
       <code className="fingerprint" data-testid="host-key-fingerprint">
         {probe.fingerprint}
       </code>
       {probe.jumps && probe.jumps.length > 0 && (
         <div data-testid="host-key-jumps">
-          <p>It is reached through these ProxyJump hosts, whose keys are accepted with it:</p>
+          <p>{t('addServer.hostKey.jumps')}</p>
           <ul className="jump-list">
             {probe.jumps.map((jump) => (
               <li key={jump.endpoint} data-testid="host-key-jump" data-endpoint={jump.endpoint}>
@@ -33,8 +33,8 @@ export function HostKeyConfirm({ probe, busy, onAccept, onBack }: HostKeyConfirm
         </div>
       )}
       <DialogActions
-        back={{ label: 'Back', testId: 'add-server-back', onClick: onBack, disabled: busy }}
-        go={{ label: 'Accept key and add server', tone: 'primary', testId: 'host-key-accept', onClick: onAccept, disabled: busy }}
+        back={{ label: t('common.back'), testId: 'add-server-back', onClick: onBack, disabled: busy }}
+        go={{ label: t('addServer.hostKey.accept'), tone: 'primary', testId: 'host-key-accept', onClick: onAccept, disabled: busy }}
       />
     </div>
   );

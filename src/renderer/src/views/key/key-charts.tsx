@@ -1,4 +1,6 @@
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { t } from '../../i18n/i18n.ts';
 import type { KeyHistoryReport } from '../../../../shared/contract/api-types.ts';
 import { utcToday } from '../../format/utc-dates.ts';
 import { RX_COLOR, TrafficChart, TX_COLOR, type ChartSeries } from '../../components/traffic-chart.tsx';
@@ -12,8 +14,8 @@ function bytesSeries(labels: string[], rx: number[], tx: number[]): DaySeries {
   return {
     labels,
     series: [
-      { label: 'Received (rx)', values: rx, color: RX_COLOR },
-      { label: 'Sent (tx)', values: tx, color: TX_COLOR },
+      { label: t('traffic.receivedRx'), values: rx, color: RX_COLOR },
+      { label: t('traffic.sentTx'), values: tx, color: TX_COLOR },
     ],
   };
 }
@@ -59,12 +61,14 @@ export function monthlySeries(days: KeyHistoryReport['daily_stats']): DaySeries 
 
 /** A key's traffic by day and by month, from its history. */
 export function KeyCharts({ history }: { history: KeyHistoryReport }) {
-  const daily = useMemo(() => dailySeries(history.daily_stats), [history.daily_stats]);
-  const monthly = useMemo(() => monthlySeries(history.daily_stats), [history.daily_stats]);
+  const { t: translate, i18n } = useTranslation();
+  // The series carry their legend's words: drawn anew in another language.
+  const daily = useMemo(() => dailySeries(history.daily_stats), [history.daily_stats, i18n.language]);
+  const monthly = useMemo(() => monthlySeries(history.daily_stats), [history.daily_stats, i18n.language]);
   return (
     <div className="charts">
-      <TrafficChart testId="chart-daily" title="Daily traffic (UTC days)" labels={daily.labels} series={daily.series} />
-      <TrafficChart testId="chart-monthly" title="Monthly traffic" labels={monthly.labels} series={monthly.series} />
+      <TrafficChart testId="chart-daily" title={translate('key.dailyChart')} labels={daily.labels} series={daily.series} />
+      <TrafficChart testId="chart-monthly" title={translate('key.monthlyChart')} labels={monthly.labels} series={monthly.series} />
     </div>
   );
 }

@@ -5,9 +5,11 @@ import { InlineError } from '../../components/inline-error.tsx';
 import { removeKeyOperation, toggleKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
+import { useTranslation } from 'react-i18next';
 
 /** Enable or disable the key, or delete it (asking first), from its own page. */
 export function KeyControls({ serverId, apiKey }: { serverId: string; apiKey: ApiKey }) {
+  const { t } = useTranslation();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const setActive = useKeysStore((state) => state.setActive);
   const removeKey = useKeysStore((state) => state.removeKey);
@@ -18,17 +20,17 @@ export function KeyControls({ serverId, apiKey }: { serverId: string; apiKey: Ap
     <div className="key-controls">
       <div className="view-actions">
         <button type="button" onClick={() => void setActive(serverId, apiKey.id, !apiKey.is_active)} disabled={toggle.running} data-testid="key-view-toggle">
-          {toggle.running ? 'Working…' : apiKey.is_active ? 'Disable key' : 'Enable key'}
+          {toggle.running ? t('common.working') : apiKey.is_active ? t('key.disable') : t('key.enable')}
         </button>
         <button type="button" className="danger-outline" onClick={() => setConfirmingDelete(true)} data-testid="key-view-delete">
-          Delete key
+          {t('key.delete')}
         </button>
       </div>
       <InlineError message={toggle.error} testId="key-view-toggle-error" />
       {confirmingDelete && (
         <ConfirmDialog
-          title={`Delete ${apiKey.name}?`}
-          confirmLabel="Delete key"
+          title={t('key.deleteTitle', { name: apiKey.name })}
+          confirmLabel={t('key.delete')}
           operationId={removeKeyOperation(apiKey.id)}
           onConfirm={async () => {
             const removed = await removeKey(serverId, apiKey.id);
@@ -37,10 +39,7 @@ export function KeyControls({ serverId, apiKey }: { serverId: string; apiKey: Ap
           }}
           onClose={() => setConfirmingDelete(false)}
         >
-          <p>
-            The key stops working at once: its inbound is removed, its connections are cut and port {apiKey.port} is freed. Its traffic history is
-            deleted with it. This cannot be undone.
-          </p>
+          <p>{t('key.deleteText', { port: apiKey.port })}</p>
         </ConfirmDialog>
       )}
     </div>

@@ -4,6 +4,7 @@ import { TextInput } from '../../components/text-input.tsx';
 import { keyWriteError } from '../../format/key-write-error.ts';
 import { renameKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { clearOperation, useOperation } from '../../state/operations-store.ts';
+import { useTranslation } from 'react-i18next';
 
 interface KeyNameHeadingProps {
   serverId: string;
@@ -15,6 +16,7 @@ interface KeyNameHeadingProps {
 
 /** The key's name as the view's title, renamed in place. */
 export function KeyNameHeading({ serverId, keyId, keyName, canRename }: KeyNameHeadingProps) {
+  const { t } = useTranslation();
   const [draft, setDraft] = useState<string | null>(null);
   const renameKey = useKeysStore((state) => state.renameKey);
   const operation = useOperation(renameKeyOperation(keyId));
@@ -36,7 +38,7 @@ export function KeyNameHeading({ serverId, keyId, keyName, canRename }: KeyNameH
         <h1 data-testid="key-name">{keyName}</h1>
         {canRename && (
           <button type="button" className="link-button small" onClick={() => setDraft(keyName)} data-testid="key-rename">
-            Rename
+            {t('key.rename')}
           </button>
         )}
       </div>
@@ -45,15 +47,15 @@ export function KeyNameHeading({ serverId, keyId, keyName, canRename }: KeyNameH
   return (
     <form className="key-rename" onSubmit={(event) => void submit(event)}>
       <div className="inline-form">
-        <TextInput value={draft} onChange={setDraft} aria-label="New name of the key" autoFocus testId="key-rename-name" />
+        <TextInput value={draft} onChange={setDraft} aria-label={t('key.newName')} autoFocus testId="key-rename-name" />
         <button type="submit" className="primary" disabled={operation.running || typed === ''} data-testid="key-rename-save">
-          {operation.running ? 'Renaming…' : 'Save'}
+          {operation.running ? t('key.renaming') : t('common.save')}
         </button>
         <button type="button" onClick={close} disabled={operation.running} data-testid="key-rename-cancel">
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
-      <p className="muted small">Links already handed out keep the old name as their label in the apps.</p>
+      <p className="muted small">{t('key.renameNote')}</p>
       <InlineError message={keyWriteError(operation, typed)} testId="key-rename-error" />
     </form>
   );

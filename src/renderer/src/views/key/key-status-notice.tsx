@@ -1,10 +1,12 @@
 import type { ApiKey } from '../../../../shared/contract/api-types.ts';
 import { expiresAtMs, keyStatusAt, timeDistance } from '../../../../shared/key-limits/key-limit-status.ts';
-import { formatLocalTime } from '../../format/format-time.ts';
+import { useTranslation } from 'react-i18next';
+import { formatUtcTime } from '../../format/format-time.ts';
 import { keyStatusNotice } from '../../format/key-limit-words.ts';
 
 /** Above the link and QR code: a key that does not connect says so, and why. */
 export function KeyStatusNotice({ apiKey, nowMs }: { apiKey: ApiKey; nowMs: number }) {
+  const { t } = useTranslation();
   const status = keyStatusAt(apiKey, nowMs);
   const expires = expiresAtMs(apiKey);
   const notice = keyStatusNotice(apiKey, status, expires === null ? null : timeDistance(expires, nowMs));
@@ -12,7 +14,7 @@ export function KeyStatusNotice({ apiKey, nowMs }: { apiKey: ApiKey; nowMs: numb
   return (
     <div className={`key-status-notice status-${notice.status}`} role="status" data-testid="key-status-notice" data-status={notice.status}>
       <strong>{notice.title}.</strong> {notice.why}
-      {notice.status === 'expired' && apiKey.expires_at && <span className="muted"> (Expiry: {formatLocalTime(apiKey.expires_at)}.)</span>}
+      {notice.status === 'expired' && apiKey.expires_at && <span className="muted"> {t('keyStatus.expiryAt', { time: formatUtcTime(apiKey.expires_at) })}</span>}
     </div>
   );
 }

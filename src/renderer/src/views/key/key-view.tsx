@@ -4,13 +4,14 @@ import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import { QrPanel } from '../../components/qr-panel.tsx';
 import { Spinner } from '../../components/spinner.tsx';
-import { countOf } from '../../format/count-of.ts';
-import { formatLocalTime } from '../../format/format-time.ts';
+import { Trans, useTranslation } from 'react-i18next';
+import { formatBytes } from '../../format/format-bytes.ts';
+import { formatUtcTime } from '../../format/format-time.ts';
 import { selectServer, useFleetStore } from '../../state/fleet-store.ts';
 import { selectConfig, selectKey, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { selectKeyHistory, useTrafficStore } from '../../state/traffic-store.ts';
-import { KEY_STATUS_LABELS } from '../../format/key-limit-words.ts';
+import { keyStatusLabel } from '../../format/key-limit-words.ts';
 import { useVisibleInterval } from '../../hooks/use-visible-interval.ts';
 import { keyStatusAt } from '../../../../shared/key-limits/key-limit-status.ts';
 import { KeyCharts } from './key-charts.tsx';
@@ -26,6 +27,7 @@ const CLOCK_TICK_MS = 30_000;
 
 /** One key: its link and QR code to hand out (and whether they work), its limits, its traffic, and its counters. */
 export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }) {
+  const { t } = useTranslation();
   const server = useFleetStore(selectServer(serverId));
   const key = useKeysStore(selectKey(serverId, keyId));
   const config = useKeysStore(selectConfig(serverId, keyId));
@@ -53,16 +55,16 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
       <header className="view-header">
         <div>
           <button type="button" className="link-button small" onClick={() => openServer(serverId, 'keys')} data-testid="key-back">
-            ← {serverName} keys
+            {t('key.back', { server: serverName })}
           </button>
           <KeyNameHeading serverId={serverId} keyId={keyId} keyName={keyName} canRename={key !== undefined} />
           {key && (
             <div className="muted small">
-              Port {key.port} ·{' '}
+              {t('key.port', { port: key.port })} ·{' '}
               <span className={`key-status status-${keyStatusAt(key, nowMs)}`} data-testid="key-view-status">
-                {KEY_STATUS_LABELS[keyStatusAt(key, nowMs)]}
+                {keyStatusLabel(keyStatusAt(key, nowMs))}
               </span>{' '}
-              · created {formatLocalTime(key.created_at)} · id {key.id}
+              · {t('key.created', { time: formatUtcTime(key.created_at) })} · {t('key.id', { id: key.id })}
               {key.note && (
                 <>
                   {' '}
@@ -80,29 +82,37 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
         {key && <KeyStatusNotice apiKey={key} nowMs={nowMs} />}
         {shared ? (
           <>
-            <CopyLinkPanel title="Link" link={shared.vless_url} testIdPrefix="key" />
+            <CopyLinkPanel title={t('key.link')} link={shared.vless_url} testIdPrefix="key" />
             <QrPanel name={keyName} qrText={shared.qr_code_data} testIdPrefix="key" onPrint={() => setPrinting(true)} />
           </>
         ) : config?.error ? (
           <ErrorWithAction failure={config} serverId={serverId} onRetry={() => void loadConfig(serverId, keyId)} testId="key-config-error" />
         ) : (
-          <Spinner label="Loading the key’s link…" />
+          <Spinner label={t('key.loadingLink')} />
         )}
       </div>
 
       {key && <KeyLimitsPanel serverId={serverId} apiKey={key} />}
 
       <section className="panel">
-        <h2>Traffic</h2>
+        <h2>{t('key.traffic')}</h2>
         {report && (
           <p className="totals" data-testid="key-totals">
-            Lifetime: <strong>{report.total_traffic.total_formatted}</strong> (received {report.total_traffic.rx_formatted}, sent{' '}
-            {report.total_traffic.tx_formatted}), {countOf(report.total_traffic.total_connections, 'connection')} · last activity{' '}
-            {formatLocalTime(report.last_activity)}
+            <Trans
+              t={t}
+              i18nKey="key.lifetime"
+              values={{
+                total: formatBytes(report.total_traffic.total_bytes),
+                rx: formatBytes(report.total_traffic.rx_bytes),
+                tx: formatBytes(report.total_traffic.tx_bytes),
+                connections: t('counts.connections', { count: report.total_traffic.total_connections }),
+                time: formatUtcTime(report.last_activity),
+              }}
+            />
           </p>
         )}
         <ErrorWithAction failure={history} serverId={serverId} onRetry={() => void loadKeyHistory(serverId, keyId)} testId="key-history-error" />
-        {report ? <KeyCharts history={report} /> : !history?.error && <Spinner label="Loading the history…" />}
+        {report ? <KeyCharts history={report} /> : !history?.error && <Spinner label={t('key.loadingHistory')} />}
       </section>
 
       <KeyResets serverId={serverId} keyId={keyId} keyName={keyName} />

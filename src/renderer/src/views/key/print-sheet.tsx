@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { createPortal } from 'react-dom';
 import { useQrDataUrl } from '../../hooks/use-qr-data-url.ts';
+import { useTranslation } from 'react-i18next';
 
 interface PrintSheetProps {
   keyName: string;
@@ -15,6 +16,7 @@ interface PrintSheetProps {
  * preview; the print stylesheet prints it alone.
  */
 export function PrintSheet({ keyName, serverName, link, qrText, onClose }: PrintSheetProps) {
+  const { t } = useTranslation();
   const qr = useQrDataUrl(qrText, 1024);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => event.key === 'Escape' && onClose();
@@ -26,17 +28,17 @@ export function PrintSheet({ keyName, serverName, link, qrText, onClose }: Print
     <div className="print-sheet" data-testid="print-sheet">
       <div className="print-toolbar no-print">
         <button type="button" className="primary" disabled={!qr.dataUrl} onClick={() => window.print()} data-testid="print-sheet-print">
-          Print
+          {t('print.print')}
         </button>
         <button type="button" onClick={onClose} data-testid="print-sheet-close">
-          Close
+          {t('common.close')}
         </button>
       </div>
       <article className="print-page">
         <h1>{keyName}</h1>
-        <p className="print-server">Server: {serverName}</p>
-        {qr.dataUrl && <img className="print-qr" src={qr.dataUrl} alt={`QR code of ${keyName}`} />}
-        <p className="print-hint">Scan the code with a VLESS client (v2rayNG, Hiddify, Streisand, NekoBox…) or import the link below.</p>
+        <p className="print-server">{t('print.server', { server: serverName })}</p>
+        {qr.dataUrl && <img className="print-qr" src={qr.dataUrl} alt={t('qr.alt', { name: keyName })} />}
+        <p className="print-hint">{t('print.hint')}</p>
         <code className="print-link">{link}</code>
       </article>
     </div>,

@@ -10,9 +10,11 @@ import { selectStatus, useFleetStore } from '../../state/fleet-store.ts';
 import { createKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
+import { useTranslation } from 'react-i18next';
 
 /** A new key by name, with a quota, expiry and note if wanted; the agent picks its port and Reality settings. */
 export function CreateKeyForm({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   const [limitsOpen, setLimitsOpen] = useState(false);
   const [limits, setLimits] = useState(NO_LIMITS_DRAFT);
@@ -51,7 +53,7 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
   return (
     <form className="create-key" onSubmit={(event) => void submit(event)}>
       <div className="inline-form">
-        <TextInput value={name} onChange={setName} placeholder="New key name, e.g. alice@example.com" aria-label="New key name" testId="create-key-name" />
+        <TextInput value={name} onChange={setName} placeholder={t('keys.create.placeholder')} aria-label={t('keys.create.label')} testId="create-key-name" />
         <button
           type="button"
           aria-expanded={limitsOpen}
@@ -60,22 +62,22 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
           onClick={() => setLimitsOpen(!limitsOpen)}
           data-testid="create-key-limits-toggle"
         >
-          {limitsSet ? 'Limits ✓' : 'Limits…'}
+          {limitsSet ? t('keys.create.limitsSet') : t('keys.create.limits')}
         </button>
         <button type="submit" className="primary" disabled={operation.running || !name.trim()} data-testid="create-key-button">
-          {operation.running ? 'Creating…' : 'Create key'}
+          {operation.running ? t('common.creating') : t('keys.create.create')}
         </button>
       </div>
       {limitsOpen && (
-        <div id="create-key-limits" className="create-key-limits" role="group" aria-label="Limits of the new key">
+        <div id="create-key-limits" className="create-key-limits" role="group" aria-label={t('keys.create.limitsGroup')}>
           <KeyLimitsFields draft={limits} onChange={setLimits} errors={limitErrors} disabled={operation.running} testIdPrefix="create-key" />
         </div>
       )}
       {created && !operation.error && (
         <p className="created-note" role="status" data-testid="create-key-created" data-key-id={created.id}>
-          Created {created.name} on port {created.port}.{' '}
+          {t('keys.create.created', { name: created.name, port: created.port })}{' '}
           <button type="button" className="link-button" onClick={() => openKey(serverId, created.id)} data-testid="create-key-open">
-            Open its link and QR code
+            {t('keys.create.open')}
           </button>
         </p>
       )}

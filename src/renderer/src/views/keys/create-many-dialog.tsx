@@ -4,7 +4,9 @@ import { InlineError } from '../../components/inline-error.tsx';
 import { NO_LIMITS_DRAFT, readKeyLimitsDraft, type KeyLimitsDraftErrors } from '../../components/key-limits-draft.ts';
 import { KeyLimitsFields } from '../../components/key-limits-fields.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
-import { countOf } from '../../format/count-of.ts';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../format/error-message.ts';
+import { formatNumber } from '../../format/format-number.ts';
 import { selectCreateManyRun, useKeysStore } from '../../state/keys-store.ts';
 
 const EMPTY: KeyList = { keys: [], lines: [] };
@@ -14,7 +16,7 @@ function readList(text: string): { list: KeyList; error: string | null } {
   try {
     return { list: parseKeyList(text, Date.now()), error: null };
   } catch (error) {
-    return { list: EMPTY, error: (error as Error).message };
+    return { list: EMPTY, error: errorMessage(error) };
   }
 }
 
@@ -23,6 +25,7 @@ function readList(text: string): { list: KeyList; error: string | null } {
  * Every name is checked before any is created; progress shows batch by batch.
  */
 export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: string; serverName: string; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
   const [text, setText] = useState('');
   const [skipExisting, setSkipExisting] = useState(false);
   const [limits, setLimits] = useState(NO_LIMITS_DRAFT);
@@ -30,7 +33,7 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
   const run = useKeysStore(selectCreateManyRun(serverId));
   const createMany = useKeysStore((state) => state.createMany);
   const dismiss = useKeysStore((state) => state.dismissCreateMany);
-  const { list, error: listError } = useMemo(() => readList(text), [text]);
+  const { list, error: listError } = useMemo(() => readList(text), [text, i18n.language]);
   const close = () => {
     dismiss(serverId);
     onClose();
@@ -45,10 +48,10 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
   };
 
   return (
-    <ModalDialog title={`Create many keys on ${serverName}`} onClose={close} testId="create-many-dialog" wide>
+    <ModalDialog title={t('keys.many.title', { server: serverName })} onClose={close} testId="create-many-dialog" wide>
       <div className="create-many">
         <label className="stacked">
-          Names, one per line (or spreadsheet rows with a “name” column, and optional “limit”, “reset”, “expires” and “note” columns)
+          {t('keys.many.names')}
           <textarea
             value={text}
             onChange={(event) => setText(event.target.value)}
@@ -60,30 +63,35 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
         </label>
         <label className="checkbox">
           <input type="checkbox" checked={skipExisting} onChange={(event) => setSkipExisting(event.target.checked)} disabled={run?.running} data-testid="create-many-skip" />{' '}
-          Skip names {serverName} has already (else the list is refused)
+          {t('keys.many.skip', { server: serverName })}
         </label>
         <fieldset className="create-many-limits">
-          <legend>Limits for every key of the list (optional)</legend>
+          <legend>{t('keys.many.limits')}</legend>
           <KeyLimitsFields draft={limits} onChange={setLimits} errors={limitErrors} disabled={run?.running} testIdPrefix="create-many" />
         </fieldset>
         <p className="muted small" data-testid="create-many-count">
-          {listError ?? (list.keys.length === 0 ? 'No names yet.' : `${countOf(list.keys.length, 'name')}.`)}
+          {listError ?? (list.keys.length === 0 ? t('keys.many.noNames') : t('keys.many.nameCount', { names: t('counts.names', { count: list.keys.length }) }))}
         </p>
         {progress && (
           <div className="create-many-progress" data-testid="create-many-progress">
-            <progress value={progress.created} max={Math.max(progress.total, 1)} /> {progress.created.toLocaleString()} / {progress.total.toLocaleString()}
+            <progress value={progress.created} max={Math.max(progress.total, 1)} /> {formatNumber(progress.created)} / {formatNumber(progress.total)}
           </div>
         )}
         {run?.result && !run.running && (
           <p className="created-note" role="status" data-testid="create-many-result" data-created={run.result.created.length}>
-            Created {countOf(run.result.created.length, 'key')}
-            {run.result.skipped.length > 0 ? `; skipped ${countOf(run.result.skipped.length, 'name')} ${serverName} had already` : ''}.
+            {run.result.skipped.length > 0
+              ? t('keys.many.createdSkipped', {
+                  keys: t('counts.keys', { count: run.result.created.length }),
+                  names: t('counts.names', { count: run.result.skipped.length }),
+                  server: serverName,
+                })
+              : t('keys.many.created', { keys: t('counts.keys', { count: run.result.created.length }) })}
           </p>
         )}
-        <InlineError message={run?.error ? `${failedLine !== undefined ? `Line ${failedLine}: ` : ''}${run.error}` : null} testId="create-many-error" />
+        <InlineError message={run?.error ? (failedLine !== undefined ? t('keys.many.line', { line: failedLine, error: run.error }) : run.error) : null} testId="create-many-error" />
         <div className="dialog-actions">
           <button type="button" onClick={close} disabled={run?.running} data-testid="create-many-close">
-            {run?.result ? 'Close' : 'Cancel'}
+            {run?.result ? t('common.close') : t('common.cancel')}
           </button>
           <button
             type="button"
@@ -92,7 +100,7 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
             onClick={create}
             data-testid="create-many-create"
           >
-            {run?.running ? 'Creating…' : `Create ${countOf(list.keys.length, 'key')}`}
+            {run?.running ? t('common.creating') : t('keys.many.create', { keys: t('counts.keys', { count: list.keys.length }) })}
           </button>
         </div>
       </div>

@@ -1,7 +1,8 @@
-import { formatBytes, KEY_STATUSES, type KeyStatus } from '../../../../shared/agent-api.ts';
+import { KEY_STATUSES, type KeyStatus } from '../../../../shared/agent-api.ts';
 import type { ApiKey, DailyKeysTrafficReport, LiveTraffic, MonthlyReport } from '../../../../shared/contract/api-types.ts';
 import { EXPIRING_SOON_DAYS, expiresAtMs, expiresWithin, keyStatusAt, quotaShare, timeDistance } from '../../../../shared/key-limits/key-limit-status.ts';
 import type { SortOrder } from '../../components/sort-header.tsx';
+import { formatBytes } from '../../format/format-bytes.ts';
 import { expiryWords } from '../../format/key-limit-words.ts';
 
 /** What a key's limits come to at a moment, worked out once per key list (not per render of a row). */
@@ -34,15 +35,8 @@ export type KeyColumn = 'name' | 'port' | 'status' | 'active' | 'usage' | 'expir
 /** The table's filters beside the search: a status, or the limits about to bite. */
 export type KeyFilter = 'all' | KeyStatus | 'expiring-soon' | 'over-80';
 
-export const KEY_FILTER_LABELS: Record<KeyFilter, string> = {
-  all: 'All keys',
-  active: 'Active',
-  disabled: 'Disabled',
-  limited: 'Limited',
-  expired: 'Expired',
-  'expiring-soon': 'Expiring this week',
-  'over-80': 'Over 80% of quota',
-};
+/** The filters in the order the select offers them. */
+export const KEY_FILTERS: readonly KeyFilter[] = ['all', 'active', 'disabled', 'limited', 'expired', 'expiring-soon', 'over-80'];
 
 /** "Over 80% of quota": the filter, and the bar's warning colour. */
 export const NEAR_QUOTA_SHARE = 0.8;

@@ -1,7 +1,8 @@
 import { memo } from 'react';
-import { formatBytes } from '../../../../shared/agent-api.ts';
+import { useTranslation } from 'react-i18next';
+import { formatBytes } from '../../format/format-bytes.ts';
 import { formatRate } from '../../format/format-rate.ts';
-import { KEY_STATUS_LABELS } from '../../format/key-limit-words.ts';
+import { keyStatusLabel } from '../../format/key-limit-words.ts';
 import { toggleKeyOperation } from '../../state/keys-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
 import { NEAR_QUOTA_SHARE, type KeyRow } from './key-rows.ts';
@@ -19,6 +20,7 @@ const bytesOrDash = (bytes: number | undefined) => (bytes === undefined ? '—' 
 
 /** One key's line; memoised so scrolling and live refreshes redraw only the lines that changed. */
 export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, onDelete }: KeyTableRowProps) {
+  const { t } = useTranslation();
   const { key, limits } = row;
   const toggle = useOperation(toggleKeyOperation(key.id));
   return (
@@ -33,14 +35,14 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
       </div>
       <div role="cell">
         <span className={`key-status status-${limits.status}`} data-testid={`key-status-${key.id}`} data-status={limits.status}>
-          {KEY_STATUS_LABELS[limits.status]}
+          {keyStatusLabel(limits.status)}
         </span>
       </div>
       <div role="cell">
         {/* The switch and the delete button act on the key; the rest of the row opens it. */}
         <label
           className="switch"
-          title={toggle.error ?? (key.is_active ? 'Disable this key' : 'Enable this key')}
+          title={toggle.error ?? (key.is_active ? t('keys.row.disable') : t('keys.row.enable'))}
           onClick={(event) => event.stopPropagation()}
         >
           <input
@@ -48,22 +50,22 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
             role="switch"
             checked={key.is_active}
             disabled={toggle.running}
-            aria-label={`${key.name} active`}
+            aria-label={t('keys.row.activeLabel', { name: key.name })}
             data-testid={`key-toggle-${key.id}`}
             onChange={(event) => onToggle(key.id, event.target.checked)}
           />
-          <span className="switch-label">{toggle.running ? '…' : key.is_active ? 'On' : 'Off'}</span>
+          <span className="switch-label">{toggle.running ? '…' : key.is_active ? t('keys.row.on') : t('keys.row.off')}</span>
         </label>
       </div>
       <div role="cell" className="cell-usage" data-testid={`key-usage-${key.id}`}>
         {limits.usageText === null ? (
-          <span className="muted">no quota</span>
+          <span className="muted">{t('common.noQuota')}</span>
         ) : (
           <>
             <span
               className={`quota-bar ${quotaTone(limits.quotaShare ?? 0)}`}
               role="meter"
-              aria-label={`${key.name} quota used`}
+              aria-label={t('keys.row.quotaLabel', { name: key.name })}
               aria-valuemin={0}
               aria-valuemax={100}
               aria-valuenow={Math.round(Math.min(limits.quotaShare ?? 0, 1) * 100)}
@@ -81,7 +83,7 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
       <div role="cell" className="cell-note" title={key.note || undefined} data-testid={`key-note-${key.id}`}>
         {key.note}
       </div>
-      <div role="cell" className="number" title={row.connections === undefined ? undefined : `${row.connections} connections now`}>
+      <div role="cell" className="number" title={row.connections === undefined ? undefined : t('keys.row.connectionsNow', { count: row.connections })}>
         {formatRate(row.rateBytesPerSecond)}
       </div>
       <div role="cell" className="number" data-testid={`key-today-${key.id}`}>
@@ -100,7 +102,7 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
             onDelete(key.id);
           }}
         >
-          Delete
+          {t('keys.row.delete')}
         </button>
       </div>
     </div>

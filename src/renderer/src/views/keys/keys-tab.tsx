@@ -5,7 +5,7 @@ import { InlineError } from '../../components/inline-error.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import type { SortOrder } from '../../components/sort-header.tsx';
 import { Spinner } from '../../components/spinner.tsx';
-import { countOf } from '../../format/count-of.ts';
+import { useTranslation } from 'react-i18next';
 import { currentYearMonth, utcToday } from '../../format/utc-dates.ts';
 import { useVisibleInterval } from '../../hooks/use-visible-interval.ts';
 import { removeKeyOperation, selectKeyList, selectLive, toggleKeyOperation, useKeysStore } from '../../state/keys-store.ts';
@@ -15,7 +15,7 @@ import { selectDayByKey, selectMonthly, useTrafficStore } from '../../state/traf
 import { selectServer, useFleetStore } from '../../state/fleet-store.ts';
 import { CreateKeyForm } from './create-key-form.tsx';
 import { CreateManyDialog } from './create-many-dialog.tsx';
-import { filterKeyRows, joinKeyRows, KEY_FILTER_LABELS, keysWithLimits, sortKeyRows, type KeyColumn, type KeyFilter } from './key-rows.ts';
+import { filterKeyRows, joinKeyRows, KEY_FILTERS, keysWithLimits, sortKeyRows, type KeyColumn, type KeyFilter } from './key-rows.ts';
 import { KeysTable } from './keys-table.tsx';
 
 const LIVE_REFRESH_MS = 5_000;
@@ -29,6 +29,7 @@ const USAGE_REFRESH_MS = 60_000;
 
 /** A server's keys with their limits and traffic: search, filter, sort, create, enable or disable, delete. */
 export function KeysTab({ serverId }: { serverId: string }) {
+  const { t, i18n } = useTranslation();
   const [month] = useState(currentYearMonth);
   const list = useKeysStore(selectKeyList(serverId));
   const live = useKeysStore(selectLive(serverId));
@@ -78,7 +79,7 @@ export function KeysTab({ serverId }: { serverId: string }) {
   // A cached rate is an old "now": rates show only when they are fresh.
   const liveNow = live?.value?.source === 'live' ? live.value.data : undefined;
   // Judged once per key list and minute; live refreshes every few seconds only join traffic to them.
-  const withLimits = useMemo(() => keysWithLimits(keys ?? [], nowMs), [keys, nowMs]);
+  const withLimits = useMemo(() => keysWithLimits(keys ?? [], nowMs), [keys, nowMs, i18n.language]);
   const joined = useMemo(
     () => joinKeyRows(withLimits, liveNow, monthly?.value?.data, dayByKey?.value?.data),
     [withLimits, liveNow, monthly?.value, dayByKey?.value],
@@ -102,7 +103,7 @@ export function KeysTab({ serverId }: { serverId: string }) {
   const deletingKey = keys?.find((key) => key.id === deletingKeyId);
 
   if (!keys) {
-    return list?.error ? <ErrorWithAction failure={list} serverId={serverId} onRetry={() => void loadKeys(serverId)} testId="keys-error" /> : <Spinner label="Loading keys…" />;
+    return list?.error ? <ErrorWithAction failure={list} serverId={serverId} onRetry={() => void loadKeys(serverId)} testId="keys-error" /> : <Spinner label={t('keys.loading')} />;
   }
 
   return (
@@ -114,33 +115,38 @@ export function KeysTab({ serverId }: { serverId: string }) {
           className="search"
           value={search}
           onChange={(event) => setSearch(event.target.value)}
-          placeholder="Search name, note, id or port"
-          aria-label="Search keys"
+          placeholder={t('keys.search')}
+          aria-label={t('keys.searchLabel')}
           data-testid="key-search"
         />
-        <select value={filter} onChange={(event) => setFilter(event.target.value as KeyFilter)} aria-label="Show keys" data-testid="key-filter">
-          {(Object.keys(KEY_FILTER_LABELS) as KeyFilter[]).map((choice) => (
+        <select value={filter} onChange={(event) => setFilter(event.target.value as KeyFilter)} aria-label={t('keys.filterLabel')} data-testid="key-filter">
+          {KEY_FILTERS.map((choice) => (
             <option key={choice} value={choice}>
-              {KEY_FILTER_LABELS[choice]}
+              {t(`keys.filter.${choice}`)}
             </option>
           ))}
         </select>
         <span className="muted" data-testid="keys-count">
-          {countOf(keys.length, 'key')} · {statusCounts.active.toLocaleString()} active
-          {statusCounts.limited > 0 ? ` · ${statusCounts.limited.toLocaleString()} limited` : ''}
-          {statusCounts.expired > 0 ? ` · ${statusCounts.expired.toLocaleString()} expired` : ''}
-          {deferredSearch.trim() || filter !== 'all' ? ` · ${rows.length.toLocaleString()} shown` : ''}
+          {[
+            t('counts.keys', { count: keys.length }),
+            t('keys.active', { count: statusCounts.active }),
+            statusCounts.limited > 0 && t('keys.limited', { count: statusCounts.limited }),
+            statusCounts.expired > 0 && t('keys.expired', { count: statusCounts.expired }),
+            (deferredSearch.trim() || filter !== 'all') && t('keys.shown', { count: rows.length }),
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         </span>
         {(list?.loading || live?.loading) && <Spinner />}
         <div className="toolbar-end">
           <CreateKeyForm serverId={serverId} />
           <button type="button" onClick={() => setCreatingMany(true)} data-testid="create-many-open">
-            Create many…
+            {t('keys.createMany')}
           </button>
         </div>
       </div>
       <ErrorWithAction failure={list} serverId={serverId} onRetry={() => void loadKeys(serverId)} testId="keys-error" />
-      <ErrorWithAction failure={live} serverId={serverId} onRetry={() => void loadLive(serverId)} prefix="Live traffic: " testId="live-error" />
+      <ErrorWithAction failure={live} serverId={serverId} onRetry={() => void loadLive(serverId)} prefix={t('keys.liveTraffic')} testId="live-error" />
       <InlineError message={toggle.error} testId="key-toggle-error" />
       <KeysTable
         rows={rows}
@@ -150,21 +156,18 @@ export function KeysTab({ serverId }: { serverId: string }) {
         onToggle={onToggle}
         onDelete={setDeletingKeyId}
         onScroll={onScroll}
-        emptyText={keys.length === 0 ? 'No keys yet: create the first one above.' : 'No key matches the search and filter.'}
+        emptyText={keys.length === 0 ? t('keys.noKeys') : t('keys.noMatch')}
       />
       {creatingMany && <CreateManyDialog serverId={serverId} serverName={serverName} onClose={() => setCreatingMany(false)} />}
       {deletingKeyId && (
         <ConfirmDialog
-          title={`Delete ${deletingKey?.name ?? 'this key'}?`}
-          confirmLabel="Delete key"
+          title={t('key.deleteTitle', { name: deletingKey?.name ?? t('keys.thisKey') })}
+          confirmLabel={t('key.delete')}
           operationId={removeKeyOperation(deletingKeyId)}
           onConfirm={() => removeKey(serverId, deletingKeyId)}
           onClose={() => setDeletingKeyId(null)}
         >
-          <p>
-            The key stops working at once: its inbound is removed, its connections are cut and port {deletingKey?.port} is freed. Its
-            traffic history is deleted with it. This cannot be undone.
-          </p>
+          <p>{t('key.deleteText', { port: deletingKey?.port ?? '' })}</p>
         </ConfirmDialog>
       )}
     </div>

@@ -2,6 +2,7 @@ import { SortHeader, type SortOrder } from '../../components/sort-header.tsx';
 import { VirtualRows } from '../../components/virtual-rows.tsx';
 import type { KeyColumn, KeyRow } from './key-rows.ts';
 import { KeyTableRow } from './key-table-row.tsx';
+import { useTranslation } from 'react-i18next';
 
 const ROW_HEIGHT_PX = 36;
 
@@ -18,20 +19,21 @@ interface KeysTableProps {
 
 /** The keys, virtualised: only the rows in view are drawn, so ten thousand scroll like forty. */
 export function KeysTable({ rows, order, onSort, onOpen, onToggle, onDelete, onScroll, emptyText }: KeysTableProps) {
+  const { t } = useTranslation();
   const header = (
     <div role="row" className="key-row key-header">
-      <SortHeader column="name" label="Name" order={order} onSort={onSort} />
-      <SortHeader column="port" label="Port" order={order} onSort={onSort} className="number" />
-      <SortHeader column="status" label="Status" order={order} onSort={onSort} />
-      <SortHeader column="active" label="Enabled" order={order} onSort={onSort} firstDescending />
-      <SortHeader column="usage" label="Quota used" order={order} onSort={onSort} firstDescending />
-      <SortHeader column="expiry" label="Expires" order={order} onSort={onSort} />
-      <SortHeader column="note" label="Note" order={order} onSort={onSort} />
-      <SortHeader column="rate" label="Live rate" order={order} onSort={onSort} className="number" firstDescending />
-      <SortHeader column="today" label="Today" order={order} onSort={onSort} className="number" firstDescending />
-      <SortHeader column="month" label="This month" order={order} onSort={onSort} className="number" firstDescending />
+      <SortHeader column="name" label={t('keys.column.name')} order={order} onSort={onSort} />
+      <SortHeader column="port" label={t('keys.column.port')} order={order} onSort={onSort} className="number" />
+      <SortHeader column="status" label={t('keys.column.status')} order={order} onSort={onSort} />
+      <SortHeader column="active" label={t('keys.column.active')} order={order} onSort={onSort} firstDescending />
+      <SortHeader column="usage" label={t('keys.column.usage')} order={order} onSort={onSort} firstDescending />
+      <SortHeader column="expiry" label={t('keys.column.expiry')} order={order} onSort={onSort} />
+      <SortHeader column="note" label={t('keys.column.note')} order={order} onSort={onSort} />
+      <SortHeader column="rate" label={t('keys.column.rate')} order={order} onSort={onSort} className="number" firstDescending />
+      <SortHeader column="today" label={t('keys.column.today')} title={t('keys.column.todayTitle')} order={order} onSort={onSort} className="number" firstDescending />
+      <SortHeader column="month" label={t('keys.column.month')} title={t('keys.column.monthTitle')} order={order} onSort={onSort} className="number" firstDescending />
       <div role="columnheader" className="visually-hidden">
-        Actions
+        {t('keys.column.actions')}
       </div>
     </div>
   );

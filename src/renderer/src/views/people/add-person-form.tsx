@@ -9,9 +9,11 @@ import { ADD_PERSON_OPERATION, selectChange, usePeopleStore } from '../../state/
 import { ChangeFailures } from './change-failures.tsx';
 import { unreachableWhy } from './server-reach.ts';
 import { useFleetReach } from './use-fleet-reach.ts';
+import { useTranslation } from 'react-i18next';
 
 /** A new person: a name, the servers to give them a key on (one uuid on all), and limits if wanted. */
 export function AddPersonForm() {
+  const { t } = useTranslation();
   const servers = useFleetStore((state) => state.servers);
   const reach = useFleetReach();
   const addPerson = usePeopleStore((state) => state.addPerson);
@@ -43,10 +45,10 @@ export function AddPersonForm() {
 
   return (
     <form className="panel add-person" onSubmit={(event) => void submit(event)} data-testid="add-person-form">
-      <h2>Add a person</h2>
-      <TextInput value={name} onChange={setName} placeholder="Name, e.g. Анна 📱" aria-label="Person's name" testId="add-person-name" />
+      <h2>{t('people.add.title')}</h2>
+      <TextInput value={name} onChange={setName} placeholder={t('people.add.placeholder')} aria-label={t('people.add.label')} testId="add-person-name" />
       <fieldset className="server-choice">
-        <legend>Servers (one key on each, one uuid on all)</legend>
+        <legend>{t('people.add.servers')}</legend>
         {servers.map((server) => {
           const why = unreachableWhy(reach[server.id]);
           return (
@@ -72,7 +74,7 @@ export function AddPersonForm() {
       <KeyLimitsFields draft={limits} onChange={setLimits} errors={limitErrors} disabled={operation.running} testIdPrefix="add-person" />
       <div className="panel-actions">
         <button type="submit" className="primary" disabled={operation.running || !name.trim() || sendTo.length === 0} data-testid="add-person-button">
-          {operation.running ? 'Adding…' : 'Add person'}
+          {operation.running ? t('common.adding') : t('people.add.add')}
         </button>
       </div>
       <InlineError message={operation.error} testId="add-person-error" />

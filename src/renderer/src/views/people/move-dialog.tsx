@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { MoveRequest } from '../../../../shared/contract/people.ts';
 import { InlineError } from '../../components/inline-error.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
-import { countOf } from '../../format/count-of.ts';
+import { useTranslation } from 'react-i18next';
 import { useFleetStore } from '../../state/fleet-store.ts';
 import { selectPeople, usePeopleStore } from '../../state/people-store.ts';
 import { MoveOutcome } from './move-outcome.tsx';
@@ -19,6 +19,7 @@ type AfterMove = 'keep' | 'now' | 'later';
  * names and limits, every subscription updated, and their keys on the source disabled now, later or never.
  */
 export function MoveDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const servers = useFleetStore((state) => state.servers);
   const people = usePeopleStore(selectPeople) ?? [];
   const run = usePeopleStore((state) => state.move);
@@ -57,12 +58,12 @@ export function MoveDialog({ onClose }: { onClose: () => void }) {
   const toggle = (uuid: string) => setChosen(chosen.includes(uuid) ? chosen.filter((other) => other !== uuid) : [...chosen, uuid]);
 
   return (
-    <ModalDialog title="Move people to another server" onClose={close} testId="move-dialog" wide>
+    <ModalDialog title={t('move.title')} onClose={close} testId="move-dialog" wide>
       <fieldset className="move-form" disabled={locked}>
         <label className="stacked">
-          From
+          {t('move.from')}
           <select value={from} onChange={(event) => setFrom(event.target.value)} data-testid="move-from">
-            <option value="">Choose a server…</option>
+            <option value="">{t('move.choose')}</option>
             {servers.map((server) => (
               <option key={server.id} value={server.id}>
                 {server.name}
@@ -72,24 +73,24 @@ export function MoveDialog({ onClose }: { onClose: () => void }) {
         </label>
         {sourceWhy && (
           <p className="muted small" data-testid="move-from-unreachable">
-            {sourceWhy}. Their keys there are copied from the cache; disabling them there has to wait until it answers.
+            {t('move.fromUnreachable', { why: sourceWhy })}
           </p>
         )}
         <label className="stacked">
-          To
+          {t('move.to')}
           <select value={to} onChange={(event) => setTo(event.target.value)} data-testid="move-to">
-            <option value="">Choose a server…</option>
+            <option value="">{t('move.choose')}</option>
             <ServerOptions servers={servers.filter((server) => server.id !== from)} reach={reach} />
           </select>
         </label>
         <fieldset className="server-choice">
-          <legend>Who</legend>
+          <legend>{t('move.who')}</legend>
           <label>
-            <input type="radio" checked={everyone} onChange={() => setEveryone(true)} data-testid="move-everyone" /> Everyone on {nameOf(from) || 'it'} (
-            {countOf(onSource.length, 'person', 'people')})
+            <input type="radio" checked={everyone} onChange={() => setEveryone(true)} data-testid="move-everyone" />{' '}
+            {t('move.everyone', { server: nameOf(from) || t('move.thatServer'), people: t('counts.people', { count: onSource.length }) })}
           </label>
           <label>
-            <input type="radio" checked={!everyone} onChange={() => setEveryone(false)} data-testid="move-some" /> Only those ticked:
+            <input type="radio" checked={!everyone} onChange={() => setEveryone(false)} data-testid="move-some" /> {t('move.some')}
           </label>
           {!everyone && (
             <ul className="move-people">
@@ -105,16 +106,16 @@ export function MoveDialog({ onClose }: { onClose: () => void }) {
           )}
         </fieldset>
         <fieldset className="server-choice">
-          <legend>Their keys on {nameOf(from) || 'the old server'} afterwards</legend>
+          <legend>{t('move.afterwards', { server: nameOf(from) || t('move.theOldServer') })}</legend>
           <label>
-            <input type="radio" checked={after === 'keep'} onChange={() => setAfter('keep')} data-testid="move-keep" /> Keep working
+            <input type="radio" checked={after === 'keep'} onChange={() => setAfter('keep')} data-testid="move-keep" /> {t('move.keep')}
           </label>
           <label title={sourceWhy}>
             <input type="radio" checked={after === 'now'} disabled={sourceWhy !== undefined} onChange={() => setAfter('now')} data-testid="move-disable-now" />{' '}
-            Disable now
+            {t('move.disableNow')}
           </label>
           <label>
-            <input type="radio" checked={after === 'later'} onChange={() => setAfter('later')} data-testid="move-disable-later" /> Disable after{' '}
+            <input type="radio" checked={after === 'later'} onChange={() => setAfter('later')} data-testid="move-disable-later" /> {t('move.disableAfter')}{' '}
             <input
               type="number"
               min={1}
@@ -122,23 +123,24 @@ export function MoveDialog({ onClose }: { onClose: () => void }) {
               value={graceDays}
               onChange={(event) => setGraceDays(event.target.value)}
               onFocus={() => setAfter('later')}
-              aria-label="Grace period in days"
+              aria-label={t('move.graceLabel')}
               data-testid="move-grace-days"
             />{' '}
-            days (time for their apps to refresh the subscription)
+            {t('move.graceDays')}
           </label>
         </fieldset>
-        {!graceOk && <InlineError message="A grace period is a number of days above 0." testId="move-grace-error" />}
+        {!graceOk && <InlineError message={t('move.graceError')} testId="move-grace-error" />}
       </fieldset>
       {run && <MoveOutcome run={run} sourceName={nameOf(run.request.from)} targetName={nameOf(run.request.to)} />}
       <div className="dialog-actions">
         <button type="button" onClick={close} disabled={run?.running} data-testid="move-close">
-          {run && !run.running ? 'Close' : 'Cancel'}
+          {run && !run.running ? t('common.close') : t('common.cancel')}
         </button>
         {!locked && (
           <button type="button" className="primary" disabled={!canMove} onClick={move} data-testid="move-start">
-            Move {countOf(count, 'person', 'people')}
-            {to ? ` to ${nameOf(to)}` : ''}
+            {to
+              ? t('move.startTo', { people: t('counts.people', { count }), server: nameOf(to) })
+              : t('move.start', { people: t('counts.people', { count }) })}
           </button>
         )}
       </div>

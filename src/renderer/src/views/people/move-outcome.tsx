@@ -1,17 +1,18 @@
-import { countOf } from '../../format/count-of.ts';
-import { formatLocalTime } from '../../format/format-time.ts';
+import { Trans, useTranslation } from 'react-i18next';
+import { formatUtcTime } from '../../format/format-time.ts';
 import type { MoveRun } from '../../state/people-store.ts';
 import { InlineError } from '../../components/inline-error.tsx';
 import { moveProgressWords, moveSummary } from './move-summary.ts';
 
 /** A move under way (its step and a bar), then what it did: who moved, who did not and why, what else failed. */
 export function MoveOutcome({ run, sourceName, targetName }: { run: MoveRun; sourceName: string; targetName: string }) {
+  const { t } = useTranslation();
   const { progress, result } = run;
   if (run.running) {
     return (
       <div className="create-many-progress" role="status" data-testid="move-progress" data-step={progress?.step ?? 'reading'}>
         {progress && (progress.step === 'creating' || progress.step === 'disabling') && <progress value={progress.done} max={Math.max(progress.total, 1)} />}{' '}
-        {progress ? moveProgressWords(progress, sourceName, targetName) : `Reading the keys of every server…`}
+        {progress ? moveProgressWords(progress, sourceName, targetName) : t('move.reading')}
       </div>
     );
   }
@@ -20,14 +21,19 @@ export function MoveOutcome({ run, sourceName, targetName }: { run: MoveRun; sou
   return (
     <div className="move-summary" data-testid="move-summary" data-moved={summary.moved.length} data-not-moved={summary.notMoved.length}>
       <p className="created-note" role="status">
-        {countOf(summary.moved.length, 'person', 'people')} on {targetName} now
-        {summary.notMoved.length > 0 ? `; ${countOf(summary.notMoved.length, 'person', 'people')} not moved` : ''}.
+        {summary.notMoved.length > 0
+          ? t('move.onTargetNotMoved', {
+              people: t('counts.people', { count: summary.moved.length }),
+              server: targetName,
+              notMoved: t('counts.people', { count: summary.notMoved.length }),
+            })
+          : t('move.onTarget', { people: t('counts.people', { count: summary.moved.length }), server: targetName })}
       </p>
       {summary.moved.length > 0 && (
         <ul data-testid="move-moved">
           {summary.moved.map((entry) => (
             <li key={entry.uuid}>
-              {entry.name}: {entry.created ? `a key was made on ${targetName}` : `had a key on ${targetName} already`}
+              {t(entry.created ? 'move.keyMade' : 'move.hadKey', { name: entry.name, server: targetName })}
             </li>
           ))}
         </ul>
@@ -43,7 +49,7 @@ export function MoveOutcome({ run, sourceName, targetName }: { run: MoveRun; sou
       )}
       {summary.failures.length > 0 && (
         <>
-          <p>What failed:</p>
+          <p>{t('move.whatFailed')}</p>
           <ul className="inline-error" data-testid="move-failures">
             {summary.failures.map((failure, index) => (
               <li key={index}>
@@ -55,8 +61,7 @@ export function MoveOutcome({ run, sourceName, targetName }: { run: MoveRun; sou
       )}
       {summary.pending.length > 0 && (
         <p className="muted" data-testid="move-pending">
-          Their keys on {sourceName} are disabled after {formatLocalTime(summary.pending[0]!.dueAt)}, by the first People view or <code>keyport people</code>{' '}
-          command after that.
+          <Trans t={t} i18nKey="move.pending" values={{ server: sourceName, time: formatUtcTime(summary.pending[0]!.dueAt) }} components={{ code: <code /> }} />
         </p>
       )}
     </div>

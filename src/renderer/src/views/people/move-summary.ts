@@ -1,5 +1,6 @@
 import type { MoveProgress, MoveResult, PendingDisable } from '../../../../shared/contract/people.ts';
-import { countOf } from '../../format/count-of.ts';
+import { failureWords } from '../../format/error-message.ts';
+import { t } from '../../i18n/i18n.ts';
 
 export interface MoveSummary {
   /** The people who have a key on the target now: made by this move, or there already. */
@@ -21,13 +22,13 @@ export function moveSummary(result: MoveResult, targetName: string): MoveSummary
   for (const entry of result.plan) {
     if (onTarget.has(entry.uuid)) summary.moved.push({ uuid: entry.uuid, name: entry.name, created: entry.action === 'create' });
     else {
-      const why = entry.action === 'name-taken' ? `${targetName} has another key named “${entry.name}”` : `no key was made for them on ${targetName} (see what failed below)`;
+      const why = entry.action === 'name-taken' ? t('move.nameTaken', { server: targetName, name: entry.name }) : t('move.noKeyMade', { server: targetName });
       summary.notMoved.push({ uuid: entry.uuid, name: entry.name, why });
     }
   }
   for (const outcome of result.outcomes) {
     // A name taken is told with its person above.
-    if (!outcome.done && outcome.code !== 'name-taken') summary.failures.push({ server: outcome.server, what: outcome.what, why: outcome.message });
+    if (!outcome.done && outcome.code !== 'name-taken') summary.failures.push({ server: outcome.server, what: outcome.what, why: failureWords(outcome.code, {}, outcome.message) });
   }
   return summary;
 }
@@ -36,12 +37,12 @@ export function moveSummary(result: MoveResult, targetName: string): MoveSummary
 export function moveProgressWords(progress: MoveProgress, sourceName: string, targetName: string): string {
   switch (progress.step) {
     case 'planned':
-      return `Moving ${countOf(progress.total, 'person', 'people')} from ${sourceName} to ${targetName}…`;
+      return t('move.planned', { people: t('counts.people', { count: progress.total }), from: sourceName, to: targetName });
     case 'creating':
-      return `Creating their keys on ${targetName}: ${progress.done.toLocaleString()} of ${progress.total.toLocaleString()}`;
+      return t('move.creating', { server: targetName, done: progress.done, total: progress.total });
     case 'disabling':
-      return `Disabling their keys on ${sourceName}: ${progress.done.toLocaleString()} of ${progress.total.toLocaleString()}`;
+      return t('move.disabling', { server: sourceName, done: progress.done, total: progress.total });
     case 'bundles':
-      return `Updating the subscription links of ${countOf(progress.total, 'person', 'people')} on each of their servers…`;
+      return t('move.bundles', { people: t('counts.people', { count: progress.total }) });
   }
 }

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { InlineError } from '../../components/inline-error.tsx';
 import { Spinner } from '../../components/spinner.tsx';
-import { formatLocalTime } from '../../format/format-time.ts';
+import { Trans, useTranslation } from 'react-i18next';
+import { failureWords } from '../../format/error-message.ts';
+import { formatUtcTime } from '../../format/format-time.ts';
 import { useFleetStore } from '../../state/fleet-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { selectPeople, usePeopleStore } from '../../state/people-store.ts';
@@ -12,6 +14,7 @@ import { personRows } from './person-rows.ts';
 
 /** Everyone across the fleet: a person is one uuid with a key on each of their servers. */
 export function PeopleView() {
+  const { t } = useTranslation();
   const list = usePeopleStore((state) => state.list);
   const people = usePeopleStore(selectPeople);
   const removal = usePeopleStore((state) => state.removal);
@@ -31,39 +34,43 @@ export function PeopleView() {
   return (
     <section className="view" data-testid="people-view">
       <header className="view-header">
-        <h1>People</h1>
+        <h1>{t('people.title')}</h1>
         <div className="view-actions">
-          {list.loading && <Spinner label="Reading every server’s keys…" />}
+          {list.loading && <Spinner label={t('people.reading')} />}
           <button type="button" onClick={() => void refresh()} disabled={list.loading} data-testid="people-refresh">
-            Refresh
+            {t('common.refresh')}
           </button>
           <button
             type="button"
             onClick={() => setMoving(true)}
             disabled={serverCount < 2}
-            title={serverCount < 2 ? 'A move needs two servers: add another one first' : undefined}
+            title={serverCount < 2 ? t('people.moveNeedsTwo') : undefined}
             data-testid="people-move"
           >
-            Move people…
+            {t('people.move')}
           </button>
         </div>
       </header>
       <InlineError message={list.error} testId="people-error" />
       {removal && (
         <div className="panel" role="status" data-testid="people-removed">
-          Removed {removal.name}
-          {removal.change.people.length > 0 ? `, except on ${removal.change.people.flatMap((person) => person.keys.map((entry) => entry.server)).join(', ')}` : ' from every server'}.
+          {removal.change.people.length > 0
+            ? t('people.removedExcept', {
+                name: removal.name,
+                servers: removal.change.people.flatMap((person) => person.keys.map((entry) => entry.server)).join(', '),
+              })
+            : t('people.removed', { name: removal.name })}
           <ChangeFailures outcomes={removal.change.outcomes} testId="people-removed-failures" />
         </div>
       )}
       {listed?.unavailable.map((server) => (
         <p key={server.server} className="link-warning small" role="status" data-testid={`people-unavailable-${server.server}`}>
-          {server.server}: {server.message}
+          {server.server}: {failureWords(server.code, { server: server.server }, server.message)}
         </p>
       ))}
       {listed && listed.disabledNow.length > 0 && (
         <div className="panel small" data-testid="people-disabled-now">
-          Grace periods over, disabled now:
+          {t('people.disabledNow')}
           <ul>
             {listed.disabledNow.filter((outcome) => outcome.done).map((outcome, index) => (
               <li key={index}>
@@ -76,28 +83,28 @@ export function PeopleView() {
       )}
       {listed && listed.pending.length > 0 && (
         <div className="panel small" data-testid="people-pending">
-          To be disabled once their grace period is over (by the first People view or <code>keyport people</code> command after that):
+          <Trans t={t} i18nKey="people.pending" components={{ code: <code /> }} />
           <ul>
             {listed.pending.map((entry) => (
               <li key={`${entry.serverId}/${entry.keyId}`}>
-                {entry.name} on {entry.server}, after {formatLocalTime(entry.dueAt)}
+                {t('people.pendingEntry', { name: entry.name, server: entry.server, time: formatUtcTime(entry.dueAt) })}
               </li>
             ))}
           </ul>
         </div>
       )}
-      {people && rows.length === 0 && <p className="muted">No people yet: add one below, on as many servers as they should reach.</p>}
+      {people && rows.length === 0 && <p className="muted">{t('people.empty')}</p>}
       {rows.length > 0 && (
         <table className="data-table" data-testid="people-table">
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Servers</th>
-              <th>Status</th>
-              <th>Limits</th>
-              <th className="number">Used (quota periods)</th>
-              <th className="number">This month</th>
-              <th>Subscription</th>
+              <th>{t('people.column.name')}</th>
+              <th>{t('people.column.servers')}</th>
+              <th>{t('people.column.status')}</th>
+              <th>{t('people.column.limits')}</th>
+              <th className="number">{t('people.column.used')}</th>
+              <th className="number">{t('people.column.month')}</th>
+              <th>{t('people.column.subscription')}</th>
             </tr>
           </thead>
           <tbody>
@@ -108,7 +115,7 @@ export function PeopleView() {
                     {row.name}
                   </button>
                 </td>
-                <td>{row.servers.map((server) => `${server.name}${server.cached ? ' (cached)' : ''}`).join(', ')}</td>
+                <td>{row.servers.map((server) => (server.cached ? t('people.cached', { server: server.name }) : server.name)).join(', ')}</td>
                 <td>
                   <span className={`key-status status-${row.status}`} data-testid="person-status">
                     {row.statusWords}
@@ -117,7 +124,7 @@ export function PeopleView() {
                 <td data-testid="person-limits">{row.limitWords}</td>
                 <td className="number">{row.usedWords}</td>
                 <td className="number">{row.monthWords}</td>
-                <td>{row.subscriptionUrl ? 'yes' : '—'}</td>
+                <td>{row.subscriptionUrl ? t('common.yes') : '—'}</td>
               </tr>
             ))}
           </tbody>

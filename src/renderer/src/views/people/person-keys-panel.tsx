@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { formatBytes } from '../../../../shared/agent-api.ts';
 import type { Person, PersonKey } from '../../../../shared/contract/people.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
-import { formatLocalTime } from '../../format/format-time.ts';
-import { KEY_STATUS_LABELS } from '../../format/key-limit-words.ts';
+import { useTranslation } from 'react-i18next';
+import { formatBytes } from '../../format/format-bytes.ts';
+import { formatUtcTime } from '../../format/format-time.ts';
+import { keyStatusLabel } from '../../format/key-limit-words.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { removeServerOperation, selectChange, usePeopleStore } from '../../state/people-store.ts';
 import { keyLimitFacts } from '../keys/key-rows.ts';
@@ -14,20 +15,21 @@ import { unreachableWhy, type ServerReach } from './server-reach.ts';
 
 /** The person's key on each of their servers with its limits; a server added or taken away. */
 export function PersonKeysPanel({ person, reach }: { person: Person; reach: Record<string, ServerReach> }) {
+  const { t } = useTranslation();
   const [removing, setRemoving] = useState<PersonKey | null>(null);
   const nowMs = Date.now();
   return (
     <section className="panel" data-testid="person-keys">
-      <h2>Their key on each server</h2>
+      <h2>{t('person.keys.title')}</h2>
       <table className="data-table compact">
         <thead>
           <tr>
-            <th>Server</th>
-            <th>Key</th>
-            <th>Status</th>
-            <th>Used / quota</th>
-            <th>Expires</th>
-            <th>Note</th>
+            <th>{t('person.keys.server')}</th>
+            <th>{t('person.keys.key')}</th>
+            <th>{t('person.keys.status')}</th>
+            <th>{t('person.keys.usedQuota')}</th>
+            <th>{t('person.keys.expires')}</th>
+            <th>{t('person.keys.note')}</th>
             <th />
           </tr>
         </thead>
@@ -43,16 +45,15 @@ export function PersonKeysPanel({ person, reach }: { person: Person; reach: Reco
       ))}
       {removing && (
         <ConfirmDialog
-          title={`Remove ${person.name} from ${removing.server}?`}
-          confirmLabel={`Delete their key on ${removing.server}`}
+          title={t('person.keys.removeTitle', { name: person.name, server: removing.server })}
+          confirmLabel={t('person.keys.removeConfirm', { server: removing.server })}
           operationId={removeServerOperation(person.uuid, removing.serverId)}
           onConfirm={() => usePeopleStore.getState().removeServer(person.uuid, removing.serverId)}
           onClose={() => setRemoving(null)}
         >
           <p>
-            Their key “{removing.key.name}” on {removing.server} is deleted with its traffic history there, and the subscription of their other
-            servers stops listing {removing.server}.
-            {person.keys.length === 1 ? ' It is their only key: they are gone from Keyport with it.' : ' Their keys on the other servers keep working.'}
+            {t('person.keys.removeText', { key: removing.key.name, server: removing.server })}{' '}
+            {person.keys.length === 1 ? t('person.keys.onlyKey') : t('person.keys.othersKeep')}
           </p>
         </ConfirmDialog>
       )}
@@ -68,6 +69,7 @@ interface PersonKeyRowProps {
 }
 
 function PersonKeyRow({ entry, reach, nowMs, onRemove }: PersonKeyRowProps) {
+  const { t } = useTranslation();
   const { key, server, serverId, source, syncedAt } = entry;
   const limits = keyLimitFacts(key, nowMs);
   const openKey = useNavigationStore((state) => state.openKey);
@@ -76,24 +78,24 @@ function PersonKeyRow({ entry, reach, nowMs, onRemove }: PersonKeyRowProps) {
     <tr data-testid={`person-key-${server}`}>
       <td>
         {server}
-        {source === 'cache' && <div className="muted small">as last synced, {formatLocalTime(syncedAt)}</div>}
+        {source === 'cache' && <div className="muted small">{t('person.keys.lastSynced', { time: formatUtcTime(syncedAt) })}</div>}
       </td>
       <td>
-        <button type="button" className="link-button" onClick={() => openKey(serverId, key.id)} title={`key ${key.id}, port ${key.port}`} data-testid="person-key-open">
+        <button type="button" className="link-button" onClick={() => openKey(serverId, key.id)} title={t('person.keys.keyTitle', { id: key.id, port: key.port })} data-testid="person-key-open">
           {key.name}
         </button>
       </td>
       <td>
         <span className={`key-status status-${limits.status}`} data-testid="person-key-status">
-          {KEY_STATUS_LABELS[limits.status]}
+          {keyStatusLabel(limits.status)}
         </span>
       </td>
-      <td data-testid="person-key-quota">{key.data_limit_bytes === null ? 'no quota' : `${formatBytes(key.used_bytes)} of ${quotaWords(key)}`}</td>
+      <td data-testid="person-key-quota">{key.data_limit_bytes === null ? t('common.noQuota') : t('person.keys.quota', { used: formatBytes(key.used_bytes), quota: quotaWords(key) })}</td>
       <td>{limits.expiryText}</td>
       <td>{key.note}</td>
       <td className="cell-actions">
         <button type="button" className="danger-outline small-button" onClick={onRemove} disabled={why !== undefined} title={why} data-testid="person-key-remove">
-          Remove from {server}
+          {t('person.keys.removeFrom', { server })}
         </button>
         {why && (
           <div className="muted small" data-testid="person-key-unreachable">

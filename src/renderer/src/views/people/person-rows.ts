@@ -1,8 +1,10 @@
-import { formatBytes, type DataLimitReset, type KeyStatus } from '../../../../shared/agent-api.ts';
+import type { KeyStatus } from '../../../../shared/agent-api.ts';
 import type { ApiKey } from '../../../../shared/contract/api-types.ts';
 import type { Person } from '../../../../shared/contract/people.ts';
 import { expiresAtMs, keyStatusAt, timeDistance } from '../../../../shared/key-limits/key-limit-status.ts';
-import { expiryWords, KEY_STATUS_LABELS } from '../../format/key-limit-words.ts';
+import { formatBytes } from '../../format/format-bytes.ts';
+import { expiryWords, keyStatusLabel } from '../../format/key-limit-words.ts';
+import { t } from '../../i18n/i18n.ts';
 
 /** One person as the People table shows them. */
 export interface PersonRow {
@@ -21,22 +23,22 @@ export interface PersonRow {
   subscriptionUrl: string | null;
 }
 
-const PERIOD_WORDS: Record<DataLimitReset, string> = { no_reset: '', day: ' a day', week: ' a week', month: ' a month', year: ' a year' };
-
 /** "5.00 GB a month", "1.00 TB" (never resets), "no quota". */
 export function quotaWords(key: Pick<ApiKey, 'data_limit_bytes' | 'data_limit_reset'>): string {
-  return key.data_limit_bytes === null ? 'no quota' : `${formatBytes(key.data_limit_bytes)}${PERIOD_WORDS[key.data_limit_reset]}`;
+  if (key.data_limit_bytes === null) return t('common.noQuota');
+  const size = formatBytes(key.data_limit_bytes);
+  return key.data_limit_reset === 'no_reset' ? size : t(`people.period.${key.data_limit_reset}`, { size });
 }
 
 function limitWords(keys: readonly ApiKey[], nowMs: number): string {
   const shapes = new Set(keys.map((key) => `${key.data_limit_bytes}/${key.data_limit_reset}/${expiresAtMs(key)}`));
-  if (shapes.size > 1) return 'differs by server';
+  if (shapes.size > 1) return t('people.differs');
   const [first] = keys;
-  if (!first) return 'no quota';
+  if (!first) return t('common.noQuota');
   const expires = expiresAtMs(first);
   if (expires === null) return quotaWords(first);
   const distance = timeDistance(expires, nowMs);
-  return `${quotaWords(first)}, ${distance.past ? '' : 'expires '}${expiryWords(distance)}`;
+  return t(distance.past ? 'people.quotaExpired' : 'people.quotaExpires', { quota: quotaWords(first), expiry: expiryWords(distance) });
 }
 
 /** The statuses of keys that do not work, in the order the admin reads them. */
@@ -45,9 +47,13 @@ const NOT_WORKING: readonly KeyStatus[] = ['limited', 'expired', 'disabled'];
 function statusWords(servers: PersonRow['servers']): { status: PersonRow['status']; words: string } {
   const statuses = new Set(servers.map((server) => server.status));
   const [only] = statuses;
-  if (statuses.size === 1 && only) return { status: only, words: KEY_STATUS_LABELS[only] };
+  if (statuses.size === 1 && only) return { status: only, words: keyStatusLabel(only) };
   const notWorking = NOT_WORKING.filter((status) => statuses.has(status)).map(
-    (status) => `${KEY_STATUS_LABELS[status].toLowerCase()} on ${servers.filter((server) => server.status === status).map((server) => server.name).join(', ')}`,
+    (status) =>
+      t('people.statusOn', {
+        status: keyStatusLabel(status).toLowerCase(),
+        servers: servers.filter((server) => server.status === status).map((server) => server.name).join(', '),
+      }),
   );
   const words = notWorking.join('; ');
   return { status: 'mixed', words: words.charAt(0).toUpperCase() + words.slice(1) };

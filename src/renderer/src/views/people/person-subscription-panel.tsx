@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Person } from '../../../../shared/contract/people.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { CopyLinkPanel } from '../../components/copy-link-panel.tsx';
@@ -9,15 +10,16 @@ import type { ServerReach } from './server-reach.ts';
 
 /** The person's one subscription link and its QR code, every server's link beside it, and a new link when the old one leaked. */
 export function PersonSubscriptionPanel({ person, reach }: { person: Person; reach: Record<string, ServerReach> }) {
+  const { t } = useTranslation();
   const [rotating, setRotating] = useState(false);
   const lastRotation = usePeopleStore(selectChange(rotateSubscriptionOperation(person.uuid)));
   const url = person.subscriptionUrl;
   if (!url) {
     return (
       <section className="panel" data-testid="person-subscription">
-        <h2>Subscription</h2>
+        <h2>{t('person.subscription.title')}</h2>
         <p className="muted" data-testid="person-no-subscription">
-          None of {person.name}'s servers serves subscriptions: deploy one with subscriptions on, or hand out each server's key link (open their key below).
+          {t('person.subscription.none', { name: person.name })}
         </p>
       </section>
     );
@@ -25,26 +27,26 @@ export function PersonSubscriptionPanel({ person, reach }: { person: Person; rea
 
   const serving = person.keys.filter((entry) => entry.key.subscription_url !== null);
   const unreachable = serving.filter((entry) => reach[entry.serverId]?.reachable === false);
-  const rotateWhy = unreachable.length === serving.length ? `${unreachable.map((entry) => entry.server).join(', ')} cannot be reached now` : undefined;
+  const rotateWhy = unreachable.length === serving.length ? t('person.subscription.cannotReach', { servers: unreachable.map((entry) => entry.server).join(', ') }) : undefined;
   const rotateButton = (
     <button type="button" className="danger-outline" onClick={() => setRotating(true)} disabled={rotateWhy !== undefined} title={rotateWhy} data-testid="person-rotate">
-      New link…
+      {t('person.subscription.newLink')}
     </button>
   );
   return (
     <div className="key-share" data-testid="person-subscription">
-      <CopyLinkPanel title="Subscription link" link={url} testIdPrefix="person-subscription" actions={rotateButton}>
+      <CopyLinkPanel title={t('person.subscription.link')} link={url} testIdPrefix="person-subscription" actions={rotateButton}>
         <p className="muted small">
-          Client apps (v2rayN, v2rayNG, Hiddify, Streisand) import it as a subscription and refresh it: it lists their key on each of their servers.
+          {t('person.subscription.apps')}
         </p>
         {rotateWhy && (
           <p className="muted small" data-testid="person-rotate-unreachable">
-            A new link needs their servers: {rotateWhy}.
+            {t('person.subscription.needsServers', { why: rotateWhy })}
           </p>
         )}
         {person.subscriptionUrls.length > 1 && (
           <details>
-            <summary>The same subscription from each server</summary>
+            <summary>{t('person.subscription.eachServer')}</summary>
             <ul data-testid="person-subscription-urls">
               {person.subscriptionUrls.map((entry) => (
                 <li key={entry.server}>
@@ -56,22 +58,19 @@ export function PersonSubscriptionPanel({ person, reach }: { person: Person; rea
         )}
         <ChangeFailures outcomes={lastRotation?.outcomes} testId="person-rotate-failures" />
       </CopyLinkPanel>
-      <QrPanel name={`${person.name} subscription`} qrText={url} testIdPrefix="person" title="Subscription QR code" />
+      <QrPanel name={t('person.subscription.qrName', { name: person.name })} qrText={url} testIdPrefix="person" title={t('person.subscription.qrTitle')} />
       {rotating && (
         <ConfirmDialog
-          title={`A new subscription link for ${person.name}?`}
-          confirmLabel="Make a new link"
+          title={t('person.subscription.rotateTitle', { name: person.name })}
+          confirmLabel={t('person.subscription.rotate')}
           operationId={rotateSubscriptionOperation(person.uuid)}
           onConfirm={() => usePeopleStore.getState().rotateSubscription(person.uuid)}
           onClose={() => setRotating(false)}
         >
-          <p>
-            The link they have now stops working at once on every server (it answers 404): their apps stop refreshing until they import the new link
-            or QR code. Their keys and vless:// links stay as they are.
-          </p>
+          <p>{t('person.subscription.rotateText')}</p>
           {unreachable.length > 0 && (
             <p data-testid="person-rotate-kept">
-              {unreachable.map((entry) => entry.server).join(', ')} cannot be reached now and keeps serving the old link until it is made new again.
+              {t('person.subscription.kept', { servers: unreachable.map((entry) => entry.server).join(', ') })}
             </p>
           )}
         </ConfirmDialog>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { Person } from '../../../../shared/contract/people.ts';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { useNavigationStore } from '../../state/navigation-store.ts';
@@ -7,6 +8,7 @@ import type { ServerReach } from './server-reach.ts';
 
 /** Asks before deleting every key of a person, saying what goes and what stays. */
 export function RemovePersonDialog({ person, reach, onClose }: { person: Person; reach: Record<string, ServerReach>; onClose: () => void }) {
+  const { t } = useTranslation();
   const removal = personRemoval(person, reach);
   const remove = async () => {
     const removed = await usePeopleStore.getState().removePerson(person.uuid, person.name);
@@ -15,23 +17,23 @@ export function RemovePersonDialog({ person, reach, onClose }: { person: Person;
   };
   return (
     <ConfirmDialog
-      title={`Remove ${person.name}?`}
-      confirmLabel={removal.kept.length > 0 ? `Delete ${removal.deleted.length} of their keys` : 'Delete every key of theirs'}
+      title={t('person.removal.title', { name: person.name })}
+      confirmLabel={removal.kept.length > 0 ? t('person.removal.deleteSome', { count: removal.deleted.length }) : t('person.removal.deleteAll')}
       operationId={removePersonOperation(person.uuid)}
       onConfirm={remove}
       onClose={onClose}
     >
-      <p>Deleted, with no way back:</p>
+      <p>{t('person.removal.deleted')}</p>
       <ul data-testid="remove-person-deleted">
         {removal.deleted.map((entry) => (
           <li key={entry.server}>
-            on {entry.server}: their key “{entry.keyName}”, its traffic history there, and its vless:// and subscription links
+            {t('person.removal.deletedEntry', { server: entry.server, key: entry.keyName })}
           </li>
         ))}
       </ul>
       {removal.kept.length > 0 && (
         <>
-          <p>Left as they are, since their servers cannot be reached now (remove {person.name} again once they are back):</p>
+          <p>{t('person.removal.kept', { name: person.name })}</p>
           <ul data-testid="remove-person-kept">
             {removal.kept.map((entry) => (
               <li key={entry.server}>
@@ -41,7 +43,7 @@ export function RemovePersonDialog({ person, reach, onClose }: { person: Person;
           </ul>
         </>
       )}
-      <p className="muted small">A person is only their keys: nothing else of theirs is kept anywhere.</p>
+      <p className="muted small">{t('person.removal.onlyKeys')}</p>
     </ConfirmDialog>
   );
 }

@@ -1,30 +1,27 @@
 import type { PeopleList } from '../../../../shared/contract/people.ts';
 import type { ServerInfo, ServerStatus } from '../../../../shared/contract/servers.ts';
+import { failureWords } from '../../format/error-message.ts';
+import { t } from '../../i18n/i18n.ts';
 import type { Loadable } from '../../state/loadable.ts';
 
 /** Whether a change can be sent to a server now, and if not, why, in words for the button's title. */
 export type ServerReach = { reachable: true } | { reachable: false; why: string };
-
-const STATE_WORDS: Record<Exclude<ServerStatus['state'], 'online'>, string> = {
-  offline: 'is offline',
-  'not-deployed': 'has no agent yet: deploy it first',
-  'agent-down': 'answers SSH but its agent does not',
-  'host-key-unknown': 'has a host key not accepted yet',
-  'host-key-changed': 'presents a changed host key',
-};
 
 /**
  * A server can take a change when nothing seen says otherwise: its last status, and the last people
  * list (keys shown from the cache, or no keys at all, mean it did not answer that read).
  */
 export function serverReach(server: ServerInfo, status: Loadable<ServerStatus> | undefined, list: PeopleList | undefined): ServerReach {
-  if (!server.agent) return { reachable: false, why: `${server.name} ${STATE_WORDS['not-deployed']}` };
+  if (!server.agent) return { reachable: false, why: t('reach.not-deployed', { server: server.name }) };
   const state = status?.value?.state;
-  if (state && state !== 'online') return { reachable: false, why: `${server.name} ${STATE_WORDS[state]}${status.value?.reason ? `: ${status.value.reason}` : ''}` };
+  if (state && state !== 'online') {
+    const why = t(`reach.${state}`, { server: server.name });
+    return { reachable: false, why: status.value?.reason ? t('reach.withReason', { why, reason: status.value.reason }) : why };
+  }
   const unavailable = list?.unavailable.find((entry) => entry.server === server.name);
-  if (unavailable) return { reachable: false, why: unavailable.message };
+  if (unavailable) return { reachable: false, why: failureWords(unavailable.code, { server: unavailable.server }, unavailable.message) };
   const cached = list?.people.some((person) => person.keys.some((entry) => entry.serverId === server.id && entry.source === 'cache'));
-  if (cached) return { reachable: false, why: `${server.name} did not answer: its keys are shown as last synced` };
+  if (cached) return { reachable: false, why: t('reach.cached', { server: server.name }) };
   return { reachable: true };
 }
 

@@ -12,9 +12,11 @@ import { SystemTab } from '../system/system-tab.tsx';
 import { TrafficTab } from '../traffic/traffic-tab.tsx';
 import { DeployOptionsDialog } from './deploy-options-dialog.tsx';
 import { ServerTabs } from './server-tabs.tsx';
+import { useTranslation } from 'react-i18next';
 
 /** One server: who it is and how it is, then its keys, traffic or system tab. */
 export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab }) {
+  const { t } = useTranslation();
   const server = useFleetStore(selectServer(serverId));
   const status = useFleetStore(selectStatus(serverId));
   const deploying = useFleetStore((state) => state.deploys[serverId]?.running === true);
@@ -25,7 +27,7 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
     void refreshServer(serverId);
   }, [refreshServer, serverId]);
 
-  if (!server) return <Spinner label="Loading the server…" />;
+  if (!server) return <Spinner label={t('server.loading')} />;
   const facts = status?.value;
   // The agent's release, not its state now: an offline server still has history in the cache.
   const deployed = server.agent !== null;
@@ -36,10 +38,14 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
         <div>
           <h1>{server.name}</h1>
           <div className="muted small">
-            {server.sshAlias ? `${server.sshAlias} (ssh config) · ` : ''}
-            {server.target.user}@{server.target.host}:{server.target.port}
-            {facts?.agentVersion ? ` · agent ${facts.agentVersion}` : ''}
-            {facts?.xrayVersion ? ` · Xray ${facts.xrayVersion}` : ''}
+            {[
+              server.sshAlias && t('fleet.sshConfig', { alias: server.sshAlias }),
+              `${server.target.user}@${server.target.host}:${server.target.port}`,
+              facts?.agentVersion && t('server.agentVersion', { version: facts.agentVersion }),
+              facts?.xrayVersion && t('server.xrayVersion', { version: facts.xrayVersion }),
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </div>
         </div>
         <div className="view-actions">
@@ -70,7 +76,7 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
         </>
       ) : (
         <div className="empty-state" data-testid="server-not-deployed">
-          <p>The agent is not on this server yet. Deploy it to manage keys and see traffic.</p>
+          <p>{t('server.notDeployed')}</p>
         </div>
       )}
     </section>

@@ -1,10 +1,13 @@
+import { useTranslation } from 'react-i18next';
 import type { ConfigStatusReport } from '../../../../shared/contract/api-types.ts';
 import { CheckMark } from '../../components/check-mark.tsx';
 import { InlineError } from '../../components/inline-error.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { useOperation } from '../../state/operations-store.ts';
 import { selectLastSync, syncConfigOperation, useSystemStore } from '../../state/system-store.ts';
+import { formatUtcTime } from '../../format/format-time.ts';
 import { xrayUsageWords } from '../../format/xray-usage-words.ts';
+import { t } from '../../i18n/i18n.ts';
 
 type XrayBinary = ConfigStatusReport['xray']['binary'];
 
@@ -12,13 +15,13 @@ type XrayBinary = ConfigStatusReport['xray']['binary'];
 function XraySupportRow({ support }: { support: XrayBinary['version_support'] | undefined }) {
   if (!support || support.support === 'ok') return null;
   const text = {
-    'too-old': `too old: the agent's config needs Xray ${support.minimum} or later; install ${support.checked}`,
-    'newer-than-checked': `newer than ${support.checked}, the version Keyport was checked against`,
-    unknown: `not an Xray that answers as Xray ${support.checked} does; whether the agent works with it is unknown`,
+    'too-old': t('system.config.tooOld', { minimum: support.minimum, checked: support.checked }),
+    'newer-than-checked': t('system.config.newerThanChecked', { checked: support.checked }),
+    unknown: t('system.config.unknownXray', { checked: support.checked }),
   }[support.support];
   return (
     <>
-      <dt>Xray version</dt>
+      <dt>{t('system.config.xrayVersion')}</dt>
       <dd data-testid="xray-version-support" data-support={support.support}>
         <CheckMark ok={false} no={text} />
       </dd>
@@ -26,57 +29,75 @@ function XraySupportRow({ support }: { support: XrayBinary['version_support'] | 
   );
 }
 
-const portList = (ports: number[]) => (ports.length > 12 ? `${ports.slice(0, 12).join(', ')} … (${ports.length})` : ports.join(', '));
-const tagList = (tags: string[]) => (tags.length > 6 ? `${tags.slice(0, 6).join(', ')} … (${tags.length})` : tags.join(', '));
+const shortList = (items: readonly (string | number)[], shown: number) =>
+  items.length > shown ? t('common.listMore', { list: items.slice(0, shown).join(', '), count: items.length }) : items.join(', ');
+const portList = (ports: number[]) => shortList(ports, 12);
+const tagList = (tags: string[]) => shortList(tags, 6);
 
 /** Xray and the firewall against the keys: what runs, what differs, and the button that fixes it. */
 export function ConfigStatusPanel({ serverId, status }: { serverId: string; status: ConfigStatusReport }) {
+  useTranslation();
   const syncConfig = useSystemStore((state) => state.syncConfig);
   const lastSync = useSystemStore(selectLastSync(serverId));
   const sync = useOperation(syncConfigOperation(serverId));
   const { xray, firewall } = status;
   const usage = xrayUsageWords(xray.process);
   const differences = [
-    ...diffLines('Xray config file', xray.config_file),
-    ...(xray.live ? diffLines('Running Xray', xray.live) : []),
-    firewall.missing_ports.length > 0 && `Firewall rules missing for ports ${portList(firewall.missing_ports)}`,
-    firewall.extra_ports.length > 0 && `Firewall rules for ports no key has: ${portList(firewall.extra_ports)}`,
-    firewall.incomplete_ports.length > 0 && `Incomplete firewall rules on ports ${portList(firewall.incomplete_ports)}`,
-    firewall.wrong_block_state_ports.length > 0 && `Wrong block state on ports ${portList(firewall.wrong_block_state_ports)}`,
+    ...diffLines(t('system.config.configFile'), xray.config_file),
+    ...(xray.live ? diffLines(t('system.config.runningXray'), xray.live) : []),
+    firewall.missing_ports.length > 0 && t('system.config.firewallMissing', { ports: portList(firewall.missing_ports) }),
+    firewall.extra_ports.length > 0 && t('system.config.firewallExtra', { ports: portList(firewall.extra_ports) }),
+    firewall.incomplete_ports.length > 0 && t('system.config.firewallIncomplete', { ports: portList(firewall.incomplete_ports) }),
+    firewall.wrong_block_state_ports.length > 0 && t('system.config.wrongBlockState', { ports: portList(firewall.wrong_block_state_ports) }),
   ].filter((line): line is string => typeof line === 'string');
 
   return (
     <section className="panel" data-testid="config-status">
-      <h2>Xray and firewall</h2>
+      <h2>{t('system.config.title')}</h2>
       <dl className="facts">
-        <dt>Xray</dt>
+        <dt>{t('system.config.xray')}</dt>
         <dd data-testid="xray-status">
-          {xray.binary.installed ? `version ${xray.binary.version ?? 'unknown'}` : `not installed at ${xray.binary.path}`} ·{' '}
-          <CheckMark ok={xray.process.running} yes={`running (pid ${xray.process.pid ?? '?'})`} no="not running" /> ·{' '}
-          <CheckMark ok={xray.api.reachable} yes={`API at ${xray.api.address}`} no={`API unreachable${xray.api.error ? `: ${xray.api.error}` : ''}`} />
+          {xray.binary.installed
+            ? t('system.config.version', { version: xray.binary.version ?? t('system.config.unknownVersion') })
+            : t('system.config.notInstalled', { path: xray.binary.path })}{' '}
+          · <CheckMark ok={xray.process.running} yes={t('system.config.running', { pid: xray.process.pid ?? '?' })} no={t('system.config.notRunning')} /> ·{' '}
+          <CheckMark
+            ok={xray.api.reachable}
+            yes={t('system.config.api', { address: xray.api.address })}
+            no={xray.api.error ? t('system.config.apiUnreachableWhy', { error: xray.api.error }) : t('system.config.apiUnreachable')}
+          />
         </dd>
         {xray.binary.installed && <XraySupportRow support={xray.binary.version_support} />}
         {usage && (
           <>
-            <dt>Xray uses</dt>
+            <dt>{t('system.config.uses')}</dt>
             <dd data-testid="xray-usage">{usage}</dd>
           </>
         )}
-        <dt>Inbounds</dt>
+        <dt>{t('system.config.inbounds')}</dt>
         <dd>
-          {xray.expected_inbounds.toLocaleString()} expected{xray.live ? `, ${xray.live.inbounds.toLocaleString()} running` : ''}
+          {xray.live
+            ? t('system.config.expectedRunning', { expected: xray.expected_inbounds, running: xray.live.inbounds })
+            : t('system.config.expected', { expected: xray.expected_inbounds })}
         </dd>
-        <dt>Firewall</dt>
-        <dd>{firewall.available ? <CheckMark ok={firewall.in_sync} yes="rules in step" no="rules differ" /> : <CheckMark ok={false} no="iptables not available" />}</dd>
-        <dt>Config</dt>
+        <dt>{t('system.config.firewall')}</dt>
+        <dd>
+          {firewall.available ? (
+            <CheckMark ok={firewall.in_sync} yes={t('system.config.rulesInStep')} no={t('system.config.rulesDiffer')} />
+          ) : (
+            <CheckMark ok={false} no={t('system.config.noIptables')} />
+          )}
+        </dd>
+        <dt>{t('system.config.config')}</dt>
         <dd data-testid="config-in-sync" data-in-sync={status.in_sync}>
-          <CheckMark ok={status.in_sync} yes="in sync with the keys" no="out of sync" />
+          <CheckMark ok={status.in_sync} yes={t('system.config.inSync')} no={t('system.config.outOfSync')} />
         </dd>
         {xray.last_apply && (
           <>
-            <dt>Last apply</dt>
+            <dt>{t('system.config.lastApply')}</dt>
             <dd>
-              {new Date(xray.last_apply.at_ms).toLocaleString()} by {xray.last_apply.method}: <CheckMark ok={xray.last_apply.ok} yes="ok" no="failed" />{' '}
+              {t('system.config.lastApplyBy', { time: formatUtcTime(xray.last_apply.at_ms), method: xray.last_apply.method })}{' '}
+              <CheckMark ok={xray.last_apply.ok} yes={t('common.ok')} no={t('common.failed')} />{' '}
               {xray.last_apply.detail}
             </dd>
           </>
@@ -91,13 +112,18 @@ export function ConfigStatusPanel({ serverId, status }: { serverId: string; stat
       )}
       <div className="panel-actions">
         <button type="button" className="primary" onClick={() => void syncConfig(serverId)} disabled={sync.running} data-testid="system-sync">
-          Sync now
+          {t('common.syncNow')}
         </button>
-        {sync.running && <Spinner label="Bringing Xray and the firewall in line…" />}
+        {sync.running && <Spinner label={t('system.config.syncing')} />}
         {lastSync && !sync.running && (
           <span className="muted" data-testid="system-sync-result">
-            Last sync: firewall +{lastSync.firewall.added.length} −{lastSync.firewall.removed.length} repaired {lastSync.firewall.repaired.length}; Xray
-            by {lastSync.xray.method}: {lastSync.xray.ok ? 'ok' : `failed (${lastSync.xray.detail})`}.
+            {t('system.config.lastSync', {
+              added: lastSync.firewall.added.length,
+              removed: lastSync.firewall.removed.length,
+              repaired: lastSync.firewall.repaired.length,
+              method: lastSync.xray.method,
+              outcome: lastSync.xray.ok ? t('common.ok') : t('system.config.lastSyncFailed', { detail: lastSync.xray.detail }),
+            })}
           </span>
         )}
       </div>
@@ -107,9 +133,10 @@ export function ConfigStatusPanel({ serverId, status }: { serverId: string; stat
 }
 
 function diffLines(what: string, diff: { missing_inbounds: string[]; extra_inbounds: string[]; changed_inbounds: string[] }): string[] {
-  return [
-    diff.missing_inbounds.length > 0 && `${what} lacks inbounds ${tagList(diff.missing_inbounds)}`,
-    diff.extra_inbounds.length > 0 && `${what} has inbounds no key has: ${tagList(diff.extra_inbounds)}`,
-    diff.changed_inbounds.length > 0 && `${what} has changed inbounds ${tagList(diff.changed_inbounds)}`,
-  ].filter((line): line is string => typeof line === 'string');
+  const lines: (string | false)[] = [
+    diff.missing_inbounds.length > 0 && t('system.config.lacks', { what, tags: tagList(diff.missing_inbounds) }),
+    diff.extra_inbounds.length > 0 && t('system.config.hasExtra', { what, tags: tagList(diff.extra_inbounds) }),
+    diff.changed_inbounds.length > 0 && t('system.config.hasChanged', { what, tags: tagList(diff.changed_inbounds) }),
+  ];
+  return lines.filter((line): line is string => typeof line === 'string');
 }

@@ -1,14 +1,17 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { RealityCheckReport } from '../../../../shared/contract/api-types.ts';
 import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { InlineError } from '../../components/inline-error.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { useOperation } from '../../state/operations-store.ts';
 import { selectReality, selectSettings, useSystemStore, verifyRealityOperation } from '../../state/system-store.ts';
+import { t } from '../../i18n/i18n.ts';
 import { RealitySettingsForm } from './reality-settings-form.tsx';
 
 /** The server's Reality settings, a form to change target and names, and the check that probes the target from the server. */
 export function RealityPanel({ serverId }: { serverId: string }) {
+  useTranslation();
   const report = useSystemStore(selectReality(serverId));
   const settings = useSystemStore(selectSettings(serverId));
   const { verifyReality, loadSettings } = useSystemStore.getState();
@@ -20,19 +23,19 @@ export function RealityPanel({ serverId }: { serverId: string }) {
 
   return (
     <section className="panel" data-testid="reality-panel">
-      <h2>Reality</h2>
+      <h2>{t('system.reality.title')}</h2>
       {settings?.value ? (
         <RealitySettingsForm serverId={serverId} settings={settings.value.data} offline={settings.value.source === 'cache'} />
       ) : settings?.error ? (
         <ErrorWithAction failure={settings} serverId={serverId} onRetry={() => void loadSettings(serverId)} testId="reality-settings-load-error" />
       ) : (
-        <Spinner label="Reading Reality settings…" />
+        <Spinner label={t('system.reality.reading')} />
       )}
       <div className="panel-actions">
         <button type="button" onClick={() => void verifyReality(serverId)} disabled={verify.running} data-testid="system-verify-reality">
-          Check the target from the server
+          {t('system.reality.check')}
         </button>
-        {verify.running && <Spinner label="Probing the target…" />}
+        {verify.running && <Spinner label={t('system.reality.probing')} />}
         {report && !verify.running && (
           <span data-testid="reality-valid" data-valid={report.valid} className={report.valid ? 'check ok' : 'check bad'}>
             {verdict(report)}
@@ -50,13 +53,13 @@ export function RealityPanel({ serverId }: { serverId: string }) {
             ))}
           </ul>
           <dl className="facts">
-            <dt>Public key</dt>
+            <dt>{t('system.reality.publicKey')}</dt>
             <dd>
               <code>{report.public_key}</code>
             </dd>
-            <dt>Short ids</dt>
+            <dt>{t('system.reality.shortIds')}</dt>
             <dd>{report.short_ids.join(', ') || '—'}</dd>
-            <dt>Fingerprint</dt>
+            <dt>{t('system.reality.fingerprint')}</dt>
             <dd>{report.fingerprint}</dd>
           </dl>
         </>
@@ -68,7 +71,7 @@ export function RealityPanel({ serverId }: { serverId: string }) {
 function verdict(report: RealityCheckReport): string {
   const failed = report.checks.filter((check) => !check.ok && check.level === 'error').length;
   const warned = report.checks.filter((check) => !check.ok && check.level === 'warning').length;
-  if (failed > 0) return `✗ ${failed} check${failed === 1 ? '' : 's'} failed: ${report.target} will not serve Reality well`;
-  if (warned > 0) return `✓ usable, with ${warned} warning${warned === 1 ? '' : 's'}`;
-  return `✓ ${report.target} passes every check`;
+  if (failed > 0) return t('system.reality.failed', { count: failed, target: report.target });
+  if (warned > 0) return t('system.reality.warned', { count: warned });
+  return t('system.reality.passes', { target: report.target });
 }

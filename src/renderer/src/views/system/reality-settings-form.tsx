@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ServerSettings, ServerSettingsPatch } from '../../../../shared/contract/api-types.ts';
 import { CheckMark } from '../../components/check-mark.tsx';
 import { InlineError } from '../../components/inline-error.tsx';
@@ -10,6 +11,7 @@ const splitNames = (text: string) => text.split(',').map((name) => name.trim()).
 
 /** The Reality target and server names, changed in place; the core checks the values and the agent applies them. */
 export function RealitySettingsForm({ serverId, settings, offline }: { serverId: string; settings: ServerSettings; offline: boolean }) {
+  const { t } = useTranslation();
   const updateSettings = useSystemStore((state) => state.updateSettings);
   const lastUpdate = useSystemStore(selectLastSettingsUpdate(serverId));
   const saving = useOperation(updateSettingsOperation(serverId));
@@ -37,26 +39,26 @@ export function RealitySettingsForm({ serverId, settings, offline }: { serverId:
     <form className="form reality-settings" onSubmit={submit} data-testid="reality-settings-form">
       <fieldset className="form-grid" disabled={saving.running || offline}>
         <label>
-          Target (host:port)
+          {t('system.reality.target')}
           <input value={target} onChange={(event) => setTarget(event.target.value)} placeholder="dl.google.com:443" data-testid="reality-target-input" />
         </label>
         <label>
-          Server names (comma-separated; the first goes into links)
+          {t('system.reality.names')}
           <input value={names} onChange={(event) => setNames(event.target.value)} placeholder="dl.google.com" data-testid="reality-server-names-input" />
         </label>
       </fieldset>
       <div className="panel-actions">
         <button type="submit" disabled={!changed || saving.running || offline} data-testid="reality-settings-save">
-          Save and apply
+          {t('system.reality.save')}
         </button>
-        {saving.running && <Spinner label="Applying to every key…" />}
-        {offline && <span className="muted">The server is offline: settings change only while it answers.</span>}
+        {saving.running && <Spinner label={t('system.reality.applying')} />}
+        {offline && <span className="muted">{t('system.reality.offline')}</span>}
         {lastUpdate && !saving.running && (
           <span data-testid="reality-settings-applied" data-ok={lastUpdate.applied?.ok ?? true}>
             <CheckMark
               ok={lastUpdate.applied?.ok ?? true}
-              yes="saved and applied; keys' links now use these names"
-              no={`stored, Xray did not take it: ${lastUpdate.applied?.detail ?? ''}`}
+              yes={t('system.reality.applied')}
+              no={t('system.reality.notTaken', { detail: lastUpdate.applied?.detail ?? '' })}
             />
           </span>
         )}

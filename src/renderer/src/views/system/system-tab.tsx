@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import { Spinner } from '../../components/spinner.tsx';
@@ -10,6 +11,7 @@ import { RealityPanel } from './reality-panel.tsx';
 
 /** What runs on the server for the keys: Xray, the firewall, Reality and the ports. */
 export function SystemTab({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
   const configStatus = useSystemStore(selectConfigStatus(serverId));
   const ports = useSystemStore(selectPorts(serverId));
   const { loadConfigStatus, loadPorts } = useSystemStore.getState();
@@ -29,7 +31,7 @@ export function SystemTab({ serverId }: { serverId: string }) {
           ) : configStatus?.error ? (
             <ErrorWithAction failure={configStatus} serverId={serverId} onRetry={() => void loadConfigStatus(serverId)} testId="config-status-error" />
           ) : (
-            <Spinner label="Reading Xray and firewall state…" />
+            <Spinner label={t('system.readingConfig')} />
           )}
           <RealityPanel serverId={serverId} />
           <ReachPanel serverId={serverId} />
@@ -39,7 +41,7 @@ export function SystemTab({ serverId }: { serverId: string }) {
         ) : ports?.error ? (
           <ErrorWithAction failure={ports} serverId={serverId} onRetry={() => void loadPorts(serverId)} testId="ports-error" />
         ) : (
-          <Spinner label="Reading ports…" />
+          <Spinner label={t('system.readingPorts')} />
         )}
       </div>
     </div>

@@ -1,8 +1,10 @@
 import { memo, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { MonthlyReport } from '../../../../shared/contract/api-types.ts';
 import { SortHeader, type SortOrder } from '../../components/sort-header.tsx';
 import { VirtualRows } from '../../components/virtual-rows.tsx';
-import { formatBytes } from '../../../../shared/agent-api.ts';
+import { formatBytes } from '../../format/format-bytes.ts';
+import { formatNumber } from '../../format/format-number.ts';
 
 type MonthlyKey = MonthlyReport['keys'][number];
 type MonthlyColumn = 'name' | 'port' | 'rx' | 'tx' | 'total' | 'sessions' | 'peak';
@@ -19,6 +21,7 @@ const COMPARE: Record<MonthlyColumn, (a: MonthlyKey, b: MonthlyKey) => number> =
 };
 
 const MonthlyKeyRow = memo(function MonthlyKeyRow({ entry }: { entry: MonthlyKey }) {
+  useTranslation();
   const usage = entry.monthly_traffic;
   return (
     <div role="row" className="monthly-row" data-testid={`monthly-row-${entry.key_id}`}>
@@ -28,15 +31,16 @@ const MonthlyKeyRow = memo(function MonthlyKeyRow({ entry }: { entry: MonthlyKey
       <div role="cell" className="number">{entry.port}</div>
       <div role="cell" className="number">{formatBytes(usage.rx_bytes)}</div>
       <div role="cell" className="number">{formatBytes(usage.tx_bytes)}</div>
-      <div role="cell" className="number">{usage.total_formatted}</div>
-      <div role="cell" className="number">{usage.sessions.toLocaleString()}</div>
-      <div role="cell" className="number">{usage.max_connections.toLocaleString()}</div>
+      <div role="cell" className="number">{formatBytes(usage.total_bytes)}</div>
+      <div role="cell" className="number">{formatNumber(usage.sessions)}</div>
+      <div role="cell" className="number">{formatNumber(usage.max_connections)}</div>
     </div>
   );
 });
 
 /** Every key's traffic in the month, busiest first unless sorted otherwise. */
 export function MonthlyKeysTable({ report }: { report: MonthlyReport }) {
+  const { t } = useTranslation();
   const [order, setOrder] = useState<SortOrder<MonthlyColumn>>({ column: 'total', descending: true });
   const rows = useMemo(() => {
     const compare = COMPARE[order.column];
@@ -46,13 +50,13 @@ export function MonthlyKeysTable({ report }: { report: MonthlyReport }) {
 
   const header = (
     <div role="row" className="monthly-row monthly-header">
-      <SortHeader column="name" label="Key" order={order} onSort={setOrder} />
-      <SortHeader column="port" label="Port" order={order} onSort={setOrder} className="number" />
-      <SortHeader column="rx" label="Received" order={order} onSort={setOrder} className="number" firstDescending />
-      <SortHeader column="tx" label="Sent" order={order} onSort={setOrder} className="number" firstDescending />
-      <SortHeader column="total" label="Total" order={order} onSort={setOrder} className="number" firstDescending />
-      <SortHeader column="sessions" label="Sessions" order={order} onSort={setOrder} className="number" firstDescending />
-      <SortHeader column="peak" label="Peak conns" order={order} onSort={setOrder} className="number" firstDescending />
+      <SortHeader column="name" label={t('traffic.column.key')} order={order} onSort={setOrder} />
+      <SortHeader column="port" label={t('traffic.column.port')} order={order} onSort={setOrder} className="number" />
+      <SortHeader column="rx" label={t('traffic.received')} order={order} onSort={setOrder} className="number" firstDescending />
+      <SortHeader column="tx" label={t('traffic.sent')} order={order} onSort={setOrder} className="number" firstDescending />
+      <SortHeader column="total" label={t('traffic.total')} order={order} onSort={setOrder} className="number" firstDescending />
+      <SortHeader column="sessions" label={t('traffic.sessions')} order={order} onSort={setOrder} className="number" firstDescending />
+      <SortHeader column="peak" label={t('traffic.column.peak')} order={order} onSort={setOrder} className="number" firstDescending />
     </div>
   );
   return (
@@ -63,7 +67,7 @@ export function MonthlyKeysTable({ report }: { report: MonthlyReport }) {
       header={header}
       testId="monthly-keys-table"
       className="monthly-keys-table"
-      empty={<p className="muted">No keys in this month.</p>}
+      empty={<p className="muted">{t('traffic.noKeys')}</p>}
       renderRow={(entry) => <MonthlyKeyRow entry={entry} />}
     />
   );

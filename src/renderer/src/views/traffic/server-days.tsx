@@ -1,51 +1,55 @@
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { RX_COLOR, TrafficChart, TX_COLOR } from '../../components/traffic-chart.tsx';
-import { formatBytes } from '../../../../shared/agent-api.ts';
+import { formatBytes } from '../../format/format-bytes.ts';
+import { formatNumber } from '../../format/format-number.ts';
+import { formatDay } from '../../format/format-time.ts';
+import { t } from '../../i18n/i18n.ts';
 import type { ServerDays } from '../../state/traffic-store.ts';
 
 /** The server's days of the month: a chart, then the figures of each day. */
 export function ServerDaysReport({ days }: { days: ServerDays }) {
+  const { i18n } = useTranslation();
   const chart = useMemo(() => {
     const labels = days.reports.map((report) => report.data.date);
     return {
       labels,
       series: [
-        { label: 'Received (rx)', values: days.reports.map((report) => report.data.rx_bytes), color: RX_COLOR },
-        { label: 'Sent (tx)', values: days.reports.map((report) => report.data.tx_bytes), color: TX_COLOR },
+        { label: t('traffic.receivedRx'), values: days.reports.map((report) => report.data.rx_bytes), color: RX_COLOR },
+        { label: t('traffic.sentTx'), values: days.reports.map((report) => report.data.tx_bytes), color: TX_COLOR },
       ],
     };
-  }, [days]);
+  }, [days, i18n.language]);
 
   return (
     <>
-      <TrafficChart testId="chart-server-daily" title="Daily traffic of the server (UTC days)" labels={chart.labels} series={chart.series} />
+      <TrafficChart testId="chart-server-daily" title={t('traffic.serverDailyChart')} labels={chart.labels} series={chart.series} />
       {days.missing.length > 0 && (
         <p className="notice" data-testid="server-days-missing">
-          No figures for {days.missing.length === 1 ? days.missing[0] : `${days.missing.length} days (${days.missing[0]} … ${days.missing.at(-1)})`}
-          {days.missingReason ? `: ${days.missingReason}` : ''}
+          {missingWords(days)}
         </p>
       )}
       <div className="table-scroll">
         <table className="data-table compact" data-testid="server-days-table">
           <thead>
             <tr>
-              <th>Date</th>
-              <th className="number">Received</th>
-              <th className="number">Sent</th>
-              <th className="number">Total</th>
-              <th className="number">Sessions</th>
-              <th className="number">Keys with traffic</th>
+              <th>{t('traffic.column.date')}</th>
+              <th className="number">{t('traffic.received')}</th>
+              <th className="number">{t('traffic.sent')}</th>
+              <th className="number">{t('traffic.total')}</th>
+              <th className="number">{t('traffic.sessions')}</th>
+              <th className="number">{t('traffic.column.keysWithTraffic')}</th>
             </tr>
           </thead>
           <tbody>
             {days.reports.map(({ data: day }) => (
               <tr key={day.date} data-testid={`day-row-${day.date}`}>
-                <td>{day.date}</td>
+                <td>{formatDay(day.date)}</td>
                 <td className="number">{formatBytes(day.rx_bytes)}</td>
                 <td className="number">{formatBytes(day.tx_bytes)}</td>
-                <td className="number">{day.total_formatted}</td>
-                <td className="number">{day.total_sessions.toLocaleString()}</td>
-                <td className="number">{day.active_keys.toLocaleString()}</td>
+                <td className="number">{formatBytes(day.total_bytes)}</td>
+                <td className="number">{formatNumber(day.total_sessions)}</td>
+                <td className="number">{formatNumber(day.active_keys)}</td>
               </tr>
             ))}
           </tbody>
@@ -53,4 +57,11 @@ export function ServerDaysReport({ days }: { days: ServerDays }) {
       </div>
     </>
   );
+}
+
+/** The days without figures (offline and not cached), and why when the server said. */
+function missingWords({ missing, missingReason }: ServerDays): string {
+  const [first = '', last = first] = [missing[0], missing.at(-1)];
+  const days = missing.length === 1 ? t('traffic.missingDay', { day: formatDay(first) }) : t('traffic.missingDays', { count: missing.length, first: formatDay(first), last: formatDay(last) });
+  return missingReason ? t('traffic.missingWhy', { missing: days, reason: missingReason }) : days;
 }

@@ -3,7 +3,10 @@ import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { StatCard } from '../../components/stat-card.tsx';
-import { countOf } from '../../format/count-of.ts';
+import { useTranslation } from 'react-i18next';
+import { formatBytes } from '../../format/format-bytes.ts';
+import { formatNumber } from '../../format/format-number.ts';
+import { formatMonth } from '../../format/format-time.ts';
 import { currentYearMonth, formatYearMonth } from '../../format/utc-dates.ts';
 import { selectDays, selectMonthly, selectOverview, useTrafficStore } from '../../state/traffic-store.ts';
 import { MonthPicker } from './month-picker.tsx';
@@ -13,6 +16,7 @@ import { ServerMonths } from './server-months.tsx';
 
 /** A server's traffic: a month by day and by key, twelve months at a glance, and the lifetime totals. */
 export function TrafficTab({ serverId }: { serverId: string }) {
+  const { t } = useTranslation();
   const [month, setMonth] = useState(currentYearMonth);
   const monthly = useTrafficStore(selectMonthly(serverId, month));
   const days = useTrafficStore(selectDays(serverId, month));
@@ -35,11 +39,15 @@ export function TrafficTab({ serverId }: { serverId: string }) {
       <OfflineBanner reads={[monthly?.value, overview?.value, ...(days?.value?.reports ?? [])]} />
       <div className="toolbar">
         <MonthPicker month={month} onChange={setMonth} />
-        {(monthly?.loading || days?.loading) && <Spinner label={`Loading ${formatYearMonth(month)}…`} />}
+        {(monthly?.loading || days?.loading) && <Spinner label={t('traffic.loadingMonth', { month: formatMonth(formatYearMonth(month)) })} />}
         {lifetime && (
           <span className="muted toolbar-end" data-testid="traffic-lifetime">
-            Lifetime: {lifetime.total_traffic_formatted} (received {lifetime.total_rx_formatted}, sent {lifetime.total_tx_formatted}) over{' '}
-            {countOf(lifetime.total_keys, 'key')}
+            {t('traffic.lifetime', {
+              total: formatBytes(lifetime.total_traffic_bytes),
+              rx: formatBytes(lifetime.total_rx_bytes),
+              tx: formatBytes(lifetime.total_tx_bytes),
+              keys: t('counts.keys', { count: lifetime.total_keys }),
+            })}
           </span>
         )}
       </div>
@@ -47,29 +55,29 @@ export function TrafficTab({ serverId }: { serverId: string }) {
 
       {report && (
         <div className="stat-cards" data-testid="traffic-month-totals">
-          <StatCard label={`Total ${report.year_month}`} value={report.total_traffic_formatted} />
-          <StatCard label="Received" value={report.total_rx_formatted} />
-          <StatCard label="Sent" value={report.total_tx_formatted} />
-          <StatCard label="Sessions" value={report.total_sessions.toLocaleString()} />
-          <StatCard label="Keys (active / all)" value={`${report.active_keys.toLocaleString()} / ${report.total_keys.toLocaleString()}`} />
+          <StatCard label={t('traffic.monthTotal', { month: formatMonth(report.year_month) })} value={formatBytes(report.total_traffic_bytes)} />
+          <StatCard label={t('traffic.received')} value={formatBytes(report.total_rx_bytes)} />
+          <StatCard label={t('traffic.sent')} value={formatBytes(report.total_tx_bytes)} />
+          <StatCard label={t('traffic.sessions')} value={formatNumber(report.total_sessions)} />
+          <StatCard label={t('traffic.keysActiveAll')} value={`${formatNumber(report.active_keys)} / ${formatNumber(report.total_keys)}`} />
         </div>
       )}
 
       <section className="panel">
-        <h2>By day</h2>
+        <h2>{t('traffic.byDay')}</h2>
         <ErrorWithAction failure={days} serverId={serverId} onRetry={() => void loadDays(serverId, month)} testId="traffic-days-error" />
-        {days?.value ? <ServerDaysReport days={days.value} /> : !days?.error && <Spinner label="Loading days…" />}
+        {days?.value ? <ServerDaysReport days={days.value} /> : !days?.error && <Spinner label={t('traffic.loadingDays')} />}
       </section>
 
       <section className="panel">
-        <h2>By month</h2>
+        <h2>{t('traffic.byMonth')}</h2>
         <ServerMonths serverId={serverId} month={month} />
       </section>
 
       <section className="panel monthly-keys-panel">
-        <h2>By key, {formatYearMonth(month)}</h2>
+        <h2>{t('traffic.byKey', { month: formatMonth(formatYearMonth(month)) })}</h2>
         <ErrorWithAction failure={monthly} serverId={serverId} onRetry={() => void loadMonthly(serverId, month)} testId="traffic-monthly-error" />
-        {report ? <MonthlyKeysTable report={report} /> : !monthly?.error && <Spinner label="Loading keys…" />}
+        {report ? <MonthlyKeysTable report={report} /> : !monthly?.error && <Spinner label={t('keys.loading')} />}
       </section>
     </div>
   );

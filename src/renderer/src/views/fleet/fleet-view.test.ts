@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import type { TrafficSummaryReport } from '../../../../shared/contract/api-types.ts';
+import type { ServerInfo, ServerStatus } from '../../../../shared/contract/servers.ts';
+
+const HERE = import.meta.dirname;
+const MiB = 1024 ** 2;
+
+/** What the test renders with: the view, its store and the window's i18n, bundled together (one React). */
+interface Rendering {
+  renderFleetView(): string;
+  i18n: typeof import('../../i18n/i18n.ts').i18n;
+  useFleetStore: typeof import('../../state/fleet-store.ts').useFleetStore;
+}
+
+let scratch: string;
+let rendering: Rendering;
+
+// Node runs .ts but not .tsx: esbuild bundles the view as the window's build does, and React renders it to HTML.
+before(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'keyport-render-'));
+  const entry = `
+    import { createElement } from 'react';
+    import { renderToStaticMarkup } from 'react-dom/server';
+    import { I18nextProvider } from 'react-i18next';
+    import { i18n } from './src/i18n/i18n.ts';
+    import { FleetView } from './src/views/fleet/fleet-view.tsx';
+    export { i18n };
+    export { useFleetStore } from './src/state/fleet-store.ts';
+    export const renderFleetView = () => renderToStaticMarkup(createElement(I18nextProvider, { i18n }, createElement(FleetView)));
+  `;
+  const bundled = await build({
+    stdin: { contents: entry, resolveDir: join(HERE, '../../..'), loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    jsx: 'automatic',
+    write: false,
+    logLevel: 'silent',
+    // The CommonJS packages inside (React's server renderer) require Node's modules.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
+  const file = join(scratch, 'fleet-view.mjs');
+  await writeFile(file, bundled.outputFiles[0]!.text);
+  // The bridge is made at import: a window whose preload bridge answers nothing (the view only reads the stores).
+  Object.assign(globalThis, { window: { keyportBridge: { invoke: () => new Promise(() => {}) } } });
+  rendering = (await import(pathToFileURL(file).href)) as Rendering;
+});
+
+after(() => rm(scratch, { recursive: true, force: true }));
+
+const SERVER: ServerInfo = {
+  id: 's1',
+  name: 'alpha',
+  target: { host: '203.0.113.7', port: 22, user: 'root', auth: { method: 'agent' }, proxyJump: [] },
+  sshAlias: null,
+  hostKeyFingerprint: 'SHA256:abc',
+  addedAt: '2026-12-01T10:00:00Z',
+  agent: { version: '0.1.0', release: 'r1', deployedAt: '2026-12-01T10:05:00Z', apiPort: 8000 },
+  lastSyncedAt: '2026-12-02T11:00:00Z',
+};
+
+const STATUS: ServerStatus = {
+  server: SERVER,
+  state: 'online',
+  reason: null,
+  agentVersion: '0.1.0',
+  agentOutdated: false,
+  xrayVersion: null,
+  xrayVersionSupport: null,
+  keyCount: 25,
+  activeKeyCount: 21,
+  keyLimits: { limited: 2, expired: 0, expiringSoon: 5 },
+  xray: null,
+  portCheck: null,
+  problems: [{ code: 'xray-missing', fix: 'install-xray', binaryPath: '/usr/local/bin/xray' }],
+};
+
+const totals = (bytes: number) => ({ rx_bytes: bytes / 2, tx_bytes: bytes / 2, total_bytes: bytes, total_formatted: '', sessions: 3 });
+const SUMMARY: TrafficSummaryReport = {
+  keys: { total: 25, active: 21, disabled: 4 },
+  live: { connections: 0, traffic_rate: 0 },
+  today: { date: '2026-12-02', ...totals(36.69 * MiB) },
+  month: { year_month: '2026-12', ...totals(1536 * MiB) },
+  lifetime: { rx_bytes: 0, tx_bytes: 0, total_bytes: 0, total_formatted: '', total_connections: 0 },
+  sampler: { running: true, interval_seconds: 60, last_cycle: null },
+};
+
+function fleetOfOneServer() {
+  // Rendered on a server, a zustand store shows its initial state: here, the one the test sets.
+  Object.assign(rendering.useFleetStore.getInitialState(), {
+    servers: [SERVER],
+    list: { loading: false, error: null, value: true },
+    statuses: { s1: { loading: false, error: null, value: STATUS } },
+    summaries: { s1: { loading: false, error: null, value: { data: SUMMARY, source: 'live', syncedAt: '2026-12-02T11:00:00Z' } } },
+  });
+}
+
+/** The text a person reads: tags gone, with the labels screen readers say and the tooltips. */
+function visibleText(html: string): string {
+  const attributes = [...html.matchAll(/(?:aria-label|title|placeholder|alt)="([^"]*)"/g)].map((match) => match[1]);
+  return `${html.replace(/<[^>]+>/g, ' ')} ${attributes.join(' ')}`.replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+}
+
+test('the fleet view reads in Russian: headings, state, problem, plurals, sizes and numbers', async () => {
+  fleetOfOneServer();
+  await rendering.i18n.changeLanguage('ru');
+  try {
+    const text = visibleText(rendering.renderFleetView());
+    for (const shown of ['Все серверы', 'Обновить', 'Ключи (активные / все)', 'Сегодня (UTC)', 'Нет Xray', 'Xray не установлен на этом сервере', 'Установить Xray…']) {
+      assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
+    }
+    assert.ok(text.includes('2 ключа исчерпаны'), text);
+    assert.ok(text.includes('5 ключей истекают в ближайшие 7 дн.'), text);
+    assert.ok(text.includes('36,69 МБ') && text.includes('1,50 ГБ'), text);
+    assert.ok(text.includes('21 / 25'), text);
+    // Names (the server's, Xray, Keyport, UTC), paths and addresses may stay Latin; words may not.
+    const latinWords = text
+      .replace(/\S*[/@:.]\S*/g, ' ')
+      .match(/\b[A-Za-z]{2,}\b/g)
+      ?.filter((word) => !['alpha', 'Xray', 'Keyport', 'UTC', 'root'].includes(word));
+    assert.deepEqual(latinWords ?? [], [], text);
+  } finally {
+    await rendering.i18n.changeLanguage('en');
+  }
+});
+
+test('the same view reads in English, as before', async () => {
+  fleetOfOneServer();
+  const text = visibleText(rendering.renderFleetView());
+  for (const shown of ['Fleet', 'Keys (active / all)', 'No Xray', '2 keys limited', '5 keys expire within 7 days', '36.69 MB', '1.50 GB']) {
+    assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
+  }
+});
