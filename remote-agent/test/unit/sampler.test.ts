@@ -237,6 +237,30 @@ describe('Sampler', () => {
     );
   });
 
+  test('a restart mid-day, the UTC day change and a restart after it: each byte counted once, on its day', async () => {
+    const { stub, sampler, samplerOver, path, portA, traffic, tick } = setup();
+    const toMidnight = Date.UTC(2025, 8, 2) - T0;
+    stub.set({ [`rx:${portA}`]: 100, [`syn:${portA}`]: 1 });
+    await tick(sampler);
+    const reopened = [openDatabase(path), openDatabase(path)];
+    try {
+      const restarted = samplerOver(reopened[0]!);
+      stub.set({ [`rx:${portA}`]: 150, [`syn:${portA}`]: 2 });
+      await tick(restarted);
+      stub.set({ [`rx:${portA}`]: 180 });
+      await tick(restarted, toMidnight - INTERVAL_MS);
+      const again = samplerOver(reopened[1]!);
+      stub.set({ [`rx:${portA}`]: 200, [`syn:${portA}`]: 3 });
+      await tick(again);
+      assert.deepEqual(traffic.days('a').map((day) => [day.day, day.rxBytes, day.sessions]), [['2025-09-01', 150, 2], ['2025-09-02', 50, 1]]);
+      assert.deepEqual(bytes(traffic, 'a'), { rx: 200, tx: 0, connections: 3 });
+      assert.equal(traffic.keyPeriod('a', '2025-09-01', '2025-09-30')?.rxBytes, 200);
+      assert.equal(traffic.daysSince('2025-09-01', null, 10).rows, 2);
+    } finally {
+      for (const db of reopened) db.close();
+    }
+  });
+
   test('counters read by port from ipset save count as their ids do: deltas, resets, forgotten ports, a restart', async () => {
     const { db, portA, portB, traffic, tick } = setup();
     let saved = '';
