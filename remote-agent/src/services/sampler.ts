@@ -26,9 +26,8 @@ const SAMPLE_RETENTION_MS = 48 * 3600_000;
 export const EARLY_CYCLE_MIN_MS = 1000;
 const NO_TRAFFIC: LiveTraffic = { connections: 0, rateBytesPerSec: 0 };
 
-/** The keys sorted by id (the order the store writes in), each one's place there, and per place the day's highest connection count so far. */
+/** The key store's keys by id (the order it writes in), each one's place there, and per place the day's highest connection count so far. */
 interface KeysById {
-  readonly of: readonly KeyRecord[] | undefined;
   readonly keys: readonly KeyRecord[];
   readonly places: ReadonlyMap<string, number>;
   readonly dayMax: Float64Array;
@@ -86,7 +85,7 @@ export class Sampler implements RetiredCounters {
     byKind: [new Float64Array(65536), new Float64Array(65536), new Float64Array(65536)],
     moved: [],
   };
-  #byId: KeysById = { of: undefined, keys: [], places: new Map(), dayMax: new Float64Array(0) };
+  #byId: KeysById = { keys: [], places: new Map(), dayMax: new Float64Array(0) };
 
   constructor(options: {
     firewall: PortFirewall;
@@ -227,7 +226,7 @@ export class Sampler implements RetiredCounters {
     let report: CycleReport;
     try {
       const reading = Promise.all([this.#firewall.read(), readSocketTable()]);
-      // Sorted again (when the list changed) while ipset save runs, instead of after it.
+      // Placed again (when the list changed) while ipset save runs, instead of after it.
       this.#keysById();
       const [snapshot, sockets] = await reading;
       const byId = this.#keysById();
@@ -289,12 +288,11 @@ export class Sampler implements RetiredCounters {
     this.#early = { timer, atMs: runAtMs };
   }
 
-  /** The keys by id, the order the store writes in; sorted again only when the list changed, each key keeping its day's maximum. */
+  /** The keys by id, the order the store writes in, each one's place there; placed again only when the list changed, each key keeping its day's maximum. */
   #keysById(): KeysById {
-    const list = this.#keys.list();
+    const keys = this.#keys.listById();
     const before = this.#byId;
-    if (before.of === list) return before;
-    const keys = [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (before.keys === keys) return before;
     const places = new Map<string, number>();
     const dayMax = new Float64Array(keys.length);
     keys.forEach((key, place) => {
@@ -302,7 +300,7 @@ export class Sampler implements RetiredCounters {
       const was = before.places.get(key.id);
       if (was !== undefined) dayMax[place] = before.dayMax[was]!;
     });
-    this.#byId = { of: list, keys, places, dayMax };
+    this.#byId = { keys, places, dayMax };
     return this.#byId;
   }
 
