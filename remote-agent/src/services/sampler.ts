@@ -26,7 +26,7 @@ const SAMPLE_RETENTION_MS = 48 * 3600_000;
 export const EARLY_CYCLE_MIN_MS = 1000;
 const NO_TRAFFIC: LiveTraffic = { connections: 0, rateBytesPerSec: 0 };
 
-/** The key store's keys by id (the order it writes in), each one's place there, and per place the day's highest connection count so far. */
+/** The keys in id order (the order the traffic store writes in), each one's place there, and per place the day's highest connection count so far. */
 interface KeysById {
   readonly keys: readonly KeyRecord[];
   readonly places: ReadonlyMap<string, number>;

@@ -190,6 +190,7 @@ function addCurrentDays(db: DatabaseSync): void {
     FROM key_totals WHERE day IS NOT NULL`);
 }
 
+/** today_traffic's rows onto key_totals (each key's latest day that daily_traffic lacks) or into daily_traffic; then the table goes. */
 function moveTodayTraffic(db: DatabaseSync): void {
   db.exec(`
       UPDATE key_totals SET day = (

@@ -149,6 +149,7 @@ const TRAFFIC_SQL = {
       total_connections = total_connections + ?3, period_used_bytes = period_used_bytes + ?1 + ?2,
       last_activity_ms = CASE WHEN ?1 + ?2 > 0 THEN ?4 ELSE last_activity_ms END
     WHERE key_id = ?5`,
+  // With addCycle's parameters.
   addToPastDay: addIntoDays('SELECT ?5, ?6, ?1, ?2, ?7, ?3 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?5)'),
   foldKeyDay: addIntoDays(`SELECT ${DAY_COLUMNS} FROM key_totals WHERE key_id = ?1 AND day <> ?2`),
   clearKeyDay: `UPDATE key_totals SET ${CLEAR_DAY} WHERE key_id = ?1 AND day <> ?2`,
@@ -167,8 +168,8 @@ const TRAFFIC_SQL = {
   selectAllTotals: 'SELECT * FROM key_totals',
   // Keys outer in each table: one range seek per key, rows in (key_id, day) order with no sort,
   // whether since is a year ago or today; the days' rows and the current ones (a (key, day) is in
-  // one of them only) are merged in that order by the compound ORDER BY. The cursor is the last (key_id, day)
-  // of the page before. Each key's days leave as JSON text SQLite writes: building a JS array per
+  // one of them only) are merged in that order by the compound ORDER BY. The cursor is the last
+  // (key_id, day) of the page before. Each key's days leave as JSON text SQLite writes: building a JS array per
   // row, then stringifying it, took 4x as long (5.6 s against 1.4 s for a year of 10,000 keys).
   selectDaysSince: `
     SELECT key_id, COUNT(*) AS rows, MAX(day) AS last_day,
@@ -185,6 +186,7 @@ const TRAFFIC_SQL = {
     )
     GROUP BY key_id ORDER BY key_id`,
   resetLive: 'UPDATE key_totals SET live_rx_bytes = 0, live_tx_bytes = 0 WHERE key_id = ?',
+  // The history reset: lifetime totals and the current day; the live counters stay.
   resetTotals: `UPDATE key_totals SET total_rx_bytes = 0, total_tx_bytes = 0, total_connections = 0, ${CLEAR_DAY} WHERE key_id = ?`,
   deleteKeyDays: 'DELETE FROM daily_traffic WHERE key_id = ?',
   deleteDaysBefore: 'DELETE FROM daily_traffic WHERE day < ?',
