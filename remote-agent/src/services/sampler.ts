@@ -26,6 +26,20 @@ const SAMPLE_RETENTION_MS = 48 * 3600_000;
 export const EARLY_CYCLE_MIN_MS = 1000;
 const NO_TRAFFIC: LiveTraffic = { connections: 0, rateBytesPerSec: 0 };
 
+/** The keys in id order (the order the traffic store writes in), each one's place there, and per place the day's highest connection count so far. */
+interface KeysById {
+  readonly keys: readonly KeyRecord[];
+  readonly places: ReadonlyMap<string, number>;
+  readonly dayMax: Float64Array;
+}
+
+/** What the last cycle saw of each key, by its place in the KeysById it ran over. */
+interface LiveByPlace {
+  readonly places: ReadonlyMap<string, number>;
+  readonly connections: Float64Array;
+  readonly rates: Float64Array;
+}
+
 /** One cycle's deltas by kind (rx, tx, syn), indexed by port; `moved` lists the ports with any, to clear after. */
 interface PortDeltas {
   readonly byKind: readonly [Float64Array, Float64Array, Float64Array];
@@ -57,8 +71,7 @@ export class Sampler implements RetiredCounters {
   readonly #afterRecord: (atMs: number, deltas: readonly KeyCycleDelta[]) => number | undefined;
   #early: { timer: NodeJS.Timeout; atMs: number } | undefined;
   #baselines: CounterBaselines;
-  #live = new Map<string, LiveTraffic>();
-  #dayMaxConnections = new Map<string, number>();
+  #live: LiveByPlace = { places: new Map(), connections: new Float64Array(0), rates: new Float64Array(0) };
   #day = '';
   #previousCycleAtMs: number | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -72,7 +85,7 @@ export class Sampler implements RetiredCounters {
     byKind: [new Float64Array(65536), new Float64Array(65536), new Float64Array(65536)],
     moved: [],
   };
-  #sortedKeys: { of: readonly KeyRecord[] | undefined; byId: readonly KeyRecord[] } = { of: undefined, byId: [] };
+  #byId: KeysById = { keys: [], places: new Map(), dayMax: new Float64Array(0) };
 
   constructor(options: {
     firewall: PortFirewall;
@@ -124,7 +137,9 @@ export class Sampler implements RetiredCounters {
   }
 
   live(keyId: string): LiveTraffic {
-    return this.#live.get(keyId) ?? NO_TRAFFIC;
+    const live = this.#live;
+    const place = live.places.get(keyId);
+    return place === undefined ? NO_TRAFFIC : { connections: live.connections[place]!, rateBytesPerSec: live.rates[place]! };
   }
 
   /**
@@ -190,8 +205,10 @@ export class Sampler implements RetiredCounters {
   }
 
   forgetKey(keyId: string): void {
-    this.#live.delete(keyId);
-    this.#dayMaxConnections.delete(keyId);
+    const live = this.#live.places.get(keyId);
+    if (live !== undefined) this.#live.connections[live] = this.#live.rates[live] = 0;
+    const place = this.#byId.places.get(keyId);
+    if (place !== undefined) this.#byId.dayMax[place] = 0;
   }
 
   /** Runs one cycle now; a call while one runs waits for that one instead of overlapping it. */
@@ -209,29 +226,31 @@ export class Sampler implements RetiredCounters {
     let report: CycleReport;
     try {
       const reading = Promise.all([this.#firewall.read(), readSocketTable()]);
-      // Sorted again (when the list changed) while ipset save runs, instead of after it.
+      // Placed again (when the list changed) while ipset save runs, instead of after it.
       this.#keysById();
       const [snapshot, sockets] = await reading;
+      const byId = this.#keysById();
       const day = utcDay(atMs);
       if (day !== this.#day) {
         this.#day = day;
-        this.#dayMaxConnections.clear();
+        byId.dayMax.fill(0);
       }
       const changed = this.#deltasOf(snapshot);
       const elapsedSec = Math.max((atMs - (this.#previousCycleAtMs ?? atMs - this.#intervalMs)) / 1000, 0.001);
+      const { keys, dayMax } = byId;
       const deltas: KeyCycleDelta[] = [];
-      const live = new Map<string, LiveTraffic>();
+      const live: LiveByPlace = { places: byId.places, connections: new Float64Array(keys.length), rates: new Float64Array(keys.length) };
       const [rxOf, txOf, synOf] = this.#deltas.byKind;
       try {
-        for (const key of this.#keysById()) {
+        for (let place = 0; place < keys.length; place += 1) {
+          const key = keys[place]!;
           const rx = rxOf[key.port]!;
           const tx = txOf[key.port]!;
           const syn = synOf[key.port]!;
           const connections = sockets.established.get(key.port) ?? 0;
-          live.set(key.id, { connections, rateBytesPerSec: (rx + tx) / elapsedSec });
-          const dayMax = this.#dayMaxConnections.get(key.id) ?? 0;
-          if (rx + tx + syn > 0 || connections > dayMax) {
-            this.#dayMaxConnections.set(key.id, Math.max(dayMax, connections));
+          live.connections[place] = connections;
+          live.rates[place] = (rx + tx) / elapsedSec;
+          if (rx + tx + syn > 0 || connections > dayMax[place]!) {
             deltas.push({ keyId: key.id, rxBytes: rx, txBytes: tx, newConnections: syn, connections });
           }
         }
@@ -239,12 +258,14 @@ export class Sampler implements RetiredCounters {
         this.#clearDeltas();
       }
       this.#traffic.recordCycle({ atMs, day, deltas, baselines: changed.baselines, portBaselines: changed.portBaselines });
+      // Only once stored: a cycle that failed leaves the day's maximum to the next one to write.
+      for (let place = 0; place < keys.length; place += 1) dayMax[place] = Math.max(dayMax[place]!, live.connections[place]!);
       this.#keepBaselines(changed);
       this.#runEarly(atMs, this.#afterRecord(atMs, deltas));
       this.#live = live;
       this.#previousCycleAtMs = atMs;
       this.#pruneSamples(atMs);
-      report = { atMs, durationMs: performance.now() - startedMs, keys: live.size, keysWithTraffic: deltas.length, ok: true, error: null };
+      report = { atMs, durationMs: performance.now() - startedMs, keys: keys.length, keysWithTraffic: deltas.length, ok: true, error: null };
     } catch (error) {
       this.#log.warn(`sampling cycle failed: ${(error as Error).message}`);
       report = { atMs, durationMs: performance.now() - startedMs, keys: 0, keysWithTraffic: 0, ok: false, error: (error as Error).message };
@@ -267,13 +288,20 @@ export class Sampler implements RetiredCounters {
     this.#early = { timer, atMs: runAtMs };
   }
 
-  /** The keys by id, the order the store writes in; sorted again only when the list changed. */
-  #keysById(): readonly KeyRecord[] {
-    const keys = this.#keys.list();
-    if (this.#sortedKeys.of !== keys) {
-      this.#sortedKeys = { of: keys, byId: [...keys].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
-    }
-    return this.#sortedKeys.byId;
+  /** The keys by id, the order the store writes in, each one's place there; placed again only when the list changed, each key keeping its day's maximum. */
+  #keysById(): KeysById {
+    const keys = this.#keys.listById();
+    const before = this.#byId;
+    if (before.keys === keys) return before;
+    const places = new Map<string, number>();
+    const dayMax = new Float64Array(keys.length);
+    keys.forEach((key, place) => {
+      places.set(key.id, place);
+      const was = before.places.get(key.id);
+      if (was !== undefined) dayMax[place] = before.dayMax[was]!;
+    });
+    this.#byId = { keys, places, dayMax };
+    return this.#byId;
   }
 
   /** A counter id's kind and port, cut once per id. */

@@ -8,6 +8,7 @@ import { TrafficStore } from '../../src/services/store/traffic-store.ts';
 import { isDiskFull } from '../../src/lib/disk-full.ts';
 import { damagePage } from '../../../test-support/damage-page.ts';
 import { suiteDir } from '../../../test-support/suite-fixture.ts';
+import { toTodayTrafficShape } from './today-traffic-shape.ts';
 
 const count = (db: DatabaseSync, table: string) => Number(db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n);
 // node:sqlite rows have a null prototype; spread them to compare with plain objects.
@@ -161,6 +162,63 @@ describe('openDatabase on a database from before traffic_sample_cycles', () => {
     traffic.pruneSamples(T0 - 20_000);
     assert.ok(!tables(db).includes('traffic_samples'), 'the hourly prune drops it once empty, too');
     db.close();
+  });
+});
+
+describe('openDatabase on a database from before the current days on key_totals', () => {
+  const dir = suiteDir('keyport-db-');
+  const T0 = Date.UTC(2025, 7, 6, 12, 0, 0);
+  const dayColumns = (db: DatabaseSync) =>
+    plain(db.prepare('SELECT key_id, day, day_rx_bytes, day_tx_bytes, day_max_connections, day_sessions FROM key_totals ORDER BY key_id').all());
+  const dailyRows = (db: DatabaseSync) => plain(db.prepare('SELECT * FROM daily_traffic ORDER BY key_id, day').all());
+
+  /** Keys a-d (d without a totals row); a holds an earlier day not yet added to the days beside its current one. */
+  function oldDatabase(name: string): string {
+    const path = join(dir, name);
+    const old = openDatabase(path);
+    toTodayTrafficShape(old);
+    old.exec(`
+      INSERT INTO keys (id, name, uuid, port, created_at_ms) VALUES
+        ('a', 'a', 'uuid-a', 10001, 0), ('b', 'b', 'uuid-b', 10002, 0), ('c', 'c', 'uuid-c', 10003, 0), ('d', 'd', 'uuid-d', 10004, 0);
+      INSERT INTO key_totals (key_id) VALUES ('a'), ('b'), ('c');
+      INSERT INTO daily_traffic VALUES ('b', '2025-08-04', 100, 200, 1, 1);
+      INSERT INTO today_traffic VALUES
+        ('a', '2025-08-05', 10, 20, 3, 1), ('a', '2025-08-06', 7, 8, 2, 2), ('b', '2025-08-06', 5, 6, 1, 1), ('d', '2025-08-06', 9, 9, 0, 0);`);
+    old.close();
+    return path;
+  }
+
+  test('moves each key\'s latest row onto its totals row and adds the rest into daily_traffic, every day read as before', () => {
+    const db = openDatabase(oldDatabase('old-today.db'));
+    assert.equal(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'today_traffic'").get(), undefined, 'the table is gone');
+    assert.deepEqual(dayColumns(db), [
+      { key_id: 'a', day: '2025-08-06', day_rx_bytes: 7, day_tx_bytes: 8, day_max_connections: 2, day_sessions: 2 },
+      { key_id: 'b', day: '2025-08-06', day_rx_bytes: 5, day_tx_bytes: 6, day_max_connections: 1, day_sessions: 1 },
+      { key_id: 'c', day: null, day_rx_bytes: 0, day_tx_bytes: 0, day_max_connections: 0, day_sessions: 0 },
+    ]);
+    assert.deepEqual(dailyRows(db), [
+      { key_id: 'a', day: '2025-08-05', rx_bytes: 10, tx_bytes: 20, max_connections: 3, sessions: 1 },
+      { key_id: 'b', day: '2025-08-04', rx_bytes: 100, tx_bytes: 200, max_connections: 1, sessions: 1 },
+      { key_id: 'd', day: '2025-08-06', rx_bytes: 9, tx_bytes: 9, max_connections: 0, sessions: 0 },
+    ]);
+    const traffic = new TrafficStore(db);
+    assert.deepEqual(traffic.days('a').map((row) => [row.day, row.rxBytes, row.maxConnections]), [['2025-08-05', 10, 3], ['2025-08-06', 7, 2]]);
+    assert.deepEqual({ ...traffic.period('2025-08-01', '2025-08-31').get('a') }, { day: '', rxBytes: 17, txBytes: 28, maxConnections: 3, sessions: 3 });
+    assert.equal(traffic.daySummary('2025-08-06').rxBytes, 21);
+
+    // The day goes on where it was, for a key with its totals row and one without.
+    const moved = { rxBytes: 1, txBytes: 1, newConnections: 1, connections: 1 };
+    traffic.recordCycle({ atMs: T0, day: '2025-08-06', deltas: ['a', 'd'].map((keyId) => ({ keyId, ...moved })), baselines: new Map() });
+    assert.deepEqual(traffic.days('a').map((row) => [row.day, row.rxBytes]), [['2025-08-05', 10], ['2025-08-06', 8]]);
+    assert.deepEqual(traffic.days('d').map((row) => [row.day, row.rxBytes]), [['2025-08-06', 10]]);
+    const page = traffic.daysSince('2025-01-01', null, 100);
+    assert.equal(page.rows, 5, 'each (key, day) once');
+    db.close();
+
+    const again = openDatabase(join(dir, 'old-today.db'));
+    assert.deepEqual(dayColumns(again)[0], { key_id: 'a', day: '2025-08-06', day_rx_bytes: 8, day_tx_bytes: 9, day_max_connections: 2, day_sessions: 3 }, 'opening again moves nothing');
+    assert.equal(dailyRows(again).length, 3);
+    again.close();
   });
 });
 

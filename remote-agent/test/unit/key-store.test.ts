@@ -251,3 +251,33 @@ describe('KeyStore.createMany', () => {
     assert.equal(store.nameHolder('n1'), undefined);
   });
 });
+
+describe('KeyStore.listById', () => {
+  const WIDE = { from: 10001, to: 10400 };
+  const idsOf = (keys: readonly { id: string }[]) => keys.map((key) => key.id);
+  const sortedIds = (store: KeyStore) => idsOf(store.list()).sort();
+
+  test('every key in id order through creates, changes and deletes, a few at a time or many, each change a new array', () => {
+    const { db } = tempDatabase();
+    const store = new KeyStore(db);
+    for (const name of ['m', 'c', 'x', 'a']) store.create(newKey(name), WIDE, nothingBusy);
+    const first = store.listById();
+    assert.deepEqual(idsOf(first), ['id-a', 'id-c', 'id-m', 'id-x']);
+    assert.equal(store.listById(), first, 'the same array while nothing changed');
+
+    store.setActive('id-c', false);
+    store.rename('id-m', 'mm');
+    store.delete('id-x');
+    store.create(newKey('b'), WIDE, nothingBusy);
+    const changed = store.listById();
+    assert.deepEqual(idsOf(first), ['id-a', 'id-c', 'id-m', 'id-x'], 'an array handed out never changes');
+    assert.deepEqual(idsOf(changed), ['id-a', 'id-b', 'id-c', 'id-m']);
+    assert.equal(changed[2]!.isActive, false, 'the changed record, not the old one');
+    assert.equal(changed[3]!.name, 'mm');
+
+    store.createMany(Array.from({ length: 100 }, (_, index) => newKey(`bulk-${99 - index}`)), WIDE, nothingBusy);
+    store.delete('id-a');
+    assert.deepEqual(idsOf(store.listById()), sortedIds(store));
+    assert.deepEqual(idsOf(new KeyStore(db).listById()), sortedIds(store), 'as a store reading the table finds them');
+  });
+});

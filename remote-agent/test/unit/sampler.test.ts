@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
 import { parseSaveCounters } from '../../src/services/firewall/ipset-rules.ts';
@@ -235,6 +237,56 @@ describe('Sampler', () => {
         ['2025-09-02', 50],
       ],
     );
+  });
+
+  test('a cycle whose write failed leaves the day\'s highest connection count to the next cycle to write', async () => {
+    const { db, portA, tick } = setup();
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(portA, '127.0.0.1', resolve));
+    const client = connect(portA, '127.0.0.1');
+    await once(client, 'connect');
+    try {
+      const traffic = new TrafficStore(db);
+      let failures = 1;
+      const recordCycle = traffic.recordCycle.bind(traffic);
+      traffic.recordCycle = (cycle) => {
+        if (failures-- > 0) throw new Error('database or disk is full');
+        recordCycle(cycle);
+      };
+      const sampler = new Sampler({ firewall: stubFirewall().firewall, keys: new KeyStore(db), traffic, intervalMs: INTERVAL_MS, log: { warn: () => {}, info: () => {}, error: () => {} } });
+      assert.equal((await sampler.cycle()).ok, false);
+      assert.equal(sampler.live('a').connections, 0, 'nothing of the failed cycle shows');
+      await tick(sampler);
+      assert.equal(traffic.days('a')[0]?.maxConnections, 1);
+      assert.equal(sampler.live('a').connections, 1);
+    } finally {
+      client.destroy();
+      server.close();
+    }
+  });
+
+  test('a restart mid-day, the UTC day change and a restart after it: each byte counted once, on its day', async () => {
+    const { stub, sampler, samplerOver, path, portA, traffic, tick } = setup();
+    const toMidnight = Date.UTC(2025, 8, 2) - T0;
+    stub.set({ [`rx:${portA}`]: 100, [`syn:${portA}`]: 1 });
+    await tick(sampler);
+    const reopened = [openDatabase(path), openDatabase(path)];
+    try {
+      const restarted = samplerOver(reopened[0]!);
+      stub.set({ [`rx:${portA}`]: 150, [`syn:${portA}`]: 2 });
+      await tick(restarted);
+      stub.set({ [`rx:${portA}`]: 180 });
+      await tick(restarted, toMidnight - INTERVAL_MS);
+      const again = samplerOver(reopened[1]!);
+      stub.set({ [`rx:${portA}`]: 200, [`syn:${portA}`]: 3 });
+      await tick(again);
+      assert.deepEqual(traffic.days('a').map((day) => [day.day, day.rxBytes, day.sessions]), [['2025-09-01', 150, 2], ['2025-09-02', 50, 1]]);
+      assert.deepEqual(bytes(traffic, 'a'), { rx: 200, tx: 0, connections: 3 });
+      assert.equal(traffic.keyPeriod('a', '2025-09-01', '2025-09-30')?.rxBytes, 200);
+      assert.equal(traffic.daysSince('2025-09-01', null, 10).rows, 2);
+    } finally {
+      for (const db of reopened) db.close();
+    }
   });
 
   test('counters read by port from ipset save count as their ids do: deltas, resets, forgotten ports, a restart', async () => {

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, test } from 'node:test';
 import { HttpError } from '../../src/lib/http-error.ts';
-import { openDatabase } from '../../src/services/store/database.ts';
+import { CURRENT_DAYS_VIEW, openDatabase } from '../../src/services/store/database.ts';
 import { writeServerSnapshot } from '../../src/services/store/server-snapshot.ts';
 import { assignPorts, checkSnapshot, copySnapshotIn } from '../../src/services/store/snapshot-restore.ts';
 import { SubscriptionStore } from '../../src/services/subscriptions/subscription-store.ts';
 import { generateRealityKeys } from '../../src/services/xray/reality-keys.ts';
 import { damagePage } from '../../../test-support/damage-page.ts';
+import { toTodayTrafficShape } from './today-traffic-shape.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'keyport-snapshot-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -28,9 +29,9 @@ function sourceDatabase() {
   );
   add.run('k1', 'alice', 'uuid-1', 10001, 1, 5_000_000, 'first');
   add.run('k2', 'bob', 'uuid-2', 10002, 2, null, '');
-  db.exec("INSERT INTO key_totals (key_id, total_rx_bytes, total_tx_bytes, total_connections) VALUES ('k1', 100, 200, 3), ('k2', 0, 0, 0)");
+  db.exec(`INSERT INTO key_totals (key_id, total_rx_bytes, total_tx_bytes, total_connections, day, day_rx_bytes, day_tx_bytes)
+           VALUES ('k1', 100, 200, 3, NULL, 0, 0), ('k2', 7, 8, 0, '2026-12-01', 7, 8)`);
   db.exec("INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions) VALUES ('k1', '2026-11-30', 100, 200, 2, 3)");
-  db.exec("INSERT INTO today_traffic (key_id, day, rx_bytes, tx_bytes) VALUES ('k2', '2026-12-01', 7, 8)");
   db.exec(`INSERT INTO settings (name, value) VALUES ('reality_target', '"www.example.org:443"'), ('stranger', '1')`);
   db.exec(`INSERT INTO key_subscriptions (key_id, token, links, usage) VALUES ('k1', 'token-of-alice', '["vless://b@elsewhere.example:443"]', '${JSON.stringify(ALICE_USAGE_ROW)}')`);
   return db;
@@ -75,7 +76,7 @@ describe('server snapshots', () => {
     assert.deepEqual(rows(target, 'SELECT key_id, day, rx_bytes, tx_bytes, max_connections, sessions FROM daily_traffic'), [
       { key_id: 'k1', day: '2026-11-30', rx_bytes: 100, tx_bytes: 200, max_connections: 2, sessions: 3 },
     ]);
-    assert.deepEqual(rows(target, 'SELECT key_id, rx_bytes FROM today_traffic'), [{ key_id: 'k2', rx_bytes: 7 }]);
+    assert.deepEqual(rows(target, `SELECT key_id, day, rx_bytes, tx_bytes FROM ${CURRENT_DAYS_VIEW}`), [{ key_id: 'k2', day: '2026-12-01', rx_bytes: 7, tx_bytes: 8 }]);
     assert.deepEqual(rows(target, 'SELECT name, value FROM settings ORDER BY name'), [{ name: 'reality_target', value: '"www.example.org:443"' }]);
 
     // The subscription URL and bundle (links and usage) come along; a key that had no token gets a new one.
@@ -96,6 +97,19 @@ describe('server snapshots', () => {
     copySnapshotIn(target, snapshot, assignPorts(snapshot.keys, { from: 10001, to: 10010 }, () => false), () => {});
     const subscriptions = new SubscriptionStore(target);
     assert.deepEqual([subscriptions.tokenOf('k1'), subscriptions.links('k1'), subscriptions.usage('k1')], ['token-of-alice', ['vless://b@elsewhere.example:443'], null]);
+  });
+
+  test('a snapshot of an agent that kept the current days in today_traffic brings them onto the totals rows', async () => {
+    const path = await writeServerSnapshot(sourceDatabase(), freshDir(), reality);
+    const old = new DatabaseSync(path);
+    toTodayTrafficShape(old);
+    old.close();
+    const snapshot = checkSnapshot(path);
+    assert.equal(snapshot.dailyRows, 2);
+    const target = targetDatabase();
+    copySnapshotIn(target, snapshot, assignPorts(snapshot.keys, { from: 10001, to: 10010 }, () => false), () => {});
+    assert.deepEqual(rows(target, `SELECT key_id, day, rx_bytes, tx_bytes FROM ${CURRENT_DAYS_VIEW}`), [{ key_id: 'k2', day: '2026-12-01', rx_bytes: 7, tx_bytes: 8 }]);
+    assert.equal(rows(target, 'SELECT key_id FROM daily_traffic').length, 1);
   });
 
   test('a subscription store read before a restore sees the restored tokens once reloaded', async () => {

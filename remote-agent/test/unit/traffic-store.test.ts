@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DatabaseSync } from 'node:sqlite';
+import { CURRENT_DAYS_VIEW } from '../../src/services/store/database.ts';
 import { KeyStore } from '../../src/services/store/key-store.ts';
 import { EMPTY_TOTALS, TrafficStore, type DayRowTuple, type KeyCycleDelta, type PeriodUsage, type PortBaselineChange } from '../../src/services/store/traffic-store.ts';
 import { rowCount, tempDatabase } from './temp-db.ts';
@@ -124,7 +125,7 @@ describe('TrafficStore.recordCycle', () => {
       }),
     );
     assert.deepEqual(traffic.days('a'), []);
-    assert.equal(rowCount(db, 'daily_traffic') + rowCount(db, 'today_traffic'), 1);
+    assert.equal(rowCount(db, 'daily_traffic') + rowCount(db, CURRENT_DAYS_VIEW), 1);
     assert.deepEqual(plain(db.prepare('SELECT samples FROM traffic_sample_cycles').all()), [{ samples: 1 }], "b's sample only");
     assert.equal(traffic.samples('b').length, 1);
     assert.equal(rowCount(db, 'key_totals'), 1);
@@ -191,17 +192,17 @@ describe('TrafficStore periods', () => {
   });
 });
 
-describe('TrafficStore: the current day\'s rows in today_traffic', () => {
+describe('TrafficStore: the current day\'s rows on key_totals', () => {
   const daysOf = (key: { daysJson: string }) => JSON.parse(key.daysJson) as DayRowTuple[];
   const dayRows = (db: DatabaseSync, table: string) =>
     plain(db.prepare(`SELECT key_id, day, rx_bytes, max_connections, sessions FROM ${table} ORDER BY key_id, day`).all());
 
-  test('cycles write the day into today_traffic; the first cycle of the next day adds it to daily_traffic, every reader seeing both', () => {
+  test('cycles write the day onto key_totals; the first cycle of the next day adds it to daily_traffic, every reader seeing both', () => {
     const { db, traffic } = setup();
     record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 10, connections: 3, newConnections: 1 }), delta('b', { rxBytes: 1 }));
     record(traffic, '2025-08-05', T0 + 5000, delta('a', { rxBytes: 5, connections: 1, newConnections: 1 }));
     assert.equal(rowCount(db, 'daily_traffic'), 0);
-    assert.deepEqual(dayRows(db, 'today_traffic'), [
+    assert.deepEqual(dayRows(db, CURRENT_DAYS_VIEW), [
       { key_id: 'a', day: '2025-08-05', rx_bytes: 15, max_connections: 3, sessions: 2 },
       { key_id: 'b', day: '2025-08-05', rx_bytes: 1, max_connections: 0, sessions: 0 },
     ]);
@@ -210,7 +211,7 @@ describe('TrafficStore: the current day\'s rows in today_traffic', () => {
       { key_id: 'a', day: '2025-08-05', rx_bytes: 15, max_connections: 3, sessions: 2 },
       { key_id: 'b', day: '2025-08-05', rx_bytes: 1, max_connections: 0, sessions: 0 },
     ]);
-    assert.deepEqual(dayRows(db, 'today_traffic'), [{ key_id: 'a', day: '2025-08-06', rx_bytes: 7, max_connections: 0, sessions: 0 }]);
+    assert.deepEqual(dayRows(db, CURRENT_DAYS_VIEW), [{ key_id: 'a', day: '2025-08-06', rx_bytes: 7, max_connections: 0, sessions: 0 }]);
     assert.deepEqual(traffic.days('a').map((row) => [row.day, row.rxBytes]), [['2025-08-05', 15], ['2025-08-06', 7]]);
     assert.deepEqual(usage(traffic.period('2025-08-01', '2025-08-31').get('a')), { rxBytes: 22, txBytes: 0, maxConnections: 3, sessions: 2 });
     assert.deepEqual(usage(traffic.keyPeriod('a', '2025-08-01', '2025-08-31')), { rxBytes: 22, txBytes: 0, maxConnections: 3, sessions: 2 });
@@ -220,7 +221,7 @@ describe('TrafficStore: the current day\'s rows in today_traffic', () => {
     assert.deepEqual(page.keys.map((key) => [key.keyId, daysOf(key).map((day) => day[0])]), [['a', ['2025-08-05', '2025-08-06']], ['b', ['2025-08-05']]]);
   });
 
-  test('daysSince pages through both tables in (key, day) order, each row once', () => {
+  test('daysSince pages through the days and the current ones in (key, day) order, each row once', () => {
     const { traffic } = setup();
     for (const [index, day] of ['2025-08-01', '2025-08-02', '2025-08-03'].entries()) {
       record(traffic, day, Date.parse(`${day}T12:00:00Z`), delta('a', { rxBytes: index + 1 }), delta('b', { rxBytes: 10 * (index + 1) }));
@@ -243,7 +244,7 @@ describe('TrafficStore: the current day\'s rows in today_traffic', () => {
     record(traffic, '2025-08-06', T0 + 86_400_000, delta('a', { rxBytes: 1 }));
     record(traffic, '2025-08-05', T0 + 10_000, delta('a', { rxBytes: 2 }));
     assert.deepEqual(traffic.days('a').map((row) => [row.day, row.rxBytes]), [['2025-08-05', 107], ['2025-08-06', 1]]);
-    assert.equal(rowCount(db, 'daily_traffic') + rowCount(db, 'today_traffic'), 3, 'a (key, day) in one table only');
+    assert.equal(rowCount(db, 'daily_traffic') + rowCount(db, CURRENT_DAYS_VIEW), 3, 'a (key, day) in one table only');
   });
 
   test('a history reset, a key\'s deletion and cleanup reach today\'s rows too', () => {
@@ -253,10 +254,66 @@ describe('TrafficStore: the current day\'s rows in today_traffic', () => {
     traffic.resetHistory('a');
     assert.deepEqual(traffic.days('a'), []);
     keys.delete('b');
-    assert.equal(rowCount(db, 'daily_traffic') + rowCount(db, 'today_traffic'), 0);
+    assert.equal(rowCount(db, 'daily_traffic') + rowCount(db, CURRENT_DAYS_VIEW), 0);
     record(traffic, '2025-08-05', T0, delta('a', { rxBytes: 1 }));
     // Cleanup counts the per-key samples of the cycle rows it deletes, those a reset or a deletion hid included.
     assert.deepEqual(traffic.cleanup('2025-08-06', T0 - 1), { days: 1, samples: 2 });
+  });
+});
+
+describe('TrafficStore: the day change with the current day on key_totals', () => {
+  const D1 = '2025-08-05';
+  const D2 = '2025-08-06';
+  const everyReader = (traffic: TrafficStore) => ({
+    days: traffic.days('a').map((row) => [row.day, row.rxBytes, row.maxConnections, row.sessions]),
+    month: usage(traffic.keyPeriod('a', '2025-08-01', '2025-08-31')),
+    all: usage(traffic.period('2025-08-01', '2025-08-31').get('a')),
+    summaries: [traffic.daySummary(D1).rxBytes, traffic.daySummary(D2).rxBytes],
+    bulk: traffic.daysSince('2025-08-01', null, 100).keys.filter((key) => key.keyId === 'a').map((key) => key.daysJson),
+    total: traffic.totals('a').totalRxBytes,
+  });
+  const expected = {
+    days: [[D1, 15, 3, 2], [D2, 7, 1, 1]],
+    month: { rxBytes: 22, txBytes: 0, maxConnections: 3, sessions: 3 },
+    all: { rxBytes: 22, txBytes: 0, maxConnections: 3, sessions: 3 },
+    summaries: [15, 7],
+    bulk: [JSON.stringify([[D1, 15, 0, 3, 2], [D2, 7, 0, 1, 1]])],
+    total: 22,
+  };
+
+  test('a restart mid-day goes on adding to the same row; the next day\'s first cycle moves it into daily_traffic; every reader sees each byte once', () => {
+    const { db } = setup();
+    record(new TrafficStore(db), D1, T0, delta('a', { rxBytes: 10, connections: 3, newConnections: 1 }));
+    // A new store over the same database: the agent after a restart, or a kill -9 between cycles.
+    const restarted = new TrafficStore(db);
+    record(restarted, D1, T0 + 5000, delta('a', { rxBytes: 5, connections: 1, newConnections: 1 }));
+    assert.equal(rowCount(db, 'daily_traffic'), 0);
+    record(restarted, D2, T0 + 86_400_000, delta('a', { rxBytes: 7, connections: 1, newConnections: 1 }));
+    assert.deepEqual(everyReader(restarted), expected);
+    assert.deepEqual(plain(db.prepare('SELECT key_id, day, rx_bytes FROM daily_traffic').all()), [{ key_id: 'a', day: D1, rx_bytes: 15 }]);
+    assert.deepEqual(everyReader(new TrafficStore(db)), expected, 'the same after another restart');
+  });
+
+  test('a first cycle of the day that fails leaves the day before where it was, and the next one moves it', () => {
+    const { db, traffic } = setup();
+    record(traffic, D1, T0, delta('a', { rxBytes: 10, connections: 3, newConnections: 1 }), delta('b', { rxBytes: 1 }));
+    record(traffic, D1, T0 + 5000, delta('a', { rxBytes: 5, connections: 1, newConnections: 1 }));
+    // A count that is no whole number fails the samples' encoding, after the fold and the updates.
+    assert.throws(() => record(traffic, D2, T0 + 86_400_000, delta('a', { rxBytes: 0.5 })), RangeError);
+    assert.equal(rowCount(db, 'daily_traffic'), 0, 'the fold rolled back with the cycle');
+    assert.deepEqual(traffic.days('a').map((row) => [row.day, row.rxBytes]), [[D1, 15]]);
+    record(traffic, D2, T0 + 86_400_000, delta('a', { rxBytes: 7, connections: 1, newConnections: 1 }));
+    assert.deepEqual(everyReader(traffic), { ...expected, summaries: [16, 7] });
+    assert.deepEqual(traffic.days('b').map((row) => [row.day, row.rxBytes]), [[D1, 1]]);
+  });
+
+  test('a key\'s row of another day written after the store\'s fold (as a restore writes it) is moved by its next cycle', () => {
+    const { db, traffic } = setup();
+    record(traffic, D2, T0 + 86_400_000, delta('b', { rxBytes: 1 }));
+    db.exec(`UPDATE key_totals SET total_rx_bytes = 15, day = '${D1}', day_rx_bytes = 15, day_max_connections = 3, day_sessions = 2 WHERE key_id = 'a'`);
+    record(traffic, D2, T0 + 86_400_000 + 5000, delta('a', { rxBytes: 7, connections: 1, newConnections: 1 }));
+    assert.deepEqual(everyReader(traffic), { ...expected, summaries: [15, 8] });
+    assert.deepEqual(plain(db.prepare('SELECT key_id, day FROM daily_traffic').all()), [{ key_id: 'a', day: D1 }]);
   });
 });
 

@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS keys (
 );
 
 -- One row per key. live_* restart at the live reset; total_* at the history reset; period_used_bytes
--- (added by addKeyLimits) with each period of the key's quota.
+-- (added by addKeyLimits) with each period of the key's quota; day and day_* (added by
+-- addCurrentDays for older databases) are the key's daily row of the day sampling cycles write to.
 CREATE TABLE IF NOT EXISTS key_totals (
   key_id            TEXT PRIMARY KEY REFERENCES keys(id) ON DELETE CASCADE,
   live_rx_bytes     INTEGER NOT NULL DEFAULT 0,
@@ -24,7 +25,15 @@ CREATE TABLE IF NOT EXISTS key_totals (
   total_connections INTEGER NOT NULL DEFAULT 0,
   last_activity_ms  INTEGER,
   -- Raw samples of this key in traffic_sample_cycles rows up to this id are not its own (history reset).
-  samples_through_cycle INTEGER NOT NULL DEFAULT 0
+  samples_through_cycle INTEGER NOT NULL DEFAULT 0,
+  -- The key's row of one day, kept here so that a cycle updates one row per key, not two; NULL (and
+  -- every day_* 0): no such row. A (key, day) is here or in daily_traffic, never both; a cycle of
+  -- another day adds it into daily_traffic first (TrafficStore).
+  day                 TEXT,
+  day_rx_bytes        INTEGER NOT NULL DEFAULT 0,
+  day_tx_bytes        INTEGER NOT NULL DEFAULT 0,
+  day_max_connections INTEGER NOT NULL DEFAULT 0,
+  day_sessions        INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE IF NOT EXISTS daily_traffic (
@@ -37,19 +46,6 @@ CREATE TABLE IF NOT EXISTS daily_traffic (
   PRIMARY KEY (key_id, day)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS daily_traffic_by_day ON daily_traffic(day);
-
--- The rows of the day sampling cycles write to (a (key, day) is in one of the two tables, never
--- both): a cycle where every key moved updates 10,000 rows here on a few hundred pages, not one
--- page each among a year of daily rows. The first cycle of another day adds them into daily_traffic.
-CREATE TABLE IF NOT EXISTS today_traffic (
-  key_id          TEXT NOT NULL REFERENCES keys(id) ON DELETE CASCADE,
-  day             TEXT NOT NULL,
-  rx_bytes        INTEGER NOT NULL DEFAULT 0,
-  tx_bytes        INTEGER NOT NULL DEFAULT 0,
-  max_connections INTEGER NOT NULL DEFAULT 0,
-  sessions        INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (key_id, day)
-) WITHOUT ROWID;
 
 -- Raw samples of keys that moved bytes, kept for a bounded time (48 h): one row per cycle, its
 -- samples packed in one BLOB (sample-cycles.ts), \`samples\` their number. AUTOINCREMENT: ids only
@@ -107,6 +103,7 @@ export function openDatabase(path: string): DatabaseSync {
   addSampleCutoffs(db);
   addKeyLimits(db);
   addKeySubscriptions(db);
+  addCurrentDays(db);
   return db;
 }
 
@@ -158,6 +155,60 @@ function addKeyLimits(db: DatabaseSync): void {
     for (const [name, type] of missing) db.exec(`ALTER TABLE keys ADD COLUMN ${name} ${type}`);
     if (usedMissing) db.exec('ALTER TABLE key_totals ADD COLUMN period_used_bytes INTEGER NOT NULL DEFAULT 0');
   });
+}
+
+/** The key_totals columns of the current day's row, as addCurrentDays adds them. */
+const CURRENT_DAY_COLUMNS: ReadonlyArray<[string, string]> = [
+  ['day', 'TEXT'],
+  ['day_rx_bytes', 'INTEGER NOT NULL DEFAULT 0'],
+  ['day_tx_bytes', 'INTEGER NOT NULL DEFAULT 0'],
+  ['day_max_connections', 'INTEGER NOT NULL DEFAULT 0'],
+  ['day_sessions', 'INTEGER NOT NULL DEFAULT 0'],
+];
+
+/** The rows of the day of each key (key_totals' day columns), shaped as daily_traffic's: what readers of days read beside it. */
+export const CURRENT_DAYS_VIEW = 'current_day_traffic';
+
+/**
+ * The current day's row of each key lives on key_totals (day, day_*). Databases from before hold
+ * it, and any rows of earlier days not yet added to the days, in a today_traffic table: each key's
+ * latest of those that daily_traffic does not hold moves onto key_totals, every other row is added
+ * into daily_traffic (a (key, day) in one place only), and the table goes, in one transaction.
+ */
+function addCurrentDays(db: DatabaseSync): void {
+  const columns = new Set((db.prepare('PRAGMA table_info(key_totals)').all() as Array<{ name: string }>).map((column) => column.name));
+  const missing = CURRENT_DAY_COLUMNS.filter(([name]) => !columns.has(name));
+  const oldTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'today_traffic'").get() !== undefined;
+  if (missing.length > 0 || oldTable) {
+    inTransaction(db, () => {
+      for (const [name, type] of missing) db.exec(`ALTER TABLE key_totals ADD COLUMN ${name} ${type}`);
+      if (oldTable) moveTodayTraffic(db);
+    });
+  }
+  db.exec(`CREATE VIEW IF NOT EXISTS ${CURRENT_DAYS_VIEW} AS
+    SELECT key_id, day, day_rx_bytes AS rx_bytes, day_tx_bytes AS tx_bytes, day_max_connections AS max_connections, day_sessions AS sessions
+    FROM key_totals WHERE day IS NOT NULL`);
+}
+
+/** today_traffic's rows onto key_totals (each key's latest day that daily_traffic lacks) or into daily_traffic; then the table goes. */
+function moveTodayTraffic(db: DatabaseSync): void {
+  db.exec(`
+      UPDATE key_totals SET day = (
+        SELECT MAX(t.day) FROM today_traffic t
+        WHERE t.key_id = key_totals.key_id AND NOT EXISTS (SELECT 1 FROM daily_traffic d WHERE d.key_id = t.key_id AND d.day = t.day)
+      ) WHERE day IS NULL;
+      UPDATE key_totals SET
+        day_rx_bytes = day_rx_bytes + t.rx_bytes, day_tx_bytes = day_tx_bytes + t.tx_bytes,
+        day_max_connections = MAX(day_max_connections, t.max_connections), day_sessions = day_sessions + t.sessions
+      FROM today_traffic t WHERE t.key_id = key_totals.key_id AND t.day = key_totals.day;
+      INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions)
+      SELECT key_id, day, rx_bytes, tx_bytes, max_connections, sessions FROM today_traffic t
+      WHERE NOT EXISTS (SELECT 1 FROM key_totals k WHERE k.key_id = t.key_id AND k.day = t.day)
+        AND EXISTS (SELECT 1 FROM keys WHERE id = t.key_id)
+      ON CONFLICT (key_id, day) DO UPDATE SET
+        rx_bytes = rx_bytes + excluded.rx_bytes, tx_bytes = tx_bytes + excluded.tx_bytes,
+        max_connections = MAX(max_connections, excluded.max_connections), sessions = sessions + excluded.sessions;
+      DROP TABLE today_traffic;`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { SNAPSHOT_REALITY_TABLE } from '../../api/backup.ts';
 import { badRequest, conflict } from '../../lib/http-error.ts';
 import { publicKeyOf, type RealityKeys } from '../xray/reality-keys.ts';
-import { checkIntegrity, DatabaseDamagedError, inTransaction, openDatabase, REQUIRED_TABLES } from './database.ts';
+import { checkIntegrity, CURRENT_DAYS_VIEW, DatabaseDamagedError, inTransaction, openDatabase, REQUIRED_TABLES } from './database.ts';
 import type { PortRange } from './key-store.ts';
 
 /** A snapshot found sound: its keys (id, name, port, oldest first) and its Reality keys. */
@@ -60,7 +60,7 @@ export function checkSnapshot(path: string): CheckedSnapshot {
       path,
       keys: upgraded.prepare('SELECT id, name, port FROM keys ORDER BY created_at_ms, rowid').all() as CheckedSnapshot['keys'],
       realityKeys: checkedRealityKeys(realityRows),
-      dailyRows: Number((upgraded.prepare('SELECT (SELECT COUNT(*) FROM daily_traffic) + (SELECT COUNT(*) FROM today_traffic) AS n').get() as { n: number }).n),
+      dailyRows: Number((upgraded.prepare(`SELECT (SELECT COUNT(*) FROM daily_traffic) + (SELECT COUNT(*) FROM ${CURRENT_DAYS_VIEW}) AS n`).get() as { n: number }).n),
     };
   } finally {
     upgraded.close();
@@ -133,12 +133,11 @@ export function copySnapshotIn(db: DatabaseSync, snapshot: CheckedSnapshot, port
       const keyColumns = shared('keys', ['port']);
       db.exec(`INSERT INTO main.keys (${list(keyColumns)}, port)
                SELECT ${list(keyColumns, 'k.')}, p.port FROM restored.keys k JOIN temp.restore_ports p ON p.key_id = k.id`);
+      // The totals bring each key's current day (the check upgraded the snapshot to this schema).
       const totals = shared('key_totals', ['samples_through_cycle']);
       db.exec(`INSERT INTO main.key_totals (${list(totals)}) SELECT ${list(totals)} FROM restored.key_totals`);
-      for (const table of ['daily_traffic', 'today_traffic']) {
-        const columns = shared(table);
-        db.exec(`INSERT INTO main.${table} (${list(columns)}) SELECT ${list(columns)} FROM restored.${table}`);
-      }
+      const days = shared('daily_traffic');
+      db.exec(`INSERT INTO main.daily_traffic (${list(days)}) SELECT ${list(days)} FROM restored.daily_traffic`);
       // Subscription tokens and bundles: a server replaced under the same name keeps its people's
       // subscription URLs. A snapshot from before subscriptions has none; its keys get new tokens.
       const subscriptionColumns = shared('key_subscriptions');

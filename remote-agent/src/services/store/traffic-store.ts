@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { inTransaction, prepareAll, type Statements } from './database.ts';
+import { CURRENT_DAYS_VIEW, inTransaction, prepareAll, type Statements } from './database.ts';
 import { BLOCK_PORTS, blockOf, decodeBlock, emptyBlock, encodeBlock, isEmptyBlock, slotOf } from './port-baseline-blocks.ts';
 import type { KeySample } from './sample-cycles.ts';
 import { SampleStore, type StoredSample } from './sample-store.ts';
@@ -116,9 +116,32 @@ export const EMPTY_TOTALS: KeyTotals = {
   lastActivityMs: null,
 };
 
+/** Adds one day's rows (key_id, day, rx_bytes, tx_bytes, max_connections, sessions from `select`) into daily_traffic. */
+const addIntoDays = (select: string) => `
+    INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions)
+    ${select}
+    ON CONFLICT (key_id, day) DO UPDATE SET
+      rx_bytes = rx_bytes + excluded.rx_bytes, tx_bytes = tx_bytes + excluded.tx_bytes,
+      max_connections = MAX(max_connections, excluded.max_connections), sessions = sessions + excluded.sessions`;
+
+const CLEAR_DAY = 'day = NULL, day_rx_bytes = 0, day_tx_bytes = 0, day_max_connections = 0, day_sessions = 0';
+const DAY_COLUMNS = 'key_id, day, day_rx_bytes, day_tx_bytes, day_max_connections, day_sessions';
+
 const TRAFFIC_SQL = {
   // Positional parameters: node:sqlite binds a named-parameter object several times slower, and
-  // a cycle where every key moved runs these 10,000 times each.
+  // a cycle where every key moved runs this 10,000 times. One row per key: its totals and its row
+  // of the day, when the key's day is this one or it has none and daily_traffic holds none either.
+  addCycle: `
+    UPDATE key_totals SET
+      live_rx_bytes = live_rx_bytes + ?1, live_tx_bytes = live_tx_bytes + ?2,
+      total_rx_bytes = total_rx_bytes + ?1, total_tx_bytes = total_tx_bytes + ?2,
+      total_connections = total_connections + ?3, period_used_bytes = period_used_bytes + ?1 + ?2,
+      last_activity_ms = CASE WHEN ?1 + ?2 > 0 THEN ?4 ELSE last_activity_ms END,
+      day = ?6, day_rx_bytes = day_rx_bytes + ?1, day_tx_bytes = day_tx_bytes + ?2,
+      day_max_connections = MAX(day_max_connections, ?7), day_sessions = day_sessions + ?3
+    WHERE key_id = ?5 AND (day = ?6 OR (day IS NULL AND NOT EXISTS (SELECT 1 FROM daily_traffic WHERE key_id = ?5 AND day = ?6)))`,
+  // The rest, rare: the totals alone, and the day added into daily_traffic (that day is there
+  // already: the clock went back), or a key whose row holds another day, added into the days first.
   addTotals: `
     UPDATE key_totals SET
       live_rx_bytes = live_rx_bytes + ?1, live_tx_bytes = live_tx_bytes + ?2,
@@ -126,31 +149,13 @@ const TRAFFIC_SQL = {
       total_connections = total_connections + ?3, period_used_bytes = period_used_bytes + ?1 + ?2,
       last_activity_ms = CASE WHEN ?1 + ?2 > 0 THEN ?4 ELSE last_activity_ms END
     WHERE key_id = ?5`,
-  // The day's row exists after the key's first cycle of that day: an UPDATE finds it with one seek.
-  addToDay: `
-    UPDATE today_traffic SET
-      rx_bytes = rx_bytes + ?1, tx_bytes = tx_bytes + ?2,
-      max_connections = MAX(max_connections, ?3), sessions = sessions + ?4
-    WHERE key_id = ?5 AND day = ?6`,
-  // A (key, day) lives in one table only: a day already in daily_traffic (the clock went back, or
-  // a database from before today_traffic) is added to there.
-  insertDay: `
-    INSERT INTO today_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions)
-    SELECT ?5, ?6, ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?5)
-      AND NOT EXISTS (SELECT 1 FROM daily_traffic WHERE key_id = ?5 AND day = ?6)`,
-  addToPastDay: `
-    UPDATE daily_traffic SET
-      rx_bytes = rx_bytes + ?1, tx_bytes = tx_bytes + ?2,
-      max_connections = MAX(max_connections, ?3), sessions = sessions + ?4
-    WHERE key_id = ?5 AND day = ?6`,
-  otherDayPending: 'SELECT 1 FROM today_traffic WHERE day <> ? LIMIT 1',
-  foldDays: `
-    INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions)
-    SELECT key_id, day, rx_bytes, tx_bytes, max_connections, sessions FROM today_traffic WHERE day <> ?
-    ON CONFLICT (key_id, day) DO UPDATE SET
-      rx_bytes = rx_bytes + excluded.rx_bytes, tx_bytes = tx_bytes + excluded.tx_bytes,
-      max_connections = MAX(max_connections, excluded.max_connections), sessions = sessions + excluded.sessions`,
-  deleteFolded: 'DELETE FROM today_traffic WHERE day <> ?',
+  // With addCycle's parameters.
+  addToPastDay: addIntoDays('SELECT ?5, ?6, ?1, ?2, ?7, ?3 WHERE EXISTS (SELECT 1 FROM keys WHERE id = ?5)'),
+  foldKeyDay: addIntoDays(`SELECT ${DAY_COLUMNS} FROM key_totals WHERE key_id = ?1 AND day <> ?2`),
+  clearKeyDay: `UPDATE key_totals SET ${CLEAR_DAY} WHERE key_id = ?1 AND day <> ?2`,
+  otherDayPending: 'SELECT 1 FROM key_totals WHERE day <> ? LIMIT 1',
+  foldDays: addIntoDays(`SELECT ${DAY_COLUMNS} FROM key_totals WHERE day <> ?1`),
+  clearFolded: `UPDATE key_totals SET ${CLEAR_DAY} WHERE day <> ?1`,
   upsertBaseline: 'INSERT INTO counter_baselines (counter_id, value) VALUES (?, ?) ON CONFLICT (counter_id) DO UPDATE SET value = excluded.value',
   selectBaselines: 'SELECT counter_id, value FROM counter_baselines',
   selectBlock: 'SELECT counters FROM port_baseline_blocks WHERE first_port = ?',
@@ -162,9 +167,9 @@ const TRAFFIC_SQL = {
   selectTotals: 'SELECT * FROM key_totals WHERE key_id = ?',
   selectAllTotals: 'SELECT * FROM key_totals',
   // Keys outer in each table: one range seek per key, rows in (key_id, day) order with no sort,
-  // whether since is a year ago or today; the two tables' rows (a (key, day) is in one of them
-  // only) are merged in that order by the compound ORDER BY. The cursor is the last (key_id, day)
-  // of the page before. Each key's days leave as JSON text SQLite writes: building a JS array per
+  // whether since is a year ago or today; the days' rows and the current ones (a (key, day) is in
+  // one of them only) are merged in that order by the compound ORDER BY. The cursor is the last
+  // (key_id, day) of the page before. Each key's days leave as JSON text SQLite writes: building a JS array per
   // row, then stringifying it, took 4x as long (5.6 s against 1.4 s for a year of 10,000 keys).
   selectDaysSince: `
     SELECT key_id, COUNT(*) AS rows, MAX(day) AS last_day,
@@ -175,22 +180,26 @@ const TRAFFIC_SQL = {
       WHERE k.id >= :after_key AND (k.id > :after_key OR d.day > :after_day)
       UNION ALL
       SELECT k.id AS key_id, d.day, d.rx_bytes, d.tx_bytes, d.max_connections, d.sessions
-      FROM keys k CROSS JOIN today_traffic d ON d.key_id = k.id AND d.day >= :since
+      FROM keys k CROSS JOIN ${CURRENT_DAYS_VIEW} d ON d.key_id = k.id AND d.day >= :since
       WHERE k.id >= :after_key AND (k.id > :after_key OR d.day > :after_day)
       ORDER BY 1, 2 LIMIT :limit
     )
     GROUP BY key_id ORDER BY key_id`,
   resetLive: 'UPDATE key_totals SET live_rx_bytes = 0, live_tx_bytes = 0 WHERE key_id = ?',
-  resetTotals: 'UPDATE key_totals SET total_rx_bytes = 0, total_tx_bytes = 0, total_connections = 0 WHERE key_id = ?',
+  // The history reset: lifetime totals and the current day; the live counters stay.
+  resetTotals: `UPDATE key_totals SET total_rx_bytes = 0, total_tx_bytes = 0, total_connections = 0, ${CLEAR_DAY} WHERE key_id = ?`,
+  deleteKeyDays: 'DELETE FROM daily_traffic WHERE key_id = ?',
+  deleteDaysBefore: 'DELETE FROM daily_traffic WHERE day < ?',
+  clearDaysBefore: `UPDATE key_totals SET ${CLEAR_DAY} WHERE day < ?`,
 } as const;
 
-/** The readers of days, the same over daily_traffic and today_traffic. */
-const daySql = (table: 'daily_traffic' | 'today_traffic') =>
+/** The readers of days, the same over daily_traffic and over the current days (key_totals' day columns). */
+const daySql = (table: 'daily_traffic' | typeof CURRENT_DAYS_VIEW) =>
   ({
     selectDays: `SELECT * FROM ${table} WHERE key_id = ? AND day BETWEEN ? AND ? ORDER BY day`,
     // CROSS JOIN keeps keys as the outer loop: one primary-key range seek per key, already grouped,
-    // instead of the by-day index plus a sort (8x faster with a year of history). today_traffic,
-    // a row or so per key, is read straight through in key order instead.
+    // instead of the by-day index plus a sort (8x faster with a year of history). The current
+    // days, a row per key at most, are read straight through instead.
     selectPeriod:
       table === 'daily_traffic'
         ? `
@@ -212,8 +221,6 @@ const daySql = (table: 'daily_traffic' | 'today_traffic') =>
              COUNT(CASE WHEN rx_bytes + tx_bytes > 0 OR sessions > 0 THEN 1 END) AS active_keys,
              COALESCE(SUM(sessions), 0) AS sessions
       FROM ${table} WHERE day = ?`,
-    deleteKeyDays: `DELETE FROM ${table} WHERE key_id = ?`,
-    deleteDaysBefore: `DELETE FROM ${table} WHERE day < ?`,
   }) as const;
 
 /** Per-key usage of both tables added up: bytes and sessions add, max_connections is the peak. */
@@ -278,33 +285,27 @@ export class TrafficStore {
   readonly #sql: Statements<typeof TRAFFIC_SQL>;
   readonly #samples: SampleStore;
   #foldedFor: string | undefined;
-  /** The day readers over daily_traffic and over today_traffic (the current day's rows). */
+  /** The day readers over daily_traffic and over the current days (key_totals' day columns). */
   readonly #days: readonly [Statements<ReturnType<typeof daySql>>, Statements<ReturnType<typeof daySql>>];
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#sql = prepareAll(db, TRAFFIC_SQL);
     this.#samples = new SampleStore(db);
-    this.#days = [prepareAll(db, daySql('daily_traffic')), prepareAll(db, daySql('today_traffic'))];
+    this.#days = [prepareAll(db, daySql('daily_traffic')), prepareAll(db, daySql(CURRENT_DAYS_VIEW))];
   }
 
   /** Writes one sampling cycle in a single transaction: a crash loses the whole cycle or nothing. */
   recordCycle(cycle: CycleRecord): void {
     const { atMs, day } = cycle;
-    const sql = this.#sql;
+    const addCycle = this.#sql.addCycle;
     inTransaction(this.#db, () => {
       if (cycle.deltas.length > 0) this.#foldOtherDays(day);
       const samples: KeySample[] = [];
       for (const delta of inKeyOrder(cycle.deltas)) {
         const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } = delta;
         // A key's totals row lives and dies with it: when the update found it, the key exists.
-        const exists = rx + tx + sessions > 0 && Number(sql.addTotals.run(rx, tx, sessions, atMs, keyId).changes) > 0;
-        if (
-          Number(sql.addToDay.run(rx, tx, connections, sessions, keyId, day).changes) === 0 &&
-          Number(sql.insertDay.run(rx, tx, connections, sessions, keyId, day).changes) === 0
-        ) {
-          sql.addToPastDay.run(rx, tx, connections, sessions, keyId, day);
-        }
+        const exists = Number(addCycle.run(rx, tx, sessions, atMs, keyId, day, connections).changes) > 0 || this.#addElsewhere(delta, atMs, day);
         // The delta holds a sample's fields: no object of its own per key.
         if (rx + tx > 0 && exists) samples.push(delta);
       }
@@ -316,17 +317,34 @@ export class TrafficStore {
   }
 
   /**
-   * today_traffic holds the rows of the day cycles write to (10,000 rows at 10,000 keys: a cycle's
-   * updates touch a few hundred pages, where the same rows among a year of history sit on a page
-   * each); rows of any other day are added into daily_traffic, in the cycle's transaction.
+   * A delta the one-row update did not take: the key's row holds another day (added into
+   * daily_traffic first), daily_traffic holds this day already (the clock went back), or the key
+   * has no totals row. Answers whether the key's totals took it.
+   */
+  #addElsewhere(delta: KeyCycleDelta, atMs: number, day: string): boolean {
+    const sql = this.#sql;
+    const { keyId, rxBytes: rx, txBytes: tx, newConnections: sessions, connections } = delta;
+    if (Number(sql.foldKeyDay.run(keyId, day).changes) > 0) {
+      sql.clearKeyDay.run(keyId, day);
+      if (Number(sql.addCycle.run(rx, tx, sessions, atMs, keyId, day, connections).changes) > 0) return true;
+    }
+    const exists = Number(sql.addTotals.run(rx, tx, sessions, atMs, keyId).changes) > 0;
+    sql.addToPastDay.run(rx, tx, sessions, atMs, keyId, day, connections);
+    return exists;
+  }
+
+  /**
+   * Each key's row of the day is the one cycles write to (on key_totals: a cycle where every key
+   * moved updates one row per key); rows of any other day are added into daily_traffic at the
+   * store's first cycle of a day, in the cycle's transaction.
    */
   #foldOtherDays(day: string): void {
-    // Only to keep the table small: insertDay never makes a second row of a (key, day), so another
-    // store's cycles of another day in between cost nothing but rows left here a while longer.
+    // Only to spare the cycles of the day a fold each: #addElsewhere folds a key's other day
+    // itself, so rows of another day written meanwhile (a restore, another store) cost one key's fold.
     if (this.#foldedFor === day) return;
     if (this.#sql.otherDayPending.get(day) !== undefined) {
       this.#sql.foldDays.run(day);
-      this.#sql.deleteFolded.run(day);
+      this.#sql.clearFolded.run(day);
     }
   }
 
@@ -488,7 +506,7 @@ export class TrafficStore {
   resetHistory(keyId: string): void {
     inTransaction(this.#db, () => {
       this.#sql.resetTotals.run(keyId);
-      for (const sql of this.#days) sql.deleteKeyDays.run(keyId);
+      this.#sql.deleteKeyDays.run(keyId);
       this.#samples.forgetKey(keyId);
     });
   }
@@ -499,7 +517,7 @@ export class TrafficStore {
    */
   cleanup(firstKeptDay: string, firstKeptMs: number): { days: number; samples: number } {
     return inTransaction(this.#db, () => ({
-      days: this.#days.reduce((deleted, sql) => deleted + Number(sql.deleteDaysBefore.run(firstKeptDay).changes), 0),
+      days: Number(this.#sql.deleteDaysBefore.run(firstKeptDay).changes) + Number(this.#sql.clearDaysBefore.run(firstKeptDay).changes),
       samples: this.#samples.deleteBefore(firstKeptMs),
     }));
   }
