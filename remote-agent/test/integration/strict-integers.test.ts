@@ -65,7 +65,8 @@ describe('integers in a query or path take plain decimal digits only', () => {
     days: storedDays(),
   });
   const url = (param: IntegerParam, text: string) => {
-    const path = param.path.replace('{key_id}', key.id);
+    // An upload id of the right form (none is open): the offset is checked before the upload is looked up.
+    const path = param.path.replace('{key_id}', key.id).replace('{upload_id}', '0'.repeat(24));
     return param.in === 'path' ? path.replace(`{${param.name}}`, text) : `${path}?${param.name}=${text}`;
   };
 
@@ -99,7 +100,7 @@ describe('integers in a query or path take plain decimal digits only', () => {
   test('the API documents its integer parameters with a range, within the safe integers', () => {
     assert.deepEqual(
       params.map(({ method, path, name }) => `${method} ${path} ${name}`),
-      ['GET /api/traffic/days limit', 'POST /api/traffic/history/cleanup days_to_keep'],
+      ['GET /api/traffic/days limit', 'POST /api/traffic/history/cleanup days_to_keep', 'PUT /api/system/restore/uploads/{upload_id} offset'],
       'a new integer parameter: check that this test covers what it deletes',
     );
     for (const param of params) {
