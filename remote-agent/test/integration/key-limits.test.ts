@@ -81,9 +81,11 @@ describe('key limits, enforced by the agent', () => {
     const sentAt = Date.now();
     const cut = await statusBecomes(limited.id, 'limited');
     assert.ok(Date.now() - sentAt < INTERVAL_SECONDS * 1000 + 1_500, `limited ${Date.now() - sentAt} ms after the bytes`);
-    assert.ok(cut.used_bytes >= 3 * MB && cut.used_bytes < 3.5 * MB, `used_bytes ${cut.used_bytes}`);
+    // Over the quota when judged; under load a cycle may judge while the last bytes are still on their way.
+    assert.ok(cut.used_bytes > 2 * MB && cut.used_bytes < 3.5 * MB, `used_bytes ${cut.used_bytes}`);
     assert.equal(cut.is_active, true, 'is_active stays the admin’s');
-    assert.ok(['reset', 'closed'].includes(await probeHeld(held)), 'its live connection is cut');
+    // The cut follows the verdict within moments (the firewall, then the socket kill): not the same instant.
+    await waitFor('its live connection cut', async () => (['reset', 'closed'].includes(await probeHeld(held)) ? true : undefined), 3_000);
     await assertCut(cut);
 
     const raised = await patch(limited.id, { data_limit_bytes: 10 * MB });
