@@ -167,7 +167,7 @@ describe('server backup: a snapshot of one agent restored onto a fresh one', () 
     const alice = before_.keys.find((key) => key.name === 'alice')!;
     assert.equal(restored.body.data.keys_restored, 3);
     assert.deepEqual(restored.body.data.ports_moved, [{ key_id: alice.id, key_name: 'alice', old_port: alice.port, new_port: 10004 }]);
-    assert.equal(restored.body.data.xray.ok, true);
+    assert.equal(restored.body.data.xray.ok, true, JSON.stringify(restored.body.data.xray));
 
     const after_ = await stateOf(target!);
     assert.deepEqual(after_.keys, before_.keys.map((key) => (key.id === alice.id ? { ...key, port: 10004 } : key)));
