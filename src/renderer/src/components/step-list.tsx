@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 
 const STEP_MARKS: Record<DeployProgress['state'], string> = { started: '…', done: '✓', skipped: '–', failed: '✗' };
@@ -15,6 +16,7 @@ export function stepLines(steps: readonly DeployProgress[]): DeployProgress[] {
 
 /** A live step log (deploy, Xray install): each step's mark, name and message. */
 export function StepList({ steps }: { steps: readonly DeployProgress[] }) {
+  const { t } = useTranslation();
   return (
     <ol>
       {stepLines(steps).map((progress, index) => (
@@ -22,7 +24,7 @@ export function StepList({ steps }: { steps: readonly DeployProgress[] }) {
           <span className="step-mark" aria-hidden="true">
             {STEP_MARKS[progress.state]}
           </span>
-          <span className="step-name">{progress.step}</span>
+          <span className="step-name">{t(`deploy.steps.${progress.step}`)}</span>
           <span className="step-message">{progress.message}</span>
         </li>
       ))}

@@ -9,8 +9,11 @@ export interface SubscriptionDraft {
   keyFile: string;
 }
 
+/** Why the fields cannot be sent yet: the port is not one, or one file is given without the other. */
+export type SubscriptionProblem = 'port' | 'files';
+
 /** What the fields ask of the deploy, or why they cannot be sent yet. */
-export type SubscriptionChoice = { ok: true; subscriptions: SubscriptionOptions | false } | { ok: false; problem: string };
+export type SubscriptionChoice = { ok: true; subscriptions: SubscriptionOptions | false } | { ok: false; problem: SubscriptionProblem };
 
 /** The fields as the server's last deploy left them: its port, no files (the certificate on the server is kept). */
 export function subscriptionDraftOf(agent: DeployedAgent | null | undefined): SubscriptionDraft {
@@ -27,9 +30,9 @@ export function subscriptionChoice(draft: SubscriptionDraft): SubscriptionChoice
   if (!draft.enabled) return { ok: true, subscriptions: false };
   const text = draft.port.trim();
   const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 1 && port <= 65535)) return { ok: false, problem: 'The subscription port is a number from 1 to 65535.' };
+  if (!(port >= 1 && port <= 65535)) return { ok: false, problem: 'port' };
   const certFile = draft.certFile.trim();
   const keyFile = draft.keyFile.trim();
-  if ((certFile === '') !== (keyFile === '')) return { ok: false, problem: 'Give both the certificate file and its key file, or neither.' };
+  if ((certFile === '') !== (keyFile === '')) return { ok: false, problem: 'files' };
   return { ok: true, subscriptions: certFile ? { port, tls: { certFile, keyFile } } : { port } };
 }
