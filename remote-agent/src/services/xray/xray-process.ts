@@ -23,6 +23,12 @@ const KILL_WAIT_MS = 5_000;
  */
 export class XrayProcess {
   readonly #paths: XrayProcessPaths;
+  /**
+   * Xrays this agent spawned that have not exited. Alive whatever /proc shows: a wrapper script
+   * (our stand-in, a distribution's launcher) execs its interpreter after the spawn, and
+   * /proc/PID/cmdline reads empty or different in between.
+   */
+  readonly #children = new Set<number>();
 
   constructor(paths: XrayProcessPaths) {
     this.#paths = paths;
@@ -32,6 +38,7 @@ export class XrayProcess {
   async runningPid(): Promise<number | undefined> {
     const pid = Number.parseInt(await readFile(this.#paths.pidFile, 'utf8').catch(() => ''), 10);
     if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    if (this.#children.has(pid)) return pid;
     return (await this.runsOurConfig(pid)) ? pid : undefined;
   }
 
@@ -54,10 +61,16 @@ export class XrayProcess {
         detached: true,
         stdio: ['ignore', log, log],
       });
+      let exited = false;
+      child.once('exit', () => {
+        exited = true;
+        this.#children.delete(child.pid as number);
+      });
       const pid = await new Promise<number>((resolve, reject) => {
         child.once('spawn', () => resolve(child.pid as number));
         child.once('error', reject);
       });
+      if (!exited) this.#children.add(pid);
       child.unref();
       await writeFile(this.#paths.pidFile, `${pid}\n`, { mode: 0o600 });
       return pid;
