@@ -4,6 +4,8 @@ import { CURRENT_DAYS_VIEW } from '../../src/services/store/database.ts';
 /**
  * Turns a database of this schema into the shape of before the current days moved onto
  * key_totals: their rows in a today_traffic table, no day columns on key_totals, no view.
+ * The old table's DDL is copied here on purpose, not imported: the schema module only knows the
+ * new shape, and the migration at open must be tested against what servers really hold.
  */
 export function toTodayTrafficShape(db: DatabaseSync): void {
   db.exec(`
