@@ -5,6 +5,12 @@
  * language by Intl. Sizes are 1024-based, as the agent counts them.
  */
 export const en = {
+  theme: {
+    label: 'Theme',
+    system: 'System',
+    light: 'Light',
+    dark: 'Dark',
+  },
   language: {
     selfName: 'English',
     label: 'Language',
@@ -600,7 +606,7 @@ export const en = {
     config: {
       title: 'Xray and firewall',
       xray: 'Xray',
-      version: 'version {{version}}',
+      version: 'version <data>{{version}}</data>',
       unknownVersion: 'unknown',
       notInstalled: 'not installed at {{path}}',
       running: 'running (pid {{pid}})',
@@ -625,6 +631,12 @@ export const en = {
       outOfSync: 'out of sync',
       lastApply: 'Last apply',
       lastApplyBy: '{{time}} by {{method}}:',
+      method: {
+        api: 'the API',
+        restart: 'a restart',
+        start: 'a start',
+        none: 'nothing',
+      },
       syncing: 'Bringing Xray and the firewall in line…',
       lastSync: 'Last sync: firewall +{{added, number}} −{{removed, number}} repaired {{repaired, number}}; Xray by {{method}}: {{outcome}}.',
       lastSyncFailed: 'failed ({{detail}})',
@@ -835,6 +847,7 @@ export const en = {
     pending: 'Their keys on {{server}} are disabled after {{time}}, by the first People view or <code>keyport people</code> command after that.',
   },
   deployOptions: {
+    open: 'Deploy options…',
     title: 'Deploy options for {{server}}',
     serve: 'Serve subscription links (one URL per key that client apps refresh)',
     port: 'Port',

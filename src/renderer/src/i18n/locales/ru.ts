@@ -7,6 +7,12 @@ import type { en } from './en.ts';
  * подписаны по-русски (КБ, МБ, ГБ).
  */
 export const ru = {
+  theme: {
+    label: 'Тема',
+    system: 'Как в системе',
+    light: 'Светлая',
+    dark: 'Тёмная',
+  },
   language: {
     selfName: 'Русский',
     label: 'Язык',
@@ -489,7 +495,7 @@ export const ru = {
   },
   keys: {
     loading: 'Загружаем ключи…',
-    search: 'Поиск по имени, заметке, id или порту',
+    search: 'Имя, заметка, id или порт',
     searchLabel: 'Поиск ключей',
     filterLabel: 'Какие ключи показать',
     active: 'активных: {{count, number}}',
@@ -539,7 +545,7 @@ export const ru = {
       delete: 'Удалить',
     },
     create: {
-      placeholder: 'Имя нового ключа, напр. alice@example.com',
+      placeholder: 'Имя, напр. alice@example.com',
       label: 'Имя нового ключа',
       limits: 'Ограничения…',
       limitsSet: 'Ограничения ✓',
@@ -636,7 +642,7 @@ export const ru = {
     config: {
       title: 'Xray и брандмауэр',
       xray: 'Xray',
-      version: 'версия {{version}}',
+      version: 'версия <data>{{version}}</data>',
       unknownVersion: 'неизвестна',
       notInstalled: 'не установлен в {{path}}',
       running: 'работает (pid {{pid}})',
@@ -649,7 +655,7 @@ export const ru = {
       newerThanChecked: 'новее {{checked}} — версии, с которой проверялся Keyport',
       unknownXray: 'это не Xray, который отвечает так же, как Xray {{checked}}; будет ли с ним работать агент, неизвестно',
       uses: 'Xray использует',
-      inbounds: 'Inbound-ы',
+      inbounds: 'Входящие (inbound)',
       expected: 'ожидается {{expected, number}}',
       expectedRunning: 'ожидается {{expected, number}}, работает {{running, number}}',
       firewall: 'Брандмауэр',
@@ -660,9 +666,15 @@ export const ru = {
       inSync: 'совпадает с ключами',
       outOfSync: 'рассинхронизирована',
       lastApply: 'Последнее применение',
-      lastApplyBy: '{{time}}, способ {{method}}:',
+      lastApplyBy: '{{time}}, способ: {{method}}',
+      method: {
+        api: 'через API',
+        restart: 'перезапуск',
+        start: 'запуск',
+        none: 'никакой',
+      },
       syncing: 'Приводим Xray и брандмауэр в соответствие…',
-      lastSync: 'Последняя синхронизация: брандмауэр +{{added, number}} −{{removed, number}}, исправлено {{repaired, number}}; Xray, способ {{method}}: {{outcome}}.',
+      lastSync: 'Последняя синхронизация: брандмауэр +{{added, number}} −{{removed, number}}, исправлено {{repaired, number}}; Xray, способ: {{method}}, {{outcome}}.',
       lastSyncFailed: 'ошибка ({{detail}})',
       configFile: 'В файле конфигурации Xray',
       runningXray: 'В работающем Xray',
@@ -686,7 +698,7 @@ export const ru = {
       free: 'Свободно',
       port: 'Порт',
       key: 'Ключ',
-      state: 'Состояние',
+      state: 'Статус',
       keyId: 'id ключа',
       active: 'активен',
       disabled: 'отключён',
@@ -877,6 +889,7 @@ export const ru = {
     pending: 'Их ключи на {{server}} будут отключены после {{time}} — при первом открытии экрана «Люди» или команде <code>keyport people</code> после этого.',
   },
   deployOptions: {
+    open: 'Параметры развёртывания…',
     title: 'Параметры развёртывания {{server}}',
     serve: 'Раздавать ссылки подписки (у каждого ключа свой адрес, который приложения обновляют сами)',
     port: 'Порт',

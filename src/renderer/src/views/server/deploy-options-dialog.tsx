@@ -42,8 +42,8 @@ export function DeployOptionsDialog({ serverId, onClose }: { serverId: string; o
         </label>
         <fieldset className="form-grid" disabled={!draft.enabled}>
           <LabelledInput label={t('deployOptions.port')} value={draft.port} onChange={change('port')} inputMode="numeric" placeholder="8443" testId="deploy-subscriptions-port" />
-          <LabelledInput label={t('deployOptions.certFile')} value={draft.certFile} onChange={change('certFile')} placeholder="/etc/letsencrypt/live/vpn.example.com/fullchain.pem" testId="deploy-subscriptions-cert" />
-          <LabelledInput label={t('deployOptions.keyFile')} value={draft.keyFile} onChange={change('keyFile')} placeholder="/etc/letsencrypt/live/vpn.example.com/privkey.pem" testId="deploy-subscriptions-key" />
+          <LabelledInput label={t('deployOptions.certFile')} value={draft.certFile} onChange={change('certFile')} placeholder="/etc/letsencrypt/live/…/fullchain.pem" testId="deploy-subscriptions-cert" />
+          <LabelledInput label={t('deployOptions.keyFile')} value={draft.keyFile} onChange={change('keyFile')} placeholder="/etc/letsencrypt/live/…/privkey.pem" testId="deploy-subscriptions-key" />
         </fieldset>
         {draft.enabled && (
           <p className="muted small" data-testid="deploy-subscriptions-note">

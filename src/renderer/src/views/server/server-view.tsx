@@ -51,7 +51,7 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
         <div className="view-actions">
           <StateBadge serverId={serverId} />
           <button type="button" disabled={deploying} onClick={() => setDeployOptions(true)} data-testid="deploy-options-button">
-            Deploy options…
+            {t('deployOptions.open')}
           </button>
           <DeployButton serverId={serverId} />
         </div>

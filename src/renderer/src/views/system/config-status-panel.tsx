@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import type { ConfigStatusReport } from '../../../../shared/contract/api-types.ts';
 import { CheckMark } from '../../components/check-mark.tsx';
 import { InlineError } from '../../components/inline-error.tsx';
@@ -57,9 +57,11 @@ export function ConfigStatusPanel({ serverId, status }: { serverId: string; stat
       <dl className="facts">
         <dt>{t('system.config.xray')}</dt>
         <dd data-testid="xray-status">
-          {xray.binary.installed
-            ? t('system.config.version', { version: xray.binary.version ?? t('system.config.unknownVersion') })
-            : t('system.config.notInstalled', { path: xray.binary.path })}{' '}
+          {xray.binary.installed ? (
+            <Trans i18nKey="system.config.version" values={{ version: xray.binary.version ?? t('system.config.unknownVersion') }} components={{ data: <span translate="no" /> }} />
+          ) : (
+            t('system.config.notInstalled', { path: xray.binary.path })
+          )}{' '}
           · <CheckMark ok={xray.process.running} yes={t('system.config.running', { pid: xray.process.pid ?? '?' })} no={t('system.config.notRunning')} /> ·{' '}
           <CheckMark
             ok={xray.api.reachable}
@@ -96,9 +98,10 @@ export function ConfigStatusPanel({ serverId, status }: { serverId: string; stat
           <>
             <dt>{t('system.config.lastApply')}</dt>
             <dd>
-              {t('system.config.lastApplyBy', { time: formatUtcTime(xray.last_apply.at_ms), method: xray.last_apply.method })}{' '}
-              <CheckMark ok={xray.last_apply.ok} yes={t('common.ok')} no={t('common.failed')} />{' '}
-              {xray.last_apply.detail}
+              {t('system.config.lastApplyBy', { time: formatUtcTime(xray.last_apply.at_ms), method: t(`system.config.method.${xray.last_apply.method}`) })}{' '}
+              <CheckMark ok={xray.last_apply.ok} yes={t('common.ok')} no={t('common.failed')} />
+              {/* The agent's own words on what failed; when it went well the method says it all. */}
+              {!xray.last_apply.ok && <span className="agent-detail"> {xray.last_apply.detail}</span>}
             </dd>
           </>
         )}
@@ -121,7 +124,7 @@ export function ConfigStatusPanel({ serverId, status }: { serverId: string; stat
               added: lastSync.firewall.added.length,
               removed: lastSync.firewall.removed.length,
               repaired: lastSync.firewall.repaired.length,
-              method: lastSync.xray.method,
+              method: t(`system.config.method.${lastSync.xray.method}`),
               outcome: lastSync.xray.ok ? t('common.ok') : t('system.config.lastSyncFailed', { detail: lastSync.xray.detail }),
             })}
           </span>
