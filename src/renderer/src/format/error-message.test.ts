@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import { i18n } from '../i18n/i18n.ts';
 import { errorMessage } from './error-message.ts';
 
 test('arguments the bridge refused read as this page out of step with the console, naming the argument', () => {
@@ -30,4 +31,13 @@ test('a server added without a host or a way to log in names the window’s fiel
     errorMessage(new KeyportError('bad-input', 'no way to log in: no credentials given, no key file found, no ssh-agent running', { missing: 'credentials' })),
     /Log in with/,
   );
+});
+
+test('in Russian a failure leads with the window’s words and keeps the core’s as details, unless its facts say it all', async (t) => {
+  await i18n.changeLanguage('ru');
+  t.after(() => i18n.changeLanguage('en'));
+  const notDeployed = new KeyportError('agent-not-deployed', 'the Keyport agent is not deployed on beta yet: deploy it first', { server: 'beta' });
+  assert.equal(errorMessage(notDeployed), 'На beta ещё нет агента Keyport: сначала установите его');
+  const refused = new KeyportError('deploy-failed', 'health-check: the agent did not answer within 20 s', { step: 'health-check' });
+  assert.match(errorMessage(refused), /\(подробности: health-check: the agent did not answer within 20 s\)$/);
 });

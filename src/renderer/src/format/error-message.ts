@@ -33,6 +33,8 @@ export function errorMessage(error: unknown): string {
 /** A failure told by code, facts and the core's message (a people change's outcome, say), in the chosen language. */
 export function failureWords(code: KeyportErrorCode | 'unexpected' | undefined, facts: Facts, message: string): string {
   if (currentLanguage() === CORE_LANGUAGE) return message;
+  // Which server, and that it has no agent yet: all the core's message says.
+  if (code === 'agent-not-deployed' && typeof facts.server === 'string') return failureSummary(code, facts);
   return t('errors.withDetails', { summary: failureSummary(code, facts), details: message });
 }
 
