@@ -9,12 +9,17 @@ import { probeNewServer } from '../support/add-server-form.ts';
 import { buildAgentAndWindow } from '../support/build-for-tests.ts';
 import { ARTIFACTS_DIR } from '../support/chromium.ts';
 import { findClippedText } from '../support/clipped-text.ts';
+import { findEnglishText } from '../support/english-text.ts';
 import { decodeQrPng } from '../support/decode-qr.ts';
 import { addAndDeploy, keyport, keyportJson } from '../support/keyport-cli.ts';
 import { scratchHome, type ScratchHome } from '../support/scratch-home.ts';
 import { byTestId, openWebConsole, type WebConsoleSession } from '../support/web-console-session.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
+const NOTE = 'the family laptop in the kitchen, shared with the kids';
+const PERSON = 'Анна Петрова 📱';
+/** What this test names things: data, written as given in every language. */
+const NAMES = ['alpha', 'beta', 'gamma', 'root', 'kitchen-tv', 'laptop-anna', 'a-really-long-key-name-for-the-tablet-that-lives-in-the-hallway', 'phone-boris', 'team-', NOTE, PERSON];
 const SUBSCRIPTION_PORT = 8443;
 const VIEWPORT_HEIGHT_PX = 900;
 
@@ -23,12 +28,15 @@ const VIEWPORT_HEIGHT_PX = 900;
  * a field, its values in LOOKS, and a line in useLook() that picks it.
  */
 interface Look {
+  language: 'en' | 'ru';
   theme: 'light' | 'dark';
   width: number;
 }
 
-const LOOKS: Look[] = [1024, 1440].flatMap((width) => (['light', 'dark'] as const).map((theme) => ({ theme, width })));
-/** The look's folder under e2e/artifacts/screens/, e.g. `light-1024`. */
+const LOOKS: Look[] = (['en', 'ru'] as const).flatMap((language) =>
+  [1024, 1440].flatMap((width) => (['light', 'dark'] as const).map((theme) => ({ language, theme, width }))),
+);
+/** The look's folder under e2e/artifacts/screens/, e.g. `ru-light-1024`. */
 const lookName = (look: Look) => Object.values(look).join('-');
 
 type Rgb = [number, number, number];
@@ -95,7 +103,7 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
       name: 'keys',
       async open() {
         await openAlpha('keys');
-        await page.locator(byTestId(`key-today-${used.id}`)).filter({ hasText: /KB|MB/ }).waitFor();
+        await page.locator(byTestId(`key-today-${used.id}`)).filter({ hasText: /KB|MB|КБ|МБ/ }).waitFor();
       },
     },
     {
@@ -121,6 +129,23 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
         await page.locator(byTestId(`port-row-${used.port}`)).waitFor();
       },
     },
+    {
+      name: 'create-many',
+      async open() {
+        await openAlpha('keys');
+        await page.click(byTestId('create-many-open'));
+        await page.fill(byTestId('create-many-names'), 'kitchen-tv\nteam-1');
+        await page.locator(byTestId('create-many-count')).waitFor();
+      },
+    },
+    {
+      name: 'deploy-options',
+      async open() {
+        await openAlpha('keys');
+        await page.click(byTestId('deploy-options-button'));
+        await page.locator(byTestId('deploy-options-dialog')).waitFor();
+      },
+    },
     { name: 'key', open: openUsedKey },
     {
       name: 'print-sheet',
@@ -135,6 +160,14 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
       async open() {
         await page.click(byTestId('nav-people'));
         await page.locator(byTestId(`person-row-${personUuid}`)).waitFor();
+      },
+    },
+    {
+      name: 'move-people',
+      async open() {
+        await page.click(byTestId('nav-people'));
+        await page.click(byTestId('people-move'));
+        await page.locator(byTestId('move-from')).waitFor();
       },
     },
     {
@@ -174,7 +207,13 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
 
   async function useLook(look: Look) {
     await page.setViewportSize({ width: look.width, height: VIEWPORT_HEIGHT_PX });
+    await chooseLanguage(look.language);
     await chooseTheme(look.theme);
+  }
+
+  async function chooseLanguage(language: Look['language']) {
+    await page.selectOption(byTestId('language-switch'), language);
+    await page.waitForFunction((expected) => document.documentElement.lang === expected, language);
   }
 
   async function chooseTheme(choice: 'system' | Look['theme']) {
@@ -201,7 +240,7 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
     home = scratchHome('keyport-web-screens-');
     await addAndDeploy(home.env, 'alpha', alpha, { subscriptionsPort: SUBSCRIPTION_PORT });
     const create = (args: string[]) => keyportJson<KeyJson>(['keys', 'create', 'alpha', ...args], home.env);
-    used = await create(['laptop-anna', '--limit', '5GB', '--reset', 'month', '--note', 'the family laptop in the kitchen, shared with the kids']);
+    used = await create(['laptop-anna', '--limit', '5GB', '--reset', 'month', '--note', NOTE]);
     await create(['a-really-long-key-name-for-the-tablet-that-lives-in-the-hallway']);
     const disabled = await create(['phone-boris', '--expires', '+30d']);
     await keyportJson(['keys', 'disable', 'alpha', disabled.id], home.env);
@@ -209,7 +248,7 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
     writeFileSync(names, Array.from({ length: 12 }, (_, index) => `team-${index + 1}`).join('\n'));
     await keyportJson(['keys', 'create-many', 'alpha', '--from', names], home.env);
     alpha.exec(join(REPO, 'scripts/node24'), [join(REPO, 'e2e/support/move-bytes.ts'), String(used.port), '300000', '1200000']);
-    const added = await keyportJson<{ people: { uuid: string }[] }>(['people', 'add', 'Анна Петрова 📱', 'alpha', '--limit', '20GB', '--reset', 'month'], home.env);
+    const added = await keyportJson<{ people: { uuid: string }[] }>(['people', 'add', PERSON, 'alpha', '--limit', '20GB', '--reset', 'month'], home.env);
     personUuid = added.people[0]!.uuid;
     // The console checks the first key's port where its link points (127.0.0.1): answered, alpha is online.
     keyPortForward = await alpha.forwardPort(used.port);
@@ -280,16 +319,19 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
   });
 
   for (const look of LOOKS) {
-    test(`at ${look.width} px, ${look.theme}: every view is shot, and none cuts off a text or pushes a button out of its bar`, async () => {
+    const inEnglish = look.language === 'en';
+    test(`in ${look.language}, at ${look.width} px, ${look.theme}: every view is shot, and none cuts off a text or pushes a button out of its bar${inEnglish ? '' : ', or is left in English'}`, async () => {
       const clipped: string[] = [];
+      const english: string[] = [];
       for (const view of views) {
         await reset();
         await useLook(look);
         await view.open();
         clipped.push(...(await findClippedText(page)).map((finding) => `${view.name}: ${finding}`));
+        if (!inEnglish) english.push(...(await findEnglishText(page, { names: NAMES })).map((finding) => `${view.name}: ${finding}`));
         await shoot(look, view.name);
       }
-      assert.deepEqual(clipped, []);
+      assert.deepEqual({ clipped, english }, { clipped: [], english: [] });
     });
   }
 });
