@@ -521,6 +521,7 @@ export const en = {
       open: 'Open its link and QR code',
     },
     many: {
+      placeholder: 'alice@example.com\nbob\nParis office',
       title: 'Create many keys on {{server}}',
       names: 'Names, one per line (or spreadsheet rows with a “name” column, and optional “limit”, “reset”, “expires” and “note” columns)',
       skip: 'Skip names {{server}} has already (else the list is refused)',

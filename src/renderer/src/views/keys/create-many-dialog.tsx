@@ -57,7 +57,7 @@ export function CreateManyDialog({ serverId, serverName, onClose }: { serverId: 
             onChange={(event) => setText(event.target.value)}
             rows={10}
             disabled={run?.running}
-            placeholder={'alice@example.com\nbob\nОфис Москва'}
+            placeholder={t('keys.many.placeholder')}
             data-testid="create-many-names"
           />
         </label>
