@@ -1,6 +1,7 @@
 import type { ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { LinkSettingsChange, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Deploy } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
@@ -15,6 +16,7 @@ import { planSubscriptions } from '../deploy/subscription-plan.ts';
 import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 import { checkSettingsPatch } from './check-settings-patch.ts';
+import { changeLinkSettings } from './link-settings-change.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
 
@@ -115,6 +117,11 @@ export class DeployService implements Deploy {
     });
     const afterInstall = server.agent ? () => this.#syncAgentXray(server) : undefined;
     return installXray(host, { arch: facts.arch, request, onProgress, afterInstall });
+  }
+
+  changeLinkSettings(serverName: string, change: LinkSettingsChange, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<LinkSettingsResult> {
+    const { cache, sessions } = this.#options;
+    return changeLinkSettings({ cache, sessions, deploy: (server, options, progress) => this.deploy(server, options, progress) }, serverName, change, onProgress);
   }
 
   /** The `connect` step: the server's session, logged in as root or with sudo. */

@@ -25,6 +25,9 @@ export function errorMessage(error: unknown): string {
     if (facts.field) where = t('errors.atField', { where, field: String(facts.field) });
     return t('errors.refusedCall', { call: facts.call, where, problem: typeof facts.problem === 'string' ? facts.problem : t('errors.doesNotMatch') });
   }
+  if (code === 'key-ports-exclude-keys' && typeof facts.outside === 'number') {
+    return t('errors.keyPortsExcludeKeys', { count: facts.outside, from: facts.from, to: facts.to, lowest: facts.lowestPort, highest: facts.highestPort });
+  }
   const words = failureWords(code, facts, error instanceof Error ? error.message : String(error));
   const hint = windowHint(code, facts);
   return hint ? t('errors.hintWithMessage', { message: words, hint }) : words;
