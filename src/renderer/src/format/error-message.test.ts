@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import { i18n } from '../i18n/i18n.ts';
 import { errorMessage } from './error-message.ts';
 
 test('arguments the bridge refused read as this page out of step with the console, naming the argument', () => {
@@ -30,4 +31,19 @@ test('a server added without a host or a way to log in names the window’s fiel
     errorMessage(new KeyportError('bad-input', 'no way to log in: no credentials given, no key file found, no ssh-agent running', { missing: 'credentials' })),
     /Log in with/,
   );
+});
+
+test('a key port range that leaves out keys says how many and which ports they use, in the chosen language', async () => {
+  const refused = (outside: number) =>
+    new KeyportError('key-ports-exclude-keys', `${outside} of alpha's key(s) have ports outside 20001-20999`, { server: 'alpha', from: 20001, to: 20999, outside, lowestPort: 10001, highestPort: 10005 });
+  assert.equal(errorMessage(refused(1)), '1 key has a port outside 20001-20999 (keys use 10001-10005): choose a range that holds them; nothing was changed');
+  assert.match(errorMessage(refused(3)), /^3 keys have ports outside/);
+  await i18n.changeLanguage('ru');
+  try {
+    assert.match(errorMessage(refused(1)), /^У 1 ключа порт вне 20001-20999 \(ключи используют 10001-10005\)/);
+    assert.match(errorMessage(refused(3)), /^У 3 ключей порты вне/);
+    assert.match(errorMessage(refused(5)), /^У 5 ключей порты вне/);
+  } finally {
+    await i18n.changeLanguage('en');
+  }
 });
