@@ -74,15 +74,25 @@ describe('keyport server set: link settings on a test server', { timeout: 600_00
   test('bad input is refused, and nothing changes', async () => {
     const before = settings();
     const link = (await config()).data.vless_url;
-    for (const args of [['--link-host', 'not a host'], ['--link-host', `${PUBLIC_NAME}:443`], ['--reality-target', 'no-port.example'], ['--key-ports', '30000-20000'], []]) {
+    // Usage errors exit 2 before the core opens; a range the core refuses exits 1.
+    for (const [args, code, said] of [
+      [['--link-host', 'not a host'], 2, /--link-host: "not a host" is not a host name or an IP address/],
+      [['--link-host', `${PUBLIC_NAME}:443`], 2, /--link-host: .* is not an IPv6 address/],
+      [['--reality-target', 'no-port.example'], 2, /--reality-target: must be HOST:PORT/],
+      [[], 2, /give at least one of/],
+      [['--key-ports', '30000-20000'], 1, /key ports 30000-20000 are not a range of unprivileged TCP ports/],
+      [['--key-ports', '8000-9000'], 1, /hold the agent's API port 8000/],
+    ] as const) {
       const refused = await keyport(['server', 'set', 'srv', ...args], home.env);
-      assert.equal(refused.code, 2, `${args.join(' ')}: ${refused.stderr}`);
+      assert.equal(refused.code, code, `${args.join(' ')}: ${refused.stderr}`);
+      assert.match(refused.stderr, said);
     }
     // Valid on its face, refused by the server's keys: alice's port is outside. The link host beside it is not taken either.
+    const port = (await config()).data.key.port;
     const outside = await keyport(['server', 'set', 'srv', '--link-host', 'other.keyport-e2e.test', '--key-ports', '20001-20999'], home.env);
     assert.equal(outside.code, 1, outside.stdout + outside.stderr);
-    assert.match(outside.stderr, /1 of srv's 1 key\(s\) have ports outside 20001-20999 \(its keys use 10001-10001\)/);
-    assert.match(outside.stderr, /keyport server set srv --key-ports 10001-20999/);
+    assert.match(outside.stderr, new RegExp(`1 of srv's 1 key\\(s\\) have ports outside 20001-20999 \\(its keys use ${port}-${port}\\)`));
+    assert.match(outside.stderr, new RegExp(`keyport server set srv --key-ports ${Math.min(port, 20001)}-${Math.max(port, 20999)}`));
     assert.deepEqual(settings(), before);
     assert.deepEqual(ports().range, { from: 10001, to: 29999 });
     assert.equal((await config()).data.vless_url, link);

@@ -29,7 +29,7 @@ function linkCore(answer?: (change: LinkSettingsChange) => LinkSettingsResult) {
           keyPorts: change.keyPorts ?? BEFORE.keyPorts,
         };
         const changed = (['linkHost', 'realityTarget', 'realityServerNames', 'keyPorts'] as const).filter((field) => change[field] !== undefined);
-        return { changed, before: BEFORE, after, applied: null, deploy: null };
+        return { changed, before: BEFORE, after, applied: null, deploy: null, bundles: [] };
       },
     },
   });
@@ -65,7 +65,7 @@ describe('server set', () => {
   });
 
   test('a change the server has already says nothing changed', async () => {
-    const { core } = linkCore(() => ({ changed: [], before: BEFORE, after: BEFORE, applied: null, deploy: null }));
+    const { core } = linkCore(() => ({ changed: [], before: BEFORE, after: BEFORE, applied: null, deploy: null, bundles: [] }));
     const run = await runInProcess(['server', 'set', 'alpha', '--reality-target', 'dl.google.com:443'], { core });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Nothing changed on alpha: it has these link settings already\.\n/);
@@ -78,6 +78,25 @@ describe('server set', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^Изменено на alpha:\n  Хост в ссылках: 10\.0\.0\.5 \(хост SSH\) -> vpn\.example\.com\n/);
     assert.match(run.stdout, /Внимание: ссылка и QR-код каждого ключа на alpha изменились/);
+  });
+
+  test('the new links pushed into subscriptions on other servers are said; a server that failed is named on stderr', async () => {
+    const { core } = linkCore((change) => ({
+      changed: ['linkHost'],
+      before: BEFORE,
+      after: { ...BEFORE, linkHost: change.linkHost as string, linkHostSet: true },
+      applied: null,
+      deploy: null,
+      bundles: [
+        { server: 'alpha', done: true, what: 'bundles of 2 key(s)' },
+        { server: 'beta', done: true, what: 'bundles of 2 key(s)' },
+        { server: 'gamma', done: false, what: 'bundles of 1 key(s)', code: 'server-offline', message: 'gamma does not answer' },
+      ],
+    }));
+    const run = await runInProcess(['server', 'set', 'alpha', '--link-host', 'vpn.example.com'], { core });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /The subscriptions of people who also have keys on beta list the new links there too\.\n$/);
+    assert.match(run.stderr, /gamma: the new links could not go into subscriptions there \(gamma does not answer\); once it answers: keyport people push PERSON/);
   });
 
   test('--json answers the result', async () => {
@@ -124,7 +143,7 @@ describe('server set', () => {
 
   test('a deploy that rolled back exits 1, saying nothing was changed', async () => {
     const rolledBack = { release: 'r', agentVersion: '2.1.3', facts: { os: 'debian', arch: 'x64', init: 'systemd', asRoot: true }, runtimeUploaded: false, rolledBack: true } as unknown as LinkSettingsResult['deploy'];
-    const { core } = linkCore(() => ({ changed: [], before: BEFORE, after: BEFORE, applied: null, deploy: rolledBack }));
+    const { core } = linkCore(() => ({ changed: [], before: BEFORE, after: BEFORE, applied: null, deploy: rolledBack, bundles: [] }));
     const run = await runInProcess(['server', 'set', 'alpha', '--key-ports', '20001-20999'], { core });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /rolled back to the previous release, and nothing was changed/);

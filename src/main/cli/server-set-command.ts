@@ -33,6 +33,9 @@ export const serverSetCommand: Command = {
         const result = await context.core.deploy.changeLinkSettings(positional.name, change, progressPrinter(context));
         const t = cliWords(context.env);
         answer(context, result, () => resultWords(t, positional.name, result));
+        for (const failed of result.bundles.filter((outcome) => !outcome.done)) {
+          context.stderr.write(`keyport: ${t('serverSet.bundleFailed', { server: failed.server, message: failed.done ? '' : failed.message })}\n`);
+        }
         if (result.deploy?.rolledBack) {
           context.stderr.write(`keyport: ${t('serverSet.rolledBack', { server: positional.name, from: change.keyPorts!.from, to: change.keyPorts!.to })}\n`);
           return EXIT.failed;
@@ -80,6 +83,8 @@ function resultWords(t: CliWords, server: string, result: LinkSettingsResult): s
   }
   if (result.changed.includes('keyPorts')) lines.push(t('serverSet.keyPortsNote', { from: result.after.keyPorts.from, to: result.after.keyPorts.to }));
   if (result.changed.some((field) => field !== 'keyPorts')) lines.push(t('serverSet.linksChanged', { server }));
+  const pushedTo = [...new Set(result.bundles.filter((outcome) => outcome.done).map((outcome) => outcome.server))].filter((name) => name !== server);
+  if (pushedTo.length > 0) lines.push(t('serverSet.bundlesPushed', { servers: pushedTo.join(', ') }));
   return `${lines.join('\n')}\n`;
 }
 

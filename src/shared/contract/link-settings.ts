@@ -1,5 +1,6 @@
 import type { ServerSettingsUpdate } from './api-types.ts';
 import type { DeployResult } from './deploy.ts';
+import type { ServerOutcome } from './people.ts';
 import type { PortRange } from './servers.ts';
 
 /**
@@ -40,4 +41,9 @@ export interface LinkSettingsResult {
   applied: ServerSettingsUpdate['applied'];
   /** The deploy a new key port range took; null without one. A rolled-back one left everything as it was. */
   deploy: DeployResult | null;
+  /**
+   * The new links pushed into the subscriptions of this server's people on their other servers
+   * (one outcome per bulk call); empty when the links did not change or nobody has keys elsewhere.
+   */
+  bundles: ServerOutcome[];
 }

@@ -2,6 +2,7 @@ import type { ServerSettingsPatch } from '../../../shared/contract/api-types.ts'
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { LinkSettingsChange, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
+import type { ServerOutcome } from '../../../shared/contract/people.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Deploy } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
@@ -28,6 +29,8 @@ export interface DeployServiceOptions {
   owner: ConsoleIdentity;
   /** Runs after a healthy deploy, to fill the cache (a failure there does not fail the deploy). */
   afterDeploy?: (server: string) => Promise<void>;
+  /** Runs after a server's links changed: its people's bundles on other servers get the new links. */
+  afterLinksChanged?: (serverId: string) => Promise<ServerOutcome[]>;
 }
 
 export class DeployService implements Deploy {
@@ -120,8 +123,9 @@ export class DeployService implements Deploy {
   }
 
   changeLinkSettings(serverName: string, change: LinkSettingsChange, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<LinkSettingsResult> {
-    const { cache, sessions } = this.#options;
-    return changeLinkSettings({ cache, sessions, deploy: (server, options, progress) => this.deploy(server, options, progress) }, serverName, change, onProgress);
+    const { cache, sessions, afterLinksChanged } = this.#options;
+    const deploy = (server: string, options: DeployOptions, progress: (progress: DeployProgress) => void) => this.deploy(server, options, progress);
+    return changeLinkSettings({ cache, sessions, deploy, afterLinksChanged }, serverName, change, onProgress);
   }
 
   /** The `connect` step: the server's session, logged in as root or with sudo. */

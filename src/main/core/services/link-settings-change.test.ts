@@ -39,13 +39,20 @@ function linkSettingsWith(t: TestContext, keyPorts: number[], deployAnswer: Depl
     }
     return deployAnswer;
   };
-  const change = (request: Parameters<typeof changeLinkSettings>[2]) => changeLinkSettings({ cache, sessions, deploy }, 'alpha', request, () => undefined);
-  return { cache, patches, deploys, change };
+  const pushedFor: string[] = [];
+  const afterLinksChanged = async (serverId: string) => {
+    pushedFor.push(serverId);
+    return [{ server: 'beta', done: true as const, what: 'bundles of 1 key(s)' }];
+  };
+  const change = (request: Parameters<typeof changeLinkSettings>[2]) => changeLinkSettings({ cache, sessions, deploy, afterLinksChanged }, 'alpha', request, () => undefined);
+  return { cache, patches, deploys, pushedFor, change };
 }
 
 test('a link host goes to the agent alone, before and after said; the record’s subscription URL names it', async (t) => {
-  const { cache, patches, deploys, change } = linkSettingsWith(t, [10001]);
+  const { cache, patches, deploys, pushedFor, change } = linkSettingsWith(t, [10001]);
   const result = await change({ linkHost: 'VPN.example.com' });
+  assert.deepEqual(pushedFor, ['s1'], 'the people of alpha get its new links in their bundles elsewhere');
+  assert.deepEqual(result.bundles, [{ server: 'beta', done: true, what: 'bundles of 1 key(s)' }]);
   assert.deepEqual(patches, [{ link_host: 'vpn.example.com' }]);
   assert.deepEqual(deploys, []);
   assert.deepEqual(result.changed, ['linkHost']);
@@ -58,6 +65,13 @@ test('values the server has already are not sent again', async (t) => {
   const result = await change({ realityTarget: SETTINGS.reality_target, keyPorts: { from: 10001, to: 29999 }, linkHost: null });
   assert.deepEqual(result.changed, []);
   assert.deepEqual(patches, []);
+});
+
+test('a new range alone leaves links as they are: no bundle is pushed', async (t) => {
+  const { pushedFor, change } = linkSettingsWith(t, [10001]);
+  const result = await change({ keyPorts: { from: 10001, to: 39999 } });
+  assert.deepEqual(result.changed, ['keyPorts']);
+  assert.deepEqual([pushedFor, result.bundles], [[], []]);
 });
 
 test('a new range that holds the keys deploys with it, then the settings follow', async (t) => {

@@ -3,6 +3,7 @@ import type { ServerSettings, ServerSettingsPatch } from '../../../shared/contra
 import type { DeployOptions, DeployProgress, DeployResult } from '../../../shared/contract/deploy.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { LinkSettings, LinkSettingsChange, LinkSettingsField, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
+import type { ServerOutcome } from '../../../shared/contract/people.ts';
 import type { PortRange, ServerInfo } from '../../../shared/contract/servers.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
@@ -18,6 +19,8 @@ export interface LinkSettingsDeps {
   sessions: Pick<ServerSessions, 'client'>;
   /** Deploys the agent again (with a new key port range). */
   deploy: (server: string, options: DeployOptions, onProgress: (progress: DeployProgress) => void) => Promise<DeployResult>;
+  /** After the server's links changed: the bundles of its people on other servers get them (PeopleService.pushBundlesOfServer). */
+  afterLinksChanged?: (serverId: string) => Promise<ServerOutcome[]>;
 }
 
 const CHANGE_FIELDS: readonly LinkSettingsField[] = ['linkHost', 'realityTarget', 'realityServerNames', 'keyPorts'];
@@ -51,7 +54,7 @@ export async function changeLinkSettings(
   if (newRange) {
     deploy = await deps.deploy(server.id, { keyPorts: newRange }, onProgress);
     // The old release runs again, with the old range: nothing else is changed either.
-    if (deploy.rolledBack) return { changed, before, after: before, applied: null, deploy };
+    if (deploy.rolledBack) return { changed, before, after: before, applied: null, deploy, bundles: [] };
     changed.push('keyPorts');
   }
   let settings = now;
@@ -65,7 +68,18 @@ export async function changeLinkSettings(
   }
   if (patch.link_host !== undefined) noteSubscriptionHost(deps.cache, findServer(deps.cache, server.id), settings);
   const after = linkSettingsOf(findServer(deps.cache, server.id), settings, newRange ?? ports.range);
-  return { changed: CHANGE_FIELDS.filter((field) => changed.includes(field)), before, after, applied, deploy };
+  const bundles = Object.keys(patch).length > 0 && deps.afterLinksChanged ? await pushedLinks(deps.afterLinksChanged, server) : [];
+  return { changed: CHANGE_FIELDS.filter((field) => changed.includes(field)), before, after, applied, deploy, bundles };
+}
+
+/** The settings are changed by now: a failure to pass the links on is reported, not thrown. */
+async function pushedLinks(push: (serverId: string) => Promise<ServerOutcome[]>, server: ServerInfo): Promise<ServerOutcome[]> {
+  try {
+    return await push(server.id);
+  } catch (error) {
+    const code = error instanceof KeyportError ? error.code : 'unexpected';
+    return [{ server: server.name, done: false, what: "the new links into people's subscriptions on their other servers", code, message: error instanceof Error ? error.message : String(error) }];
+  }
 }
 
 /** The change as the agent takes it, checked: throws `bad-input` naming the field, before anything is sent. */
@@ -95,7 +109,8 @@ function checkChange(change: LinkSettingsChange, server: ServerInfo): { patch: S
 /** Only what differs from the server's settings now: sending the same value again would still re-add every inbound. */
 function differingSettings(patch: ServerSettingsPatch, now: ServerSettings): ServerSettingsPatch {
   const differing: ServerSettingsPatch = {};
-  if (patch.link_host !== undefined && patch.link_host !== now.link_host) differing.link_host = patch.link_host;
+  // An agent from before link hosts has none: null, as far as a change goes.
+  if (patch.link_host !== undefined && patch.link_host !== (now.link_host ?? null)) differing.link_host = patch.link_host;
   if (patch.reality_target !== undefined && patch.reality_target !== now.reality_target) differing.reality_target = patch.reality_target;
   if (patch.reality_server_names !== undefined && patch.reality_server_names.join(',') !== now.reality_server_names.join(',')) {
     differing.reality_server_names = patch.reality_server_names;
@@ -123,7 +138,7 @@ function noteSubscriptionHost(cache: ConsoleCache, server: ServerInfo, settings:
 function linkSettingsOf(server: ServerInfo, settings: ServerSettings, keyPorts: PortRange): LinkSettings {
   return {
     linkHost: settings.link_host ?? server.target.host,
-    linkHostSet: settings.link_host !== null,
+    linkHostSet: typeof settings.link_host === 'string',
     realityTarget: settings.reality_target,
     realityServerNames: settings.reality_server_names,
     keyPorts: { from: keyPorts.from, to: keyPorts.to },

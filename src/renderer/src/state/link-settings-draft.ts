@@ -63,7 +63,7 @@ export const changesLinks = (change: LinkSettingsChange): boolean =>
 export function currentLinkSettings(settings: ServerSettings, server: ServerInfo, keyPorts: PortRange): LinkSettings {
   return {
     linkHost: settings.link_host ?? server.target.host,
-    linkHostSet: settings.link_host !== null,
+    linkHostSet: typeof settings.link_host === 'string',
     realityTarget: settings.reality_target,
     realityServerNames: settings.reality_server_names,
     keyPorts,

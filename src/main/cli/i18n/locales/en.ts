@@ -156,6 +156,8 @@ goes on, and the exit code is 1.`,
     keyPortsNote: "Keys keep their ports; new keys get theirs from {{from}}-{{to}}. Open that range in your provider's firewall.",
     linksChanged:
       "Warning: every key's link and QR code on {{server}} has changed, and the old ones no longer work. People must import the new link or QR code (keyport keys qr {{server}} KEY), unless they use subscription links, which follow by themselves.",
+    bundlesPushed: 'The subscriptions of people who also have keys on {{servers}} list the new links there too.',
+    bundleFailed: '{{server}}: the new links could not go into subscriptions there ({{message}}); once it answers: keyport people push PERSON',
     rolledBack: 'the agent did not come up on {{server}} with key ports {{from}}-{{to}}; it was rolled back to the previous release, and nothing was changed',
   },
   report: {

@@ -651,6 +651,7 @@ export const en = {
       offline: 'The server is offline: link settings change only while it answers.',
       done: 'Changed: {{fields}}.',
       nothingChanged: 'Nothing changed: the server has these settings already.',
+      bundlesFailed: 'The new links could not go into subscriptions on {{servers}}: once it answers, keyport people push PERSON passes them on.',
       rolledBack: 'The agent did not come up with the new key ports and was rolled back: nothing changed.',
       dialogTitle: 'Link settings of {{server}}',
       linkHostField: 'Host in links (a name or an IP address; empty: the SSH host)',

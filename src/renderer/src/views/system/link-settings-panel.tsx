@@ -58,6 +58,7 @@ function LastChange({ result }: { result: LinkSettingsResult }) {
   if (result.deploy?.rolledBack) return <CheckMark ok={false} yes="" no={t('system.links.rolledBack')} />;
   if (result.changed.length === 0) return <span data-testid="link-settings-done">{t('system.links.nothingChanged')}</span>;
   const fields = result.changed.map((field) => t(`system.links.${FIELD_WORDS[field]}`)).join(', ');
+  const unpushed = [...new Set(result.bundles.filter((outcome) => !outcome.done).map((outcome) => outcome.server))];
   return (
     <span data-testid="link-settings-done" data-ok={result.applied?.ok ?? true}>
       <CheckMark
@@ -65,6 +66,12 @@ function LastChange({ result }: { result: LinkSettingsResult }) {
         yes={t('system.links.done', { fields })}
         no={t('system.reality.notTaken', { detail: result.applied?.detail ?? '' })}
       />
+      {unpushed.length > 0 && (
+        <span className="link-warning" data-testid="link-settings-bundles-failed">
+          {' '}
+          {t('system.links.bundlesFailed', { servers: unpushed.join(', ') })}
+        </span>
+      )}
     </span>
   );
 }
