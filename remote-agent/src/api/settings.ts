@@ -33,7 +33,8 @@ const LinkHost = Type.Union(
     Type.String({
       minLength: 1,
       maxLength: 255,
-      pattern: '^\\s*[\\[]?[A-Za-z0-9.:-]+[\\]]?\\s*$',
+      // A first sieve for the OpenAPI document; the route checks the rest (checkLinkHost).
+      pattern: '^\\s*\\[?[A-Za-z0-9.:-]+\\]?\\s*$',
       errorMessage: LINK_HOST_RULE,
     }),
     Type.Null(),

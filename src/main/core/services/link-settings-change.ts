@@ -28,8 +28,9 @@ const CHANGE_FIELDS: readonly LinkSettingsField[] = ['linkHost', 'realityTarget'
 /**
  * Changes how a server's links are written (Deploy.changeLinkSettings). Order matters for "a
  * refusal changes nothing": every value is checked here first, then the server's settings, key
- * port range and keys' ports are read, and only then does anything change: the deploy a new range needs (which
- * rolls back by itself), then the settings, which the agent takes all or none.
+ * port range and keys' ports are read, and only then does anything change: the deploy a new range
+ * needs (which rolls back by itself), then the settings, which the agent takes all or none, then
+ * the bundles of the server's people elsewhere, which carry its links.
  */
 export async function changeLinkSettings(
   deps: LinkSettingsDeps,
