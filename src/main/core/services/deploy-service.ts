@@ -6,6 +6,7 @@ import type { ServerOutcome } from '../../../shared/contract/people.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Deploy } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
+import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
 import type { ConsoleIdentity } from '../console/console-identity.ts';
 import type { AgentArtifacts } from '../deploy/agent-artifacts.ts';
 import { deployAgent } from '../deploy/agent-deployer.ts';
@@ -17,7 +18,7 @@ import { planSubscriptions } from '../deploy/subscription-plan.ts';
 import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 import { checkSettingsPatch } from './check-settings-patch.ts';
-import { changeLinkSettings } from './link-settings-change.ts';
+import { changeLinkSettings, subscriptionsNaming } from './link-settings-change.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
 
@@ -58,6 +59,9 @@ export class DeployService implements Deploy {
           throw namingServer(error, server);
         },
       );
+      // The agent writes a link host it holds into subscription links in place of the SSH host.
+      const linkHost = cache.getSnapshot(server.id, ...SNAPSHOTS.settings)?.data.link_host;
+      if (linkHost && result.subscriptions) result.subscriptions = subscriptionsNaming(result.subscriptions, linkHost);
       const deployed: ServerInfo = {
         ...server,
         agent: {

@@ -1,6 +1,6 @@
 import { checkLinkHost, hostInUrl } from '../../../shared/agent-api.ts';
 import type { ServerSettings, ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
-import type { DeployOptions, DeployProgress, DeployResult } from '../../../shared/contract/deploy.ts';
+import type { DeployedSubscriptions, DeployOptions, DeployProgress, DeployResult } from '../../../shared/contract/deploy.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { LinkSettings, LinkSettingsChange, LinkSettingsField, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
 import type { ServerOutcome } from '../../../shared/contract/people.ts';
@@ -67,7 +67,8 @@ export async function changeLinkSettings(
     })));
     changed.push(...fieldsOf(patch));
   }
-  if (patch.link_host !== undefined) noteSubscriptionHost(deps.cache, findServer(deps.cache, server.id), settings);
+  // A deploy wrote the record anew, with the SSH host.
+  if (patch.link_host !== undefined || deploy) noteSubscriptionHost(deps.cache, findServer(deps.cache, server.id), settings);
   const after = linkSettingsOf(findServer(deps.cache, server.id), settings, newRange ?? ports.range);
   const bundles = Object.keys(patch).length > 0 && deps.afterLinksChanged ? await pushedLinks(deps.afterLinksChanged, server) : [];
   return { changed: CHANGE_FIELDS.filter((field) => changed.includes(field)), before, after, applied, deploy, bundles };
@@ -131,9 +132,13 @@ function fieldsOf(patch: ServerSettingsPatch): LinkSettingsField[] {
 function noteSubscriptionHost(cache: ConsoleCache, server: ServerInfo, settings: ServerSettings): void {
   const subscriptions = server.agent?.subscriptions;
   if (!server.agent || !subscriptions) return;
+  cache.saveServer({ ...server, agent: { ...server.agent, subscriptions: subscriptionsNaming(subscriptions, settings.link_host ?? server.target.host) } });
+}
+
+/** A deployed subscription listener as its links start when they name `host` (the agent puts the link host in a base derived from the SSH host). */
+export function subscriptionsNaming(subscriptions: DeployedSubscriptions, host: string): DeployedSubscriptions {
   const scheme = subscriptions.certificate ? 'https' : 'http';
-  const urlBase = `${scheme}://${hostInUrl(settings.link_host ?? server.target.host)}:${subscriptions.port}`;
-  cache.saveServer({ ...server, agent: { ...server.agent, subscriptions: { ...subscriptions, urlBase } } });
+  return { ...subscriptions, urlBase: `${scheme}://${hostInUrl(host)}:${subscriptions.port}` };
 }
 
 function linkSettingsOf(server: ServerInfo, settings: ServerSettings, keyPorts: PortRange): LinkSettings {
