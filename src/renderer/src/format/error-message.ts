@@ -26,7 +26,8 @@ export function errorMessage(error: unknown): string {
     return t('errors.refusedCall', { call: facts.call, where, problem: typeof facts.problem === 'string' ? facts.problem : t('errors.doesNotMatch') });
   }
   if (code === 'key-ports-exclude-keys' && typeof facts.outside === 'number') {
-    return t('errors.keyPortsExcludeKeys', { count: facts.outside, from: facts.from, to: facts.to, lowest: facts.lowestPort, highest: facts.highestPort });
+    const port = (value: unknown) => String(value ?? '?');
+    return t('errors.keyPortsExcludeKeys', { count: facts.outside, from: port(facts.from), to: port(facts.to), lowest: port(facts.lowestPort), highest: port(facts.highestPort) });
   }
   const words = failureWords(code, facts, error instanceof Error ? error.message : String(error));
   const hint = windowHint(code, facts);
