@@ -25,7 +25,7 @@ export interface AgentContext {
   backups: ServerBackups;
   /** Snapshots received in chunks for a restore. */
   restoreUploads: RestoreUploads;
-  /** The host clients connect to, written into vless:// links. */
-  publicHost: string;
+  /** The host clients connect to, written into vless:// links: the link host setting, else --public-host. */
+  linkHost: () => string;
   now: () => number;
 }

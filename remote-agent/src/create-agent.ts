@@ -32,6 +32,7 @@ import { SettingsService } from './services/settings/settings-service.ts';
 import { SettingsStore } from './services/store/settings-store.ts';
 import { SubscriptionStore } from './services/subscriptions/subscription-store.ts';
 import { Subscriptions } from './services/subscriptions/subscriptions.ts';
+import { subscriptionUrlBase } from './services/subscriptions/subscription-url-base.ts';
 
 const LOG_ROTATION_INTERVAL_MS = 60_000;
 /** The data dir's subdir for snapshots being uploaded in chunks. */
@@ -107,14 +108,15 @@ export async function createAgent(
     log,
     afterRecord: (atMs, deltas): number | undefined => keys.enforceLimits(atMs, deltas),
   });
+  const linkHost = () => settingsStore.get().linkHost ?? flags.publicHost;
   const subscriptionStore = new SubscriptionStore(db);
   const keys = new KeyService({ keys: keyStore, traffic, firewall, xray, sampler, limits: new LimitTracker(keyStore), subscriptions: subscriptionStore, portRange: flags.portRange, log, now });
   const subscriptions = new Subscriptions({
     store: subscriptionStore,
-    links: { publicHost: flags.publicHost, realityKeys, xray },
+    links: { linkHost, realityKeys, xray },
     key: (id) => keyStore.get(id),
     usedBytes: (id) => keys.usedBytes(id),
-    urlBase: flags.subscriptions?.urlBase,
+    urlBase: () => subscriptionUrlBase(flags.subscriptions, settingsStore.get().linkHost),
   });
   const subscriptionListener = flags.subscriptions && createSubscriptionListener({ subscriptions, log, tls: listenerTls, now });
   const reconciler = new Reconciler({ keys, firewall, xray, sampler, log, everyCycles: flags.reconcileEveryCycles, now });
@@ -139,7 +141,7 @@ export async function createAgent(
     subscriptions,
     backups: serverBackups,
     restoreUploads,
-    publicHost: flags.publicHost,
+    linkHost,
     now,
   };
   const app = await buildApp({ ctx, apiKey, log, requestTimeoutMs: flags.requestTimeoutMs, dataDir: flags.dataDir });

@@ -18,6 +18,7 @@ export {
   type YearMonthParts,
 } from '../../remote-agent/src/api/calendar.ts';
 export { checkKeyName, keyNameFold, type KeyNameCheck } from '../../remote-agent/src/api/key-name.ts';
+export { checkLinkHost, hostInUrl, type LinkHostCheck } from '../../remote-agent/src/api/link-host.ts';
 export {
   checkKeyLimits,
   DATA_LIMIT_MAX_BYTES,

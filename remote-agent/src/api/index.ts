@@ -27,6 +27,7 @@ export * from './format-bytes.ts';
 export * from './history.ts';
 export * from './key-limits.ts';
 export * from './key-name.ts';
+export * from './link-host.ts';
 export * from './keys.ts';
 export * from './monthly.ts';
 export * from './openapi.ts';

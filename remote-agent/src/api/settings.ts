@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { commonErrors, Envelope } from './common.ts';
 import { endpoint } from './endpoint.ts';
+import { LINK_HOST_RULE } from './link-host.ts';
 import { ApplyOutcome } from './system.ts';
 
 const HOST = '(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)';
@@ -27,7 +28,25 @@ const Fingerprint = Type.Union(
   { errorMessage: `reality_fingerprint must be one of ${FINGERPRINTS.join(', ')}`, description: 'the uTLS fingerprint written into links' },
 );
 
+const LinkHost = Type.Union(
+  [
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      // A first sieve for the OpenAPI document; the route checks the rest (checkLinkHost).
+      pattern: '^\\s*\\[?[A-Za-z0-9.:-]+\\]?\\s*$',
+      errorMessage: LINK_HOST_RULE,
+    }),
+    Type.Null(),
+  ],
+  {
+    errorMessage: LINK_HOST_RULE,
+    description: "the host written into every key's vless:// link and the default subscription links (beyond the spec); null: the agent's --public-host",
+  },
+);
+
 const fields = {
+  link_host: LinkHost,
   reality_target: RealityTarget,
   reality_server_names: ServerNames,
   reality_fingerprint: Fingerprint,
@@ -60,6 +79,6 @@ export const getSettings = endpoint({
 
 export const updateSettings = endpoint({
   method: 'PATCH', path: '/api/system/settings', tag,
-  summary: 'Change settings: Reality changes re-add the inbounds live; routing or access-log changes restart Xray once',
+  summary: 'Change settings: Reality changes re-add the inbounds live; routing or access-log changes restart Xray once; the link host and fingerprint touch only the links',
   body: SettingsPatch, response: SettingsChangeReport, errors: commonErrors,
 });

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { hostInUrl } from '../api/link-host.ts';
 import type { FamilyLabel } from '../services/firewall/port-firewall.ts';
 import { RECONCILE_EVERY_CYCLES } from '../services/reconciler.ts';
 import type { PortRange } from '../services/store/key-store.ts';
@@ -39,6 +40,12 @@ export interface SubscriptionFlags {
   tls: { certFile: string; keyFile: string } | undefined;
   /** What subscription links start with (scheme, host, port, maybe a path), no trailing slash. */
   urlBase: string;
+  /**
+   * The URL base is the one derived from --public-host (left out, or given as exactly that, as a
+   * console's deploy does): a link host setting then replaces its host. One of the admin's own (a
+   * proxy in front, a path) stays as given.
+   */
+  urlBaseFollowsHost: boolean;
 }
 
 export class FlagError extends Error {}
@@ -199,8 +206,9 @@ function subscriptionFlags(values: SubscriptionValues, publicHost: string): Subs
   if (certFile === '' || keyFile === '') throw new FlagError('--subscription-tls-cert and --subscription-tls-key need a file each');
   const tls = certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile };
   const given = values['subscription-url-base'];
-  const urlBase = given === undefined ? `${tls ? 'https' : 'http'}://${linkHost(publicHost)}:${port}` : checkedUrlBase(given);
-  return { host, port, tls, urlBase };
+  const derived = `${tls ? 'https' : 'http'}://${hostInUrl(publicHost)}:${port}`;
+  const urlBase = given === undefined ? derived : checkedUrlBase(given);
+  return { host, port, tls, urlBase, urlBaseFollowsHost: given === undefined || urlBase === checkedUrlBase(derived) };
 }
 
 function checkedUrlBase(text: string): string {
@@ -215,8 +223,6 @@ function checkedUrlBase(text: string): string {
   }
   return url.href.replace(/\/+$/, '');
 }
-
-const linkHost = (host: string) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
 
 function hostPort(flag: string, text: string): [string, number] {
   const match = HOST_PORT.exec(text);

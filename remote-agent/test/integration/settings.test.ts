@@ -19,6 +19,7 @@ describe('server settings: Reality target and names, private destinations, acces
 
   test('start from the flags: users kept off the server, no access log', async () => {
     assert.deepEqual(await settings(), {
+      link_host: null,
       reality_target: 'www.example.com:443',
       reality_server_names: ['www.example.com', 'cdn.example.com'],
       reality_fingerprint: 'chrome',
@@ -46,6 +47,9 @@ describe('server settings: Reality target and names, private destinations, acces
       { reality_fingerprint: 'netscape' },
       { allow_private_destinations: 'yes' },
       { access_log: 1 },
+      { link_host: 'vpn example.com' },
+      { link_host: '203.0.113.7:443' },
+      { link_host: 7 },
       { surprise: true },
     ]) {
       const response = await patch(body);
@@ -81,6 +85,21 @@ describe('server settings: Reality target and names, private destinations, acces
     assert.equal(agent().xrayPid(), pid);
     const [key] = (await agent().get('/api/keys')).body;
     assert.equal(new URL((await agent().get(`/api/keys/${key.id}/config`)).body.vless_url).searchParams.get('fp'), 'firefox');
+  });
+
+  test('a link host changes every link at once, Xray untouched, and null goes back to --public-host', async () => {
+    const pid = agent().xrayPid();
+    const [key] = (await agent().get('/api/keys')).body;
+    const changed = await patch({ link_host: 'edge.example.net' });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(changed.body.data.applied, null);
+    assert.equal(agent().xrayPid(), pid);
+    const link = (await agent().get(`/api/keys/${key.id}/config`)).body.vless_url as string;
+    assert.equal(new URL(link).hostname, 'edge.example.net');
+    assert.equal(new URL(link).port, String(key.port));
+    await patch({ link_host: null });
+    assert.equal(new URL((await agent().get(`/api/keys/${key.id}/config`)).body.vless_url).hostname, 'vpn.example.com');
+    await patch({ link_host: 'edge.example.net' });
   });
 
   test('allowing private destinations drops the block rule (one restart), and turning it off puts it back', async () => {
@@ -126,6 +145,7 @@ describe('server settings: Reality target and names, private destinations, acces
     const now = await settings();
     assert.equal(now.reality_target, 'www.example.org:443');
     assert.equal(now.reality_fingerprint, 'firefox');
+    assert.equal(now.link_host, 'edge.example.net');
   });
 });
 

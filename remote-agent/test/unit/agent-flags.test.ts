@@ -91,10 +91,20 @@ describe('agent flags', () => {
   });
 
   test('--subscription-listen: plain HTTP on the public host and its port by default, HTTPS with a certificate and key', () => {
-    assert.deepEqual(parse('--subscription-listen', '0.0.0.0:8443').subscriptions, { host: '0.0.0.0', port: 8443, tls: undefined, urlBase: 'http://host.example:8443' });
+    assert.deepEqual(parse('--subscription-listen', '0.0.0.0:8443').subscriptions, { host: '0.0.0.0', port: 8443, tls: undefined, urlBase: 'http://host.example:8443', urlBaseFollowsHost: true });
     const tls = parse('--subscription-listen', '[::]:8443', '--public-host', '2001:db8::1', '--subscription-tls-cert', 'c.pem', '--subscription-tls-key', 'k.pem').subscriptions;
-    assert.deepEqual(tls, { host: '::', port: 8443, tls: { certFile: 'c.pem', keyFile: 'k.pem' }, urlBase: 'https://[2001:db8::1]:8443' });
+    assert.deepEqual(tls, { host: '::', port: 8443, tls: { certFile: 'c.pem', keyFile: 'k.pem' }, urlBase: 'https://[2001:db8::1]:8443', urlBaseFollowsHost: true });
     assert.equal(parse('--subscription-listen', '0.0.0.0:8443', '--subscription-url-base', 'https://sub.example.com/keyport/').subscriptions?.urlBase, 'https://sub.example.com/keyport');
+  });
+
+  test("a URL base derived from --public-host follows the link host setting; the admin's own stays", () => {
+    const follows = (...extra: string[]) => parse('--subscription-listen', '0.0.0.0:8443', ...extra).subscriptions?.urlBaseFollowsHost;
+    assert.equal(follows(), true);
+    // What a console's deploy passes: exactly the base the agent would derive.
+    assert.equal(follows('--subscription-url-base', 'http://host.example:8443'), true);
+    assert.equal(follows('--subscription-url-base', 'https://host.example:8443'), false);
+    assert.equal(follows('--subscription-url-base', 'http://host.example:8443/keyport'), false);
+    assert.equal(follows('--subscription-url-base', 'http://proxy.example:8443'), false);
   });
 
   test('--subscription-listen refuses a certificate without its key, port 0 and a URL base that is not http(s)', () => {

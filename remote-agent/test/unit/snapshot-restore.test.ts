@@ -32,7 +32,7 @@ function sourceDatabase() {
   db.exec(`INSERT INTO key_totals (key_id, total_rx_bytes, total_tx_bytes, total_connections, day, day_rx_bytes, day_tx_bytes)
            VALUES ('k1', 100, 200, 3, NULL, 0, 0), ('k2', 7, 8, 0, '2026-12-01', 7, 8)`);
   db.exec("INSERT INTO daily_traffic (key_id, day, rx_bytes, tx_bytes, max_connections, sessions) VALUES ('k1', '2026-11-30', 100, 200, 2, 3)");
-  db.exec(`INSERT INTO settings (name, value) VALUES ('reality_target', '"www.example.org:443"'), ('stranger', '1')`);
+  db.exec(`INSERT INTO settings (name, value) VALUES ('reality_target', '"www.example.org:443"'), ('link_host', '"old-server.example"'), ('stranger', '1')`);
   db.exec(`INSERT INTO key_subscriptions (key_id, token, links, usage) VALUES ('k1', 'token-of-alice', '["vless://b@elsewhere.example:443"]', '${JSON.stringify(ALICE_USAGE_ROW)}')`);
   return db;
 }
@@ -40,7 +40,7 @@ function sourceDatabase() {
 function targetDatabase() {
   const db = openDatabase(join(freshDir(), 'keyport.db'));
   after(() => db.isOpen && db.close());
-  db.exec(`INSERT INTO settings (name, value) VALUES ('reality_target', '"www.example.com:443"')`);
+  db.exec(`INSERT INTO settings (name, value) VALUES ('reality_target', '"www.example.com:443"'), ('link_host', 'null')`);
   return db;
 }
 
@@ -77,7 +77,11 @@ describe('server snapshots', () => {
       { key_id: 'k1', day: '2026-11-30', rx_bytes: 100, tx_bytes: 200, max_connections: 2, sessions: 3 },
     ]);
     assert.deepEqual(rows(target, `SELECT key_id, day, rx_bytes, tx_bytes FROM ${CURRENT_DAYS_VIEW}`), [{ key_id: 'k2', day: '2026-12-01', rx_bytes: 7, tx_bytes: 8 }]);
-    assert.deepEqual(rows(target, 'SELECT name, value FROM settings ORDER BY name'), [{ name: 'reality_target', value: '"www.example.org:443"' }]);
+    // The link host named where the other server was reached: this one keeps its own.
+    assert.deepEqual(rows(target, 'SELECT name, value FROM settings ORDER BY name'), [
+      { name: 'link_host', value: 'null' },
+      { name: 'reality_target', value: '"www.example.org:443"' },
+    ]);
 
     // The subscription URL and bundle (links and usage) come along; a key that had no token gets a new one.
     const subscriptions = new SubscriptionStore(target);

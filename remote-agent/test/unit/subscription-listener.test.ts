@@ -27,13 +27,13 @@ function fixture() {
   const subscriptions = new Subscriptions({
     store,
     links: {
-      publicHost: 'vpn.example.com',
+      linkHost: () => 'vpn.example.com',
       realityKeys: { privateKey: 'unused', publicKey: 'OWNPBK', shortIds: ['ab12'] },
       xray: { realityOptions: { dest: 'www.example.com:443', serverNames: ['www.example.com'], fingerprint: 'chrome' } },
     },
     key: (id) => keys.get(id),
     usedBytes: (id) => used.get(id) ?? 0,
-    urlBase: 'https://vpn.example.com:8443',
+    urlBase: () => 'https://vpn.example.com:8443',
   });
   const add = (name: string, limits: Partial<KeyLimits> = {}, limitStatus: LimitStatus = 'active') => {
     const key = keys.create({ id: randomUUID(), name, uuid: randomUUID(), createdAtMs: Date.now(), limits: { ...NO_LIMITS, ...limits }, limitStatus }, RANGE, () => false);
@@ -225,12 +225,12 @@ describe('GET /sub/{token} on a real listener', () => {
     const { token } = f.add('alice');
     const broken = new Subscriptions({
       store: f.store,
-      links: { publicHost: 'h', realityKeys: { privateKey: '', publicKey: '', shortIds: [] }, xray: { realityOptions: { dest: '', serverNames: [], fingerprint: '' } } },
+      links: { linkHost: () => 'h', realityKeys: { privateKey: '', publicKey: '', shortIds: [] }, xray: { realityOptions: { dest: '', serverNames: [], fingerprint: '' } } },
       key: () => {
         throw new Error('secret internals');
       },
       usedBytes: () => 0,
-      urlBase: undefined,
+      urlBase: () => undefined,
     });
     const logged: string[] = [];
     const { base } = await listen({ subscriptions: broken, log: { ...silent, error: (message: string) => logged.push(message) }, rate: PLENTY });

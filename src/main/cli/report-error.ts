@@ -36,6 +36,10 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts, t: CliWords) => str
       : t('report.hint.nameTaken'),
   'uuid-taken': (facts, t) => (facts.server ? t('report.hint.uuidTakenShow', { person: String(facts.uuid ?? 'PERSON') }) : t('report.hint.uuidTaken')),
   'certificate-refused': (facts) => CERTIFICATE_HINTS[String(facts.problem)],
+  'key-ports-exclude-keys': (facts, t) =>
+    typeof facts.from === 'number' && typeof facts.to === 'number' && typeof facts.lowestPort === 'number' && typeof facts.highestPort === 'number'
+      ? t('report.hint.keyPortsHoldKeys', { server: String(facts.server ?? 'SERVER'), from: Math.min(facts.from, facts.lowestPort), to: Math.max(facts.to, facts.highestPort) })
+      : undefined,
 };
 
 const GIVE_AGAIN = 'deploy again with --subscription-tls-cert FILE --subscription-tls-key FILE';

@@ -18,6 +18,7 @@ import { parsePort } from './parse-port.ts';
 import { progressPrinter } from './progress-printer.ts';
 import { readLine } from './read-line.ts';
 import { realityCommand } from './reality-command.ts';
+import { serverSetCommand } from './server-set-command.ts';
 import { settingsCommand } from './settings-command.ts';
 import { checkPorts, problemLines, syncConfig, xrayCell, xrayUsageLines } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
@@ -255,5 +256,5 @@ const installXray: Command = {
 
 export const serverCommands: CommandGroup = {
   name: 'server',
-  commands: [add, list, status, trust, sync, remove, deployCommand, realityCommand, settingsCommand, installXray, uninstall, checkPorts, syncConfig, ...backupCommands],
+  commands: [add, list, status, trust, sync, remove, deployCommand, serverSetCommand, realityCommand, settingsCommand, installXray, uninstall, checkPorts, syncConfig, ...backupCommands],
 };

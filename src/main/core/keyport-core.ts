@@ -62,7 +62,14 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
     await afterSync();
   };
   const fleet = new FleetService({ cache, sessions, vault, askSecret: options.askSecret, sync, deployableRelease: () => deployableRelease(artifacts) });
-  const deploy = new DeployService({ cache, sessions, artifacts, owner: loadConsoleIdentity(options.home), afterDeploy: sync });
+  const deploy = new DeployService({
+    cache,
+    sessions,
+    artifacts,
+    owner: loadConsoleIdentity(options.home),
+    afterDeploy: sync,
+    afterLinksChanged: (serverId) => people.pushBundlesOfServer(serverId),
+  });
   const backgroundSync = new BackgroundSync({ cache, keys, traffic, days: traffic, afterPass: afterSync });
   return {
     fleet,

@@ -63,6 +63,7 @@ export const PortRange = Type.Object({ from: Port, to: Port }, closed);
 export const SettingsPatch = Type.Unsafe<ServerSettingsPatch>(
   Type.Object(
     {
+      link_host: Type.Optional(Type.Union([Type.String(), Type.Null()])),
       reality_target: Type.Optional(Type.String()),
       reality_server_names: Type.Optional(Type.Array(Type.String())),
       reality_fingerprint: Type.Optional(Type.String()),
@@ -71,6 +72,17 @@ export const SettingsPatch = Type.Unsafe<ServerSettingsPatch>(
     },
     { ...closed, minProperties: 1 },
   ),
+);
+
+/** A change to how a server's links are written: only names and JSON types; the values are the core's to judge. */
+export const LinkSettingsChange = Type.Object(
+  {
+    linkHost: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    realityTarget: Type.Optional(Type.String()),
+    realityServerNames: Type.Optional(Type.Array(Type.String())),
+    keyPorts: Type.Optional(PortRange),
+  },
+  closed,
 );
 
 export const SubscriptionOptions = Type.Object(

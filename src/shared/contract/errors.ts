@@ -54,6 +54,12 @@ export type KeyportErrorCode =
    * `notBefore`/`notAfter` (ISO) for the expiry problems.
    */
   | 'certificate-refused'
+  /**
+   * A new key port range leaves out ports that keys have (their links would stop counting and
+   * serving); nothing was changed. Facts: server, from, to (the range asked), outside (how many
+   * keys), lowestPort, highestPort (of all keys' ports).
+   */
+  | 'key-ports-exclude-keys'
   /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
   | 'internal';
 

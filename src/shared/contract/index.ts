@@ -6,3 +6,4 @@ export type * from './servers.ts';
 export type * from './server-health.ts';
 export type * from './services.ts';
 export { KeyportError, isKeyportError, type KeyportErrorCode } from './errors.ts';
+export type * from './link-settings.ts';

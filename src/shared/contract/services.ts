@@ -27,6 +27,7 @@ import {
   KeyId,
   KeyLimits as KeyLimitsArg,
   KeyUpdate as KeyUpdateArg,
+  LinkSettingsChange as LinkSettingsChangeArg,
   MoveRequest as MoveRequestArg,
   PersonLimits as PersonLimitsArg,
   ServerRef,
@@ -45,6 +46,7 @@ import {
 import { Type } from '@sinclair/typebox';
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from './deploy.ts';
 import type { CreateManyOptions, CreateManyProgress, CreateManyResult, KeyBatchEntry } from './key-batch.ts';
+import type { LinkSettingsChange, LinkSettingsResult } from './link-settings.ts';
 import type { MoveProgress, MoveRequest, MoveResult, PeopleChange, PeopleList, PersonDetail, PersonLimits } from './people.ts';
 import type { PortCheck } from './server-health.ts';
 import type { AddServerRequest, HostKeyProbe, ServerInfo, ServerStatus, SshTarget } from './servers.ts';
@@ -94,6 +96,14 @@ export interface Deploy {
   uninstall(server: string, options: UninstallOptions, onProgress?: (progress: DeployProgress) => void): Promise<void>;
   /** The explicit step that puts Xray on a server; deploy only detects it. */
   installXray(server: string, request: XrayInstallRequest, onProgress?: (progress: DeployProgress) => void): Promise<XrayInstallResult>;
+  /**
+   * Changes how the server's links are written: the link host, Reality's target and server names,
+   * the key port range. Everything is checked before anything changes: a bad value is `bad-input`
+   * (facts: `field`), a range that leaves out a key's port is `key-ports-exclude-keys`. A new range
+   * deploys the agent again with it (`onProgress` hears the deploy's steps); the settings follow.
+   * Every key's link and QR code then change: people re-import them, unless they use subscription links.
+   */
+  changeLinkSettings(server: string, change: LinkSettingsChange, onProgress?: (progress: DeployProgress) => void): Promise<LinkSettingsResult>;
 }
 
 export interface Keys {
@@ -247,6 +257,7 @@ export const SERVICE_CALLS = {
     deploy: { args: [server, optionalArg('options', DeployOptionsArg)], progress },
     uninstall: { args: [server, arg('options', UninstallOptionsArg)], progress },
     installXray: { args: [server, arg('request', XrayInstallRequestArg)], progress },
+    changeLinkSettings: { args: [server, arg('change', LinkSettingsChangeArg)], progress },
   },
   keys: {
     list: { args: [server] },

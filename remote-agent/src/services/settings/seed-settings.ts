@@ -10,6 +10,7 @@ import type { ServerSettings } from './server-settings.ts';
  */
 export async function seedSettings(flags: AgentFlags): Promise<ServerSettings> {
   const fromFlags: ServerSettings = {
+    linkHost: null,
     realityTarget: flags.realityTarget,
     realityServerNames: flags.realityServerNames,
     realityFingerprint: flags.realityFingerprint,

@@ -1,5 +1,7 @@
 /** The server-wide settings an admin changes from the console; stored by the agent, applied to Xray. */
 export interface ServerSettings {
+  /** The host written into links (beyond the spec), checked by checkLinkHost; null: the agent's --public-host. */
+  linkHost: string | null;
   /** Reality's target: host:port of a real TLS 1.3 site the server impersonates. */
   realityTarget: string;
   /** Names clients may send as SNI; the first goes into links. */
@@ -20,7 +22,7 @@ export type SettingsImpact = 'links' | 'inbounds' | 'restart';
 export function impactOf(before: ServerSettings, after: ServerSettings): SettingsImpact | undefined {
   if (before.allowPrivateDestinations !== after.allowPrivateDestinations || before.accessLog !== after.accessLog) return 'restart';
   if (before.realityTarget !== after.realityTarget || !sameList(before.realityServerNames, after.realityServerNames)) return 'inbounds';
-  if (before.realityFingerprint !== after.realityFingerprint) return 'links';
+  if (before.realityFingerprint !== after.realityFingerprint || before.linkHost !== after.linkHost) return 'links';
   return undefined;
 }
 

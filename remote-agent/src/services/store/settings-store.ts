@@ -3,6 +3,7 @@ import type { ServerSettings, SettingsPatch } from '../settings/server-settings.
 import { inTransaction } from './database.ts';
 
 const NAMES = {
+  linkHost: 'link_host',
   realityTarget: 'reality_target',
   realityServerNames: 'reality_server_names',
   realityFingerprint: 'reality_fingerprint',

@@ -112,7 +112,7 @@ const columnsOf = (db: DatabaseSync, schema: string, table: string) =>
   (db.prepare(`PRAGMA ${schema}.table_info(${table})`).all() as Array<{ name: string }>).map((column) => column.name);
 
 /**
- * Copies the snapshot's keys (on their assigned ports), totals, daily history and settings into
+ * Copies the snapshot's keys (on their assigned ports), totals, daily history and settings (but the link host) into
  * the live database (with their subscription tokens and bundles) in one transaction, then runs `lastStep` inside it: anything failing leaves
  * the database as it was. Columns both sides have are copied, so a snapshot of an agent with more
  * or fewer columns restores what they share. Not copied: raw samples (kept 48 h, for the live
@@ -145,8 +145,9 @@ export function copySnapshotIn(db: DatabaseSync, snapshot: CheckedSnapshot, port
         db.exec(`INSERT INTO main.key_subscriptions (${list(subscriptionColumns)}) SELECT ${list(subscriptionColumns)} FROM restored.key_subscriptions`);
       }
       // Only settings this agent knows (it stored every one at its start): another version's extra names stay out.
+      // The link host names where the other server was reached: this one keeps its own.
       db.exec(`INSERT OR REPLACE INTO main.settings (name, value)
-               SELECT name, value FROM restored.settings WHERE name IN (SELECT name FROM main.settings)`);
+               SELECT name, value FROM restored.settings WHERE name IN (SELECT name FROM main.settings) AND name <> 'link_host'`);
       db.exec('DROP TABLE temp.restore_ports');
       lastStep();
     });

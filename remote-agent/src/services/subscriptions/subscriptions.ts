@@ -22,8 +22,8 @@ export interface SubscriptionsOptions {
   key: (keyId: string) => KeyRecord | undefined;
   /** Used bytes of the key's current quota period (from memory). */
   usedBytes: (keyId: string) => number;
-  /** Where the links point (`https://host:port`, no trailing slash); undefined while the listener is off. */
-  urlBase: string | undefined;
+  /** Where the links point now (`https://host:port`, no trailing slash); undefined while the listener is off. */
+  urlBase: () => string | undefined;
 }
 
 const NOT_FOUND: SubscriptionAnswer = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found\n' };
@@ -54,7 +54,8 @@ export class Subscriptions {
   /** The key's subscription link; null while the listener is off. */
   urlOf(keyId: string): string | null {
     const token = this.#o.store.tokenOf(keyId);
-    return this.#o.urlBase === undefined || token === undefined ? null : `${this.#o.urlBase}/sub/${token}`;
+    const urlBase = this.#o.urlBase();
+    return urlBase === undefined || token === undefined ? null : `${urlBase}/sub/${token}`;
   }
 
   /** The links of the person's other servers the key's subscription lists, and their usage there. */

@@ -12,6 +12,7 @@ import { detectServer } from './detect-server.ts';
 import { detectHostFirewall, describeFacts as describeHostFirewall, planHostFirewall, type HostFirewallFacts } from './host-firewall.ts';
 import { closeHostFirewall, openHostFirewall, SUBSCRIPTION_PORT_OPENING } from './host-firewall-changes.ts';
 import { ensureIpset } from './ipset-package.ts';
+import { checkKeyPorts } from './key-port-range.ts';
 import { resolveLocalArtifacts, type LocalArtifacts } from './local-artifacts.ts';
 import { ProgressSteps } from './progress-steps.ts';
 import { underDeployLock } from './take-deploy-lock.ts';
@@ -169,15 +170,6 @@ async function openFirewall(host: RemoteHost, run: InstallRun) {
 }
 
 /** Whole, unprivileged ports, from ≤ to, not holding the agent's own API port. */
-function checkKeyPorts(range: PortRange, apiPort: number): PortRange {
-  const { from, to } = range;
-  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1024 || to > 65535 || from > to) {
-    throw new KeyportError('bad-input', `key ports ${from}-${to} are not a range of unprivileged TCP ports (1024-65535, first ≤ last)`);
-  }
-  if (apiPort >= from && apiPort <= to) throw new KeyportError('bad-input', `key ports ${from}-${to} hold the agent's API port ${apiPort}`);
-  return { from, to };
-}
-
 function checkHealth(host: RemoteHost, run: InstallRun, service: AgentService): Promise<void> {
   return run.steps.run('health-check', `asking the agent on 127.0.0.1:${run.apiPort} through the tunnel`, async () => {
     await run.healthCheck(host, run.apiPort, await readApiKey(host), () => service.exitedSinceRestart());

@@ -218,6 +218,18 @@ export class PeopleService implements People {
     return (await Promise.all(pushes)).flat();
   }
 
+  /**
+   * After a server's links changed (its link host, its Reality names): the people with keys there
+   * and elsewhere get their bundles again, so their subscriptions on the other servers list the new
+   * links. One outcome per bulk call; an offline server is reported and keeps the old links.
+   */
+  async pushBundlesOfServer(serverId: string): Promise<ServerOutcome[]> {
+    const people = (await this.#readFleet()).people.filter(
+      (person) => person.keys.some((entry) => entry.serverId === serverId) && person.keys.some((entry) => entry.serverId !== serverId),
+    );
+    return people.length === 0 ? [] : this.#pushBundles(people);
+  }
+
   async rotateSubscription(person: string): Promise<PeopleChange> {
     const found = findPerson((await this.#readFleet()).people, person);
     const serving = found.keys.filter((entry) => entry.key.subscription_url !== null);

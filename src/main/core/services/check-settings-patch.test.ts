@@ -12,6 +12,10 @@ describe('checkSettingsPatch', () => {
       { reality_server_names: ['dl.google.com', 'www.example.org'] },
       { reality_fingerprint: 'firefox' },
       { allow_private_destinations: true, access_log: false },
+      { link_host: 'vpn.example.com' },
+      { link_host: '2001:db8::7' },
+      { link_host: '[2001:db8::7]' },
+      { link_host: null },
     ]) {
       assert.deepEqual(checkSettingsPatch(patch), patch);
     }
@@ -33,6 +37,10 @@ describe('checkSettingsPatch', () => {
     [{ reality_server_names: ['a.example.org', 'a.example.org'] }, /must not repeat a name/],
     [{ reality_fingerprint: 'Chrome Browser' }, /uTLS fingerprint/],
     [{ access_log: 'yes' }, /^access_log must be true or false/],
+    [{ link_host: 'vpn.example.com:443' }, /^link_host must be a host name/],
+    [{ link_host: 'vpn example.com' }, /^link_host must be a host name/],
+    [{ link_host: '' }, /^link_host must be a host name/],
+    [{ link_host: 7 }, /^link_host must be a host name or an IP address, or null/],
   ] as const) {
     test(`refuses ${JSON.stringify(patch).slice(0, 60)} as bad input, naming the field`, () => {
       assert.throws(() => checkSettingsPatch(patch), (error: KeyportError) => error.code === 'bad-input' && message.test(error.message));

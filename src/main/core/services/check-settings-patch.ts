@@ -1,5 +1,6 @@
 import type { ServerSettings, ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import { checkLinkHost } from '../../../shared/agent-api.ts';
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -9,6 +10,12 @@ const MAX_SERVER_NAMES = 16;
 
 type Field = keyof ServerSettings;
 const FIELDS: Record<Field, (value: unknown) => string | null> = {
+  link_host: (value) => {
+    if (value === null) return null;
+    if (typeof value !== 'string') return 'must be a host name or an IP address, or null';
+    const checked = checkLinkHost(value);
+    return checked.ok ? null : `must be a host name (vpn.example.com), an IPv4 address or an IPv6 address, not ${JSON.stringify(value)}`;
+  },
   reality_target: (value) => (typeof value === 'string' && isHostPort(value) ? null : 'must be HOST:PORT, e.g. dl.google.com:443'),
   reality_server_names: (value) => {
     if (!Array.isArray(value) || value.length < 1 || value.length > MAX_SERVER_NAMES) return `must be 1 to ${MAX_SERVER_NAMES} host names`;

@@ -1,9 +1,12 @@
 import type { ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { LinkSettingsChange, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
+import type { ServerOutcome } from '../../../shared/contract/people.ts';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
 import type { Deploy } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
+import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
 import type { ConsoleIdentity } from '../console/console-identity.ts';
 import type { AgentArtifacts } from '../deploy/agent-artifacts.ts';
 import { deployAgent } from '../deploy/agent-deployer.ts';
@@ -15,6 +18,7 @@ import { planSubscriptions } from '../deploy/subscription-plan.ts';
 import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 import { checkSettingsPatch } from './check-settings-patch.ts';
+import { changeLinkSettings, subscriptionsNaming } from './link-settings-change.ts';
 import { findServer } from './server-directory.ts';
 import type { ServerSessions } from './server-sessions.ts';
 
@@ -26,6 +30,8 @@ export interface DeployServiceOptions {
   owner: ConsoleIdentity;
   /** Runs after a healthy deploy, to fill the cache (a failure there does not fail the deploy). */
   afterDeploy?: (server: string) => Promise<void>;
+  /** Runs after a server's links changed: its people's bundles on other servers get the new links. */
+  afterLinksChanged?: (serverId: string) => Promise<ServerOutcome[]>;
 }
 
 export class DeployService implements Deploy {
@@ -53,6 +59,9 @@ export class DeployService implements Deploy {
           throw namingServer(error, server);
         },
       );
+      // The agent writes a link host it holds into subscription links in place of the SSH host.
+      const linkHost = cache.getSnapshot(server.id, ...SNAPSHOTS.settings)?.data.link_host;
+      if (linkHost && result.subscriptions) result.subscriptions = subscriptionsNaming(result.subscriptions, linkHost);
       const deployed: ServerInfo = {
         ...server,
         agent: {
@@ -115,6 +124,12 @@ export class DeployService implements Deploy {
     });
     const afterInstall = server.agent ? () => this.#syncAgentXray(server) : undefined;
     return installXray(host, { arch: facts.arch, request, onProgress, afterInstall });
+  }
+
+  changeLinkSettings(serverName: string, change: LinkSettingsChange, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<LinkSettingsResult> {
+    const { cache, sessions, afterLinksChanged } = this.#options;
+    const deploy = (server: string, options: DeployOptions, progress: (progress: DeployProgress) => void) => this.deploy(server, options, progress);
+    return changeLinkSettings({ cache, sessions, deploy, afterLinksChanged }, serverName, change, onProgress);
   }
 
   /** The `connect` step: the server's session, logged in as root or with sudo. */

@@ -54,6 +54,8 @@ const ACTIONS = {
   'export-version-unsupported': null,
   // Another certificate or key file is the admin's to give (the deploy dialog keeps the paths).
   'certificate-refused': null,
+  // Another range (the message says which ports the keys use) is the admin's to choose.
+  'key-ports-exclude-keys': null,
   'internal': null,
 } as const satisfies Record<KeyportErrorCode, ErrorAction | null | ((facts: Facts) => ErrorAction | null)>;
 

@@ -41,3 +41,18 @@ test('in Russian a failure leads with the window’s words and keeps the core’
   const refused = new KeyportError('deploy-failed', 'health-check: the agent did not answer within 20 s', { step: 'health-check' });
   assert.match(errorMessage(refused), /\(подробности: health-check: the agent did not answer within 20 s\)$/);
 });
+
+test('a key port range that leaves out keys says how many and which ports they use, in the chosen language', async () => {
+  const refused = (outside: number) =>
+    new KeyportError('key-ports-exclude-keys', `${outside} of alpha's key(s) have ports outside 20001-20999`, { server: 'alpha', from: 20001, to: 20999, outside, lowestPort: 10001, highestPort: 10005 });
+  assert.equal(errorMessage(refused(1)), '1 key has a port outside 20001-20999 (keys use 10001-10005): choose a range that holds them; nothing was changed');
+  assert.match(errorMessage(refused(3)), /^3 keys have ports outside/);
+  await i18n.changeLanguage('ru');
+  try {
+    assert.match(errorMessage(refused(1)), /^У 1 ключа порт вне 20001-20999 \(ключи используют 10001-10005\)/);
+    assert.match(errorMessage(refused(3)), /^У 3 ключей порты вне/);
+    assert.match(errorMessage(refused(5)), /^У 5 ключей порты вне/);
+  } finally {
+    await i18n.changeLanguage('en');
+  }
+});

@@ -25,6 +25,10 @@ export function errorMessage(error: unknown): string {
     if (facts.field) where = t('errors.atField', { where, field: String(facts.field) });
     return t('errors.refusedCall', { call: facts.call, where, problem: typeof facts.problem === 'string' ? facts.problem : t('errors.doesNotMatch') });
   }
+  if (code === 'key-ports-exclude-keys' && typeof facts.outside === 'number') {
+    const port = (value: unknown) => String(value ?? '?');
+    return t('errors.keyPortsExcludeKeys', { count: facts.outside, from: port(facts.from), to: port(facts.to), lowest: port(facts.lowestPort), highest: port(facts.highestPort) });
+  }
   const words = failureWords(code, facts, error instanceof Error ? error.message : String(error));
   const hint = windowHint(code, facts);
   return hint ? t('errors.hintWithMessage', { message: words, hint }) : words;

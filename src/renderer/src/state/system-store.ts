@@ -8,8 +8,10 @@ import type {
   ServerSettingsPatch,
   ServerSettingsUpdate,
 } from '../../../shared/contract/api-types.ts';
+import type { LinkSettingsChange, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
+import { useFleetStore } from './fleet-store.ts';
 import { useKeysStore } from './keys-store.ts';
 import { keyedEntries, loadEntry } from './keyed-entries.ts';
 import type { Loadable } from './loadable.ts';
@@ -23,10 +25,15 @@ interface SystemState {
   reality: Record<string, RealityCheckReport>;
   settings: Record<string, Loadable<Cached<ServerSettings>>>;
   lastSettingsUpdate: Record<string, ServerSettingsUpdate>;
+  lastLinkSettings: Record<string, LinkSettingsResult>;
+  /** The last step a link settings change reported (a new key port range deploys the agent again). */
+  linkSettingsProgress: Record<string, string>;
   loadConfigStatus(serverId: string): Promise<void>;
   loadSettings(serverId: string): Promise<void>;
   /** Resolves to whether the agent took the change. */
   updateSettings(serverId: string, patch: ServerSettingsPatch): Promise<boolean>;
+  /** Resolves to whether the change went through (a rolled-back deploy did not). */
+  changeLinkSettings(serverId: string, change: LinkSettingsChange): Promise<boolean>;
   loadPorts(serverId: string): Promise<void>;
   syncConfig(serverId: string): Promise<void>;
   verifyReality(serverId: string): Promise<void>;
@@ -35,6 +42,7 @@ interface SystemState {
 export const syncConfigOperation = (serverId: string) => `system.sync:${serverId}`;
 export const verifyRealityOperation = (serverId: string) => `system.reality:${serverId}`;
 export const updateSettingsOperation = (serverId: string) => `system.settings:${serverId}`;
+export const linkSettingsOperation = (serverId: string) => `system.linkSettings:${serverId}`;
 
 export const useSystemStore = create<SystemState>()((set, get) => ({
   configStatus: {},
@@ -43,6 +51,8 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
   reality: {},
   settings: {},
   lastSettingsUpdate: {},
+  lastLinkSettings: {},
+  linkSettingsProgress: {},
 
   async loadConfigStatus(serverId) {
     await loadEntry(keyedEntries(set, 'configStatus'), serverId, () => services.system.configStatus(serverId));
@@ -78,6 +88,22 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
     return true;
   },
 
+  async changeLinkSettings(serverId, change) {
+    keyedEntries(set, 'lastLinkSettings').remove(serverId);
+    const progress = keyedEntries(set, 'linkSettingsProgress');
+    const result = await runOperation(linkSettingsOperation(serverId), () =>
+      services.deploy.changeLinkSettings(serverId, change, (step) => progress.put(serverId, step.message)),
+    );
+    progress.remove(serverId);
+    if (!result) return false;
+    keyedEntries(set, 'lastLinkSettings').put(serverId, result);
+    // Links carry the host and the Reality names: every shown link of the server is stale now.
+    keyedEntries(useKeysStore.setState, 'configs').removeWhere((id) => id.startsWith(`${serverId}/`));
+    keyedEntries(set, 'reality').remove(serverId);
+    await Promise.all([get().loadSettings(serverId), get().loadConfigStatus(serverId), get().loadPorts(serverId), useFleetStore.getState().refreshServer(serverId)]);
+    return !result.deploy?.rolledBack;
+  },
+
   async verifyReality(serverId) {
     const report = await runOperation(verifyRealityOperation(serverId), () => services.system.verifyReality(serverId));
     if (report) keyedEntries(set, 'reality').put(serverId, report);
@@ -90,3 +116,5 @@ export const selectLastSync = (serverId: string) => (state: SystemState) => stat
 export const selectReality = (serverId: string) => (state: SystemState) => state.reality[serverId];
 export const selectSettings = (serverId: string) => (state: SystemState) => state.settings[serverId];
 export const selectLastSettingsUpdate = (serverId: string) => (state: SystemState) => state.lastSettingsUpdate[serverId];
+export const selectLastLinkSettings = (serverId: string) => (state: SystemState) => state.lastLinkSettings[serverId];
+export const selectLinkSettingsProgress = (serverId: string) => (state: SystemState) => state.linkSettingsProgress[serverId];

@@ -52,6 +52,12 @@ server reality prints the server's Reality target and server names, or changes t
 link then carries the first name as sni); --verify probes the target from the server (TCP, TLS 1.3,
 X25519, h2, the certificate for each name). server deploy takes --reality-target and
 --reality-server-names to set them once the agent is up.
+server set changes how a server's links are written: --link-host HOST, the host (name or address)
+they name instead of the SSH host (which is wrong behind ProxyJump or a private address;
+--no-link-host goes back to it), --reality-target HOST:PORT and --server-names A,B (as server
+reality), and --key-ports FROM-TO, the range new keys get ports from (the agent is deployed again
+with it; a range that leaves out a key's port is refused). Every key's link and QR code changes
+with the host or the Reality settings: people import the new ones, unless they use subscription links.
 server settings prints whether VPN users may reach the server itself and its private networks
 (blocked unless --private-destinations on) and whether Xray logs each connection (--access-log
 on|off; off by default). Changing either restarts Xray once, dropping open connections.
@@ -133,6 +139,27 @@ goes on, and the exit code is 1.`,
     needsCommand: '{{group}} needs a command',
     commands: 'commands: {{commands}}, help',
   },
+  serverSet: {
+    nothing: 'Nothing changed on {{server}}: it has these link settings already.',
+    changed: 'Changed on {{server}}:',
+    field: {
+      linkHost: 'Link host',
+      realityTarget: 'Reality target',
+      realityServerNames: 'Server names',
+      keyPorts: 'Key ports',
+    },
+    changedLine: '  {{label}}: {{before}} -> {{after}}',
+    keptLine: '  {{label}}: {{value}}',
+    sshHost: '{{host}} (the SSH host)',
+    xrayTook: 'Xray took the new Reality settings live ({{method}}); open connections stay.',
+    xrayNotYet: 'Stored, but Xray did not take them yet: {{detail}}',
+    keyPortsNote: "Keys keep their ports; new keys get theirs from {{from}}-{{to}}. Open that range in your provider's firewall.",
+    linksChanged:
+      "Warning: every key's link and QR code on {{server}} has changed, and the old ones no longer work. People must import the new link or QR code (keyport keys qr {{server}} KEY), unless they use subscription links, which follow by themselves.",
+    bundlesPushed: 'The subscriptions of people who also have keys on {{servers}} list the new links there too.',
+    bundleFailed: '{{server}}: the new links could not go into subscriptions there ({{message}}); once it answers: keyport people push PERSON',
+    rolledBack: 'the agent did not come up on {{server}} with key ports {{from}}-{{to}}; it was rolled back to the previous release, and nothing was changed',
+  },
   report: {
     withSummary: '{{summary}}: {{message}}',
     summary: {
@@ -159,6 +186,7 @@ goes on, and the exit code is 1.`,
       'export-passphrase-wrong': 'wrong passphrase for the export',
       'export-version-unsupported': 'the export is of a newer format',
       'certificate-refused': 'the certificate or key is refused',
+      'key-ports-exclude-keys': "the new key port range leaves out keys' ports",
       internal: 'a fault in Keyport',
       unexpected: 'failed',
     },
@@ -183,6 +211,7 @@ goes on, and the exit code is 1.`,
         'no two keys on a server may share a name, in any letter case: choose another name, or rename the other key first: keyport keys rename {{server}} {{holder}} NEWNAME',
       uuidTaken: 'a person has one key per server, and this server has theirs already',
       uuidTakenShow: 'a person has one key per server, and this server has theirs already: keyport people show {{person}} lists it',
+      keyPortsHoldKeys: 'a range that holds every key: keyport server set {{server}} --key-ports {{from}}-{{to}}',
     },
   },
 } as const;

@@ -50,6 +50,13 @@ server reality печатает цель Reality и имена серверов 
 несёт первое имя как sni); --verify проверяет цель с сервера (TCP, TLS 1.3, X25519, h2, сертификат
 для каждого имени). server deploy принимает --reality-target и --reality-server-names, чтобы
 задать их, когда агент запустится.
+server set меняет то, как пишутся ссылки сервера: --link-host HOST — хост (имя или адрес), который
+они называют вместо хоста SSH (тот неверен за ProxyJump или при частном адресе; --no-link-host
+возвращает его), --reality-target HOST:PORT и --server-names A,B (как server reality) и
+--key-ports FROM-TO — диапазон, из которого новые ключи получают порты (агент устанавливается заново
+с ним; диапазон, в который не входит порт какого-либо ключа, отклоняется). С хостом или настройками
+Reality меняются ссылка и QR-код каждого ключа: людям нужно импортировать новые, если только они не
+пользуются ссылками подписки.
 server settings печатает, могут ли пользователи VPN обращаться к самому серверу и его частным сетям
 (запрещено, если не --private-destinations on) и записывает ли Xray каждое подключение (--access-log
 on|off; по умолчанию off). Смена любого из них один раз перезапускает Xray, обрывая подключения.
@@ -132,6 +139,27 @@ server status считает на каждом сервере исчерпанн
     needsCommand: 'после {{group}} нужна команда',
     commands: 'команды: {{commands}}, help',
   },
+  serverSet: {
+    nothing: 'На {{server}} ничего не изменилось: эти настройки ссылок уже действуют.',
+    changed: 'Изменено на {{server}}:',
+    field: {
+      linkHost: 'Хост в ссылках',
+      realityTarget: 'Цель Reality',
+      realityServerNames: 'Имена серверов',
+      keyPorts: 'Порты ключей',
+    },
+    changedLine: '  {{label}}: {{before}} -> {{after}}',
+    keptLine: '  {{label}}: {{value}}',
+    sshHost: '{{host}} (хост SSH)',
+    xrayTook: 'Xray принял новые настройки Reality на ходу ({{method}}); открытые соединения не прервались.',
+    xrayNotYet: 'Сохранено, но Xray их ещё не принял: {{detail}}',
+    keyPortsNote: 'Ключи сохраняют свои порты; новые ключи получают порты из {{from}}-{{to}}. Откройте этот диапазон в брандмауэре провайдера.',
+    linksChanged:
+      'Внимание: ссылка и QR-код каждого ключа на {{server}} изменились, старые больше не работают. Людям нужно импортировать новую ссылку или QR-код (keyport keys qr {{server}} KEY), если только они не пользуются ссылками подписки: те обновятся сами.',
+    bundlesPushed: 'Подписки людей, у которых есть ключи и на {{servers}}, там тоже перечисляют новые ссылки.',
+    bundleFailed: '{{server}}: новые ссылки не попали в подписки там ({{message}}); когда сервер ответит: keyport people push PERSON',
+    rolledBack: 'агент не запустился на {{server}} с портами ключей {{from}}-{{to}}; возвращена прежняя версия, ничего не изменено',
+  },
   report: {
     withSummary: '{{summary}}: {{message}}',
     summary: {
@@ -158,6 +186,7 @@ server status считает на каждом сервере исчерпанн
       'export-passphrase-wrong': 'неверная фраза для экспорта',
       'export-version-unsupported': 'экспорт более нового формата',
       'certificate-refused': 'сертификат или ключ отклонён',
+      'key-ports-exclude-keys': 'новый диапазон портов не включает порты существующих ключей',
       internal: 'сбой в Keyport',
       unexpected: 'ошибка',
     },
@@ -182,6 +211,7 @@ server status считает на каждом сервере исчерпанн
         'у двух ключей на сервере не может быть одного имени ни в каком регистре: выберите другое имя или сначала переименуйте другой ключ: keyport keys rename {{server}} {{holder}} NEWNAME',
       uuidTaken: 'у человека один ключ на сервер, и на этом сервере его ключ уже есть',
       uuidTakenShow: 'у человека один ключ на сервер, и на этом сервере его ключ уже есть: его покажет keyport people show {{person}}',
+      keyPortsHoldKeys: 'диапазон, в который входят все ключи: keyport server set {{server}} --key-ports {{from}}-{{to}}',
     },
   },
 } as const satisfies MessagesLike<typeof en, 'one' | 'few' | 'many' | 'other'>;

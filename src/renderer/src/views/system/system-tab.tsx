@@ -5,6 +5,7 @@ import { OfflineBanner } from '../../components/offline-banner.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { selectConfigStatus, selectPorts, useSystemStore } from '../../state/system-store.ts';
 import { ConfigStatusPanel } from './config-status-panel.tsx';
+import { LinkSettingsPanel } from './link-settings-panel.tsx';
 import { PortsPanel } from './ports-panel.tsx';
 import { ReachPanel } from './reach-panel.tsx';
 import { RealityPanel } from './reality-panel.tsx';
@@ -33,6 +34,7 @@ export function SystemTab({ serverId }: { serverId: string }) {
           ) : (
             <Spinner label={t('system.readingConfig')} />
           )}
+          <LinkSettingsPanel serverId={serverId} />
           <RealityPanel serverId={serverId} />
           <ReachPanel serverId={serverId} />
         </div>
