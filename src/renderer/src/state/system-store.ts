@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/contract/api-types.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
+import { callServer } from './fleet-store.ts';
 import { useKeysStore } from './keys-store.ts';
 import { keyedEntries, loadEntry } from './keyed-entries.ts';
 import type { Loadable } from './loadable.ts';
@@ -45,11 +46,11 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
   lastSettingsUpdate: {},
 
   async loadConfigStatus(serverId) {
-    await loadEntry(keyedEntries(set, 'configStatus'), serverId, () => services.system.configStatus(serverId));
+    await loadEntry(keyedEntries(set, 'configStatus'), serverId, () => callServer(serverId, () => services.system.configStatus(serverId)));
   },
 
   async loadPorts(serverId) {
-    await loadEntry(keyedEntries(set, 'ports'), serverId, () => services.system.ports(serverId));
+    await loadEntry(keyedEntries(set, 'ports'), serverId, () => callServer(serverId, () => services.system.ports(serverId)));
   },
 
   async syncConfig(serverId) {
