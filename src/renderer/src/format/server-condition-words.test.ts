@@ -34,3 +34,15 @@ test('an active key on a server that is not green says why its link may not work
   assert.equal(activeKeyCaveat(condition('xray-down')), 'Active, but its link does not work now: Xray down');
   assert.equal(activeKeyCaveat(condition('offline')), 'Active as last synced; the server does not answer now: Offline');
 });
+
+test('in Russian, the countdown and why a change waits are the window’s own words, the core’s message kept as details', async () => {
+  const { i18n } = await import('../i18n/i18n.ts');
+  await i18n.changeLanguage('ru');
+  try {
+    assert.equal(retryWords(5), 'Keyport попробует снова через 5 с.');
+    assert.equal(changeBlockedWhy(condition('deploying'), 'alpha'), 'На alpha идёт развёртывание: изменения подождут, пока оно не закончится');
+    assert.equal(unreachableWords(condition('offline', { reason: REFUSED }), 'alpha'), `alpha не отвечает (подробности: ${REFUSED})`);
+  } finally {
+    await i18n.changeLanguage('en');
+  }
+});
