@@ -33,3 +33,19 @@ export function agentGet(server: TestServer, path: string): any {
   assert.equal(answer.status, 200, `${path}: ${answer.body}`);
   return JSON.parse(answer.body);
 }
+
+/** A POST of `body` as JSON to the deployed agent's API, inside the server (past the console, as another admin's tool would): its JSON answer, which must be a success. */
+export function agentPost(server: TestServer, path: string, body: unknown): any {
+  const apiKey = readFileSync(server.hostPath('/var/lib/keyport/api-key'), 'utf8').trim();
+  const script =
+    "fetch(process.argv[1], { method: 'POST', headers: { 'content-type': 'application/json', ...JSON.parse(process.argv[2]) }, body: process.argv[3] }).then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, body: await r.text() })))";
+  const answer = JSON.parse(
+    execFileSync('ip', ['netns', 'exec', server.namespace, process.execPath, '-e', script, `http://127.0.0.1:8000${path}`, JSON.stringify({ 'x-api-key': apiKey }), JSON.stringify(body)], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  ) as { status: number; body: string };
+  assert.ok(answer.status >= 200 && answer.status < 300, `${path}: ${answer.status} ${answer.body}`);
+  return JSON.parse(answer.body);
+}

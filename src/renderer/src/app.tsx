@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { SecretDialog } from './components/secret-dialog.tsx';
 import { Sidebar } from './components/sidebar.tsx';
 import { ViewErrorBoundary } from './components/view-error-boundary.tsx';
+import { useReconnectWhenDue } from './hooks/use-reconnect-when-due.ts';
 import { useVisibleInterval } from './hooks/use-visible-interval.ts';
 import { useAddServerStore } from './state/add-server-store.ts';
 import { useFleetStore } from './state/fleet-store.ts';
@@ -29,6 +30,7 @@ export function App() {
   useVisibleInterval(() => {
     if (!useFleetStore.getState().list.loading) void loadFleet();
   }, FLEET_REFRESH_MS);
+  useReconnectWhenDue();
 
   return (
     <div className="app">

@@ -86,6 +86,11 @@ export interface ServerStatus {
   state: ServerState;
   /** Why the server is not online, in words an admin can act on. */
   reason: string | null;
+  /**
+   * Offline or agent down: in how many ms from this answer the console connects again (a call
+   * before then fails at once, as this one did). Absent when no retry is waited for.
+   */
+  retryInMs?: number;
   agentVersion: string | null;
   /** The agent on the server is older or newer than the one this console deploys. */
   agentOutdated: boolean;

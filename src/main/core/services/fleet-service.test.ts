@@ -140,6 +140,14 @@ test('the agent not answering while SSH works is agent-down; no SSH at all is of
   assert.equal((await offline.fleet.status('alpha')).state, 'offline');
 });
 
+test('offline, status tells when the link tries again as a number, and its reason carries no countdown', async (t) => {
+  const failure = new KeyportError('server-offline', 'Cannot reach root@127.0.0.1:2222: connect ECONNREFUSED 127.0.0.1:2222.', { endpoint: '127.0.0.1:2222', retryInMs: 8_000 });
+  const offline = await fleetWith(t, { config: configStatus(), keys: [], failure }).fleet.status('alpha');
+  assert.deepEqual([offline.state, offline.reason, offline.retryInMs], ['offline', failure.message, 8_000]);
+  const noRetry = await fleetWith(t, { config: configStatus(), keys: [], failure: new KeyportError('server-offline', 'gone') }).fleet.status('alpha');
+  assert.equal('retryInMs' in noRetry, false);
+});
+
 test('an add without a host or a way to log in says which by its facts, naming no CLI flag', async (t) => {
   const { fleet } = fleetWith(t, { config: configStatus(), keys: [] });
   const saved = { HOME: process.env.HOME, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };

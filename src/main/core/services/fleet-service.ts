@@ -225,10 +225,12 @@ export class FleetService implements Fleet {
       }
       if (!(error instanceof KeyportError) || error.code !== 'server-offline') throw error;
       const agentDown = error.facts.unreachable === 'agent';
+      const { retryInMs } = error.facts;
       return {
         ...status,
         state: agentDown ? 'agent-down' : 'offline',
         reason: error.message,
+        ...(typeof retryInMs === 'number' ? { retryInMs } : {}),
         keyCount: cachedKeys?.keys.length ?? null,
         activeKeyCount: cachedKeys ? cachedKeys.keys.filter((key) => key.is_active).length : null,
         keyLimits: cachedKeys ? keyLimitCounts(cachedKeys.keys, this.#now()) : null,

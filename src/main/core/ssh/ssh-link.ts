@@ -2,7 +2,7 @@ import type { Client } from 'ssh2';
 import { KeyportError, isKeyportError } from '../../../shared/contract/errors.ts';
 import type { HostKeyProbe } from '../../../shared/contract/servers.ts';
 import type { RemoteHost } from './remote-host.ts';
-import { captureHostKey, connectRoute, formatSeconds } from './ssh-connect.ts';
+import { captureHostKey, connectRoute } from './ssh-connect.ts';
 import { execRemote } from './ssh-exec.ts';
 import { SshRemoteHost } from './ssh-remote-host.ts';
 
@@ -205,11 +205,12 @@ export async function probeHostKey(
   });
 }
 
+/**
+ * The failure again, with when the link tries next as a fact: a message that said "in 8 s" would
+ * still say it when shown a minute later. Each face tells the wait its own way (the window counts it down).
+ */
 function retryLater(failure: KeyportError, waitMs: number): KeyportError {
-  return new KeyportError(failure.code, `${failure.message} Keyport tries again in ${formatSeconds(waitMs)}.`, {
-    ...failure.facts,
-    retryInMs: waitMs,
-  });
+  return new KeyportError(failure.code, failure.message, { ...failure.facts, retryInMs: waitMs });
 }
 
 function endAll(clients: readonly Client[]): Promise<unknown> {

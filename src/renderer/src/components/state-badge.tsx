@@ -1,14 +1,16 @@
 import { useTranslation } from 'react-i18next';
 import { formatUtcTime } from '../format/format-time.ts';
-import { selectDisplayState, selectServer, selectStatus, useFleetStore } from '../state/fleet-store.ts';
+import { useServerCondition } from '../hooks/use-server-condition.ts';
+import { selectServer, selectStatus, useFleetStore } from '../state/fleet-store.ts';
 
-/** A server's state in words, with when it last synced if it is offline and why it is not online. */
+/** A server's state in words, with when it last synced if it is offline, and why it is not online. */
 export function StateBadge({ serverId }: { serverId: string }) {
   const { t } = useTranslation();
-  const state = useFleetStore(selectDisplayState(serverId));
+  const condition = useServerCondition(serverId);
+  const { state } = condition;
   const status = useFleetStore(selectStatus(serverId));
   const server = useFleetStore(selectServer(serverId));
-  const reason = status?.value?.reason ?? status?.error ?? undefined;
+  const reason = condition.reason ?? status?.value?.reason ?? status?.error ?? undefined;
   return (
     <span className="state-badge-line">
       <span className={`state-badge state-${state}`} data-testid="server-state" data-state={state} title={reason}>
@@ -22,7 +24,7 @@ export function StateBadge({ serverId }: { serverId: string }) {
 /** The sidebar's small coloured dot for the same state. */
 export function StateDot({ serverId }: { serverId: string }) {
   const { t } = useTranslation();
-  const state = useFleetStore(selectDisplayState(serverId));
+  const { state } = useServerCondition(serverId);
   const label = t(`state.${state}`);
   return <span className={`state-dot state-${state}`} data-state={state} title={label} aria-label={label} />;
 }

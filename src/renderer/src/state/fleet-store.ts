@@ -6,12 +6,21 @@ import type { Cached } from '../../../shared/contract/services.ts';
 import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
 import { services } from '../bridge/services.ts';
 import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
-import { healthDisplayState, type HealthDisplayState } from './health-display-state.ts';
 import { keyedEntries, loadEntry } from './keyed-entries.ts';
 import { load, type Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
 import { trackProgressRun, type ProgressRun } from './progress-run.ts';
 import { useSecretRequestStore } from './secret-request-store.ts';
+import {
+  contactOfAnswer,
+  contactOfFailure,
+  contactOfStatus,
+  isUnreachableState,
+  mergedContact,
+  serverCondition,
+  type ServerCondition,
+  type ServerContact,
+} from './server-condition.ts';
 
 /** What the window asks of a deploy: the subscription listener (the deploy dialog), taking a held lock. */
 export type DeployRequest = Pick<DeployOptions, 'breakLock' | 'subscriptions'>;
@@ -31,8 +40,12 @@ interface FleetState {
   statuses: Record<string, Loadable<ServerStatus>>;
   summaries: Record<string, Loadable<Cached<TrafficSummaryReport>>>;
   deploys: Record<string, DeployRun>;
+  /** By server id: what the latest call showed about reaching it (see server-condition.ts). */
+  contacts: Record<string, ServerContact>;
   loadFleet(): Promise<void>;
   refreshServer(serverId: string): Promise<void>;
+  /** Files what a call showed about reaching the server; one that contradicts its status has the status checked again. */
+  noteContact(serverId: string, contact: ServerContact): void;
   removeServer(serverId: string): Promise<boolean>;
   deploy(serverId: string, request?: DeployRequest): Promise<void>;
   /** Puts away the log of a deploy that has ended. */
@@ -53,6 +66,7 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
   statuses: {},
   summaries: {},
   deploys: {},
+  contacts: {},
 
   async loadFleet() {
     const loaded = await load<true>(
@@ -67,10 +81,15 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
 
   async refreshServer(serverId) {
     const status = await loadEntry(keyedEntries(set, 'statuses'), serverId, () => services.fleet.status(serverId));
-    if (status) set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? status.server : server)) }));
+    if (status) {
+      set((state) => ({
+        servers: state.servers.map((server) => (server.id === serverId ? status.server : server)),
+        contacts: { ...state.contacts, [serverId]: contactOfStatus(status, Date.now()) },
+      }));
+    }
     // A server never deployed has no traffic, live or cached.
     if (!status?.server.agent || isHostKeyState(status.state)) return;
-    await loadEntry(keyedEntries(set, 'summaries'), serverId, () => services.traffic.summary(serverId));
+    await loadEntry(keyedEntries(set, 'summaries'), serverId, () => callServer(serverId, () => services.traffic.summary(serverId)));
   },
 
   async removeServer(serverId) {
@@ -115,28 +134,46 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     return true;
   },
 
+  noteContact(serverId, contact) {
+    const status = get().statuses[serverId];
+    const filed = mergedContact(get().contacts[serverId], contact);
+    if (filed === get().contacts[serverId]) return;
+    set((state) => ({ contacts: { ...state.contacts, [serverId]: filed } }));
+    const statusReached = status?.value ? !isUnreachableState(status.value.state) : undefined;
+    if (statusReached !== undefined && statusReached !== contact.reached && !status?.loading) void get().refreshServer(serverId);
+  },
+
   dismissDeploy(serverId) {
     if (get().deploys[serverId]?.running) return;
     keyedEntries(set, 'deploys').remove(serverId);
   },
 }));
 
-/** What the console shows as a server's state: its status, or the deploy running on it right now. */
-export type DisplayState = ServerStatus['state'] | 'deploying' | 'agent-outdated' | 'checking' | 'unknown' | HealthDisplayState;
-
-export function displayState(status: Loadable<ServerStatus> | undefined, deploy: DeployRun | undefined): DisplayState {
-  if (deploy?.running) return 'deploying';
-  const value = status?.value;
-  if (!value) return status?.loading || !status ? 'checking' : 'unknown';
-  // Online but with links that would not work is not green: the worst problem names the state.
-  if (value.state === 'online' && value.problems.length > 0) return healthDisplayState(value.problems[0]!);
-  if (value.state === 'online' && value.agentOutdated) return 'agent-outdated';
-  return value.state;
-}
-
 export const selectServer = (serverId: string) => (state: FleetState) => state.servers.find((server) => server.id === serverId);
 export const selectStatus = (serverId: string) => (state: FleetState) => state.statuses[serverId];
 export const selectSummary = (serverId: string) => (state: FleetState) => state.summaries[serverId];
 export const selectDeploy = (serverId: string) => (state: FleetState) => state.deploys[serverId];
-export const selectDisplayState = (serverId: string) => (state: FleetState) =>
-  displayState(state.statuses[serverId], state.deploys[serverId]);
+/** The server as every view shows it: compare with useShallow (a new object each time). */
+export const selectCondition = (serverId: string) => (state: FleetState): ServerCondition =>
+  serverCondition({ status: state.statuses[serverId], deployRunning: state.deploys[serverId]?.running === true, contact: state.contacts[serverId] });
+
+/**
+ * Runs a call that goes to a server (never a local one) and files what it showed about reaching it: so a key list served from
+ * the cache, or a change refused as offline, turns every view offline at once, not at the next check.
+ */
+export async function callServer<T>(serverId: string, call: () => Promise<T>): Promise<T> {
+  const note = (contact: ServerContact | undefined) => contact && useFleetStore.getState().noteContact(serverId, contact);
+  try {
+    const answer = await call();
+    // Only a read can answer from the cache; anything else that answered came from the server.
+    note(isCached(answer) ? contactOfAnswer(answer, Date.now()) : { reached: true, from: 'call', at: Date.now() });
+    return answer;
+  } catch (error) {
+    note(contactOfFailure(errorCode(error), errorFacts(error), error instanceof Error ? error.message : String(error), Date.now()));
+    throw error;
+  }
+}
+
+function isCached(answer: unknown): answer is Cached<unknown> {
+  return typeof answer === 'object' && answer !== null && 'source' in answer && (answer.source === 'live' || answer.source === 'cache') && 'syncedAt' in answer;
+}

@@ -5,6 +5,7 @@ import type { CreateManyOptions, CreateManyProgress, CreateManyResult, KeyBatchE
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
 import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
+import { callServer } from './fleet-store.ts';
 import { keyedEntries, loadEntry } from './keyed-entries.ts';
 import type { Loadable } from './loadable.ts';
 import { runOperation } from './operations-store.ts';
@@ -69,19 +70,19 @@ export const useKeysStore = create<KeysState>()((set, get) => {
     createManyRuns: {},
 
     async loadKeys(serverId) {
-      await Promise.all([loadEntry(lists, serverId, () => services.keys.list(serverId)), get().loadLive(serverId)]);
+      await Promise.all([loadEntry(lists, serverId, () => callServer(serverId, () => services.keys.list(serverId))), get().loadLive(serverId)]);
     },
 
     async loadLive(serverId) {
-      await loadEntry(live, serverId, () => services.traffic.live(serverId));
+      await loadEntry(live, serverId, () => callServer(serverId, () => services.traffic.live(serverId)));
     },
 
     async loadConfig(serverId, keyId) {
-      await loadEntry(configs, configId(serverId, keyId), () => services.keys.config(serverId, keyId));
+      await loadEntry(configs, configId(serverId, keyId), () => callServer(serverId, () => services.keys.config(serverId, keyId)));
     },
 
     async createKey(serverId, name, limits) {
-      const key = await runOperation(createKeyOperation(serverId), () => services.keys.create(serverId, name, limits));
+      const key = await runOperation(createKeyOperation(serverId), () => callServer(serverId, () => services.keys.create(serverId, name, limits)));
       if (key) editList(serverId, (keys) => [...keys, key]);
       return key;
     },
@@ -107,7 +108,7 @@ export const useKeysStore = create<KeysState>()((set, get) => {
     },
 
     async setActive(serverId, keyId, active) {
-      const key = await runOperation(toggleKeyOperation(keyId), () => services.keys.setActive(serverId, keyId, active));
+      const key = await runOperation(toggleKeyOperation(keyId), () => callServer(serverId, () => services.keys.setActive(serverId, keyId, active)));
       if (key) editList(serverId, (keys) => keys.map((existing) => (existing.id === keyId ? key : existing)));
     },
 
@@ -128,10 +129,11 @@ export const useKeysStore = create<KeysState>()((set, get) => {
     },
 
     async removeKey(serverId, keyId) {
-      const removed = await runOperation(removeKeyOperation(keyId), async () => {
-        await services.keys.remove(serverId, keyId);
-        return true;
-      });
+      const removed = await runOperation(removeKeyOperation(keyId), () =>
+        callServer(serverId, async () => {
+          await services.keys.remove(serverId, keyId);
+          return true;
+        }));
       if (removed) editList(serverId, (keys) => keys.filter((key) => key.id !== keyId));
       return removed === true;
     },

@@ -43,6 +43,13 @@ export function clearOperation(id: string): void {
   if (useOperationsStore.getState().operations[id]) put(id, IDLE);
 }
 
+/** Puts away the failures of the operations whose ids pass `matches` and that failed with a code `failedWith` accepts. */
+export function clearFailures(matches: (id: string) => boolean, failedWith: (code: KeyportErrorCode | undefined) => boolean): void {
+  for (const [id, operation] of Object.entries(useOperationsStore.getState().operations)) {
+    if (operation.error && !operation.running && matches(id) && failedWith(operation.errorCode)) put(id, IDLE);
+  }
+}
+
 export const selectOperation = (id: string) => (state: OperationsState) => state.operations[id] ?? IDLE;
 
 export function useOperation(id: string): OperationState {

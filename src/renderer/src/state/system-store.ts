@@ -11,7 +11,7 @@ import type {
 import type { LinkSettingsChange, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
-import { useFleetStore } from './fleet-store.ts';
+import { callServer, useFleetStore } from './fleet-store.ts';
 import { useKeysStore } from './keys-store.ts';
 import { keyedEntries, loadEntry } from './keyed-entries.ts';
 import type { Loadable } from './loadable.ts';
@@ -55,11 +55,11 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
   linkSettingsProgress: {},
 
   async loadConfigStatus(serverId) {
-    await loadEntry(keyedEntries(set, 'configStatus'), serverId, () => services.system.configStatus(serverId));
+    await loadEntry(keyedEntries(set, 'configStatus'), serverId, () => callServer(serverId, () => services.system.configStatus(serverId)));
   },
 
   async loadPorts(serverId) {
-    await loadEntry(keyedEntries(set, 'ports'), serverId, () => services.system.ports(serverId));
+    await loadEntry(keyedEntries(set, 'ports'), serverId, () => callServer(serverId, () => services.system.ports(serverId)));
   },
 
   async syncConfig(serverId) {

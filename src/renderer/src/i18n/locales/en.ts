@@ -108,6 +108,11 @@ export const en = {
   offline: {
     banner: 'Offline — showing data from {{time}}',
   },
+  reachNotice: {
+    retryIn: 'Keyport tries again in {{seconds}} s.',
+    retrying: 'Trying again…',
+    notShown: 'Not shown: it was not cached before the server stopped answering. It is read again once the server answers.',
+  },
   errors: {
     withDetails: '{{summary}} ({{details}})',
     withPrefix: '{{prefix}}: {{message}}',
@@ -512,6 +517,8 @@ export const en = {
       connectionsNow_one: '{{count, number}} connection now',
       connectionsNow_other: '{{count, number}} connections now',
       delete: 'Delete',
+      notServing: 'Active, but its link does not work now: {{state}}',
+      asLastSynced: 'Active as last synced; the server does not answer now: {{state}}',
     },
     create: {
       placeholder: 'New key name, e.g. alice@example.com',
@@ -791,6 +798,7 @@ export const en = {
     'host-key-changed': '{{server}} presents a changed host key',
     withReason: '{{why}}: {{reason}}',
     cached: '{{server}} did not answer: its keys are shown as last synced',
+    deploying: 'A deploy is running on {{server}}: changes wait until it ends',
   },
   person: {
     back: '← People',

@@ -120,6 +120,11 @@ export const ru = {
   offline: {
     banner: 'Нет связи — показаны данные на {{time}}',
   },
+  reachNotice: {
+    retryIn: 'Keyport попробует снова через {{seconds}} с.',
+    retrying: 'Пробуем снова…',
+    notShown: 'Не показано: до того как сервер перестал отвечать, это не попало в кэш. Прочитаем снова, как только сервер ответит.',
+  },
   errors: {
     withDetails: '{{summary}} (подробности: {{details}})',
     withPrefix: '{{prefix}}: {{message}}',
@@ -548,6 +553,8 @@ export const ru = {
       connectionsNow_many: 'сейчас {{count, number}} подключений',
       connectionsNow_other: 'сейчас {{count, number}} подключения',
       delete: 'Удалить',
+      notServing: 'Включён, но его ссылка сейчас не работает: {{state}}',
+      asLastSynced: 'Включён по последней синхронизации; сервер сейчас не отвечает: {{state}}',
     },
     create: {
       placeholder: 'Имя, напр. alice@example.com',
@@ -833,6 +840,7 @@ export const ru = {
     'host-key-changed': '{{server}} предъявляет изменившийся ключ хоста',
     withReason: '{{why}}: {{reason}}',
     cached: '{{server}} не ответил: его ключи показаны по последней синхронизации',
+    deploying: 'На {{server}} идёт развёртывание: изменения подождут, пока оно не закончится',
   },
   person: {
     back: '← Люди',

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
 import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
 import { ServerProblemLine } from '../../components/server-problems.tsx';
 import { HostKeyAlertRow } from '../../components/host-key-alert.tsx';
+import { ReachNotice } from '../../components/reach-notice.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { FleetKeyLimits } from './fleet-key-limits.tsx';
 import { formatBytes } from '../../format/format-bytes.ts';
@@ -11,6 +12,8 @@ import { formatUtcTime } from '../../format/format-time.ts';
 import { Trans, useTranslation } from 'react-i18next';
 import { removeServerOperation, selectDeploy, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
+import { useServerCondition } from '../../hooks/use-server-condition.ts';
+import { isReachFailure, isUnreachableState } from '../../state/server-condition.ts';
 
 /** One server's line in the fleet, with its deploy log below it while one runs or after it ended. */
 export function FleetRow({ serverId }: { serverId: string }) {
@@ -22,13 +25,17 @@ export function FleetRow({ serverId }: { serverId: string }) {
   const removeServer = useFleetStore((state) => state.removeServer);
   const openServer = useNavigationStore((state) => state.openServer);
   const [confirmingRemove, setConfirmingRemove] = useState(false);
+  const condition = useServerCondition(serverId);
   if (!server) return null;
 
   const keyCount = status?.value?.keyCount;
   const activeKeyCount = status?.value?.activeKeyCount;
   const traffic = summary?.value;
-  // A host key to check has its own line below, with the fingerprints.
-  const reason = deploy?.running || (status?.value && isHostKeyState(status.value.state)) ? null : (status?.value?.reason ?? status?.error);
+  // A host key to check has its own line below, with the fingerprints; a server out of reach its notice, with the next try.
+  const unreachable = isUnreachableState(condition.state);
+  const reason = deploy?.running || unreachable || (status?.value && isHostKeyState(status.value.state)) ? null : (status?.value?.reason ?? status?.error);
+  // Out of reach, the notice says why once: the summary's own failure would say it again.
+  const summaryError = summary?.error && !(unreachable && isReachFailure(summary.errorCode)) ? summary.error : null;
 
   return (
     <tbody className="fleet-row" data-testid={`fleet-row-${server.name}`}>
@@ -44,6 +51,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
         <td>
           <StateBadge serverId={serverId} />
           {reason && <div className="muted small reason">{reason}</div>}
+          <ReachNotice serverId={serverId} className="muted small reason" testId="fleet-reason" />
           {!deploy?.running && <ServerProblemLine serverId={serverId} />}
         </td>
         <td className="number" data-testid="fleet-keys">
@@ -62,7 +70,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
               {t('fleet.fromCache', { time: formatUtcTime(traffic.syncedAt) })}
             </div>
           )}
-          {summary?.error && !traffic && <div className="inline-error small">{summary.error}</div>}
+          {summaryError && !traffic && <div className="inline-error small">{summaryError}</div>}
         </td>
         <td className="actions-column">
           <div className="row-actions">

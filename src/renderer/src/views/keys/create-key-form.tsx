@@ -10,10 +10,11 @@ import { selectStatus, useFleetStore } from '../../state/fleet-store.ts';
 import { createKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
+import { isReachFailure } from '../../state/server-condition.ts';
 import { useTranslation } from 'react-i18next';
 
 /** A new key by name, with a quota, expiry and note if wanted; the agent picks its port and Reality settings. */
-export function CreateKeyForm({ serverId }: { serverId: string }) {
+export function CreateKeyForm({ serverId, blockedWhy }: { serverId: string; blockedWhy: string | null }) {
   const { t } = useTranslation();
   const [name, setName] = useState('');
   const [limitsOpen, setLimitsOpen] = useState(false);
@@ -30,7 +31,7 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!name.trim()) return;
+    if (!name.trim() || blockedWhy !== null) return;
     const read = readKeyLimitsDraft(limits, NO_LIMITS_DRAFT, Date.now());
     if (!read.ok) {
       setLimitErrors(read.errors);
@@ -64,7 +65,13 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
         >
           {limitsSet ? t('keys.create.limitsSet') : t('keys.create.limits')}
         </button>
-        <button type="submit" className="primary" disabled={operation.running || !name.trim()} data-testid="create-key-button">
+        <button
+          type="submit"
+          className="primary"
+          disabled={operation.running || !name.trim() || blockedWhy !== null}
+          title={blockedWhy ?? undefined}
+          data-testid="create-key-button"
+        >
           {operation.running ? t('common.creating') : t('keys.create.create')}
         </button>
       </div>
@@ -86,7 +93,8 @@ export function CreateKeyForm({ serverId }: { serverId: string }) {
           {warning}
         </p>
       )}
-      <InlineError message={keyWriteError(operation, name.trim())} testId="create-key-error" />
+      {/* Refused as out of reach: the server's notice says why, and the button's title. */}
+      <InlineError message={blockedWhy !== null && isReachFailure(operation.errorCode) ? null : keyWriteError(operation, name.trim())} testId="create-key-error" />
     </form>
   );
 }

@@ -12,6 +12,10 @@ interface KeyTableRowProps {
   onOpen: (keyId: string) => void;
   onToggle: (keyId: string, active: boolean) => void;
   onDelete: (keyId: string) => void;
+  /** Why the key cannot be changed now, or null. */
+  blockedWhy: string | null;
+  /** Why an active key's link may not work now, or null. */
+  activeCaveat: string | null;
 }
 
 const quotaTone = (share: number) => (share >= 1 ? 'full' : share > NEAR_QUOTA_SHARE ? 'near' : '');
@@ -19,10 +23,12 @@ const quotaTone = (share: number) => (share >= 1 ? 'full' : share > NEAR_QUOTA_S
 const bytesOrDash = (bytes: number | undefined) => (bytes === undefined ? '—' : formatBytes(bytes));
 
 /** One key's line; memoised so scrolling and live refreshes redraw only the lines that changed. */
-export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, onDelete }: KeyTableRowProps) {
+export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, onDelete, blockedWhy, activeCaveat }: KeyTableRowProps) {
   const { t } = useTranslation();
   const { key, limits } = row;
   const toggle = useOperation(toggleKeyOperation(key.id));
+  // Only a key that should serve is judged by the server's state; a disabled, limited or expired one serves nothing anyway.
+  const caveat = limits.status === 'active' ? activeCaveat : null;
   return (
     <div role="row" className={`key-row ${limits.status === 'active' ? '' : 'inactive'}`} data-testid={`key-row-${key.id}`} onClick={() => onOpen(key.id)}>
       <div role="cell" className="cell-name">
@@ -34,7 +40,13 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
         {key.port}
       </div>
       <div role="cell">
-        <span className={`key-status status-${limits.status}`} data-testid={`key-status-${key.id}`} data-status={limits.status}>
+        <span
+          className={`key-status status-${limits.status}${caveat ? ' not-confirmed' : ''}`}
+          data-testid={`key-status-${key.id}`}
+          data-status={limits.status}
+          data-caveat={caveat ? 'true' : undefined}
+          title={caveat ?? undefined}
+        >
           {keyStatusLabel(limits.status)}
         </span>
       </div>
@@ -42,14 +54,14 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
         {/* The switch and the delete button act on the key; the rest of the row opens it. */}
         <label
           className="switch"
-          title={toggle.error ?? (key.is_active ? t('keys.row.disable') : t('keys.row.enable'))}
+          title={blockedWhy ?? toggle.error ?? (key.is_active ? t('keys.row.disable') : t('keys.row.enable'))}
           onClick={(event) => event.stopPropagation()}
         >
           <input
             type="checkbox"
             role="switch"
             checked={key.is_active}
-            disabled={toggle.running}
+            disabled={toggle.running || blockedWhy !== null}
             aria-label={t('keys.row.activeLabel', { name: key.name })}
             data-testid={`key-toggle-${key.id}`}
             onChange={(event) => onToggle(key.id, event.target.checked)}
@@ -96,6 +108,8 @@ export const KeyTableRow = memo(function KeyTableRow({ row, onOpen, onToggle, on
         <button
           type="button"
           className="danger-outline small-button"
+          disabled={blockedWhy !== null}
+          title={blockedWhy ?? undefined}
           data-testid={`key-delete-${key.id}`}
           onClick={(event) => {
             event.stopPropagation();

@@ -8,9 +8,12 @@ import { Spinner } from '../../components/spinner.tsx';
 import { useTranslation } from 'react-i18next';
 import { currentYearMonth, utcToday } from '../../format/utc-dates.ts';
 import { useVisibleInterval } from '../../hooks/use-visible-interval.ts';
-import { removeKeyOperation, selectKeyList, selectLive, toggleKeyOperation, useKeysStore } from '../../state/keys-store.ts';
+import { useServerCondition, useWhenServerReturns } from '../../hooks/use-server-condition.ts';
+import { activeKeyCaveat, changeBlockedWhy } from '../../format/server-condition-words.ts';
+import { createKeyOperation, removeKeyOperation, selectKeyList, selectLive, toggleKeyOperation, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
-import { useOperation } from '../../state/operations-store.ts';
+import { clearFailures, useOperation } from '../../state/operations-store.ts';
+import { isReachFailure } from '../../state/server-condition.ts';
 import { selectDayByKey, selectMonthly, useTrafficStore } from '../../state/traffic-store.ts';
 import { selectServer, useFleetStore } from '../../state/fleet-store.ts';
 import { CreateKeyForm } from './create-key-form.tsx';
@@ -50,6 +53,10 @@ export function KeysTab({ serverId }: { serverId: string }) {
   const serverName = useFleetStore(selectServer(serverId))?.name ?? serverId;
   const [lastToggledKeyId, setLastToggledKeyId] = useState('');
   const toggle = useOperation(toggleKeyOperation(lastToggledKeyId));
+  const condition = useServerCondition(serverId);
+  // Told in words: told again in another language.
+  const blockedWhy = useMemo(() => changeBlockedWhy(condition, serverName), [condition, serverName, i18n.language]);
+  const keyCaveat = useMemo(() => activeKeyCaveat(condition), [condition, i18n.language]);
 
   useEffect(() => {
     void loadKeys(serverId);
@@ -58,6 +65,16 @@ export function KeysTab({ serverId }: { serverId: string }) {
   useEffect(() => {
     void loadDayByKey(serverId, today);
   }, [loadDayByKey, serverId, today]);
+  // Back from offline: what shows from the cache, or could not show, is read from the server again.
+  useWhenServerReturns(serverId, () => {
+    // A change refused while it was out of reach is no failure to keep showing once it answers.
+    const keyChanges = (useKeysStore.getState().lists[serverId]?.value?.data ?? []).flatMap((key) => [toggleKeyOperation(key.id), removeKeyOperation(key.id)]);
+    const ids = new Set([createKeyOperation(serverId), ...keyChanges]);
+    clearFailures((id) => ids.has(id), isReachFailure);
+    void loadKeys(serverId);
+    void loadMonthly(serverId, month);
+    void loadDayByKey(serverId, today);
+  });
   const lastScrollAt = useRef(Number.NEGATIVE_INFINITY);
   const onScroll = useCallback(() => {
     lastScrollAt.current = performance.now();
@@ -107,7 +124,7 @@ export function KeysTab({ serverId }: { serverId: string }) {
   }
 
   return (
-    <div className="keys-tab">
+    <div className="keys-tab" data-testid="keys-tab" data-server-state={condition.state}>
       <OfflineBanner reads={[list?.value, live?.value, monthly?.value, dayByKey?.value]} />
       <div className="toolbar">
         <input
@@ -139,15 +156,15 @@ export function KeysTab({ serverId }: { serverId: string }) {
         </span>
         {(list?.loading || live?.loading) && <Spinner />}
         <div className="toolbar-end">
-          <CreateKeyForm serverId={serverId} />
-          <button type="button" onClick={() => setCreatingMany(true)} data-testid="create-many-open">
+          <CreateKeyForm serverId={serverId} blockedWhy={blockedWhy} />
+          <button type="button" onClick={() => setCreatingMany(true)} disabled={blockedWhy !== null} title={blockedWhy ?? undefined} data-testid="create-many-open">
             {t('keys.createMany')}
           </button>
         </div>
       </div>
       <ErrorWithAction failure={list} serverId={serverId} onRetry={() => void loadKeys(serverId)} testId="keys-error" />
-      <ErrorWithAction failure={live} serverId={serverId} onRetry={() => void loadLive(serverId)} prefix={t('keys.liveTraffic')} testId="live-error" />
-      <InlineError message={toggle.error} testId="key-toggle-error" />
+      <ErrorWithAction failure={live} serverId={serverId} onRetry={() => void loadLive(serverId)} prefix={t('keys.liveTraffic')} testId="live-error" unreachable="hidden" />
+      <InlineError message={blockedWhy !== null && isReachFailure(toggle.errorCode) ? null : toggle.error} testId="key-toggle-error" />
       <KeysTable
         rows={rows}
         order={order}
@@ -156,6 +173,8 @@ export function KeysTab({ serverId }: { serverId: string }) {
         onToggle={onToggle}
         onDelete={setDeletingKeyId}
         onScroll={onScroll}
+        blockedWhy={blockedWhy}
+        activeCaveat={keyCaveat}
         emptyText={keys.length === 0 ? t('keys.noKeys') : t('keys.noMatch')}
       />
       {creatingMany && <CreateManyDialog serverId={serverId} serverName={serverName} onClose={() => setCreatingMany(false)} />}

@@ -14,11 +14,15 @@ interface KeysTableProps {
   onToggle: (keyId: string, active: boolean) => void;
   onDelete: (keyId: string) => void;
   onScroll: () => void;
+  /** Why keys cannot be changed now (the server cannot take it), or null. */
+  blockedWhy: string | null;
+  /** Why an active key's link may not work now (the server's state), or null. */
+  activeCaveat: string | null;
   emptyText: string;
 }
 
 /** The keys, virtualised: only the rows in view are drawn, so ten thousand scroll like forty. */
-export function KeysTable({ rows, order, onSort, onOpen, onToggle, onDelete, onScroll, emptyText }: KeysTableProps) {
+export function KeysTable({ rows, order, onSort, onOpen, onToggle, onDelete, onScroll, blockedWhy, activeCaveat, emptyText }: KeysTableProps) {
   const { t } = useTranslation();
   const header = (
     <div role="row" className="key-row key-header">
@@ -48,7 +52,7 @@ export function KeysTable({ rows, order, onSort, onOpen, onToggle, onDelete, onS
       className="keys-table"
       onScroll={onScroll}
       empty={<p className="muted">{emptyText}</p>}
-      renderRow={(row) => <KeyTableRow row={row} onOpen={onOpen} onToggle={onToggle} onDelete={onDelete} />}
+      renderRow={(row) => <KeyTableRow row={row} onOpen={onOpen} onToggle={onToggle} onDelete={onDelete} blockedWhy={blockedWhy} activeCaveat={activeCaveat} />}
     />
   );
 }

@@ -9,7 +9,8 @@ export function useFleetReach(): Record<string, ServerReach> {
   const { i18n } = useTranslation();
   const servers = useFleetStore((state) => state.servers);
   const statuses = useFleetStore((state) => state.statuses);
+  const contacts = useFleetStore((state) => state.contacts);
   const list = usePeopleStore((state) => state.list.value);
   // Reach is told in words: told again in another language.
-  return useMemo(() => fleetReach(servers, statuses, list), [servers, statuses, list, i18n.language]);
+  return useMemo(() => fleetReach(servers, statuses, list, contacts), [servers, statuses, list, contacts, i18n.language]);
 }

@@ -1,8 +1,8 @@
-import { isHostKeyState } from '../../../../shared/contract/servers.ts';
 import { useEffect, useState } from 'react';
 import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
 import { ServerProblems } from '../../components/server-problems.tsx';
 import { HostKeyAlert } from '../../components/host-key-alert.tsx';
+import { ReachNotice } from '../../components/reach-notice.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { selectServer, selectStatus, useFleetStore } from '../../state/fleet-store.ts';
@@ -58,7 +58,8 @@ export function ServerView({ serverId, tab }: { serverId: string; tab: ServerTab
       </header>
       {deployOptions && <DeployOptionsDialog serverId={serverId} onClose={() => setDeployOptions(false)} />}
       <HostKeyAlert serverId={serverId} />
-      {facts?.reason && !deploying && !isHostKeyState(facts.state) && (
+      <ReachNotice serverId={serverId} className="notice" testId="server-reason" />
+      {facts?.reason && !deploying && facts.state === 'not-deployed' && (
         <p className="notice" data-testid="server-reason">
           {facts.reason}
         </p>

@@ -35,7 +35,8 @@ const portList = (ports: number[]) => shortList(ports, 12);
 const tagList = (tags: string[]) => shortList(tags, 6);
 
 /** Xray and the firewall against the keys: what runs, what differs, and the button that fixes it. */
-export function ConfigStatusPanel({ serverId, status }: { serverId: string; status: ConfigStatusReport }) {
+/** `blockedWhy`: why Sync now cannot run now (the server cannot take it), or null. */
+export function ConfigStatusPanel({ serverId, status, blockedWhy }: { serverId: string; status: ConfigStatusReport; blockedWhy: string | null }) {
   useTranslation();
   const syncConfig = useSystemStore((state) => state.syncConfig);
   const lastSync = useSystemStore(selectLastSync(serverId));
@@ -114,7 +115,14 @@ export function ConfigStatusPanel({ serverId, status }: { serverId: string; stat
         </ul>
       )}
       <div className="panel-actions">
-        <button type="button" className="primary" onClick={() => void syncConfig(serverId)} disabled={sync.running} data-testid="system-sync">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void syncConfig(serverId)}
+          disabled={sync.running || blockedWhy !== null}
+          title={blockedWhy ?? undefined}
+          data-testid="system-sync"
+        >
           {t('common.syncNow')}
         </button>
         {sync.running && <Spinner label={t('system.config.syncing')} />}

@@ -1,0 +1,34 @@
+import { useTranslation } from 'react-i18next';
+import { retryWords, unreachableWords } from '../format/server-condition-words.ts';
+import { useSecondsUntil } from '../hooks/use-seconds-until.ts';
+import { useServerCondition } from '../hooks/use-server-condition.ts';
+import { selectServer, useFleetStore } from '../state/fleet-store.ts';
+import { isUnreachableState } from '../state/server-condition.ts';
+
+/**
+ * Why the server cannot be reached, said once for the whole view, with a countdown to the next try
+ * that moves (the views below it show the cache, or that they have nothing, without repeating it).
+ * A host key to check has its own alert, with the fingerprints.
+ */
+export function ReachNotice({ serverId, className, testId }: { serverId: string; className: string; testId: string }) {
+  useTranslation();
+  const condition = useServerCondition(serverId);
+  const serverName = useFleetStore(selectServer(serverId))?.name ?? serverId;
+  const secondsLeft = useSecondsUntil(condition.retryAt);
+  const words = unreachableWords(condition, serverName);
+  if (!words || !isUnreachableState(condition.state) || condition.state === 'host-key-changed' || condition.state === 'host-key-unknown') return null;
+  const retry = retryWords(secondsLeft);
+  return (
+    <div className={className} role="status" data-testid={testId} data-state={condition.state}>
+      {words}
+      {retry && (
+        <>
+          {' '}
+          <span className="reach-retry" aria-live="off" data-testid="reach-retry" data-seconds={secondsLeft ?? undefined}>
+            {retry}
+          </span>
+        </>
+      )}
+    </div>
+  );
+}
