@@ -3,6 +3,7 @@ import { Client, type AuthenticationType, type ConnectConfig } from 'ssh2';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { HostKeyProbe } from '../../../shared/contract/servers.ts';
 import { fingerprintOf } from './host-key.ts';
+import { keyNeedsPassphrase, keyUnusable } from './private-key-file.ts';
 import type { SshCredentials, SshEndpoint } from './ssh-link.ts';
 
 export interface RouteSettings {
@@ -206,14 +207,15 @@ function openClient(endpoint: SshEndpoint, sock: Duplex | undefined, settings: R
     };
     try {
       client.connect(config);
-    } catch (error) {
-      // ssh2 parses the private key here; its message names the problem, never the key or passphrase.
-      fail(
-        new KeyportError('auth-failed', `The private key for ${userAtEndpoint(endpoint)} cannot be used: ${(error as Error).message}.`, {
-          endpoint: endpointKey(endpoint),
-          user: endpoint.user,
-        }),
-      );
+    } catch {
+      // ssh2 parses the private key here. Keys from a file were checked before (private-key-file.ts);
+      // this is a key handed over otherwise. Its words are ssh2's, never the key or passphrase.
+      const { privateKey, passphrase } = credentials;
+      const locked = privateKey !== undefined && keyNeedsPassphrase(privateKey);
+      fail(keyUnusable(locked ? (passphrase === undefined ? 'passphrase-needed' : 'passphrase-wrong') : 'not-a-private-key', undefined, {
+        endpoint: endpointKey(endpoint),
+        user: endpoint.user,
+      }));
     }
   });
 }
