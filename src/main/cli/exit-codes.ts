@@ -19,6 +19,7 @@ const BY_CODE: Partial<Record<KeyportErrorCode, number>> = {
   'sudo-password-required': EXIT.auth,
   'secret-required': EXIT.auth,
   'not-found': EXIT.notFound,
+  'ssh-key-unusable': EXIT.auth,
 };
 
 export function exitCodeFor(error: unknown): number {

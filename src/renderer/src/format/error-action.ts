@@ -54,6 +54,9 @@ const ACTIONS = {
   'export-version-unsupported': null,
   // Another certificate or key file is the admin's to give (the deploy dialog keeps the paths).
   'certificate-refused': null,
+  // The alias or the key file is the admin's to fix (the add-server form offers ~/.ssh/config's hosts).
+  'ssh-alias-unknown': null,
+  'ssh-key-unusable': null,
   'internal': null,
 } as const satisfies Record<KeyportErrorCode, ErrorAction | null | ((facts: Facts) => ErrorAction | null)>;
 

@@ -56,6 +56,7 @@ server settings prints whether VPN users may reach the server itself and its pri
 (blocked unless --private-destinations on) and whether Xray logs each connection (--access-log
 on|off; off by default). Changing either restarts Xray once, dropping open connections.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
+An --alias must be named by a Host line of ~/.ssh/config (a bare Host * does not count).
 server backup writes FILE: the server's keys (uuids, ports, limits), traffic history, settings and
 Reality keys, encrypted with a passphrase (asked twice with echo off, or the first line of
 --passphrase-file). --daily takes one of the agent's daily backups instead (server backups lists
@@ -159,6 +160,8 @@ goes on, and the exit code is 1.`,
       'export-passphrase-wrong': 'wrong passphrase for the export',
       'export-version-unsupported': 'the export is of a newer format',
       'certificate-refused': 'the certificate or key is refused',
+      'ssh-alias-unknown': 'no such SSH alias',
+      'ssh-key-unusable': 'the SSH key file cannot be used',
       internal: 'a fault in Keyport',
       unexpected: 'failed',
     },
@@ -182,6 +185,14 @@ goes on, and the exit code is 1.`,
       nameTakenRename:
         'no two keys on a server may share a name, in any letter case: choose another name, or rename the other key first: keyport keys rename {{server}} {{holder}} NEWNAME',
       uuidTaken: 'a person has one key per server, and this server has theirs already',
+      aliasUnknown: 'add a "Host {{alias}}" block with its HostName to {{configPath}}, or give the address with --host HOST instead of --alias',
+      key: {
+        missing: 'check the path, or add the server with --key FILE naming a key that is there',
+        unreadable: 'make it readable for you (chmod 600 FILE, owned by you)',
+        'not-a-private-key': 'give the private key, the file without .pub (say ~/.ssh/id_ed25519)',
+        'passphrase-needed': 'give its passphrase: on the terminal when asked, or in KEYPORT_SSH_SECRET',
+        'passphrase-wrong': "give the key's own passphrase: on the terminal when asked, or in KEYPORT_SSH_SECRET",
+      },
       uuidTakenShow: 'a person has one key per server, and this server has theirs already: keyport people show {{person}} lists it',
     },
   },

@@ -113,6 +113,14 @@ export const en = {
     hintWithMessage: '{{message}}. {{hint}}',
     missingHost: 'Fill in Host, or choose “~/.ssh/config alias” and name one.',
     missingCredentials: 'Choose how to log in under “Log in with”: a key file, ssh-agent or a password.',
+    aliasUnknown: 'Check the alias (the field offers the hosts found there), add a “Host {{alias}}” block to {{configPath}}, or choose “Host and login” and type the address.',
+    sshKey: {
+      missing: 'Check the path of the private key file: there is no file there.',
+      unreadable: 'Make the key file readable for the user the console runs as.',
+      'not-a-private-key': 'Give the private key: the file without .pub (say ~/.ssh/id_ed25519).',
+      'passphrase-needed': 'Type the key’s passphrase in the passphrase field.',
+      'passphrase-wrong': 'Type the passphrase of this very key.',
+    },
     nameTaken: 'Another key on this server is already named “{{name}}”. Names must differ in more than letter case: choose another one.',
     code: {
       'bad-input': 'The input was refused',
@@ -141,6 +149,8 @@ export const en = {
       'export-passphrase-wrong': 'Wrong passphrase for the export',
       'export-version-unsupported': 'The export is of a newer format',
       'certificate-refused': 'The certificate or key is refused',
+      'ssh-alias-unknown': 'No such SSH alias',
+      'ssh-key-unusable': 'The SSH key file cannot be used',
       internal: 'A fault in Keyport',
       unexpected: 'Something failed',
     },
