@@ -23,5 +23,7 @@ const BY_CODE: Partial<Record<KeyportErrorCode, number>> = {
 };
 
 export function exitCodeFor(error: unknown): number {
+  // A deletion without --yes and no terminal to ask on is the command line's fault, and nothing was done.
+  if (isKeyportError(error) && error.code === 'bad-input' && error.facts.problem === 'not-confirmed') return EXIT.usage;
   return (isKeyportError(error) && BY_CODE[error.code]) || EXIT.failed;
 }
