@@ -193,6 +193,10 @@ export const en = {
     deploy: 'Deploy',
     upgrade: 'Upgrade',
     redeploy: 'Redeploy',
+    redeployTitle: 'Redeploy the agent on {{server}}?',
+    upgradeTitle: 'Upgrade the agent on {{server}}?',
+    redeployText:
+      'Keyport uploads its agent release to {{server}} again and restarts the agent there. Keys, their links and the traffic history are kept, and Xray keeps serving users’ connections; the agent itself does not answer for a few seconds. If the new agent does not come up healthy, the previous release is put back.',
     deploying: 'Deploying…',
     rolledBack: 'Rolled back to the previous release',
     running: 'Agent {{version}} running',
