@@ -38,13 +38,21 @@ export function keyNeedsPassphrase(privateKey: Buffer | string): boolean {
 
 /** Refuses a passphrase that does not open the key (or its absence where one is needed), before any connection. */
 export function checkPassphrase(privateKey: Buffer | string, passphrase: string | undefined, file?: string, facts: Record<string, string> = {}): void {
-  if (!keyNeedsPassphrase(privateKey)) return;
-  if (passphrase === undefined) throw keyUnusable('passphrase-needed', file, facts);
-  if (ssh2.utils.parseKey(privateKey, passphrase) instanceof Error) throw keyUnusable('passphrase-wrong', file, facts);
+  const problem = keyProblem(privateKey, passphrase);
+  if (problem) throw keyUnusable(problem, file, facts);
+}
+
+/** What keeps a key (a file's contents) from logging in with this passphrase, or null when nothing does. */
+export function keyProblem(privateKey: Buffer | string, passphrase: string | undefined): SshKeyProblem | null {
+  if (keyNeedsPassphrase(privateKey)) {
+    if (passphrase === undefined) return 'passphrase-needed';
+    return ssh2.utils.parseKey(privateKey, passphrase) instanceof Error ? 'passphrase-wrong' : null;
+  }
+  return isPrivateKey(privateKey) ? null : 'not-a-private-key';
 }
 
 /** A public key parses too: only a key with its private half logs in. */
-function isPrivateKey(contents: Buffer): boolean {
+function isPrivateKey(contents: Buffer | string): boolean {
   const parsed = ssh2.utils.parseKey(contents);
   if (parsed instanceof Error) return false;
   return (Array.isArray(parsed) ? parsed : [parsed]).every((key) => key.isPrivateKey());

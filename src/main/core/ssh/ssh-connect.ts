@@ -3,7 +3,7 @@ import { Client, type AuthenticationType, type ConnectConfig } from 'ssh2';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { HostKeyProbe } from '../../../shared/contract/servers.ts';
 import { fingerprintOf } from './host-key.ts';
-import { keyNeedsPassphrase, keyUnusable } from './private-key-file.ts';
+import { keyProblem, keyUnusable } from './private-key-file.ts';
 import type { SshCredentials, SshEndpoint } from './ssh-link.ts';
 
 export interface RouteSettings {
@@ -207,15 +207,17 @@ function openClient(endpoint: SshEndpoint, sock: Duplex | undefined, settings: R
     };
     try {
       client.connect(config);
-    } catch {
-      // ssh2 parses the private key here. Keys from a file were checked before (private-key-file.ts);
-      // this is a key handed over otherwise. Its words are ssh2's, never the key or passphrase.
+    } catch (error) {
+      // ssh2 parses the private key here. Keys from a file were checked before (private-key-file.ts):
+      // this is one handed over otherwise, told by what is wrong with it, never by its contents.
       const { privateKey, passphrase } = credentials;
-      const locked = privateKey !== undefined && keyNeedsPassphrase(privateKey);
-      fail(keyUnusable(locked ? (passphrase === undefined ? 'passphrase-needed' : 'passphrase-wrong') : 'not-a-private-key', undefined, {
-        endpoint: endpointKey(endpoint),
-        user: endpoint.user,
-      }));
+      const problem = privateKey === undefined ? null : keyProblem(privateKey, passphrase);
+      const facts = { endpoint: endpointKey(endpoint), user: endpoint.user };
+      fail(
+        problem
+          ? keyUnusable(problem, undefined, facts)
+          : new KeyportError('auth-failed', `The SSH settings for ${userAtEndpoint(endpoint)} cannot be used: ${(error as Error).message}.`, facts),
+      );
     }
   });
 }
