@@ -197,7 +197,7 @@ export async function credentialsFor(
     case 'key': {
       const keyPath = expandHome(target.auth.keyPath);
       // A refusal names the server it was for, so every face can say which.
-      const serverFacts = server ? { server: server.name } : {};
+      const serverFacts: Record<string, string> = server ? { server: server.name } : {};
       const privateKey = readPrivateKeyFile(keyPath, serverFacts);
       if (!keyNeedsPassphrase(privateKey)) return { privateKey };
       const passphrase = await ask(`The passphrase of ${keyPath}`, () => keyUnusable('passphrase-needed', keyPath));

@@ -19,7 +19,7 @@ interface AddServerState {
   added: ServerInfo | null;
   error: string | null;
   /** The Host names of ~/.ssh/config on the console's machine, offered in the alias field; none when it cannot be read. */
-  sshHosts: string[];
+  sshHosts: readonly string[];
   openDialog(): void;
   close(): void;
   backToForm(): void;

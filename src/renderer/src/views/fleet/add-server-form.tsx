@@ -7,7 +7,7 @@ type AuthMethod = SshAuth['method'];
 interface AddServerFormProps {
   busy: boolean;
   /** The Host names of ~/.ssh/config, offered in the alias field. */
-  sshHosts: string[];
+  sshHosts: readonly string[];
   onSubmit: (request: AddServerRequest) => void;
 }
 
