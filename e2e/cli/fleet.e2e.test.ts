@@ -246,7 +246,7 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
   });
 
   test('deletes a key', async () => {
-    assert.equal((await keyport(['keys', 'delete', 'beta', createdKeys.beta!.id], env)).code, 0);
+    assert.equal((await keyport(['keys', 'delete', 'beta', createdKeys.beta!.id, '--yes'], env)).code, 0);
     const keys = await keyportJson<{ data: unknown[] }>(['keys', 'list', 'beta'], env);
     assert.deepEqual(keys.data, []);
   });

@@ -66,7 +66,7 @@ describe('keyport CLI: people across two servers', { timeout: 600_000 }, () => {
   });
 
   test('servers remove deletes the key on one server and empties the other’s bundle; servers add brings it back with the uuid', async () => {
-    const removed = await keyportJson<ChangeJson>(['people', 'servers', 'remove', 'Анна 📱', 'beta'], env);
+    const removed = await keyportJson<ChangeJson>(['people', 'servers', 'remove', 'Анна 📱', 'beta', '--yes'], env);
     const [anna] = removed.people;
     assert.deepEqual(anna!.keys.map((entry) => entry.server), ['alpha']);
     assert.deepEqual(bundleOf(alpha, keyOn(anna!, 'alpha')!.id), []);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,7 +17,9 @@ const byTestId = (id: string) => `[data-testid="${id}"]`;
 /**
  * The window's "Deploy options…" in Chromium (web mode) against a test server: subscriptions asked
  * for with a certificate whose key is another's are refused in the deploy log, and with the right
- * key the redeploy serves them over HTTPS, as the CLI then sees in a key's subscription_url.
+ * key the redeploy serves them over HTTPS, as the CLI then sees in a key's subscription_url. Then
+ * the server's Redeploy button, which is no primary button and asks first, and the add-server
+ * dialog's alias field, which offers the hosts of ~/.ssh/config and names an alias it lacks.
  */
 describe('web console: deploy options', { timeout: 600_000 }, () => {
   let server: TestServer;
@@ -47,6 +49,8 @@ describe('web console: deploy options', { timeout: 600_000 }, () => {
     server = await TestServer.create(await freePort());
     scratch = mkdtempSync(join(tmpdir(), 'keyport-web-deploy-options-'));
     env = { HOME: scratch, KEYPORT_HOME: join(scratch, 'keyport'), SSH_AUTH_SOCK: '' };
+    mkdirSync(join(scratch, '.ssh'), { mode: 0o700 });
+    writeFileSync(join(scratch, '.ssh', 'config'), 'Host alpha-vps alpha-backup\n  HostName 127.0.0.1\nHost *.corp.example !db.corp.example\n  User admin\nHost *\n  ServerAliveInterval 30\n', { mode: 0o600 });
     Object.assign(files, { cert: join(scratch, 'sub.crt'), key: join(scratch, 'sub.key'), otherKey: join(scratch, 'other.key') });
     const openssl = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=keyport-web'];
     execFileSync('openssl', [...openssl, '-keyout', files.key, '-out', files.cert, '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
@@ -94,5 +98,40 @@ describe('web console: deploy options', { timeout: 600_000 }, () => {
     assert.equal(await dialog.locator(byTestId('deploy-subscriptions-port')).inputValue(), '8443');
     assert.match((await dialog.locator(byTestId('deploy-subscriptions-note')).textContent()) ?? '', /the certificate on the server is kept \(CN=keyport-web/);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'web-deploy-options-dialog.png') });
+  });
+
+  test('Redeploy is a plain button that says what a redeploy does and asks first; Cancel deploys nothing, confirming does', async () => {
+    await page.locator(byTestId('deploy-options-dialog-close')).click();
+    await page.click(byTestId('deploy-log-close'));
+    await page.locator(byTestId('deploy-log')).waitFor({ state: 'detached' });
+    const button = page.locator(`${byTestId('server-view')} ${byTestId('deploy-button')}`);
+    assert.equal(await button.getAttribute('data-deploy'), 'redeploy');
+    assert.equal((await button.textContent())?.trim(), 'Redeploy');
+    assert.doesNotMatch((await button.getAttribute('class')) ?? '', /primary/);
+    await button.click();
+    const confirm = page.locator(byTestId('confirm-dialog'));
+    await confirm.waitFor();
+    assert.match((await confirm.textContent()) ?? '', /Redeploy the agent on alpha\?.*restarts the agent there\. Keys, their links and the traffic history are kept, and Xray keeps serving/);
+    await confirm.locator(byTestId('confirm-cancel')).click();
+    await confirm.waitFor({ state: 'detached' });
+    assert.equal(await page.locator(byTestId('deploy-log')).count(), 0, 'a cancelled redeploy starts nothing');
+    await button.click();
+    await confirm.locator(byTestId('confirm-ok')).click();
+    await page.locator(`${byTestId('deploy-log')}[data-outcome="done"]`).waitFor({ timeout: 120_000 });
+  });
+
+  test('the add-server alias field offers the Host names of ~/.ssh/config, and an alias it lacks says "no Host X"', async () => {
+    await page.click(byTestId('add-server-button'));
+    await page.check(byTestId('add-server-mode-alias'));
+    const options = page.locator(`${byTestId('add-server-ssh-hosts')} option`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="add-server-ssh-hosts"] option').length > 0);
+    assert.deepEqual(await options.evaluateAll((found) => found.map((option) => (option as HTMLOptionElement).value)), ['alpha-vps', 'alpha-backup']);
+    assert.equal(await page.locator(byTestId('add-server-alias')).getAttribute('list'), 'add-server-ssh-hosts');
+    await page.fill(byTestId('add-server-alias'), 'alpha-vsp');
+    await page.click(byTestId('add-server-probe'));
+    const error = page.locator(byTestId('add-server-error'));
+    await error.waitFor();
+    assert.match((await error.textContent()) ?? '', /^no Host alpha-vsp in ~\/\.ssh\/config\. Check the alias \(the field offers the hosts found there\)/);
+    await page.locator(byTestId('add-server-dialog-close')).click();
   });
 });

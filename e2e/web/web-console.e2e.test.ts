@@ -253,7 +253,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.ok(taken.stderr.includes(`keyport keys rename alpha ${other.id} NEWNAME`), taken.stderr);
     const restored = await keyportJson<{ name: string }>(['keys', 'rename', 'alpha', 'Анна 💻', 'laptop-anna'], env);
     assert.equal(restored.name, 'laptop-anna');
-    await keyport(['keys', 'delete', 'alpha', other.id], env);
+    await keyport(['keys', 'delete', 'alpha', other.id, '--yes'], env);
     await page.click(byTestId('key-back'));
   });
 

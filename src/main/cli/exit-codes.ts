@@ -19,8 +19,11 @@ const BY_CODE: Partial<Record<KeyportErrorCode, number>> = {
   'sudo-password-required': EXIT.auth,
   'secret-required': EXIT.auth,
   'not-found': EXIT.notFound,
+  'ssh-key-unusable': EXIT.auth,
 };
 
 export function exitCodeFor(error: unknown): number {
+  // A deletion without --yes and no terminal to ask on is the command line's fault, and nothing was done.
+  if (isKeyportError(error) && error.code === 'bad-input' && error.facts.problem === 'not-confirmed') return EXIT.usage;
   return (isKeyportError(error) && BY_CODE[error.code]) || EXIT.failed;
 }

@@ -47,7 +47,7 @@ describe('naming a key', () => {
   test('a name two keys share is refused, listing their ids', async () => {
     const twin = { ...BOB, name: ALICE.name };
     const { core, calls } = fakeCore({ keys: { list: async () => live([ALICE, twin]) } });
-    const result = await runInProcess(['keys', 'delete', 'alpha', ALICE.name], { core });
+    const result = await runInProcess(['keys', 'delete', 'alpha', ALICE.name, '--yes'], { core });
     assert.equal(result.code, 1);
     assert.ok(result.stderr.includes(ALICE.id) && result.stderr.includes(twin.id), result.stderr);
     assert.deepEqual(calls, ['keys.list', 'close']);
@@ -106,10 +106,10 @@ describe('keys writes', () => {
     assert.deepEqual(states, [false, true]);
   });
 
-  test('delete removes the key by id', async () => {
+  test('delete --yes removes the key by id', async () => {
     const removed: string[] = [];
     const { core } = fakeCore({ keys: { remove: async (_server, keyId) => void removed.push(keyId) } });
-    const result = await runInProcess(['keys', 'delete', 'alpha', ALICE.id], { core });
+    const result = await runInProcess(['keys', 'delete', 'alpha', ALICE.id, '--yes'], { core });
     assert.equal(result.code, 0);
     assert.deepEqual(removed, [ALICE.id]);
   });

@@ -3,6 +3,9 @@ import type { ApiKey } from '../../shared/contract/api-types.ts';
 import { answer } from './answer.ts';
 import { createManyCommand } from './create-many-command.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
+import { deletionConfirmation } from './confirm-deletion.ts';
+import { EXIT } from './exit-codes.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { KEY_LIMIT_OPTIONS, KEY_LIMIT_USAGE, limitFlags } from './key-limit-flags.ts';
 import { limitsSentence, stoppedWords } from './key-limit-words.ts';
 import { keyStatusAt } from '../../shared/key-limits/key-limit-status.ts';
@@ -53,11 +56,25 @@ const create: Command = {
   },
 };
 
-const remove = positionalCommand({ usage: 'keys delete SERVER KEY' }, async (context, positional) => {
-  const keyId = await resolveKey(context.core, positional.server, positional.key);
-  await context.core.keys.remove(positional.server, keyId);
-  context.stdout.write(`Deleted key ${keyId} and its traffic history from ${positional.server}.\n`);
-});
+const remove: Command = {
+  name: 'delete',
+  usage: 'keys delete SERVER KEY [--yes]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { yes: { type: 'boolean' } }, ['server', 'key']);
+    const { server, key } = positional;
+    const confirmation = deletionConfirmation(values.yes === true, (t) => t('confirm.what.key', { key, server }));
+    return {
+      beforeCore: confirmation.beforeCore,
+      async run(context) {
+        const keyId = await resolveKey(context.core, server, key);
+        const named = key === keyId ? keyId : `${key} (id ${keyId})`;
+        if (!(await confirmation.confirmed(context, cliWords(context.env)('confirm.ask.key', { key: named, server })))) return EXIT.failed;
+        await context.core.keys.remove(server, keyId);
+        context.stdout.write(`Deleted key ${keyId} and its traffic history from ${server}.\n`);
+      },
+    };
+  },
+};
 
 function activation(name: 'enable' | 'disable'): Command {
   const active = name === 'enable';

@@ -94,7 +94,7 @@ describe('people show, servers and push', () => {
   test('servers add and remove call the core with the person and the server', async () => {
     const { core, calls } = fakeCore({ people: { addServer: async () => CHANGE, removeServer: async () => CHANGE } });
     assert.equal((await runInProcess(['people', 'servers', 'add', 'anna', 'beta'], { core })).code, 0);
-    assert.equal((await runInProcess(['people', 'servers', 'remove', 'anna', 'beta'], { core })).code, 0);
+    assert.equal((await runInProcess(['people', 'servers', 'remove', 'anna', 'beta', '--yes'], { core })).code, 0);
     assert.deepEqual(calls.filter((call) => call.startsWith('people.')), ['people.addServer', 'people.removeServer']);
     const wrong = await runInProcess(['people', 'servers', 'drop', 'anna', 'beta']);
     assert.equal(wrong.code, 2);
@@ -124,12 +124,11 @@ describe('people show, servers and push', () => {
 });
 
 describe('people remove', () => {
-  test('without --yes and without a terminal it deletes nothing and says how', async () => {
-    const { core, calls } = fakeCore({ people: { show: async () => ({ person: ANNA, links: [] }) } });
-    const result = await runInProcess(['people', 'remove', 'anna'], { core });
-    assert.equal(result.code, 1);
-    assert.match(result.stderr, /deleting every key of anna \(on beta, alpha\) needs --yes/);
-    assert.ok(!calls.includes('people.remove'));
+  test('without --yes and without a terminal it deletes nothing, opens nothing, and says how (exit 2)', async () => {
+    const result = await runInProcess(['people', 'remove', 'anna']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^keyport: deleting every key of anna needs --yes when there is no terminal to ask on; nothing was deleted\n/);
+    assert.equal(result.coreOpened, false);
   });
 
   test('asks on a terminal, and only y deletes', async () => {

@@ -1,9 +1,10 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { formatBytes } from '../../shared/agent-api.ts';
-import { KeyportError } from '../../shared/contract/errors.ts';
 import type { PeopleChange, Person } from '../../shared/contract/people.ts';
 import { answer } from './answer.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
+import { deletionConfirmation } from './confirm-deletion.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { EXIT } from './exit-codes.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
@@ -13,7 +14,6 @@ import { parseCommandArgs } from './parse-command-args.ts';
 import { parseGrace } from './parse-grace.ts';
 import { outcomeLines, peopleTable, pendingLines } from './people-words.ts';
 import { positionalCommand } from './positional-command.ts';
-import { readLine } from './read-line.ts';
 import { UsageError } from './usage-error.ts';
 
 /** parseArgs with any number of positionals (names of servers or people). */
@@ -97,19 +97,15 @@ const remove: Command = {
   json: true,
   parse(args) {
     const { values, positional } = parseCommandArgs(args, { yes: { type: 'boolean' } }, ['person']);
+    const yes = values.yes === true;
+    const confirmation = deletionConfirmation(yes, (t) => t('confirm.what.person', { person: positional.person }));
     return {
+      beforeCore: confirmation.beforeCore,
       async run(context) {
-        if (values.yes !== true) {
+        if (!yes) {
           const { person } = await context.core.people.show(positional.person);
-          const where = person.keys.map((entry) => entry.server).join(', ');
-          if (!context.isTTY) {
-            throw new KeyportError('bad-input', `deleting every key of ${person.name} (on ${where}) needs --yes when there is no terminal to ask on; nothing was deleted`, { problem: 'not-confirmed' });
-          }
-          context.stderr.write(`Delete ${person.name}'s keys and their history on ${where}? [y/N] `);
-          if (!/^y(es)?$/i.test((await readLine(context.stdin)).trim())) {
-            context.stderr.write('Nothing was deleted.\n');
-            return EXIT.failed;
-          }
+          const servers = person.keys.map((entry) => entry.server).join(', ');
+          if (!(await confirmation.confirmed(context, cliWords(context.env)('confirm.ask.person', { person: person.name, servers })))) return EXIT.failed;
         }
         const change = await context.core.people.remove(positional.person);
         return printChange(context, change, `Removed ${positional.person}:`);
@@ -120,14 +116,19 @@ const remove: Command = {
 
 const servers: Command = {
   name: 'servers',
-  usage: 'people servers add|remove PERSON SERVER',
+  usage: 'people servers add|remove PERSON SERVER [--yes]',
   json: true,
   parse(args) {
-    const { positional } = parseCommandArgs(args, {}, ['action', 'person', 'server']);
+    const { values, positional } = parseCommandArgs(args, { yes: { type: 'boolean' } }, ['action', 'person', 'server']);
     if (positional.action !== 'add' && positional.action !== 'remove') throw new UsageError(`people servers takes add or remove (got '${positional.action}')`);
     const adding = positional.action === 'add';
+    const { person, server } = positional;
+    // Adding deletes nothing: only a removal asks.
+    const confirmation = deletionConfirmation(adding || values.yes === true, (t) => t('confirm.what.personServer', { person, server }));
     return {
+      beforeCore: confirmation.beforeCore,
       async run(context) {
+        if (!(await confirmation.confirmed(context, cliWords(context.env)('confirm.ask.personServer', { person, server })))) return EXIT.failed;
         const change = adding
           ? await context.core.people.addServer(positional.person, positional.server)
           : await context.core.people.removeServer(positional.person, positional.server);

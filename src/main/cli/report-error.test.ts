@@ -25,6 +25,8 @@ const EXPECTED_EXIT: [KeyportErrorCode, number][] = [
   ['agent-error', 1],
   ['deploy-failed', 1],
   ['unsupported-server', 1],
+  ['ssh-alias-unknown', 1],
+  ['ssh-key-unusable', 5],
 ];
 
 describe('errors from the core', () => {
@@ -113,6 +115,35 @@ describe('errors from the core', () => {
       assert.equal(result.code, 1);
       assert.ok(result.stderr.startsWith(`keyport: ${error.message}\n`), result.stderr);
       assert.ok(result.stderr.includes(hint), result.stderr);
+    }
+  });
+});
+
+describe('SSH alias and key file errors', () => {
+  test('an unknown alias says so and how to fix it, not which flags the command takes', async () => {
+    const error = new KeyportError('ssh-alias-unknown', 'no Host berlim in ~/.ssh/config', { alias: 'berlim', configPath: '~/.ssh/config', configFound: true });
+    const result = await runInProcess(['server', 'add', 'berlin', '--alias', 'berlim'], { services: { fleet: { probeHostKey: async () => Promise.reject(error) } } });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^keyport: no Host berlim in ~\/\.ssh\/config\n/);
+    assert.match(result.stderr, /\(add a "Host berlim" block with its HostName to ~\/\.ssh\/config, or give the address with --host HOST instead of --alias\)\n$/);
+    const russian = await runInProcess(['server', 'add', 'berlin', '--alias', 'berlim'], { services: { fleet: { probeHostKey: async () => Promise.reject(error) } }, env: { LANG: 'ru_RU.UTF-8' } });
+    assert.match(russian.stderr, /^keyport: нет такого псевдонима SSH: no Host berlim in ~\/\.ssh\/config\n[^]*\(добавьте в ~\/\.ssh\/config блок "Host berlim"/);
+  });
+
+  test('a key file that cannot be used says what is wrong with it and exits 5, with no retry', async () => {
+    const hints: Record<string, RegExp> = {
+      missing: /check the path/,
+      unreadable: /chmod 600/,
+      'not-a-private-key': /without \.pub/,
+      'passphrase-needed': /KEYPORT_SSH_SECRET/,
+      'passphrase-wrong': /the key's own passphrase/,
+    };
+    for (const [problem, hint] of Object.entries(hints)) {
+      const error = new KeyportError('ssh-key-unusable', `The SSH private key /home/ann/.ssh/id_x cannot be used: (${problem})`, { file: '/home/ann/.ssh/id_x', problem });
+      const result = await runInProcess(['keys', 'list', 'alpha'], { core: failingList(error) });
+      assert.equal(result.code, 5, problem);
+      assert.match(result.stderr, hint, problem);
+      assert.doesNotMatch(result.stderr, /tries again/);
     }
   });
 });

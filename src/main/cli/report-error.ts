@@ -1,4 +1,4 @@
-import { isKeyportError, type KeyportError, type KeyportErrorCode } from '../../shared/contract/errors.ts';
+import { isKeyportError, isSshKeyProblem, type KeyportError, type KeyportErrorCode } from '../../shared/contract/errors.ts';
 import type { CliIo } from './command.ts';
 import { exitCodeFor } from './exit-codes.ts';
 import { cliLanguage, cliWords, type CliLanguage, type CliWords } from './i18n/cli-i18n.ts';
@@ -40,6 +40,8 @@ const HINTS: Partial<Record<KeyportErrorCode, (facts: Facts, t: CliWords) => str
     typeof facts.from === 'number' && typeof facts.to === 'number' && typeof facts.lowestPort === 'number' && typeof facts.highestPort === 'number'
       ? t('report.hint.keyPortsHoldKeys', { server: String(facts.server ?? 'SERVER'), from: Math.min(facts.from, facts.lowestPort), to: Math.max(facts.to, facts.highestPort) })
       : undefined,
+  'ssh-alias-unknown': (facts, t) => t('report.hint.aliasUnknown', { alias: String(facts.alias), configPath: String(facts.configPath ?? '~/.ssh/config') }),
+  'ssh-key-unusable': (facts, t) => (isSshKeyProblem(facts.problem) ? t(`report.hint.key.${facts.problem}`) : undefined),
 };
 
 const GIVE_AGAIN = 'deploy again with --subscription-tls-cert FILE --subscription-tls-key FILE';

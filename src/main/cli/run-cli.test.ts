@@ -84,7 +84,7 @@ describe('help', () => {
       const result = await runInProcess([word]);
       assert.equal(result.code, 0);
       assert.equal(result.coreOpened, false);
-      for (const usage of ['server add NAME', 'server uninstall NAME [--delete-data]', 'keys qr SERVER KEY', 'traffic monthly SERVER', 'tunnel SERVER']) {
+      for (const usage of ['server add NAME', 'server uninstall NAME [--delete-data [--yes]]', 'keys delete SERVER KEY [--yes]', 'server remove NAME [--yes]', 'keys qr SERVER KEY', 'traffic monthly SERVER', 'tunnel SERVER']) {
         assert.ok(result.stdout.includes(`keyport ${usage}`), usage);
       }
       assert.match(result.stdout, /Exit codes\n {2}0 {2}done\n {2}1 .*\n {2}2 .*\n {2}3 {2}the server is offline/);

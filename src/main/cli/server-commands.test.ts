@@ -148,7 +148,7 @@ async function runFleetCall(verb: 'remove' | 'sync') {
   const seen: string[] = [];
   const record = async (server: string) => void seen.push(server);
   const { core } = fakeCore({ fleet: verb === 'remove' ? { remove: record } : { sync: record } });
-  return { run: await runInProcess(['server', verb, 'alpha'], { core }), seen };
+  return { run: await runInProcess(['server', verb, 'alpha', ...(verb === 'remove' ? ['--yes'] : [])], { core }), seen };
 }
 
 describe('server deploy and uninstall', () => {
@@ -265,12 +265,12 @@ describe('server deploy and uninstall', () => {
     const { core } = fakeCore({ deploy: { uninstall: async (_server, options) => void seen.push(options.keepData) } });
     const kept = await runInProcess(['server', 'uninstall', 'alpha'], { core });
     assert.match(kept.stdout, /data .* is kept on the server; --delete-data removes it/);
-    const deleted = await runInProcess(['server', 'uninstall', 'alpha', '--delete-data'], { core });
+    const deleted = await runInProcess(['server', 'uninstall', 'alpha', '--delete-data', '--yes'], { core });
     assert.match(deleted.stdout, /deleted its data/);
     assert.deepEqual(seen, [true, false]);
   });
 
-  test('remove removes the server from keyport', async () => {
+  test('remove --yes removes the server from keyport', async () => {
     const { run, seen } = await runFleetCall('remove');
     assert.equal(run.code, 0);
     assert.deepEqual(seen, ['alpha']);

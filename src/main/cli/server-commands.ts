@@ -8,7 +8,10 @@ import { answer } from './answer.ts';
 import { backupCommands } from './backup-commands.ts';
 import { askHidden } from './ask-hidden.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
+import { deletionConfirmation } from './confirm-deletion.ts';
 import { deployCommand } from './deploy-command.ts';
+import { EXIT } from './exit-codes.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { confirmHostKey } from './confirm-host-key.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
@@ -178,10 +181,24 @@ function xrayColumn(status: ServerStatus): string {
   return xrayCell(status);
 }
 
-const remove = positionalCommand({ usage: 'server remove NAME' }, async (context, positional) => {
-  await context.core.fleet.remove(positional.name);
-  context.stdout.write(`Removed ${positional.name} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
-});
+/** Asks first: the cache it drops is the only copy of the server's history once the server itself is gone. */
+const remove: Command = {
+  name: 'remove',
+  usage: 'server remove NAME [--yes]',
+  parse(args) {
+    const { values, positional } = parseCommandArgs(args, { yes: { type: 'boolean' } }, ['name']);
+    const server = positional.name;
+    const confirmation = deletionConfirmation(values.yes === true, (t) => t('confirm.what.server', { server }));
+    return {
+      beforeCore: confirmation.beforeCore,
+      async run(context) {
+        if (!(await confirmation.confirmed(context, cliWords(context.env)('confirm.ask.server', { server })))) return EXIT.failed;
+        await context.core.fleet.remove(server);
+        context.stdout.write(`Removed ${server} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
+      },
+    };
+  },
+};
 
 const trust: Command = {
   name: 'trust',
@@ -208,13 +225,22 @@ const sync = positionalCommand({ usage: 'server sync NAME' }, async (context, po
 
 const uninstall: Command = {
   name: 'uninstall',
-  usage: 'server uninstall NAME [--delete-data] [--break-lock]',
+  usage: 'server uninstall NAME [--delete-data [--yes]] [--break-lock]',
   parse(args) {
-    const { values, positional } = parseCommandArgs(args, { 'delete-data': { type: 'boolean' }, 'break-lock': { type: 'boolean' } }, ['name']);
+    const { values, positional } = parseCommandArgs(
+      args,
+      { 'delete-data': { type: 'boolean' }, 'break-lock': { type: 'boolean' }, yes: { type: 'boolean' } },
+      ['name'],
+    );
     const keepData = values['delete-data'] !== true;
     const breakLock = values['break-lock'] === true;
+    const server = positional.name;
+    // Without --delete-data the data stays on the server and a deploy brings the agent back to it: nothing to ask.
+    const confirmation = deletionConfirmation(keepData || values.yes === true, (t) => t('confirm.what.serverData', { server }));
     return {
+      beforeCore: confirmation.beforeCore,
       async run(context) {
+        if (!(await confirmation.confirmed(context, cliWords(context.env)('confirm.ask.serverData', { server })))) return EXIT.failed;
         await context.core.deploy.uninstall(positional.name, breakLock ? { keepData, breakLock } : { keepData }, progressPrinter(context));
         context.stdout.write(
           keepData

@@ -60,8 +60,30 @@ export type KeyportErrorCode =
    * keys), lowestPort, highestPort (of all keys' ports).
    */
   | 'key-ports-exclude-keys'
+  /**
+   * A server added by an SSH alias that no `Host` line of the SSH config names (a bare `Host *`
+   * does not count: it matches any name). Facts: alias, configPath (as given, `~/.ssh/config` by
+   * default), configFound (false when there is no such file).
+   */
+  | 'ssh-alias-unknown'
+  /**
+   * The SSH private key file cannot be used to log in, found on this machine before any retry:
+   * trying again changes nothing until the file or its passphrase does. Facts: file (when known),
+   * `problem` ('missing' | 'unreadable' | 'not-a-private-key' | 'passphrase-needed' |
+   * 'passphrase-wrong'), and server (when it is for a known server).
+   */
+  | 'ssh-key-unusable'
   /** A fault in Keyport itself; the message says what, and it is worth a bug report. */
   | 'internal';
+
+/** Why an SSH private key file cannot log in: the `problem` fact of `ssh-key-unusable`. */
+export const SSH_KEY_PROBLEMS = ['missing', 'unreadable', 'not-a-private-key', 'passphrase-needed', 'passphrase-wrong'] as const;
+
+export type SshKeyProblem = (typeof SSH_KEY_PROBLEMS)[number];
+
+export function isSshKeyProblem(problem: unknown): problem is SshKeyProblem {
+  return SSH_KEY_PROBLEMS.includes(problem as SshKeyProblem);
+}
 
 export class KeyportError extends Error {
   readonly code: KeyportErrorCode;

@@ -67,6 +67,11 @@ export interface YearMonth {
 /** Servers are named by their id or their unique name everywhere below. */
 export interface Fleet {
   list(): Promise<ServerInfo[]>;
+  /**
+   * The hosts the SSH config of the machine the console runs on names (`Host` lines of
+   * ~/.ssh/config and its Includes), to offer as aliases: no patterns (`*`, `?`) or negations.
+   */
+  sshConfigHosts(): Promise<string[]>;
   probeHostKey(target: SshTarget | { sshAlias: string }): Promise<HostKeyProbe>;
   add(request: AddServerRequest): Promise<ServerInfo>;
   remove(server: string): Promise<void>;
@@ -244,6 +249,7 @@ const progress = true;
 export const SERVICE_CALLS = {
   fleet: {
     list: { args: [] },
+    sshConfigHosts: { args: [] },
     probeHostKey: { args: [arg('target', Type.Union([SshTargetArg, SshAliasTarget]))] },
     add: { args: [arg('request', AddServerRequestArg)] },
     remove: { args: [server] },

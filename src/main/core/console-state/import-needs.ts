@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ServerInfo } from '../../../shared/contract/servers.ts';
-import { expandHome, keyNeedsPassphrase } from '../services/server-sessions.ts';
+import { expandHome } from '../services/server-sessions.ts';
+import { keyNeedsPassphrase } from '../ssh/private-key-file.ts';
 
 /**
  * What an imported server needs on this laptop before Keyport can log in, as facts a face words.

@@ -15,7 +15,8 @@ import { PortChecker } from '../health/port-checker.ts';
 import { serverProblems } from '../health/server-problems.ts';
 import { xrayHealthOf } from '../health/xray-health.ts';
 import { checkSshTarget } from '../ssh/check-ssh-target.ts';
-import { resolveSshAlias } from '../ssh/ssh-config.ts';
+import { resolveSshAlias, sshConfigDeclares, sshConfigHosts, sshConfigPath } from '../ssh/ssh-config.ts';
+import { readPrivateKeyFile } from '../ssh/private-key-file.ts';
 import { probeHostKey, SshLink, type SshEndpoint } from '../ssh/ssh-link.ts';
 import type { SecretVault } from './secret-vault.ts';
 import { trustHostKey } from './host-key-trust.ts';
@@ -58,6 +59,10 @@ export class FleetService implements Fleet {
     return this.#options.cache.listServers();
   }
 
+  async sshConfigHosts(): Promise<string[]> {
+    return sshConfigHosts({ home: sshHome(), localUser: userInfo().username });
+  }
+
   /**
    * Connects far enough to see the server's host key (and its jump hosts', which must already be
    * reachable with the same login), so the admin can compare fingerprints before adding it.
@@ -65,6 +70,8 @@ export class FleetService implements Fleet {
   async probeHostKey(target: SshTarget | { sshAlias: string }): Promise<HostKeyProbe> {
     const resolved = 'sshAlias' in target ? resolveTarget({ name: 'probe', sshAlias: target.sshAlias }) : target;
     checkSshTarget(resolved);
+    // Seeing the host key takes no login, but a key file that could never log in is said now, not after accepting it.
+    if (resolved.auth.method === 'key') readPrivateKeyFile(expandHome(resolved.auth.keyPath));
     const jumps = jumpsOf(resolved);
     const trustedKeys = new Map<string, string>();
     const credentials = jumps.length ? await credentialsFor(resolved, undefined, this.#options.askSecret) : undefined;
@@ -298,14 +305,31 @@ function endpointName(endpoint: SshEndpoint): string {
 
 /** The target of an add request: a ~/.ssh/config alias with explicit fields on top, or the fields alone. */
 function resolveTarget(request: AddServerRequest): SshTarget {
-  const home = process.env.HOME ?? homedir();
+  const home = sshHome();
   const localUser = userInfo().username;
+  if (request.sshAlias) checkAliasDeclared(request.sshAlias, home);
   const alias = request.sshAlias ? resolveSshAlias(request.sshAlias, { home, localUser }) : undefined;
   const host = request.host ?? alias?.hostName;
   if (!host) throw new KeyportError('bad-input', 'a server needs a host name or an ssh config alias', { missing: 'host' });
   const address = { host, port: request.port ?? alias?.port ?? 22, user: request.user ?? alias?.user ?? 'root' };
   checkSshTarget(address);
   return { ...address, auth: request.auth ?? defaultAuth(alias?.identityFiles ?? [], home), proxyJump: alias?.proxyJump ?? [] };
+}
+
+/** The home whose ~/.ssh/config names aliases: $HOME as ssh reads it, else the account's. */
+function sshHome(): string {
+  return process.env.HOME ?? homedir();
+}
+
+/**
+ * An alias is a name the admin gave a `Host` line: one no line names would fall through to ssh's
+ * defaults and be looked up as a host name, failing somewhere further off for a typo.
+ */
+function checkAliasDeclared(alias: string, home: string): void {
+  const configFile = sshConfigPath({ home });
+  if (sshConfigDeclares(alias, { home, localUser: '' })) return;
+  const configPath = configFile === join(home, '.ssh', 'config') ? '~/.ssh/config' : configFile;
+  throw new KeyportError('ssh-alias-unknown', `no Host ${alias} in ${configPath}`, { alias, configPath, configFound: existsSync(configFile) });
 }
 
 /** Like ssh: the alias's IdentityFile, else ssh-agent when running, else the usual key files. */

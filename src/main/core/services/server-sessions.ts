@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { ServerInfo, SshTarget } from '../../../shared/contract/servers.ts';
 import { AgentClient } from '../agent-client/agent-client.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import { apiKeyFrom } from '../deploy/agent-api-key.ts';
 import { API_KEY_FILE } from '../deploy/remote-layout.ts';
+import { checkPassphrase, keyNeedsPassphrase, keyUnusable, readPrivateKeyFile } from '../ssh/private-key-file.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 import { SshLink, type SshCredentials, type SshEndpoint } from '../ssh/ssh-link.ts';
 import type { SecretVault } from './secret-vault.ts';
@@ -167,7 +166,11 @@ export function jumpsOf(target: SshTarget): SshEndpoint[] {
   });
 }
 
-/** The credentials for a target; a passphrase or password not given is asked for when needed. */
+/**
+ * The credentials for a target; a passphrase or password not given is asked for when needed. A key
+ * file that cannot log in (missing, unreadable, no private key, a passphrase missing or wrong) is
+ * `ssh-key-unusable` here, before any connection: no retry would change that.
+ */
 export async function credentialsFor(
   target: SshTarget,
   secret: string | undefined,
@@ -175,10 +178,10 @@ export async function credentialsFor(
   /** The server it is for, named in a `secret-required` error; none while it is being added. */
   server?: ServerInfo,
 ): Promise<SshCredentials> {
-  const ask = async (prompt: string) => {
+  const ask = async (prompt: string, whenNone: () => KeyportError) => {
     if (secret !== undefined) return secret;
     if (askSecret) return askSecret(prompt);
-    if (!server) throw new KeyportError('auth-failed', `${prompt} is needed: give it with the server`);
+    if (!server) throw whenNone();
     throw new KeyportError('secret-required', `${prompt} is needed to connect to ${server.name}, and it is not stored`, { server: server.id, prompt });
   };
   switch (target.auth.method) {
@@ -187,29 +190,21 @@ export async function credentialsFor(
       if (!agentSocket) throw new KeyportError('auth-failed', 'ssh-agent auth was chosen but SSH_AUTH_SOCK is not set: start ssh-agent or add the server with a key file');
       return { agentSocket };
     }
-    case 'password':
-      return { password: await ask(`The SSH password of ${target.user}@${target.host}`) };
+    case 'password': {
+      const prompt = `The SSH password of ${target.user}@${target.host}`;
+      return { password: await ask(prompt, () => new KeyportError('auth-failed', `${prompt} is needed: give it with the server`)) };
+    }
     case 'key': {
       const keyPath = expandHome(target.auth.keyPath);
-      let privateKey: Buffer;
-      try {
-        privateKey = readFileSync(keyPath);
-      } catch (error) {
-        throw new KeyportError('auth-failed', `cannot read the private key ${keyPath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-      if (keyNeedsPassphrase(privateKey)) {
-        return { privateKey, passphrase: await ask(`The passphrase of ${keyPath}`) };
-      }
-      return { privateKey };
+      // A refusal names the server it was for, so every face can say which.
+      const serverFacts: Record<string, string> = server ? { server: server.name } : {};
+      const privateKey = readPrivateKeyFile(keyPath, serverFacts);
+      if (!keyNeedsPassphrase(privateKey)) return { privateKey };
+      const passphrase = await ask(`The passphrase of ${keyPath}`, () => keyUnusable('passphrase-needed', keyPath));
+      checkPassphrase(privateKey, passphrase, keyPath, serverFacts);
+      return { privateKey, passphrase };
     }
   }
-}
-
-/** Whether a private key file's contents are encrypted, so logging in with it needs its passphrase. */
-export function keyNeedsPassphrase(privateKey: Buffer): boolean {
-  const parsed = ssh2.utils.parseKey(privateKey);
-  // ssh2 says so only in its error's words; it has no code for it.
-  return parsed instanceof Error && /passphrase/i.test(parsed.message);
 }
 
 export function expandHome(path: string): string {

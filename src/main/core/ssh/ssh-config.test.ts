@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { isKeyportError } from '../../../shared/contract/errors.ts';
-import { resolveSshAlias } from './ssh-config.ts';
+import { resolveSshAlias, sshConfigDeclares, sshConfigHosts } from './ssh-config.ts';
 
 const home = '/home/ann';
 const resolve = (alias: string, configText: string) => resolveSshAlias(alias, { configText, home, localUser: 'ann' });
@@ -201,5 +201,50 @@ describe('resolveSshAlias', () => {
       const config = 'Host vps1\n  Include ~/absolute.conf\n  User back\n';
       assert.equal(fromHome('vps1', config).user, 'back');
     });
+  });
+});
+
+describe('sshConfigHosts', () => {
+  const hosts = (configText: string) => sshConfigHosts({ configText, home, localUser: 'ann' });
+
+  test('lists the names Host lines give, in order and once each, leaving out patterns and negations', () => {
+    const config = ['Host berlin paris', '  HostName 203.0.113.5', 'Host *.example.com web-?', '  Port 2022', 'Host * !bastion', '  User root', 'Host bastion BERLIN tokyo', ''].join('\n');
+    assert.deepEqual(hosts(config), ['berlin', 'paris', 'bastion', 'tokyo']);
+  });
+
+  test('reads only the Host lines: a broken Port and a Match block do not hide the hosts', () => {
+    assert.deepEqual(hosts('Host vps1\n  Port not-a-port\nMatch exec true\n  User x\nHost vps2\n'), ['vps1', 'vps2']);
+  });
+
+  test('no config file is no hosts', () => {
+    assert.deepEqual(sshConfigHosts({ configPath: '/nonexistent/keyport/config', home, localUser: 'ann' }), []);
+  });
+
+  test("reads ~/.ssh/config of the home it is given, following Include into other files, even from inside a block", () => {
+    const fakeHome = mkdtempSync(join(tmpdir(), 'keyport-ssh-hosts-'));
+    after(() => rmSync(fakeHome, { recursive: true, force: true }));
+    mkdirSync(join(fakeHome, '.ssh', 'config.d'), { recursive: true });
+    writeFileSync(join(fakeHome, '.ssh', 'config'), 'Host frankfurt\n  HostName 198.51.100.7\nHost staging\n  Include config.d/*.conf\nHost *\n  ServerAliveInterval 30\n');
+    writeFileSync(join(fakeHome, '.ssh', 'config.d', 'work.conf'), 'Host db-1 db-2\n  User admin\n');
+    assert.deepEqual(sshConfigHosts({ home: fakeHome, localUser: 'ann' }), ['frankfurt', 'staging', 'db-1', 'db-2']);
+  });
+});
+
+describe('sshConfigDeclares', () => {
+  const declares = (alias: string, configText: string) => sshConfigDeclares(alias, { configText, home, localUser: 'ann' });
+
+  test('a Host line naming the alias declares it, in any letter case', () => {
+    assert.equal(declares('Berlin', 'Host paris berlin\n  HostName 203.0.113.5\n'), true);
+  });
+
+  test('a pattern other than a bare * declares the names it matches', () => {
+    assert.equal(declares('db.corp.example', 'Host *.corp.example\n  ProxyJump bastion\n'), true);
+  });
+
+  test('an alias only Host * matches, or none, is not declared, and neither is a negated one', () => {
+    assert.equal(declares('typo', 'Host *\n  User root\nHost berlin\n'), false);
+    assert.equal(declares('typo', ''), false);
+    assert.equal(declares('bastion', 'Host *.example bastion* !bastion\n'), false);
+    assert.equal(sshConfigDeclares('vps1', { configPath: '/nonexistent/keyport/config', home, localUser: 'ann' }), false);
   });
 });

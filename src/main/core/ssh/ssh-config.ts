@@ -41,10 +41,45 @@ export function resolveSshAlias(alias: string, options: SshAliasOptions): Resolv
   return { ...resolved, proxyJump: resolved.proxyJump.map((hop) => resolveJumpHop(hop, options)) };
 }
 
+/** The config file `options` name: `configPath`, else ~/.ssh/config. */
+export function sshConfigPath(options: Pick<SshAliasOptions, 'configPath' | 'home'>): string {
+  return options.configPath ?? join(options.home, '.ssh', 'config');
+}
+
+/** Every `Host` line's patterns, in the order ssh reads them (Include followed); none without a config. */
+function hostLinesOf(options: SshAliasOptions): string[][] {
+  const configPath = sshConfigPath(options);
+  const text = options.configText ?? readIfPresent(configPath);
+  const hostLines: string[][] = [];
+  if (text !== undefined) {
+    const source = options.configText === undefined ? configPath : '(config text)';
+    readConfig(text, source, { alias: '', home: options.home, collected: { identityFiles: [] }, depth: 0, neverMatch: false, hostLines });
+  }
+  return hostLines;
+}
+
+/**
+ * The names `Host` lines give, to offer as aliases: each once, in the config's order, without
+ * patterns (`*`, `?`) and negations (`!name`), which name no one host.
+ */
+export function sshConfigHosts(options: SshAliasOptions): string[] {
+  const names = hostLinesOf(options).flat().filter((pattern) => !/[*?!]/.test(pattern));
+  const seen = new Set<string>();
+  return names.filter((name) => !seen.has(name.toLowerCase()) && seen.add(name.toLowerCase()));
+}
+
+/**
+ * Whether a `Host` line names `alias`: exactly, or by a pattern such as `*.example.com`. A bare `*`
+ * does not count: it matches any name, so it says nothing of whether the admin meant this alias.
+ */
+export function sshConfigDeclares(alias: string, options: SshAliasOptions): boolean {
+  return hostLinesOf(options).some((patterns) => hostMatches(alias, patterns) && patterns.some((pattern) => pattern !== '*' && wildcardMatches(pattern, alias, 'i')));
+}
+
 /** One host's options, its ProxyJump hops as written. */
 function resolveOneHost(alias: string, options: SshAliasOptions): ResolvedSshAlias {
   const collected: Collected = { identityFiles: [] };
-  const configPath = options.configPath ?? join(options.home, '.ssh', 'config');
+  const configPath = sshConfigPath(options);
   const text = options.configText ?? readIfPresent(configPath);
   if (text !== undefined) {
     readConfig(text, options.configText === undefined ? configPath : '(config text)', {
@@ -86,6 +121,8 @@ interface ReadState {
   depth: number;
   /** Set inside a file included from a block that does not apply: nothing in it may apply. */
   neverMatch: boolean;
+  /** Given, every Host line's patterns are collected here (from every file, included ones too) and no option is read. */
+  hostLines?: string[][];
 }
 
 function readConfig(text: string, source: string, state: ReadState): void {
@@ -99,6 +136,7 @@ function readConfig(text: string, source: string, state: ReadState): void {
     const args = splitArguments(parsed[2]!, where);
 
     if (keyword === 'host') {
+      state.hostLines?.push(args);
       active = !state.neverMatch && hostMatches(state.alias, args);
       continue;
     }
@@ -115,12 +153,12 @@ function readConfig(text: string, source: string, state: ReadState): void {
         for (const file of expandGlob(path)) {
           const included = readIfPresent(file);
           if (included === undefined) continue;
-          readConfig(included, file, { ...state, depth: state.depth + 1, neverMatch: !active });
+          readConfig(included, file, { ...state, depth: state.depth + 1, neverMatch: state.hostLines ? false : !active });
         }
       }
       continue;
     }
-    if (!active) continue;
+    if (!active || state.hostLines) continue;
     applyOption(keyword, args, where, state.collected);
   }
 }

@@ -3,6 +3,7 @@ import { Client, type AuthenticationType, type ConnectConfig } from 'ssh2';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { HostKeyProbe } from '../../../shared/contract/servers.ts';
 import { fingerprintOf } from './host-key.ts';
+import { keyProblem, keyUnusable } from './private-key-file.ts';
 import type { SshCredentials, SshEndpoint } from './ssh-link.ts';
 
 export interface RouteSettings {
@@ -207,12 +208,15 @@ function openClient(endpoint: SshEndpoint, sock: Duplex | undefined, settings: R
     try {
       client.connect(config);
     } catch (error) {
-      // ssh2 parses the private key here; its message names the problem, never the key or passphrase.
+      // ssh2 parses the private key here. Keys from a file were checked before (private-key-file.ts):
+      // this is one handed over otherwise, told by what is wrong with it, never by its contents.
+      const { privateKey, passphrase } = credentials;
+      const problem = privateKey === undefined ? null : keyProblem(privateKey, passphrase);
+      const facts = { endpoint: endpointKey(endpoint), user: endpoint.user };
       fail(
-        new KeyportError('auth-failed', `The private key for ${userAtEndpoint(endpoint)} cannot be used: ${(error as Error).message}.`, {
-          endpoint: endpointKey(endpoint),
-          user: endpoint.user,
-        }),
+        problem
+          ? keyUnusable(problem, undefined, facts)
+          : new KeyportError('auth-failed', `The SSH settings for ${userAtEndpoint(endpoint)} cannot be used: ${(error as Error).message}.`, facts),
       );
     }
   });

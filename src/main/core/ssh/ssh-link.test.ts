@@ -126,14 +126,16 @@ describe('SshLink, against a real sshd in a network namespace', () => {
     assert.equal(link.state, 'offline');
   });
 
-  test('a wrong passphrase fails as auth-failed without showing the passphrase', async () => {
+  test('a wrong passphrase fails as ssh-key-unusable, with no retry and without showing the passphrase', async () => {
     const lockedKey = join(localDir, 'locked_ed25519');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'right horse battery', '-f', lockedKey]);
     const link = newLink({ credentials: { privateKey: readFileSync(lockedKey), passphrase: 'wrong staple' } });
     await assert.rejects(
       link.host(),
-      keyportError('auth-failed', (message) => {
-        assert.match(message, /private key .* cannot be used/);
+      keyportError('ssh-key-unusable', (message, facts) => {
+        assert.match(message, /private key cannot be used: the passphrase given does not open it/);
+        assert.doesNotMatch(message, /tries again/);
+        assert.equal(facts.problem, 'passphrase-wrong');
         assert.ok(!message.includes('wrong staple') && !message.includes('right horse'), message);
       }),
     );

@@ -1,5 +1,5 @@
 import type { Client } from 'ssh2';
-import { KeyportError, isKeyportError } from '../../../shared/contract/errors.ts';
+import { KeyportError, isKeyportError, type KeyportErrorCode } from '../../../shared/contract/errors.ts';
 import type { HostKeyProbe } from '../../../shared/contract/servers.ts';
 import type { RemoteHost } from './remote-host.ts';
 import { captureHostKey, connectRoute } from './ssh-connect.ts';
@@ -50,6 +50,8 @@ const keepaliveCountMax = 3;
 const defaultConnectTimeoutMs = 8_000;
 const defaultBackoff = { initialMs: 1_000, maxMs: 30_000 };
 const gracefulEndMs = 1_000;
+/** Failures no retry would change: the next call tries again at once, and they say no "tries again". */
+const WAITS_FOR_THE_ADMIN: ReadonlySet<KeyportErrorCode> = new Set(['host-key-unknown', 'host-key-changed', 'ssh-key-unusable']);
 
 /**
  * The one SSH connection to one server, shared by every caller. It connects on first use, drops a
@@ -168,13 +170,16 @@ export class SshLink {
     }
   }
 
-  /** Records a failed attempt and starts its backoff; a host key problem waits for the admin, not a timer. */
+  /**
+   * Records a failed attempt and starts its backoff. A host key problem or an unusable key file
+   * waits for the admin, not a timer: it is said as it is, with no "tries again".
+   */
   #failed(error: unknown): KeyportError {
     const failure = isKeyportError(error)
       ? error
       : new KeyportError('server-offline', `Cannot reach ${this.#label}: ${(error as Error).message}.`, { endpoint: this.#label });
     this.#failure = failure;
-    if (failure.code === 'host-key-unknown' || failure.code === 'host-key-changed') return failure;
+    if (WAITS_FOR_THE_ADMIN.has(failure.code)) return failure;
     const waitMs = this.#nextBackoffMs;
     this.#retryAt = Date.now() + waitMs;
     this.#nextBackoffMs = Math.min(waitMs * 2, this.#backoff.maxMs);

@@ -10,6 +10,8 @@ interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The confirm button's look: danger (the default) for what cannot be undone, primary for what can. */
+  tone?: 'danger' | 'primary';
   /** The operation the confirmed action runs under: its progress and error show in the dialog. */
   operationId: string;
   /** Answers true when it worked; the dialog then closes. */
@@ -18,7 +20,7 @@ interface ConfirmDialogProps {
 }
 
 /** Asks before a destructive action, and stays open to show why it failed if it does. */
-export function ConfirmDialog({ title, children, confirmLabel, operationId, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, tone = 'danger', operationId, onConfirm, onClose }: ConfirmDialogProps) {
   const { t } = useTranslation();
   const operation = useOperation(operationId);
   const close = () => {
@@ -35,7 +37,7 @@ export function ConfirmDialog({ title, children, confirmLabel, operationId, onCo
       <InlineError message={operation.error} testId="confirm-error" />
       <DialogActions
         back={{ label: t('common.cancel'), testId: 'confirm-cancel', onClick: close }}
-        go={{ label: confirmLabel, tone: 'danger', testId: 'confirm-ok', disabled: operation.running, onClick: () => void confirm() }}
+        go={{ label: confirmLabel, tone, testId: 'confirm-ok', disabled: operation.running, onClick: () => void confirm() }}
       >
         {operation.running && <Spinner label={t('common.working')} />}
       </DialogActions>

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import type { DeployResult } from '../../../shared/contract/deploy.ts';
+import { ConfirmDialog } from './confirm-dialog.tsx';
 import { errorAction } from '../format/error-action.ts';
 import { deployLockWords } from '../format/deploy-lock-words.ts';
 import { selectDeploy, selectServer, selectStatus, useFleetStore } from '../state/fleet-store.ts';
@@ -8,18 +10,51 @@ import { StepList } from './step-list.tsx';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 
-/** Deploy, upgrade or redeploy the agent, named by what the server has now. */
+/**
+ * Deploy, upgrade or redeploy the agent, named by what the server has now. A first deploy is the
+ * server's next step and an upgrade is advised: those are primary. A redeploy is seldom needed, so
+ * it is a plain button; it and an upgrade restart a running agent, so they ask first. Once confirmed, the dialog closes:
+ * the deploy log beside the server shows how it goes.
+ */
 export function DeployButton({ serverId }: { serverId: string }) {
   const { t } = useTranslation();
   const deploy = useFleetStore(selectDeploy(serverId));
   const server = useFleetStore(selectServer(serverId));
   const status = useFleetStore(selectStatus(serverId));
   const startDeploy = useFleetStore((state) => state.deploy);
-  const label = !server?.agent ? t('deploy.deploy') : status?.value?.agentOutdated ? t('deploy.upgrade') : t('deploy.redeploy');
+  const [asking, setAsking] = useState(false);
+  const deployed = Boolean(server?.agent);
+  const outdated = deployed && status?.value?.agentOutdated === true;
+  const label = !deployed ? t('deploy.deploy') : outdated ? t('deploy.upgrade') : t('deploy.redeploy');
+  const name = server?.name ?? serverId;
   return (
-    <button type="button" className="primary" disabled={deploy?.running} data-testid="deploy-button" onClick={() => void startDeploy(serverId)}>
-      {deploy?.running ? t('deploy.deploying') : label}
-    </button>
+    <>
+      <button
+        type="button"
+        className={!deployed || outdated ? 'primary' : undefined}
+        disabled={deploy?.running}
+        data-testid="deploy-button"
+        data-deploy={!deployed ? 'deploy' : outdated ? 'upgrade' : 'redeploy'}
+        onClick={() => (deployed ? setAsking(true) : void startDeploy(serverId))}
+      >
+        {deploy?.running ? t('deploy.deploying') : label}
+      </button>
+      {asking && (
+        <ConfirmDialog
+          title={t(outdated ? 'deploy.upgradeTitle' : 'deploy.redeployTitle', { server: name })}
+          confirmLabel={label}
+          tone="primary"
+          operationId={`redeploy:${serverId}`}
+          onConfirm={async () => {
+            void startDeploy(serverId);
+            return true;
+          }}
+          onClose={() => setAsking(false)}
+        >
+          <p>{t('deploy.redeployText', { server: name })}</p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }
 

@@ -56,6 +56,9 @@ const ACTIONS = {
   'certificate-refused': null,
   // Another range (the message says which ports the keys use) is the admin's to choose.
   'key-ports-exclude-keys': null,
+  // The alias or the key file is the admin's to fix (the add-server form offers ~/.ssh/config's hosts).
+  'ssh-alias-unknown': null,
+  'ssh-key-unusable': null,
   'internal': null,
 } as const satisfies Record<KeyportErrorCode, ErrorAction | null | ((facts: Facts) => ErrorAction | null)>;
 

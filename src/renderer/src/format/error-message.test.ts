@@ -56,3 +56,31 @@ test('a key port range that leaves out keys says how many and which ports they u
     await i18n.changeLanguage('en');
   }
 });
+
+test('an unknown SSH alias says there is no such Host and what to do in this window, in English and Russian', async () => {
+  const unknown = new KeyportError('ssh-alias-unknown', 'no Host berlim in ~/.ssh/config', { alias: 'berlim', configPath: '~/.ssh/config', configFound: true });
+  assert.equal(
+    errorMessage(unknown),
+    'no Host berlim in ~/.ssh/config. Check the alias (the field offers the hosts found there), add a “Host berlim” block to ~/.ssh/config, or choose “Host and login” and type the address.',
+  );
+  await i18n.changeLanguage('ru');
+  try {
+    assert.match(errorMessage(unknown), /^Нет такого псевдонима SSH \(подробности: no Host berlim in ~\/\.ssh\/config\)\. Проверьте псевдоним/);
+  } finally {
+    await i18n.changeLanguage('en');
+  }
+});
+
+test('a key file that cannot be used says what to fix for each problem, and never "tries again"', () => {
+  for (const [problem, words] of [
+    ['missing', /there is no file there/],
+    ['unreadable', /readable/],
+    ['not-a-private-key', /without \.pub/],
+    ['passphrase-needed', /passphrase field/],
+    ['passphrase-wrong', /passphrase of this very key/],
+  ] as const) {
+    const message = errorMessage(new KeyportError('ssh-key-unusable', `The SSH private key /k cannot be used (${problem})`, { file: '/k', problem }));
+    assert.match(message, words, problem);
+    assert.doesNotMatch(message, /tries again/);
+  }
+});

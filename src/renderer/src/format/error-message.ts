@@ -1,4 +1,4 @@
-import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
+import { isSshKeyProblem, type KeyportErrorCode } from '../../../shared/contract/errors.ts';
 import { currentLanguage, t } from '../i18n/i18n.ts';
 import type { Language } from '../i18n/languages.ts';
 import { isKeyportErrorCode } from './error-action.ts';
@@ -54,6 +54,8 @@ function failureSummary(code: KeyportErrorCode | 'unexpected' | undefined, facts
 
 /** The core's messages name no face; these say what to do in this window (the CLI says its flags). */
 function windowHint(code: KeyportErrorCode | undefined, facts: Facts): string | undefined {
+  if (code === 'ssh-alias-unknown') return t('errors.aliasUnknown', { alias: String(facts.alias), configPath: String(facts.configPath ?? '~/.ssh/config') });
+  if (code === 'ssh-key-unusable') return isSshKeyProblem(facts.problem) ? t(`errors.sshKey.${facts.problem}`) : undefined;
   if (code !== 'bad-input') return undefined;
   if (facts.missing === 'host') return t('errors.missingHost');
   if (facts.missing === 'credentials') return t('errors.missingCredentials');

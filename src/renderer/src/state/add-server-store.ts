@@ -18,6 +18,8 @@ interface AddServerState {
   probe: HostKeyProbe | null;
   added: ServerInfo | null;
   error: string | null;
+  /** The Host names of ~/.ssh/config on the console's machine, offered in the alias field; none when it cannot be read. */
+  sshHosts: readonly string[];
   openDialog(): void;
   close(): void;
   backToForm(): void;
@@ -25,11 +27,21 @@ interface AddServerState {
   accept(): Promise<void>;
 }
 
-const CLOSED = { open: false, phase: 'form', request: null, probe: null, added: null, error: null } as const;
+const CLOSED = { open: false, phase: 'form', request: null, probe: null, added: null, error: null, sshHosts: [] } as const;
 
 export const useAddServerStore = create<AddServerState>()((set, get) => ({
   ...CLOSED,
-  openDialog: () => set({ ...CLOSED, open: true }),
+  openDialog: () => {
+    set({ ...CLOSED, open: true });
+    // Read anew each time: the admin may have just added a Host to the config. A config that cannot
+    // be read only leaves the field without suggestions; adding by alias then says what is wrong.
+    services.fleet.sshConfigHosts().then(
+      (sshHosts) => {
+        if (get().open) set({ sshHosts });
+      },
+      () => undefined,
+    );
+  },
   close: () => set(CLOSED),
   backToForm: () => set({ phase: 'form', probe: null, error: null }),
 

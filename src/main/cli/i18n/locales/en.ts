@@ -62,6 +62,11 @@ server settings prints whether VPN users may reach the server itself and its pri
 (blocked unless --private-destinations on) and whether Xray logs each connection (--access-log
 on|off; off by default). Changing either restarts Xray once, dropping open connections.
 server uninstall keeps the agent's data (keys, traffic history, API key) unless --delete-data.
+Commands that delete for good ask first on a terminal (y to go on): keys delete, server uninstall
+--delete-data, server remove (this console's cached keys and history of the server), people remove
+and people servers remove. --yes goes on without asking; without a terminal to ask on and without
+--yes they refuse with exit code 2 and delete nothing.
+An --alias must be named by a Host line of ~/.ssh/config (a bare Host * does not count).
 server backup writes FILE: the server's keys (uuids, ports, limits), traffic history, settings and
 Reality keys, encrypted with a passphrase (asked twice with echo off, or the first line of
 --passphrase-file). --daily takes one of the agent's daily backups instead (server backups lists
@@ -126,11 +131,29 @@ goes on, and the exit code is 1.`,
     exitCodes: `Exit codes
   0  done
   1  failed; the message says why
-  2  usage error; nothing was done
+  2  usage error, or a deletion without --yes and no terminal to ask on; nothing was done
   3  the server is offline
   4  a host key was not accepted, or differs from the accepted one
   5  SSH login failed, or sudo wants a password
   6  no such server or key`,
+  },
+  confirm: {
+    ask: {
+      key: 'Delete key {{key}} and its traffic history on {{server}}?',
+      serverData: 'Uninstall the agent from {{server}} and delete its data there (keys, traffic history, API key) for good?',
+      server: 'Remove {{server}} from this console, with its cached keys and traffic history? The agent there keeps running.',
+      person: "Delete {{person}}'s keys and their history on {{servers}}?",
+      personServer: "Delete {{person}}'s key and its traffic history on {{server}}?",
+    },
+    what: {
+      key: 'deleting key {{key}} and its traffic history on {{server}}',
+      serverData: "deleting the agent's data on {{server}}",
+      server: 'removing {{server}} with its cached keys and history from this console',
+      person: 'deleting every key of {{person}}',
+      personServer: "deleting {{person}}'s key on {{server}}",
+    },
+    needsYes: '{{deletion}} needs --yes when there is no terminal to ask on; nothing was deleted',
+    nothingDeleted: 'Nothing was deleted.',
   },
   usage: {
     label: 'usage:',
@@ -187,6 +210,8 @@ goes on, and the exit code is 1.`,
       'export-version-unsupported': 'the export is of a newer format',
       'certificate-refused': 'the certificate or key is refused',
       'key-ports-exclude-keys': "the new key port range leaves out keys' ports",
+      'ssh-alias-unknown': 'no such SSH alias',
+      'ssh-key-unusable': 'the SSH key file cannot be used',
       internal: 'a fault in Keyport',
       unexpected: 'failed',
     },
@@ -210,6 +235,14 @@ goes on, and the exit code is 1.`,
       nameTakenRename:
         'no two keys on a server may share a name, in any letter case: choose another name, or rename the other key first: keyport keys rename {{server}} {{holder}} NEWNAME',
       uuidTaken: 'a person has one key per server, and this server has theirs already',
+      aliasUnknown: 'add a "Host {{alias}}" block with its HostName to {{configPath}}, or give the address with --host HOST instead of --alias',
+      key: {
+        missing: 'check the path, or add the server with --key FILE naming a key that is there',
+        unreadable: 'make it readable for you (chmod 600 FILE, owned by you)',
+        'not-a-private-key': 'give the private key, the file without .pub (say ~/.ssh/id_ed25519)',
+        'passphrase-needed': 'give its passphrase: on the terminal when asked, or in KEYPORT_SSH_SECRET',
+        'passphrase-wrong': "give the key's own passphrase: on the terminal when asked, or in KEYPORT_SSH_SECRET",
+      },
       uuidTakenShow: 'a person has one key per server, and this server has theirs already: keyport people show {{person}} lists it',
       keyPortsHoldKeys: 'a range that holds every key: keyport server set {{server}} --key-ports {{from}}-{{to}}',
     },

@@ -12,7 +12,7 @@ import { Trans, useTranslation } from 'react-i18next';
 /** Add a server: where it is, then its host key accepted, then the offer to deploy the agent. */
 export function AddServerDialog() {
   const { t } = useTranslation();
-  const { phase, probe, added, error, close, backToForm, probeHostKey, accept } = useAddServerStore();
+  const { phase, probe, added, error, sshHosts, close, backToForm, probeHostKey, accept } = useAddServerStore();
   const deploy = useFleetStore((state) => state.deploy);
   const goFleet = useNavigationStore((state) => state.goFleet);
 
@@ -20,7 +20,7 @@ export function AddServerDialog() {
     <ModalDialog title={t('addServer.title')} onClose={close} testId="add-server-dialog" wide>
       {(phase === 'form' || phase === 'probing') && (
         <>
-          <AddServerForm busy={phase === 'probing'} onSubmit={(request) => void probeHostKey(request)} />
+          <AddServerForm busy={phase === 'probing'} sshHosts={sshHosts} onSubmit={(request) => void probeHostKey(request)} />
           {phase === 'probing' && <Spinner label={t('addServer.probing')} />}
         </>
       )}

@@ -6,11 +6,13 @@ type AuthMethod = SshAuth['method'];
 
 interface AddServerFormProps {
   busy: boolean;
+  /** The Host names of ~/.ssh/config, offered in the alias field. */
+  sshHosts: readonly string[];
   onSubmit: (request: AddServerRequest) => void;
 }
 
 /** Where the server is and how to log in: typed out, or a Host alias of ~/.ssh/config. */
-export function AddServerForm({ busy, onSubmit }: AddServerFormProps) {
+export function AddServerForm({ busy, sshHosts, onSubmit }: AddServerFormProps) {
   const { t } = useTranslation();
   const [mode, setMode] = useState<'host' | 'alias'>('host');
   const [name, setName] = useState('');
@@ -72,7 +74,19 @@ export function AddServerForm({ busy, onSubmit }: AddServerFormProps) {
         {mode === 'alias' ? (
           <label>
             {t('addServer.alias')}
-            <input value={alias} onChange={(event) => setAlias(event.target.value)} placeholder={t('addServer.aliasPlaceholder')} data-testid="add-server-alias" />
+            <input
+              value={alias}
+              onChange={(event) => setAlias(event.target.value)}
+              placeholder={t('addServer.aliasPlaceholder')}
+              list="add-server-ssh-hosts"
+              autoComplete="off"
+              data-testid="add-server-alias"
+            />
+            <datalist id="add-server-ssh-hosts" data-testid="add-server-ssh-hosts">
+              {sshHosts.map((host) => (
+                <option key={host} value={host} />
+              ))}
+            </datalist>
           </label>
         ) : (
           <>

@@ -91,12 +91,12 @@ const SUMMARY: TrafficSummaryReport = {
   sampler: { running: true, interval_seconds: 60, last_cycle: null },
 };
 
-function fleetOfOneServer() {
+function fleetOfOneServer(status: ServerStatus = STATUS, server: ServerInfo = SERVER) {
   // Rendered on a server, a zustand store shows its initial state: here, the one the test sets.
   Object.assign(rendering.useFleetStore.getInitialState(), {
-    servers: [SERVER],
+    servers: [server],
     list: { loading: false, error: null, value: true },
-    statuses: { s1: { loading: false, error: null, value: STATUS } },
+    statuses: { s1: { loading: false, error: null, value: status } },
     summaries: { s1: { loading: false, error: null, value: { data: SUMMARY, source: 'live', syncedAt: '2026-12-02T11:00:00Z' } } },
   });
 }
@@ -136,4 +136,18 @@ test('the same view reads in English, as before', async () => {
   for (const shown of ['Fleet', 'Keys (active / all)', 'No Xray', '2 keys limited', '5 keys expire within 7 days', '36.69 MB', '1.50 GB']) {
     assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
   }
+});
+
+test('Redeploy is a plain button; a first deploy and an upgrade are the primary one', () => {
+  const deployButton = () => /<button[^>]*data-testid="deploy-button"[^>]*>([^<]*)<\/button>/.exec(rendering.renderFleetView());
+  fleetOfOneServer();
+  const redeploy = deployButton();
+  assert.equal(redeploy?.[1], 'Redeploy');
+  assert.doesNotMatch(redeploy?.[0] ?? '', /class="primary"/);
+  fleetOfOneServer({ ...STATUS, agentOutdated: true });
+  assert.equal(deployButton()?.[1], 'Upgrade');
+  assert.match(deployButton()?.[0] ?? '', /class="primary"/);
+  fleetOfOneServer({ ...STATUS, state: 'not-deployed', agentVersion: null }, { ...SERVER, agent: null });
+  assert.equal(deployButton()?.[1], 'Deploy');
+  assert.match(deployButton()?.[0] ?? '', /class="primary"/);
 });
