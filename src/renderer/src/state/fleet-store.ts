@@ -3,7 +3,7 @@ import type { DeployOptions, DeployResult } from '../../../shared/contract/deplo
 import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
 import { isHostKeyState, type ServerInfo, type ServerStatus } from '../../../shared/contract/servers.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
-import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
+import type { HostFigures, TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
 import { services } from '../bridge/services.ts';
 import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
 import { healthDisplayState, type HealthDisplayState } from './health-display-state.ts';
@@ -30,6 +30,8 @@ interface FleetState {
   list: Loadable<true>;
   statuses: Record<string, Loadable<ServerStatus>>;
   summaries: Record<string, Loadable<Cached<TrafficSummaryReport>>>;
+  /** Each server's uptime, load, memory, disk and Xray version, live or as last read. */
+  hosts: Record<string, Loadable<Cached<HostFigures>>>;
   deploys: Record<string, DeployRun>;
   loadFleet(): Promise<void>;
   refreshServer(serverId: string): Promise<void>;
@@ -52,6 +54,7 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
   list: { loading: false, error: null },
   statuses: {},
   summaries: {},
+  hosts: {},
   deploys: {},
 
   async loadFleet() {
@@ -70,7 +73,10 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     if (status) set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? status.server : server)) }));
     // A server never deployed has no traffic, live or cached.
     if (!status?.server.agent || isHostKeyState(status.state)) return;
-    await loadEntry(keyedEntries(set, 'summaries'), serverId, () => services.traffic.summary(serverId));
+    await Promise.all([
+      loadEntry(keyedEntries(set, 'summaries'), serverId, () => services.traffic.summary(serverId)),
+      loadEntry(keyedEntries(set, 'hosts'), serverId, () => services.system.host(serverId)),
+    ]);
   },
 
   async removeServer(serverId) {
@@ -137,6 +143,7 @@ export function displayState(status: Loadable<ServerStatus> | undefined, deploy:
 export const selectServer = (serverId: string) => (state: FleetState) => state.servers.find((server) => server.id === serverId);
 export const selectStatus = (serverId: string) => (state: FleetState) => state.statuses[serverId];
 export const selectSummary = (serverId: string) => (state: FleetState) => state.summaries[serverId];
+export const selectHost = (serverId: string) => (state: FleetState) => state.hosts[serverId];
 export const selectDeploy = (serverId: string) => (state: FleetState) => state.deploys[serverId];
 export const selectDisplayState = (serverId: string) => (state: FleetState) =>
   displayState(state.statuses[serverId], state.deploys[serverId]);

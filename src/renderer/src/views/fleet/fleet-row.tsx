@@ -5,11 +5,12 @@ import { DeployButton, DeployLog } from '../../components/deploy-panel.tsx';
 import { ServerProblemLine } from '../../components/server-problems.tsx';
 import { HostKeyAlertRow } from '../../components/host-key-alert.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
+import { FleetHostFigures } from './fleet-host-figures.tsx';
 import { FleetKeyLimits } from './fleet-key-limits.tsx';
 import { formatBytes } from '../../format/format-bytes.ts';
 import { formatUtcTime } from '../../format/format-time.ts';
 import { Trans, useTranslation } from 'react-i18next';
-import { removeServerOperation, selectDeploy, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
+import { removeServerOperation, selectDeploy, selectHost, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 
 /** One server's line in the fleet, with its deploy log below it while one runs or after it ended. */
@@ -18,6 +19,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
   const server = useFleetStore(selectServer(serverId));
   const status = useFleetStore(selectStatus(serverId));
   const summary = useFleetStore(selectSummary(serverId));
+  const host = useFleetStore(selectHost(serverId));
   const deploy = useFleetStore(selectDeploy(serverId));
   const removeServer = useFleetStore((state) => state.removeServer);
   const openServer = useNavigationStore((state) => state.openServer);
@@ -45,6 +47,9 @@ export function FleetRow({ serverId }: { serverId: string }) {
           <StateBadge serverId={serverId} />
           {reason && <div className="muted small reason">{reason}</div>}
           {!deploy?.running && <ServerProblemLine serverId={serverId} />}
+        </td>
+        <td data-testid="fleet-host">
+          <FleetHostFigures host={host} />
         </td>
         <td className="number" data-testid="fleet-keys">
           {keyCount == null ? '—' : `${activeKeyCount ?? 0} / ${keyCount}`}
@@ -75,7 +80,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
       </tr>
       {deploy && (
         <tr className="deploy-row">
-          <td colSpan={7}>
+          <td colSpan={8}>
             <DeployLog serverId={serverId} />
           </td>
         </tr>
