@@ -7,7 +7,7 @@ const MINUTE_S = 60;
 const HOUR_S = 60 * MINUTE_S;
 const DAY_S = 24 * HOUR_S;
 
-/** "up 3 days 4 h", "up 5 h 12 min", "up 7 min": the two largest units, whole. */
+/** "3 days 4 h", "5 h 12 min", "7 min" (after the label "up"): the two largest units, whole. */
 export function uptimeWords(seconds: number): string {
   const days = Math.floor(seconds / DAY_S);
   const hours = Math.floor((seconds % DAY_S) / HOUR_S);
@@ -17,7 +17,7 @@ export function uptimeWords(seconds: number): string {
   return t('fleet.host.uptimeMinutes', { minutes });
 }
 
-/** "load 0.42 / 2 CPUs": the last minute's average beside the CPUs that share it. */
+/** "0.42 / 2 CPUs" (after "load"): the last minute's average beside the CPUs that share it. */
 export function loadWords(load: NonNullable<HostFigures['load_average']>, cpuCount: number): string {
   return t('fleet.host.load', { load: formatDecimal(load.one_minute), count: cpuCount });
 }
@@ -27,12 +27,12 @@ export function loadTitle(load: NonNullable<HostFigures['load_average']>): strin
   return t('fleet.host.loadTitle', { one: formatDecimal(load.one_minute), five: formatDecimal(load.five_minutes), fifteen: formatDecimal(load.fifteen_minutes) });
 }
 
-/** "memory 1.20 GB / 3.80 GB": used is all but what programs could still be given (MemAvailable). */
+/** "1.20 GB / 3.80 GB" (after "memory"): used is all but what programs could still be given (MemAvailable). */
 export function memoryWords(memory: NonNullable<HostFigures['memory']>): string {
   return t('fleet.host.memory', { used: formatBytes(Math.max(memory.total_bytes - memory.available_bytes, 0)), total: formatBytes(memory.total_bytes) });
 }
 
-/** "disk 28.00 GB free": what the agent's data may still grow into. */
+/** "28.00 GB free" (after "disk"): what the agent's data may still grow into. */
 export function diskWords(disk: NonNullable<HostFigures['disk']>): string {
   return t('fleet.host.diskFree', { free: formatBytes(disk.available_bytes) });
 }

@@ -24,7 +24,7 @@ export function FleetHostFigures({ host }: { host: Loadable<Cached<HostFigures>>
   const readAtMs = Date.parse(cached.syncedAt);
   return (
     <ul className="fleet-host" data-testid="fleet-host-figures">
-      <li data-testid="fleet-host-xray" data-version={data.xray_version ?? ''}>
+      <li className="fleet-host-value" data-testid="fleet-host-xray" data-version={data.xray_version ?? ''}>
         {data.xray_version === null ? t('fleet.host.noXray') : t('server.xrayVersion', { version: data.xray_version })}
       </li>
       {data.uptime_seconds !== null && (
@@ -33,22 +33,22 @@ export function FleetHostFigures({ host }: { host: Loadable<Cached<HostFigures>>
           data-seconds={data.uptime_seconds}
           title={t('fleet.host.bootedAt', { time: formatUtcTime(readAtMs - data.uptime_seconds * 1000) })}
         >
-          {uptimeWords(data.uptime_seconds)}
+          <Figure label={t('fleet.host.uptimeLabel')} value={uptimeWords(data.uptime_seconds)} />
         </li>
       )}
       {data.load_average !== null && (
         <li data-testid="fleet-host-load" data-cpus={data.cpu_count} title={loadTitle(data.load_average)}>
-          {loadWords(data.load_average, data.cpu_count)}
+          <Figure label={t('fleet.host.loadLabel')} value={loadWords(data.load_average, data.cpu_count)} />
         </li>
       )}
       {data.memory !== null && (
         <li data-testid="fleet-host-memory" data-total-bytes={data.memory.total_bytes} title={t('fleet.host.memoryTitle')}>
-          {memoryWords(data.memory)}
+          <Figure label={t('fleet.host.memoryLabel')} value={memoryWords(data.memory)} />
         </li>
       )}
       {data.disk !== null && (
         <li data-testid="fleet-host-disk" data-available-bytes={data.disk.available_bytes} data-total-bytes={data.disk.total_bytes} title={diskTitle(data.disk)}>
-          {diskWords(data.disk)}
+          <Figure label={t('fleet.host.diskLabel')} value={diskWords(data.disk)} />
         </li>
       )}
       {cached.source === 'cache' && (
@@ -57,5 +57,14 @@ export function FleetHostFigures({ host }: { host: Loadable<Cached<HostFigures>>
         </li>
       )}
     </ul>
+  );
+}
+
+/** A label and its figure: a narrow column breaks between them, never inside the figure. */
+function Figure({ label, value }: { label: string; value: string }) {
+  return (
+    <>
+      {label} <span className="fleet-host-value">{value}</span>
+    </>
   );
 }
