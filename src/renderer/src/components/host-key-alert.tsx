@@ -75,7 +75,7 @@ export function HostKeyAlertRow({ serverId }: { serverId: string }) {
   if (!blocked) return null;
   return (
     <tr className="host-key-row">
-      <td colSpan={8}>
+      <td colSpan={7}>
         <HostKeyAlert serverId={serverId} />
       </td>
     </tr>

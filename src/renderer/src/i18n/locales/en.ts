@@ -431,12 +431,12 @@ export const en = {
       diskFree: '{{free}} free',
       diskTitle: '{{free}} free of {{total}} on the disk that holds {{path}}',
       noXray: 'no Xray',
+      notReportedShort: 'host figures need a newer agent',
       notReported: 'The agent on this server does not report these figures: deploy to upgrade it.',
     },
     column: {
       server: 'Server',
       state: 'State',
-      host: 'Host',
       keys: 'Keys (active / all)',
       limits: 'Key limits',
       today: 'Today (UTC)',

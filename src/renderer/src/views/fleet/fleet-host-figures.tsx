@@ -13,11 +13,12 @@ export function FleetHostFigures({ host }: { host: Loadable<Cached<HostFigures>>
   const { t } = useTranslation();
   const cached = host?.value;
   if (!cached) {
-    const olderAgent = host?.errorCode === 'not-found';
+    // Offline before any read, or not deployed: nothing to say. An agent older than the figures: say why there are none.
+    if (host?.errorCode !== 'not-found') return null;
     return (
-      <span className="muted" data-testid="fleet-host-none" title={olderAgent ? t('fleet.host.notReported') : undefined}>
-        —
-      </span>
+      <div className="muted small" data-testid="fleet-host-none" title={t('fleet.host.notReported')}>
+        {t('fleet.host.notReportedShort')}
+      </div>
     );
   }
   const { data } = cached;

@@ -42,14 +42,12 @@ export function FleetRow({ serverId }: { serverId: string }) {
           <div className="muted small">
             {server.sshAlias ? t('fleet.sshConfig', { alias: server.sshAlias }) : `${server.target.user}@${server.target.host}:${server.target.port}`}
           </div>
+          <FleetHostFigures host={host} />
         </td>
         <td>
           <StateBadge serverId={serverId} />
           {reason && <div className="muted small reason">{reason}</div>}
           {!deploy?.running && <ServerProblemLine serverId={serverId} />}
-        </td>
-        <td data-testid="fleet-host">
-          <FleetHostFigures host={host} />
         </td>
         <td className="number" data-testid="fleet-keys">
           {keyCount == null ? '—' : `${activeKeyCount ?? 0} / ${keyCount}`}
@@ -80,7 +78,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
       </tr>
       {deploy && (
         <tr className="deploy-row">
-          <td colSpan={8}>
+          <td colSpan={7}>
             <DeployLog serverId={serverId} />
           </td>
         </tr>

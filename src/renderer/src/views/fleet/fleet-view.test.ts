@@ -130,7 +130,7 @@ test('the fleet view reads in Russian: headings, state, problem, plurals, sizes 
     assert.ok(text.includes('5 ключей истекают в ближайшие 7 дн.'), text);
     assert.ok(text.includes('36,69 МБ') && text.includes('1,50 ГБ'), text);
     assert.ok(text.includes('21 / 25'), text);
-    for (const shown of ['Хост', 'Xray 26.7.28', 'работает 3 дня 4 ч', 'нагрузка 0,42 / 2 ядра', 'память 1,20 ГБ / 3,80 ГБ', 'диск: свободно 28,00 ГБ']) {
+    for (const shown of ['Xray 26.7.28', 'работает 3 дня 4 ч', 'нагрузка 0,42 / 2 ядра', 'память 1,20 ГБ / 3,80 ГБ', 'диск: свободно 28,00 ГБ']) {
       assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
     }
     // Names (the server's, Xray, Keyport, UTC), paths and addresses may stay Latin; words may not.
@@ -155,11 +155,22 @@ test('the same view reads in English, as before', async () => {
 test('the host figures read as the agent gave them; offline, from the cache and as of when', async () => {
   fleetOfOneServer({ source: 'cache' });
   const text = visibleText(rendering.renderFleetView());
-  for (const shown of ['Host', 'Xray 26.7.28', 'up 3 days 4 h', 'load 0.42 / 2 CPUs', 'memory 1.20 GB / 3.80 GB', 'disk 28.00 GB free']) {
+  for (const shown of ['Xray 26.7.28', 'up 3 days 4 h', 'load 0.42 / 2 CPUs', 'memory 1.20 GB / 3.80 GB', 'disk 28.00 GB free']) {
     assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
   }
   assert.ok(text.includes('Load average over 1, 5 and 15 minutes: 0.42, 0.30, 0.25'), text);
   assert.ok(text.includes('28.00 GB free of 40.00 GB on the disk that holds /var/lib/keyport'), text);
   assert.match(text, /Running since Nov 29, 2026, 6:43 AM UTC/);
   assert.match(text, /from cache, Dec 2, 2026, 11:00 AM UTC/);
+});
+
+test('an agent older than the host figures says so under the address; a server never read shows none', async () => {
+  fleetOfOneServer();
+  Object.assign(rendering.useFleetStore.getInitialState(), { hosts: { s1: { loading: false, error: 'GET /api/system/host: not found', errorCode: 'not-found' } } });
+  const older = visibleText(rendering.renderFleetView());
+  assert.ok(older.includes('host figures need a newer agent'), older);
+  assert.ok(older.includes('deploy to upgrade it'), older);
+  Object.assign(rendering.useFleetStore.getInitialState(), { hosts: { s1: { loading: false, error: 'alpha is offline', errorCode: 'server-offline' } } });
+  const unread = visibleText(rendering.renderFleetView());
+  assert.ok(!unread.includes('host figures') && !unread.includes('Xray 26.7.28'), unread);
 });

@@ -6,7 +6,7 @@ import { useFleetStore } from '../../state/fleet-store.ts';
 import { FleetRow } from './fleet-row.tsx';
 import { useTranslation } from 'react-i18next';
 
-/** Home: every server with its state, host, keys and traffic, and deploy, upgrade and remove. */
+/** Home: every server with its host, state, keys and traffic, and deploy, upgrade and remove. */
 export function FleetView() {
   const { t } = useTranslation();
   const serverIds = useFleetStore(useShallow((state) => state.servers.map((server) => server.id)));
@@ -39,7 +39,6 @@ export function FleetView() {
             <tr>
               <th>{t('fleet.column.server')}</th>
               <th>{t('fleet.column.state')}</th>
-              <th>{t('fleet.column.host')}</th>
               <th className="number">{t('fleet.column.keys')}</th>
               <th>{t('fleet.column.limits')}</th>
               <th className="number">{t('fleet.column.today')}</th>
