@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -114,6 +116,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     const row = page.locator(byTestId('fleet-row-alpha'));
     await row.locator(`${byTestId('server-state')}[data-state="xray-missing"]`).waitFor();
     assert.match((await row.locator(byTestId('fleet-problem')).textContent()) ?? '', /Xray is not installed/);
+    assert.equal((await row.locator(byTestId('fleet-host-xray')).textContent())?.trim(), 'no Xray');
     await screenshot('fleet-no-xray');
   });
 
@@ -133,6 +136,37 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await screenshot('xray-installed');
     await page.click(byTestId('install-xray-log-close'));
     await page.locator(byTestId('server-problems')).waitFor({ state: 'detached' });
+  });
+
+  test('the fleet row shows the address, and the Xray, uptime, load, memory and disk the agent reads on the server', async () => {
+    await page.click(byTestId('nav-fleet'));
+    await page.click(byTestId('fleet-refresh'));
+    const row = page.locator(byTestId('fleet-row-alpha'));
+    await row.locator(byTestId('fleet-host-xray'), { hasText: 'Xray 26.7.28' }).waitFor();
+    assert.match((await row.textContent()) ?? '', new RegExp(`root@127\\.0\\.0\\.1:${server.sshPort}`));
+    // The server is a namespace of this machine: its kernel's figures are the ones this test reads.
+    const uptimeNow = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    const uptime = Number(await row.locator(byTestId('fleet-host-uptime')).getAttribute('data-seconds'));
+    assert.ok(uptime <= uptimeNow && uptime > uptimeNow - 300, `uptime ${uptime}, here ${uptimeNow}`);
+    assert.match((await row.locator(byTestId('fleet-host-uptime')).textContent()) ?? '', /^up (\d+ days? \d+ h|\d+ h \d+ min|\d+ min)$/);
+    const load = row.locator(byTestId('fleet-host-load'));
+    assert.equal(Number(await load.getAttribute('data-cpus')), cpus().length);
+    assert.match((await load.textContent()) ?? '', new RegExp(`^load \\d+\\.\\d\\d / ${cpus().length} CPUs?$`));
+    const memTotalBytes = Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024;
+    const memory = row.locator(byTestId('fleet-host-memory'));
+    assert.equal(Number(await memory.getAttribute('data-total-bytes')), memTotalBytes);
+    assert.match((await memory.textContent()) ?? '', /^memory \d+\.\d\d \S+ \/ \d+\.\d\d \S+$/);
+    const [diskSize, diskAvailable] = execFileSync('df', ['-B1', '--output=size,avail', server.hostPath('/var/lib/keyport')], { encoding: 'utf8' })
+      .trim().split('\n')[1]!.trim().split(/\s+/).map(Number);
+    const disk = row.locator(byTestId('fleet-host-disk'));
+    assert.equal(Number(await disk.getAttribute('data-total-bytes')), diskSize);
+    const shownAvailable = Number(await disk.getAttribute('data-available-bytes'));
+    assert.ok(Math.abs(shownAvailable - diskAvailable!) < 512 * 1024 ** 2, `disk ${shownAvailable} free, df ${diskAvailable}`);
+    assert.match((await disk.textContent()) ?? '', /^disk \d+\.\d\d \S+ free$/);
+    assert.equal(await row.locator(byTestId('fleet-host-cache-note')).count(), 0, 'live figures carry no cache note');
+    await screenshot('fleet-host');
+    await page.click(byTestId('server-link-alpha'));
+    await page.locator(byTestId('tab-keys')).waitFor();
   });
 
   test('creates a key, whose QR code decodes to its vless:// link', async () => {
@@ -532,6 +566,11 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.click(byTestId('tab-traffic'));
     await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
     await screenshot('offline-traffic');
+    await page.click(byTestId('nav-fleet'));
+    const host = page.locator(`${byTestId('fleet-row-alpha')} ${byTestId('fleet-host-figures')}`);
+    await host.locator(byTestId('fleet-host-cache-note'), { hasText: /^from cache, .*\d{1,2}:\d{2}.* UTC$/ }).waitFor({ timeout: 60_000 });
+    assert.equal((await host.locator(byTestId('fleet-host-xray')).textContent())?.trim(), 'Xray 26.7.28', 'the last figures read, kept offline');
+    assert.equal(await host.locator(byTestId('fleet-host-memory')).count(), 1);
   });
 
   test('a reinstalled server is red with both fingerprints, and its new key is trusted from the window after checking it', async () => {

@@ -1,3 +1,4 @@
+import type { HostFigures } from './services/host/host-figures.ts';
 import type { SettingsService } from './services/settings/settings-service.ts';
 import type { PortFirewall } from './services/firewall/port-firewall.ts';
 import type { KeyService } from './services/key-service.ts';
@@ -25,6 +26,8 @@ export interface AgentContext {
   backups: ServerBackups;
   /** Snapshots received in chunks for a restore. */
   restoreUploads: RestoreUploads;
+  /** The host's uptime, load, memory and disk, read without a child process. */
+  host: HostFigures;
   /** The host clients connect to, written into vless:// links: the link host setting, else --public-host. */
   linkHost: () => string;
   now: () => number;

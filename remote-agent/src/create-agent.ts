@@ -8,6 +8,7 @@ import type { AgentFlags } from './config/agent-flags.ts';
 import { createSubscriptionListener, readListenerTls } from './http/subscriptions/subscription-listener.ts';
 import type { Logger } from './lib/logger.ts';
 import { PortFirewall } from './services/firewall/port-firewall.ts';
+import { HostFigures } from './services/host/host-figures.ts';
 import { KeyService } from './services/key-service.ts';
 import { Reconciler } from './services/reconciler.ts';
 import { Sampler } from './services/sampler.ts';
@@ -141,6 +142,7 @@ export async function createAgent(
     subscriptions,
     backups: serverBackups,
     restoreUploads,
+    host: new HostFigures({ dataDir: flags.dataDir, xrayVersion: () => xray.knownVersion() }),
     linkHost,
     now,
   };

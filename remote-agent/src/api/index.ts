@@ -7,6 +7,7 @@
  */
 import * as backup from './backup.ts';
 import * as history from './history.ts';
+import * as host from './host.ts';
 import * as keys from './keys.ts';
 import * as monthly from './monthly.ts';
 import * as openapi from './openapi.ts';
@@ -25,6 +26,7 @@ export * from './endpoint.ts';
 export * from './firewall-chains.ts';
 export * from './format-bytes.ts';
 export * from './history.ts';
+export * from './host.ts';
 export * from './key-limits.ts';
 export * from './key-name.ts';
 export * from './link-host.ts';
@@ -44,6 +46,6 @@ const isEndpoint = (value: unknown): value is EndpointDefinition =>
   typeof value === 'object' && value !== null && 'method' in value && 'path' in value && 'response' in value && 'errors' in value;
 
 /** Every endpoint of the API: the agent must serve each, and serves nothing else. */
-export const endpoints: readonly EndpointDefinition[] = [keys, subscriptions, traffic, history, monthly, system, backup, restoreUploads, settings, openapi].flatMap((area) =>
+export const endpoints: readonly EndpointDefinition[] = [keys, subscriptions, traffic, history, monthly, system, host, backup, restoreUploads, settings, openapi].flatMap((area) =>
   Object.values(area).filter(isEndpoint),
 );

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -100,6 +100,21 @@ describe('system endpoints keep Xray and the firewall in step with the keys', ()
     await moveBytes(keys[0].port, 100, 100);
     const validation = (await agent.get('/api/system/xray/validate-sync')).body.data;
     assert.equal(validation.valid, true, JSON.stringify(validation));
+  });
+
+  test('the host figures name the Xray the agent runs and the disk of its data dir, without Xray as null', async () => {
+    const { data } = (await agent.get('/api/system/host')).body;
+    assert.equal(data.xray_version, '26.7.28');
+    assert.equal(data.disk.path, agent.dataDir);
+    assert.ok(data.disk.total_bytes > 0 && data.disk.available_bytes <= data.disk.total_bytes, JSON.stringify(data.disk));
+    assert.ok(data.memory.total_bytes > 0 && data.uptime_seconds > 0 && data.cpu_count > 0, JSON.stringify(data));
+    const moved = `${xrayBin}.away`;
+    renameSync(xrayBin, moved);
+    try {
+      assert.equal((await agent.get('/api/system/host')).body.data.xray_version, null);
+    } finally {
+      renameSync(moved, xrayBin);
+    }
   });
 
   test("config-status reports the running Xray's resident memory, open files and inbound count", async () => {

@@ -12,7 +12,7 @@ test('the agent serves every endpoint of its published API, and its OpenAPI docu
   const app = await buildApp({ ctx: {} as AgentContext, apiKey: 'k'.repeat(43), log: silent });
   try {
     await app.ready();
-    assert.equal(endpoints.length, 46);
+    assert.equal(endpoints.length, 47);
     for (const definition of endpoints) {
       assert.ok(app.hasRoute({ method: definition.method, url: definition.path }), `${definition.method} ${definition.path}`);
     }

@@ -57,8 +57,9 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
   const people = new PeopleService({ cache, sessions, keys, pending });
   // A sync brings new figures of a server's keys: the bundles of their people's keys elsewhere follow.
   const afterSync = () => people.pushChangedUsage();
+  const system = new SystemService(cache, sessions);
   const sync = async (server: string) => {
-    await syncServer({ cache, keys, traffic, days: traffic }, server);
+    await syncServer({ cache, keys, traffic, system, days: traffic }, server);
     await afterSync();
   };
   const fleet = new FleetService({ cache, sessions, vault, askSecret: options.askSecret, sync, deployableRelease: () => deployableRelease(artifacts) });
@@ -70,13 +71,13 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
     afterDeploy: sync,
     afterLinksChanged: (serverId) => people.pushBundlesOfServer(serverId),
   });
-  const backgroundSync = new BackgroundSync({ cache, keys, traffic, days: traffic, afterPass: afterSync });
+  const backgroundSync = new BackgroundSync({ cache, keys, traffic, system, days: traffic, afterPass: afterSync });
   return {
     fleet,
     deploy,
     keys,
     traffic,
-    system: new SystemService(cache, sessions),
+    system,
     backups: new ServerBackupService(cache, sessions, sync),
     people,
     consoleState: new ConsoleStateService({ cache, pending, vault, forget: (serverId) => sessions.forget(serverId) }),

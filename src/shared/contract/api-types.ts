@@ -12,6 +12,7 @@ import type {
   ConfigStatus,
   DailyKeysReport,
   DailyReport,
+  HostStatus,
   Key,
   KeyConfig as KeyConfigSchema,
   KeyHistory,
@@ -49,6 +50,8 @@ export type ConfigStatusReport = Static<typeof ConfigStatus>['data'];
 export type ConfigSyncReport = Static<typeof SyncConfigResult>['data'];
 export type RealityCheckReport = Static<typeof RealityReport>['data'];
 export type PortsInUse = Static<typeof PortsReport>['data'];
+/** The host's uptime, load, CPUs, memory, the data directory's disk and the Xray version (GET /api/system/host). */
+export type HostFigures = Static<typeof HostStatus>['data'];
 /** A server's own settings, kept by its agent (GET /api/system/settings) and applied to every key. */
 export type ServerSettings = Static<typeof SettingsReport>['data']['settings'];
 /** Any non-empty part of the settings (PATCH /api/system/settings). */

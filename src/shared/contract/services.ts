@@ -5,6 +5,7 @@ import type {
   DailyKeysTrafficReport,
   DailyTrafficReport,
   HistoryOverview,
+  HostFigures,
   KeyConfig,
   KeyHistoryReport,
   KeyLimits,
@@ -166,6 +167,8 @@ export interface System {
   syncConfig(server: string): Promise<ConfigSyncReport>;
   verifyReality(server: string): Promise<RealityCheckReport>;
   ports(server: string): Promise<Cached<PortsInUse>>;
+  /** The host's uptime, load, memory, disk and Xray version; offline, the last ones read (`not-found` from an agent older than them). */
+  host(server: string): Promise<Cached<HostFigures>>;
   /** The server's settings: Reality target, server names and fingerprint, and the agent's switches. */
   settings(server: string): Promise<Cached<ServerSettings>>;
   /**
@@ -293,6 +296,7 @@ export const SERVICE_CALLS = {
     syncConfig: { args: [server] },
     verifyReality: { args: [server] },
     ports: { args: [server] },
+    host: { args: [server] },
     settings: { args: [server] },
     updateSettings: { args: [server, arg('patch', SettingsPatch)] },
   },

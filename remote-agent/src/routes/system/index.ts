@@ -16,6 +16,7 @@ import {
 } from '../../api/system.ts';
 import { route } from '../../http/route.ts';
 import { backupRoutes } from './backup-routes.ts';
+import { hostRoutes } from './host-routes.ts';
 import { restoreUploadRoutes } from './restore-upload-routes.ts';
 import { formatTimestamp } from '../../lib/timestamps.ts';
 import { reconcileJson, samplerJson } from '../../presenters/system-json.ts';
@@ -28,9 +29,10 @@ import { readSocketTable } from '../../services/net/socket-table.ts';
 import { EMPTY_TOTALS } from '../../services/store/traffic-store.ts';
 import { summarizeTraffic, type PeriodTotals } from '../../services/traffic-summary.ts';
 
-/** System: keeping Xray and the firewall in step with the keys, and saying where they are not. */
+/** System: keeping Xray and the firewall in step with the keys, saying where they are not, and the host's figures. */
 export const systemRoutes: FastifyPluginAsync<{ ctx: AgentContext }> = async (app, { ctx }) => {
   backupRoutes(app, ctx);
+  hostRoutes(app, ctx);
   restoreUploadRoutes(app, ctx);
 
   const firewallStatus = async () => checkFirewall(ctx.keys.list(), await ctx.firewall.read(), ctx.firewall.available, ctx.firewall.unavailableReason);

@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { runCommand, type CommandResult } from '../../lib/run-command.ts';
 import type { XrayInbound } from './xray-config.ts';
@@ -24,11 +24,14 @@ const API_BASE_SECONDS = 5;
 const API_SECONDS_PER_ITEM = 0.05;
 /** `xray api` waits for an answer this much longer than its own deadline before we give up on it. */
 const PROCESS_GRACE_MS = 5_000;
+/** A binary that gave no version is asked again after this long: the answer may have been a timeout. */
+const NO_VERSION_RETRY_MS = 5 * 60_000;
 
 /** Xray's command line: version, config test, and the HandlerService API (`xray api adi|rmi|lsi`). */
 export class XrayCli {
   readonly bin: string;
   readonly apiAddress: string;
+  #knownVersion: { file: string; version: Promise<string | undefined>; askedAtMs: number } | undefined;
 
   constructor(bin: string, apiAddress: string) {
     this.bin = bin;
@@ -74,6 +77,22 @@ export class XrayCli {
   async version(): Promise<string | undefined> {
     const result = await this.#run(['version']).catch(() => undefined);
     return result?.exitCode === 0 ? result.stdout.split('\n')[0]?.trim() : undefined;
+  }
+
+  /**
+   * `version()`, asked once per binary: again only when the file at `bin` is another one (an
+   * install or upgrade replaces it), so a frequent reader (the host figures) starts no process.
+   */
+  async knownVersion(nowMs = Date.now()): Promise<string | undefined> {
+    const file = await stat(this.bin).then(
+      (found) => `${found.dev}:${found.ino}:${found.size}:${found.mtimeMs}`,
+      () => undefined,
+    );
+    if (file === undefined) return undefined;
+    const known = this.#knownVersion;
+    const stale = known === undefined || known.file !== file || ((await known.version) === undefined && nowMs - known.askedAtMs > NO_VERSION_RETRY_MS);
+    if (stale) this.#knownVersion = { file, version: this.version(), askedAtMs: nowMs };
+    return this.#knownVersion!.version;
   }
 
   /**

@@ -331,6 +331,11 @@ export class XrayManager {
     };
   }
 
+  /** The binary's `xray version` line, asked once per binary file; undefined without one that answers. */
+  knownVersion(): Promise<string | undefined> {
+    return this.#options.cli.knownVersion();
+  }
+
   /** `xray run -test` on the current file; undefined when there is no binary to ask. */
   async testCurrentConfig(): Promise<{ ok: boolean; output: string } | undefined> {
     if (!(await this.#options.cli.isInstalled())) return undefined;

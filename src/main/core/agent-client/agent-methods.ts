@@ -10,6 +10,7 @@ import {
   getDailyBackup,
   getDailyKeysTraffic,
   getDailyTraffic,
+  getHostStatus,
   getKey,
   getKeyConfig,
   getKeyLiveTraffic,
@@ -195,6 +196,8 @@ export const AGENT_METHODS = {
   getSettings: method(getSettings, noInput),
   /** Changes some settings; the agent rewrites Xray's config and re-applies every inbound. */
   updateSettings: method(updateSettings, (patch: BodyOf<typeof updateSettings>) => ({ body: patch }), { timeoutMs: SETTINGS_CHANGE_TIMEOUT_MS }),
+  /** The host's uptime, load, CPUs, memory, data disk and Xray version (beyond the spec). */
+  getHostStatus: method(getHostStatus, noInput),
   getPorts: method(getPorts, noInput),
   /** Reassigns every key a port from the start of the range: moved keys need new links. */
   resetPorts: method(resetPorts, noInput),

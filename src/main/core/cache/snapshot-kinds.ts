@@ -10,6 +10,8 @@ export interface SnapshotKinds {
   'config-status': Api.ConfigStatusReport;
   settings: Api.ServerSettings;
   ports: Api.PortsInUse;
+  /** The latest host figures, so an offline server still shows them, as of when they were read. */
+  host: Api.HostFigures;
   'key-config': Api.KeyConfig;
   /** A key's history report without its days, which live in the cache's key_days table alone. */
   'key-history-summary': Omit<Api.KeyHistoryReport, 'daily_stats'>;
@@ -51,6 +53,7 @@ export const SNAPSHOTS = {
   configStatus: serverWide('config-status'),
   settings: serverWide('settings'),
   ports: serverWide('ports'),
+  host: serverWide('host'),
   syncedUsage: serverWide('synced-usage'),
   syncedDays: serverWide('synced-days'),
   pushedUsage: serverWide('pushed-usage'),

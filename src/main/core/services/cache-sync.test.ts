@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import type { HistoryOverview } from '../../../shared/contract/api-types.ts';
+import type { HistoryOverview, HostFigures } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { Cached, Keys, Traffic } from '../../../shared/contract/services.ts';
 import { deployedAlpha, openTempCache } from '../cache/testing/temp-cache.ts';
-import { BackgroundSync, syncServer } from './cache-sync.ts';
+import { BackgroundSync, syncServer, type SyncDeps } from './cache-sync.ts';
+import type { ServerSessions } from './server-sessions.ts';
+import { SystemService } from './system-service.ts';
 
 const NOW = '2025-08-05T12:00:00.000Z';
 
@@ -217,4 +219,59 @@ test('the first bulk read starts beside the other reads, and a pass failing mean
   endRead();
   await assert.rejects(second, { code: 'server-offline' });
   assert.deepEqual(events, ['days from the start', 'history', 'days done']);
+});
+
+const HOST: HostFigures = {
+  uptime_seconds: 93_784,
+  load_average: { one_minute: 0.42, five_minutes: 0.3, fifteen_minutes: 0.25 },
+  cpu_count: 2,
+  memory: { total_bytes: 4 * 1024 ** 3, available_bytes: 3 * 1024 ** 3 },
+  disk: { path: '/var/lib/keyport', total_bytes: 40 * 1024 ** 3, free_bytes: 30 * 1024 ** 3, available_bytes: 28 * 1024 ** 3 },
+  xray_version: '26.7.28',
+};
+
+/** A SystemService over the fake server's cache, whose agent answers the host figures (or 404s as one older than them). */
+function hostReads(cache: SyncDeps['cache'], state: { offline: boolean }, answer: { figures: HostFigures | 'not-found' }) {
+  const client = {
+    getHostStatus: async () => {
+      if (answer.figures === 'not-found') throw new KeyportError('not-found', 'GET /api/system/host: Route GET:/api/system/host not found');
+      return { status: 'success', timestamp: '2025-08-05T12:00:00.000000', data: answer.figures };
+    },
+  };
+  const sessions = {
+    client: async () => {
+      if (state.offline) throw new KeyportError('server-offline', 'alpha does not answer');
+      return client;
+    },
+  } as unknown as ServerSessions;
+  return new SystemService(cache, sessions);
+}
+
+test('a sync keeps the host figures, which an offline server still answers from the cache, as of that sync', async (t) => {
+  const { deps, state } = fakeServer(t, { k1: 1 });
+  const answer: { figures: HostFigures | 'not-found' } = { figures: HOST };
+  const system = hostReads(deps.cache, state, answer);
+  await syncServer({ ...deps, system }, 'alpha');
+  const stored = deps.cache.getSnapshot('s1', 'host', '');
+  assert.deepEqual(stored?.data, HOST);
+
+  answer.figures = { ...HOST, uptime_seconds: 100_000, load_average: { one_minute: 1.5, five_minutes: 1, fifteen_minutes: 0.5 } };
+  await syncServer({ ...deps, system }, 'alpha');
+  const latest = deps.cache.getSnapshot('s1', 'host', '')!;
+  assert.equal(latest.data.uptime_seconds, 100_000, 'the latest figures replace the earlier ones');
+
+  state.offline = true;
+  const offline = await system.host('alpha');
+  assert.equal(offline.source, 'cache');
+  assert.equal(offline.syncedAt, latest.syncedAt);
+  assert.deepEqual(offline.data.load_average, { one_minute: 1.5, five_minutes: 1, fifteen_minutes: 0.5 });
+});
+
+test('an agent older than the host figures is synced without them, and its server has none to show', async (t) => {
+  const { deps, state } = fakeServer(t, { k1: 1 });
+  const system = hostReads(deps.cache, state, { figures: 'not-found' });
+  await syncServer({ ...deps, system }, 'alpha');
+  assert.ok(deps.cache.getSnapshot('s1', 'synced-usage', ''), 'the rest of the sync went through');
+  assert.equal(deps.cache.getSnapshot('s1', 'host', ''), null);
+  await assert.rejects(system.host('alpha'), { code: 'not-found' });
 });

@@ -1,6 +1,6 @@
 import type { HistoryOverview } from '../../../shared/contract/api-types.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
-import type { Keys, Traffic } from '../../../shared/contract/services.ts';
+import type { Keys, System, Traffic } from '../../../shared/contract/services.ts';
 import type { ConsoleCache } from '../cache/console-cache.ts';
 import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
 import { findServer } from './server-directory.ts';
@@ -12,6 +12,8 @@ export interface SyncDeps {
   cache: ConsoleCache;
   keys: Keys;
   traffic: Traffic;
+  /** Reads the host figures (the read keeps them in the cache); without it, a sync leaves them as they were. */
+  system?: Pick<System, 'host'>;
   /** The agent's bulk read of daily rows; without it, or from an agent that lacks it, each moved key's history is read alone. */
   days?: Pick<TrafficService, 'syncDays'>;
   /** What a background pass does once every server had its turn (push the bundles' usage that changed). */
@@ -20,7 +22,7 @@ export interface SyncDeps {
 
 /**
  * Refreshes everything the offline views need for one server: keys, live traffic, the history
- * overview, this month, today, and the daily rows of the keys that moved bytes or opened
+ * overview, this month, today, the host figures, and the daily rows of the keys that moved bytes or opened
  * connections since the last sync (all keys the first time). The rows come from the agent's bulk
  * read, a few pages of every key's days since the day the last complete pass began (all days the
  * first time, or after a long gap, read beside the other reads), and only when some key moved; each moved key's summary is its
@@ -42,6 +44,7 @@ export async function syncServer(deps: SyncDeps, serverName: string): Promise<vo
     deps.traffic.history(serverName),
     deps.traffic.monthly(serverName),
     deps.traffic.daily(serverName, today),
+    hostFigures(deps, serverName),
   ]);
   // Both settle before the pass goes on or fails: a read left running would still be filing pages.
   const [readsDone, firstReadDone] = await Promise.allSettled([reads, firstRead]);
@@ -69,6 +72,15 @@ export async function syncServer(deps: SyncDeps, serverName: string): Promise<vo
     deps.cache.putSnapshot(server.id, ...SNAPSHOTS.syncedUsage, usage, history.syncedAt);
     if (readFrom !== null) deps.cache.putSnapshot(server.id, ...SNAPSHOTS.syncedDays, { since: readFrom }, history.syncedAt);
   });
+}
+
+/** Reads the host figures; an agent older than them (404) is synced without. */
+async function hostFigures(deps: SyncDeps, serverName: string): Promise<void> {
+  try {
+    await deps.system?.host(serverName);
+  } catch (error) {
+    if (!(error instanceof KeyportError) || error.code !== 'not-found') throw error;
+  }
 }
 
 /** A key's lifetime usage in one string: when it differs from the last sync's, the key has new days. */

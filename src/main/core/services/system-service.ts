@@ -37,6 +37,10 @@ export class SystemService extends ServerService implements System {
     });
   }
 
+  host(serverName: string): Promise<Cached<Api.HostFigures>> {
+    return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.host, fetch: (client) => client.getHostStatus().then(dataOf) }));
+  }
+
   ports(serverName: string): Promise<Cached<Api.PortsInUse>> {
     return this.calls.read(serverName, () => ({ snapshot: SNAPSHOTS.ports, fetch: (client) => client.getPorts().then(dataOf) }));
   }

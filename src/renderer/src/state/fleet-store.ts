@@ -3,7 +3,7 @@ import type { DeployOptions, DeployResult } from '../../../shared/contract/deplo
 import type { KeyportErrorCode } from '../../../shared/contract/errors.ts';
 import { isHostKeyState, type ServerInfo, type ServerStatus } from '../../../shared/contract/servers.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
-import type { TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
+import type { HostFigures, TrafficSummaryReport } from '../../../shared/contract/api-types.ts';
 import { services } from '../bridge/services.ts';
 import { errorCode, errorFacts, errorMessage } from '../format/error-message.ts';
 import { keyedEntries, loadEntry } from './keyed-entries.ts';
@@ -39,6 +39,8 @@ interface FleetState {
   list: Loadable<true>;
   statuses: Record<string, Loadable<ServerStatus>>;
   summaries: Record<string, Loadable<Cached<TrafficSummaryReport>>>;
+  /** Each server's uptime, load, memory, disk and Xray version, live or as last read. */
+  hosts: Record<string, Loadable<Cached<HostFigures>>>;
   deploys: Record<string, DeployRun>;
   /** By server id: what the latest call showed about reaching it (see server-condition.ts). */
   contacts: Record<string, ServerContact>;
@@ -65,6 +67,7 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
   list: { loading: false, error: null },
   statuses: {},
   summaries: {},
+  hosts: {},
   deploys: {},
   contacts: {},
 
@@ -89,7 +92,10 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     }
     // A server never deployed has no traffic, live or cached.
     if (!status?.server.agent || isHostKeyState(status.state)) return;
-    await loadEntry(keyedEntries(set, 'summaries'), serverId, () => callServer(serverId, () => services.traffic.summary(serverId)));
+    await Promise.all([
+      loadEntry(keyedEntries(set, 'summaries'), serverId, () => callServer(serverId, () => services.traffic.summary(serverId))),
+      loadEntry(keyedEntries(set, 'hosts'), serverId, () => callServer(serverId, () => services.system.host(serverId))),
+    ]);
   },
 
   async removeServer(serverId) {
@@ -152,6 +158,7 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
 export const selectServer = (serverId: string) => (state: FleetState) => state.servers.find((server) => server.id === serverId);
 export const selectStatus = (serverId: string) => (state: FleetState) => state.statuses[serverId];
 export const selectSummary = (serverId: string) => (state: FleetState) => state.summaries[serverId];
+export const selectHost = (serverId: string) => (state: FleetState) => state.hosts[serverId];
 export const selectDeploy = (serverId: string) => (state: FleetState) => state.deploys[serverId];
 /** The server as every view shows it: compare with useShallow (a new object each time). */
 export const selectCondition = (serverId: string) => (state: FleetState): ServerCondition =>

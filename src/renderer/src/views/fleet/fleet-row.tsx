@@ -6,11 +6,12 @@ import { ServerProblemLine } from '../../components/server-problems.tsx';
 import { HostKeyAlertRow } from '../../components/host-key-alert.tsx';
 import { ReachNotice } from '../../components/reach-notice.tsx';
 import { StateBadge } from '../../components/state-badge.tsx';
+import { FleetHostFigures } from './fleet-host-figures.tsx';
 import { FleetKeyLimits } from './fleet-key-limits.tsx';
 import { formatBytes } from '../../format/format-bytes.ts';
 import { formatUtcTime } from '../../format/format-time.ts';
 import { Trans, useTranslation } from 'react-i18next';
-import { removeServerOperation, selectDeploy, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
+import { removeServerOperation, selectDeploy, selectHost, selectServer, selectStatus, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useServerCondition } from '../../hooks/use-server-condition.ts';
 import { isReachFailure, isUnreachableState } from '../../state/server-condition.ts';
@@ -21,6 +22,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
   const server = useFleetStore(selectServer(serverId));
   const status = useFleetStore(selectStatus(serverId));
   const summary = useFleetStore(selectSummary(serverId));
+  const host = useFleetStore(selectHost(serverId));
   const deploy = useFleetStore(selectDeploy(serverId));
   const removeServer = useFleetStore((state) => state.removeServer);
   const openServer = useNavigationStore((state) => state.openServer);
@@ -47,6 +49,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
           <div className="muted small">
             {server.sshAlias ? t('fleet.sshConfig', { alias: server.sshAlias }) : `${server.target.user}@${server.target.host}:${server.target.port}`}
           </div>
+          <FleetHostFigures host={host} />
         </td>
         <td>
           <StateBadge serverId={serverId} />

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import type { TrafficSummaryReport } from '../../../../shared/contract/api-types.ts';
+import type { HostFigures, TrafficSummaryReport } from '../../../../shared/contract/api-types.ts';
 import type { ServerInfo, ServerStatus } from '../../../../shared/contract/servers.ts';
 
 const HERE = import.meta.dirname;
@@ -91,13 +91,24 @@ const SUMMARY: TrafficSummaryReport = {
   sampler: { running: true, interval_seconds: 60, last_cycle: null },
 };
 
-function fleetOfOneServer(status: ServerStatus = STATUS, server: ServerInfo = SERVER) {
+const GiB = 1024 ** 3;
+const HOST: HostFigures = {
+  uptime_seconds: 3 * 86_400 + 4 * 3_600 + 17 * 60,
+  load_average: { one_minute: 0.42, five_minutes: 0.3, fifteen_minutes: 0.25 },
+  cpu_count: 2,
+  memory: { total_bytes: 3.8 * GiB, available_bytes: 2.6 * GiB },
+  disk: { path: '/var/lib/keyport', total_bytes: 40 * GiB, free_bytes: 30 * GiB, available_bytes: 28 * GiB },
+  xray_version: '26.7.28',
+};
+
+function fleetOfOneServer(status: ServerStatus = STATUS, server: ServerInfo = SERVER, host: { source: 'live' | 'cache' } = { source: 'live' }) {
   // Rendered on a server, a zustand store shows its initial state: here, the one the test sets.
   Object.assign(rendering.useFleetStore.getInitialState(), {
     servers: [server],
     list: { loading: false, error: null, value: true },
     statuses: { s1: { loading: false, error: null, value: status } },
     summaries: { s1: { loading: false, error: null, value: { data: SUMMARY, source: 'live', syncedAt: '2026-12-02T11:00:00Z' } } },
+    hosts: { s1: { loading: false, error: null, value: { data: HOST, source: host.source, syncedAt: '2026-12-02T11:00:00Z' } } },
   });
 }
 
@@ -119,11 +130,14 @@ test('the fleet view reads in Russian: headings, state, problem, plurals, sizes 
     assert.ok(text.includes('5 ключей истекают в ближайшие 7 дн.'), text);
     assert.ok(text.includes('36,69 МБ') && text.includes('1,50 ГБ'), text);
     assert.ok(text.includes('21 / 25'), text);
+    for (const shown of ['Xray 26.7.28', 'работает 3 дня 4 ч', 'нагрузка 0,42 / 2 ядра', 'память 1,20 ГБ / 3,80 ГБ', 'диск: свободно 28,00 ГБ']) {
+      assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
+    }
     // Names (the server's, Xray, Keyport, UTC), paths and addresses may stay Latin; words may not.
     const latinWords = text
       .replace(/\S*[/@:.]\S*/g, ' ')
       .match(/\b[A-Za-z]{2,}\b/g)
-      ?.filter((word) => !['alpha', 'Xray', 'Keyport', 'UTC', 'root'].includes(word));
+      ?.filter((word) => !['alpha', 'Xray', 'Keyport', 'UTC', 'root', 'MemAvailable'].includes(word));
     assert.deepEqual(latinWords ?? [], [], text);
   } finally {
     await rendering.i18n.changeLanguage('en');
@@ -150,4 +164,27 @@ test('Redeploy is a plain button; a first deploy and an upgrade are the primary 
   fleetOfOneServer({ ...STATUS, state: 'not-deployed', agentVersion: null }, { ...SERVER, agent: null });
   assert.equal(deployButton()?.[1], 'Deploy');
   assert.match(deployButton()?.[0] ?? '', /class="primary"/);
+});
+
+test('the host figures read as the agent gave them; offline, from the cache and as of when', async () => {
+  fleetOfOneServer(STATUS, SERVER, { source: 'cache' });
+  const text = visibleText(rendering.renderFleetView());
+  for (const shown of ['Xray 26.7.28', 'up 3 days 4 h', 'load 0.42 / 2 CPUs', 'memory 1.20 GB / 3.80 GB', 'disk 28.00 GB free']) {
+    assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
+  }
+  assert.ok(text.includes('Load average over 1, 5 and 15 minutes: 0.42, 0.30, 0.25'), text);
+  assert.ok(text.includes('28.00 GB free of 40.00 GB on the disk that holds /var/lib/keyport'), text);
+  assert.match(text, /Running since Nov 29, 2026, 6:43 AM UTC/);
+  assert.match(text, /from cache, Dec 2, 2026, 11:00 AM UTC/);
+});
+
+test('an agent older than the host figures says so under the address; a server never read shows none', async () => {
+  fleetOfOneServer();
+  Object.assign(rendering.useFleetStore.getInitialState(), { hosts: { s1: { loading: false, error: 'GET /api/system/host: not found', errorCode: 'not-found' } } });
+  const older = visibleText(rendering.renderFleetView());
+  assert.ok(older.includes('host figures need a newer agent'), older);
+  assert.ok(older.includes('deploy to upgrade it'), older);
+  Object.assign(rendering.useFleetStore.getInitialState(), { hosts: { s1: { loading: false, error: 'alpha is offline', errorCode: 'server-offline' } } });
+  const unread = visibleText(rendering.renderFleetView());
+  assert.ok(!unread.includes('host figures') && !unread.includes('Xray 26.7.28'), unread);
 });

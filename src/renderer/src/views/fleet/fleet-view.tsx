@@ -6,7 +6,7 @@ import { useFleetStore } from '../../state/fleet-store.ts';
 import { FleetRow } from './fleet-row.tsx';
 import { useTranslation } from 'react-i18next';
 
-/** Home: every server with its state, keys and traffic, and deploy, upgrade and remove. */
+/** Home: every server with its host, state, keys and traffic, and deploy, upgrade and remove. */
 export function FleetView() {
   const { t } = useTranslation();
   const serverIds = useFleetStore(useShallow((state) => state.servers.map((server) => server.id)));
