@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { formatUtcTime } from '../format/format-time.ts';
+import { stateTitle } from '../format/server-condition-words.ts';
 import { useServerCondition } from '../hooks/use-server-condition.ts';
 import { selectServer, selectStatus, useFleetStore } from '../state/fleet-store.ts';
 
@@ -10,7 +11,7 @@ export function StateBadge({ serverId }: { serverId: string }) {
   const { state } = condition;
   const status = useFleetStore(selectStatus(serverId));
   const server = useFleetStore(selectServer(serverId));
-  const reason = condition.reason ?? status?.value?.reason ?? status?.error ?? undefined;
+  const reason = stateTitle(condition, server?.name ?? serverId, status?.value?.reason ?? status?.error ?? undefined);
   return (
     <span className="state-badge-line">
       <span className={`state-badge state-${state}`} data-testid="server-state" data-state={state} title={reason}>

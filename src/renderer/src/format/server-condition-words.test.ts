@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServerCondition } from '../state/server-condition.ts';
-import { activeKeyCaveat, changeBlockedWhy, retryWords, unreachableWords } from './server-condition-words.ts';
+import { activeKeyCaveat, changeBlockedWhy, retryWords, stateTitle, unreachableWords } from './server-condition-words.ts';
 
 const condition = (state: ServerCondition['state'], changes: Partial<ServerCondition> = {}): ServerCondition => ({
   state, canChange: !['offline', 'agent-down', 'host-key-changed', 'host-key-unknown', 'not-deployed', 'deploying'].includes(state), reason: null, retryAt: null, ...changes,
@@ -21,6 +21,8 @@ test('out of reach is told once, in the core’s words in English, or in the win
   assert.equal(unreachableWords(condition('offline', { reason: REFUSED }), 'alpha'), REFUSED);
   assert.equal(unreachableWords(condition('offline'), 'alpha'), 'alpha is offline');
   assert.equal(unreachableWords(condition('online'), 'alpha'), null);
+  assert.equal(stateTitle(condition('offline', { reason: REFUSED }), 'alpha', 'older'), REFUSED);
+  assert.equal(stateTitle(condition('xray-missing'), 'alpha', 'Xray is not installed'), 'Xray is not installed');
 });
 
 test('the next try counts down in whole seconds, then says it is trying', () => {
@@ -42,6 +44,12 @@ test('in Russian, the countdown and why a change waits are the window’s own wo
     assert.equal(retryWords(5), 'Keyport попробует снова через 5 с.');
     assert.equal(changeBlockedWhy(condition('deploying'), 'alpha'), 'На alpha идёт развёртывание: изменения подождут, пока оно не закончится');
     assert.equal(unreachableWords(condition('offline', { reason: REFUSED }), 'alpha'), `alpha не отвечает (подробности: ${REFUSED})`);
+    // Titles of buttons and badges stay in Russian: the notice above gives the core's words once.
+    assert.equal(changeBlockedWhy(condition('offline', { reason: REFUSED }), 'alpha'), 'alpha не в сети');
+    assert.equal(stateTitle(condition('offline', { reason: REFUSED }), 'alpha', undefined), 'alpha не в сети');
+    const changedKey = 'The host key of 127.0.0.1:2222 has CHANGED: Keyport accepted SHA256:a, but the server now presents SHA256:b';
+    assert.equal(unreachableWords(condition('host-key-changed', { reason: changedKey }), 'alpha'), 'alpha предъявляет изменившийся ключ хоста');
+    assert.equal(stateTitle(condition('xray-missing'), 'alpha', 'Xray is not installed'), undefined);
   } finally {
     await i18n.changeLanguage('en');
   }

@@ -1,4 +1,4 @@
-import { t } from '../i18n/i18n.ts';
+import { currentLanguage, t } from '../i18n/i18n.ts';
 import { isUnreachableState, type ServerCondition } from '../state/server-condition.ts';
 import { failureWords } from './error-message.ts';
 
@@ -8,15 +8,31 @@ export function changeBlockedWhy(condition: ServerCondition, serverName: string)
   if (condition.state === 'deploying') return t('reach.deploying', { server: serverName });
   if (condition.state === 'not-deployed' || isUnreachableState(condition.state)) {
     const why = t(`reach.${condition.state}`, { server: serverName });
-    return condition.reason ? t('reach.withReason', { why, reason: condition.reason }) : why;
+    const reason = coreReason(condition);
+    return reason ? t('reach.withReason', { why, reason }) : why;
   }
   return null;
+}
+
+/**
+ * The core's own words on why, where they add to the window's: in English, the language the core
+ * writes in (in another, the notice under the server gives them once, as details).
+ */
+function coreReason(condition: ServerCondition): string | null {
+  return currentLanguage() === 'en' ? condition.reason : null;
+}
+
+/** A state badge's tooltip: why the server is not reached, in the chosen language. */
+export function stateTitle(condition: ServerCondition, serverName: string, statusReason: string | undefined): string | undefined {
+  if (currentLanguage() === 'en') return condition.reason ?? statusReason;
+  return isUnreachableState(condition.state) ? t(`reach.${condition.state}`, { server: serverName }) : undefined;
 }
 
 /** Why the server cannot be reached, once, in the chosen language (the core's words as details where it is not English). */
 export function unreachableWords(condition: ServerCondition, serverName: string): string | null {
   if (!isUnreachableState(condition.state)) return null;
-  if (!condition.reason) return t(`reach.${condition.state}`, { server: serverName });
+  // A host key's fingerprints are in the host-key panel beside it, in the window's words.
+  if (!condition.reason || condition.state === 'host-key-changed' || condition.state === 'host-key-unknown') return t(`reach.${condition.state}`, { server: serverName });
   const facts = { server: serverName, unreachable: condition.state === 'agent-down' ? 'agent' : null };
   const code = condition.state === 'offline' || condition.state === 'agent-down' ? 'server-offline' : condition.state;
   return failureWords(code, facts, condition.reason);
