@@ -17,7 +17,7 @@ export {
   utcMonth,
   type YearMonthParts,
 } from '../../remote-agent/src/api/calendar.ts';
-export { checkKeyName, keyNameFold, type KeyNameCheck } from '../../remote-agent/src/api/key-name.ts';
+export { checkKeyName, keyNameFold, type KeyNameCheck, type KeyNameProblem } from '../../remote-agent/src/api/key-name.ts';
 export { checkLinkHost, hostInUrl, type LinkHostCheck } from '../../remote-agent/src/api/link-host.ts';
 export {
   checkKeyLimits,

@@ -18,7 +18,22 @@ export const KEY_NAME_RULE =
   'no leading or trailing space. Names are compared in NFC and without regard to case, ' +
   'so each must differ from every other key’s name on the server';
 
-export type KeyNameCheck = { ok: true; name: string } | { ok: false; detail: string };
+/** Which part of the rule a refused name breaks, for a face that says it in its own words. */
+export type KeyNameProblem =
+  | { kind: 'empty' }
+  /** `count` code points, more than `max`. */
+  | { kind: 'too-many-code-points'; count: number; max: number }
+  /** `count` characters as a reader counts them, more than `max`. */
+  | { kind: 'too-long'; count: number; max: number }
+  | { kind: 'tag-outside-flag' }
+  /** `codePoint` as U+XXXX. */
+  | { kind: 'bidi-control'; codePoint: string }
+  | { kind: 'invisible'; codePoint: string }
+  | { kind: 'edge-space' };
+
+export type KeyNameCheck = { ok: true; name: string } | { ok: false; detail: string; problem: KeyNameProblem };
+
+const refused = (problem: KeyNameProblem, why: string): KeyNameCheck => ({ ok: false, detail: `${KEY_NAME_RULE}; ${why}`, problem });
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
@@ -42,28 +57,33 @@ const codePointLabel = (char: string) => `U+${char.codePointAt(0)!.toString(16).
 export function checkKeyName(proposed: string): KeyNameCheck {
   const name = proposed.normalize('NFC');
   const codePoints = [...name];
-  if (codePoints.length === 0) return { ok: false, detail: `${KEY_NAME_RULE}; this one is empty` };
+  if (codePoints.length === 0) return refused({ kind: 'empty' }, 'this one is empty');
   if (codePoints.length > KEY_NAME_MAX_CODE_POINTS) {
-    return { ok: false, detail: `${KEY_NAME_RULE}; this one has ${codePoints.length} code points (at most ${KEY_NAME_MAX_CODE_POINTS})` };
+    return refused(
+      { kind: 'too-many-code-points', count: codePoints.length, max: KEY_NAME_MAX_CODE_POINTS },
+      `this one has ${codePoints.length} code points (at most ${KEY_NAME_MAX_CODE_POINTS})`,
+    );
   }
   const characters = [...graphemes.segment(name)].map((part) => part.segment);
   if (characters.length > KEY_NAME_MAX_CHARACTERS) {
-    return { ok: false, detail: `${KEY_NAME_RULE}; this one has ${characters.length}` };
+    return refused({ kind: 'too-long', count: characters.length, max: KEY_NAME_MAX_CHARACTERS }, `this one has ${characters.length}`);
   }
   for (const character of characters) {
     if (TAG.test(character) && !TAG_FLAG.test(character)) {
-      return { ok: false, detail: `${KEY_NAME_RULE}; this one has an invisible tag character outside a flag` };
+      return refused({ kind: 'tag-outside-flag' }, 'this one has an invisible tag character outside a flag');
     }
     for (const char of character) {
       if (BIDI_CONTROL.test(char)) {
-        return { ok: false, detail: `${KEY_NAME_RULE}; this one has the bidirectional control ${codePointLabel(char)}` };
+        const codePoint = codePointLabel(char);
+        return refused({ kind: 'bidi-control', codePoint }, `this one has the bidirectional control ${codePoint}`);
       }
       if (INVISIBLE.test(char) && !NEEDED_INVISIBLE.test(char) && !TAG.test(char)) {
-        return { ok: false, detail: `${KEY_NAME_RULE}; this one has the control or invisible character ${codePointLabel(char)}` };
+        const codePoint = codePointLabel(char);
+        return refused({ kind: 'invisible', codePoint }, `this one has the control or invisible character ${codePoint}`);
       }
     }
   }
-  if (EDGE_SPACE.test(name)) return { ok: false, detail: `${KEY_NAME_RULE}; this one starts or ends with a space` };
+  if (EDGE_SPACE.test(name)) return refused({ kind: 'edge-space' }, 'this one starts or ends with a space');
   return { ok: true, name };
 }
 

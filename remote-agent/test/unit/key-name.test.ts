@@ -74,6 +74,21 @@ describe('checkKeyName', () => {
     }
     assert.match(refusal('a\u{E0041}\u{E0042}b'), /tag character outside a flag/);
   });
+
+  test('names the part of the rule a refused name breaks, with its facts, beside the words', () => {
+    const problem = (name: string) => {
+      const check = checkKeyName(name);
+      assert.ok(!check.ok, `${JSON.stringify(name)} accepted`);
+      return check.problem;
+    };
+    assert.deepEqual(problem(''), { kind: 'empty' });
+    assert.deepEqual(problem('a'.repeat(101)), { kind: 'too-long', count: 101, max: 100 });
+    assert.deepEqual(problem(`a${'\u0301'.repeat(1001)}`), { kind: 'too-many-code-points', count: 1001, max: 1000 }, 'NFC: the first mark joins its a');
+    assert.deepEqual(problem('a\u{E0041}b'), { kind: 'tag-outside-flag' });
+    assert.deepEqual(problem('a\u202Eb'), { kind: 'bidi-control', codePoint: 'U+202E' });
+    assert.deepEqual(problem('a\u200Bb'), { kind: 'invisible', codePoint: 'U+200B' });
+    assert.deepEqual(problem('a '), { kind: 'edge-space' });
+  });
 });
 
 describe('keyNameFold', () => {

@@ -10,10 +10,12 @@ interface CopyLinkPanelProps {
   actions?: ReactNode;
   /** Shown under the buttons. */
   children?: ReactNode;
+  /** A link that does not connect now, e.g. "Disabled: this link does not connect": said above it, and the link struck through. */
+  outOfService?: string;
 }
 
 /** A link to copy into a message for its user (a key's vless:// link, a person's subscription). */
-export function CopyLinkPanel({ title, link, testIdPrefix, actions, children }: CopyLinkPanelProps) {
+export function CopyLinkPanel({ title, link, testIdPrefix, actions, children, outOfService }: CopyLinkPanelProps) {
   const { t } = useTranslation();
   const linkText = useRef<HTMLElement>(null);
   const [copyNote, setCopyNote] = useState<{ link: string; note: string } | null>(null);
@@ -35,7 +37,18 @@ export function CopyLinkPanel({ title, link, testIdPrefix, actions, children }: 
   return (
     <section className="panel">
       <h2>{title}</h2>
-      <code ref={linkText} className="key-link" data-testid={`${testIdPrefix}-link`}>
+      {outOfService && (
+        <p className="out-of-service-label" id={`${testIdPrefix}-link-out-of-service`} data-testid={`${testIdPrefix}-link-out-of-service`}>
+          {outOfService}
+        </p>
+      )}
+      <code
+        ref={linkText}
+        className={outOfService ? 'key-link out-of-service' : 'key-link'}
+        aria-describedby={outOfService ? `${testIdPrefix}-link-out-of-service` : undefined}
+        data-testid={`${testIdPrefix}-link`}
+        data-out-of-service={outOfService ? 'true' : 'false'}
+      >
         {link}
       </code>
       <div className="panel-actions">

@@ -19,10 +19,21 @@ interface QrPanelProps {
   title?: string;
   /** Offers a print sheet when given. */
   onPrint?: () => void;
+  /** A code that does not connect now: covered and greyed so it cannot pass for a working one, and not offered for print. */
+  outOfService?: QrOutOfService;
+}
+
+export interface QrOutOfService {
+  /** Across the code, e.g. "Disabled: this code does not connect". */
+  label: string;
+  /** The image's alt text instead of the usual one. */
+  alt: string;
+  /** Beside the print button, which is off: why. */
+  noPrint: string;
 }
 
 /** A QR code to scan off the screen, save as PNG or SVG, or print. */
-export function QrPanel({ name, qrText, testIdPrefix, title, onPrint }: QrPanelProps) {
+export function QrPanel({ name, qrText, testIdPrefix, title, onPrint, outOfService }: QrPanelProps) {
   const { t } = useTranslation();
   const qr = useQrDataUrl(qrText, QR_SHOWN_PX * 2);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -49,9 +60,26 @@ export function QrPanel({ name, qrText, testIdPrefix, title, onPrint }: QrPanelP
   return (
     <section className="panel qr-panel">
       <h2>{title ?? t('qr.title')}</h2>
-      <div className="qr-frame" style={{ width: QR_SHOWN_PX, height: QR_SHOWN_PX }}>
+      <div
+        className={outOfService ? 'qr-frame out-of-service' : 'qr-frame'}
+        style={{ width: QR_SHOWN_PX, height: QR_SHOWN_PX }}
+        data-testid={`${testIdPrefix}-qr-frame`}
+        data-out-of-service={outOfService ? 'true' : 'false'}
+      >
         {qr.dataUrl && (
-          <img src={qr.dataUrl} width={QR_SHOWN_PX} height={QR_SHOWN_PX} alt={t('qr.alt', { name })} data-testid={`${testIdPrefix}-qr`} className="qr-image" />
+          <img
+            src={qr.dataUrl}
+            width={QR_SHOWN_PX}
+            height={QR_SHOWN_PX}
+            alt={outOfService?.alt ?? t('qr.alt', { name })}
+            data-testid={`${testIdPrefix}-qr`}
+            className="qr-image"
+          />
+        )}
+        {outOfService && (
+          <p className="out-of-service-label" data-testid={`${testIdPrefix}-qr-out-of-service`}>
+            {outOfService.label}
+          </p>
         )}
       </div>
       <InlineError message={qr.error ?? exportError} testId={`${testIdPrefix}-qr-error`} />
@@ -63,11 +91,22 @@ export function QrPanel({ name, qrText, testIdPrefix, title, onPrint }: QrPanelP
           {t('qr.saveSvg')}
         </button>
         {onPrint && (
-          <button type="button" onClick={onPrint} data-testid={`${testIdPrefix}-print`}>
+          <button
+            type="button"
+            onClick={onPrint}
+            disabled={outOfService !== undefined}
+            aria-describedby={outOfService ? `${testIdPrefix}-print-refused` : undefined}
+            data-testid={`${testIdPrefix}-print`}
+          >
             {t('qr.printSheet')}
           </button>
         )}
       </div>
+      {onPrint && outOfService && (
+        <p className="muted small" id={`${testIdPrefix}-print-refused`} data-testid={`${testIdPrefix}-print-refused`}>
+          {outOfService.noPrint}
+        </p>
+      )}
     </section>
   );
 }

@@ -40,6 +40,8 @@ interface KeysState {
   /** True when changed (name, limits, note, at once); the key's link is read again, as it carries them. */
   updateKey(serverId: string, keyId: string, changes: KeyUpdate): Promise<boolean>;
   removeKey(serverId: string, keyId: string): Promise<boolean>;
+  /** Takes a key the server no longer has out of the list (its page learned it is gone). */
+  forgetKey(serverId: string, keyId: string): void;
   resetLiveTraffic(serverId: string, keyId: string): Promise<boolean>;
 }
 
@@ -61,6 +63,16 @@ export const useKeysStore = create<KeysState>()((set, get) => {
   const editList = (serverId: string, change: (keys: ApiKey[]) => ApiKey[]) => {
     const entry = get().lists[serverId];
     if (entry?.value) lists.put(serverId, { ...entry, value: { ...entry.value, data: change(entry.value.data) } });
+  };
+  /**
+   * Puts a key as the server answered it into the list and into its link's entry: a key page opened
+   * from elsewhere (a person's keys) reads the key from the latter, and shows the change too.
+   */
+  const putKey = (serverId: string, key: ApiKey) => {
+    editList(serverId, (keys) => keys.map((existing) => (existing.id === key.id ? key : existing)));
+    const id = configId(serverId, key.id);
+    const entry = get().configs[id];
+    if (entry?.value) configs.put(id, { ...entry, value: { ...entry.value, data: { ...entry.value.data, key } } });
   };
 
   return {
@@ -109,13 +121,13 @@ export const useKeysStore = create<KeysState>()((set, get) => {
 
     async setActive(serverId, keyId, active) {
       const key = await runOperation(toggleKeyOperation(keyId), () => callServer(serverId, () => services.keys.setActive(serverId, keyId, active)));
-      if (key) editList(serverId, (keys) => keys.map((existing) => (existing.id === keyId ? key : existing)));
+      if (key) putKey(serverId, key);
     },
 
     async renameKey(serverId, keyId, name) {
       const key = await runOperation(renameKeyOperation(keyId), () => services.keys.rename(serverId, keyId, name));
       if (!key) return false;
-      editList(serverId, (keys) => keys.map((existing) => (existing.id === keyId ? key : existing)));
+      putKey(serverId, key);
       void get().loadConfig(serverId, keyId);
       return true;
     },
@@ -123,7 +135,7 @@ export const useKeysStore = create<KeysState>()((set, get) => {
     async updateKey(serverId, keyId, changes) {
       const key = await runOperation(updateKeyOperation(keyId), () => services.keys.update(serverId, keyId, changes));
       if (!key) return false;
-      editList(serverId, (keys) => keys.map((existing) => (existing.id === keyId ? key : existing)));
+      putKey(serverId, key);
       void get().loadConfig(serverId, keyId);
       return true;
     },
@@ -134,8 +146,15 @@ export const useKeysStore = create<KeysState>()((set, get) => {
           await services.keys.remove(serverId, keyId);
           return true;
         }));
-      if (removed) editList(serverId, (keys) => keys.filter((key) => key.id !== keyId));
+      if (removed) {
+        get().forgetKey(serverId, keyId);
+        configs.remove(configId(serverId, keyId));
+      }
       return removed === true;
+    },
+
+    forgetKey(serverId, keyId) {
+      if (get().lists[serverId]?.value?.data.some((key) => key.id === keyId)) editList(serverId, (keys) => keys.filter((key) => key.id !== keyId));
     },
 
     async resetLiveTraffic(serverId, keyId) {

@@ -387,6 +387,29 @@ export const en = {
       hasExpired: 'has expired',
       notConnecting: 'Until then the link and QR code below do not connect.',
     },
+    outOfService: {
+      link: {
+        disabled: 'Disabled: this link does not connect',
+        limited: 'Limited: this link does not connect',
+        expired: 'Expired: this link does not connect',
+      },
+      qr: {
+        disabled: 'Disabled: this code does not connect',
+        limited: 'Limited: this code does not connect',
+        expired: 'Expired: this code does not connect',
+      },
+      qrAlt: 'QR code of {{name}}, which does not connect now',
+      noPrint: 'No print sheet while the key does not connect: a sheet handed out now would not work.',
+    },
+  },
+  keyName: {
+    empty: 'A key needs a name.',
+    tooLong: 'A name has at most {{max, number}} characters; this one has {{length, number}}.',
+    tooManyCodePoints: 'Too many accents stacked on the letters: {{length, number}} code points, at most {{max, number}}.',
+    tagOutsideFlag: 'The name holds an invisible tag character outside a flag emoji.',
+    bidiControl: 'The name holds {{codePoint}}, a character that reorders the text around it, so one name could pose as another.',
+    invisible: 'The name holds {{codePoint}}, a control or invisible character.',
+    edgeSpace: 'The name may not start or end with a space.',
   },
   expiry: {
     justNow: 'expired just now',
@@ -609,6 +632,13 @@ export const en = {
     resetHistoryTitle: 'Delete the history of {{name}}?',
     resetHistoryConfirm: 'Delete history',
     resetHistoryText: 'Every daily and monthly figure of this key is deleted, on the server and in this console’s cache. This cannot be undone.',
+    gone: {
+      title: 'No such key',
+      keyNamed: '{{server}} no longer has the key “{{name}}” (id {{id}}): it was deleted, here or elsewhere (the CLI, another console).',
+      key: '{{server}} has no key with id {{id}}: it was deleted, or never existed.',
+      server: 'This console has no server {{server}} any more, nor its key {{id}}.',
+      backToKeys: 'Back to the keys of {{server}}',
+    },
   },
   traffic: {
     received: 'Received',

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { InlineError } from '../../components/inline-error.tsx';
 import { TextInput } from '../../components/text-input.tsx';
+import { keyNameError } from '../../format/key-name-words.ts';
 import { keyWriteError } from '../../format/key-write-error.ts';
-import { renameKeyOperation, useKeysStore } from '../../state/keys-store.ts';
+import { renameKeyOperation, selectKeyList, useKeysStore } from '../../state/keys-store.ts';
 import { clearOperation, useOperation } from '../../state/operations-store.ts';
 import { useTranslation } from 'react-i18next';
 
@@ -14,13 +15,15 @@ interface KeyNameHeadingProps {
   canRename: boolean;
 }
 
-/** The key's name as the view's title, renamed in place. */
+/** The key's name as the view's title, renamed in place; a name the agent would refuse is said before it is sent. */
 export function KeyNameHeading({ serverId, keyId, keyName, canRename }: KeyNameHeadingProps) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<string | null>(null);
   const renameKey = useKeysStore((state) => state.renameKey);
   const operation = useOperation(renameKeyOperation(keyId));
+  const serverKeys = useKeysStore(selectKeyList(serverId))?.value?.data;
   const typed = draft?.trim() ?? '';
+  const problem = draft === null || typed === keyName ? null : keyNameError(typed, keyId, serverKeys ?? []);
 
   const close = () => {
     setDraft(null);
@@ -28,7 +31,8 @@ export function KeyNameHeading({ serverId, keyId, keyName, canRename }: KeyNameH
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (typed === '' || typed === keyName) return close();
+    if (typed === keyName) return close();
+    if (problem) return;
     if (await renameKey(serverId, keyId, typed)) close();
   };
 
@@ -47,8 +51,20 @@ export function KeyNameHeading({ serverId, keyId, keyName, canRename }: KeyNameH
   return (
     <form className="key-rename" onSubmit={(event) => void submit(event)}>
       <div className="inline-form">
-        <TextInput value={draft} onChange={setDraft} aria-label={t('key.newName')} autoFocus testId="key-rename-name" />
-        <button type="submit" className="primary" disabled={operation.running || typed === ''} data-testid="key-rename-save">
+        <TextInput
+          value={draft}
+          onChange={(value) => {
+            setDraft(value);
+            // The server's refusal was of the name typed before.
+            if (operation.error) clearOperation(renameKeyOperation(keyId));
+          }}
+          aria-label={t('key.newName')}
+          aria-invalid={problem !== null}
+          aria-describedby={problem ? 'key-rename-error' : undefined}
+          autoFocus
+          testId="key-rename-name"
+        />
+        <button type="submit" className="primary" disabled={operation.running || problem !== null} data-testid="key-rename-save">
           {operation.running ? t('key.renaming') : t('common.save')}
         </button>
         <button type="button" onClick={close} disabled={operation.running} data-testid="key-rename-cancel">
@@ -56,7 +72,7 @@ export function KeyNameHeading({ serverId, keyId, keyName, canRename }: KeyNameH
         </button>
       </div>
       <p className="muted small">{t('key.renameNote')}</p>
-      <InlineError message={keyWriteError(operation, typed)} testId="key-rename-error" />
+      <InlineError message={problem ?? keyWriteError(operation, typed)} testId="key-rename-error" id="key-rename-error" />
     </form>
   );
 }

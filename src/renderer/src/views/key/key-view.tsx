@@ -16,11 +16,13 @@ import { useVisibleInterval } from '../../hooks/use-visible-interval.ts';
 import { keyStatusAt } from '../../../../shared/key-limits/key-limit-status.ts';
 import { KeyCharts } from './key-charts.tsx';
 import { KeyControls } from './key-controls.tsx';
+import { KeyGoneNotice } from './key-gone-notice.tsx';
 import { KeyLimitsPanel } from './key-limits-panel.tsx';
 import { KeyStatusNotice } from './key-status-notice.tsx';
 import { KeyNameHeading } from './key-name-heading.tsx';
 import { KeyResets } from './key-resets.tsx';
 import { PrintSheet } from './print-sheet.tsx';
+import { useKeyPageGone } from './use-key-page-gone.ts';
 
 /** An expiry passing while the page is open shows within this long. */
 const CLOCK_TICK_MS = 30_000;
@@ -39,6 +41,7 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
   const closePrint = useCallback(() => setPrinting(false), []);
   const [nowMs, setNowMs] = useState(Date.now);
   useVisibleInterval(() => setNowMs(Date.now()), CLOCK_TICK_MS);
+  const gone = useKeyPageGone(serverId, keyId);
 
   useEffect(() => {
     void loadConfig(serverId, keyId);
@@ -49,6 +52,22 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
   const report = history?.value?.data;
   const keyName = key?.name ?? report?.key_name ?? keyId;
   const serverName = server?.name ?? serverId;
+  // A gone key leaves the list: its page still names it as it was known.
+  const [knownName, setKnownName] = useState<string | null>(null);
+  const namedNow = key?.name ?? report?.key_name;
+  useEffect(() => {
+    if (namedNow) setKnownName(namedNow);
+  }, [namedNow]);
+  const status = key ? keyStatusAt(key, nowMs) : null;
+  const outOfService = status === null || status === 'active' ? null : status;
+
+  if (gone) {
+    return (
+      <section className="view key-view" data-testid="key-view" data-key-id={keyId}>
+        <KeyGoneNotice gone={gone} serverId={serverId} serverName={serverName} keyId={keyId} keyName={namedNow ?? knownName} />
+      </section>
+    );
+  }
 
   return (
     <section className="view key-view" data-testid="key-view" data-key-id={keyId}>
@@ -58,11 +77,11 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
             {t('key.back', { server: serverName })}
           </button>
           <KeyNameHeading serverId={serverId} keyId={keyId} keyName={keyName} canRename={key !== undefined} />
-          {key && (
+          {key && status && (
             <div className="muted small">
               {t('key.port', { port: key.port })} ·{' '}
-              <span className={`key-status status-${keyStatusAt(key, nowMs)}`} data-testid="key-view-status">
-                {keyStatusLabel(keyStatusAt(key, nowMs))}
+              <span className={`key-status status-${status}`} data-testid="key-view-status">
+                {keyStatusLabel(status)}
               </span>{' '}
               · {t('key.created', { time: formatUtcTime(key.created_at) })} · {t('key.id', { id: key.id })}
               {key.note && (
@@ -82,8 +101,27 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
         {key && <KeyStatusNotice apiKey={key} nowMs={nowMs} />}
         {shared ? (
           <>
-            <CopyLinkPanel title={t('key.link')} link={shared.vless_url} testIdPrefix="key" />
-            <QrPanel name={keyName} qrText={shared.qr_code_data} testIdPrefix="key" onPrint={() => setPrinting(true)} />
+            <CopyLinkPanel
+              title={t('key.link')}
+              link={shared.vless_url}
+              testIdPrefix="key"
+              outOfService={outOfService ? t(`keyStatus.outOfService.link.${outOfService}`) : undefined}
+            />
+            <QrPanel
+              name={keyName}
+              qrText={shared.qr_code_data}
+              testIdPrefix="key"
+              onPrint={() => setPrinting(true)}
+              outOfService={
+                outOfService
+                  ? {
+                      label: t(`keyStatus.outOfService.qr.${outOfService}`),
+                      alt: t('keyStatus.outOfService.qrAlt', { name: keyName }),
+                      noPrint: t('keyStatus.outOfService.noPrint'),
+                    }
+                  : undefined
+              }
+            />
           </>
         ) : config?.error ? (
           <ErrorWithAction failure={config} serverId={serverId} onRetry={() => void loadConfig(serverId, keyId)} testId="key-config-error" />
@@ -117,7 +155,8 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
 
       <KeyResets serverId={serverId} keyId={keyId} keyName={keyName} />
 
-      {printing && shared && <PrintSheet keyName={keyName} serverName={serverName} link={shared.vless_url} qrText={shared.qr_code_data} onClose={closePrint} />}
+      {/* A sheet is what goes to the key's user: none while the key does not connect. */}
+      {printing && shared && !outOfService && <PrintSheet keyName={keyName} serverName={serverName} link={shared.vless_url} qrText={shared.qr_code_data} onClose={closePrint} />}
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { TextInput } from '../../components/text-input.tsx';
 import { keyWriteError } from '../../format/key-write-error.ts';
 import { linkWarning } from '../../format/problem-words.ts';
 import { selectStatus, useFleetStore } from '../../state/fleet-store.ts';
-import { createKeyOperation, useKeysStore } from '../../state/keys-store.ts';
+import { createKeyOperation, selectKeyList, useKeysStore } from '../../state/keys-store.ts';
 import { useNavigationStore } from '../../state/navigation-store.ts';
 import { useOperation } from '../../state/operations-store.ts';
 import { isReachFailure } from '../../state/server-condition.ts';
@@ -26,7 +26,11 @@ export function CreateKeyForm({ serverId, blockedWhy }: { serverId: string; bloc
   const operation = useOperation(createKeyOperation(serverId));
   const problems = useFleetStore(selectStatus(serverId))?.value?.problems;
   const refreshServer = useFleetStore((state) => state.refreshServer);
-  const warning = problems ? linkWarning(problems, created && !operation.error ? created.name : undefined) : null;
+  // The note leads to the key's page, so it follows the key in the list (a rename), and goes when the
+  // key does (deleted here or elsewhere), with the warning that names it.
+  const createdNow = useKeysStore((state) => (created ? selectKeyList(serverId)(state)?.value?.data.find((key) => key.id === created.id) : undefined));
+  const shownCreated = createdNow && !operation.error ? createdNow : null;
+  const warning = problems ? linkWarning(problems, shownCreated?.name) : null;
   const limitsSet = isDraftChanged(limits, NO_LIMITS_DRAFT);
 
   const submit = async (event: FormEvent) => {
@@ -80,10 +84,10 @@ export function CreateKeyForm({ serverId, blockedWhy }: { serverId: string; bloc
           <KeyLimitsFields draft={limits} onChange={setLimits} errors={limitErrors} disabled={operation.running} testIdPrefix="create-key" />
         </div>
       )}
-      {created && !operation.error && (
-        <p className="created-note" role="status" data-testid="create-key-created" data-key-id={created.id}>
-          {t('keys.create.created', { name: created.name, port: created.port })}{' '}
-          <button type="button" className="link-button" onClick={() => openKey(serverId, created.id)} data-testid="create-key-open">
+      {shownCreated && (
+        <p className="created-note" role="status" data-testid="create-key-created" data-key-id={shownCreated.id}>
+          {t('keys.create.created', { name: shownCreated.name, port: shownCreated.port })}{' '}
+          <button type="button" className="link-button" onClick={() => openKey(serverId, shownCreated.id)} data-testid="create-key-open">
             {t('keys.create.open')}
           </button>
         </p>
