@@ -49,3 +49,10 @@ test('an error in a Russian locale leads with its code in Russian, then the core
   const english = await runInProcess(['keys', 'list', 'alpha'], { core, env: { LANG: 'C.UTF-8' } });
   assert.equal(english.stderr, 'keyport: the Keyport agent is not deployed on alpha yet: deploy it first\n  (keyport server deploy alpha deploys it)\n');
 });
+
+test('what a command did is said in Russian too', async () => {
+  const { core } = fakeCore({ fleet: { sync: async () => undefined } });
+  const result = await runInProcess(['server', 'sync', 'alpha'], { core, env: RUSSIAN });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, 'Данные alpha сохранены для просмотра без сети: ключи, текущий трафик, история, этот месяц и сегодня.\n');
+});

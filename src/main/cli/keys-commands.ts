@@ -70,7 +70,7 @@ const remove: Command = {
         const named = key === keyId ? keyId : `${key} (id ${keyId})`;
         if (!(await confirmation.confirmed(context, cliWords(context.env)('confirm.ask.key', { key: named, server })))) return EXIT.failed;
         await context.core.keys.remove(server, keyId);
-        context.stdout.write(`Deleted key ${keyId} and its traffic history from ${server}.\n`);
+        context.stdout.write(`${cliWords(context.env)('done.keyDeleted', { key: keyId, server })}\n`);
       },
     };
   },

@@ -106,7 +106,7 @@ async function addServer(context: CommandContext, options: AddOptions): Promise<
     acceptedJumpFingerprints: Object.keys(jumpKeys).length > 0 ? jumpKeys : undefined,
   };
   const server = await context.core.fleet.add(request);
-  context.stdout.write(`Added ${server.name} (${address(server)}), id ${server.id}.\nNext: keyport server deploy ${server.name}\n`);
+  context.stdout.write(`${cliWords(context.env)('done.serverAdded', { server: server.name, address: address(server), id: server.id })}\n`);
 }
 
 async function readPassword(context: CommandContext, prompt: string): Promise<string> {
@@ -194,7 +194,7 @@ const remove: Command = {
       async run(context) {
         if (!(await confirmation.confirmed(context, cliWords(context.env)('confirm.ask.server', { server })))) return EXIT.failed;
         await context.core.fleet.remove(server);
-        context.stdout.write(`Removed ${server} from keyport. An agent deployed there keeps running (uninstall it first to remove it).\n`);
+        context.stdout.write(`${cliWords(context.env)('done.serverRemoved', { server })}\n`);
       },
     };
   },
@@ -212,7 +212,7 @@ const trust: Command = {
     return {
       async run(context) {
         const server = await context.core.fleet.trustHostKey(positional.name, fingerprint);
-        context.stdout.write(`Keyport now trusts the host key ${fingerprint} for ${server.name} (${address(server)}); its keys and history are kept.\n`);
+        context.stdout.write(`${cliWords(context.env)('done.hostKeyTrusted', { fingerprint, server: server.name, address: address(server) })}\n`);
       },
     };
   },
@@ -220,7 +220,7 @@ const trust: Command = {
 
 const sync = positionalCommand({ usage: 'server sync NAME' }, async (context, positional) => {
   await context.core.fleet.sync(positional.name);
-  context.stdout.write(`Cached ${positional.name}: keys, live traffic, history, this month and today, for offline reading.\n`);
+  context.stdout.write(`${cliWords(context.env)('done.serverCached', { server: positional.name })}\n`);
 });
 
 const uninstall: Command = {

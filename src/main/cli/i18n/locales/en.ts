@@ -162,6 +162,13 @@ goes on, and the exit code is 1.`,
     needsCommand: '{{group}} needs a command',
     commands: 'commands: {{commands}}, help',
   },
+  done: {
+    keyDeleted: 'Deleted key {{key}} and its traffic history from {{server}}.',
+    serverAdded: 'Added {{server}} ({{address}}), id {{id}}.\nNext: keyport server deploy {{server}}',
+    serverRemoved: 'Removed {{server}} from keyport. An agent deployed there keeps running (uninstall it first to remove it).',
+    hostKeyTrusted: 'Keyport now trusts the host key {{fingerprint}} for {{server}} ({{address}}); its keys and history are kept.',
+    serverCached: 'Cached {{server}}: keys, live traffic, history, this month and today, for offline reading.',
+  },
   serverSet: {
     nothing: 'Nothing changed on {{server}}: it has these link settings already.',
     changed: 'Changed on {{server}}:',

@@ -162,6 +162,13 @@ server status считает на каждом сервере исчерпанн
     needsCommand: 'после {{group}} нужна команда',
     commands: 'команды: {{commands}}, help',
   },
+  done: {
+    keyDeleted: 'Ключ {{key}} и история его трафика удалены с {{server}}.',
+    serverAdded: 'Сервер {{server}} ({{address}}) добавлен, id {{id}}.\nДальше: keyport server deploy {{server}}',
+    serverRemoved: 'Сервер {{server}} убран из keyport. Установленный там агент продолжает работать (чтобы убрать и его, сначала выполните uninstall).',
+    hostKeyTrusted: 'Теперь Keyport доверяет ключу хоста {{fingerprint}} для {{server}} ({{address}}); ключи и история сохранены.',
+    serverCached: 'Данные {{server}} сохранены для просмотра без сети: ключи, текущий трафик, история, этот месяц и сегодня.',
+  },
   serverSet: {
     nothing: 'На {{server}} ничего не изменилось: эти настройки ссылок уже действуют.',
     changed: 'Изменено на {{server}}:',
