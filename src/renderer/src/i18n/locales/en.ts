@@ -32,14 +32,24 @@ export const en = {
     noQuota: 'no quota',
     listMore: '{{list}} … ({{count, number}})',
   },
+  // Sizes are scaled by 1024 (as the agent counts), so they carry IEC symbols: KiB is 1024 bytes.
   units: {
+    B: 'B',
+    KB: 'KiB',
+    MB: 'MiB',
+    GB: 'GiB',
+    TB: 'TiB',
+    PB: 'PiB',
+    perSecond: '{{size}}/s',
+  },
+  /** The other spellings a size may be typed in, meaning the same 1024-based steps (5 GB = 5 GiB). */
+  typedUnits: {
     B: 'B',
     KB: 'KB',
     MB: 'MB',
     GB: 'GB',
     TB: 'TB',
     PB: 'PB',
-    perSecond: '{{size}}/s',
   },
   time: {
     utc: '{{time}} UTC',
@@ -283,7 +293,7 @@ export const en = {
   limits: {
     title: 'Limits',
     quota: 'Data quota',
-    quotaPlaceholder: 'e.g. 50 GB; empty: no quota',
+    quotaPlaceholder: 'e.g. 50 GiB; empty: no quota',
     resets: 'Quota resets',
     expiresOn: 'Expires on (00:00 UTC)',
     plusDays_one: '+{{count, number}} day',
@@ -315,9 +325,9 @@ export const en = {
       year: 'on 1 January at 00:00 UTC',
     },
     problem: {
-      'not-a-size': 'Type a size such as 50 GB, 500 MB or 1.5 TB, or leave it empty for no quota.',
-      'unknown-unit': 'Units are B, KB, MB, GB, TB and PB (1024-based, as Keyport shows sizes).',
-      'too-large': 'A quota is at most 8 PB.',
+      'not-a-size': 'Type a size such as 50 GiB, 500 MiB or 1.5 TiB, or leave it empty for no quota.',
+      'unknown-unit': 'Units are B, KiB, MiB, GiB, TiB and PiB (1024-based, as Keyport shows sizes; KB, MB, GB … mean the same).',
+      'too-large': 'A quota is at most 8 PiB.',
       badDay: 'Pick a day that exists, or “Never”.',
       noteTooLong: 'A note is at most {{max, number}} characters.',
     },

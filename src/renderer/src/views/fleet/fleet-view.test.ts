@@ -117,7 +117,7 @@ test('the fleet view reads in Russian: headings, state, problem, plurals, sizes 
     }
     assert.ok(text.includes('2 ключа исчерпаны'), text);
     assert.ok(text.includes('5 ключей истекают в ближайшие 7 дн.'), text);
-    assert.ok(text.includes('36,69 МБ') && text.includes('1,50 ГБ'), text);
+    assert.ok(text.includes('36,69 МиБ') && text.includes('1,50 ГиБ'), text);
     assert.ok(text.includes('21 / 25'), text);
     // Names (the server's, Xray, Keyport, UTC), paths and addresses may stay Latin; words may not.
     const latinWords = text
@@ -133,7 +133,7 @@ test('the fleet view reads in Russian: headings, state, problem, plurals, sizes 
 test('the same view reads in English, as before', async () => {
   fleetOfOneServer();
   const text = visibleText(rendering.renderFleetView());
-  for (const shown of ['Fleet', 'Keys (active / all)', 'No Xray', '2 keys limited', '5 keys expire within 7 days', '36.69 MB', '1.50 GB']) {
+  for (const shown of ['Fleet', 'Keys (active / all)', 'No Xray', '2 keys limited', '5 keys expire within 7 days', '36.69 MiB', '1.50 GiB']) {
     assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
   }
 });
