@@ -33,6 +33,8 @@ interface FleetState {
   deploys: Record<string, DeployRun>;
   loadFleet(): Promise<void>;
   refreshServer(serverId: string): Promise<void>;
+  /** Today, this month and the last sample's time of one server (live, or the cache's while offline). */
+  loadSummary(serverId: string): Promise<void>;
   removeServer(serverId: string): Promise<boolean>;
   deploy(serverId: string, request?: DeployRequest): Promise<void>;
   /** Puts away the log of a deploy that has ended. */
@@ -70,6 +72,10 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     if (status) set((state) => ({ servers: state.servers.map((server) => (server.id === serverId ? status.server : server)) }));
     // A server never deployed has no traffic, live or cached.
     if (!status?.server.agent || isHostKeyState(status.state)) return;
+    await get().loadSummary(serverId);
+  },
+
+  async loadSummary(serverId) {
     await loadEntry(keyedEntries(set, 'summaries'), serverId, () => services.traffic.summary(serverId));
   },
 

@@ -51,6 +51,10 @@ export const en = {
     TB: 'TB',
     PB: 'PB',
   },
+  csv: {
+    download: 'Download CSV',
+    title: 'The table’s figures as they are: sizes in bytes, times in ISO 8601 (UTC), one row per line, a header first',
+  },
   time: {
     utc: '{{time}} UTC',
   },
@@ -411,6 +415,17 @@ export const en = {
     addServer: 'Add server',
     sshConfig: '{{alias}} (ssh config)',
     fromCache: 'from cache, {{time}}',
+    totals: {
+      today: 'Today, all servers ({{day}}, UTC)',
+      month: 'This month, all servers ({{month}}, UTC)',
+      servers_one: '{{summed, number}} of {{count, number}} server',
+      servers_other: '{{summed, number}} of {{count, number}} servers',
+      fromCache: '{{servers, number}} from cache',
+      asOf: 'as of {{time}}',
+      none: 'no figures yet',
+      title:
+        'Summed over the servers whose figures are of this UTC day or month, each as of its agent’s last sample; a server that is offline counts with the figures cached when it was last read. The time is the oldest of them.',
+    },
     remove: 'Remove',
     removeTitle: 'Remove {{server}}?',
     removeConfirm: 'Remove server',
@@ -480,6 +495,7 @@ export const en = {
       todayTitle: 'Today as the agent counts it: the UTC day',
       month: 'This month',
       monthTitle: 'This month as the agent counts it: the UTC month',
+      usageAsOf: 'Today is {{day}} and This month {{month}}, as the agent counts days (UTC); as of {{time}}, its last sample.',
       actions: 'Actions',
     },
     row: {
@@ -553,7 +569,10 @@ export const en = {
     receivedRx: 'Received (rx)',
     sentTx: 'Sent (tx)',
     total: 'Total',
-    sessions: 'Sessions',
+    sessions: 'Connections opened',
+    sessionsTitle: 'Every TCP connection opened on the key ports, each one counted by the firewall (the API’s sessions)',
+    today: 'Today, {{day}} (UTC)',
+    asOf: 'as of {{time}}, the agent’s last sample',
     previousMonth: 'Previous month',
     month: 'Month',
     nextMonth: 'Next month',
@@ -580,7 +599,9 @@ export const en = {
       keysWithTraffic: 'Keys with traffic',
       key: 'Key',
       port: 'Port',
-      peak: 'Peak conns',
+      peak: 'Most at once',
+      peakTitle:
+        'The most connections open together when the agent sampled (every 10 s by default; the API’s max_connections). Connections opened and closed between two samples count in “Connections opened” but never here, so many opened and 0 at once is normal.',
     },
   },
   system: {

@@ -51,6 +51,10 @@ export const ru = {
     TB: 'ТБ',
     PB: 'ПБ',
   },
+  csv: {
+    download: 'Скачать CSV',
+    title: 'Цифры таблицы как есть: размеры в байтах, время в ISO 8601 (UTC), по строке на запись, первой — заголовок',
+  },
   time: {
     utc: '{{time}} UTC',
   },
@@ -435,6 +439,19 @@ export const ru = {
     addServer: 'Добавить сервер',
     sshConfig: '{{alias}} (ssh config)',
     fromCache: 'из кэша, {{time}}',
+    totals: {
+      today: 'Сегодня, все серверы ({{day}}, UTC)',
+      month: 'Этот месяц, все серверы ({{month}}, UTC)',
+      servers_one: '{{summed, number}} из {{count, number}} сервера',
+      servers_few: '{{summed, number}} из {{count, number}} серверов',
+      servers_many: '{{summed, number}} из {{count, number}} серверов',
+      servers_other: '{{summed, number}} из {{count, number}} сервера',
+      fromCache: 'из кэша: {{servers, number}}',
+      asOf: 'на {{time}}',
+      none: 'данных пока нет',
+      title:
+        'Сумма по серверам, чьи данные относятся к этому дню или месяцу UTC, каждый — на момент последнего замера его агента; сервер, который недоступен, учитывается с данными из кэша, прочитанными в последний раз. Показано самое раннее из этих времён.',
+    },
     remove: 'Удалить',
     removeTitle: 'Удалить {{server}}?',
     removeConfirm: 'Удалить сервер',
@@ -510,6 +527,7 @@ export const ru = {
       todayTitle: 'Сегодня по счёту агента: день UTC',
       month: 'За месяц',
       monthTitle: 'Этот месяц по счёту агента: месяц UTC',
+      usageAsOf: '«Сегодня» — это {{day}}, «За месяц» — {{month}}, по дням агента (UTC); на {{time}}, его последний замер.',
       actions: 'Действия',
     },
     row: {
@@ -585,7 +603,10 @@ export const ru = {
     receivedRx: 'Получено (rx)',
     sentTx: 'Отправлено (tx)',
     total: 'Всего',
-    sessions: 'Сеансы',
+    sessions: 'Открыто соединений',
+    sessionsTitle: 'Каждое TCP-соединение, открытое на портах ключей; брандмауэр считает каждое (sessions в API)',
+    today: 'Сегодня, {{day}} (UTC)',
+    asOf: 'на {{time}}, последний замер агента',
     previousMonth: 'Предыдущий месяц',
     month: 'Месяц',
     nextMonth: 'Следующий месяц',
@@ -614,7 +635,9 @@ export const ru = {
       keysWithTraffic: 'Ключей с трафиком',
       key: 'Ключ',
       port: 'Порт',
-      peak: 'Макс. подкл.',
+      peak: 'Макс. одновременно',
+      peakTitle:
+        'Наибольшее число соединений, открытых одновременно в момент замера агента (по умолчанию каждые 10 с; max_connections в API). Соединения, открытые и закрытые между двумя замерами, учитываются в «Открыто соединений», но не здесь, поэтому много открытых при 0 одновременно — это нормально.',
     },
   },
   system: {

@@ -137,3 +137,37 @@ test('the same view reads in English, as before', async () => {
     assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
   }
 });
+
+test('fleet totals add today and this month over the servers, saying how many, how many from cache, and as of when', async () => {
+  const now = new Date();
+  const today = now.toISOString().slice(0, 10);
+  const sampledAt = `${today}T08:30:00.000000`;
+  const summaryOf = (todayBytes: number, monthBytes: number, lastCycleAt: string | null): TrafficSummaryReport => ({
+    ...SUMMARY,
+    today: { date: today, ...totals(todayBytes) },
+    month: { year_month: today.slice(0, 7), ...totals(monthBytes) },
+    sampler: { running: true, interval_seconds: 10, last_cycle: lastCycleAt === null ? null : { at: lastCycleAt, duration_ms: 2, ok: true, error: null, keys: 25, keys_with_traffic: 3 } },
+  });
+  const beta: ServerInfo = { ...SERVER, id: 's2', name: 'beta' };
+  const idle: ServerInfo = { ...SERVER, id: 's3', name: 'gamma', agent: null };
+  Object.assign(rendering.useFleetStore.getInitialState(), {
+    servers: [SERVER, beta, idle],
+    list: { loading: false, error: null, value: true },
+    statuses: {},
+    summaries: {
+      s1: { loading: false, error: null, value: { data: summaryOf(1 * MiB, 10 * MiB, `${today}T11:59:50.000000`), source: 'live', syncedAt: now.toISOString() } },
+      s2: { loading: false, error: null, value: { data: summaryOf(0.5 * MiB, 5 * MiB, sampledAt), source: 'cache', syncedAt: `${today}T08:30:05.000Z` } },
+    },
+  });
+  const html = rendering.renderFleetView();
+  const cards = visibleText(/data-testid="fleet-totals".*?<\/div><\/div><\/div>/s.exec(html)?.[0] ?? '');
+  assert.match(cards, /Today, all servers \(.+, UTC\) 1\.50 MiB 2 of 2 servers · 1 from cache · as of .*8:30.* UTC/);
+  assert.match(cards, /This month, all servers \(.+, UTC\) 15\.00 MiB 2 of 2 servers/);
+  await rendering.i18n.changeLanguage('ru');
+  try {
+    const russian = visibleText(rendering.renderFleetView());
+    assert.match(russian, /Сегодня, все серверы \(.+, UTC\) 1,50 МиБ 2 из 2 серверов · из кэша: 1 · на .*8:30 UTC/);
+  } finally {
+    await rendering.i18n.changeLanguage('en');
+  }
+});
