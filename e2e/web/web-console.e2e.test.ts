@@ -452,7 +452,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.locator('h1', { hasText: 'Все серверы' }).waitFor();
     const row = page.locator(byTestId('fleet-row-alpha'));
     await row.locator(byTestId('server-state'), { hasText: 'В сети' }).waitFor();
-    assert.match((await row.locator(byTestId('fleet-today')).textContent()) ?? '', /^\d+(,\d\d)? (Б|КБ|МБ)$/);
+    assert.match((await row.locator(byTestId('fleet-today')).textContent()) ?? '', /^\d+(,\d\d)? (Б|КиБ|МиБ)$/);
     await screenshot('ru-fleet');
     await page.reload();
     await page.locator('h1', { hasText: 'Все серверы' }).waitFor();
@@ -461,7 +461,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.locator(byTestId('keys-count'), { hasText: /^\d+ ключ(а|ей)? · активных: \d+/ }).waitFor();
     await screenshot('ru-keys');
     await page.click(byTestId(`key-row-${key.id}`));
-    await page.locator(byTestId('key-totals'), { hasText: /^За всё время: \d+,\d\d (КБ|МБ) \(получено/ }).waitFor();
+    await page.locator(byTestId('key-totals'), { hasText: /^За всё время: \d+,\d\d (КиБ|МиБ) \(получено/ }).waitFor();
     await page.locator(`${byTestId('chart-daily-wrapper')}[data-ready="true"]`).waitFor();
     await screenshot('ru-key');
     await page.click(byTestId('key-back'));

@@ -540,7 +540,7 @@ export const en = {
     link: 'Link',
     loadingLink: 'Loading the key’s link…',
     traffic: 'Traffic',
-    lifetime: 'Lifetime: <strong>{{total}}</strong> (received {{rx}}, sent {{tx}}), {{connections}} · last activity {{time}}',
+    lifetime: 'Lifetime: <strong>{{total}}</strong> (received {{rx}}, sent {{tx}}), {{connections}} opened · last activity {{time}}',
     loadingHistory: 'Loading the history…',
     dailyChart: 'Daily traffic (UTC days)',
     monthlyChart: 'Monthly traffic (UTC months)',

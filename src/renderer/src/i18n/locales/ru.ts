@@ -574,7 +574,7 @@ export const ru = {
     link: 'Ссылка',
     loadingLink: 'Загружаем ссылку ключа…',
     traffic: 'Трафик',
-    lifetime: 'За всё время: <strong>{{total}}</strong> (получено {{rx}}, отправлено {{tx}}), {{connections}} · последняя активность {{time}}',
+    lifetime: 'За всё время: <strong>{{total}}</strong> (получено {{rx}}, отправлено {{tx}}), открыто {{connections}} · последняя активность {{time}}',
     loadingHistory: 'Загружаем историю…',
     dailyChart: 'Трафик по дням (дни UTC)',
     monthlyChart: 'Трафик по месяцам (месяцы UTC)',

@@ -10,13 +10,14 @@ import { fleetTotals, type PeriodTotal } from './fleet-totals.ts';
 
 /** Today and this month over every deployed server, saying how many are in the sum and as of when. */
 export function FleetTotalsCards() {
-  const { i18n } = useTranslation();
+  // Its words come from t(): the hook redraws it in a newly chosen language.
+  useTranslation();
   const summaries = useFleetStore(useShallow((state) => state.servers.filter((server) => server.agent).map((server) => state.summaries[server.id]?.value)));
   const totals = useMemo(() => fleetTotals(summaries, Date.now()), [summaries]);
   if (totals.deployed === 0) return null;
   const { today, month, deployed } = totals;
   return (
-    <div className="stat-cards" data-testid="fleet-totals" data-language={i18n.language}>
+    <div className="stat-cards" data-testid="fleet-totals">
       <StatCard
         testId="fleet-total-today"
         label={t('fleet.totals.today', { day: formatDay(today.period) })}
