@@ -68,7 +68,7 @@ const history = positionalCommand({ usage: 'traffic history SERVER [KEY]', json:
 
 function renderHistory(overview: HistoryOverview): string {
   const table = formatTable(
-    [...KEY_COLUMNS, ...BYTE_COLUMNS, right('CONNECTIONS'), { header: 'LAST ACTIVITY' }],
+    [...KEY_COLUMNS, ...BYTE_COLUMNS, right('OPENED'), { header: 'LAST ACTIVITY' }],
     overview.keys.map((key) => [
       ...keyCells(key),
       ...byteCells(key.total_traffic),
@@ -84,7 +84,7 @@ function renderKeyHistory(report: KeyHistoryReport): string {
   const lastActivity = report.last_activity === null ? 'never' : formatUtc(report.last_activity);
   return (
     `${report.key_name} (id ${report.key_id}, port ${report.port}): ${byteWords(total.rx_bytes, total.tx_bytes, total.total_bytes)}, ` +
-    `${total.total_connections} connections; last activity ${lastActivity}.\n` +
+    `${total.total_connections} connections opened; last activity ${lastActivity}.\n` +
     dayTable(report.daily_stats)
   );
 }
