@@ -102,7 +102,7 @@ describe('keyport CLI: keys with limits', { timeout: 600_000 }, () => {
     }
     assert.deepEqual(limited, ['hal']);
     const table = await keyport(['keys', 'list', 'alpha', '--over', '100%'], env);
-    assert.match(table.stdout, /\n\S+ +hal +\d+ +limited +[\d.]+ KB \/ 50\.00 KB \(\d{3}%\)/);
+    assert.match(table.stdout, /\n\S+ +hal +\d+ +limited +[\d.]+ KiB \/ 50\.00 KiB \(\d{3}%\)/);
     const raised = await keyportJson<LimitedKey>(['keys', 'set', 'alpha', 'hal', '--limit', '10MB'], env);
     assert.equal(raised.status, 'active');
   });

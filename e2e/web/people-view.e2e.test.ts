@@ -84,7 +84,7 @@ describe('web console: People', { timeout: 600_000 }, () => {
       ['beta', anna.uuid, 5 * 1024 ** 3, 'month'],
     ]);
     const row = page.locator(byTestId(`person-row-${anna.uuid}`));
-    assert.match((await row.textContent()) ?? '', /Анна 📱alpha, betaActive5\.00 GB a month/);
+    assert.match((await row.textContent()) ?? '', /Анна 📱alpha, betaActive5\.00 GiB a month/);
     await session.screenshot('people');
   });
 
@@ -102,7 +102,7 @@ describe('web console: People', { timeout: 600_000 }, () => {
       const lines = decodedLinks(answer.body).sort();
       assert.deepEqual(lines, detail.links.map((entry) => entry.vlessUrl).sort(), `${answer.server}'s subscription lists both keys`);
     }
-    assert.match((await page.locator(byTestId('person-key-beta')).locator(byTestId('person-key-quota')).textContent()) ?? '', /^0 B of 5\.00 GB a month$/);
+    assert.match((await page.locator(byTestId('person-key-beta')).locator(byTestId('person-key-quota')).textContent()) ?? '', /^0 B of 5\.00 GiB a month$/);
     await session.screenshot('person');
   });
 

@@ -103,7 +103,7 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
       name: 'keys',
       async open() {
         await openAlpha('keys');
-        await page.locator(byTestId(`key-today-${used.id}`)).filter({ hasText: /KB|MB|КБ|МБ/ }).waitFor();
+        await page.locator(byTestId(`key-today-${used.id}`)).filter({ hasText: /KiB|MiB|КиБ|МиБ/ }).waitFor();
       },
     },
     {

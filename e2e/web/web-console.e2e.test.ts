@@ -328,7 +328,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.equal(await page.locator(byTestId(`key-status-${id}`)).textContent(), 'Active');
     const meter = page.getByRole('meter', { name: 'quota-bob quota used' });
     assert.equal(await meter.getAttribute('aria-valuenow'), '0');
-    assert.match((await page.locator(byTestId(`key-usage-${id}`)).textContent()) ?? '', /^0 B \/ 2\.00 MB$/);
+    assert.match((await page.locator(byTestId(`key-usage-${id}`)).textContent()) ?? '', /^0 B \/ 2\.00 MiB$/);
     assert.equal(await page.locator(byTestId(`key-expiry-${id}`)).textContent(), 'in 4 days');
     assert.equal(await page.locator(byTestId(`key-note-${id}`)).textContent(), 'trial until Friday');
     await screenshot('keys-limits');
@@ -375,7 +375,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.click(byTestId(`key-row-${id}`));
     const notice = page.locator(byTestId('key-status-notice'));
     assert.equal(await notice.getAttribute('data-status'), 'limited');
-    assert.match((await notice.textContent()) ?? '', /^Limited\. This key has used up [\d.]+ MB of its 2\.00 MB quota\. It works again when the quota starts anew on the 1st of the month at 00:00 UTC, or when the quota is raised\./);
+    assert.match((await notice.textContent()) ?? '', /^Limited\. This key has used up [\d.]+ MiB of its 2\.00 MiB quota\. It works again when the quota starts anew on the 1st of the month at 00:00 UTC, or when the quota is raised\./);
     await page.locator(byTestId('key-link')).waitFor();
     await screenshot('key-limited');
 
@@ -421,19 +421,19 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
       await page.click(`${byTestId(`key-row-${key.id}`)}`);
       await page.locator(`${byTestId('chart-daily-wrapper')}[data-ready="true"]`).waitFor();
       totals = (await page.locator(byTestId('key-totals')).textContent()) ?? '';
-      // The port checks' few bytes may be counted first; the 100 KB moved above show as KB.
-      if (/Lifetime: [\d.,]+ (KB|MB)/.test(totals)) break;
+      // The port checks' few bytes may be counted first; the 100 KB moved above show as KiB.
+      if (/Lifetime: [\d.,]+ (KiB|MiB)/.test(totals)) break;
       await page.waitForTimeout(2_000);
     }
     assert.doesNotMatch(totals, /Lifetime: 0 B/);
-    assert.match(totals, /KB|MB/);
+    assert.match(totals, /KiB|MiB/);
     const points = Number(await page.locator(byTestId('chart-daily-wrapper')).getAttribute('data-points'));
     assert.ok(points >= 1, `the daily chart has ${points} points`);
     await screenshot('key-traffic');
 
     await page.click(byTestId('key-back'));
     // "Today" of every key comes in one call, so the row shows the bytes without being scrolled to or opened.
-    await page.locator(byTestId(`key-today-${key.id}`)).filter({ hasText: /KB|MB/ }).waitFor();
+    await page.locator(byTestId(`key-today-${key.id}`)).filter({ hasText: /KiB|MiB/ }).waitFor();
     await screenshot('keys-today');
     await page.click(byTestId('tab-traffic'));
     await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
@@ -486,7 +486,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.locator('h1', { hasText: 'Все серверы' }).waitFor();
     const row = page.locator(byTestId('fleet-row-alpha'));
     await row.locator(byTestId('server-state'), { hasText: 'В сети' }).waitFor();
-    assert.match((await row.locator(byTestId('fleet-today')).textContent()) ?? '', /^\d+(,\d\d)? (Б|КБ|МБ)$/);
+    assert.match((await row.locator(byTestId('fleet-today')).textContent()) ?? '', /^\d+(,\d\d)? (Б|КиБ|МиБ)$/);
     await screenshot('ru-fleet');
     await page.reload();
     await page.locator('h1', { hasText: 'Все серверы' }).waitFor();
@@ -495,7 +495,7 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     await page.locator(byTestId('keys-count'), { hasText: /^\d+ ключ(а|ей)? · активных: \d+/ }).waitFor();
     await screenshot('ru-keys');
     await page.click(byTestId(`key-row-${key.id}`));
-    await page.locator(byTestId('key-totals'), { hasText: /^За всё время: \d+,\d\d (КБ|МБ) \(получено/ }).waitFor();
+    await page.locator(byTestId('key-totals'), { hasText: /^За всё время: \d+,\d\d (КиБ|МиБ) \(получено/ }).waitFor();
     await page.locator(`${byTestId('chart-daily-wrapper')}[data-ready="true"]`).waitFor();
     await screenshot('ru-key');
     await page.click(byTestId('key-back'));

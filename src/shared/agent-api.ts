@@ -6,7 +6,7 @@
  * also builds its few TypeBox schemas on load; the contract's argument schemas bring TypeBox anyway).
  */
 export { API_VERSION } from '../../remote-agent/src/api/version.ts';
-export { BYTE_UNITS, byteUnit, formatBytes } from '../../remote-agent/src/api/format-bytes.ts';
+export { BYTE_UNITS, byteUnit, formatBytes, type ByteUnit } from '../../remote-agent/src/api/format-bytes.ts';
 export {
   formatYearMonth,
   isCalendarDate,

@@ -69,10 +69,10 @@ describe('server backup, restore and backups', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(
       result.stderr,
-      '[------------------------------] 0 B of 4.00 MB sent to beta\n' +
-        '[########----------------------] 1.00 MB of 4.00 MB sent to beta\n' +
-        'The link to beta failed (socket hang up); 1.00 MB of 4.00 MB are kept there. Trying again in 2 s (1 of 6).\n' +
-        '[##############################] 4.00 MB of 4.00 MB sent to beta\n' +
+      '[------------------------------] 0 B of 4.00 MiB sent to beta\n' +
+        '[########----------------------] 1.00 MiB of 4.00 MiB sent to beta\n' +
+        'The link to beta failed (socket hang up); 1.00 MiB of 4.00 MiB are kept there. Trying again in 2 s (1 of 6).\n' +
+        '[##############################] 4.00 MiB of 4.00 MiB sent to beta\n' +
         'Restoring on beta...\n',
     );
     const json = await runInProcess(['server', 'restore', 'beta', join(dir, 'a.kpbak'), '--passphrase-file', passphraseFile, '--json'], { services: { backups: { restore } } });

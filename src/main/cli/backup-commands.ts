@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { formatBytes } from '../../shared/agent-api.ts';
+import { formatByteSize } from '../../shared/format/byte-size.ts';
 import type { RestoreProgress, RestoreReport } from '../core/services/server-backup-service.ts';
 import { answer } from './answer.ts';
 import { askPassphrase } from './ask-passphrase.ts';
@@ -52,7 +52,7 @@ function restoreProgress(context: CommandContext, server: string): (progress: Re
       context.stderr.write(`${JSON.stringify(progress)}\n`);
       return;
     }
-    const sent = 'sentBytes' in progress ? `${formatBytes(progress.sentBytes)} of ${formatBytes(progress.totalBytes)}` : '';
+    const sent = 'sentBytes' in progress ? `${formatByteSize(progress.sentBytes)} of ${formatByteSize(progress.totalBytes)}` : '';
     switch (progress.stage) {
       case 'uploading':
         drawProgressBar(context, progress.sentBytes, progress.totalBytes, `${sent} sent to ${server}`);

@@ -57,9 +57,9 @@ function limitsAt(values: LimitFlagValues, now: Date): KeyLimits {
 function sizeProblemWords(flag: string, text: string, problem: DataSizeProblem): string {
   switch (problem) {
     case 'not-a-size':
-      return `${flag} must be a size such as 50GB, 500MB or 1.5TB (1024-based, as Keyport shows sizes), a number of bytes, or none (got '${text}')`;
+      return `${flag} must be a size such as 50GiB, 500MiB or 1.5TiB (1024-based, as Keyport shows sizes; 50GB means the same), a number of bytes, or none (got '${text}')`;
     case 'unknown-unit':
-      return `${flag} '${text}': the unit must be B, KB, MB, GB, TB or PB (1024-based; KiB, MiB, GiB, TiB, PiB alike)`;
+      return `${flag} '${text}': the unit must be B, KiB, MiB, GiB, TiB or PiB (1024-based; KB, MB, GB, TB, PB alike)`;
     case 'too-large':
       return `${flag} '${text}' is more than the largest quota, 8 PiB`;
   }

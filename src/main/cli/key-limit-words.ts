@@ -1,4 +1,4 @@
-import { formatBytes } from '../../shared/agent-api.ts';
+import { formatByteSize } from '../../shared/format/byte-size.ts';
 import type { ApiKey } from '../../shared/contract/api-types.ts';
 import { expiresAtMs, keyStatusAt, quotaShare, timeDistance } from '../../shared/key-limits/key-limit-status.ts';
 import { formatUtc } from './format-utc.ts';
@@ -15,7 +15,7 @@ export function statusWord(key: ApiKey, now: Date): string {
 export function usageWords(key: ApiKey): string {
   const share = quotaShare(key);
   if (share === null || key.data_limit_bytes === null) return '-';
-  return `${formatBytes(key.used_bytes)} / ${formatBytes(key.data_limit_bytes)} (${Math.floor(share * 100)}%)`;
+  return `${formatByteSize(key.used_bytes)} / ${formatByteSize(key.data_limit_bytes)} (${Math.floor(share * 100)}%)`;
 }
 
 /** `in 3 days`, `expired 2 h ago`, `-` for a key that never expires. */
@@ -48,7 +48,7 @@ export function limitsSentence(key: ApiKey, now: Date): string {
   const quota =
     key.data_limit_bytes === null
       ? 'no quota'
-      : `quota ${formatBytes(key.data_limit_bytes)}${key.data_limit_reset === 'no_reset' ? '' : ` a ${key.data_limit_reset}`}, ${formatBytes(key.used_bytes)} used`;
+      : `quota ${formatByteSize(key.data_limit_bytes)}${key.data_limit_reset === 'no_reset' ? '' : ` a ${key.data_limit_reset}`}, ${formatByteSize(key.used_bytes)} used`;
   const expiry = key.expires_at === null ? 'never expires' : `${expiryWords(key, now).startsWith('expired') ? '' : 'expires '}${expiryWords(key, now)} (${formatUtc(key.expires_at)})`;
   return `Status ${statusWord(key, now)}, ${quota}, ${expiry}${key.note === '' ? '' : `, note "${noteColumn(key.note)}"`}.`;
 }

@@ -41,8 +41,8 @@ describe('keys list with limits', () => {
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.split('\n');
     assert.match(lines[0]!, /^ID +NAME +PORT +STATUS +USAGE +RESET +EXPIRES +CREATED +NOTE$/);
-    assert.match(lines[3]!, /^c1 +carol +10003 +limited +50\.00 GB \/ 50\.00 GB \(100%\) +month +- +2025-08-02 10:00 UTC$/);
-    assert.match(lines[4]!, /^d1 +dan +10004 +active +8\.50 GB \/ 10\.00 GB \(85%\) +- +in 3 days +2025-08-02 10:00 UTC +trial, ends Friday$/);
+    assert.match(lines[3]!, /^c1 +carol +10003 +limited +50\.00 GiB \/ 50\.00 GiB \(100%\) +month +- +2025-08-02 10:00 UTC$/);
+    assert.match(lines[4]!, /^d1 +dan +10004 +active +8\.50 GiB \/ 10\.00 GiB \(85%\) +- +in 3 days +2025-08-02 10:00 UTC +trial, ends Friday$/);
     assert.match(lines[5]!, /^e1 +erin +10005 +expired +- +- +expired 2 h ago /);
     assert.match(lines[6]!, /^f1 +fay +10006 +expired +- +- +expired 2 min ago +2025-08-02 10:00 UTC +x{39}…$/);
   });
@@ -104,7 +104,7 @@ describe('keys create with limits', () => {
     const result = await runInProcess(['keys', 'create', 'alpha', 'carol', '--limit', '50GB', '--reset', 'month', '--expires', '2027-03-01', '--note', 'Мама 📱'], { core });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(seen.limits, { data_limit_bytes: 50 * GIB, data_limit_reset: 'month', expires_at: '2027-03-01T00:00:00.000000', note: 'Мама 📱' });
-    assert.match(result.stdout, /Status active, quota 50\.00 GB a month, 0 B used, expires in 572 days \(2027-03-01 00:00 UTC\), note "Мама 📱"\.\n$/);
+    assert.match(result.stdout, /Status active, quota 50\.00 GiB a month, 0 B used, expires in 572 days \(2027-03-01 00:00 UTC\), note "Мама 📱"\.\n$/);
   });
 
   test('+30d counts from now; GiB and a bare byte count are taken', async () => {
@@ -124,8 +124,8 @@ describe('keys create with limits', () => {
 
   test('a bad value is a usage error naming its flag, and the core is not opened', async () => {
     for (const [flag, value, words] of [
-      ['--limit', '50 gigs', /--limit '50 gigs': the unit must be B, KB, MB, GB, TB or PB \(1024-based; KiB/],
-      ['--limit', '5.GB', /--limit must be a size such as 50GB/],
+      ['--limit', '50 gigs', /--limit '50 gigs': the unit must be B, KiB, MiB, GiB, TiB or PiB \(1024-based; KB/],
+      ['--limit', '5.GB', /--limit must be a size such as 50GiB/],
       ['--limit', '9PB', /more than the largest quota, 8 PiB/],
       ['--reset', 'fortnight', /--reset must be one of no_reset, day, week, month, year \(got 'fortnight'\)/],
       ['--expires', '2027-02-30', /--expires '2027-02-30' is not a date and time that exists/],
@@ -166,7 +166,7 @@ describe('keys set', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(seen.keyId, 'c1');
     assert.deepEqual(seen.changes, { data_limit_bytes: 100 * GIB, expires_at: '2025-08-19T12:00:00.000000', note: 'paid', name: 'Carol', is_active: true });
-    assert.match(result.stdout, /^Updated key Carol \(id c1, port 10003\)\. Status active, quota 100\.00 GB a month, 50\.00 GB used, expires in 14 days/);
+    assert.match(result.stdout, /^Updated key Carol \(id c1, port 10003\)\. Status active, quota 100\.00 GiB a month, 50\.00 GiB used, expires in 14 days/);
   });
 
   test('none and never clear a quota and an expiry; --disable disables', async () => {
@@ -254,7 +254,7 @@ describe('a key its limits stop', () => {
     assert.equal(result.stdout, 'vless://carol\n');
     assert.equal(
       result.stderr,
-      'warning: carol has used its quota (50.00 GB / 50.00 GB (100%)), so its link does not work until the quota is raised or its next period starts: keyport keys set alpha c1 --limit SIZE\n',
+      'warning: carol has used its quota (50.00 GiB / 50.00 GiB (100%)), so its link does not work until the quota is raised or its next period starts: keyport keys set alpha c1 --limit SIZE\n',
     );
     const qr = await runInProcess(['keys', 'qr', 'alpha', 'carol'], { core });
     assert.match(qr.stderr, /^warning: carol has used its quota/);

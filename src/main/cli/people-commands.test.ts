@@ -28,8 +28,8 @@ describe('people list', () => {
     assert.equal(result.code, 0);
     assert.equal(
       result.stdout,
-      'NAME  UUID                                  SERVERS                     USED    MONTH  SUBSCRIPTION\n' +
-        `anna  ${ALICE.uuid}  beta*, alpha (disabled)  3.00 KB  5.00 MB  https://alpha.example/sub/t1\n` +
+      'NAME  UUID                                  SERVERS                      USED     MONTH  SUBSCRIPTION\n' +
+        `anna  ${ALICE.uuid}  beta*, alpha (disabled)  3.00 KiB  5.00 MiB  https://alpha.example/sub/t1\n` +
         '(* from cache: that server is offline)\n',
     );
   });
@@ -85,7 +85,7 @@ describe('people show, servers and push', () => {
       services: { people: { show: async () => ({ person: ANNA, links: [{ server: 'beta', keyId: 'b1', vlessUrl: null }, { server: 'alpha', keyId: ALICE.id, vlessUrl: 'vless://x@alpha#anna' }] }) } },
     });
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /^anna \(uuid c0ffee00-1111-4222-8333-444455556666\): 3\.00 KB used in their quota periods, 5\.00 MB this month\n/);
+    assert.match(result.stdout, /^anna \(uuid c0ffee00-1111-4222-8333-444455556666\): 3\.00 KiB used in their quota periods, 5\.00 MiB this month\n/);
     assert.match(result.stdout, /beta +b1 +anna +active .* 2025-08-04 18:30 UTC \(cache\)\n/);
     assert.match(result.stdout, /Subscription: https:\/\/alpha\.example\/sub\/t1\nEvery subscription link:\n {2}alpha: https:\/\/alpha\.example\/sub\/t1\n/);
     assert.match(result.stdout, /Links:\n {2}beta: \(not read yet; the server is offline\)\n {2}alpha: vless:\/\/x@alpha#anna\n$/);

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { formatBytes } from '../../shared/agent-api.ts';
+import { formatByteSize } from '../../shared/format/byte-size.ts';
 import type { PeopleChange, Person } from '../../shared/contract/people.ts';
 import { answer } from './answer.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
@@ -63,7 +63,7 @@ function personDetail(person: Person, links: { server: string; vlessUrl: string 
   );
   const subscriptions = person.subscriptionUrls.map(({ server, url }) => `  ${server}: ${url}\n`).join('') || '  none: no server of theirs serves subscriptions\n';
   const vless = links.map(({ server, vlessUrl }) => `  ${server}: ${vlessUrl ?? '(not read yet; the server is offline)'}\n`).join('');
-  return `${person.name} (uuid ${person.uuid}): ${formatBytes(person.usedBytes)} used in their quota periods, ${formatBytes(person.monthBytes)} this month\n` +
+  return `${person.name} (uuid ${person.uuid}): ${formatByteSize(person.usedBytes)} used in their quota periods, ${formatByteSize(person.monthBytes)} this month\n` +
     `${table}Subscription: ${person.subscriptionUrl ?? '-'}\nEvery subscription link:\n${subscriptions}Links:\n${vless}`;
 }
 

@@ -1,4 +1,4 @@
-import { formatBytes } from '../../shared/agent-api.ts';
+import { formatByteSize } from '../../shared/format/byte-size.ts';
 import type { PendingDisable, Person, ServerOutcome } from '../../shared/contract/people.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
@@ -21,8 +21,8 @@ export function peopleTable(people: readonly Person[], now: Date): string {
       person.name,
       person.uuid,
       serversWords(person, now),
-      formatBytes(person.usedBytes),
-      formatBytes(person.monthBytes),
+      formatByteSize(person.usedBytes),
+      formatByteSize(person.monthBytes),
       person.subscriptionUrl ?? '-',
     ]),
   );

@@ -64,7 +64,7 @@ describe('server status: what keeps links from working', () => {
     const { core } = fakeCore({ fleet: { status: async () => onlineStatus({ xray }) } });
     const result = await runInProcess(['server', 'status', 'alpha'], { core });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /\nalpha: Xray pid 4242, 10000 inbound\(s\), 812\.00 MB resident, 10013 open files of 524288 allowed\n$/);
+    assert.match(result.stdout, /\nalpha: Xray pid 4242, 10000 inbound\(s\), 812\.00 MiB resident, 10013 open files of 524288 allowed\n$/);
   });
 
   test('an Xray that runs under an older agent, which reports no usage, is named by its pid alone', async () => {

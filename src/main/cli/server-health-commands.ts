@@ -1,4 +1,4 @@
-import { formatBytes } from '../../shared/agent-api.ts';
+import { formatByteSize } from '../../shared/format/byte-size.ts';
 import type { ServerStatus } from '../../shared/contract/servers.ts';
 import { answer } from './answer.ts';
 import { EXIT } from './exit-codes.ts';
@@ -46,7 +46,7 @@ export function xrayUsageLines(statuses: ServerStatus[]): string {
       if (!xray?.running || xray.pid === null) return [];
       const parts = [`pid ${xray.pid}`];
       if (xray.liveInbounds !== null) parts.push(`${xray.liveInbounds} inbound(s)`);
-      if (xray.rssBytes !== null) parts.push(`${formatBytes(xray.rssBytes)} resident`);
+      if (xray.rssBytes !== null) parts.push(`${formatByteSize(xray.rssBytes)} resident`);
       if (xray.openFds !== null) parts.push(`${xray.openFds} open files${xray.openFilesLimit === null ? '' : ` of ${xray.openFilesLimit} allowed`}`);
       return [`${server.name}: Xray ${parts.join(', ')}\n`];
     })

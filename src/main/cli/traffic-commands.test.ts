@@ -26,13 +26,13 @@ const usage = { total_bytes: 2048, rx_bytes: 1024, tx_bytes: 1024, max_connectio
 const identity = { key_id: ALICE.id, key_uuid: ALICE.uuid, key_name: ALICE.name, port: 10001, created_at: ALICE.created_at, last_activity: null, is_active: true };
 
 describe('traffic', () => {
-  test('live prints each port with human byte units and a total', async () => {
+  test('live prints each port with 1024-based sizes in IEC units and a total', async () => {
     const result = await runInProcess(['traffic', 'live', 'alpha'], { services: { traffic: { live: async () => live(LIVE) } } });
     assert.equal(
       result.stdout,
-      ' PORT  NAME               ACTIVE  CONNS     RX        TX     TOTAL       RATE\n' +
-        '10001  alice@example.com  yes         2  512 B  36.69 MB  36.69 MB  2.00 KB/s\n' +
-        'Total: 36.69 MB, 2 connections now (sampled 2025-08-05 12:00 UTC).\n',
+      ' PORT  NAME               ACTIVE  OPEN NOW     RX         TX      TOTAL        RATE\n' +
+        '10001  alice@example.com  yes            2  512 B  36.69 MiB  36.69 MiB  2.00 KiB/s\n' +
+        'Total: 36.69 MiB, 2 connections now (sampled 2025-08-05 12:00 UTC).\n',
     );
   });
 
@@ -42,7 +42,7 @@ describe('traffic', () => {
     const result = await runInProcess(['traffic', 'daily', 'alpha'], { core, now: new Date('2025-08-05T23:59:00-03:00') });
     await runInProcess(['traffic', 'daily', 'alpha', '2025-07-31'], { core });
     assert.deepEqual(dates, ['2025-08-06', '2025-07-31']);
-    assert.match(result.stdout, /^DATE \(UTC\) +RX +TX +TOTAL +ACTIVE KEYS +PEAK CONNS +SESSIONS\n2025-08-05 +1\.00 KB +2\.00 KB +3\.00 KB +1 +4 +9\n$/);
+    assert.match(result.stdout, /^DATE \(UTC\) +RX +TX +TOTAL +ACTIVE KEYS +OPENED +AT ONCE \(SUM\)\n2025-08-05 +1\.00 KiB +2\.00 KiB +3\.00 KiB +1 +9 +4\n$/);
   });
 
   test('daily --keys lists the day’s keys by name, busiest first, and names a key deleted since', async () => {
@@ -58,7 +58,7 @@ describe('traffic', () => {
       result.stdout.split('\n').map((line) => line.split(/ {2,}/)[0]?.trim()),
       ['NAME', 'bob', 'alice@example.com', '(deleted key gone)', '2025-08-05 (UTC): 3 keys moved bytes or opened connections.', ''],
     );
-    assert.match(result.stdout, /bob +10002 +1\.00 KB +2\.00 KB +3\.00 KB +1 +2\n/);
+    assert.match(result.stdout, /bob +10002 +1\.00 KiB +2\.00 KiB +3\.00 KiB +2 +1\n/);
     const json = await runInProcess(['traffic', 'daily', 'alpha', '2025-08-05', '--keys', '--json'], { core });
     assert.deepEqual(JSON.parse(json.stdout).data, report);
   });
@@ -73,7 +73,7 @@ describe('traffic', () => {
     const result = await runInProcess(['traffic', 'monthly', 'alpha', '--month', '2025-07'], { core });
     await runInProcess(['traffic', 'monthly', 'alpha'], { core });
     assert.deepEqual(months, [{ year: 2025, month: 7 }, undefined]);
-    assert.match(result.stdout, /alice@example\.com +10001 +yes +1\.00 KB +1\.00 KB +2\.00 KB +3 +7\n2025-07: 1 keys \(1 active\)/);
+    assert.match(result.stdout, /ACTIVE +RX +TX +TOTAL +OPENED +AT ONCE\n.*alice@example\.com +10001 +yes +1\.00 KiB +1\.00 KiB +2\.00 KiB +7 +3\n2025-07: 1 keys \(1 active\).*, 7 connections opened\.\n$/);
   });
 
   test('monthly --key resolves the key and shows its days in order', async () => {
@@ -89,7 +89,8 @@ describe('traffic', () => {
     const { core, calls } = fakeCore({ keys: { list: async () => live([ALICE]) }, traffic: { keyMonthly: async () => live(report) } });
     const result = await runInProcess(['traffic', 'monthly', 'alpha', '--key', ALICE.name], { core });
     assert.deepEqual(calls, ['keys.list', 'traffic.keyMonthly', 'close']);
-    assert.match(result.stdout, /\n2025-08-01 .*\n2025-08-02 /);
+    assert.match(result.stdout, /: rx 1\.00 KiB, tx 1\.00 KiB, total 2\.00 KiB, 7 connections opened, at most 3 at once\.\n/);
+    assert.match(result.stdout, /\n2025-08-01 +1020 B +1018 B +1\.99 KiB +6 +3\n2025-08-02 /);
   });
 
   test('history from the cache says when it was last synced; --json carries source and syncedAt', async () => {

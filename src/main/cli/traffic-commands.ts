@@ -10,7 +10,8 @@ import type {
 } from '../../shared/contract/api-types.ts';
 import type { YearMonth } from '../../shared/contract/services.ts';
 import type { Command, CommandGroup } from './command.ts';
-import { formatBytes, isCalendarDate, parseYearMonth } from '../../shared/agent-api.ts';
+import { isCalendarDate, parseYearMonth } from '../../shared/agent-api.ts';
+import { formatByteSize } from '../../shared/format/byte-size.ts';
 import { formatTable, type Column } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
@@ -24,11 +25,11 @@ const right = (header: string): Column => ({ header, align: 'right' });
 /** The RX, TX and TOTAL columns every traffic table has, and their cells. */
 const BYTE_COLUMNS: Column[] = [right('RX'), right('TX'), right('TOTAL')];
 const byteCells = (usage: { rx_bytes: number; tx_bytes: number; total_bytes: number }): string[] => [
-  formatBytes(usage.rx_bytes),
-  formatBytes(usage.tx_bytes),
-  formatBytes(usage.total_bytes),
+  formatByteSize(usage.rx_bytes),
+  formatByteSize(usage.tx_bytes),
+  formatByteSize(usage.total_bytes),
 ];
-const byteWords = (rx: number, tx: number, total: number): string => `rx ${formatBytes(rx)}, tx ${formatBytes(tx)}, total ${formatBytes(total)}`;
+const byteWords = (rx: number, tx: number, total: number): string => `rx ${formatByteSize(rx)}, tx ${formatByteSize(tx)}, total ${formatByteSize(total)}`;
 
 /** A key's NAME, PORT and ACTIVE columns, and their cells. */
 const KEY_COLUMNS: Column[] = [{ header: 'NAME' }, right('PORT'), { header: 'ACTIVE' }];
@@ -41,18 +42,18 @@ const live = positionalCommand({ usage: 'traffic live SERVER', json: true }, asy
 function renderLive(live: LiveTraffic): string {
   const ports = Object.values(live.ports).sort((a, b) => a.port - b.port);
   const table = formatTable(
-    [right('PORT'), { header: 'NAME' }, { header: 'ACTIVE' }, right('CONNS'), ...BYTE_COLUMNS, right('RATE')],
+    [right('PORT'), { header: 'NAME' }, { header: 'ACTIVE' }, right('OPEN NOW'), ...BYTE_COLUMNS, right('RATE')],
     ports.map((entry) => [
       String(entry.port),
       entry.name,
       entry.is_active ? 'yes' : 'no',
       String(entry.connections),
       ...byteCells(entry),
-      `${formatBytes(entry.traffic_rate)}/s`,
+      `${formatByteSize(entry.traffic_rate)}/s`,
     ]),
   );
   const sampledAt = formatUtc(new Date(live.timestamp * 1000).toISOString());
-  return `${table}Total: ${formatBytes(live.total_bytes)}, ${live.total_connections} connections now (sampled ${sampledAt}).\n`;
+  return `${table}Total: ${formatByteSize(live.total_bytes)}, ${live.total_connections} connections now (sampled ${sampledAt}).\n`;
 }
 
 const history = positionalCommand({ usage: 'traffic history SERVER [KEY]', json: true }, async (context, positional) => {
@@ -67,7 +68,7 @@ const history = positionalCommand({ usage: 'traffic history SERVER [KEY]', json:
 
 function renderHistory(overview: HistoryOverview): string {
   const table = formatTable(
-    [...KEY_COLUMNS, ...BYTE_COLUMNS, right('CONNECTIONS'), { header: 'LAST ACTIVITY' }],
+    [...KEY_COLUMNS, ...BYTE_COLUMNS, right('OPENED'), { header: 'LAST ACTIVITY' }],
     overview.keys.map((key) => [
       ...keyCells(key),
       ...byteCells(key.total_traffic),
@@ -83,18 +84,26 @@ function renderKeyHistory(report: KeyHistoryReport): string {
   const lastActivity = report.last_activity === null ? 'never' : formatUtc(report.last_activity);
   return (
     `${report.key_name} (id ${report.key_id}, port ${report.port}): ${byteWords(total.rx_bytes, total.tx_bytes, total.total_bytes)}, ` +
-    `${total.total_connections} connections; last activity ${lastActivity}.\n` +
+    `${total.total_connections} connections opened; last activity ${lastActivity}.\n` +
     dayTable(report.daily_stats)
   );
 }
 
+/**
+ * The agent's `sessions` (every TCP connection opened, counted by the firewall) and
+ * `max_connections` (the most open together at one sampling cycle): named so that many short
+ * connections, opened and closed between two cycles, read as what they are beside "0 at once".
+ */
+const CONNECTION_COLUMNS: Column[] = [right('OPENED'), right('AT ONCE')];
+const connectionCells = (usage: { sessions: number; max_connections: number }): string[] => [String(usage.sessions), String(usage.max_connections)];
+
 /** Days are UTC, as the agent counts them. */
 function dayTable(days: KeyHistoryReport['daily_stats']): string {
   return formatTable(
-    [{ header: 'DATE (UTC)' }, ...BYTE_COLUMNS, right('PEAK CONNS'), right('SESSIONS')],
+    [{ header: 'DATE (UTC)' }, ...BYTE_COLUMNS, ...CONNECTION_COLUMNS],
     Object.entries(days)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([date, day]) => [date, ...byteCells(day), String(day.max_connections), String(day.sessions)]),
+      .map(([date, day]) => [date, ...byteCells(day), ...connectionCells(day)]),
   );
 }
 
@@ -126,8 +135,9 @@ function checkDate(date: string): void {
 
 function renderDaily(report: DailyTrafficReport): string {
   return formatTable(
-    [{ header: 'DATE (UTC)' }, ...BYTE_COLUMNS, right('ACTIVE KEYS'), right('PEAK CONNS'), right('SESSIONS')],
-    [[report.date, ...byteCells(report), String(report.active_keys), String(report.total_connections), String(report.total_sessions)]],
+    // The server's total_connections adds up each key's most at once: no moment had them all.
+    [{ header: 'DATE (UTC)' }, ...BYTE_COLUMNS, right('ACTIVE KEYS'), right('OPENED'), right('AT ONCE (SUM)')],
+    [[report.date, ...byteCells(report), String(report.active_keys), String(report.total_sessions), String(report.total_connections)]],
   );
 }
 
@@ -136,13 +146,12 @@ function renderDailyByKey(report: DailyKeysTrafficReport, keys: readonly ApiKey[
   const byId = new Map(keys.map((key) => [key.id, key]));
   const days = Object.entries(report.keys).sort(([, a], [, b]) => b.total_bytes - a.total_bytes);
   const table = formatTable(
-    [{ header: 'NAME' }, right('PORT'), ...BYTE_COLUMNS, right('PEAK CONNS'), right('SESSIONS')],
+    [{ header: 'NAME' }, right('PORT'), ...BYTE_COLUMNS, ...CONNECTION_COLUMNS],
     days.map(([keyId, day]) => [
       byId.get(keyId)?.name ?? `(deleted key ${keyId})`,
       byId.has(keyId) ? String(byId.get(keyId)!.port) : '-',
       ...byteCells(day),
-      String(day.max_connections),
-      String(day.sessions),
+      ...connectionCells(day),
     ]),
   );
   return `${table}${report.date} (UTC): ${days.length} ${days.length === 1 ? 'key' : 'keys'} moved bytes or opened connections.\n`;
@@ -177,17 +186,12 @@ function parseMonth(text: string): YearMonth {
 
 function renderMonthly(report: MonthlyReport): string {
   const table = formatTable(
-    [...KEY_COLUMNS, ...BYTE_COLUMNS, right('PEAK CONNS'), right('SESSIONS')],
-    report.keys.map((key) => [
-      ...keyCells(key),
-      ...byteCells(key.monthly_traffic),
-      String(key.monthly_traffic.max_connections),
-      String(key.monthly_traffic.sessions),
-    ]),
+    [...KEY_COLUMNS, ...BYTE_COLUMNS, ...CONNECTION_COLUMNS],
+    report.keys.map((key) => [...keyCells(key), ...byteCells(key.monthly_traffic), ...connectionCells(key.monthly_traffic)]),
   );
   return (
     `${table}${report.year_month}: ${report.total_keys} keys (${report.active_keys} active), ` +
-    `${byteWords(report.total_rx_bytes, report.total_tx_bytes, report.total_traffic_bytes)}, ${report.total_sessions} sessions.\n`
+    `${byteWords(report.total_rx_bytes, report.total_tx_bytes, report.total_traffic_bytes)}, ${report.total_sessions} connections opened.\n`
   );
 }
 
@@ -195,7 +199,7 @@ function renderKeyMonthly(report: KeyMonthlyReport): string {
   const usage = report.monthly_traffic;
   return (
     `${report.key_name} (id ${report.key_id}, port ${report.port}) in ${report.year_month}: ${byteWords(usage.rx_bytes, usage.tx_bytes, usage.total_bytes)}, ` +
-    `peak ${usage.max_connections} connections, ${usage.sessions} sessions.\n` +
+    `${usage.sessions} connections opened, at most ${usage.max_connections} at once.\n` +
     dayTable(report.daily_breakdown)
   );
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatBytes } from '../agent-api.ts';
+import { formatByteSize } from '../format/byte-size.ts';
 import { parseDataSize } from './data-size.ts';
 
 const GIB = 1024 ** 3;
@@ -13,7 +13,7 @@ describe('a size typed by an admin', () => {
     assert.deepEqual(parseDataSize('1k'), { ok: true, bytes: 1024 });
     assert.deepEqual(parseDataSize('2MiB'), { ok: true, bytes: 2 * 1024 ** 2 });
     assert.deepEqual(parseDataSize('1 TB'), { ok: true, bytes: 1024 ** 4 });
-    assert.equal(formatBytes(50 * GIB), '50.00 GB', 'what is typed is what is shown back');
+    assert.equal(formatByteSize(50 * GIB), '50.00 GiB', 'what is typed is what is shown back');
   });
 
   test('a bare number, or one in B, is bytes: how a 1000-based amount is given exactly', () => {

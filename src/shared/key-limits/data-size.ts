@@ -1,9 +1,9 @@
 import { DATA_LIMIT_MAX_BYTES } from '../agent-api.ts';
 
 /**
- * One rule for sizes typed by an admin, matching how Keyport shows them (the agent's formatBytes):
+ * One rule for sizes typed by an admin, matching how Keyport shows them (format/byte-size.ts):
  * 1024-based. `KB`, `MB`, `GB`, `TB`, `PB` and `KiB` … `PiB` alike (so `50GB` is shown back as
- * "50.00 GB"); a bare number, or one ending in `B`, is bytes, which is how a 1000-based amount is
+ * "50.00 GiB": the number typed, in the unit it was read in); a bare number, or one ending in `B`, is bytes, which is how a 1000-based amount is
  * given exactly (`50000000000`). Letter case and a space before the unit do not matter; a fraction
  * (`1.5GB`) is rounded to the nearest byte.
  */

@@ -18,7 +18,7 @@ describe('the limits form', () => {
   test('only what changed is sent; emptying the quota or choosing never clears it', () => {
     const key = { data_limit_bytes: 50_000_000_000, data_limit_reset: 'week' as const, expires_at: '2027-01-05T05:10:30.250000', note: 'a' };
     const initial = draftOfKey(key);
-    assert.deepEqual(initial, { quota: '46.57 GB', reset: 'week', expiryDay: '2027-01-05', note: 'a' });
+    assert.deepEqual(initial, { quota: '46.57 GiB', reset: 'week', expiryDay: '2027-01-05', note: 'a' });
     assert.deepEqual(readKeyLimitsDraft({ ...initial, note: 'b' }, initial, NOW), { ok: true, limits: { note: 'b' } }, 'the rounded quota is not written back');
     assert.deepEqual(readKeyLimitsDraft({ ...initial, quota: ' ', expiryDay: '' }, initial, NOW), { ok: true, limits: { data_limit_bytes: null, expires_at: null } });
     assert.deepEqual(readKeyLimitsDraft({ ...initial, quota: '2MB' }, initial, NOW), { ok: true, limits: { data_limit_bytes: 2 * 1024 ** 2 } });
@@ -28,9 +28,9 @@ describe('the limits form', () => {
     const read = readKeyLimitsDraft({ quota: '50 gigs', reset: 'no_reset', expiryDay: '2027-02-30', note: 'x'.repeat(501) }, NO_LIMITS_DRAFT, NOW);
     assert.equal(read.ok, false);
     assert.deepEqual(Object.keys(read.ok ? {} : read.errors).sort(), ['expiryDay', 'note', 'quota']);
-    assert.match(read.ok ? '' : read.errors.quota!, /^Units are B, KB/);
+    assert.match(read.ok ? '' : read.errors.quota!, /^Units are B, KiB/);
     const notASize = readKeyLimitsDraft({ ...NO_LIMITS_DRAFT, quota: 'lots' }, NO_LIMITS_DRAFT, NOW);
-    assert.match(notASize.ok ? '' : notASize.errors.quota!, /^Type a size such as 50 GB/);
+    assert.match(notASize.ok ? '' : notASize.errors.quota!, /^Type a size such as 50 GiB/);
     assert.equal(readKeyLimitsDraft({ ...NO_LIMITS_DRAFT, note: '📱'.repeat(500) }, NO_LIMITS_DRAFT, NOW).ok, true, 'characters, not UTF-16 units');
   });
 

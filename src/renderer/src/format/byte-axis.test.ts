@@ -10,17 +10,17 @@ const gridlines = (maxBytes: number) => {
 };
 
 test('gridlines sit at round amounts of one 1024-based unit, up to the first step above the data', () => {
-  assert.deepEqual(gridlines(117.19 * 1024), ['0', '25 KB', '50 KB', '75 KB', '100 KB', '125 KB']);
-  assert.deepEqual(gridlines(38_467_682), ['0', '10 MB', '20 MB', '30 MB', '40 MB']);
+  assert.deepEqual(gridlines(117.19 * 1024), ['0', '25 KiB', '50 KiB', '75 KiB', '100 KiB', '125 KiB']);
+  assert.deepEqual(gridlines(38_467_682), ['0', '10 MiB', '20 MiB', '30 MiB', '40 MiB']);
   assert.deepEqual(gridlines(300), ['0', '100 B', '200 B', '300 B']);
-  assert.deepEqual(gridlines(3 * 1024 ** 4), ['0', '1 TB', '2 TB', '3 TB']);
+  assert.deepEqual(gridlines(3 * 1024 ** 4), ['0', '1 TiB', '2 TiB', '3 TiB']);
 });
 
 test('just over a unit, steps are fractions of it; bytes are never split', () => {
-  assert.deepEqual(gridlines(1.1 * 1024 ** 3), ['0', '0.25 GB', '0.5 GB', '0.75 GB', '1 GB', '1.25 GB']);
+  assert.deepEqual(gridlines(1.1 * 1024 ** 3), ['0', '0.25 GiB', '0.5 GiB', '0.75 GiB', '1 GiB', '1.25 GiB']);
   assert.deepEqual(gridlines(3), ['0', '1 B', '2 B', '3 B']);
 });
 
-test('an empty chart spans 0 to 1 KB instead of fractions of a byte', () => {
-  assert.deepEqual(gridlines(0), ['0', '0.25 KB', '0.5 KB', '0.75 KB', '1 KB']);
+test('an empty chart spans 0 to 1 KiB instead of fractions of a byte', () => {
+  assert.deepEqual(gridlines(0), ['0', '0.25 KiB', '0.5 KiB', '0.75 KiB', '1 KiB']);
 });

@@ -34,5 +34,5 @@ test('in Russian, days and cores take the plural their number asks for', async (
 test('the load is the last minute’s beside the CPUs; memory used is all but what is available', () => {
   assert.equal(loadWords(LOAD, 1), '1.50 / 1 CPU');
   assert.equal(loadWords(LOAD, 16), '1.50 / 16 CPUs');
-  assert.equal(memoryWords({ total_bytes: 4 * 1024 ** 3, available_bytes: 1024 ** 3 }), '3.00 GB / 4.00 GB');
+  assert.equal(memoryWords({ total_bytes: 4 * 1024 ** 3, available_bytes: 1024 ** 3 }), '3.00 GiB / 4.00 GiB');
 });

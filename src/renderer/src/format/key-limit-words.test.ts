@@ -27,7 +27,7 @@ test('a key that does not work says why, and what brings it back', () => {
   assert.deepEqual(keyStatusNotice(quota, 'limited', null), {
     status: 'limited',
     title: 'Limited',
-    why: 'This key has used up 2.00 MB of its 2.00 MB quota. It works again when the quota starts anew on the 1st of the month at 00:00 UTC, or when the quota is raised. Until then the link and QR code below do not connect.',
+    why: 'This key has used up 2.00 MiB of its 2.00 MiB quota. It works again when the quota starts anew on the 1st of the month at 00:00 UTC, or when the quota is raised. Until then the link and QR code below do not connect.',
   });
   assert.match(keyStatusNotice({ ...quota, data_limit_reset: 'no_reset' }, 'limited', null)!.why, /It works again when the quota is raised or removed\./);
   assert.match(

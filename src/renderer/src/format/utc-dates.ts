@@ -18,15 +18,14 @@ export function shiftMonth({ year, month }: YearMonth, by: number): YearMonth {
   return { year: Math.floor(index / 12), month: (index % 12) + 1 };
 }
 
-/** The month's dates (YYYY-MM-DD) up to today: later days have nothing to show yet. */
-export function datesOfMonth(month: YearMonth, today = utcToday()): string[] {
+/** Every date (YYYY-MM-DD) of the month, the 1st to its last day. */
+export function allDatesOfMonth(month: YearMonth): string[] {
   const days = new Date(Date.UTC(month.year, month.month, 0)).getUTCDate();
   const prefix = formatYearMonth(month);
-  const dates: string[] = [];
-  for (let day = 1; day <= days; day += 1) {
-    const date = `${prefix}-${String(day).padStart(2, '0')}`;
-    if (date > today) break;
-    dates.push(date);
-  }
-  return dates;
+  return Array.from({ length: days }, (_, index) => `${prefix}-${String(index + 1).padStart(2, '0')}`);
+}
+
+/** The month's dates (YYYY-MM-DD) up to today: later days have nothing to show yet. */
+export function datesOfMonth(month: YearMonth, today = utcToday()): string[] {
+  return allDatesOfMonth(month).filter((date) => date <= today);
 }

@@ -34,7 +34,7 @@ test('Russian counts take one, few or many by the number’s last digits, and ot
 
 test('Russian numbers, sizes and days are written the Russian way', () => {
   assert.equal(keysOf(10_000), '10\u00a0000 ключей', 'grouped with a no-break space');
-  assert.equal(formatBytes(38_467_682), '36,69 МБ');
+  assert.equal(formatBytes(38_467_682), '36,69 МиБ');
   assert.equal(formatBytes(512), '512 Б');
   assert.equal(formatDay('2025-08-05'), '5 авг. 2025 г.');
   assert.equal(formatUtcTime('2025-08-05T12:00:00.000000'), '5 авг. 2025 г., 12:00 UTC');
@@ -48,10 +48,12 @@ test('an expiry reads in Russian with the plural its number takes', () => {
   assert.equal(expiryWords(timeDistance(NOW - 5 * DAY - 60_000, NOW)), 'истёк 5 дней назад');
 });
 
-test('a quota typed with Russian units and a decimal comma reads as the same bytes as in Latin', () => {
+test('a quota typed with Russian units, shown (ГиБ) or usual (ГБ), and a decimal comma reads as the same bytes as in Latin', () => {
   assert.deepEqual(readDataSize('1,5 ТБ'), readDataSize('1.5TB'));
   assert.deepEqual(readDataSize('50 гб'), { ok: true, bytes: 50 * 1024 ** 3 });
-  assert.deepEqual(readDataSize('50 ГиБ'), { ok: false, problem: 'unknown-unit' });
+  assert.deepEqual(readDataSize('50 ГиБ'), { ok: true, bytes: 50 * 1024 ** 3 }, 'as sizes are shown');
+  assert.deepEqual(readDataSize('50 GiB'), { ok: true, bytes: 50 * 1024 ** 3 });
+  assert.deepEqual(readDataSize('50 ЖБ'), { ok: false, problem: 'unknown-unit' });
 });
 
 function keysOf(count: number): string {

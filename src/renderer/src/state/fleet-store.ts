@@ -48,6 +48,8 @@ interface FleetState {
   refreshServer(serverId: string): Promise<void>;
   /** Files what a call showed about reaching the server; one that contradicts its status has the status checked again. */
   noteContact(serverId: string, contact: ServerContact): void;
+  /** Today, this month and the last sample's time of one server (live, or the cache's while offline). */
+  loadSummary(serverId: string): Promise<void>;
   removeServer(serverId: string): Promise<boolean>;
   deploy(serverId: string, request?: DeployRequest): Promise<void>;
   /** Puts away the log of a deploy that has ended. */
@@ -92,10 +94,11 @@ export const useFleetStore = create<FleetState>()((set, get) => ({
     }
     // A server never deployed has no traffic, live or cached.
     if (!status?.server.agent || isHostKeyState(status.state)) return;
-    await Promise.all([
-      loadEntry(keyedEntries(set, 'summaries'), serverId, () => callServer(serverId, () => services.traffic.summary(serverId))),
-      loadEntry(keyedEntries(set, 'hosts'), serverId, () => callServer(serverId, () => services.system.host(serverId))),
-    ]);
+    await Promise.all([get().loadSummary(serverId), loadEntry(keyedEntries(set, 'hosts'), serverId, () => callServer(serverId, () => services.system.host(serverId)))]);
+  },
+
+  async loadSummary(serverId) {
+    await loadEntry(keyedEntries(set, 'summaries'), serverId, () => callServer(serverId, () => services.traffic.summary(serverId)));
   },
 
   async removeServer(serverId) {

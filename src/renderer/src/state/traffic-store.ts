@@ -10,6 +10,8 @@ import { runOperation } from './operations-store.ts';
 
 /** A server's days of one month: the reports there are, and the days that could not be had. */
 export interface ServerDays {
+  /** The days asked for: the month's, up to today (UTC). */
+  dates: string[];
   reports: Cached<DailyTrafficReport>[];
   missing: string[];
   missingReason: string | null;
@@ -83,7 +85,7 @@ export const useTrafficStore = create<TrafficState>()((set, get) => ({
         // Every day failing is the view failing, not a gap in it.
         if (dates.length > 0 && missing.length === dates.length && missingReason) throw new Error(missingReason);
         const reports = dates.flatMap((date) => byDate.get(date) ?? []);
-        return { reports, missing: missing.sort(), missingReason };
+        return { dates, reports, missing: missing.sort(), missingReason };
       },
     );
   },

@@ -93,10 +93,11 @@ named), and says what each server needs here: a key file to copy (a warning), a 
 for on first connect.
 
 Key limits (keys create, keys set, keys create-many), enforced by the agent with no console running:
-  --limit SIZE     a data quota for rx + tx in each period. Sizes are 1024-based, as Keyport shows
-                   them: 50GB = 50 GiB = 53687091200 bytes (KB, MB, GB, TB, PB and KiB ... PiB
-                   alike, any letter case, a fraction taken); a bare number is bytes, so a
-                   1000-based amount is given exactly (50000000000). keys set --limit none clears it.
+  --limit SIZE     a data quota for rx + tx in each period. Sizes are 1024-based and Keyport shows
+                   them as KiB, MiB, GiB, TiB: 50GB = 50GiB = 53687091200 bytes, shown 50.00 GiB
+                   (KB ... PB and KiB ... PiB alike, any letter case, a fraction taken); a bare
+                   number is bytes, so a 1000-based amount is given exactly (50000000000).
+                   keys set --limit none clears it.
   --reset PERIOD   when usage starts again from 0: no_reset (the default), day, week, month or
                    year, UTC (a week from Monday 00:00, a month from the 1st, a year from 1 January).
   --expires WHEN   a day (2027-03-01 means 00:00 UTC that day), a UTC time (2027-03-01T18:30), or a
@@ -111,6 +112,12 @@ keys list shows each key's status, usage against its quota, reset period, expiry
 keys that expire within that time (d, w or h), --over 80% the keys that used that share of their
 quota; --sort name, port, status, usage (most used share first), expires (soonest first) or created.
 server status counts, per server, the keys limited, expired, and expiring within 7 days.
+
+Traffic: sizes are 1024-based and written KiB, MiB, GiB, TiB (the API's *_formatted fields give
+the same figures with the spec's KB, MB, GB). OPENED counts every TCP connection opened on a key's
+port that day or month (the API's sessions); AT ONCE is the most that were open together at one
+sampling cycle, every 10 s by default (max_connections), so many short connections can be opened
+with none seen at once. A server's day adds up its keys' AT ONCE as AT ONCE (SUM).
 
 People: a person is one VLESS uuid with a key on each of their servers, found from the servers'
 keys (nothing else is stored). Their name is the most common name among their keys. people add

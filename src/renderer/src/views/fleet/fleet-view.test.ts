@@ -128,9 +128,9 @@ test('the fleet view reads in Russian: headings, state, problem, plurals, sizes 
     }
     assert.ok(text.includes('2 ключа исчерпаны'), text);
     assert.ok(text.includes('5 ключей истекают в ближайшие 7 дн.'), text);
-    assert.ok(text.includes('36,69 МБ') && text.includes('1,50 ГБ'), text);
+    assert.ok(text.includes('36,69 МиБ') && text.includes('1,50 ГиБ'), text);
     assert.ok(text.includes('21 / 25'), text);
-    for (const shown of ['Xray 26.7.28', 'работает 3 дня 4 ч', 'нагрузка 0,42 / 2 ядра', 'память 1,20 ГБ / 3,80 ГБ', 'диск: свободно 28,00 ГБ']) {
+    for (const shown of ['Xray 26.7.28', 'работает 3 дня 4 ч', 'нагрузка 0,42 / 2 ядра', 'память 1,20 ГиБ / 3,80 ГиБ', 'диск: свободно 28,00 ГиБ']) {
       assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
     }
     // Names (the server's, Xray, Keyport, UTC), paths and addresses may stay Latin; words may not.
@@ -147,7 +147,7 @@ test('the fleet view reads in Russian: headings, state, problem, plurals, sizes 
 test('the same view reads in English, as before', async () => {
   fleetOfOneServer();
   const text = visibleText(rendering.renderFleetView());
-  for (const shown of ['Fleet', 'Keys (active / all)', 'No Xray', '2 keys limited', '5 keys expire within 7 days', '36.69 MB', '1.50 GB']) {
+  for (const shown of ['Fleet', 'Keys (active / all)', 'No Xray', '2 keys limited', '5 keys expire within 7 days', '36.69 MiB', '1.50 GiB']) {
     assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
   }
 });
@@ -169,11 +169,11 @@ test('Redeploy is a plain button; a first deploy and an upgrade are the primary 
 test('the host figures read as the agent gave them; offline, from the cache and as of when', async () => {
   fleetOfOneServer(STATUS, SERVER, { source: 'cache' });
   const text = visibleText(rendering.renderFleetView());
-  for (const shown of ['Xray 26.7.28', 'up 3 days 4 h', 'load 0.42 / 2 CPUs', 'memory 1.20 GB / 3.80 GB', 'disk 28.00 GB free']) {
+  for (const shown of ['Xray 26.7.28', 'up 3 days 4 h', 'load 0.42 / 2 CPUs', 'memory 1.20 GiB / 3.80 GiB', 'disk 28.00 GiB free']) {
     assert.ok(text.includes(shown), `"${shown}" in: ${text}`);
   }
   assert.ok(text.includes('Load average over 1, 5 and 15 minutes: 0.42, 0.30, 0.25'), text);
-  assert.ok(text.includes('28.00 GB free of 40.00 GB on the disk that holds /var/lib/keyport'), text);
+  assert.ok(text.includes('28.00 GiB free of 40.00 GiB on the disk that holds /var/lib/keyport'), text);
   assert.match(text, /Running since Nov 29, 2026, 6:43 AM UTC/);
   assert.match(text, /from cache, Dec 2, 2026, 11:00 AM UTC/);
 });
@@ -187,4 +187,38 @@ test('an agent older than the host figures says so under the address; a server n
   Object.assign(rendering.useFleetStore.getInitialState(), { hosts: { s1: { loading: false, error: 'alpha is offline', errorCode: 'server-offline' } } });
   const unread = visibleText(rendering.renderFleetView());
   assert.ok(!unread.includes('host figures') && !unread.includes('Xray 26.7.28'), unread);
+});
+
+test('fleet totals add today and this month over the servers, saying how many, how many from cache, and as of when', async () => {
+  const now = new Date();
+  const today = now.toISOString().slice(0, 10);
+  const sampledAt = `${today}T08:30:00.000000`;
+  const summaryOf = (todayBytes: number, monthBytes: number, lastCycleAt: string | null): TrafficSummaryReport => ({
+    ...SUMMARY,
+    today: { date: today, ...totals(todayBytes) },
+    month: { year_month: today.slice(0, 7), ...totals(monthBytes) },
+    sampler: { running: true, interval_seconds: 10, last_cycle: lastCycleAt === null ? null : { at: lastCycleAt, duration_ms: 2, ok: true, error: null, keys: 25, keys_with_traffic: 3 } },
+  });
+  const beta: ServerInfo = { ...SERVER, id: 's2', name: 'beta' };
+  const idle: ServerInfo = { ...SERVER, id: 's3', name: 'gamma', agent: null };
+  Object.assign(rendering.useFleetStore.getInitialState(), {
+    servers: [SERVER, beta, idle],
+    list: { loading: false, error: null, value: true },
+    statuses: {},
+    summaries: {
+      s1: { loading: false, error: null, value: { data: summaryOf(1 * MiB, 10 * MiB, `${today}T11:59:50.000000`), source: 'live', syncedAt: now.toISOString() } },
+      s2: { loading: false, error: null, value: { data: summaryOf(0.5 * MiB, 5 * MiB, sampledAt), source: 'cache', syncedAt: `${today}T08:30:05.000Z` } },
+    },
+  });
+  const html = rendering.renderFleetView();
+  const cards = visibleText(/data-testid="fleet-totals".*?<\/div><\/div><\/div>/s.exec(html)?.[0] ?? '');
+  assert.match(cards, /Today, all servers \(.+, UTC\) 1\.50 MiB 2 of 2 servers · 1 from cache · as of .*8:30.* UTC/);
+  assert.match(cards, /This month, all servers \(.+, UTC\) 15\.00 MiB 2 of 2 servers/);
+  await rendering.i18n.changeLanguage('ru');
+  try {
+    const russian = visibleText(rendering.renderFleetView());
+    assert.match(russian, /Сегодня, все серверы \(.+, UTC\) 1,50 МиБ 2 из 2 серверов · из кэша: 1 · на .*8:30 UTC/);
+  } finally {
+    await rendering.i18n.changeLanguage('en');
+  }
 });

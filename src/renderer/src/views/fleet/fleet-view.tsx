@@ -4,6 +4,7 @@ import { Spinner } from '../../components/spinner.tsx';
 import { useAddServerStore } from '../../state/add-server-store.ts';
 import { useFleetStore } from '../../state/fleet-store.ts';
 import { FleetRow } from './fleet-row.tsx';
+import { FleetTotalsCards } from './fleet-totals-cards.tsx';
 import { useTranslation } from 'react-i18next';
 
 /** Home: every server with its host, state, keys and traffic, and deploy, upgrade and remove. */
@@ -26,6 +27,7 @@ export function FleetView() {
         </div>
       </header>
       <InlineError message={list.error} testId="fleet-error" />
+      <FleetTotalsCards />
       {serverIds.length === 0 && !list.loading && !list.error ? (
         <div className="empty-state">
           <p>{t('fleet.empty')}</p>

@@ -150,7 +150,7 @@ export function KeyView({ serverId, keyId }: { serverId: string; keyId: string }
           </p>
         )}
         <ErrorWithAction failure={history} serverId={serverId} onRetry={() => void loadKeyHistory(serverId, keyId)} testId="key-history-error" />
-        {report ? <KeyCharts history={report} /> : !history?.error && <Spinner label={t('key.loadingHistory')} />}
+        {report ? <KeyCharts history={report} fileName={`${serverName}-${keyName}`} /> : !history?.error && <Spinner label={t('key.loadingHistory')} />}
       </section>
 
       <KeyResets serverId={serverId} keyId={keyId} keyName={keyName} />

@@ -78,11 +78,11 @@ test('each key’s status, usage against quota and expiry are worked out once, i
   assert.deepEqual(
     keysWithLimits(LIMITED, NOW).map(({ key: { id }, limits }) => [id, limits.status, limits.quotaShare, limits.usageText, limits.expiryText, limits.expiringSoon]),
     [
-      ['q1', 'active', 0.9, '9.00 MB / 10.00 MB', 'never', false],
-      ['q2', 'limited', 1, '2.00 MB / 2.00 MB', 'never', false],
+      ['q1', 'active', 0.9, '9.00 MiB / 10.00 MiB', 'never', false],
+      ['q2', 'limited', 1, '2.00 MiB / 2.00 MiB', 'never', false],
       ['q3', 'active', null, null, 'in 3 days', true],
       ['q4', 'expired', null, null, 'expired 1 h ago', false],
-      ['q5', 'active', 0.1, '1.00 MB / 10.00 MB', 'never', false],
+      ['q5', 'active', 0.1, '1.00 MiB / 10.00 MiB', 'never', false],
       ['q6', 'disabled', null, null, 'never', false],
     ],
   );

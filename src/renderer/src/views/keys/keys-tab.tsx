@@ -1,12 +1,15 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../components/confirm-dialog.tsx';
+import { CsvButton } from '../../components/csv-button.tsx';
 import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { InlineError } from '../../components/inline-error.tsx';
 import { OfflineBanner } from '../../components/offline-banner.tsx';
 import type { SortOrder } from '../../components/sort-header.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { useTranslation } from 'react-i18next';
-import { currentYearMonth, utcToday } from '../../format/utc-dates.ts';
+import { formatDay, formatMonth, formatUtcTime } from '../../format/format-time.ts';
+import { measuredAt } from '../../format/measured-at.ts';
+import { currentYearMonth, formatYearMonth, utcToday } from '../../format/utc-dates.ts';
 import { useVisibleInterval } from '../../hooks/use-visible-interval.ts';
 import { useServerCondition, useWhenServerReturns } from '../../hooks/use-server-condition.ts';
 import { activeKeyCaveat, changeBlockedWhy } from '../../format/server-condition-words.ts';
@@ -15,10 +18,11 @@ import { useNavigationStore } from '../../state/navigation-store.ts';
 import { clearFailures, useOperation } from '../../state/operations-store.ts';
 import { isReachFailure } from '../../state/server-condition.ts';
 import { selectDayByKey, selectMonthly, useTrafficStore } from '../../state/traffic-store.ts';
-import { selectServer, useFleetStore } from '../../state/fleet-store.ts';
+import { selectServer, selectSummary, useFleetStore } from '../../state/fleet-store.ts';
 import { CreateKeyForm } from './create-key-form.tsx';
 import { CreateManyDialog } from './create-many-dialog.tsx';
 import { filterKeyRows, joinKeyRows, KEY_FILTERS, keysWithLimits, sortKeyRows, type KeyColumn, type KeyFilter } from './key-rows.ts';
+import { keysCsv } from './keys-csv.ts';
 import { KeysTable } from './keys-table.tsx';
 
 const LIVE_REFRESH_MS = 5_000;
@@ -51,6 +55,8 @@ export function KeysTab({ serverId }: { serverId: string }) {
   const [deletingKeyId, setDeletingKeyId] = useState<string | null>(null);
   const [creatingMany, setCreatingMany] = useState(false);
   const serverName = useFleetStore(selectServer(serverId))?.name ?? serverId;
+  const summary = useFleetStore(selectSummary(serverId))?.value;
+  const loadSummary = useFleetStore((state) => state.loadSummary);
   const [lastToggledKeyId, setLastToggledKeyId] = useState('');
   const toggle = useOperation(toggleKeyOperation(lastToggledKeyId));
   const condition = useServerCondition(serverId);
@@ -64,7 +70,9 @@ export function KeysTab({ serverId }: { serverId: string }) {
   }, [loadKeys, loadMonthly, serverId, month]);
   useEffect(() => {
     void loadDayByKey(serverId, today);
-  }, [loadDayByKey, serverId, today]);
+    // Its last sample says when Today and This month were measured.
+    void loadSummary(serverId);
+  }, [loadDayByKey, loadSummary, serverId, today]);
   // Back from offline: what shows from the cache, or could not show, is read from the server again.
   useWhenServerReturns(serverId, () => {
     // A change refused while it was out of reach is no failure to keep showing once it answers.
@@ -74,6 +82,7 @@ export function KeysTab({ serverId }: { serverId: string }) {
     void loadKeys(serverId);
     void loadMonthly(serverId, month);
     void loadDayByKey(serverId, today);
+    void loadSummary(serverId);
   });
   const lastScrollAt = useRef(Number.NEGATIVE_INFINITY);
   const onScroll = useCallback(() => {
@@ -89,7 +98,10 @@ export function KeysTab({ serverId }: { serverId: string }) {
     // A new UTC day is a new "Today": changing the date loads it.
     const now = utcToday();
     if (now !== today) setToday(now);
-    else void loadDayByKey(serverId, today);
+    else {
+      void loadDayByKey(serverId, today);
+      void loadSummary(serverId);
+    }
   }, USAGE_REFRESH_MS);
 
   const keys = list?.value?.data;
@@ -177,6 +189,14 @@ export function KeysTab({ serverId }: { serverId: string }) {
         activeCaveat={keyCaveat}
         emptyText={keys.length === 0 ? t('keys.noKeys') : t('keys.noMatch')}
       />
+      <div className="panel-actions">
+        <CsvButton fileName={`${serverName}-keys-${today}`} table={() => keysCsv(rows, { today, month: formatYearMonth(month) })} testId="keys-csv" />
+        {summary && (
+          <span className="muted small" data-testid="keys-usage-as-of">
+            {t('keys.column.usageAsOf', { day: formatDay(today), month: formatMonth(formatYearMonth(month)), time: formatUtcTime(measuredAt(summary)) })}
+          </span>
+        )}
+      </div>
       {creatingMany && <CreateManyDialog serverId={serverId} serverName={serverName} onClose={() => setCreatingMany(false)} />}
       {deletingKeyId && (
         <ConfirmDialog

@@ -21,7 +21,7 @@ const person = (keys: PersonKey[]): Person => ({
 test('a row names each server with the key’s status judged now, marks cached ones, and writes the sums as sizes', () => {
   const [row] = personRows([person([on('oslo', { expires_at: '2026-12-01T00:00:00.000000' }, 'cache'), on('paris', { is_active: false, status: 'disabled' })])], NOW);
   assert.deepEqual(row!.servers, [{ name: 'oslo', status: 'expired', cached: true }, { name: 'paris', status: 'disabled', cached: false }]);
-  assert.deepEqual([row!.usedWords, row!.monthWords, row!.subscriptionUrl], ['1.50 KB', '3.00 GB', 'https://paris.example/sub/t']);
+  assert.deepEqual([row!.usedWords, row!.monthWords, row!.subscriptionUrl], ['1.50 KiB', '3.00 GiB', 'https://paris.example/sub/t']);
 });
 
 test('the status is the keys’ own when they agree, else where each key that does not work stands', () => {
@@ -51,10 +51,10 @@ test('the limits are told once when every key has the same, else that they diffe
     ],
     NOW,
   );
-  assert.deepEqual(rows.map((row) => row.limitWords), ['no quota', '5.00 GB a month, expires in 3 days', 'no quota, expired 2 h ago', 'differs by server']);
+  assert.deepEqual(rows.map((row) => row.limitWords), ['no quota', '5.00 GiB a month, expires in 3 days', 'no quota, expired 2 h ago', 'differs by server']);
 });
 
 test('a quota is its size and its period', () => {
-  assert.equal(quotaWords({ data_limit_bytes: 1024 ** 4, data_limit_reset: 'no_reset' }), '1.00 TB');
-  assert.equal(quotaWords({ data_limit_bytes: 1024 ** 3, data_limit_reset: 'day' }), '1.00 GB a day');
+  assert.equal(quotaWords({ data_limit_bytes: 1024 ** 4, data_limit_reset: 'no_reset' }), '1.00 TiB');
+  assert.equal(quotaWords({ data_limit_bytes: 1024 ** 3, data_limit_reset: 'day' }), '1.00 GiB a day');
 });

@@ -1,10 +1,12 @@
 import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MonthlyReport } from '../../../../shared/contract/api-types.ts';
+import { CsvButton } from '../../components/csv-button.tsx';
 import { SortHeader, type SortOrder } from '../../components/sort-header.tsx';
 import { VirtualRows } from '../../components/virtual-rows.tsx';
 import { formatBytes } from '../../format/format-bytes.ts';
 import { formatNumber } from '../../format/format-number.ts';
+import { monthlyKeysCsv } from './traffic-csv.ts';
 
 type MonthlyKey = MonthlyReport['keys'][number];
 type MonthlyColumn = 'name' | 'port' | 'rx' | 'tx' | 'total' | 'sessions' | 'peak';
@@ -39,7 +41,7 @@ const MonthlyKeyRow = memo(function MonthlyKeyRow({ entry }: { entry: MonthlyKey
 });
 
 /** Every key's traffic in the month, busiest first unless sorted otherwise. */
-export function MonthlyKeysTable({ report }: { report: MonthlyReport }) {
+export function MonthlyKeysTable({ serverName, report }: { serverName: string; report: MonthlyReport }) {
   const { t } = useTranslation();
   const [order, setOrder] = useState<SortOrder<MonthlyColumn>>({ column: 'total', descending: true });
   const rows = useMemo(() => {
@@ -55,20 +57,25 @@ export function MonthlyKeysTable({ report }: { report: MonthlyReport }) {
       <SortHeader column="rx" label={t('traffic.received')} order={order} onSort={setOrder} className="number" firstDescending />
       <SortHeader column="tx" label={t('traffic.sent')} order={order} onSort={setOrder} className="number" firstDescending />
       <SortHeader column="total" label={t('traffic.total')} order={order} onSort={setOrder} className="number" firstDescending />
-      <SortHeader column="sessions" label={t('traffic.sessions')} order={order} onSort={setOrder} className="number" firstDescending />
-      <SortHeader column="peak" label={t('traffic.column.peak')} order={order} onSort={setOrder} className="number" firstDescending />
+      <SortHeader column="sessions" label={t('traffic.sessions')} title={t('traffic.sessionsTitle')} order={order} onSort={setOrder} className="number" firstDescending />
+      <SortHeader column="peak" label={t('traffic.column.peak')} title={t('traffic.column.peakTitle')} order={order} onSort={setOrder} className="number" firstDescending />
     </div>
   );
   return (
-    <VirtualRows
-      items={rows}
-      rowHeight={32}
-      rowKey={(entry) => entry.key_id}
-      header={header}
-      testId="monthly-keys-table"
-      className="monthly-keys-table"
-      empty={<p className="muted">{t('traffic.noKeys')}</p>}
-      renderRow={(entry) => <MonthlyKeyRow entry={entry} />}
-    />
+    <>
+      <VirtualRows
+        items={rows}
+        rowHeight={32}
+        rowKey={(entry) => entry.key_id}
+        header={header}
+        testId="monthly-keys-table"
+        className="monthly-keys-table"
+        empty={<p className="muted">{t('traffic.noKeys')}</p>}
+        renderRow={(entry) => <MonthlyKeyRow entry={entry} />}
+      />
+      <div className="panel-actions">
+        <CsvButton fileName={`${serverName}-keys-${report.year_month}`} table={() => monthlyKeysCsv(report, rows)} testId="monthly-keys-csv" />
+      </div>
+    </>
   );
 }

@@ -1,25 +1,30 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { YearMonth } from '../../../../shared/contract/services.ts';
+import { CsvButton } from '../../components/csv-button.tsx';
 import { RX_COLOR, TrafficChart, TX_COLOR } from '../../components/traffic-chart.tsx';
 import { formatBytes } from '../../format/format-bytes.ts';
 import { formatNumber } from '../../format/format-number.ts';
 import { formatDay } from '../../format/format-time.ts';
+import { formatYearMonth } from '../../format/utc-dates.ts';
 import { t } from '../../i18n/i18n.ts';
 import type { ServerDays } from '../../state/traffic-store.ts';
+import { monthDaySeries } from './month-day-series.ts';
+import { serverDaysCsv } from './traffic-csv.ts';
 
-/** The server's days of the month: a chart, then the figures of each day. */
-export function ServerDaysReport({ days }: { days: ServerDays }) {
+/** The server's days of the month: a chart of the whole month, then the figures of each day so far. */
+export function ServerDaysReport({ serverName, month, days }: { serverName: string; month: YearMonth; days: ServerDays }) {
   const { i18n } = useTranslation();
   const chart = useMemo(() => {
-    const labels = days.reports.map((report) => report.data.date);
+    const series = monthDaySeries(month, days.reports.map((report) => report.data));
     return {
-      labels,
+      labels: series.dates,
       series: [
-        { label: t('traffic.receivedRx'), values: days.reports.map((report) => report.data.rx_bytes), color: RX_COLOR },
-        { label: t('traffic.sentTx'), values: days.reports.map((report) => report.data.tx_bytes), color: TX_COLOR },
+        { label: t('traffic.receivedRx'), values: series.rxBytes, color: RX_COLOR },
+        { label: t('traffic.sentTx'), values: series.txBytes, color: TX_COLOR },
       ],
     };
-  }, [days, i18n.language]);
+  }, [month, days, i18n.language]);
 
   return (
     <>
@@ -37,7 +42,9 @@ export function ServerDaysReport({ days }: { days: ServerDays }) {
               <th className="number">{t('traffic.received')}</th>
               <th className="number">{t('traffic.sent')}</th>
               <th className="number">{t('traffic.total')}</th>
-              <th className="number">{t('traffic.sessions')}</th>
+              <th className="number" title={t('traffic.sessionsTitle')}>
+                {t('traffic.sessions')}
+              </th>
               <th className="number">{t('traffic.column.keysWithTraffic')}</th>
             </tr>
           </thead>
@@ -54,6 +61,13 @@ export function ServerDaysReport({ days }: { days: ServerDays }) {
             ))}
           </tbody>
         </table>
+      </div>
+      <div className="panel-actions">
+        <CsvButton
+          fileName={`${serverName}-days-${formatYearMonth(month)}`}
+          table={() => serverDaysCsv(days.dates, days.reports.map((report) => report.data))}
+          testId="server-days-csv"
+        />
       </div>
     </>
   );
