@@ -182,7 +182,11 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
 
   async function openFleet() {
     await page.click(byTestId('nav-fleet'));
-    await page.locator(`${byTestId('fleet-row-alpha')} ${byTestId('server-state')}[data-state="online"]`).waitFor();
+    const state = page.locator(`${byTestId('fleet-row-alpha')} ${byTestId('server-state')}`);
+    await state.and(page.locator('[data-state="online"]')).waitFor().catch(async (error: unknown) => {
+      // What the row says instead is what a failure needs to be understood.
+      throw new Error(`alpha is not online: ${await state.getAttribute('data-state')} (${await state.getAttribute('title')}): ${await page.locator(byTestId('fleet-row-alpha')).innerText()}`, { cause: error });
+    });
     await page.locator(`${byTestId('fleet-row-beta')} ${byTestId('host-key-presented')}`).waitFor();
   }
 
