@@ -561,7 +561,7 @@ export const ru = {
       loadTitle: 'Средняя нагрузка за 1, 5 и 15 минут: {{one}}, {{five}}, {{fifteen}}',
       memoryLabel: 'память',
       memory: '{{used}} / {{total}}',
-      memoryTitle: 'Занято всё, кроме того, что ещё можно отдать программам (MemAvailable)',
+      memoryTitle: 'Занято всё, кроме того, что ещё можно отдать программам («MemAvailable»)',
       diskLabel: 'диск:',
       diskFree: 'свободно {{free}}',
       diskTitle: 'Свободно {{free}} из {{total}} на диске, где лежит {{path}}',
