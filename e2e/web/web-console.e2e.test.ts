@@ -128,7 +128,8 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     const log = page.locator(`${byTestId('install-xray-log')}[data-outcome="done"]`);
     await log.waitFor({ timeout: 120_000 });
     const steps = (await log.textContent()) ?? '';
-    assert.match(steps, /download-xray/);
+    assert.deepEqual(await log.locator('[data-step="download-xray"]').getAttribute('data-state'), 'done');
+    assert.match(steps, /Xray download/, 'the step named in the window’s words');
     assert.match(steps, /The agent started Xray with it\./);
     assert.equal((await page.locator(byTestId('install-xray-result')).textContent())?.trim(), 'Xray 26.7.28 installed at /usr/local/bin/xray.');
     await page.locator(`${byTestId('server-state')}[data-state="online"]`).first().waitFor();
