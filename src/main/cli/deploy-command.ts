@@ -1,7 +1,9 @@
 import type { DeployOptions, DeployResult, HostFirewallReport } from '../../shared/contract/deploy.ts';
+import { deployNoteText } from '../../shared/i18n/deploy-notes/deploy-note-text.ts';
 import { answer } from './answer.ts';
 import type { Command, CommandContext } from './command.ts';
 import { EXIT } from './exit-codes.ts';
+import { cliLanguage } from './i18n/cli-i18n.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePortRange } from './parse-port.ts';
 import { progressPrinter } from './progress-printer.ts';
@@ -58,7 +60,7 @@ export const deployCommand: Command = {
 function sayTodo(context: CommandContext, what: string, report: HostFirewallReport | undefined): void {
   const todo = report?.todo ?? [];
   if (todo.length === 0) return;
-  context.stderr.write(`keyport: ${what} will not answer until this is run as root on it (${report!.found}):\n${todo.map((command) => `  ${command}\n`).join('')}`);
+  context.stderr.write(`keyport: ${what} will not answer until this is run as root on it (${deployNoteText([report!.found], cliLanguage(context.env))}):\n${todo.map((command) => `  ${command}\n`).join('')}`);
 }
 
 function saySubscriptions(context: CommandContext, server: string, result: DeployResult): void {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { KeyportError } from '../../shared/contract/errors.ts';
+import { deployNoteText } from '../../shared/i18n/deploy-notes/deploy-note-text.ts';
 import type { XrayInstallRequest } from '../../shared/contract/deploy.ts';
 import { checkXrayRequest, PINNED_XRAY_TAG } from '../core/deploy/xray-installer.ts';
 import { xraySupportLabel, xraySupportNote } from '../core/deploy/xray-version.ts';
@@ -11,7 +12,7 @@ import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { deletionConfirmation } from './confirm-deletion.ts';
 import { deployCommand } from './deploy-command.ts';
 import { EXIT } from './exit-codes.ts';
-import { cliWords } from './i18n/cli-i18n.ts';
+import { cliLanguage, cliWords } from './i18n/cli-i18n.ts';
 import { confirmHostKey } from './confirm-host-key.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
@@ -273,7 +274,7 @@ const installXray: Command = {
         const result = await context.core.deploy.installXray(positional.name, request, progressPrinter(context));
         answer(context, result, () => {
           const note = xraySupportNote(result.versionSupport);
-          return `Installed Xray ${result.xrayVersion} at ${result.binaryPath} on ${positional.name}.${note ? ` ${note}` : ''}\n`;
+          return `Installed Xray ${result.xrayVersion} at ${result.binaryPath} on ${positional.name}.${note ? ` ${deployNoteText([note], cliLanguage(context.env))}.` : ''}\n`;
         });
       },
     };

@@ -169,6 +169,11 @@ goes on, and the exit code is 1.`,
     needsCommand: '{{group}} needs a command',
     commands: 'commands: {{commands}}, help',
   },
+  /** A deploy's progress lines: `[STEP] STATE: what it did` (step names are the ids scripts see). */
+  progress: {
+    skipped: 'skipped: {{text}}',
+    failed: 'failed: {{text}}',
+  },
   done: {
     keyDeleted: 'Deleted key {{key}} and its traffic history from {{server}}.',
     serverAdded: 'Added {{server}} ({{address}}), id {{id}}.\nNext: keyport server deploy {{server}}',

@@ -169,6 +169,10 @@ server status считает на каждом сервере исчерпанн
     needsCommand: 'после {{group}} нужна команда',
     commands: 'команды: {{commands}}, help',
   },
+  progress: {
+    skipped: 'пропущено: {{text}}',
+    failed: 'не удалось: {{text}}',
+  },
   done: {
     keyDeleted: 'Ключ {{key}} и история его трафика удалены с {{server}}.',
     serverAdded: 'Сервер {{server}} ({{address}}) добавлен, id {{id}}.\nДальше: keyport server deploy {{server}}',
