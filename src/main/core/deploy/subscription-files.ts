@@ -38,6 +38,12 @@ export async function placeSubscriptionFiles(host: RemoteHost, plan: Subscriptio
   return { value: undefined, notes: [placed, ...unnamed] };
 }
 
+/** The certificate the subscription listener serves (PEM, public), or null when the server has none. */
+export async function readSubscriptionCertificate(host: RemoteHost): Promise<string | null> {
+  const read = await host.run(`head -c 262144 ${shellQuote(SUBSCRIPTION_CERT_FILE)}`);
+  return read.exitCode === 0 && read.stdout.includes('-----BEGIN CERTIFICATE-----') ? read.stdout : null;
+}
+
 /** Once a release without HTTPS subscriptions is healthy: the certificate and key an earlier deploy put there go. Says whether there were any. */
 export async function removeSubscriptionFiles(host: RemoteHost): Promise<boolean> {
   const removed = await host.check(`if [ -e ${shellQuote(SUBSCRIPTION_CERT_FILE)} ] || [ -e ${shellQuote(SUBSCRIPTION_KEY_FILE)} ]; then rm -f ${FILES}; echo removed; fi`);

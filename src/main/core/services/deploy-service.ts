@@ -15,6 +15,7 @@ import { uninstallAgent } from '../deploy/agent-uninstaller.ts';
 import { detectServer } from '../deploy/detect-server.ts';
 import { ProgressSteps } from '../deploy/progress-steps.ts';
 import { DEFAULT_API_PORT, DEFAULT_KEY_PORTS } from '../deploy/remote-layout.ts';
+import { readSubscriptionCertificate } from '../deploy/subscription-files.ts';
 import { planSubscriptions } from '../deploy/subscription-plan.ts';
 import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
@@ -131,7 +132,8 @@ export class DeployService implements Deploy {
   changeLinkSettings(serverName: string, change: LinkSettingsChange, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<LinkSettingsResult> {
     const { cache, sessions, afterLinksChanged } = this.#options;
     const deploy = (server: string, options: DeployOptions, progress: (progress: DeployProgress) => void) => this.deploy(server, options, progress);
-    return changeLinkSettings({ cache, sessions, deploy, afterLinksChanged }, serverName, change, onProgress);
+    const certificateOf = async (serverId: string) => readSubscriptionCertificate(await sessions.host(findServer(cache, serverId)));
+    return changeLinkSettings({ cache, sessions, deploy, afterLinksChanged, readSubscriptionCertificate: certificateOf }, serverName, change, onProgress);
   }
 
   /** The `connect` step: the server's session, logged in as root or with sudo. */
