@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { buildAgentAndWindow } from '../support/build-for-tests.ts';
 import { agentGet } from '../support/inside-server.ts';
-import { addAndDeploy, keyportJson } from '../support/keyport-cli.ts';
+import { addAndDeploy, keyport, keyportJson } from '../support/keyport-cli.ts';
 import { scratchHome, type ScratchHome } from '../support/scratch-home.ts';
 import { byTestId, openWebConsole, type WebConsoleSession } from '../support/web-console-session.ts';
 
@@ -97,5 +99,25 @@ describe('web console: link settings', { timeout: 600_000 }, () => {
     assert.deepEqual(agentGet(server, '/api/system/ports').data.range, { from: 10001, to: 29999 });
     await page.click(byTestId('link-settings-confirm-close'));
     assert.equal(await text('link-settings-host'), PUBLIC_NAME);
+  });
+
+  test('with HTTPS subscriptions, a link host the certificate does not name is warned about once the change is made', async () => {
+    const cert = join(home.dir, 'sub.crt');
+    const key = join(home.dir, 'sub.key');
+    const openssl = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${PUBLIC_NAME}`];
+    execFileSync('openssl', [...openssl, '-keyout', key, '-out', cert, '-addext', `subjectAltName=DNS:${PUBLIC_NAME}`], { stdio: 'ignore' });
+    const deployed = await keyport(['server', 'deploy', 'alpha', '--subscriptions', String(SUB_PORT), '--subscription-tls-cert', cert, '--subscription-tls-key', key], home.env);
+    assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+
+    await review({ 'link-host-input': 'other.keyport-web.test' });
+    await page.click(byTestId('link-settings-confirm-ok'));
+    await page.locator(byTestId('link-settings-host')).filter({ hasText: 'other.keyport-web.test' }).waitFor();
+    assert.match(await text('link-settings-certificate-warning'), new RegExp(`^The subscription certificate \\(CN=${PUBLIC_NAME.replaceAll('.', '\\.')}\\) does not name other\\.keyport-web\\.test: apps refuse`));
+
+    await review({ 'link-host-input': PUBLIC_NAME });
+    await page.click(byTestId('link-settings-confirm-ok'));
+    await page.locator(byTestId('link-settings-host')).filter({ hasText: PUBLIC_NAME }).waitFor();
+    await page.locator(byTestId('link-settings-done')).waitFor();
+    assert.equal(await page.locator(byTestId('link-settings-certificate-warning')).count(), 0, 'the certificate names this host');
   });
 });

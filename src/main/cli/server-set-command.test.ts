@@ -47,6 +47,26 @@ describe('server set', () => {
     assert.match(run.stdout, /unless they use subscription links/);
   });
 
+  test('a link host the HTTPS subscription certificate does not name is warned about, with the deploy that fixes it', async () => {
+    const certified = (namesLinkHost: boolean | null) =>
+      linkCore((change) => ({
+        changed: ['linkHost'],
+        before: BEFORE,
+        after: { ...BEFORE, linkHost: change.linkHost!, linkHostSet: true },
+        applied: null,
+        deploy: null,
+        bundles: [],
+        subscriptionCertificate: { subject: 'CN=old.example.com', namesLinkHost },
+      })).core;
+    const mismatch = await runInProcess(['server', 'set', 'alpha', '--link-host', 'vpn.example.com'], { core: certified(false) });
+    assert.equal(mismatch.code, 0, 'the change is made');
+    assert.match(mismatch.stderr, /^keyport: the subscription certificate \(CN=old\.example\.com\) does not name vpn\.example\.com: .*keyport server deploy alpha --subscription-tls-cert FILE/m);
+    const unread = await runInProcess(['server', 'set', 'alpha', '--link-host', 'vpn.example.com'], { core: certified(null), env: { LANG: 'ru_RU.UTF-8' } });
+    assert.match(unread.stderr, /^keyport: не удалось прочитать сертификат подписок \(CN=old\.example\.com\), чтобы проверить, называет ли он vpn\.example\.com/m);
+    const named = await runInProcess(['server', 'set', 'alpha', '--link-host', 'vpn.example.com'], { core: certified(true) });
+    assert.equal(named.stderr, '');
+  });
+
   test('--no-link-host, Reality flags and --key-ports go in one change', async () => {
     const { core, changes } = linkCore();
     const run = await runInProcess(['server', 'set', 'alpha', '--no-link-host', '--reality-target', 'www.example.org:443', '--server-names', 'www.example.org, example.org', '--key-ports', '20001-20999'], { core });

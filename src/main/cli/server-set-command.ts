@@ -33,6 +33,11 @@ export const serverSetCommand: Command = {
         const result = await context.core.deploy.changeLinkSettings(positional.name, change, progressPrinter(context));
         const t = cliWords(context.env);
         answer(context, result, () => resultWords(t, positional.name, result));
+        const certificate = result.subscriptionCertificate;
+        if (certificate && certificate.namesLinkHost !== true) {
+          const facts = { subject: certificate.subject, host: result.after.linkHost, server: positional.name };
+          context.stderr.write(`keyport: ${t(certificate.namesLinkHost === false ? 'serverSet.certificateNotNaming' : 'serverSet.certificateUnread', facts)}\n`);
+        }
         for (const failed of result.bundles.filter((outcome) => !outcome.done)) {
           context.stderr.write(`keyport: ${t('serverSet.bundleFailed', { server: failed.server, message: failed.done ? '' : failed.message })}\n`);
         }

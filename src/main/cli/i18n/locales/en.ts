@@ -199,6 +199,9 @@ goes on, and the exit code is 1.`,
     linksChanged:
       "Warning: every key's link and QR code on {{server}} has changed, and the old ones no longer work. People must import the new link or QR code (keyport keys qr {{server}} KEY), unless they use subscription links, which follow by themselves.",
     bundlesPushed: 'The subscriptions of people who also have keys on {{servers}} list the new links there too.',
+    certificateNotNaming:
+      'the subscription certificate ({{subject}}) does not name {{host}}: apps refuse its subscription links until you deploy again with one that does: keyport server deploy {{server}} --subscription-tls-cert FILE --subscription-tls-key FILE',
+    certificateUnread: 'the subscription certificate ({{subject}}) could not be read to check that it names {{host}}; apps refuse subscription links whose host it does not name',
     bundleFailed: '{{server}}: the new links could not go into subscriptions there ({{message}}); once it answers: keyport people push PERSON',
     rolledBack: 'the agent did not come up on {{server}} with key ports {{from}}-{{to}}; it was rolled back to the previous release, and nothing was changed',
   },

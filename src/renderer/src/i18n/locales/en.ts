@@ -790,6 +790,9 @@ export const en = {
       offline: 'The server is offline: link settings change only while it answers.',
       done: 'Changed: {{fields}}.',
       nothingChanged: 'Nothing changed: the server has these settings already.',
+      certificateNotNaming:
+        'The subscription certificate ({{subject}}) does not name {{host}}: apps refuse the subscription links until the server is deployed again with one that does (Deploy options…).',
+      certificateUnread: 'The subscription certificate ({{subject}}) could not be read to check that it names {{host}}; apps refuse subscription links whose host it does not name.',
       bundlesFailed: 'The new links could not go into subscriptions on {{servers}}: once it answers, keyport people push PERSON passes them on.',
       rolledBack: 'The agent did not come up with the new key ports and was rolled back: nothing changed.',
       dialogTitle: 'Link settings of {{server}}',

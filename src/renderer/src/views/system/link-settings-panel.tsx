@@ -53,6 +53,20 @@ function LinkSettingsFacts({ settings }: { settings: LinkSettings }) {
   );
 }
 
+/** A new link host the HTTPS subscription certificate does not name (or that could not be checked). */
+function CertificateWarning({ result }: { result: LinkSettingsResult }) {
+  const { t } = useTranslation();
+  const certificate = result.subscriptionCertificate;
+  if (!certificate || certificate.namesLinkHost === true) return null;
+  const facts = { subject: certificate.subject, host: result.after.linkHost };
+  return (
+    <span className="link-warning" data-testid="link-settings-certificate-warning">
+      {' '}
+      {t(certificate.namesLinkHost === false ? 'system.links.certificateNotNaming' : 'system.links.certificateUnread', facts)}
+    </span>
+  );
+}
+
 function LastChange({ result }: { result: LinkSettingsResult }) {
   const { t } = useTranslation();
   if (result.deploy?.rolledBack) return <CheckMark ok={false} yes="" no={t('system.links.rolledBack')} />;
@@ -66,6 +80,7 @@ function LastChange({ result }: { result: LinkSettingsResult }) {
         yes={t('system.links.done', { fields })}
         no={t('system.reality.notTaken', { detail: result.applied?.detail ?? '' })}
       />
+      <CertificateWarning result={result} />
       {unpushed.length > 0 && (
         <span className="link-warning" data-testid="link-settings-bundles-failed">
           {' '}
