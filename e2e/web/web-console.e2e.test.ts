@@ -449,17 +449,24 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.ok((await page.locator(byTestId('reality-check')).count()) > 0, 'Reality findings are listed');
     // The test namespace reaches nothing outside: the probe from the server says so, in words.
     assert.match((await page.locator(`${byTestId('reality-check')}[data-ok="false"]`).first().textContent()) ?? '', /did not accept a TCP connection from this server/);
-    await page.fill(byTestId('reality-target-input'), 'www.example.org:443');
-    await page.fill(byTestId('reality-server-names-input'), 'www.example.org, example.org');
-    await page.click(byTestId('reality-settings-save'));
-    await page.locator(`${byTestId('reality-settings-applied')}[data-ok="true"]`).waitFor();
+    // Target and names are changed in Link settings, which asks first (the Reality panel only checks).
+    assert.equal(await page.locator(`${byTestId('reality-panel')} input`).count(), 0, 'no second form for the same settings');
+    const changeReality = async (target: string, names?: string) => {
+      await page.click(byTestId('link-settings-open'));
+      await page.fill(byTestId('link-reality-target-input'), target);
+      if (names !== undefined) await page.fill(byTestId('link-server-names-input'), names);
+      await page.click(byTestId('link-settings-review'));
+      await page.click(byTestId('link-settings-confirm-ok'));
+    };
+    await changeReality('www.example.org:443', 'www.example.org, example.org');
+    await page.locator(`${byTestId('link-settings-done')}[data-ok="true"]`).waitFor();
     const settings = await keyportJson<{ data: { reality_target: string; reality_server_names: string[] } }>(['server', 'reality', 'alpha'], env);
     assert.deepEqual([settings.data.reality_target, settings.data.reality_server_names], ['www.example.org:443', ['www.example.org', 'example.org']]);
     const config = await keyportJson<{ data: { vless_url: string } }>(['keys', 'config', 'alpha', key.id], env);
     assert.equal(new URL(config.data.vless_url).searchParams.get('sni'), 'www.example.org', 'the key\'s link follows the new names');
-    await page.fill(byTestId('reality-target-input'), 'www.example.org');
-    await page.click(byTestId('reality-settings-save'));
-    assert.match((await page.locator(byTestId('reality-settings-error')).textContent()) ?? '', /reality_target must be HOST:PORT/);
+    await changeReality('www.example.org');
+    assert.match((await page.locator(byTestId('link-settings-error')).textContent()) ?? '', /reality_target must be HOST:PORT/);
+    await page.click(byTestId('link-settings-confirm-close'));
     // Letting VPN users onto the server's own networks restarts Xray: asked first, then applied.
     const reach = page.locator(byTestId('reach-allow_private_destinations'));
     assert.equal(await reach.getAttribute('data-on'), 'false');

@@ -6,7 +6,6 @@ import type {
   RealityCheckReport,
   ServerSettings,
   ServerSettingsPatch,
-  ServerSettingsUpdate,
 } from '../../../shared/contract/api-types.ts';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import type { LinkSettingsChange, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
@@ -25,7 +24,6 @@ interface SystemState {
   lastSync: Record<string, ConfigSyncReport>;
   reality: Record<string, RealityCheckReport>;
   settings: Record<string, Loadable<Cached<ServerSettings>>>;
-  lastSettingsUpdate: Record<string, ServerSettingsUpdate>;
   lastLinkSettings: Record<string, LinkSettingsResult>;
   /** The last step a link settings change reported (a new key port range deploys the agent again). */
   linkSettingsProgress: Record<string, DeployProgress>;
@@ -51,7 +49,6 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
   lastSync: {},
   reality: {},
   settings: {},
-  lastSettingsUpdate: {},
   lastLinkSettings: {},
   linkSettingsProgress: {},
 
@@ -75,11 +72,8 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
   },
 
   async updateSettings(serverId, patch) {
-    // The outcome of an earlier save says nothing about this one.
-    keyedEntries(set, 'lastSettingsUpdate').remove(serverId);
     const update = await runOperation(updateSettingsOperation(serverId), () => services.system.updateSettings(serverId, patch));
     if (!update) return false;
-    keyedEntries(set, 'lastSettingsUpdate').put(serverId, update);
     keyedEntries(set, 'settings').put(serverId, { value: { data: update.settings, source: 'live', syncedAt: new Date().toISOString() }, loading: false, error: null });
     // A check of the old target says nothing about the new one.
     keyedEntries(set, 'reality').remove(serverId);
@@ -116,6 +110,5 @@ export const selectPorts = (serverId: string) => (state: SystemState) => state.p
 export const selectLastSync = (serverId: string) => (state: SystemState) => state.lastSync[serverId];
 export const selectReality = (serverId: string) => (state: SystemState) => state.reality[serverId];
 export const selectSettings = (serverId: string) => (state: SystemState) => state.settings[serverId];
-export const selectLastSettingsUpdate = (serverId: string) => (state: SystemState) => state.lastSettingsUpdate[serverId];
 export const selectLastLinkSettings = (serverId: string) => (state: SystemState) => state.lastLinkSettings[serverId];
 export const selectLinkSettingsProgress = (serverId: string) => (state: SystemState) => state.linkSettingsProgress[serverId];

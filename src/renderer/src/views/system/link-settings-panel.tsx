@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LinkSettings, LinkSettingsResult } from '../../../../shared/contract/link-settings.ts';
 import { CheckMark } from '../../components/check-mark.tsx';
+import { ErrorWithAction } from '../../components/error-with-action.tsx';
+import { Spinner } from '../../components/spinner.tsx';
 import { useFleetStore } from '../../state/fleet-store.ts';
 import { currentLinkSettings, FIELD_WORDS } from '../../state/link-settings-draft.ts';
 import { selectLastLinkSettings, selectPorts, selectSettings, useSystemStore } from '../../state/system-store.ts';
@@ -10,12 +12,34 @@ import { LinkSettingsDialog } from './link-settings-dialog.tsx';
 /** What every key's link carries (host, Reality target and names) and the key port range, changed in a dialog that asks first. */
 export function LinkSettingsPanel({ serverId }: { serverId: string }) {
   const { t } = useTranslation();
-  const settings = useSystemStore(selectSettings(serverId))?.value;
+  const loaded = useSystemStore(selectSettings(serverId));
+  const settings = loaded?.value;
   const ports = useSystemStore(selectPorts(serverId))?.value;
   const server = useFleetStore((state) => state.servers.find((candidate) => candidate.id === serverId));
   const last = useSystemStore(selectLastLinkSettings(serverId));
+  const { loadSettings } = useSystemStore.getState();
   const [editing, setEditing] = useState(false);
-  if (!settings || !ports || !server) return null;
+
+  useEffect(() => {
+    void loadSettings(serverId);
+  }, [loadSettings, serverId]);
+
+  if (!settings && loaded?.error) {
+    return (
+      <section className="panel" data-testid="link-settings-panel">
+        <h2>{t('system.links.title')}</h2>
+        <ErrorWithAction failure={loaded} serverId={serverId} onRetry={() => void loadSettings(serverId)} testId="link-settings-load-error" />
+      </section>
+    );
+  }
+  if (!settings || !ports || !server) {
+    return (
+      <section className="panel" data-testid="link-settings-panel">
+        <h2>{t('system.links.title')}</h2>
+        <Spinner label={t('system.links.reading')} />
+      </section>
+    );
+  }
   const current = currentLinkSettings(settings.data, server, ports.data.range);
   const offline = settings.source === 'cache' || ports.source === 'cache';
   return (

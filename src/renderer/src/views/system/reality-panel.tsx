@@ -1,36 +1,25 @@
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RealityCheckReport } from '../../../../shared/contract/api-types.ts';
-import { ErrorWithAction } from '../../components/error-with-action.tsx';
 import { InlineError } from '../../components/inline-error.tsx';
 import { Spinner } from '../../components/spinner.tsx';
 import { useOperation } from '../../state/operations-store.ts';
-import { selectReality, selectSettings, useSystemStore, verifyRealityOperation } from '../../state/system-store.ts';
+import { selectReality, useSystemStore, verifyRealityOperation } from '../../state/system-store.ts';
 import { t } from '../../i18n/i18n.ts';
-import { RealitySettingsForm } from './reality-settings-form.tsx';
 
-/** The server's Reality settings, a form to change target and names, and the check that probes the target from the server. */
+/**
+ * The check that probes the Reality target from the server. The target and names are changed in
+ * Link settings, the one place that also passes the new links on to people's other subscriptions.
+ */
 export function RealityPanel({ serverId }: { serverId: string }) {
   useTranslation();
   const report = useSystemStore(selectReality(serverId));
-  const settings = useSystemStore(selectSettings(serverId));
-  const { verifyReality, loadSettings } = useSystemStore.getState();
+  const { verifyReality } = useSystemStore.getState();
   const verify = useOperation(verifyRealityOperation(serverId));
-
-  useEffect(() => {
-    void loadSettings(serverId);
-  }, [loadSettings, serverId]);
 
   return (
     <section className="panel" data-testid="reality-panel">
       <h2>{t('system.reality.title')}</h2>
-      {settings?.value ? (
-        <RealitySettingsForm serverId={serverId} settings={settings.value.data} offline={settings.value.source === 'cache'} />
-      ) : settings?.error ? (
-        <ErrorWithAction failure={settings} serverId={serverId} onRetry={() => void loadSettings(serverId)} testId="reality-settings-load-error" />
-      ) : (
-        <Spinner label={t('system.reality.reading')} />
-      )}
+      <p className="small">{t('system.reality.explain')}</p>
       <div className="panel-actions">
         <button type="button" onClick={() => void verifyReality(serverId)} disabled={verify.running} data-testid="system-verify-reality">
           {t('system.reality.check')}
