@@ -1,6 +1,7 @@
 import type { KeyUpdate } from '../../shared/contract/api-types.ts';
 import { answer } from './answer.ts';
 import type { Command } from './command.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { KEY_LIMIT_OPTIONS, limitFlags } from './key-limit-flags.ts';
 import { limitsSentence } from './key-limit-words.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
@@ -32,7 +33,9 @@ export const keysSetCommand: Command = {
         const changes = changesAt(context.now());
         const keyId = await resolveKey(context.core, positional.server, positional.key);
         const key = await context.core.keys.update(positional.server, keyId, changes);
-        answer(context, key, () => `Updated key ${key.name} (id ${key.id}, port ${key.port}). ${limitsSentence(key, context.now())}\n`);
+        const t = cliWords(context.env);
+        const described = t('keys.described', { name: key.name, id: key.id, port: key.port });
+        answer(context, key, () => `${t('keys.updated', { key: described, limits: limitsSentence(t, key, context.now()) })}\n`);
       },
     };
   },
