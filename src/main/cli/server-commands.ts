@@ -87,8 +87,9 @@ const add: Command = {
 
 async function addServer(context: CommandContext, options: AddOptions): Promise<void> {
   const { name, alias, host, port, user, auth } = options;
-  const where = alias === undefined ? `${host}:${port}` : `alias ${alias}`;
-  const secret = options.passwordFromStdin ? await readPassword(context, `The SSH password of ${name} (${where}): `) : undefined;
+  const t = cliWords(context.env);
+  const where = alias === undefined ? `${host}:${port}` : t('ask.alias', { alias });
+  const secret = options.passwordFromStdin ? await readPassword(context, t('ask.sshPassword', { server: name, where })) : undefined;
   // Seeing a direct target's host key takes no login, so the auth given here is only there to fit the type.
   const target: SshTarget | { sshAlias: string } =
     alias === undefined ? { host: host!, port: port!, user: user!, auth: auth ?? { method: 'agent' }, proxyJump: [] } : { sshAlias: alias };
@@ -106,7 +107,6 @@ async function addServer(context: CommandContext, options: AddOptions): Promise<
     acceptedJumpFingerprints: Object.keys(jumpKeys).length > 0 ? jumpKeys : undefined,
   };
   const server = await context.core.fleet.add(request);
-  const t = cliWords(context.env);
   context.stdout.write(`${t('done.serverAdded', { server: server.name, address: address(t, server), id: server.id })}\n`);
 }
 
