@@ -3,13 +3,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { ApiKey, ConfigSyncReport, KeyMonthlyReport, LiveTraffic, MonthlyReport } from '../../shared/contract/api-types.ts';
+import type {
+  ApiKey,
+  ConfigSyncReport,
+  KeyMonthlyReport,
+  LiveTraffic,
+  MonthlyReport,
+  RealityCheckReport,
+  ServerSettingsPatch,
+  ServerSettingsUpdate,
+} from '../../shared/contract/api-types.ts';
 import type { MoveResult, PeopleChange, PeopleList, Person } from '../../shared/contract/people.ts';
 import type { PortCheck, ServerProblem, XrayHealth } from '../../shared/contract/server-health.ts';
 import type { ServerStatus } from '../../shared/contract/servers.ts';
+import type { RestoreProgress, RestoreReport } from '../core/services/server-backup-service.ts';
+import { SETTINGS } from '../core/services/testing/server-settings.ts';
 import { fakeCore, type FakeCoreParts } from './testing/fake-core.ts';
-import { ALICE, ALICE_CONFIG, BOB, DEPLOYED, fromCache, live, SERVER } from './testing/fixtures.ts';
-import { runInProcess } from './testing/run-in-process.ts';
+import { ALICE, ALICE_CONFIG, BOB, DEPLOYED, fromCache, live, PROBE, SERVER } from './testing/fixtures.ts';
+import { runInProcess, type InProcessOptions } from './testing/run-in-process.ts';
 
 const RUSSIAN = { LANG: 'ru_RU.UTF-8' };
 
@@ -19,7 +30,7 @@ const RUSSIAN = { LANG: 'ru_RU.UTF-8' };
  */
 const TERMS = new Set([
   'Keyport', 'Xray', 'XRAY', 'API', 'VLESS', 'VPN', 'Reality', 'HTTP', 'HTTPS', 'UTC', 'PID', 'UUID', 'uuid', 'Node', 'root', 'sudo', 'tcp',
-  'KiB', 'MiB', 'GiB', 'TiB', 'TOKEN', 'FILE', 'keyport', 'vless',
+  'KiB', 'MiB', 'GiB', 'TiB', 'TOKEN', 'FILE', 'keyport', 'vless', 'Ctrl', 'SSH', 'sni', 'curl',
 ]);
 
 /** The English words left in `text` once commands (`keyport ...`), flags, links, paths, uuids and the facts given are taken out. */
@@ -38,9 +49,9 @@ function englishWords(text: string, facts: readonly string[] = []): string[] {
 }
 
 /** A run in Russian: it has Russian in it, and no English left beside the facts. */
-async function inRussian(argv: string[], services: FakeCoreParts, facts: readonly string[] = [], stdin?: string) {
+async function inRussian(argv: string[], services: FakeCoreParts, facts: readonly string[] = [], terminal: Pick<InProcessOptions, 'stdin' | 'isTTY'> = {}) {
   const { core } = fakeCore(services);
-  const result = await runInProcess(argv, { core, env: RUSSIAN, ...(stdin === undefined ? {} : { stdin }) });
+  const result = await runInProcess(argv, { core, env: RUSSIAN, ...terminal });
   const output = result.stdout + result.stderr;
   assert.match(output, /[а-яё]/i, `${argv.join(' ')} says nothing in Russian:\n${output}`);
   assert.deepEqual(englishWords(output, [SERVER.name, ...facts]), [], `${argv.join(' ')} left English words in:\n${output}`);
@@ -95,7 +106,7 @@ describe('keys in Russian', () => {
 
   test('keys create-many: its progress and summary, with Russian plurals', async () => {
     const createMany = async () => ({ created: [{ ...ALICE, port: 20001 }, { ...BOB, port: 20005 }], skipped: ['vera', 'anna', 'boris', 'ivan', 'petr'] });
-    const result = await inRussian(['keys', 'create-many', 'alpha', '-'], { keys: { createMany } }, KEY_NAMES, 'anna\nboris\n');
+    const result = await inRussian(['keys', 'create-many', 'alpha', '-'], { keys: { createMany } }, KEY_NAMES, { stdin: 'anna\nboris\n' });
     assert.match(result.stdout, /^На alpha создано 2 ключа \(порты 20001-20005\)\.\nПропущено 5 имён, которые на alpha уже были\.\n/);
   });
 });
@@ -279,6 +290,70 @@ describe('people in Russian', () => {
     const result = await inRussian(['people', 'move', '--from', 'alpha', '--to', 'beta', '--all', '--disable-after', '7d'], { people: { move: async () => moved } }, facts);
     assert.match(result.stdout, /^Переносим 5 человек с alpha на beta: новых ключей там 4, уже было 1\.\n/);
     assert.match(result.stdout, /\nБудут отключены на alpha \(первой командой keyport people после этого срока\):\n/);
+  });
+});
+
+describe('server settings, reality, backups and the tunnel in Russian', () => {
+  const applied = { at_ms: 0, method: 'api', ok: true, detail: 'applied through the Xray API' } as const;
+  const system = {
+    settings: async () => live(SETTINGS),
+    updateSettings: async (_server: string, patch: ServerSettingsPatch): Promise<ServerSettingsUpdate> => ({ settings: { ...SETTINGS, ...patch }, applied }),
+  };
+  // The agent's words, as the core passes them on.
+  const agentWords = ['applied through the Xray API', 'chrome', 'dl.google.com', 'accepts TCP connections', 'did not offer TLS', 'restarted', 'socket hang up'];
+
+  test('server settings and reality: their labels aligned, what Xray took, and a verify', async () => {
+    const shown = await inRussian(['server', 'settings', 'alpha'], { system }, agentWords);
+    assert.match(shown.stdout, /^Частные адреса  закрыты: .*\nЖурнал доступа  выкл\.: .*\nReality         dl\.google\.com:443, /);
+    await inRussian(['server', 'settings', 'alpha', '--access-log', 'on'], { system: { ...system, updateSettings: async (_s, patch) => ({ settings: { ...SETTINGS, ...patch }, applied: { ...applied, method: 'restart' } }) } }, agentWords);
+    await inRussian(['server', 'settings', 'alpha', '--private-destinations', 'on'], { system: { ...system, updateSettings: async (_s, patch) => ({ settings: { ...SETTINGS, ...patch }, applied: null }) } }, agentWords);
+    const reality = await inRussian(['server', 'reality', 'alpha'], { system }, agentWords);
+    assert.match(reality.stdout, /^Цель            dl\.google\.com:443\nИмена серверов  /);
+    await inRussian(['server', 'reality', 'alpha', '--server-names', 'dl.google.com'], { system }, agentWords);
+    const report: RealityCheckReport = {
+      valid: false,
+      checks: [
+        { name: 'target_connect', ok: true, level: 'error', server_name: null, detail: 'dl.google.com:443 accepts TCP connections' },
+        { name: 'h2', ok: false, level: 'warning', server_name: null, detail: 'dl.google.com:443 did not offer TLS' },
+        { name: 'tls_version', ok: false, level: 'error', server_name: null, detail: 'dl.google.com:443 did not offer TLS' },
+      ],
+      public_key: 'pk', short_ids: ['ab'], target: 'dl.google.com:443', dest: 'dl.google.com:443', server_names: ['dl.google.com'], fingerprint: 'chrome',
+    };
+    const verified = await inRussian(['server', 'reality', 'alpha', '--verify'], { system: { verifyReality: async () => report } }, agentWords);
+    assert.match(verified.stdout, /^Цель Reality dl\.google\.com:443: не пройдена 1 проверка\nок {8}dl/);
+  });
+
+  test('server backup, restore and backups, the passphrase asked on the terminal', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keyport-backup-ru-'));
+    try {
+      const file = join(dir, 'a.kpbak');
+      const backups = {
+        backup: async () => ({ file, sizeBytes: 1234, daily: null }),
+        restore: async (_server: string, _file: string, _passphrase: string, options?: { onProgress?: (progress: RestoreProgress) => void }) => {
+          options?.onProgress?.({ stage: 'uploading', sentBytes: 1024, totalBytes: 2048 });
+          options?.onProgress?.({ stage: 'reconnecting', attempt: 1, attempts: 6, waitMs: 2000, sentBytes: 1024, totalBytes: 2048, reason: 'socket hang up' });
+          options?.onProgress?.({ stage: 'restoring', totalBytes: 2048 });
+          return { keys_restored: 3, daily_rows_restored: 40, ports_moved: [{ key_id: 'k2', key_name: 'bob', old_port: 10002, new_port: 10004 }], xray: { at_ms: 0, method: 'restart', ok: false, detail: 'restarted' } } satisfies RestoreReport;
+        },
+        dailyBackups: async () => [{ name: 'keyport-20261201T030405Z.db', taken_at: '2026-12-01T03:04:05.000Z', size_bytes: 4096 }],
+      };
+      const asked = await inRussian(['server', 'backup', 'alpha', file], { backups }, [file, ...agentWords], { isTTY: true, stdin: ['pass\r', 'pass\r'] });
+      assert.equal(asked.stderr, 'Парольная фраза резервной копии: \nТа же парольная фраза ещё раз: \n');
+      assert.match(asked.stdout, /\(1234 байта, зашифрована парольной фразой\)\.\n$/);
+      await inRussian(['server', 'restore', 'alpha', file], { backups }, [file, 'bob', 'k2', ...agentWords], { isTTY: true, stdin: ['pass\r'] });
+      await inRussian(['server', 'backups', 'alpha'], { backups }, ['keyport-20261201T030405Z.db']);
+      await inRussian(['server', 'backups', 'alpha'], { backups: { dailyBackups: async () => [] } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('tunnel, and server add showing the host key', async () => {
+    const tunnel = await inRussian(['tunnel', 'alpha'], { openTunnel: async () => ({ url: 'http://127.0.0.1:18000', apiKey: 'k3y', close: async () => {} }) }, ['X-API-Key', 'k3y']);
+    assert.match(tunnel.stdout, /^Адрес: {4}http:\/\/127\.0\.0\.1:18000\nКлюч API: k3y\nПример: {3}curl /);
+    const fleet = { probeHostKey: async () => PROBE, add: async () => SERVER };
+    const added = await inRussian(['server', 'add', 'alpha', '--host', '203.0.113.7', '--accept-host-key', PROBE.fingerprint], { fleet }, [PROBE.fingerprint, PROBE.keyType, SERVER.id]);
+    assert.match(added.stderr, /^Ключ хоста alpha \(203\.0\.113\.7:22\): ssh-ed25519 SHA256:/);
   });
 });
 

@@ -47,7 +47,7 @@ export const realityCommand: Command = {
           const { applied } = update;
           const words =
             realityLines(t, update.settings) +
-            appliedLine(t, applied, ({ method, detail }) => t('reality.applied', { method, detail })) +
+            appliedLine(t, applied, ({ method, detail }) => t('reality.applied', { method: t(`settings.method.${method}`), detail })) +
             (patch.reality_server_names ? `${t('reality.sniChanged', { name: update.settings.reality_server_names[0] ?? '?' })}\n` : '');
           // With --verify, the JSON answer is the check's report alone.
           if (!values.verify) answer(context, update, () => words);

@@ -79,7 +79,7 @@ function resultWords(t: CliWords, server: string, result: LinkSettingsResult): s
     lines.push(result.changed.includes(field) ? t('serverSet.changedLine', { label, before, after }) : t('serverSet.keptLine', { label, value: after }));
   }
   if (result.applied) {
-    lines.push(result.applied.ok ? t('serverSet.xrayTook', { method: result.applied.method }) : t('serverSet.xrayNotYet', { detail: result.applied.detail }));
+    lines.push(result.applied.ok ? t('serverSet.xrayTook', { method: t(`settings.method.${result.applied.method}`) }) : t('serverSet.xrayNotYet', { detail: result.applied.detail }));
   }
   if (result.changed.includes('keyPorts')) lines.push(t('serverSet.keyPortsNote', { from: result.after.keyPorts.from, to: result.after.keyPorts.to }));
   if (result.changed.some((field) => field !== 'keyPorts')) lines.push(t('serverSet.linksChanged', { server }));

@@ -38,7 +38,7 @@ export const settingsCommand: Command = {
         }
         const update = await system.updateSettings(positional.name, patch);
         answer(context, update, ({ settings, applied }) =>
-          settingsLines(t, settings) + appliedLine(t, applied, ({ method }) => (method === 'restart' ? t('settings.restarted') : t('settings.took', { method }))),
+          settingsLines(t, settings) + appliedLine(t, applied, ({ method }) => (method === 'restart' ? t('settings.restarted') : t('settings.took', { method: t(`settings.method.${method}`) }))),
         );
         return appliedExit(update);
       },

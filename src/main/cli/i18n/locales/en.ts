@@ -475,6 +475,7 @@ goes on, and the exit code is 1.`,
     verdict: 'Reality target {{target}}: {{verdict}}',
   },
   settings: {
+    method: { api: 'api', restart: 'restart', start: 'start', none: 'none' },
     privateDestinations: 'Private destinations',
     accessLog: 'Access log',
     reality: 'Reality',

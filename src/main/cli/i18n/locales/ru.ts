@@ -513,6 +513,7 @@ server status считает на каждом сервере исчерпанн
     verdict: 'Цель Reality {{target}}: {{verdict}}',
   },
   settings: {
+    method: { api: 'через API', restart: 'перезапуском', start: 'запуском', none: 'без изменений' },
     privateDestinations: 'Частные адреса',
     accessLog: 'Журнал доступа',
     reality: 'Reality',
