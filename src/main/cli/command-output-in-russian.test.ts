@@ -18,6 +18,9 @@ import type { PortCheck, ServerProblem, XrayHealth } from '../../shared/contract
 import type { ServerStatus } from '../../shared/contract/servers.ts';
 import type { RestoreProgress, RestoreReport } from '../core/services/server-backup-service.ts';
 import { SETTINGS } from '../core/services/testing/server-settings.ts';
+import type { ExportReport, ImportReport } from '../core/console-state/console-state-service.ts';
+import { importedText, importWarnings } from './console-state-words.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { fakeCore, type FakeCoreParts } from './testing/fake-core.ts';
 import { ALICE, ALICE_CONFIG, BOB, DEPLOYED, fromCache, live, PROBE, SERVER } from './testing/fixtures.ts';
 import { runInProcess, type InProcessOptions } from './testing/run-in-process.ts';
@@ -354,6 +357,47 @@ describe('server settings, reality, backups and the tunnel in Russian', () => {
     const fleet = { probeHostKey: async () => PROBE, add: async () => SERVER };
     const added = await inRussian(['server', 'add', 'alpha', '--host', '203.0.113.7', '--accept-host-key', PROBE.fingerprint], { fleet }, [PROBE.fingerprint, PROBE.keyType, SERVER.id]);
     assert.match(added.stderr, /^Ключ хоста alpha \(203\.0\.113\.7:22\): ssh-ed25519 SHA256:/);
+  });
+});
+
+describe('export and import in Russian', () => {
+  test('keyport export: what the file holds, with Russian plurals', async () => {
+    const exported = (changes: Partial<ExportReport>): ExportReport => ({
+      file: '/tmp/state.json', sizeBytes: 2048, servers: 2, hostKeyPins: 5, pendingDisables: 1, secrets: null, secretsLeftOut: [], ...changes,
+    });
+    for (const report of [exported({}), exported({ secretsLeftOut: ['beta'] }), exported({ secrets: [] }), exported({ secrets: ['beta'] })]) {
+      const result = await inRussian(['export', report.file], { consoleState: { export: async () => report } }, ['beta']);
+      assert.match(result.stdout, /^Записан \/tmp\/state\.json \(2048 Б, права 0600\): 2 сервера, 5 доверенных ключей хоста, 1 отложенное отключение\.\n/);
+    }
+  });
+
+  test('keyport import: each server, host keys, pending disables, secrets and what each server needs', async () => {
+    const report: ImportReport = {
+      file: '/tmp/state.json',
+      servers: [
+        { name: 'alpha', outcome: 'skipped', clash: 'name', existing: 'alpha' },
+        { name: 'beta', outcome: 'skipped', clash: 'id', existing: 'old-beta' },
+        { name: 'gamma', outcome: 'added' },
+        { name: 'delta', outcome: 'replaced', replaced: ['delta', 'old-delta'] },
+      ],
+      hostKeyPins: { imported: 1, merged: [{ server: 'alpha', endpoints: ['hop.example:2222'] }], conflicts: [{ server: 'alpha', endpoint: '203.0.113.7:22', kept: 'SHA256:kept', inFile: 'SHA256:file' }] },
+      pendingDisables: { imported: 0, dropped: 2, forgotten: 1 },
+      secrets: { kept: ['gamma'], notKept: ['delta'] },
+      needs: [
+        { server: 'gamma', need: 'key-passphrase', path: '/home/ann/.ssh/id_ed25519' },
+        { server: 'gamma', need: 'password' },
+        { server: 'delta', need: 'ssh-agent', agentRunning: true },
+        { server: 'delta', need: 'ssh-agent', agentRunning: false },
+        { server: 'beta', need: 'key-file-missing', path: '/home/ann/.ssh/id_beta' },
+      ],
+    } as ImportReport;
+    // The command reads and opens a real export file first; its printer is what speaks.
+    const words = cliWords(RUSSIAN);
+    const output = importedText(words, report) + importWarnings(words, report);
+    const facts = ['beta', 'old-beta', 'gamma', 'delta', 'old-delta', 'hop.example', 'SHA256:kept', 'SHA256:file', 'ssh-agent', 'ssh-add', 'SSH_AUTH_SOCK', 'KEYPORT_SSH_SECRET', SERVER.name];
+    assert.match(output, /^Импортирован \/tmp\/state\.json:\n {2}alpha {2}пропущен: в этой консоли есть другой сервер с именем alpha /);
+    assert.match(output, /\nвнимание: beta: файла ключа \/home\/ann\/\.ssh\/id_beta здесь нет/);
+    assert.deepEqual(englishWords(output, facts), [], output);
   });
 });
 
