@@ -33,14 +33,14 @@ const RUSSIAN = { LANG: 'ru_RU.UTF-8' };
  */
 const TERMS = new Set([
   'Keyport', 'Xray', 'XRAY', 'API', 'VLESS', 'VPN', 'Reality', 'HTTP', 'HTTPS', 'UTC', 'PID', 'UUID', 'uuid', 'Node', 'root', 'sudo', 'tcp',
-  'KiB', 'MiB', 'GiB', 'TiB', 'TOKEN', 'FILE', 'keyport', 'vless', 'Ctrl', 'SSH', 'sni', 'curl',
+  'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'TOKEN', 'FILE', 'keyport', 'vless', 'Ctrl', 'SSH', 'sni', 'curl',
+  'SERVER', 'NAME', 'PERSON', 'HOST', 'PORT', 'FROM', 'DATE', 'YYYY', 'KEY', 'SIZE', 'WHEN', 'TCP', 'TLS',
 ]);
 
 /** The English words left in `text` once commands (`keyport ...`), flags, links, paths, uuids and the facts given are taken out. */
 function englishWords(text: string, facts: readonly string[] = []): string[] {
-  let rest = text;
-  for (const fact of [...facts].sort((a, b) => b.length - a.length)) rest = rest.split(fact).join(' ');
-  rest = rest
+  let rest = text
+    .replace(/^keyport: /gm, ' ')
     .replace(/\b[a-z]+:\/\/\S+/g, ' ')
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ' ')
     .replace(/(?:\/[\w.-]+)+/g, ' ')
@@ -48,6 +48,7 @@ function englishWords(text: string, facts: readonly string[] = []): string[] {
     .replace(/\bsubscription_url\b/g, ' ')
     .replace(/keyport(?: +[\w.:@/=+*,'-]+)+/g, ' ')
     .replace(/--[\w-]+/g, ' ');
+  for (const fact of [...facts].sort((a, b) => b.length - a.length)) rest = rest.split(fact).join(' ');
   return [...new Set(rest.match(/[A-Za-z]{3,}/g) ?? [])].filter((word) => !TERMS.has(word));
 }
 
@@ -399,6 +400,33 @@ describe('export and import in Russian', () => {
     assert.match(output, /\nвнимание: beta: файла ключа \/home\/ann\/\.ssh\/id_beta здесь нет/);
     assert.deepEqual(englishWords(output, facts), [], output);
   });
+});
+
+test('usage errors in Russian: what does not fit, then the command\'s usage (the syntax, as typed)', async () => {
+  const lines = [
+    { argv: ['keys', 'list'], says: 'не хватает SERVER' },
+    { argv: ['keys', 'list', 'alpha', '--sort', 'size'], says: "--sort принимает name, port, status, usage, expires, created (дано 'size')", facts: ['name', 'port', 'status', 'usage', 'expires', 'created', 'size'] },
+    { argv: ['keys', 'list', 'alpha', 'extra'], says: "лишний аргумент 'extra'", facts: ['extra'] },
+    { argv: ['keys', 'create', 'alpha', 'anna', '--limit', '5XB'], says: "--limit '5XB': единица — B, KiB, MiB, GiB, TiB или PiB (по 1024; KB, MB, GB, TB, PB означают то же)" },
+    { argv: ['keys', 'create', 'alpha', 'anna', '--expires', 'soon'], facts: ['soon', 'never'] },
+    { argv: ['keys', 'create', 'alpha', 'anna', '--reset', 'hourly'], facts: ['hourly', 'no_reset', 'day', 'week', 'month', 'year'] },
+    { argv: ['keys', 'set', 'alpha', 'anna'], facts: ['name', 'limit', 'reset', 'expires', 'note', 'enable', 'disable'] },
+    { argv: ['server', 'add', 'alpha'] },
+    { argv: ['server', 'deploy', 'alpha', '--key-ports', '1-x'], facts: ['1-x'] },
+    { argv: ['server', 'settings', 'alpha', '--access-log', 'yes'], facts: ['yes', 'off'] },
+    { argv: ['traffic', 'daily', 'alpha', '2025-13-01'] },
+    { argv: ['people', 'move', '--from', 'alpha'] },
+    { argv: ['people', 'move', '--from', 'alpha', '--to', 'beta', '--all', '--disable-after', 'soon'], facts: ['soon', 'beta'] },
+  ];
+  for (const { argv, says, facts = [] } of lines) {
+    const result = await runInProcess(argv, { env: RUSSIAN });
+    assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
+    const [first, next] = result.stderr.split('\n');
+    if (says) assert.equal(first, `keyport: ${says}`);
+    assert.match(first!, /[а-яё]/i, first);
+    assert.deepEqual(englishWords(first!, [SERVER.name, ...facts]), [], first);
+    assert.equal(next, 'синтаксис:');
+  }
 });
 
 test('the check finds English: an English run of the same command fails it', () => {

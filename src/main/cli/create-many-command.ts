@@ -22,8 +22,8 @@ export const createManyCommand: Command = {
       ['server'],
       ['source'],
     );
-    if (positional.source !== undefined && positional.source !== '-') throw new UsageError(`unexpected argument '${positional.source}': the names come from --from FILE or - (stdin)`);
-    if ((values.from === undefined) === (positional.source === undefined)) throw new UsageError('give the names with --from FILE, or - to read them from stdin');
+    if (positional.source !== undefined && positional.source !== '-') throw new UsageError((t) => t('usageError.createManySource', { argument: positional.source! }));
+    if ((values.from === undefined) === (positional.source === undefined)) throw new UsageError((t) => t('usageError.createManyNames'));
     const source = values.from ?? '-';
     const limitsAt = limitFlags(values);
     return {

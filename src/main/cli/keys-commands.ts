@@ -117,7 +117,7 @@ const qr: Command = {
   usage: 'keys qr SERVER KEY [--png FILE | --svg FILE]',
   parse(args) {
     const { values, positional } = parseCommandArgs(args, { png: { type: 'string' }, svg: { type: 'string' } }, ['server', 'key']);
-    if (values.png !== undefined && values.svg !== undefined) throw new UsageError('give --png or --svg, not both');
+    if (values.png !== undefined && values.svg !== undefined) throw new UsageError((t) => t('usageError.pngOrSvg'));
     return {
       async run(context) {
         const keyId = await resolveKey(context.core, positional.server, positional.key);

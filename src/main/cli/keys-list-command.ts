@@ -85,26 +85,26 @@ function keyTable(t: CliWords, keys: ApiKey[], now: Date): string {
 function parseStatuses(text: string): Set<KeyStatus> {
   const names = text.split(',').map((name) => name.trim().toLowerCase());
   const unknown = names.find((name) => !(KEY_STATUSES as readonly string[]).includes(name));
-  if (unknown !== undefined) throw new UsageError(`--status takes ${KEY_STATUSES.join(', ')}, or several with commas (got '${unknown}')`);
+  if (unknown !== undefined) throw new UsageError((t) => t('usageError.status', { statuses: KEY_STATUSES.join(', '), text: unknown }));
   return new Set(names as KeyStatus[]);
 }
 
 /** `7d`, `2w`, `12h` or a bare number of days, as days. */
 function parseWithin(text: string): number {
   const match = /^(\d{1,5})\s*([dwh]?)$/i.exec(text.trim());
-  if (!match) throw new UsageError(`--expiring must be a time from now such as 7d, 2w or 12h (got '${text}')`);
+  if (!match) throw new UsageError((t) => t('usageError.expiring', { text }));
   return (Number(match[1]) * HOURS[(match[2]!.toLowerCase() || 'd') as keyof typeof HOURS]) / 24;
 }
 
 /** `80%` or `80`, as a share of the quota. */
 function parseShare(text: string): number {
   const match = /^(\d{1,4}(?:\.\d+)?)\s*%?$/.exec(text.trim());
-  if (!match) throw new UsageError(`--over must be a share of the quota such as 80% (got '${text}')`);
+  if (!match) throw new UsageError((t) => t('usageError.over', { text }));
   return Number(match[1]) / 100;
 }
 
 function parseSort(text: string): Sort {
-  if (!(SORTS as readonly string[]).includes(text)) throw new UsageError(`--sort takes ${SORTS.join(', ')} (got '${text}')`);
+  if (!(SORTS as readonly string[]).includes(text)) throw new UsageError((t) => t('usageError.sort', { sorts: SORTS.join(', '), text }));
   return text as Sort;
 }
 

@@ -18,7 +18,7 @@ export const keysSetCommand: Command = {
       { ...KEY_LIMIT_OPTIONS, name: { type: 'string' }, enable: { type: 'boolean' }, disable: { type: 'boolean' } },
       ['server', 'key'],
     );
-    if (values.enable && values.disable) throw new UsageError('give --enable or --disable, not both');
+    if (values.enable && values.disable) throw new UsageError((t) => t('usageError.enableOrDisable'));
     const limitsAt = limitFlags(values);
     const changesAt = (now: Date): KeyUpdate => ({
       ...limitsAt(now),
@@ -26,7 +26,7 @@ export const keysSetCommand: Command = {
       ...(values.enable || values.disable ? { is_active: values.enable === true } : {}),
     });
     if (Object.keys(changesAt(new Date(0))).length === 0) {
-      throw new UsageError('give something to change: --name, --limit, --reset, --expires, --note, --enable or --disable');
+      throw new UsageError((t) => t('usageError.keysSetNothing'));
     }
     return {
       async run(context) {

@@ -101,8 +101,8 @@ const add: Command = {
   parse(args) {
     const { values, positionals } = parseVariadic(args, KEY_LIMIT_OPTIONS);
     const [name, ...servers] = positionals;
-    if (name === undefined) throw new UsageError('missing NAME');
-    if (servers.length === 0) throw new UsageError('missing SERVER (one or more)');
+    if (name === undefined) throw new UsageError((t) => t('usageError.missingName'));
+    if (servers.length === 0) throw new UsageError((t) => t('usageError.missingServers'));
     const limitsAt = limitFlags(values);
     return {
       async run(context) {
@@ -142,7 +142,7 @@ const servers: Command = {
   json: true,
   parse(args) {
     const { values, positional } = parseCommandArgs(args, { yes: { type: 'boolean' } }, ['action', 'person', 'server']);
-    if (positional.action !== 'add' && positional.action !== 'remove') throw new UsageError(`people servers takes add or remove (got '${positional.action}')`);
+    if (positional.action !== 'add' && positional.action !== 'remove') throw new UsageError((t) => t('usageError.peopleServersAction', { action: positional.action }));
     const adding = positional.action === 'add';
     const { person, server } = positional;
     // Adding deletes nothing: only a removal asks.
@@ -172,9 +172,9 @@ const move: Command = {
       'disable-after': { type: 'string' },
       'disable-now': { type: 'boolean' },
     });
-    if (values.from === undefined || values.to === undefined) throw new UsageError('give --from SERVER and --to SERVER');
-    if ((values.all === true) === positionals.length > 0) throw new UsageError('give --all or the people to move, one of the two');
-    if (values['disable-after'] !== undefined && values['disable-now'] === true) throw new UsageError('give --disable-after or --disable-now, not both');
+    if (values.from === undefined || values.to === undefined) throw new UsageError((t) => t('usageError.moveFromTo'));
+    if ((values.all === true) === positionals.length > 0) throw new UsageError((t) => t('usageError.moveWho'));
+    if (values['disable-after'] !== undefined && values['disable-now'] === true) throw new UsageError((t) => t('usageError.moveDisableBoth'));
     const disableAfterMs = values['disable-now'] === true ? 0 : values['disable-after'] === undefined ? undefined : parseGrace(values['disable-after']);
     const request = { from: values.from, to: values.to, ...(values.all === true ? { all: true } : { people: positionals }), ...(disableAfterMs === undefined ? {} : { disableAfterMs }) };
     return {

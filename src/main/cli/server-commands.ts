@@ -58,10 +58,10 @@ const add: Command = {
       },
       ['name'],
     );
-    if ((values.host === undefined) === (values.alias === undefined)) throw new UsageError('give either --host or --alias');
-    if (values.alias !== undefined && values.port !== undefined) throw new UsageError('--port goes with --host (an alias brings its own port)');
+    if ((values.host === undefined) === (values.alias === undefined)) throw new UsageError((t) => t('usageError.hostOrAlias'));
+    if (values.alias !== undefined && values.port !== undefined) throw new UsageError((t) => t('usageError.portWithHost'));
     const authFlags = [values.key !== undefined, values.agent === true, values['password-stdin'] === true].filter(Boolean);
-    if (authFlags.length > 1) throw new UsageError('give at most one of --key, --agent and --password-stdin');
+    if (authFlags.length > 1) throw new UsageError((t) => t('usageError.oneAuth'));
     const auth: SshAuth | undefined =
       values.key !== undefined
         ? // Stored for later runs from any directory; `~/` the core expands itself.
@@ -216,7 +216,7 @@ const trust: Command = {
     const { values, positional } = parseCommandArgs(args, { 'accept-host-key': { type: 'string' } }, ['name']);
     const fingerprint = values['accept-host-key'];
     if (fingerprint === undefined) {
-      throw new UsageError('give the new key with --accept-host-key SHA256:..., after checking it on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub)');
+      throw new UsageError((t) => t('usageError.trustNeedsKey'));
     }
     return {
       async run(context) {

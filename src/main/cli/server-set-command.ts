@@ -50,7 +50,7 @@ export const serverSetCommand: Command = {
 function linkSettingsChange(values: Partial<Record<'link-host' | 'reality-target' | 'server-names' | 'key-ports', string>> & { 'no-link-host'?: boolean }): LinkSettingsChange {
   const change: LinkSettingsChange = {};
   const linkHost = values['link-host'];
-  if (linkHost !== undefined && values['no-link-host']) throw new UsageError('give --link-host HOST or --no-link-host, not both');
+  if (linkHost !== undefined && values['no-link-host']) throw new UsageError((t) => t('usageError.linkHostBoth'));
   if (linkHost !== undefined) {
     const checked = checkLinkHost(linkHost);
     if (!checked.ok) throw new UsageError(`--link-host: ${checked.detail}`);
@@ -61,7 +61,7 @@ function linkSettingsChange(values: Partial<Record<'link-host' | 'reality-target
   if (reality?.reality_target !== undefined) change.realityTarget = reality.reality_target;
   if (reality?.reality_server_names !== undefined) change.realityServerNames = reality.reality_server_names;
   if (values['key-ports'] !== undefined) change.keyPorts = parsePortRange(values['key-ports'], '--key-ports');
-  if (Object.keys(change).length === 0) throw new UsageError('give at least one of --link-host HOST, --no-link-host, --reality-target HOST:PORT, --server-names A,B, --key-ports FROM-TO');
+  if (Object.keys(change).length === 0) throw new UsageError((t) => t('usageError.serverSetNothing'));
   return change;
 }
 

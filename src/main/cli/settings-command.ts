@@ -13,7 +13,7 @@ const SWITCH = { on: true, off: false } as const;
 function switchValue(flag: string, text: string | undefined): boolean | undefined {
   if (text === undefined) return undefined;
   if (text === 'on' || text === 'off') return SWITCH[text];
-  throw new UsageError(`${flag} takes on or off, got "${text}"`);
+  throw new UsageError((t) => t('usageError.onOff', { flag, text }));
 }
 
 /** What VPN users may reach through a server, and whether Xray logs their connections. */

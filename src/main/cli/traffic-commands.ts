@@ -144,7 +144,7 @@ const daily: Command = {
 };
 
 function checkDate(date: string): void {
-  if (!isCalendarDate(date)) throw new UsageError(`DATE must be a calendar date, YYYY-MM-DD (got '${date}')`);
+  if (!isCalendarDate(date)) throw new UsageError((t) => t('usageError.date', { text: date }));
 }
 
 function renderDaily(t: CliWords, report: DailyTrafficReport): string {
@@ -201,7 +201,7 @@ const monthly: Command = {
 
 function parseMonth(text: string): YearMonth {
   const month = parseYearMonth(text);
-  if (!month) throw new UsageError(`--month must be YYYY-MM, e.g. 2025-08 (got '${text}')`);
+  if (!month) throw new UsageError((t) => t('usageError.month', { text }));
   return month;
 }
 
