@@ -137,8 +137,8 @@ describe('keyport CLI against two test servers', { timeout: 600_000 }, () => {
       'connect:started', 'connect:done', 'detect:started', 'detect:done',
       'download-xray:started', 'download-xray:done', 'install-xray:started', 'install-xray:done',
     ]);
-    assert.match(progress.at(-1)!.message, /^Xray 9\.9\.9 at \/usr\/local\/bin\/xray, geoip\.dat and geosite\.dat in \/usr\/local\/share\/xray\. /);
-    assert.match(progress.at(-1)!.message, /The agent's Xray was already running: it keeps the old binary until it is next started\.$/);
+    assert.match(progress.at(-1)!.message, /^Xray 9\.9\.9 at \/usr\/local\/bin\/xray; geoip\.dat, geosite\.dat in \/usr\/local\/share\/xray; /);
+    assert.match(progress.at(-1)!.message, /; the agent's Xray was already running: it keeps the old binary until it is next started$/);
 
     assert.equal(readFileSync(alpha.hostPath('/var/lib/keyport/xray.pid'), 'utf8').trim(), xrayPid);
     assert.doesNotThrow(() => process.kill(Number(xrayPid), 0), 'the Xray that served the keys serves on');

@@ -6,9 +6,13 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import type { DeployProgress } from '../../src/shared/contract/deploy.ts';
+import { deployNoteText } from '../../src/shared/i18n/deploy-notes/deploy-note-text.ts';
 import { openKeyportCore, type KeyportCore } from '../../src/main/core/keyport-core.ts';
 import { startFirewalld, state as firewalldState, type ServerFirewalld } from '../harness/server-firewalld.ts';
 import { TestServer } from '../harness/test-server.ts';
+
+/** A step's line as the English deploy log reads it. */
+const englishLine = (line: DeployProgress) => deployNoteText(line.notes, 'en');
 
 const REPO = resolve(import.meta.dirname, '../..');
 // TEST-NET-1 (RFC 5737): never routed anywhere, and only inside the two namespaces this test makes.
@@ -93,13 +97,14 @@ describe('deploy opens the key ports in the host firewall', { timeout: 900_000 }
     const steps: DeployProgress[] = [];
     const result = await core.deploy.deploy(name, { keyPorts }, (progress) => steps.push(progress));
     const line = steps.find((step) => step.step === 'host-firewall' && step.state !== 'started');
-    return { result, firewallLine: line?.message ?? '' };
+    return { result, firewallLine: line ? englishLine(line) : '' };
   };
   /** Uninstalls, answering with the message of the step that closes the host firewall. */
   const uninstall = async (name: string) => {
     const steps: DeployProgress[] = [];
     await core.deploy.uninstall(name, { keepData: false }, (progress) => steps.push(progress));
-    return steps.find((step) => step.step === 'remove' && step.state !== 'started')?.message ?? '';
+    const line = steps.find((step) => step.step === 'remove' && step.state !== 'started');
+    return line ? englishLine(line) : '';
   };
 
   before(async () => {
@@ -260,7 +265,7 @@ describe('deploy opens the key ports in the host firewall', { timeout: 900_000 }
       ufw('delete', 'allow', '22001:22999/tcp');
       assert.equal((await deploy('fw', { from: 22001, to: 22999 })).result.hostFirewall?.opened, 'ufw allow 22001:22999/tcp comment keyport');
       assert.match(ufw('allow', '22001:22999/tcp', 'comment', 'mine'), /Rule updated/);
-      assert.match(await uninstall('fw'), /ufw: no rule for 22001-22999\/tcp with comment keyport was left to close/);
+      assert.match(await uninstall('fw'), /no rule for 22001-22999\/tcp with comment keyport was left to close in ufw/);
       assert.match(ufw('show', 'added'), /^ufw allow 22001:22999\/tcp comment 'mine'$/m);
     });
   });
@@ -303,7 +308,8 @@ describe('deploy opens the key ports in the host firewall', { timeout: 900_000 }
       const withSubscriptions = async (subscriptions: { port: number } | false) => {
         const steps: DeployProgress[] = [];
         const result = await core.deploy.deploy('fw', { keyPorts, subscriptions }, (progress) => steps.push(progress));
-        return { result, firewallLine: steps.find((step) => step.step === 'host-firewall' && step.state !== 'started')?.message ?? '' };
+        const line = steps.find((step) => step.step === 'host-firewall' && step.state !== 'started');
+        return { result, firewallLine: line ? englishLine(line) : '' };
       };
       const rangeRules = ['21001:21999/tcp (v6) ALLOW Anywhere (v6) # keyport', '21001:21999/tcp ALLOW Anywhere # keyport'];
       const portRules = ['8443/tcp (v6) ALLOW Anywhere (v6) # keyport', '8443/tcp ALLOW Anywhere # keyport'];

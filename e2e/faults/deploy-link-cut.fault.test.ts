@@ -11,6 +11,7 @@ import { CONSOLE_ID_FILE } from '../../src/main/core/console/console-identity.ts
 import { openKeyportCore, type KeyportCore } from '../../src/main/core/keyport-core.ts';
 import type { DeployProgress, DeployStepName } from '../../src/shared/contract/deploy.ts';
 import { isKeyportError, type KeyportError } from '../../src/shared/contract/errors.ts';
+import { deployNoteText } from '../../src/shared/i18n/deploy-notes/deploy-note-text.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { addTestServer } from '../support/console-access.ts';
 import { keyport } from '../support/keyport-cli.ts';
@@ -96,7 +97,7 @@ describe('a link cut during each deploy step', { timeout: 170_000 }, () => {
       assert.ok(existsSync(lockDir()), `cut at ${step}: the lock stays, as the link is down`);
       if (index > 0) {
         const lockLine = progress.find((line) => line.step === 'lock' && line.state === 'done');
-        assert.match(lockLine?.message ?? '', /taken over from this console's interrupted deploy/, `the deploy cut at ${step} took over the last one's lock`);
+        assert.match(lockLine ? deployNoteText(lockLine.notes, 'en') : '', /taken over from this console's interrupted deploy/, `the deploy cut at ${step} took over the last one's lock`);
         assert.deepEqual(leftByCut.filter((path) => existsSync(path)), [], `the deploy cut at ${step} removed what the cut before left`);
       }
       leftByCut = [...staged().map((name) => join(server.tmpDir, name)), ...partFiles().split('\n').filter(Boolean).map((path) => server.hostPath(path))];

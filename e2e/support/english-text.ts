@@ -11,7 +11,7 @@ const TERMS = [
   'sudo', 'root', 'systemd', 'iptables', 'nftables', 'ipset', 'ProxyJump', 'HostName', 'Host', 'sing-box', 'v2rayN',
   'v2rayNG', 'Hiddify', 'Streisand', 'Shadowrocket', 'Chromium', 'Electron', 'Linux', 'Debian', 'Ubuntu', 'x64', 'arm64',
   'ed25519', 'SHA256', 'PNG', 'PDF', 'SVG', 'PEM', 'NekoBox', 'English', 'Gbit', 'Mbit', 'kbit', 'ms', 'id', 'pid',
-  'loopback', 'inbound', 'VPN',
+  'loopback', 'inbound', 'VPN', 'Node',
 ];
 
 export interface EnglishTextOptions {

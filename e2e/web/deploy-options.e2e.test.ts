@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { freePort } from '../../test-support/tcp-traffic.ts';
 import { TestServer } from '../harness/test-server.ts';
 import { ARTIFACTS_DIR, launchChromium } from '../support/chromium.ts';
+import { findEnglishText } from '../support/english-text.ts';
 import { keyport, keyportJson } from '../support/keyport-cli.ts';
 import { startWebConsoleProcess, type RunningWebConsole } from '../support/web-console-process.ts';
 
@@ -118,6 +119,23 @@ describe('web console: deploy options', { timeout: 600_000 }, () => {
     await button.click();
     await confirm.locator(byTestId('confirm-ok')).click();
     await page.locator(`${byTestId('deploy-log')}[data-outcome="done"]`).waitFor({ timeout: 120_000 });
+  });
+
+  test('in Russian the deploy log is Russian: each step in its words, with the facts (paths, versions) apart as given', async () => {
+    const log = page.locator(byTestId('deploy-log'));
+    const englishHealth = (await log.locator('[data-step="health-check"] .step-message').textContent()) ?? '';
+    assert.equal(englishHealth, 'the agent answers');
+    await page.selectOption(byTestId('language-switch'), 'ru');
+    await page.waitForFunction(() => document.documentElement.lang === 'ru');
+    // The log already shown is worded again: it holds what each step did, not its English.
+    assert.equal(await log.locator('[data-step="health-check"] .step-message').textContent(), 'агент отвечает');
+    assert.match((await log.locator('[data-step="subscriptions"] .step-message').textContent()) ?? '', /^HTTPS на порту 8443 \(https:\/\/127\.0\.0\.1:8443\/sub\/TOKEN\) с сертификатом, который уже на сервере/);
+    const facts = await log.locator('[data-step="upload-agent"] .step-fact[translate="no"]').allTextContents();
+    assert.equal(facts.length, 1, 'the release directory is the one fact of the agent upload');
+    assert.match(facts[0]!, /^\/opt\/keyport\/releases\//);
+    assert.deepEqual(await findEnglishText(page, { names: ['alpha', 'alice', 'keyport-web'] }), []);
+    await page.selectOption(byTestId('language-switch'), 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
   });
 
   test('the add-server alias field offers the Host names of ~/.ssh/config, and an alias it lacks says "no Host X"', async () => {

@@ -11,7 +11,7 @@ const services = {
   deploy: {
     deploy: async (server: string, _options: unknown, onProgress: (progress: DeployProgress) => void) => {
       deployed.push(server);
-      onProgress({ step: 'upload-agent', state: 'done', message: 'uploaded' });
+      onProgress({ step: 'upload-agent', state: 'done', notes: [{ id: 'bundleUploaded', facts: { dir: '/opt/keyport/releases/r1' } }] });
       return { release: 'r1' };
     },
   },
@@ -28,7 +28,7 @@ test('the console page’s calls run, and their progress goes back tagged with t
   const from = event(CONSOLE_PAGE);
   const outcome = await handler(from, { callId: 7, call: { service: 'deploy', method: 'deploy', args: ['alpha'] } });
   assert.deepEqual(outcome, { ok: true, value: { release: 'r1' } });
-  assert.deepEqual(from.sent, [[IPC_PROGRESS, 7, { step: 'upload-agent', state: 'done', message: 'uploaded' }]]);
+  assert.deepEqual(from.sent, [[IPC_PROGRESS, 7, { step: 'upload-agent', state: 'done', notes: [{ id: 'bundleUploaded', facts: { dir: '/opt/keyport/releases/r1' } }] }]]);
 });
 
 test('a frame that is not the console page is refused and nothing runs', async () => {

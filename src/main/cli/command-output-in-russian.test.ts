@@ -13,6 +13,7 @@ import type {
   ServerSettingsPatch,
   ServerSettingsUpdate,
 } from '../../shared/contract/api-types.ts';
+import { deployNote } from '../../shared/contract/deploy-notes.ts';
 import type { MoveResult, PeopleChange, PeopleList, Person } from '../../shared/contract/people.ts';
 import type { PortCheck, ServerProblem, XrayHealth } from '../../shared/contract/server-health.ts';
 import type { ServerStatus } from '../../shared/contract/servers.ts';
@@ -181,15 +182,16 @@ describe('servers in Russian', () => {
 
   test('server deploy, uninstall and install-xray: the summary after the steps', async () => {
     // The [step] lines are the deploy's own; this fake deploy reports none.
+    const found = deployNote('firewallFound', { found: [deployNote('nftablesChainDrops', { family: 'inet', table: 'admin', chain: 'input' })] });
     const deployed = {
       ...DEPLOYED,
       facts: { ...DEPLOYED.facts, asRoot: false },
       runtimeUploaded: true,
-      hostFirewall: { found: 'nftables table inet admin', opened: null, todo: ['nft add rule inet admin input tcp dport 10001-29999 accept'] },
+      hostFirewall: { found, opened: null, todo: ['nft add rule inet admin input tcp dport 10001-29999 accept'] },
       subscriptions: { port: 8080, urlBase: 'http://vpn.example.com:8080', certificate: null },
-      subscriptionFirewall: { found: 'nftables table inet admin', opened: null, todo: ['nft add rule inet admin input tcp dport 8080 accept'] },
+      subscriptionFirewall: { found, opened: null, todo: ['nft add rule inet admin input tcp dport 8080 accept'] },
     };
-    const facts = ['Debian', 'systemd', 'nftables table inet admin', ...deployed.hostFirewall.todo, ...deployed.subscriptionFirewall.todo];
+    const facts = ['Debian', 'systemd', 'nftables inet admin input', ...deployed.hostFirewall.todo, ...deployed.subscriptionFirewall.todo];
     const result = await inRussian(['server', 'deploy', 'alpha'], { deploy: { deploy: async () => deployed } }, facts);
     assert.match(result.stdout, /^Агент 2\.1\.3 \(выпуск 20250805-120000\) установлен на alpha: Debian 12 x64, systemd через sudo; среда Node загружена\.\n/);
     await inRussian(['server', 'deploy', 'alpha'], { deploy: { deploy: async () => ({ ...DEPLOYED, rolledBack: true }) } });

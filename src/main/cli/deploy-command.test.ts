@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import type { DeployOptions, DeployResult } from '../../shared/contract/deploy.ts';
+import { deployNote } from '../../shared/contract/deploy-notes.ts';
 import { KeyportError } from '../../shared/contract/errors.ts';
 import { fakeCore } from './testing/fake-core.ts';
 import { DEPLOYED } from './testing/fixtures.ts';
@@ -70,7 +71,9 @@ describe('server deploy: subscriptions', () => {
     const plain = await deploy([], {
       ...DEPLOYED,
       subscriptions: { port: 8080, urlBase: 'http://vpn.example.com:8080', certificate: null },
-      subscriptionFirewall: { found: 'nftables inet filter input drops', opened: null, todo: ['nft insert rule inet filter input tcp dport 8080 accept'] },
+      subscriptionFirewall: {
+        found: deployNote('firewallFound', { found: [deployNote('nftablesChainDrops', { family: 'inet', table: 'filter', chain: 'input' })] }),
+        opened: null, todo: ['nft insert rule inet filter input tcp dport 8080 accept'] },
     });
     assert.match(plain.stdout, /over plain HTTP/);
     assert.match(plain.stderr, /subscriptions on alpha are plain HTTP: anyone on the way sees each fetch, the token and every link with its uuid/);

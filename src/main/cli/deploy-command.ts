@@ -1,8 +1,9 @@
 import type { DeployOptions, DeployResult, HostFirewallReport } from '../../shared/contract/deploy.ts';
+import { deployNoteText } from '../../shared/i18n/deploy-notes/deploy-note-text.ts';
 import { answer } from './answer.ts';
 import type { Command, CommandContext } from './command.ts';
 import { EXIT } from './exit-codes.ts';
-import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
+import { cliLanguage, cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePortRange } from './parse-port.ts';
 import { progressPrinter } from './progress-printer.ts';
@@ -62,7 +63,7 @@ export const deployCommand: Command = {
 function sayTodo(context: CommandContext, heading: (found: string) => string, report: HostFirewallReport | undefined): void {
   const todo = report?.todo ?? [];
   if (!report || todo.length === 0) return;
-  context.stderr.write(`keyport: ${heading(report.found)}\n${todo.map((command) => `  ${command}\n`).join('')}`);
+  context.stderr.write(`keyport: ${heading(deployNoteText([report.found], cliLanguage(context.env)))}\n${todo.map((command) => `  ${command}\n`).join('')}`);
 }
 
 function saySubscriptions(context: CommandContext, t: CliWords, server: string, result: DeployResult): void {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { DeployOptions, DeployProgress, DeployResult, XrayInstallRequest, XrayInstallResult } from '../../shared/contract/deploy.ts';
+import { deployNote } from '../../shared/contract/deploy-notes.ts';
 import { KeyportError } from '../../shared/contract/errors.ts';
 import type { AddServerRequest, ServerStatus, SshTarget } from '../../shared/contract/servers.ts';
 import { fakeCore } from './testing/fake-core.ts';
@@ -151,10 +152,12 @@ async function runFleetCall(verb: 'remove' | 'sync') {
   return { run: await runInProcess(['server', verb, 'alpha', ...(verb === 'remove' ? ['--yes'] : [])], { core }), seen };
 }
 
+const NFT_DROPS = deployNote('firewallFound', { found: [deployNote('nftablesChainDrops', { family: 'inet', table: 'filter', chain: 'input' })] });
+
 describe('server deploy and uninstall', () => {
   const steps: DeployProgress[] = [
-    { step: 'upload-runtime', state: 'skipped', message: 'Node 24.21.0 is there already' },
-    { step: 'health-check', state: 'done', message: 'the agent answers' },
+    { step: 'upload-runtime', state: 'skipped', notes: [deployNote('runtimePresent', { version: 'v24.21.0' })] },
+    { step: 'health-check', state: 'done', notes: [deployNote('agentAnswers')] },
   ];
   const result = DEPLOYED;
   const deployCore = (outcome: DeployResult, options: DeployOptions[] = []) =>
@@ -185,19 +188,41 @@ describe('server deploy and uninstall', () => {
     assert.equal(run.code, 0);
     assert.equal(
       run.stdout,
-      '[upload-runtime] skipped: Node 24.21.0 is there already\n[health-check] the agent answers\n' +
+      '[upload-runtime] skipped: Node v24.21.0 already there\n[health-check] the agent answers\n' +
         'Deployed agent 2.1.3 (release 20250805-120000) on alpha: Debian 12 x64, systemd; Node runtime already there.\n',
     );
   });
 
-  test('deploy --json prints the result on stdout and the progress as JSON lines on stderr', async () => {
-    const run = await runInProcess(['server', 'deploy', 'alpha', '--json'], { core: deployCore(result) });
+  test("deploy's progress lines speak the CLI's language; a failed step leads with its words for the code", async () => {
+    const failed: DeployProgress = { step: 'start', state: 'failed', notes: [], failure: { code: 'server-offline', message: 'connect ECONNREFUSED 127.0.0.1:22', facts: {} } };
+    const core = fakeCore({
+      deploy: {
+        deploy: async (_server, _given, onProgress) => {
+          [...steps, failed].forEach((step) => onProgress?.(step));
+          return result;
+        },
+      },
+    }).core;
+    const run = await runInProcess(['server', 'deploy', 'alpha'], { core, env: { LANG: 'ru_RU.UTF-8' } });
+    const lines = run.stdout.split('\n').filter((line) => line.startsWith('['));
+    assert.deepEqual(lines.slice(0, 2), ['[upload-runtime] пропущено: Node v24.21.0 уже на месте', '[health-check] агент отвечает']);
+    assert.match(lines[2]!, /^\[start\] не удалось: [А-Яа-яЁё].*: connect ECONNREFUSED 127\.0\.0\.1:22$/);
+  });
+
+  test('deploy --json prints the result on stdout and the progress as JSON lines on stderr, each with its English message', async () => {
+    const run = await runInProcess(['server', 'deploy', 'alpha', '--json'], { core: deployCore(result), env: { LANG: 'ru_RU.UTF-8' } });
     assert.deepEqual(JSON.parse(run.stdout), result);
-    assert.deepEqual(run.stderr.trim().split('\n').map((line) => JSON.parse(line)), steps);
+    assert.deepEqual(
+      run.stderr.trim().split('\n').map((line) => JSON.parse(line)),
+      [
+        { ...steps[0], message: 'Node v24.21.0 already there' },
+        { ...steps[1], message: 'the agent answers' },
+      ],
+    );
   });
 
   test('deploy ends with the commands still to run when the host firewall could not be opened', async () => {
-    const hostFirewall = { found: 'nftables inet filter input drops', opened: null, todo: ['nft insert rule inet filter input tcp dport 10001-29999 accept'] };
+    const hostFirewall = { found: NFT_DROPS, opened: null, todo: ['nft insert rule inet filter input tcp dport 10001-29999 accept'] };
     const run = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore({ ...result, hostFirewall }) });
     assert.equal(run.code, 0);
     assert.equal(
@@ -205,7 +230,7 @@ describe('server deploy and uninstall', () => {
       'keyport: the key ports of alpha will not answer until this is run as root on it (nftables inet filter input drops):\n' +
         '  nft insert rule inet filter input tcp dport 10001-29999 accept\n',
     );
-    const opened = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore({ ...result, hostFirewall: { found: 'ufw active', opened: 'ufw allow 10001:29999/tcp comment keyport', todo: [] } }) });
+    const opened = await runInProcess(['server', 'deploy', 'alpha'], { core: deployCore({ ...result, hostFirewall: { found: deployNote('firewallFound', { found: [deployNote('ufwActive')] }), opened: 'ufw allow 10001:29999/tcp comment keyport', todo: [] } }) });
     assert.equal(opened.stderr, '');
   });
 
@@ -305,9 +330,13 @@ describe('server deploy and uninstall', () => {
 
 describe('server install-xray', () => {
   const progress: DeployProgress[] = [
-    { step: 'download-xray', state: 'started', message: 'downloading https://github.com/XTLS/Xray-core/releases/download/v25.10.15/Xray-linux-64.zip' },
-    { step: 'download-xray', state: 'done', message: 'Xray-linux-64.zip (13000000 bytes); its SHA2-256 matches the .dgst' },
-    { step: 'install-xray', state: 'done', message: 'Xray 25.10.15 at /usr/local/bin/xray. The agent started Xray with it.' },
+    {
+      step: 'download-xray',
+      state: 'started',
+      notes: [deployNote('downloadingXray', { release: deployNote('xrayReleaseOther', { version: 'v25.10.15', checked: 'v26.7.28' }), url: 'https://github.com/XTLS/Xray-core/releases/download/v25.10.15/Xray-linux-64.zip' })],
+    },
+    { step: 'download-xray', state: 'done', notes: [deployNote('xrayArchiveChecked', { asset: 'Xray-linux-64.zip', bytes: 13000000 })] },
+    { step: 'install-xray', state: 'done', notes: [deployNote('xrayInstalled', { version: '25.10.15', binary: '/usr/local/bin/xray' }), deployNote('agentStartedXray')] },
   ];
   const result: XrayInstallResult = {
     xrayVersion: '25.10.15',
@@ -335,9 +364,9 @@ describe('server install-xray', () => {
     assert.deepEqual(requests, [{ server: 'alpha', request: {} }]);
     assert.equal(
       run.stdout,
-      '[download-xray] downloading https://github.com/XTLS/Xray-core/releases/download/v25.10.15/Xray-linux-64.zip\n' +
+      '[download-xray] downloading Xray v25.10.15 (Keyport was checked against v26.7.28) from https://github.com/XTLS/Xray-core/releases/download/v25.10.15/Xray-linux-64.zip\n' +
         '[download-xray] Xray-linux-64.zip (13000000 bytes); its SHA2-256 matches the .dgst\n' +
-        '[install-xray] Xray 25.10.15 at /usr/local/bin/xray. The agent started Xray with it.\n' +
+        '[install-xray] Xray 25.10.15 at /usr/local/bin/xray; the agent started Xray with it\n' +
         'Installed Xray 25.10.15 at /usr/local/bin/xray on alpha.\n',
     );
   });
@@ -353,7 +382,9 @@ describe('server install-xray', () => {
     const { core } = installCore();
     const run = await runInProcess(['server', 'install-xray', 'alpha', '--json'], { core });
     assert.deepEqual(JSON.parse(run.stdout), result);
-    assert.deepEqual(run.stderr.trim().split('\n').map((line) => JSON.parse(line)), progress);
+    const lines = run.stderr.trim().split('\n').map((line) => JSON.parse(line) as DeployProgress & { message: string });
+    assert.deepEqual(lines.map(({ message: _message, ...line }) => line), progress);
+    assert.equal(lines[1]!.message, 'Xray-linux-64.zip (13000000 bytes); its SHA2-256 matches the .dgst');
   });
 
   test('a bad version or releases URL, a missing NAME or an unknown flag is a usage error that opens nothing', async () => {

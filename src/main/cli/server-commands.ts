@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { KeyportError } from '../../shared/contract/errors.ts';
+import { deployNoteText } from '../../shared/i18n/deploy-notes/deploy-note-text.ts';
 import type { XrayInstallRequest } from '../../shared/contract/deploy.ts';
 import { checkXrayRequest, PINNED_XRAY_TAG } from '../core/deploy/xray-installer.ts';
+import { xraySupportNote } from '../core/deploy/xray-version.ts';
 import type { AddServerRequest, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../shared/contract/servers.ts';
 import { answer } from './answer.ts';
 import { backupCommands } from './backup-commands.ts';
@@ -10,7 +12,7 @@ import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { deletionConfirmation } from './confirm-deletion.ts';
 import { deployCommand } from './deploy-command.ts';
 import { EXIT } from './exit-codes.ts';
-import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
+import { cliLanguage, cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { confirmHostKey } from './confirm-host-key.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
@@ -24,7 +26,7 @@ import { serverSetCommand } from './server-set-command.ts';
 import { settingsCommand } from './settings-command.ts';
 import { checkPorts, problemLines, syncConfig, xrayCell, xrayUsageLines } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
-import { xraySupportLabel, xraySupportNote } from './xray-support-words.ts';
+import { xraySupportLabel } from './xray-support-label.ts';
 import { EXPIRING_SOON_DAYS } from '../../shared/key-limits/key-limit-status.ts';
 
 interface AddOptions {
@@ -279,8 +281,9 @@ const installXray: Command = {
         const result = await context.core.deploy.installXray(positional.name, request, progressPrinter(context));
         const t = cliWords(context.env);
         answer(context, result, () => {
-          const note = xraySupportNote(t, result.versionSupport);
-          return `${t('servers.xrayInstalled', { version: result.xrayVersion, path: result.binaryPath, server: positional.name })}${note ? ` ${note}` : ''}\n`;
+          const note = xraySupportNote(result.versionSupport);
+          const installed = t('servers.xrayInstalled', { version: result.xrayVersion, path: result.binaryPath, server: positional.name });
+          return `${installed}${note ? ` ${deployNoteText([note], cliLanguage(context.env))}.` : ''}\n`;
         });
       },
     };

@@ -25,8 +25,8 @@ const services = {
   },
   deploy: {
     deploy: async (server: string, _options: unknown, onProgress: (progress: DeployProgress) => void) => {
-      onProgress({ step: 'connect', state: 'started', message: `connecting to ${server}` });
-      onProgress({ step: 'connect', state: 'done', message: 'logged in as root' });
+      onProgress({ step: 'connect', state: 'started', notes: [{ id: 'connecting', facts: { user: 'root', host: server, port: 22 } }] });
+      onProgress({ step: 'connect', state: 'done', notes: [{ id: 'loggedInAsRoot', facts: {} }] });
       return { release: '0.1.0-abc' };
     },
   },

@@ -23,6 +23,8 @@ export type DeployStepName =
   | 'settings';
 
 import type { ServerSettingsPatch, XrayVersionSupport } from './api-types.ts';
+import type { DeployNote } from './deploy-notes.ts';
+import type { KeyportError, KeyportErrorCode } from './errors.ts';
 import type { PortRange } from './servers.ts';
 
 export interface DeployOptions {
@@ -70,7 +72,10 @@ export interface SubscriptionTlsFiles {
 export interface DeployProgress {
   step: DeployStepName;
   state: 'started' | 'done' | 'skipped' | 'failed';
-  message: string;
+  /** What the step does (started) or did, as notes each face words in its language; none for a failure. */
+  notes: DeployNote[];
+  /** Why a failed step failed: the error's code and facts for a face's own words, its message (the core's English) as details. */
+  failure?: { code: KeyportErrorCode | 'unexpected'; message: string; facts: KeyportError['facts'] };
 }
 
 export interface ServerFacts {
@@ -114,8 +119,8 @@ export interface SubscriptionCertificate {
 }
 
 export interface HostFirewallReport {
-  /** What was found, in words: "ufw active", "iptables INPUT drops", or that nothing drops. */
-  found: string;
+  /** What was found: "ufw active", "iptables INPUT drops", or that nothing drops. */
+  found: DeployNote;
   /** What Keyport opened for the key port range, e.g. `ufw allow 10001:29999/tcp`; null when nothing. */
   opened: string | null;
   /** Commands an admin still has to run as root on the server for the key ports to answer. */

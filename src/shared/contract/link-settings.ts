@@ -46,4 +46,10 @@ export interface LinkSettingsResult {
    * (one outcome per bulk call); empty when the links did not change or nobody has keys elsewhere.
    */
   bundles: ServerOutcome[];
+  /**
+   * With a new link host and subscriptions over HTTPS: whether the listener's certificate names
+   * it (apps refuse subscription links whose host it does not name); null when it could not be
+   * read. Absent when the link host stayed or subscriptions are plain HTTP or off.
+   */
+  subscriptionCertificate?: { subject: string; namesLinkHost: boolean | null };
 }

@@ -160,7 +160,7 @@ describe('deploying the agent to a server as root', () => {
       assert.equal(mode(server.hostPath(`/var/lib/keyport/${name}`)), 0o600, `${name} is the owner's only`);
     }
     const apiKey = apiKeyOf(server);
-    assert.ok(progress.every((line) => !line.message.includes(apiKey)), 'no progress message carries the API key');
+    assert.ok(progress.every((line) => !JSON.stringify(line).includes(apiKey)), 'no progress line carries the API key');
     assert.ok(!readFileSync(server.hostPath(`/opt/keyport/releases/${result.release}/run`), 'utf8').includes(apiKey), 'the run script holds no key');
     await checkAgentHealth(host, 8000, apiKey, { timeoutMs: 5_000 });
     await assert.rejects(checkAgentHealth(host, 8000, 'not-the-key', { timeoutMs: 1_000 }), /refused the API key/);

@@ -1,6 +1,7 @@
 import { KeyportError, isKeyportError } from '../../../shared/contract/errors.ts';
 import type { ConsoleIdentity } from '../console/console-identity.ts';
 import type { DeployProgress, DeployResult, ServerFacts } from '../../../shared/contract/deploy.ts';
+import { deployNote, type DeployNote } from '../../../shared/contract/deploy-notes.ts';
 import type { PortRange } from '../../../shared/contract/servers.ts';
 import { unexpectedAnswer } from '../ssh/remote-answer.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
@@ -72,11 +73,11 @@ export async function deployAgent(host: RemoteHost, options: DeployAgentOptions)
   if (!PUBLIC_HOST.test(options.publicHost)) throw new KeyportError('bad-input', `"${options.publicHost}" is not a host name or address`);
   const keyPorts = checkKeyPorts(options.keyPorts ?? DEFAULT_KEY_PORTS, apiPort);
   return underDeployLock(host, { ...options, operation: 'deploy' }, async (steps) => {
-    const [facts, local, hostFirewall] = await steps.run('detect', 'detecting OS, arch, init system, Xray and the host firewall', async () => {
+    const [facts, local, hostFirewall] = await steps.run('detect', deployNote('detectingServer'), async () => {
       const found = await detectServer(host);
       const firewall = await detectHostFirewall(host);
       const artifacts = await resolveLocalArtifacts(options.artifacts ?? checkoutArtifacts(), found.arch);
-      return { value: [found, artifacts, firewall] as const, message: `${describeFacts(found)}; ${describeHostFirewall(firewall)}` };
+      return { value: [found, artifacts, firewall] as const, notes: [describeFacts(found), describeHostFirewall(firewall)] };
     });
     return install(host, {
       steps,
@@ -98,46 +99,45 @@ async function install(host: RemoteHost, run: InstallRun): Promise<DeployResult>
   const releases = new RemoteReleases(host);
   const service = agentServiceFor(host, facts.init);
 
-  const runtimeUploaded = await steps.run('upload-runtime', `Node runtime for linux-${facts.arch}`, () => uploadRuntime(host, local));
-  await steps.run('upload-agent', `agent release ${release}`, () => uploadRelease(host, local, release, run));
-  await steps.run('configure', `data dir ${DATA_DIR} and API key`, async () => ({
-    value: undefined,
-    message: `${DATA_DIR} (0700), ${API_KEY_FILE} (0600) ${(await ensureApiKey(host)) ? 'created' : 'kept'}`,
-  }));
+  const runtimeUploaded = await steps.run('upload-runtime', deployNote('uploadingRuntime', { arch: facts.arch }), () => uploadRuntime(host, local));
+  await steps.run('upload-agent', deployNote('uploadingAgent', { release }), () => uploadRelease(host, local, release, run));
+  await steps.run('configure', deployNote('configuring', { dataDir: DATA_DIR }), async () => {
+    const created = await ensureApiKey(host);
+    return { value: undefined, notes: [deployNote(created ? 'apiKeyCreated' : 'apiKeyKept', { dataDir: DATA_DIR, keyFile: API_KEY_FILE })] };
+  });
   const { subscriptions } = run;
-  await steps.run('subscriptions', subscriptions ? `subscription listener on port ${subscriptions.port}` : 'subscription listener', () =>
+  await steps.run('subscriptions', subscriptions ? deployNote('placingSubscriptions', { port: subscriptions.port }) : deployNote('checkingSubscriptions'), () =>
     placeSubscriptionFiles(host, subscriptions),
   );
-  await steps.run('firewall-tools', 'ipset, which the agent counts traffic with', async () => {
+  await steps.run('firewall-tools', deployNote('checkingIpset'), async () => {
     const outcome = await ensureIpset(host);
-    return { value: undefined, message: outcome.message, skipped: outcome.ok && !outcome.installed };
+    return { value: undefined, notes: [outcome.note], skipped: outcome.ok && !outcome.installed };
   });
-  await steps.run('install-service', facts.init === 'systemd' ? 'systemd unit' : 'supervisor', async () => {
+  await steps.run('install-service', deployNote(facts.init === 'systemd' ? 'installingSystemdUnit' : 'installingSupervisor'), async () => {
     await service.install();
-    const message = service.kind === 'systemd' ? `systemd unit ${SYSTEMD_UNIT_FILE}` : `supervisor ${SUPERVISOR_SCRIPT} (systemd is not PID 1: no start at boot)`;
-    return { value: undefined, message };
+    const note = service.kind === 'systemd' ? deployNote('systemdUnitInstalled', { file: SYSTEMD_UNIT_FILE }) : deployNote('supervisorInstalled', { script: SUPERVISOR_SCRIPT });
+    return { value: undefined, notes: [note] };
   });
   const previous = await releases.current();
   try {
-    await steps.run('start', `switching to ${release}`, async () => {
+    await steps.run('start', deployNote('switchingRelease', { release }), async () => {
       await releases.switchTo(release);
       await service.restart();
-      return { value: undefined, message: previous && previous !== release ? `started ${release} (was ${previous})` : `started ${release}` };
+      return { value: undefined, notes: [previous && previous !== release ? deployNote('releaseStartedAfter', { release, previous }) : deployNote('releaseStarted', { release })] };
     });
     await checkHealth(host, run, service);
   } catch (error) {
     throw await recover(host, run, { service, releases, release, previous, failure: error as Error });
   }
-  const subscriptionPorts = subscriptions ? ` and subscription port ${subscriptions.port}/tcp` : '';
-  const firewall = await steps.run('host-firewall', `key ports ${run.keyPorts.from}-${run.keyPorts.to}/tcp${subscriptionPorts} in the host's firewall`, () =>
-    openFirewall(host, run),
-  );
-  await steps.run('cleanup', `keeping the last ${RELEASES_KEPT} releases`, async () => {
+  const { from, to } = run.keyPorts;
+  const opening = subscriptions ? deployNote('openingKeyAndSubscriptionPorts', { from, to, port: subscriptions.port }) : deployNote('openingKeyPorts', { from, to });
+  const firewall = await steps.run('host-firewall', opening, () => openFirewall(host, run));
+  await steps.run('cleanup', deployNote('keepingReleases', { count: RELEASES_KEPT }), async () => {
     const removed = await releases.prune(RELEASES_KEPT, release);
     // Only now: a rollback to the previous release would still have started it with them.
-    const certificate = !subscriptions?.tls && (await removeSubscriptionFiles(host)) ? ['the subscription certificate and key no longer served'] : [];
-    const gone = [...removed, ...certificate];
-    return { value: undefined, message: gone.length > 0 ? `removed ${gone.join(', ')}` : 'nothing to remove', skipped: gone.length === 0 };
+    const certificate = !subscriptions?.tls && (await removeSubscriptionFiles(host)) ? [deployNote('certificateNoLongerServed')] : [];
+    const gone = [...removed.map((name) => deployNote('removedRelease', { release: name })), ...certificate];
+    return { value: undefined, notes: [gone.length > 0 ? deployNote('removedItems', { items: gone }) : deployNote('nothingToRemove')], skipped: gone.length === 0 };
   });
   return {
     release,
@@ -160,20 +160,20 @@ async function openFirewall(host: RemoteHost, run: InstallRun) {
   const plan = run.subscriptions;
   const subscriptionPort = plan ? await openHostFirewall(host, run.hostFirewall, { from: plan.port, to: plan.port }, SUBSCRIPTION_PORT_OPENING) : null;
   const closed = plan ? null : await closeHostFirewall(host, SUBSCRIPTION_PORT_OPENING);
-  const notes = subscriptionPort?.notes ?? (closed ? [closed] : []);
-  const said = notes.length > 0 ? `; ${plan ? `subscription port ${plan.port}/tcp` : 'subscriptions off'}: ${notes.join('; ')}` : '';
+  const done = subscriptionPort?.done ?? (closed ? [closed] : []);
+  const said: DeployNote[] = done.length === 0 ? [] : [plan ? deployNote('subscriptionPortFirewall', { port: plan.port, done }) : deployNote('subscriptionsOffFirewall', { done })];
   return {
     value: { keyPorts: keyPorts.report, subscriptionPort: subscriptionPort?.report },
-    message: `${keyPorts.message}${said}`,
-    skipped: keyPorts.skipped && notes.length === 0,
+    notes: [keyPorts.note, ...said],
+    skipped: keyPorts.skipped && done.length === 0,
   };
 }
 
 /** Whole, unprivileged ports, from ≤ to, not holding the agent's own API port. */
 function checkHealth(host: RemoteHost, run: InstallRun, service: AgentService): Promise<void> {
-  return run.steps.run('health-check', `asking the agent on 127.0.0.1:${run.apiPort} through the tunnel`, async () => {
+  return run.steps.run('health-check', deployNote('askingAgent', { port: run.apiPort }), async () => {
     await run.healthCheck(host, run.apiPort, await readApiKey(host), () => service.exitedSinceRestart());
-    return { value: undefined, message: 'the agent answers' };
+    return { value: undefined, notes: [deployNote('agentAnswers')] };
   });
 }
 
@@ -202,9 +202,9 @@ async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): 
   if (!previous || previous === release) {
     let stopError: unknown;
     const stopped = await run.steps
-      .run('stop', 'stopping the agent', async () => {
+      .run('stop', deployNote('stoppingAgent'), async () => {
         await service.stop();
-        return { value: 'so the agent was stopped', message: 'stopped; there is no other release to go back to' };
+        return { value: 'so the agent was stopped', notes: [deployNote('stoppedNothingToRollBackTo')] };
       })
       .catch((error: unknown) => {
         stopError = error;
@@ -214,11 +214,11 @@ async function recover(host: RemoteHost, run: InstallRun, failed: FailedStart): 
     return new KeyportError(code, `${reason}; there is no other release to roll back to, ${stopped}${said}`, { release, rolledBack: false, step });
   }
   try {
-    await run.steps.run('rollback', `back to ${previous}`, async () => {
+    await run.steps.run('rollback', deployNote('rollingBack', { previous }), async () => {
       await releases.switchTo(previous);
       await service.restart();
       await releases.remove(release);
-      return { value: undefined, message: `${previous} is current again; ${release} removed` };
+      return { value: undefined, notes: [deployNote('rolledBack', { previous, release })] };
     });
     await checkHealth(host, run, service);
   } catch (rollbackError) {
@@ -271,7 +271,8 @@ async function uploadRuntime(host: RemoteHost, local: LocalArtifacts) {
   }
   const nodeVersion = version.stdout.trim();
   if (!/^v\d+\.\d+\.\d+$/.test(nodeVersion)) throw unexpectedAnswer(`${remotePath} --version`, 'a Node version such as v24.1.0', nodeVersion);
-  return { value: !present, skipped: present, message: present ? `Node ${nodeVersion} already there` : `Node ${nodeVersion} uploaded to ${remotePath}` };
+  const note = present ? deployNote('runtimePresent', { version: nodeVersion }) : deployNote('runtimeUploaded', { version: nodeVersion, path: remotePath });
+  return { value: !present, skipped: present, notes: [note] };
 }
 
 async function uploadRelease(host: RemoteHost, local: LocalArtifacts, release: string, run: InstallRun) {
@@ -294,7 +295,7 @@ async function uploadRelease(host: RemoteHost, local: LocalArtifacts, release: s
     openKeyPorts: openFamilies(run.hostFirewall),
     subscriptions: run.subscriptions,
   }), 0o755);
-  return { value: undefined, skipped: present, message: present ? `${dir} already holds this bundle` : `uploaded to ${dir}` };
+  return { value: undefined, skipped: present, notes: [deployNote(present ? 'bundlePresent' : 'bundleUploaded', { dir })] };
 }
 
 async function expectSha256(host: RemoteHost, remotePath: string, sha256: string): Promise<void> {
@@ -302,9 +303,14 @@ async function expectSha256(host: RemoteHost, remotePath: string, sha256: string
   if (found !== sha256) throw new Error(`${remotePath} arrived damaged (sha256 ${found ?? 'missing'}, sent ${sha256})`);
 }
 
-function describeFacts(facts: ServerFacts): string {
-  const xray = facts.xrayVersion ? `Xray ${facts.xrayVersion}` : 'no Xray';
-  return `${facts.os}, ${facts.arch}, ${facts.init === 'systemd' ? 'systemd' : 'no systemd (supervised)'}, ${facts.asRoot ? 'root' : 'sudo'}, ${xray}`;
+function describeFacts(facts: ServerFacts): DeployNote {
+  return deployNote('serverFacts', {
+    os: facts.os,
+    arch: facts.arch,
+    init: deployNote(facts.init === 'systemd' ? 'initSystemd' : 'initSupervised'),
+    access: deployNote(facts.asRoot ? 'accessRoot' : 'accessSudo'),
+    xray: facts.xrayVersion ? deployNote('xrayFound', { version: facts.xrayVersion }) : deployNote('xrayNone'),
+  });
 }
 
 /** The iptables families the agent opens itself: only where no ufw or firewalld owns the rules. */

@@ -1,4 +1,5 @@
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
+import { deployNote } from '../../../shared/contract/deploy-notes.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import type { ConsoleIdentity } from '../console/console-identity.ts';
 import { underDeployLock } from './take-deploy-lock.ts';
@@ -25,21 +26,22 @@ export interface UninstallOptions {
  */
 export async function uninstallAgent(host: RemoteHost, options: UninstallOptions): Promise<void> {
   await underDeployLock(host, { ...options, operation: 'uninstall' }, async (steps) => {
-    await steps.run('stop', 'stopping the agent and its Xray', async () => {
+    await steps.run('stop', deployNote('stoppingAgentAndXray'), async () => {
       const systemd = (await host.run(`test -f ${shellQuote(SYSTEMD_UNIT_FILE)} && command -v systemctl`)).exitCode === 0;
       if (systemd) await new SystemdService(host).remove();
       await new SupervisedService(host).remove();
       // The agent starts Xray detached, so stopping the agent leaves it serving.
       await host.check(stopPidFileScript(XRAY_PID_FILE, XRAY_CONFIG_FILE, 5_000));
-      return { value: undefined, message: systemd ? 'agent unit and Xray stopped' : 'agent and Xray stopped' };
+      return { value: undefined, notes: [deployNote(systemd ? 'agentUnitAndXrayStopped' : 'agentAndXrayStopped')] };
     });
-    await steps.run('remove', options.keepData ? `removing ${KEYPORT_ROOT}; keeping ${DATA_DIR}` : `removing ${KEYPORT_ROOT} and ${DATA_DIR}`, async () => {
-      const hostFirewall = [await closeHostFirewall(host), await closeHostFirewall(host, SUBSCRIPTION_PORT_OPENING)].filter(Boolean).join('; ');
+    const dirs = { root: KEYPORT_ROOT, dataDir: DATA_DIR };
+    await steps.run('remove', deployNote(options.keepData ? 'removingAgentKeepingData' : 'removingAgentAndData', dirs), async () => {
+      const hostFirewall = [await closeHostFirewall(host), await closeHostFirewall(host, SUBSCRIPTION_PORT_OPENING)].filter((note) => note !== null);
       const families = await removeFirewallChains(host);
       await host.check([`rm -rf ${shellQuote(KEYPORT_ROOT)}`, ...(options.keepData ? [] : [`rm -rf ${shellQuote(DATA_DIR)}`])].join(' && '));
-      const chains = families.length > 0 ? `firewall chains removed (${families.join(', ')})` : 'no firewall chains';
-      const opened = hostFirewall ? `${hostFirewall}; ` : '';
-      return { value: undefined, message: `${opened}${chains}; ${KEYPORT_ROOT} removed; ${DATA_DIR} ${options.keepData ? 'kept' : 'removed'}` };
+      const chains = families.length > 0 ? deployNote('firewallChainsRemoved', { tools: families.join(', ') }) : deployNote('noFirewallChains');
+      const data = deployNote(options.keepData ? 'dataKept' : 'dataRemoved', { dataDir: DATA_DIR });
+      return { value: undefined, notes: [...hostFirewall, chains, deployNote('agentFilesRemoved', { root: KEYPORT_ROOT }), data] };
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { HostFirewallReport } from '../../../shared/contract/deploy.ts';
+import { deployNote, type DeployNote } from '../../../shared/contract/deploy-notes.ts';
 import type { PortRange } from '../../../shared/contract/servers.ts';
 import { CHAIN_OPEN } from '../../../../remote-agent/src/api/firewall-chains.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
@@ -55,12 +56,12 @@ async function run(host: RemoteHost, commands: string[]): Promise<{ ok: boolean;
   return { ok: result.exitCode === 0, detail: result.exitCode === 0 ? detail : `${detail || 'no output'} (exit ${result.exitCode})`, stdout: result.stdout };
 }
 
-/** What closing a range opened in `kind` came to, in words after "ufw: " or alike. */
-function closedNote(kind: Manager, range: PortRange, result: { ok: boolean; detail: string; stdout: string }, closed: string): string {
+/** What closing a range an earlier deploy opened in `kind` came to. */
+function closedNote(kind: Manager, range: PortRange, result: { ok: boolean; detail: string; stdout: string }): DeployNote {
   const ports = portsText(range);
-  if (!result.ok) return `could not close ${ports} in ${kind}: ${result.detail}`;
-  if (kind === 'ufw' && ufwDeletedNothing(result.stdout)) return `no rule for ${ports} with comment ${UFW_COMMENT} was left to close in ufw`;
-  return closed;
+  if (!result.ok) return deployNote('couldNotClose', { ports, manager: kind, detail: result.detail });
+  if (kind === 'ufw' && ufwDeletedNothing(result.stdout)) return deployNote('noRuleLeftToClose', { ports, comment: UFW_COMMENT });
+  return deployNote('closedEarlierOpening', { ports, manager: kind });
 }
 
 /** firewalld ports of someone else's in the range (see firewalldOverlap); null when there are none or firewalld cannot say. */
@@ -90,10 +91,10 @@ async function record(host: RemoteHost, opening: FirewallOpening, opened: Opened
 
 export interface HostFirewallOutcome {
   report: HostFirewallReport;
-  /** What was found, then what was done: `FOUND: NOTES`. */
-  message: string;
+  /** What was found, then what was done. */
+  note: DeployNote;
   /** What was done, without what was found. */
-  notes: string[];
+  done: DeployNote[];
   skipped: boolean;
 }
 
@@ -107,14 +108,14 @@ export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFact
   const plan = planHostFirewall(facts);
   const found = describeFacts(facts);
   const previous = await readOpened(host, opening);
-  const notes: string[] = [];
+  const notes: DeployNote[] = [];
   const todo: string[] = [];
   let opened: string | null = null;
   // What an earlier deploy opened in ufw or firewalld goes, unless this deploy opens the same there.
   const kept = previous?.kind === plan.kind && previous.range.from === range.from && previous.range.to === range.to;
   if (previous && previous.kind !== 'iptables' && !kept) {
     const closed = await run(host, managerCommands(previous.kind, previous.range, 'close'));
-    notes.push(closedNote(previous.kind, previous.range, closed, `closed ${portsText(previous.range)} that an earlier deploy opened in ${previous.kind}`));
+    notes.push(closedNote(previous.kind, previous.range, closed));
     if (!closed.ok) todo.push(...managerCommands(previous.kind, previous.range, 'close'));
   }
 
@@ -123,15 +124,15 @@ export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFact
   const overlap = plan.kind === 'firewalld' && !kept ? await foreignFirewalldPorts(host, range) : null;
   const ports = portsText(range);
   if (foreign) {
-    notes.push(`ufw: ${ports} is already allowed by a rule that is not Keyport's (${foreign}), left as it is`);
+    notes.push(deployNote('ufwRuleNotOurs', { ports, rule: foreign }));
     await record(host, opening, null);
   } else if (overlap) {
     const entries = overlap.entries.join(' ');
-    if (overlap.covered) notes.push(`firewalld: ${ports} is already open by ports that are not Keyport's (${entries}), left as they are`);
+    if (overlap.covered) notes.push(deployNote('firewalldPortsNotOursCover', { ports, entries }));
     else {
       const commands = managerCommands('firewalld', range, 'open');
       todo.push(...commands);
-      notes.push(`firewalld: ports that are not Keyport's overlap ${ports} (${entries}), and firewalld merges ports, so closing the range would close them too: left as they are; run as root: ${commands.join(' && ')}`);
+      notes.push(deployNote('firewalldPortsNotOursOverlap', { ports, entries, commands: commands.join(' && ') }));
     }
     await record(host, opening, null);
   } else if (plan.kind === 'ufw' || plan.kind === 'firewalld') {
@@ -139,21 +140,21 @@ export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFact
     const result = await run(host, commands);
     if (result.ok) {
       opened = commands.join(' && ');
-      notes.push(`${plan.kind}: opened ${ports} (${commands.join('; ')}: ${result.detail}); uninstall closes it`);
+      notes.push(deployNote('openedPorts', { ports, manager: plan.kind, commands: commands.join('; '), detail: result.detail }));
       await record(host, opening, { kind: plan.kind, range });
     } else {
       todo.push(...commands);
-      notes.push(`${plan.kind}: could not open ${ports} (${result.detail}); run as root: ${commands.join(' && ')}`);
+      notes.push(deployNote('couldNotOpen', { ports, manager: plan.kind, detail: result.detail, commands: commands.join(' && ') }));
       await record(host, opening, null);
     }
   } else if (plan.kind === 'iptables') {
     const missing = await missingOpenChains(host, plan.families, range);
     if (missing.length === 0) {
       opened = `iptables chain ${CHAIN_OPEN} (${plan.families.join(', ')})`;
-      notes.push(`the agent accepts ${ports} in its chain ${CHAIN_OPEN} (${plan.families.join(', ')}), made again at each start; uninstall removes it`);
+      notes.push(deployNote('agentChainAccepts', { ports, chain: CHAIN_OPEN, families: plan.families.join(', ') }));
     } else {
       for (const tool of missing) todo.push(`${tool} -I INPUT -p tcp --dport ${range.from}:${range.to} -j ACCEPT`);
-      notes.push(`the agent's chain ${CHAIN_OPEN} is missing in ${missing.join(', ')} (see the agent's log)`);
+      notes.push(deployNote('agentChainMissing', { chain: CHAIN_OPEN, tools: missing.join(', ') }));
     }
     await record(host, opening, { kind: 'iptables', range });
   } else {
@@ -163,10 +164,10 @@ export async function openHostFirewall(host: RemoteHost, facts: HostFirewallFact
   for (const drop of facts.nftDrops) {
     const command = nftAdvice(drop, range);
     todo.push(command);
-    notes.push(`nftables ${drop.family} ${drop.table} ${drop.chain} drops what it does not accept, and Keyport leaves the admin's tables alone: run as root ${command}, and add the rule to /etc/nftables.conf to keep it after a reboot`);
+    notes.push(deployNote('nftablesRunByHand', { family: drop.family, table: drop.table, chain: drop.chain, command }));
   }
-  const message = notes.length > 0 ? `${found}: ${notes.join('; ')}` : `${found}: nothing to open`;
-  return { report: { found, opened, todo }, message, notes, skipped: notes.length === 0 };
+  const note = notes.length > 0 ? deployNote('firewallDone', { found, done: notes }) : deployNote('firewallNothingToOpen', { found });
+  return { report: { found, opened, todo }, note, done: notes, skipped: notes.length === 0 };
 }
 
 async function missingOpenChains(host: RemoteHost, families: IptablesFamily[], range: PortRange): Promise<string[]> {
@@ -185,18 +186,18 @@ async function missingOpenChains(host: RemoteHost, families: IptablesFamily[], r
  * key ports' goes with the agent's chains at uninstall, the subscription port's once the agent
  * starts without it.
  */
-export async function closeHostFirewall(host: RemoteHost, opening = KEY_PORTS_OPENING): Promise<string | null> {
+export async function closeHostFirewall(host: RemoteHost, opening = KEY_PORTS_OPENING): Promise<DeployNote | null> {
   const opened = await readOpened(host, opening);
   if (!opened) return null;
-  const range = portsText(opened.range);
+  const ports = portsText(opened.range);
   if (opened.kind === 'iptables') {
     await record(host, opening, null);
-    return opening === KEY_PORTS_OPENING ? null : `the agent's chain ${CHAIN_OPEN} no longer accepts ${range}`;
+    return opening === KEY_PORTS_OPENING ? null : deployNote('agentChainNoLongerAccepts', { ports, chain: CHAIN_OPEN });
   }
   const commands = managerCommands(opened.kind, opened.range, 'close');
   const result = await run(host, commands);
   await record(host, opening, null);
-  if (!result.ok) return `${opened.kind}: could not close ${range} (${result.detail}); run as root: ${commands.join(' && ')}`;
-  if (opened.kind === 'ufw' && ufwDeletedNothing(result.stdout)) return `ufw: no rule for ${range} with comment ${UFW_COMMENT} was left to close`;
-  return `${opened.kind}: closed ${range}`;
+  if (!result.ok) return deployNote('couldNotCloseRunAsRoot', { ports, manager: opened.kind, detail: result.detail, commands: commands.join(' && ') });
+  if (opened.kind === 'ufw' && ufwDeletedNothing(result.stdout)) return deployNote('noRuleLeftToClose', { ports, comment: UFW_COMMENT });
+  return deployNote('closedOpening', { ports, manager: opened.kind });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { describeFacts, firewalldOverlap, nftAdvice, parseHostFirewall, planHostFirewall, ufwDeletedNothing, ufwForeignRule, portSpec } from './host-firewall.ts';
+import { deployNoteText } from '../../../shared/i18n/deploy-notes/deploy-note-text.ts';
+import { describeFacts, firewalldOverlap, nftAdvice, parseHostFirewall, planHostFirewall, ufwDeletedNothing, ufwForeignRule, portSpec, type HostFirewallFacts } from './host-firewall.ts';
 
 const NONE = { ufwActive: false, firewalldRunning: false, iptablesDrops: [], nftDrops: [] };
 
@@ -74,10 +75,11 @@ describe('host firewall detection', () => {
   ].join('\n');
 
   test("in words: an active ufw's own DROP policy on INPUT is not named as a second firewall", () => {
-    assert.equal(describeFacts({ ...NONE, ufwActive: true, iptablesDrops: ['v4', 'v6'] }), 'ufw active');
-    assert.equal(describeFacts({ ...NONE, iptablesDrops: ['v4', 'v6'] }), 'iptables INPUT drops, ip6tables INPUT drops');
-    assert.equal(describeFacts({ ...NONE, firewalldRunning: true, iptablesDrops: ['v4'] }), 'firewalld running, iptables INPUT drops');
-    assert.equal(describeFacts(NONE), 'no host firewall drops incoming connections');
+    const said = (facts: HostFirewallFacts) => deployNoteText([describeFacts(facts)], 'en');
+    assert.equal(said({ ...NONE, ufwActive: true, iptablesDrops: ['v4', 'v6'] }), 'ufw active');
+    assert.equal(said({ ...NONE, iptablesDrops: ['v4', 'v6'] }), 'iptables INPUT drops; ip6tables INPUT drops');
+    assert.equal(said({ ...NONE, firewalldRunning: true, iptablesDrops: ['v4'] }), 'firewalld running; iptables INPUT drops');
+    assert.equal(said(NONE), 'no host firewall drops incoming connections');
   });
 
   test("a ufw rule for exactly the range that is not Keyport's (another comment, or none)", () => {

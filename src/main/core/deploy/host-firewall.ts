@@ -1,3 +1,4 @@
+import { deployNote, type DeployNote } from '../../../shared/contract/deploy-notes.ts';
 import type { PortRange } from '../../../shared/contract/servers.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 import { TOOL_ENVIRONMENT } from './remote-layout.ts';
@@ -110,15 +111,15 @@ export function portsText(range: PortRange): string {
   return range.from === range.to ? `${range.from}/tcp` : `${range.from}-${range.to}/tcp`;
 }
 
-export function describeFacts(facts: HostFirewallFacts): string {
+export function describeFacts(facts: HostFirewallFacts): DeployNote {
   const found = [
-    facts.ufwActive ? 'ufw active' : '',
-    facts.firewalldRunning ? 'firewalld running' : '',
+    ...(facts.ufwActive ? [deployNote('ufwActive')] : []),
+    ...(facts.firewalldRunning ? [deployNote('firewalldRunning')] : []),
     // ufw's default deny is the DROP policy it sets on INPUT: while ufw is active that is ufw, not a second firewall.
-    ...(facts.ufwActive ? [] : facts.iptablesDrops).map((family) => `${family === 'v4' ? 'iptables' : 'ip6tables'} INPUT drops`),
-    ...facts.nftDrops.map((drop) => `nftables ${drop.family} ${drop.table} ${drop.chain} drops`),
-  ].filter(Boolean);
-  return found.length > 0 ? found.join(', ') : 'no host firewall drops incoming connections';
+    ...(facts.ufwActive ? [] : facts.iptablesDrops).map((family) => deployNote('iptablesInputDrops', { tool: family === 'v4' ? 'iptables' : 'ip6tables' })),
+    ...facts.nftDrops.map(({ family, table, chain }) => deployNote('nftablesChainDrops', { family, table, chain })),
+  ];
+  return found.length > 0 ? deployNote('firewallFound', { found }) : deployNote('firewallDropsNothing');
 }
 
 /** The comment that marks Keyport's ufw rule (`ufw status` shows it as `# keyport`). */

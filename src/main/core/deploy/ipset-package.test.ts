@@ -8,19 +8,22 @@ test('on a server with ipset the script finds it and installs nothing', () => {
   const outcome = describeIpset(out, '');
   assert.equal(outcome.ok, true);
   assert.equal(outcome.installed, false);
-  assert.match(outcome.message, /^ipset present \(ipset v\d+\.\d+/);
+  assert.equal(outcome.note.id, 'ipsetPresent');
+  assert.match(String(outcome.note.facts.version), /^ipset v\d+\.\d+/);
 });
 
-test('each outcome says what happened, and what to install by hand when nothing could', () => {
+test('each outcome says what happened, and what the package manager said when it could not install', () => {
   assert.deepEqual(describeIpset('installed apt-get ipset,iptables ipset v7.17, protocol version: 7\n', ''), {
     ok: true,
     installed: true,
-    message: 'installed the package(s) ipset and iptables with apt-get (ipset v7.17, protocol version: 7)',
+    note: { id: 'ipsetInstalled', facts: { packages: 'ipset, iptables', manager: 'apt-get', version: 'ipset v7.17, protocol version: 7' } },
   });
-  const failed = describeIpset('failed dnf ipset\n', 'Error: Unable to find a match: ipset\n');
-  assert.equal(failed.ok, false);
-  assert.match(failed.message, /^ipset missing and dnf could not install them \(Error: Unable to find a match: ipset\): the agent counts no traffic until you install the OS packages ipset and iptables/);
-  assert.match(describeIpset('none ipset\n', '').message, /^ipset missing and the server has neither apt-get nor dnf: .*apt-get install ipset iptables, or dnf install ipset iptables/);
+  assert.deepEqual(describeIpset('failed dnf ipset\n', 'Last metadata expiration check\nError: Unable to find a match: ipset\n'), {
+    ok: false,
+    installed: false,
+    note: { id: 'ipsetInstallFailed', facts: { packages: 'ipset', manager: 'dnf', output: 'Last metadata expiration check / Error: Unable to find a match: ipset' } },
+  });
+  assert.deepEqual(describeIpset('none ipset,iptables\n', ''), { ok: false, installed: false, note: { id: 'ipsetNoPackageManager', facts: { packages: 'ipset, iptables' } } });
 });
 
 test('a server without the tools: the script names exactly the missing packages', () => {

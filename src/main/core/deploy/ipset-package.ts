@@ -1,13 +1,11 @@
+import { deployNote, type DeployNote } from '../../../shared/contract/deploy-notes.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 import { TOOL_ENVIRONMENT } from './remote-layout.ts';
-
-/** What to tell an admin whose server has no package manager deploy knows. */
-export const IPSET_BY_HAND = 'install the OS packages ipset and iptables (apt-get install ipset iptables, or dnf install ipset iptables)';
 
 /**
  * The agent counts traffic in ipset sets matched from iptables rules: with the `ipset` or
  * `iptables-save` command missing, the OS's `ipset` and/or `iptables` package is installed with
- * apt-get or dnf (the package manager's output goes to the deploy log's message on failure). The
+ * apt-get or dnf (the package manager's last lines go to the deploy log on failure). The
  * last line printed says what happened: `present VERSION`, `installed MANAGER PACKAGES VERSION`
  * (packages joined by commas), `failed MANAGER PACKAGES`, or `none PACKAGES`.
  */
@@ -30,7 +28,7 @@ export interface IpsetOutcome {
   /** The agent will count traffic (ipset is there now). */
   ok: boolean;
   installed: boolean;
-  message: string;
+  note: DeployNote;
 }
 
 /** Makes sure `ipset` is there, installing the package where it is not; never throws for a failed install. */
@@ -43,15 +41,15 @@ export function describeIpset(stdout: string, stderr: string): IpsetOutcome {
   const last = stdout.trim().split('\n').at(-1) ?? '';
   const [word, ...rest] = last.split(' ');
   const tail = stderr.trim().split('\n').slice(-3).join(' / ');
-  const packages = (rest[1] ?? '').split(',').join(' and ');
+  const packages = (rest[1] ?? '').split(',').join(', ');
   switch (word) {
     case 'present':
-      return { ok: true, installed: false, message: `ipset present (${rest.join(' ')})` };
+      return { ok: true, installed: false, note: deployNote('ipsetPresent', { version: rest.join(' ') }) };
     case 'installed':
-      return { ok: true, installed: true, message: `installed the package(s) ${packages} with ${rest[0]} (${rest.slice(2).join(' ')})` };
+      return { ok: true, installed: true, note: deployNote('ipsetInstalled', { packages, manager: rest[0] ?? '', version: rest.slice(2).join(' ') }) };
     case 'failed':
-      return { ok: false, installed: false, message: `${packages} missing and ${rest[0]} could not install them (${tail}): the agent counts no traffic until you ${IPSET_BY_HAND}` };
+      return { ok: false, installed: false, note: deployNote('ipsetInstallFailed', { packages, manager: rest[0] ?? '', output: tail }) };
     default:
-      return { ok: false, installed: false, message: `${(rest[0] ?? '').split(',').join(' and ')} missing and the server has neither apt-get nor dnf: the agent counts no traffic until you ${IPSET_BY_HAND}` };
+      return { ok: false, installed: false, note: deployNote('ipsetNoPackageManager', { packages: (rest[0] ?? '').split(',').join(', ') }) };
   }
 }

@@ -1,9 +1,11 @@
 import type { DeployProgress, DeployStepName } from '../../../shared/contract/deploy.ts';
-import { KeyportError } from '../../../shared/contract/errors.ts';
+import type { DeployNote } from '../../../shared/contract/deploy-notes.ts';
+import { KeyportError, isKeyportError } from '../../../shared/contract/errors.ts';
 
 export interface StepOutcome<T> {
   value: T;
-  message: string;
+  /** What the step did, in notes (see DeployNote). */
+  notes: DeployNote[];
   skipped?: boolean;
 }
 
@@ -21,18 +23,23 @@ export class ProgressSteps {
     this.#beforeStep = beforeStep;
   }
 
-  async run<T>(step: DeployStepName, startMessage: string, action: () => Promise<StepOutcome<T>>): Promise<T> {
-    this.#onProgress({ step, state: 'started', message: startMessage });
+  async run<T>(step: DeployStepName, starting: DeployNote, action: () => Promise<StepOutcome<T>>): Promise<T> {
+    this.#onProgress({ step, state: 'started', notes: [starting] });
     try {
       await this.#beforeStep();
       const outcome = await action();
-      this.#onProgress({ step, state: outcome.skipped ? 'skipped' : 'done', message: outcome.message });
+      this.#onProgress({ step, state: outcome.skipped ? 'skipped' : 'done', notes: outcome.notes });
       return outcome.value;
     } catch (error) {
-      this.#onProgress({ step, state: 'failed', message: (error as Error).message });
+      this.#onProgress({ step, state: 'failed', notes: [], failure: failureOf(error) });
       throw namingStep(error, step);
     }
   }
+}
+
+function failureOf(error: unknown): NonNullable<DeployProgress['failure']> {
+  const message = error instanceof Error ? error.message : String(error);
+  return isKeyportError(error) ? { code: error.code, message, facts: error.facts } : { code: 'unexpected', message, facts: {} };
 }
 
 function namingStep(error: unknown, step: DeployStepName): KeyportError {

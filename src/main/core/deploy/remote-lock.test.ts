@@ -136,7 +136,10 @@ describe('the deploy lock on a real server', () => {
     assert.equal(existsSync(`${server.tmpDir}/keyport-upload.AbC123`), false);
     assert.equal(existsSync(`${server.tmpDir}/not-ours`), true);
     assert.equal(progress.at(-1)?.step, 'lock');
-    assert.match(progress.at(-1)!.message, /taken over from this console's interrupted deploy .*; removed 3 file\(s\)/);
+    assert.deepEqual(progress.at(-1)!.notes.slice(0, 1).map((note) => [note.id, note.facts]), [
+      ['lockTakenOver', { how: { id: 'tookOverOwnDeploy', facts: {} }, holder: here.hostname }],
+    ]);
+    assert.deepEqual(progress.at(-1)!.notes.at(-1), { id: 'leftoverFilesRemoved', facts: { count: 3 } });
     await lock.release();
   });
 });

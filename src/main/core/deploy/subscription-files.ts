@@ -1,3 +1,4 @@
+import { deployNote } from '../../../shared/contract/deploy-notes.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import { shellQuote, type RemoteHost } from '../ssh/remote-host.ts';
 import type { StepOutcome } from './progress-steps.ts';
@@ -13,16 +14,11 @@ const FILES = [SUBSCRIPTION_CERT_FILE, SUBSCRIPTION_KEY_FILE].map(shellQuote).jo
  * The paths are fixed; nothing the admin typed reaches a command.
  */
 export async function placeSubscriptionFiles(host: RemoteHost, plan: SubscriptionPlan | null): Promise<StepOutcome<void>> {
-  if (!plan) return { value: undefined, message: 'off', skipped: true };
-  const where = `port ${plan.port} (${plan.urlBase}/sub/TOKEN)`;
-  if (!plan.tls) {
-    return {
-      value: undefined,
-      message: `plain HTTP on ${where}: anyone on the way reads every fetch, the token and each link with its uuid; give a certificate and key for HTTPS`,
-    };
-  }
+  if (!plan) return { value: undefined, notes: [deployNote('subscriptionsOff')], skipped: true };
+  const where = { port: plan.port, urlBase: plan.urlBase };
+  if (!plan.tls) return { value: undefined, notes: [deployNote('subscriptionsPlainHttp', where)] };
   const { certificate, upload, namesHost } = plan.tls;
-  const described = `${certificate.subject || 'no subject'}, valid until ${certificate.notAfter}`;
+  const described = { ...where, subject: certificate.subject || deployNote('certificateNoSubject'), notAfter: certificate.notAfter };
   if (!upload) {
     const present = await host.run(`test -s ${shellQuote(SUBSCRIPTION_CERT_FILE)} && test -s ${shellQuote(SUBSCRIPTION_KEY_FILE)}`);
     if (present.exitCode !== 0) {
@@ -32,13 +28,20 @@ export async function placeSubscriptionFiles(host: RemoteHost, plan: Subscriptio
         { problem: 'missing-on-server', file: SUBSCRIPTION_CERT_FILE },
       );
     }
-    const expired = Date.parse(certificate.notAfter) < Date.now() ? `; it has expired: apps refuse it until a new certificate and key are given` : '';
-    return { value: undefined, message: `HTTPS on ${where} with the certificate already on the server (${described})${expired}` };
+    const expired = Date.parse(certificate.notAfter) < Date.now() ? [deployNote('certificateExpired')] : [];
+    return { value: undefined, notes: [deployNote('subscriptionsCertificateKept', described), ...expired] };
   }
   await host.writeFile(SUBSCRIPTION_KEY_FILE, upload.keyPem, 0o600);
   await host.writeFile(SUBSCRIPTION_CERT_FILE, upload.certPem, 0o600);
-  const unnamed = namesHost === false ? `; it does not name the links' host, so apps will refuse it` : '';
-  return { value: undefined, message: `HTTPS on ${where}: certificate ${described} in ${SUBSCRIPTION_CERT_FILE}, its key in ${SUBSCRIPTION_KEY_FILE} (0600)${unnamed}` };
+  const unnamed = namesHost === false ? [deployNote('certificateNamesOtherHost')] : [];
+  const placed = deployNote('subscriptionsCertificateUploaded', { ...described, certFile: SUBSCRIPTION_CERT_FILE, keyFile: SUBSCRIPTION_KEY_FILE });
+  return { value: undefined, notes: [placed, ...unnamed] };
+}
+
+/** The certificate the subscription listener serves (PEM, public), or null when the server has none. */
+export async function readSubscriptionCertificate(host: RemoteHost): Promise<string | null> {
+  const read = await host.run(`head -c 262144 ${shellQuote(SUBSCRIPTION_CERT_FILE)}`);
+  return read.exitCode === 0 && read.stdout.includes('-----BEGIN CERTIFICATE-----') ? read.stdout : null;
 }
 
 /** Once a release without HTTPS subscriptions is healthy: the certificate and key an earlier deploy put there go. Says whether there were any. */

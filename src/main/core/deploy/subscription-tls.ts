@@ -57,6 +57,15 @@ export async function checkSubscriptionTls(files: SubscriptionTlsFiles, options:
 }
 
 /** The certificate's name for the host links are written with: a DNS name, or an address in its IP SANs. */
+/** Whether a PEM certificate (its first, when a chain follows) names `host`: false for one that does not parse. */
+export function certificateNamesHost(certPem: string, host: string): boolean {
+  try {
+    return namesHost(new X509Certificate(certPem), host);
+  } catch {
+    return false;
+  }
+}
+
 function namesHost(certificate: X509Certificate, host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '');
   return /^[0-9.]+$|:/.test(bare) ? certificate.checkIP(bare) !== undefined : certificate.checkHost(bare) !== undefined;

@@ -1,14 +1,15 @@
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
+import { deployNote, type DeployNote } from '../../../shared/contract/deploy-notes.ts';
 import { processConsoleIdentity, type ConsoleIdentity } from '../console/console-identity.ts';
 import { removeLeftoverFiles } from './leftover-files.ts';
 import { ProgressSteps } from './progress-steps.ts';
 import { RemoteLock, type AcquireOptions, type TakeOver } from './remote-lock.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
 
-const TOOK_OVER: Record<TakeOver, string> = {
-  'left-by-this-console': "taken over from this console's interrupted deploy",
-  expired: 'taken over from a deploy that showed no sign of life',
-  broken: 'broken, as asked',
+const TOOK_OVER: Record<TakeOver, DeployNote> = {
+  'left-by-this-console': deployNote('tookOverOwnDeploy'),
+  expired: deployNote('tookOverSilentDeploy'),
+  broken: deployNote('brokeLockAsAsked'),
 };
 
 /**
@@ -16,15 +17,18 @@ const TOOK_OVER: Record<TakeOver, string> = {
  * removes what interrupted deploys left (staged uploads, part files), which only a holder may.
  */
 export async function takeDeployLock(host: RemoteHost, options: AcquireOptions & { onProgress?: (progress: DeployProgress) => void }): Promise<RemoteLock> {
-  return new ProgressSteps(options.onProgress).run('lock', "taking the server's deploy lock", async () => {
+  return new ProgressSteps(options.onProgress).run('lock', deployNote('takingLock'), async () => {
     const lock = await RemoteLock.acquire(host, options);
     try {
       const removed = await removeLeftoverFiles(host);
       const from = lock.tookOver?.from;
       const taken = lock.tookOver
-        ? `${TOOK_OVER[lock.tookOver.how]} (held by ${from?.hostname ?? 'an unnamed console'}${from?.since ? ` since ${from.since}` : ''})`
-        : 'taken';
-      return { value: lock, message: removed > 0 ? `${taken}; removed ${removed} file(s) an interrupted upload left` : taken };
+        ? [
+            deployNote('lockTakenOver', { how: TOOK_OVER[lock.tookOver.how], holder: from?.hostname ?? deployNote('unnamedConsole') }),
+            ...(from?.since ? [deployNote('lockHeldSince', { since: from.since })] : []),
+          ]
+        : [deployNote('lockTaken')];
+      return { value: lock, notes: removed > 0 ? [...taken, deployNote('leftoverFilesRemoved', { count: removed })] : taken };
     } catch (error) {
       await lock.release().catch(() => undefined);
       throw error;

@@ -9,6 +9,8 @@ import { testServerLink } from '../../../../e2e/support/console-access.ts';
 import { standInXray, XrayReleaseSite } from '../../../../e2e/support/xray-release-site.ts';
 import { freePort } from '../../../../test-support/tcp-traffic.ts';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
+import { deployNote } from '../../../shared/contract/deploy-notes.ts';
+import { deployNoteText } from '../../../shared/i18n/deploy-notes/deploy-note-text.ts';
 import { isKeyportError, type KeyportError } from '../../../shared/contract/errors.ts';
 import type { CommandResult, RemoteHost } from '../ssh/remote-host.ts';
 import { SshLink } from '../ssh/ssh-link.ts';
@@ -54,6 +56,9 @@ function recording(host: RemoteHost): { host: RemoteHost; commands: string[]; wo
   };
   return { host: recorded, commands, workDirs };
 }
+
+/** A progress line as the English log reads it. */
+const text = (line: DeployProgress) => deployNoteText(line.notes, 'en');
 
 function recorder(): { progress: DeployProgress[]; onProgress: (progress: DeployProgress) => void } {
   const progress: DeployProgress[] = [];
@@ -211,7 +216,7 @@ describe('installing Xray on a server from a release site', () => {
       onProgress,
       afterInstall: async () => {
         binaryWhenHookRan = readFileSync(server.hostPath(XRAY_PATHS.binary), 'utf8');
-        return 'The agent was told.';
+        return deployNote('agentStartedXray');
       },
     });
 
@@ -221,9 +226,9 @@ describe('installing Xray on a server from a release site', () => {
       versionSupport: { version: '9.9.9', support: 'ok', minimum: '1.8.12', checked: PINNED_XRAY_TAG.slice(1) },
     });
     assert.deepEqual(steps(progress), ['download-xray:started', 'download-xray:done', 'install-xray:started', 'install-xray:done']);
-    assert.equal(progress[0]!.message, `downloading Xray v9.9.9 (Keyport was checked against ${PINNED_XRAY_TAG}) from ${site.url}/download/v9.9.9/Xray-linux-64.zip`);
-    assert.equal(progress[1]!.message, `Xray-linux-64.zip (${zip.length} bytes); its SHA2-256 matches the .dgst`);
-    assert.equal(progress[3]!.message, 'Xray 9.9.9 at /usr/local/bin/xray, geoip.dat and geosite.dat in /usr/local/share/xray. The agent was told.');
+    assert.equal(text(progress[0]!), `downloading Xray v9.9.9 (Keyport was checked against ${PINNED_XRAY_TAG}) from ${site.url}/download/v9.9.9/Xray-linux-64.zip`);
+    assert.equal(text(progress[1]!), `Xray-linux-64.zip (${zip.length} bytes); its SHA2-256 matches the .dgst`);
+    assert.equal(text(progress[3]!), 'Xray 9.9.9 at /usr/local/bin/xray; geoip.dat, geosite.dat in /usr/local/share/xray; the agent started Xray with it');
 
     const binary = server.hostPath(XRAY_PATHS.binary);
     assert.ok(lstatSync(binary).isFile(), 'the link was replaced by the new file (the harness stand-in it pointed at is untouched)');
@@ -249,15 +254,15 @@ describe('installing Xray on a server from a release site', () => {
     const { progress, onProgress } = recorder();
     const result = await installXray(host, { arch: 'x64', request: { releasesUrl: site.url }, onProgress });
     assert.equal(result.versionSupport.support, 'ok');
-    assert.equal(progress[0]!.message, `downloading Xray ${PINNED_XRAY_TAG}, the version Keyport was checked against, from ${site.url}/download/${PINNED_XRAY_TAG}/Xray-linux-64.zip`);
-    assert.match(progress.at(-1)!.message, new RegExp(`^Xray ${pinned} at /usr/local/bin/xray, .*\\. It is ${pinned}, the version Keyport was checked against\\.$`));
+    assert.equal(text(progress[0]!), `downloading Xray ${PINNED_XRAY_TAG}, the version Keyport was checked against, from ${site.url}/download/${PINNED_XRAY_TAG}/Xray-linux-64.zip`);
+    assert.match(text(progress.at(-1)!), new RegExp(`^Xray ${pinned} at /usr/local/bin/xray; .*; it is ${pinned}, the version Keyport was checked against$`));
 
     site.publish('99.1.1');
     const newer = recorder();
     const upgraded = await installXray(host, { arch: 'x64', request: { version: 'v99.1.1', releasesUrl: site.url }, onProgress: newer.onProgress });
     assert.deepEqual(upgraded.versionSupport, { version: '99.1.1', support: 'newer-than-checked', minimum: '1.8.12', checked: pinned });
-    assert.match(newer.progress[0]!.message, new RegExp(`^downloading Xray v99\\.1\\.1 \\(warning: newer than ${PINNED_XRAY_TAG}, the version Keyport was checked against\\)`));
-    assert.match(newer.progress.at(-1)!.message, new RegExp(`It is newer than ${pinned}, the version Keyport was checked against: the agent may meet behaviour it was not checked with\\.$`));
+    assert.match(text(newer.progress[0]!), new RegExp(`^downloading Xray v99\\.1\\.1 \\(warning: newer than ${PINNED_XRAY_TAG}, the version Keyport was checked against\\)`));
+    assert.match(text(newer.progress.at(-1)!), new RegExp(`; it is newer than ${pinned}, the version Keyport was checked against: the agent may meet behaviour it was not checked with$`));
   });
 
   test('latest comes from latest/download, and a sudo user installs it too', async () => {
@@ -269,7 +274,7 @@ describe('installing Xray on a server from a release site', () => {
     const result = await installXray(host, { arch: 'x64', request: { version: 'latest', releasesUrl: site.url }, onProgress });
     assert.equal(result.xrayVersion, '9.9.10');
     assert.equal(
-      progress[0]!.message,
+      text(progress[0]!),
       `downloading the latest Xray (warning: whatever XTLS released last, which Keyport was not checked against; ${PINNED_XRAY_TAG} was) from ${site.url}/latest/download/Xray-linux-64.zip`,
     );
     assert.equal(lstatSync(server.hostPath(XRAY_PATHS.binary)).uid, 0, 'root owns the binary');

@@ -1,3 +1,4 @@
+import { deployNote, type DeployNote } from '../../../shared/contract/deploy-notes.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { DeployProgress, ServerFacts, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
 import { unexpectedAnswer } from '../ssh/remote-answer.ts';
@@ -40,10 +41,10 @@ export interface InstallXrayOptions {
   request: XrayInstallRequest;
   onProgress?: (progress: DeployProgress) => void;
   /**
-   * Runs once the new binary is in place, to let the agent take it; what it returns is added to
-   * the install step's message. A failure here fails the install step (Xray stays installed).
+   * Runs once the new binary is in place, to let the agent take it; the note it returns ends the
+   * install step's line. A failure here fails the install step (Xray stays installed).
    */
-  afterInstall?: () => Promise<string>;
+  afterInstall?: () => Promise<DeployNote>;
 }
 
 /**
@@ -61,7 +62,7 @@ export async function installXray(host: RemoteHost, options: InstallXrayOptions)
 
   const workDir = await makeWorkDir(host);
   try {
-    await steps.run('download-xray', `downloading ${whichRelease(options.request.version ?? PINNED_XRAY_TAG)} from ${url}`, async () => {
+    await steps.run('download-xray', deployNote('downloadingXray', { release: whichRelease(options.request.version ?? PINNED_XRAY_TAG), url }), async () => {
       const sizeBytes = await download(host, workDir, asset, url);
       const expected = parseDgst(await host.check(`head -c 65536 ${shellQuote(`${workDir}/${asset}.dgst`)}`), `${url}.dgst`);
       const actual = await remoteSha256(host, `${workDir}/${asset}`);
@@ -72,20 +73,22 @@ export async function installXray(host: RemoteHost, options: InstallXrayOptions)
           { expected, actual: actual ?? null },
         );
       }
-      return { value: undefined, message: `${asset} (${sizeBytes} bytes); its SHA2-256 matches the .dgst` };
+      return { value: undefined, notes: [deployNote('xrayArchiveChecked', { asset, bytes: sizeBytes })] };
     });
-    return await steps.run('install-xray', `installing ${XRAY_PATHS.binary} and the geo files in ${XRAY_PATHS.assetDir}`, async () => {
+    return await steps.run('install-xray', deployNote('installingXray', { binary: XRAY_PATHS.binary, assetDir: XRAY_PATHS.assetDir }), async () => {
       await unpack(host, workDir, asset);
       const installed = await place(host, workDir, XRAY_PATHS);
       const versionOutput = await host.check(`${shellQuote(XRAY_PATHS.binary)} version`);
       const xrayVersion = xrayVersionNumber(versionOutput);
       const versionSupport = xrayVersionSupport(versionOutput);
-      const note = xraySupportNote(versionSupport);
-      const after = options.afterInstall ? ` ${await options.afterInstall()}` : '';
-      return {
-        value: { xrayVersion, binaryPath: XRAY_PATHS.binary, versionSupport },
-        message: `Xray ${xrayVersion} at ${XRAY_PATHS.binary}${installed.length > 0 ? `, ${installed.join(' and ')} in ${XRAY_PATHS.assetDir}` : ''}.${note ? ` ${note}` : ''}${after}`,
-      };
+      const support = xraySupportNote(versionSupport);
+      const notes: DeployNote[] = [
+        deployNote('xrayInstalled', { version: xrayVersion, binary: XRAY_PATHS.binary }),
+        ...(installed.length > 0 ? [deployNote('xrayGeoFilesInstalled', { files: installed.join(', '), assetDir: XRAY_PATHS.assetDir })] : []),
+        ...(support ? [support] : []),
+        ...(options.afterInstall ? [await options.afterInstall()] : []),
+      ];
+      return { value: { xrayVersion, binaryPath: XRAY_PATHS.binary, versionSupport }, notes };
     });
   } finally {
     await host.run(`rm -rf -- ${shellQuote(workDir)}`).catch(() => undefined);
@@ -121,15 +124,11 @@ export function checkXrayRequest(request: XrayInstallRequest): string {
 }
 
 /** Which release a download is, and what Keyport knows of it. */
-function whichRelease(version: string): string {
-  if (version === PINNED_XRAY_TAG) return `Xray ${version}, the version Keyport was checked against,`;
-  if (version === 'latest') {
-    return `the latest Xray (warning: whatever XTLS released last, which Keyport was not checked against; ${PINNED_XRAY_TAG} was)`;
-  }
-  if (xrayVersionSupport(`Xray ${version}`).support === 'newer-than-checked') {
-    return `Xray ${version} (warning: newer than ${PINNED_XRAY_TAG}, the version Keyport was checked against)`;
-  }
-  return `Xray ${version} (Keyport was checked against ${PINNED_XRAY_TAG})`;
+function whichRelease(version: string): DeployNote {
+  if (version === PINNED_XRAY_TAG) return deployNote('xrayReleaseChecked', { version });
+  if (version === 'latest') return deployNote('xrayReleaseLatest', { checked: PINNED_XRAY_TAG });
+  if (xrayVersionSupport(`Xray ${version}`).support === 'newer-than-checked') return deployNote('xrayReleaseNewer', { version, checked: PINNED_XRAY_TAG });
+  return deployNote('xrayReleaseOther', { version, checked: PINNED_XRAY_TAG });
 }
 
 function releasesUrl(given: string): string {

@@ -1,4 +1,5 @@
 import type { XrayVersionSupport } from '../../../shared/contract/api-types.ts';
+import { deployNote, type DeployNote } from '../../../shared/contract/deploy-notes.ts';
 
 /** `Xray 25.10.15 (Xray, Penetrates Everything.) ...` (what `xray version` prints) gives 25.10.15; an unexpected first line is kept whole. */
 export function xrayVersionNumber(output: string): string {
@@ -6,17 +7,17 @@ export function xrayVersionNumber(output: string): string {
   return /^Xray\s+v?(\S+)/.exec(firstLine)?.[1] ?? firstLine;
 }
 
-/** What a version's support means for the admin, in a sentence; empty when there is nothing to say. */
-export function xraySupportNote(support: XrayVersionSupport): string {
+/** What a version's support means for the admin; null when there is nothing to say. */
+export function xraySupportNote(support: XrayVersionSupport): DeployNote | null {
   switch (support.support) {
     case 'ok':
-      return support.version === support.checked ? `It is ${support.checked}, the version Keyport was checked against.` : '';
+      return support.version === support.checked ? deployNote('xrayIsChecked', { checked: support.checked }) : null;
     case 'newer-than-checked':
-      return `It is newer than ${support.checked}, the version Keyport was checked against: the agent may meet behaviour it was not checked with.`;
+      return deployNote('xrayIsNewer', { checked: support.checked });
     case 'too-old':
-      return `It is older than ${support.minimum}, the oldest Xray that takes the agent's config (api.listen): install ${support.checked}.`;
+      return deployNote('xrayIsTooOld', { minimum: support.minimum, checked: support.checked });
     case 'unknown':
-      return `It did not answer as Xray does, so whether the agent works with it is unknown: install Xray ${support.checked}.`;
+      return deployNote('xrayIsUnknown', { checked: support.checked });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
 import type { DeployOptions, DeployProgress, DeployResult, UninstallOptions, XrayInstallRequest, XrayInstallResult } from '../../../shared/contract/deploy.ts';
+import { deployNote, type DeployNote } from '../../../shared/contract/deploy-notes.ts';
 import { KeyportError } from '../../../shared/contract/errors.ts';
 import type { LinkSettingsChange, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
 import type { ServerOutcome } from '../../../shared/contract/people.ts';
@@ -14,6 +15,7 @@ import { uninstallAgent } from '../deploy/agent-uninstaller.ts';
 import { detectServer } from '../deploy/detect-server.ts';
 import { ProgressSteps } from '../deploy/progress-steps.ts';
 import { DEFAULT_API_PORT, DEFAULT_KEY_PORTS } from '../deploy/remote-layout.ts';
+import { readSubscriptionCertificate } from '../deploy/subscription-files.ts';
 import { planSubscriptions } from '../deploy/subscription-plan.ts';
 import { checkXrayRequest, installXray } from '../deploy/xray-installer.ts';
 import type { RemoteHost } from '../ssh/remote-host.ts';
@@ -118,9 +120,10 @@ export class DeployService implements Deploy {
     // Checked before connecting: a bad version or URL changes nothing anywhere.
     checkXrayRequest(request);
     const host = await this.#connect(server, onProgress);
-    const facts = await new ProgressSteps(onProgress).run('detect', 'detecting arch and Xray', async () => {
+    const facts = await new ProgressSteps(onProgress).run('detect', deployNote('detectingXray'), async () => {
       const found = await detectServer(host);
-      return { value: found, message: `${found.os}, ${found.arch}, ${found.xrayVersion ? `Xray ${found.xrayVersion} now` : 'no Xray yet'}` };
+      const xray = found.xrayVersion ? deployNote('xrayNow', { version: found.xrayVersion }) : deployNote('xrayNotYet');
+      return { value: found, notes: [deployNote('serverFactsForXray', { os: found.os, arch: found.arch, xray })] };
     });
     const afterInstall = server.agent ? () => this.#syncAgentXray(server) : undefined;
     return installXray(host, { arch: facts.arch, request, onProgress, afterInstall });
@@ -129,14 +132,16 @@ export class DeployService implements Deploy {
   changeLinkSettings(serverName: string, change: LinkSettingsChange, onProgress: (progress: DeployProgress) => void = () => undefined): Promise<LinkSettingsResult> {
     const { cache, sessions, afterLinksChanged } = this.#options;
     const deploy = (server: string, options: DeployOptions, progress: (progress: DeployProgress) => void) => this.deploy(server, options, progress);
-    return changeLinkSettings({ cache, sessions, deploy, afterLinksChanged }, serverName, change, onProgress);
+    const certificateOf = async (serverId: string) => readSubscriptionCertificate(await sessions.host(findServer(cache, serverId)));
+    return changeLinkSettings({ cache, sessions, deploy, afterLinksChanged, readSubscriptionCertificate: certificateOf }, serverName, change, onProgress);
   }
 
   /** The `connect` step: the server's session, logged in as root or with sudo. */
   async #connect(server: ServerInfo, onProgress: (progress: DeployProgress) => void): Promise<RemoteHost> {
-    onProgress({ step: 'connect', state: 'started', message: `connecting to ${server.target.user}@${server.target.host}:${server.target.port}` });
+    const { user, host: address, port } = server.target;
+    onProgress({ step: 'connect', state: 'started', notes: [deployNote('connecting', { user, host: address, port })] });
     const host = await this.#options.sessions.host(server);
-    onProgress({ step: 'connect', state: 'done', message: host.asRoot ? 'logged in as root' : `logged in as ${server.target.user}, using sudo` });
+    onProgress({ step: 'connect', state: 'done', notes: [host.asRoot ? deployNote('loggedInAsRoot') : deployNote('loggedInWithSudo', { user })] });
     return host;
   }
 
@@ -148,17 +153,17 @@ export class DeployService implements Deploy {
     const said = Object.entries(patch)
       .map(([field, value]) => `${field} ${Array.isArray(value) ? value.join(',') : String(value)}`)
       .join(', ');
-    await new ProgressSteps(onProgress).run('settings', `setting ${said}`, async () => {
+    await new ProgressSteps(onProgress).run('settings', deployNote('settingSettings', { settings: said }), async () => {
       // The release may have come with a new API key.
       await this.#options.sessions.forget(server.id);
       try {
         const { applied } = (await (await this.#options.sessions.client(server)).updateSettings(patch)).data;
-        const message = !applied
-          ? 'the agent took them (Xray needed no change)'
+        const note = !applied
+          ? deployNote('settingsTaken')
           : applied.ok
-            ? `the agent applied them to Xray (${applied.method})`
-            : `stored; Xray did not take them yet: ${applied.detail}`;
-        return { value: undefined, message };
+            ? deployNote('settingsApplied', { method: applied.method })
+            : deployNote('settingsStored', { detail: applied.detail });
+        return { value: undefined, notes: [note] };
       } catch (error) {
         const code = error instanceof KeyportError ? error.code : 'deploy-failed';
         throw new KeyportError(code, `the agent is deployed and running, but did not take the settings (${said}): ${(error as Error).message}`, {
@@ -168,20 +173,17 @@ export class DeployService implements Deploy {
     });
   }
 
-  /** Asks the agent to bring Xray in step with its keys; says how that went, in a sentence. */
-  async #syncAgentXray(server: ServerInfo): Promise<string> {
+  /** Asks the agent to bring Xray in step with its keys; says how that went. */
+  async #syncAgentXray(server: ServerInfo): Promise<DeployNote> {
     try {
       const { applied } = (await (await this.#options.sessions.client(server)).syncXrayConfig()).data;
-      if (!applied.ok) return `The agent could not apply its Xray config: ${applied.detail}`;
-      if (applied.method === 'start') return 'The agent started Xray with it.';
-      if (applied.method === 'restart') return 'The agent restarted Xray with it (Xray\'s API did not answer).';
-      return 'The agent\'s Xray was already running: it keeps the old binary until it is next started.';
+      if (!applied.ok) return deployNote('agentCouldNotApplyXray', { detail: applied.detail });
+      if (applied.method === 'start') return deployNote('agentStartedXray');
+      if (applied.method === 'restart') return deployNote('agentRestartedXray');
+      return deployNote('agentKeepsOldXray');
     } catch (error) {
       if (!(error instanceof KeyportError)) throw error;
-      if (error.code === 'server-offline') {
-        return `The agent does not answer (${error.message}); it uses the new Xray when it next starts Xray.`;
-      }
-      return `Asking the agent to sync Xray failed (${error.message}); it uses the new Xray when it next starts Xray.`;
+      return deployNote(error.code === 'server-offline' ? 'agentOfflineForXray' : 'agentSyncFailed', { detail: error.message });
     }
   }
 }

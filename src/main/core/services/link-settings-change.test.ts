@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { ServerSettingsPatch } from '../../../shared/contract/api-types.ts';
-import type { DeployOptions, DeployResult } from '../../../shared/contract/deploy.ts';
+import type { DeployOptions, DeployResult, SubscriptionCertificate } from '../../../shared/contract/deploy.ts';
 import type { KeyportError } from '../../../shared/contract/errors.ts';
 import { deployedAlpha, openTempCache } from '../cache/testing/temp-cache.ts';
 import { changeLinkSettings } from './link-settings-change.ts';
@@ -9,13 +13,29 @@ import type { ServerSessions } from './server-sessions.ts';
 import { SETTINGS } from './testing/server-settings.ts';
 
 const SYNCED = '2025-08-05T12:00:00.000Z';
+
+/** A real self-signed certificate (openssl) naming `altNames`, as PEM. */
+function selfSigned(t: TestContext, altNames: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'keyport-link-cert-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=vpn.example.com', '-keyout', join(dir, 'key.pem'), '-out', out, '-addext', `subjectAltName=${altNames}`], { stdio: 'ignore' });
+  return readFileSync(out, 'utf8');
+}
 const DEPLOYED = { release: 'r2', agentVersion: '0.1.0', facts: { os: 'debian', arch: 'x64', init: 'systemd', asRoot: true }, runtimeUploaded: false, rolledBack: false } as unknown as DeployResult;
 
+/** How the server's subscriptions are served in a test: plain HTTP, or HTTPS with a certificate the server's file may hold. */
+interface ServedSubscriptions {
+  certificate: SubscriptionCertificate | null;
+  readCertificate?: () => Promise<string | null>;
+}
+
 /** changeLinkSettings over a real cache, an agent holding keys on `keyPorts`, and a deploy that records what it was asked. */
-function linkSettingsWith(t: TestContext, keyPorts: number[], deployAnswer: DeployResult = DEPLOYED) {
+function linkSettingsWith(t: TestContext, keyPorts: number[], deployAnswer: DeployResult = DEPLOYED, served: ServedSubscriptions = { certificate: null }) {
   const { cache } = openTempCache(t);
   const alpha = deployedAlpha(SYNCED);
-  cache.saveServer({ ...alpha, agent: { ...alpha.agent!, keyPorts: { from: 10001, to: 29999 }, subscriptions: { port: 8443, urlBase: 'http://alpha.example:8443', certificate: null } } });
+  const urlBase = `${served.certificate ? 'https' : 'http'}://alpha.example:8443`;
+  cache.saveServer({ ...alpha, agent: { ...alpha.agent!, keyPorts: { from: 10001, to: 29999 }, subscriptions: { port: 8443, urlBase, certificate: served.certificate } } });
   const patches: ServerSettingsPatch[] = [];
   const deploys: DeployOptions[] = [];
   let held = SETTINGS;
@@ -44,7 +64,8 @@ function linkSettingsWith(t: TestContext, keyPorts: number[], deployAnswer: Depl
     pushedFor.push(serverId);
     return [{ server: 'beta', done: true as const, what: 'bundles of 1 key(s)' }];
   };
-  const change = (request: Parameters<typeof changeLinkSettings>[2]) => changeLinkSettings({ cache, sessions, deploy, afterLinksChanged }, 'alpha', request, () => undefined);
+  const deps = { cache, sessions, deploy, afterLinksChanged, readSubscriptionCertificate: served.readCertificate };
+  const change = (request: Parameters<typeof changeLinkSettings>[2]) => changeLinkSettings(deps, 'alpha', request, () => undefined);
   return { cache, patches, deploys, pushedFor, change };
 }
 
@@ -58,6 +79,20 @@ test('a link host goes to the agent alone, before and after said; the record’s
   assert.deepEqual(result.changed, ['linkHost']);
   assert.deepEqual([result.before.linkHost, result.before.linkHostSet, result.after.linkHost, result.after.linkHostSet], ['alpha.example', false, 'vpn.example.com', true]);
   assert.equal(cache.listServers()[0]!.agent?.subscriptions?.urlBase, 'http://vpn.example.com:8443');
+});
+
+test("a new link host is checked against the HTTPS subscription certificate the server serves; plain HTTP has none to check", async (t) => {
+  const pem = selfSigned(t, 'DNS:vpn.example.com,DNS:*.cdn.example.net');
+  const certificate = { subject: 'CN=vpn.example.com', notAfter: '2027-01-01T00:00:00.000Z', fingerprint256: 'AB:CD' };
+  const served = { certificate, readCertificate: async () => pem };
+  assert.deepEqual((await linkSettingsWith(t, [10001], DEPLOYED, served).change({ linkHost: 'vpn.example.com' })).subscriptionCertificate, { subject: 'CN=vpn.example.com', namesLinkHost: true });
+  assert.deepEqual((await linkSettingsWith(t, [10001], DEPLOYED, served).change({ linkHost: 'edge.cdn.example.net' })).subscriptionCertificate?.namesLinkHost, true, 'a wildcard name counts');
+  const other = await linkSettingsWith(t, [10001], DEPLOYED, served).change({ linkHost: '203.0.113.7' });
+  assert.deepEqual([other.changed, other.subscriptionCertificate], [['linkHost'], { subject: 'CN=vpn.example.com', namesLinkHost: false }], 'the change is made, and the mismatch said');
+  const unreadable = { certificate, readCertificate: async () => Promise.reject(new Error('connection lost')) };
+  assert.deepEqual((await linkSettingsWith(t, [10001], DEPLOYED, unreadable).change({ linkHost: 'vpn.example.com' })).subscriptionCertificate, { subject: 'CN=vpn.example.com', namesLinkHost: null });
+  assert.equal((await linkSettingsWith(t, [10001], DEPLOYED, served).change({ realityTarget: 'www.example.org:443' })).subscriptionCertificate, undefined, 'the link host stayed');
+  assert.equal((await linkSettingsWith(t, [10001]).change({ linkHost: 'vpn.example.com' })).subscriptionCertificate, undefined, 'plain HTTP');
 });
 
 test('values the server has already are not sent again', async (t) => {

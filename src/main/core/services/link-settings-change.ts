@@ -9,6 +9,7 @@ import type { ConsoleCache } from '../cache/console-cache.ts';
 import { SNAPSHOTS } from '../cache/snapshot-kinds.ts';
 import { checkKeyPorts, checkRangeHoldsKeys } from '../deploy/key-port-range.ts';
 import { DEFAULT_API_PORT } from '../deploy/remote-layout.ts';
+import { certificateNamesHost } from '../deploy/subscription-tls.ts';
 import { checkSettingsPatch } from './check-settings-patch.ts';
 import { dataOf, ServerCalls } from './server-calls.ts';
 import { findServer } from './server-directory.ts';
@@ -21,6 +22,8 @@ export interface LinkSettingsDeps {
   deploy: (server: string, options: DeployOptions, onProgress: (progress: DeployProgress) => void) => Promise<DeployResult>;
   /** After the server's links changed: the bundles of its people on other servers get them (PeopleService.pushBundlesOfServer). */
   afterLinksChanged?: (serverId: string) => Promise<ServerOutcome[]>;
+  /** The certificate the server's subscription listener serves (PEM), null when it has none. */
+  readSubscriptionCertificate?: (serverId: string) => Promise<string | null>;
 }
 
 const CHANGE_FIELDS: readonly LinkSettingsField[] = ['linkHost', 'realityTarget', 'realityServerNames', 'keyPorts'];
@@ -71,7 +74,16 @@ export async function changeLinkSettings(
   if (patch.link_host !== undefined || deploy) noteSubscriptionHost(deps.cache, findServer(deps.cache, server.id), settings);
   const after = linkSettingsOf(findServer(deps.cache, server.id), settings, newRange ?? ports.range);
   const bundles = Object.keys(patch).length > 0 && deps.afterLinksChanged ? await pushedLinks(deps.afterLinksChanged, server) : [];
-  return { changed: CHANGE_FIELDS.filter((field) => changed.includes(field)), before, after, applied, deploy, bundles };
+  const certificate = patch.link_host !== undefined ? await checkedCertificate(deps, server, after.linkHost) : undefined;
+  return { changed: CHANGE_FIELDS.filter((field) => changed.includes(field)), before, after, applied, deploy, bundles, ...(certificate ? { subscriptionCertificate: certificate } : {}) };
+}
+
+/** The HTTPS listener's certificate against the new link host; the change is made by now, so a failed read is said, not thrown. */
+async function checkedCertificate(deps: LinkSettingsDeps, server: ServerInfo, linkHost: string): Promise<LinkSettingsResult['subscriptionCertificate']> {
+  const served = server.agent?.subscriptions?.certificate;
+  if (!served) return undefined;
+  const pem = await deps.readSubscriptionCertificate?.(server.id).catch(() => null);
+  return { subject: served.subject, namesLinkHost: pem ? certificateNamesHost(pem, linkHost) : null };
 }
 
 /** The settings are changed by now: a failure to pass the links on is reported, not thrown. */

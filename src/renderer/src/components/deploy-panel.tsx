@@ -8,7 +8,7 @@ import { InlineError } from './inline-error.tsx';
 import { Spinner } from './spinner.tsx';
 import { StepList } from './step-list.tsx';
 import type { TFunction } from 'i18next';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 
 /**
  * Deploy, upgrade or redeploy the agent, named by what the server has now. A first deploy is the
@@ -81,14 +81,18 @@ export function DeployLog({ serverId }: { serverId: string }) {
       {deploy.running && <Spinner label={t('deploy.deploying')} />}
       {deploy.result && (
         <p className="step-outcome" data-testid="deploy-result">
-          {t('deploy.result', {
-            outcome: deploy.result.rolledBack ? t('deploy.rolledBack') : t('deploy.running', { version: deploy.result.agentVersion }),
-            release: deploy.result.release,
-            os: deploy.result.facts.os,
-            arch: deploy.result.facts.arch,
-            init: deploy.result.facts.init,
-            xray: deploy.result.facts.xrayVersion ? t('deploy.xrayFound', { version: deploy.result.facts.xrayVersion }) : t('deploy.xrayMissing'),
-          })}
+          <Trans
+            i18nKey="deploy.result"
+            values={{
+              outcome: deploy.result.rolledBack ? t('deploy.rolledBack') : t('deploy.running', { version: deploy.result.agentVersion }),
+              release: deploy.result.release,
+              os: deploy.result.facts.os,
+              arch: deploy.result.facts.arch,
+              init: t(deploy.result.facts.init === 'systemd' ? 'deploy.initSystemd' : 'deploy.initSupervised'),
+              xray: deploy.result.facts.xrayVersion ? t('deploy.xrayFound', { version: deploy.result.facts.xrayVersion }) : t('deploy.xrayMissing'),
+            }}
+            components={{ data: <span translate="no" /> }}
+          />
           {subscriptionWords(t, deploy.result)}
         </p>
       )}

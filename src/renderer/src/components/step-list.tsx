@@ -1,5 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
+import { deployNoteParts, deployNoteText, type NotePart } from '../../../shared/i18n/deploy-notes/deploy-note-text.ts';
+import { failureParts, failureWords } from '../format/error-message.ts';
+import { currentLanguage } from '../i18n/i18n.ts';
 
 const STEP_MARKS: Record<DeployProgress['state'], string> = { started: '…', done: '✓', skipped: '–', failed: '✗' };
 
@@ -14,7 +17,38 @@ export function stepLines(steps: readonly DeployProgress[]): DeployProgress[] {
   return lines;
 }
 
-/** A live step log (deploy, Xray install): each step's mark, name and message. */
+/** What a step did or why it failed, in the window's language. */
+export function stepText(progress: DeployProgress): string {
+  const { failure } = progress;
+  return failure ? failureWords(failure.code, failure.facts, failure.message) : deployNoteText(progress.notes, currentLanguage());
+}
+
+function stepParts(progress: DeployProgress): NotePart[] {
+  const { failure } = progress;
+  return failure ? failureParts(failure.code, failure.facts, failure.message) : deployNoteParts(progress.notes, currentLanguage());
+}
+
+/**
+ * A step's line: the window's words, and the facts (paths, versions, commands, the core's own
+ * message) as the server or the core gave them, marked so that no translator rewrites them.
+ */
+function StepMessage({ progress }: { progress: DeployProgress }) {
+  return (
+    <span className="step-message">
+      {stepParts(progress).map((part, index) =>
+        part.fact ? (
+          <span key={index} className="step-fact" translate="no">
+            {part.text}
+          </span>
+        ) : (
+          part.text
+        ),
+      )}
+    </span>
+  );
+}
+
+/** A live step log (deploy, Xray install): each step's mark, name and what it did. */
 export function StepList({ steps }: { steps: readonly DeployProgress[] }) {
   const { t } = useTranslation();
   return (
@@ -25,7 +59,7 @@ export function StepList({ steps }: { steps: readonly DeployProgress[] }) {
             {STEP_MARKS[progress.state]}
           </span>
           <span className="step-name">{t(`deploy.steps.${progress.step}`)}</span>
-          <span className="step-message">{progress.message}</span>
+          <StepMessage progress={progress} />
         </li>
       ))}
     </ol>

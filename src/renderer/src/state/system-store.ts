@@ -8,6 +8,7 @@ import type {
   ServerSettingsPatch,
   ServerSettingsUpdate,
 } from '../../../shared/contract/api-types.ts';
+import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import type { LinkSettingsChange, LinkSettingsResult } from '../../../shared/contract/link-settings.ts';
 import type { Cached } from '../../../shared/contract/services.ts';
 import { services } from '../bridge/services.ts';
@@ -27,7 +28,7 @@ interface SystemState {
   lastSettingsUpdate: Record<string, ServerSettingsUpdate>;
   lastLinkSettings: Record<string, LinkSettingsResult>;
   /** The last step a link settings change reported (a new key port range deploys the agent again). */
-  linkSettingsProgress: Record<string, string>;
+  linkSettingsProgress: Record<string, DeployProgress>;
   loadConfigStatus(serverId: string): Promise<void>;
   loadSettings(serverId: string): Promise<void>;
   /** Resolves to whether the agent took the change. */
@@ -92,7 +93,7 @@ export const useSystemStore = create<SystemState>()((set, get) => ({
     keyedEntries(set, 'lastLinkSettings').remove(serverId);
     const progress = keyedEntries(set, 'linkSettingsProgress');
     const result = await runOperation(linkSettingsOperation(serverId), () =>
-      services.deploy.changeLinkSettings(serverId, change, (step) => progress.put(serverId, step.message)),
+      services.deploy.changeLinkSettings(serverId, change, (step) => progress.put(serverId, step)),
     );
     progress.remove(serverId);
     if (!result) return false;

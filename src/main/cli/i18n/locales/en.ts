@@ -169,6 +169,11 @@ goes on, and the exit code is 1.`,
     needsCommand: '{{group}} needs a command',
     commands: 'commands: {{commands}}, help',
   },
+  /** A deploy's progress lines: `[STEP] STATE: what it did` (step names are the ids scripts see). */
+  progress: {
+    skipped: 'skipped: {{text}}',
+    failed: 'failed: {{text}}',
+  },
   done: {
     keyDeleted: 'Deleted key {{key}} and its traffic history from {{server}}.',
     serverAdded: 'Added {{server}} ({{address}}), id {{id}}.\nNext: keyport server deploy {{server}}',
@@ -327,12 +332,6 @@ goes on, and the exit code is 1.`,
     uninstalledKept: 'Uninstalled the agent from {{server}}. Its data (keys, traffic history, API key) is kept on the server; --delete-data removes it too.',
     uninstalledDeleted: 'Uninstalled the agent and deleted its data from {{server}}.',
     xrayInstalled: 'Installed Xray {{version}} at {{path}} on {{server}}.',
-    xraySupport: {
-      checked: 'It is {{checked}}, the version Keyport was checked against.',
-      newer: 'It is newer than {{checked}}, the version Keyport was checked against: the agent may meet behaviour it was not checked with.',
-      tooOld: "It is older than {{minimum}}, the oldest Xray that takes the agent's config (api.listen): install {{checked}}.",
-      unknown: 'It did not answer as Xray does, so whether the agent works with it is unknown: install Xray {{checked}}.',
-    },
   },
   problem: {
     xrayMissing: "Xray is not installed (no {{path}}), so no key's link works yet: keyport server install-xray {{server}}",

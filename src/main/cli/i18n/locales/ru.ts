@@ -169,6 +169,10 @@ server status считает на каждом сервере исчерпанн
     needsCommand: 'после {{group}} нужна команда',
     commands: 'команды: {{commands}}, help',
   },
+  progress: {
+    skipped: 'пропущено: {{text}}',
+    failed: 'не удалось: {{text}}',
+  },
   done: {
     keyDeleted: 'Ключ {{key}} и история его трафика удалены с {{server}}.',
     serverAdded: 'Сервер {{server}} ({{address}}) добавлен, id {{id}}.\nДальше: keyport server deploy {{server}}',
@@ -343,12 +347,6 @@ server status считает на каждом сервере исчерпанн
     uninstalledKept: 'Агент удалён с {{server}}. Его данные (ключи, история трафика, ключ API) остались на сервере; --delete-data удаляет и их.',
     uninstalledDeleted: 'Агент и его данные удалены с {{server}}.',
     xrayInstalled: 'Xray {{version}} установлен в {{path}} на {{server}}.',
-    xraySupport: {
-      checked: 'Это {{checked}} — версия, с которой проверялся Keyport.',
-      newer: 'Эта версия новее {{checked}} — версии, с которой проверялся Keyport: агент может столкнуться с поведением, с которым его не проверяли.',
-      tooOld: 'Эта версия старше {{minimum}} — самой старой версии Xray, которая принимает конфигурацию агента (api.listen): установите {{checked}}.',
-      unknown: 'Программа ответила не так, как отвечает Xray, поэтому неизвестно, будет ли с ней работать агент: установите Xray {{checked}}.',
-    },
   },
   problem: {
     xrayMissing: 'Xray не установлен (нет {{path}}), поэтому ссылки ключей пока не работают: keyport server install-xray {{server}}',

@@ -7,6 +7,7 @@ import { InlineError } from '../../components/inline-error.tsx';
 import { LabelledInput } from '../../components/labelled-input.tsx';
 import { ModalDialog } from '../../components/modal-dialog.tsx';
 import { Spinner } from '../../components/spinner.tsx';
+import { stepText } from '../../components/step-list.tsx';
 import { changesLinks, FIELD_WORDS, linkSettingsChoice, linkSettingsDraftOf, type LinkSettingsDraft } from '../../state/link-settings-draft.ts';
 import { clearOperation, useOperation } from '../../state/operations-store.ts';
 import { linkSettingsOperation, selectLinkSettingsProgress, useSystemStore } from '../../state/system-store.ts';
@@ -79,7 +80,7 @@ export function LinkSettingsDialog({ serverId, serverName, sshHost, current, onC
             onClick: () => void confirm(review),
           }}
         >
-          {operation.running && <Spinner label={progress ?? t('system.links.working')} />}
+          {operation.running && <Spinner label={progress ? stepText(progress) : t('system.links.working')} />}
         </DialogActions>
       </ModalDialog>
     );
