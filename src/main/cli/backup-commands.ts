@@ -6,6 +6,7 @@ import { askPassphrase } from './ask-passphrase.ts';
 import type { Command, CommandContext } from './command.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
+import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { positionalCommand } from './positional-command.ts';
 import { drawProgressBar } from './progress-bar.ts';
@@ -21,9 +22,11 @@ const backup: Command = {
         const passphrase = await askPassphrase(context, values['passphrase-file'], { of: 'backup', confirm: true });
         const options = values.daily === undefined ? {} : { daily: values.daily };
         const written = await context.core.backups.backup(positional.name, resolve(positional.file), passphrase, options);
-        answer(context, written, ({ file, sizeBytes, daily }) =>
-          `Wrote ${daily === null ? `a backup of ${positional.name}` : `${positional.name}'s daily backup ${daily}`} to ${file} (${sizeBytes} bytes, encrypted with the passphrase).\n`,
-        );
+        const t = cliWords(context.env);
+        answer(context, written, ({ file, sizeBytes, daily }) => {
+          const words = { server: positional.name, file, count: sizeBytes };
+          return `${daily === null ? t('backup.wrote', words) : t('backup.wroteDaily', { ...words, daily })}\n`;
+        });
       },
     };
   },
@@ -39,7 +42,7 @@ const restore: Command = {
       async run(context) {
         const passphrase = await askPassphrase(context, values['passphrase-file'], { of: 'backup', confirm: false });
         const report = await context.core.backups.restore(positional.name, resolve(positional.file), passphrase, { onProgress: restoreProgress(context, positional.name) });
-        answer(context, report, (restored) => restoredText(positional.name, restored));
+        answer(context, report, (restored) => restoredText(cliWords(context.env), positional.name, restored));
       },
     };
   },
@@ -47,45 +50,53 @@ const restore: Command = {
 
 /** The upload's bar, a line for each link lost and tried again, one when the server restores: on stderr, JSON lines with --json. */
 function restoreProgress(context: CommandContext, server: string): (progress: RestoreProgress) => void {
+  const t = cliWords(context.env);
   return (progress) => {
     if (context.json) {
       context.stderr.write(`${JSON.stringify(progress)}\n`);
       return;
     }
-    const sent = 'sentBytes' in progress ? `${formatByteSize(progress.sentBytes)} of ${formatByteSize(progress.totalBytes)}` : '';
+    const sent = 'sentBytes' in progress ? t('backup.sent', { sent: formatByteSize(progress.sentBytes), total: formatByteSize(progress.totalBytes) }) : '';
     switch (progress.stage) {
       case 'uploading':
-        drawProgressBar(context, progress.sentBytes, progress.totalBytes, `${sent} sent to ${server}`);
+        drawProgressBar(context, progress.sentBytes, progress.totalBytes, t('backup.sentTo', { sent: formatByteSize(progress.sentBytes), total: formatByteSize(progress.totalBytes), server }));
         break;
-      case 'reconnecting':
-        context.stderr.write(
-          `${context.isTTY ? '\n' : ''}The link to ${server} failed (${progress.reason}); ${sent} are kept there. ` +
-            `Trying again in ${Math.round(progress.waitMs / 1000)} s (${progress.attempt} of ${progress.attempts}).\n`,
-        );
+      case 'reconnecting': {
+        const words = { server, reason: progress.reason, sent, seconds: Math.round(progress.waitMs / 1000), attempt: progress.attempt, attempts: progress.attempts };
+        context.stderr.write(`${context.isTTY ? '\n' : ''}${t('backup.reconnecting', words)}\n`);
         break;
+      }
       case 'restoring':
-        context.stderr.write(`Restoring on ${server}...\n`);
+        context.stderr.write(`${t('backup.restoring', { server })}\n`);
         break;
     }
   };
 }
 
-function restoredText(server: string, report: RestoreReport): string {
-  const lines = [`Restored ${report.keys_restored} key(s) and ${report.daily_rows_restored} day(s) of history onto ${server}.`];
+function restoredText(t: CliWords, server: string, report: RestoreReport): string {
+  const lines: string[] = [t('backup.restored', { keys: report.keys_restored, days: report.daily_rows_restored, server })];
   if (report.ports_moved.length > 0) {
-    lines.push(`${report.ports_moved.length} key(s) got another port (theirs was taken or outside this server's range): their links changed.`);
-    lines.push(formatTable([{ header: 'KEY' }, { header: 'ID' }, { header: 'OLD PORT', align: 'right' }, { header: 'NEW PORT', align: 'right' }], report.ports_moved.map((move) => [move.key_name, move.key_id, String(move.old_port), String(move.new_port)])).trimEnd());
+    lines.push(t('backup.portsMoved', { count: report.ports_moved.length }));
+    const columns = [
+      { header: t('backup.column.key') },
+      { header: t('backup.column.id') },
+      { header: t('backup.column.oldPort'), align: 'right' as const },
+      { header: t('backup.column.newPort'), align: 'right' as const },
+    ];
+    lines.push(formatTable(columns, report.ports_moved.map((move) => [move.key_name, move.key_id, String(move.old_port), String(move.new_port)])).trimEnd());
   }
-  if (!report.xray.ok) lines.push(`Xray did not take the restored keys yet (${report.xray.detail}): keyport server sync-config ${server}`);
+  if (!report.xray.ok) lines.push(t('backup.xrayNotYet', { detail: report.xray.detail, server }));
   return `${lines.join('\n')}\n`;
 }
 
 const backups = positionalCommand({ usage: 'server backups NAME', json: true }, async (context, { name }) => {
   const list = await context.core.backups.dailyBackups(name);
+  const t = cliWords(context.env);
+  const columns = [{ header: t('backup.column.name') }, { header: t('backup.column.taken') }, { header: t('backup.column.bytes'), align: 'right' as const }];
   answer(context, list, (rows) =>
     rows.length === 0
-      ? `${name} has no daily backups yet.\n`
-      : formatTable([{ header: 'NAME' }, { header: 'TAKEN' }, { header: 'BYTES', align: 'right' }], rows.map((row) => [row.name, formatUtc(row.taken_at), String(row.size_bytes)])),
+      ? `${t('backup.noDaily', { server: name })}\n`
+      : formatTable(columns, rows.map((row) => [row.name, formatUtc(row.taken_at), String(row.size_bytes)])),
   );
 });
 

@@ -1,6 +1,7 @@
 import { KeyportError } from '../../shared/contract/errors.ts';
 import type { HostKeyProbe } from '../../shared/contract/servers.ts';
 import type { CliIo } from './command.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { readLine } from './read-line.ts';
 
 export interface HostKeyQuestion {
@@ -17,14 +18,19 @@ export interface HostKeyQuestion {
  * accepts them: every one given with --accept-host-key, or a yes on the terminal. Nothing is
  * accepted silently. Resolves to the accepted jump-host keys by endpoint.
  */
-export async function confirmHostKey(io: Pick<CliIo, 'stdin' | 'stderr' | 'isTTY'>, question: HostKeyQuestion): Promise<Record<string, string>> {
+export async function confirmHostKey(
+  io: Pick<CliIo, 'stdin' | 'stderr' | 'isTTY'> & Partial<Pick<CliIo, 'env'>>,
+  question: HostKeyQuestion,
+): Promise<Record<string, string>> {
   const { serverName, where, probe, accepted } = question;
+  const t = cliWords(io.env ?? {});
   const jumps = probe.jumps ?? [];
+  // `label` goes into the errors, in the words of the core's messages; `shownAs` is said on the terminal.
   const shown = [
-    { label: `${serverName} (${where})`, ...probe },
-    ...jumps.map((jump) => ({ label: `the jump host ${jump.endpoint}`, ...jump })),
+    { label: `${serverName} (${where})`, shownAs: t('ask.hostKeyServer', { server: serverName, where }), ...probe },
+    ...jumps.map((jump) => ({ label: `the jump host ${jump.endpoint}`, shownAs: t('ask.hostKeyJump', { endpoint: jump.endpoint }), ...jump })),
   ];
-  for (const key of shown) io.stderr.write(`The host key of ${key.label} is ${key.keyType} ${key.fingerprint}\n`);
+  for (const key of shown) io.stderr.write(`${t('ask.hostKey', { label: key.shownAs, type: key.keyType, fingerprint: key.fingerprint })}\n`);
   const jumpKeys = Object.fromEntries(jumps.map((jump) => [jump.endpoint, jump.fingerprint]));
 
   if (accepted.length > 0) {
@@ -46,7 +52,7 @@ export async function confirmHostKey(io: Pick<CliIo, 'stdin' | 'stderr' | 'isTTY
       { fingerprint: probe.fingerprint },
     );
   }
-  io.stderr.write('Accept and add? [y/N] ');
+  io.stderr.write(t('ask.acceptAndAdd'));
   if (!/^y(es)?$/i.test((await readLine(io.stdin)).trim())) {
     throw new KeyportError('host-key-unknown', `the host key was not accepted: ${serverName} was not added`, { fingerprint: probe.fingerprint });
   }

@@ -1,6 +1,7 @@
 import { checkoutRendererDir } from '../web/renderer-dir.ts';
 import { startWebConsole } from '../web/web-console.ts';
 import type { Command } from './command.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePort } from './parse-port.ts';
 
@@ -19,7 +20,7 @@ export const consoleCommand: Command = {
         context.core.backgroundSync.start();
         try {
           context.stdout.write(`${web.url}\n`);
-          context.stderr.write('Keyport console is open at the address above (it holds its access token); Ctrl-C stops it.\n');
+          context.stderr.write(`${cliWords(context.env)('webConsole.open')}\n`);
           await context.untilStopped();
         } finally {
           await web.close();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ExportOptions, ExportReport, ImportReport } from '../core/console-state/console-state-service.ts';
 import { importedText } from './console-state-words.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { runInProcess } from './testing/run-in-process.ts';
 
 const written = (passphrase: string): ExportReport => ({
@@ -69,7 +70,7 @@ test('the import summary names each outcome, the kept host key beside the one in
     secrets: null,
     needs: [{ server: 'gamma', need: 'key-passphrase', path: '/home/ann/.ssh/id_ed25519' }],
   };
-  const text = importedText(report);
+  const text = importedText(cliWords({}), report);
   assert.match(text, /\n {2}alpha {2}skipped: this console has another server named alpha \(--replace puts the file's in its place\)\n/);
   assert.match(text, /\n {2}beta {3}skipped: this console has it already, named old-beta/);
   assert.match(text, /Trusted host keys: 1 imported; added to alpha \(hop\.example:2222\)\.\n {2}alpha 203\.0\.113\.7:22: kept SHA256:kept; the file trusts SHA256:file/);

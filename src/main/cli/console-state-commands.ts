@@ -4,6 +4,7 @@ import { answer } from './answer.ts';
 import { askPassphrase } from './ask-passphrase.ts';
 import type { Command } from './command.ts';
 import { exportedText, importedText, importWarnings } from './console-state-words.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 
 export const exportCommand: Command = {
@@ -18,7 +19,7 @@ export const exportCommand: Command = {
           withSecrets: values['with-secrets'] === true,
           askPassphrase: () => askPassphrase(context, values['passphrase-file'], { of: 'export', confirm: true }),
         });
-        answer(context, report, exportedText);
+        answer(context, report, (exported) => exportedText(cliWords(context.env), exported));
       },
     };
   },
@@ -39,8 +40,9 @@ export const importCommand: Command = {
       },
       async run(context) {
         const report = await context.core.consoleState.import(opened!, { replace: values.replace === true });
-        answer(context, report, importedText);
-        context.stderr.write(importWarnings(report));
+        const t = cliWords(context.env);
+        answer(context, report, (imported) => importedText(t, imported));
+        context.stderr.write(importWarnings(t, report));
       },
     };
   },

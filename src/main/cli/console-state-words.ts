@@ -1,70 +1,67 @@
 import type { ExportReport, ImportReport } from '../core/console-state/console-state-service.ts';
 import type { ServerNeed } from '../core/console-state/import-needs.ts';
 import type { ServerImportOutcome } from '../core/console-state/plan-console-import.ts';
+import type { CliWords } from './i18n/cli-i18n.ts';
 
-const NOT_IN_FILE =
-  'Not in the file: the cache (keys, traffic history, last answers), which refills from the servers on the first sync, ' +
-  'and agent API keys, which Keyport never stores: it reads each from its server over SSH on first connect.\n';
-
-const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-
-export function exportedText(report: ExportReport): string {
-  const lines = [
-    `Wrote ${report.file} (${report.sizeBytes} bytes, mode 0600): ${plural(report.servers, 'server')}, ` +
-      `${plural(report.hostKeyPins, 'trusted host key')}, ${plural(report.pendingDisables, 'pending disable')}.`,
+export function exportedText(t: CliWords, report: ExportReport): string {
+  const lines: string[] = [
+    t('consoleExport.wrote', {
+      file: report.file,
+      size: report.sizeBytes,
+      servers: t('consoleExport.servers', { count: report.servers }),
+      pins: t('consoleExport.pins', { count: report.hostKeyPins }),
+      pending: t('consoleExport.pending', { count: report.pendingDisables }),
+    }),
   ];
   if (report.secrets === null) {
     lines.push(
       report.secretsLeftOut.length === 0
-        ? 'No secrets: this console stores no SSH passwords or passphrases.'
-        : `No secrets: the stored SSH password or passphrase of ${report.secretsLeftOut.join(', ')} is left out; on the new laptop it is asked for on first connect.`,
+        ? t('consoleExport.noSecretsStored')
+        : t('consoleExport.secretsLeftOut', { servers: report.secretsLeftOut.join(', ') }),
     );
   } else if (report.secrets.length === 0) {
-    lines.push('No secrets to carry: this console stores no SSH passwords or passphrases, so no passphrase was asked.');
+    lines.push(t('consoleExport.nothingToCarry'));
   } else {
-    lines.push(`Secrets: the SSH password or passphrase of ${report.secrets.join(', ')}, encrypted with the passphrase.`);
+    lines.push(t('consoleExport.secrets', { servers: report.secrets.join(', ') }));
   }
-  return `${lines.join('\n')}\n${NOT_IN_FILE}`;
+  return `${lines.join('\n')}\n${t('consoleExport.notInFile')}\n`;
 }
 
-export function importedText(report: ImportReport): string {
+export function importedText(t: CliWords, report: ImportReport): string {
   const width = Math.max(0, ...report.servers.map((server) => server.name.length));
-  const lines = [`Imported ${report.file}:`, ...report.servers.map((server) => `  ${server.name.padEnd(width)}  ${outcomeWords(server)}`)];
+  const lines: string[] = [t('consoleImport.imported', { file: report.file }), ...report.servers.map((server) => `  ${server.name.padEnd(width)}  ${outcomeWords(t, server)}`)];
   const pins = report.hostKeyPins;
   lines.push(
-    `Trusted host keys: ${pins.imported} imported` +
-      (pins.merged.length === 0 ? '.' : `; added to ${pins.merged.map((merge) => `${merge.server} (${merge.endpoints.join(', ')})`).join(', ')}.`),
+    pins.merged.length === 0
+      ? t('consoleImport.pins', { count: pins.imported })
+      : t('consoleImport.pinsMerged', { count: pins.imported, merged: pins.merged.map((merge) => `${merge.server} (${merge.endpoints.join(', ')})`).join(', ') }),
   );
   for (const conflict of pins.conflicts) {
-    lines.push(
-      `  ${conflict.server} ${conflict.endpoint}: kept ${conflict.kept}; the file trusts ${conflict.inFile} ` +
-        `(if the server's key changed: keyport server trust ${conflict.server} --accept-host-key KEY, once checked on the server)`,
-    );
+    lines.push(t('consoleImport.conflict', { server: conflict.server, endpoint: conflict.endpoint, kept: conflict.kept, inFile: conflict.inFile }));
   }
   const pending = report.pendingDisables;
   lines.push(
-    `Pending disables: ${pending.imported} imported` +
-      (pending.dropped > 0 ? `, ${pending.dropped} left out (their server was skipped)` : '') +
-      (pending.forgotten > 0 ? `, ${pending.forgotten} of this console's dropped with the servers replaced` : '') +
-      '.',
+    t('consoleImport.pending', {
+      count: pending.imported,
+      dropped: pending.dropped > 0 ? t('consoleImport.pendingDropped', { count: pending.dropped }) : '',
+      forgotten: pending.forgotten > 0 ? t('consoleImport.pendingForgotten', { count: pending.forgotten }) : '',
+    }),
   );
   if (report.secrets !== null) {
-    if (report.secrets.kept.length > 0) lines.push(`SSH secrets of ${report.secrets.kept.join(', ')} sealed with this console's OS keychain.`);
-    if (report.secrets.notKept.length > 0) {
-      lines.push(`SSH secrets of ${report.secrets.notKept.join(', ')} were in the file, but this console has no OS keychain to keep them: they are asked for when needed.`);
-    }
+    if (report.secrets.kept.length > 0) lines.push(t('consoleImport.secretsKept', { servers: report.secrets.kept.join(', ') }));
+    if (report.secrets.notKept.length > 0) lines.push(t('consoleImport.secretsNotKept', { servers: report.secrets.notKept.join(', ') }));
   }
   const needs = report.needs.filter((need) => !isWarning(need));
-  if (needs.length > 0) lines.push('Before logging in from here:', ...needs.map((need) => `  ${need.server}: ${needWords(need)}`));
-  lines.push('Agent API keys are read from each server over SSH on first connect; the cache fills on the first sync (keyport server sync NAME, or any read).');
+  if (needs.length > 0) lines.push(t('consoleImport.beforeLogin'), ...needs.map((need) => `  ${need.server}: ${needWords(t, need)}`));
+  lines.push(t('consoleImport.agentKeys'));
   return `${lines.join('\n')}\n`;
 }
 
 /** A need that stops a login until the admin acts: said on stderr as a warning. */
-export function importWarnings(report: ImportReport): string {
+export function importWarnings(t: CliWords, report: ImportReport): string {
   return report.needs
     .filter(isWarning)
-    .map((need) => `warning: ${need.server}: ${needWords(need)}\n`)
+    .map((need) => `${t('common.warning', { message: `${need.server}: ${needWords(t, need)}` })}\n`)
     .join('');
 }
 
@@ -72,31 +69,31 @@ function isWarning(need: ServerNeed): boolean {
   return need.need === 'key-file-missing' || (need.need === 'ssh-agent' && !need.agentRunning);
 }
 
-function outcomeWords(outcome: ServerImportOutcome): string {
+function outcomeWords(t: CliWords, outcome: ServerImportOutcome): string {
   switch (outcome.outcome) {
     case 'added':
-      return 'added';
+      return t('consoleImport.added');
     case 'replaced':
-      return `replaced ${outcome.replaced.join(' and ')} (--replace)`;
+      return t('consoleImport.replaced', { servers: outcome.replaced.join(t('consoleImport.and')) });
     case 'skipped':
-      return `skipped: ${skippedWhy(outcome)} (--replace puts the file's in its place)`;
+      return t('consoleImport.skipped', { why: skippedWhy(t, outcome) });
   }
 }
 
-function skippedWhy(outcome: Extract<ServerImportOutcome, { outcome: 'skipped' }>): string {
-  if (outcome.clash === 'name') return `this console has another server named ${outcome.existing}`;
-  return outcome.existing === outcome.name ? 'this console has it already' : `this console has it already, named ${outcome.existing}`;
+function skippedWhy(t: CliWords, outcome: Extract<ServerImportOutcome, { outcome: 'skipped' }>): string {
+  if (outcome.clash === 'name') return t('consoleImport.otherNamed', { existing: outcome.existing });
+  return outcome.existing === outcome.name ? t('consoleImport.hasIt') : t('consoleImport.hasItNamed', { existing: outcome.existing });
 }
 
-function needWords(need: ServerNeed): string {
+function needWords(t: CliWords, need: ServerNeed): string {
   switch (need.need) {
     case 'key-file-missing':
-      return `the key file ${need.path} does not exist here: copy it there from the old laptop`;
+      return t('consoleImport.need.keyFileMissing', { path: need.path });
     case 'key-passphrase':
-      return `the passphrase of ${need.path} is asked for on first connect (or KEYPORT_SSH_SECRET)`;
+      return t('consoleImport.need.keyPassphrase', { path: need.path });
     case 'password':
-      return 'the SSH password is asked for on first connect (or KEYPORT_SSH_SECRET)';
+      return t('consoleImport.need.password');
     case 'ssh-agent':
-      return need.agentRunning ? 'logs in through ssh-agent: load its key there (ssh-add)' : 'logs in through ssh-agent, and SSH_AUTH_SOCK is not set here: start ssh-agent and load its key (ssh-add)';
+      return t(need.agentRunning ? 'consoleImport.need.sshAgent' : 'consoleImport.need.sshAgentMissing');
   }
 }

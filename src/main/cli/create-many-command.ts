@@ -5,6 +5,7 @@ import type { CreateManyOptions, CreateManyProgress, CreateManyResult } from '..
 import { parseKeyList, type KeyList } from '../../shared/key-limits/key-list.ts';
 import { answer } from './answer.ts';
 import type { Command, CommandContext } from './command.ts';
+import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { KEY_LIMIT_OPTIONS, KEY_LIMIT_USAGE, limitFlags } from './key-limit-flags.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { drawProgressBar } from './progress-bar.ts';
@@ -21,8 +22,8 @@ export const createManyCommand: Command = {
       ['server'],
       ['source'],
     );
-    if (positional.source !== undefined && positional.source !== '-') throw new UsageError(`unexpected argument '${positional.source}': the names come from --from FILE or - (stdin)`);
-    if ((values.from === undefined) === (positional.source === undefined)) throw new UsageError('give the names with --from FILE, or - to read them from stdin');
+    if (positional.source !== undefined && positional.source !== '-') throw new UsageError((t) => t('usageError.createManySource', { argument: positional.source! }));
+    if ((values.from === undefined) === (positional.source === undefined)) throw new UsageError((t) => t('usageError.createManyNames'));
     const source = values.from ?? '-';
     const limitsAt = limitFlags(values);
     return {
@@ -36,7 +37,7 @@ export const createManyCommand: Command = {
         } catch (error) {
           throw withLine(error, list, source);
         }
-        answer(context, result, () => summary(positional.server, result));
+        answer(context, result, () => summary(cliWords(context.env), positional.server, result));
       },
     };
   },
@@ -64,23 +65,21 @@ function withLine(error: unknown, list: KeyList, source: string): unknown {
 
 /** A bar redrawn in place on a terminal, a line per step otherwise, JSON lines with --json: all on stderr. */
 function progressBar(context: CommandContext): (progress: CreateManyProgress) => void {
+  const t = cliWords(context.env);
   return ({ created, total }) => {
     if (context.json) {
       context.stderr.write(`${JSON.stringify({ created, total })}\n`);
       return;
     }
-    drawProgressBar(context, created, total, `${created}/${total} keys`);
+    drawProgressBar(context, created, total, t('keys.many.progress', { created, count: total }));
   };
 }
 
-function summary(server: string, result: CreateManyResult): string {
+function summary(t: CliWords, server: string, result: CreateManyResult): string {
   const { created, skipped } = result;
   const ports = created.map((key) => key.port);
-  const range = ports.length === 0 ? '' : ` (ports ${Math.min(...ports)}-${Math.max(...ports)})`;
-  const skippedLine = skipped.length === 0 ? '' : `Skipped ${skipped.length} ${skipped.length === 1 ? 'name' : 'names'} ${server} had already.\n`;
-  if (created.length === 0) return `Created no keys on ${server}.\n${skippedLine}`;
-  return (
-    `Created ${created.length} ${created.length === 1 ? 'key' : 'keys'} on ${server}${range}.\n${skippedLine}` +
-    `Their ids and ports: keyport keys list ${server}; a key's link: keyport keys config ${server} KEY\n`
-  );
+  const skippedLine = skipped.length === 0 ? '' : `${t('keys.many.skipped', { count: skipped.length, server })}\n`;
+  if (created.length === 0) return `${t('keys.many.createdNone', { server })}\n${skippedLine}`;
+  const createdLine = t('keys.many.createdPorts', { count: created.length, server, from: Math.min(...ports), to: Math.max(...ports) });
+  return `${createdLine}\n${skippedLine}${t('keys.many.next', { server })}\n`;
 }

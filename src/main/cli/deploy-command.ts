@@ -3,7 +3,7 @@ import { deployNoteText } from '../../shared/i18n/deploy-notes/deploy-note-text.
 import { answer } from './answer.ts';
 import type { Command, CommandContext } from './command.ts';
 import { EXIT } from './exit-codes.ts';
-import { cliLanguage } from './i18n/cli-i18n.ts';
+import { cliLanguage, cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { parsePortRange } from './parse-port.ts';
 import { progressPrinter } from './progress-printer.ts';
@@ -39,17 +39,19 @@ export const deployCommand: Command = {
     return {
       async run(context) {
         const result = await context.core.deploy.deploy(positional.name, options, progressPrinter(context));
+        const t = cliWords(context.env);
+        const server = positional.name;
         answer(context, result, () => {
           if (result.rolledBack) return;
           const { facts } = result;
-          context.stdout.write(
-            `Deployed agent ${result.agentVersion} (release ${result.release}) on ${positional.name}: ${facts.os} ${facts.arch}, ${facts.init}${facts.asRoot ? '' : ' via sudo'}; Node runtime ${result.runtimeUploaded ? 'uploaded' : 'already there'}.\n`,
-          );
-          sayTodo(context, `the key ports of ${positional.name}`, result.hostFirewall);
-          saySubscriptions(context, positional.name, result);
+          const runtime = t(result.runtimeUploaded ? 'deploy.runtimeUploaded' : 'deploy.runtimeThere');
+          const words = { version: result.agentVersion, release: result.release, server, os: facts.os, arch: facts.arch, init: facts.init, runtime };
+          context.stdout.write(`${t(facts.asRoot ? 'deploy.deployed' : 'deploy.deployedSudo', words)}\n`);
+          sayTodo(context, (found) => t('deploy.todoKeyPorts', { server, found }), result.hostFirewall);
+          saySubscriptions(context, t, server, result);
         });
         if (result.rolledBack) {
-          context.stderr.write(`keyport: the new release did not come up on ${positional.name}; rolled back to the previous release\n`);
+          context.stderr.write(`keyport: ${t('deploy.rolledBack', { server })}\n`);
           return EXIT.failed;
         }
       },
@@ -57,22 +59,18 @@ export const deployCommand: Command = {
   },
 };
 
-function sayTodo(context: CommandContext, what: string, report: HostFirewallReport | undefined): void {
+/** `heading` says what will not answer, given what was found; the commands below it are the server's, as they are. */
+function sayTodo(context: CommandContext, heading: (found: string) => string, report: HostFirewallReport | undefined): void {
   const todo = report?.todo ?? [];
-  if (todo.length === 0) return;
-  context.stderr.write(`keyport: ${what} will not answer until this is run as root on it (${deployNoteText([report!.found], cliLanguage(context.env))}):\n${todo.map((command) => `  ${command}\n`).join('')}`);
+  if (!report || todo.length === 0) return;
+  context.stderr.write(`keyport: ${heading(deployNoteText([report.found], cliLanguage(context.env)))}\n${todo.map((command) => `  ${command}\n`).join('')}`);
 }
 
-function saySubscriptions(context: CommandContext, server: string, result: DeployResult): void {
+function saySubscriptions(context: CommandContext, t: CliWords, server: string, result: DeployResult): void {
   const served = result.subscriptions;
   if (!served) return;
-  const over = served.certificate ? `HTTPS (certificate valid until ${served.certificate.notAfter})` : 'plain HTTP';
-  context.stdout.write(`Subscriptions: ${served.urlBase}/sub/TOKEN over ${over}; each key's subscription_url (keyport people list shows one per person).\n`);
-  if (!served.certificate) {
-    context.stderr.write(
-      `keyport: subscriptions on ${server} are plain HTTP: anyone on the way sees each fetch, the token and every link with its uuid; ` +
-        'give --subscription-tls-cert FILE --subscription-tls-key FILE for HTTPS\n',
-    );
-  }
-  sayTodo(context, `the subscription port of ${server}`, result.subscriptionFirewall);
+  const over = served.certificate ? t('deploy.https', { until: served.certificate.notAfter }) : t('deploy.plainHttp');
+  context.stdout.write(`${t('deploy.subscriptions', { url: served.urlBase, over })}\n`);
+  if (!served.certificate) context.stderr.write(`keyport: ${t('deploy.plainHttpWarning', { server })}\n`);
+  sayTodo(context, (found) => t('deploy.todoSubscriptionPort', { server, found }), result.subscriptionFirewall);
 }

@@ -3,7 +3,7 @@ import type { KeyLimits } from '../../shared/contract/api-types.ts';
 import { parseDataSize, type DataSizeProblem } from '../../shared/key-limits/data-size.ts';
 import { parseExpiry, type ExpiryProblem } from '../../shared/key-limits/expiry-input.ts';
 import { parseResetPeriod } from '../../shared/key-limits/reset-period.ts';
-import { UsageError } from './usage-error.ts';
+import { UsageError, type UsageWords } from './usage-error.ts';
 
 /** The flags that set a key's limits, as parseArgs takes them. */
 export const KEY_LIMIT_OPTIONS = {
@@ -39,7 +39,7 @@ function limitsAt(values: LimitFlagValues, now: Date): KeyLimits {
   }
   if (values.reset !== undefined) {
     const period = parseResetPeriod(values.reset);
-    if (period === undefined) throw new UsageError(`--reset must be one of ${DATA_LIMIT_RESETS.join(', ')} (got '${values.reset}')`);
+    if (period === undefined) throw new UsageError((t) => t('usageError.reset', { periods: DATA_LIMIT_RESETS.join(', '), text: values.reset! }));
     limits.data_limit_reset = period;
   }
   if (values.expires !== undefined) {
@@ -54,22 +54,13 @@ function limitsAt(values: LimitFlagValues, now: Date): KeyLimits {
   return limits;
 }
 
-function sizeProblemWords(flag: string, text: string, problem: DataSizeProblem): string {
-  switch (problem) {
-    case 'not-a-size':
-      return `${flag} must be a size such as 50GiB, 500MiB or 1.5TiB (1024-based, as Keyport shows sizes; 50GB means the same), a number of bytes, or none (got '${text}')`;
-    case 'unknown-unit':
-      return `${flag} '${text}': the unit must be B, KiB, MiB, GiB, TiB or PiB (1024-based; KB, MB, GB, TB, PB alike)`;
-    case 'too-large':
-      return `${flag} '${text}' is more than the largest quota, 8 PiB`;
-  }
+const SIZE_PROBLEMS = { 'not-a-size': 'usageError.notASize', 'unknown-unit': 'usageError.unknownUnit', 'too-large': 'usageError.tooLarge' } as const;
+const EXPIRY_PROBLEMS = { 'not-a-date': 'usageError.notADate', 'no-such-date': 'usageError.noSuchDate' } as const;
+
+function sizeProblemWords(flag: string, text: string, problem: DataSizeProblem): UsageWords {
+  return (t) => t(SIZE_PROBLEMS[problem], { flag, text });
 }
 
-function expiryProblemWords(flag: string, text: string, problem: ExpiryProblem): string {
-  switch (problem) {
-    case 'not-a-date':
-      return `${flag} must be a day (2027-03-01, meaning 00:00 UTC), a UTC time (2027-03-01T18:00), a time from now (+30d, +2w, +12h), or never (got '${text}')`;
-    case 'no-such-date':
-      return `${flag} '${text}' is not a date and time that exists`;
-  }
+function expiryProblemWords(flag: string, text: string, problem: ExpiryProblem): UsageWords {
+  return (t) => t(EXPIRY_PROBLEMS[problem], { flag, text });
 }

@@ -1,31 +1,37 @@
 import { formatByteSize } from '../../shared/format/byte-size.ts';
+import type { DataLimitReset } from '../../shared/agent-api.ts';
 import type { ApiKey } from '../../shared/contract/api-types.ts';
 import { expiresAtMs, keyStatusAt, quotaShare, timeDistance } from '../../shared/key-limits/key-limit-status.ts';
 import { formatUtc } from './format-utc.ts';
+import type { CliWords } from './i18n/cli-i18n.ts';
 
 const NOTE_COLUMN_CHARACTERS = 40;
-const UNIT_WORDS = { minute: 'min', hour: 'h', day: 'day' } as const;
 
 /** The key's status as a word, judged now (a cached active key past its expiry is expired). */
-export function statusWord(key: ApiKey, now: Date): string {
-  return keyStatusAt(key, now.getTime());
+export function statusWord(t: CliWords, key: ApiKey, now: Date): string {
+  return t(`keyWords.status.${keyStatusAt(key, now.getTime())}`);
 }
 
-/** `1.20 GB / 50.00 GB (2%)` against a quota; `-` without one. */
-export function usageWords(key: ApiKey): string {
+/** The RESET column: the period a quota starts again, `-` without one. */
+export function resetWord(t: CliWords, key: Pick<ApiKey, 'data_limit_bytes' | 'data_limit_reset'>): string {
+  return key.data_limit_bytes === null || key.data_limit_reset === 'no_reset' ? '-' : t(`keyWords.reset.${key.data_limit_reset}`);
+}
+
+/** `1.20 GiB / 50.00 GiB (2%)` against a quota; `-` without one. */
+export function usageWords(t: CliWords, key: ApiKey): string {
   const share = quotaShare(key);
   if (share === null || key.data_limit_bytes === null) return '-';
-  return `${formatByteSize(key.used_bytes)} / ${formatByteSize(key.data_limit_bytes)} (${Math.floor(share * 100)}%)`;
+  return t('keyWords.usage', { used: formatByteSize(key.used_bytes), limit: formatByteSize(key.data_limit_bytes), percent: Math.floor(share * 100) });
 }
 
 /** `in 3 days`, `expired 2 h ago`, `-` for a key that never expires. */
-export function expiryWords(key: ApiKey, now: Date): string {
+export function expiryWords(t: CliWords, key: ApiKey, now: Date): string {
   const expires = expiresAtMs(key);
   if (expires === null) return '-';
   const { past, value, unit } = timeDistance(expires, now.getTime());
-  if (value === 0) return past ? 'expired just now' : 'in under a minute';
-  const amount = `${value} ${UNIT_WORDS[unit]}${unit === 'day' && value !== 1 ? 's' : ''}`;
-  return past ? `expired ${amount} ago` : `in ${amount}`;
+  if (value === 0) return past ? t('keyWords.expiredJustNow') : t('keyWords.underMinute');
+  const amount = t(`keyWords.${unit}`, { count: value });
+  return past ? t('keyWords.expiredAgo', { amount }) : t('keyWords.expiresIn', { amount });
 }
 
 /** The note on one line, cut to fit a table column. */
@@ -36,19 +42,29 @@ export function noteColumn(note: string): string {
 }
 
 /** Why the key's link does not work now, when its quota or expiry stops it; undefined when they do not. */
-export function stoppedWords(key: ApiKey, now: Date): string | undefined {
+export function stoppedWords(t: CliWords, key: ApiKey, now: Date): string | undefined {
   const status = keyStatusAt(key, now.getTime());
-  if (status === 'limited') return `${key.name} has used its quota (${usageWords(key)}), so its link does not work until the quota is raised${key.data_limit_reset === 'no_reset' ? '' : ' or its next period starts'}`;
-  if (status === 'expired') return `${key.name} ${expiryWords(key, now)}, so its link does not work until its expiry is moved on`;
+  if (status === 'limited') {
+    return t(key.data_limit_reset === 'no_reset' ? 'keyWords.stoppedLimited' : 'keyWords.stoppedLimitedPeriod', { name: key.name, usage: usageWords(t, key) });
+  }
+  if (status === 'expired') return t('keyWords.stoppedExpired', { name: key.name, expiry: expiryWords(t, key, now) });
   return undefined;
 }
 
+function quotaWords(t: CliWords, key: ApiKey): string {
+  if (key.data_limit_bytes === null) return t('keyWords.noQuota');
+  const amounts = { limit: formatByteSize(key.data_limit_bytes), used: formatByteSize(key.used_bytes) };
+  const reset: DataLimitReset = key.data_limit_reset;
+  return reset === 'no_reset' ? t('keyWords.quota', amounts) : t(`keyWords.quotaPer.${reset}`, amounts);
+}
+
 /** A sentence of the key's limits, after it was made or changed. */
-export function limitsSentence(key: ApiKey, now: Date): string {
-  const quota =
-    key.data_limit_bytes === null
-      ? 'no quota'
-      : `quota ${formatByteSize(key.data_limit_bytes)}${key.data_limit_reset === 'no_reset' ? '' : ` a ${key.data_limit_reset}`}, ${formatByteSize(key.used_bytes)} used`;
-  const expiry = key.expires_at === null ? 'never expires' : `${expiryWords(key, now).startsWith('expired') ? '' : 'expires '}${expiryWords(key, now)} (${formatUtc(key.expires_at)})`;
-  return `Status ${statusWord(key, now)}, ${quota}, ${expiry}${key.note === '' ? '' : `, note "${noteColumn(key.note)}"`}.`;
+export function limitsSentence(t: CliWords, key: ApiKey, now: Date): string {
+  const expiresMs = expiresAtMs(key);
+  const expiry =
+    key.expires_at === null
+      ? t('keyWords.neverExpires')
+      : t(expiresMs !== null && expiresMs <= now.getTime() ? 'keyWords.expired' : 'keyWords.expires', { expiry: expiryWords(t, key, now), time: formatUtc(key.expires_at) });
+  const words = { status: statusWord(t, key, now), quota: quotaWords(t, key), expiry };
+  return key.note === '' ? t('keyWords.sentence', words) : t('keyWords.sentenceWithNote', { ...words, note: noteColumn(key.note) });
 }

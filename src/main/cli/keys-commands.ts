@@ -5,7 +5,7 @@ import { createManyCommand } from './create-many-command.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { deletionConfirmation } from './confirm-deletion.ts';
 import { EXIT } from './exit-codes.ts';
-import { cliWords } from './i18n/cli-i18n.ts';
+import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { KEY_LIMIT_OPTIONS, KEY_LIMIT_USAGE, limitFlags } from './key-limit-flags.ts';
 import { limitsSentence, stoppedWords } from './key-limit-words.ts';
 import { keyStatusAt } from '../../shared/key-limits/key-limit-status.ts';
@@ -19,8 +19,8 @@ import { writeQrFile } from './qr-file.ts';
 import { resolveKey } from './resolve-key.ts';
 import { UsageError } from './usage-error.ts';
 
-function describeKey(key: ApiKey): string {
-  return `${key.name} (id ${key.id}, port ${key.port})`;
+function describeKey(t: CliWords, key: ApiKey): string {
+  return t('keys.described', { name: key.name, id: key.id, port: key.port });
 }
 
 /** The key as JSON, or a line made from it. */
@@ -31,9 +31,11 @@ function printKey(context: CommandContext, key: ApiKey, line: string): void {
 /** After a key is made: what would keep its link from working now, on stderr (a failed look is no warning). */
 async function warnIfLinksWouldFail(context: CommandContext, server: string, keyName: string): Promise<void> {
   const status = await context.core.fleet.status(server).catch(() => undefined);
+  const t = cliWords(context.env);
   for (const problem of status?.problems ?? []) {
     if (problem.code === 'firewall-out-of-sync') continue;
-    context.stderr.write(`warning: the link of ${keyName} will not work yet: ${problemWords(problem, server)}\n`);
+    const message = t('keys.linkWillNotWork', { name: keyName, problem: problemWords(t, problem, server) });
+    context.stderr.write(`${t('common.warning', { message })}\n`);
   }
 }
 
@@ -48,8 +50,9 @@ const create: Command = {
       async run(context) {
         const limits = limitsAt(context.now());
         const key = await context.core.keys.create(positional.server, positional.name, limits);
-        const limitsLine = Object.keys(limits).length === 0 ? '' : `\n${limitsSentence(key, context.now())}`;
-        printKey(context, key, `Created key ${describeKey(key)} on ${positional.server}. Its link: keyport keys config ${positional.server} ${key.id}${limitsLine}`);
+        const t = cliWords(context.env);
+        const limitsLine = Object.keys(limits).length === 0 ? '' : `\n${limitsSentence(t, key, context.now())}`;
+        printKey(context, key, `${t('keys.created', { key: describeKey(t, key), server: positional.server, id: key.id })}${limitsLine}`);
         await warnIfLinksWouldFail(context, positional.server, key.name);
       },
     };
@@ -81,29 +84,25 @@ function activation(name: 'enable' | 'disable'): Command {
   return positionalCommand({ usage: `keys ${name} SERVER KEY`, json: true }, async (context, positional) => {
     const keyId = await resolveKey(context.core, positional.server, positional.key);
     const key = await context.core.keys.setActive(positional.server, keyId, active);
-    printKey(
-      context,
-      key,
-      active ? `Enabled key ${describeKey(key)}.` : `Disabled key ${describeKey(key)}: its connections are cut, its port and history kept.`,
-    );
+    const t = cliWords(context.env);
+    printKey(context, key, t(active ? 'keys.enabled' : 'keys.disabled', { key: describeKey(t, key) }));
     if (active) warnIfStopped(context, positional.server, key);
   });
 }
 
 /** On stderr: a key its quota or expiry stops, whose link does not work, and how to bring it back. */
 function warnIfStopped(context: CommandContext, server: string, key: ApiKey): void {
-  const words = stoppedWords(key, context.now());
-  if (words) context.stderr.write(`warning: ${words}: keyport keys set ${server} ${key.id} ${keyStatusAt(key, context.now().getTime()) === 'limited' ? '--limit SIZE' : '--expires WHEN'}\n`);
+  const t = cliWords(context.env);
+  const why = stoppedWords(t, key, context.now());
+  if (!why) return;
+  const flag = keyStatusAt(key, context.now().getTime()) === 'limited' ? '--limit SIZE' : '--expires WHEN';
+  context.stderr.write(`${t('common.warning', { message: t('keys.stopped', { why, server, id: key.id, flag }) })}\n`);
 }
 
 const rename = positionalCommand({ usage: 'keys rename SERVER KEY NEWNAME', json: true }, async (context, positional) => {
   const keyId = await resolveKey(context.core, positional.server, positional.key);
   const key = await context.core.keys.rename(positional.server, keyId, positional.newname);
-  printKey(
-    context,
-    key,
-    `Renamed key ${key.id} to "${key.name}". Links handed out before keep the old name as their label; the new link: keyport keys config ${positional.server} ${key.id}`,
-  );
+  printKey(context, key, cliWords(context.env)('keys.renamed', { id: key.id, name: key.name, server: positional.server }));
 });
 
 const config = positionalCommand({ usage: 'keys config SERVER KEY', json: true }, async (context, positional) => {
@@ -118,7 +117,7 @@ const qr: Command = {
   usage: 'keys qr SERVER KEY [--png FILE | --svg FILE]',
   parse(args) {
     const { values, positional } = parseCommandArgs(args, { png: { type: 'string' }, svg: { type: 'string' } }, ['server', 'key']);
-    if (values.png !== undefined && values.svg !== undefined) throw new UsageError('give --png or --svg, not both');
+    if (values.png !== undefined && values.svg !== undefined) throw new UsageError((t) => t('usageError.pngOrSvg'));
     return {
       async run(context) {
         const keyId = await resolveKey(context.core, positional.server, positional.key);
@@ -130,7 +129,7 @@ const qr: Command = {
           output = `${await QRCode.toString(text, { type: 'terminal', small: true })}\n${cached.data.vless_url}\n`;
         } else {
           await writeQrFile(file, text, values.png === undefined ? 'svg' : 'png');
-          output = `Wrote the QR code of key ${keyId}'s vless:// link to ${file}.\n`;
+          output = `${cliWords(context.env)('keys.qrWritten', { id: keyId, file })}\n`;
         }
         printCached(context, cached, () => output);
         warnIfStopped(context, positional.server, cached.data.key);

@@ -4,7 +4,8 @@ import { expiresAtMs, expiresWithin, keyStatusAt, quotaShare } from '../../share
 import type { Command } from './command.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
-import { expiryWords, noteColumn, statusWord, usageWords } from './key-limit-words.ts';
+import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
+import { expiryWords, noteColumn, resetWord, statusWord, usageWords } from './key-limit-words.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { printCached } from './print-cached.ts';
 import { UsageError } from './usage-error.ts';
@@ -44,38 +45,37 @@ export const keysListCommand: Command = {
         const nowMs = context.now().getTime();
         const kept = cached.data.filter((key) => filters.every((filter) => filter(key, nowMs)));
         const keys = sort === undefined ? kept : sortKeys(kept, sort, nowMs);
+        const t = cliWords(context.env);
         printCached(context, { ...cached, data: keys }, (data) => {
-          if (data.length > 0) return keyTable(data, context.now());
-          return filtered
-            ? `No keys on ${positional.server} match.\n`
-            : `No keys on ${positional.server} yet: keyport keys create ${positional.server} NAME\n`;
+          if (data.length > 0) return keyTable(t, data, context.now());
+          return `${t(filtered ? 'keys.noneMatch' : 'keys.noneYet', { server: positional.server })}\n`;
         });
       },
     };
   },
 };
 
-function keyTable(keys: ApiKey[], now: Date): string {
+function keyTable(t: CliWords, keys: ApiKey[], now: Date): string {
   return formatTable(
     [
-      { header: 'ID' },
-      { header: 'NAME' },
-      { header: 'PORT', align: 'right' },
-      { header: 'STATUS' },
-      { header: 'USAGE' },
-      { header: 'RESET' },
-      { header: 'EXPIRES' },
-      { header: 'CREATED' },
-      { header: 'NOTE' },
+      { header: t('keys.column.id') },
+      { header: t('keys.column.name') },
+      { header: t('keys.column.port'), align: 'right' },
+      { header: t('keys.column.status') },
+      { header: t('keys.column.usage') },
+      { header: t('keys.column.reset') },
+      { header: t('keys.column.expires') },
+      { header: t('keys.column.created') },
+      { header: t('keys.column.note') },
     ],
     keys.map((key) => [
       key.id,
       key.name,
       String(key.port),
-      statusWord(key, now),
-      usageWords(key),
-      key.data_limit_bytes === null || key.data_limit_reset === 'no_reset' ? '-' : key.data_limit_reset,
-      expiryWords(key, now),
+      statusWord(t, key, now),
+      usageWords(t, key),
+      resetWord(t, key),
+      expiryWords(t, key, now),
       formatUtc(key.created_at),
       noteColumn(key.note),
     ]),
@@ -85,26 +85,26 @@ function keyTable(keys: ApiKey[], now: Date): string {
 function parseStatuses(text: string): Set<KeyStatus> {
   const names = text.split(',').map((name) => name.trim().toLowerCase());
   const unknown = names.find((name) => !(KEY_STATUSES as readonly string[]).includes(name));
-  if (unknown !== undefined) throw new UsageError(`--status takes ${KEY_STATUSES.join(', ')}, or several with commas (got '${unknown}')`);
+  if (unknown !== undefined) throw new UsageError((t) => t('usageError.status', { statuses: KEY_STATUSES.join(', '), text: unknown }));
   return new Set(names as KeyStatus[]);
 }
 
 /** `7d`, `2w`, `12h` or a bare number of days, as days. */
 function parseWithin(text: string): number {
   const match = /^(\d{1,5})\s*([dwh]?)$/i.exec(text.trim());
-  if (!match) throw new UsageError(`--expiring must be a time from now such as 7d, 2w or 12h (got '${text}')`);
+  if (!match) throw new UsageError((t) => t('usageError.expiring', { text }));
   return (Number(match[1]) * HOURS[(match[2]!.toLowerCase() || 'd') as keyof typeof HOURS]) / 24;
 }
 
 /** `80%` or `80`, as a share of the quota. */
 function parseShare(text: string): number {
   const match = /^(\d{1,4}(?:\.\d+)?)\s*%?$/.exec(text.trim());
-  if (!match) throw new UsageError(`--over must be a share of the quota such as 80% (got '${text}')`);
+  if (!match) throw new UsageError((t) => t('usageError.over', { text }));
   return Number(match[1]) / 100;
 }
 
 function parseSort(text: string): Sort {
-  if (!(SORTS as readonly string[]).includes(text)) throw new UsageError(`--sort takes ${SORTS.join(', ')} (got '${text}')`);
+  if (!(SORTS as readonly string[]).includes(text)) throw new UsageError((t) => t('usageError.sort', { sorts: SORTS.join(', '), text }));
   return text as Sort;
 }
 

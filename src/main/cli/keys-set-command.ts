@@ -1,6 +1,7 @@
 import type { KeyUpdate } from '../../shared/contract/api-types.ts';
 import { answer } from './answer.ts';
 import type { Command } from './command.ts';
+import { cliWords } from './i18n/cli-i18n.ts';
 import { KEY_LIMIT_OPTIONS, limitFlags } from './key-limit-flags.ts';
 import { limitsSentence } from './key-limit-words.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
@@ -17,7 +18,7 @@ export const keysSetCommand: Command = {
       { ...KEY_LIMIT_OPTIONS, name: { type: 'string' }, enable: { type: 'boolean' }, disable: { type: 'boolean' } },
       ['server', 'key'],
     );
-    if (values.enable && values.disable) throw new UsageError('give --enable or --disable, not both');
+    if (values.enable && values.disable) throw new UsageError((t) => t('usageError.enableOrDisable'));
     const limitsAt = limitFlags(values);
     const changesAt = (now: Date): KeyUpdate => ({
       ...limitsAt(now),
@@ -25,14 +26,16 @@ export const keysSetCommand: Command = {
       ...(values.enable || values.disable ? { is_active: values.enable === true } : {}),
     });
     if (Object.keys(changesAt(new Date(0))).length === 0) {
-      throw new UsageError('give something to change: --name, --limit, --reset, --expires, --note, --enable or --disable');
+      throw new UsageError((t) => t('usageError.keysSetNothing'));
     }
     return {
       async run(context) {
         const changes = changesAt(context.now());
         const keyId = await resolveKey(context.core, positional.server, positional.key);
         const key = await context.core.keys.update(positional.server, keyId, changes);
-        answer(context, key, () => `Updated key ${key.name} (id ${key.id}, port ${key.port}). ${limitsSentence(key, context.now())}\n`);
+        const t = cliWords(context.env);
+        const described = t('keys.described', { name: key.name, id: key.id, port: key.port });
+        answer(context, key, () => `${t('keys.updated', { key: described, limits: limitsSentence(t, key, context.now()) })}\n`);
       },
     };
   },

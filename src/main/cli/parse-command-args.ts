@@ -24,9 +24,9 @@ export function parseCommandArgs<const O extends ParseArgsOptionsConfig, const R
   }
   const names: string[] = [...required, ...optional];
   const missing = required.slice(parsed.positionals.length);
-  if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => name.toUpperCase()).join(' ')}`);
+  if (missing.length > 0) throw new UsageError((t) => t('usageError.missing', { names: missing.map((name) => name.toUpperCase()).join(' ') }));
   const extra = parsed.positionals.slice(names.length);
-  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (extra.length > 0) throw new UsageError((t) => t('usageError.unexpected', { argument: extra[0]! }));
   const positional = Object.fromEntries(parsed.positionals.map((value, index) => [names[index], value]));
   return { values: parsed.values, positional: positional as Record<R, string> & Partial<Record<P, string>> };
 }

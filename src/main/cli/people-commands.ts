@@ -4,7 +4,7 @@ import type { PeopleChange, Person } from '../../shared/contract/people.ts';
 import { answer } from './answer.ts';
 import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { deletionConfirmation } from './confirm-deletion.ts';
-import { cliWords } from './i18n/cli-i18n.ts';
+import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { EXIT } from './exit-codes.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
@@ -26,8 +26,9 @@ function parseVariadic<const O extends ParseArgsOptionsConfig>(args: string[], o
 }
 
 /** A change's answer: the people and what happened per server; exit 1 when something failed on a server. */
-function printChange(context: CommandContext, change: PeopleChange, heading: string): number {
-  answer(context, change, () => `${heading}\n${outcomeLines(change.outcomes)}${change.people.length > 0 ? peopleTable(change.people, context.now()) : ''}`);
+function printChange(context: CommandContext, change: PeopleChange, heading: (t: CliWords) => string): number {
+  const t = cliWords(context.env);
+  answer(context, change, () => `${heading(t)}\n${outcomeLines(t, change.outcomes)}${change.people.length > 0 ? peopleTable(t, change.people, context.now()) : ''}`);
   return change.outcomes.every((outcome) => outcome.done) ? EXIT.ok : EXIT.failed;
 }
 
@@ -40,36 +41,57 @@ const list: Command = {
     return {
       async run(context) {
         const listed = await context.core.people.list();
+        const t = cliWords(context.env);
         answer(context, listed, () => {
-          const done = listed.disabledNow.length > 0 ? `Grace periods over:\n${outcomeLines(listed.disabledNow)}` : '';
-          const table = listed.people.length > 0 ? peopleTable(listed.people, context.now()) : 'No people yet: keyport people add NAME SERVER...\n';
-          const cached = listed.people.some((person) => person.keys.some((entry) => entry.source === 'cache')) ? '(* from cache: that server is offline)\n' : '';
-          const pending = listed.pending.length > 0 ? `To be disabled:\n${pendingLines(listed.pending)}` : '';
+          const done = listed.disabledNow.length > 0 ? `${t('people.graceOver')}\n${outcomeLines(t, listed.disabledNow)}` : '';
+          const table = listed.people.length > 0 ? peopleTable(t, listed.people, context.now()) : `${t('people.noneYet')}\n`;
+          const cached = listed.people.some((person) => person.keys.some((entry) => entry.source === 'cache')) ? `${t('people.fromCache')}\n` : '';
+          const pending = listed.pending.length > 0 ? `${t('people.toBeDisabled')}\n${pendingLines(t, listed.pending)}` : '';
           return done + table + cached + pending;
         });
-        for (const server of listed.unavailable) context.stderr.write(`warning: ${server.server}: ${server.message}\n`);
+        for (const server of listed.unavailable) {
+          context.stderr.write(`${t('common.warning', { message: t('people.unavailable', { server: server.server, message: server.message }) })}\n`);
+        }
         return listed.disabledNow.every((outcome) => outcome.done) ? EXIT.ok : EXIT.failed;
       },
     };
   },
 };
 
-function personDetail(person: Person, links: { server: string; vlessUrl: string | null }[], now: Date): string {
+function personDetail(t: CliWords, person: Person, links: { server: string; vlessUrl: string | null }[], now: Date): string {
   const table = formatTable(
-    [{ header: 'SERVER' }, { header: 'KEY' }, { header: 'NAME' }, { header: 'STATUS' }, { header: 'USAGE' }, { header: 'EXPIRES' }, { header: 'SYNCED' }],
+    [
+      { header: t('people.column.server') },
+      { header: t('people.column.key') },
+      { header: t('people.column.name') },
+      { header: t('people.column.status') },
+      { header: t('people.column.usage') },
+      { header: t('people.column.expires') },
+      { header: t('people.column.synced') },
+    ],
     person.keys.map(({ server, key, source, syncedAt }) => [
-      server, key.id, key.name, statusWord(key, now), usageWords(key), expiryWords(key, now), source === 'live' ? 'now' : `${formatUtc(syncedAt)} (cache)`,
+      server,
+      key.id,
+      key.name,
+      statusWord(t, key, now),
+      usageWords(t, key),
+      expiryWords(t, key, now),
+      source === 'live' ? t('people.syncedNow') : t('people.syncedCache', { time: formatUtc(syncedAt) }),
     ]),
   );
-  const subscriptions = person.subscriptionUrls.map(({ server, url }) => `  ${server}: ${url}\n`).join('') || '  none: no server of theirs serves subscriptions\n';
-  const vless = links.map(({ server, vlessUrl }) => `  ${server}: ${vlessUrl ?? '(not read yet; the server is offline)'}\n`).join('');
-  return `${person.name} (uuid ${person.uuid}): ${formatByteSize(person.usedBytes)} used in their quota periods, ${formatByteSize(person.monthBytes)} this month\n` +
-    `${table}Subscription: ${person.subscriptionUrl ?? '-'}\nEvery subscription link:\n${subscriptions}Links:\n${vless}`;
+  const line = (server: string, url: string): string => `${t('people.linkLine', { server, url })}\n`;
+  const subscriptions = person.subscriptionUrls.map(({ server, url }) => line(server, url)).join('') || `${t('people.noSubscriptions')}\n`;
+  const vless = links.map(({ server, vlessUrl }) => line(server, vlessUrl ?? t('people.notReadYet'))).join('');
+  const heading = t('people.detail', { name: person.name, uuid: person.uuid, used: formatByteSize(person.usedBytes), month: formatByteSize(person.monthBytes) });
+  return (
+    `${heading}\n${table}${t('people.subscription', { url: person.subscriptionUrl ?? '-' })}\n` +
+    `${t('people.everySubscription')}\n${subscriptions}${t('people.links')}\n${vless}`
+  );
 }
 
 const show = positionalCommand({ usage: 'people show PERSON', json: true }, async (context, positional) => {
   const detail = await context.core.people.show(positional.person);
-  answer(context, detail, () => personDetail(detail.person, detail.links, context.now()));
+  answer(context, detail, () => personDetail(cliWords(context.env), detail.person, detail.links, context.now()));
 });
 
 const add: Command = {
@@ -79,13 +101,13 @@ const add: Command = {
   parse(args) {
     const { values, positionals } = parseVariadic(args, KEY_LIMIT_OPTIONS);
     const [name, ...servers] = positionals;
-    if (name === undefined) throw new UsageError('missing NAME');
-    if (servers.length === 0) throw new UsageError('missing SERVER (one or more)');
+    if (name === undefined) throw new UsageError((t) => t('usageError.missingName'));
+    if (servers.length === 0) throw new UsageError((t) => t('usageError.missingServers'));
     const limitsAt = limitFlags(values);
     return {
       async run(context) {
         const change = await context.core.people.add(name, servers, limitsAt(context.now()));
-        return printChange(context, change, `Added ${name} on ${servers.join(', ')}:`);
+        return printChange(context, change, (t) => t('people.added', { name, servers: servers.join(', ') }));
       },
     };
   },
@@ -108,7 +130,7 @@ const remove: Command = {
           if (!(await confirmation.confirmed(context, cliWords(context.env)('confirm.ask.person', { person: person.name, servers })))) return EXIT.failed;
         }
         const change = await context.core.people.remove(positional.person);
-        return printChange(context, change, `Removed ${positional.person}:`);
+        return printChange(context, change, (t) => t('people.removed', { person: positional.person }));
       },
     };
   },
@@ -120,7 +142,7 @@ const servers: Command = {
   json: true,
   parse(args) {
     const { values, positional } = parseCommandArgs(args, { yes: { type: 'boolean' } }, ['action', 'person', 'server']);
-    if (positional.action !== 'add' && positional.action !== 'remove') throw new UsageError(`people servers takes add or remove (got '${positional.action}')`);
+    if (positional.action !== 'add' && positional.action !== 'remove') throw new UsageError((t) => t('usageError.peopleServersAction', { action: positional.action }));
     const adding = positional.action === 'add';
     const { person, server } = positional;
     // Adding deletes nothing: only a removal asks.
@@ -132,7 +154,7 @@ const servers: Command = {
         const change = adding
           ? await context.core.people.addServer(positional.person, positional.server)
           : await context.core.people.removeServer(positional.person, positional.server);
-        return printChange(context, change, adding ? `Gave ${positional.person} a key on ${positional.server}:` : `Deleted ${positional.person}'s key on ${positional.server}:`);
+        return printChange(context, change, (t) => t(adding ? 'people.serverAdded' : 'people.serverRemoved', { person, server }));
       },
     };
   },
@@ -150,9 +172,9 @@ const move: Command = {
       'disable-after': { type: 'string' },
       'disable-now': { type: 'boolean' },
     });
-    if (values.from === undefined || values.to === undefined) throw new UsageError('give --from SERVER and --to SERVER');
-    if ((values.all === true) === positionals.length > 0) throw new UsageError('give --all or the people to move, one of the two');
-    if (values['disable-after'] !== undefined && values['disable-now'] === true) throw new UsageError('give --disable-after or --disable-now, not both');
+    if (values.from === undefined || values.to === undefined) throw new UsageError((t) => t('usageError.moveFromTo'));
+    if ((values.all === true) === positionals.length > 0) throw new UsageError((t) => t('usageError.moveWho'));
+    if (values['disable-after'] !== undefined && values['disable-now'] === true) throw new UsageError((t) => t('usageError.moveDisableBoth'));
     const disableAfterMs = values['disable-now'] === true ? 0 : values['disable-after'] === undefined ? undefined : parseGrace(values['disable-after']);
     const request = { from: values.from, to: values.to, ...(values.all === true ? { all: true } : { people: positionals }), ...(disableAfterMs === undefined ? {} : { disableAfterMs }) };
     return {
@@ -160,10 +182,10 @@ const move: Command = {
         const result = await context.core.people.move(request);
         const created = result.plan.filter((entry) => entry.action === 'create').length;
         const present = result.plan.filter((entry) => entry.action === 'present').length;
-        const heading = `Moving ${result.plan.length} people from ${request.from} to ${request.to}: ${created} get a key there, ${present} had one already.`;
-        const code = printChange(context, result, heading);
+        const code = printChange(context, result, (t) => t('people.moving', { count: result.plan.length, from: request.from, to: request.to, created, present }));
         if (!context.json && result.pending.length > 0) {
-          context.stdout.write(`To be disabled on ${request.from} (by the first keyport people command after that time):\n${pendingLines(result.pending)}`);
+          const t = cliWords(context.env);
+          context.stdout.write(`${t('people.toBeDisabledOn', { server: request.from })}\n${pendingLines(t, result.pending)}`);
         }
         return code;
       },
@@ -172,11 +194,11 @@ const move: Command = {
 };
 
 const push = positionalCommand({ usage: 'people push PERSON', json: true }, async (context, positional) =>
-  printChange(context, await context.core.people.pushBundles(positional.person), `Pushed ${positional.person}'s links to each of their servers:`),
+  printChange(context, await context.core.people.pushBundles(positional.person), (t) => t('people.pushed', { person: positional.person })),
 );
 
 const rotate = positionalCommand({ usage: 'people rotate PERSON', json: true }, async (context, positional) =>
-  printChange(context, await context.core.people.rotateSubscription(positional.person), `Gave ${positional.person} a new subscription link (the old one answers 404 now):`),
+  printChange(context, await context.core.people.rotateSubscription(positional.person), (t) => t('people.rotated', { person: positional.person })),
 );
 
 export const peopleCommands: CommandGroup = {

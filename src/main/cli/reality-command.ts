@@ -4,6 +4,8 @@ import { checkSettingsPatch } from '../core/services/check-settings-patch.ts';
 import { answer } from './answer.ts';
 import type { Command } from './command.ts';
 import { EXIT } from './exit-codes.ts';
+import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
+import { labelledLines } from './labelled-lines.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { printCached } from './print-cached.ts';
 import { appliedExit, appliedLine } from './settings-applied.ts';
@@ -39,42 +41,44 @@ export const realityCommand: Command = {
       async run(context) {
         const { system } = context.core;
         const name = positional.name;
+        const t = cliWords(context.env);
         if (patch) {
           const update = await system.updateSettings(name, patch);
           const { applied } = update;
           const words =
-            realityLines(update.settings) +
-            appliedLine(applied, ({ method, detail }) => `Applied to Xray (${method}): ${detail}.`) +
-            (patch.reality_server_names ? `Keys' links now carry sni=${update.settings.reality_server_names[0]}: hand out their new links or QR codes.\n` : '');
+            realityLines(t, update.settings) +
+            appliedLine(t, applied, ({ method, detail }) => t('reality.applied', { method: t(`settings.method.${method}`), detail })) +
+            (patch.reality_server_names ? `${t('reality.sniChanged', { name: update.settings.reality_server_names[0] ?? '?' })}\n` : '');
           // With --verify, the JSON answer is the check's report alone.
           if (!values.verify) answer(context, update, () => words);
           else if (!context.json) context.stdout.write(words);
           if (!values.verify) return appliedExit(update);
         } else if (!values.verify) {
-          printCached(context, await system.settings(name), realityLines);
+          printCached(context, await system.settings(name), (settings) => realityLines(t, settings));
           return;
         }
         const report = await system.verifyReality(name);
-        answer(context, report, verifyLines);
+        answer(context, report, (checked) => verifyLines(t, checked));
         return report.valid ? undefined : EXIT.failed;
       },
     };
   },
 };
 
-function realityLines(settings: ServerSettings): string {
-  return [
-    `Target        ${settings.reality_target}`,
-    `Server names  ${settings.reality_server_names.join(', ')} (links carry sni=${settings.reality_server_names[0] ?? '?'})`,
-    `Fingerprint   ${settings.reality_fingerprint}`,
-    '',
-  ].join('\n');
+function realityLines(t: CliWords, settings: ServerSettings): string {
+  return labelledLines([
+    [t('reality.target'), settings.reality_target],
+    [t('reality.serverNames'), t('reality.names', { names: settings.reality_server_names.join(', '), first: settings.reality_server_names[0] ?? '?' })],
+    [t('reality.fingerprint'), settings.reality_fingerprint],
+  ]);
 }
 
-function verifyLines(report: RealityCheckReport): string {
-  const lines = report.checks.map((check) => `${check.ok ? 'ok  ' : check.level === 'warning' ? 'warn' : 'FAIL'}  ${check.detail}`);
+function verifyLines(t: CliWords, report: RealityCheckReport): string {
+  const marks = { ok: t('reality.check.ok'), warn: t('reality.check.warn'), fail: t('reality.check.fail') };
+  const width = Math.max(...Object.values(marks).map((mark) => [...mark].length));
+  const lines = report.checks.map((check) => `${(check.ok ? marks.ok : check.level === 'warning' ? marks.warn : marks.fail).padEnd(width)}  ${check.detail}`);
   const failed = report.checks.filter((check) => !check.ok && check.level === 'error').length;
   const warned = report.checks.filter((check) => !check.ok && check.level === 'warning').length;
-  const verdict = failed > 0 ? `${failed} check${failed === 1 ? '' : 's'} failed` : warned > 0 ? `usable, with ${warned} warning${warned === 1 ? '' : 's'}` : 'every check passed';
-  return `Reality target ${report.target}: ${verdict}\n${lines.join('\n')}\n`;
+  const verdict = failed > 0 ? t('reality.failed', { count: failed }) : warned > 0 ? t('reality.warned', { count: warned }) : t('reality.passed');
+  return `${t('reality.verdict', { target: report.target, verdict })}\n${lines.join('\n')}\n`;
 }

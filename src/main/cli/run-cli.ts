@@ -67,7 +67,7 @@ export async function runCli(argv: string[], io: CliIo, openCore: (options: Core
   try {
     prepared = command.parse(args);
   } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error.message, entryUsage(command, t));
+    if (error instanceof UsageError) return usageFailure(io, error.say(t), entryUsage(command, t));
     throw error;
   }
   let core: KeyportCore | undefined;

@@ -3,7 +3,7 @@ import { KeyportError } from '../../shared/contract/errors.ts';
 import { deployNoteText } from '../../shared/i18n/deploy-notes/deploy-note-text.ts';
 import type { XrayInstallRequest } from '../../shared/contract/deploy.ts';
 import { checkXrayRequest, PINNED_XRAY_TAG } from '../core/deploy/xray-installer.ts';
-import { xraySupportLabel, xraySupportNote } from '../core/deploy/xray-version.ts';
+import { xraySupportNote } from '../core/deploy/xray-version.ts';
 import type { AddServerRequest, ServerInfo, ServerStatus, SshAuth, SshTarget } from '../../shared/contract/servers.ts';
 import { answer } from './answer.ts';
 import { backupCommands } from './backup-commands.ts';
@@ -12,7 +12,7 @@ import type { Command, CommandContext, CommandGroup } from './command.ts';
 import { deletionConfirmation } from './confirm-deletion.ts';
 import { deployCommand } from './deploy-command.ts';
 import { EXIT } from './exit-codes.ts';
-import { cliLanguage, cliWords } from './i18n/cli-i18n.ts';
+import { cliLanguage, cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { confirmHostKey } from './confirm-host-key.ts';
 import { formatTable } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
@@ -26,6 +26,7 @@ import { serverSetCommand } from './server-set-command.ts';
 import { settingsCommand } from './settings-command.ts';
 import { checkPorts, problemLines, syncConfig, xrayCell, xrayUsageLines } from './server-health-commands.ts';
 import { UsageError } from './usage-error.ts';
+import { xraySupportLabel } from './xray-support-label.ts';
 import { EXPIRING_SOON_DAYS } from '../../shared/key-limits/key-limit-status.ts';
 
 interface AddOptions {
@@ -59,10 +60,10 @@ const add: Command = {
       },
       ['name'],
     );
-    if ((values.host === undefined) === (values.alias === undefined)) throw new UsageError('give either --host or --alias');
-    if (values.alias !== undefined && values.port !== undefined) throw new UsageError('--port goes with --host (an alias brings its own port)');
+    if ((values.host === undefined) === (values.alias === undefined)) throw new UsageError((t) => t('usageError.hostOrAlias'));
+    if (values.alias !== undefined && values.port !== undefined) throw new UsageError((t) => t('usageError.portWithHost'));
     const authFlags = [values.key !== undefined, values.agent === true, values['password-stdin'] === true].filter(Boolean);
-    if (authFlags.length > 1) throw new UsageError('give at most one of --key, --agent and --password-stdin');
+    if (authFlags.length > 1) throw new UsageError((t) => t('usageError.oneAuth'));
     const auth: SshAuth | undefined =
       values.key !== undefined
         ? // Stored for later runs from any directory; `~/` the core expands itself.
@@ -88,8 +89,9 @@ const add: Command = {
 
 async function addServer(context: CommandContext, options: AddOptions): Promise<void> {
   const { name, alias, host, port, user, auth } = options;
-  const where = alias === undefined ? `${host}:${port}` : `alias ${alias}`;
-  const secret = options.passwordFromStdin ? await readPassword(context, `The SSH password of ${name} (${where}): `) : undefined;
+  const t = cliWords(context.env);
+  const where = alias === undefined ? `${host}:${port}` : t('ask.alias', { alias });
+  const secret = options.passwordFromStdin ? await readPassword(context, t('ask.sshPassword', { server: name, where })) : undefined;
   // Seeing a direct target's host key takes no login, so the auth given here is only there to fit the type.
   const target: SshTarget | { sshAlias: string } =
     alias === undefined ? { host: host!, port: port!, user: user!, auth: auth ?? { method: 'agent' }, proxyJump: [] } : { sshAlias: alias };
@@ -107,7 +109,7 @@ async function addServer(context: CommandContext, options: AddOptions): Promise<
     acceptedJumpFingerprints: Object.keys(jumpKeys).length > 0 ? jumpKeys : undefined,
   };
   const server = await context.core.fleet.add(request);
-  context.stdout.write(`${cliWords(context.env)('done.serverAdded', { server: server.name, address: address(server), id: server.id })}\n`);
+  context.stdout.write(`${t('done.serverAdded', { server: server.name, address: address(t, server), id: server.id })}\n`);
 }
 
 async function readPassword(context: CommandContext, prompt: string): Promise<string> {
@@ -118,55 +120,63 @@ async function readPassword(context: CommandContext, prompt: string): Promise<st
 
 const list = positionalCommand({ usage: 'server list', json: true }, async (context) => {
   const servers = await context.core.fleet.list();
-  answer(context, servers, () => (servers.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : serverTable(servers)));
+  const t = cliWords(context.env);
+  answer(context, servers, () => (servers.length === 0 ? `${t('servers.noneYet')}\n` : serverTable(t, servers)));
 });
 
-function serverTable(servers: ServerInfo[]): string {
+function serverTable(t: CliWords, servers: ServerInfo[]): string {
   return formatTable(
-    [{ header: 'NAME' }, { header: 'ADDRESS' }, { header: 'AGENT' }, { header: 'LAST SYNCED' }, { header: 'ID' }],
+    [
+      { header: t('servers.column.name') },
+      { header: t('servers.column.address') },
+      { header: t('servers.column.agent') },
+      { header: t('servers.column.lastSynced') },
+      { header: t('servers.column.id') },
+    ],
     servers.map((server) => [
       server.name,
-      address(server),
+      address(t, server),
       server.agent ? server.agent.version : '-',
-      server.lastSyncedAt ? formatUtc(server.lastSyncedAt) : 'never',
+      server.lastSyncedAt ? formatUtc(server.lastSyncedAt) : t('common.never'),
       server.id,
     ]),
   );
 }
 
-function address(server: ServerInfo): string {
+function address(t: CliWords, server: ServerInfo): string {
   const { user, host, port } = server.target;
-  return `${user}@${host}:${port}`;
+  return t('servers.address', { user, host, port });
 }
 
 const status = positionalCommand({ usage: 'server status [NAME]', json: true }, async (context, positional) => {
   const { fleet } = context.core;
   const names = positional.name === undefined ? (await fleet.list()).map((server) => server.name) : [positional.name];
   const statuses = await Promise.all(names.map((name) => fleet.status(name)));
+  const t = cliWords(context.env);
   answer(context, positional.name === undefined ? statuses : statuses[0], () =>
-    statuses.length === 0 ? 'No servers yet: keyport server add NAME --host HOST\n' : statusTable(statuses) + xrayUsageLines(statuses) + problemLines(statuses),
+    statuses.length === 0 ? `${t('servers.noneYet')}\n` : statusTable(t, statuses) + xrayUsageLines(t, statuses) + problemLines(t, statuses),
   );
 });
 
-function statusTable(statuses: ServerStatus[]): string {
+function statusTable(t: CliWords, statuses: ServerStatus[]): string {
   return formatTable(
     [
-      { header: 'NAME' },
-      { header: 'STATE' },
-      { header: 'AGENT' },
-      { header: 'XRAY' },
-      { header: 'KEYS', align: 'right' },
-      { header: 'ACTIVE', align: 'right' },
-      { header: 'LIMITED', align: 'right' },
-      { header: 'EXPIRED', align: 'right' },
-      { header: `EXPIRING ${EXPIRING_SOON_DAYS}D`, align: 'right' },
-      { header: 'REASON' },
+      { header: t('servers.column.name') },
+      { header: t('servers.column.state') },
+      { header: t('servers.column.agent') },
+      { header: t('servers.column.xray') },
+      { header: t('servers.column.keys'), align: 'right' },
+      { header: t('servers.column.active'), align: 'right' },
+      { header: t('servers.column.limited'), align: 'right' },
+      { header: t('servers.column.expired'), align: 'right' },
+      { header: t('servers.column.expiring', { days: EXPIRING_SOON_DAYS }), align: 'right' },
+      { header: t('servers.column.reason') },
     ],
     statuses.map((status) => [
       status.server.name,
-      status.state,
-      status.agentVersion === null ? '-' : `${status.agentVersion}${status.agentOutdated ? ' (outdated)' : ''}`,
-      xrayColumn(status),
+      t(`servers.state.${status.state}`),
+      status.agentVersion === null ? '-' : status.agentOutdated ? t('servers.outdated', { version: status.agentVersion }) : status.agentVersion,
+      xrayColumn(t, status),
       status.keyCount === null ? '-' : String(status.keyCount),
       status.activeKeyCount === null ? '-' : String(status.activeKeyCount),
       ...(['limited', 'expired', 'expiringSoon'] as const).map((count) => (status.keyLimits === null ? '-' : String(status.keyLimits[count]))),
@@ -176,10 +186,10 @@ function statusTable(statuses: ServerStatus[]): string {
 }
 
 /** Xray's state when something is wrong with it, else its version and whether the agent supports it. */
-function xrayColumn(status: ServerStatus): string {
+function xrayColumn(t: CliWords, status: ServerStatus): string {
   const state = status.xray?.state;
-  if (status.xrayVersion !== null && (!state || state === 'ok')) return xraySupportLabel(status.xrayVersion, status.xrayVersionSupport);
-  return xrayCell(status);
+  if (status.xrayVersion !== null && (!state || state === 'ok')) return xraySupportLabel(t, status.xrayVersion, status.xrayVersionSupport);
+  return xrayCell(t, status);
 }
 
 /** Asks first: the cache it drops is the only copy of the server's history once the server itself is gone. */
@@ -208,12 +218,13 @@ const trust: Command = {
     const { values, positional } = parseCommandArgs(args, { 'accept-host-key': { type: 'string' } }, ['name']);
     const fingerprint = values['accept-host-key'];
     if (fingerprint === undefined) {
-      throw new UsageError('give the new key with --accept-host-key SHA256:..., after checking it on the server (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub)');
+      throw new UsageError((t) => t('usageError.trustNeedsKey'));
     }
     return {
       async run(context) {
         const server = await context.core.fleet.trustHostKey(positional.name, fingerprint);
-        context.stdout.write(`${cliWords(context.env)('done.hostKeyTrusted', { fingerprint, server: server.name, address: address(server) })}\n`);
+        const t = cliWords(context.env);
+        context.stdout.write(`${t('done.hostKeyTrusted', { fingerprint, server: server.name, address: address(t, server) })}\n`);
       },
     };
   },
@@ -243,11 +254,7 @@ const uninstall: Command = {
       async run(context) {
         if (!(await confirmation.confirmed(context, cliWords(context.env)('confirm.ask.serverData', { server })))) return EXIT.failed;
         await context.core.deploy.uninstall(positional.name, breakLock ? { keepData, breakLock } : { keepData }, progressPrinter(context));
-        context.stdout.write(
-          keepData
-            ? `Uninstalled the agent from ${positional.name}. Its data (keys, traffic history, API key) is kept on the server; --delete-data removes it too.\n`
-            : `Uninstalled the agent and deleted its data from ${positional.name}.\n`,
-        );
+        context.stdout.write(`${cliWords(context.env)(keepData ? 'servers.uninstalledKept' : 'servers.uninstalledDeleted', { server })}\n`);
       },
     };
   },
@@ -272,9 +279,11 @@ const installXray: Command = {
     return {
       async run(context) {
         const result = await context.core.deploy.installXray(positional.name, request, progressPrinter(context));
+        const t = cliWords(context.env);
         answer(context, result, () => {
           const note = xraySupportNote(result.versionSupport);
-          return `Installed Xray ${result.xrayVersion} at ${result.binaryPath} on ${positional.name}.${note ? ` ${deployNoteText([note], cliLanguage(context.env))}.` : ''}\n`;
+          const installed = t('servers.xrayInstalled', { version: result.xrayVersion, path: result.binaryPath, server: positional.name });
+          return `${installed}${note ? ` ${deployNoteText([note], cliLanguage(context.env))}.` : ''}\n`;
         });
       },
     };

@@ -55,7 +55,7 @@ export const serverSetCommand: Command = {
 function linkSettingsChange(values: Partial<Record<'link-host' | 'reality-target' | 'server-names' | 'key-ports', string>> & { 'no-link-host'?: boolean }): LinkSettingsChange {
   const change: LinkSettingsChange = {};
   const linkHost = values['link-host'];
-  if (linkHost !== undefined && values['no-link-host']) throw new UsageError('give --link-host HOST or --no-link-host, not both');
+  if (linkHost !== undefined && values['no-link-host']) throw new UsageError((t) => t('usageError.linkHostBoth'));
   if (linkHost !== undefined) {
     const checked = checkLinkHost(linkHost);
     if (!checked.ok) throw new UsageError(`--link-host: ${checked.detail}`);
@@ -66,7 +66,7 @@ function linkSettingsChange(values: Partial<Record<'link-host' | 'reality-target
   if (reality?.reality_target !== undefined) change.realityTarget = reality.reality_target;
   if (reality?.reality_server_names !== undefined) change.realityServerNames = reality.reality_server_names;
   if (values['key-ports'] !== undefined) change.keyPorts = parsePortRange(values['key-ports'], '--key-ports');
-  if (Object.keys(change).length === 0) throw new UsageError('give at least one of --link-host HOST, --no-link-host, --reality-target HOST:PORT, --server-names A,B, --key-ports FROM-TO');
+  if (Object.keys(change).length === 0) throw new UsageError((t) => t('usageError.serverSetNothing'));
   return change;
 }
 
@@ -84,7 +84,7 @@ function resultWords(t: CliWords, server: string, result: LinkSettingsResult): s
     lines.push(result.changed.includes(field) ? t('serverSet.changedLine', { label, before, after }) : t('serverSet.keptLine', { label, value: after }));
   }
   if (result.applied) {
-    lines.push(result.applied.ok ? t('serverSet.xrayTook', { method: result.applied.method }) : t('serverSet.xrayNotYet', { detail: result.applied.detail }));
+    lines.push(result.applied.ok ? t('serverSet.xrayTook', { method: t(`settings.method.${result.applied.method}`) }) : t('serverSet.xrayNotYet', { detail: result.applied.detail }));
   }
   if (result.changed.includes('keyPorts')) lines.push(t('serverSet.keyPortsNote', { from: result.after.keyPorts.from, to: result.after.keyPorts.to }));
   if (result.changed.some((field) => field !== 'keyPorts')) lines.push(t('serverSet.linksChanged', { server }));

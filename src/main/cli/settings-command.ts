@@ -1,6 +1,8 @@
 import type { ServerSettings, ServerSettingsPatch } from '../../shared/contract/api-types.ts';
 import { answer } from './answer.ts';
 import type { Command } from './command.ts';
+import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
+import { labelledLines } from './labelled-lines.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { printCached } from './print-cached.ts';
 import { appliedExit, appliedLine } from './settings-applied.ts';
@@ -11,7 +13,7 @@ const SWITCH = { on: true, off: false } as const;
 function switchValue(flag: string, text: string | undefined): boolean | undefined {
   if (text === undefined) return undefined;
   if (text === 'on' || text === 'off') return SWITCH[text];
-  throw new UsageError(`${flag} takes on or off, got "${text}"`);
+  throw new UsageError((t) => t('usageError.onOff', { flag, text }));
 }
 
 /** What VPN users may reach through a server, and whether Xray logs their connections. */
@@ -29,16 +31,14 @@ export const settingsCommand: Command = {
     return {
       async run(context) {
         const { system } = context.core;
+        const t = cliWords(context.env);
         if (Object.keys(patch).length === 0) {
-          printCached(context, await system.settings(positional.name), settingsLines);
+          printCached(context, await system.settings(positional.name), (settings) => settingsLines(t, settings));
           return;
         }
         const update = await system.updateSettings(positional.name, patch);
         answer(context, update, ({ settings, applied }) =>
-          settingsLines(settings) +
-          appliedLine(applied, ({ method }) =>
-            method === 'restart' ? 'Applied: Xray restarted once (its routing and logging cannot change live), so open connections dropped.' : `Applied: Xray took it (${method}).`,
-          ),
+          settingsLines(t, settings) + appliedLine(t, applied, ({ method }) => (method === 'restart' ? t('settings.restarted') : t('settings.took', { method: t(`settings.method.${method}`) }))),
         );
         return appliedExit(update);
       },
@@ -46,11 +46,10 @@ export const settingsCommand: Command = {
   },
 };
 
-function settingsLines(settings: ServerSettings): string {
-  return [
-    `Private destinations  ${settings.allow_private_destinations ? 'ALLOWED: VPN users can reach this server itself and its private networks' : 'blocked: VPN users reach the internet, never this server or its private networks'}`,
-    `Access log            ${settings.access_log ? "on: Xray logs each connection (client IP, destination, key), rotated at 10 MiB" : 'off: no record of who connected where'}`,
-    `Reality               ${settings.reality_target}, server names ${settings.reality_server_names.join(', ')} (see keyport server reality)`,
-    '',
-  ].join('\n');
+function settingsLines(t: CliWords, settings: ServerSettings): string {
+  return labelledLines([
+    [t('settings.privateDestinations'), t(settings.allow_private_destinations ? 'settings.privateAllowed' : 'settings.privateBlocked')],
+    [t('settings.accessLog'), t(settings.access_log ? 'settings.accessOn' : 'settings.accessOff')],
+    [t('settings.reality'), t('settings.realityValue', { target: settings.reality_target, names: settings.reality_server_names.join(', ') })],
+  ]);
 }

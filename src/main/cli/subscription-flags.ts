@@ -33,20 +33,20 @@ export function subscriptionOption(values: SubscriptionFlagValues): Subscription
   const plain = values['no-subscription-tls'] === true;
   if (values['no-subscriptions']) {
     if (values.subscriptions !== undefined || cert !== undefined || key !== undefined || plain) {
-      throw new UsageError('--no-subscriptions turns the subscription listener off: give it alone, without --subscriptions or TLS flags');
+      throw new UsageError((t) => t('usageError.noSubscriptionsAlone'));
     }
     return false;
   }
   if (values.subscriptions === undefined) {
-    if (cert !== undefined || key !== undefined || plain) throw new UsageError('the subscription TLS flags go with --subscriptions PORT');
+    if (cert !== undefined || key !== undefined || plain) throw new UsageError((t) => t('usageError.tlsNeedsSubscriptions'));
     return undefined;
   }
   const port = parsePort(values.subscriptions, '--subscriptions');
   if ((cert === undefined) !== (key === undefined)) {
-    throw new UsageError('give both --subscription-tls-cert FILE and --subscription-tls-key FILE (HTTPS), or neither');
+    throw new UsageError((t) => t('usageError.tlsBoth'));
   }
-  if (cert === '' || key === '') throw new UsageError('--subscription-tls-cert and --subscription-tls-key need a file each');
-  if (plain && cert !== undefined) throw new UsageError('--no-subscription-tls serves plain HTTP: give it without a certificate and key');
+  if (cert === '' || key === '') throw new UsageError((t) => t('usageError.tlsFiles'));
+  if (plain && cert !== undefined) throw new UsageError((t) => t('usageError.plainNoCert'));
   if (plain) return { port, tls: false };
   return cert !== undefined && key !== undefined ? { port, tls: { certFile: resolve(cert), keyFile: resolve(key) } } : { port };
 }

@@ -14,6 +14,7 @@ import { isCalendarDate, parseYearMonth } from '../../shared/agent-api.ts';
 import { formatByteSize } from '../../shared/format/byte-size.ts';
 import { formatTable, type Column } from './format-table.ts';
 import { formatUtc } from './format-utc.ts';
+import { cliWords, type CliWords } from './i18n/cli-i18n.ts';
 import { parseCommandArgs } from './parse-command-args.ts';
 import { positionalCommand } from './positional-command.ts';
 import { printCached } from './print-cached.ts';
@@ -23,69 +24,81 @@ import { UsageError } from './usage-error.ts';
 const right = (header: string): Column => ({ header, align: 'right' });
 
 /** The RX, TX and TOTAL columns every traffic table has, and their cells. */
-const BYTE_COLUMNS: Column[] = [right('RX'), right('TX'), right('TOTAL')];
+const byteColumns = (t: CliWords): Column[] => [right(t('traffic.column.rx')), right(t('traffic.column.tx')), right(t('traffic.column.total'))];
 const byteCells = (usage: { rx_bytes: number; tx_bytes: number; total_bytes: number }): string[] => [
   formatByteSize(usage.rx_bytes),
   formatByteSize(usage.tx_bytes),
   formatByteSize(usage.total_bytes),
 ];
-const byteWords = (rx: number, tx: number, total: number): string => `rx ${formatByteSize(rx)}, tx ${formatByteSize(tx)}, total ${formatByteSize(total)}`;
+const byteWords = (t: CliWords, rx: number, tx: number, total: number): string =>
+  t('traffic.bytes', { rx: formatByteSize(rx), tx: formatByteSize(tx), total: formatByteSize(total) });
+const yesNo = (t: CliWords, yes: boolean): string => t(yes ? 'common.yes' : 'common.no');
 
 /** A key's NAME, PORT and ACTIVE columns, and their cells. */
-const KEY_COLUMNS: Column[] = [{ header: 'NAME' }, right('PORT'), { header: 'ACTIVE' }];
-const keyCells = (key: { key_name: string; port: number; is_active: boolean }): string[] => [key.key_name, String(key.port), key.is_active ? 'yes' : 'no'];
+const keyColumns = (t: CliWords): Column[] => [{ header: t('traffic.column.name') }, right(t('traffic.column.port')), { header: t('traffic.column.active') }];
+const keyCells = (t: CliWords, key: { key_name: string; port: number; is_active: boolean }): string[] => [key.key_name, String(key.port), yesNo(t, key.is_active)];
 
 const live = positionalCommand({ usage: 'traffic live SERVER', json: true }, async (context, positional) => {
-  printCached(context, await context.core.traffic.live(positional.server), renderLive);
+  const t = cliWords(context.env);
+  printCached(context, await context.core.traffic.live(positional.server), (report) => renderLive(t, report));
 });
 
-function renderLive(live: LiveTraffic): string {
+function renderLive(t: CliWords, live: LiveTraffic): string {
   const ports = Object.values(live.ports).sort((a, b) => a.port - b.port);
   const table = formatTable(
-    [right('PORT'), { header: 'NAME' }, { header: 'ACTIVE' }, right('OPEN NOW'), ...BYTE_COLUMNS, right('RATE')],
+    [
+      right(t('traffic.column.port')),
+      { header: t('traffic.column.name') },
+      { header: t('traffic.column.active') },
+      right(t('traffic.column.openNow')),
+      ...byteColumns(t),
+      right(t('traffic.column.rate')),
+    ],
     ports.map((entry) => [
       String(entry.port),
       entry.name,
-      entry.is_active ? 'yes' : 'no',
+      yesNo(t, entry.is_active),
       String(entry.connections),
       ...byteCells(entry),
-      `${formatByteSize(entry.traffic_rate)}/s`,
+      t('traffic.rate', { size: formatByteSize(entry.traffic_rate) }),
     ]),
   );
-  const sampledAt = formatUtc(new Date(live.timestamp * 1000).toISOString());
-  return `${table}Total: ${formatByteSize(live.total_bytes)}, ${live.total_connections} connections now (sampled ${sampledAt}).\n`;
+  const time = formatUtc(new Date(live.timestamp * 1000).toISOString());
+  return `${table}${t('traffic.liveTotal', { total: formatByteSize(live.total_bytes), count: live.total_connections, time })}\n`;
 }
 
 const history = positionalCommand({ usage: 'traffic history SERVER [KEY]', json: true }, async (context, positional) => {
   const { core } = context;
+  const t = cliWords(context.env);
   if (positional.key === undefined) {
-    printCached(context, await core.traffic.history(positional.server), renderHistory);
+    printCached(context, await core.traffic.history(positional.server), (report) => renderHistory(t, report));
   } else {
     const keyId = await resolveKey(core, positional.server, positional.key);
-    printCached(context, await core.traffic.keyHistory(positional.server, keyId), renderKeyHistory);
+    printCached(context, await core.traffic.keyHistory(positional.server, keyId), (report) => renderKeyHistory(t, report));
   }
 });
 
-function renderHistory(overview: HistoryOverview): string {
+function renderHistory(t: CliWords, overview: HistoryOverview): string {
   const table = formatTable(
-    [...KEY_COLUMNS, ...BYTE_COLUMNS, right('OPENED'), { header: 'LAST ACTIVITY' }],
+    [...keyColumns(t), ...byteColumns(t), right(t('traffic.column.opened')), { header: t('traffic.column.lastActivity') }],
     overview.keys.map((key) => [
-      ...keyCells(key),
+      ...keyCells(t, key),
       ...byteCells(key.total_traffic),
       String(key.total_traffic.total_connections),
-      key.last_activity === null ? 'never' : formatUtc(key.last_activity),
+      key.last_activity === null ? t('common.never') : formatUtc(key.last_activity),
     ]),
   );
-  return `${table}${overview.total_keys} keys (${overview.active_keys} active): ${byteWords(overview.total_rx_bytes, overview.total_tx_bytes, overview.total_traffic_bytes)}.\n`;
+  const bytes = byteWords(t, overview.total_rx_bytes, overview.total_tx_bytes, overview.total_traffic_bytes);
+  return `${table}${t('traffic.historyTotal', { count: overview.total_keys, active: overview.active_keys, bytes })}\n`;
 }
 
-function renderKeyHistory(report: KeyHistoryReport): string {
+function renderKeyHistory(t: CliWords, report: KeyHistoryReport): string {
   const total = report.total_traffic;
-  const lastActivity = report.last_activity === null ? 'never' : formatUtc(report.last_activity);
+  const last = report.last_activity === null ? t('common.never') : formatUtc(report.last_activity);
+  const bytes = byteWords(t, total.rx_bytes, total.tx_bytes, total.total_bytes);
   return (
-    `${report.key_name} (id ${report.key_id}, port ${report.port}): ${byteWords(total.rx_bytes, total.tx_bytes, total.total_bytes)}, ` +
-    `${total.total_connections} connections opened; last activity ${lastActivity}.\n` +
-    dayTable(report.daily_stats)
+    `${t('traffic.keyHistory', { name: report.key_name, id: report.key_id, port: report.port, bytes, count: total.total_connections, last })}\n` +
+    dayTable(t, report.daily_stats)
   );
 }
 
@@ -94,13 +107,13 @@ function renderKeyHistory(report: KeyHistoryReport): string {
  * `max_connections` (the most open together at one sampling cycle): named so that many short
  * connections, opened and closed between two cycles, read as what they are beside "0 at once".
  */
-const CONNECTION_COLUMNS: Column[] = [right('OPENED'), right('AT ONCE')];
+const connectionColumns = (t: CliWords): Column[] => [right(t('traffic.column.opened')), right(t('traffic.column.atOnce'))];
 const connectionCells = (usage: { sessions: number; max_connections: number }): string[] => [String(usage.sessions), String(usage.max_connections)];
 
 /** Days are UTC, as the agent counts them. */
-function dayTable(days: KeyHistoryReport['daily_stats']): string {
+function dayTable(t: CliWords, days: KeyHistoryReport['daily_stats']): string {
   return formatTable(
-    [{ header: 'DATE (UTC)' }, ...BYTE_COLUMNS, ...CONNECTION_COLUMNS],
+    [{ header: t('traffic.column.date') }, ...byteColumns(t), ...connectionColumns(t)],
     Object.entries(days)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([date, day]) => [date, ...byteCells(day), ...connectionCells(day)]),
@@ -117,44 +130,51 @@ const daily: Command = {
     return {
       async run(context) {
         const { core } = context;
+        const t = cliWords(context.env);
         const date = positional.date ?? context.now().toISOString().slice(0, 10);
         if (values.keys !== true) {
-          printCached(context, await core.traffic.daily(positional.server, date), renderDaily);
+          printCached(context, await core.traffic.daily(positional.server, date), (report) => renderDaily(t, report));
           return;
         }
         const [byKey, keys] = await Promise.all([core.traffic.dailyByKey(positional.server, date), core.keys.list(positional.server)]);
-        printCached(context, byKey, (report) => renderDailyByKey(report, keys.data));
+        printCached(context, byKey, (report) => renderDailyByKey(t, report, keys.data));
       },
     };
   },
 };
 
 function checkDate(date: string): void {
-  if (!isCalendarDate(date)) throw new UsageError(`DATE must be a calendar date, YYYY-MM-DD (got '${date}')`);
+  if (!isCalendarDate(date)) throw new UsageError((t) => t('usageError.date', { text: date }));
 }
 
-function renderDaily(report: DailyTrafficReport): string {
+function renderDaily(t: CliWords, report: DailyTrafficReport): string {
   return formatTable(
     // The server's total_connections adds up each key's most at once: no moment had them all.
-    [{ header: 'DATE (UTC)' }, ...BYTE_COLUMNS, right('ACTIVE KEYS'), right('OPENED'), right('AT ONCE (SUM)')],
+    [
+      { header: t('traffic.column.date') },
+      ...byteColumns(t),
+      right(t('traffic.column.activeKeys')),
+      right(t('traffic.column.opened')),
+      right(t('traffic.column.atOnceSum')),
+    ],
     [[report.date, ...byteCells(report), String(report.active_keys), String(report.total_sessions), String(report.total_connections)]],
   );
 }
 
 /** The keys that moved bytes or opened connections that day, busiest first. */
-function renderDailyByKey(report: DailyKeysTrafficReport, keys: readonly ApiKey[]): string {
+function renderDailyByKey(t: CliWords, report: DailyKeysTrafficReport, keys: readonly ApiKey[]): string {
   const byId = new Map(keys.map((key) => [key.id, key]));
   const days = Object.entries(report.keys).sort(([, a], [, b]) => b.total_bytes - a.total_bytes);
   const table = formatTable(
-    [{ header: 'NAME' }, right('PORT'), ...BYTE_COLUMNS, ...CONNECTION_COLUMNS],
+    [{ header: t('traffic.column.name') }, right(t('traffic.column.port')), ...byteColumns(t), ...connectionColumns(t)],
     days.map(([keyId, day]) => [
-      byId.get(keyId)?.name ?? `(deleted key ${keyId})`,
+      byId.get(keyId)?.name ?? t('traffic.deletedKey', { id: keyId }),
       byId.has(keyId) ? String(byId.get(keyId)!.port) : '-',
       ...byteCells(day),
       ...connectionCells(day),
     ]),
   );
-  return `${table}${report.date} (UTC): ${days.length} ${days.length === 1 ? 'key' : 'keys'} moved bytes or opened connections.\n`;
+  return `${table}${t('traffic.dailyByKey', { date: report.date, count: days.length })}\n`;
 }
 
 const monthly: Command = {
@@ -167,11 +187,12 @@ const monthly: Command = {
     return {
       async run(context) {
         const { core } = context;
+        const t = cliWords(context.env);
         if (values.key === undefined) {
-          printCached(context, await core.traffic.monthly(positional.server, month), renderMonthly);
+          printCached(context, await core.traffic.monthly(positional.server, month), (report) => renderMonthly(t, report));
         } else {
           const keyId = await resolveKey(core, positional.server, values.key);
-          printCached(context, await core.traffic.keyMonthly(positional.server, keyId, month), renderKeyMonthly);
+          printCached(context, await core.traffic.keyMonthly(positional.server, keyId, month), (report) => renderKeyMonthly(t, report));
         }
       },
     };
@@ -180,28 +201,37 @@ const monthly: Command = {
 
 function parseMonth(text: string): YearMonth {
   const month = parseYearMonth(text);
-  if (!month) throw new UsageError(`--month must be YYYY-MM, e.g. 2025-08 (got '${text}')`);
+  if (!month) throw new UsageError((t) => t('usageError.month', { text }));
   return month;
 }
 
-function renderMonthly(report: MonthlyReport): string {
+function renderMonthly(t: CliWords, report: MonthlyReport): string {
   const table = formatTable(
-    [...KEY_COLUMNS, ...BYTE_COLUMNS, ...CONNECTION_COLUMNS],
-    report.keys.map((key) => [...keyCells(key), ...byteCells(key.monthly_traffic), ...connectionCells(key.monthly_traffic)]),
+    [...keyColumns(t), ...byteColumns(t), ...connectionColumns(t)],
+    report.keys.map((key) => [...keyCells(t, key), ...byteCells(key.monthly_traffic), ...connectionCells(key.monthly_traffic)]),
   );
-  return (
-    `${table}${report.year_month}: ${report.total_keys} keys (${report.active_keys} active), ` +
-    `${byteWords(report.total_rx_bytes, report.total_tx_bytes, report.total_traffic_bytes)}, ${report.total_sessions} connections opened.\n`
-  );
+  const total = t('traffic.monthlyTotal', {
+    month: report.year_month,
+    keys: t('traffic.monthlyKeys', { count: report.total_keys }),
+    active: report.active_keys,
+    bytes: byteWords(t, report.total_rx_bytes, report.total_tx_bytes, report.total_traffic_bytes),
+    count: report.total_sessions,
+  });
+  return `${table}${total}\n`;
 }
 
-function renderKeyMonthly(report: KeyMonthlyReport): string {
+function renderKeyMonthly(t: CliWords, report: KeyMonthlyReport): string {
   const usage = report.monthly_traffic;
-  return (
-    `${report.key_name} (id ${report.key_id}, port ${report.port}) in ${report.year_month}: ${byteWords(usage.rx_bytes, usage.tx_bytes, usage.total_bytes)}, ` +
-    `${usage.sessions} connections opened, at most ${usage.max_connections} at once.\n` +
-    dayTable(report.daily_breakdown)
-  );
+  const line = t('traffic.keyMonthly', {
+    name: report.key_name,
+    id: report.key_id,
+    port: report.port,
+    month: report.year_month,
+    bytes: byteWords(t, usage.rx_bytes, usage.tx_bytes, usage.total_bytes),
+    count: usage.sessions,
+    atOnce: usage.max_connections,
+  });
+  return `${line}\n${dayTable(t, report.daily_breakdown)}`;
 }
 
 export const trafficCommands: CommandGroup = {
