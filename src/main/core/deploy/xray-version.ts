@@ -20,17 +20,3 @@ export function xraySupportNote(support: XrayVersionSupport): DeployNote | null 
       return deployNote('xrayIsUnknown', { checked: support.checked });
   }
 }
-
-/** A status column's short form: `26.7.28`, `26.9.1 (newer than checked 26.7.28)`, `1.8.4 (too old: needs 1.8.12+)`. */
-export function xraySupportLabel(version: string, support: XrayVersionSupport | null): string {
-  switch (support?.support) {
-    case 'newer-than-checked':
-      return `${version} (newer than checked ${support.checked})`;
-    case 'too-old':
-      return `${version} (too old: needs ${support.minimum}+)`;
-    case 'unknown':
-      return `${version} (not Xray?)`;
-    default:
-      return version;
-  }
-}
