@@ -57,7 +57,7 @@ export async function openKeyportCore(options: KeyportCoreOptions): Promise<Keyp
   const people = new PeopleService({ cache, sessions, keys, pending });
   // A sync brings new figures of a server's keys: the bundles of their people's keys elsewhere follow.
   const afterSync = () => people.pushChangedUsage();
-  const system = new SystemService(cache, sessions);
+  const system = new SystemService(cache, sessions, (serverId) => people.pushBundlesOfServer(serverId));
   const sync = async (server: string) => {
     await syncServer({ cache, keys, traffic, system, days: traffic }, server);
     await afterSync();

@@ -22,6 +22,7 @@ import type { RemoteHost } from '../ssh/remote-host.ts';
 import { checkSettingsPatch } from './check-settings-patch.ts';
 import { changeLinkSettings, subscriptionsNaming } from './link-settings-change.ts';
 import { findServer } from './server-directory.ts';
+import { changesLinks } from './settings-links.ts';
 import type { ServerSessions } from './server-sessions.ts';
 
 export interface DeployServiceOptions {
@@ -148,6 +149,7 @@ export class DeployService implements Deploy {
   /**
    * Hands the deploy's settings to the agent just deployed (healthy by now). A failure fails the
    * deploy with the agent left running: the settings can be given again without a new release.
+   * New names or a new link host are then passed on to the bundles of the server's people elsewhere.
    */
   async #applySettings(server: ServerInfo, patch: ServerSettingsPatch, onProgress: (progress: DeployProgress) => void): Promise<void> {
     const said = Object.entries(patch)
@@ -171,6 +173,8 @@ export class DeployService implements Deploy {
         });
       }
     });
+    // Names or a host that links carry: people's bundles on other servers get the new links.
+    if (changesLinks(patch)) await this.#options.afterLinksChanged?.(server.id).catch(() => []);
   }
 
   /** Asks the agent to bring Xray in step with its keys; says how that went. */

@@ -29,7 +29,12 @@ function systemWith(t: TestContext, server: { online: boolean }) {
       return client;
     },
   } as unknown as ServerSessions;
-  return { system: new SystemService(cache, sessions), patches };
+  const pushedFor: string[] = [];
+  const afterLinksChanged = async (serverId: string) => {
+    pushedFor.push(serverId);
+    return [];
+  };
+  return { system: new SystemService(cache, sessions, afterLinksChanged), patches, pushedFor };
 }
 
 test('a settings change is sent as given, and the settings read offline afterwards are the changed ones', async (t) => {
@@ -42,6 +47,16 @@ test('a settings change is sent as given, and the settings read offline afterwar
   const offline = await system.settings('alpha');
   assert.equal(offline.source, 'cache');
   assert.deepEqual(offline.data.reality_server_names, ['www.example.org']);
+});
+
+test("a change of what links carry passes the new links to people's bundles elsewhere; other settings do not", async (t) => {
+  const { system, pushedFor } = systemWith(t, { online: true });
+  await system.updateSettings('alpha', { reality_target: 'www.example.org:443', access_log: true });
+  assert.deepEqual(pushedFor, [], 'the target and the access log are not in any link');
+  await system.updateSettings('alpha', { reality_server_names: ['www.example.org'] });
+  await system.updateSettings('alpha', { reality_fingerprint: 'firefox' });
+  await system.updateSettings('alpha', { link_host: 'vpn.example.com' });
+  assert.deepEqual(pushedFor, ['s1', 's1', 's1']);
 });
 
 test('a bad change is refused before the server is asked; offline, a change fails saying nothing was changed', async (t) => {
