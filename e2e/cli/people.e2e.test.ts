@@ -65,6 +65,16 @@ describe('keyport CLI: people across two servers', { timeout: 600_000 }, () => {
     assert.deepEqual(listed.people.map((person) => [person.name, person.keys.map((entry) => entry.server)]), [['Анна 📱', ['alpha', 'beta']]]);
   });
 
+  test('new Reality names on alpha reach the bundle of its people on beta at once', async () => {
+    const anna = (await keyportJson<{ people: PersonJson[] }>(['people', 'list'], env)).people[0]!;
+    const onAlpha = keyOn(anna, 'alpha')!;
+    const changed = await keyport(['server', 'reality', 'alpha', '--server-names', 'www.example.org'], env);
+    assert.equal(changed.code, 0, changed.stderr);
+    const link = linkOf(alpha, onAlpha.id);
+    assert.equal(new URL(link).searchParams.get('sni'), 'www.example.org');
+    assert.deepEqual(bundleOf(beta, keyOn(anna, 'beta')!.id), [link], "beta's bundle offers alpha's link with the new name");
+  });
+
   test('servers remove deletes the key on one server and empties the other’s bundle; servers add brings it back with the uuid', async () => {
     const removed = await keyportJson<ChangeJson>(['people', 'servers', 'remove', 'Анна 📱', 'beta', '--yes'], env);
     const [anna] = removed.people;
