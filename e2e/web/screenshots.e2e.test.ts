@@ -19,7 +19,7 @@ const REPO = resolve(import.meta.dirname, '../..');
 const NOTE = 'the family laptop in the kitchen, shared with the kids';
 const PERSON = 'Анна Петрова 📱';
 /** What this test names things: data, written as given in every language. */
-const NAMES = ['alpha', 'beta', 'gamma', 'root', 'kitchen-tv', 'laptop-anna', 'a-really-long-key-name-for-the-tablet-that-lives-in-the-hallway', 'phone-boris', 'team-', NOTE, PERSON];
+const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'root', 'kitchen-tv', 'laptop-anna', 'a-really-long-key-name-for-the-tablet-that-lives-in-the-hallway', 'phone-boris', 'team-', NOTE, PERSON];
 const SUBSCRIPTION_PORT = 8443;
 const VIEWPORT_HEIGHT_PX = 900;
 
@@ -60,12 +60,15 @@ interface KeyJson {
 /**
  * Every view of the window in Chromium (web mode), at 1024 and 1440 px, light and dark:
  * a screenshot of each into e2e/artifacts/screens/LOOK/VIEW.png, and no text cut off in any of
- * them. The fleet holds a deployed server with keys, traffic and a person, and a second server
- * whose host key changed (both fingerprints shown).
+ * them. The fleet holds a deployed server with keys, traffic and a person, a second server
+ * whose host key changed (both fingerprints shown), and a third that is offline (its sshd gone
+ * after the window read it once), whose views show the cache, why and when the next try is.
  */
 describe('web console: every view in every look', { timeout: 900_000 }, () => {
   let alpha: TestServer;
   let beta: TestServer;
+  let delta: TestServer;
+  let deltaKey: KeyJson;
   let home: ScratchHome;
   let session: WebConsoleSession;
   let page: Page;
@@ -156,6 +159,38 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
       },
     },
     {
+      name: 'offline-keys',
+      async open() {
+        await openDelta('keys');
+        await page.locator(byTestId(`key-row-${deltaKey.id}`)).waitFor();
+        // Typed, so the create button says why it is held back, not that a name is missing.
+        await page.fill(byTestId('create-key-name'), 'team-13');
+        await page.locator(`${byTestId('create-key-button')}:disabled`).waitFor();
+      },
+    },
+    {
+      name: 'offline-traffic',
+      async open() {
+        await openDelta('traffic');
+        await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
+      },
+    },
+    {
+      name: 'offline-system',
+      async open() {
+        await openDelta('system');
+        await page.locator(`${byTestId('system-sync')}:disabled`).waitFor();
+      },
+    },
+    {
+      name: 'offline-key',
+      async open() {
+        await openDelta('keys');
+        await page.click(byTestId(`key-row-${deltaKey.id}`));
+        await page.locator(byTestId('key-qr')).waitFor();
+      },
+    },
+    {
       name: 'people',
       async open() {
         await page.click(byTestId('nav-people'));
@@ -188,12 +223,22 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
       throw new Error(`alpha is not online: ${await state.getAttribute('data-state')} (${await state.getAttribute('title')}): ${await page.locator(byTestId('fleet-row-alpha')).innerText()}`, { cause: error });
     });
     await page.locator(`${byTestId('fleet-row-beta')} ${byTestId('host-key-presented')}`).waitFor();
+    await page.locator(`${byTestId('fleet-row-delta')} ${byTestId('server-state')}[data-state="offline"]`).waitFor();
   }
 
   async function openAlpha(tab: 'keys' | 'traffic' | 'system') {
     await page.click(byTestId('server-link-alpha'));
     await page.locator(`${byTestId('server-view')} ${byTestId('server-state')}[data-state="online"]`).waitFor();
     await page.click(byTestId(`tab-${tab}`));
+  }
+
+  /** delta's tab as it shows offline: the cache under why it is not reached, and when it is tried again. */
+  async function openDelta(tab: 'keys' | 'traffic' | 'system') {
+    await page.click(byTestId('server-link-delta'));
+    await page.locator(`${byTestId('server-view')} ${byTestId('server-state')}[data-state="offline"]`).waitFor();
+    await page.click(byTestId(`tab-${tab}`));
+    await page.locator(byTestId('offline-banner')).waitFor();
+    await page.locator(byTestId('reach-retry')).waitFor({ timeout: 60_000 });
   }
 
   async function openUsedKey() {
@@ -241,6 +286,7 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
     buildAgentAndWindow();
     alpha = await TestServer.create(await freePort());
     beta = await TestServer.create(await freePort());
+    delta = await TestServer.create(await freePort());
     home = scratchHome('keyport-web-screens-');
     await addAndDeploy(home.env, 'alpha', alpha, { subscriptionsPort: SUBSCRIPTION_PORT });
     const create = (args: string[]) => keyportJson<KeyJson>(['keys', 'create', 'alpha', ...args], home.env);
@@ -264,10 +310,30 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
     beta.replaceHostKey();
     beta.startSshd();
 
+    await addAndDeploy(home.env, 'delta', delta);
+    deltaKey = await keyportJson<KeyJson>(['keys', 'create', 'delta', 'kitchen-tv', '--limit', '1GB', '--reset', 'month'], home.env);
+    const deltaDisabled = await keyportJson<KeyJson>(['keys', 'create', 'delta', 'phone-boris'], home.env);
+    await keyportJson(['keys', 'disable', 'delta', deltaDisabled.id], home.env);
+
     session = await openWebConsole(home.env);
     page = session.page;
     await page.goto(session.web.url);
     await page.locator(byTestId('fleet-view')).waitFor();
+
+    // delta's views read once while it answers, so that offline they show the cache; then its sshd goes.
+    await page.click(byTestId('server-link-delta'));
+    await page.locator(byTestId(`key-row-${deltaKey.id}`)).waitFor();
+    await page.click(byTestId(`key-row-${deltaKey.id}`));
+    await page.locator(`${byTestId('chart-daily-wrapper')}[data-ready="true"]`).waitFor();
+    await page.locator(byTestId('key-qr')).waitFor();
+    await page.click(byTestId('key-back'));
+    await page.click(byTestId('tab-traffic'));
+    await page.locator(`${byTestId('chart-server-daily-wrapper')}[data-ready="true"]`).waitFor();
+    await page.click(byTestId('tab-system'));
+    await page.locator(`${byTestId('config-in-sync')}[data-in-sync="true"]`).waitFor();
+    await delta.stopSshd();
+    await page.click(byTestId('tab-keys'));
+    await page.locator(byTestId('server-reason')).waitFor({ timeout: 30_000 });
   });
 
   after(async () => {
@@ -275,6 +341,7 @@ describe('web console: every view in every look', { timeout: 900_000 }, () => {
     await keyPortForward?.close();
     await alpha?.destroy();
     await beta?.destroy();
+    await delta?.destroy();
     home?.remove();
   });
 

@@ -216,6 +216,14 @@ describe('web console in Chromium against a test server', { timeout: 600_000 }, 
     assert.ok(decoded.width >= 320, `the QR image is ${decoded.width} px wide`);
     assert.equal(decoded.text, link);
     await screenshot('key');
+
+    // Saved as files, both decode to the same link: the PNG through a data: URL, the SVG through a blob.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click(byTestId('key-export-png'))]);
+    assert.equal(png.suggestedFilename(), 'laptop-anna.png');
+    assert.equal(decodeQrPng(readFileSync((await png.path())!)).text, link);
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click(byTestId('key-export-svg'))]);
+    assert.equal(svg.suggestedFilename(), 'laptop-anna.svg');
+    assert.match(readFileSync((await svg.path())!, 'utf8'), /^<svg [^>]*viewBox="0 0 \d+ \d+"/);
   });
 
   test('a key is disabled and enabled from its toggle, and another deleted after confirmation', async () => {

@@ -14,14 +14,3 @@ export function qrPngDataUrl(text: string, widthPx: number): Promise<string> {
 export function qrSvg(text: string): Promise<string> {
   return QRCode.toString(text, { ...QR_OPTIONS, type: 'svg' });
 }
-
-/** Saves `href` (a data: or blob: URL) under `fileName` through an <a download>. */
-export function download(href: string, fileName: string): void {
-  const link = document.createElement('a');
-  link.href = href;
-  link.download = fileName;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
-}

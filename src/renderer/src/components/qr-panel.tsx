@@ -3,7 +3,8 @@ import { errorMessage } from '../format/error-message.ts';
 import { fileNameFor } from '../format/file-name.ts';
 import { useQrDataUrl } from '../hooks/use-qr-data-url.ts';
 import { InlineError } from './inline-error.tsx';
-import { download, qrPngDataUrl, qrSvg } from './qr-images.ts';
+import { qrPngDataUrl, qrSvg } from './qr-images.ts';
+import { download, saveBlob } from './save-blob.ts';
 import { useTranslation } from 'react-i18next';
 
 /** Shown at 360 px, made at twice that so it stays sharp on high-density screens. */
@@ -48,9 +49,7 @@ export function QrPanel({ name, qrText, testIdPrefix, title, onPrint, outOfServi
   };
   const exportSvg = async () => {
     try {
-      const url = URL.createObjectURL(new Blob([await qrSvg(qrText)], { type: 'image/svg+xml' }));
-      download(url, fileNameFor(name, 'svg'));
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(new Blob([await qrSvg(qrText)], { type: 'image/svg+xml' }), fileNameFor(name, 'svg'));
       setExportError(null);
     } catch (error) {
       setExportError(errorMessage(error));

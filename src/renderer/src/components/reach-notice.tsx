@@ -1,4 +1,5 @@
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
+import { CORE_LANGUAGE } from '../format/error-message.ts';
 import { retryWords, unreachableWords } from '../format/server-condition-words.ts';
 import { useSecondsUntil } from '../hooks/use-seconds-until.ts';
 import { useServerCondition } from '../hooks/use-server-condition.ts';
@@ -11,7 +12,7 @@ import { isUnreachableState } from '../state/server-condition.ts';
  * A host key to check has its own alert, with the fingerprints.
  */
 export function ReachNotice({ serverId, className, testId }: { serverId: string; className: string; testId: string }) {
-  useTranslation();
+  const { t } = useTranslation();
   const condition = useServerCondition(serverId);
   const serverName = useFleetStore(selectServer(serverId))?.name ?? serverId;
   const secondsLeft = useSecondsUntil(condition.retryAt);
@@ -20,7 +21,12 @@ export function ReachNotice({ serverId, className, testId }: { serverId: string;
   const retry = retryWords(secondsLeft);
   return (
     <div className={className} role="status" data-testid={testId} data-state={condition.state}>
-      {words}
+      {words.details === null ? (
+        words.summary
+      ) : (
+        // The core writes in English: marked so, read out as English and left alone by page translators, like an error to search for.
+        <Trans t={t} i18nKey="reachNotice.withCoreDetails" values={{ summary: words.summary, details: words.details }} components={{ core: <span className="core-details" lang={CORE_LANGUAGE} translate="no" /> }} />
+      )}
       {retry && (
         <>
           {' '}

@@ -11,7 +11,7 @@ type Facts = Readonly<Record<string, string | number | boolean | null>>;
  * other it leads with its own words for the code (and the facts that name the server), and keeps
  * the core's message as the details: a message is never parsed for its meaning.
  */
-const CORE_LANGUAGE: Language = 'en';
+export const CORE_LANGUAGE: Language = 'en';
 
 /**
  * What to show an admin for a failure. A call the bridge refused for its arguments (facts name the
@@ -37,10 +37,21 @@ export function errorMessage(error: unknown): string {
 
 /** A failure told by code, facts and the core's message (a people change's outcome, say), in the chosen language. */
 export function failureWords(code: KeyportErrorCode | 'unexpected' | undefined, facts: Facts, message: string): string {
-  if (currentLanguage() === CORE_LANGUAGE) return message;
+  const { summary, details } = failureParts(code, facts, message);
+  return details === null ? summary : t('errors.withDetails', { summary, details });
+}
+
+/** A failure's words in two parts: the window's own, and the core's message kept as details where they differ (null where they do not). */
+export interface FailureParts {
+  summary: string;
+  details: string | null;
+}
+
+export function failureParts(code: KeyportErrorCode | 'unexpected' | undefined, facts: Facts, message: string): FailureParts {
+  if (currentLanguage() === CORE_LANGUAGE) return { summary: message, details: null };
   // Which server, and that it has no agent yet: all the core's message says.
-  if (code === 'agent-not-deployed' && typeof facts.server === 'string') return failureSummary(code, facts);
-  return t('errors.withDetails', { summary: failureSummary(code, facts), details: message });
+  if (code === 'agent-not-deployed' && typeof facts.server === 'string') return { summary: failureSummary(code, facts), details: null };
+  return { summary: failureSummary(code, facts), details: message };
 }
 
 /** As failureWords, with the core's message apart as a fact (shown as the core wrote it, in its language). */

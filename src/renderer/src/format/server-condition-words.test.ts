@@ -18,8 +18,8 @@ test('a change that cannot go says why, with the reason the core gave', () => {
 });
 
 test('out of reach is told once, in the core’s words in English, or in the window’s without them', () => {
-  assert.equal(unreachableWords(condition('offline', { reason: REFUSED }), 'alpha'), REFUSED);
-  assert.equal(unreachableWords(condition('offline'), 'alpha'), 'alpha is offline');
+  assert.deepEqual(unreachableWords(condition('offline', { reason: REFUSED }), 'alpha'), { summary: REFUSED, details: null });
+  assert.deepEqual(unreachableWords(condition('offline'), 'alpha'), { summary: 'alpha is offline', details: null });
   assert.equal(unreachableWords(condition('online'), 'alpha'), null);
   assert.equal(stateTitle(condition('offline', { reason: REFUSED }), 'alpha', 'older'), REFUSED);
   assert.equal(stateTitle(condition('xray-missing'), 'alpha', 'Xray is not installed'), 'Xray is not installed');
@@ -43,12 +43,12 @@ test('in Russian, the countdown and why a change waits are the window’s own wo
   try {
     assert.equal(retryWords(5), 'Keyport попробует снова через 5 с.');
     assert.equal(changeBlockedWhy(condition('deploying'), 'alpha'), 'На alpha идёт развёртывание: изменения подождут, пока оно не закончится');
-    assert.equal(unreachableWords(condition('offline', { reason: REFUSED }), 'alpha'), `alpha не отвечает (подробности: ${REFUSED})`);
+    assert.deepEqual(unreachableWords(condition('offline', { reason: REFUSED }), 'alpha'), { summary: 'alpha не отвечает', details: REFUSED });
     // Titles of buttons and badges stay in Russian: the notice above gives the core's words once.
     assert.equal(changeBlockedWhy(condition('offline', { reason: REFUSED }), 'alpha'), 'alpha не в сети');
     assert.equal(stateTitle(condition('offline', { reason: REFUSED }), 'alpha', undefined), 'alpha не в сети');
     const changedKey = 'The host key of 127.0.0.1:2222 has CHANGED: Keyport accepted SHA256:a, but the server now presents SHA256:b';
-    assert.equal(unreachableWords(condition('host-key-changed', { reason: changedKey }), 'alpha'), 'alpha предъявляет изменившийся ключ хоста');
+    assert.deepEqual(unreachableWords(condition('host-key-changed', { reason: changedKey }), 'alpha'), { summary: 'alpha предъявляет изменившийся ключ хоста', details: null });
     assert.equal(stateTitle(condition('xray-missing'), 'alpha', 'Xray is not installed'), undefined);
   } finally {
     await i18n.changeLanguage('en');

@@ -1,6 +1,6 @@
 import { currentLanguage, t } from '../i18n/i18n.ts';
 import { isUnreachableState, type ServerCondition } from '../state/server-condition.ts';
-import { failureWords } from './error-message.ts';
+import { failureParts, type FailureParts } from './error-message.ts';
 
 /** Why a change cannot be sent to the server now, for a disabled button's title; null when it can. */
 export function changeBlockedWhy(condition: ServerCondition, serverName: string): string | null {
@@ -28,14 +28,17 @@ export function stateTitle(condition: ServerCondition, serverName: string, statu
   return isUnreachableState(condition.state) ? t(`reach.${condition.state}`, { server: serverName }) : undefined;
 }
 
-/** Why the server cannot be reached, once, in the chosen language (the core's words as details where it is not English). */
-export function unreachableWords(condition: ServerCondition, serverName: string): string | null {
+/**
+ * Why the server cannot be reached, once, in the chosen language: the core's words as details
+ * where it is not English, apart, so that the notice can mark them as English.
+ */
+export function unreachableWords(condition: ServerCondition, serverName: string): FailureParts | null {
   if (!isUnreachableState(condition.state)) return null;
   // A host key's fingerprints are in the host-key panel beside it, in the window's words.
-  if (!condition.reason || condition.state === 'host-key-changed' || condition.state === 'host-key-unknown') return t(`reach.${condition.state}`, { server: serverName });
+  if (!condition.reason || condition.state === 'host-key-changed' || condition.state === 'host-key-unknown') return { summary: t(`reach.${condition.state}`, { server: serverName }), details: null };
   const facts = { server: serverName, unreachable: condition.state === 'agent-down' ? 'agent' : null };
   const code = condition.state === 'offline' || condition.state === 'agent-down' ? 'server-offline' : condition.state;
-  return failureWords(code, facts, condition.reason);
+  return failureParts(code, facts, condition.reason);
 }
 
 /** When the console tries the server again, from the seconds left: null when it waits for nothing. */

@@ -125,6 +125,8 @@ export const en = {
   reachNotice: {
     retryIn: 'Keyport tries again in {{seconds}} s.',
     retrying: 'Trying again…',
+    /** `core`: the core's own message, kept as it is (and marked as English) where the window speaks another language. */
+    withCoreDetails: '{{summary}} (<core>{{details}}</core>)',
     notShown: 'Not shown: it was not cached before the server stopped answering. It is read again once the server answers.',
   },
   errors: {

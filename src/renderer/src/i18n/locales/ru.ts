@@ -135,6 +135,7 @@ export const ru = {
   reachNotice: {
     retryIn: 'Keyport попробует снова через {{seconds}} с.',
     retrying: 'Пробуем снова…',
+    withCoreDetails: '{{summary}} (подробности по-английски: <core>{{details}}</core>)',
     notShown: 'Не показано: до того как сервер перестал отвечать, это не попало в кэш. Прочитаем снова, как только сервер ответит.',
   },
   errors: {

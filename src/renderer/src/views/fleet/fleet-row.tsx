@@ -69,7 +69,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
         <td className="number" data-testid="fleet-month">
           {traffic ? formatBytes(traffic.data.month.total_bytes) : '—'}
           {traffic?.source === 'cache' && (
-            <div className="muted small" data-testid="summary-cache-note">
+            <div className="muted small cache-note" data-testid="summary-cache-note">
               {t('fleet.fromCache', { time: formatUtcTime(traffic.syncedAt) })}
             </div>
           )}
