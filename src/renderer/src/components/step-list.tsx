@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeployProgress } from '../../../shared/contract/deploy.ts';
 import { deployNoteParts, deployNoteText, type NotePart } from '../../../shared/i18n/deploy-notes/deploy-note-text.ts';
 import { failureParts, failureWords } from '../format/error-message.ts';
-import { currentLanguage } from '../i18n/i18n.ts';
+import { currentLanguage, t as words } from '../i18n/i18n.ts';
 
 const STEP_MARKS: Record<DeployProgress['state'], string> = { started: '…', done: '✓', skipped: '–', failed: '✗' };
 
@@ -23,9 +23,16 @@ export function stepText(progress: DeployProgress): string {
   return failure ? failureWords(failure.code, failure.facts, failure.message) : deployNoteText(progress.notes, currentLanguage());
 }
 
+const DETAILS = '\u0002';
+
 function stepParts(progress: DeployProgress): NotePart[] {
   const { failure } = progress;
-  return failure ? failureParts(failure.code, failure.facts, failure.message) : deployNoteParts(progress.notes, currentLanguage());
+  if (!failure) return deployNoteParts(progress.notes, currentLanguage());
+  const { summary, details } = failureParts(failure.code, failure.facts, failure.message);
+  if (details === null) return [{ text: summary, fact: false }];
+  // The core's message goes where the language puts the details, kept apart as the core wrote it.
+  const [before = '', after = ''] = words('errors.withDetails', { summary, details: DETAILS }).split(DETAILS);
+  return [{ text: before, fact: false }, { text: details, fact: true }, { text: after, fact: false }];
 }
 
 /**

@@ -1,5 +1,4 @@
 import { isSshKeyProblem, type KeyportErrorCode } from '../../../shared/contract/errors.ts';
-import type { NotePart } from '../../../shared/i18n/deploy-notes/deploy-note-text.ts';
 import { currentLanguage, t } from '../i18n/i18n.ts';
 import type { Language } from '../i18n/languages.ts';
 import { isKeyportErrorCode } from './error-action.ts';
@@ -52,15 +51,6 @@ export function failureParts(code: KeyportErrorCode | 'unexpected' | undefined, 
   // Which server, and that it has no agent yet: all the core's message says.
   if (code === 'agent-not-deployed' && typeof facts.server === 'string') return { summary: failureSummary(code, facts), details: null };
   return { summary: failureSummary(code, facts), details: message };
-}
-
-/** As failureWords, with the core's message apart as a fact (shown as the core wrote it, in its language). */
-export function failureParts(code: KeyportErrorCode | 'unexpected' | undefined, facts: Facts, message: string): NotePart[] {
-  const words = failureWords(code, facts, message);
-  const at = currentLanguage() === CORE_LANGUAGE ? -1 : words.lastIndexOf(message);
-  if (at < 0 || message === '') return [{ text: words, fact: false }];
-  const after = words.slice(at + message.length);
-  return [{ text: words.slice(0, at), fact: false }, { text: message, fact: true }, ...(after ? [{ text: after, fact: false }] : [])];
 }
 
 /** The window's own words for a code, naming the server where the facts do. */

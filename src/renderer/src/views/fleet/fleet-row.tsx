@@ -46,7 +46,7 @@ export function FleetRow({ serverId }: { serverId: string }) {
           <button type="button" className="link-button strong" onClick={() => openServer(serverId)} data-testid="fleet-open-server">
             {server.name}
           </button>
-          <div className="muted small">
+          <div className="muted small address">
             {server.sshAlias ? t('fleet.sshConfig', { alias: server.sshAlias }) : `${server.target.user}@${server.target.host}:${server.target.port}`}
           </div>
           <FleetHostFigures host={host} />
